@@ -1,0 +1,98 @@
+# iovsim: one non-recursive Makefile. `make` builds ./iovsim; `make demo` runs
+# the main job; `make test` runs the suite; `make sanitize` runs it under
+# ASan+UBSan; `make bench` measures speed; `make figures` draws the plots.
+
+PKGS := glib-2.0 gsl sqlite3
+APT_PKGS := pkg-config libglib2.0-dev libgsl-dev libsqlite3-dev gnuplot-nox sqlite3 parallel perl
+BUILD ?= build
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+        -Wwrite-strings -Wundef -Wno-format-nonliteral
+WERROR ?= -Werror
+OPT ?= -O2 -g
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+# Recursive (=) so pkg-config runs after the dependency check has installed it.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(WERROR) $(CFLAGS) $(PKG_CFLAGS) -Isim \
+             -DIOVSIM_VERSION='"$(VERSION)"' -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS)
+LIBS = $(PKG_LIBS) -lm
+
+LIB_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c models/*.c models/*/*.c analysis/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(wildcard tests/test-*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_SH := $(wildcard tests/t-*.sh)
+BENCH_SRC := $(wildcard tests/bench/*.c)
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+DEPS_OK := $(BUILD)/.deps-ok
+
+.PHONY: all demo test check-tests sanitize bench figures clean deps format-check
+.SECONDARY:
+
+all: iovsim
+
+# A missing library or tool is installed when we run as root, otherwise we
+# stop with the exact command to run.
+deps: $(DEPS_OK)
+$(DEPS_OK):
+	@if ! pkg-config --exists $(PKGS) 2>/dev/null || ! command -v gnuplot >/dev/null \
+	    || ! command -v sqlite3 >/dev/null || ! command -v parallel >/dev/null \
+	    || ! command -v prove >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "iovsim: installing build dependencies: $(APT_PKGS)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $(APT_PKGS)) >&2 || exit 1; \
+	  else \
+	    echo "iovsim: missing dependencies; run: sudo apt-get install -y $(APT_PKGS)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	@mkdir -p $(@D) && touch $@
+
+iovsim: $(BUILD)/iovsim
+	cp $< $@
+
+$(BUILD)/iovsim: $(BUILD)/sim/main.o $(BUILD)/libiovsim.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/libiovsim.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libiovsim.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/libiovsim.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+demo: iovsim
+	./iovsim run scenarios/mm1.ini -o results/mm1.db
+
+# Unit and model tests are GTest binaries printing TAP; t-*.sh are end-to-end
+# CLI tests printing TAP. prove ends with its "Result: PASS" summary.
+test: iovsim $(TEST_BIN)
+	IOVSIM=$(CURDIR)/iovsim prove -f -e 'timeout 600' $(TEST_BIN) $(TEST_SH)
+
+sanitize:
+	$(MAKE) BUILD=build-san OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	  -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" test-san
+
+test-san: $(BUILD)/iovsim $(TEST_BIN)
+	IOVSIM=$(CURDIR)/$(BUILD)/iovsim ASAN_OPTIONS=detect_leaks=1 prove -f -e 'timeout 900' $(TEST_BIN)
+
+bench: iovsim $(BENCH_BIN)
+	tests/bench/run-bench.sh $(BUILD)/bench
+
+clean:
+	rm -rf build build-san iovsim
+
+format-check:
+	clang-format --dry-run -Werror $(LIB_SRC) sim/main.c $(wildcard sim/*.h models/*/*.h)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,29 @@
+/* Subcommands of the iovsim program. Each returns the process exit status:
+ * 0 success, 1 a failed run, 2 bad input (reported once, one line). */
+#ifndef IOVSIM_CLI_H
+#define IOVSIM_CLI_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include <glib.h>
+
+/* Set by SIGINT/SIGTERM; runs poll it between events. */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_catch_interrupts(void);
+
+/* Print @error as one line on stderr and return the exit status for it. */
+int cli_fail(GError *error);
+
+int cli_run(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_params(int argc, char **argv);
+int cli_list(int argc, char **argv);
+
+/* Parse subcommand options; on error prints one line and returns false. */
+bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, GError **error);
+
+/* Default database path for a scenario: results/NAME.db. Caller frees. */
+char *cli_default_db(const char *scenario_name);
+
+#endif

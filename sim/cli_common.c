@@ -1,0 +1,53 @@
+/* What every subcommand shares: interrupt handling, error reporting,
+ * option parsing, default paths. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "scenario.h"
+
+volatile sig_atomic_t cli_interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    cli_interrupted = 1;
+}
+
+void cli_catch_interrupts(void)
+{
+    struct sigaction sa = { 0 };
+    sa.sa_handler = on_signal;
+    /* A second Ctrl-C kills at once; SQLite's journal still protects the file. */
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_fail(GError *error)
+{
+    int status = 2;
+    if (error && error->domain == IOVSIM_ERROR && error->code == IOVSIM_ERROR_INTERRUPTED)
+        status = 130;
+    fprintf(stderr, "%s\n", error ? error->message : "iovsim: unknown error");
+    g_clear_error(&error);
+    return status;
+}
+
+bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, GError **error)
+{
+    g_option_context_set_help_enabled(ctx, TRUE);
+    if (!g_option_context_parse(ctx, argc, argv, error)) {
+        g_prefix_error(error, "iovsim: ");
+        (*error)->domain = IOVSIM_ERROR;
+        (*error)->code = IOVSIM_ERROR_INPUT;
+        return false;
+    }
+    return true;
+}
+
+char *cli_default_db(const char *scenario_name)
+{
+    return g_strdup_printf("results/%s.db", scenario_name);
+}

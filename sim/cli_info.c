@@ -1,0 +1,116 @@
+/* `iovsim check`, `iovsim params`, `iovsim list`: the commands that read
+ * scenarios and the registry without running anything. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "model.h"
+#include "scenario.h"
+
+int cli_check(int argc, char **argv)
+{
+    char **sets = NULL;
+    GOptionEntry entries[] = {
+        { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "override a parameter",
+          "SECTION.KEY=VALUE" },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO - validate without running");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    GError *error = NULL;
+    int status = 0;
+    if (!cli_parse(ctx, &argc, &argv, &error)) {
+        status = cli_fail(error);
+        goto out;
+    }
+    if (argc != 2) {
+        fprintf(stderr, "iovsim check: expected one scenario file\n");
+        status = 2;
+        goto out;
+    }
+    struct scenario *sc = scenario_load(argv[1], (const char *const *)sets, &error);
+    if (!sc) {
+        status = cli_fail(error);
+        goto out;
+    }
+    const struct model_ops *ops = model_lookup(scenario_model(sc));
+    /* Building the world catches what single values cannot (e.g. more VFs
+     * than the NIC has); nothing runs. */
+    struct sim *sim = sim_new(1);
+    bool ok = !ops->check || ops->check(sc, &error);
+    struct model *m = ok ? ops->create(sim, sc, &error) : NULL;
+    if (m) {
+        ops->destroy(m);
+        printf("%s: ok (scenario '%s', model %s)\n", argv[1], scenario_name(sc), ops->name);
+    } else {
+        status = cli_fail(error);
+    }
+    sim_free(sim);
+    scenario_free(sc);
+out:
+    g_strfreev(sets);
+    return status;
+}
+
+static void print_range(const struct param_def *d)
+{
+    if (d->type == PARAM_ENUM) {
+        printf("%s", d->choices);
+        return;
+    }
+    if (d->min > d->max || d->type == PARAM_BOOL || d->type == PARAM_STRING) {
+        printf("-");
+        return;
+    }
+    g_autofree char *lo = unit_format(d->min, d->dim);
+    g_autofree char *hi = unit_format(d->max, d->dim);
+    printf("[%s, %s]", lo, hi);
+}
+
+int cli_params(int argc, char **argv)
+{
+    gboolean markdown = FALSE;
+    GOptionEntry entries[] = {
+        { "markdown", 'm', 0, G_OPTION_ARG_NONE, &markdown, "print a Markdown table", NULL },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("[PREFIX] - list the parameters");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    GError *error = NULL;
+    if (!cli_parse(ctx, &argc, &argv, &error))
+        return cli_fail(error);
+    const char *prefix = argc > 1 ? argv[1] : "";
+    const struct param_def *const *defs;
+    size_t n = scenario_registry(&defs);
+    if (markdown)
+        printf("| key | type | default | unit | range | source | help |\n"
+               "|---|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < n; i++) {
+        const struct param_def *d = defs[i];
+        if (strncmp(d->key, prefix, strlen(prefix)) != 0)
+            continue;
+        const char *unit = unit_dim_base(d->dim);
+        if (markdown) {
+            printf("| `%s` | %s | `%s` | %s | ", d->key, param_type_name(d),
+                   d->def ? d->def : "(required)", *unit ? unit : "-");
+            print_range(d);
+            printf(" | %s | %s |\n", d->source, d->help);
+        } else {
+            printf("%s  (%s, default %s", d->key, param_type_name(d), d->def ? d->def : "none");
+            printf(", range ");
+            print_range(d);
+            printf(")\n    %s\n    source: %s\n", d->help, d->source);
+        }
+    }
+    return 0;
+}
+
+int cli_list(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("models:\n");
+    for (size_t i = 0; model_registry[i]; i++)
+        printf("  %-10s %s\n", model_registry[i]->name, model_registry[i]->help);
+    return 0;
+}

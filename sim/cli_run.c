@@ -1,0 +1,202 @@
+/* `iovsim run`: the scenario's replications, one after the other, each
+ * written to the database in its own transaction as soon as it ends, then a
+ * table of the run totals (mean and 95% CI over replications). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "humanize.h"
+#include "rng.h"
+#include "runner.h"
+#include "scenario.h"
+#include "stats.h"
+#include "store.h"
+
+/* Per-metric accumulation across replications, in first-seen order. */
+struct table_row {
+    char *name;
+    char *unit;
+    struct welford w;
+};
+
+static void table_row_free(gpointer p)
+{
+    struct table_row *r = p;
+    g_free(r->name);
+    g_free(r->unit);
+    g_free(r);
+}
+
+static void table_add(GPtrArray *rows, GHashTable *index, const struct report *rep)
+{
+    for (guint i = 0; i < rep->metrics->len; i++) {
+        const struct report_metric *m = g_ptr_array_index(rep->metrics, i);
+        if (strcmp(m->scope, "all") != 0)
+            continue;
+        struct table_row *r = g_hash_table_lookup(index, m->name);
+        if (!r) {
+            r = g_new0(struct table_row, 1);
+            r->name = g_strdup(m->name);
+            r->unit = g_strdup(m->unit);
+            welford_init(&r->w);
+            g_ptr_array_add(rows, r);
+            g_hash_table_insert(index, r->name, r);
+        }
+        welford_add(&r->w, m->value);
+    }
+}
+
+static void table_print(GPtrArray *rows)
+{
+    printf("%-24s %14s %14s  %s\n", "metric (scope all)", "mean", "+-95% CI", "unit");
+    for (guint i = 0; i < rows->len; i++) {
+        struct table_row *r = g_ptr_array_index(rows, i);
+        double mean = welford_mean(&r->w);
+        double ci = ci95_halfwidth(sqrt(welford_variance(&r->w)), r->w.n);
+        double f;
+        const char *u = humanize_scale(mean, r->unit, &f);
+        if (r->w.n >= 2)
+            printf("%-24s %14.6g %14.3g  %s\n", r->name, mean * f, ci * f, u);
+        else
+            printf("%-24s %14.6g %14s  %s\n", r->name, mean * f, "-", u);
+    }
+}
+
+static char *utc_now_iso(void)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    return g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+struct run_opts {
+    char *db;
+    char **sets;
+    gint64 seed;
+    gint reps;
+    gboolean quiet;
+};
+
+static struct scenario *load_with_cli(const char *path, const struct run_opts *o, GError **error)
+{
+    struct scenario *sc = scenario_load(path, (const char *const *)o->sets, error);
+    if (!sc)
+        return NULL;
+    char buf[32];
+    if (o->seed >= 0) {
+        g_snprintf(buf, sizeof(buf), "%" G_GINT64_FORMAT, o->seed);
+        if (!scenario_set(sc, "scenario.seed", buf, error))
+            goto fail;
+    }
+    if (o->reps != 0) {
+        g_snprintf(buf, sizeof(buf), "%d", o->reps);
+        if (!scenario_set(sc, "scenario.reps", buf, error))
+            goto fail;
+    }
+    return sc;
+fail:
+    g_prefix_error(error, "--%s: ", o->seed >= 0 && !o->reps ? "seed" : "seed/--reps");
+    scenario_free(sc);
+    return NULL;
+}
+
+static int run_all(struct scenario *sc, struct store *st, const char *db, bool quiet)
+{
+    int reps = (int)scenario_int(sc, "scenario.reps");
+    uint64_t base = (uint64_t)scenario_int(sc, "scenario.seed");
+    g_autoptr(GPtrArray) params = scenario_effective(sc);
+    g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(table_row_free);
+    g_autoptr(GHashTable) index = g_hash_table_new(g_str_hash, g_str_equal);
+    uint64_t events = 0;
+    double wall = 0;
+    int written = 0;
+    for (int rep = 0; rep < reps; rep++) {
+        struct run_result res;
+        GError *error = NULL;
+        g_autofree char *started = utc_now_iso();
+        uint64_t seed = rng_rep_seed(base, rep);
+        if (!runner_run(sc, seed, &cli_interrupted, &res, &error))
+            return cli_fail(error);
+        if (res.interrupted) {
+            fprintf(stderr, "iovsim: interrupted during replication %d; %d of %d runs written to "
+                    "'%s', database intact\n", rep, written, reps, db);
+            return 130;
+        }
+        struct store_run run = {
+            .scenario = scenario_name(sc), .point = "base", .rep = rep, .seed = seed,
+            .status = "done", .sim_seconds = res.sim_seconds, .wall_seconds = res.wall_seconds,
+            .events = res.events, .started_at = started, .scenario_hash = scenario_hash(sc),
+        };
+        bool ok = store_write_run(st, &run, params, res.report, NULL, &error);
+        if (ok)
+            table_add(rows, index, res.report);
+        report_free(res.report);
+        if (!ok)
+            return cli_fail(error);
+        written++;
+        events += res.events;
+        wall += res.wall_seconds;
+    }
+    if (!quiet) {
+        printf("scenario '%s' (model %s): %d replication%s of %g s simulated after %g s warm-up\n",
+               scenario_name(sc), scenario_model(sc), reps, reps == 1 ? "" : "s",
+               sim_time_to_s(scenario_time(sc, "scenario.duration") -
+                             scenario_time(sc, "scenario.warmup")),
+               sim_time_to_s(scenario_time(sc, "scenario.warmup")));
+        table_print(rows);
+        printf("wrote %d run%s to %s (%.3g M events in %.3g s, %.3g M events/s)\n", written,
+               written == 1 ? "" : "s", db, (double)events * 1e-6, wall,
+               wall > 0 ? (double)events * 1e-6 / wall : 0.0);
+    }
+    return 0;
+}
+
+static int run_file(const char *path, const struct run_opts *o)
+{
+    GError *error = NULL;
+    struct scenario *sc = load_with_cli(path, o, &error);
+    if (!sc)
+        return cli_fail(error);
+    g_autofree char *db = o->db ? g_strdup(o->db) : cli_default_db(scenario_name(sc));
+    struct store *st = store_open(db, &error);
+    if (!st) {
+        scenario_free(sc);
+        return cli_fail(error);
+    }
+    cli_catch_interrupts();
+    int status = run_all(sc, st, db, o->quiet);
+    store_close(st);
+    scenario_free(sc);
+    return status;
+}
+
+int cli_run(int argc, char **argv)
+{
+    struct run_opts o = { .seed = -1 };
+    GOptionEntry entries[] = {
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.db, "database (default results/NAME.db)",
+          "DB" },
+        { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.sets, "override a parameter",
+          "SECTION.KEY=VALUE" },
+        { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "base seed (overrides scenario.seed)", "N" },
+        { "reps", 0, 0, G_OPTION_ARG_INT, &o.reps, "replications (overrides scenario.reps)",
+          "N" },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "print nothing on success", NULL },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO - run a scenario");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    GError *error = NULL;
+    int status;
+    if (!cli_parse(ctx, &argc, &argv, &error))
+        status = cli_fail(error);
+    else if (argc != 2) {
+        fprintf(stderr, "iovsim run: expected one scenario file (see 'iovsim run --help')\n");
+        status = 2;
+    } else
+        status = run_file(argv[1], &o);
+    g_free(o.db);
+    g_strfreev(o.sets);
+    return status;
+}

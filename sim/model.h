@@ -1,0 +1,58 @@
+/* A top-level model ([scenario] model = NAME) fills one ops table; the
+ * registry in models/registry.c lists them. sim/ never includes a models/
+ * header: this table is the whole interface. */
+#ifndef IOVSIM_MODEL_H
+#define IOVSIM_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <glib.h>
+
+#include "param.h"
+#include "report.h"
+#include "scenario.h"
+#include "sim.h"
+
+struct model_ops;
+
+/* First member of every model's state; recover the rest with container_of. */
+struct model {
+    const struct model_ops *ops;
+};
+
+/**
+ * struct model_ops - one simulated world
+ * @name:       the scenario's "model" value
+ * @help:       one line for `iovsim list`
+ * @params:     this model's parameter registry, @n_params entries
+ * @check:      cross-parameter validation without building (optional)
+ * @create:     build the world in @sim and schedule its first events; NULL
+ *              and @error (via scenario_error()) on bad configuration.
+ *              @sc is borrowed and outlives the model.
+ * @warmup_end: drop statistics gathered so far (optional)
+ * @report:     append this run's metrics to @out at the end of the run
+ * @destroy:    free the model (never NULL)
+ */
+struct model_ops {
+    const char *name;
+    const char *help;
+    const struct param_def *params;
+    size_t n_params;
+    bool (*check)(const struct scenario *sc, GError **error);
+    struct model *(*create)(struct sim *sim, const struct scenario *sc, GError **error);
+    void (*warmup_end)(struct model *m);
+    void (*report)(struct model *m, struct report *out);
+    void (*destroy)(struct model *m);
+};
+
+/* NULL-terminated; defined in models/registry.c. */
+extern const struct model_ops *const model_registry[];
+
+const struct model_ops *model_lookup(const char *name);
+
+#ifndef container_of
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
+#endif
+
+#endif

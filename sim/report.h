@@ -1,0 +1,51 @@
+/* One run's results: metric rows (scope, name, value in SI base units, unit)
+ * and latency histograms. Models fill it; the store and the CLI read it. */
+#ifndef IOVSIM_REPORT_H
+#define IOVSIM_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <glib.h>
+
+#include "stats.h"
+
+struct report_metric {
+    char *scope; /* "all", "vm3", "station1", ... */
+    char *name;  /* "sojourn_mean", ... */
+    double value;
+    char *unit;  /* "s", "B", "bit/s", "1/s", "1" */
+};
+
+struct report_hist_bin {
+    double lo, hi; /* base units (seconds for latency) */
+    uint64_t count;
+};
+
+struct report_hist {
+    char *scope;
+    char *name;
+    char *unit;
+    struct report_hist_bin *bins; /* non-empty buckets only */
+    size_t n_bins;
+};
+
+struct report {
+    GPtrArray *metrics; /* struct report_metric *, owned */
+    GPtrArray *hists;   /* struct report_hist *, owned */
+};
+
+struct report *report_new(void);
+void report_free(struct report *r);
+/* Add (or replace) a metric; strings are copied. */
+void report_metric(struct report *r, const char *scope, const char *name, double value,
+                   const char *unit);
+/* Add the non-empty buckets of @h, each bound multiplied by @scale (e.g.
+ * 1e-12 to turn picoseconds into seconds). */
+void report_hist(struct report *r, const char *scope, const char *name, const struct hist *h,
+                 double scale, const char *unit);
+/* Look up a metric; returns NULL if absent. */
+const struct report_metric *report_find(const struct report *r, const char *scope,
+                                        const char *name);
+
+#endif

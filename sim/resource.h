@@ -1,0 +1,72 @@
+/* Shared resources: a FIFO server with c identical servers (a CPU core, a
+ * DMA engine, a link) and a lock with wait-time accounting. Both queue their
+ * customers in arrival order and call back when service starts / ends. */
+#ifndef IOVSIM_RESOURCE_H
+#define IOVSIM_RESOURCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim.h"
+#include "stats.h"
+
+/* Called when a job's service ends (server) or when the lock is granted. */
+typedef void (*resource_done_fn)(struct sim *sim, void *ctx, uint64_t tag);
+
+struct fifo_job {
+    sim_time service;     /* service time, fixed when the job is queued */
+    sim_time enqueued;    /* arrival time */
+    resource_done_fn done;
+    void *ctx;
+    uint64_t tag;
+};
+
+/**
+ * struct fifo_server - c identical servers in front of one FIFO queue
+ * Utilization and queue length are time-weighted; waits are Welford means.
+ */
+struct fifo_server {
+    struct sim *sim;
+    const char *name;       /* borrowed */
+    unsigned servers;
+    unsigned busy;
+    struct fifo_job *queue; /* ring buffer */
+    size_t q_cap, q_head, q_len;
+    struct timeavg busy_avg;   /* busy servers */
+    struct timeavg qlen_avg;   /* jobs waiting (not in service) */
+    struct welford wait;       /* seconds waited before service */
+    uint64_t completed;
+};
+
+void fifo_server_init(struct fifo_server *s, struct sim *sim, const char *name, unsigned servers);
+void fifo_server_release(struct fifo_server *s);
+/* Queue a job needing @service of work; @done runs when it completes. */
+void fifo_server_submit(struct fifo_server *s, sim_time service, resource_done_fn done, void *ctx,
+                        uint64_t tag);
+void fifo_server_reset_stats(struct fifo_server *s);
+/* Mean busy servers / servers, in [0, 1]. */
+double fifo_server_utilization(const struct fifo_server *s);
+
+/**
+ * struct sim_lock - a mutex held for a while by one holder at a time
+ * Waiters are granted in FIFO order; the time each waited is recorded.
+ */
+struct sim_lock {
+    struct sim *sim;
+    bool held;
+    struct fifo_job *waiters; /* ring buffer; service unused */
+    size_t w_cap, w_head, w_len;
+    struct welford wait;      /* seconds waited, including zero waits */
+    uint64_t acquisitions;
+    uint64_t contended;       /* acquisitions that had to wait */
+    struct timeavg held_avg;
+};
+
+void sim_lock_init(struct sim_lock *l, struct sim *sim);
+void sim_lock_release_resources(struct sim_lock *l);
+/* @granted runs (synchronously if free) once the caller holds the lock. */
+void sim_lock_acquire(struct sim_lock *l, resource_done_fn granted, void *ctx, uint64_t tag);
+void sim_lock_unlock(struct sim_lock *l);
+void sim_lock_reset_stats(struct sim_lock *l);
+
+#endif

@@ -1,0 +1,32 @@
+/* One replication of one scenario: build the model, cut the warm-up, run to
+ * the duration, collect the report. Nothing here touches the database. */
+#ifndef IOVSIM_RUNNER_H
+#define IOVSIM_RUNNER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "report.h"
+#include "scenario.h"
+
+struct run_result {
+    struct report *report; /* caller owns; report_free() */
+    uint64_t seed;
+    uint64_t events;
+    double sim_seconds;  /* measured span: duration - warmup */
+    double wall_seconds;
+    bool interrupted;    /* *stop became non-zero: report is NULL */
+};
+
+/**
+ * runner_run - run @sc once with @seed
+ * @stop: polled between events (e.g. set by a SIGINT handler); may be NULL
+ * Returns false with @error on a configuration error from the model.
+ */
+bool runner_run(const struct scenario *sc, uint64_t seed, volatile sig_atomic_t *stop,
+                struct run_result *out, GError **error);
+
+#endif

@@ -1,0 +1,231 @@
+/* The engine: a clock in integer picoseconds, a pool of fixed-size events
+ * recycled through a free list (no malloc per event once warm), and the
+ * radix-heap queue of evqueue.c. Cancelling bumps the slot's generation, so
+ * the queue entry goes stale and is skipped when it comes up (lazy deletion:
+ * O(1) cancel, no back-pointers from the pool into the heap). */
+#include <string.h>
+
+#include <glib.h>
+
+#include "evqueue.h"
+#include "rng_internal.h"
+#include "sim.h"
+
+struct event {
+    sim_handler_fn fn;
+    void *ctx;
+    uint32_t gen;       /* odd while the event is pending, even while the slot is free */
+    uint32_t next_free; /* free-list link */
+    unsigned char payload[SIM_PAYLOAD_MAX];
+};
+
+#define NO_SLOT UINT32_MAX
+
+struct sim {
+    sim_time now;
+    uint64_t seed;
+    struct evq queue;
+    struct event *pool;
+    uint32_t pool_cap;
+    uint32_t free_head;
+    size_t pending;
+    uint64_t executed;
+    bool stop;
+    volatile sig_atomic_t *stop_flag;
+    struct rng_streams rngs;
+};
+
+struct sim *sim_new(uint64_t seed)
+{
+    struct sim *sim = g_new0(struct sim, 1);
+    sim->seed = seed;
+    sim->free_head = NO_SLOT;
+    evq_init(&sim->queue, 0);
+    rng_streams_init(&sim->rngs, seed);
+    return sim;
+}
+
+void sim_free(struct sim *sim)
+{
+    if (!sim)
+        return;
+    evq_release(&sim->queue);
+    g_free(sim->pool);
+    rng_streams_release(&sim->rngs);
+    g_free(sim);
+}
+
+sim_time sim_now(const struct sim *sim)
+{
+    return sim->now;
+}
+
+uint64_t sim_seed(const struct sim *sim)
+{
+    return sim->seed;
+}
+
+struct rng_streams *sim_rng_streams(struct sim *sim)
+{
+    return &sim->rngs;
+}
+
+static uint32_t slot_alloc(struct sim *sim)
+{
+    if (sim->free_head == NO_SLOT) {
+        uint32_t old = sim->pool_cap;
+        uint32_t cap = old ? old * 2 : 256;
+        g_assert(cap > old && cap < NO_SLOT);
+        sim->pool = g_renew(struct event, sim->pool, cap);
+        /* Thread the new slots onto the free list, lowest index first. */
+        for (uint32_t i = old; i < cap; i++) {
+            sim->pool[i].gen = 0;
+            sim->pool[i].next_free = i + 1 < cap ? i + 1 : NO_SLOT;
+        }
+        sim->free_head = old;
+        sim->pool_cap = cap;
+    }
+    uint32_t slot = sim->free_head;
+    sim->free_head = sim->pool[slot].next_free;
+    return slot;
+}
+
+/* A slot's generation counts its uses: it becomes odd when an event takes
+ * the slot, even when the slot is freed, and moves on by two when the event is
+ * rescheduled. Ids and queue entries carry the generation they were made
+ * with, so stale ones never match (until 2^31 reuses of one slot). */
+static void slot_free(struct sim *sim, uint32_t slot)
+{
+    sim->pool[slot].gen++;
+    sim->pool[slot].next_free = sim->free_head;
+    sim->free_head = slot;
+}
+
+static inline sim_event_id make_id(uint32_t slot, uint32_t gen)
+{
+    return ((uint64_t)gen << 32) | slot;
+}
+
+static struct event *lookup(const struct sim *sim, sim_event_id id)
+{
+    uint32_t slot = (uint32_t)id;
+    uint32_t gen = (uint32_t)(id >> 32);
+    if (!(gen & 1) || slot >= sim->pool_cap || sim->pool[slot].gen != gen)
+        return NULL;
+    return &sim->pool[slot];
+}
+
+sim_event_id sim_schedule_at(struct sim *sim, sim_time when, sim_handler_fn fn, void *ctx,
+                             const void *payload, size_t len)
+{
+    if (G_UNLIKELY(when < sim->now))
+        g_error("sim_schedule_at: time %" G_GINT64_FORMAT " ps is before now (%" G_GINT64_FORMAT
+                " ps)",
+                when, sim->now);
+    if (G_UNLIKELY(!fn))
+        g_error("sim_schedule_at: NULL handler");
+    if (G_UNLIKELY(len > SIM_PAYLOAD_MAX))
+        g_error("sim_schedule_at: payload of %zu bytes exceeds %d", len, SIM_PAYLOAD_MAX);
+    uint32_t slot = slot_alloc(sim);
+    struct event *ev = &sim->pool[slot];
+    ev->gen++;
+    ev->fn = fn;
+    ev->ctx = ctx;
+    if (len)
+        memcpy(ev->payload, payload, len);
+    evq_push(&sim->queue, (struct evq_entry){ .time = when, .slot = slot, .gen = ev->gen });
+    sim->pending++;
+    return make_id(slot, ev->gen);
+}
+
+sim_event_id sim_schedule(struct sim *sim, sim_time delay, sim_handler_fn fn, void *ctx,
+                          const void *payload, size_t len)
+{
+    if (G_UNLIKELY(delay < 0))
+        g_error("sim_schedule: negative delay %" G_GINT64_FORMAT " ps", delay);
+    return sim_schedule_at(sim, sim->now + delay, fn, ctx, payload, len);
+}
+
+bool sim_is_pending(const struct sim *sim, sim_event_id id)
+{
+    return lookup(sim, id) != NULL;
+}
+
+bool sim_cancel(struct sim *sim, sim_event_id id)
+{
+    if (!lookup(sim, id))
+        return false;
+    slot_free(sim, (uint32_t)id);
+    sim->pending--;
+    return true;
+}
+
+sim_event_id sim_reschedule(struct sim *sim, sim_event_id id, sim_time when)
+{
+    struct event *ev = lookup(sim, id);
+    if (!ev)
+        return 0;
+    if (G_UNLIKELY(when < sim->now))
+        g_error("sim_reschedule: time %" G_GINT64_FORMAT " ps is before now", when);
+    uint32_t slot = (uint32_t)id;
+    /* Same slot, new generation: the old queue entry goes stale. */
+    ev->gen += 2;
+    evq_push(&sim->queue, (struct evq_entry){ .time = when, .slot = slot, .gen = ev->gen });
+    return make_id(slot, ev->gen);
+}
+
+void sim_watch_flag(struct sim *sim, volatile sig_atomic_t *flag)
+{
+    sim->stop_flag = flag;
+}
+
+uint64_t sim_run_until(struct sim *sim, sim_time end)
+{
+    uint64_t ran = 0;
+    struct evq_entry e;
+    unsigned char payload[SIM_PAYLOAD_MAX];
+    sim->stop = false;
+    while (!sim->stop && evq_peek(&sim->queue, &e)) {
+        if (e.time > end)
+            break;
+        evq_pop(&sim->queue);
+        struct event *ev = &sim->pool[e.slot];
+        if (ev->gen != e.gen)
+            continue; /* cancelled or rescheduled */
+        sim->now = e.time;
+        /* The handler may schedule and so move the pool: keep copies. */
+        sim_handler_fn fn = ev->fn;
+        void *ctx = ev->ctx;
+        memcpy(payload, ev->payload, sizeof(payload));
+        slot_free(sim, e.slot);
+        sim->pending--;
+        fn(sim, ctx, payload);
+        ran++;
+        if (G_UNLIKELY(sim->stop_flag && *sim->stop_flag))
+            sim->stop = true;
+    }
+    sim->executed += ran;
+    if (!sim->stop && end != SIM_TIME_MAX && end > sim->now)
+        sim->now = end;
+    return ran;
+}
+
+void sim_stop(struct sim *sim)
+{
+    sim->stop = true;
+}
+
+bool sim_stopped(const struct sim *sim)
+{
+    return sim->stop;
+}
+
+uint64_t sim_events_executed(const struct sim *sim)
+{
+    return sim->executed;
+}
+
+size_t sim_events_pending(const struct sim *sim)
+{
+    return sim->pending;
+}

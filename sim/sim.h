@@ -1,0 +1,79 @@
+/* The discrete-event engine: a clock, a pool of events and a priority queue.
+ * Events run in (time, insertion sequence) order, so simultaneous events run
+ * FIFO and every run is deterministic. The engine knows nothing of models. */
+#ifndef IOVSIM_SIM_H
+#define IOVSIM_SIM_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "simtime.h"
+
+struct sim;
+
+/* Largest payload copied into an event; larger state belongs in ctx. */
+#define SIM_PAYLOAD_MAX 32
+
+/**
+ * sim_handler_fn - what an event does when it fires
+ * @sim:     the engine; sim_now() is the event's time
+ * @ctx:     borrowed pointer given to sim_schedule()
+ * @payload: the engine's copy of the payload, valid only during the call
+ */
+typedef void (*sim_handler_fn)(struct sim *sim, void *ctx, const void *payload);
+
+/* Event id: never 0, unique within one sim; 0 means "no event". */
+typedef uint64_t sim_event_id;
+
+/* Caller owns the result; free with sim_free(). @seed feeds the named
+ * random streams of rng.h (fetch a stream once, at set-up: sim_rng() looks
+ * its name up in a hash table). */
+struct sim *sim_new(uint64_t seed);
+void sim_free(struct sim *sim);
+
+sim_time sim_now(const struct sim *sim);
+uint64_t sim_seed(const struct sim *sim);
+
+/**
+ * sim_schedule - run @fn(@ctx, copy of @payload) at now + @delay
+ * @delay must be >= 0 and @fn non-NULL (aborts otherwise); @len <= SIM_PAYLOAD_MAX.
+ * Returns the event id, usable with sim_cancel()/sim_reschedule().
+ */
+sim_event_id sim_schedule(struct sim *sim, sim_time delay, sim_handler_fn fn, void *ctx,
+                          const void *payload, size_t len);
+/* As sim_schedule() at absolute time @when (>= now). */
+sim_event_id sim_schedule_at(struct sim *sim, sim_time when, sim_handler_fn fn, void *ctx,
+                             const void *payload, size_t len);
+
+/* Cancel a pending event. Returns false if it already ran or was cancelled. */
+bool sim_cancel(struct sim *sim, sim_event_id id);
+
+/**
+ * sim_reschedule - move a pending event to absolute time @when (>= now)
+ * The event keeps its handler and payload but gets a new id and a new
+ * insertion sequence (it ties after events already at @when). Returns the new
+ * id, or 0 if @id was not pending.
+ */
+sim_event_id sim_reschedule(struct sim *sim, sim_event_id id, sim_time when);
+
+bool sim_is_pending(const struct sim *sim, sim_event_id id);
+
+/* Run events until the queue is empty, the next event is after @end (the clock
+ * then stops at @end), or sim_stop() is called. Returns events executed. */
+uint64_t sim_run_until(struct sim *sim, sim_time end);
+
+/* Also stop when *@flag becomes non-zero (e.g. set by a SIGINT handler);
+ * @flag is borrowed and may be NULL. */
+void sim_watch_flag(struct sim *sim, volatile sig_atomic_t *flag);
+
+/* Ask sim_run_until() to return after the current event. */
+void sim_stop(struct sim *sim);
+/* Did the last sim_run_until() end because it was asked to stop? */
+bool sim_stopped(const struct sim *sim);
+
+uint64_t sim_events_executed(const struct sim *sim);
+size_t sim_events_pending(const struct sim *sim);
+
+#endif

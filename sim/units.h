@@ -1,0 +1,42 @@
+/* Values with units, as written in scenario files and on the command line:
+ * time (ps ns us ms s), size (B KB KiB MB MiB GB GiB), bit rate (bps Kbps Mbps
+ * Gbps), packet rate (pps Kpps Mpps), frequency (Hz KHz MHz GHz), cycles.
+ * Everything is converted to SI base units: s, B, bit/s, 1/s, Hz, cycles. */
+#ifndef IOVSIM_UNITS_H
+#define IOVSIM_UNITS_H
+
+#include <stdbool.h>
+
+#include <glib.h>
+
+#include "simtime.h"
+
+enum unit_dim {
+    DIM_NONE,    /* plain number, no unit allowed */
+    DIM_TIME,    /* base: s */
+    DIM_SIZE,    /* base: B */
+    DIM_BITRATE, /* base: bit/s */
+    DIM_PKTRATE, /* base: 1/s (packets or requests per second) */
+    DIM_FREQ,    /* base: Hz */
+    DIM_CYCLES,  /* base: cycles */
+};
+
+/* SI base unit name stored in the results database, e.g. "s", "B", "bit/s". */
+const char *unit_dim_base(enum unit_dim dim);
+/* Human list of accepted units, e.g. "ps ns us ms s". */
+const char *unit_dim_accepted(enum unit_dim dim);
+
+/**
+ * unit_parse - parse "1.25s", "64 KiB", "10Gbps", "3"
+ * A number without a unit is accepted only for DIM_NONE and DIM_CYCLES.
+ * Returns false with a one-line message in @error (no file or key in it).
+ */
+bool unit_parse(const char *text, enum unit_dim dim, double *out_base, GError **error);
+
+/* Exact picosecond parse of a time value ("1.25s" -> 1250000000000). */
+bool unit_parse_time(const char *text, sim_time *out_ps, GError **error);
+
+/* Shortest readable text with a unit for a base value, e.g. 1.25e-6 -> "1.25us". */
+char *unit_format(double base, enum unit_dim dim);
+
+#endif
