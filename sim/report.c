@@ -1,0 +1,125 @@
+/* One run's results: metric rows and histograms, in SI base units. Lookups
+ * are linear scans: a report holds hundreds of rows at most and is written
+ * once per run, so an index would cost more than it saves. Formatting and
+ * storage are elsewhere (main.c, store.c). */
+#include "report.h"
+
+#include <string.h>
+
+static void metric_free(gpointer p)
+{
+    struct report_metric *m = p;
+
+    g_free(m->scope);
+    g_free(m->name);
+    g_free(m->unit);
+    g_free(m);
+}
+
+static void hist_row_free(gpointer p)
+{
+    struct report_hist *h = p;
+
+    g_free(h->scope);
+    g_free(h->name);
+    g_free(h->unit);
+    g_free(h->bins);
+    g_free(h);
+}
+
+struct report *report_new(void)
+{
+    struct report *r = g_new0(struct report, 1);
+
+    r->metrics = g_ptr_array_new_with_free_func(metric_free);
+    r->hists = g_ptr_array_new_with_free_func(hist_row_free);
+    return r;
+}
+
+void report_free(struct report *r)
+{
+    if (!r)
+        return;
+    g_ptr_array_unref(r->metrics);
+    g_ptr_array_unref(r->hists);
+    g_free(r);
+}
+
+static struct report_metric *metric_lookup(const struct report *r, const char *scope,
+                                           const char *name)
+{
+    for (guint i = 0; i < r->metrics->len; i++) {
+        struct report_metric *m = g_ptr_array_index(r->metrics, i);
+
+        if (strcmp(m->scope, scope) == 0 && strcmp(m->name, name) == 0)
+            return m;
+    }
+    return NULL;
+}
+
+void report_metric(struct report *r, const char *scope, const char *name, double value,
+                   const char *unit)
+{
+    struct report_metric *m;
+
+    g_assert(scope && name && unit);
+    m = metric_lookup(r, scope, name);
+    if (m) {
+        /* Replace in place so rows keep the order they were first added in. */
+        m->value = value;
+        g_free(m->unit);
+        m->unit = g_strdup(unit);
+        return;
+    }
+    m = g_new(struct report_metric, 1);
+    m->scope = g_strdup(scope);
+    m->name = g_strdup(name);
+    m->value = value;
+    m->unit = g_strdup(unit);
+    g_ptr_array_add(r->metrics, m);
+}
+
+void report_hist(struct report *r, const char *scope, const char *name, const struct hist *h,
+                 double scale, const char *unit)
+{
+    struct report_hist *row = g_new0(struct report_hist, 1);
+    size_t n = 0;
+
+    g_assert(scope && name && unit);
+    for (size_t i = 0; i < h->n_buckets; i++)
+        n += h->counts[i] != 0;
+    row->scope = g_strdup(scope);
+    row->name = g_strdup(name);
+    row->unit = g_strdup(unit);
+    row->bins = g_new(struct report_hist_bin, MAX(n, 1));
+    for (size_t i = 0; i < h->n_buckets; i++) {
+        struct report_hist_bin *b;
+        int64_t lo, hi;
+
+        if (!h->counts[i])
+            continue;
+        hist_bucket_bounds(i, &lo, &hi);
+        b = &row->bins[row->n_bins++];
+        b->lo = (double)lo * scale;
+        b->hi = (double)hi * scale;
+        b->count = h->counts[i];
+    }
+    g_assert(row->n_bins == n);
+
+    /* Same replace-in-place rule as metrics: one histogram per (scope, name). */
+    for (guint i = 0; i < r->hists->len; i++) {
+        struct report_hist *old = g_ptr_array_index(r->hists, i);
+
+        if (strcmp(old->scope, scope) == 0 && strcmp(old->name, name) == 0) {
+            r->hists->pdata[i] = row;
+            hist_row_free(old);
+            return;
+        }
+    }
+    g_ptr_array_add(r->hists, row);
+}
+
+const struct report_metric *report_find(const struct report *r, const char *scope, const char *name)
+{
+    return metric_lookup(r, scope, name);
+}

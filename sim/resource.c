@@ -1,0 +1,220 @@
+/* Shared resources on top of the engine: a FIFO queue in front of c identical
+ * servers, and a FIFO lock. Both keep their waiters in a growable ring buffer
+ * (no allocation per job once warm) and their statistics in stats.h
+ * collectors. Left out: priorities, preemption, balking and timeouts. Pending
+ * completions are not cancelled on release, so release a resource only when
+ * its sim will not run again. */
+#include "resource.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+/* What a service-end or lock-grant event carries: who to call back. */
+struct resource_msg {
+    resource_done_fn done;
+    void *ctx;
+    uint64_t tag;
+};
+
+G_STATIC_ASSERT(sizeof(struct resource_msg) <= SIM_PAYLOAD_MAX);
+
+/* Ring capacities are powers of two, so wrapping is a mask, not a division. */
+static void ring_push(struct fifo_job **buf, size_t *cap, size_t *head, size_t *len,
+                      const struct fifo_job *job)
+{
+    if (*len == *cap) {
+        size_t new_cap = *cap ? 2 * *cap : 16;
+        struct fifo_job *grown = g_new(struct fifo_job, new_cap);
+
+        /* Unwrap into the new buffer so the head moves to index 0. */
+        for (size_t i = 0; i < *len; i++)
+            grown[i] = (*buf)[(*head + i) & (*cap - 1)];
+        g_free(*buf);
+        *buf = grown;
+        *cap = new_cap;
+        *head = 0;
+    }
+    (*buf)[(*head + *len) & (*cap - 1)] = *job;
+    (*len)++;
+}
+
+static struct fifo_job ring_pop(struct fifo_job *buf, size_t cap, size_t *head, size_t *len)
+{
+    struct fifo_job job;
+
+    g_assert(*len > 0);
+    job = buf[*head];
+    *head = (*head + 1) & (cap - 1);
+    (*len)--;
+    return job;
+}
+
+void fifo_server_init(struct fifo_server *s, struct sim *sim, const char *name, unsigned servers)
+{
+    sim_time now = sim_now(sim);
+
+    g_assert(servers >= 1);
+    memset(s, 0, sizeof(*s));
+    s->sim = sim;
+    s->name = name;
+    s->servers = servers;
+    timeavg_init(&s->busy_avg, now, 0.0);
+    timeavg_init(&s->qlen_avg, now, 0.0);
+    welford_init(&s->wait);
+}
+
+void fifo_server_release(struct fifo_server *s)
+{
+    g_free(s->queue);
+    s->queue = NULL;
+    s->q_cap = s->q_head = s->q_len = 0;
+}
+
+static void server_on_done(struct sim *sim, void *ctx, const void *payload);
+
+/* Put @job on a free server now; the caller has already counted it busy. */
+static void server_start(struct fifo_server *s, const struct fifo_job *job)
+{
+    sim_time now = sim_now(s->sim);
+    struct resource_msg msg = { .done = job->done, .ctx = job->ctx, .tag = job->tag };
+
+    welford_add(&s->wait, sim_time_to_s(now - job->enqueued));
+    sim_schedule(s->sim, job->service, server_on_done, s, &msg, sizeof(msg));
+}
+
+static void server_on_done(struct sim *sim, void *ctx, const void *payload)
+{
+    struct fifo_server *s = ctx;
+    struct resource_msg msg;
+
+    memcpy(&msg, payload, sizeof(msg));
+    s->completed++;
+    /* Hand the server straight to the head of the queue before calling back,
+     * so a job the callback submits here queues behind those already waiting. */
+    if (s->q_len) {
+        struct fifo_job next = ring_pop(s->queue, s->q_cap, &s->q_head, &s->q_len);
+
+        timeavg_set(&s->qlen_avg, sim_now(sim), (double)s->q_len);
+        server_start(s, &next);
+    } else {
+        g_assert(s->busy > 0);
+        s->busy--;
+        timeavg_set(&s->busy_avg, sim_now(sim), (double)s->busy);
+    }
+    if (msg.done)
+        msg.done(sim, msg.ctx, msg.tag);
+}
+
+void fifo_server_submit(struct fifo_server *s, sim_time service, resource_done_fn done, void *ctx,
+                        uint64_t tag)
+{
+    sim_time now = sim_now(s->sim);
+    struct fifo_job job = {
+        .service = service,
+        .enqueued = now,
+        .done = done,
+        .ctx = ctx,
+        .tag = tag,
+    };
+
+    g_assert(service >= 0);
+    if (s->busy < s->servers) {
+        /* A free server means nobody is waiting: the queue only builds up
+         * while every server is busy. */
+        g_assert(s->q_len == 0);
+        s->busy++;
+        timeavg_set(&s->busy_avg, now, (double)s->busy);
+        server_start(s, &job);
+        return;
+    }
+    ring_push(&s->queue, &s->q_cap, &s->q_head, &s->q_len, &job);
+    timeavg_set(&s->qlen_avg, now, (double)s->q_len);
+}
+
+void fifo_server_reset_stats(struct fifo_server *s)
+{
+    sim_time now = sim_now(s->sim);
+
+    timeavg_reset(&s->busy_avg, now);
+    timeavg_reset(&s->qlen_avg, now);
+    welford_init(&s->wait);
+    s->completed = 0;
+}
+
+double fifo_server_utilization(const struct fifo_server *s)
+{
+    return timeavg_mean(&s->busy_avg, sim_now(s->sim)) / (double)s->servers;
+}
+
+void sim_lock_init(struct sim_lock *l, struct sim *sim)
+{
+    memset(l, 0, sizeof(*l));
+    l->sim = sim;
+    welford_init(&l->wait);
+    timeavg_init(&l->held_avg, sim_now(sim), 0.0);
+}
+
+void sim_lock_release_resources(struct sim_lock *l)
+{
+    g_free(l->waiters);
+    l->waiters = NULL;
+    l->w_cap = l->w_head = l->w_len = 0;
+}
+
+static void lock_on_grant(struct sim *sim, void *ctx, const void *payload)
+{
+    struct resource_msg msg;
+
+    (void)ctx;
+    memcpy(&msg, payload, sizeof(msg));
+    msg.done(sim, msg.ctx, msg.tag);
+}
+
+void sim_lock_acquire(struct sim_lock *l, resource_done_fn granted, void *ctx, uint64_t tag)
+{
+    sim_time now = sim_now(l->sim);
+    struct fifo_job job = { .enqueued = now, .done = granted, .ctx = ctx, .tag = tag };
+
+    g_assert(granted);
+    if (!l->held) {
+        l->held = true;
+        l->acquisitions++;
+        welford_add(&l->wait, 0.0);
+        timeavg_set(&l->held_avg, now, 1.0);
+        granted(l->sim, ctx, tag);
+        return;
+    }
+    ring_push(&l->waiters, &l->w_cap, &l->w_head, &l->w_len, &job);
+}
+
+void sim_lock_unlock(struct sim_lock *l)
+{
+    sim_time now = sim_now(l->sim);
+    struct fifo_job next;
+    struct resource_msg msg;
+
+    g_assert(l->held);
+    if (!l->w_len) {
+        l->held = false;
+        timeavg_set(&l->held_avg, now, 0.0);
+        return;
+    }
+    /* Hand the lock over now (it stays held, so nobody can barge in), but
+     * run the new holder's callback as its own event: the unlocking code
+     * finishes first and a chain of waiters never nests on the stack. */
+    next = ring_pop(l->waiters, l->w_cap, &l->w_head, &l->w_len);
+    l->acquisitions++;
+    l->contended++;
+    welford_add(&l->wait, sim_time_to_s(now - next.enqueued));
+    msg = (struct resource_msg){ .done = next.done, .ctx = next.ctx, .tag = next.tag };
+    sim_schedule(l->sim, 0, lock_on_grant, l, &msg, sizeof(msg));
+}
+
+void sim_lock_reset_stats(struct sim_lock *l)
+{
+    welford_init(&l->wait);
+    l->acquisitions = 0;
+    l->contended = 0;
+    timeavg_reset(&l->held_avg, sim_now(l->sim));
+}
