@@ -26,8 +26,14 @@ enum dist_kind {
 
 /**
  * struct dist - a parsed distribution
- * @a, @b:   parameters in base units as written (see enum dist_kind)
+ * @a, @b:   parameters in base units as written (see enum dist_kind);
+ *           pareto's shape @a is a plain number
  * @values:  empirical samples (caller owns via dist_release())
+ * @path:    empirical file as an absolute path (owned)
+ *
+ * Distributions of any dimension but DIM_NONE never draw negative values:
+ * dist_parse() rejects negative parameters, and normal() is truncated at 0
+ * by redrawing (its mean is then above @a; dist_mean() accounts for that).
  */
 struct dist {
     enum dist_kind kind;
@@ -35,6 +41,7 @@ struct dist {
     double a, b;
     double *values;
     size_t n_values;
+    char *path;
 };
 
 /**
@@ -51,10 +58,13 @@ void dist_copy(struct dist *dst, const struct dist *src);
 
 /* One draw in base units (never negative for time and size dimensions). */
 double dist_sample(const struct dist *d, gsl_rng *rng);
-/* One draw of a time distribution, in picoseconds. */
+/* One draw of a time distribution, in picoseconds: rounded to nearest,
+ * and clamped to SIM_TIME_MAX / 4 so that now + draw cannot overflow
+ * (only a heavy pareto() tail gets there). */
 sim_time dist_sample_time(const struct dist *d, gsl_rng *rng);
 
-/* Analytic mean and variance in base units (empirical: of the samples). */
+/* Analytic mean and variance in base units (empirical: of the samples, as a
+ * population; pareto: INFINITY when shape <= 1, resp. <= 2). */
 double dist_mean(const struct dist *d);
 double dist_variance(const struct dist *d);
 

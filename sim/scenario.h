@@ -19,6 +19,7 @@ struct scenario;
 /* Error domain for all bad-input errors (scenario, CLI, store paths). */
 #define IOVSIM_ERROR (iovsim_error_quark())
 GQuark iovsim_error_quark(void);
+
 enum iovsim_error_code {
     IOVSIM_ERROR_INPUT, /* bad input: exit status 2 */
     IOVSIM_ERROR_IO,    /* file or database could not be read or written */
@@ -38,15 +39,36 @@ extern const size_t scenario_core_n_params;
  */
 struct scenario *scenario_load(const char *path, const char *const *overrides, GError **error);
 
-/* Same, from text in memory; @name stands for the file name in messages. */
+/* Same, from text in memory; @name stands for the file name in messages
+ * (and its directory for relative paths in values). */
 struct scenario *scenario_load_data(const char *data, const char *name,
                                     const char *const *overrides, GError **error);
+
+struct model_ops;
+/* Same, with @models (NULL-terminated, borrowed: must outlive the result and
+ * its copies) in place of model_registry: for tests of the loader. */
+struct scenario *scenario_load_data_models(const char *data, const char *name,
+                                           const char *const *overrides,
+                                           const struct model_ops *const *models, GError **error);
 void scenario_free(struct scenario *sc);
 /* Deep copy, e.g. to apply one sweep point's overrides. */
 struct scenario *scenario_dup(const struct scenario *sc);
 
-/* Set @key from text with the full checks ("--set" semantics). */
+/**
+ * scenario_set - set @key from text with the per-key checks of --set
+ * (registered key, unit, range, choices); messages start with "--set".
+ * scenario_is_set() is then true for @key. scenario.model cannot change.
+ * Cross-parameter checks (warm-up < duration, the model's check hook) are
+ * not run, as an intermediate state of several sets may fail them: call
+ * scenario_validate() after the last one. scenario_hash() does not change
+ * (it names the file and its command-line overrides, not a sweep point).
+ */
 bool scenario_set(struct scenario *sc, const char *key, const char *value, GError **error);
+
+/* The cross-parameter checks that scenario_load() ran last: every required
+ * key set, a non-empty name, warm-up < duration, then the model's check
+ * hook if it has one. */
+bool scenario_validate(const struct scenario *sc, GError **error);
 
 /* Accessors. @key must be registered with the matching type (abort
  * otherwise: asking for a wrong key is a bug, not bad input). Numbers are in
@@ -82,10 +104,12 @@ struct scenario_kv {
     char *key;
     char *value;
 };
+
 GPtrArray *scenario_effective(const struct scenario *sc);
 
-/* Instance names of a "section.*" group, e.g. the NAMEs of [plot NAME]
- * groups, in file order. Borrowed strings; caller frees the array. */
+/* Instance names of a "section.*" group (@section "plot" or "plot.*"), e.g.
+ * the NAMEs of [plot NAME] groups, in file order, then those first named by
+ * an override. Borrowed strings; caller frees the array. */
 GPtrArray *scenario_instances(const struct scenario *sc, const char *section);
 
 /* Entries of a free-form group (e.g. [sweep]): keys and raw values in file
@@ -95,9 +119,11 @@ struct scenario_raw {
     char *value;
     int line;
 };
+
 GPtrArray *scenario_raw_group(const struct scenario *sc, const char *group);
 
-/* The whole registry (core + every model), for `iovsim params` and checks. */
+/* The whole registry (core + every model in model_registry), for `iovsim
+ * params` and checks. *@defs_out is borrowed (built once, never freed). */
 size_t scenario_registry(const struct param_def *const **defs_out);
 
 #endif

@@ -6,6 +6,7 @@
 #define IOVSIM_UNITS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <glib.h>
 
@@ -33,10 +34,23 @@ const char *unit_dim_accepted(enum unit_dim dim);
  */
 bool unit_parse(const char *text, enum unit_dim dim, double *out_base, GError **error);
 
-/* Exact picosecond parse of a time value ("1.25s" -> 1250000000000). */
+/* As unit_parse(), but a number without a unit is taken in base units
+ * (for data files such as empirical distributions). */
+bool unit_parse_lenient(const char *text, enum unit_dim dim, double *out_base, GError **error);
+
+/* Exact picosecond parse of a time value ("1.25s" -> 1250000000000): the
+ * decimal digits are scaled as integers, so there is no binary rounding;
+ * digits below 1ps round to nearest (ties away from zero). Fails if the
+ * result does not fit in sim_time. */
 bool unit_parse_time(const char *text, sim_time *out_ps, GError **error);
 
-/* Shortest readable text with a unit for a base value, e.g. 1.25e-6 -> "1.25us". */
+/* Exact integer parse for @dim DIM_NONE or DIM_CYCLES ("1000", "1e6",
+ * "2000 cycles"); fails on a fraction ("1.5") or beyond int64. */
+bool unit_parse_int(const char *text, enum unit_dim dim, int64_t *out, GError **error);
+
+/* Shortest readable text with a unit for a base value, e.g. 1.25e-6 -> "1.25us";
+ * unit_parse() of the result gives back exactly @base. Cycles and plain
+ * numbers get no unit. Caller frees. */
 char *unit_format(double base, enum unit_dim dim);
 
 #endif
