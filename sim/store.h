@@ -2,13 +2,15 @@
  * written in one transaction, so it is either there complete with status
  * 'done' or not there at all. Schema (a public interface, see README.md):
  *
- *   meta(key, value)                  schema_version, iovsim version
+ *   meta(key, value)                  application, schema_version, created_by
  *   runs(run_id, scenario, point, rep, seed, status, sim_seconds,
  *        wall_seconds, events, version, started_at, scenario_hash)
  *   params(run_id, key, value)
  *   metrics(run_id, scope, name, value, unit)
- *   hist(run_id, scope, name, lo, hi, count)
+ *   hist(run_id, scope, name, unit, lo, hi, count)
+ *   tdist(dof, t975)                  Student t quantiles for the view
  *   summary view: (scenario, point, scope, name, unit, n, mean, stddev, ci95)
+ * Column types, units and the view's rules are documented in store.c.
  */
 #ifndef IOVSIM_STORE_H
 #define IOVSIM_STORE_H
@@ -21,6 +23,8 @@
 #include "report.h"
 
 #define STORE_SCHEMA_VERSION 1
+/* PRAGMA application_id of our databases: "IOVS" in ASCII. */
+#define STORE_APPLICATION_ID 0x494f5653
 
 struct store;
 
@@ -29,7 +33,7 @@ struct store_run {
     const char *point;    /* sweep point label, "" for a single run */
     int rep;
     uint64_t seed;
-    const char *status;   /* "done" or "failed" */
+    const char *status; /* "done" or "failed" */
     double sim_seconds;
     double wall_seconds;
     uint64_t events;
@@ -41,21 +45,38 @@ struct store_run {
  * store_open - open or create the database at @path
  * Fails with a one-line IOVSIM_ERROR if the path cannot be written, the
  * file is not an iovsim database, or its schema is newer than ours.
- * Caller owns the result; close with store_close().
+ * A missing or 0-byte file gets the schema; on a bad path no file is left.
+ * Caller owns the result; close with store_close() (NULL is ignored).
  */
 struct store *store_open(const char *path, GError **error);
 void store_close(struct store *st);
 
 /**
  * store_write_run - write a run, its parameters and its report in one
- * transaction. @params: struct scenario_kv * elements; @report may be NULL
- * (for a failed run). Sets *@run_id if non-NULL.
+ * transaction. @params: struct scenario_kv * elements (may be NULL); @report
+ * may be NULL (for a failed run). Borrowed, all of them. A 'failed' row for
+ * the same (scenario_hash, point, rep) is replaced by the new run. Sets
+ * *@run_id if non-NULL. On failure nothing is written and @error says why.
  */
 bool store_write_run(struct store *st, const struct store_run *run, GPtrArray *params,
                      const struct report *report, int64_t *run_id, GError **error);
 
-/* Is (point, rep) already there with status 'done'? */
+/* Is (point, rep) already there with status 'done'? After
+ * store_check_scenario(), only runs with that scenario hash count. */
 bool store_has_done(struct store *st, const char *point, int rep);
+
+/**
+ * store_check_scenario - may runs of @scenario_hash made by iovsim @version
+ * go into this database? Refuses (IOVSIM_ERROR_INPUT, message mentions
+ * --force) if it holds runs of another scenario hash or another version,
+ * unless @force. Either way on success store_has_done() then only counts
+ * runs of @scenario_hash. Pass IOVSIM_VERSION as @version.
+ */
+bool store_check_scenario(struct store *st, const char *scenario_hash, const char *version,
+                          bool force, GError **error);
+
+/* The path given to store_open() (borrowed), for messages. */
+const char *store_path(const struct store *st);
 
 /* The underlying handle, for analysis code that reads (borrowed). */
 struct sqlite3 *store_db(struct store *st);

@@ -1,0 +1,520 @@
+/* The SQLite results store: open-time checks (is this ours, is the schema
+ * ours), one BEGIN IMMEDIATE transaction per run over prepared statements,
+ * and the scenario/version guard for sweeps. Several processes may write one
+ * file: WAL plus a busy timeout lets SQLite serialise them. The schema, its
+ * creation and the summary view are in store_schema.c. */
+
+/*
+ * Results database, schema version 1
+ * ===================================
+ * One SQLite file per experiment, in WAL mode. Every value is in SI base
+ * units; the unit column names it ('s', 'B', 'bit/s', '1/s', '1'). Each run
+ * is written in one transaction: a run is there complete or not at all.
+ *
+ * meta(key TEXT PRIMARY KEY, value TEXT)
+ *   'application' = 'iovsim', 'schema_version' = '1', 'created_by' = iovsim
+ *   version that made the file, 'created_at' = ISO 8601 UTC. The file header
+ *   also carries PRAGMA application_id = 1229936211 (0x494f5653, "IOVS") and
+ *   PRAGMA user_version = 1.
+ *
+ * runs: one row per replication
+ *   run_id         INTEGER PRIMARY KEY
+ *   scenario       TEXT     [scenario] name
+ *   point          TEXT     sweep point label, '' for a single run
+ *   rep            INTEGER  replication number, from 0
+ *   seed           TEXT     the run's unsigned 64-bit seed in decimal (text:
+ *                           SQLite integers are signed and seeds use 64 bits)
+ *   status         TEXT     'done' or 'failed'
+ *   sim_seconds    REAL     s, simulated time measured (duration - warmup)
+ *   wall_seconds   REAL     s, host wall-clock time of the run
+ *   events         INTEGER  events executed
+ *   version        TEXT     iovsim version that made the run
+ *   started_at     TEXT     ISO 8601 UTC, e.g. 2025-01-31T12:00:00Z
+ *   scenario_hash  TEXT     SHA-256 (hex) of the scenario text and overrides
+ *   A new attempt at a (scenario_hash, point, rep) replaces a 'failed' row.
+ *
+ * params(run_id, key TEXT, value TEXT), PRIMARY KEY (run_id, key)
+ *   every effective parameter as "section.name" and its value as text
+ *
+ * metrics(run_id, scope TEXT, name TEXT, value REAL, unit TEXT),
+ *   PRIMARY KEY (run_id, scope, name)
+ *   scope: 'all', 'vm3', 'nic0', ...; value in the SI base unit named by
+ *   unit, NULL when undefined (NaN, e.g. a mean over no samples)
+ *
+ * hist(run_id, scope TEXT, name TEXT, unit TEXT, lo REAL, hi REAL,
+ *      count INTEGER), PRIMARY KEY (run_id, scope, name, lo)
+ *   non-empty buckets [lo, hi) of a distribution, lo and hi in unit
+ *
+ * tdist(dof INTEGER PRIMARY KEY, t975 REAL)
+ *   Student t 0.975 quantiles for dof 1..1000, for the summary view
+ *
+ * summary VIEW (scenario, point, scope, name, unit, n, mean, stddev, ci95)
+ *   over runs with status 'done'. n counts non-NULL values; stddev is the
+ *   sample standard deviation (n - 1); ci95 is the half-width of the 95%
+ *   Student t interval of the mean, t(0.975, n - 1) * stddev / sqrt(n),
+ *   with 1.959964 beyond 1000 dof. stddev and ci95 are NULL when n < 2: one
+ *   replication says nothing about spread, and 0 would read as "none". The
+ *   view needs sqrt(): the sqlite3 shell has it when built with math
+ *   functions (Debian's is); iovsim registers its own where missing.
+ *
+ * params, metrics and hist reference runs(run_id) ON DELETE CASCADE (with
+ * PRAGMA foreign_keys = ON) and are WITHOUT ROWID tables clustered on their
+ * primary keys, so a run's rows sit together and lookups by run_id, or by
+ * (run_id, scope, name) from a join with runs, need no extra index. The
+ * only other index is runs(point, rep). There is deliberately no index on
+ * metrics(scope, name): every run adds one entry to each (scope, name)
+ * group, scattered over the whole index, which made a 200-metric write five
+ * times slower (3.8 ms instead of 0.7 ms); queries that join runs use the
+ * primary key instead. Analysis that needs it may create it itself.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "scenario.h"
+#include "store_schema.h"
+
+#ifndef IOVSIM_VERSION
+#error "IOVSIM_VERSION must be defined by the build"
+#endif
+
+enum stmt_id {
+    STMT_BEGIN,
+    STMT_COMMIT,
+    STMT_ROLLBACK,
+    STMT_DEL_FAILED,
+    STMT_INS_RUN,
+    STMT_INS_PARAM,
+    STMT_INS_METRIC,
+    STMT_INS_HIST,
+    STMT_HAS_DONE,
+    STMT_OTHER_HASH,
+    STMT_OTHER_VERSION,
+    N_STMTS
+};
+
+/* Children of the deleted failed runs go with them: foreign_keys is on and
+ * params, metrics and hist cascade on delete. */
+static const char *const stmt_sql[N_STMTS] = {
+    [STMT_BEGIN] = "BEGIN IMMEDIATE",
+    [STMT_COMMIT] = "COMMIT",
+    [STMT_ROLLBACK] = "ROLLBACK",
+    [STMT_DEL_FAILED] = "DELETE FROM runs WHERE scenario_hash = ?1 AND point = ?2 AND rep = ?3 "
+                        "AND status = 'failed'",
+    [STMT_INS_RUN] = "INSERT INTO runs (scenario, point, rep, seed, status, sim_seconds, "
+                     "wall_seconds, events, version, started_at, scenario_hash) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [STMT_INS_PARAM] = "INSERT INTO params (run_id, key, value) VALUES (?1, ?2, ?3)",
+    [STMT_INS_METRIC] = "INSERT INTO metrics (run_id, scope, name, value, unit) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [STMT_INS_HIST] = "INSERT INTO hist (run_id, scope, name, unit, lo, hi, count) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_HAS_DONE] = "SELECT EXISTS (SELECT 1 FROM runs WHERE point = ?1 AND rep = ?2 "
+                      "AND status = 'done' AND (?3 IS NULL OR scenario_hash = ?3))",
+    [STMT_OTHER_HASH] = "SELECT scenario, scenario_hash FROM runs WHERE scenario_hash <> ?1 "
+                        "LIMIT 1",
+    [STMT_OTHER_VERSION] = "SELECT version FROM runs WHERE version <> ?1 LIMIT 1",
+};
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    /* Set by store_check_scenario(): store_has_done() then only counts runs
+     * of this scenario, so a forced mix never skips work it has not done. */
+    char *scenario_hash;
+    sqlite3_stmt *stmt[N_STMTS];
+};
+
+static bool open_error(GError **error, const char *path, const char *why)
+{
+    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot open database: %s", path, why);
+    return false;
+}
+
+/*
+ * Refuse bad paths before SQLite sees them: sqlite3_open_v2() with CREATE
+ * would leave an empty file behind on some failures, and its "unable to open
+ * database file" does not say which part of the path is wrong.
+ */
+static bool check_path(const char *path, bool *is_new, GError **error)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *why = NULL;
+    GStatBuf sb;
+
+    if (g_stat(path, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            return open_error(error, path, g_strerror(EISDIR));
+        if (!S_ISREG(sb.st_mode))
+            return open_error(error, path, "not a regular file");
+        if (access(path, R_OK | W_OK) != 0)
+            return open_error(error, path, g_strerror(errno));
+        *is_new = false;
+        return true;
+    }
+    /* ENOTDIR: a parent is a file; the checks below say which. */
+    if (errno != ENOENT && errno != ENOTDIR)
+        return open_error(error, path, g_strerror(errno));
+
+    dir = g_path_get_dirname(path);
+    if (g_stat(dir, &sb) != 0)
+        why = errno == ENOENT ? g_strdup_printf("directory '%s' does not exist", dir)
+                              : g_strdup_printf("directory '%s': %s", dir, g_strerror(errno));
+    else if (!S_ISDIR(sb.st_mode))
+        why = g_strdup_printf("'%s' is not a directory", dir);
+    else if (access(dir, W_OK | X_OK) != 0)
+        why = g_strdup_printf("directory '%s': %s", dir, g_strerror(errno));
+    if (why)
+        return open_error(error, path, why);
+    *is_new = true;
+    return true;
+}
+
+/* Fallback for SQLite builds without SQLITE_ENABLE_MATH_FUNCTIONS. */
+static void sql_sqrt(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    g_assert(argc == 1);
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+        sqlite3_result_null(ctx);
+    else
+        sqlite3_result_double(ctx, sqrt(sqlite3_value_double(argv[0])));
+}
+
+/*
+ * The summary view needs sqrt(). Debian's libsqlite3 has the math functions
+ * built in; where it does not, register ours on this connection. Only our own
+ * connections get it: a sqlite3 shell built without math functions cannot
+ * read the summary view (the tables are fine).
+ */
+static bool ensure_sqrt(struct store *st)
+{
+    sqlite3_stmt *s = NULL;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT sqrt(4.0)", -1, &s, NULL) == SQLITE_OK) {
+        sqlite3_finalize(s);
+        return true;
+    }
+    return sqlite3_create_function(st->db, "sqrt", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                   sql_sqrt, NULL, NULL) == SQLITE_OK;
+}
+
+static bool prepare_all(struct store *st, GError **error)
+{
+    for (int i = 0; i < N_STMTS; i++) {
+        if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
+                               NULL) != SQLITE_OK)
+            return open_error(error, st->path, sqlite3_errmsg(st->db));
+    }
+    return true;
+}
+
+static bool configure(struct store *st, bool is_new, GError **error)
+{
+    int rc = sqlite3_open_v2(st->path, &st->db,
+                             SQLITE_OPEN_READWRITE | (is_new ? SQLITE_OPEN_CREATE : 0), NULL);
+
+    if (rc != SQLITE_OK)
+        return open_error(error, st->path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+    if (sqlite3_db_readonly(st->db, "main") == 1)
+        return open_error(error, st->path, "file is read-only");
+    sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+    if (!ensure_sqrt(st))
+        return open_error(error, st->path, sqlite3_errmsg(st->db));
+    if (!store_schema_setup(st->db, st->path, error))
+        return false;
+    /* Per connection, not stored in the file. NORMAL in WAL mode survives a
+     * killed process; only a power cut can lose the last commits. */
+    if (sqlite3_exec(st->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", NULL, NULL,
+                     NULL) != SQLITE_OK)
+        return open_error(error, st->path, sqlite3_errmsg(st->db));
+    return prepare_all(st, error);
+}
+
+struct store *store_open(const char *path, GError **error)
+{
+    struct store *st;
+    bool is_new = false;
+
+    g_assert(path);
+    if (!check_path(path, &is_new, error))
+        return NULL;
+    st = g_new0(struct store, 1);
+    st->path = g_strdup(path);
+    /* On failure past check_path() the file stays: another process may
+     * already be using it, and an empty or schema-less file is fine for the
+     * next open. */
+    if (!configure(st, is_new, error)) {
+        store_close(st);
+        return NULL;
+    }
+    return st;
+}
+
+void store_close(struct store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < N_STMTS; i++)
+        sqlite3_finalize(st->stmt[i]);
+    /* Every statement is finalized, so this cannot return SQLITE_BUSY; the
+     * last connection to close checkpoints and removes the -wal file. */
+    sqlite3_close(st->db);
+    g_free(st->scenario_hash);
+    g_free(st->path);
+    g_free(st);
+}
+
+struct sqlite3 *store_db(struct store *st)
+{
+    return st->db;
+}
+
+const char *store_path(const struct store *st)
+{
+    return st->path;
+}
+
+/*
+ * Step @id to completion and reset it. Strings are bound SQLITE_STATIC (no
+ * copy per row); they stay bound after the reset but are never read again
+ * before the next bind. On failure the message stays in sqlite3_errmsg().
+ */
+static bool step(struct store *st, enum stmt_id id)
+{
+    sqlite3_stmt *s = st->stmt[id];
+    int rc;
+
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        ;
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE;
+}
+
+static void bind_text(sqlite3_stmt *s, int col, const char *text)
+{
+    /* NULL binds SQL NULL, which the NOT NULL columns then reject. */
+    sqlite3_bind_text(s, col, text, -1, SQLITE_STATIC);
+}
+
+static bool insert_run(struct store *st, const struct store_run *run, int64_t *run_id)
+{
+    sqlite3_stmt *s = st->stmt[STMT_DEL_FAILED];
+    char seed[24];
+
+    /* A failed attempt at this (scenario, point, rep) is superseded by any
+     * new attempt, so a resumed sweep leaves only the latest outcome. */
+    bind_text(s, 1, run->scenario_hash);
+    bind_text(s, 2, run->point);
+    sqlite3_bind_int(s, 3, run->rep);
+    if (!step(st, STMT_DEL_FAILED))
+        return false;
+
+    /* Seeds use all 64 bits and SQLite integers are signed: keep them as
+     * decimal text so they read back exactly as the CLI takes them. */
+    g_snprintf(seed, sizeof(seed), "%" G_GUINT64_FORMAT, run->seed);
+    s = st->stmt[STMT_INS_RUN];
+    bind_text(s, 1, run->scenario);
+    bind_text(s, 2, run->point);
+    sqlite3_bind_int(s, 3, run->rep);
+    sqlite3_bind_text(s, 4, seed, -1, SQLITE_TRANSIENT); /* @seed is on our stack */
+    bind_text(s, 5, run->status);
+    sqlite3_bind_double(s, 6, run->sim_seconds);
+    sqlite3_bind_double(s, 7, run->wall_seconds);
+    /* Clamped: 2^63 events would take centuries to simulate. */
+    sqlite3_bind_int64(s, 8, (int64_t)MIN(run->events, (uint64_t)INT64_MAX));
+    bind_text(s, 9, IOVSIM_VERSION);
+    bind_text(s, 10, run->started_at);
+    bind_text(s, 11, run->scenario_hash);
+    if (!step(st, STMT_INS_RUN))
+        return false;
+    *run_id = sqlite3_last_insert_rowid(st->db);
+    return true;
+}
+
+static bool insert_params(struct store *st, int64_t run_id, GPtrArray *params)
+{
+    sqlite3_stmt *s = st->stmt[STMT_INS_PARAM];
+
+    if (!params)
+        return true;
+    sqlite3_bind_int64(s, 1, run_id);
+    for (guint i = 0; i < params->len; i++) {
+        const struct scenario_kv *kv = g_ptr_array_index(params, i);
+
+        bind_text(s, 2, kv->key);
+        bind_text(s, 3, kv->value);
+        if (!step(st, STMT_INS_PARAM))
+            return false;
+    }
+    return true;
+}
+
+static bool insert_metrics(struct store *st, int64_t run_id, GPtrArray *metrics)
+{
+    sqlite3_stmt *s = st->stmt[STMT_INS_METRIC];
+
+    sqlite3_bind_int64(s, 1, run_id);
+    for (guint i = 0; i < metrics->len; i++) {
+        const struct report_metric *m = g_ptr_array_index(metrics, i);
+
+        bind_text(s, 2, m->scope);
+        bind_text(s, 3, m->name);
+        /* NaN (a mean over no samples) is stored as NULL: undefined. */
+        if (isnan(m->value))
+            sqlite3_bind_null(s, 4);
+        else
+            sqlite3_bind_double(s, 4, m->value);
+        bind_text(s, 5, m->unit);
+        if (!step(st, STMT_INS_METRIC))
+            return false;
+    }
+    return true;
+}
+
+static bool insert_hists(struct store *st, int64_t run_id, GPtrArray *hists)
+{
+    sqlite3_stmt *s = st->stmt[STMT_INS_HIST];
+
+    sqlite3_bind_int64(s, 1, run_id);
+    for (guint i = 0; i < hists->len; i++) {
+        const struct report_hist *h = g_ptr_array_index(hists, i);
+
+        bind_text(s, 2, h->scope);
+        bind_text(s, 3, h->name);
+        bind_text(s, 4, h->unit);
+        for (size_t b = 0; b < h->n_bins; b++) {
+            sqlite3_bind_double(s, 5, h->bins[b].lo);
+            sqlite3_bind_double(s, 6, h->bins[b].hi);
+            sqlite3_bind_int64(s, 7, (int64_t)MIN(h->bins[b].count, (uint64_t)INT64_MAX));
+            if (!step(st, STMT_INS_HIST))
+                return false;
+        }
+    }
+    return true;
+}
+
+static bool write_failed(struct store *st, const struct store_run *run, GError **error)
+{
+    /* Take the message before ROLLBACK replaces it. */
+    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO,
+                "'%s': cannot write run (point '%s', rep %d): %s", st->path, run->point, run->rep,
+                sqlite3_errmsg(st->db));
+    if (!sqlite3_get_autocommit(st->db))
+        step(st, STMT_ROLLBACK);
+    return false;
+}
+
+bool store_write_run(struct store *st, const struct store_run *run, GPtrArray *params,
+                     const struct report *report, int64_t *run_id, GError **error)
+{
+    int64_t id;
+
+    g_assert(st && run);
+    g_assert(run->scenario && run->point && run->scenario_hash && run->status);
+    g_assert(strcmp(run->status, "done") == 0 || strcmp(run->status, "failed") == 0);
+    g_assert(sqlite3_get_autocommit(st->db));
+
+    /* IMMEDIATE takes the write lock now (waiting up to the busy timeout)
+     * rather than failing half-way through when another writer holds it. */
+    if (!step(st, STMT_BEGIN))
+        return write_failed(st, run, error);
+    if (!insert_run(st, run, &id) || !insert_params(st, id, params))
+        return write_failed(st, run, error);
+    if (report &&
+        (!insert_metrics(st, id, report->metrics) || !insert_hists(st, id, report->hists)))
+        return write_failed(st, run, error);
+    if (!step(st, STMT_COMMIT))
+        return write_failed(st, run, error);
+    if (run_id)
+        *run_id = id;
+    return true;
+}
+
+bool store_has_done(struct store *st, const char *point, int rep)
+{
+    sqlite3_stmt *s = st->stmt[STMT_HAS_DONE];
+    bool done = false;
+    int rc;
+
+    g_assert(point);
+    bind_text(s, 1, point);
+    sqlite3_bind_int(s, 2, rep);
+    bind_text(s, 3, st->scenario_hash);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        done = sqlite3_column_int(s, 0) != 0;
+    else
+        /* Not done as far as we can tell: redoing a run is safe, skipping
+         * one is not. */
+        g_warning("'%s': cannot look up point '%s' rep %d: %s", st->path, point, rep,
+                  sqlite3_errmsg(st->db));
+    sqlite3_reset(s);
+    return done;
+}
+
+/* Short form of a hash for messages: enough to tell two apart. */
+static char *short_hash(const char *hash)
+{
+    return g_strndup(hash ? hash : "?", 12);
+}
+
+static bool check_hash(struct store *st, const char *scenario_hash, GError **error)
+{
+    sqlite3_stmt *s = st->stmt[STMT_OTHER_HASH];
+    int rc;
+
+    bind_text(s, 1, scenario_hash);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        g_autofree char *theirs = short_hash((const char *)sqlite3_column_text(s, 1));
+        g_autofree char *ours = short_hash(scenario_hash);
+
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "'%s': holds runs of a different scenario '%s' (hash %s, this one %s); "
+                    "use another database or --force to mix them",
+                    st->path, (const char *)sqlite3_column_text(s, 0), theirs, ours);
+    } else if (rc != SQLITE_DONE) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot read runs: %s", st->path,
+                    sqlite3_errmsg(st->db));
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE;
+}
+
+static bool check_version(struct store *st, const char *version, GError **error)
+{
+    sqlite3_stmt *s = st->stmt[STMT_OTHER_VERSION];
+    int rc;
+
+    bind_text(s, 1, version);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "'%s': holds runs made by iovsim %s, this is iovsim %s; model changes "
+                    "may make them incomparable: use another database or --force to mix them",
+                    st->path, (const char *)sqlite3_column_text(s, 0), version);
+    else if (rc != SQLITE_DONE)
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot read runs: %s", st->path,
+                    sqlite3_errmsg(st->db));
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE;
+}
+
+bool store_check_scenario(struct store *st, const char *scenario_hash, const char *version,
+                          bool force, GError **error)
+{
+    g_assert(st && scenario_hash && version);
+    if (!force && (!check_hash(st, scenario_hash, error) || !check_version(st, version, error)))
+        return false;
+    g_free(st->scenario_hash);
+    st->scenario_hash = g_strdup(scenario_hash);
+    return true;
+}

@@ -1,0 +1,371 @@
+/* The results store's schema: the SQL that creates it, the checks that tell
+ * our databases from others, and the summary view over replications. The t
+ * quantiles behind ci95 come from GSL (gsl_cdf_tdist_Pinv) at creation time,
+ * because SQLite has no t distribution. Documented at the top of store.c. */
+#include "store_schema.h"
+
+#include <glib.h>
+#include <gsl/gsl_cdf.h>
+#include <sqlite3.h>
+
+#include "scenario.h"
+#include "store.h"
+
+#ifndef IOVSIM_VERSION
+#error "IOVSIM_VERSION must be defined by the build"
+#endif
+
+/* Degrees of freedom with a stored t quantile; the view uses the normal
+ * quantile beyond this (t(0.975, 1000) = 1.9623 vs 1.9600). */
+#define TDIST_MAX_DOF 1000
+
+/* How long one try for the write lock waits before looking whether another
+ * opener has made the schema (see lock_for_create()). */
+#define CREATE_POLL_MS 20
+
+/*
+ * The summary view takes the mean first, in a window over the group, and
+ * then sums squared deviations from it: sum(x*x) - sum(x)^2/n would cancel
+ * badly for values like 1e9 +/- 1. It groups with windows too (row_no = 1
+ * keeps one row per group) rather than GROUP BY, because SQLite pushes a
+ * WHERE on the partition columns down through window subqueries but not
+ * through an aggregate: "WHERE name = 'x'" then reads only that metric
+ * (15 ms instead of 1 s on 200k metric rows). count(value) skips NULL (NaN).
+ */
+static const char schema_sql[] =
+    "CREATE TABLE meta (\n"
+    "    key TEXT PRIMARY KEY,\n"
+    "    value TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE runs (\n"
+    "    run_id INTEGER PRIMARY KEY,\n"
+    "    scenario TEXT NOT NULL,\n"
+    "    point TEXT NOT NULL,\n"
+    "    rep INTEGER NOT NULL CHECK (rep >= 0),\n"
+    "    seed TEXT NOT NULL,\n"
+    "    status TEXT NOT NULL CHECK (status IN ('done', 'failed')),\n"
+    "    sim_seconds REAL,\n"
+    "    wall_seconds REAL,\n"
+    "    events INTEGER,\n"
+    "    version TEXT NOT NULL,\n"
+    "    started_at TEXT,\n"
+    "    scenario_hash TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE params (\n"
+    "    run_id INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,\n"
+    "    key TEXT NOT NULL,\n"
+    "    value TEXT NOT NULL,\n"
+    "    PRIMARY KEY (run_id, key)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE metrics (\n"
+    "    run_id INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,\n"
+    "    scope TEXT NOT NULL,\n"
+    "    name TEXT NOT NULL,\n"
+    "    value REAL,\n"
+    "    unit TEXT NOT NULL,\n"
+    "    PRIMARY KEY (run_id, scope, name)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE hist (\n"
+    "    run_id INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,\n"
+    "    scope TEXT NOT NULL,\n"
+    "    name TEXT NOT NULL,\n"
+    "    unit TEXT NOT NULL,\n"
+    "    lo REAL NOT NULL,\n"
+    "    hi REAL NOT NULL,\n"
+    "    count INTEGER NOT NULL CHECK (count >= 0),\n"
+    "    PRIMARY KEY (run_id, scope, name, lo)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE tdist (\n"
+    "    dof INTEGER PRIMARY KEY,\n"
+    "    t975 REAL NOT NULL\n"
+    ");\n"
+    "CREATE INDEX runs_point ON runs (point, rep);\n"
+    "CREATE VIEW summary AS\n"
+    "SELECT scenario, point, scope, name, unit, n, mean,\n"
+    "       CASE WHEN n > 1 THEN sqrt(ss / (n - 1)) END AS stddev,\n"
+    "       CASE WHEN n > 1 THEN sqrt(ss / (n - 1))\n"
+    "           * coalesce((SELECT t975 FROM tdist WHERE dof = n - 1), 1.959964) / sqrt(n)\n"
+    "       END AS ci95\n"
+    "FROM (\n"
+    "    SELECT scenario, point, scope, name, unit, count(value) OVER g AS n,\n"
+    "           avg(value) OVER g AS mean, sum(dev * dev) OVER g AS ss,\n"
+    "           row_number() OVER g AS row_no\n"
+    "    FROM (\n"
+    "        SELECT r.scenario, r.point, m.scope, m.name, m.unit, m.value,\n"
+    "               m.value - avg(m.value) OVER (PARTITION BY r.scenario, r.point, m.scope,\n"
+    "                                                         m.name, m.unit) AS dev\n"
+    "        FROM metrics AS m JOIN runs AS r ON r.run_id = m.run_id\n"
+    "        WHERE r.status = 'done'\n"
+    "    )\n"
+    "    WINDOW g AS (PARTITION BY scenario, point, scope, name, unit)\n"
+    ")\n"
+    "WHERE row_no = 1;\n";
+
+enum probe {
+    PROBE_ERROR,
+    PROBE_EMPTY, /* no tables, no application_id: ours to fill */
+    PROBE_OURS,  /* an iovsim database of our schema version */
+};
+
+static bool db_error(sqlite3 *db, const char *path, GError **error)
+{
+    if (sqlite3_errcode(db) == SQLITE_NOTADB)
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "'%s': not an iovsim database", path);
+    else
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot open database: %s", path,
+                    sqlite3_errmsg(db));
+    return false;
+}
+
+static enum probe probe_failed(sqlite3 *db, const char *path, GError **error)
+{
+    db_error(db, path, error);
+    return PROBE_ERROR;
+}
+
+static enum probe not_ours(const char *path, GError **error)
+{
+    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "'%s': not an iovsim database", path);
+    return PROBE_ERROR;
+}
+
+/*
+ * Run a query for its first value, as text. False on an SQL error (the
+ * message stays in @db); *@text is NULL when there is no row or the value is
+ * NULL, else the caller frees it.
+ */
+static bool query_value(sqlite3 *db, const char *sql, char **text)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    *text = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        return false;
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *text = g_strdup((const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+static gint64 parse_int(const char *text)
+{
+    gint64 v;
+
+    if (!text || !g_ascii_string_to_signed(text, 10, G_MININT64, G_MAXINT64, &v, NULL))
+        return -1;
+    return v;
+}
+
+static enum probe check_version(const char *path, gint64 version, GError **error)
+{
+    if (version > STORE_SCHEMA_VERSION) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "'%s': schema version %" G_GINT64_FORMAT " is newer than this iovsim's %d; "
+                    "upgrade iovsim",
+                    path, version, STORE_SCHEMA_VERSION);
+        return PROBE_ERROR;
+    }
+    if (version < 1)
+        return not_ours(path, error);
+    if (version < STORE_SCHEMA_VERSION) {
+        /* No older schema exists yet; when one does, migrate here. */
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "'%s': schema version %" G_GINT64_FORMAT " is older than this iovsim's %d "
+                    "and cannot be upgraded",
+                    path, version, STORE_SCHEMA_VERSION);
+        return PROBE_ERROR;
+    }
+    return PROBE_OURS;
+}
+
+/* Read-only look at @db: a foreign file must come out of this unchanged. */
+static enum probe probe(sqlite3 *db, const char *path, GError **error)
+{
+    g_autofree char *app_id = NULL, *n_objects = NULL, *has_meta = NULL;
+    g_autofree char *application = NULL, *meta_version = NULL, *user_version = NULL;
+
+    if (!query_value(db, "PRAGMA application_id", &app_id) ||
+        !query_value(db, "SELECT count(*) FROM sqlite_master", &n_objects))
+        return probe_failed(db, path, error);
+    if (parse_int(app_id) == 0 && parse_int(n_objects) == 0)
+        return PROBE_EMPTY;
+    if (parse_int(app_id) != STORE_APPLICATION_ID)
+        return not_ours(path, error);
+    if (!query_value(db,
+                     "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+                     &has_meta))
+        return probe_failed(db, path, error);
+    if (parse_int(has_meta) != 1)
+        return not_ours(path, error);
+    if (!query_value(db, "SELECT value FROM meta WHERE key = 'application'", &application) ||
+        !query_value(db, "SELECT value FROM meta WHERE key = 'schema_version'", &meta_version) ||
+        !query_value(db, "PRAGMA user_version", &user_version))
+        return probe_failed(db, path, error);
+    if (g_strcmp0(application, "iovsim") != 0 || parse_int(meta_version) < 1)
+        return not_ours(path, error);
+    /* meta is what we document; user_version is what a newer iovsim may
+     * bump first. Either being newer means we must not write. */
+    return check_version(path, MAX(parse_int(meta_version), parse_int(user_version)), error);
+}
+
+static bool fill_tables(sqlite3 *db)
+{
+    g_autofree char *header = g_strdup_printf("PRAGMA application_id = %d; "
+                                              "PRAGMA user_version = %d",
+                                              STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+    sqlite3_stmt *s = NULL;
+    bool ok;
+
+    if (sqlite3_exec(db, header, NULL, NULL, NULL) != SQLITE_OK)
+        return false;
+
+    if (sqlite3_prepare_v2(db, "INSERT INTO tdist (dof, t975) VALUES (?1, ?2)", -1, &s, NULL) !=
+        SQLITE_OK)
+        return false;
+    for (int dof = 1; dof <= TDIST_MAX_DOF; dof++) {
+        sqlite3_bind_int(s, 1, dof);
+        sqlite3_bind_double(s, 2, gsl_cdf_tdist_Pinv(0.975, dof));
+        if (sqlite3_step(s) != SQLITE_DONE)
+            break;
+        sqlite3_reset(s);
+    }
+    ok = sqlite3_finalize(s) == SQLITE_OK;
+    if (!ok)
+        return false;
+
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO meta (key, value) VALUES ('application', 'iovsim'), "
+                           "('schema_version', ?1), ('created_by', ?2), "
+                           "('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                           -1, &s, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_int(s, 1, STORE_SCHEMA_VERSION);
+    sqlite3_bind_text(s, 2, IOVSIM_VERSION, -1, SQLITE_STATIC);
+    sqlite3_step(s);
+    return sqlite3_finalize(s) == SQLITE_OK;
+}
+
+static bool is_busy(sqlite3 *db)
+{
+    return (sqlite3_errcode(db) & 0xff) == SQLITE_BUSY;
+}
+
+/* probe() in one read transaction: its queries must see one snapshot, or a
+ * schema committed by another opener half-way through looks foreign. Sets
+ * *@busy (if non-NULL) when it failed only because the file was locked. */
+static enum probe probe_snapshot(sqlite3 *db, const char *path, bool *busy, GError **error)
+{
+    enum probe p = PROBE_ERROR;
+
+    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        probe_failed(db, path, error);
+    else
+        p = probe(db, path, error);
+    if (busy)
+        *busy = p == PROBE_ERROR && is_busy(db);
+    if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    return p;
+}
+
+/*
+ * Take the write lock to create the schema, unless another opener creates
+ * it meanwhile. Several sweep processes may open a new file at once, and by
+ * the time one gets the lock the others may be writing runs: so wait in
+ * short steps and look for the schema in between (a WAL read never waits)
+ * rather than queue behind every writer just to find nothing to do.
+ * Returns true with the lock held; else false, with *@made_by_other set if
+ * the schema appeared and @error set if not.
+ */
+static bool lock_for_create(sqlite3 *db, const char *path, bool *made_by_other, GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)STORE_BUSY_TIMEOUT_MS * 1000;
+    bool locked = false;
+    enum probe p = PROBE_EMPTY;
+
+    sqlite3_busy_timeout(db, CREATE_POLL_MS);
+    while (!locked && p == PROBE_EMPTY) {
+        GError *probe_error = NULL;
+        bool busy;
+
+        locked = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+        if (locked || !is_busy(db) || g_get_monotonic_time() > deadline)
+            break;
+        p = probe_snapshot(db, path, &busy, &probe_error);
+        if (busy) {
+            g_clear_error(&probe_error);
+            p = PROBE_EMPTY;
+        } else if (p == PROBE_ERROR) {
+            g_propagate_error(error, probe_error);
+        }
+    }
+    sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+    *made_by_other = p == PROBE_OURS;
+    if (!locked && p == PROBE_EMPTY)
+        db_error(db, path, error);
+    return locked;
+}
+
+/* Create the schema under the write lock; probe again once we hold it, as
+ * another opener may have made it just before. */
+static bool create(sqlite3 *db, const char *path, GError **error)
+{
+    bool made_by_other;
+    enum probe p;
+
+    if (!lock_for_create(db, path, &made_by_other, error))
+        return made_by_other;
+    p = probe(db, path, error);
+    if (p == PROBE_EMPTY &&
+        (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK || !fill_tables(db))) {
+        db_error(db, path, error);
+        p = PROBE_ERROR;
+    }
+    if (p != PROBE_ERROR && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        db_error(db, path, error);
+        p = PROBE_ERROR;
+    }
+    if (p == PROBE_ERROR && !sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return p != PROBE_ERROR;
+}
+
+/*
+ * Persistent in the file, so a no-op on a database already ours. Switching
+ * needs an exclusive lock, and when another opener holds a read lock SQLite
+ * returns SQLITE_BUSY at once instead of calling the busy handler (waiting
+ * could deadlock), so several sweep processes creating one file must retry
+ * here, within the same time limit.
+ */
+static bool set_wal(sqlite3 *db, const char *path, GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)STORE_BUSY_TIMEOUT_MS * 1000;
+    g_autofree char *mode = NULL;
+
+    while (!query_value(db, "PRAGMA journal_mode = WAL", &mode)) {
+        if ((sqlite3_errcode(db) & 0xff) != SQLITE_BUSY || g_get_monotonic_time() > deadline)
+            return db_error(db, path, error);
+        /* Jitter so that racing openers do not retry in lockstep. */
+        g_usleep((gulong)g_random_int_range(500, 5000));
+    }
+    /* An in-memory database (":memory:") cannot be WAL; anything else
+     * means concurrent sweeps would not be safe. */
+    if (g_strcmp0(mode, "wal") != 0 && g_strcmp0(mode, "memory") != 0) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO,
+                    "'%s': cannot open database: cannot use WAL journal mode (got '%s')", path,
+                    mode ? mode : "nothing");
+        return false;
+    }
+    return true;
+}
+
+bool store_schema_setup(sqlite3 *db, const char *path, GError **error)
+{
+    enum probe p = probe_snapshot(db, path, NULL, error);
+
+    if (p == PROBE_ERROR || !set_wal(db, path, error))
+        return false;
+    return p == PROBE_OURS || create(db, path, error);
+}

@@ -1,0 +1,1218 @@
+/* Tests for the SQLite results store: schema and open-time checks, bad paths
+ * (and that they leave no file), round trips, rollback, the summary view
+ * against hand-computed statistics, and databases surviving writers killed
+ * with SIGKILL mid-transaction or racing each other. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "report.h"
+#include "scenario.h"
+#include "store.h"
+
+#define HASH_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define HASH_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+struct fixture {
+    char *dir;  /* fresh temporary directory */
+    char *path; /* dir/results.db, not created */
+};
+
+static void fixture_setup(struct fixture *fx, gconstpointer data)
+{
+    GError *error = NULL;
+
+    (void)data;
+    fx->dir = g_dir_make_tmp("iovsim-store-XXXXXX", &error);
+    g_assert_no_error(error);
+    fx->path = g_build_filename(fx->dir, "results.db", NULL);
+}
+
+/* Remove @dir and everything in it (tests make at most one level of
+ * subdirectories). */
+static void remove_tree(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+
+    if (!d) {
+        g_unlink(dir);
+        return;
+    }
+    while ((name = g_dir_read_name(d))) {
+        g_autofree char *p = g_build_filename(dir, name, NULL);
+
+        g_chmod(p, 0700);
+        if (g_file_test(p, G_FILE_TEST_IS_DIR))
+            remove_tree(p);
+        else
+            g_unlink(p);
+    }
+    g_dir_close(d);
+    g_rmdir(dir);
+}
+
+static void fixture_teardown(struct fixture *fx, gconstpointer data)
+{
+    (void)data;
+    remove_tree(fx->dir);
+    g_free(fx->dir);
+    g_free(fx->path);
+}
+
+static gint64 query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    gint64 v;
+
+    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &s, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+    v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+static char *query_text(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    char *v;
+
+    g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &s, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+    v = g_strdup((const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* Does the query plan of @sql mention @detail (e.g. an index)? */
+static bool plan_uses(sqlite3 *db, const char *sql, const char *detail)
+{
+    g_autofree char *explain = g_strconcat("EXPLAIN QUERY PLAN ", sql, NULL);
+    sqlite3_stmt *s = NULL;
+    bool found = false;
+
+    g_assert_cmpint(sqlite3_prepare_v2(db, explain, -1, &s, NULL), ==, SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        found = found || strstr((const char *)sqlite3_column_text(s, 3), detail);
+    sqlite3_finalize(s);
+    if (!found)
+        g_test_message("plan of '%s' does not use '%s'", sql, detail);
+    return found;
+}
+
+static void raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static struct store *open_ok(const char *path)
+{
+    GError *error = NULL;
+    struct store *st = store_open(path, &error);
+
+    g_assert_no_error(error);
+    g_assert_nonnull(st);
+    return st;
+}
+
+static struct store_run make_run(const char *point, int rep, const char *status)
+{
+    struct store_run run = {
+        .scenario = "mm1",
+        .point = point,
+        .rep = rep,
+        .seed = 42 + (uint64_t)rep,
+        .status = status,
+        .sim_seconds = 10.0,
+        .wall_seconds = 0.25,
+        .events = 123456,
+        .started_at = "2025-01-31T12:00:00Z",
+        .scenario_hash = HASH_A,
+    };
+    return run;
+}
+
+static GPtrArray *make_params(int n)
+{
+    GPtrArray *a = g_ptr_array_new();
+
+    for (int i = 0; i < n; i++) {
+        struct scenario_kv *kv = g_new(struct scenario_kv, 1);
+
+        kv->key = g_strdup_printf("section.key%03d", i);
+        kv->value = g_strdup_printf("%d us", i);
+        g_ptr_array_add(a, kv);
+    }
+    return a;
+}
+
+static void free_params(GPtrArray *a)
+{
+    for (guint i = 0; i < a->len; i++) {
+        struct scenario_kv *kv = g_ptr_array_index(a, i);
+
+        g_free(kv->key);
+        g_free(kv->value);
+        g_free(kv);
+    }
+    g_ptr_array_unref(a);
+}
+
+/* A histogram with @n_bins buckets [i us, (i+1) us), count i+1. */
+static void add_hist(struct report *r, const char *scope, const char *name, size_t n_bins)
+{
+    struct report_hist *h = g_new0(struct report_hist, 1);
+
+    h->scope = g_strdup(scope);
+    h->name = g_strdup(name);
+    h->unit = g_strdup("s");
+    h->bins = g_new(struct report_hist_bin, n_bins);
+    h->n_bins = n_bins;
+    for (size_t i = 0; i < n_bins; i++) {
+        h->bins[i].lo = (double)i * 1e-6;
+        h->bins[i].hi = (double)(i + 1) * 1e-6;
+        h->bins[i].count = i + 1;
+    }
+    g_ptr_array_add(r->hists, h);
+}
+
+/* @n_metrics metrics "m0".."mN" in scope "all" (value i + @base, unit "s")
+ * and one histogram of @n_bins buckets. */
+static struct report *make_report(int n_metrics, double base, size_t n_bins)
+{
+    struct report *r = report_new();
+
+    for (int i = 0; i < n_metrics; i++) {
+        char name[32];
+
+        g_snprintf(name, sizeof(name), "m%d", i);
+        report_metric(r, "all", name, base + i, "s");
+    }
+    if (n_bins)
+        add_hist(r, "all", "latency", n_bins);
+    return r;
+}
+
+static void write_ok(struct store *st, const struct store_run *run, GPtrArray *params,
+                     const struct report *report)
+{
+    GError *error = NULL;
+    int64_t id = -1;
+
+    g_assert_true(store_write_run(st, run, params, report, &id, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(id, >, 0);
+}
+
+static gint64 count_rows(struct store *st)
+{
+    return query_int(store_db(st), "SELECT (SELECT count(*) FROM runs) + "
+                                   "(SELECT count(*) FROM params) + "
+                                   "(SELECT count(*) FROM metrics) + "
+                                   "(SELECT count(*) FROM hist)");
+}
+
+/* ---- schema ---- */
+
+static void test_schema_created(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    sqlite3 *db = store_db(st);
+    static const char *const objects[] = { "table meta",    "table runs",      "table params",
+                                           "table metrics", "table hist",      "table tdist",
+                                           "view summary",  "index runs_point" };
+    /* Lookups the analysis relies on must not scan. */
+    static const char *const by_run[][2] = {
+        { "SELECT * FROM params WHERE run_id = 1", "USING PRIMARY KEY (run_id=?)" },
+        { "SELECT * FROM metrics WHERE run_id = 1", "USING PRIMARY KEY (run_id=?)" },
+        { "SELECT * FROM hist WHERE run_id = 1", "USING PRIMARY KEY (run_id=?)" },
+        { "SELECT * FROM runs WHERE point = 'p' AND rep = 1", "USING INDEX runs_point" },
+        { "SELECT value FROM metrics WHERE run_id = 1 AND scope = 'all' AND name = 'x'",
+          "USING PRIMARY KEY (run_id=? AND scope=? AND name=?)" },
+    };
+    g_autofree char *version = NULL, *app = NULL, *mode = NULL;
+
+    (void)data;
+    g_assert_true(g_file_test(fx->path, G_FILE_TEST_IS_REGULAR));
+    for (size_t i = 0; i < G_N_ELEMENTS(objects); i++) {
+        g_auto(GStrv) parts = g_strsplit(objects[i], " ", 2);
+        g_autofree char *sql =
+            g_strdup_printf("SELECT count(*) FROM sqlite_master WHERE type = '%s' AND name = '%s'",
+                            parts[0], parts[1]);
+
+        g_assert_cmpint(query_int(db, sql), ==, 1);
+    }
+    version = query_text(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+    g_assert_cmpstr(version, ==, G_STRINGIFY(STORE_SCHEMA_VERSION));
+    app = query_text(db, "SELECT value FROM meta WHERE key = 'application'");
+    g_assert_cmpstr(app, ==, "iovsim");
+    g_assert_cmpint(query_int(db, "PRAGMA application_id"), ==, 0x494f5653);
+    g_assert_cmpint(query_int(db, "PRAGMA user_version"), ==, STORE_SCHEMA_VERSION);
+    mode = query_text(db, "PRAGMA journal_mode");
+    g_assert_cmpstr(mode, ==, "wal");
+    /* synchronous NORMAL = 1, busy timeout set, foreign keys on. */
+    g_assert_cmpint(query_int(db, "PRAGMA synchronous"), ==, 1);
+    g_assert_cmpint(query_int(db, "PRAGMA busy_timeout"), >=, 1000);
+    g_assert_cmpint(query_int(db, "PRAGMA foreign_keys"), ==, 1);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM tdist"), ==, 1000);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM runs"), ==, 0);
+    g_assert_cmpstr(store_path(st), ==, fx->path);
+    for (size_t i = 0; i < G_N_ELEMENTS(by_run); i++)
+        g_assert_true(plan_uses(db, by_run[i][0], by_run[i][1]));
+    store_close(st);
+}
+
+static void test_schema_tdist(struct fixture *fx, gconstpointer data)
+{
+    /* Reference values from printed tables of Student's t. */
+    static const struct {
+        int dof;
+        double t;
+    } ref[] = { { 1, 12.706205 }, { 4, 2.776445 }, { 10, 2.228139 }, { 1000, 1.962339 } };
+    struct store *st = open_ok(fx->path);
+    sqlite3_stmt *s = NULL;
+
+    (void)data;
+    g_assert_cmpint(
+        sqlite3_prepare_v2(store_db(st), "SELECT t975 FROM tdist WHERE dof = ?1", -1, &s, NULL), ==,
+        SQLITE_OK);
+    for (size_t i = 0; i < G_N_ELEMENTS(ref); i++) {
+        sqlite3_bind_int(s, 1, ref[i].dof);
+        g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+        g_assert_cmpfloat_with_epsilon(sqlite3_column_double(s, 0), ref[i].t, 1e-6);
+        sqlite3_reset(s);
+    }
+    sqlite3_finalize(s);
+    store_close(st);
+}
+
+static void test_schema_sqrt(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    sqlite3_stmt *s = NULL;
+
+    (void)data;
+    g_assert_cmpint(sqlite3_prepare_v2(store_db(st), "SELECT sqrt(2.25), sqrt(NULL)", -1, &s, NULL),
+                    ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+    g_assert_cmpfloat(sqlite3_column_double(s, 0), ==, 1.5);
+    g_assert_cmpint(sqlite3_column_type(s, 1), ==, SQLITE_NULL);
+    sqlite3_finalize(s);
+    store_close(st);
+}
+
+static void test_schema_reopen(struct fixture *fx, gconstpointer data)
+{
+    struct store_run run = make_run("p1", 0, "done");
+    struct report *r = make_report(3, 1.0, 4);
+    struct store *st = open_ok(fx->path);
+    g_autofree char *wal = g_strconcat(fx->path, "-wal", NULL);
+
+    (void)data;
+    write_ok(st, &run, NULL, r);
+    g_assert_true(g_file_test(wal, G_FILE_TEST_EXISTS));
+    store_close(st);
+    /* The last close checkpoints the WAL into the main file. */
+    g_assert_false(g_file_test(wal, G_FILE_TEST_EXISTS));
+
+    st = open_ok(fx->path);
+    g_assert_true(store_has_done(st, "p1", 0));
+    g_assert_cmpint(query_int(store_db(st), "SELECT count(*) FROM metrics"), ==, 3);
+    g_assert_cmpint(query_int(store_db(st), "SELECT count(*) FROM tdist"), ==, 1000);
+    run.rep = 1;
+    write_ok(st, &run, NULL, r);
+    g_assert_cmpint(query_int(store_db(st), "SELECT count(*) FROM runs"), ==, 2);
+    store_close(st);
+    report_free(r);
+    store_close(NULL);
+}
+
+static void test_schema_empty_file(struct fixture *fx, gconstpointer data)
+{
+    struct store *st;
+
+    (void)data;
+    g_assert_true(g_file_set_contents(fx->path, "", 0, NULL));
+    st = open_ok(fx->path);
+    g_assert_cmpint(query_int(store_db(st), "PRAGMA application_id"), ==, STORE_APPLICATION_ID);
+    g_assert_cmpint(query_int(store_db(st), "SELECT count(*) FROM tdist"), ==, 1000);
+    store_close(st);
+}
+
+/* ---- open errors ---- */
+
+/* store_open(@path) must fail with @code and exactly @message. */
+static void expect_open_error(const char *path, int code, const char *message)
+{
+    GError *error = NULL;
+    struct store *st = store_open(path, &error);
+
+    g_assert_null(st);
+    g_assert_error(error, IOVSIM_ERROR, code);
+    g_assert_cmpstr(error->message, ==, message);
+    g_assert_null(strchr(error->message, '\n'));
+    g_error_free(error);
+}
+
+static void test_open_missing_dir(struct fixture *fx, gconstpointer data)
+{
+    g_autofree char *sub = g_build_filename(fx->dir, "nodir", NULL);
+    g_autofree char *path = g_build_filename(sub, "x.db", NULL);
+    g_autofree char *msg =
+        g_strdup_printf("'%s': cannot open database: directory '%s' does not exist", path, sub);
+
+    (void)data;
+    expect_open_error(path, IOVSIM_ERROR_IO, msg);
+    g_assert_false(g_file_test(sub, G_FILE_TEST_EXISTS));
+}
+
+static void test_open_directory(struct fixture *fx, gconstpointer data)
+{
+    g_autofree char *msg =
+        g_strdup_printf("'%s': cannot open database: %s", fx->dir, g_strerror(EISDIR));
+    g_autofree char *wal = g_strconcat(fx->dir, "-wal", NULL);
+    g_autofree char *journal = g_strconcat(fx->dir, "-journal", NULL);
+    GDir *d;
+
+    (void)data;
+    expect_open_error(fx->dir, IOVSIM_ERROR_IO, msg);
+    g_assert_false(g_file_test(wal, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(journal, G_FILE_TEST_EXISTS));
+    d = g_dir_open(fx->dir, 0, NULL);
+    g_assert_nonnull(d);
+    g_assert_null(g_dir_read_name(d));
+    g_dir_close(d);
+}
+
+static void test_open_parent_is_file(struct fixture *fx, gconstpointer data)
+{
+    g_autofree char *file = g_build_filename(fx->dir, "plain", NULL);
+    g_autofree char *path = g_build_filename(file, "x.db", NULL);
+    g_autofree char *msg = NULL;
+
+    (void)data;
+    g_assert_true(g_file_set_contents(file, "text\n", -1, NULL));
+    msg = g_strdup_printf("'%s': cannot open database: '%s' is not a directory", path, file);
+    expect_open_error(path, IOVSIM_ERROR_IO, msg);
+}
+
+static void test_open_read_only(struct fixture *fx, gconstpointer data)
+{
+    g_autofree char *sub = g_build_filename(fx->dir, "ro", NULL);
+    g_autofree char *path = g_build_filename(sub, "x.db", NULL);
+    g_autofree char *msg = NULL;
+
+    (void)data;
+    if (geteuid() == 0) {
+        g_test_skip("root can write read-only files");
+        return;
+    }
+    store_close(open_ok(fx->path));
+    g_assert_cmpint(g_chmod(fx->path, 0444), ==, 0);
+    msg = g_strdup_printf("'%s': cannot open database: %s", fx->path, g_strerror(EACCES));
+    expect_open_error(fx->path, IOVSIM_ERROR_IO, msg);
+
+    g_assert_cmpint(g_mkdir(sub, 0555), ==, 0);
+    g_free(msg);
+    msg = g_strdup_printf("'%s': cannot open database: directory '%s': %s", path, sub,
+                          g_strerror(EACCES));
+    expect_open_error(path, IOVSIM_ERROR_IO, msg);
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+}
+
+/* A foreign file must come out of a refused open byte for byte the same,
+ * with no -wal or -shm next to it. */
+static void expect_not_ours(const char *path)
+{
+    g_autofree char *before = NULL, *after = NULL;
+    g_autofree char *msg = g_strdup_printf("'%s': not an iovsim database", path);
+    g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat(path, "-shm", NULL);
+    gsize n_before, n_after;
+
+    g_assert_true(g_file_get_contents(path, &before, &n_before, NULL));
+    expect_open_error(path, IOVSIM_ERROR_INPUT, msg);
+    g_assert_true(g_file_get_contents(path, &after, &n_after, NULL));
+    g_assert_cmpmem(before, n_before, after, n_after);
+    g_assert_false(g_file_test(wal, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(shm, G_FILE_TEST_EXISTS));
+}
+
+static void test_open_text_file(struct fixture *fx, gconstpointer data)
+{
+    (void)data;
+    g_assert_true(g_file_set_contents(fx->path, "scenario,point,rep\nmm1,,0\n", -1, NULL));
+    expect_not_ours(fx->path);
+}
+
+static void test_open_garbage(struct fixture *fx, gconstpointer data)
+{
+    char buf[8192];
+
+    (void)data;
+    for (size_t i = 0; i < sizeof(buf); i++)
+        buf[i] = (char)g_test_rand_int_range(0, 256);
+    g_assert_true(g_file_set_contents(fx->path, buf, sizeof(buf), NULL));
+    expect_not_ours(fx->path);
+}
+
+static void test_open_foreign_sqlite(struct fixture *fx, gconstpointer data)
+{
+    (void)data;
+    raw_exec(fx->path, "CREATE TABLE runs (x); INSERT INTO runs VALUES (1)");
+    expect_not_ours(fx->path);
+}
+
+/* Our application_id alone is not enough: meta must say so too. */
+static void test_open_app_id_without_meta(struct fixture *fx, gconstpointer data)
+{
+    (void)data;
+    raw_exec(fx->path, "PRAGMA application_id = 1229936211; CREATE TABLE runs (x)");
+    expect_not_ours(fx->path);
+}
+
+static void test_open_newer_schema(struct fixture *fx, gconstpointer data)
+{
+    g_autofree char *msg = g_strdup_printf(
+        "'%s': schema version 7 is newer than this iovsim's 1; upgrade iovsim", fx->path);
+
+    (void)data;
+    store_close(open_ok(fx->path));
+    raw_exec(fx->path, "UPDATE meta SET value = '7' WHERE key = 'schema_version'; "
+                       "PRAGMA user_version = 7");
+    expect_open_error(fx->path, IOVSIM_ERROR_INPUT, msg);
+
+    /* A newer iovsim that bumped only the header is refused as well. */
+    raw_exec(fx->path, "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+    expect_open_error(fx->path, IOVSIM_ERROR_INPUT, msg);
+
+    /* Version 0 never existed: someone else's file that borrowed our id. */
+    raw_exec(fx->path, "UPDATE meta SET value = '0' WHERE key = 'schema_version'; "
+                       "PRAGMA user_version = 0");
+    expect_not_ours(fx->path);
+}
+
+/* A real database whose pages were overwritten: SQLite's own header is
+ * intact, the b-tree behind it is not. */
+static void test_open_corrupt(struct fixture *fx, gconstpointer data)
+{
+    struct store_run run = make_run("", 0, "done");
+    struct report *r = make_report(50, 0.0, 10);
+    struct store *st = open_ok(fx->path);
+    g_autofree char *text = NULL;
+    GError *error = NULL;
+    gsize len;
+
+    (void)data;
+    write_ok(st, &run, NULL, r);
+    store_close(st);
+    report_free(r);
+    g_assert_true(g_file_get_contents(fx->path, &text, &len, NULL));
+    g_assert_cmpuint(len, >, 4096);
+    for (gsize i = 100; i < len; i++)
+        text[i] = (char)(0x5a ^ (i * 31));
+    g_assert_true(g_file_set_contents(fx->path, text, (gssize)len, NULL));
+
+    st = store_open(fx->path, &error);
+    g_assert_null(st);
+    g_assert_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO);
+    g_assert_true(g_str_has_prefix(error->message, "'"));
+    g_assert_nonnull(strstr(error->message, "': cannot open database: "));
+    g_assert_nonnull(strstr(error->message, "malformed"));
+    g_error_free(error);
+}
+
+/* ---- writing ---- */
+
+static void test_write_roundtrip(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    sqlite3 *db = store_db(st);
+    struct store_run run = make_run("load=0.5", 3, "done");
+    GPtrArray *params = make_params(20);
+    struct report *r = report_new();
+    g_autofree char *seed = NULL, *version = NULL, *started = NULL, *v = NULL;
+    GError *error = NULL;
+    sqlite3_stmt *s = NULL;
+    int64_t id = 0;
+    int n = 0;
+
+    (void)data;
+    run.seed = G_MAXUINT64 - 1; /* needs all 64 bits */
+    report_metric(r, "all", "sojourn_mean", 1.25e-6, "s");
+    report_metric(r, "vm3", "throughput", 9.5e9, "bit/s");
+    report_metric(r, "all", "empty_mean", NAN, "s");
+    add_hist(r, "all", "sojourn", 7);
+    add_hist(r, "vm3", "sojourn", 2);
+    g_assert_true(store_write_run(st, &run, params, r, &id, &error));
+    g_assert_no_error(error);
+
+    seed = query_text(db, "SELECT seed FROM runs");
+    g_assert_cmpstr(seed, ==, "18446744073709551614");
+    version = query_text(db, "SELECT version FROM runs");
+    g_assert_cmpstr(version, ==, IOVSIM_VERSION);
+    started = query_text(db, "SELECT started_at FROM runs");
+    g_assert_cmpstr(started, ==, "2025-01-31T12:00:00Z");
+    g_assert_cmpint(query_int(db, "SELECT run_id FROM runs"), ==, id);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM runs WHERE scenario = 'mm1' AND "
+                                  "point = 'load=0.5' AND rep = 3 AND status = 'done' AND "
+                                  "sim_seconds = 10.0 AND wall_seconds = 0.25 AND "
+                                  "events = 123456 AND scenario_hash = '" HASH_A "'"),
+                    ==, 1);
+
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM params"), ==, 20);
+    v = query_text(db, "SELECT value FROM params WHERE key = 'section.key007'");
+    g_assert_cmpstr(v, ==, "7 us");
+
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM metrics"), ==, 3);
+    g_assert_cmpint(sqlite3_prepare_v2(db,
+                                       "SELECT value, unit FROM metrics WHERE scope = 'vm3' AND "
+                                       "name = 'throughput'",
+                                       -1, &s, NULL),
+                    ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+    g_assert_cmpfloat(sqlite3_column_double(s, 0), ==, 9.5e9);
+    g_assert_cmpstr((const char *)sqlite3_column_text(s, 1), ==, "bit/s");
+    sqlite3_finalize(s);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM metrics WHERE name = 'empty_mean' AND "
+                                  "value IS NULL"),
+                    ==, 1);
+
+    /* Every bin back, bounds exact (doubles bound as doubles). */
+    g_assert_cmpint(sqlite3_prepare_v2(db,
+                                       "SELECT lo, hi, count, unit FROM hist WHERE scope = 'all' "
+                                       "ORDER BY lo",
+                                       -1, &s, NULL),
+                    ==, SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        g_assert_cmpfloat(sqlite3_column_double(s, 0), ==, n * 1e-6);
+        g_assert_cmpfloat(sqlite3_column_double(s, 1), ==, (n + 1) * 1e-6);
+        g_assert_cmpint(sqlite3_column_int64(s, 2), ==, n + 1);
+        g_assert_cmpstr((const char *)sqlite3_column_text(s, 3), ==, "s");
+        n++;
+    }
+    sqlite3_finalize(s);
+    g_assert_cmpint(n, ==, 7);
+    g_assert_cmpint(query_int(db, "SELECT sum(count) FROM hist WHERE scope = 'vm3'"), ==, 3);
+
+    store_close(st);
+    free_params(params);
+    report_free(r);
+}
+
+/* One run is one transaction: a commit hook sees exactly one commit. */
+static int count_commit(void *p)
+{
+    (*(int *)p)++;
+    return 0;
+}
+
+static void test_write_one_transaction(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    struct store_run run = make_run("", 0, "done");
+    GPtrArray *params = make_params(30);
+    struct report *r = make_report(200, 0.0, 50);
+    int commits = 0;
+
+    (void)data;
+    sqlite3_commit_hook(store_db(st), count_commit, &commits);
+    write_ok(st, &run, params, r);
+    g_assert_cmpint(commits, ==, 1);
+    run.rep = 1;
+    write_ok(st, &run, params, r);
+    g_assert_cmpint(commits, ==, 2);
+    g_assert_cmpint(count_rows(st), ==, 2 * (1 + 30 + 200 + 50));
+    sqlite3_commit_hook(store_db(st), NULL, NULL);
+    store_close(st);
+    free_params(params);
+    report_free(r);
+}
+
+static void test_write_failed_replaced(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    sqlite3 *db = store_db(st);
+    struct store_run run = make_run("p", 2, "failed");
+    struct store_run other = make_run("p", 3, "failed");
+    GPtrArray *params = make_params(5);
+    struct report *r = make_report(10, 0.0, 3);
+
+    (void)data;
+    write_ok(st, &run, params, NULL);
+    write_ok(st, &other, params, NULL);
+    g_assert_false(store_has_done(st, "p", 2));
+    /* A second failure replaces the first: only the latest is kept. */
+    write_ok(st, &run, params, NULL);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM runs WHERE rep = 2"), ==, 1);
+
+    run.status = "done";
+    write_ok(st, &run, params, r);
+    g_assert_true(store_has_done(st, "p", 2));
+    g_assert_false(store_has_done(st, "p", 3));
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM runs WHERE rep = 2"), ==, 1);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM runs WHERE rep = 2 AND "
+                                  "status = 'done'"),
+                    ==, 1);
+    /* The failed row's params went with it; the other failure is kept. */
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM params"), ==, 10);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM params WHERE run_id NOT IN "
+                                  "(SELECT run_id FROM runs)"),
+                    ==, 0);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM runs WHERE rep = 3 AND "
+                                  "status = 'failed'"),
+                    ==, 1);
+
+    /* A failure of another scenario hash is not replaced. */
+    other.scenario_hash = HASH_B;
+    other.rep = 2;
+    write_ok(st, &other, NULL, NULL);
+    run.rep = 2;
+    run.status = "failed";
+    run.scenario_hash = HASH_A;
+    write_ok(st, &run, NULL, NULL);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM runs WHERE rep = 2"), ==, 3);
+
+    store_close(st);
+    free_params(params);
+    report_free(r);
+}
+
+/* A metric with a NULL name violates NOT NULL at the end of the metrics,
+ * after the run row, the params and 101 metrics went in. */
+static void test_write_rollback(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    sqlite3 *db = store_db(st);
+    struct store_run run = make_run("p", 0, "failed");
+    GPtrArray *params = make_params(10);
+    struct report *r = make_report(100, 0.0, 5);
+    struct report_metric *bad = g_new0(struct report_metric, 1);
+    g_autofree char *msg = NULL;
+    GError *error = NULL;
+    int64_t id = -7;
+
+    (void)data;
+    write_ok(st, &run, params, NULL);
+    g_assert_cmpint(count_rows(st), ==, 11);
+
+    report_metric(r, "all", "after", 1.0, "s");
+    bad->scope = g_strdup("all");
+    bad->unit = g_strdup("s");
+    g_ptr_array_add(r->metrics, bad);
+    run.status = "done";
+    g_assert_false(store_write_run(st, &run, params, r, &id, &error));
+    msg = g_strdup_printf("'%s': cannot write run (point 'p', rep 0): NOT NULL constraint "
+                          "failed: metrics.name",
+                          fx->path);
+    g_assert_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO);
+    g_assert_cmpstr(error->message, ==, msg);
+    g_clear_error(&error);
+    g_assert_cmpint(id, ==, -7);
+    g_assert_true(sqlite3_get_autocommit(db));
+    /* Nothing of the new run, and the deleted failed row is back. */
+    g_assert_cmpint(count_rows(st), ==, 11);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM runs WHERE status = 'failed'"), ==, 1);
+    g_assert_false(store_has_done(st, "p", 0));
+
+    /* Duplicate (scope, name) breaks the unique index: also rolled back. */
+    g_ptr_array_remove(r->metrics, bad);
+    {
+        struct report_metric *dup = g_new0(struct report_metric, 1);
+
+        dup->scope = g_strdup("all");
+        dup->name = g_strdup("m1");
+        dup->unit = g_strdup("s");
+        g_ptr_array_add(r->metrics, dup);
+    }
+    g_assert_false(store_write_run(st, &run, params, r, NULL, &error));
+    g_assert_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO);
+    g_assert_nonnull(strstr(error->message, "UNIQUE constraint failed"));
+    g_clear_error(&error);
+    g_assert_cmpint(count_rows(st), ==, 11);
+
+    /* The store is still usable after a rollback. */
+    g_ptr_array_remove_index(r->metrics, r->metrics->len - 1);
+    write_ok(st, &run, params, r);
+    g_assert_true(store_has_done(st, "p", 0));
+    g_assert_cmpint(count_rows(st), ==, 1 + 10 + 101 + 5);
+
+    store_close(st);
+    free_params(params);
+    report_free(r);
+}
+
+/* Written through a second connection while the store holds none: the busy
+ * timeout turns a held lock into a wait, then an error, not a hang. */
+static void test_write_locked(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    struct store_run run = make_run("p", 0, "done");
+    sqlite3 *other = NULL;
+    GError *error = NULL;
+    gint64 t0;
+
+    (void)data;
+    g_assert_cmpint(sqlite3_open(fx->path, &other), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_busy_timeout(store_db(st), 200);
+    t0 = g_get_monotonic_time();
+    g_assert_false(store_write_run(st, &run, NULL, NULL, NULL, &error));
+    g_assert_cmpint(g_get_monotonic_time() - t0, >=, 150000);
+    g_assert_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO);
+    g_assert_nonnull(strstr(error->message, "database is locked"));
+    g_clear_error(&error);
+    g_assert_cmpint(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close(other);
+    write_ok(st, &run, NULL, NULL);
+    store_close(st);
+}
+
+static void test_write_speed(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    struct store_run run = make_run("", 0, "done");
+    GPtrArray *params = make_params(40);
+    struct report *r = make_report(200, 0.0, 0);
+    const int n_runs = 100;
+    gint64 t0;
+    double per_run_ms;
+
+    (void)data;
+    t0 = g_get_monotonic_time();
+    for (int i = 0; i < n_runs; i++) {
+        run.rep = i;
+        write_ok(st, &run, params, r);
+    }
+    per_run_ms = (double)(g_get_monotonic_time() - t0) / 1000.0 / n_runs;
+    g_test_message("one run with 200 metrics and 40 params: %.3f ms", per_run_ms);
+    g_assert_cmpint(query_int(store_db(st), "SELECT count(*) FROM metrics"), ==, 200 * n_runs);
+    /* Timing is only asserted on request: sanitizers and valgrind slow
+     * SQLite down by an order of magnitude or more. */
+    if (g_test_perf())
+        g_assert_cmpfloat(per_run_ms, <, 1.0);
+    store_close(st);
+    free_params(params);
+    report_free(r);
+}
+
+/* ---- lookups and guards ---- */
+
+static void test_has_done(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    struct store_run run = make_run("a", 0, "done");
+
+    (void)data;
+    g_assert_false(store_has_done(st, "a", 0));
+    write_ok(st, &run, NULL, NULL);
+    run.rep = 1;
+    run.status = "failed";
+    write_ok(st, &run, NULL, NULL);
+    run.point = "";
+    run.rep = 0;
+    run.status = "done";
+    write_ok(st, &run, NULL, NULL);
+    g_assert_true(store_has_done(st, "a", 0));
+    g_assert_false(store_has_done(st, "a", 1));
+    g_assert_false(store_has_done(st, "a", 2));
+    g_assert_false(store_has_done(st, "b", 0));
+    g_assert_true(store_has_done(st, "", 0));
+    store_close(st);
+}
+
+static void test_check_scenario(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    struct store_run run = make_run("a", 0, "done");
+    g_autofree char *msg = NULL;
+    GError *error = NULL;
+
+    (void)data;
+    /* An empty database takes anything. */
+    g_assert_true(store_check_scenario(st, HASH_A, IOVSIM_VERSION, false, &error));
+    g_assert_no_error(error);
+    write_ok(st, &run, NULL, NULL);
+    g_assert_true(store_check_scenario(st, HASH_A, IOVSIM_VERSION, false, &error));
+    g_assert_no_error(error);
+
+    g_assert_false(store_check_scenario(st, HASH_B, IOVSIM_VERSION, false, &error));
+    msg = g_strdup_printf("'%s': holds runs of a different scenario 'mm1' (hash aaaaaaaaaaaa, "
+                          "this one bbbbbbbbbbbb); use another database or --force to mix them",
+                          fx->path);
+    g_assert_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT);
+    g_assert_cmpstr(error->message, ==, msg);
+    g_clear_error(&error);
+
+    g_assert_false(store_check_scenario(st, HASH_A, "99.0.0", false, &error));
+    g_free(msg);
+    msg = g_strdup_printf("'%s': holds runs made by iovsim %s, this is iovsim 99.0.0; model "
+                          "changes may make them incomparable: use another database or --force "
+                          "to mix them",
+                          fx->path, IOVSIM_VERSION);
+    g_assert_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT);
+    g_assert_cmpstr(error->message, ==, msg);
+    g_clear_error(&error);
+
+    /* Forced: accepted, and runs of the other scenario no longer count as
+     * done for this one. */
+    g_assert_true(store_has_done(st, "a", 0));
+    g_assert_true(store_check_scenario(st, HASH_B, IOVSIM_VERSION, true, &error));
+    g_assert_no_error(error);
+    g_assert_false(store_has_done(st, "a", 0));
+    run.scenario_hash = HASH_B;
+    write_ok(st, &run, NULL, NULL);
+    g_assert_true(store_has_done(st, "a", 0));
+    g_assert_cmpint(query_int(store_db(st), "SELECT count(*) FROM runs"), ==, 2);
+    store_close(st);
+}
+
+/* ---- summary view ---- */
+
+static void write_value(struct store *st, const char *point, int rep, const char *status,
+                        double value)
+{
+    struct store_run run = make_run(point, rep, status);
+    struct report *r = report_new();
+
+    report_metric(r, "all", "x", value, "s");
+    report_metric(r, "all", "nan", rep == 0 ? 1.0 : NAN, "1");
+    write_ok(st, &run, NULL, r);
+    report_free(r);
+}
+
+struct summary_row {
+    gint64 n;
+    double mean;
+    double stddev; /* NAN for SQL NULL */
+    double ci95;
+};
+
+static struct summary_row summary(struct store *st, const char *point, const char *name)
+{
+    g_autofree char *sql = g_strdup_printf(
+        "SELECT n, mean, stddev, ci95 FROM summary WHERE scenario = 'mm1' AND point = '%s' AND "
+        "scope = 'all' AND name = '%s'",
+        point, name);
+    struct summary_row row;
+    sqlite3_stmt *s = NULL;
+
+    g_assert_cmpint(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+    row.n = sqlite3_column_int64(s, 0);
+    row.mean = sqlite3_column_double(s, 1);
+    row.stddev = sqlite3_column_type(s, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 2);
+    row.ci95 = sqlite3_column_type(s, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 3);
+    g_assert_cmpint(sqlite3_step(s), ==, SQLITE_DONE);
+    sqlite3_finalize(s);
+    return row;
+}
+
+static void test_summary_known(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    const double sd = sqrt(2.5); /* sample sd of 1..5 */
+    struct summary_row row;
+
+    (void)data;
+    for (int i = 0; i < 5; i++)
+        write_value(st, "p", i, "done", i + 1.0);
+    write_value(st, "p", 5, "failed", 1000.0); /* not counted */
+    write_value(st, "q", 0, "done", 7.0);
+    /* Large offset: the naive sum-of-squares formula loses every digit. */
+    for (int i = 0; i < 5; i++)
+        write_value(st, "big", i, "done", 1e9 + i + 1.0);
+
+    row = summary(st, "p", "x");
+    g_assert_cmpint(row.n, ==, 5);
+    g_assert_cmpfloat_with_epsilon(row.mean, 3.0, 1e-12);
+    g_assert_cmpfloat_with_epsilon(row.stddev, 1.5811388, 1e-7);
+    g_assert_cmpfloat_with_epsilon(row.ci95, 2.776445 * sd / sqrt(5.0), 1e-6);
+
+    row = summary(st, "big", "x");
+    g_assert_cmpint(row.n, ==, 5);
+    g_assert_cmpfloat_with_epsilon(row.mean, 1e9 + 3.0, 1e-6);
+    g_assert_cmpfloat_with_epsilon(row.stddev, sd, 1e-9);
+
+    /* One replication: no spread, so NULL rather than 0. */
+    row = summary(st, "q", "x");
+    g_assert_cmpint(row.n, ==, 1);
+    g_assert_cmpfloat(row.mean, ==, 7.0);
+    g_assert_true(isnan(row.stddev));
+    g_assert_true(isnan(row.ci95));
+
+    /* NULL (NaN) values are left out of n: only rep 0 had a value. */
+    row = summary(st, "p", "nan");
+    g_assert_cmpint(row.n, ==, 1);
+    g_assert_cmpfloat(row.mean, ==, 1.0);
+    g_assert_true(isnan(row.stddev));
+
+    g_assert_cmpint(query_int(store_db(st), "SELECT count(*) FROM summary"), ==, 6);
+    store_close(st);
+}
+
+/* Past 1000 degrees of freedom the view falls back to the normal quantile. */
+static void test_summary_many(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    const int n = 1102;
+    struct summary_row row;
+    double mean = (n - 1) / 2.0, sd = sqrt(n * (n + 1.0) / 12.0); /* of 0..n-1 */
+    int commits = 0;
+
+    (void)data;
+    for (int i = 0; i < n; i++) {
+        struct store_run run = make_run("p", i, "done");
+        struct report *r = report_new();
+
+        report_metric(r, "all", "x", i, "1");
+        write_ok(st, &run, NULL, r);
+        report_free(r);
+    }
+    sqlite3_commit_hook(store_db(st), count_commit, &commits);
+    row = summary(st, "p", "x");
+    g_assert_cmpint(commits, ==, 0);
+    sqlite3_commit_hook(store_db(st), NULL, NULL);
+    g_assert_cmpint(row.n, ==, n);
+    g_assert_cmpfloat_with_epsilon(row.mean, mean, 1e-9);
+    g_assert_cmpfloat_with_epsilon(row.stddev, sd, 1e-9);
+    g_assert_cmpfloat_with_epsilon(row.ci95, 1.959964 * sd / sqrt(n), 1e-9);
+    store_close(st);
+}
+
+/* ---- processes: SIGKILL and concurrent writers ---- */
+
+#define CRASH_METRICS 1500
+#define CRASH_PARAMS  60
+#define CRASH_BINS    400
+
+/* Child process: write runs of @point until killed or @max_runs are done,
+ * pausing @pause_us after each as if simulating. If @trace_fd is not -1,
+ * write 'b' to it before each run and 'c' after its commit. Never returns;
+ * exit status 3/4/5 mean open/write/trace failed. */
+G_GNUC_NORETURN static void child_write(const char *path, const char *point, int n_metrics,
+                                        int max_runs, gulong pause_us, int trace_fd)
+{
+    GError *error = NULL;
+    struct store *st = store_open(path, &error);
+    GPtrArray *params = make_params(CRASH_PARAMS);
+    struct report *r = make_report(n_metrics, 0.5, CRASH_BINS);
+    struct store_run run = make_run(point, 0, "done");
+
+    /* The parent reports the exit status; the message helps debugging. */
+    if (!st) {
+        fprintf(stderr, "# child %s: %s\n", point, error->message);
+        _exit(3);
+    }
+    for (int i = 0; i < max_runs; i++) {
+        run.rep = i;
+        if (trace_fd >= 0 && write(trace_fd, "b", 1) != 1)
+            _exit(5);
+        if (!store_write_run(st, &run, params, r, NULL, &error)) {
+            fprintf(stderr, "# child %s: %s\n", point, error->message);
+            _exit(4);
+        }
+        if (trace_fd >= 0 && write(trace_fd, "c", 1) != 1)
+            _exit(5);
+        if (pause_us)
+            g_usleep(pause_us);
+    }
+    store_close(st);
+    free_params(params);
+    report_free(r);
+    _exit(0);
+}
+
+/* The database at @path is sound and every 'done' run is complete. Returns
+ * the number of runs. */
+static gint64 check_complete(const char *path, int n_metrics)
+{
+    struct store *st = open_ok(path);
+    sqlite3 *db = store_db(st);
+    g_autofree char *integrity = query_text(db, "PRAGMA integrity_check");
+    g_autofree char *sql =
+        g_strdup_printf("SELECT count(*) FROM runs AS r WHERE r.status <> 'done' "
+                        "OR (SELECT count(*) FROM metrics WHERE run_id = r.run_id) <> %d "
+                        "OR (SELECT count(*) FROM params WHERE run_id = r.run_id) <> %d "
+                        "OR (SELECT count(*) FROM hist WHERE run_id = r.run_id) <> %d",
+                        n_metrics, CRASH_PARAMS, CRASH_BINS);
+    gint64 n_runs = query_int(db, "SELECT count(*) FROM runs");
+
+    g_assert_cmpstr(integrity, ==, "ok");
+    g_assert_cmpint(query_int(db, sql), ==, 0);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM metrics WHERE run_id NOT IN "
+                                  "(SELECT run_id FROM runs)"),
+                    ==, 0);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM hist WHERE run_id NOT IN "
+                                  "(SELECT run_id FROM runs)"),
+                    ==, 0);
+    store_close(st);
+    return n_runs;
+}
+
+static void test_crash_sigkill(struct fixture *fx, gconstpointer data)
+{
+    gint64 n_runs = 0, last = 0;
+    int n_kills = 8, mid_write = 0;
+
+    (void)data;
+    for (int k = 0; k < n_kills; k++) {
+        char point[16], byte = 0;
+        int fds[2], status;
+        pid_t pid;
+
+        g_snprintf(point, sizeof(point), "kill%d", k);
+        g_assert_cmpint(pipe(fds), ==, 0);
+        pid = fork();
+        g_assert_cmpint(pid, >=, 0);
+        if (pid == 0) {
+            close(fds[0]);
+            child_write(fx->path, point, CRASH_METRICS, 1000000, 0, fds[1]);
+        }
+        close(fds[1]);
+        /* Wait for the first commit, then kill anywhere in the writes that
+         * follow: each takes milliseconds, so the kill nearly always lands
+         * inside a transaction. */
+        while (byte != 'c')
+            g_assert_cmpint(read(fds[0], &byte, 1), ==, 1);
+        g_usleep((gulong)g_test_rand_int_range(0, 60000));
+        g_assert_cmpint(kill(pid, SIGKILL), ==, 0);
+        g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+        /* Killed, not exited: an exit would mean an open or write error. */
+        g_assert_true(WIFSIGNALED(status));
+        g_assert_cmpint(WTERMSIG(status), ==, SIGKILL);
+        /* The last trace byte says where the kill landed. */
+        while (read(fds[0], &byte, 1) == 1)
+            ;
+        mid_write += byte == 'b';
+        close(fds[0]);
+
+        n_runs = check_complete(fx->path, CRASH_METRICS);
+        g_assert_cmpint(n_runs, >, last);
+        last = n_runs;
+    }
+    g_test_message("%" G_GINT64_FORMAT " complete runs; %d of %d kills inside a write", n_runs,
+                   mid_write, n_kills);
+    /* Each kill lands mid-write with probability ~0.99: all eight missing
+     * would mean the test no longer tests anything. */
+    g_assert_cmpint(mid_write, >, 0);
+}
+
+/* A process killed while creating the database leaves either nothing, an
+ * empty file, or the complete schema: the next open must accept each. */
+static void test_crash_during_create(struct fixture *fx, gconstpointer data)
+{
+    static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+    int n_created = 0;
+
+    (void)data;
+    for (int k = 0; k < 12; k++) {
+        int status;
+        pid_t pid;
+
+        for (size_t i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+            g_autofree char *p = g_strconcat(fx->path, suffixes[i], NULL);
+
+            g_unlink(p);
+        }
+        pid = fork();
+        g_assert_cmpint(pid, >=, 0);
+        if (pid == 0)
+            child_write(fx->path, "create", 10, 1000000, 0, -1);
+        /* Creating takes a few milliseconds (it syncs): land before, in and
+         * after it. */
+        g_usleep((gulong)g_test_rand_int_range(0, 12000));
+        g_assert_cmpint(kill(pid, SIGKILL), ==, 0);
+        g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+        g_assert_true(WIFSIGNALED(status));
+        n_created += g_file_test(fx->path, G_FILE_TEST_EXISTS);
+        check_complete(fx->path, 10);
+    }
+    g_test_message("%d of 12 killed openers had created the file", n_created);
+}
+
+/* Several processes create the same new database at once and write into
+ * it, as a parallel sweep does: schema creation, the switch to WAL and the
+ * writes serialise on SQLite's locks, and nothing is lost. (Eight racing
+ * openers found both the WAL switch returning SQLITE_BUSY without waiting
+ * and a probe seeing the schema appear between two of its queries.) The
+ * writers pause between runs like real ones: back-to-back writers under
+ * valgrind can starve one another past the busy timeout, which SQLite's
+ * polling busy handler does not prevent. */
+static void test_concurrent_writers(struct fixture *fx, gconstpointer data)
+{
+    enum { n_children = 8, n_runs = 6, n_metrics = 200 };
+
+    pid_t pids[n_children];
+
+    (void)data;
+    for (int c = 0; c < n_children; c++) {
+        char point[16];
+
+        g_snprintf(point, sizeof(point), "w%d", c);
+        pids[c] = fork();
+        g_assert_cmpint(pids[c], >=, 0);
+        if (pids[c] == 0)
+            child_write(fx->path, point, n_metrics, n_runs, 5000, -1);
+    }
+    for (int c = 0; c < n_children; c++) {
+        int status;
+
+        g_assert_cmpint(waitpid(pids[c], &status, 0), ==, pids[c]);
+        g_assert_true(WIFEXITED(status));
+        g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    }
+    g_assert_cmpint(check_complete(fx->path, n_metrics), ==, n_children * n_runs);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+#define ADD(path, fn) \
+    g_test_add("/store/" path, struct fixture, NULL, fixture_setup, fn, fixture_teardown)
+    ADD("schema/created", test_schema_created);
+    ADD("schema/tdist", test_schema_tdist);
+    ADD("schema/sqrt", test_schema_sqrt);
+    ADD("schema/reopen", test_schema_reopen);
+    ADD("schema/empty-file", test_schema_empty_file);
+    ADD("open/missing-dir", test_open_missing_dir);
+    ADD("open/directory", test_open_directory);
+    ADD("open/parent-is-file", test_open_parent_is_file);
+    ADD("open/read-only", test_open_read_only);
+    ADD("open/text-file", test_open_text_file);
+    ADD("open/garbage", test_open_garbage);
+    ADD("open/foreign-sqlite", test_open_foreign_sqlite);
+    ADD("open/app-id-without-meta", test_open_app_id_without_meta);
+    ADD("open/newer-schema", test_open_newer_schema);
+    ADD("open/corrupt", test_open_corrupt);
+    ADD("write/roundtrip", test_write_roundtrip);
+    ADD("write/one-transaction", test_write_one_transaction);
+    ADD("write/failed-replaced", test_write_failed_replaced);
+    ADD("write/rollback", test_write_rollback);
+    ADD("write/locked", test_write_locked);
+    ADD("write/speed", test_write_speed);
+    ADD("query/has-done", test_has_done);
+    ADD("query/check-scenario", test_check_scenario);
+    ADD("summary/known", test_summary_known);
+    ADD("summary/many", test_summary_many);
+    ADD("crash/sigkill", test_crash_sigkill);
+    ADD("crash/during-create", test_crash_during_create);
+    ADD("crash/concurrent-writers", test_concurrent_writers);
+#undef ADD
+
+    return g_test_run();
+}
