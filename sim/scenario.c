@@ -140,7 +140,8 @@ void scenario_key_error(const struct scenario *sc, int line, const char *key, GE
     g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "%s: key '%s': %s", where, key, msg);
 }
 
-/* Every def of the core, then of @model: the *@i-th (start at 0), or NULL. */
+/* Every def of the core, then of the shared tables, then of @model: the
+ * *@i-th (start at 0), or NULL. */
 const struct param_def *scenario_next_def(const struct model_ops *model, size_t *i)
 {
     size_t k = (*i)++;
@@ -148,6 +149,11 @@ const struct param_def *scenario_next_def(const struct model_ops *model, size_t 
     if (k < scenario_core_n_params)
         return &scenario_core_params[k];
     k -= scenario_core_n_params;
+    for (const struct param_table *t = shared_param_tables; t->params; t++) {
+        if (k < *t->n)
+            return &t->params[k];
+        k -= *t->n;
+    }
     return model && k < model->n_params ? &model->params[k] : NULL;
 }
 
@@ -535,9 +541,14 @@ size_t scenario_registry(const struct param_def *const **defs_out)
 
         for (size_t m = 0; model_registry[m]; m++)
             total += model_registry[m]->n_params;
+        for (const struct param_table *t = shared_param_tables; t->params; t++)
+            total += *t->n;
         all = g_new(const struct param_def *, total);
         for (size_t i = 0; i < scenario_core_n_params; i++)
             all[k++] = &scenario_core_params[i];
+        for (const struct param_table *t = shared_param_tables; t->params; t++)
+            for (size_t i = 0; i < *t->n; i++)
+                all[k++] = &t->params[i];
         for (size_t m = 0; model_registry[m]; m++)
             for (size_t i = 0; i < model_registry[m]->n_params; i++)
                 all[k++] = &model_registry[m]->params[i];

@@ -26,6 +26,17 @@ enum iovsim_error_code {
     IOVSIM_ERROR_INTERRUPTED,
 };
 
+/**
+ * struct param_table - parameters every scenario accepts whatever its model
+ * (e.g. the [plot NAME] groups). shared_param_tables is NULL-terminated and
+ * defined outside sim/ (analysis/param_tables.c), as model_registry is.
+ */
+struct param_table {
+    const struct param_def *params;
+    const size_t *n;
+};
+extern const struct param_table shared_param_tables[];
+
 /* Core parameters every scenario has: [scenario] name, model, duration,
  * warmup, seed, reps. */
 extern const struct param_def scenario_core_params[];

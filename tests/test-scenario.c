@@ -3,7 +3,7 @@
  * one-line message, suggestions, duplicates, --set overrides, the hash,
  * copies and scenario_set(), and aborts on accessor misuse. A fake
  * two-model registry covers enums, bools, required keys, another model's
- * section, [plot NAME] instances and a model's check hook. */
+ * section, [fig NAME] instances and a model's check hook. */
 #include <string.h>
 
 #include <glib.h>
@@ -15,7 +15,7 @@
 
 #define NAME "s.ini"
 
-/* ---- a fake registry: two models, one with instanced [plot NAME] ---- */
+/* ---- a fake registry: two models, one with instanced [fig NAME] ---- */
 
 static const struct param_def alpha_params[] = {
     { .key = "alpha.label", .type = PARAM_STRING, .min = 1, .max = 0, .help = "required" },
@@ -44,8 +44,8 @@ static const struct param_def alpha_params[] = {
       .def = "det(1500B)",
       .min = 64,
       .max = 65536 },
-    { .key = "plot.*.title", .type = PARAM_STRING, .def = "", .min = 1, .max = 0 },
-    { .key = "plot.*.width", .type = PARAM_INT, .def = "640", .min = 100, .max = 4000 },
+    { .key = "fig.*.title", .type = PARAM_STRING, .def = "", .min = 1, .max = 0 },
+    { .key = "fig.*.width", .type = PARAM_INT, .def = "640", .min = 100, .max = 4000 },
 };
 
 static const struct param_def beta_params[] = {
@@ -193,7 +193,7 @@ static void test_valid_file(void)
     g_assert_cmpstr(raw->key, ==, "queue.servers");
     g_assert_cmpstr(raw->value, ==, "1, 2, 4");
     g_assert_cmpint(raw->line, ==, 16);
-    g_assert_null(scenario_raw_group(sc, "plot"));
+    g_assert_null(scenario_raw_group(sc, "fig"));
     scenario_free(sc);
 }
 
@@ -632,12 +632,12 @@ static void test_fake_errors(void)
 
 static void test_instances(void)
 {
-    const char *const ovr[] = { "plot.extra.title=Extra", "plot.main.width=1000", NULL };
+    const char *const ovr[] = { "fig.extra.title=Extra", "fig.main.width=1000", NULL };
     struct scenario *sc = fake_ok("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n"
-                                  "[plot main]\ntitle = Main plot\n[plot tail]\nwidth = 800\n",
+                                  "[fig main]\ntitle = Main plot\n[fig tail]\nwidth = 800\n",
                                   ovr);
-    g_autoptr(GPtrArray) names = scenario_instances(sc, "plot");
-    g_autoptr(GPtrArray) names2 = scenario_instances(sc, "plot.*");
+    g_autoptr(GPtrArray) names = scenario_instances(sc, "fig");
+    g_autoptr(GPtrArray) names2 = scenario_instances(sc, "fig.*");
     g_autoptr(GPtrArray) none = scenario_instances(sc, "alpha");
     g_autoptr(GPtrArray) kvs = scenario_effective(sc);
 
@@ -647,50 +647,50 @@ static void test_instances(void)
     g_assert_cmpstr(names->pdata[2], ==, "extra");
     g_assert_cmpuint(names2->len, ==, 3);
     g_assert_cmpuint(none->len, ==, 0);
-    g_assert_cmpstr(scenario_str(sc, "plot.main.title"), ==, "Main plot");
-    g_assert_cmpint(scenario_int(sc, "plot.main.width"), ==, 1000);
-    g_assert_cmpint(scenario_int(sc, "plot.tail.width"), ==, 800);
-    g_assert_cmpstr(scenario_str(sc, "plot.tail.title"), ==, "");
-    g_assert_false(scenario_is_set(sc, "plot.tail.title"));
-    g_assert_cmpstr(scenario_str(sc, "plot.extra.title"), ==, "Extra");
-    g_assert_cmpstr(effective_value(kvs, "plot.extra.width"), ==, "640");
-    g_assert_null(effective_value(kvs, "plot.*.width"));
+    g_assert_cmpstr(scenario_str(sc, "fig.main.title"), ==, "Main plot");
+    g_assert_cmpint(scenario_int(sc, "fig.main.width"), ==, 1000);
+    g_assert_cmpint(scenario_int(sc, "fig.tail.width"), ==, 800);
+    g_assert_cmpstr(scenario_str(sc, "fig.tail.title"), ==, "");
+    g_assert_false(scenario_is_set(sc, "fig.tail.title"));
+    g_assert_cmpstr(scenario_str(sc, "fig.extra.title"), ==, "Extra");
+    g_assert_cmpstr(effective_value(kvs, "fig.extra.width"), ==, "640");
+    g_assert_null(effective_value(kvs, "fig.*.width"));
 
     /* Copies keep the instances, deeply. */
     struct scenario *copy = scenario_dup(sc);
     scenario_free(sc);
-    g_autoptr(GPtrArray) copied = scenario_instances(copy, "plot");
+    g_autoptr(GPtrArray) copied = scenario_instances(copy, "fig");
     g_assert_cmpuint(copied->len, ==, 3);
     g_assert_cmpstr(copied->pdata[2], ==, "extra");
-    g_assert_cmpstr(scenario_str(copy, "plot.main.title"), ==, "Main plot");
-    g_assert_false(scenario_set(copy, "plot.fifth.width", "20", NULL));
-    g_autoptr(GPtrArray) after = scenario_instances(copy, "plot");
+    g_assert_cmpstr(scenario_str(copy, "fig.main.title"), ==, "Main plot");
+    g_assert_false(scenario_set(copy, "fig.fifth.width", "20", NULL));
+    g_autoptr(GPtrArray) after = scenario_instances(copy, "fig");
     g_assert_cmpuint(after->len, ==, 3); /* a failed set adds no instance */
-    g_assert_true(scenario_set(copy, "plot.fourth.width", "200", NULL));
-    g_assert_cmpint(scenario_int(copy, "plot.fourth.width"), ==, 200);
+    g_assert_true(scenario_set(copy, "fig.fourth.width", "200", NULL));
+    g_assert_cmpint(scenario_int(copy, "fig.fourth.width"), ==, 200);
     scenario_free(copy);
 }
 
 static void test_instance_errors(void)
 {
-    const char *const narrow[] = { "plot.main.width=50", NULL };
+    const char *const narrow[] = { "fig.main.width=50", NULL };
 
-    fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n[plot]\n", NULL,
-               NAME ":5: section '[plot]' needs a name, e.g. '[plot NAME]'");
-    fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n[plots main]\n", NULL,
-               NAME ":5: unknown section '[plots main]' (did you mean '[plot main]'?)");
-    fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n[plot main]\ntitel = t\n", NULL,
-               NAME ":6: key 'plot.main.titel': unknown key (did you mean 'plot.main.title'?)");
-    fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n[plot a.b]\n", NULL,
-               NAME ":5: malformed section header '[plot a.b]' (no '.' in names)");
+    fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n[fig]\n", NULL,
+               NAME ":5: section '[fig]' needs a name, e.g. '[fig NAME]'");
+    fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n[figs main]\n", NULL,
+               NAME ":5: unknown section '[figs main]' (did you mean '[fig main]'?)");
+    fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n[fig main]\ntitel = t\n", NULL,
+               NAME ":6: key 'fig.main.titel': unknown key (did you mean 'fig.main.title'?)");
+    fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n[fig a.b]\n", NULL,
+               NAME ":5: malformed section header '[fig a.b]' (no '.' in names)");
     /* The name alone does not make a key an instanced one. */
     fake_fails("[scenario]\nmodel = alpha\ntitle = x\n", NULL,
                NAME ":3: key 'scenario.title': unknown key");
-    fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n[plot main]\n", narrow,
-               "--set: key 'plot.main.width': 50 is out of range [100, 4000]");
-    fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n[plot a]\nwidth = 200\n"
-               "[plot a]\nwidth = 300\n",
-               NULL, NAME ":8: key 'plot.a.width': duplicate (first set on line 6)");
+    fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n[fig main]\n", narrow,
+               "--set: key 'fig.main.width': 50 is out of range [100, 4000]");
+    fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n[fig a]\nwidth = 200\n"
+               "[fig a]\nwidth = 300\n",
+               NULL, NAME ":8: key 'fig.a.width': duplicate (first set on line 6)");
 }
 
 /* ---- the registry and accessor misuse ---- */
@@ -703,6 +703,8 @@ static void test_registry(void)
 
     for (size_t m = 0; model_registry[m]; m++)
         want += model_registry[m]->n_params;
+    for (const struct param_table *t = shared_param_tables; t->params; t++)
+        want += *t->n;
     g_assert_cmpuint(n, ==, want);
     for (size_t i = 0; i < n; i++) {
         seen_seed |= strcmp(defs[i]->key, "scenario.seed") == 0;

@@ -27,5 +27,5 @@ for pending in 1000 100000 1000000; do
 done
 
 if [ -x tests/bench/bench-scenarios.sh ]; then
-    tests/bench/bench-scenarios.sh
+    IOVSIM=${IOVSIM:-./iovsim} tests/bench/bench-scenarios.sh
 fi

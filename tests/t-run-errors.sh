@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# End to end: every kind of bad input to `iovsim run` gives one line on
+# stderr naming the file/line/key, exit status 2, and no database rows.
+set -u
+IOVSIM=${IOVSIM:-./iovsim}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fail=0
+
+good="$tmp/good.ini"
+cat >"$good" <<'INI'
+[scenario]
+name = good
+model = queue
+duration = 100s
+warmup = 10s
+
+[queue]
+interarrival = exp(2s)
+service = exp(1s)
+INI
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+
+# expect_error NAME PATTERN DB ARGS...: status 2, exactly one stderr line
+# matching PATTERN (a grep -E regex), and DB absent or without runs.
+expect_error() {
+    local name=$1 pattern=$2 db=$3
+    shift 3
+    "$IOVSIM" "$@" >"$tmp/out" 2>"$tmp/err"
+    local status=$? lines
+    lines=$(wc -l <"$tmp/err")
+    local rows=0
+    if [ -f "$db" ] && [ -s "$db" ]; then
+        rows=$(sqlite3 "$db" 'SELECT count(*) FROM runs' 2>/dev/null || echo 0)
+    fi
+    if [ "$status" = 2 ] && [ "$lines" = 1 ] && grep -Eq -- "$pattern" "$tmp/err" && [ "$rows" = 0 ]; then
+        ok "$name"
+    else
+        not_ok "$name" "status=$status lines=$lines rows=$rows" "stderr: $(head -c 400 "$tmp/err")"
+    fi
+}
+
+db="$tmp/r.db"
+expect_error "missing file" "nope\.ini.*(No such file|cannot read)" "$db" run "$tmp/nope.ini" -o "$db"
+expect_error "directory as file" "directory" "$db" run "$tmp" -o "$db"
+: >"$tmp/empty.ini"
+expect_error "empty file" "empty\.ini.*empty" "$db" run "$tmp/empty.ini" -o "$db"
+head -c 2000 /dev/urandom >"$tmp/garbage.ini"
+printf '\0\0\1' >>"$tmp/garbage.ini"
+expect_error "binary garbage" "garbage\.ini" "$db" run "$tmp/garbage.ini" -o "$db"
+
+mk() { # mk NAME: copy good.ini with sed expression $2 applied
+    sed -e "$2" "$good" >"$tmp/$1.ini"
+}
+mk dup '/^service/a service = exp(1s)'
+expect_error "duplicate key" "dup\.ini:10: key 'queue\.service'.*duplicate" "$db" run "$tmp/dup.ini" -o "$db"
+mk unknown 's/^service/servce/'
+expect_error "unknown key with suggestion" "unknown\.ini:9: key 'queue\.servce'.*did you mean 'queue\.service'" "$db" run "$tmp/unknown.ini" -o "$db"
+mk badunit 's/exp(1s)/exp(1sx)/'
+expect_error "wrong unit" "badunit\.ini:9: key 'queue\.service'.*unit" "$db" run "$tmp/badunit.ini" -o "$db"
+mk negdur 's/^duration = 100s/duration = -5s/'
+expect_error "negative duration" "negdur\.ini:4: key 'scenario\.duration'" "$db" run "$tmp/negdur.ini" -o "$db"
+mk zeroservers '/^service/a servers = 0'
+expect_error "zero servers" "zeroservers\.ini:10: key 'queue\.servers'.*range" "$db" run "$tmp/zeroservers.ini" -o "$db"
+mk longwarm 's/^warmup = 10s/warmup = 200s/'
+expect_error "warm-up longer than duration" "longwarm\.ini:5: key 'scenario\.warmup'" "$db" run "$tmp/longwarm.ini" -o "$db"
+expect_error "--set without =" "--set.*'queue\.servers'.*expected" "$db" run "$good" --set queue.servers -o "$db"
+expect_error "--set out of range" "--set.*key 'queue\.servers'.*range" "$db" run "$good" --set queue.servers=0 -o "$db"
+expect_error "unknown option" "unknown option|Unknown option" "$db" run "$good" --bogus -o "$db"
+
+expect_error "database in a missing directory" "nodir/r\.db" "$tmp/nodir/r.db" run "$good" -o "$tmp/nodir/r.db"
+[ -e "$tmp/nodir" ] && not_ok "no directory created for a bad database path" || ok "no directory created for a bad database path"
+mkdir "$tmp/isdir.db"
+expect_error "database path is a directory" "isdir\.db" "$tmp/none" run "$good" -o "$tmp/isdir.db"
+head -c 4096 /dev/urandom >"$tmp/corrupt.db"
+cp "$tmp/corrupt.db" "$tmp/corrupt.orig"
+expect_error "corrupt database" "corrupt\.db" "$tmp/none" run "$good" -o "$tmp/corrupt.db"
+cmp -s "$tmp/corrupt.db" "$tmp/corrupt.orig" && ok "corrupt database left untouched" || not_ok "corrupt database left untouched"
+sqlite3 "$tmp/other.db" 'CREATE TABLE t(x); INSERT INTO t VALUES (1);'
+expect_error "sqlite database that is not iovsim's" "other\.db.*not an iovsim database" "$tmp/none" run "$good" -o "$tmp/other.db"
+
+# And the good file works, writing one 'done' run.
+if "$IOVSIM" run "$good" -o "$db" -q 2>"$tmp/err" && \
+   [ "$(sqlite3 "$db" "SELECT count(*) FROM runs WHERE status='done'")" = 1 ]; then
+    ok "valid scenario writes one done run"
+else
+    not_ok "valid scenario writes one done run" "$(cat "$tmp/err")"
+fi
+
+echo "1..$n"
+exit $fail
