@@ -19,6 +19,11 @@ int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_params(int argc, char **argv);
 int cli_list(int argc, char **argv);
+int cli_sweep(int argc, char **argv);
+int cli_merge(int argc, char **argv);
+int cli_table(int argc, char **argv);
+int cli_compare(int argc, char **argv);
+int cli_plot(int argc, char **argv);
 
 /* Parse subcommand options; on error prints one line and returns false. */
 bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, GError **error);

@@ -12,6 +12,11 @@ struct command {
 
 static const struct command commands[] = {
     { "run", cli_run, "run a scenario's replications and store their metrics" },
+    { "sweep", cli_sweep, "run every point of a sweep, every replication (-j N in parallel)" },
+    { "merge", cli_merge, "merge databases of one scenario (e.g. from sweep --plan)" },
+    { "table", cli_table, "print points x metrics: mean and 95% CI (text, csv, markdown, latex)" },
+    { "compare", cli_compare, "compare points to a baseline with paired 95% CIs" },
+    { "plot", cli_plot, "draw figures with gnuplot (PNG, PDF, SVG)" },
     { "check", cli_check, "validate a scenario file without running it" },
     { "params", cli_params, "list every parameter: unit, default, range, source" },
     { "list", cli_list, "list the models" },

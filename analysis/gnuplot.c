@@ -1,0 +1,289 @@
+/* gnuplot jobs: temporary data and parameter files, the Okabe-Ito palette
+ * with fixed colours for the I/O strategies (Wong, "Color blindness", Nature
+ * Methods 8:441, 2011), and the gnuplot process. The C side only writes
+ * numbers, escaped strings and data; the look is in analysis/ *.gp. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "gnuplot.h"
+#include "scenario.h"
+
+struct gp_job {
+    char *dir;     /* temporary directory, removed by gp_job_free() */
+    char *gp_dir;  /* where the templates are */
+    char *gnuplot; /* absolute path of the program */
+    FILE *data;
+    GString *params;
+    int n_series;
+    int next_colour;
+};
+
+/* Okabe-Ito, in the order generic series take them. */
+static const char *const palette[] = {
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+};
+
+/* Same colour and point type for a strategy in every figure. */
+static const struct {
+    const char *name;
+    const char *colour;
+    int pt;
+} strategies[] = {
+    { "baremetal", "#000000", 5 },    { "emulation", "#D55E00", 9 }, { "virtio", "#0072B2", 7 },
+    { "passthrough", "#009E73", 13 }, { "sriov", "#E69F00", 11 },
+};
+
+/* Point types for generic series: filled circle, square, triangles, diamond. */
+static const int point_types[] = { 7, 5, 9, 11, 13, 15, 4, 6 };
+
+char *gp_quote(const char *s)
+{
+    GString *out = g_string_new("'");
+
+    /* In single quotes gnuplot expands nothing (no backslash escapes, no
+     * backquote commands, no @macros); only '' stands for a quote. A newline
+     * would end the command, so control characters become spaces. */
+    for (; *s; s++) {
+        if (*s == '\'')
+            g_string_append(out, "''");
+        else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            g_string_append_c(out, ' ');
+        else
+            g_string_append_c(out, *s);
+    }
+    g_string_append_c(out, '\'');
+    return g_string_free(out, FALSE);
+}
+
+void gp_write_field(FILE *f, const char *s)
+{
+    /* A data file is never executed; quotes only delimit the field, so an
+     * inner double quote becomes a single one. */
+    fputc('"', f);
+    for (; *s; s++)
+        fputc(*s == '"' ? '\'' : (unsigned char)*s < 0x20 ? ' ' : *s, f);
+    fputc('"', f);
+}
+
+/* analysis/ next to the program or its build directory, or $IOVSIM_GNUPLOT_DIR. */
+static char *find_templates(void)
+{
+    const char *env = g_getenv("IOVSIM_GNUPLOT_DIR");
+    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *dir = exe ? g_path_get_dirname(exe) : g_get_current_dir();
+    const char *const rel[] = { "analysis", "../analysis", "../share/iovsim/analysis" };
+
+    if (env && *env)
+        return g_strdup(env);
+    for (size_t i = 0; i < G_N_ELEMENTS(rel); i++) {
+        char *d = g_build_filename(dir, rel[i], NULL);
+        g_autofree char *style = g_build_filename(d, "style.gp", NULL);
+
+        if (g_file_test(style, G_FILE_TEST_IS_REGULAR))
+            return d;
+        g_free(d);
+    }
+    return NULL;
+}
+
+static const char *terminal_of(const char *output)
+{
+    const char *dot = strrchr(output, '.');
+
+    if (!dot)
+        return NULL;
+    if (g_ascii_strcasecmp(dot, ".png") == 0)
+        return "png";
+    if (g_ascii_strcasecmp(dot, ".pdf") == 0)
+        return "pdf";
+    if (g_ascii_strcasecmp(dot, ".svg") == 0)
+        return "svg";
+    return NULL;
+}
+
+struct gp_job *gp_job_new(const char *output, GError **error)
+{
+    const char *term = terminal_of(output);
+    struct gp_job *j;
+    g_autofree char *gnuplot = g_find_program_in_path("gnuplot");
+    g_autofree char *gp_dir = NULL;
+    GError *e = NULL;
+
+    if (!term) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "'%s': unknown figure type (use .png, .pdf or .svg)", output);
+        return NULL;
+    }
+    if (!gnuplot) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "gnuplot not found in PATH; install it (Debian/Ubuntu: apt-get install "
+                    "gnuplot-nox)");
+        return NULL;
+    }
+    gp_dir = find_templates();
+    if (!gp_dir) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "cannot find the gnuplot templates (analysis/style.gp); set "
+                    "IOVSIM_GNUPLOT_DIR to the analysis directory");
+        return NULL;
+    }
+    j = g_new0(struct gp_job, 1);
+    j->dir = g_dir_make_tmp("iovsim-plot-XXXXXX", &e);
+    if (!j->dir) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "cannot make a temporary directory: %s",
+                    e->message);
+        g_error_free(e);
+        g_free(j);
+        return NULL;
+    }
+    j->gnuplot = g_steal_pointer(&gnuplot);
+    j->gp_dir = g_steal_pointer(&gp_dir);
+    j->params = g_string_new("# written by iovsim plot: values only, no commands\n");
+    g_autofree char *data = g_build_filename(j->dir, "data.dat", NULL);
+    j->data = g_fopen(data, "w");
+    g_assert(j->data); /* a directory we just made */
+    gp_set_str(j, "out_file", output);
+    gp_set_str(j, "out_type", term);
+    gp_set_str(j, "data_file", data);
+    return j;
+}
+
+void gp_job_free(struct gp_job *j)
+{
+    static const char *const files[] = { "data.dat", "params.gp" };
+
+    if (!j)
+        return;
+    if (j->data)
+        fclose(j->data);
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *p = g_build_filename(j->dir, files[i], NULL);
+        g_unlink(p);
+    }
+    g_rmdir(j->dir);
+    g_free(j->dir);
+    g_free(j->gp_dir);
+    g_free(j->gnuplot);
+    g_string_free(j->params, TRUE);
+    g_free(j);
+}
+
+FILE *gp_job_data(struct gp_job *j)
+{
+    return j->data;
+}
+
+void gp_set_str(struct gp_job *j, const char *name, const char *value)
+{
+    g_autofree char *q = gp_quote(value ? value : "");
+
+    g_string_append_printf(j->params, "%s = %s\n", name, q);
+}
+
+void gp_set_num(struct gp_job *j, const char *name, double value)
+{
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+    g_string_append_printf(j->params, "%s = %s\n", name, g_ascii_dtostr(buf, sizeof(buf), value));
+}
+
+void gp_add_series(struct gp_job *j, const char *title)
+{
+    const char *colour = NULL;
+    int pt = 0, pattern = 3;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(strategies); i++) {
+        if (g_ascii_strcasecmp(title, strategies[i].name) == 0) {
+            colour = strategies[i].colour;
+            pt = strategies[i].pt;
+        }
+    }
+    if (!colour) {
+        colour = palette[j->next_colour % G_N_ELEMENTS(palette)];
+        pt = point_types[j->next_colour % G_N_ELEMENTS(point_types)];
+        /* Past eight series the colours repeat: hatch the repeats (gnuplot
+         * fill pattern 3 is solid, 4 to 7 are hatches). */
+        pattern = j->next_colour < (int)G_N_ELEMENTS(palette)
+                      ? 3
+                      : 4 + (j->next_colour / (int)G_N_ELEMENTS(palette) - 1) % 4;
+        j->next_colour++;
+    }
+    j->n_series++;
+    /* A long label would squeeze the plot beside the key. */
+    /* Labels come from databases: never walk invalid UTF-8. */
+    g_autofree char *valid = g_utf8_make_valid(title, -1);
+    bool is_long = g_utf8_strlen(valid, -1) > 40;
+    g_autofree char *head = is_long ? g_utf8_substring(valid, 0, 39) : NULL;
+    g_autofree char *shown = is_long ? g_strconcat(head, "…", NULL) : g_strdup(valid);
+    g_autofree char *q = gp_quote(shown);
+    g_string_append_printf(j->params,
+                           "series_title[%d] = %s\nseries_colour[%d] = '%s'\n"
+                           "series_pt[%d] = %d\nseries_pattern[%d] = %d\n",
+                           j->n_series, q, j->n_series, colour, j->n_series, pt, j->n_series,
+                           pattern);
+}
+
+static bool write_params(struct gp_job *j, const char *path, GError **error)
+{
+    /* Arrays must be declared before their elements are set: the header goes
+     * in front once the number of series is known. */
+    int n = MAX(j->n_series, 1);
+    g_autofree char *text = g_strdup_printf("n_series = %d\narray series_title[%d]\n"
+                                            "array series_colour[%d]\narray series_pt[%d]\n"
+                                            "array series_pattern[%d]\n%s",
+                                            j->n_series, n, n, n, n, j->params->str);
+    GError *e = NULL;
+
+    if (!g_file_set_contents(path, text, -1, &e)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "%s", e->message);
+        g_error_free(e);
+        return false;
+    }
+    return true;
+}
+
+/* gnuplot's complaint, one line: the last non-empty line mentioning an error. */
+static char *first_error(const char *err)
+{
+    g_auto(GStrv) lines = g_strsplit(err ? err : "", "\n", -1);
+    const char *pick = NULL;
+
+    for (size_t i = 0; lines[i]; i++) {
+        g_strstrip(lines[i]);
+        if (*lines[i] && (!pick || strstr(lines[i], "rror") || strstr(lines[i], "arning")))
+            pick = lines[i];
+    }
+    return g_strdup(pick ? pick : "no message");
+}
+
+bool gp_job_run(struct gp_job *j, const char *template_name, GError **error)
+{
+    g_autofree char *params = g_build_filename(j->dir, "params.gp", NULL);
+    g_autofree char *style = g_build_filename(j->gp_dir, "style.gp", NULL);
+    g_autofree char *tmpl = g_build_filename(j->gp_dir, template_name, NULL);
+    g_autofree char *out = NULL, *err = NULL;
+    const char *argv[] = { j->gnuplot, params, style, tmpl, NULL };
+    int status = 0;
+    GError *e = NULL;
+
+    fclose(j->data);
+    j->data = NULL;
+    if (!write_params(j, params, error))
+        return false;
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                      &e)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "cannot run gnuplot: %s", e->message);
+        g_error_free(e);
+        return false;
+    }
+    if (!g_spawn_check_wait_status(status, NULL)) {
+        g_autofree char *why = first_error(err);
+
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "gnuplot failed: %s", why);
+        return false;
+    }
+    return true;
+}

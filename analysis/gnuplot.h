@@ -1,0 +1,45 @@
+/* Driving gnuplot: a job is a temporary directory holding the data files
+ * and a generated params.gp of variable assignments; gnuplot then runs
+ * params.gp, the shared style (style.gp) and one template (lines.gp, ...)
+ * from analysis/. Strings reach gnuplot only as single-quoted literals
+ * (quotes doubled, control characters dropped) or inside data files, never
+ * as commands. */
+#ifndef IOVSIM_ANALYSIS_GNUPLOT_H
+#define IOVSIM_ANALYSIS_GNUPLOT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+struct gp_job;
+
+/**
+ * gp_job_new - a job drawing into @output (.png, .pdf or .svg)
+ * Fails with a one-line IOVSIM_ERROR_INPUT if gnuplot is not installed, the
+ * templates cannot be found, or the extension is unknown.
+ */
+struct gp_job *gp_job_new(const char *output, GError **error);
+void gp_job_free(struct gp_job *j);
+
+/* The data file (data.dat), for the caller to write; borrowed. */
+FILE *gp_job_data(struct gp_job *j);
+
+/* Variable @name (an identifier of ours) = @value, escaped. */
+void gp_set_str(struct gp_job *j, const char *name, const char *value);
+void gp_set_num(struct gp_job *j, const char *name, double value);
+
+/* One more series, titled @title; a known strategy name gets its own colour
+ * and point type in every figure, other series take the palette in order. */
+void gp_add_series(struct gp_job *j, const char *title);
+
+/* Write @s to a data file as one double-quoted field. */
+void gp_write_field(FILE *f, const char *s);
+
+/* Run gnuplot with analysis/@template; false with gnuplot's first error line. */
+bool gp_job_run(struct gp_job *j, const char *template_name, GError **error);
+
+/* @s as a gnuplot single-quoted literal; caller frees. */
+char *gp_quote(const char *s);
+
+#endif

@@ -1,0 +1,788 @@
+/* Figures: the points of a database are grouped into series by the --by
+ * parameter and placed on the x axis by the --x parameter, read from each
+ * run's stored parameters (numbers with units are converted, distributions
+ * plotted at their mean, anything else becomes a category). Values are
+ * scaled for people (us, Gb/s) per axis before gnuplot sees them. */
+#include <math.h>
+#include <string.h>
+
+#include "dist.h"
+#include "gnuplot.h"
+#include "humanize.h"
+#include "param.h"
+#include "plot.h"
+#include "query.h"
+#include "scenario.h"
+#include "sweep.h"
+
+struct plot_row {
+    char *xtext;  /* the parameter as stored, or a category */
+    double x;     /* numeric x in base units (NAN if categorical) */
+    double y, ci; /* base units */
+};
+
+struct plot_series {
+    char *name;
+    GArray *rows; /* struct plot_row */
+};
+
+static void series_free(gpointer p)
+{
+    struct plot_series *s = p;
+
+    for (guint i = 0; i < s->rows->len; i++)
+        g_free(g_array_index(s->rows, struct plot_row, i).xtext);
+    g_array_unref(s->rows);
+    g_free(s->name);
+    g_free(s);
+}
+
+bool plot_kind_parse(const char *name, enum plot_kind *out, GError **error)
+{
+    static const char *const names[] = { "lines", "bars", "cdf", "stack" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (strcmp(name, names[i]) == 0) {
+            *out = (enum plot_kind)i;
+            return true;
+        }
+    }
+    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                "unknown plot kind '%s' (valid: lines, bars, cdf, stack)", name);
+    return false;
+}
+
+/* Axis label "name (unit)", with the micro sign people expect, and packet
+ * rates in pps: the store only knows "1/s". */
+static char *axis_label(const char *name, const char *unit)
+{
+    static const char *const rates[][2] = {
+        { "/s", "pps" },
+        { "K/s", "Kpps" },
+        { "M/s", "Mpps" },
+        { "G/s", "Gpps" },
+    };
+    bool packets = strcmp(name, "pps") == 0 || g_str_has_suffix(name, "_pps") ||
+                   strstr(name, "packets_per_second") != NULL;
+
+    if (!unit || !*unit)
+        return g_strdup(name);
+    for (size_t i = 0; packets && i < G_N_ELEMENTS(rates); i++)
+        if (strcmp(unit, rates[i][0]) == 0)
+            return g_strdup_printf("%s (%s)", name, rates[i][1]);
+    return g_strdup_printf("%s (%s)", name, strcmp(unit, "us") == 0 ? "µs" : unit);
+}
+
+static const struct param_def *registry_def(const char *key)
+{
+    const struct param_def *const *defs;
+    size_t n = scenario_registry(&defs);
+
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(defs[i]->key, key) == 0)
+            return defs[i];
+    return NULL;
+}
+
+/* A stored parameter as a number in base units; false for a category. */
+static bool param_number(const struct param_def *def, const char *text, double *out)
+{
+    struct dist d;
+    int64_t i;
+
+    if (!def || !text)
+        return false;
+    switch (def->type) {
+    case PARAM_INT:
+        if (!unit_parse_int(text, def->dim, &i, NULL))
+            return false;
+        *out = (double)i;
+        return true;
+    case PARAM_REAL:
+        return unit_parse_lenient(text, def->dim, out, NULL);
+    case PARAM_DIST:
+        if (!dist_parse(&d, text, def->dim, NULL, NULL))
+            return false;
+        *out = dist_mean(&d);
+        dist_release(&d);
+        return isfinite(*out);
+    default:
+        return false;
+    }
+}
+
+/* The points left after --where (each filter key must be varied). */
+static GPtrArray *select_points(sqlite3 *db, const char *const *where, GError **error)
+{
+    GPtrArray *points = query_points(db);
+
+    for (size_t w = 0; where && where[w]; w++) {
+        const char *eq = strchr(where[w], '=');
+        g_autofree char *key = eq ? g_strndup(where[w], (gsize)(eq - where[w])) : NULL;
+        GPtrArray *kept = g_ptr_array_new_with_free_func(g_free);
+
+        if (!key || !query_check_varied(db, key, error)) {
+            if (!key)
+                g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                            "--where '%s': expected KEY=VALUE", where[w]);
+            g_ptr_array_unref(kept);
+            g_ptr_array_unref(points);
+            return NULL;
+        }
+        for (guint i = 0; i < points->len; i++) {
+            g_autoptr(GPtrArray) kv = sweep_label_parse(points->pdata[i]);
+
+            for (guint k = 0; k < kv->len; k++) {
+                const struct scenario_kv *p = kv->pdata[k];
+                if (strcmp(p->key, key) == 0 && strcmp(p->value, eq + 1) == 0)
+                    g_ptr_array_add(kept, g_strdup(points->pdata[i]));
+            }
+        }
+        g_ptr_array_unref(points);
+        points = kept;
+        if (points->len == 0) {
+            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "--where '%s': no point has it",
+                        where[w]);
+            g_ptr_array_unref(points);
+            return NULL;
+        }
+    }
+    return points;
+}
+
+static struct plot_series *series_get(GPtrArray *all, const char *name)
+{
+    struct plot_series *s;
+
+    for (guint i = 0; i < all->len; i++) {
+        s = all->pdata[i];
+        if (strcmp(s->name, name) == 0)
+            return s;
+    }
+    s = g_new0(struct plot_series, 1);
+    s->name = g_strdup(name);
+    s->rows = g_array_new(FALSE, TRUE, sizeof(struct plot_row));
+    g_ptr_array_add(all, s);
+    return s;
+}
+
+static gint series_cmp(gconstpointer a, gconstpointer b)
+{
+    const struct plot_series *x = *(const struct plot_series *const *)a;
+    const struct plot_series *y = *(const struct plot_series *const *)b;
+
+    return sweep_label_cmp(x->name, y->name);
+}
+
+static gint row_cmp(gconstpointer a, gconstpointer b)
+{
+    const struct plot_row *x = a, *y = b;
+
+    if (!isnan(x->x) && !isnan(y->x))
+        return x->x < y->x ? -1 : x->x > y->x;
+    return sweep_label_cmp(x->xtext, y->xtext);
+}
+
+/* Two points landed on one (series, x): some other key varies as well. */
+static bool ambiguous(sqlite3 *db, const struct plot_spec *sp, const char *point, GError **error)
+{
+    g_autoptr(GPtrArray) kv = sweep_label_parse(point);
+    GString *others = g_string_new(NULL);
+
+    for (guint k = 0; k < kv->len; k++) {
+        const struct scenario_kv *p = kv->pdata[k];
+        bool filtered = false;
+
+        for (size_t w = 0; sp->where && sp->where[w]; w++)
+            filtered |=
+                g_str_has_prefix(sp->where[w], p->key) && sp->where[w][strlen(p->key)] == '=';
+        if (g_strcmp0(p->key, sp->x) != 0 && g_strcmp0(p->key, sp->by) != 0 && !filtered)
+            g_string_append_printf(others, "%s'%s'", others->len ? ", " : "", p->key);
+    }
+    (void)db;
+    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                "several points per %s value: the points also differ in %s; pick one with "
+                "--where KEY=VALUE or split them with --by KEY",
+                sp->by ? "(x, by)" : "x", others->len ? others->str : "another key");
+    g_string_free(others, TRUE);
+    return false;
+}
+
+struct plot_data {
+    GPtrArray *series; /* struct plot_series *, sorted */
+    bool categorical;
+    const struct param_def *xdef;
+    char unit[16]; /* y unit, SI */
+};
+
+static bool collect_lines(sqlite3 *db, const struct plot_spec *sp, GPtrArray *points,
+                          struct plot_data *d, GError **error)
+{
+    d->xdef = registry_def(sp->x);
+    for (guint p = 0; p < points->len; p++) {
+        const char *point = points->pdata[p];
+        g_autofree char *xt = query_param(db, point, sp->x);
+        g_autofree char *bt = sp->by ? query_param(db, point, sp->by) : NULL;
+        struct plot_series *s = series_get(d->series, sp->by ? (bt ? bt : "?") : sp->y);
+        struct plot_row row = { .xtext = g_strdup(xt ? xt : "?"), .x = NAN };
+        struct query_stat st;
+
+        if (!query_summary(db, point, sp->scope, sp->y, &st)) {
+            g_free(row.xtext);
+            continue;
+        }
+        for (guint i = 0; i < s->rows->len; i++) {
+            if (strcmp(g_array_index(s->rows, struct plot_row, i).xtext, row.xtext) == 0) {
+                g_free(row.xtext);
+                return ambiguous(db, sp, point, error);
+            }
+        }
+        if (!param_number(d->xdef, xt, &row.x))
+            d->categorical = true;
+        row.y = st.mean;
+        row.ci = st.ci95;
+        g_strlcpy(d->unit, st.unit, sizeof(d->unit));
+        g_array_append_val(s->rows, row);
+    }
+    return true;
+}
+
+/* The y scale from the largest value, the x scale likewise. */
+static double y_factor(const struct plot_data *d, const char **unit)
+{
+    double big = 0, f;
+
+    for (guint i = 0; i < d->series->len; i++) {
+        const struct plot_series *s = d->series->pdata[i];
+        for (guint r = 0; r < s->rows->len; r++) {
+            double y = g_array_index(s->rows, struct plot_row, r).y;
+            if (isfinite(y))
+                big = MAX(big, fabs(y));
+        }
+    }
+    *unit = humanize_scale(big, d->unit, &f);
+    return f;
+}
+
+static void write_num(FILE *f, double v)
+{
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+    fprintf(f, " %s", isfinite(v) ? g_ascii_formatd(buf, sizeof(buf), "%.10g", v) : "NaN");
+}
+
+static gint str_cmp_indirect(gconstpointer a, gconstpointer b)
+{
+    return sweep_label_cmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Categories in order of their first appearance after sorting. */
+static GPtrArray *categories(const struct plot_data *d)
+{
+    GPtrArray *cats = g_ptr_array_new();
+
+    for (guint i = 0; i < d->series->len; i++) {
+        const struct plot_series *s = d->series->pdata[i];
+        for (guint r = 0; r < s->rows->len; r++) {
+            char *t = g_array_index(s->rows, struct plot_row, r).xtext;
+            if (!g_ptr_array_find_with_equal_func(cats, t, g_str_equal, NULL))
+                g_ptr_array_add(cats, t);
+        }
+    }
+    g_ptr_array_sort(cats, str_cmp_indirect);
+    return cats;
+}
+
+/* An integer parameter with few values gets exactly those as tics: "1.5
+ * servers" would be nonsense. Numbers only, so safe to pass as text. */
+static void set_integer_tics(struct gp_job *j, const struct plot_data *d)
+{
+    g_autoptr(GArray) seen = g_array_new(FALSE, FALSE, sizeof(double));
+    GString *list = g_string_new(NULL);
+
+    for (guint i = 0; d->xdef && d->xdef->type == PARAM_INT && i < d->series->len; i++) {
+        const struct plot_series *s = d->series->pdata[i];
+        for (guint r = 0; r < s->rows->len; r++) {
+            double x = g_array_index(s->rows, struct plot_row, r).x;
+            bool dup = false;
+
+            for (guint k = 0; k < seen->len; k++)
+                dup |= g_array_index(seen, double, k) == x;
+            if (!dup && isfinite(x)) {
+                g_array_append_val(seen, x);
+                g_string_append_printf(list, "%s%.0f", list->len ? " " : "", x);
+            }
+        }
+    }
+    /* Values crowded at one end (1, 2, 4, ..., 60) would overprint: let
+     * gnuplot choose then. */
+    double lo = INFINITY, hi = -INFINITY, gap = INFINITY;
+    for (guint a = 0; a < seen->len; a++) {
+        double x = g_array_index(seen, double, a);
+
+        lo = MIN(lo, x);
+        hi = MAX(hi, x);
+        for (guint b = 0; b < a; b++)
+            gap = MIN(gap, fabs(x - g_array_index(seen, double, b)));
+    }
+    bool fits = seen->len <= 16 && (seen->len < 2 || gap >= (hi - lo) / 30);
+    gp_set_str(j, "x_tics", !d->categorical && fits ? list->str : "");
+    g_string_free(list, TRUE);
+}
+
+static void draw_lines_data(struct gp_job *j, const struct plot_spec *sp, struct plot_data *d)
+{
+    FILE *f = gp_job_data(j);
+    const char *yu, *xu = "";
+    double fy = y_factor(d, &yu), fx = 1, bigx = 0;
+    g_autoptr(GPtrArray) cats = NULL;
+    g_autofree char *xl = NULL, *yl = axis_label(sp->y, yu);
+
+    for (guint i = 0; i < d->series->len; i++) {
+        struct plot_series *s = d->series->pdata[i];
+        g_array_sort(s->rows, row_cmp);
+        for (guint r = 0; r < s->rows->len; r++)
+            bigx = MAX(bigx, fabs(g_array_index(s->rows, struct plot_row, r).x));
+    }
+    if (d->categorical) {
+        cats = categories(d);
+    } else if (d->xdef && d->xdef->dim != DIM_NONE) {
+        xu = humanize_scale(bigx, unit_dim_base(d->xdef->dim), &fx);
+    }
+    g_autofree char *xname = d->xdef && d->xdef->type == PARAM_DIST && !d->categorical
+                                 ? g_strdup_printf("%s, mean", sp->x)
+                                 : g_strdup(sp->x);
+    xl = axis_label(xname, xu);
+    for (guint i = 0; i < d->series->len; i++) {
+        const struct plot_series *s = d->series->pdata[i];
+
+        for (guint r = 0; r < s->rows->len; r++) {
+            const struct plot_row *row = &g_array_index(s->rows, struct plot_row, r);
+            guint pos = 0;
+
+            if (d->categorical)
+                g_ptr_array_find_with_equal_func(cats, row->xtext, g_str_equal, &pos);
+            write_num(f, d->categorical ? (double)pos : row->x * fx);
+            write_num(f, row->y * fy);
+            write_num(f, isfinite(row->ci) ? row->ci * fy : 0);
+            fputc(' ', f);
+            gp_write_field(f, row->xtext);
+            fputc('\n', f);
+        }
+        fputs("\n\n", f);
+        gp_add_series(j, s->name);
+    }
+    gp_set_str(j, "x_label", xl);
+    gp_set_str(j, "y_label", yl);
+    gp_set_num(j, "x_categorical", d->categorical);
+    set_integer_tics(j, d);
+}
+
+/* "a,b" or "prefix_*" into checked metric names; all must share a unit. */
+static GPtrArray *metric_list(sqlite3 *db, const char *spec, const char *scope, bool glob,
+                              GError **error)
+{
+    g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+    for (size_t i = 0; parts[i]; i++) {
+        char *name = g_strstrip(parts[i]);
+        size_t n = strlen(name);
+
+        if (glob && n > 0 && name[n - 1] == '*') {
+            g_autoptr(GPtrArray) all = query_metrics(db, scope);
+            guint before = out->len;
+
+            for (guint k = 0; k < all->len; k++)
+                if (strncmp(all->pdata[k], name, n - 1) == 0)
+                    g_ptr_array_add(out, g_strdup(all->pdata[k]));
+            if (out->len == before) {
+                query_check_metric(db, scope, name, error);
+                g_ptr_array_unref(out);
+                return NULL;
+            }
+            continue;
+        }
+        if (!query_check_metric(db, scope, name, error)) {
+            g_ptr_array_unref(out);
+            return NULL;
+        }
+        g_ptr_array_add(out, g_strdup(name));
+    }
+    return out;
+}
+
+/* The unit shared by @metrics at @point; error if they differ. */
+static bool common_unit(sqlite3 *db, GPtrArray *points, GPtrArray *metrics, const char *scope,
+                        char unit[16], GError **error)
+{
+    *unit = '\0';
+    for (guint m = 0; m < metrics->len; m++) {
+        for (guint p = 0; p < points->len; p++) {
+            struct query_stat st;
+
+            if (!query_summary(db, points->pdata[p], scope, metrics->pdata[m], &st))
+                continue;
+            if (*unit && strcmp(unit, st.unit) != 0) {
+                g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                            "metrics of different units on one axis ('%s' is in %s, '%s' in %s); "
+                            "plot them separately",
+                            (char *)metrics->pdata[0], unit, (char *)metrics->pdata[m], st.unit);
+                return false;
+            }
+            g_strlcpy(unit, st.unit, 16);
+            break;
+        }
+    }
+    return true;
+}
+
+/* Largest |mean| over points x metrics, for the axis scale. */
+static double biggest(sqlite3 *db, GPtrArray *points, GPtrArray *metrics, const char *scope,
+                      bool stacked)
+{
+    double big = 0;
+
+    for (guint p = 0; p < points->len; p++) {
+        double sum = 0;
+        for (guint m = 0; m < metrics->len; m++) {
+            struct query_stat st;
+            if (query_summary(db, points->pdata[p], scope, metrics->pdata[m], &st) &&
+                isfinite(st.mean)) {
+                sum += fabs(st.mean);
+                big = MAX(big, fabs(st.mean));
+            }
+        }
+        if (stacked)
+            big = MAX(big, sum);
+    }
+    return big;
+}
+
+/* The name a point goes by in a bar chart: its x value, its by value, or
+ * its whole label. */
+static char *point_name(sqlite3 *db, const struct plot_spec *sp, const char *point)
+{
+    const char *key = sp->x ? sp->x : sp->by;
+    char *v = key ? query_param(db, point, key) : NULL;
+
+    return v ? v : g_strdup(point);
+}
+
+/* Drop metrics a "prefix_*" brought in that are zero at every point: a stage
+ * a strategy never uses would only crowd the key. */
+static void drop_zeros(sqlite3 *db, GPtrArray *points, GPtrArray *metrics, const char *scope)
+{
+    for (guint m = metrics->len; m-- > 0;) {
+        g_autoptr(GPtrArray) one = g_ptr_array_new();
+
+        g_ptr_array_add(one, metrics->pdata[m]);
+        if (metrics->len > 1 && biggest(db, points, one, scope, false) == 0)
+            g_ptr_array_remove_index(metrics, m);
+    }
+}
+
+static bool stack_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtrArray *points,
+                       GError **error)
+{
+    g_autoptr(GPtrArray) metrics = metric_list(db, sp->y, sp->scope, true, error);
+    const char *star = strchr(sp->y, '*');
+    FILE *f = gp_job_data(j);
+    char unit[16];
+    double fy;
+    const char *yu;
+
+    if (!metrics || !common_unit(db, points, metrics, sp->scope, unit, error))
+        return false;
+    if (star)
+        drop_zeros(db, points, metrics, sp->scope);
+    yu = humanize_scale(biggest(db, points, metrics, sp->scope, true), unit, &fy);
+    for (guint p = 0; p < points->len; p++) {
+        g_autofree char *name = point_name(db, sp, points->pdata[p]);
+
+        gp_write_field(f, name);
+        for (guint m = 0; m < metrics->len; m++) {
+            struct query_stat st;
+            bool ok = query_summary(db, points->pdata[p], sp->scope, metrics->pdata[m], &st);
+            write_num(f, ok && isfinite(st.mean) ? st.mean * fy : 0);
+        }
+        fputc('\n', f);
+    }
+    /* "stage_*": the key says "wire", the axis "stage_* (us)". */
+    for (guint m = 0; m < metrics->len; m++) {
+        const char *name = metrics->pdata[m];
+        size_t pre = star && !strchr(sp->y, ',') ? (size_t)(star - sp->y) : 0;
+
+        gp_add_series(j, name + (name[pre] ? pre : 0));
+    }
+    g_autofree char *yl = axis_label(metrics->len == 1             ? (char *)metrics->pdata[0]
+                                     : star && !strchr(sp->y, ',') ? sp->y
+                                                                   : "mean",
+                                     yu);
+    gp_set_str(j, "x_label", sp->x ? sp->x : sp->by ? sp->by : "point");
+    gp_set_str(j, "y_label", yl);
+    return true;
+}
+
+/* The point of @points with @key = @value (or any, for a NULL key). */
+static const char *point_with(sqlite3 *db, GPtrArray *points, const char *key, const char *value,
+                              const char *key2, const char *value2)
+{
+    for (guint p = 0; p < points->len; p++) {
+        g_autofree char *v = key ? query_param(db, points->pdata[p], key) : NULL;
+        g_autofree char *v2 = key2 ? query_param(db, points->pdata[p], key2) : NULL;
+
+        if ((!key || g_strcmp0(v, value) == 0) && (!key2 || g_strcmp0(v2, value2) == 0))
+            return points->pdata[p];
+    }
+    return NULL;
+}
+
+/* Distinct values of @key over @points, in label order. */
+static GPtrArray *values_of(sqlite3 *db, GPtrArray *points, const char *key)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+    for (guint p = 0; p < points->len; p++) {
+        char *v = query_param(db, points->pdata[p], key);
+
+        if (v && !g_ptr_array_find_with_equal_func(out, v, g_str_equal, NULL))
+            g_ptr_array_add(out, v);
+        else
+            g_free(v);
+    }
+    g_ptr_array_sort(out, str_cmp_indirect);
+    return out;
+}
+
+/* @point's label without the keys --where fixed: what tells the bars apart. */
+static char *short_label(const struct plot_spec *sp, const char *point)
+{
+    g_autoptr(GPtrArray) kv = sweep_label_parse(point);
+    GString *s = g_string_new(NULL);
+
+    for (guint k = 0; k < kv->len; k++) {
+        const struct scenario_kv *p = kv->pdata[k];
+        bool fixed = false;
+
+        for (size_t w = 0; sp->where && sp->where[w]; w++)
+            fixed |= g_str_has_prefix(sp->where[w], p->key) && sp->where[w][strlen(p->key)] == '=';
+        if (!fixed)
+            g_string_append_printf(s, "%s%s=%s", s->len ? "," : "", p->key, p->value);
+    }
+    if (s->len == 0)
+        g_string_append(s, "mean, 95% CI");
+    return g_string_free(s, FALSE);
+}
+
+/* Bars: groups are the --x values (one metric) or the metrics (no --x);
+ * the bars of a group are the --by values, or the points. */
+static bool bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtrArray *points,
+                      GError **error)
+{
+    g_autoptr(GPtrArray) metrics = metric_list(db, sp->y, sp->scope, false, error);
+    g_autoptr(GPtrArray) groups = NULL, bars = NULL;
+    FILE *f = gp_job_data(j);
+    char unit[16];
+    double fy;
+    const char *yu;
+
+    if (!metrics || !common_unit(db, points, metrics, sp->scope, unit, error))
+        return false;
+    if (sp->x && metrics->len > 1) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "bars: give one metric with --x, or several without it");
+        return false;
+    }
+    groups = sp->x ? values_of(db, points, sp->x) : g_ptr_array_ref(metrics);
+    bars = sp->by ? values_of(db, points, sp->by) : NULL;
+    if (!bars && sp->x && groups->len < points->len)
+        return ambiguous(db, sp, points->pdata[0], error);
+    yu = humanize_scale(biggest(db, points, metrics, sp->scope, false), unit, &fy);
+    for (guint g = 0; g < groups->len; g++) {
+        gp_write_field(f, groups->pdata[g]);
+        for (guint b = 0; b < (bars ? bars->len : (sp->x ? 1 : points->len)); b++) {
+            const char *metric = sp->x ? metrics->pdata[0] : groups->pdata[g];
+            const char *point =
+                bars    ? point_with(db, points, sp->x, groups->pdata[g], sp->by, bars->pdata[b])
+                : sp->x ? point_with(db, points, sp->x, groups->pdata[g], NULL, NULL)
+                        : points->pdata[b];
+            struct query_stat st = { .mean = NAN, .ci95 = NAN };
+
+            if (point)
+                query_summary(db, point, sp->scope, metric, &st);
+            write_num(f, st.mean * fy);
+            write_num(f, isfinite(st.ci95) ? st.ci95 * fy : 0);
+        }
+        fputc('\n', f);
+    }
+    for (guint b = 0; b < (bars ? bars->len : (sp->x ? 1 : points->len)); b++) {
+        g_autofree char *name = bars || sp->x ? NULL : short_label(sp, points->pdata[b]);
+
+        gp_add_series(j, bars ? bars->pdata[b] : sp->x ? metrics->pdata[0] : name);
+    }
+    g_autofree char *yl = axis_label(metrics->len == 1 ? (char *)metrics->pdata[0] : "mean", yu);
+    gp_set_str(j, "x_label", sp->x ? sp->x : "");
+    gp_set_str(j, "y_label", yl);
+    return true;
+}
+
+/* Buckets of @name at @point summed over the done replications. */
+static GArray *cdf_buckets(sqlite3 *db, const char *point, const char *scope, const char *name,
+                           char unit[16])
+{
+    sqlite3_stmt *s = NULL;
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(double) * 2);
+    double total = 0, cum = 0;
+
+    sqlite3_prepare_v2(db,
+                       "SELECT h.hi, sum(h.count), h.unit FROM hist AS h "
+                       "JOIN runs AS r ON r.run_id = h.run_id WHERE r.status = 'done' "
+                       "AND r.point = ?1 AND h.scope = ?2 AND h.name = ?3 "
+                       "GROUP BY h.lo, h.hi, h.unit ORDER BY h.hi",
+                       -1, &s, NULL);
+    g_assert(s);
+    sqlite3_bind_text(s, 1, point, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, scope, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        double row[2] = { sqlite3_column_double(s, 0), sqlite3_column_double(s, 1) };
+
+        total += row[1];
+        g_strlcpy(unit, (const char *)sqlite3_column_text(s, 2), 16);
+        g_array_append_vals(out, row, 1);
+    }
+    sqlite3_finalize(s);
+    for (guint i = 0; i < out->len; i++) {
+        double *row = &g_array_index(out, double, 2 * i);
+        cum += row[1];
+        row[1] = total > 0 ? cum / total : 0;
+    }
+    return out;
+}
+
+static bool cdf_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtrArray *points,
+                     GError **error)
+{
+    g_autoptr(GPtrArray) curves = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    FILE *f = gp_job_data(j);
+    char unit[16] = "s";
+    double big = 0, fx;
+    const char *xu;
+
+    if (!query_check_hist(db, sp->scope, sp->y, error))
+        return false;
+    for (guint p = 0; p < points->len; p++) {
+        char *name = sp->by ? query_param(db, points->pdata[p], sp->by) : NULL;
+        GArray *c = cdf_buckets(db, points->pdata[p], sp->scope, sp->y, unit);
+
+        if (!name)
+            name = g_strdup(points->pdata[p]);
+        if (g_ptr_array_find_with_equal_func(names, name, g_str_equal, NULL)) {
+            g_free(name);
+            g_array_unref(c);
+            return ambiguous(db, sp, points->pdata[p], error);
+        }
+        /* Scale from the 99th percentile: the far tail would squeeze the rest. */
+        for (guint i = 0; i < c->len; i++)
+            if (g_array_index(c, double, 2 * i + 1) <= 0.99)
+                big = MAX(big, g_array_index(c, double, 2 * i));
+        g_ptr_array_add(names, name);
+        g_ptr_array_add(curves, c);
+    }
+    xu = humanize_scale(big, unit, &fx);
+    for (guint k = 0; k < curves->len; k++) {
+        GArray *c = curves->pdata[k];
+
+        for (guint i = 0; i < c->len; i++) {
+            write_num(f, g_array_index(c, double, 2 * i) * fx);
+            write_num(f, g_array_index(c, double, 2 * i + 1));
+            fputc('\n', f);
+        }
+        fputs("\n\n", f);
+        gp_add_series(j, names->pdata[k]);
+    }
+    g_autofree char *xl = axis_label(sp->y, xu);
+    gp_set_str(j, "x_label", xl);
+    gp_set_str(j, "y_label", "fraction of samples");
+    return true;
+}
+
+static bool check_spec(sqlite3 *db, const struct plot_spec *sp, GError **error)
+{
+    if (!sp->y || !*sp->y) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "plot: --y METRIC is required");
+        return false;
+    }
+    if (sp->kind == PLOT_LINES && (!sp->x || !*sp->x)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "plot: --x PARAM is required for lines");
+        return false;
+    }
+    if (!query_check_scope(db, sp->scope, error))
+        return false;
+    if (sp->kind == PLOT_LINES && !query_check_metric(db, sp->scope, sp->y, error))
+        return false;
+    return (!sp->x || query_check_param(db, sp->x, error)) &&
+           (!sp->by || query_check_param(db, sp->by, error));
+}
+
+static bool fill(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtrArray *points,
+                 GError **error)
+{
+    struct plot_data d = { .series = g_ptr_array_new_with_free_func(series_free) };
+    bool ok = true;
+
+    switch (sp->kind) {
+    case PLOT_LINES:
+        ok = collect_lines(db, sp, points, &d, error);
+        if (ok) {
+            g_ptr_array_sort(d.series, series_cmp);
+            draw_lines_data(j, sp, &d);
+        }
+        break;
+    case PLOT_BARS:
+        ok = bars_data(db, j, sp, points, error);
+        break;
+    case PLOT_STACK:
+        ok = stack_data(db, j, sp, points, error);
+        break;
+    case PLOT_CDF:
+        ok = cdf_data(db, j, sp, points, error);
+        break;
+    }
+    g_ptr_array_unref(d.series);
+    return ok;
+}
+
+static const char *const templates[] = {
+    [PLOT_LINES] = "lines.gp",
+    [PLOT_BARS] = "bars.gp",
+    [PLOT_CDF] = "cdf.gp",
+    [PLOT_STACK] = "stack.gp",
+};
+
+bool plot_draw(sqlite3 *db, const struct plot_spec *sp, GError **error)
+{
+    g_autoptr(GPtrArray) points = NULL;
+    struct gp_job *j;
+    bool ok;
+
+    if (!check_spec(db, sp, error))
+        return false;
+    points = select_points(db, sp->where, error);
+    if (!points)
+        return false;
+    j = gp_job_new(sp->output, error);
+    if (!j)
+        return false;
+    gp_set_str(j, "plot_title", sp->title ? sp->title : "");
+    gp_set_str(j, "key_title", sp->by ? sp->by : "");
+    gp_set_str(j, "x_tics", "");
+    gp_set_num(j, "log_x", sp->logx);
+    gp_set_num(j, "log_y", sp->logy);
+    ok = fill(db, j, sp, points, error) && gp_job_run(j, templates[sp->kind], error);
+    gp_job_free(j);
+    return ok;
+}

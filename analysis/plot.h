@@ -1,0 +1,46 @@
+/* Figures from a results database: lines with CI error bars over a swept
+ * parameter, grouped bars, latency CDFs from the histograms, stacked bars of
+ * several metrics (e.g. the per-packet cost by stage). */
+#ifndef IOVSIM_ANALYSIS_PLOT_H
+#define IOVSIM_ANALYSIS_PLOT_H
+
+#include <stdbool.h>
+
+#include <glib.h>
+#include <sqlite3.h>
+
+enum plot_kind {
+    PLOT_LINES,
+    PLOT_BARS,
+    PLOT_CDF,
+    PLOT_STACK,
+};
+
+/**
+ * struct plot_spec - one figure
+ * @x:      parameter on the x axis (lines, bars); labels the bars of a stack
+ * @y:      metric; bars and stack: a comma list (stack also "prefix_*");
+ *          cdf: the histogram name (e.g. "sojourn")
+ * @by:     parameter with one series per value (optional)
+ * @where:  NULL-terminated "key=value" filters on the points (optional)
+ * @title:  above the figure (optional); @output: .png, .pdf or .svg
+ */
+struct plot_spec {
+    enum plot_kind kind;
+    const char *x;
+    const char *y;
+    const char *by;
+    const char *scope;
+    const char *const *where;
+    const char *title;
+    const char *output;
+    bool logx, logy;
+};
+
+bool plot_kind_parse(const char *name, enum plot_kind *out, GError **error);
+
+/* Draw @spec from @db. False with a one-line IOVSIM_ERROR (unknown metric
+ * or parameter with the valid ones listed, gnuplot missing or failing). */
+bool plot_draw(sqlite3 *db, const struct plot_spec *spec, GError **error);
+
+#endif

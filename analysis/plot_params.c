@@ -1,0 +1,62 @@
+/* The registry entries of [plot NAME] groups: which figure to draw from a
+ * sweep's database. They are checked when the scenario loads but only read
+ * by `iovsim plot --scenario`; running a scenario ignores them. */
+#include <glib.h>
+
+#include "plot_params.h"
+
+const struct param_def plot_params[] = {
+    { .key = "plot.*.kind",
+      .type = PARAM_ENUM,
+      .def = "lines",
+      .choices = "lines|bars|cdf|stack",
+      .help = "lines (CI error bars), grouped bars, latency CDF, stacked bars",
+      .source = "choice" },
+    { .key = "plot.*.x",
+      .type = PARAM_STRING,
+      .def = "",
+      .help = "parameter on the x axis (lines, bars; stack: labels the bars)",
+      .source = "choice" },
+    { .key = "plot.*.y",
+      .type = PARAM_STRING,
+      .def = "",
+      .help = "metric on the y axis; bars: a,b,... ; stack: a,b,... or prefix_*; cdf: histogram",
+      .source = "choice" },
+    { .key = "plot.*.by",
+      .type = PARAM_STRING,
+      .def = "",
+      .help = "parameter whose values get one line, bar or curve each (optional)",
+      .source = "choice" },
+    { .key = "plot.*.scope",
+      .type = PARAM_STRING,
+      .def = "all",
+      .help = "scope of the metric: all, vm0, station1, ...",
+      .source = "choice" },
+    { .key = "plot.*.where",
+      .type = PARAM_STRING,
+      .def = "",
+      .help = "keep only points with these values: key=value;key=value (optional)",
+      .source = "choice" },
+    { .key = "plot.*.title",
+      .type = PARAM_STRING,
+      .def = "",
+      .help = "title above the figure (default: none)",
+      .source = "choice" },
+    { .key = "plot.*.logx",
+      .type = PARAM_BOOL,
+      .def = "false",
+      .help = "logarithmic x axis",
+      .source = "choice" },
+    { .key = "plot.*.logy",
+      .type = PARAM_BOOL,
+      .def = "false",
+      .help = "logarithmic y axis",
+      .source = "choice" },
+    { .key = "plot.*.output",
+      .type = PARAM_STRING,
+      .def = "",
+      .help = "file name in the output directory, .png, .pdf or .svg (default NAME.png)",
+      .source = "choice" },
+};
+
+const size_t plot_n_params = G_N_ELEMENTS(plot_params);

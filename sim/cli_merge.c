@@ -1,0 +1,227 @@
+/* `iovsim merge OUT IN...`: copy the runs of several databases (e.g. one per
+ * task of `sweep --plan`) into one, renumbering run ids. Inputs must hold
+ * runs of the scenario and iovsim version OUT holds, as a sweep would
+ * insist; a (point, rep) already done in OUT is skipped, not duplicated. */
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "../analysis/query.h"
+#include "cli.h"
+#include "scenario.h"
+#include "store.h"
+
+struct merge_count {
+    int copied;
+    int skipped;
+};
+
+static bool sql_fail(sqlite3 *db, const char *path, GError **error)
+{
+    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot merge: %s", path,
+                sqlite3_errmsg(db));
+    return false;
+}
+
+static sqlite3_stmt *prepare(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        g_error("merge: cannot prepare '%s': %s", sql, sqlite3_errmsg(db));
+    return s;
+}
+
+static bool exec(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+}
+
+/* Every (scenario, version) of the input must be what OUT accepts. */
+static bool check_input(struct store *out, const char *path, bool force, GError **error)
+{
+    sqlite3 *db = store_db(out);
+    sqlite3_stmt *s = prepare(db, "SELECT DISTINCT scenario_hash, version FROM src.runs");
+    int pairs = 0;
+    bool ok = true;
+
+    while (ok && sqlite3_step(s) == SQLITE_ROW) {
+        pairs++;
+        ok = store_check_scenario(out, (const char *)sqlite3_column_text(s, 0),
+                                  (const char *)sqlite3_column_text(s, 1), force, error);
+    }
+    sqlite3_finalize(s);
+    if (ok && pairs > 1 && !force) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "'%s': holds runs of several scenarios or iovsim versions; use --force to "
+                    "merge them",
+                    path);
+        return false;
+    }
+    if (!ok)
+        g_prefix_error(error, "merging '%s': ", path);
+    return ok;
+}
+
+/* The run's children, under its new id. */
+static bool copy_children(sqlite3 *db, sqlite3_int64 from, sqlite3_int64 to)
+{
+    static const char *const sql[] = {
+        "INSERT INTO main.params (run_id, key, value) SELECT ?2, key, value FROM src.params "
+        "WHERE run_id = ?1",
+        "INSERT INTO main.metrics (run_id, scope, name, value, unit) SELECT ?2, scope, name, "
+        "value, unit FROM src.metrics WHERE run_id = ?1",
+        "INSERT INTO main.hist (run_id, scope, name, unit, lo, hi, count) SELECT ?2, scope, "
+        "name, unit, lo, hi, count FROM src.hist WHERE run_id = ?1",
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(sql); i++) {
+        sqlite3_stmt *s = prepare(db, sql[i]);
+        int rc;
+
+        sqlite3_bind_int64(s, 1, from);
+        sqlite3_bind_int64(s, 2, to);
+        rc = sqlite3_step(s);
+        sqlite3_finalize(s);
+        if (rc != SQLITE_DONE)
+            return false;
+    }
+    return true;
+}
+
+/*
+ * A done run replaces a failed one in OUT and is skipped if OUT has it done;
+ * a failed run is copied only where OUT has nothing for its (point, rep).
+ */
+static bool copy_runs(sqlite3 *db, struct merge_count *n)
+{
+    sqlite3_stmt *runs = prepare(db, "SELECT run_id, status, scenario_hash, point, rep FROM "
+                                     "src.runs ORDER BY run_id");
+    sqlite3_stmt *have = prepare(db, "SELECT max(status = 'done'), count(*) FROM main.runs "
+                                     "WHERE scenario_hash = ?1 AND point = ?2 AND rep = ?3");
+    sqlite3_stmt *del = prepare(db, "DELETE FROM main.runs WHERE scenario_hash = ?1 AND "
+                                    "point = ?2 AND rep = ?3 AND status = 'failed'");
+    sqlite3_stmt *ins = prepare(db, "INSERT INTO main.runs (scenario, point, rep, seed, status, "
+                                    "sim_seconds, wall_seconds, events, version, started_at, "
+                                    "scenario_hash) SELECT scenario, point, rep, seed, status, "
+                                    "sim_seconds, wall_seconds, events, version, started_at, "
+                                    "scenario_hash FROM src.runs WHERE run_id = ?1");
+    bool ok = true;
+
+    while (ok && sqlite3_step(runs) == SQLITE_ROW) {
+        sqlite3_int64 id = sqlite3_column_int64(runs, 0);
+        bool done = strcmp((const char *)sqlite3_column_text(runs, 1), "done") == 0;
+
+        for (int c = 1; c <= 3; c++)
+            sqlite3_bind_value(have, c, sqlite3_column_value(runs, c + 1));
+        ok = sqlite3_step(have) == SQLITE_ROW;
+        bool out_done = sqlite3_column_int(have, 0) == 1;
+        bool out_any = sqlite3_column_int(have, 1) > 0;
+        sqlite3_reset(have);
+        if (!ok)
+            break;
+        if (out_done || (!done && out_any)) {
+            n->skipped++;
+            continue;
+        }
+        if (done) {
+            for (int c = 1; c <= 3; c++)
+                sqlite3_bind_value(del, c, sqlite3_column_value(runs, c + 1));
+            ok = sqlite3_step(del) == SQLITE_DONE;
+            sqlite3_reset(del);
+        }
+        sqlite3_bind_int64(ins, 1, id);
+        ok = ok && sqlite3_step(ins) == SQLITE_DONE;
+        sqlite3_reset(ins);
+        ok = ok && copy_children(db, id, sqlite3_last_insert_rowid(db));
+        n->copied += ok;
+    }
+    sqlite3_finalize(runs);
+    sqlite3_finalize(have);
+    sqlite3_finalize(del);
+    sqlite3_finalize(ins);
+    return ok;
+}
+
+static bool merge_one(struct store *out, const char *path, bool force, struct merge_count *n,
+                      GError **error)
+{
+    sqlite3 *db = store_db(out);
+    struct store *in = query_open(path, error);
+    sqlite3_stmt *s;
+    bool ok;
+
+    /* Opening it as a store checks that it is ours and of our schema. */
+    if (!in)
+        return false;
+    store_close(in);
+    s = prepare(db, "ATTACH DATABASE ?1 AS src");
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_finalize(s);
+    if (!ok)
+        return sql_fail(db, path, error);
+    ok = check_input(out, path, force, error);
+    if (ok) {
+        ok = exec(db, "BEGIN IMMEDIATE") && copy_runs(db, n) && exec(db, "COMMIT");
+        if (!ok) {
+            sql_fail(db, path, error);
+            exec(db, "ROLLBACK");
+        }
+    }
+    exec(db, "DETACH DATABASE src");
+    return ok;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    GStatBuf sa, sb;
+
+    return g_stat(a, &sa) == 0 && g_stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+int cli_merge(int argc, char **argv)
+{
+    gboolean force = FALSE, quiet = FALSE;
+    GOptionEntry entries[] = {
+        { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
+          "merge runs of different scenarios or iovsim versions", NULL },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "print nothing on success", NULL },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("OUT.db IN.db... - merge databases");
+    struct merge_count n = { 0 };
+    GError *error = NULL;
+    struct store *out;
+
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (!cli_parse(ctx, &argc, &argv, &error))
+        return cli_fail(error);
+    if (argc < 3) {
+        fprintf(stderr, "iovsim merge: expected OUT.db and at least one IN.db\n");
+        return 2;
+    }
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], argv[1]) == 0 || same_file(argv[i], argv[1])) {
+            fprintf(stderr, "iovsim merge: '%s' is both output and input\n", argv[i]);
+            return 2;
+        }
+    }
+    out = store_open(argv[1], &error);
+    if (!out)
+        return cli_fail(error);
+    for (int i = 2; i < argc; i++) {
+        if (!merge_one(out, argv[i], force, &n, &error)) {
+            store_close(out);
+            return cli_fail(error);
+        }
+    }
+    store_close(out);
+    if (!quiet)
+        printf("merged %d run%s from %d database%s into %s (%d already there, skipped)\n", n.copied,
+               n.copied == 1 ? "" : "s", argc - 2, argc == 3 ? "" : "s", argv[1], n.skipped);
+    return 0;
+}

@@ -1,0 +1,710 @@
+/* `iovsim sweep`: every point of the grid times every replication, in this
+ * process or in N forked workers that each open the database themselves and
+ * take (point, rep) tasks from the parent one at a time. Runs already done are
+ * skipped, so a second call resumes; --plan prints one command per task
+ * instead, for GNU parallel or a Slurm array. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../analysis/table.h"
+#include "cli.h"
+#include "rng.h"
+#include "runner.h"
+#include "scenario.h"
+#include "store.h"
+#include "sweep.h"
+
+/* Sweeps with more workers than this are a typo, not a machine. */
+#define MAX_JOBS 1024
+/* How often the parent wakes to redraw progress and look for dead workers. */
+#define TICK_MS 200
+
+struct sweep_opts {
+    char *db;
+    char **sets;
+    char **vary;
+    char **lockstep;
+    gint64 seed;
+    gint reps;
+    gint jobs;
+    gint only;
+    gint rep;
+    gboolean force;
+    gboolean plan;
+    char *plan_dir;
+    gboolean quiet;
+};
+
+/* A (point, rep) pair, in the order they are handed out: replication-major,
+ * so every point has its first replication early. */
+struct task {
+    guint point;
+    gint rep;
+};
+
+struct sweep_ctx {
+    const struct sweep_opts *o;
+    const char *path;
+    struct scenario *base;
+    struct sweep *sw;
+    char *db;
+    struct scenario **points; /* per point, owned */
+    char **labels;            /* per point, owned */
+    GPtrArray **params;       /* per point, made on first use */
+    size_t n_points;
+    int reps;
+    uint64_t base_seed;
+    GArray *tasks;     /* struct task still to run */
+    int worker_status; /* in a forked worker: its exit status; -1 in the parent */
+    size_t total;      /* tasks in the grid, done or not */
+};
+
+enum task_status {
+    TASK_DONE,
+    TASK_FAILED,      /* written as 'failed' */
+    TASK_INTERRUPTED, /* nothing written */
+    TASK_LOST,        /* store error or a dead worker */
+};
+
+/* Worker -> parent; smaller than PIPE_BUF, so each write is atomic. */
+struct task_msg {
+    gint32 worker;
+    gint32 task;
+    gint32 status;
+    gint32 pad;
+};
+
+static char *utc_now_iso(void)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+
+    return g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/*
+ * The base seed goes into the scenario as an override, so it is part of the
+ * scenario hash: runs from two seeds never count as the same (point, rep).
+ * The replication count is not: a later call with more --reps resumes.
+ */
+static struct scenario *load_base(const char *path, const struct sweep_opts *o, GError **error)
+{
+    g_autoptr(GPtrArray) ovr = g_ptr_array_new_with_free_func(g_free);
+    struct scenario *sc;
+
+    for (size_t i = 0; o->sets && o->sets[i]; i++)
+        g_ptr_array_add(ovr, g_strdup(o->sets[i]));
+    if (o->seed >= 0)
+        g_ptr_array_add(ovr, g_strdup_printf("scenario.seed=%" G_GINT64_FORMAT, o->seed));
+    g_ptr_array_add(ovr, NULL);
+    sc = scenario_load(path, (const char *const *)ovr->pdata, error);
+    if (sc && o->reps != 0) {
+        char buf[32];
+
+        g_snprintf(buf, sizeof(buf), "%d", o->reps);
+        if (!scenario_set(sc, "scenario.reps", buf, error)) {
+            g_prefix_error(error, "--reps: ");
+            scenario_free(sc);
+            return NULL;
+        }
+    }
+    return sc;
+}
+
+static void ctx_release(struct sweep_ctx *c)
+{
+    for (size_t i = 0; i < c->n_points; i++) {
+        scenario_free(c->points ? c->points[i] : NULL);
+        g_free(c->labels ? c->labels[i] : NULL);
+        if (c->params && c->params[i])
+            g_ptr_array_unref(c->params[i]);
+    }
+    g_free(c->points);
+    g_free(c->labels);
+    g_free(c->params);
+    if (c->tasks)
+        g_array_unref(c->tasks);
+    sweep_free(c->sw);
+    scenario_free(c->base);
+    g_free(c->db);
+}
+
+/* Every point's scenario, made before anything runs: a refused combination
+ * stops the sweep before its first run, not in the middle. */
+static bool ctx_init(struct sweep_ctx *c, const char *path, const struct sweep_opts *o,
+                     GError **error)
+{
+    c->o = o;
+    c->path = path;
+    c->base = load_base(path, o, error);
+    if (!c->base)
+        return false;
+    c->sw =
+        sweep_new(c->base, (const char *const *)o->vary, (const char *const *)o->lockstep, error);
+    if (!c->sw)
+        return false;
+    c->reps = (int)scenario_int(c->base, "scenario.reps");
+    c->base_seed = (uint64_t)scenario_int(c->base, "scenario.seed");
+    c->db = o->db ? g_strdup(o->db) : cli_default_db(scenario_name(c->base));
+    c->n_points = sweep_n_points(c->sw);
+    if (o->only >= 0 && (size_t)o->only >= c->n_points) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "--only %d: the sweep has points 0 to %zu", o->only, c->n_points - 1);
+        return false;
+    }
+    if (o->rep >= c->reps) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "--rep %d: the scenario has replications 0 to %d", o->rep, c->reps - 1);
+        return false;
+    }
+    c->points = g_new0(struct scenario *, c->n_points);
+    c->labels = g_new0(char *, c->n_points);
+    c->params = g_new0(GPtrArray *, c->n_points);
+    for (size_t p = 0; p < c->n_points; p++) {
+        c->labels[p] = sweep_label(c->sw, p);
+        c->points[p] = sweep_scenario(c->sw, p, error);
+        if (!c->points[p]) {
+            g_prefix_error(error, "sweep point '%s': ", c->labels[p]);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool selected(const struct sweep_opts *o, size_t point, int rep)
+{
+    return (o->only < 0 || (size_t)o->only == point) && (o->rep < 0 || o->rep == rep);
+}
+
+/* The tasks of the grid not yet done in the database. */
+static bool plan_tasks(struct sweep_ctx *c, GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname(c->db);
+    struct store *st;
+
+    /* results/ by default, or the per-task directory of a --plan: make it,
+     * so that the commands of a plan run anywhere as they are. */
+    if (g_mkdir_with_parents(dir, 0777) != 0) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot make directory: %s", dir,
+                    g_strerror(errno));
+        return false;
+    }
+    st = store_open(c->db, error);
+    if (!st)
+        return false;
+    if (!store_check_scenario(st, scenario_hash(c->base), IOVSIM_VERSION, c->o->force, error)) {
+        store_close(st);
+        return false;
+    }
+    c->tasks = g_array_new(FALSE, FALSE, sizeof(struct task));
+    for (int rep = 0; rep < c->reps; rep++) {
+        for (size_t p = 0; p < c->n_points; p++) {
+            struct task t = { .point = (guint)p, .rep = rep };
+
+            if (!selected(c->o, p, rep))
+                continue;
+            c->total++;
+            if (!store_has_done(st, c->labels[p], rep))
+                g_array_append_val(c->tasks, t);
+        }
+    }
+    store_close(st);
+    return true;
+}
+
+/* One run, written to @st; messages about failures go to stderr here. */
+static enum task_status run_task(struct sweep_ctx *c, struct store *st, const struct task *t)
+{
+    struct scenario *sc = c->points[t->point];
+    uint64_t seed = rng_rep_seed(c->base_seed, t->rep);
+    g_autofree char *started = utc_now_iso();
+    struct run_result res;
+    GError *error = NULL;
+    bool ok;
+
+    if (!c->params[t->point])
+        c->params[t->point] = scenario_effective(sc);
+    ok = runner_run(sc, seed, &cli_interrupted, &res, &error);
+    if (ok && res.interrupted)
+        return TASK_INTERRUPTED;
+    struct store_run run = {
+        .scenario = scenario_name(c->base),
+        .point = c->labels[t->point],
+        .rep = t->rep,
+        .seed = seed,
+        .status = ok ? "done" : "failed",
+        .sim_seconds = res.sim_seconds,
+        .wall_seconds = res.wall_seconds,
+        .events = res.events,
+        .started_at = started,
+        .scenario_hash = scenario_hash(c->base),
+    };
+    if (!ok) {
+        fprintf(stderr, "iovsim: point '%s' rep %d failed: %s\n", run.point, t->rep,
+                error->message);
+        g_clear_error(&error);
+    }
+    bool written = store_write_run(st, &run, c->params[t->point], res.report, NULL, &error);
+    report_free(res.report);
+    if (!written) {
+        fprintf(stderr, "%s\n", error->message);
+        g_clear_error(&error);
+        return TASK_LOST;
+    }
+    return ok ? TASK_DONE : TASK_FAILED;
+}
+
+struct progress {
+    bool tty;
+    size_t total;   /* tasks of the grid */
+    size_t already; /* done before this call */
+    size_t done;    /* finished in this call (any status) */
+    size_t failed;
+    size_t lost;
+    double t0;
+    double last_draw;
+};
+
+static void progress_draw(struct progress *pg, bool final)
+{
+    double now = wall_now();
+    double dt = now - pg->t0;
+    double rate = dt > 0 ? (double)pg->done / dt : 0;
+    size_t left = pg->total - pg->already - pg->done;
+
+    if (!pg->tty || (!final && now - pg->last_draw < TICK_MS * 1e-3))
+        return;
+    pg->last_draw = now;
+    fprintf(stderr, "\r%zu/%zu runs", pg->already + pg->done, pg->total);
+    if (pg->failed)
+        fprintf(stderr, ", %zu failed", pg->failed);
+    if (rate > 0) {
+        double eta = (double)left / rate;
+
+        fprintf(stderr, ", %.3g runs/s, ETA %d:%02d:%02d   ", rate, (int)(eta / 3600),
+                (int)(eta / 60) % 60, (int)eta % 60);
+    }
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static void progress_count(struct progress *pg, enum task_status s)
+{
+    pg->done++;
+    pg->failed += s == TASK_FAILED;
+    pg->lost += s == TASK_LOST;
+    progress_draw(pg, false);
+}
+
+static bool run_serial(struct sweep_ctx *c, struct progress *pg, GError **error)
+{
+    struct store *st = store_open(c->db, error);
+
+    if (!st)
+        return false;
+    for (guint i = 0; i < c->tasks->len && !cli_interrupted; i++) {
+        enum task_status s = run_task(c, st, &g_array_index(c->tasks, struct task, i));
+
+        if (s == TASK_INTERRUPTED)
+            break;
+        progress_count(pg, s);
+    }
+    store_close(st);
+    return true;
+}
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+static void worker_on_signal(int sig)
+{
+    (void)sig;
+    cli_interrupted = 1;
+}
+
+/* Unlike the parent, a worker keeps its handler after the first signal: Ctrl-C
+ * reaches it from the terminal and again from the parent, and the second must
+ * not kill it while it abandons its run. */
+static void worker_catch_interrupts(void)
+{
+    struct sigaction sa = { 0 };
+
+    sa.sa_handler = worker_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* A worker: read task numbers until EOF or an interrupt, run each, report. */
+static int worker_main(struct sweep_ctx *c, int id, int task_fd, int result_fd)
+{
+    GError *error = NULL;
+    struct store *st;
+    gint32 task;
+
+    worker_catch_interrupts();
+    st = store_open(c->db, &error);
+
+    if (!st) {
+        fprintf(stderr, "%s\n", error->message);
+        g_clear_error(&error);
+        return 3;
+    }
+    while (!cli_interrupted) {
+        ssize_t n = read(task_fd, &task, sizeof(task));
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n != sizeof(task))
+            break;
+        enum task_status s = run_task(c, st, &g_array_index(c->tasks, struct task, task));
+        struct task_msg m = { .worker = id, .task = task, .status = s };
+
+        write_all(result_fd, &m, sizeof(m));
+        if (s == TASK_INTERRUPTED)
+            break;
+    }
+    store_close(st);
+    return 0;
+}
+
+struct worker {
+    pid_t pid;
+    int task_fd; /* parent's write end, -1 once closed */
+    gint32 busy; /* task it runs, or -1 */
+};
+
+/* Hand @w the next task, or close its pipe when there is none (it exits). */
+static void dispatch(struct worker *w, guint *next, guint n_tasks)
+{
+    if (*next < n_tasks && !cli_interrupted && w->task_fd >= 0) {
+        gint32 t = (gint32)(*next)++;
+
+        w->busy = t;
+        write_all(w->task_fd, &t, sizeof(t));
+        return;
+    }
+    w->busy = -1;
+    if (w->task_fd >= 0)
+        close(w->task_fd);
+    w->task_fd = -1;
+}
+
+/* Collect workers that have exited; a task a dead worker held is lost. */
+static int reap(struct sweep_ctx *c, struct worker *ws, int n, struct progress *pg, bool block)
+{
+    int alive = 0;
+
+    for (int i = 0; i < n; i++) {
+        int wstatus;
+
+        if (ws[i].pid <= 0)
+            continue;
+        if (waitpid(ws[i].pid, &wstatus, block ? 0 : WNOHANG) != ws[i].pid) {
+            alive++;
+            continue;
+        }
+        ws[i].pid = 0;
+        if (ws[i].busy >= 0 && !cli_interrupted) {
+            const struct task *t = &g_array_index(c->tasks, struct task, ws[i].busy);
+
+            fprintf(stderr, "iovsim: worker %d died (%s %d) during point '%s' rep %d\n", i,
+                    WIFSIGNALED(wstatus) ? "signal" : "status",
+                    WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : WEXITSTATUS(wstatus),
+                    c->labels[t->point], t->rep);
+            progress_count(pg, TASK_LOST);
+        }
+        ws[i].busy = -1;
+    }
+    return alive;
+}
+
+static bool read_results(struct sweep_ctx *c, int fd, struct worker *ws, guint *next,
+                         struct progress *pg)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+    struct task_msg m;
+
+    if (poll(&pfd, 1, TICK_MS) <= 0)
+        return true;
+    ssize_t n = read(fd, &m, sizeof(m));
+    if (n == 0)
+        return false; /* every worker has gone */
+    if (n != sizeof(m))
+        return true;
+    ws[m.worker].busy = -1;
+    if (m.status != TASK_INTERRUPTED)
+        progress_count(pg, (enum task_status)m.status);
+    dispatch(&ws[m.worker], next, c->tasks->len);
+    return true;
+}
+
+static void stop_workers(struct worker *ws, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (ws[i].pid > 0)
+            kill(ws[i].pid, SIGINT);
+        dispatch(&ws[i], &(guint){ G_MAXUINT }, 0);
+    }
+}
+
+static bool run_parallel(struct sweep_ctx *c, int jobs, struct progress *pg, GError **error)
+{
+    g_autofree struct worker *ws = g_new0(struct worker, jobs);
+    int result[2];
+    guint next = 0;
+    bool stopping = false;
+
+    if (pipe(result) != 0) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "iovsim: pipe: %s", g_strerror(errno));
+        return false;
+    }
+    /* A worker that died leaves a pipe nobody reads: EPIPE, not death. */
+    signal(SIGPIPE, SIG_IGN);
+    fflush(NULL);
+    for (int i = 0; i < jobs; i++) {
+        int tp[2];
+
+        if (pipe(tp) != 0)
+            g_error("pipe: %s", g_strerror(errno));
+        ws[i].pid = fork();
+        if (ws[i].pid == 0) {
+            close(tp[1]);
+            close(result[0]);
+            for (int k = 0; k < i; k++)
+                close(ws[k].task_fd);
+            /* The worker unwinds like the parent (freeing what it
+             * inherited) but prints nothing: see sweep_file(). */
+            c->worker_status = worker_main(c, i, tp[0], result[1]);
+            close(tp[0]);
+            close(result[1]);
+            return true;
+        }
+        if (ws[i].pid < 0)
+            g_error("fork: %s", g_strerror(errno));
+        close(tp[0]);
+        ws[i].task_fd = tp[1];
+        dispatch(&ws[i], &next, c->tasks->len);
+    }
+    close(result[1]);
+    for (;;) {
+        if (cli_interrupted && !stopping) {
+            stopping = true;
+            stop_workers(ws, jobs);
+        }
+        if (!read_results(c, result[0], ws, &next, pg))
+            break;
+        if (reap(c, ws, jobs, pg, false) == 0)
+            break;
+        /* A dead worker's share goes to the others: wake one that is idle. */
+        for (int i = 0; i < jobs && !stopping; i++)
+            if (ws[i].pid > 0 && ws[i].busy < 0 && ws[i].task_fd >= 0)
+                dispatch(&ws[i], &next, c->tasks->len);
+        progress_draw(pg, false);
+    }
+    stop_workers(ws, jobs);
+    reap(c, ws, jobs, pg, true);
+    close(result[0]);
+    return true;
+}
+
+/* A shell command per (point, rep), each writing its own database. */
+static void print_plan(struct sweep_ctx *c, const char *path)
+{
+    const struct sweep_opts *o = c->o;
+    const char *dir = o->plan_dir ? o->plan_dir : "results";
+    g_autofree char *qpath = g_shell_quote(path);
+    GString *common = g_string_new(NULL);
+
+    for (size_t i = 0; o->sets && o->sets[i]; i++) {
+        g_autofree char *q = g_shell_quote(o->sets[i]);
+        g_string_append_printf(common, " --set %s", q);
+    }
+    for (size_t i = 0; o->vary && o->vary[i]; i++) {
+        g_autofree char *q = g_shell_quote(o->vary[i]);
+        g_string_append_printf(common, " --vary %s", q);
+    }
+    for (size_t i = 0; o->lockstep && o->lockstep[i]; i++) {
+        g_autofree char *q = g_shell_quote(o->lockstep[i]);
+        g_string_append_printf(common, " --lockstep %s", q);
+    }
+    if (o->seed >= 0)
+        g_string_append_printf(common, " --seed %" G_GINT64_FORMAT, o->seed);
+    if (o->reps != 0)
+        g_string_append_printf(common, " --reps %d", o->reps);
+    for (int rep = 0; rep < c->reps; rep++) {
+        for (size_t p = 0; p < c->n_points; p++) {
+            if (!selected(o, p, rep))
+                continue;
+            g_autofree char *db =
+                g_strdup_printf("%s/%s.p%zu.r%d.db", dir, scenario_name(c->base), p, rep);
+            g_autofree char *qdb = g_shell_quote(db);
+            printf("iovsim sweep %s --only %zu --rep %d -q -o %s%s\n", qpath, p, rep, qdb,
+                   common->str);
+        }
+    }
+    g_string_free(common, TRUE);
+}
+
+static void print_summary(struct sweep_ctx *c)
+{
+    GError *error = NULL;
+    struct store *st = store_open(c->db, &error);
+    g_autoptr(GPtrArray) labels = g_ptr_array_new();
+
+    if (!st) {
+        fprintf(stderr, "%s\n", error->message);
+        g_clear_error(&error);
+        return;
+    }
+    for (size_t p = 0; p < c->n_points; p++)
+        if (c->o->only < 0 || (size_t)c->o->only == p)
+            g_ptr_array_add(labels, c->labels[p]);
+    struct table_opts to = {
+        .scope = "all",
+        .format = GRID_TEXT,
+        .points = labels,
+        .max_metrics = 4,
+    };
+    if (!table_print(store_db(st), &to, stdout, &error)) {
+        fprintf(stderr, "%s\n", error->message);
+        g_clear_error(&error);
+    }
+    store_close(st);
+}
+
+static int sweep_file(const char *path, const struct sweep_opts *o)
+{
+    struct sweep_ctx c = { .worker_status = -1 };
+    struct progress pg = { .tty = isatty(STDERR_FILENO) && !o->quiet };
+    GError *error = NULL;
+    int status = 0;
+
+    if (!ctx_init(&c, path, o, &error))
+        goto fail;
+    if (o->plan) {
+        print_plan(&c, path);
+        goto out;
+    }
+    if (!plan_tasks(&c, &error))
+        goto fail;
+    pg.total = c.total;
+    pg.already = c.total - c.tasks->len;
+    pg.t0 = pg.last_draw = wall_now();
+    cli_catch_interrupts();
+    if (!(o->jobs <= 1 || c.tasks->len <= 1
+              ? run_serial(&c, &pg, &error)
+              : run_parallel(&c, MIN(o->jobs, (int)c.tasks->len), &pg, &error)))
+        goto fail;
+    if (c.worker_status >= 0) {
+        status = c.worker_status;
+        goto out;
+    }
+    progress_draw(&pg, true);
+    if (cli_interrupted) {
+        fprintf(stderr,
+                "iovsim: interrupted; %zu of %zu runs done in '%s', database intact; "
+                "run the same command again to resume\n",
+                pg.already + pg.done - pg.failed - pg.lost, pg.total, c.db);
+        status = 130;
+        goto out;
+    }
+    if (!o->quiet) {
+        printf("sweep '%s': %zu point%s x %d replication%s, %zu run%s now, %zu already done, "
+               "in %s\n",
+               scenario_name(c.base), c.n_points, c.n_points == 1 ? "" : "s", c.reps,
+               c.reps == 1 ? "" : "s", pg.done, pg.done == 1 ? "" : "s", pg.already, c.db);
+        print_summary(&c);
+    }
+    if (pg.failed || pg.lost) {
+        fprintf(stderr, "iovsim: %zu run%s failed; run the same command again to retry\n",
+                pg.failed + pg.lost, pg.failed + pg.lost == 1 ? "" : "s");
+        status = 1;
+    }
+    goto out;
+fail:
+    status = cli_fail(error);
+out:
+    ctx_release(&c);
+    return status;
+}
+
+int cli_sweep(int argc, char **argv)
+{
+    struct sweep_opts o = { .seed = -1, .jobs = 1, .only = -1, .rep = -1 };
+    GOptionEntry entries[] = {
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.db, "database (default results/NAME.db)",
+          "DB" },
+        { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs, "worker processes (default 1)", "N" },
+        { "reps", 0, 0, G_OPTION_ARG_INT, &o.reps, "replications (overrides scenario.reps)", "N" },
+        { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "base seed (overrides scenario.seed)", "N" },
+        { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.sets, "override a parameter",
+          "SECTION.KEY=VALUE" },
+        { "vary", 'V', 0, G_OPTION_ARG_STRING_ARRAY, &o.vary,
+          "sweep a parameter: a list v1,v2,... or a range a..b:step", "SECTION.KEY=VALUES" },
+        { "lockstep", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.lockstep,
+          "swept keys whose lists advance together", "KEY1,KEY2,..." },
+        { "force", 'f', 0, G_OPTION_ARG_NONE, &o.force,
+          "add to a database holding runs of another scenario or iovsim version", NULL },
+        { "plan", 0, 0, G_OPTION_ARG_NONE, &o.plan,
+          "print one command per (point, rep) instead of running", NULL },
+        { "plan-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.plan_dir,
+          "directory of the databases --plan names (default results)", "DIR" },
+        { "only", 0, 0, G_OPTION_ARG_INT, &o.only, "run only point number N (from 0)", "N" },
+        { "rep", 0, 0, G_OPTION_ARG_INT, &o.rep, "run only replication R (from 0)", "R" },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "no progress and no table", NULL },
+        { NULL },
+    };
+    g_autoptr(GOptionContext) ctx =
+        g_option_context_new("SCENARIO - run every point of a sweep, every replication");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    GError *error = NULL;
+    int status;
+
+    if (!cli_parse(ctx, &argc, &argv, &error)) {
+        status = cli_fail(error);
+    } else if (argc != 2) {
+        fprintf(stderr, "iovsim sweep: expected one scenario file (see 'iovsim sweep --help')\n");
+        status = 2;
+    } else if (o.jobs < 1 || o.jobs > MAX_JOBS) {
+        fprintf(stderr, "iovsim sweep: -j %d: expected 1 to %d workers\n", o.jobs, MAX_JOBS);
+        status = 2;
+    } else if (o.reps < 0 || o.rep < -1 || o.only < -1) {
+        fprintf(stderr, "iovsim sweep: --reps, --rep and --only take numbers >= 0\n");
+        status = 2;
+    } else {
+        status = sweep_file(argv[1], &o);
+    }
+    g_free(o.db);
+    g_free(o.plan_dir);
+    g_strfreev(o.sets);
+    g_strfreev(o.vary);
+    g_strfreev(o.lockstep);
+    return status;
+}

@@ -1,0 +1,77 @@
+/* The sweep grid: the [sweep] group of a scenario plus --vary options give,
+ * per key, a list of values; the points are their Cartesian product, except
+ * that keys named together in a lockstep entry advance together.
+ *
+ *   [sweep]
+ *   queue.servers = 1, 2, 4             a list (commas at parenthesis depth 0)
+ *   queue.service = exp(1s), det(1s)    so distributions work as values
+ *   queue.stations = 1..4:1             a range a..b:step, units allowed
+ *   lockstep = queue.interarrival, queue.service   (more groups: lockstep.NAME)
+ *
+ * Points are numbered in row-major order: the first key (in file order, then
+ * --vary keys not in the file) varies slowest. A point's label lists the
+ * varied keys, "queue.servers=2,queue.service=exp(1s)"; a scenario without a
+ * sweep has the single point "base". */
+#ifndef IOVSIM_SWEEP_H
+#define IOVSIM_SWEEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <glib.h>
+
+#include "scenario.h"
+
+/* Label of the single point of a scenario without a sweep (as `iovsim run`). */
+#define SWEEP_BASE_LABEL "base"
+/* Refuse grids larger than this: a typo in a range, not an experiment. */
+#define SWEEP_MAX_POINTS 1000000
+
+struct sweep;
+
+/**
+ * sweep_new - the grid of @sc's [sweep] group and @vary
+ * @vary:     NULL-terminated "section.key=VALUES" (--vary); a key also in
+ *            [sweep] replaces its values there; may be NULL
+ * @lockstep: NULL-terminated "key1,key2,..." (--lockstep); may be NULL
+ * Every value is checked with scenario_set() on a copy of @sc. Returns NULL
+ * with a one-line IOVSIM_ERROR_INPUT naming FILE:LINE (or --vary) and the key.
+ * @sc is borrowed and must outlive the result; free with sweep_free().
+ */
+struct sweep *sweep_new(const struct scenario *sc, const char *const *vary,
+                        const char *const *lockstep, GError **error);
+void sweep_free(struct sweep *sw);
+
+size_t sweep_n_points(const struct sweep *sw);
+/* Varied keys in label order (borrowed); 0 keys for a scenario without sweep. */
+size_t sweep_n_keys(const struct sweep *sw);
+const char *sweep_key(const struct sweep *sw, size_t i);
+
+/* Label of point @point (< sweep_n_points()). Caller frees. */
+char *sweep_label(const struct sweep *sw, size_t point);
+
+/**
+ * sweep_scenario - a copy of the base scenario with point @point's values set
+ * Caller owns the result (scenario_free()). NULL and @error only if a
+ * combination is refused (each value alone was checked by sweep_new()).
+ */
+struct scenario *sweep_scenario(const struct sweep *sw, size_t point, GError **error);
+
+/**
+ * sweep_parse_values - split "v1, v2, ..." or expand "a..b:step"
+ * Returns the value strings (caller unrefs), or NULL with a message in
+ * @error that names neither file nor key (the caller adds them).
+ */
+GPtrArray *sweep_parse_values(const char *text, GError **error);
+
+/**
+ * sweep_label_parse - the (key, value) pairs of a label, in order
+ * Elements are struct scenario_kv (owned by the array); "base" gives none.
+ */
+GPtrArray *sweep_label_parse(const char *label);
+
+/* Order of labels for people: the same keys compare value by value, numbers
+ * inside values numerically ("servers=2" before "servers=10"). */
+int sweep_label_cmp(const char *a, const char *b);
+
+#endif

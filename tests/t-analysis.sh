@@ -1,0 +1,169 @@
+#!/bin/bash
+# End-to-end tests of `iovsim table`, `compare` and `plot`: every format,
+# figures of every kind in PNG, PDF and SVG, strings from the database and
+# the command line that try to run commands in gnuplot, and the one-line
+# errors (unknown names with the valid ones listed, foreign or newer
+# databases, gnuplot missing). Prints TAP. Needs IOVSIM, sqlite3, gnuplot.
+set -u
+IOVSIM=${IOVSIM:-$(cd "$(dirname "$0")/.." && pwd)/iovsim}
+T=$(mktemp -d)
+trap 'rm -rf "$T" /tmp/iovsim-pwned-$$*' EXIT
+cd "$T" || exit 1
+n=0
+fails=0
+ok() {
+    n=$((n + 1))
+    if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
+}
+bad() {
+    local d=$1 want=$2; shift 2
+    "$@" >out.txt 2>err.txt
+    local rc=$?
+    [ $rc = 2 ] && [ "$(wc -l <err.txt)" = 1 ] && grep -qF -- "$want" err.txt
+    ok $? "$d (rc $rc: $(head -c 200 err.txt))"
+}
+# The first bytes of a file say what it is.
+is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
+is_pdf() { [ "$(head -c 5 "$1")" = %PDF- ]; }
+is_svg() { grep -q '<svg' "$1"; }
+
+cat >a.ini <<'INI'
+[scenario]
+name = tanalysis
+duration = 2000s
+reps = 3
+
+[sweep]
+queue.servers = 1, 2
+queue.service = exp(1s), exp(2s)
+lockstep = queue.servers, queue.service
+queue.stations = 1, 2
+INI
+if ! command -v gnuplot >/dev/null; then
+    echo "1..0 # SKIP gnuplot is not installed"
+    exit 0
+fi
+echo "1..34"
+"$IOVSIM" sweep a.ini -o a.db -q
+ok $? "sweep for the figures"
+
+"$IOVSIM" table a.db >t.txt && grep -q 'sojourn_mean (s)' t.txt && grep -q ' ± ' t.txt
+ok $? "table, text"
+"$IOVSIM" table a.db -m sojourn_mean,throughput -f csv >t.csv
+head -1 t.csv | grep -qx 'point,n,sojourn_mean (s),sojourn_mean ci95 (s),throughput (1/s),'\
+'throughput ci95 (1/s)' &&
+    grep -q '^"queue.servers=1,queue.service=exp(1s),queue.stations=1",3,' t.csv
+ok $? "table, csv with quoted labels"
+"$IOVSIM" table a.db -m sojourn_mean -f markdown |
+    grep -q '^| point  *| n | sojourn\\_mean (s) |$'
+ok $? "table, markdown"
+"$IOVSIM" table a.db -m sojourn_mean -f latex | grep -q 'sojourn\\_mean (s) \\\\$'
+ok $? "table, latex"
+"$IOVSIM" compare a.db --baseline queue.servers=1 -m sojourn_mean >c.txt
+grep -q '^queue.servers=2,queue.service=exp(2s),queue.stations=2  '\
+'queue.servers=1,queue.service=exp(1s),queue.stations=2 ' c.txt
+ok $? "compare pairs each point with its baseline (lockstep keys follow)"
+
+# fig FILE CHECK ARGS...: draw FILE from ARGS and check what it is.
+fig() { local out=$1 check=$2; shift 2; "$IOVSIM" plot "$@" -o "$out" >/dev/null && $check "$out"; }
+fig l.png is_png a.db --x queue.servers --y sojourn_mean --by queue.stations
+ok $? "plot lines, png"
+fig l.pdf is_pdf a.db --x queue.service --y wait_mean --by queue.stations --logy
+ok $? "plot lines over a distribution's mean, pdf, log y"
+fig b.svg is_svg a.db --kind bars --x queue.servers --y wait_mean --by queue.stations
+ok $? "plot grouped bars, svg"
+fig b1.png is_png a.db --kind bars --y wait_mean,sojourn_mean \
+    --where queue.servers=1 --where queue.stations=2
+ok $? "plot grouped bars of one point"
+fig s.png is_png a.db --kind stack --x queue.servers --y 'wait_mean,sojourn_p50' \
+    --where queue.stations=1
+ok $? "plot stacked bars"
+fig c.png is_png a.db --kind cdf --y sojourn --by queue.stations --where queue.servers=2 --logx
+ok $? "plot cdf from the histograms"
+"$IOVSIM" plot a.db --y sojourn_mean --x queue.servers --by queue.stations >/dev/null &&
+    is_png a-sojourn_mean.png
+ok $? "default output next to the database"
+
+# Strings from the command line and from the database never run as gnuplot
+# commands, whichever quoting they try.
+p=/tmp/iovsim-pwned-$$
+evil="x'; system('touch $p-1'); '\" ; system(\"touch $p-2\"); \"\`touch $p-3\`@out_file"
+"$IOVSIM" sweep a.ini -o e.db -q --reps 2 --vary "scenario.description=$evil" \
+    --vary 'queue.stations=1'
+fig e.png is_png e.db --x queue.servers --y sojourn_mean --by scenario.description --title "$evil"
+ok $? "hostile title and series names are drawn"
+fig e2.svg is_svg e.db --kind bars --x queue.servers --y sojourn_mean \
+    --by scenario.description --title "$evil"
+ok $? "hostile names in bars"
+ls $p-* >/dev/null 2>&1
+ok $((! $?)) "nothing was executed"
+
+# Bad input: one line, exit 2, the valid names listed.
+bad "unknown metric" \
+    "unknown metric 'sojourn_maen' in scope 'all' (did you mean 'sojourn_mean'? valid: arr" \
+    "$IOVSIM" plot a.db --x queue.servers --y sojourn_maen
+bad "unknown parameter" "unknown parameter 'queue.server' (did you mean 'queue.servers'? valid: \
+queue.servers, queue.service, queue.stations)" \
+    "$IOVSIM" plot a.db --x queue.server --y sojourn_mean
+bad "unknown scope" "unknown scope 'vm0' (valid: all, station1, station2)" \
+    "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --scope vm0
+bad "unknown histogram" "unknown distribution 'latency'" \
+    "$IOVSIM" plot a.db --kind cdf --y latency
+bad "unknown metric in compare" "unknown metric 'x'" \
+    "$IOVSIM" compare a.db --baseline queue.servers=1 -m x
+bad "unknown baseline key" "unknown varied parameter 'queue.interarrival'" \
+    "$IOVSIM" compare a.db --baseline 'queue.interarrival=exp(1s)'
+bad "baseline value not swept" "no point has queue.servers=3 (its values: 1, 2)" \
+    "$IOVSIM" compare a.db --baseline queue.servers=3
+bad "several points per x" "also differ in 'queue.service', 'queue.stations'" \
+    "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean
+bad "unknown figure type" "unknown figure type (use .png, .pdf or .svg)" \
+    "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --by queue.stations -o f.jpg
+bad "unknown format" "unknown format 'html'" "$IOVSIM" table a.db -f html
+printf 'this is not an sqlite database, not at all, no\n' >junk.db
+bad "not an iovsim database" "'junk.db': not an iovsim database" "$IOVSIM" table junk.db
+sqlite3 other.db 'CREATE TABLE t (x)'
+bad "an sqlite database of something else" "'other.db': not an iovsim database" \
+    "$IOVSIM" plot other.db --x a --y b
+cp a.db new.db
+sqlite3 new.db "PRAGMA user_version = 99; UPDATE meta SET value = '99' WHERE key = 'schema_version'"
+bad "a newer schema" "schema version 99 is newer" "$IOVSIM" table new.db
+bad "a missing database" "'missing.db': no such database" "$IOVSIM" table missing.db
+[ ! -e missing.db ]
+ok $? "a missing database is not created"
+bad "gnuplot missing" \
+    "gnuplot not found in PATH; install it (Debian/Ubuntu: apt-get install gnuplot-nox)" \
+    env PATH=/nonexistent "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean \
+    --by queue.stations -o g.png
+
+# [plot NAME] groups: only once the plot.* keys are in the registry.
+if "$IOVSIM" params plot. | grep -q '^plot\.\*\.kind'; then
+    cat >f.ini <<'INI'
+[scenario]
+name = tfigs
+duration = 2000s
+reps = 2
+[sweep]
+queue.servers = 1, 2
+queue.stations = 1, 2
+[plot means]
+x = queue.servers
+y = sojourn_mean
+by = queue.stations
+title = it's "quoted"
+[plot dist]
+kind = cdf
+y = sojourn
+by = queue.servers
+where = queue.stations=2
+output = dist.svg
+INI
+    "$IOVSIM" sweep f.ini -o f.db -q && "$IOVSIM" plot f.db --scenario f.ini --outdir figs >out.txt
+    ok $? "plot --scenario draws the [plot NAME] figures"
+    is_png figs/means.png && is_svg figs/dist.svg
+    ok $? "into the output directory, named by the group or its output key"
+else
+    n=$((n + 1)); echo "ok $n # SKIP plot.* keys are not registered"
+    n=$((n + 1)); echo "ok $n # SKIP plot.* keys are not registered"
+fi
+exit $((fails > 0))

@@ -1,0 +1,154 @@
+#!/bin/bash
+# End-to-end tests of `iovsim sweep`: the grid, resuming, -j N giving the
+# same rows bit for bit, Ctrl-C leaving a sound database that resumes to the
+# same result, the scenario/version guard, and one-line errors for bad sweeps.
+# Prints TAP. Needs IOVSIM (absolute path of the program) and sqlite3.
+set -u
+IOVSIM=${IOVSIM:-$(cd "$(dirname "$0")/.." && pwd)/iovsim}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+n=0
+fails=0
+ok() {
+    n=$((n + 1))
+    if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
+}
+check() { local d=$1; shift; "$@" >/dev/null 2>&1; ok $? "$d"; }
+# Rows that must agree between two databases, compared exactly in SQL.
+same_rows() {
+    sqlite3 "$1" "ATTACH '$2' AS b;
+        SELECT (SELECT count(*) FROM (SELECT point, rep, scope, name, value FROM metrics
+                JOIN runs USING (run_id) WHERE status = 'done'
+            EXCEPT SELECT point, rep, scope, name, value FROM b.metrics
+                JOIN b.runs USING (run_id) WHERE status = 'done'))
+         + (SELECT count(*) FROM (SELECT point, rep, scope, name, value FROM b.metrics
+                JOIN b.runs USING (run_id) WHERE status = 'done'
+            EXCEPT SELECT point, rep, scope, name, value FROM metrics
+                JOIN runs USING (run_id) WHERE status = 'done'))
+         + abs((SELECT count(*) FROM metrics) - (SELECT count(*) FROM b.metrics))" | grep -qx 0
+}
+# Bad input: exit status 2 and exactly one line on stderr containing $2.
+bad() {
+    local d=$1 want=$2; shift 2
+    "$@" >out.txt 2>err.txt
+    local rc=$?
+    [ $rc = 2 ] && [ "$(wc -l <err.txt)" = 1 ] && grep -qF -- "$want" err.txt
+    ok $? "$d (rc $rc: $(head -c 200 err.txt))"
+}
+
+cat >s.ini <<'INI'
+[scenario]
+name = tsweep
+duration = 2000s
+warmup = 100s
+reps = 3
+
+[queue]
+interarrival = exp(1.25s)
+
+[sweep]
+queue.servers = 1, 2
+queue.service = exp(1s), exp(2s)
+lockstep = queue.servers, queue.service
+queue.stations = 1..3:1
+INI
+
+echo "1..27"
+"$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
+ok $? "sweep runs"
+ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
+    "6 points x 3 reps done"
+grep -q '^point ' out.txt &&
+    grep -q 'queue.servers=2,queue.service=exp(2s),queue.stations=3' out.txt
+ok $? "summary table on stdout"
+[ ! -s err.txt ]
+ok $? "no progress on stderr when it is not a terminal"
+sqlite3 a.db "SELECT DISTINCT seed FROM runs WHERE rep = 1" >seeds.txt
+ok "$([ "$(wc -l <seeds.txt)" = 1 ] && echo 0)" "seeds depend on the replication only"
+
+"$IOVSIM" sweep s.ini -o a.db >out.txt 2>&1
+grep -q '0 runs now, 18 already done' out.txt
+ok $? "second call skips what is done"
+
+"$IOVSIM" sweep s.ini -o b.db -j 3 -q
+ok $? "sweep -j 3"
+same_rows a.db b.db
+ok $? "-j 3 gives the same rows as -j 1, bit for bit"
+
+"$IOVSIM" sweep s.ini -o a.db --reps 4 -q
+ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs")" = 24 ] && echo 0)" \
+    "more --reps later adds only the new replications"
+
+# A failed run is rerun on resume, and only it.
+cp b.db f.db
+sqlite3 f.db "PRAGMA foreign_keys = ON; UPDATE runs SET status = 'failed' WHERE run_id = 5;
+              DELETE FROM metrics WHERE run_id = 5"
+"$IOVSIM" sweep s.ini -o f.db -j 2 >out.txt 2>&1
+grep -q '1 run now, 17 already done' out.txt && same_rows f.db b.db
+ok $? "failed runs are rerun"
+
+# Ctrl-C: stop, keep a sound database, resume to the uninterrupted result.
+long=(--set scenario.duration=400000s --reps 4)
+"$IOVSIM" sweep s.ini -o ref.db -j 2 -q "${long[@]}"
+for j in 2 1; do
+    rm -f i.db*
+    "$IOVSIM" sweep s.ini -o i.db -j $j -q "${long[@]}" 2>err.txt &
+    pid=$!
+    # Interrupt once the first runs are in, so it lands mid-sweep on any machine.
+    for _ in $(seq 200); do
+        [ "$(sqlite3 i.db 'SELECT count(*) FROM runs' 2>/dev/null)" -ge 2 ] 2>/dev/null && break
+        sleep 0.05
+    done
+    kill -INT $pid
+    wait $pid
+    rc=$?
+    done_runs=$(sqlite3 i.db "SELECT count(*) FROM runs")
+    [ $rc = 130 ] && [ "$done_runs" -lt 24 ] && grep -q 'interrupted' err.txt
+    ok $? "-j $j: SIGINT stops with status 130 ($rc, $done_runs of 24 runs written)"
+    [ "$(sqlite3 i.db 'PRAGMA integrity_check')" = ok ]
+    ok $? "-j $j: database passes integrity_check"
+    "$IOVSIM" sweep s.ini -o i.db -j $j -q "${long[@]}" && same_rows i.db ref.db
+    ok $? "-j $j: resuming gives the uninterrupted result"
+done
+
+# The guard against mixing scenarios and versions.
+bad "another seed is another scenario" "--force" "$IOVSIM" sweep s.ini -o b.db --seed 7
+"$IOVSIM" sweep s.ini -o b.db --seed 7 --force -q
+ok $? "--force mixes them"
+cp a.db v.db
+sqlite3 v.db "UPDATE runs SET version = '0.0.1' WHERE run_id = 1"
+bad "another iovsim version is refused" "made by iovsim 0.0.1" "$IOVSIM" sweep s.ini -o v.db
+
+# A scenario without a sweep has the single point "base".
+printf '[scenario]\nduration = 100s\nreps = 2\n' >base.ini
+"$IOVSIM" sweep base.ini -o base.db -q
+[ "$(sqlite3 base.db 'SELECT DISTINCT point FROM runs')" = base ]
+ok $? "no sweep: one point called base"
+
+# --plan: one command per (point, rep), each with its own database.
+"$IOVSIM" sweep s.ini --plan --vary 'queue.stations=1,2' >plan.txt
+[ "$(wc -l <plan.txt)" = 12 ] && grep -q -- \
+    "--only 3 --rep 2 -q -o 'results/tsweep.p3.r2.db' --vary 'queue.stations=1,2'" plan.txt
+ok $? "--plan prints one command per (point, rep)"
+
+# Bad sweeps: one line each, exit 2, nothing written.
+printf '[scenario]\nduration = 10s\n[sweep]\nqueue.servers =\n' >e1.ini
+bad "empty list in [sweep]" "e1.ini:4: key 'queue.servers': empty list of values" \
+    "$IOVSIM" sweep e1.ini -o e.db
+printf '[scenario]\nduration = 10s\n[sweep]\nqueue.servers = 1, 2\nqueue.service = exp(1s)\n%s\n' \
+    'lockstep = queue.servers, queue.service' >e2.ini
+bad "lockstep lists of different lengths" \
+    "e2.ini:6: lockstep keys 'queue.servers' (2 values) and 'queue.service' (1 value)" \
+    "$IOVSIM" sweep e2.ini -o e.db
+printf '[scenario]\nduration = 10s\n[sweep]\nqueue.servers = 1, 0\n' >e3.ini
+bad "value out of range" "e3.ini:4: key 'queue.servers'" "$IOVSIM" sweep e3.ini -o e.db
+bad "bad --vary value" "--vary: key 'queue.service'" \
+    "$IOVSIM" sweep s.ini -o e.db --vary 'queue.service=exp(1s),exp(-1s)'
+printf '[scenario]\nduration = 100s\nwarmup = 20s\n[sweep]\nscenario.duration = 50s, 10s\n' >e4.ini
+bad "a point whose values clash (warm-up past a swept duration)" \
+    "sweep point 'scenario.duration=10s': e4.ini:3: key 'scenario.warmup'" \
+    "$IOVSIM" sweep e4.ini -o e.db
+[ ! -e e.db ]
+ok $? "no database is created for a bad sweep"
+exit $((fails > 0))
