@@ -30,7 +30,25 @@ static void usage(FILE *out)
     fprintf(out, "\n'iovsim COMMAND --help' describes one command. iovsim %s\n", IOVSIM_VERSION);
 }
 
-int main(int argc, char **argv)
+/* GOption wants "-j 2"; people type "-j2" as they do for make. */
+static char **split_short_numbers(int *argc, char **argv)
+{
+    GPtrArray *out = g_ptr_array_new();
+    for (int i = 0; i < *argc; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1] == 'j' && g_ascii_isdigit(a[2])) {
+            g_ptr_array_add(out, g_strdup("-j"));
+            g_ptr_array_add(out, g_strdup(a + 2));
+        } else {
+            g_ptr_array_add(out, g_strdup(a));
+        }
+    }
+    *argc = (int)out->len;
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, FALSE);
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -49,4 +67,16 @@ int main(int argc, char **argv)
             return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "iovsim: unknown command '%s' (see 'iovsim --help')\n", argv[1]);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    char **args = split_short_numbers(&argc, argv);
+    /* GOption drops the arguments it parses from the vector: keep the
+     * original pointers to free them all. */
+    char **owned = g_memdup2(args, sizeof(char *) * ((size_t)argc + 1));
+    int status = dispatch(argc, args);
+    g_strfreev(owned);
+    g_free(args);
+    return status;
 }

@@ -71,8 +71,8 @@ ok "$([ "$(wc -l <seeds.txt)" = 1 ] && echo 0)" "seeds depend on the replication
 grep -q '0 runs now, 18 already done' out.txt
 ok $? "second call skips what is done"
 
-"$IOVSIM" sweep s.ini -o b.db -j 3 -q
-ok $? "sweep -j 3"
+"$IOVSIM" sweep s.ini -o b.db -j3 -q
+ok $? "sweep -j3 (written as make users write it)"
 same_rows a.db b.db
 ok $? "-j 3 gives the same rows as -j 1, bit for bit"
 
