@@ -89,6 +89,16 @@ test-san: $(BUILD)/iovsim $(TEST_BIN)
 bench: iovsim $(BENCH_BIN)
 	tests/bench/run-bench.sh $(BUILD)/bench
 
+# Every bundled scenario that declares [plot NAME] groups: sweep it, then
+# draw its figures into results/.
+figures: iovsim
+	@for s in scenarios/*.ini; do \
+	  grep -q '^\[plot ' "$$s" || continue; \
+	  n=$$(basename "$$s" .ini); \
+	  ./iovsim sweep "$$s" -o "results/$$n.db" -q -j 2 || exit $$?; \
+	  ./iovsim plot "results/$$n.db" --scenario "$$s" --outdir results || exit $$?; \
+	done
+
 clean:
 	rm -rf build build-san iovsim
 

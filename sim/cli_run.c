@@ -13,6 +13,7 @@
 #include "scenario.h"
 #include "stats.h"
 #include "store.h"
+#include "sweep.h"
 
 /* Per-metric accumulation across replications, in first-seen order. */
 struct table_row {
@@ -76,6 +77,7 @@ struct run_opts {
     gint64 seed;
     gint reps;
     gboolean quiet;
+    gboolean force;
 };
 
 static struct scenario *load_with_cli(const char *path, const struct run_opts *o, GError **error)
@@ -124,7 +126,7 @@ static int run_all(struct scenario *sc, struct store *st, const char *db, bool q
             return 130;
         }
         struct store_run run = {
-            .scenario = scenario_name(sc), .point = "base", .rep = rep, .seed = seed,
+            .scenario = scenario_name(sc), .point = SWEEP_BASE_LABEL, .rep = rep, .seed = seed,
             .status = "done", .sim_seconds = res.sim_seconds, .wall_seconds = res.wall_seconds,
             .events = res.events, .started_at = started, .scenario_hash = scenario_hash(sc),
         };
@@ -160,6 +162,10 @@ static int run_file(const char *path, const struct run_opts *o)
         return cli_fail(error);
     g_autofree char *db = o->db ? g_strdup(o->db) : cli_default_db(scenario_name(sc));
     struct store *st = store_open(db, &error);
+    if (st && !store_check_scenario(st, scenario_hash(sc), IOVSIM_VERSION, o->force, &error)) {
+        store_close(st);
+        st = NULL;
+    }
     if (!st) {
         scenario_free(sc);
         return cli_fail(error);
@@ -183,6 +189,8 @@ int cli_run(int argc, char **argv)
         { "reps", 0, 0, G_OPTION_ARG_INT, &o.reps, "replications (overrides scenario.reps)",
           "N" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "print nothing on success", NULL },
+        { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
+          "write into a database that holds another scenario's or version's runs", NULL },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO - run a scenario");

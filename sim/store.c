@@ -20,7 +20,7 @@
  * runs: one row per replication
  *   run_id         INTEGER PRIMARY KEY
  *   scenario       TEXT     [scenario] name
- *   point          TEXT     sweep point label, '' for a single run
+ *   point          TEXT     sweep point label, 'base' for an unswept run
  *   rep            INTEGER  replication number, from 0
  *   seed           TEXT     the run's unsigned 64-bit seed in decimal (text:
  *                           SQLite integers are signed and seeds use 64 bits)
@@ -31,7 +31,8 @@
  *   version        TEXT     iovsim version that made the run
  *   started_at     TEXT     ISO 8601 UTC, e.g. 2025-01-31T12:00:00Z
  *   scenario_hash  TEXT     SHA-256 (hex) of the scenario text and overrides
- *   A new attempt at a (scenario_hash, point, rep) replaces a 'failed' row.
+ *   A new attempt at a (scenario_hash, point, rep) replaces the earlier
+ *   one, failed or done: one replication never counts twice in summary.
  *
  * params(run_id, key TEXT, value TEXT), PRIMARY KEY (run_id, key)
  *   every effective parameter as "section.name" and its value as text
@@ -90,7 +91,7 @@ enum stmt_id {
     STMT_BEGIN,
     STMT_COMMIT,
     STMT_ROLLBACK,
-    STMT_DEL_FAILED,
+    STMT_DEL_EARLIER,
     STMT_INS_RUN,
     STMT_INS_PARAM,
     STMT_INS_METRIC,
@@ -101,14 +102,13 @@ enum stmt_id {
     N_STMTS
 };
 
-/* Children of the deleted failed runs go with them: foreign_keys is on and
+/* Children of the replaced runs go with them: foreign_keys is on and
  * params, metrics and hist cascade on delete. */
 static const char *const stmt_sql[N_STMTS] = {
     [STMT_BEGIN] = "BEGIN IMMEDIATE",
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
-    [STMT_DEL_FAILED] = "DELETE FROM runs WHERE scenario_hash = ?1 AND point = ?2 AND rep = ?3 "
-                        "AND status = 'failed'",
+    [STMT_DEL_EARLIER] = "DELETE FROM runs WHERE scenario_hash = ?1 AND point = ?2 AND rep = ?3",
     [STMT_INS_RUN] = "INSERT INTO runs (scenario, point, rep, seed, status, sim_seconds, "
                      "wall_seconds, events, version, started_at, scenario_hash) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -306,15 +306,16 @@ static void bind_text(sqlite3_stmt *s, int col, const char *text)
 
 static bool insert_run(struct store *st, const struct store_run *run, int64_t *run_id)
 {
-    sqlite3_stmt *s = st->stmt[STMT_DEL_FAILED];
+    sqlite3_stmt *s = st->stmt[STMT_DEL_EARLIER];
     char seed[24];
 
-    /* A failed attempt at this (scenario, point, rep) is superseded by any
-     * new attempt, so a resumed sweep leaves only the latest outcome. */
+    /* An earlier attempt at this (scenario, point, rep), failed or done, is
+     * superseded by the new one: a rerun of `iovsim run` into the same
+     * database must not count a replication twice in the summary view. */
     bind_text(s, 1, run->scenario_hash);
     bind_text(s, 2, run->point);
     sqlite3_bind_int(s, 3, run->rep);
-    if (!step(st, STMT_DEL_FAILED))
+    if (!step(st, STMT_DEL_EARLIER))
         return false;
 
     /* Seeds use all 64 bits and SQLite integers are signed: keep them as

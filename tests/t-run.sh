@@ -59,6 +59,19 @@ fi
 "$IOVSIM" run "$tmp/mm1.ini" -o "$tmp/d.db" -q --reps 3 --seed 8 2>/dev/null
 [ "$(dump "$tmp/b.db")" != "$(dump "$tmp/d.db")" ] && ok "another seed: other numbers" || not_ok "another seed: other numbers"
 
+# A rerun into the same database replaces its replications, never doubles them.
+"$IOVSIM" run "$tmp/mm1.ini" -o "$tmp/b.db" -q --reps 3 2>/dev/null
+n_b=$(sqlite3 "$tmp/b.db" "SELECT n FROM summary WHERE scope='all' AND name='sojourn_mean'")
+[ "$n_b" = 3 ] && ok "rerun into the same database: n stays 3" || not_ok "rerun: n stays 3" "n=$n_b"
+sed 's/exp(1s)/exp(0.9s)/' "$tmp/mm1.ini" >"$tmp/mm1b.ini"
+"$IOVSIM" run "$tmp/mm1b.ini" -o "$tmp/b.db" -q --reps 1 2>"$tmp/err"
+status=$?
+if [ "$status" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q -- "--force" "$tmp/err"; then
+    ok "another scenario into the same database is refused (mentions --force)"
+else
+    not_ok "another scenario into the same database is refused" "status=$status $(cat "$tmp/err")"
+fi
+
 # Ctrl-C in the middle of a long run.
 "$IOVSIM" run "$tmp/mm1.ini" -o "$tmp/int.db" --reps 100000 -q 2>"$tmp/interr" &
 pid=$!
