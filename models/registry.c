@@ -3,10 +3,12 @@
 #include <string.h>
 
 #include "model.h"
+#include "net/net.h"
 #include "queueing/queue.h"
 
 const struct model_ops *const model_registry[] = {
     &queue_model_ops,
+    &net_model_ops,
     NULL,
 };
 

@@ -1,0 +1,236 @@
+/* Traffic generators, after netperf: stream (TCP_STREAM-like, a window of
+ * bytes in flight), rr (TCP_RR-like, one transaction outstanding, think time
+ * between), udp (open loop, constant or Poisson). Left out: TCP congestion
+ * control and retransmission (a lost packet's credit returns after
+ * loss_recovery), acknowledgement packets, message boundaries. */
+#include <string.h>
+
+#include <glib.h>
+#include <gsl/gsl_randist.h>
+
+#include "../net/net.h"
+#include "guest.h"
+#include "rng.h"
+
+static void send_one(struct net_world *w, struct net_vm *vm, int src, int dst,
+                     enum net_pkt_kind kind, uint32_t bytes, sim_time txn_start)
+{
+    struct net_pkt *p = net_pkt_new(w, vm->id, src, dst, kind, bytes);
+    struct workload *wl = vm->wl;
+
+    p->txn_start = txn_start;
+    /* Open-loop senders take the vCPUs in turn; request/response stays on
+     * vCPU 0; streams pick their vCPU in stream_fill(). */
+    if (kind == NET_PKT_DATA && wl->type == WL_UDP)
+        p->cpu = (uint8_t)(wl->next_cpu++ % wl->senders);
+    else if (kind == NET_PKT_DATA)
+        p->cpu = (uint8_t)wl->next_cpu;
+    /* An open-loop sender faster than its stack fills the queue in front
+     * of it (socket buffer / qdisc), then loses packets. */
+    if (wl->queued >= wl->txqueuelen) {
+        net_pkt_drop(w, p, NET_DROP_tx_queue_full);
+        return;
+    }
+    wl->queued++;
+    if (src == NET_PEER)
+        peer_tx(w, p);
+    else
+        guest_send(w, p);
+}
+
+/* Segments of at most one GSO segment (or one MSS) each. */
+static uint32_t segment_bytes(const struct net_world *w, uint32_t want)
+{
+    uint32_t seg = w->g.gso_size > w->mss ? w->g.gso_size : w->mss;
+
+    return want < seg ? want : seg;
+}
+
+static void stream_fill(struct net_world *w, struct net_vm *vm)
+{
+    struct workload *wl = vm->wl;
+    uint32_t seg = segment_bytes(w, wl->size);
+
+    /* One segment at a time through the sender's stack, as a blocking
+     * send() would; the window bounds what is in flight beyond it. */
+    /* One flow per vCPU (netperf per vCPU), each with one send in the
+     * stack at a time. */
+    while (wl->in_stack < wl->senders && wl->in_flight + seg <= wl->window) {
+        unsigned cpu = 0;
+
+        while (wl->busy & (1ull << cpu))
+            cpu++;
+        wl->busy |= 1ull << cpu;
+        wl->next_cpu = cpu;
+        wl->in_stack++;
+        wl->in_flight += seg;
+        send_one(w, vm, wl->sender, wl->receiver, NET_PKT_DATA, seg, 0);
+    }
+}
+
+static void rr_request(struct net_world *w, struct net_vm *vm)
+{
+    struct workload *wl = vm->wl;
+
+    send_one(w, vm, wl->sender, wl->receiver, NET_PKT_REQUEST, wl->size, sim_now(w->sim));
+}
+
+static void on_timer(struct sim *sim, void *ctx, const void *payload);
+
+static sim_time udp_gap(struct workload *wl)
+{
+    double mean = 1.0 / wl->rate;
+
+    return sim_time_from_s(wl->poisson ? gsl_ran_exponential(wl->rng, mean) : mean);
+}
+
+static void on_timer(struct sim *sim, void *ctx, const void *payload)
+{
+    struct net_vm *vm = ctx;
+    struct net_world *w = vm->w;
+    struct workload *wl = vm->wl;
+
+    (void)payload;
+    wl->next = 0;
+    switch (wl->type) {
+    case WL_STREAM:
+        stream_fill(w, vm);
+        break;
+    case WL_RR:
+        rr_request(w, vm);
+        break;
+    case WL_UDP:
+        wl->next = sim_schedule(sim, udp_gap(wl), on_timer, vm, NULL, 0);
+        send_one(w, vm, wl->sender, wl->receiver, NET_PKT_DATA, segment_bytes(w, wl->size), 0);
+        break;
+    }
+}
+
+void workload_init(struct net_world *w, struct net_vm *vm, struct workload *wl)
+{
+    const struct scenario *sc = w->sc;
+    const char *type = scenario_str(sc, "workload.type");
+    bool to_vm = g_strcmp0(scenario_str(sc, "workload.target"), "vm") == 0;
+    int target = to_vm ? (int)((vm->id + 1) % w->n_vms) : NET_PEER;
+    bool rx = g_strcmp0(scenario_str(sc, "workload.direction"), "rx") == 0;
+    char stream[32];
+
+    wl->type = g_strcmp0(type, "rr") == 0    ? WL_RR
+               : g_strcmp0(type, "udp") == 0 ? WL_UDP
+                                             : WL_STREAM;
+    wl->sender = rx ? target : (int)vm->id;
+    wl->receiver = rx ? (int)vm->id : target;
+    wl->size =
+        (uint32_t)scenario_real(sc, wl->type == WL_RR ? "workload.request_size" : "workload.size");
+    wl->response = (uint32_t)scenario_real(sc, "workload.response_size");
+    wl->window = (uint64_t)scenario_real(sc, "workload.window");
+    wl->loss_recovery = scenario_time(sc, "workload.loss_recovery");
+    wl->think = scenario_dist(sc, "workload.think_time");
+    wl->rate = scenario_real(sc, "workload.rate");
+    wl->poisson = g_strcmp0(scenario_str(sc, "workload.arrivals"), "poisson") == 0;
+    g_snprintf(stream, sizeof(stream), "vm%u.workload", vm->id);
+    wl->rng = sim_rng(w->sim, stream);
+    wl->in_flight = 0;
+    wl->next = 0;
+    wl->started = false;
+    wl->in_stack = 0;
+    /* vm.vcpus is at most 64: one bit each in @busy. */
+    wl->senders = wl->sender >= 0 ? (unsigned)scenario_int(sc, "vm.vcpus") : 1;
+    wl->busy = 0;
+    wl->next_cpu = 0;
+    wl->queued = 0;
+    wl->txqueuelen = (uint32_t)scenario_int(sc, "guest.txqueuelen");
+}
+
+void workload_start(struct net_world *w, struct net_vm *vm)
+{
+    struct workload *wl = vm->wl;
+    sim_time first = 0;
+
+    wl->started = true;
+    /* Spread the VMs' first sends so that they do not all tie at t = 0. */
+    if (wl->type == WL_UDP)
+        first = sim_time_from_s(gsl_rng_uniform(wl->rng) / wl->rate);
+    else if (wl->type == WL_RR)
+        first = dist_sample_time(wl->think, wl->rng);
+    wl->next = sim_schedule(w->sim, first, on_timer, vm, NULL, 0);
+}
+
+void workload_stop(struct net_world *w, struct net_vm *vm)
+{
+    if (vm->wl->next)
+        sim_cancel(w->sim, vm->wl->next);
+    vm->wl->next = 0;
+}
+
+static void credit_on_timer(struct sim *sim, void *ctx, const void *payload)
+{
+    struct net_vm *vm = ctx;
+    uint32_t bytes;
+
+    (void)sim;
+    memcpy(&bytes, payload, sizeof(bytes));
+    vm->wl->in_flight -= bytes;
+    stream_fill(vm->w, vm);
+}
+
+void workload_delivered(struct net_world *w, struct net_pkt *p)
+{
+    struct net_vm *vm = &w->vms[p->vm];
+    struct workload *wl = vm->wl;
+    sim_time now = sim_now(w->sim);
+
+    switch (p->kind) {
+    case NET_PKT_DATA:
+        if (wl->type == WL_STREAM) {
+            g_assert(wl->in_flight >= p->bytes);
+            wl->in_flight -= p->bytes;
+            stream_fill(w, vm);
+        }
+        break;
+    case NET_PKT_REQUEST:
+        /* The server answers at once; its stack costs are in the send. */
+        send_one(w, vm, p->dst, p->src, NET_PKT_RESPONSE, wl->response, p->txn_start);
+        break;
+    case NET_PKT_RESPONSE:
+        vm->c.transactions++;
+        welford_add(&vm->c.rtt, sim_time_to_s(now - p->txn_start));
+        wl->next =
+            sim_schedule(w->sim, dist_sample_time(wl->think, wl->rng), on_timer, vm, NULL, 0);
+        break;
+    }
+}
+
+void workload_dropped(struct net_world *w, struct net_pkt *p)
+{
+    struct net_vm *vm = &w->vms[p->vm];
+    struct workload *wl = vm->wl;
+    uint32_t bytes = p->bytes;
+
+    /* Never resend at the same instant: a full ring would spin. */
+    if (p->kind == NET_PKT_DATA && wl->type == WL_STREAM)
+        sim_schedule(w->sim, wl->loss_recovery, credit_on_timer, vm, &bytes, sizeof(bytes));
+    else if (p->kind != NET_PKT_DATA)
+        wl->next = sim_schedule(w->sim, wl->loss_recovery, on_timer, vm, NULL, 0);
+}
+
+void workload_stack_done(struct net_world *w, const struct net_pkt *p)
+{
+    struct net_vm *vm = &w->vms[p->vm];
+    struct workload *wl = vm->wl;
+
+    if (p->kind == NET_PKT_DATA && wl->type == WL_STREAM) {
+        g_assert(wl->in_stack > 0 && (wl->busy & (1ull << p->cpu)));
+        wl->in_stack--;
+        wl->busy &= ~(1ull << p->cpu);
+        stream_fill(w, vm);
+    }
+}
+
+void workload_left(struct net_world *w, const struct net_pkt *p)
+{
+    struct workload *wl = w->vms[p->vm].wl;
+
+    g_assert(wl->queued > 0);
+    wl->queued--;
+}

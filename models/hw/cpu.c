@@ -1,0 +1,65 @@
+/* Host cores as FIFO servers at one clock rate. Costs are given in cycles and
+ * converted at the host clock (calibration.md 1.1 converts the same way).
+ * Left out: frequency scaling, SMT, caches (the indirect cost of an exit is in
+ * its cycle count), preemption inside a job. */
+#include "cpu.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+void cpu_host_init(struct cpu_host *h, struct sim *sim, unsigned n_cores, double clock_hz,
+                   double switch_cycles)
+{
+    g_assert(n_cores >= 1 && clock_hz > 0);
+    h->n_cores = n_cores;
+    h->clock_hz = clock_hz;
+    h->cores = g_new0(struct cpu_core, n_cores);
+    h->switch_cost = cpu_cycles(h, switch_cycles);
+    h->switches = 0;
+    for (unsigned i = 0; i < n_cores; i++) {
+        struct cpu_core *c = &h->cores[i];
+
+        snprintf(c->name, sizeof(c->name), "core%u", i);
+        fifo_server_init(&c->srv, sim, c->name, 1);
+        c->last_owner = -1;
+    }
+}
+
+void cpu_host_release(struct cpu_host *h)
+{
+    for (unsigned i = 0; i < h->n_cores; i++)
+        fifo_server_release(&h->cores[i].srv);
+    g_free(h->cores);
+    h->cores = NULL;
+}
+
+void cpu_host_reset_stats(struct cpu_host *h)
+{
+    for (unsigned i = 0; i < h->n_cores; i++)
+        fifo_server_reset_stats(&h->cores[i].srv);
+    h->switches = 0;
+}
+
+sim_time cpu_cycles(const struct cpu_host *h, double cycles)
+{
+    return (sim_time)llround(cycles / h->clock_hz * 1e12);
+}
+
+sim_time cpu_core_submit(struct cpu_host *h, struct cpu_core *core, int owner, sim_time service,
+                         resource_done_fn done, void *ctx, uint64_t tag)
+{
+    /* A dedicated core never switches; a shared one pays each time another
+     * thread gets it (decided at submission: an approximation of the order
+     * in which the scheduler would run them). */
+    if (core->n_threads > 1 && core->last_owner != owner) {
+        if (core->last_owner >= 0) {
+            service += h->switch_cost;
+            h->switches++;
+        }
+        core->last_owner = owner;
+    }
+    fifo_server_submit(&core->srv, service, done, ctx, tag);
+    return service;
+}

@@ -1,0 +1,151 @@
+/* NIC port and queues. Framing per frame: preamble 8 B + IFG 12 B + FCS 4 B +
+ * MAC header 14 B (IEEE 802.3); line rate, VF limit (64 per port, X520) and
+ * the 64-byte mailbox from calibration.md 1.6; moderation rates from 1.3.
+ * Left out: RSS hashing, flow director, pause frames, VLAN and MAC filter
+ * tables (packets name their destination), the NIC's internal buffers. */
+#include "nic.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+struct port_msg {
+    uint32_t pkt;
+};
+
+void nic_init(struct nic *n, struct sim *sim, double line_rate_bps, unsigned eth_overhead,
+              unsigned n_queues, unsigned max_vfs, uint32_t tx_ring, uint32_t rx_ring,
+              nic_tx_done_fn tx_done, void *ctx)
+{
+    g_assert(line_rate_bps > 0 && n_queues >= 1 && tx_ring >= 1);
+    memset(n, 0, sizeof(*n));
+    n->sim = sim;
+    n->line_rate_bps = line_rate_bps;
+    n->eth_overhead = eth_overhead;
+    n->max_vfs = max_vfs;
+    n->n_queues = n_queues;
+    n->rx_cap = rx_ring;
+    n->tx_done = tx_done;
+    n->ctx = ctx;
+    n->txq = g_new0(struct nic_txq, n_queues);
+    n->rx_used = g_new0(uint32_t, n_queues);
+    for (unsigned q = 0; q < n_queues; q++) {
+        n->txq[q].cap = tx_ring;
+        n->txq[q].pkt = g_new(uint32_t, tx_ring);
+        n->txq[q].ser = g_new(sim_time, tx_ring);
+    }
+    fifo_server_init(&n->veb, sim, "nic.veb", 1);
+}
+
+void nic_release(struct nic *n)
+{
+    for (unsigned q = 0; q < n->n_queues; q++) {
+        g_free(n->txq[q].pkt);
+        g_free(n->txq[q].ser);
+    }
+    g_free(n->txq);
+    g_free(n->rx_used);
+    fifo_server_release(&n->veb);
+    n->txq = NULL;
+    n->rx_used = NULL;
+}
+
+void nic_reset_stats(struct nic *n)
+{
+    /* mailbox_msgs counts set-up traffic: kept over the warm-up cut. */
+    n->frames_tx = 0;
+    fifo_server_reset_stats(&n->veb);
+}
+
+sim_time nic_wire_time(const struct nic *n, uint64_t payload, uint32_t frames, unsigned hdr)
+{
+    uint64_t bits = (payload + (uint64_t)frames * (hdr + n->eth_overhead)) * 8;
+    uint64_t rate = (uint64_t)n->line_rate_bps;
+
+    /* Integer arithmetic so that 1538 B at 10 Gb/s is exactly 1,230,400 ps. */
+    g_assert(bits < UINT64_MAX / 1000000000000ull);
+    return (sim_time)((bits * 1000000000000ull + rate - 1) / rate);
+}
+
+static void port_on_done(struct sim *sim, void *ctx, const void *payload);
+
+/* Round robin: the first non-empty queue at or after the pointer. */
+static void port_start(struct nic *n)
+{
+    for (unsigned k = 0; k < n->n_queues; k++) {
+        unsigned q = (n->rr + k) % n->n_queues;
+        struct nic_txq *t = &n->txq[q];
+        struct port_msg msg;
+        sim_time ser;
+
+        if (!t->len)
+            continue;
+        msg.pkt = t->pkt[t->head];
+        ser = t->ser[t->head];
+        t->head = (t->head + 1) % t->cap;
+        t->len--;
+        n->rr = (q + 1) % n->n_queues;
+        n->busy = true;
+        sim_schedule(n->sim, ser, port_on_done, n, &msg, sizeof(msg));
+        return;
+    }
+}
+
+static void port_on_done(struct sim *sim, void *ctx, const void *payload)
+{
+    struct nic *n = ctx;
+    struct port_msg msg;
+
+    (void)sim;
+    memcpy(&msg, payload, sizeof(msg));
+    n->busy = false;
+    n->frames_tx++;
+    port_start(n);
+    n->tx_done(n->ctx, msg.pkt);
+}
+
+bool nic_tx_enqueue(struct nic *n, unsigned q, uint32_t pkt, sim_time ser)
+{
+    struct nic_txq *t;
+
+    g_assert(q < n->n_queues);
+    t = &n->txq[q];
+    if (t->len == t->cap)
+        return false;
+    t->pkt[(t->head + t->len) % t->cap] = pkt;
+    t->ser[(t->head + t->len) % t->cap] = ser;
+    t->len++;
+    if (!n->busy)
+        port_start(n);
+    return true;
+}
+
+bool nic_rx_reserve(struct nic *n, unsigned q)
+{
+    g_assert(q < n->n_queues);
+    if (n->rx_used[q] >= n->rx_cap)
+        return false;
+    n->rx_used[q]++;
+    return true;
+}
+
+void nic_rx_release(struct nic *n, unsigned q)
+{
+    g_assert(q < n->n_queues && n->rx_used[q] > 0);
+    n->rx_used[q]--;
+}
+
+sim_time nic_itr_next(const struct nic_itr *itr, sim_time last, uint64_t bytes)
+{
+    switch (itr->mode) {
+    case NIC_ITR_OFF:
+        return last;
+    case NIC_ITR_STATIC:
+        return last + itr->interval;
+    case NIC_ITR_ADAPTIVE:
+        /* e1000-style: bulk traffic gets the long gap (fewer interrupts,
+         * same throughput), sparse traffic the short one (low latency). */
+        return last + (bytes >= itr->bulk_bytes ? itr->interval : itr->low_interval);
+    }
+    g_assert_not_reached();
+}

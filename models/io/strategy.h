@@ -1,0 +1,76 @@
+/* The interchangeable I/O virtualization strategies behind one ops table.
+ * Each strategy moves a packet between the guest driver and the NIC (or the
+ * host's switch) and charges its costs on the shared resources; the guest
+ * stack, the NIC, the wire and the peer are common. */
+#ifndef IOVSIM_IO_STRATEGY_H
+#define IOVSIM_IO_STRATEGY_H
+
+#include <stdbool.h>
+
+#include <glib.h>
+
+#include "report.h"
+#include "scenario.h"
+#include "simtime.h"
+
+struct net_world;
+struct net_vm;
+struct net_pkt;
+
+/**
+ * struct io_strategy_ops - one I/O virtualization technique
+ * @name:         scenario value of io.strategy
+ * @uses_itr:     the device moderates its interrupts with nic.itr_* (virtio
+ *                relies on the ring's suppression instead)
+ * @vm_to_vm:     VMs on this host can reach each other without the wire
+ * @check:        cross-parameter checks (optional); scenario_error() on
+ *                bad input
+ * @attach:       set up @vm's device; call net_vm_ready() when it may send
+ * @guest_tx:     the guest stack handed over @p: driver, notification and
+ *                whatever brings it to the NIC or the host's switch; calls
+ *                guest_xmit_done() once the driver's synchronous part is
+ *                over (or @p is dropped), so the vCPU's next send starts
+ * @device_rx:    @p reached the host's NIC for @vm: bring it into guest
+ *                memory, then guest_rx_arrive() and maybe guest_irq_raise()
+ * @bridge_rx:    @p reached @vm through the host's switch (optional:
+ *                needed when @vm_to_vm)
+ * @tx_wire_done: @p's last bit left the port (optional)
+ * @irq_deliver:  an interrupt fires: returns the host-side cost on the vCPU
+ *                (exits, injection) and counts the exits
+ * @rx_driver:    the guest driver takes @p from its ring: returns the
+ *                driver's cost, recycles the buffer
+ * @irq_complete: polling is over, re-enable interrupts: returns the cost;
+ *                sets *@rearmed false if work arrived meanwhile (poll again)
+ * @report:       strategy-specific metrics (optional)
+ * @detach:       free @vm's device state
+ */
+struct io_strategy_ops {
+    const char *name;
+    bool uses_itr;
+    bool vm_to_vm;
+    bool (*check)(const struct scenario *sc, GError **error);
+    void (*attach)(struct net_world *w, struct net_vm *vm);
+    void (*guest_tx)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
+    void (*device_rx)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
+    void (*bridge_rx)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
+    void (*tx_wire_done)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
+    sim_time (*irq_deliver)(struct net_world *w, struct net_vm *vm);
+    sim_time (*rx_driver)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
+    sim_time (*irq_complete)(struct net_world *w, struct net_vm *vm, bool *rearmed);
+    void (*report)(struct net_world *w, struct report *out);
+    void (*detach)(struct net_world *w, struct net_vm *vm);
+};
+
+/* Every strategy, in the order `iovsim params` lists them. */
+#define IO_STRATEGY_LIST(X) X(baremetal) X(emulation) X(virtio) X(passthrough) X(sriov)
+
+#define IO_STRATEGY_DECLARE(n) extern const struct io_strategy_ops n##_strategy_ops;
+IO_STRATEGY_LIST(IO_STRATEGY_DECLARE)
+#undef IO_STRATEGY_DECLARE
+
+/* The strategy called @name, or NULL. */
+const struct io_strategy_ops *io_strategy_lookup(const char *name);
+/* NULL-terminated list of all strategies. */
+extern const struct io_strategy_ops *const io_strategies[];
+
+#endif

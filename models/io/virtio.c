@@ -1,0 +1,406 @@
+/* virtio-net over split rings, with a vhost (kernel worker, kick via
+ * ioeventfd: an in-kernel exit) or QEMU (user-space thread, kick exits to
+ * user space) backend. The guest adds buffers and kicks only when the ring
+ * says so (EVENT_IDX or NO_NOTIFY); the backend wakes, disables kicks,
+ * drains the ring in batches and re-enables kicks with a re-check; the
+ * device interrupts only when the guest asked (NAPI disables callbacks).
+ * Multiqueue: transmit queue k has its own ring, lock (vCPUs sharing it are
+ * serialised, and the waits counted) and backend thread. Costs:
+ * calibration.md 1.1-1.2. Left out: receive multiqueue, mergeable buffers,
+ * busy polling, TX completion interrupts (the driver reclaims on transmit). */
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "../net/net.h"
+#include "hostpath.h"
+#include "strategy.h"
+#include "vring.h"
+
+/* virtio-net header carried in front of each packet (spec, Message Framing) */
+#define VIRTIO_NET_HDR 12
+
+/* One transmit queue: its ring, the guest's lock on it (netif_tx_lock),
+ * and the backend thread that serves it. */
+struct virtio_txq {
+    struct vring vr;
+    struct sim_lock lock;
+    struct net_vm *vm;
+    struct cpu_core *core;
+    bool awake, waking;
+};
+
+struct virtio_vm {
+    struct host_io host;
+    struct virtio_txq *txq;
+    unsigned n_txq;
+    struct vring rx;
+    uint32_t *rx_pkt; /* packet written into each receive descriptor */
+    enum hv_exit_reason kick_exit;
+    sim_time per_packet, notify_latency, wake, host_stack;
+    double copy_per_byte; /* ps */
+};
+
+static void virtio_attach(struct net_world *w, struct net_vm *vm)
+{
+    const struct scenario *sc = w->sc;
+    struct virtio_vm *v = g_new0(struct virtio_vm, 1);
+    uint16_t size = (uint16_t)scenario_int(sc, "virtio.ring_size");
+    bool event_idx = scenario_bool(sc, "virtio.event_idx");
+    bool vhost = g_strcmp0(scenario_str(sc, "virtio.backend"), "vhost") == 0;
+
+    v->n_txq = (unsigned)scenario_int(sc, "virtio.queues");
+    v->txq = g_new0(struct virtio_txq, v->n_txq);
+    for (unsigned q = 0; q < v->n_txq; q++) {
+        vring_init(&v->txq[q].vr, size, event_idx);
+        sim_lock_init(&v->txq[q].lock, w->sim);
+        v->txq[q].vm = vm;
+        v->txq[q].core = q ? net_backend_core(w, vm) : vm->backend;
+    }
+    vring_init(&v->rx, size, event_idx);
+    v->rx_pkt = g_new(uint32_t, size);
+    v->kick_exit = vhost ? HV_EXIT_mmio_kernel : HV_EXIT_mmio_user;
+    v->per_packet =
+        cpu_cycles(&w->host, (double)scenario_int(sc, vhost ? "virtio.vhost_per_packet"
+                                                            : "virtio.qemu_per_packet"));
+    v->notify_latency = cpu_cycles(&w->host, (double)scenario_int(sc, "virtio.notify_latency"));
+    v->wake = cpu_cycles(&w->host, (double)scenario_int(sc, "virtio.wake"));
+    v->host_stack = cpu_cycles(&w->host, (double)scenario_int(sc, "host.stack_per_packet"));
+    v->copy_per_byte = scenario_real(sc, "virtio.copy_per_byte") * 1e12;
+    /* The guest posts a receive buffer in every descriptor; the backend
+     * needs no kicks while it has buffers. */
+    for (unsigned i = 0; i < size; i++)
+        vring_add_buf(&v->rx, 0, 1, w->mss + w->frame_overhead + VIRTIO_NET_HDR, 0);
+    vring_kick_prepare(&v->rx);
+    vring_disable_notify(&v->rx);
+    vm->io = v;
+    net_vm_ready(w, vm);
+}
+
+static void virtio_detach(struct net_world *w, struct net_vm *vm)
+{
+    struct virtio_vm *v = vm->io;
+
+    (void)w;
+    for (unsigned q = 0; q < v->n_txq; q++) {
+        vring_release(&v->txq[q].vr);
+        sim_lock_release_resources(&v->txq[q].lock);
+    }
+    g_free(v->txq);
+    vring_release(&v->rx);
+    g_free(v->rx_pkt);
+    g_free(v);
+    vm->io = NULL;
+}
+
+static sim_time copy_cost(const struct virtio_vm *v, const struct net_pkt *p)
+{
+    return (sim_time)llround(v->copy_per_byte * (p->bytes + VIRTIO_NET_HDR));
+}
+
+/* ---- transmit: guest ---- */
+
+static struct virtio_txq *txq_of(const struct net_vm *vm, const struct net_pkt *p)
+{
+    struct virtio_vm *v = vm->io;
+
+    return &v->txq[p->cpu % v->n_txq];
+}
+
+static void backend_tx_notify(struct net_world *w, struct virtio_txq *q);
+
+static void tx_on_kicked(struct sim *sim, void *ctx, uint64_t tag)
+{
+    struct virtio_txq *q = ctx;
+
+    (void)sim;
+    (void)tag;
+    backend_tx_notify(q->vm->w, q);
+}
+
+static void tx_added(struct net_world *w, struct net_pkt *p)
+{
+    struct net_vm *vm = &w->vms[p->src];
+    struct virtio_vm *v = vm->io;
+    struct virtio_txq *q = txq_of(vm, p);
+    int head = vring_add_buf(&q->vr, 1, 0, p->bytes + VIRTIO_NET_HDR, p->idx);
+    unsigned cpu = p->cpu;
+    bool kick;
+
+    if (head < 0) {
+        sim_lock_unlock(&q->lock);
+        net_pkt_drop(w, p, NET_DROP_tx_ring_full);
+        guest_xmit_done(w, vm, cpu);
+        return;
+    }
+    p->slot = (uint32_t)head;
+    /* Published: from now on the backend may take it, even while the vCPU
+     * is still exiting to kick, so the kick is the vCPU's work and the
+     * packet waits in the ring. The notify itself happens outside the lock,
+     * as in Linux (kick_prepare under it, notify after). */
+    kick = vring_kick_prepare(&q->vr);
+    sim_lock_unlock(&q->lock);
+    net_pkt_wait(w, p, NET_STAGE_vring);
+    if (kick)
+        net_cpu_job(w, vm->vcpus[cpu % vm->n_vcpus], vm, 0, net_exit(w, vm, v->kick_exit),
+                    tx_on_kicked, q, 0);
+    guest_xmit_done(w, vm, cpu);
+}
+
+static void tx_locked(struct sim *sim, void *ctx, uint64_t tag)
+{
+    struct net_world *w = ctx;
+    struct net_pkt *p = net_pkt_at(w, (uint32_t)tag);
+    struct net_vm *vm = &w->vms[p->src];
+    struct virtio_txq *q = txq_of(vm, p);
+    unsigned reclaimed = 0;
+
+    (void)sim;
+    /* start_xmit frees what the backend has used since last time. */
+    while (vring_get_buf(&q->vr, NULL) != VRING_NONE)
+        reclaimed++;
+    net_step_cpu(w, p, net_pkt_vcpu(vm, p), vm, w->g.driver_tx + reclaimed * w->g.tx_clean,
+                 tx_added);
+}
+
+static void virtio_guest_tx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+{
+    /* Waiting for the queue's lock is part of the driver's time. */
+    net_step(w, p, NET_STAGE_driver);
+    sim_lock_acquire(&txq_of(vm, p)->lock, tx_locked, w, p->idx);
+}
+
+/* ---- transmit: backend ---- */
+
+static void backend_tx_run(struct net_world *w, struct virtio_txq *q);
+
+static void tx_on_drain(struct sim *sim, void *ctx, uint64_t tag)
+{
+    struct virtio_txq *q = ctx;
+
+    (void)sim;
+    (void)tag;
+    if (vring_avail_pending(&q->vr)) {
+        backend_tx_run(q->vm->w, q);
+        return;
+    }
+    /* Re-enable kicks, then look again: a buffer added in between would
+     * otherwise wait for a kick that the guest decided not to send. */
+    if (!vring_enable_notify(&q->vr)) {
+        vring_disable_notify(&q->vr);
+        backend_tx_run(q->vm->w, q);
+        return;
+    }
+    q->awake = false;
+}
+
+static void tx_backend_done(struct net_world *w, struct net_pkt *p)
+{
+    struct net_vm *vm = &w->vms[p->src];
+
+    vring_push_used(&txq_of(vm, p)->vr, (uint16_t)p->slot, 0);
+    host_tx(w, vm, p);
+}
+
+static void backend_tx_run(struct net_world *w, struct virtio_txq *q)
+{
+    struct net_vm *vm = q->vm;
+    struct virtio_vm *v = vm->io;
+    int head;
+
+    while ((head = vring_pop_avail(&q->vr)) >= 0) {
+        /* The token is the driver's; reading it here stands for reading
+         * the descriptor's buffer. */
+        struct net_pkt *p = net_pkt_at(w, (uint32_t)q->vr.token[head]);
+        bool bridged = p->dst >= 0;
+
+        net_step(w, p, NET_STAGE_backend);
+        net_step_part(p, NET_STAGE_copy, copy_cost(v, p));
+        /* Out through the host NIC: its driver and DMA mapping too. */
+        if (!bridged) {
+            net_step_part(p, NET_STAGE_host_stack, v->host_stack);
+            net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &v->host, p, 0));
+        }
+        net_step_cpu(w, p, q->core, vm, v->per_packet, tx_backend_done);
+    }
+    net_cpu_job(w, q->core, vm, 0, 0, tx_on_drain, q, 0);
+}
+
+static void tx_on_woken(struct sim *sim, void *ctx, uint64_t tag)
+{
+    struct virtio_txq *q = ctx;
+
+    (void)sim;
+    (void)tag;
+    backend_tx_run(q->vm->w, q);
+}
+
+static void tx_on_notify(struct sim *sim, void *ctx, const void *payload)
+{
+    struct virtio_txq *q = ctx;
+    struct virtio_vm *v = q->vm->io;
+
+    (void)sim;
+    (void)payload;
+    q->waking = false;
+    q->awake = true;
+    vring_disable_notify(&q->vr);
+    net_cpu_job(q->vm->w, q->core, q->vm, 0, v->wake, tx_on_woken, q, 0);
+}
+
+static void backend_tx_notify(struct net_world *w, struct virtio_txq *q)
+{
+    struct virtio_vm *v = q->vm->io;
+
+    /* A kick while the backend is awake or waking is spurious (legal). */
+    if (q->awake || q->waking)
+        return;
+    q->waking = true;
+    sim_schedule(w->sim, v->notify_latency, tx_on_notify, q, NULL, 0);
+}
+
+/* ---- receive: backend ---- */
+
+static void rx_to_guest(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+{
+    struct virtio_vm *v = vm->io;
+    int head = vring_pop_avail(&v->rx);
+
+    if (head < 0) {
+        /* Out of guest buffers: ask the guest to kick when it refills. */
+        vring_enable_notify(&v->rx);
+        net_pkt_drop(w, p, NET_DROP_rx_ring_full);
+        return;
+    }
+    vring_disable_notify(&v->rx);
+    v->rx_pkt[head] = p->idx;
+    vring_push_used(&v->rx, (uint16_t)head, p->bytes + VIRTIO_NET_HDR);
+    guest_rx_arrive(w, vm, p);
+    if (vring_need_interrupt(&v->rx))
+        guest_irq_raise(w, vm);
+}
+
+static void rx_backend_done(struct net_world *w, struct net_pkt *p)
+{
+    struct net_vm *vm = net_pkt_dst_vm(w, p);
+
+    nic_rx_release(&w->nic, p->queue);
+    rx_to_guest(w, vm, p);
+}
+
+static void rx_host_landed(struct net_world *w, struct net_pkt *p)
+{
+    struct net_vm *vm = net_pkt_dst_vm(w, p);
+    struct virtio_vm *v = vm->io;
+
+    net_step(w, p, NET_STAGE_host_stack);
+    net_step_part(p, NET_STAGE_iommu, p->held);
+    net_step_part(p, NET_STAGE_backend, v->per_packet);
+    net_step_part(p, NET_STAGE_copy, copy_cost(v, p));
+    net_step_cpu(w, p, vm->backend, vm, v->host_stack, rx_backend_done);
+}
+
+static void virtio_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+{
+    struct virtio_vm *v = vm->io;
+
+    host_rx(w, vm, &v->host, p, rx_host_landed);
+}
+
+static void rx_bridged(struct net_world *w, struct net_pkt *p)
+{
+    rx_to_guest(w, net_pkt_dst_vm(w, p), p);
+}
+
+static void virtio_bridge_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+{
+    struct virtio_vm *v = vm->io;
+
+    net_step(w, p, NET_STAGE_backend);
+    net_step_part(p, NET_STAGE_copy, copy_cost(v, p));
+    net_step_cpu(w, p, vm->backend, vm, v->per_packet, rx_bridged);
+}
+
+/* ---- receive: guest ---- */
+
+static sim_time virtio_irq_deliver(struct net_world *w, struct net_vm *vm)
+{
+    struct virtio_vm *v = vm->io;
+
+    /* The interrupt handler schedules NAPI, which turns callbacks off. */
+    vring_disable_cb(&v->rx);
+    return net_irq_virtual(w, vm);
+}
+
+static sim_time virtio_rx_driver(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+{
+    struct virtio_vm *v = vm->io;
+    uint32_t len;
+
+    /* Used entries come back in the order the guest's list holds them. */
+    g_assert(v->rx_pkt[v->rx.used_ring[v->rx.last_used & (v->rx.size - 1)].id] == p->idx);
+    vring_get_buf(&v->rx, &len);
+    vring_add_buf(&v->rx, 0, 1, w->mss + w->frame_overhead + VIRTIO_NET_HDR, 0);
+    return w->g.driver_rx;
+}
+
+static sim_time virtio_irq_complete(struct net_world *w, struct net_vm *vm, bool *rearmed)
+{
+    struct virtio_vm *v = vm->io;
+    sim_time t = 0;
+
+    /* Refilled buffers: kick only if the backend asked (it ran dry). */
+    if (vring_kick_prepare(&v->rx))
+        t += net_exit(w, vm, v->kick_exit);
+    *rearmed = vring_enable_cb(&v->rx);
+    if (!*rearmed)
+        vring_disable_cb(&v->rx);
+    return t;
+}
+
+static void virtio_report(struct net_world *w, struct report *out)
+{
+    uint64_t kicks = 0, suppressed = 0, irqs = 0, irqs_suppressed = 0;
+    uint64_t locks = 0, contended = 0;
+    struct welford wait;
+
+    welford_init(&wait);
+    for (unsigned i = 0; i < w->n_vms; i++) {
+        struct virtio_vm *v = w->vms[i].io;
+
+        for (unsigned q = 0; q < v->n_txq; q++) {
+            kicks += v->txq[q].vr.kicks;
+            suppressed += v->txq[q].vr.kicks_suppressed;
+            locks += v->txq[q].lock.acquisitions;
+            contended += v->txq[q].lock.contended;
+            welford_merge(&wait, &v->txq[q].lock.wait);
+        }
+        kicks += v->rx.kicks;
+        suppressed += v->rx.kicks_suppressed;
+        irqs += v->rx.irqs;
+        irqs_suppressed += v->rx.irqs_suppressed;
+    }
+    /* Lifetime counts (since the start, warm-up included). */
+    report_metric(out, "all", "virtio_lock_contended", locks ? (double)contended / locks : 0, "1");
+    report_metric(out, "all", "virtio_lock_wait_mean", welford_mean(&wait), "s");
+    report_metric(out, "all", "virtio_kicks", (double)kicks, "1");
+    report_metric(out, "all", "virtio_kicks_suppressed", (double)suppressed, "1");
+    report_metric(out, "all", "virtio_interrupts", (double)irqs, "1");
+    report_metric(out, "all", "virtio_interrupts_suppressed", (double)irqs_suppressed, "1");
+}
+
+const struct io_strategy_ops virtio_strategy_ops = {
+    .name = "virtio",
+    .uses_itr = false,
+    .vm_to_vm = true,
+    .attach = virtio_attach,
+    .guest_tx = virtio_guest_tx,
+    .device_rx = virtio_device_rx,
+    .bridge_rx = virtio_bridge_rx,
+    .irq_deliver = virtio_irq_deliver,
+    .rx_driver = virtio_rx_driver,
+    .irq_complete = virtio_irq_complete,
+    .report = virtio_report,
+    .detach = virtio_detach,
+};

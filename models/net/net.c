@@ -1,0 +1,404 @@
+/* The net model: builds the host (cores, hypervisor, PCIe, IOMMU, NIC), the
+ * VMs with their workloads and the chosen strategy's devices, and the peer;
+ * reports throughput, latency, CPU, exits, interrupts and the per-stage
+ * breakdown per run (scope "all") and per VM ("vm0", "vm1", ...). Left out:
+ * multiqueue (one data-path vCPU and queue pair per VM), vCPU scheduling
+ * beyond FIFO time-sharing. Defaults and their sources: net_params.c. */
+#include "net.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "../io/strategy.h"
+#include "net_params.h"
+
+static bool is_pow2(int64_t v)
+{
+    return v > 0 && (v & (v - 1)) == 0;
+}
+
+/* Cross-parameter checks that the registry's ranges cannot express. */
+static bool net_check(const struct scenario *sc, GError **error)
+{
+    const struct io_strategy_ops *ops = io_strategy_lookup(scenario_str(sc, "io.strategy"));
+    int64_t vms = scenario_int(sc, "vm.count");
+    int64_t vcpus = vms * scenario_int(sc, "vm.vcpus");
+    int64_t cores = scenario_int(sc, "host.cores");
+
+    g_assert(ops); /* the registry's ENUM checked the name */
+    if (!is_pow2(scenario_int(sc, "virtio.ring_size"))) {
+        scenario_error(sc, "virtio.ring_size", error,
+                       "ring size %" G_GINT64_FORMAT " is not a power of two",
+                       scenario_int(sc, "virtio.ring_size"));
+        return false;
+    }
+    if (scenario_bool(sc, "host.pin_vcpus") && vcpus > cores) {
+        scenario_error(sc, scenario_is_set(sc, "vm.vcpus") ? "vm.vcpus" : "vm.count", error,
+                       "%" G_GINT64_FORMAT " vCPUs cannot be pinned on %" G_GINT64_FORMAT
+                       " host cores",
+                       vcpus, cores);
+        return false;
+    }
+    if (g_strcmp0(scenario_str(sc, "workload.target"), "vm") == 0) {
+        if (!ops->vm_to_vm) {
+            scenario_error(sc, "workload.target", error,
+                           "strategy '%s' has no path between VMs on one host", ops->name);
+            return false;
+        }
+        if (vms < 2) {
+            scenario_error(sc, "workload.target", error, "VM-to-VM traffic needs vm.count >= 2");
+            return false;
+        }
+    }
+    if (vms > 65535) {
+        scenario_error(sc, "vm.count", error, "at most 65535 VMs");
+        return false;
+    }
+    return !ops->check || ops->check(sc, error);
+}
+
+static void hv_from_scenario(struct net_world *w)
+{
+    static const char *const keys[HV_N_EXITS] = {
+#define HV_EXIT_KEY(n) "hv.exit_" #n,
+        HV_EXIT_LIST(HV_EXIT_KEY)
+#undef HV_EXIT_KEY
+    };
+    const struct scenario *sc = w->sc;
+
+    for (unsigned r = 0; r < HV_N_EXITS; r++)
+        w->hv.exit_cost[r] = cpu_cycles(&w->host, (double)scenario_int(sc, keys[r]));
+    w->hv.isr = cpu_cycles(&w->host, (double)scenario_int(sc, "hv.isr"));
+    w->hv.halt = scenario_bool(sc, "hv.halt");
+    w->hv.halt_poll = scenario_time(sc, "hv.halt_poll");
+    w->hv.wakeup = cpu_cycles(&w->host, (double)scenario_int(sc, "hv.wakeup"));
+    w->hv.posted = scenario_bool(sc, "hv.posted_interrupts");
+    w->hv.exitless_eoi = scenario_bool(sc, "hv.exitless_eoi");
+}
+
+static sim_time cyc(const struct net_world *w, const char *key)
+{
+    return cpu_cycles(&w->host, (double)scenario_int(w->sc, key));
+}
+
+static void guest_from_scenario(struct net_world *w)
+{
+    const struct scenario *sc = w->sc;
+    struct guest_costs *g = &w->g;
+
+    g->stack_tx_pkt = cyc(w, "guest.stack_tx_packet");
+    g->stack_rx_pkt = cyc(w, "guest.stack_rx_packet");
+    g->stack_tx_byte = scenario_real(sc, "guest.stack_tx_byte") * 1e12;
+    g->stack_rx_byte = scenario_real(sc, "guest.stack_rx_byte") * 1e12;
+    g->driver_tx = cyc(w, "guest.driver_tx");
+    g->driver_rx = cyc(w, "guest.driver_rx");
+    g->tx_clean = cyc(w, "guest.tx_clean");
+    g->napi_poll = cyc(w, "guest.napi_poll");
+    g->budget = (unsigned)scenario_int(sc, "guest.napi_budget");
+    g->gso_size = (unsigned)scenario_real(sc, "guest.gso_size");
+}
+
+static void nic_from_scenario(struct net_world *w)
+{
+    const struct scenario *sc = w->sc;
+    const char *itr = scenario_str(sc, "nic.itr");
+    struct nic_itr m = {
+        .mode = g_strcmp0(itr, "off") == 0      ? NIC_ITR_OFF
+                : g_strcmp0(itr, "static") == 0 ? NIC_ITR_STATIC
+                                                : NIC_ITR_ADAPTIVE,
+        .interval = sim_time_from_s(1.0 / scenario_real(sc, "nic.itr_rate")),
+        .low_interval = sim_time_from_s(1.0 / scenario_real(sc, "nic.itr_low_rate")),
+        .bulk_bytes = (uint64_t)scenario_real(sc, "nic.itr_bulk_bytes"),
+    };
+
+    /* Ethernet per frame: preamble 8 + IFG 12 + FCS 4 + MAC header 14. */
+    nic_init(&w->nic, w->sim, scenario_real(sc, "nic.line_rate"), 8 + 12 + 4 + 14, w->n_vms + 1,
+             (unsigned)scenario_int(sc, "nic.max_vfs"), (uint32_t)scenario_int(sc, "nic.tx_ring"),
+             (uint32_t)scenario_int(sc, "nic.rx_ring"), net_port_done, w);
+    for (unsigned i = 0; i < w->n_vms; i++)
+        w->vms[i].itr = m;
+}
+
+static void iommu_from_scenario(struct net_world *w)
+{
+    const struct scenario *sc = w->sc;
+    const char *mode = scenario_str(sc, "iommu.mode");
+    sim_time walk =
+        (sim_time)scenario_int(sc, "iommu.walk_levels") * scenario_time(sc, "iommu.walk_access");
+
+    iommu_init(&w->iommu,
+               g_strcmp0(mode, "off") == 0      ? IOMMU_OFF
+               : g_strcmp0(mode, "strict") == 0 ? IOMMU_STRICT
+                                                : IOMMU_DEFERRED,
+               (unsigned)scenario_int(sc, "iommu.iotlb_entries"),
+               g_strcmp0(scenario_str(sc, "iommu.page_size"), "2MiB") == 0 ? 21 : 12, walk,
+               scenario_time(sc, "iommu.map_cost"), scenario_time(sc, "iommu.unmap_cost"),
+               scenario_time(sc, "iommu.invalidation_cost"),
+               (unsigned)scenario_int(sc, "iommu.flush_queue"),
+               scenario_time(sc, "iommu.flush_timeout"));
+}
+
+/* Deferred mode's flush timer, as the flush queue's 10 ms timer in Linux. */
+static void iommu_on_timer(struct sim *sim, void *ctx, const void *payload)
+{
+    struct net_world *w = ctx;
+
+    (void)payload;
+    iommu_flush_timer(&w->iommu, sim_now(sim));
+    sim_schedule(sim, w->iommu.fq_timeout, iommu_on_timer, w, NULL, 0);
+}
+
+/* vCPUs first, one core each when pinned; backends on the cores left, or
+ * sharing the vCPUs' cores when none are left. */
+static void place_threads(struct net_world *w)
+{
+    unsigned per_vm = (unsigned)scenario_int(w->sc, "vm.vcpus");
+    unsigned n = w->host.n_cores;
+
+    w->vcpu_cores = w->n_vms * per_vm < n ? w->n_vms * per_vm : n;
+    for (unsigned i = 0; i < w->n_vms; i++) {
+        struct net_vm *vm = &w->vms[i];
+
+        vm->n_vcpus = per_vm;
+        vm->vcpus = g_new(struct cpu_core *, per_vm);
+        vm->sendq = g_new0(struct net_sendq, per_vm);
+        for (unsigned k = 0; k < per_vm; k++) {
+            vm->vcpus[k] = &w->host.cores[(i * per_vm + k) % n];
+            vm->vcpus[k]->n_threads++;
+        }
+        vm->vcpu = vm->vcpus[0];
+    }
+    for (unsigned i = 0; i < w->n_vms; i++)
+        w->vms[i].backend = net_backend_core(w, &w->vms[i]);
+}
+
+struct cpu_core *net_backend_core(struct net_world *w, struct net_vm *vm)
+{
+    unsigned spare = w->host.n_cores - w->vcpu_cores;
+    struct cpu_core *core;
+
+    if (spare)
+        core = &w->host.cores[w->vcpu_cores + w->next_backend % spare];
+    else
+        core = vm->vcpus[w->next_backend % vm->n_vcpus];
+    w->next_backend++;
+    core->n_threads++;
+    return core;
+}
+
+static void counters_init(struct net_counters *c)
+{
+    hist_release(&c->latency_ps);
+    memset(c, 0, sizeof(*c));
+    welford_init(&c->latency);
+    welford_init(&c->rtt);
+    hist_init(&c->latency_ps);
+}
+
+static void net_destroy(struct model *base);
+
+static struct model *net_create(struct sim *sim, const struct scenario *sc, GError **error)
+{
+    struct net_world *w;
+
+    if (!net_check(sc, error))
+        return NULL;
+    w = g_new0(struct net_world, 1);
+    w->base.ops = &net_model_ops;
+    w->sim = sim;
+    w->sc = sc;
+    w->ops = io_strategy_lookup(scenario_str(sc, "io.strategy"));
+    w->n_vms = (unsigned)scenario_int(sc, "vm.count");
+    w->free_head = NET_NO_PKT;
+    w->frame_overhead = (unsigned)scenario_real(sc, "net.l34_header");
+    w->mss = (unsigned)scenario_real(sc, "net.mtu") - w->frame_overhead;
+    w->desc_bytes = (unsigned)scenario_real(sc, "nic.descriptor_size");
+    w->buf_size = (unsigned)scenario_real(sc, "nic.buffer_size");
+    w->wire_delay = scenario_time(sc, "net.wire_delay");
+    cpu_host_init(&w->host, sim, (unsigned)scenario_int(sc, "host.cores"),
+                  scenario_real(sc, "host.clock"), (double)scenario_int(sc, "host.switch_cost"));
+    hv_from_scenario(w);
+    guest_from_scenario(w);
+    pcie_init(&w->pcie, sim, scenario_real(sc, "pcie.bandwidth"),
+              (unsigned)scenario_real(sc, "pcie.max_payload"),
+              (unsigned)scenario_real(sc, "pcie.tlp_overhead"), scenario_time(sc, "pcie.latency"));
+    iommu_from_scenario(w);
+    w->vms = g_new0(struct net_vm, w->n_vms);
+    nic_from_scenario(w);
+    peer_init(w);
+    place_threads(w);
+    for (unsigned i = 0; i < w->n_vms; i++) {
+        struct net_vm *vm = &w->vms[i];
+
+        vm->w = w;
+        vm->id = i;
+        snprintf(vm->scope, sizeof(vm->scope), "vm%u", i);
+        counters_init(&vm->c);
+        vm->wl = g_new0(struct workload, 1);
+        workload_init(w, vm, vm->wl);
+    }
+    for (unsigned i = 0; i < w->n_vms; i++)
+        w->ops->attach(w, &w->vms[i]);
+    if (w->iommu.mode == IOMMU_DEFERRED)
+        sim_schedule(sim, w->iommu.fq_timeout, iommu_on_timer, w, NULL, 0);
+    w->stat_start = sim_now(sim);
+    return &w->base;
+}
+
+static void net_warmup_end(struct model *base)
+{
+    struct net_world *w = container_of(base, struct net_world, base);
+
+    for (unsigned i = 0; i < w->n_vms; i++)
+        counters_init(&w->vms[i].c);
+    cpu_host_reset_stats(&w->host);
+    pcie_reset_stats(&w->pcie);
+    iommu_reset_stats(&w->iommu);
+    nic_reset_stats(&w->nic);
+    w->stat_start = sim_now(w->sim);
+}
+
+static void counters_merge(struct net_counters *a, const struct net_counters *b)
+{
+    a->delivered += b->delivered;
+    a->bytes += b->bytes;
+    for (unsigned k = 0; k < NET_N_DROPS; k++)
+        a->drops[k] += b->drops[k];
+    a->transactions += b->transactions;
+    a->interrupts += b->interrupts;
+    for (unsigned k = 0; k < HV_N_EXITS; k++)
+        a->exits[k] += b->exits[k];
+    a->guest_busy += b->guest_busy;
+    a->host_busy += b->host_busy;
+    welford_merge(&a->latency, &b->latency);
+    welford_merge(&a->rtt, &b->rtt);
+    hist_merge(&a->latency_ps, &b->latency_ps);
+    for (unsigned s = 0; s < NET_N_STAGES; s++)
+        a->stage_sum[s] += b->stage_sum[s];
+}
+
+static void report_counters(struct net_world *w, struct report *out, const char *scope,
+                            const struct net_counters *c, double span)
+{
+    double per_s = span > 0 ? 1.0 / span : 0.0;
+    double pkts = (double)c->delivered, per_pkt = pkts > 0 ? 1.0 / pkts : 0.0;
+    uint64_t drops = 0, exits = 0;
+    double busy_s = sim_time_to_s(c->guest_busy + c->host_busy);
+    char name[64];
+
+    report_metric(out, scope, "throughput", (double)c->bytes * 8.0 * per_s, "bit/s");
+    report_metric(out, scope, "packets", pkts, "1");
+    report_metric(out, scope, "pps", pkts * per_s, "1/s");
+    report_metric(out, scope, "latency_mean", welford_mean(&c->latency), "s");
+    report_metric(out, scope, "latency_p50", hist_quantile(&c->latency_ps, 0.50) * 1e-12, "s");
+    report_metric(out, scope, "latency_p99", hist_quantile(&c->latency_ps, 0.99) * 1e-12, "s");
+    report_metric(out, scope, "latency_p999", hist_quantile(&c->latency_ps, 0.999) * 1e-12, "s");
+    report_metric(out, scope, "transactions", (double)c->transactions, "1");
+    report_metric(out, scope, "transactions_per_second", (double)c->transactions * per_s, "1/s");
+    report_metric(out, scope, "rtt_mean", welford_mean(&c->rtt), "s");
+    for (unsigned k = 0; k < NET_N_DROPS; k++) {
+        drops += c->drops[k];
+        snprintf(name, sizeof(name), "drops_%s", net_drop_names[k]);
+        report_metric(out, scope, name, (double)c->drops[k], "1");
+    }
+    report_metric(out, scope, "drops", (double)drops, "1");
+    report_metric(out, scope, "guest_cpu", sim_time_to_s(c->guest_busy) * per_s, "1");
+    report_metric(out, scope, "host_cpu", sim_time_to_s(c->host_busy) * per_s, "1");
+    report_metric(out, scope, "cycles_per_packet", busy_s * w->host.clock_hz * per_pkt, "1");
+    for (unsigned k = 0; k < HV_N_EXITS; k++) {
+        exits += c->exits[k];
+        snprintf(name, sizeof(name), "exits_%s_per_second", hv_exit_names[k]);
+        report_metric(out, scope, name, (double)c->exits[k] * per_s, "1/s");
+    }
+    report_metric(out, scope, "exits_per_packet", (double)exits * per_pkt, "1");
+    report_metric(out, scope, "exits_per_second", (double)exits * per_s, "1/s");
+    report_metric(out, scope, "interrupts_per_second", (double)c->interrupts * per_s, "1/s");
+    for (unsigned s = 0; s < NET_N_STAGES; s++) {
+        snprintf(name, sizeof(name), "stage_%s", net_stage_names[s]);
+        report_metric(out, scope, name, (double)c->stage_sum[s] * 1e-12 * per_pkt, "s");
+    }
+}
+
+static void net_report(struct model *base, struct report *out)
+{
+    struct net_world *w = container_of(base, struct net_world, base);
+    double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
+    struct net_counters all;
+    uint64_t sent = 0, received = 0, dropped = 0;
+    double sum = 0, sum2 = 0;
+
+    memset(&all, 0, sizeof(all));
+    counters_init(&all);
+    for (unsigned i = 0; i < w->n_vms; i++) {
+        struct net_vm *vm = &w->vms[i];
+        double x = span > 0 ? (double)vm->c.bytes * 8.0 / span : 0.0;
+
+        report_counters(w, out, vm->scope, &vm->c, span);
+        counters_merge(&all, &vm->c);
+        sent += vm->sent_total;
+        received += vm->delivered_total;
+        dropped += vm->dropped_total;
+        sum += x;
+        sum2 += x * x;
+    }
+    report_counters(w, out, "all", &all, span);
+    /* Jain's index over the VMs' goodput: 1 when all are equal. */
+    report_metric(out, "all", "fairness", sum2 > 0 ? sum * sum / (w->n_vms * sum2) : 1.0, "1");
+    report_metric(out, "all", "iotlb_hit_rate", iommu_hit_rate(&w->iommu), "1");
+    report_metric(out, "all", "sent_total", (double)sent, "1");
+    report_metric(out, "all", "received_total", (double)received, "1");
+    report_metric(out, "all", "dropped_total", (double)dropped, "1");
+    report_metric(out, "all", "in_flight", (double)w->in_flight, "1");
+    report_metric(out, "all", "context_switches", (double)w->host.switches, "1");
+    report_metric(
+        out, "all", "pcie_utilization",
+        fmax(fifo_server_utilization(&w->pcie.to_host), fifo_server_utilization(&w->pcie.to_dev)),
+        "1");
+    if (w->ops->report)
+        w->ops->report(w, out);
+    report_hist(out, "all", "latency", &all.latency_ps, 1e-12, "s");
+    hist_release(&all.latency_ps);
+}
+
+static void net_destroy(struct model *base)
+{
+    struct net_world *w = container_of(base, struct net_world, base);
+
+    /* Pending events point into us; the sim is freed right after and never
+     * runs them. */
+    for (unsigned i = 0; i < w->n_vms; i++) {
+        struct net_vm *vm = &w->vms[i];
+
+        if (vm->io)
+            w->ops->detach(w, vm);
+        hist_release(&vm->c.latency_ps);
+        g_free(vm->wl);
+        g_free(vm->vcpus);
+        g_free(vm->sendq);
+    }
+    g_free(w->vms);
+    peer_release(w);
+    nic_release(&w->nic);
+    iommu_release(&w->iommu);
+    pcie_release(&w->pcie);
+    cpu_host_release(&w->host);
+    for (uint32_t k = 0; k < w->n_chunks; k++)
+        g_free(w->chunks[k]);
+    g_free(w->chunks);
+    g_free(w);
+}
+
+const struct model_ops net_model_ops = {
+    .name = "net",
+    .help = "network I/O path of VMs under emulation, virtio, passthrough, SR-IOV or bare metal",
+    .params = net_params,
+    .n_params = NET_N_PARAMS,
+    .check = net_check,
+    .create = net_create,
+    .warmup_end = net_warmup_end,
+    .report = net_report,
+    .destroy = net_destroy,
+};

@@ -1,0 +1,310 @@
+/* The network world: VMs on a host, the host's NIC and PCIe link, the IOMMU,
+ * the hypervisor and a peer host on the far end of the wire. A packet (or one
+ * TSO/GSO segment) is a slot in a pooled array; it moves through steps, each
+ * charged on one resource and attributed to named stages, so that every
+ * picosecond between its creation and its delivery belongs to exactly one
+ * stage. Strategies (io/strategy.h) drive the same hardware models. */
+#ifndef IOVSIM_NET_H
+#define IOVSIM_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "../guest/guest.h"
+#include "../hv/hv.h"
+#include "../hw/cpu.h"
+#include "../hw/iommu.h"
+#include "../hw/nic.h"
+#include "../hw/pcie.h"
+#include "model.h"
+#include "resource.h"
+#include "scenario.h"
+#include "sim.h"
+#include "stats.h"
+
+extern const struct model_ops net_model_ops;
+
+/* Where each instant of a packet's life goes; reported as stage_<name>. */
+/* clang-format off: one stage per line reads better than refilled lines */
+#define NET_STAGE_LIST(X) \
+    X(guest_stack)        \
+    X(driver)             \
+    X(exit)               \
+    X(vring)              \
+    X(backend)            \
+    X(copy)               \
+    X(host_stack)         \
+    X(iommu)              \
+    X(dma)                \
+    X(nic_queue)          \
+    X(wire)               \
+    X(veb)                \
+    X(peer)               \
+    X(irq_coalesce)       \
+    X(irq_delivery)
+
+/* clang-format on */
+
+enum net_stage {
+
+#define NET_STAGE_ENUM(n) NET_STAGE_##n,
+    NET_STAGE_LIST(NET_STAGE_ENUM)
+#undef NET_STAGE_ENUM
+        NET_N_STAGES
+};
+
+/* Why a packet was dropped; reported as drops_<name>. */
+#define NET_DROP_LIST(X) \
+    X(tx_queue_full) X(tx_ring_full) X(rx_ring_full) X(nic_tx_full) X(nic_rx_full)
+
+enum net_drop {
+
+#define NET_DROP_ENUM(n) NET_DROP_##n,
+    NET_DROP_LIST(NET_DROP_ENUM)
+#undef NET_DROP_ENUM
+        NET_N_DROPS
+};
+
+extern const char *const net_stage_names[NET_N_STAGES];
+extern const char *const net_drop_names[NET_N_DROPS];
+
+/* The peer host's endpoint number in net_pkt.src/dst; VMs are 0..n-1. */
+#define NET_PEER      (-1)
+#define NET_NO_PKT    UINT32_MAX
+#define NET_MAX_PARTS 6
+
+enum net_pkt_kind {
+    NET_PKT_DATA,     /* stream or udp payload */
+    NET_PKT_REQUEST,  /* rr request; the receiver answers */
+    NET_PKT_RESPONSE, /* rr response; ends a transaction */
+};
+
+struct net_world;
+struct net_pkt;
+struct net_vm;
+
+/* What a packet does when its current step ends. */
+typedef void (*net_step_fn)(struct net_world *w, struct net_pkt *p);
+
+/* A fixed part of a step: @t of the step's time goes to @stage. */
+struct net_part {
+    uint8_t stage;
+    sim_time t;
+};
+
+struct net_pkt {
+    uint32_t idx;
+    uint32_t next_free; /* pool link, also the link of per-VM waiting lists */
+    int16_t src, dst;   /* endpoints: VM index or NET_PEER */
+    uint16_t vm;        /* VM whose flow this is (statistics) */
+    uint8_t kind;
+    uint8_t cpu;   /* sending vCPU of its VM */
+    uint8_t stage; /* the open stage of the current step */
+    uint8_t n_parts;
+    bool live;
+    uint32_t bytes;                 /* payload (goodput) bytes */
+    uint32_t frames;                /* wire frames after TSO/GSO segmentation */
+    uint32_t slot;                  /* ring slot or descriptor head, owner's use */
+    uint16_t queue;                 /* NIC queue while the device handles it */
+    uint64_t iova;                  /* DMA address of its current buffer */
+    sim_time held;                  /* a cost worked out early, charged by a later step */
+    sim_time bill_guest, bill_host; /* CPU of the current step, billed when it ends */
+    uint16_t bill_vm;
+    sim_time born;      /* the sending application handed it over */
+    sim_time t0;        /* start of the current step */
+    sim_time txn_start; /* rr: when the transaction's request was born */
+    net_step_fn next;   /* when the current step ends */
+    net_step_fn then;   /* when a multi-step hand-off ends */
+    struct net_part parts[NET_MAX_PARTS];
+    sim_time st[NET_N_STAGES];
+};
+
+/* Per-VM (and, summed, per-run) results; reset at the warm-up cut. */
+struct net_counters {
+    uint64_t delivered, bytes, drops[NET_N_DROPS];
+    uint64_t transactions, interrupts;
+    uint64_t exits[HV_N_EXITS];
+    sim_time guest_busy, host_busy;
+    struct welford latency; /* s */
+    struct welford rtt;     /* s, rr transactions */
+    struct hist latency_ps;
+    int64_t stage_sum[NET_N_STAGES]; /* ps, over delivered packets */
+};
+
+struct io_strategy_ops;
+struct workload;
+
+/* A vCPU's sending thread: busy from the start of a send's stack work to
+ * the end of its driver work, with the sends waiting for it in a list. */
+struct net_sendq {
+    uint32_t head, tail, len;
+    bool busy;
+};
+
+struct net_vm {
+    struct net_world *w;
+    unsigned id;
+    char scope[16];          /* "vm<id>" */
+    struct cpu_core **vcpus; /* cores of the vCPUs (borrowed; the array is owned) */
+    unsigned n_vcpus;
+    struct cpu_core *vcpu;    /* vCPU 0: receive path and interrupts */
+    struct net_sendq *sendq;  /* one per vCPU, owned */
+    struct cpu_core *backend; /* host core of this VM's backend / host driver work */
+    void *io;                 /* strategy's per-VM state, owned by the strategy */
+    struct workload *wl;      /* owned */
+    struct nic_itr itr;       /* interrupt moderation of the VM's device */
+    /* Guest receive side: packets the driver has not yet taken, in order. */
+    uint32_t rx_head, rx_tail, rx_len;
+    uint32_t tx_done; /* TX completions not yet cleaned */
+    bool irq_pending; /* an interrupt is scheduled or being delivered */
+    bool napi_active; /* interrupts off, the guest is polling */
+    sim_time last_irq;
+    uint64_t irq_bytes;      /* bytes moved since the last interrupt (adaptive ITR) */
+    uint64_t irq_bytes_prev; /* and in the interval before it */
+    struct net_counters c;
+    uint64_t sent_total, delivered_total, dropped_total; /* never reset */
+};
+
+struct net_peer {
+    struct fifo_server cpu;  /* bare-metal far end, plenty of cores */
+    struct fifo_server port; /* its transmit side of the link */
+    sim_time per_packet;
+};
+
+struct net_world {
+    struct model base;
+    struct sim *sim;
+    const struct scenario *sc;
+    const struct io_strategy_ops *ops;
+    void *io; /* strategy's global state (optional) */
+    struct cpu_host host;
+    struct hv hv;
+    struct guest_costs g;
+    struct pcie_link pcie;
+    struct iommu iommu;
+    struct nic nic;
+    struct net_peer peer;
+    struct net_vm *vms;
+    unsigned n_vms;
+    sim_time wire_delay;     /* propagation, each way */
+    unsigned mss;            /* payload bytes per wire frame */
+    unsigned frame_overhead; /* L3/L4 headers per frame, bytes */
+    unsigned desc_bytes;     /* one DMA descriptor */
+    unsigned buf_size;       /* one DMA buffer: the stride of ring IOVAs */
+    /* Packet pool: chunks that never move, so packet pointers stay valid. */
+    struct net_pkt **chunks;
+    uint32_t n_chunks;
+    uint32_t free_head;
+    uint32_t in_flight;
+    sim_time stat_start;
+    unsigned vcpu_cores;   /* cores [0, vcpu_cores) hold vCPUs */
+    unsigned next_backend; /* next spare core handed to a backend thread */
+};
+
+#define NET_CHUNK_BITS 12
+#define NET_CHUNK      (1u << NET_CHUNK_BITS)
+
+static inline struct net_pkt *net_pkt_at(const struct net_world *w, uint32_t idx)
+{
+    return &w->chunks[idx >> NET_CHUNK_BITS][idx & (NET_CHUNK - 1)];
+}
+
+/* Pool: a new packet starts life now in no stage; net_step_*() opens one. */
+struct net_pkt *net_pkt_new(struct net_world *w, unsigned vm, int src, int dst,
+                            enum net_pkt_kind kind, uint32_t bytes);
+/* End of life: the receiving application has it (statistics, workload). */
+void net_pkt_deliver(struct net_world *w, struct net_pkt *p);
+void net_pkt_drop(struct net_world *w, struct net_pkt *p, enum net_drop why);
+
+/*
+ * Steps. net_step() ends the open step now and opens one in @first;
+ * net_step_part() adds fixed parts to it. When the step ends, the parts get
+ * their fixed times and @first gets the rest (queueing included), so the
+ * stages tile the packet's life without gaps or overlaps.
+ */
+void net_step(struct net_world *w, struct net_pkt *p, enum net_stage first);
+
+static inline void net_step_part(struct net_pkt *p, enum net_stage stage, sim_time t)
+{
+    g_assert(p->n_parts < NET_MAX_PARTS);
+    p->parts[p->n_parts].stage = (uint8_t)stage;
+    p->parts[p->n_parts].t = t;
+    p->n_parts++;
+}
+
+/* The packet waits in @stage until someone moves it on (a list). */
+static inline void net_pkt_wait(struct net_world *w, struct net_pkt *p, enum net_stage stage)
+{
+    net_step(w, p, stage);
+}
+
+/* Run the step as a job of @base + the parts on @core for @vm; @next runs
+ * when it ends. Each stage's share is billed as guest CPU (guest_stack,
+ * driver) or host CPU (everything else). */
+void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core, struct net_vm *vm,
+                  sim_time base, net_step_fn next);
+/* Run the step as a job of @service (parts included) on @srv. */
+void net_step_serve(struct net_world *w, struct net_pkt *p, struct fifo_server *srv,
+                    sim_time service, net_step_fn next);
+/* The step lasts @delay (parts included), on no resource. */
+void net_step_delay(struct net_world *w, struct net_pkt *p, sim_time delay, net_step_fn next);
+
+/* CPU work that belongs to no single packet (interrupts, wake-ups): @guest
+ * + @host of service on @core, billed to @vm; @done may be NULL. */
+void net_cpu_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time guest,
+                 sim_time host, resource_done_fn done, void *ctx, uint64_t tag);
+
+/* Count an exit of @vm and return what it costs the vCPU. */
+sim_time net_exit(struct net_world *w, struct net_vm *vm, enum hv_exit_reason why);
+/* A virtual interrupt reaches @vm's vCPU: injected through the host (an
+ * exit) or posted (none), then an EOI exit unless exitless. Returns the
+ * vCPU's host-side cost and counts the exits. */
+sim_time net_irq_virtual(struct net_world *w, struct net_vm *vm);
+
+/* Hardware hand-offs shared by strategies. */
+/* The device fetches @p from transmit queue @q over PCIe (through the IOMMU
+ * when @translate), then the port, or the VEB when @p is for a local VM. */
+void net_dev_tx(struct net_world *w, struct net_pkt *p, unsigned q, bool translate, uint64_t iova);
+/* The device writes received @p into memory for queue @q, then @next.
+ * False (and @p dropped) when the queue has no free receive buffer. */
+bool net_dev_rx(struct net_world *w, struct net_pkt *p, unsigned q, bool translate, uint64_t iova,
+                net_step_fn next);
+/* Serialization of @p at the line rate. */
+sim_time net_wire_time(const struct net_world *w, const struct net_pkt *p);
+/* The port finished sending packet number @pkt (nic tx_done callback). */
+void net_port_done(void *ctx, uint32_t pkt);
+/* The packet reached the host's NIC from the wire, or a VF through the VEB. */
+void net_nic_rx(struct net_world *w, struct net_pkt *p);
+/* A frame left the host's port: propagation, then the peer. */
+void net_wire_out(struct net_world *w, struct net_pkt *p);
+/* Packet sent by the host side to @vm without the wire (bridge / vswitch). */
+void net_bridge(struct net_world *w, struct net_pkt *p);
+
+/* Peer host (net/peer.c). */
+void peer_init(struct net_world *w);
+void peer_release(struct net_world *w);
+void peer_rx(struct net_world *w, struct net_pkt *p);
+/* The peer sends @p (born there) towards the host. */
+void peer_tx(struct net_world *w, struct net_pkt *p);
+
+/* A host core for another backend thread of @vm (spare cores in turn,
+ * else one of the VM's vCPU cores). */
+struct cpu_core *net_backend_core(struct net_world *w, struct net_vm *vm);
+
+static inline struct cpu_core *net_pkt_vcpu(const struct net_vm *vm, const struct net_pkt *p)
+{
+    return vm->vcpus[p->cpu % vm->n_vcpus];
+}
+
+/* The VM may start its workload (its device is set up). */
+void net_vm_ready(struct net_world *w, struct net_vm *vm);
+
+static inline struct net_vm *net_pkt_dst_vm(struct net_world *w, const struct net_pkt *p)
+{
+    g_assert(p->dst >= 0 && (unsigned)p->dst < w->n_vms);
+    return &w->vms[p->dst];
+}
+
+#endif

@@ -1,0 +1,380 @@
+/* The packet pool and the step machinery that attributes every instant of a
+ * packet's life to one stage, plus the hand-offs every strategy shares: the
+ * device's DMA over PCIe through the IOMMU, the port, the wire, the VEB and
+ * the host's switch. Packets live in fixed chunks recycled through a free
+ * list, so memory stays flat and no packet is malloc'ed. */
+#include <string.h>
+
+#include <glib.h>
+
+#include "../io/strategy.h"
+#include "net.h"
+
+const char *const net_stage_names[NET_N_STAGES] = {
+#define NET_STAGE_NAME(n) #n,
+    NET_STAGE_LIST(NET_STAGE_NAME)
+#undef NET_STAGE_NAME
+};
+
+const char *const net_drop_names[NET_N_DROPS] = {
+#define NET_DROP_NAME(n) #n,
+    NET_DROP_LIST(NET_DROP_NAME)
+#undef NET_DROP_NAME
+};
+
+static void pool_grow(struct net_world *w)
+{
+    uint32_t base = w->n_chunks << NET_CHUNK_BITS;
+    struct net_pkt *chunk = g_new0(struct net_pkt, NET_CHUNK);
+
+    g_assert(w->n_chunks < (UINT32_MAX >> NET_CHUNK_BITS) - 1);
+    w->chunks = g_renew(struct net_pkt *, w->chunks, w->n_chunks + 1);
+    w->chunks[w->n_chunks++] = chunk;
+    for (uint32_t k = 0; k < NET_CHUNK; k++) {
+        chunk[k].idx = base + k;
+        chunk[k].next_free = k + 1 < NET_CHUNK ? base + k + 1 : w->free_head;
+    }
+    w->free_head = base;
+}
+
+struct net_pkt *net_pkt_new(struct net_world *w, unsigned vm, int src, int dst,
+                            enum net_pkt_kind kind, uint32_t bytes)
+{
+    struct net_pkt *p;
+    uint32_t idx;
+
+    if (w->free_head == NET_NO_PKT)
+        pool_grow(w);
+    idx = w->free_head;
+    p = net_pkt_at(w, idx);
+    w->free_head = p->next_free;
+    memset(p, 0, sizeof(*p));
+    p->idx = idx;
+    p->next_free = NET_NO_PKT;
+    p->vm = (uint16_t)vm;
+    p->src = (int16_t)src;
+    p->dst = (int16_t)dst;
+    p->kind = (uint8_t)kind;
+    p->bytes = bytes;
+    p->frames = bytes ? (bytes + w->mss - 1) / w->mss : 1;
+    p->live = true;
+    p->born = p->t0 = sim_now(w->sim);
+    /* A placeholder: the sender's first net_step() closes it at zero. */
+    p->stage = NET_STAGE_guest_stack;
+    w->in_flight++;
+    w->vms[vm].sent_total++;
+    return p;
+}
+
+static void pkt_free(struct net_world *w, struct net_pkt *p)
+{
+    g_assert(p->live);
+    p->live = false;
+    p->next_free = w->free_head;
+    w->free_head = p->idx;
+    w->in_flight--;
+}
+
+/* End the open step at now: fixed parts get their time, the first stage
+ * the rest (it is never negative: the parts were part of the service). */
+static void step_close(struct net_world *w, struct net_pkt *p)
+{
+    sim_time now = sim_now(w->sim), rest = now - p->t0;
+
+    for (unsigned k = 0; k < p->n_parts; k++) {
+        p->st[p->parts[k].stage] += p->parts[k].t;
+        rest -= p->parts[k].t;
+    }
+    g_assert(rest >= 0);
+    p->st[p->stage] += rest;
+    p->n_parts = 0;
+    p->t0 = now;
+}
+
+void net_step(struct net_world *w, struct net_pkt *p, enum net_stage first)
+{
+    step_close(w, p);
+    p->stage = (uint8_t)first;
+}
+
+static void step_on_cpu(struct sim *sim, void *ctx, uint64_t tag)
+{
+    struct net_world *w = ctx;
+    struct net_pkt *p = net_pkt_at(w, (uint32_t)tag);
+
+    (void)sim;
+    /* Billed when the work is done, so that a backlog at the end of the
+     * run is not counted as busy time. */
+    if (p->bill_guest | p->bill_host) {
+        struct net_counters *c = &w->vms[p->bill_vm].c;
+
+        c->guest_busy += p->bill_guest;
+        c->host_busy += p->bill_host;
+        p->bill_guest = p->bill_host = 0;
+    }
+    step_close(w, p);
+    p->next(w, p);
+}
+
+/* Which thread of @vm runs on @core: its vCPUs, then its backends. */
+static int thread_of(const struct net_world *w, const struct net_vm *vm,
+                     const struct cpu_core *core)
+{
+    for (unsigned k = 0; k < vm->n_vcpus; k++)
+        if (vm->vcpus[k] == core)
+            return (int)(vm->id * 256 + k);
+    return (int)(vm->id * 256 + 128 + (unsigned)(core - w->host.cores) % 128);
+}
+
+static bool stage_is_guest(unsigned stage)
+{
+    return stage == NET_STAGE_guest_stack || stage == NET_STAGE_driver;
+}
+
+void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core, struct net_vm *vm,
+                  sim_time base, net_step_fn next)
+{
+    sim_time guest = stage_is_guest(p->stage) ? base : 0, host = base - guest, charged;
+    int owner = thread_of(w, vm, core);
+
+    for (unsigned k = 0; k < p->n_parts; k++) {
+        if (stage_is_guest(p->parts[k].stage))
+            guest += p->parts[k].t;
+        else
+            host += p->parts[k].t;
+    }
+    p->next = next;
+    charged = cpu_core_submit(&w->host, core, owner, guest + host, step_on_cpu, w, p->idx);
+    /* A context switch is host work, and it lands in the first stage. */
+    p->bill_vm = (uint16_t)vm->id;
+    p->bill_guest = guest;
+    p->bill_host = charged - guest;
+}
+
+void net_cpu_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time guest,
+                 sim_time host, resource_done_fn done, void *ctx, uint64_t tag)
+{
+    int owner = thread_of(w, vm, core);
+    sim_time charged = cpu_core_submit(&w->host, core, owner, guest + host, done, ctx, tag);
+
+    vm->c.guest_busy += guest;
+    vm->c.host_busy += charged - guest;
+}
+
+void net_step_serve(struct net_world *w, struct net_pkt *p, struct fifo_server *srv,
+                    sim_time service, net_step_fn next)
+{
+    p->next = next;
+    fifo_server_submit(srv, service, step_on_cpu, w, p->idx);
+}
+
+struct step_msg {
+    uint32_t pkt;
+};
+
+static void step_on_delay(struct sim *sim, void *ctx, const void *payload)
+{
+    struct step_msg msg;
+
+    memcpy(&msg, payload, sizeof(msg));
+    step_on_cpu(sim, ctx, msg.pkt);
+}
+
+void net_step_delay(struct net_world *w, struct net_pkt *p, sim_time delay, net_step_fn next)
+{
+    struct step_msg msg = { .pkt = p->idx };
+
+    p->next = next;
+    sim_schedule(w->sim, delay, step_on_delay, w, &msg, sizeof(msg));
+}
+
+sim_time net_exit(struct net_world *w, struct net_vm *vm, enum hv_exit_reason why)
+{
+    vm->c.exits[why]++;
+    return w->hv.exit_cost[why];
+}
+
+sim_time net_irq_virtual(struct net_world *w, struct net_vm *vm)
+{
+    const struct fifo_server *core = &vm->vcpu->srv;
+    sim_time t = 0;
+
+    /* An idle vCPU has executed HLT (an exit); KVM polled for a while,
+     * burning the core, and past the window scheduled it out, so the
+     * interrupt must also schedule it back in. */
+    if (w->hv.halt && core->busy == 0) {
+        sim_time idle = sim_now(w->sim) - core->busy_avg.last;
+
+        t += net_exit(w, vm, HV_EXIT_hlt);
+        vm->c.host_busy += idle < w->hv.halt_poll ? idle : w->hv.halt_poll;
+        if (idle > w->hv.halt_poll)
+            t += w->hv.wakeup;
+    }
+    if (!w->hv.posted)
+        t += net_exit(w, vm, HV_EXIT_external_interrupt);
+    if (!w->hv.exitless_eoi)
+        t += net_exit(w, vm, HV_EXIT_eoi);
+    return t;
+}
+
+void net_pkt_deliver(struct net_world *w, struct net_pkt *p)
+{
+    struct net_vm *vm = &w->vms[p->vm];
+    struct net_counters *c = &vm->c;
+    sim_time lat;
+
+    step_close(w, p);
+    lat = sim_now(w->sim) - p->born;
+    c->delivered++;
+    c->bytes += p->bytes;
+    welford_add(&c->latency, sim_time_to_s(lat));
+    hist_add(&c->latency_ps, lat);
+    for (unsigned s = 0; s < NET_N_STAGES; s++)
+        c->stage_sum[s] += p->st[s];
+    vm->delivered_total++;
+    workload_delivered(w, p);
+    pkt_free(w, p);
+}
+
+void net_pkt_drop(struct net_world *w, struct net_pkt *p, enum net_drop why)
+{
+    struct net_vm *vm = &w->vms[p->vm];
+
+    vm->c.drops[why]++;
+    vm->dropped_total++;
+    workload_dropped(w, p);
+    pkt_free(w, p);
+}
+
+void net_vm_ready(struct net_world *w, struct net_vm *vm)
+{
+    workload_start(w, vm);
+}
+
+/* ---- hand-offs ---- */
+
+void net_nic_rx(struct net_world *w, struct net_pkt *p)
+{
+    struct net_vm *vm = net_pkt_dst_vm(w, p);
+
+    w->ops->device_rx(w, vm, p);
+}
+
+void net_bridge(struct net_world *w, struct net_pkt *p)
+{
+    struct net_vm *vm = net_pkt_dst_vm(w, p);
+
+    g_assert(w->ops->bridge_rx);
+    w->ops->bridge_rx(w, vm, p);
+}
+
+static void wire_arrived(struct net_world *w, struct net_pkt *p)
+{
+    peer_rx(w, p);
+}
+
+void net_wire_out(struct net_world *w, struct net_pkt *p)
+{
+    net_step(w, p, NET_STAGE_wire);
+    net_step_delay(w, p, w->wire_delay, wire_arrived);
+}
+
+sim_time net_wire_time(const struct net_world *w, const struct net_pkt *p)
+{
+    return nic_wire_time(&w->nic, p->bytes, p->frames, w->frame_overhead);
+}
+
+/* Bytes the device moves over PCIe for @p: data with its headers plus one
+ * descriptor fetch and one write-back. */
+static uint64_t dma_bytes(const struct net_world *w, const struct net_pkt *p)
+{
+    return (uint64_t)p->bytes + (uint64_t)p->frames * (w->frame_overhead + 14) + 2 * w->desc_bytes;
+}
+
+static void veb_done(struct net_world *w, struct net_pkt *p)
+{
+    if (w->ops->tx_wire_done)
+        w->ops->tx_wire_done(w, &w->vms[p->src], p);
+    net_nic_rx(w, p);
+}
+
+static void dev_tx_fetched(struct net_world *w, struct net_pkt *p)
+{
+    sim_time ser = net_wire_time(w, p);
+
+    if (p->dst >= 0) {
+        /* The embedded switch carries VF-to-VF frames at the port's rate
+         * without putting them on the wire. */
+        net_step(w, p, NET_STAGE_veb);
+        net_step_serve(w, p, &w->nic.veb, ser, veb_done);
+        return;
+    }
+    if (!nic_tx_enqueue(&w->nic, p->queue, p->idx, ser)) {
+        net_pkt_drop(w, p, NET_DROP_nic_tx_full);
+        return;
+    }
+    net_step(w, p, NET_STAGE_nic_queue);
+    net_step_part(p, NET_STAGE_wire, ser);
+}
+
+static void dev_tx_requested(struct net_world *w, struct net_pkt *p)
+{
+    net_step(w, p, NET_STAGE_dma);
+    net_step_serve(w, p, &w->pcie.to_dev, pcie_xfer_time(&w->pcie, dma_bytes(w, p)),
+                   dev_tx_fetched);
+}
+
+void net_dev_tx(struct net_world *w, struct net_pkt *p, unsigned q, bool translate, uint64_t iova)
+{
+    sim_time walk = translate ? iommu_translate(&w->iommu, iova, p->bytes) : 0;
+
+    p->queue = (uint16_t)q;
+    /* The read request travels, is translated, and the completion comes
+     * back: the round trip, then the data occupies the link. */
+    net_step(w, p, NET_STAGE_dma);
+    net_step_part(p, NET_STAGE_iommu, walk);
+    net_step_delay(w, p, w->pcie.read_latency + walk, dev_tx_requested);
+}
+
+void net_port_done(void *ctx, uint32_t pkt)
+{
+    struct net_world *w = ctx;
+    struct net_pkt *p = net_pkt_at(w, pkt);
+
+    step_close(w, p);
+    if (p->src >= 0 && w->ops->tx_wire_done)
+        w->ops->tx_wire_done(w, &w->vms[p->src], p);
+    net_wire_out(w, p);
+}
+
+static void dev_rx_written(struct net_world *w, struct net_pkt *p)
+{
+    p->then(w, p);
+}
+
+static void dev_rx_translated(struct net_world *w, struct net_pkt *p)
+{
+    net_step(w, p, NET_STAGE_dma);
+    net_step_serve(w, p, &w->pcie.to_host, pcie_xfer_time(&w->pcie, dma_bytes(w, p)),
+                   dev_rx_written);
+}
+
+bool net_dev_rx(struct net_world *w, struct net_pkt *p, unsigned q, bool translate, uint64_t iova,
+                net_step_fn next)
+{
+    sim_time walk;
+
+    if (!nic_rx_reserve(&w->nic, q)) {
+        net_pkt_drop(w, p, NET_DROP_nic_rx_full);
+        return false;
+    }
+    p->queue = (uint16_t)q;
+    p->then = next;
+    walk = translate ? iommu_translate(&w->iommu, iova, p->bytes) : 0;
+    /* Writes are posted: translation plus half a read round trip until the
+     * data lands, then the data occupies the link. */
+    net_step(w, p, NET_STAGE_dma);
+    net_step_part(p, NET_STAGE_iommu, walk);
+    net_step_delay(w, p, w->pcie.read_latency / 2 + walk, dev_rx_translated);
+    return true;
+}

@@ -1,0 +1,484 @@
+/* Tests for the net model: every strategy under every workload runs end to
+ * end, conserves packets (sent = received + dropped + in flight) and has a
+ * per-stage breakdown that adds up to the mean latency; the same seed gives
+ * identical metrics; the published results of calibration.md section 2 as
+ * orderings or within stated tolerances; and each kind of bad input is a
+ * one-line error naming the file, line and key. */
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "../models/io/strategy.h"
+#include "../models/net/net.h"
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
+
+/* Sum of means vs mean of sums: the same integers, summed in a different
+ * order in floating point. */
+#define BREAKDOWN_REL 1e-9
+
+static struct scenario *load(const char *body)
+{
+    g_autofree char *ini = g_strdup_printf("[scenario]\nname = t\nmodel = net\n"
+                                           "duration = 6ms\nwarmup = 1ms\n%s",
+                                           body);
+    GError *error = NULL;
+    struct scenario *sc = scenario_load_data(ini, "t.ini", NULL, &error);
+
+    g_assert_no_error(error);
+    return sc;
+}
+
+static struct report *run_ini(const char *body, uint64_t seed)
+{
+    struct scenario *sc = load(body);
+    struct run_result res;
+    GError *error = NULL;
+
+    g_assert_true(runner_run(sc, seed, NULL, &res, &error));
+    g_assert_no_error(error);
+    g_assert_nonnull(res.report);
+    scenario_free(sc);
+    return res.report;
+}
+
+static double value(const struct report *r, const char *scope, const char *name)
+{
+    const struct report_metric *m = report_find(r, scope, name);
+
+    if (!m)
+        g_error("metric '%s' '%s' missing", scope, name);
+    return m->value;
+}
+
+static double all(const struct report *r, const char *name)
+{
+    return value(r, "all", name);
+}
+
+static void check_breakdown(const struct report *r, const char *scope)
+{
+    double lat = value(r, scope, "latency_mean"), sum = 0;
+
+    for (unsigned s = 0; s < NET_N_STAGES; s++) {
+        g_autofree char *name = g_strdup_printf("stage_%s", net_stage_names[s]);
+        double v = value(r, scope, name);
+
+        g_assert_cmpfloat(v, >=, 0);
+        sum += v;
+    }
+    g_assert_cmpfloat(fabs(sum - lat), <=, BREAKDOWN_REL * lat);
+}
+
+static void check_conservation(const struct report *r)
+{
+    double sent = all(r, "sent_total");
+
+    g_assert_cmpfloat(sent, >, 0);
+    g_assert_cmpfloat(sent, ==,
+                      all(r, "received_total") + all(r, "dropped_total") + all(r, "in_flight"));
+}
+
+/* ---- every strategy x workload ---- */
+
+struct e2e_case {
+    const char *strategy;
+    const char *workload;
+    bool vm_to_vm;
+};
+
+static const char *const workloads[] = {
+    "type = stream\ndirection = tx",
+    "type = stream\ndirection = rx",
+    "type = rr",
+    "type = udp\nrate = 300Kpps\narrivals = poisson\nsize = 200B",
+    "type = udp\nrate = 3Mpps\nsize = 64B\ndirection = rx",
+};
+static const char *const workload_names[] = { "stream-tx", "stream-rx", "rr", "udp",
+                                              "udp-overload" };
+
+static void test_e2e(gconstpointer data)
+{
+    const struct e2e_case *c = data;
+    g_autofree char *body =
+        g_strdup_printf("[io]\nstrategy = %s\n[vm]\ncount = %d\n[workload]\n%s\ntarget = %s\n",
+                        c->strategy, c->vm_to_vm ? 3 : 1, c->workload, c->vm_to_vm ? "vm" : "peer");
+    struct report *r = run_ini(body, 7);
+
+    g_assert_cmpfloat(all(r, "packets"), >, 100);
+    g_assert_cmpfloat(all(r, "throughput"), >, 0);
+    g_assert_cmpfloat(all(r, "latency_p50"), <=, all(r, "latency_p99"));
+    g_assert_cmpfloat(all(r, "latency_p99"), <=, all(r, "latency_p999"));
+    g_assert_cmpfloat(all(r, "guest_cpu"), <=, 1.0 * (c->vm_to_vm ? 3 : 1) + 1e-9);
+    check_conservation(r);
+    check_breakdown(r, "all");
+    check_breakdown(r, "vm0");
+    if (g_str_has_prefix(c->workload, "type = rr"))
+        g_assert_cmpfloat(all(r, "transactions"), >, 10);
+    report_free(r);
+}
+
+/* TSO/GSO: 64 KiB segments become 45 frames on the wire each; goodput
+ * stays under the line rate's 9.49 Gb/s while the per-packet CPU cost is
+ * paid once per segment. */
+static void test_gso(void)
+{
+    struct report *r = run_ini("[io]\nstrategy = virtio\n[guest]\ngso_size = 64KiB\n"
+                               "[workload]\nsize = 64KiB\n",
+                               1);
+
+    g_assert_cmpfloat(fabs(all(r, "throughput") / 9.4916e9 - 1), <, 0.01);
+    g_assert_cmpfloat(all(r, "pps"), <, 20e3);
+    check_conservation(r);
+    check_breakdown(r, "all");
+    report_free(r);
+}
+
+/* More vCPUs than cores without pinning: the VMs time-share, pay the
+ * switches, and still conserve and share fairly. */
+static void test_time_shared(void)
+{
+    struct report *r = run_ini("[io]\nstrategy = virtio\n[host]\ncores = 2\npin_vcpus = false\n"
+                               "[vm]\ncount = 4\n",
+                               1);
+    struct report *pinned = run_ini("[io]\nstrategy = virtio\n[vm]\ncount = 4\n", 1);
+
+    g_assert_cmpfloat(all(r, "throughput"), <, all(pinned, "throughput"));
+    g_assert_cmpfloat(all(r, "fairness"), >, 0.95);
+    check_conservation(r);
+    check_breakdown(r, "all");
+    report_free(r);
+    report_free(pinned);
+}
+
+/* Four vCPUs sending: on one virtqueue they are serialised by its lock
+ * (waits counted) and one backend thread carries everything; with a queue
+ * each, the lock is almost free and four backend threads share the work. */
+static void test_multiqueue(void)
+{
+    const char *fmt = "[io]\nstrategy = virtio\n[vm]\nvcpus = 4\n[virtio]\nqueues = %d\n"
+                      "[workload]\nsize = 256B\n";
+    g_autofree char *one_ini = g_strdup_printf(fmt, 1);
+    g_autofree char *four_ini = g_strdup_printf(fmt, 4);
+    struct report *one = run_ini(one_ini, 1), *four = run_ini(four_ini, 1);
+
+    g_test_message("1 queue: %.4g bit/s, %.3f contended; 4 queues: %.4g bit/s, %.3f contended",
+                   all(one, "throughput"), all(one, "virtio_lock_contended"),
+                   all(four, "throughput"), all(four, "virtio_lock_contended"));
+    g_assert_cmpfloat(all(one, "virtio_lock_contended"), >, 0.05);
+    g_assert_cmpfloat(all(one, "virtio_lock_wait_mean"), >, 0);
+    g_assert_cmpfloat(all(four, "virtio_lock_contended"), <, 0.01);
+    g_assert_cmpfloat(all(four, "throughput"), >, 3 * all(one, "throughput"));
+    g_assert_cmpfloat(all(four, "host_cpu"), >, 3.5);
+    check_conservation(four);
+    check_breakdown(four, "all");
+    report_free(one);
+    report_free(four);
+}
+
+/* Every strategy with several sending vCPUs per VM. */
+static void test_multi_vcpu(void)
+{
+    for (size_t s = 0; io_strategies[s]; s++) {
+        g_autofree char *body = g_strdup_printf("[io]\nstrategy = %s\n[vm]\nvcpus = 3\n"
+                                                "[workload]\ntype = udp\nrate = 500Kpps\n",
+                                                io_strategies[s]->name);
+        struct report *r = run_ini(body, 5);
+
+        g_assert_cmpfloat(all(r, "packets"), >, 100);
+        check_conservation(r);
+        check_breakdown(r, "all");
+        report_free(r);
+    }
+}
+
+/* ---- determinism ---- */
+
+static void test_determinism(void)
+{
+    const char *body = "[io]\nstrategy = virtio\n[vm]\ncount = 2\n"
+                       "[workload]\ntype = udp\narrivals = poisson\nrate = 200Kpps\n";
+    struct report *a = run_ini(body, 42), *b = run_ini(body, 42), *c = run_ini(body, 43);
+    bool differs = false;
+
+    g_assert_cmpuint(a->metrics->len, ==, b->metrics->len);
+    for (guint i = 0; i < a->metrics->len; i++) {
+        const struct report_metric *x = g_ptr_array_index(a->metrics, i);
+        const struct report_metric *y = g_ptr_array_index(b->metrics, i);
+        const struct report_metric *z = report_find(c, x->scope, x->name);
+
+        g_assert_cmpstr(x->name, ==, y->name);
+        g_assert_cmpfloat(x->value, ==, y->value);
+        differs |= z->value != x->value;
+    }
+    g_assert_true(differs);
+    report_free(a);
+    report_free(b);
+    report_free(c);
+}
+
+/* ---- validation targets (calibration.md section 2) ---- */
+
+/* 2.1: a VF reaches line rate, 9.48 Gb/s. Goodput of 1460-byte payloads in
+ * 1538 bytes of wire is 9.4928 Gb/s; allow 0.5% either side. */
+static void test_sriov_line_rate(void)
+{
+    struct report *r = run_ini("[io]\nstrategy = sriov\n", 1);
+
+    g_assert_cmpfloat(fabs(all(r, "throughput") / 9.48e9 - 1), <, 0.005);
+    report_free(r);
+}
+
+/* 2.1: 60 VMs on one port still fill it, and share it fairly. */
+static void test_sriov_60(void)
+{
+    struct report *r = run_ini("[io]\nstrategy = sriov\n[vm]\ncount = 60\n[host]\ncores = 128\n"
+                               "[workload]\nwindow = 64KiB\n",
+                               1);
+
+    g_assert_cmpfloat(fabs(all(r, "throughput") / 9.48e9 - 1), <, 0.005);
+    g_assert_cmpfloat(all(r, "fairness"), >, 0.99);
+    g_assert_cmpfloat(all(r, "drops"), ==, 0);
+    report_free(r);
+}
+
+static double stream_tx(const char *lines)
+{
+    g_autofree char *body = g_strdup_printf("%s\n[nic]\nitr = off\n", lines);
+    struct report *r = run_ini(body, 3);
+    double bps = all(r, "throughput");
+
+    g_test_message("%s: %.4g bit/s, %.0f interrupts/s", lines, bps,
+                   all(r, "interrupts_per_second"));
+    report_free(r);
+    return bps;
+}
+
+static double rr_rate(const char *strategy_lines)
+{
+    g_autofree char *body =
+        g_strdup_printf("%s\n[nic]\nitr = off\n[workload]\ntype = rr\n", strategy_lines);
+    struct report *r = run_ini(body, 3);
+    double tps = all(r, "transactions_per_second");
+
+    g_test_message("%s: %.0f transactions/s", strategy_lines, tps);
+    report_free(r);
+    return tps;
+}
+
+/* 2.6: small-packet rate: bare metal >= SR-IOV with exitless interrupts,
+ * then vhost, QEMU virtio, emulation, each clearly apart. */
+static void test_ordering(void)
+{
+    double bm = rr_rate("[io]\nstrategy = baremetal");
+    double vf = rr_rate("[io]\nstrategy = sriov\n[hv]\nposted_interrupts = true\n"
+                        "exitless_eoi = true");
+    double vhost = rr_rate("[io]\nstrategy = virtio\n[virtio]\nbackend = vhost");
+    double qemu = rr_rate("[io]\nstrategy = virtio\n[virtio]\nbackend = qemu");
+    double emu = rr_rate("[io]\nstrategy = emulation");
+
+    g_assert_cmpfloat(bm, >=, vf);
+    g_assert_cmpfloat(vf, >, 1.05 * vhost);
+    g_assert_cmpfloat(vhost, >, 1.05 * qemu);
+    g_assert_cmpfloat(qemu, >, 1.05 * emu);
+}
+
+/* 2.6: bulk TCP: bare metal >= SR-IOV+ELI ~ vhost-net > QEMU virtio-net >
+ * e1000. "~" taken as within 20%: the model gives vhost about 91% of the
+ * VF (its single worker thread is the bottleneck). */
+static void test_ordering_bulk(void)
+{
+    double bm = stream_tx("[io]\nstrategy = baremetal");
+    double vf = stream_tx("[io]\nstrategy = sriov\n[hv]\nposted_interrupts = true\n"
+                          "exitless_eoi = true");
+    double vhost = stream_tx("[io]\nstrategy = virtio\n[virtio]\nbackend = vhost");
+    double qemu = stream_tx("[io]\nstrategy = virtio\n[virtio]\nbackend = qemu");
+    double emu = stream_tx("[io]\nstrategy = emulation");
+
+    /* Both at line rate: equal up to the packets cut at the window's ends. */
+    g_assert_cmpfloat(bm, >=, 0.999 * vf);
+    g_assert_cmpfloat(vhost, >=, 0.8 * vf);
+    g_assert_cmpfloat(vhost, >, 1.05 * qemu);
+    g_assert_cmpfloat(qemu, >, 1.05 * emu);
+}
+
+/* 2.3: a kick handled in user space costs 2.6x one handled in the kernel
+ * (the defaults: 6,732 and 2,565 cycles). With the backends' own costs made
+ * equal, an rr transaction (one kick per request) takes exactly the
+ * difference longer under QEMU: 4,167 cycles at 2.1 GHz. */
+static void test_exit_ratio(void)
+{
+    const char *fmt = "[io]\nstrategy = virtio\n[virtio]\nbackend = %s\n"
+                      "qemu_per_packet = 1000\nvhost_per_packet = 1000\n[workload]\ntype = rr\n";
+    g_autofree char *qi = g_strdup_printf(fmt, "qemu");
+    g_autofree char *vi = g_strdup_printf(fmt, "vhost");
+    struct report *q = run_ini(qi, 1), *v = run_ini(vi, 1);
+    double diff = all(q, "rtt_mean") - all(v, "rtt_mean");
+
+    g_test_message("rtt qemu %.4g s, vhost %.4g s", all(q, "rtt_mean"), all(v, "rtt_mean"));
+    g_assert_cmpfloat(fabs(diff / ((6732.0 - 2565.0) / 2.1e9) - 1), <, 0.01);
+    g_assert_cmpfloat(fabs(6732.0 / 2565.0 - 2.6), <, 0.05);
+    g_assert_cmpfloat(all(q, "exits_mmio_user_per_second"), >, 0);
+    g_assert_cmpfloat(all(q, "exits_mmio_kernel_per_second"), ==, 0);
+    g_assert_cmpfloat(all(v, "exits_mmio_user_per_second"), ==, 0);
+    report_free(q);
+    report_free(v);
+}
+
+/*
+ * 2.2 (ELI): an assigned device with host-mediated interrupts reaches 60-65%
+ * of bare metal, with exitless interrupts (posted delivery, exitless EOI)
+ * 97-100%: a 1.3-1.6x gain. Workload: bulk transmit with moderation off, so
+ * every completion interrupts (some 10^5 per second) and the vCPU is the
+ * bottleneck. The model gives about 67% and 100%, a 1.49x gain (the
+ * exits' direct cycles of calibration.md 1.1 are all it charges, so the
+ * gain depends on the guest's per-packet cost, itself a placeholder). Asserted: the gain in the
+ * published band, exitless >= 97%, injected < 75%. Latency-bound rr gains less (about 1.17x) and
+ * moderated traffic almost nothing: the gain grows with the interrupt rate, as published.
+ */
+static void test_eli(void)
+{
+    double inj = stream_tx("[io]\nstrategy = passthrough");
+    double eli = stream_tx("[io]\nstrategy = passthrough\n[hv]\nposted_interrupts = true\n"
+                           "exitless_eoi = true");
+    double bm = stream_tx("[io]\nstrategy = baremetal");
+    double rr_inj = rr_rate("[io]\nstrategy = passthrough");
+    double rr_eli = rr_rate("[io]\nstrategy = passthrough\n[hv]\nposted_interrupts = true\n"
+                            "exitless_eoi = true");
+
+    g_test_message("ELI gain %.3f (rr %.3f); injected/bare metal %.3f, exitless/bare metal %.3f",
+                   eli / inj, rr_eli / rr_inj, inj / bm, eli / bm);
+    g_assert_cmpfloat(eli / inj, >=, 1.3);
+    g_assert_cmpfloat(eli / inj, <=, 1.6);
+    g_assert_cmpfloat(eli / bm, >=, 0.97);
+    g_assert_cmpfloat(inj / bm, <, 0.75);
+    g_assert_cmpfloat(rr_eli, >, rr_inj);
+}
+
+/* 2.5: EVENT_IDX lowers kicks and exits per packet: four vCPUs add buffers
+ * to one queue while its backend is being woken, when the flag still asks
+ * for kicks and the event index does not. */
+static void test_event_idx(void)
+{
+    const char *fmt = "[io]\nstrategy = virtio\n[vm]\nvcpus = 4\n[virtio]\nevent_idx = %s\n"
+                      "[workload]\ntype = udp\nrate = 600Kpps\nsize = 256B\narrivals = poisson\n";
+    g_autofree char *on_ini = g_strdup_printf(fmt, "true");
+    g_autofree char *off_ini = g_strdup_printf(fmt, "false");
+    struct report *on = run_ini(on_ini, 1), *off = run_ini(off_ini, 1);
+
+    g_test_message("exits/packet: event_idx %.4f, flags %.4f", all(on, "exits_per_packet"),
+                   all(off, "exits_per_packet"));
+    g_assert_cmpfloat(all(on, "exits_per_packet"), <, 0.7 * all(off, "exits_per_packet"));
+    report_free(on);
+    report_free(off);
+}
+
+/* ---- bad input ---- */
+
+struct bad_case {
+    const char *name;
+    const char *body;
+    const char *key;
+    int line; /* line of @key in the file, counted from the header */
+};
+
+/* The header written by load_bad() takes 5 lines. */
+static const struct bad_case bad_cases[] = {
+    { "unknown-strategy", "[io]\nstrategy = vmware\n", "io.strategy", 7 },
+    { "unknown-backend", "[io]\nstrategy = virtio\n[virtio]\nbackend = kvmtool\n", "virtio.backend",
+      9 },
+    { "too-many-vms-for-vfs", "[io]\nstrategy = sriov\n[nic]\nvfs = 8\n[vm]\ncount = 10\n",
+      "vm.count", 11 },
+    { "more-vfs-than-nic", "[io]\nstrategy = sriov\n[nic]\nvfs = 70\n", "nic.vfs", 9 },
+    {
+        "passthrough-shared",
+        "[io]\nstrategy = passthrough\n[vm]\ncount = 2\n",
+        "vm.count",
+        9,
+    },
+    { "ring-not-pow2", "[virtio]\nring_size = 300\n", "virtio.ring_size", 7 },
+    { "pinning", "[host]\ncores = 4\n[vm]\ncount = 3\nvcpus = 2\n", "vm.vcpus", 10 },
+    { "vm-target-passthrough", "[io]\nstrategy = passthrough\n[workload]\ntarget = vm\n",
+      "workload.target", 9 },
+};
+
+static void test_bad(gconstpointer data)
+{
+    const struct bad_case *c = data;
+    g_autofree char *ini = g_strdup_printf("[scenario]\nname = bad\nmodel = net\n"
+                                           "duration = 1ms\n\n%s",
+                                           c->body);
+    g_autofree char *where = g_strdup_printf("bad.ini:%d:", c->line);
+    GError *error = NULL;
+    struct scenario *sc = scenario_load_data(ini, "bad.ini", NULL, &error);
+
+    /* The loader runs the model's check itself; if it let the file
+     * through, check() and create() must refuse it. */
+    if (sc) {
+        struct sim *sim = sim_new(1);
+
+        g_assert_no_error(error);
+        g_assert_false(net_model_ops.check(sc, &error));
+        g_assert_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT);
+        g_clear_error(&error);
+        /* create() refuses it too, and builds nothing. */
+        g_assert_null(net_model_ops.create(sim, sc, &error));
+        sim_free(sim);
+        scenario_free(sc);
+    }
+    g_assert_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT);
+    g_test_message("%s", error->message);
+    g_assert_nonnull(strstr(error->message, c->key));
+    g_assert_true(g_str_has_prefix(error->message, where));
+    g_assert_null(strchr(error->message, '\n'));
+    g_error_free(error);
+}
+
+int main(int argc, char **argv)
+{
+    static struct e2e_case cases[64];
+    unsigned n = 0;
+
+    g_test_init(&argc, &argv, NULL);
+    for (size_t s = 0; io_strategies[s]; s++) {
+        for (size_t k = 0; k < G_N_ELEMENTS(workloads); k++) {
+            g_autofree char *path =
+                g_strdup_printf("/net/e2e/%s/%s", io_strategies[s]->name, workload_names[k]);
+
+            cases[n] = (struct e2e_case){ io_strategies[s]->name, workloads[k], false };
+            g_test_add_data_func(path, &cases[n++], test_e2e);
+        }
+        if (io_strategies[s]->vm_to_vm) {
+            g_autofree char *rr =
+                g_strdup_printf("/net/e2e/%s/vm-to-vm-rr", io_strategies[s]->name);
+            g_autofree char *stream =
+                g_strdup_printf("/net/e2e/%s/vm-to-vm-stream", io_strategies[s]->name);
+
+            cases[n] = (struct e2e_case){ io_strategies[s]->name, "type = rr", true };
+            g_test_add_data_func(rr, &cases[n++], test_e2e);
+            cases[n] = (struct e2e_case){ io_strategies[s]->name, "type = stream", true };
+            g_test_add_data_func(stream, &cases[n++], test_e2e);
+        }
+    }
+    g_assert_cmpuint(n, <=, G_N_ELEMENTS(cases));
+    g_test_add_func("/net/run/determinism", test_determinism);
+    g_test_add_func("/net/run/gso", test_gso);
+    g_test_add_func("/net/run/multiqueue", test_multiqueue);
+    g_test_add_func("/net/run/multi-vcpu", test_multi_vcpu);
+    g_test_add_func("/net/run/time-shared", test_time_shared);
+    g_test_add_func("/net/validation/sriov-line-rate", test_sriov_line_rate);
+    g_test_add_func("/net/validation/sriov-60-vms", test_sriov_60);
+    g_test_add_func("/net/validation/ordering", test_ordering);
+    g_test_add_func("/net/validation/ordering-bulk", test_ordering_bulk);
+    g_test_add_func("/net/validation/exit-ratio", test_exit_ratio);
+    g_test_add_func("/net/validation/eli", test_eli);
+    g_test_add_func("/net/validation/event-idx", test_event_idx);
+    for (size_t k = 0; k < G_N_ELEMENTS(bad_cases); k++) {
+        g_autofree char *path = g_strdup_printf("/net/bad-input/%s", bad_cases[k].name);
+
+        g_test_add_data_func(path, &bad_cases[k], test_bad);
+    }
+    return g_test_run();
+}
