@@ -71,8 +71,11 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/libiovsim.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# The main job: every strategy under bulk and request/response traffic, its
+# comparison table on stdout and its figures in results/.
 demo: iovsim
-	./iovsim run scenarios/mm1.ini -o results/mm1.db
+	./iovsim sweep scenarios/quickstart.ini -j 2
+	./iovsim plot results/quickstart.db --scenario scenarios/quickstart.ini --outdir results
 
 # Unit and model tests are GTest binaries printing TAP; t-*.sh are end-to-end
 # CLI tests printing TAP. prove ends with its "Result: PASS" summary.

@@ -586,10 +586,19 @@ static void print_summary(struct sweep_ctx *c)
     for (size_t p = 0; p < c->n_points; p++)
         if (c->o->only < 0 || (size_t)c->o->only == p)
             g_ptr_array_add(labels, c->labels[p]);
+    /* The scenario may name the columns worth a first look. */
+    g_auto(GStrv) metrics = NULL;
+    const char *wanted = scenario_str(c->base, "scenario.table");
+    if (*wanted) {
+        metrics = g_strsplit(wanted, ",", -1);
+        for (char **m = metrics; *m; m++)
+            g_strstrip(*m);
+    }
     struct table_opts to = {
         .scope = "all",
         .format = GRID_TEXT,
         .points = labels,
+        .metrics = (const char *const *)metrics,
         .max_metrics = 4,
     };
     if (!table_print(store_db(st), &to, stdout, &error)) {

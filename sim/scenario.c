@@ -55,6 +55,12 @@ const struct param_def scenario_core_params[] = {
       .max = 9007199254740992.0,
       .help = "base random seed; replication seeds derive from it",
       .source = "choice" },
+    { .key = "scenario.table",
+      .type = PARAM_STRING,
+      .def = "",
+      .help = "metrics (scope all, comma-separated) in the summary table `iovsim sweep` prints; "
+              "empty: throughput and latency first",
+      .source = "choice" },
     { .key = "scenario.reps",
       .type = PARAM_INT,
       .def = "1",
