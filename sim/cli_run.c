@@ -49,20 +49,63 @@ static void table_add(GPtrArray *rows, GHashTable *index, const struct report *r
     }
 }
 
+static bool is_stage(const struct table_row *r)
+{
+    return g_str_has_prefix(r->name, "stage_");
+}
+
+static void row_print(const struct table_row *r, int width, double total)
+{
+    double mean = welford_mean(&r->w);
+    double ci = ci95_halfwidth(sqrt(welford_variance(&r->w)), r->w.n);
+    double f;
+    const char *u = humanize_scale(mean, r->unit, &f);
+    printf("%-*s %12.6g ", width, r->name, mean * f);
+    if (r->w.n >= 2)
+        printf("%12.3g", ci * f);
+    else
+        printf("%12s", "-");
+    printf("  %-5s", u);
+    if (total > 0)
+        printf(" %6.1f%%", 100.0 * mean / total);
+    printf("\n");
+}
+
+/* The run totals, then the per-packet cost breakdown: the stage_* metrics,
+ * each with its share of the mean latency they add up to. */
 static void table_print(GPtrArray *rows)
 {
-    printf("%-24s %14s %14s  %s\n", "metric (scope all)", "mean", "+-95% CI", "unit");
+    int width = 18;
+    double stages = 0;
+    const struct table_row *latency = NULL;
     for (guint i = 0; i < rows->len; i++) {
-        struct table_row *r = g_ptr_array_index(rows, i);
-        double mean = welford_mean(&r->w);
-        double ci = ci95_halfwidth(sqrt(welford_variance(&r->w)), r->w.n);
-        double f;
-        const char *u = humanize_scale(mean, r->unit, &f);
-        if (r->w.n >= 2)
-            printf("%-24s %14.6g %14.3g  %s\n", r->name, mean * f, ci * f, u);
-        else
-            printf("%-24s %14.6g %14s  %s\n", r->name, mean * f, "-", u);
+        const struct table_row *r = g_ptr_array_index(rows, i);
+        width = MAX(width, (int)strlen(r->name));
+        if (is_stage(r))
+            stages += welford_mean(&r->w);
+        if (strcmp(r->name, "latency_mean") == 0)
+            latency = r;
     }
+    printf("%-*s %12s %12s  %s\n", width, "metric (scope all)", "mean", "+-95% CI", "unit");
+    for (guint i = 0; i < rows->len; i++) {
+        const struct table_row *r = g_ptr_array_index(rows, i);
+        if (!is_stage(r))
+            row_print(r, width, 0);
+    }
+    if (stages <= 0)
+        return;
+    printf("\nper-packet cost breakdown (mean time in each stage, share of the latency)\n");
+    for (guint i = 0; i < rows->len; i++) {
+        const struct table_row *r = g_ptr_array_index(rows, i);
+        if (is_stage(r) && welford_mean(&r->w) > 0)
+            row_print(r, width, stages);
+    }
+    double f;
+    const char *u = humanize_scale(stages, "s", &f);
+    printf("%-*s %12.6g %12s  %-5s", width, "sum of stages", stages * f, "", u);
+    if (latency)
+        printf("  (latency_mean %.6g %s)", welford_mean(&latency->w) * f, u);
+    printf("\n");
 }
 
 static char *utc_now_iso(void)

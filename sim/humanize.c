@@ -41,9 +41,13 @@ const char *humanize_scale(double value, const char *unit, double *factor)
     static const struct scale rate[] = {
         { 1, "/s" }, { 1e-3, "K/s" }, { 1e-6, "M/s" }, { 1e-9, "G/s" },
     };
-    if (value == 0 || !unit) {
+    if (!unit || strcmp(unit, "1") == 0) {
         *factor = 1;
-        return unit ? unit : "";
+        return "";
+    }
+    if (value == 0) {
+        *factor = 1;
+        return unit;
     }
     if (strcmp(unit, "s") == 0) {
         if (fabs(value) >= 1) {
@@ -59,7 +63,7 @@ const char *humanize_scale(double value, const char *unit, double *factor)
     if (strcmp(unit, "1/s") == 0)
         return pick(value, rate, G_N_ELEMENTS(rate), factor);
     *factor = 1;
-    return strcmp(unit, "1") == 0 ? "" : unit;
+    return unit;
 }
 
 char *humanize(double value, const char *unit)

@@ -34,3 +34,32 @@ for c in "${cases[@]}"; do
     awk -v n="$name" -v s="$sim" -v w="$wall" -v e="$ev" 'BEGIN {
         printf "%-30s %12.3g %14.3g %14.3g %12.3g\n", n, s, w, s / w, e / w }'
 done
+
+# A sweep on 1 and 2 worker processes: the speed-up, and what everything that
+# is not simulation (loading, writing results, the summary) costs at -j 1,
+# an upper bound on the cost of writing results.
+sweep=scenarios/sriov-scaling.ini
+echo
+echo "== sweep $sweep: -j 1 vs -j 2, median of $runs runs =="
+t1s=(); t2s=(); fracs=()
+for ((i = 0; i < runs; i++)); do
+    for j in 1 2; do
+        rm -f "$tmp"/s.db*
+        start=$(date +%s.%N)
+        "$IOVSIM" sweep "$sweep" -o "$tmp/s.db" -q -j "$j"
+        end=$(date +%s.%N)
+        t=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
+        if [ "$j" = 1 ]; then
+            t1s+=("$t")
+            inside=$(sqlite3 "$tmp/s.db" 'SELECT sum(wall_seconds) FROM runs')
+            fracs+=("$(awk -v t="$t" -v s="$inside" 'BEGIN { print (t - s) / t }')")
+        else
+            t2s+=("$t")
+        fi
+    done
+done
+t1=$(printf '%s\n' "${t1s[@]}" | median); t2=$(printf '%s\n' "${t2s[@]}" | median)
+frac=$(printf '%s\n' "${fracs[@]}" | median)
+awk -v a="$t1" -v b="$t2" -v f="$frac" 'BEGIN {
+    printf "-j 1 %.3f s, -j 2 %.3f s: speed-up %.2fx (goal >= 1.8x)\n", a, b, a / b
+    printf "outside the simulation at -j 1 (loading, writing results, summary): %.1f%% (goal < 5%%)\n", 100 * f }'
