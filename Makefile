@@ -27,7 +27,7 @@ BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all demo test check-tests sanitize bench figures clean deps format-check
+.PHONY: all demo test test-san sanitize bench figures validation clean deps format-check
 .SECONDARY:
 
 all: iovsim
@@ -101,6 +101,10 @@ figures: iovsim
 	  ./iovsim sweep "$$s" -o "results/$$n.db" -q -j 2 || exit $$?; \
 	  ./iovsim plot "results/$$n.db" --scenario "$$s" --outdir results || exit $$?; \
 	done
+
+# docs/validation.md: published results beside iovsim's, regenerated.
+validation: iovsim
+	analysis/validate.sh
 
 clean:
 	rm -rf build build-san iovsim
