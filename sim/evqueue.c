@@ -8,19 +8,15 @@
 
 #include "evqueue.h"
 
-static inline unsigned bucket_of(sim_time key, sim_time last)
+void evq_grow(struct evq_bucket *b)
 {
-    uint64_t x = (uint64_t)key ^ (uint64_t)last;
-    return x ? 64u - (unsigned)__builtin_clzll(x) : 0u;
+    b->cap = b->cap ? b->cap * 2 : 64;
+    b->v = g_renew(struct evq_entry, b->v, b->cap);
 }
 
-static inline void bucket_append(struct evq_bucket *b, struct evq_entry e)
+void evq_push_into_past(const struct evq *q, sim_time t)
 {
-    if (G_UNLIKELY(b->len == b->cap)) {
-        b->cap = b->cap ? b->cap * 2 : 64;
-        b->v = g_renew(struct evq_entry, b->v, b->cap);
-    }
-    b->v[b->len++] = e;
+    g_error("evq_push: time %" G_GINT64_FORMAT " before %" G_GINT64_FORMAT, t, q->last);
 }
 
 void evq_init(struct evq *q, sim_time start)
@@ -35,57 +31,28 @@ void evq_release(struct evq *q)
     *q = (struct evq){ 0 };
 }
 
-void evq_push(struct evq *q, struct evq_entry e)
-{
-    if (G_UNLIKELY(e.time < q->last))
-        g_error("evq_push: time %" G_GINT64_FORMAT " before %" G_GINT64_FORMAT, e.time, q->last);
-    unsigned i = bucket_of(e.time, q->last);
-    bucket_append(&q->b[i], e);
-    if (i)
-        q->nonempty |= 1ull << (i - 1);
-    q->len++;
-}
-
 /* Bucket 0 is empty: move `last` to the minimum of the lowest non-empty
  * bucket and spread that bucket over the ones below it. Entries are visited
- * in order, so equal keys keep their relative order. */
-static void refill(struct evq *q)
+ * in order, so equal keys keep their relative order. Every entry of bucket
+ * i shares the bits above i-1 with the new minimum, so each lands strictly
+ * below i and the source buffer can be read while others are appended. */
+void evq_refill(struct evq *q)
 {
     unsigned i = (unsigned)__builtin_ctzll(q->nonempty) + 1;
     struct evq_bucket *src = &q->b[i];
-    sim_time min = src->v[0].time;
-    for (uint32_t k = 1; k < src->len; k++)
-        if (src->v[k].time < min)
-            min = src->v[k].time;
+    struct evq_entry *v = src->v;
+    uint32_t n = src->len;
+    sim_time min = v[0].time;
+    for (uint32_t k = 1; k < n; k++)
+        if (v[k].time < min)
+            min = v[k].time;
     q->last = min;
     q->nonempty &= ~(1ull << (i - 1));
-    struct evq_bucket moving = *src;
     src->len = 0;
-    for (uint32_t k = 0; k < moving.len; k++) {
-        unsigned j = bucket_of(moving.v[k].time, min);
-        bucket_append(&q->b[j], moving.v[k]);
+    for (uint32_t k = 0; k < n; k++) {
+        unsigned j = evq_bucket_of(v[k].time, min);
+        evq_append(&q->b[j], v[k]);
         if (j)
             q->nonempty |= 1ull << (j - 1);
     }
-}
-
-bool evq_peek(struct evq *q, struct evq_entry *out)
-{
-    struct evq_bucket *b0 = &q->b[0];
-    if (q->head0 == b0->len) {
-        b0->len = 0;
-        q->head0 = 0;
-        if (!q->nonempty)
-            return false;
-        refill(q);
-    }
-    *out = b0->v[q->head0];
-    return true;
-}
-
-void evq_pop(struct evq *q)
-{
-    g_assert(q->head0 < q->b[0].len);
-    q->head0++;
-    q->len--;
 }

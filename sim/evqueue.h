@@ -38,12 +38,60 @@ struct evq {
 
 void evq_init(struct evq *q, sim_time start);
 void evq_release(struct evq *q);
-/* @e->time must be >= the last key popped (aborts otherwise). */
-void evq_push(struct evq *q, struct evq_entry e);
+
+/* Out-of-line halves of the inline functions below. */
+void evq_grow(struct evq_bucket *b);
+void evq_refill(struct evq *q);
+void evq_push_into_past(const struct evq *q, sim_time t) __attribute__((noreturn));
+
+static inline unsigned evq_bucket_of(sim_time key, sim_time last)
+{
+    uint64_t x = (uint64_t)key ^ (uint64_t)last;
+    return x ? 64u - (unsigned)__builtin_clzll(x) : 0u;
+}
+
+static inline void evq_append(struct evq_bucket *b, struct evq_entry e)
+{
+    if (__builtin_expect(b->len == b->cap, 0))
+        evq_grow(b);
+    b->v[b->len++] = e;
+}
+
+/* @e->time must be >= the last key popped (aborts otherwise). The hot path
+ * is inline: it runs once per event. */
+static inline void evq_push(struct evq *q, struct evq_entry e)
+{
+    if (__builtin_expect(e.time < q->last, 0))
+        evq_push_into_past(q, e.time);
+    unsigned i = evq_bucket_of(e.time, q->last);
+    evq_append(&q->b[i], e);
+    if (i)
+        q->nonempty |= 1ull << (i - 1);
+    q->len++;
+}
+
 /* Smallest entry (FIFO among equal times) without removing it; false if empty. */
-bool evq_peek(struct evq *q, struct evq_entry *out);
+static inline bool evq_peek(struct evq *q, struct evq_entry *out)
+{
+    struct evq_bucket *b0 = &q->b[0];
+    if (q->head0 == b0->len) {
+        b0->len = 0;
+        q->head0 = 0;
+        if (!q->nonempty)
+            return false;
+        evq_refill(q);
+    }
+    *out = b0->v[q->head0];
+    return true;
+}
+
 /* Remove the entry evq_peek() returned; call only after a successful peek. */
-void evq_pop(struct evq *q);
+static inline void evq_pop(struct evq *q)
+{
+    q->head0++;
+    q->len--;
+}
+
 static inline size_t evq_len(const struct evq *q)
 {
     return q->len;

@@ -286,7 +286,7 @@ static void test_evqueue_random(void)
         } else {
             struct ref_item want = g_array_index(ref, struct ref_item, 0);
             g_array_remove_index(ref, 0);
-            struct evq_entry got;
+            struct evq_entry got = { 0 };
             g_assert_true(evq_peek(&q, &got));
             evq_pop(&q);
             g_assert_cmpint(got.time, ==, want.time);

@@ -13,7 +13,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 cases=(
     "mm1|scenarios/mm1.ini|--reps 1"
 )
-[ -f scenarios/quickstart.ini ] && cases+=("quickstart (sriov, stream)|scenarios/quickstart.ini|--reps 1 --set vm.strategy=sriov")
+[ -f scenarios/quickstart.ini ] && cases+=("quickstart (sriov, stream)|scenarios/quickstart.ini|--reps 1 --set io.strategy=sriov")
 [ -f scenarios/sriov-scaling.ini ] && cases+=("sriov-scaling, 60 VMs|scenarios/sriov-scaling.ini|--reps 1 --set vm.count=60 --set scenario.duration=1s --set scenario.warmup=0s")
 
 echo
