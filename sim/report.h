@@ -33,6 +33,7 @@ struct report_hist {
 struct report {
     GPtrArray *metrics; /* struct report_metric *, owned */
     GPtrArray *hists;   /* struct report_hist *, owned */
+    GHashTable *index;  /* "scope\x1fname" -> struct report_metric *, borrowed */
 };
 
 struct report *report_new(void);
