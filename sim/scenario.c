@@ -321,6 +321,16 @@ static GPtrArray *sorted_entries(const struct scenario *sc)
     return all;
 }
 
+bool scenario_name_is_safe(const char *name)
+{
+    if (name[0] == '.')
+        return false;
+    for (const char *p = name; *p; p++)
+        if (!g_ascii_isalnum(*p) && *p != '.' && *p != '_' && *p != '-')
+            return false;
+    return true;
+}
+
 bool scenario_validate(const struct scenario *sc, GError **error)
 {
     g_autoptr(GPtrArray) all = sorted_entries(sc);
@@ -337,6 +347,14 @@ bool scenario_validate(const struct scenario *sc, GError **error)
     }
     if (*name->value.str == '\0') {
         scenario_key_error(sc, name->line, name->key, error, "must not be empty");
+        return false;
+    }
+    /* The name becomes a file name (results/NAME.db): no paths, no dot files. */
+    if (!scenario_name_is_safe(name->value.str)) {
+        scenario_key_error(sc, name->line, name->key, error,
+                           "'%s' may only contain letters, digits, '.', '_' and '-', and must "
+                           "not start with '.'",
+                           name->value.str);
         return false;
     }
     if (w->value.ps >= d->value.ps) {

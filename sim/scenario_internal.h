@@ -66,4 +66,7 @@ struct entry *scenario_get_entry(const struct scenario *sc, const char *key);
 /* Set @error for a key that is not registered for the scenario's model. */
 void scenario_unknown_key(const struct scenario *sc, const char *key, int line, GError **error);
 
+/* Letters, digits, '.', '_', '-', not starting with '.': safe in a path. */
+bool scenario_name_is_safe(const char *name);
+
 #endif

@@ -332,6 +332,12 @@ static void default_name(struct scenario *sc)
     base = g_path_get_basename(sc->path);
     if (g_str_has_suffix(base, ".ini") && strlen(base) > 4)
         base[strlen(base) - 4] = '\0';
+    /* A file called "my run.ini" gets the name "my_run". */
+    for (char *p = base; *p; p++)
+        if (!g_ascii_isalnum(*p) && *p != '.' && *p != '_' && *p != '-')
+            *p = '_';
+    if (base[0] == '.')
+        base[0] = '_';
     g_free(e->text);
     g_free(e->value.str);
     e->text = base;

@@ -67,6 +67,8 @@ mk zeroservers '/^service/a servers = 0'
 expect_error "zero servers" "zeroservers\.ini:10: key 'queue\.servers'.*range" "$db" run "$tmp/zeroservers.ini" -o "$db"
 mk longwarm 's/^warmup = 10s/warmup = 200s/'
 expect_error "warm-up longer than duration" "longwarm\.ini:5: key 'scenario\.warmup'" "$db" run "$tmp/longwarm.ini" -o "$db"
+mk pathname 's|^name = good|name = ../../escape|'
+expect_error "scenario name that is a path" "pathname\.ini:2: key 'scenario\.name'.*may only contain" "$db" run "$tmp/pathname.ini" -o "$db"
 expect_error "--set without =" "--set.*'queue\.servers'.*expected" "$db" run "$good" --set queue.servers -o "$db"
 expect_error "--set out of range" "--set.*key 'queue\.servers'.*range" "$db" run "$good" --set queue.servers=0 -o "$db"
 expect_error "unknown option" "unknown option|Unknown option" "$db" run "$good" --bogus -o "$db"
@@ -81,6 +83,11 @@ expect_error "corrupt database" "corrupt\.db" "$tmp/none" run "$good" -o "$tmp/c
 cmp -s "$tmp/corrupt.db" "$tmp/corrupt.orig" && ok "corrupt database left untouched" || not_ok "corrupt database left untouched"
 sqlite3 "$tmp/other.db" 'CREATE TABLE t(x); INSERT INTO t VALUES (1);'
 expect_error "sqlite database that is not iovsim's" "other\.db.*not an iovsim database" "$tmp/none" run "$good" -o "$tmp/other.db"
+
+# A file name with spaces gives a usable default scenario name.
+sed '/^name/d' "$good" >"$tmp/my run.ini"
+"$IOVSIM" check "$tmp/my run.ini" | grep -q "scenario 'my_run'" && ok "default name from a file name with spaces" \
+    || not_ok "default name from a file name with spaces"
 
 # And the good file works, writing one 'done' run.
 if "$IOVSIM" run "$good" -o "$db" -q 2>"$tmp/err" && \
