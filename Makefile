@@ -27,7 +27,7 @@ BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all demo test test-san sanitize bench figures validation clean deps format-check
+.PHONY: all demo test test-san sanitize valgrind bench figures validation clean deps format-check
 .SECONDARY:
 
 all: iovsim
@@ -88,6 +88,9 @@ sanitize:
 
 test-san: $(BUILD)/iovsim $(TEST_BIN)
 	IOVSIM=$(CURDIR)/$(BUILD)/iovsim ASAN_OPTIONS=detect_leaks=1 prove -f -e 'timeout 900' $(TEST_BIN)
+
+valgrind: iovsim
+	tests/valgrind.sh
 
 bench: iovsim $(BENCH_BIN)
 	tests/bench/run-bench.sh $(BUILD)/bench
