@@ -183,6 +183,17 @@ static gint row_cmp(gconstpointer a, gconstpointer b)
     return sweep_label_cmp(x->xtext, y->xtext);
 }
 
+/* Does a --where KEY=VALUE fix @key? */
+static bool where_fixes(const struct plot_spec *sp, const char *key)
+{
+    size_t n = strlen(key);
+
+    for (size_t w = 0; sp->where && sp->where[w]; w++)
+        if (strncmp(sp->where[w], key, n) == 0 && sp->where[w][n] == '=')
+            return true;
+    return false;
+}
+
 /* Two points landed on one (series, x): some other key varies as well. */
 static bool ambiguous(sqlite3 *db, const struct plot_spec *sp, const char *point, GError **error)
 {
@@ -191,12 +202,9 @@ static bool ambiguous(sqlite3 *db, const struct plot_spec *sp, const char *point
 
     for (guint k = 0; k < kv->len; k++) {
         const struct scenario_kv *p = kv->pdata[k];
-        bool filtered = false;
 
-        for (size_t w = 0; sp->where && sp->where[w]; w++)
-            filtered |=
-                g_str_has_prefix(sp->where[w], p->key) && sp->where[w][strlen(p->key)] == '=';
-        if (g_strcmp0(p->key, sp->x) != 0 && g_strcmp0(p->key, sp->by) != 0 && !filtered)
+        if (g_strcmp0(p->key, sp->x) != 0 && g_strcmp0(p->key, sp->by) != 0 &&
+            !where_fixes(sp, p->key))
             g_string_append_printf(others, "%s'%s'", others->len ? ", " : "", p->key);
     }
     (void)db;
@@ -563,11 +571,8 @@ static char *short_label(const struct plot_spec *sp, const char *point)
 
     for (guint k = 0; k < kv->len; k++) {
         const struct scenario_kv *p = kv->pdata[k];
-        bool fixed = false;
 
-        for (size_t w = 0; sp->where && sp->where[w]; w++)
-            fixed |= g_str_has_prefix(sp->where[w], p->key) && sp->where[w][strlen(p->key)] == '=';
-        if (!fixed)
+        if (!where_fixes(sp, p->key))
             g_string_append_printf(s, "%s%s=%s", s->len ? "," : "", p->key, p->value);
     }
     if (s->len == 0)
