@@ -2,6 +2,8 @@
  * Ethernet overhead, back-to-back frames, round-robin arbitration between
  * queues, drops when a ring is full, interrupt moderation, and (through the
  * whole net model) VF-to-VF traffic crossing the VEB instead of the wire. */
+#include <math.h>
+
 #include <glib.h>
 
 #include "../models/hw/nic.h"
@@ -39,6 +41,11 @@ static void test_wire_time(void)
     g_assert_cmpint(nic_wire_time(&n, 1460, 1, 40), ==, 1230400);
     /* 64 B minimum-size frame: 46 + 18 + 20 = 84 B = 67.2 ns. */
     g_assert_cmpint(nic_wire_time(&n, 6, 1, 40), ==, 67200);
+    /* Smaller payloads are padded to the 64-byte minimum frame: 84 B on the
+     * wire with preamble and gap, 14.88 Mpps at 10 Gb/s. */
+    g_assert_cmpint(nic_wire_time(&n, 1, 1, 40), ==, 67200);
+    g_assert_cmpint(nic_wire_time(&n, 0, 1, 0), ==, 67200);
+    g_assert_cmpfloat(fabs(1e12 / 67200.0 - 14.88e6), <, 0.01e6);
     /* A 3-frame TSO segment pays the overhead three times. */
     g_assert_cmpint(nic_wire_time(&n, 4380, 3, 40), ==, 3 * 1230400);
     nic_release(&n);

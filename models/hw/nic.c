@@ -57,9 +57,20 @@ void nic_reset_stats(struct nic *n)
     fifo_server_reset_stats(&n->veb);
 }
 
+/* A frame carries at least 46 B above the MAC header (the 64-byte minimum
+ * frame of IEEE 802.3 clause 3.2.8, padded), which caps 10 Gb/s at
+ * 14.88 Mpps. Segments of one burst are equal but the last, so padding the
+ * total to frames x 46 is exact for one frame and for full segments. */
+#define NIC_MIN_L3_BYTES 46
+
 sim_time nic_wire_time(const struct nic *n, uint64_t payload, uint32_t frames, unsigned hdr)
 {
-    uint64_t bits = (payload + (uint64_t)frames * (hdr + n->eth_overhead)) * 8;
+    uint64_t l3 = payload + (uint64_t)frames * hdr;
+    uint64_t bits;
+
+    if (l3 < (uint64_t)frames * NIC_MIN_L3_BYTES)
+        l3 = (uint64_t)frames * NIC_MIN_L3_BYTES;
+    bits = (l3 + (uint64_t)frames * n->eth_overhead) * 8;
     uint64_t rate = (uint64_t)n->line_rate_bps;
 
     /* Integer arithmetic so that 1538 B at 10 Gb/s is exactly 1,230,400 ps. */
