@@ -632,37 +632,48 @@ static bool bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp,
     return true;
 }
 
-/* Buckets of @name at @point summed over the done replications. */
+/* The CDF of @name at @point, over the done replications, as (x, F(x))
+ * rows: F rises linearly across each bucket [lo, hi), from F(lo) of the
+ * buckets below to F(hi), and stays flat over empty ranges, so the curve
+ * starts at 0 at the smallest sample and never claims more precision than
+ * the histogram has. */
 static GArray *cdf_buckets(sqlite3 *db, const char *point, const char *scope, const char *name,
                            char unit[16])
 {
     sqlite3_stmt *s = NULL;
+    GArray *buckets = g_array_new(FALSE, FALSE, sizeof(double) * 3);
     GArray *out = g_array_new(FALSE, FALSE, sizeof(double) * 2);
     double total = 0, cum = 0;
 
     sqlite3_prepare_v2(db,
-                       "SELECT h.hi, sum(h.count), h.unit FROM hist AS h "
+                       "SELECT h.lo, h.hi, sum(h.count), h.unit FROM hist AS h "
                        "JOIN runs AS r ON r.run_id = h.run_id WHERE r.status = 'done' "
                        "AND r.point = ?1 AND h.scope = ?2 AND h.name = ?3 "
-                       "GROUP BY h.lo, h.hi, h.unit ORDER BY h.hi",
+                       "GROUP BY h.lo, h.hi, h.unit ORDER BY h.lo",
                        -1, &s, NULL);
     g_assert(s);
     sqlite3_bind_text(s, 1, point, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, scope, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
     while (sqlite3_step(s) == SQLITE_ROW) {
-        double row[2] = { sqlite3_column_double(s, 0), sqlite3_column_double(s, 1) };
+        double b[3] = { sqlite3_column_double(s, 0), sqlite3_column_double(s, 1),
+                        sqlite3_column_double(s, 2) };
 
-        total += row[1];
-        g_strlcpy(unit, (const char *)sqlite3_column_text(s, 2), 16);
-        g_array_append_vals(out, row, 1);
+        total += b[2];
+        g_strlcpy(unit, (const char *)sqlite3_column_text(s, 3), 16);
+        g_array_append_vals(buckets, b, 1);
     }
     sqlite3_finalize(s);
-    for (guint i = 0; i < out->len; i++) {
-        double *row = &g_array_index(out, double, 2 * i);
-        cum += row[1];
-        row[1] = total > 0 ? cum / total : 0;
+    for (guint i = 0; total > 0 && i < buckets->len; i++) {
+        const double *b = &g_array_index(buckets, double, 3 * i);
+        double start[2] = { b[0], cum / total };
+
+        cum += b[2];
+        double end[2] = { b[1], cum / total };
+        g_array_append_vals(out, start, 1);
+        g_array_append_vals(out, end, 1);
     }
+    g_array_unref(buckets);
     return out;
 }
 
