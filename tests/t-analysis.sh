@@ -43,7 +43,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..34"
+echo "1..35"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -80,6 +80,20 @@ fig s.png is_png a.db --kind stack --x queue.servers --y 'wait_mean,sojourn_p50'
 ok $? "plot stacked bars"
 fig c.png is_png a.db --kind cdf --y sojourn --by queue.stations --where queue.servers=2 --logx
 ok $? "plot cdf from the histograms"
+# The CDF data itself: a template that prints each curve's first and last F.
+mkdir -p gpcheck
+cp "$(dirname "$IOVSIM")/analysis/style.gp" gpcheck/
+cat >gpcheck/cdf.gp <<'GP'
+set print "cdf-ends.txt"
+do for [i = 0:n_series - 1] {
+    stats data_file index i using 2 nooutput
+    print sprintf("%g %g", STATS_min, STATS_max)
+}
+GP
+IOVSIM_GNUPLOT_DIR=$PWD/gpcheck "$IOVSIM" plot a.db --kind cdf --y sojourn --by queue.stations \
+    --where queue.servers=2 -o gpcheck.png >/dev/null 2>&1
+[ "$(sort -u cdf-ends.txt)" = "0 1" ]
+ok $? "cdf curves start at F = 0 and end at F = 1"
 "$IOVSIM" plot a.db --y sojourn_mean --x queue.servers --by queue.stations >/dev/null &&
     is_png a-sojourn_mean.png
 ok $? "default output next to the database"
