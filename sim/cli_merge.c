@@ -175,6 +175,40 @@ static bool merge_one(struct store *out, const char *path, bool force, struct me
     return ok;
 }
 
+/* Before OUT is created or touched: every input is an iovsim database, and
+ * (unless @force) all of them hold runs of one scenario and version. */
+static bool check_inputs(char **paths, int n, bool force, GError **error)
+{
+    g_autofree char *first = NULL;
+
+    for (int i = 0; i < n; i++) {
+        struct store *in = query_open(paths[i], error);
+        sqlite3_stmt *s;
+
+        if (!in)
+            return false;
+        s = prepare(store_db(in), "SELECT DISTINCT scenario_hash || ' ' || version FROM runs");
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            const char *pair = (const char *)sqlite3_column_text(s, 0);
+
+            if (!first)
+                first = g_strdup(pair);
+            else if (!force && strcmp(first, pair) != 0) {
+                g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                            "'%s': holds runs of another scenario or iovsim version than '%s'; "
+                            "use --force to merge them",
+                            paths[i], paths[0]);
+                sqlite3_finalize(s);
+                store_close(in);
+                return false;
+            }
+        }
+        sqlite3_finalize(s);
+        store_close(in);
+    }
+    return true;
+}
+
 static bool same_file(const char *a, const char *b)
 {
     GStatBuf sa, sb;
@@ -210,6 +244,8 @@ int cli_merge(int argc, char **argv)
             return 2;
         }
     }
+    if (!check_inputs(argv + 2, argc - 2, force, &error))
+        return cli_fail(error);
     out = store_open(argv[1], &error);
     if (!out)
         return cli_fail(error);

@@ -50,7 +50,7 @@ if ! command -v parallel >/dev/null; then
     echo "1..0 # SKIP GNU parallel is not installed"
     exit 0
 fi
-echo "1..9"
+echo "1..13"
 # The commands say "iovsim": put the program under test first on PATH.
 mkdir bin && ln -s "$IOVSIM" bin/iovsim
 export PATH="$T/bin:$PATH"
@@ -77,4 +77,10 @@ bad "merge refuses another scenario" "--force" iovsim merge all.db other.db
 printf 'not a database at all, really not one, no\n' >junk.db
 bad "merge refuses a file that is not an iovsim database" "not an iovsim database" \
     iovsim merge all.db junk.db
+bad "merge of a missing input" "no such database" iovsim merge fresh.db parts/nothing.db
+[ ! -e fresh.db ]
+ok $? "a failed merge creates no output database"
+bad "merge of inputs from two scenarios" "--force" iovsim merge fresh2.db all.db other.db
+[ ! -e fresh2.db ]
+ok $? "inputs are checked against each other before the output is made"
 exit $((fails > 0))
