@@ -362,9 +362,11 @@ static gint metric_key_cmp(gconstpointer pa, gconstpointer pb)
 {
     const struct report_metric *a = *(const struct report_metric *const *)pa;
     const struct report_metric *b = *(const struct report_metric *const *)pb;
-    int c = strcmp(a->scope, b->scope);
+    /* g_strcmp0: a broken report (NULL name) must reach SQLite's NOT NULL
+     * check and roll back, not crash here. */
+    int c = g_strcmp0(a->scope, b->scope);
 
-    return c ? c : strcmp(a->name, b->name);
+    return c ? c : g_strcmp0(a->name, b->name);
 }
 
 static bool insert_metrics(struct store *st, int64_t run_id, GPtrArray *metrics)
