@@ -2,8 +2,9 @@
  * VMs with their workloads and the chosen strategy's devices, and the peer;
  * reports throughput, latency, CPU, exits, interrupts and the per-stage
  * breakdown per run (scope "all") and per VM ("vm0", "vm1", ...). Left out:
- * multiqueue (one data-path vCPU and queue pair per VM), vCPU scheduling
- * beyond FIFO time-sharing. Defaults and their sources: net_params.c. */
+ * receive multiqueue (receive and interrupts on vCPU 0), vCPU scheduling
+ * beyond FIFO time-sharing. Defaults and their sources: net_params.c;
+ * the whole model: docs/models.md. */
 #include "net.h"
 
 #include <math.h>
@@ -322,6 +323,24 @@ static void report_counters(struct net_world *w, struct report *out, const char 
     }
 }
 
+/* Cores holding no vCPU run the backend threads (QEMU I/O thread, vhost
+ * worker) and the host driver work done in their context: their load is
+ * the "emulation thread" CPU of calibration.md 2.4. Cores shared with
+ * vCPUs (too few cores) are left out, as their load is mixed. */
+static void report_backend_cores(const struct net_world *w, struct report *out)
+{
+    double sum = 0, max = 0;
+
+    for (unsigned i = w->vcpu_cores; i < w->host.n_cores; i++) {
+        double u = fifo_server_utilization(&w->host.cores[i].srv);
+
+        sum += u;
+        max = fmax(max, u);
+    }
+    report_metric(out, "all", "backend_cpu", sum, "1");
+    report_metric(out, "all", "backend_cpu_max", max, "1");
+}
+
 static void net_report(struct model *base, struct report *out)
 {
     struct net_world *w = container_of(base, struct net_world, base);
@@ -357,6 +376,7 @@ static void net_report(struct model *base, struct report *out)
         out, "all", "pcie_utilization",
         fmax(fifo_server_utilization(&w->pcie.to_host), fifo_server_utilization(&w->pcie.to_dev)),
         "1");
+    report_backend_cores(w, out);
     if (w->ops->report)
         w->ops->report(w, out);
     report_hist(out, "all", "latency", &all.latency_ps, 1e-12, "s");

@@ -1,0 +1,254 @@
+/* Validation targets of calibration.md section 2 that tests/test-net.c does
+ * not cover: 2.4 the user-space (Firecracker-like) virtio backend, 2.5
+ * EVENT_IDX against the flags with one sender, 2.7 the shape of interrupt
+ * moderation and 2.1 CPU growing with the VM count. Quantities are asserted
+ * within the tolerances docs/validation.md states; orderings as orderings.
+ * What the model does not reproduce (Firecracker's +60 us RTT) is asserted
+ * only as far as it holds (an ordering) and said so. */
+#include <math.h>
+
+#include <glib.h>
+
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
+
+/* Run @body (scenario groups after [scenario]) once with @seed; the caller
+ * frees the report. */
+static struct report *run(const char *body, uint64_t seed)
+{
+    g_autofree char *ini = g_strdup_printf("[scenario]\nname = v\nmodel = net\n"
+                                           "duration = 8ms\nwarmup = 1ms\n%s",
+                                           body);
+    GError *error = NULL;
+    struct scenario *sc = scenario_load_data(ini, "v.ini", NULL, &error);
+    struct run_result res;
+
+    g_assert_no_error(error);
+    g_assert_true(runner_run(sc, seed, NULL, &res, &error));
+    g_assert_no_error(error);
+    scenario_free(sc);
+    return res.report;
+}
+
+static double get(const struct report *r, const char *name)
+{
+    const struct report_metric *m = report_find(r, "all", name);
+
+    if (!m)
+        g_error("metric '%s' missing", name);
+    return m->value;
+}
+
+/* ---- 2.4 Firecracker: one user-space emulation thread ---- */
+
+/* A QEMU-style backend thread (every kick exits to user space, the thread
+ * copies) on a 100 Gb/s NIC, so that only the thread can limit the guest's
+ * 64 KiB TSO segments. */
+#define FIRECRACKER                                                                   \
+    "[io]\nstrategy = virtio\n[virtio]\nbackend = qemu\n[nic]\nline_rate = 100Gbps\n" \
+    "[guest]\ngso_size = 64KiB\n"
+
+/* Published: 25 Gb/s at 100% of one core. The model's copy cost comes from
+ * that very figure (0.32 ns/B), so what is checked is that the thread's
+ * other work (per-packet, host stack, wake-ups) keeps it within 10%. */
+static void test_firecracker_saturation(void)
+{
+    struct report *r = run(FIRECRACKER "[workload]\nsize = 64KiB\nwindow = 1MiB\n", 1);
+
+    g_test_message("%.4g bit/s at %.3f of the backend core", get(r, "throughput"),
+                   get(r, "backend_cpu_max"));
+    g_assert_cmpfloat(get(r, "backend_cpu_max"), >, 0.99);
+    g_assert_cmpfloat(fabs(get(r, "throughput") / 25e9 - 1), <=, 0.10);
+    report_free(r);
+}
+
+static struct report *firecracker_at(double segments_per_s)
+{
+    g_autofree char *body = g_strdup_printf(
+        FIRECRACKER "[workload]\ntype = udp\nsize = 64KiB\nrate = %.0fpps\n", segments_per_s);
+
+    return run(body, 2);
+}
+
+/* Below saturation the thread's CPU grows in proportion to throughput: the
+ * CPU per bit is the same within 5% from 10% to 90% of the core; 14.5 Gb/s
+ * takes at most 80% of it (published: <= 80%). */
+static void test_firecracker_linear(void)
+{
+    static const double rates[] = { 5000, 15000, 27657, 40000 };
+    double lo = INFINITY, hi = 0;
+
+    for (unsigned k = 0; k < G_N_ELEMENTS(rates); k++) {
+        struct report *r = firecracker_at(rates[k]);
+        double bps = get(r, "throughput"), cpu = get(r, "backend_cpu_max");
+
+        g_test_message("%.0f segments/s: %.4g bit/s, backend core %.3f", rates[k], bps, cpu);
+        g_assert_cmpfloat(get(r, "drops"), ==, 0);
+        g_assert_cmpfloat(cpu, <, 0.99);
+        lo = fmin(lo, cpu / bps);
+        hi = fmax(hi, cpu / bps);
+        if (rates[k] == 27657) {
+            g_assert_cmpfloat(fabs(bps / 14.5e9 - 1), <, 0.01);
+            g_assert_cmpfloat(cpu, <=, 0.80);
+        }
+        report_free(r);
+    }
+    g_assert_cmpfloat(hi / lo, <=, 1.05);
+}
+
+/* Published: +60 us RTT over the host. Not reproduced: the model adds a few
+ * microseconds (no scheduler wake-up latency, epoll loop or tap device);
+ * asserted is only that the backend adds latency at all. */
+static void test_firecracker_rtt(void)
+{
+    struct report *vm = run(FIRECRACKER "[workload]\ntype = rr\n", 1);
+    struct report *bm =
+        run("[io]\nstrategy = baremetal\n[nic]\nline_rate = 100Gbps\n[workload]\ntype = rr\n", 1);
+
+    g_test_message("rtt %.4g s vs bare metal %.4g s", get(vm, "rtt_mean"), get(bm, "rtt_mean"));
+    g_assert_cmpfloat(get(vm, "rtt_mean"), >, get(bm, "rtt_mean"));
+    report_free(vm);
+    report_free(bm);
+}
+
+/* ---- 2.5 EVENT_IDX with a single sender ---- */
+
+static struct report *one_sender(const char *workload, bool event_idx)
+{
+    g_autofree char *body =
+        g_strdup_printf("[io]\nstrategy = virtio\n[virtio]\nbackend = vhost\nevent_idx = %s\n"
+                        "[workload]\n%s\n",
+                        event_idx ? "true" : "false", workload);
+
+    return run(body, 1);
+}
+
+/* An idle vhost worker woken by bursts of one sender: a buffer added while
+ * the worker is being woken still kicks under the flags (NO_NOTIFY is set
+ * only once the worker runs) but not under EVENT_IDX (avail_event is
+ * stale). Published: spurious wakeups 17 -> 7 in virtio_test. */
+static void test_event_idx_one_sender(void)
+{
+    const char *wl = "type = udp\nrate = 300Kpps\nsize = 256B\narrivals = poisson";
+    struct report *on = one_sender(wl, true), *off = one_sender(wl, false);
+
+    g_test_message("spurious kicks %.0f -> %.0f, exits/packet %.4f -> %.4f",
+                   get(off, "virtio_kicks_spurious"), get(on, "virtio_kicks_spurious"),
+                   get(off, "exits_per_packet"), get(on, "exits_per_packet"));
+    g_assert_cmpfloat(get(off, "virtio_kicks_spurious"), >, 0);
+    g_assert_cmpfloat(get(on, "virtio_kicks_spurious"), <, get(off, "virtio_kicks_spurious"));
+    g_assert_cmpfloat(get(on, "exits_per_packet"), <, get(off, "exits_per_packet"));
+    /* The same packets either way: suppression changes costs, not traffic. */
+    g_assert_cmpfloat(fabs(get(on, "pps") / get(off, "pps") - 1), <, 0.01);
+    report_free(on);
+    report_free(off);
+}
+
+/* A worker that never runs dry needs no kicks under either scheme. */
+static void test_event_idx_busy(void)
+{
+    const char *wl = "type = stream\nsize = 256B";
+    struct report *on = one_sender(wl, true), *off = one_sender(wl, false);
+
+    g_assert_cmpfloat(get(on, "exits_per_packet"), <, 0.01);
+    g_assert_cmpfloat(get(off, "exits_per_packet"), <, 0.01);
+    report_free(on);
+    report_free(off);
+}
+
+/* ---- 2.7 interrupt moderation ---- */
+
+static struct report *vf(const char *itr, const char *workload)
+{
+    g_autofree char *body =
+        g_strdup_printf("[io]\nstrategy = sriov\n[nic]\nitr = %s\n[workload]\n%s\n", itr, workload);
+
+    return run(body, 3);
+}
+
+/* A static 8000/s cap costs fewer cycles per packet than an interrupt per
+ * packet under bulk load, and adds latency to request/response. */
+static void test_itr_static(void)
+{
+    struct report *bulk_off = vf("off", "type = stream"), *bulk_st = vf("static", "type = stream");
+    struct report *rr_off = vf("off", "type = rr"), *rr_st = vf("static", "type = rr");
+
+    g_assert_cmpfloat(get(bulk_st, "cycles_per_packet"), <, get(bulk_off, "cycles_per_packet"));
+    g_assert_cmpfloat(get(bulk_st, "interrupts_per_second"), <=, 8000 * 1.01);
+    g_assert_cmpfloat(get(rr_st, "rtt_mean"), >, get(rr_off, "rtt_mean"));
+    report_free(bulk_off);
+    report_free(bulk_st);
+    report_free(rr_off);
+    report_free(rr_st);
+}
+
+/* Adaptive moderation: lower latency than static for small packets at the
+ * same offered load, more CPU per packet for it, and bulk throughput the
+ * same (within 0.5%). */
+static void test_itr_adaptive(void)
+{
+    const char *small = "type = udp\ndirection = rx\nrate = 50Kpps\nsize = 64B";
+    struct report *ad = vf("adaptive", small), *st = vf("static", small);
+    struct report *rr_ad = vf("adaptive", "type = rr"), *rr_st = vf("static", "type = rr");
+    struct report *bulk_ad = vf("adaptive", "type = stream");
+    struct report *bulk_st = vf("static", "type = stream");
+
+    g_test_message("latency %.3g vs %.3g s, cycles/packet %.0f vs %.0f", get(ad, "latency_mean"),
+                   get(st, "latency_mean"), get(ad, "cycles_per_packet"),
+                   get(st, "cycles_per_packet"));
+    g_assert_cmpfloat(get(ad, "latency_mean"), <, get(st, "latency_mean"));
+    g_assert_cmpfloat(get(ad, "cycles_per_packet"), >, get(st, "cycles_per_packet"));
+    g_assert_cmpfloat(get(rr_ad, "rtt_mean"), <, get(rr_st, "rtt_mean"));
+    g_assert_cmpfloat(fabs(get(bulk_ad, "throughput") / get(bulk_st, "throughput") - 1), <, 0.005);
+    report_free(ad);
+    report_free(st);
+    report_free(rr_ad);
+    report_free(rr_st);
+    report_free(bulk_ad);
+    report_free(bulk_st);
+}
+
+/* ---- 2.1 CPU per added VM ---- */
+
+static double cpu_with_vms(unsigned n)
+{
+    g_autofree char *body =
+        g_strdup_printf("[io]\nstrategy = sriov\n[vm]\ncount = %u\n[host]\ncores = 128\n"
+                        "[nic]\nitr = static\n[workload]\nwindow = 64KiB\n",
+                        n);
+    struct report *r = run(body, 1);
+    double cpu = get(r, "guest_cpu") + get(r, "host_cpu");
+
+    g_assert_cmpfloat(fabs(get(r, "throughput") / 9.48e9 - 1), <, 0.005);
+    report_free(r);
+    return cpu;
+}
+
+/* Published: +1.76% CPU per added VM up to 60 (unit not retrieved; taken
+ * as a share of one core). With each VF interrupting at the static 8000/s,
+ * every VM adds its interrupt cost: linear (the middle point on the line
+ * within 5%) with a slope within 25% of the published one. */
+static void test_cpu_per_vm(void)
+{
+    double c1 = cpu_with_vms(1), c30 = cpu_with_vms(30), c60 = cpu_with_vms(60);
+    double slope = (c60 - c1) / 59;
+
+    g_test_message("%.3f, %.3f, %.3f cores: %.3f%% of a core per VM", c1, c30, c60, 100 * slope);
+    g_assert_cmpfloat(fabs(100 * slope / 1.76 - 1), <=, 0.25);
+    g_assert_cmpfloat(fabs(c30 / (c1 + 29 * slope) - 1), <, 0.05);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/net/validation/firecracker/saturation", test_firecracker_saturation);
+    g_test_add_func("/net/validation/firecracker/linear", test_firecracker_linear);
+    g_test_add_func("/net/validation/firecracker/rtt", test_firecracker_rtt);
+    g_test_add_func("/net/validation/event-idx/one-sender", test_event_idx_one_sender);
+    g_test_add_func("/net/validation/event-idx/busy", test_event_idx_busy);
+    g_test_add_func("/net/validation/itr/static", test_itr_static);
+    g_test_add_func("/net/validation/itr/adaptive", test_itr_adaptive);
+    g_test_add_func("/net/validation/cpu-per-vm", test_cpu_per_vm);
+    return g_test_run();
+}
