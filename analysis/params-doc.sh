@@ -34,8 +34,8 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 # One table per key group (the part before the first dot), in the
-# registry's order. Pipes inside cells (enum choices such as qemu|vhost)
-# are escaped so that Markdown keeps the columns.
+# registry's order. `iovsim params --markdown` escapes the pipes inside
+# cells (enum choices such as qemu|vhost).
 "$IOVSIM" params --markdown >"$TMP/all.md"
 groups=$(awk -F'`' 'NR > 2 { split($2, k, "."); if (!(k[1] in seen)) { seen[k[1]] = 1; print k[1] } }' \
     "$TMP/all.md")
@@ -48,8 +48,7 @@ groups=$(awk -F'`' 'NR > 2 { split($2, k, "."); if (!(k[1] in seen)) { seen[k[1]
         echo
         echo "#### \`$g.*\`"
         echo
-        "$IOVSIM" params --markdown "$g." |
-            sed -e '2!{' -e ':a' -e 's/\([^ \\]\)|\([^ ]\)/\1\\|\2/' -e 'ta' -e '}'
+        "$IOVSIM" params --markdown "$g."
     done
     echo
     echo "$END"

@@ -52,10 +52,20 @@ out:
     return status;
 }
 
-static void print_range(const struct param_def *d)
+/* Markdown cells: a '|' inside one would end the cell. */
+static void print_cell(const char *text, bool markdown)
+{
+    for (const char *p = text; *p; p++) {
+        if (markdown && *p == '|')
+            putchar('\\');
+        putchar(*p);
+    }
+}
+
+static void print_range(const struct param_def *d, bool markdown)
 {
     if (d->type == PARAM_ENUM) {
-        printf("%s", d->choices);
+        print_cell(d->choices, markdown);
         return;
     }
     if (d->min > d->max || d->type == PARAM_BOOL || d->type == PARAM_STRING) {
@@ -89,16 +99,22 @@ int cli_params(int argc, char **argv)
         const struct param_def *d = defs[i];
         if (strncmp(d->key, prefix, strlen(prefix)) != 0)
             continue;
-        const char *unit = unit_dim_base(d->dim);
+        bool numeric = d->type == PARAM_INT || d->type == PARAM_REAL || d->type == PARAM_DIST;
+        const char *unit = numeric ? unit_dim_base(d->dim) : "";
         if (markdown) {
-            printf("| `%s` | %s | `%s` | %s | ", d->key, param_type_name(d),
-                   d->def ? d->def : "(required)", *unit ? unit : "-");
-            print_range(d);
-            printf(" | %s | %s |\n", d->source, d->help);
+            printf("| `%s` | %s | `", d->key, param_type_name(d));
+            print_cell(d->def ? d->def : "(required)", true);
+            printf("` | %s | ", *unit ? unit : "-");
+            print_range(d, true);
+            printf(" | ");
+            print_cell(d->source, true);
+            printf(" | ");
+            print_cell(d->help, true);
+            printf(" |\n");
         } else {
             printf("%s  (%s, default %s", d->key, param_type_name(d), d->def ? d->def : "none");
             printf(", range ");
-            print_range(d);
+            print_range(d, false);
             printf(")\n    %s\n    source: %s\n", d->help, d->source);
         }
     }
