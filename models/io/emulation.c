@@ -14,10 +14,8 @@
 #include "strategy.h"
 
 struct emu_vm {
-    struct host_io host;
+    struct host_backend hb;
     uint32_t rx_cap, rx_used; /* emulated receive ring */
-    sim_time per_packet, host_stack;
-    double copy_per_byte; /* ps */
 };
 
 static void emulation_attach(struct net_world *w, struct net_vm *vm)
@@ -26,9 +24,9 @@ static void emulation_attach(struct net_world *w, struct net_vm *vm)
     struct emu_vm *e = g_new0(struct emu_vm, 1);
 
     e->rx_cap = (uint32_t)scenario_int(sc, "emulation.rx_ring");
-    e->per_packet = cpu_cycles(&w->host, (double)scenario_int(sc, "emulation.device_per_packet"));
-    e->host_stack = cpu_cycles(&w->host, (double)scenario_int(sc, "host.stack_per_packet"));
-    e->copy_per_byte = scenario_real(sc, "emulation.copy_per_byte") * 1e12;
+    e->hb.per_packet = cpu_cycles(&w->host, (double)scenario_int(sc, "emulation.device_per_packet"));
+    e->hb.host_stack = cpu_cycles(&w->host, (double)scenario_int(sc, "host.stack_per_packet"));
+    e->hb.copy_per_byte = scenario_real(sc, "emulation.copy_per_byte") * 1e12;
     vm->io = e;
     net_vm_ready(w, vm);
 }
@@ -38,11 +36,6 @@ static void emulation_detach(struct net_world *w, struct net_vm *vm)
     (void)w;
     g_free(vm->io);
     vm->io = NULL;
-}
-
-static sim_time copy_cost(const struct emu_vm *e, const struct net_pkt *p)
-{
-    return (sim_time)llround(e->copy_per_byte * p->bytes);
 }
 
 static void tx_emulated(struct net_world *w, struct net_pkt *p)
@@ -65,11 +58,11 @@ static void emulation_guest_tx(struct net_world *w, struct net_vm *vm, struct ne
      * device model in the vCPU thread before resuming the guest. */
     net_step(w, p, NET_STAGE_driver);
     net_step_part(p, NET_STAGE_exit, net_exit(w, vm, HV_EXIT_mmio_user));
-    net_step_part(p, NET_STAGE_backend, e->per_packet);
-    net_step_part(p, NET_STAGE_copy, copy_cost(e, p));
+    net_step_part(p, NET_STAGE_backend, e->hb.per_packet);
+    net_step_part(p, NET_STAGE_copy, host_backend_copy(&e->hb, p));
     if (!bridged) {
-        net_step_part(p, NET_STAGE_host_stack, e->host_stack);
-        net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &e->host, p, 0));
+        net_step_part(p, NET_STAGE_host_stack, e->hb.host_stack);
+        net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &e->hb.io, p, 0));
     }
     net_step_cpu(w, p, net_pkt_vcpu(vm, p), vm, w->g.driver_tx, tx_emulated);
 }
@@ -101,18 +94,14 @@ static void rx_host_landed(struct net_world *w, struct net_pkt *p)
     struct net_vm *vm = net_pkt_dst_vm(w, p);
     struct emu_vm *e = vm->io;
 
-    net_step(w, p, NET_STAGE_host_stack);
-    net_step_part(p, NET_STAGE_iommu, p->held);
-    net_step_part(p, NET_STAGE_backend, e->per_packet);
-    net_step_part(p, NET_STAGE_copy, copy_cost(e, p));
-    net_step_cpu(w, p, vm->backend, vm, e->host_stack, rx_emulated);
+    host_backend_rx(w, vm, &e->hb, p, rx_emulated);
 }
 
 static void emulation_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
     struct emu_vm *e = vm->io;
 
-    host_rx(w, vm, &e->host, p, rx_host_landed);
+    host_rx(w, vm, &e->hb.io, p, rx_host_landed);
 }
 
 static void emulation_bridge_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
@@ -120,8 +109,8 @@ static void emulation_bridge_rx(struct net_world *w, struct net_vm *vm, struct n
     struct emu_vm *e = vm->io;
 
     net_step(w, p, NET_STAGE_backend);
-    net_step_part(p, NET_STAGE_copy, copy_cost(e, p));
-    net_step_cpu(w, p, vm->backend, vm, e->per_packet, rx_emulated);
+    net_step_part(p, NET_STAGE_copy, host_backend_copy(&e->hb, p));
+    net_step_cpu(w, p, vm->backend, vm, e->hb.per_packet, rx_emulated);
 }
 
 static sim_time emulation_irq_deliver(struct net_world *w, struct net_vm *vm)

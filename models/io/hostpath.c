@@ -5,6 +5,8 @@
  * vswitch's flow tables. */
 #include "hostpath.h"
 
+#include <math.h>
+
 #include "../net/net.h"
 
 /* Host buffers live above every VM's IOVA space. */
@@ -36,4 +38,19 @@ void host_rx(struct net_world *w, struct net_vm *vm, struct host_io *h, struct n
 {
     p->held = host_dma_api(w, vm, h, p, 1);
     net_dev_rx(w, p, vm->id + 1, w->iommu.mode != IOMMU_OFF, p->iova, next);
+}
+
+sim_time host_backend_copy(const struct host_backend *b, const struct net_pkt *p)
+{
+    return (sim_time)llround(b->copy_per_byte * (double)(p->bytes + b->header_bytes));
+}
+
+void host_backend_rx(struct net_world *w, struct net_vm *vm, const struct host_backend *b,
+                     struct net_pkt *p, void (*next)(struct net_world *, struct net_pkt *))
+{
+    net_step(w, p, NET_STAGE_host_stack);
+    net_step_part(p, NET_STAGE_iommu, p->held);
+    net_step_part(p, NET_STAGE_backend, b->per_packet);
+    net_step_part(p, NET_STAGE_copy, host_backend_copy(b, p));
+    net_step_cpu(w, p, vm->backend, vm, b->host_stack, next);
 }

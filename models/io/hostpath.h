@@ -17,6 +17,25 @@ struct host_io {
     uint32_t tx_slot, rx_slot;
 };
 
+/* What a software backend (emulation's device model, virtio's QEMU or vhost
+ * thread) costs per packet on the host: its own work, the copy between
+ * guest and host buffers, the host stack. */
+struct host_backend {
+    struct host_io io;
+    sim_time per_packet;
+    sim_time host_stack;
+    double copy_per_byte;  /* ps */
+    uint32_t header_bytes; /* copied with each packet (the virtio-net header) */
+};
+
+/* Time the backend spends copying @p. */
+sim_time host_backend_copy(const struct host_backend *b, const struct net_pkt *p);
+
+/* For host_rx()'s @next: the host stack and the backend bring @p from the
+ * host buffer into guest memory on @vm's backend core, then @next. */
+void host_backend_rx(struct net_world *w, struct net_vm *vm, const struct host_backend *b,
+                     struct net_pkt *p, void (*next)(struct net_world *, struct net_pkt *));
+
 /* Host-driver CPU cost of mapping and unmapping @p's buffer (0 when the
  * IOMMU is off); sets @p->iova. */
 sim_time host_dma_api(struct net_world *w, struct net_vm *vm, struct host_io *h, struct net_pkt *p,

@@ -34,14 +34,13 @@ struct virtio_txq {
 };
 
 struct virtio_vm {
-    struct host_io host;
+    struct host_backend hb;
     struct virtio_txq *txq;
     unsigned n_txq;
     struct vring rx;
     uint32_t *rx_pkt; /* packet written into each receive descriptor */
     enum hv_exit_reason kick_exit;
-    sim_time per_packet, notify_latency, wake, host_stack;
-    double copy_per_byte; /* ps */
+    sim_time notify_latency, wake;
 };
 
 static void virtio_attach(struct net_world *w, struct net_vm *vm)
@@ -63,13 +62,14 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
     vring_init(&v->rx, size, event_idx);
     v->rx_pkt = g_new(uint32_t, size);
     v->kick_exit = vhost ? HV_EXIT_mmio_kernel : HV_EXIT_mmio_user;
-    v->per_packet =
+    v->hb.per_packet =
         cpu_cycles(&w->host, (double)scenario_int(sc, vhost ? "virtio.vhost_per_packet"
                                                             : "virtio.qemu_per_packet"));
     v->notify_latency = cpu_cycles(&w->host, (double)scenario_int(sc, "virtio.notify_latency"));
     v->wake = cpu_cycles(&w->host, (double)scenario_int(sc, "virtio.wake"));
-    v->host_stack = cpu_cycles(&w->host, (double)scenario_int(sc, "host.stack_per_packet"));
-    v->copy_per_byte = scenario_real(sc, "virtio.copy_per_byte") * 1e12;
+    v->hb.host_stack = cpu_cycles(&w->host, (double)scenario_int(sc, "host.stack_per_packet"));
+    v->hb.copy_per_byte = scenario_real(sc, "virtio.copy_per_byte") * 1e12;
+    v->hb.header_bytes = VIRTIO_NET_HDR;
     /* The guest posts a receive buffer in every descriptor; the backend
      * needs no kicks while it has buffers. */
     for (unsigned i = 0; i < size; i++)
@@ -94,11 +94,6 @@ static void virtio_detach(struct net_world *w, struct net_vm *vm)
     g_free(v->rx_pkt);
     g_free(v);
     vm->io = NULL;
-}
-
-static sim_time copy_cost(const struct virtio_vm *v, const struct net_pkt *p)
-{
-    return (sim_time)llround(v->copy_per_byte * (p->bytes + VIRTIO_NET_HDR));
 }
 
 /* ---- transmit: guest ---- */
@@ -218,13 +213,13 @@ static void backend_tx_run(struct net_world *w, struct virtio_txq *q)
         bool bridged = p->dst >= 0;
 
         net_step(w, p, NET_STAGE_backend);
-        net_step_part(p, NET_STAGE_copy, copy_cost(v, p));
+        net_step_part(p, NET_STAGE_copy, host_backend_copy(&v->hb, p));
         /* Out through the host NIC: its driver and DMA mapping too. */
         if (!bridged) {
-            net_step_part(p, NET_STAGE_host_stack, v->host_stack);
-            net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &v->host, p, 0));
+            net_step_part(p, NET_STAGE_host_stack, v->hb.host_stack);
+            net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &v->hb.io, p, 0));
         }
-        net_step_cpu(w, p, q->core, vm, v->per_packet, tx_backend_done);
+        net_step_cpu(w, p, q->core, vm, v->hb.per_packet, tx_backend_done);
     }
     net_cpu_job(w, q->core, vm, 0, 0, tx_on_drain, q, 0);
 }
@@ -303,18 +298,14 @@ static void rx_host_landed(struct net_world *w, struct net_pkt *p)
     struct net_vm *vm = net_pkt_dst_vm(w, p);
     struct virtio_vm *v = vm->io;
 
-    net_step(w, p, NET_STAGE_host_stack);
-    net_step_part(p, NET_STAGE_iommu, p->held);
-    net_step_part(p, NET_STAGE_backend, v->per_packet);
-    net_step_part(p, NET_STAGE_copy, copy_cost(v, p));
-    net_step_cpu(w, p, vm->backend, vm, v->host_stack, rx_backend_done);
+    host_backend_rx(w, vm, &v->hb, p, rx_backend_done);
 }
 
 static void virtio_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
     struct virtio_vm *v = vm->io;
 
-    host_rx(w, vm, &v->host, p, rx_host_landed);
+    host_rx(w, vm, &v->hb.io, p, rx_host_landed);
 }
 
 static void rx_bridged(struct net_world *w, struct net_pkt *p)
@@ -327,8 +318,8 @@ static void virtio_bridge_rx(struct net_world *w, struct net_vm *vm, struct net_
     struct virtio_vm *v = vm->io;
 
     net_step(w, p, NET_STAGE_backend);
-    net_step_part(p, NET_STAGE_copy, copy_cost(v, p));
-    net_step_cpu(w, p, vm->backend, vm, v->per_packet, rx_bridged);
+    net_step_part(p, NET_STAGE_copy, host_backend_copy(&v->hb, p));
+    net_step_cpu(w, p, vm->backend, vm, v->hb.per_packet, rx_bridged);
 }
 
 /* ---- receive: guest ---- */
