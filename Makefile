@@ -87,7 +87,8 @@ sanitize:
 	  -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" test-san
 
 test-san: $(BUILD)/iovsim $(TEST_BIN)
-	IOVSIM=$(CURDIR)/$(BUILD)/iovsim ASAN_OPTIONS=detect_leaks=1 prove -f -e 'timeout 900' $(TEST_BIN)
+	IOVSIM=$(CURDIR)/$(BUILD)/iovsim ASAN_OPTIONS=detect_leaks=1 prove -f -e 'timeout 900' \
+	  $(TEST_BIN) $(TEST_SH)
 
 valgrind: iovsim
 	tests/valgrind.sh

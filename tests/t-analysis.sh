@@ -6,6 +6,7 @@
 # databases, gnuplot missing). Prints TAP. Needs IOVSIM, sqlite3, gnuplot.
 set -u
 IOVSIM=${IOVSIM:-$(cd "$(dirname "$0")/.." && pwd)/iovsim}
+SRC=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T" /tmp/iovsim-pwned-$$*' EXIT
 cd "$T" || exit 1
@@ -82,7 +83,7 @@ fig c.png is_png a.db --kind cdf --y sojourn --by queue.stations --where queue.s
 ok $? "plot cdf from the histograms"
 # The CDF data itself: a template that prints each curve's first and last F.
 mkdir -p gpcheck
-cp "$(dirname "$IOVSIM")/analysis/style.gp" gpcheck/
+cp "$SRC/analysis/style.gp" gpcheck/
 cat >gpcheck/cdf.gp <<'GP'
 set print "cdf-ends.txt"
 do for [i = 0:n_series - 1] {
