@@ -121,6 +121,39 @@ int cli_params(int argc, char **argv)
     return 0;
 }
 
+static gint cmp_str_ptr(gconstpointer a, gconstpointer b)
+{
+    return g_strcmp0(*(char *const *)a, *(char *const *)b);
+}
+
+/* The bundled scenarios, when run from the source tree: name and the
+ * one-line description each declares. */
+static void list_scenarios(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    const char *f;
+
+    if (!d)
+        return;
+    while ((f = g_dir_read_name(d)))
+        if (g_str_has_suffix(f, ".ini"))
+            g_ptr_array_add(names, g_build_filename(dir, f, NULL));
+    g_ptr_array_sort(names, cmp_str_ptr);
+    printf("\nscenarios (in %s/):\n", dir);
+    for (guint i = 0; i < names->len; i++) {
+        const char *path = names->pdata[i];
+        struct scenario *sc = scenario_load(path, NULL, NULL);
+        g_autofree char *base = g_path_get_basename(path);
+
+        if (!sc)
+            continue;
+        printf("  %-26s %-6s %s\n", base, scenario_model(sc),
+               scenario_str(sc, "scenario.description"));
+        scenario_free(sc);
+    }
+}
+
 int cli_list(int argc, char **argv)
 {
     (void)argc;
@@ -128,5 +161,6 @@ int cli_list(int argc, char **argv)
     printf("models:\n");
     for (size_t i = 0; model_registry[i]; i++)
         printf("  %-10s %s\n", model_registry[i]->name, model_registry[i]->help);
+    list_scenarios("scenarios");
     return 0;
 }
