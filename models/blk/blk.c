@@ -1,0 +1,446 @@
+/* The blk model: builds the world (VMs with a vCPU, a backend thread and
+ * their virtual disk; one host SSD), runs the fio-like workload and reports.
+ * A VM keeps iodepth requests outstanding (closed loop) or issues them at
+ * random times (open loop). Left out: the guest page cache and file system,
+ * host CPU contention (each vCPU and backend thread has its own core),
+ * request merging and splitting, flushes and discards, write caches. */
+#include "blk.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "blk_params.h"
+#include "blk_world.h"
+#include "rng.h"
+#include "scenario.h"
+
+static const struct blk_strategy_ops *const blk_strategies[] = {
+#define BLK_STRATEGY_PTR(n) &blk_##n##_ops,
+    BLK_STRATEGY_LIST(BLK_STRATEGY_PTR)
+#undef BLK_STRATEGY_PTR
+        NULL,
+};
+
+const struct blk_strategy_ops *blk_strategy_lookup(const char *name)
+{
+    for (size_t i = 0; blk_strategies[i]; i++)
+        if (strcmp(blk_strategies[i]->name, name) == 0)
+            return blk_strategies[i];
+    return NULL;
+}
+
+static bool is_pow2(double x)
+{
+    uint64_t v = (uint64_t)x;
+
+    return (double)v == x && v && (v & (v - 1)) == 0;
+}
+
+static uint64_t span_of(const struct scenario *sc)
+{
+    double span = scenario_real(sc, "fio.span");
+
+    return (uint64_t)(span > 0 ? span : scenario_real(sc, "blk.disk_size"));
+}
+
+static bool check_qcow2(const struct scenario *sc, GError **error)
+{
+    double cluster = scenario_real(sc, "qcow2.cluster_size");
+    double entry = scenario_real(sc, "qcow2.l2_entry_size");
+    double cache = scenario_real(sc, "qcow2.l2_cache_size");
+
+    if (!is_pow2(cluster)) {
+        scenario_error(sc, "qcow2.cluster_size", error, "%.0f B is not a power of two", cluster);
+        return false;
+    }
+    if (!is_pow2(entry) || entry > cluster) {
+        scenario_error(sc, "qcow2.l2_entry_size", error,
+                       "%.0f B must be a power of two no larger than the cluster (%.0f B)", entry,
+                       cluster);
+        return false;
+    }
+    if (cache < cluster) {
+        scenario_error(sc, "qcow2.l2_cache_size", error,
+                       "cache of %.0f B is smaller than one cluster (%.0f B)", cache, cluster);
+        return false;
+    }
+    return true;
+}
+
+static bool blk_check(const struct scenario *sc, GError **error)
+{
+    const struct blk_strategy_ops *ops = blk_strategy_lookup(scenario_str(sc, "blk.strategy"));
+    bool qcow2 = strcmp(scenario_str(sc, "blk.format"), "qcow2") == 0;
+    double bs = scenario_real(sc, "fio.bs");
+
+    g_assert(ops); /* the enum's choices are the strategies' names */
+    if (ops->check && !ops->check(sc, error))
+        return false;
+    if (qcow2 && !ops->uses_image) {
+        scenario_error(sc, "blk.format", error,
+                       "'qcow2' needs a host-side image (emulation or virtio-blk), not '%s'",
+                       ops->name);
+        return false;
+    }
+    if (qcow2 && !check_qcow2(sc, error))
+        return false;
+    if (scenario_real(sc, "fio.span") > scenario_real(sc, "blk.disk_size")) {
+        scenario_error(sc, "fio.span", error, "%.0f B is larger than blk.disk_size (%.0f B)",
+                       scenario_real(sc, "fio.span"), scenario_real(sc, "blk.disk_size"));
+        return false;
+    }
+    if (bs != floor(bs) || (double)span_of(sc) < bs) {
+        scenario_error(sc, "fio.bs", error, "%.0f B does not fit in the span of %" PRIu64 " B", bs,
+                       span_of(sc));
+        return false;
+    }
+    return true;
+}
+
+/* ---- the workload ---- */
+
+static uint64_t next_offset(struct blk_world *w, struct blk_vm *vm)
+{
+    uint64_t blocks = w->span / w->bs, off;
+
+    if (w->random) {
+        uint64_t b = (uint64_t)(gsl_rng_uniform(vm->rng) * (double)blocks);
+
+        return (b < blocks ? b : blocks - 1) * w->bs;
+    }
+    off = vm->seq_next;
+    vm->seq_next = off + 2 * (uint64_t)w->bs <= w->span ? off + w->bs : 0;
+    return off;
+}
+
+static void issue(struct blk_world *w, struct blk_vm *vm)
+{
+    struct blk_req *r = blk_req_new(w, vm);
+
+    r->bytes = w->bs;
+    r->offset = next_offset(w, vm);
+    if (w->mixed)
+        r->is_write = gsl_rng_uniform(vm->rng) >= w->rwmixread;
+    else
+        r->is_write = w->always_write;
+    if (vm->in_flight++ == 0)
+        timeavg_set(&vm->busy_poll, sim_now(w->sim), 1.0);
+    vm->issued_total++;
+    w->ops->submit(w, vm, r);
+}
+
+static void on_arrival(struct sim *sim, void *ctx, const void *payload)
+{
+    struct blk_vm *vm = ctx;
+    struct blk_world *w;
+
+    memcpy(&w, payload, sizeof(w));
+    vm->next_arrival = sim_schedule(sim, dist_sample_time(w->interarrival, w->arrival_rng),
+                                    on_arrival, vm, &w, sizeof(w));
+    issue(w, vm);
+}
+
+void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    sim_time now = sim_now(w->sim), lat = now - r->born, sum = 0;
+    struct blk_stats *st = &vm->st;
+
+    blk_step(w, r, r->stage);
+    for (unsigned s = 0; s < BLK_N_STAGES; s++) {
+        st->stage_ps_sum[s] += r->stage_ps[s];
+        sum += r->stage_ps[s];
+    }
+    /* Every picosecond in exactly one stage. */
+    g_assert(sum == lat);
+    st->completed++;
+    st->bytes += r->bytes;
+    st->exits += r->exits;
+    st->lat_ps_sum += lat;
+    hist_add(&st->lat, lat);
+    vm->completed_total++;
+    g_assert(vm->in_flight > 0);
+    if (--vm->in_flight == 0)
+        timeavg_set(&vm->busy_poll, now, 0.0);
+    blk_req_free(w, r);
+    if (!w->open_loop)
+        issue(w, vm);
+}
+
+/* ---- building the world ---- */
+
+static void costs_init(struct blk_costs *c, const struct scenario *sc)
+{
+    double hz = scenario_real(sc, "blkhost.clock");
+#define CYC(key) sim_time_from_s((double)scenario_int(sc, key) / hz)
+
+    c->exit_user = CYC("blkhost.exit_user");
+    c->exit_kernel = CYC("blkhost.exit_kernel");
+    c->exit_inject = CYC("blkhost.exit_inject");
+    c->exit_eoi = CYC("blkhost.exit_eoi");
+    c->host_submit = CYC("blkhost.host_submit");
+    c->host_complete = CYC("blkhost.host_complete");
+    c->emulation_per_request = CYC("blkhost.emulation_per_request");
+    c->emulation_submit_exits = (unsigned)scenario_int(sc, "blkhost.emulation_submit_exits");
+    c->emulation_complete_exits = (unsigned)scenario_int(sc, "blkhost.emulation_complete_exits");
+    c->qemu_per_request = CYC("blkhost.qemu_per_request");
+    c->qemu_wake = scenario_time(sc, "blkhost.qemu_wake");
+    c->vhost_per_request = CYC("blkhost.vhost_per_request");
+    c->iommu_walk_access = scenario_time(sc, "blkhost.iommu_walk_access");
+    c->iommu_walk_levels = (unsigned)scenario_int(sc, "blkhost.iommu_walk_levels");
+    c->iotlb_miss_rate = scenario_real(sc, "blkhost.iotlb_miss_rate");
+    c->qcow2_lookup = CYC("qcow2.lookup");
+    c->guest_submit = CYC("blkguest.submit");
+    c->guest_complete = CYC("blkguest.complete");
+    c->irq_handler = CYC("blkguest.irq_handler");
+    c->wakeup = CYC("blkguest.wakeup");
+    c->poll_check = CYC("blkguest.poll_check");
+#undef CYC
+}
+
+static void workload_init(struct blk_world *w, const struct scenario *sc)
+{
+    const char *rw = scenario_str(sc, "fio.rw");
+
+    w->random = g_str_has_prefix(rw, "rand");
+    w->mixed = strcmp(rw, "randrw") == 0;
+    w->always_write = strcmp(rw, "randwrite") == 0 || strcmp(rw, "write") == 0;
+    w->rwmixread = scenario_real(sc, "fio.rwmixread");
+    w->bs = (uint32_t)scenario_real(sc, "fio.bs");
+    w->span = span_of(sc) / w->bs * w->bs;
+    w->iodepth = (unsigned)scenario_int(sc, "fio.iodepth");
+    w->open_loop = strcmp(scenario_str(sc, "fio.mode"), "open") == 0;
+    w->interarrival = scenario_dist(sc, "fio.interarrival");
+}
+
+static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const struct scenario *sc)
+{
+    char stream[32];
+
+    vm->index = k;
+    snprintf(vm->name, sizeof(vm->name), "vm%u", k);
+    fifo_server_init(&vm->vcpu, w->sim, "vcpu", 1);
+    fifo_server_init(&vm->backend, w->sim, "backend", 1);
+    snprintf(stream, sizeof(stream), "blk.vm%u", k);
+    vm->rng = sim_rng(w->sim, stream);
+    timeavg_init(&vm->busy_poll, sim_now(w->sim), 0.0);
+    hist_init(&vm->st.lat);
+    if (w->qcow2) {
+        uint64_t disk = (uint64_t)scenario_real(sc, "blk.disk_size");
+        uint64_t entries = (uint64_t)scenario_real(sc, "qcow2.l2_cache_size") / w->l2_entry_size;
+
+        qcow2_cache_init(&vm->l2, (uint32_t)MIN(entries, (uint64_t)UINT32_MAX - 1),
+                         (disk + w->slice_reach - 1) / w->slice_reach);
+        if (scenario_bool(sc, "qcow2.warm_start")) {
+            /* Slice 0 ends most recent; the load is not counted. */
+            for (uint64_t s = vm->l2.capacity; s-- > 0;)
+                qcow2_cache_access(&vm->l2, s);
+            vm->l2.hits = vm->l2.misses = 0;
+        }
+    }
+}
+
+static struct model *blk_create(struct sim *sim, const struct scenario *sc, GError **error)
+{
+    struct blk_world *w;
+
+    if (!blk_check(sc, error))
+        return NULL;
+    w = g_new0(struct blk_world, 1);
+    w->base.ops = &blk_model_ops;
+    w->sim = sim;
+    w->ops = blk_strategy_lookup(scenario_str(sc, "blk.strategy"));
+    costs_init(&w->c, sc);
+    w->poll = strcmp(scenario_str(sc, "blk.completion"), "poll") == 0;
+    w->posted = scenario_bool(sc, "blk.posted_interrupts");
+    w->vhost = strcmp(scenario_str(sc, "blk.backend"), "vhost") == 0;
+    w->qcow2 = strcmp(scenario_str(sc, "blk.format"), "qcow2") == 0;
+    w->l2_entry_size = (uint32_t)scenario_real(sc, "qcow2.l2_entry_size");
+    /* An L2 entry is 8 bytes and maps one cluster (qcow2-cache.txt). */
+    w->slice_reach =
+        (uint64_t)(w->l2_entry_size / 8) * (uint64_t)scenario_real(sc, "qcow2.cluster_size");
+    workload_init(w, sc);
+    w->arrival_rng = sim_rng(sim, "blk.arrivals");
+    w->iommu_rng = sim_rng(sim, "blk.iommu");
+    disk_init(&w->disk, sim, (unsigned)scenario_int(sc, "disk.channels"),
+              scenario_dist(sc, "disk.read_access"), scenario_dist(sc, "disk.write_access"),
+              scenario_real(sc, "disk.channel_rate") / 8.0, sim_rng(sim, "blk.disk"));
+    w->free_head = BLK_NO_REQ;
+    w->n_vms = (unsigned)scenario_int(sc, "blk.vms");
+    w->vms = g_new0(struct blk_vm, w->n_vms);
+    for (unsigned k = 0; k < w->n_vms; k++)
+        vm_init(w, &w->vms[k], k, sc);
+    w->stat_start = sim_now(sim);
+    for (unsigned k = 0; k < w->n_vms; k++) {
+        struct blk_vm *vm = &w->vms[k];
+
+        if (w->open_loop)
+            vm->next_arrival = sim_schedule(sim, dist_sample_time(w->interarrival, w->arrival_rng),
+                                            on_arrival, vm, &w, sizeof(w));
+        else
+            for (unsigned q = 0; q < w->iodepth; q++)
+                issue(w, vm);
+    }
+    return &w->base;
+}
+
+static void blk_warmup_end(struct model *base)
+{
+    struct blk_world *w = container_of(base, struct blk_world, base);
+    sim_time now = sim_now(w->sim);
+
+    w->stat_start = now;
+    disk_reset_stats(&w->disk);
+    for (unsigned k = 0; k < w->n_vms; k++) {
+        struct blk_vm *vm = &w->vms[k];
+        struct hist lat = vm->st.lat;
+
+        memset(&vm->st, 0, sizeof(vm->st));
+        vm->st.lat = lat;
+        hist_reset(&vm->st.lat);
+        fifo_server_reset_stats(&vm->vcpu);
+        fifo_server_reset_stats(&vm->backend);
+        timeavg_reset(&vm->busy_poll, now);
+        if (w->qcow2)
+            vm->l2.hits = vm->l2.misses = 0;
+    }
+}
+
+/* ---- results ---- */
+
+struct blk_totals {
+    struct blk_stats st; /* lat unused */
+    double guest_cpu, host_cpu;
+    uint64_t hits, misses, issued, completed, in_flight;
+};
+
+static void add_totals(struct blk_totals *t, const struct blk_stats *st)
+{
+    t->st.completed += st->completed;
+    t->st.bytes += st->bytes;
+    t->st.exits += st->exits;
+    t->st.lat_ps_sum += st->lat_ps_sum;
+    for (unsigned s = 0; s < BLK_N_STAGES; s++)
+        t->st.stage_ps_sum[s] += st->stage_ps_sum[s];
+}
+
+static void report_scope(struct blk_world *w, struct report *out, const char *scope,
+                         const struct blk_totals *t, const struct hist *lat, double span)
+{
+    double n = (double)t->st.completed, per_req = n > 0 ? 1.0 / n : 0.0;
+
+    report_metric(out, scope, "iops", span > 0 ? n / span : 0, "1/s");
+    report_metric(out, scope, "bandwidth", span > 0 ? (double)t->st.bytes / span : 0, "B/s");
+    report_metric(out, scope, "requests", n, "1");
+    report_metric(out, scope, "latency_mean", (double)t->st.lat_ps_sum * 1e-12 * per_req, "s");
+    report_metric(out, scope, "latency_p50", hist_quantile(lat, 0.5) * 1e-12, "s");
+    report_metric(out, scope, "latency_p99", hist_quantile(lat, 0.99) * 1e-12, "s");
+    report_metric(out, scope, "latency_p999", hist_quantile(lat, 0.999) * 1e-12, "s");
+    report_metric(out, scope, "exits_per_request", (double)t->st.exits * per_req, "1");
+    report_metric(out, scope, "guest_cpu", t->guest_cpu, "1");
+    report_metric(out, scope, "host_cpu", t->host_cpu, "1");
+    if (w->qcow2)
+        report_metric(out, scope, "l2_hit_rate",
+                      t->hits + t->misses ? (double)t->hits / (double)(t->hits + t->misses) : 0,
+                      "1");
+    for (unsigned s = 0; s < BLK_N_STAGES; s++) {
+        char name[48];
+
+        snprintf(name, sizeof(name), "stage_%s", blk_stage_names[s]);
+        report_metric(out, scope, name, (double)t->st.stage_ps_sum[s] * 1e-12 * per_req, "s");
+    }
+    report_metric(out, scope, "issued_total", (double)t->issued, "1");
+    report_metric(out, scope, "completed_total", (double)t->completed, "1");
+    report_metric(out, scope, "in_flight", (double)t->in_flight, "1");
+    report_hist(out, scope, "latency", lat, 1e-12, "s");
+}
+
+static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals *t)
+{
+    double spin = timeavg_mean(&vm->busy_poll, sim_now(w->sim));
+    double work = fifo_server_utilization(&vm->vcpu);
+
+    memset(t, 0, sizeof(*t));
+    add_totals(t, &vm->st);
+    /* A polling guest spins whenever a request is outstanding. */
+    t->guest_cpu = w->poll ? MAX(spin, work) : work;
+    t->host_cpu = w->ops->uses_image ? fifo_server_utilization(&vm->backend) : 0.0;
+    if (w->qcow2) {
+        t->hits = vm->l2.hits;
+        t->misses = vm->l2.misses;
+    }
+    t->issued = vm->issued_total;
+    t->completed = vm->completed_total;
+    t->in_flight = vm->in_flight;
+}
+
+static void blk_report(struct model *base, struct report *out)
+{
+    struct blk_world *w = container_of(base, struct blk_world, base);
+    double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
+    struct blk_totals all, t;
+    struct hist lat;
+
+    memset(&all, 0, sizeof(all));
+    hist_init(&lat);
+    for (unsigned k = 0; k < w->n_vms; k++) {
+        struct blk_vm *vm = &w->vms[k];
+
+        vm_totals(w, vm, &t);
+        report_scope(w, out, vm->name, &t, &vm->st.lat, span);
+        add_totals(&all, &t.st);
+        all.guest_cpu += t.guest_cpu;
+        all.host_cpu += t.host_cpu;
+        all.hits += t.hits;
+        all.misses += t.misses;
+        all.issued += t.issued;
+        all.completed += t.completed;
+        all.in_flight += t.in_flight;
+        hist_merge(&lat, &vm->st.lat);
+    }
+    report_scope(w, out, "all", &all, &lat, span);
+    report_metric(out, "all", "device_utilization", disk_utilization(&w->disk), "1");
+    report_metric(out, "all", "device_queue_mean",
+                  timeavg_mean(&w->disk.srv.qlen_avg, sim_now(w->sim)), "1");
+    hist_release(&lat);
+}
+
+static void blk_destroy(struct model *base)
+{
+    struct blk_world *w = container_of(base, struct blk_world, base);
+
+    /* Pending events point at the world; the sim is freed right after us
+     * and never runs them. */
+    for (unsigned k = 0; k < w->n_vms; k++) {
+        struct blk_vm *vm = &w->vms[k];
+
+        if (vm->next_arrival)
+            sim_cancel(w->sim, vm->next_arrival);
+        fifo_server_release(&vm->vcpu);
+        fifo_server_release(&vm->backend);
+        hist_release(&vm->st.lat);
+        if (w->qcow2)
+            qcow2_cache_release(&vm->l2);
+    }
+    disk_release(&w->disk);
+    for (uint32_t k = 0; k < w->n_chunks; k++)
+        g_free(w->chunks[k]);
+    g_free(w->chunks);
+    g_free(w->vms);
+    g_free(w);
+}
+
+const struct model_ops blk_model_ops = {
+    .name = "blk",
+    .help = "virtual disks: emulation, virtio-blk (qemu/vhost), passthrough, bare metal; raw/qcow2",
+    .params = blk_params,
+    .n_params = BLK_N_PARAMS,
+    .check = blk_check,
+    .create = blk_create,
+    .warmup_end = blk_warmup_end,
+    .report = blk_report,
+    .destroy = blk_destroy,
+};

@@ -1,0 +1,279 @@
+/* The request pool and the step machinery that charges every instant of a
+ * request's life to one stage, plus the hand-offs the strategies share: the
+ * host's image lookup and block layer, the device, and the completion's way
+ * into the guest (interrupt or polling). Requests live in fixed chunks
+ * recycled through a free list: nothing is malloc'ed per request. */
+#include <string.h>
+
+#include <glib.h>
+
+#include "blk_world.h"
+
+const char *const blk_stage_names[BLK_N_STAGES] = {
+#define BLK_STAGE_NAME(n) #n,
+    BLK_STAGE_LIST(BLK_STAGE_NAME)
+#undef BLK_STAGE_NAME
+};
+
+static void pool_grow(struct blk_world *w)
+{
+    uint32_t base = w->n_chunks << BLK_CHUNK_BITS;
+    struct blk_req *chunk = g_new0(struct blk_req, BLK_CHUNK);
+
+    g_assert(w->n_chunks < (UINT32_MAX >> BLK_CHUNK_BITS) - 1);
+    w->chunks = g_renew(struct blk_req *, w->chunks, w->n_chunks + 1);
+    w->chunks[w->n_chunks++] = chunk;
+    for (uint32_t k = 0; k < BLK_CHUNK; k++) {
+        chunk[k].idx = base + k;
+        chunk[k].next_free = k + 1 < BLK_CHUNK ? base + k + 1 : w->free_head;
+    }
+    w->free_head = base;
+}
+
+struct blk_req *blk_req_at(struct blk_world *w, uint32_t idx)
+{
+    g_assert((idx >> BLK_CHUNK_BITS) < w->n_chunks);
+    return &w->chunks[idx >> BLK_CHUNK_BITS][idx & (BLK_CHUNK - 1)];
+}
+
+struct blk_req *blk_req_new(struct blk_world *w, struct blk_vm *vm)
+{
+    struct blk_req *r;
+    uint32_t idx;
+
+    if (w->free_head == BLK_NO_REQ)
+        pool_grow(w);
+    idx = w->free_head;
+    r = blk_req_at(w, idx);
+    w->free_head = r->next_free;
+    memset(r, 0, sizeof(*r));
+    r->idx = idx;
+    r->next_free = BLK_NO_REQ;
+    r->vm = (uint16_t)vm->index;
+    r->live = true;
+    r->born = r->t0 = sim_now(w->sim);
+    r->stage = BLK_STAGE_guest_submit;
+    return r;
+}
+
+void blk_req_free(struct blk_world *w, struct blk_req *r)
+{
+    g_assert(r->live);
+    r->live = false;
+    r->next_free = w->free_head;
+    w->free_head = r->idx;
+}
+
+void blk_step(struct blk_world *w, struct blk_req *r, enum blk_stage next)
+{
+    sim_time now = sim_now(w->sim);
+    sim_time elapsed = now - r->t0, parts = 0;
+
+    for (unsigned k = 0; k < r->n_parts; k++) {
+        r->stage_ps[r->parts[k].stage] += r->parts[k].ps;
+        parts += r->parts[k].ps;
+    }
+    /* The parts were service inside the elapsed span: never more. */
+    g_assert(parts <= elapsed);
+    r->stage_ps[r->stage] += elapsed - parts;
+    r->n_parts = 0;
+    r->stage = next;
+    r->t0 = now;
+}
+
+static void set_parts(struct blk_req *r, const struct blk_part *parts, unsigned n, sim_time *total)
+{
+    g_assert(n <= BLK_MAX_PARTS);
+    *total = 0;
+    for (unsigned k = 0; k < n; k++) {
+        g_assert(parts[k].ps >= 0);
+        r->parts[k] = parts[k];
+        *total += parts[k].ps;
+    }
+    r->n_parts = (uint8_t)n;
+}
+
+static void on_step_done(struct sim *sim, void *ctx, uint64_t tag)
+{
+    struct blk_world *w = ctx;
+    struct blk_req *r = blk_req_at(w, (uint32_t)tag);
+
+    (void)sim;
+    g_assert(r->live);
+    r->cont(w, &w->vms[r->vm], r);
+}
+
+void blk_run(struct blk_world *w, struct fifo_server *srv, struct blk_req *r,
+             enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
+             blk_cont_fn cont)
+{
+    sim_time total;
+
+    blk_step(w, r, wait_stage);
+    set_parts(r, parts, n_parts, &total);
+    r->cont = cont;
+    fifo_server_submit(srv, total, on_step_done, w, r->idx);
+}
+
+static void on_delay(struct sim *sim, void *ctx, const void *payload)
+{
+    uint32_t idx;
+
+    memcpy(&idx, payload, sizeof(idx));
+    on_step_done(sim, ctx, idx);
+}
+
+void blk_delay(struct blk_world *w, struct blk_req *r, enum blk_stage stage, sim_time delay,
+               blk_cont_fn cont)
+{
+    blk_step(w, r, stage);
+    r->cont = cont;
+    sim_schedule(w->sim, delay, on_delay, w, &r->idx, sizeof(r->idx));
+}
+
+/* ---- the device ---- */
+
+static void device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    w->ops->device_done(w, vm, r);
+}
+
+void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    sim_time service = disk_service(&w->disk, r->is_write, r->bytes);
+    struct blk_part part = { BLK_STAGE_device, service };
+    sim_time total;
+
+    (void)vm;
+    blk_step(w, r, BLK_STAGE_device_queue);
+    set_parts(r, &part, 1, &total);
+    r->cont = device_done;
+    disk_submit(&w->disk, service, r->is_write, r->bytes, on_step_done, w, r->idx);
+}
+
+/* ---- software paths: image lookup, host block layer ---- */
+
+static void host_io_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    blk_device_submit(w, vm, r);
+}
+
+static void host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    struct blk_part part = { BLK_STAGE_host_io, w->c.host_submit };
+
+    blk_run(w, &vm->backend, r, BLK_STAGE_host_io, &part, 1, host_io_done);
+}
+
+static void meta_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+
+static void meta_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    g_assert(r->meta_left > 0);
+    if (--r->meta_left > 0)
+        meta_read(w, vm, r);
+    else
+        host_block_submit(w, vm, r);
+}
+
+/* An L2 miss: read the slice from the device. The whole read, queueing
+ * included, is the qcow2_meta stage. */
+static void meta_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    sim_time service = disk_service(&w->disk, false, w->l2_entry_size);
+
+    (void)vm;
+    blk_step(w, r, BLK_STAGE_qcow2_meta);
+    r->cont = meta_done;
+    disk_submit(&w->disk, service, false, w->l2_entry_size, on_step_done, w, r->idx);
+}
+
+static void image_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    if (w->qcow2) {
+        uint64_t first = r->offset / w->slice_reach;
+        uint64_t last = (r->offset + r->bytes - 1) / w->slice_reach;
+
+        for (uint64_t s = first; s <= last; s++)
+            if (!qcow2_cache_access(&vm->l2, s))
+                r->meta_left++;
+    }
+    if (r->meta_left > 0)
+        meta_read(w, vm, r);
+    else
+        host_block_submit(w, vm, r);
+}
+
+void blk_host_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
+                     const struct blk_part *parts, unsigned n_parts)
+{
+    struct blk_part all[BLK_MAX_PARTS];
+
+    g_assert(n_parts < BLK_MAX_PARTS);
+    if (n_parts) /* @parts may be NULL then, and memcpy() must not see it */
+        memcpy(all, parts, n_parts * sizeof(*parts));
+    all[n_parts] = (struct blk_part){ BLK_STAGE_image, w->qcow2 ? w->c.qcow2_lookup : 0 };
+    blk_run(w, &vm->backend, r, BLK_STAGE_backend, all, n_parts + 1, image_done);
+}
+
+/* ---- completion ---- */
+
+static void host_complete_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    blk_guest_complete(w, vm, r, r->irq_exit_ps, r->irq_exits);
+}
+
+void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
+                       const struct blk_part *parts, unsigned n_parts, sim_time irq_exit_ps,
+                       unsigned irq_exits)
+{
+    struct blk_part all[BLK_MAX_PARTS];
+
+    g_assert(n_parts < BLK_MAX_PARTS);
+    all[0] = (struct blk_part){ BLK_STAGE_host_io, w->c.host_complete };
+    if (n_parts)
+        memcpy(all + 1, parts, n_parts * sizeof(*parts));
+    r->irq_exit_ps = irq_exit_ps;
+    r->irq_exits = irq_exits;
+    blk_run(w, &vm->backend, r, BLK_STAGE_host_io, all, n_parts + 1, host_complete_done);
+}
+
+static void guest_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    blk_req_finish(w, vm, r);
+}
+
+static void poll_seen(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    struct blk_part part = { BLK_STAGE_guest_complete, w->c.guest_complete };
+
+    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_complete, &part, 1, guest_done);
+}
+
+void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
+                        sim_time irq_exit_ps, unsigned irq_exits)
+{
+    if (w->poll) {
+        /* The spinning thread sees the completion entry: no interrupt. */
+        blk_delay(w, r, BLK_STAGE_poll, w->c.poll_check, poll_seen);
+        return;
+    }
+    struct blk_part parts[] = {
+        { BLK_STAGE_exit, irq_exit_ps },
+        { BLK_STAGE_irq, w->c.irq_handler + w->c.wakeup },
+        { BLK_STAGE_guest_complete, w->c.guest_complete },
+    };
+
+    blk_count_exits(r, irq_exits);
+    blk_run(w, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), guest_done);
+}
+
+sim_time blk_irq_injection(const struct blk_world *w, unsigned *n)
+{
+    if (w->posted) {
+        *n = 0;
+        return 0;
+    }
+    *n = 2;
+    return w->c.exit_inject + w->c.exit_eoi;
+}

@@ -1,0 +1,206 @@
+/* Internals of the blk model shared by its files: the world, the VMs, the
+ * request pool, the step machinery and the strategy ops table. */
+#ifndef IOVSIM_BLK_WORLD_H
+#define IOVSIM_BLK_WORLD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+#include <gsl/gsl_rng.h>
+
+#include "../hw/disk.h"
+#include "blk.h"
+#include "model.h"
+#include "qcow2.h"
+#include "resource.h"
+#include "stats.h"
+
+struct blk_world;
+struct blk_vm;
+struct blk_req;
+
+/* What a request does when its current step ends. */
+typedef void (*blk_cont_fn)(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+
+/* A fixed part of one step's service, charged to its own stage. */
+struct blk_part {
+    enum blk_stage stage;
+    sim_time ps;
+};
+
+#define BLK_MAX_PARTS  6
+#define BLK_NO_REQ     UINT32_MAX
+#define BLK_CHUNK_BITS 8
+#define BLK_CHUNK      (1u << BLK_CHUNK_BITS)
+
+struct blk_req {
+    uint32_t idx;
+    uint32_t next_free;
+    uint16_t vm;
+    bool live;
+    bool is_write;
+    uint32_t bytes;
+    uint64_t offset;
+    sim_time born;
+    sim_time t0;          /* start of the open stage */
+    enum blk_stage stage; /* the open stage */
+    uint32_t exits;
+    uint32_t meta_left; /* qcow2 metadata reads still to do */
+    uint32_t irq_exits; /* exits the completion interrupt will cost */
+    sim_time irq_exit_ps;
+    uint8_t n_parts;
+    struct blk_part parts[BLK_MAX_PARTS];
+    blk_cont_fn cont;
+    sim_time stage_ps[BLK_N_STAGES];
+};
+
+/* Every cost, converted to picoseconds at create. */
+struct blk_costs {
+    sim_time exit_user, exit_kernel, exit_inject, exit_eoi;
+    sim_time host_submit, host_complete;
+    sim_time emulation_per_request;
+    unsigned emulation_submit_exits, emulation_complete_exits;
+    sim_time qemu_per_request, qemu_wake, vhost_per_request;
+    sim_time iommu_walk_access;
+    unsigned iommu_walk_levels;
+    double iotlb_miss_rate;
+    sim_time qcow2_lookup;
+    sim_time guest_submit, guest_complete, irq_handler, wakeup, poll_check;
+};
+
+/* Statistics of one VM (and, summed, of all), reset at the warm-up cut. */
+struct blk_stats {
+    uint64_t completed, bytes, exits;
+    int64_t lat_ps_sum;
+    int64_t stage_ps_sum[BLK_N_STAGES];
+    struct hist lat;
+};
+
+struct blk_vm {
+    unsigned index;
+    char name[16];
+    struct fifo_server vcpu;    /* the guest's vCPU (bare metal: the core) */
+    struct fifo_server backend; /* QEMU I/O thread / vhost worker (software paths) */
+    struct qcow2_cache l2;      /* qcow2 only */
+    gsl_rng *rng;               /* offsets and read/write mix */
+    uint64_t seq_next;          /* next offset of a sequential pattern */
+    sim_event_id next_arrival;  /* open loop */
+    uint64_t in_flight;
+    struct timeavg busy_poll;               /* 1 while a request is outstanding (polling spins) */
+    uint64_t issued_total, completed_total; /* whole run, never reset */
+    struct blk_stats st;
+};
+
+/**
+ * struct blk_strategy_ops - one way of virtualizing a VM's disk
+ * @name:        scenario value of blk.strategy
+ * @uses_image:  the host reads an image file (raw or qcow2) on the VM's
+ *               behalf: software paths with a backend thread
+ * @check:       cross-parameter checks (optional); scenario_error() on bad input
+ * @submit:      the guest issues @r (its stage guest_submit is open): run the
+ *               driver and whatever brings @r to the device, ending in
+ *               blk_device_submit() or blk_host_submit()
+ * @device_done: the device finished @r: bring the completion to the guest,
+ *               ending in blk_guest_complete()
+ */
+struct blk_strategy_ops {
+    const char *name;
+    bool uses_image;
+    bool (*check)(const struct scenario *sc, GError **error);
+    void (*submit)(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+    void (*device_done)(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+};
+
+#define BLK_STRATEGY_LIST(X)    X(baremetal) X(emulation) X(virtio_blk) X(passthrough)
+#define BLK_STRATEGY_DECLARE(n) extern const struct blk_strategy_ops blk_##n##_ops;
+BLK_STRATEGY_LIST(BLK_STRATEGY_DECLARE)
+#undef BLK_STRATEGY_DECLARE
+
+/* The strategy called @name (a blk.strategy value), or NULL. */
+const struct blk_strategy_ops *blk_strategy_lookup(const char *name);
+
+struct blk_world {
+    struct model base;
+    struct sim *sim;
+    const struct blk_strategy_ops *ops;
+    struct blk_costs c;
+    bool poll;   /* blk.completion = poll */
+    bool posted; /* blk.posted_interrupts */
+    bool vhost;  /* blk.backend = vhost */
+    bool qcow2;  /* blk.format = qcow2 (software paths only) */
+    /* workload */
+    bool open_loop, random, mixed;
+    bool always_write;
+    double rwmixread;
+    uint32_t bs;
+    uint64_t span;
+    unsigned iodepth;
+    const struct dist *interarrival;
+    gsl_rng *arrival_rng;
+    gsl_rng *iommu_rng;
+    /* qcow2 */
+    uint64_t slice_reach; /* disk bytes one L2 cache entry maps */
+    uint32_t l2_entry_size;
+    /* the host */
+    struct disk disk;
+    struct blk_vm *vms;
+    unsigned n_vms;
+    /* request pool: chunks never move, so request pointers stay valid */
+    struct blk_req **chunks;
+    uint32_t n_chunks;
+    uint32_t free_head;
+    sim_time stat_start;
+};
+
+/* --- blk_path.c: the step machinery and the hand-offs strategies share --- */
+
+struct blk_req *blk_req_at(struct blk_world *w, uint32_t idx);
+/* A request of @vm from the pool, born now, its stage guest_submit open. */
+struct blk_req *blk_req_new(struct blk_world *w, struct blk_vm *vm);
+/* Back to the pool (once, after blk_req_finish()'s accounting). */
+void blk_req_free(struct blk_world *w, struct blk_req *r);
+/* Close the open stage at now (its fixed parts get their time, the stage the
+ * rest) and open @next. */
+void blk_step(struct blk_world *w, struct blk_req *r, enum blk_stage next);
+/* Run a job of the parts' total on @srv; waiting and anything not in a part
+ * is charged to the open stage, which must be @wait_stage (opened here).
+ * @cont runs when the job ends. */
+void blk_run(struct blk_world *w, struct fifo_server *srv, struct blk_req *r,
+             enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
+             blk_cont_fn cont);
+/* Spend @delay in @stage (no resource busy), then @cont. */
+void blk_delay(struct blk_world *w, struct blk_req *r, enum blk_stage stage, sim_time delay,
+               blk_cont_fn cont);
+
+/* Count @n exits against @r (their time is charged by the caller's parts). */
+static inline void blk_count_exits(struct blk_req *r, unsigned n)
+{
+    r->exits += n;
+}
+
+/* Software paths: on the VM's backend thread run @parts (the strategy's own
+ * work), the image lookup (and qcow2 metadata reads on L2 misses), then the
+ * host's block-layer submission, then the device. */
+void blk_host_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
+                     const struct blk_part *parts, unsigned n_parts);
+/* Queue @r at the host's device; the strategy's device_done runs after. */
+void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+/* Software paths: the host's device interrupt and block-layer completion
+ * plus @parts on the backend thread, then blk_guest_complete(). */
+void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
+                       const struct blk_part *parts, unsigned n_parts, sim_time irq_exit_ps,
+                       unsigned irq_exits);
+/* The guest learns of @r's completion: by interrupt (@irq_exit_ps of exits,
+ * @irq_exits of them, then handler and wake-up on the vCPU) or by polling;
+ * then the block layer's completion. */
+void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
+                        sim_time irq_exit_ps, unsigned irq_exits);
+/* Exits a virtualized interrupt costs (injection and EOI) unless posted;
+ * sets *@n to their number. */
+sim_time blk_irq_injection(const struct blk_world *w, unsigned *n);
+
+/* blk.c: @r is done: statistics, free it, and issue the next (closed loop). */
+void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+
+#endif

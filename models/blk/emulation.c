@@ -1,0 +1,56 @@
+/* Device emulation (AHCI/IDE-like): the guest driver programs the
+ * controller with several register accesses per request, each an exit to
+ * QEMU in user space (calibration.md 1.1, 1.3); QEMU's device model parses
+ * the command on the vCPU thread, then its block layer reads the image on
+ * the VM's backend thread. The completion interrupt is injected and the
+ * guest's handler reads and clears the interrupt status: more exits.
+ * Completion by polling is refused: polling an emulated status register
+ * would exit on every read. */
+#include "blk_world.h"
+#include "scenario.h"
+
+static bool emulation_check(const struct scenario *sc, GError **error)
+{
+    if (g_strcmp0(scenario_str(sc, "blk.completion"), "poll") == 0) {
+        scenario_error(sc, "blk.completion", error,
+                       "'poll' needs a completion queue in guest memory; the emulated "
+                       "controller completes by interrupt");
+        return false;
+    }
+    return true;
+}
+
+static void to_host(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    blk_host_submit(w, vm, r, NULL, 0);
+}
+
+static void emulation_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    unsigned n = w->c.emulation_submit_exits;
+    struct blk_part parts[] = {
+        { BLK_STAGE_guest_submit, w->c.guest_submit },
+        { BLK_STAGE_exit, (sim_time)n * w->c.exit_user },
+        { BLK_STAGE_backend, w->c.emulation_per_request },
+    };
+
+    blk_count_exits(r, n);
+    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_submit, parts, G_N_ELEMENTS(parts), to_host);
+}
+
+static void emulation_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    unsigned n, isr = w->c.emulation_complete_exits;
+    sim_time exits = blk_irq_injection(w, &n);
+
+    exits += (sim_time)isr * w->c.exit_user;
+    blk_host_complete(w, vm, r, NULL, 0, exits, n + isr);
+}
+
+const struct blk_strategy_ops blk_emulation_ops = {
+    .name = "emulation",
+    .uses_image = true,
+    .check = emulation_check,
+    .submit = emulation_submit,
+    .device_done = emulation_device_done,
+};
