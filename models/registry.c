@@ -2,6 +2,8 @@
  * Adding a model: one header include and one line here. */
 #include <string.h>
 
+#include "blk/blk.h"
+#include "fabric/fabric.h"
 #include "model.h"
 #include "net/net.h"
 #include "queueing/queue.h"
@@ -9,6 +11,8 @@
 const struct model_ops *const model_registry[] = {
     &queue_model_ops,
     &net_model_ops,
+    &fabric_model_ops,
+    &blk_model_ops,
     NULL,
 };
 
