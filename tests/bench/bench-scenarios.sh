@@ -14,11 +14,14 @@ cases=(
     "mm1|scenarios/mm1.ini|--reps 1"
 )
 [ -f scenarios/quickstart.ini ] && cases+=("quickstart (sriov, stream)|scenarios/quickstart.ini|--reps 1 --set io.strategy=sriov")
+[ -f scenarios/disk.ini ] && cases+=("disk (virtio-blk, QD32)|scenarios/disk.ini|--reps 1 --set blk.strategy=virtio-blk --set fio.iodepth=32 --set scenario.duration=1s")
+[ -f scenarios/overlay.ini ] && cases+=("overlay (fabric, VXLAN)|scenarios/overlay.ini|--reps 1")
 [ -f scenarios/sriov-scaling.ini ] && cases+=("sriov-scaling, 60 VMs|scenarios/sriov-scaling.ini|--reps 1 --set vm.count=60 --set scenario.duration=1s --set scenario.warmup=0s")
 
 echo
 echo "== scenarios: median of $runs runs =="
 printf '%-30s %10s %10s %14s %12s %14s\n' scenario "sim s" "wall s" "sim s/wall s" "events/s" "packets/wall s"
+echo "(packets: jobs for mm1, requests for disk)"
 for c in "${cases[@]}"; do
     IFS='|' read -r name file extra <<<"$c"
     [ -f "$file" ] || continue
@@ -30,10 +33,13 @@ for c in "${cases[@]}"; do
         walls+=("$(sqlite3 "$tmp/b.db" 'SELECT wall_seconds FROM runs LIMIT 1')")
     done
     wall=$(printf '%s\n' "${walls[@]}" | median)
-    # Packets (net) or jobs (queue) simulated, warm-up excluded.
+    # Packets (net, fabric), requests (blk) or jobs (queue) simulated,
+    # warm-up excluded.
     read -r sim ev pk < <(sqlite3 -separator ' ' "$tmp/b.db" "SELECT sim_seconds, events,
-        (SELECT value FROM metrics WHERE scope = 'all' AND name IN ('packets', 'completed')
-         LIMIT 1) FROM runs LIMIT 1")
+        coalesce((SELECT value FROM metrics WHERE scope = 'all'
+                  AND name IN ('packets', 'requests', 'completed')
+                  ORDER BY CASE name WHEN 'packets' THEN 0 WHEN 'requests' THEN 1 ELSE 2 END
+                  LIMIT 1), 0) FROM runs LIMIT 1")
     awk -v n="$name" -v s="$sim" -v w="$wall" -v e="$ev" -v p="$pk" 'BEGIN {
         printf "%-30s %10.3g %10.3g %14.3g %12.3g %14.3g\n", n, s, w, s / w, e / w, p / w }'
 done
