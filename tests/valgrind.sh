@@ -22,6 +22,9 @@ for s in baremetal emulation virtio passthrough sriov; do
     step run scenarios/quickstart.ini --reps 1 -q -o "$tmp/q-$s.db" --set io.strategy="$s" \
         --set workload.type=rr
 done
+step run scenarios/disk.ini --reps 1 -q -o "$tmp/d.db" --set blk.strategy=virtio-blk \
+    --set blk.format=qcow2
+step run scenarios/sdn-controller.ini --reps 1 -q -o "$tmp/f.db"
 step sweep scenarios/mmc-sweep.ini -o "$tmp/m.db" -q -j 2 --reps 2
 step table "$tmp/m.db" -f latex
 step compare "$tmp/m.db" --baseline queue.stations=1
