@@ -151,7 +151,7 @@ void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 
     blk_step(w, r, r->stage);
     for (unsigned s = 0; s < BLK_N_STAGES; s++) {
-        st->stage_ps_sum[s] += r->stage_ps[s];
+        st->stage_ps_sum[s] += (double)r->stage_ps[s];
         sum += r->stage_ps[s];
     }
     /* Every picosecond in exactly one stage. */
@@ -159,7 +159,7 @@ void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
     st->completed++;
     st->bytes += r->bytes;
     st->exits += r->exits;
-    st->lat_ps_sum += lat;
+    st->lat_ps_sum += (double)lat;
     hist_add(&st->lat, lat);
     vm->completed_total++;
     g_assert(vm->in_flight > 0);

@@ -72,8 +72,10 @@ struct blk_costs {
 /* Statistics of one VM (and, summed, of all), reset at the warm-up cut. */
 struct blk_stats {
     uint64_t completed, bytes, exits;
-    int64_t lat_ps_sum;
-    int64_t stage_ps_sum[BLK_N_STAGES];
+    /* ps; double, not int64: the sums grow with depth x VMs x duration
+     * and overflowed 2^63 ps in long, deep runs. */
+    double lat_ps_sum;
+    double stage_ps_sum[BLK_N_STAGES];
     struct hist lat;
 };
 

@@ -128,7 +128,7 @@ struct fabric_model {
     struct hist fct_ps;
     struct welford fct, fct_short, fct_long, slowdown, setup, ctl_sojourn;
     struct welford goodput_long;  /* bit/s: a long flow's size over its FCT */
-    sim_time stage_sum[N_STAGES]; /* over completed flows' last packets */
+    double stage_sum[N_STAGES]; /* ps, over completed flows' last packets (double: no overflow) */
 };
 
 /* ---- pools ---- */
@@ -280,7 +280,7 @@ static void flow_complete(struct fabric_model *m, struct fflow *f, const struct 
     m->flows_completed++;
     for (unsigned s = 0; s < N_STAGES; s++) {
         sum += p->stage_ps[s];
-        m->stage_sum[s] += p->stage_ps[s];
+        m->stage_sum[s] += (double)p->stage_ps[s];
     }
     g_assert(sum == fct); /* the breakdown is exact, not estimated */
     hist_add(&m->fct_ps, fct);

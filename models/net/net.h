@@ -130,7 +130,7 @@ struct net_counters {
     struct welford latency; /* s */
     struct welford rtt;     /* s, rr transactions */
     struct hist latency_ps;
-    int64_t stage_sum[NET_N_STAGES]; /* ps, over delivered packets */
+    double stage_sum[NET_N_STAGES]; /* ps, over delivered packets (double: no overflow) */
 };
 
 struct io_strategy_ops;

@@ -230,7 +230,7 @@ void net_pkt_deliver(struct net_world *w, struct net_pkt *p)
     welford_add(&c->latency, sim_time_to_s(lat));
     hist_add(&c->latency_ps, lat);
     for (unsigned s = 0; s < NET_N_STAGES; s++)
-        c->stage_sum[s] += p->st[s];
+        c->stage_sum[s] += (double)p->st[s];
     vm->delivered_total++;
     workload_delivered(w, p);
     pkt_free(w, p);
