@@ -28,6 +28,14 @@ static void send_one(struct net_world *w, struct net_vm *vm, int src, int dst,
     /* An open-loop sender faster than its stack fills the queue in front
      * of it (socket buffer / qdisc), then loses packets. */
     if (wl->queued >= wl->txqueuelen) {
+        /* Dropped before the stack: a stream's sender never reaches
+         * workload_stack_done(), so free it here or it stays busy for good
+         * (the loss still waits for loss_recovery to return its credit). */
+        if (kind == NET_PKT_DATA && wl->type == WL_STREAM) {
+            g_assert(wl->in_stack > 0 && (wl->busy & (1ull << p->cpu)));
+            wl->in_stack--;
+            wl->busy &= ~(1ull << p->cpu);
+        }
         net_pkt_drop(w, p, NET_DROP_tx_queue_full);
         return;
     }
