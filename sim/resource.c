@@ -100,6 +100,8 @@ static void server_on_done(struct sim *sim, void *ctx, const void *payload)
     } else {
         g_assert(s->busy > 0);
         s->busy--;
+        if (s->busy == 0)
+            s->idle_since = sim_now(sim);
         timeavg_set(&s->busy_avg, sim_now(sim), (double)s->busy);
     }
     if (msg.done)

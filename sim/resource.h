@@ -30,6 +30,8 @@ struct fifo_server {
     const char *name;       /* borrowed */
     unsigned servers;
     unsigned busy;
+    sim_time idle_since;    /* when busy last fell to 0: model state, kept
+                             * over the warm-up cut (unlike the statistics) */
     struct fifo_job *queue; /* ring buffer */
     size_t q_cap, q_head, q_len;
     struct timeavg busy_avg;   /* busy servers */

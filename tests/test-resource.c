@@ -95,6 +95,11 @@ static void test_server_single(void)
     g_assert_cmpfloat_with_epsilon(fifo_server_utilization(&t.server), 6.0 / 8.0, 1e-12);
     g_assert_cmpfloat_with_epsilon(timeavg_mean(&t.server.qlen_avg, sim_now(t.sim)), 3.0 / 8.0,
                                    1e-12);
+    /* The moment it fell idle is model state: the warm-up cut of the
+     * statistics must not move it (the net model's halt decision reads it). */
+    g_assert_cmpint(t.server.idle_since, ==, 6 * SIM_S);
+    fifo_server_reset_stats(&t.server);
+    g_assert_cmpint(t.server.idle_since, ==, 6 * SIM_S);
     trace_teardown(&t);
 }
 

@@ -203,7 +203,7 @@ sim_time net_irq_virtual(struct net_world *w, struct net_vm *vm)
      * burning the core, and past the window scheduled it out, so the
      * interrupt must also schedule it back in. */
     if (w->hv.halt && core->busy == 0) {
-        sim_time idle = sim_now(w->sim) - core->busy_avg.last;
+        sim_time idle = sim_now(w->sim) - core->idle_since;
 
         t += net_exit(w, vm, HV_EXIT_hlt);
         vm->c.host_busy += idle < w->hv.halt_poll ? idle : w->hv.halt_poll;
