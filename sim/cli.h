@@ -8,6 +8,11 @@
 
 #include <glib.h>
 
+/* Option values meaning "not given": every real value, even a bad one
+ * such as --seed -5 or --reps 0, then reaches the scenario's range checks. */
+#define CLI_UNSET_INT G_MININT
+#define CLI_UNSET_INT64 G_MININT64
+
 /* Set by SIGINT/SIGTERM; runs poll it between events. */
 extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_interrupts(void);
@@ -27,6 +32,9 @@ int cli_plot(int argc, char **argv);
 
 /* Parse subcommand options; on error prints one line and returns false. */
 bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, GError **error);
+
+/* An override error says "--set: ..."; name the option it came from. */
+void cli_error_origin(GError *error, const char *option);
 
 /* Default database path for a scenario: results/NAME.db. Caller frees. */
 char *cli_default_db(const char *scenario_name);

@@ -47,6 +47,18 @@ bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, GError **error)
     return true;
 }
 
+void cli_error_origin(GError *error, const char *option)
+{
+    const char *set = "--set: ";
+
+    if (error && g_str_has_prefix(error->message, set)) {
+        char *msg = g_strconcat(option, ": ", error->message + strlen(set), NULL);
+
+        g_free(error->message);
+        error->message = msg;
+    }
+}
+
 char *cli_default_db(const char *scenario_name)
 {
     return g_strdup_printf("results/%s.db", scenario_name);

@@ -123,27 +123,34 @@ struct run_opts {
     gboolean force;
 };
 
+/* --seed is an override like --set, so it is part of the scenario's hash:
+ * runs of another seed never mix into the same replications. --reps is not
+ * (a later run with more replications adds to the same database). */
 static struct scenario *load_with_cli(const char *path, const struct run_opts *o, GError **error)
 {
-    struct scenario *sc = scenario_load(path, (const char *const *)o->sets, error);
-    if (!sc)
-        return NULL;
-    char buf[32];
-    if (o->seed >= 0) {
-        g_snprintf(buf, sizeof(buf), "%" G_GINT64_FORMAT, o->seed);
-        if (!scenario_set(sc, "scenario.seed", buf, error))
-            goto fail;
-    }
-    if (o->reps != 0) {
+    g_autoptr(GPtrArray) ovr = g_ptr_array_new_with_free_func(g_free);
+    struct scenario *sc;
+
+    for (size_t i = 0; o->sets && o->sets[i]; i++)
+        g_ptr_array_add(ovr, g_strdup(o->sets[i]));
+    if (o->seed != CLI_UNSET_INT64)
+        g_ptr_array_add(ovr, g_strdup_printf("scenario.seed=%" G_GINT64_FORMAT, o->seed));
+    g_ptr_array_add(ovr, NULL);
+    sc = scenario_load(path, (const char *const *)ovr->pdata, error);
+    if (!sc && o->seed != CLI_UNSET_INT64 && error && *error &&
+        strstr((*error)->message, "'scenario.seed'") && g_str_has_prefix((*error)->message, "--set"))
+        cli_error_origin(*error, "--seed");
+    if (sc && o->reps != CLI_UNSET_INT) {
+        char buf[32];
+
         g_snprintf(buf, sizeof(buf), "%d", o->reps);
-        if (!scenario_set(sc, "scenario.reps", buf, error))
-            goto fail;
+        if (!scenario_set(sc, "scenario.reps", buf, error)) {
+            cli_error_origin(*error, "--reps");
+            scenario_free(sc);
+            return NULL;
+        }
     }
     return sc;
-fail:
-    g_prefix_error(error, "--%s: ", o->seed >= 0 && !o->reps ? "seed" : "seed/--reps");
-    scenario_free(sc);
-    return NULL;
 }
 
 static int run_all(struct scenario *sc, struct store *st, const char *db, bool quiet)
@@ -204,6 +211,9 @@ static int run_file(const char *path, const struct run_opts *o)
     if (!sc)
         return cli_fail(error);
     g_autofree char *db = o->db ? g_strdup(o->db) : cli_default_db(scenario_name(sc));
+    /* The default place is ours to make; a directory the user named is not. */
+    if (!o->db)
+        g_mkdir_with_parents("results", 0755);
     struct store *st = store_open(db, &error);
     if (st && !store_check_scenario(st, scenario_hash(sc), IOVSIM_VERSION, o->force, &error)) {
         store_close(st);
@@ -222,7 +232,7 @@ static int run_file(const char *path, const struct run_opts *o)
 
 int cli_run(int argc, char **argv)
 {
-    struct run_opts o = { .seed = -1 };
+    struct run_opts o = { .seed = CLI_UNSET_INT64, .reps = CLI_UNSET_INT };
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.db, "database (default results/NAME.db)",
           "DB" },

@@ -106,16 +106,19 @@ static struct scenario *load_base(const char *path, const struct sweep_opts *o, 
 
     for (size_t i = 0; o->sets && o->sets[i]; i++)
         g_ptr_array_add(ovr, g_strdup(o->sets[i]));
-    if (o->seed >= 0)
+    if (o->seed != CLI_UNSET_INT64)
         g_ptr_array_add(ovr, g_strdup_printf("scenario.seed=%" G_GINT64_FORMAT, o->seed));
     g_ptr_array_add(ovr, NULL);
     sc = scenario_load(path, (const char *const *)ovr->pdata, error);
-    if (sc && o->reps != 0) {
+    if (!sc && o->seed != CLI_UNSET_INT64 && error && *error &&
+        strstr((*error)->message, "'scenario.seed'") && g_str_has_prefix((*error)->message, "--set"))
+        cli_error_origin(*error, "--seed");
+    if (sc && o->reps != CLI_UNSET_INT) {
         char buf[32];
 
         g_snprintf(buf, sizeof(buf), "%d", o->reps);
         if (!scenario_set(sc, "scenario.reps", buf, error)) {
-            g_prefix_error(error, "--reps: ");
+            cli_error_origin(*error, "--reps");
             scenario_free(sc);
             return NULL;
         }
@@ -554,9 +557,9 @@ static void print_plan(struct sweep_ctx *c, const char *path)
         g_autofree char *q = g_shell_quote(o->lockstep[i]);
         g_string_append_printf(common, " --lockstep %s", q);
     }
-    if (o->seed >= 0)
+    if (o->seed != CLI_UNSET_INT64)
         g_string_append_printf(common, " --seed %" G_GINT64_FORMAT, o->seed);
-    if (o->reps != 0)
+    if (o->reps != CLI_UNSET_INT)
         g_string_append_printf(common, " --reps %d", o->reps);
     for (int rep = 0; rep < c->reps; rep++) {
         for (size_t p = 0; p < c->n_points; p++) {
@@ -666,7 +669,9 @@ out:
 
 int cli_sweep(int argc, char **argv)
 {
-    struct sweep_opts o = { .seed = -1, .jobs = 1, .only = -1, .rep = -1 };
+    struct sweep_opts o = {
+        .seed = CLI_UNSET_INT64, .reps = CLI_UNSET_INT, .jobs = 1, .only = -1, .rep = -1
+    };
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.db, "database (default results/NAME.db)",
           "DB" },
@@ -704,8 +709,8 @@ int cli_sweep(int argc, char **argv)
     } else if (o.jobs < 1 || o.jobs > MAX_JOBS) {
         fprintf(stderr, "iovsim sweep: -j %d: expected 1 to %d workers\n", o.jobs, MAX_JOBS);
         status = 2;
-    } else if (o.reps < 0 || o.rep < -1 || o.only < -1) {
-        fprintf(stderr, "iovsim sweep: --reps, --rep and --only take numbers >= 0\n");
+    } else if (o.rep < -1 || o.only < -1) {
+        fprintf(stderr, "iovsim sweep: --rep and --only take numbers >= 0\n");
         status = 2;
     } else {
         status = sweep_file(argv[1], &o);

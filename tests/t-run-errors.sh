@@ -71,6 +71,8 @@ mk pathname 's|^name = good|name = ../../escape|'
 expect_error "scenario name that is a path" "pathname\.ini:2: key 'scenario\.name'.*may only contain" "$db" run "$tmp/pathname.ini" -o "$db"
 expect_error "--set without =" "--set.*'queue\.servers'.*expected" "$db" run "$good" --set queue.servers -o "$db"
 expect_error "--set out of range" "--set.*key 'queue\.servers'.*range" "$db" run "$good" --set queue.servers=0 -o "$db"
+expect_error "--seed -5 is checked, not ignored" "^--seed: key 'scenario\.seed'.*range" "$db" run "$good" --seed -5 -o "$db"
+expect_error "--reps 0 is checked, not ignored" "^--reps: key 'scenario\.reps'.*range" "$db" run "$good" --reps 0 -o "$db"
 expect_error "unknown option" "unknown option|Unknown option" "$db" run "$good" --bogus -o "$db"
 
 expect_error "database in a missing directory" "nodir/r\.db" "$tmp/nodir/r.db" run "$good" -o "$tmp/nodir/r.db"

@@ -72,6 +72,19 @@ else
     not_ok "another scenario into the same database is refused" "status=$status $(cat "$tmp/err")"
 fi
 
+# --seed is part of the scenario's identity: another seed into the same
+# database is refused instead of mixing replications of two seeds.
+"$IOVSIM" run "$tmp/mm1.ini" -o "$tmp/s.db" -q --reps 2 --seed 1 2>/dev/null
+"$IOVSIM" run "$tmp/mm1.ini" -o "$tmp/s.db" -q --reps 2 --seed 2 2>"$tmp/err"
+status=$?
+[ "$status" = 2 ] && grep -q -- "--force" "$tmp/err" && ok "another --seed into the same database is refused" \
+    || not_ok "another --seed into the same database is refused" "status=$status $(cat "$tmp/err")"
+
+# Without -o, run makes results/ itself.
+(cd "$tmp" && mkdir fresh && cd fresh && "$IOVSIM" run ../mm1.ini -q --reps 1 2>/dev/null) &&
+    [ -f "$tmp/fresh/results/mm1-test.db" ] && ok "run makes results/ for its default database" \
+    || not_ok "run makes results/ for its default database"
+
 # Ctrl-C in the middle of a long run.
 "$IOVSIM" run "$tmp/mm1.ini" -o "$tmp/int.db" --reps 100000 -q 2>"$tmp/interr" &
 pid=$!
