@@ -297,6 +297,17 @@ static bool validate(struct sweep *sw, GError **error)
             const char *value = g_ptr_array_index(a->values, v);
             GError *e = NULL;
 
+            /* Two equal values make two points with one label: the second
+             * would silently count as done when the first is. */
+            for (guint u = 0; u < v; u++) {
+                if (strcmp(g_ptr_array_index(a->values, u), value) == 0) {
+                    input_error(error, "%s: key '%s': value '%s' is listed twice", a->origin,
+                                a->key, value);
+                    scenario_free(copy);
+                    return false;
+                }
+            }
+
             if (!scenario_set(copy, a->key, value, &e)) {
                 /* scenario_set() says "--set: key 'K': why"; keep the why. */
                 g_autofree char *prefix = g_strdup_printf("--set: key '%s': ", a->key);

@@ -54,7 +54,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..27"
+echo "1..28"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -149,6 +149,8 @@ printf '[scenario]\nduration = 100s\nwarmup = 20s\n[sweep]\nscenario.duration = 
 bad "a point whose values clash (warm-up past a swept duration)" \
     "sweep point 'scenario.duration=10s': e4.ini:3: key 'scenario.warmup'" \
     "$IOVSIM" sweep e4.ini -o e.db
+bad "a value listed twice" "--vary: key 'queue.servers': value '1' is listed twice" \
+    "$IOVSIM" sweep s.ini -o e.db --vary 'queue.servers=1,1'
 [ ! -e e.db ]
 ok $? "no database is created for a bad sweep"
 exit $((fails > 0))
