@@ -16,6 +16,9 @@ struct gp_job {
     char *gp_dir;  /* where the templates are */
     char *gnuplot; /* absolute path of the program */
     FILE *data;
+    char *output;  /* the figure the user asked for */
+    char *partial; /* where gnuplot draws it: renamed to @output on success,
+                    * so a failed plot never leaves a truncated figure */
     GString *params;
     int n_series;
     int next_colour;
@@ -145,7 +148,9 @@ struct gp_job *gp_job_new(const char *output, GError **error)
     g_autofree char *data = g_build_filename(j->dir, "data.dat", NULL);
     j->data = g_fopen(data, "w");
     g_assert(j->data); /* a directory we just made */
-    gp_set_str(j, "out_file", output);
+    j->output = g_strdup(output);
+    j->partial = g_strconcat(output, ".partial", NULL);
+    gp_set_str(j, "out_file", j->partial);
     gp_set_str(j, "out_type", term);
     gp_set_str(j, "data_file", data);
     return j;
@@ -165,6 +170,8 @@ void gp_job_free(struct gp_job *j)
     }
     g_rmdir(j->dir);
     g_free(j->dir);
+    g_free(j->output);
+    g_free(j->partial);
     g_free(j->gp_dir);
     g_free(j->gnuplot);
     g_string_free(j->params, TRUE);
@@ -283,6 +290,13 @@ bool gp_job_run(struct gp_job *j, const char *template_name, GError **error)
         g_autofree char *why = first_error(err);
 
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "gnuplot failed: %s", why);
+        g_unlink(j->partial);
+        return false;
+    }
+    if (g_rename(j->partial, j->output) != 0) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot write the figure: %s",
+                    j->output, g_strerror(errno));
+        g_unlink(j->partial);
         return false;
     }
     return true;

@@ -44,7 +44,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..35"
+echo "1..36"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -95,6 +95,16 @@ IOVSIM_GNUPLOT_DIR=$PWD/gpcheck "$IOVSIM" plot a.db --kind cdf --y sojourn --by 
     --where queue.servers=2 -o gpcheck.png >/dev/null 2>&1
 [ "$(sort -u cdf-ends.txt)" = "0 1" ]
 ok $? "cdf curves start at F = 0 and end at F = 1"
+# A plot gnuplot fails on (here a broken template) leaves an existing
+# figure as it was and no partial file behind.
+mkdir -p gpbroken
+cp "$SRC/analysis/style.gp" gpbroken/
+echo 'plot undefined_function_of(x)' >gpbroken/cdf.gp
+echo keep >old.png
+IOVSIM_GNUPLOT_DIR=$PWD/gpbroken "$IOVSIM" plot a.db --kind cdf --y sojourn --by queue.stations \
+    --where queue.servers=2 -o old.png >/dev/null 2>&1
+[ $? = 2 ] && [ "$(cat old.png)" = keep ] && [ ! -e old.png.partial ]
+ok $? "a failed plot leaves the old figure and no partial file"
 "$IOVSIM" plot a.db --y sojourn_mean --x queue.servers --by queue.stations >/dev/null &&
     is_png a-sojourn_mean.png
 ok $? "default output next to the database"
