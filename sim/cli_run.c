@@ -45,7 +45,9 @@ static void table_add(GPtrArray *rows, GHashTable *index, const struct report *r
             g_ptr_array_add(rows, r);
             g_hash_table_insert(index, r->name, r);
         }
-        welford_add(&r->w, m->value);
+        /* NaN is "undefined in this run" (a mean over no samples). */
+        if (!isnan(m->value))
+            welford_add(&r->w, m->value);
     }
 }
 
@@ -60,6 +62,11 @@ static void row_print(const struct table_row *r, int width, double total)
     double ci = ci95_halfwidth(sqrt(welford_variance(&r->w)), r->w.n);
     double f;
     const char *u = humanize_scale(mean, r->unit, &f);
+
+    if (r->w.n == 0) {
+        printf("%-*s %12s %12s  %s (undefined: no samples)\n", width, r->name, "-", "-", r->unit);
+        return;
+    }
     printf("%-*s %12.6g ", width, r->name, mean * f);
     if (r->w.n >= 2)
         printf("%12.3g", ci * f);

@@ -234,3 +234,13 @@ double ci95_halfwidth(double sd, uint64_t n)
         return 0.0;
     return gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sd / sqrt((double)n);
 }
+
+double welford_mean_defined(const struct welford *w)
+{
+    return w->n ? welford_mean(w) : NAN;
+}
+
+double hist_quantile_defined(const struct hist *h, double q)
+{
+    return h->total ? hist_quantile(h, q) : NAN;
+}

@@ -21,6 +21,9 @@ void welford_init(struct welford *w);
 void welford_add(struct welford *w, double x);
 double welford_mean(const struct welford *w);     /* 0 if n == 0 */
 double welford_variance(const struct welford *w); /* sample variance, 0 if n < 2 */
+/* The mean, or NaN (undefined) without samples: what a report stores, so
+ * that a run without samples is not read as 0 (the store writes NULL). */
+double welford_mean_defined(const struct welford *w);
 /* Merge @b into @a (Chan et al. parallel formula). */
 void welford_merge(struct welford *a, const struct welford *b);
 
@@ -68,6 +71,8 @@ void hist_merge(struct hist *dst, const struct hist *src);
  * (clamped to [min, max]); 0 when empty. */
 double hist_quantile(const struct hist *h, double q);
 double hist_mean(const struct hist *h);
+/* hist_quantile(), or NaN (undefined) when the histogram is empty. */
+double hist_quantile_defined(const struct hist *h, double q);
 /* Bucket @i covers [lo, hi) in the caller's unit. */
 void hist_bucket_bounds(size_t i, int64_t *lo, int64_t *hi);
 size_t hist_bucket_of(int64_t value);

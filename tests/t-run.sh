@@ -85,6 +85,17 @@ status=$?
     [ -f "$tmp/fresh/results/mm1-test.db" ] && ok "run makes results/ for its default database" \
     || not_ok "run makes results/ for its default database"
 
+# A mean over no samples is undefined: stored as NULL, not 0 (a bulk stream
+# has no round trips), and the summary counts it out of n.
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$IOVSIM" run "$top/scenarios/quickstart.ini" -o "$tmp/nan.db" -q --reps 2 \
+    --set workload.type=stream 2>/dev/null
+row=$(sqlite3 "$tmp/nan.db" "SELECT count(*), sum(value IS NULL) FROM metrics
+    WHERE scope = 'all' AND name = 'rtt_mean'")
+n=$(sqlite3 "$tmp/nan.db" "SELECT n FROM summary WHERE scope = 'all' AND name = 'rtt_mean'")
+[ "$row" = "2|2" ] && [ "$n" = 0 ] && ok "undefined metrics are NULL, and n counts them out" \
+    || not_ok "undefined metrics are NULL, and n counts them out" "row=$row n=$n"
+
 # Ctrl-C in the middle of a long run.
 "$IOVSIM" run "$tmp/mm1.ini" -o "$tmp/int.db" --reps 100000 -q 2>"$tmp/interr" &
 pid=$!

@@ -330,21 +330,21 @@ static void add_totals(struct blk_totals *t, const struct blk_stats *st)
 static void report_scope(struct blk_world *w, struct report *out, const char *scope,
                          const struct blk_totals *t, const struct hist *lat, double span)
 {
-    double n = (double)t->st.completed, per_req = n > 0 ? 1.0 / n : 0.0;
+    double n = (double)t->st.completed, per_req = n > 0 ? 1.0 / n : NAN; /* NaN: undefined */
 
     report_metric(out, scope, "iops", span > 0 ? n / span : 0, "1/s");
     report_metric(out, scope, "bandwidth", span > 0 ? (double)t->st.bytes / span : 0, "B/s");
     report_metric(out, scope, "requests", n, "1");
     report_metric(out, scope, "latency_mean", (double)t->st.lat_ps_sum * 1e-12 * per_req, "s");
-    report_metric(out, scope, "latency_p50", hist_quantile(lat, 0.5) * 1e-12, "s");
-    report_metric(out, scope, "latency_p99", hist_quantile(lat, 0.99) * 1e-12, "s");
-    report_metric(out, scope, "latency_p999", hist_quantile(lat, 0.999) * 1e-12, "s");
+    report_metric(out, scope, "latency_p50", hist_quantile_defined(lat, 0.5) * 1e-12, "s");
+    report_metric(out, scope, "latency_p99", hist_quantile_defined(lat, 0.99) * 1e-12, "s");
+    report_metric(out, scope, "latency_p999", hist_quantile_defined(lat, 0.999) * 1e-12, "s");
     report_metric(out, scope, "exits_per_request", (double)t->st.exits * per_req, "1");
     report_metric(out, scope, "guest_cpu", t->guest_cpu, "1");
     report_metric(out, scope, "host_cpu", t->host_cpu, "1");
     if (w->qcow2)
         report_metric(out, scope, "l2_hit_rate",
-                      t->hits + t->misses ? (double)t->hits / (double)(t->hits + t->misses) : 0,
+                      t->hits + t->misses ? (double)t->hits / (double)(t->hits + t->misses) : NAN,
                       "1");
     for (unsigned s = 0; s < BLK_N_STAGES; s++) {
         char name[48];

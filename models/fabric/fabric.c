@@ -804,8 +804,9 @@ static void report_tables(struct fabric_model *m, struct report *out)
     }
     report_metric(out, "all", "table_lookups", (double)lookups, "1");
     report_metric(out, "all", "table_misses", (double)misses, "1");
-    report_metric(out, "all", "table_miss_rate", lookups ? (double)misses / (double)lookups : 0.0,
-                  "1");
+    /* No lookups: proactive rules match every packet, so none missed. */
+    report_metric(out, "all", "table_miss_rate",
+                  lookups ? (double)misses / (double)lookups : 0.0, "1");
     report_metric(out, "all", "table_inserts", (double)inserts, "1");
     report_metric(out, "all", "table_evictions", (double)evictions, "1");
     report_metric(out, "all", "table_expirations", (double)expirations, "1");
@@ -820,13 +821,13 @@ static void fabric_report(struct model *base, struct report *out)
     double n = (double)m->flows_completed;
     double vsw = 0;
 
-    report_metric(out, "all", "fct_mean", welford_mean(&m->fct), "s");
-    report_metric(out, "all", "fct_p50", hist_quantile(&m->fct_ps, 0.5) * 1e-12, "s");
-    report_metric(out, "all", "fct_p99", hist_quantile(&m->fct_ps, 0.99) * 1e-12, "s");
-    report_metric(out, "all", "fct_short_mean", welford_mean(&m->fct_short), "s");
-    report_metric(out, "all", "fct_long_mean", welford_mean(&m->fct_long), "s");
-    report_metric(out, "all", "fct_slowdown", welford_mean(&m->slowdown), "1");
-    report_metric(out, "all", "flow_goodput_mean", welford_mean(&m->goodput_long), "bit/s");
+    report_metric(out, "all", "fct_mean", welford_mean_defined(&m->fct), "s");
+    report_metric(out, "all", "fct_p50", hist_quantile_defined(&m->fct_ps, 0.5) * 1e-12, "s");
+    report_metric(out, "all", "fct_p99", hist_quantile_defined(&m->fct_ps, 0.99) * 1e-12, "s");
+    report_metric(out, "all", "fct_short_mean", welford_mean_defined(&m->fct_short), "s");
+    report_metric(out, "all", "fct_long_mean", welford_mean_defined(&m->fct_long), "s");
+    report_metric(out, "all", "fct_slowdown", welford_mean_defined(&m->slowdown), "1");
+    report_metric(out, "all", "flow_goodput_mean", welford_mean_defined(&m->goodput_long), "bit/s");
     report_metric(out, "all", "flows_short", (double)m->fct_short.n, "1");
     report_metric(out, "all", "flows_completed", n, "1");
     report_metric(out, "all", "flow_arrival_rate", (double)m->flows_arrived * per_s, "1/s");
@@ -836,9 +837,9 @@ static void fabric_report(struct model *base, struct report *out)
     report_metric(out, "all", "drops", (double)m->drops, "1");
     report_metric(out, "all", "flow_setups", (double)m->setups, "1");
     report_metric(out, "all", "flow_setup_rate", (double)m->setups * per_s, "1/s");
-    report_metric(out, "all", "flow_setup_mean", welford_mean(&m->setup), "s");
-    report_metric(out, "all", "controller_wait_mean", welford_mean(&m->controller.wait), "s");
-    report_metric(out, "all", "controller_sojourn_mean", welford_mean(&m->ctl_sojourn), "s");
+    report_metric(out, "all", "flow_setup_mean", welford_mean_defined(&m->setup), "s");
+    report_metric(out, "all", "controller_wait_mean", welford_mean_defined(&m->controller.wait), "s");
+    report_metric(out, "all", "controller_sojourn_mean", welford_mean_defined(&m->ctl_sojourn), "s");
     report_metric(out, "all", "controller_utilization", fifo_server_utilization(&m->controller),
                   "1");
     report_metric(out, "all", "controller_throughput", (double)m->controller.completed * per_s,

@@ -285,7 +285,9 @@ static void report_counters(struct net_world *w, struct report *out, const char 
                             const struct net_counters *c, double span)
 {
     double per_s = span > 0 ? 1.0 / span : 0.0;
-    double pkts = (double)c->delivered, per_pkt = pkts > 0 ? 1.0 / pkts : 0.0;
+    /* Means over no samples are undefined (NaN, stored as NULL), not 0: a
+     * replication without packets must not pull a summary towards 0. */
+    double pkts = (double)c->delivered, per_pkt = pkts > 0 ? 1.0 / pkts : NAN;
     uint64_t drops = 0, exits = 0;
     double busy_s = sim_time_to_s(c->guest_busy + c->host_busy);
     char name[64];
@@ -293,13 +295,13 @@ static void report_counters(struct net_world *w, struct report *out, const char 
     report_metric(out, scope, "throughput", (double)c->bytes * 8.0 * per_s, "bit/s");
     report_metric(out, scope, "packets", pkts, "1");
     report_metric(out, scope, "pps", pkts * per_s, "1/s");
-    report_metric(out, scope, "latency_mean", welford_mean(&c->latency), "s");
-    report_metric(out, scope, "latency_p50", hist_quantile(&c->latency_ps, 0.50) * 1e-12, "s");
-    report_metric(out, scope, "latency_p99", hist_quantile(&c->latency_ps, 0.99) * 1e-12, "s");
-    report_metric(out, scope, "latency_p999", hist_quantile(&c->latency_ps, 0.999) * 1e-12, "s");
+    report_metric(out, scope, "latency_mean", welford_mean_defined(&c->latency), "s");
+    report_metric(out, scope, "latency_p50", hist_quantile_defined(&c->latency_ps, 0.50) * 1e-12, "s");
+    report_metric(out, scope, "latency_p99", hist_quantile_defined(&c->latency_ps, 0.99) * 1e-12, "s");
+    report_metric(out, scope, "latency_p999", hist_quantile_defined(&c->latency_ps, 0.999) * 1e-12, "s");
     report_metric(out, scope, "transactions", (double)c->transactions, "1");
     report_metric(out, scope, "transactions_per_second", (double)c->transactions * per_s, "1/s");
-    report_metric(out, scope, "rtt_mean", welford_mean(&c->rtt), "s");
+    report_metric(out, scope, "rtt_mean", welford_mean_defined(&c->rtt), "s");
     for (unsigned k = 0; k < NET_N_DROPS; k++) {
         drops += c->drops[k];
         snprintf(name, sizeof(name), "drops_%s", net_drop_names[k]);

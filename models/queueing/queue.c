@@ -210,19 +210,19 @@ static void queue_report(struct model *base, struct report *out)
         double st_qlen = timeavg_mean(&st->server.qlen_avg, now);
         double st_util = fifo_server_utilization(&st->server);
 
-        report_metric(out, st->name, "wait_mean", welford_mean(&st->server.wait), "s");
-        report_metric(out, st->name, "sojourn_mean", welford_mean(&st->sojourn), "s");
+        report_metric(out, st->name, "wait_mean", welford_mean_defined(&st->server.wait), "s");
+        report_metric(out, st->name, "sojourn_mean", welford_mean_defined(&st->sojourn), "s");
         report_metric(out, st->name, "queue_length_mean", st_qlen, "1");
         report_metric(out, st->name, "utilization", st_util, "1");
         report_metric(out, st->name, "throughput", (double)st->server.completed * per_s, "1/s");
         qlen += st_qlen;
         util += st_util;
     }
-    report_metric(out, "all", "sojourn_mean", welford_mean(&m->sojourn), "s");
-    report_metric(out, "all", "sojourn_p50", hist_quantile(&m->sojourn_ps, 0.5) * 1e-12, "s");
-    report_metric(out, "all", "sojourn_p99", hist_quantile(&m->sojourn_ps, 0.99) * 1e-12, "s");
-    report_metric(out, "all", "sojourn_p999", hist_quantile(&m->sojourn_ps, 0.999) * 1e-12, "s");
-    report_metric(out, "all", "wait_mean", welford_mean(&m->wait), "s");
+    report_metric(out, "all", "sojourn_mean", welford_mean_defined(&m->sojourn), "s");
+    report_metric(out, "all", "sojourn_p50", hist_quantile_defined(&m->sojourn_ps, 0.5) * 1e-12, "s");
+    report_metric(out, "all", "sojourn_p99", hist_quantile_defined(&m->sojourn_ps, 0.99) * 1e-12, "s");
+    report_metric(out, "all", "sojourn_p999", hist_quantile_defined(&m->sojourn_ps, 0.999) * 1e-12, "s");
+    report_metric(out, "all", "wait_mean", welford_mean_defined(&m->wait), "s");
     report_metric(out, "all", "queue_length_mean", qlen, "1");
     report_metric(out, "all", "in_system_mean", timeavg_mean(&m->in_system, now), "1");
     report_metric(out, "all", "utilization", util / m->n_stations, "1");
