@@ -92,9 +92,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
     --set workload.type=stream 2>/dev/null
 row=$(sqlite3 "$tmp/nan.db" "SELECT count(*), sum(value IS NULL) FROM metrics
     WHERE scope = 'all' AND name = 'rtt_mean'")
-n=$(sqlite3 "$tmp/nan.db" "SELECT n FROM summary WHERE scope = 'all' AND name = 'rtt_mean'")
-[ "$row" = "2|2" ] && [ "$n" = 0 ] && ok "undefined metrics are NULL, and n counts them out" \
-    || not_ok "undefined metrics are NULL, and n counts them out" "row=$row n=$n"
+nrtt=$(sqlite3 "$tmp/nan.db" "SELECT n FROM summary WHERE scope = 'all' AND name = 'rtt_mean'")
+[ "$row" = "2|2" ] && [ "$nrtt" = 0 ] && ok "undefined metrics are NULL, and n counts them out" \
+    || not_ok "undefined metrics are NULL, and n counts them out" "row=$row n=$nrtt"
 
 # Ctrl-C in the middle of a long run.
 "$IOVSIM" run "$tmp/mm1.ini" -o "$tmp/int.db" --reps 100000 -q 2>"$tmp/interr" &
