@@ -11,11 +11,7 @@
 
 struct store *query_open(const char *path, GError **error)
 {
-    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "'%s': no such database", path);
-        return NULL;
-    }
-    return store_open(path, error);
+    return store_open_readonly(path, error);
 }
 
 static sqlite3_stmt *prepare(sqlite3 *db, const char *sql)

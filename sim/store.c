@@ -130,6 +130,7 @@ struct store {
     /* Set by store_check_scenario(): store_has_done() then only counts runs
      * of this scenario, so a forced mix never skips work it has not done. */
     char *scenario_hash;
+    bool readonly; /* opened by store_open_readonly(): never written */
     sqlite3_stmt *stmt[N_STMTS];
 };
 
@@ -236,6 +237,40 @@ static bool configure(struct store *st, bool is_new, GError **error)
                      NULL) != SQLITE_OK)
         return open_error(error, st->path, sqlite3_errmsg(st->db));
     return prepare_all(st, error);
+}
+
+struct store *store_open_readonly(const char *path, GError **error)
+{
+    struct store *st;
+    int rc;
+
+    g_assert(path);
+    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "'%s': no such database", path);
+        return NULL;
+    }
+    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+        open_error(error, path, "is a directory");
+        return NULL;
+    }
+    st = g_new0(struct store, 1);
+    st->path = g_strdup(path);
+    st->readonly = true;
+    rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL);
+    if (rc != SQLITE_OK) {
+        open_error(error, path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        store_close(st);
+        return NULL;
+    }
+    sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+    if (!ensure_sqrt(st) || !store_schema_check(st->db, path, error) ||
+        !prepare_all(st, error)) {
+        if (error && !*error)
+            open_error(error, path, sqlite3_errmsg(st->db));
+        store_close(st);
+        return NULL;
+    }
+    return st;
 }
 
 struct store *store_open(const char *path, GError **error)
@@ -434,6 +469,7 @@ static bool write_failed(struct store *st, const struct store_run *run, GError *
 bool store_write_run(struct store *st, const struct store_run *run, GPtrArray *params,
                      const struct report *report, int64_t *run_id, GError **error)
 {
+    g_assert(!st->readonly);
     int64_t id;
 
     g_assert(st && run);

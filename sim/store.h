@@ -52,6 +52,13 @@ struct store *store_open(const char *path, GError **error);
 void store_close(struct store *st);
 
 /**
+ * store_open_readonly - open an existing iovsim database to read it
+ * (analysis, merge inputs): creates nothing, changes nothing, and refuses an
+ * empty file or another program's database. Close with store_close().
+ */
+struct store *store_open_readonly(const char *path, GError **error);
+
+/**
  * store_write_run - write a run, its parameters and its report in one
  * transaction. @params: struct scenario_kv * elements (may be NULL); @report
  * may be NULL (for a failed run). Borrowed, all of them. A 'failed' row for

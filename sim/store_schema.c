@@ -369,3 +369,12 @@ bool store_schema_setup(sqlite3 *db, const char *path, GError **error)
         return false;
     return p == PROBE_OURS || create(db, path, error);
 }
+
+bool store_schema_check(sqlite3 *db, const char *path, GError **error)
+{
+    enum probe p = probe_snapshot(db, path, NULL, error);
+
+    if (p == PROBE_EMPTY)
+        not_ours(path, error);
+    return p == PROBE_OURS;
+}

@@ -19,5 +19,8 @@
  * for messages. Returns false with a one-line IOVSIM_ERROR otherwise.
  */
 bool store_schema_setup(sqlite3 *db, const char *path, GError **error);
+/* Only the checks, for a read-only connection: true if @db is an iovsim
+ * database of our schema (an empty file is not). */
+bool store_schema_check(sqlite3 *db, const char *path, GError **error);
 
 #endif

@@ -44,7 +44,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..36"
+echo "1..37"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -105,6 +105,11 @@ IOVSIM_GNUPLOT_DIR=$PWD/gpbroken "$IOVSIM" plot a.db --kind cdf --y sojourn --by
     --where queue.servers=2 -o old.png >/dev/null 2>&1
 [ $? = 2 ] && [ "$(cat old.png)" = keep ] && [ ! -e old.png.partial ]
 ok $? "a failed plot leaves the old figure and no partial file"
+# Reading commands never write: an empty file stays empty.
+: >empty.db
+"$IOVSIM" table empty.db >/dev/null 2>&1
+[ $? = 2 ] && [ ! -s empty.db ] && [ ! -e empty.db-wal ]
+ok $? "table on an empty file refuses it and leaves it empty"
 "$IOVSIM" plot a.db --y sojourn_mean --x queue.servers --by queue.stations >/dev/null &&
     is_png a-sojourn_mean.png
 ok $? "default output next to the database"
