@@ -235,6 +235,7 @@ struct paired {
     double mean;      /* the point's mean over the paired reps */
     double base_mean; /* the baseline's */
     double diff, diff_ci;
+    double ratio_ci;  /* of mean / base_mean, delta method (see pair_up) */
     uint64_t n;
 };
 
@@ -247,18 +248,25 @@ static bool pair_up(sqlite3 *db, const char *point, const char *base, const char
     GHashTableIter it;
     gpointer rep, v;
 
+    g_autoptr(GArray) pairs = g_array_new(FALSE, FALSE, sizeof(double) * 2);
+    struct welford wr;
+
     welford_init(&wx);
     welford_init(&wb);
     welford_init(&wd);
     g_hash_table_iter_init(&it, x);
     while (g_hash_table_iter_next(&it, &rep, &v)) {
         const double *bv = g_hash_table_lookup(b, rep);
+        double pair[2];
 
         if (!bv)
             continue;
-        welford_add(&wx, *(double *)v);
-        welford_add(&wb, *bv);
-        welford_add(&wd, *(double *)v - *bv);
+        pair[0] = *(double *)v;
+        pair[1] = *bv;
+        g_array_append_vals(pairs, pair, 1);
+        welford_add(&wx, pair[0]);
+        welford_add(&wb, pair[1]);
+        welford_add(&wd, pair[0] - pair[1]);
     }
     if (wd.n == 0)
         return false;
@@ -267,6 +275,21 @@ static bool pair_up(sqlite3 *db, const char *point, const char *base, const char
     out->base_mean = welford_mean(&wb);
     out->diff = welford_mean(&wd);
     out->diff_ci = wd.n >= 2 ? ci95_halfwidth(sqrt(welford_variance(&wd)), wd.n) : NAN;
+    /* Ratio of means R = mean / base_mean. The delta method gives
+     * Var(R) ~ Var(x_i - R b_i) / (n base_mean^2): the baseline's own
+     * spread counts, and so does the pairing (common random numbers). */
+    out->ratio_ci = NAN;
+    if (wd.n >= 2 && out->base_mean != 0) {
+        double r = out->mean / out->base_mean;
+
+        welford_init(&wr);
+        for (guint i = 0; i < pairs->len; i++) {
+            const double *pr = &g_array_index(pairs, double, 2 * i);
+
+            welford_add(&wr, pr[0] - r * pr[1]);
+        }
+        out->ratio_ci = ci95_halfwidth(sqrt(welford_variance(&wr)), wr.n) / fabs(out->base_mean);
+    }
     return true;
 }
 
@@ -288,7 +311,7 @@ static void compare_row(struct grid *g, sqlite3 *db, const struct table_opts *o,
         grid_set_num(g, c, pr.mean, NAN);
         grid_set_num(g, c + 1, pr.diff, pr.diff_ci);
         if (pr.base_mean != 0)
-            grid_set_num(g, c + 2, pr.mean / pr.base_mean, pr.diff_ci / fabs(pr.base_mean));
+            grid_set_num(g, c + 2, pr.mean / pr.base_mean, pr.ratio_ci);
     }
     grid_set_num(g, 2, (double)n, NAN);
 }

@@ -170,7 +170,20 @@ static void test_compare_paired(struct fixture *f, gconstpointer data)
     g_assert_cmpfloat_with_epsilon(g_ascii_strtod(cells[3], NULL), ci, 1e-12 * ci + 1e-18);
     g_assert_cmpfloat_with_epsilon(g_ascii_strtod(cells[4], NULL), (base_mean + mean) / base_mean,
                                    1e-12);
-    g_assert_cmpfloat_with_epsilon(g_ascii_strtod(cells[5], NULL), ci / base_mean, 1e-12);
+    /* The ratio's CI by the delta method, by hand: d_i = x_i - R b_i with
+     * R the ratio of the means, then the t interval of mean(d) / base. */
+    double r = (base_mean + mean) / base_mean, dm = 0, dss = 0;
+    for (int i = 0; i < 4; i++)
+        dm += (base_vals[i] + diffs[i] - r * base_vals[i]) / 4;
+    for (int i = 0; i < 4; i++) {
+        double d = base_vals[i] + diffs[i] - r * base_vals[i] - dm;
+        dss += d * d;
+    }
+    double ratio_ci = 3.182446305284263 * sqrt(dss / 3) / 2 / base_mean;
+    g_assert_cmpfloat_with_epsilon(g_ascii_strtod(cells[5], NULL), ratio_ci, 1e-12);
+    /* ... which is not the old diff_ci / base_mean, that ignored the
+     * baseline's own spread. */
+    g_assert_cmpfloat(fabs(ratio_ci - ci / base_mean), >, 1e-6);
 }
 
 static void check_error(GError *error, const char *fragment)
