@@ -14,6 +14,7 @@
 #include "stats.h"
 #include "store.h"
 #include "sweep.h"
+#include "walltime.h"
 
 /* Per-metric accumulation across replications, in first-seen order. */
 struct table_row {
@@ -115,12 +116,6 @@ static void table_print(GPtrArray *rows)
     printf("\n");
 }
 
-static char *utc_now_iso(void)
-{
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-    return g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
-}
-
 struct run_opts {
     char *db;
     char **sets;
@@ -173,7 +168,7 @@ static int run_all(struct scenario *sc, struct store *st, const char *db, bool q
     for (int rep = 0; rep < reps; rep++) {
         struct run_result res;
         GError *error = NULL;
-        g_autofree char *started = utc_now_iso();
+        g_autofree char *started = walltime_utc_iso();
         uint64_t seed = rng_rep_seed(base, rep);
         if (!runner_run(sc, seed, &cli_interrupted, &res, &error))
             return cli_fail(error);

@@ -18,6 +18,7 @@
 #include "scenario.h"
 #include "store.h"
 #include "sweep.h"
+#include "walltime.h"
 
 /* Sweeps with more workers than this are a typo, not a machine. */
 #define MAX_JOBS 1024
@@ -78,21 +79,6 @@ struct task_msg {
     gint32 status;
     gint32 pad;
 };
-
-static char *utc_now_iso(void)
-{
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-
-    return g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-static double wall_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /*
  * The base seed goes into the scenario as an override, so it is part of the
@@ -232,7 +218,7 @@ static enum task_status run_task(struct sweep_ctx *c, struct store *st, const st
 {
     struct scenario *sc = c->points[t->point];
     uint64_t seed = rng_rep_seed(c->base_seed, t->rep);
-    g_autofree char *started = utc_now_iso();
+    g_autofree char *started = walltime_utc_iso();
     struct run_result res;
     GError *error = NULL;
     bool ok;
@@ -282,7 +268,7 @@ struct progress {
 
 static void progress_draw(struct progress *pg, bool final)
 {
-    double now = wall_now();
+    double now = walltime_now();
     double dt = now - pg->t0;
     double rate = dt > 0 ? (double)pg->done / dt : 0;
     size_t left = pg->total - pg->already - pg->done;
@@ -628,7 +614,7 @@ static int sweep_file(const char *path, const struct sweep_opts *o)
         goto fail;
     pg.total = c.total;
     pg.already = c.total - c.tasks->len;
-    pg.t0 = pg.last_draw = wall_now();
+    pg.t0 = pg.last_draw = walltime_now();
     cli_catch_interrupts();
     if (!(o->jobs <= 1 || c.tasks->len <= 1
               ? run_serial(&c, &pg, &error)

@@ -6,13 +6,7 @@
 #include "model.h"
 #include "runner.h"
 #include "sim.h"
-
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "walltime.h"
 
 bool runner_run(const struct scenario *sc, uint64_t seed, volatile sig_atomic_t *stop,
                 struct run_result *out, GError **error)
@@ -22,7 +16,7 @@ bool runner_run(const struct scenario *sc, uint64_t seed, volatile sig_atomic_t 
     g_assert(ops); /* the scenario loader checked the name */
     sim_time warmup = scenario_time(sc, "scenario.warmup");
     sim_time duration = scenario_time(sc, "scenario.duration");
-    double t0 = wall_now();
+    double t0 = walltime_now();
     struct sim *sim = sim_new(seed);
     sim_watch_flag(sim, stop);
     struct model *m = ops->create(sim, sc, error);
@@ -46,6 +40,6 @@ bool runner_run(const struct scenario *sc, uint64_t seed, volatile sig_atomic_t 
     }
     ops->destroy(m);
     sim_free(sim);
-    out->wall_seconds = wall_now() - t0;
+    out->wall_seconds = walltime_now() - t0;
     return true;
 }
