@@ -113,7 +113,9 @@ validation: iovsim
 clean:
 	rm -rf build build-san iovsim
 
+# The house style (.clang-format, from STYLE.md), checked in CI.
 format-check:
-	clang-format --dry-run -Werror $(LIB_SRC) sim/main.c $(wildcard sim/*.h models/*/*.h)
+	clang-format --dry-run -Werror $(LIB_SRC) sim/main.c $(TEST_SRC) $(BENCH_SRC) \
+	  $(wildcard sim/*.h models/*/*.h analysis/*.h)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

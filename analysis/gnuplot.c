@@ -2,13 +2,14 @@
  * with fixed colours for the I/O strategies (Wong, "Color blindness", Nature
  * Methods 8:441, 2011), and the gnuplot process. The C side only writes
  * numbers, escaped strings and data; the look is in analysis/ *.gp. */
+#include "gnuplot.h"
+
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
-#include "gnuplot.h"
 #include "scenario.h"
 
 struct gp_job {

@@ -1,10 +1,11 @@
 /* Result tables in four formats. Every string that came from a database
  * (point labels, metric names) is escaped for the format it lands in: CSV
  * quotes, Markdown backslashes, LaTeX's ten special characters. */
+#include "grid.h"
+
 #include <math.h>
 #include <string.h>
 
-#include "grid.h"
 #include "humanize.h"
 #include "scenario.h"
 

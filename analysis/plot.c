@@ -3,6 +3,8 @@
  * run's stored parameters (numbers with units are converted, distributions
  * plotted at their mean, anything else becomes a category). Values are
  * scaled for people (us, Gb/s) per axis before gnuplot sees them. */
+#include "plot.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -10,7 +12,6 @@
 #include "gnuplot.h"
 #include "humanize.h"
 #include "param.h"
-#include "plot.h"
 #include "query.h"
 #include "scenario.h"
 #include "sweep.h"

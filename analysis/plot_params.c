@@ -1,9 +1,9 @@
 /* The registry entries of [plot NAME] groups: which figure to draw from a
  * sweep's database. They are checked when the scenario loads but only read
  * by `iovsim plot --scenario`; running a scenario ignores them. */
-#include <glib.h>
-
 #include "plot_params.h"
+
+#include <glib.h>
 
 const struct param_def plot_params[] = {
     { .key = "plot.*.kind",

@@ -1,10 +1,11 @@
 /* Queries over a results database for tables, comparisons and plots. Names
  * from the command line are bound, never pasted into SQL, and checked first
  * so that a typo gets a list of the valid names instead of an empty plot. */
+#include "query.h"
+
 #include <math.h>
 #include <string.h>
 
-#include "query.h"
 #include "scenario.h"
 #include "suggest.h"
 #include "sweep.h"

@@ -2,6 +2,8 @@
  * The comparison pairs replications by number: with common random numbers a
  * point and its baseline saw the same arrivals in rep r, so the spread of the
  * differences is far below that of either mean. */
+#include "table.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -9,7 +11,6 @@
 #include "scenario.h"
 #include "stats.h"
 #include "sweep.h"
-#include "table.h"
 
 /* Headline metrics first when a table must be short: what a reader of a
  * sweep summary looks for (throughput, latency, utilization), then the rest
@@ -235,7 +236,7 @@ struct paired {
     double mean;      /* the point's mean over the paired reps */
     double base_mean; /* the baseline's */
     double diff, diff_ci;
-    double ratio_ci;  /* of mean / base_mean, delta method (see pair_up) */
+    double ratio_ci; /* of mean / base_mean, delta method (see pair_up) */
     uint64_t n;
 };
 

@@ -9,11 +9,7 @@
 #include "queueing/queue.h"
 
 const struct model_ops *const model_registry[] = {
-    &queue_model_ops,
-    &net_model_ops,
-    &fabric_model_ops,
-    &blk_model_ops,
-    NULL,
+    &queue_model_ops, &net_model_ops, &fabric_model_ops, &blk_model_ops, NULL,
 };
 
 const struct model_ops *model_lookup(const char *name)

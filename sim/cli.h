@@ -10,7 +10,7 @@
 
 /* Option values meaning "not given": every real value, even a bad one
  * such as --seed -5 or --reps 0, then reaches the scenario's range checks. */
-#define CLI_UNSET_INT G_MININT
+#define CLI_UNSET_INT   G_MININT
 #define CLI_UNSET_INT64 G_MININT64
 
 /* Set by SIGINT/SIGTERM; runs poll it between events. */

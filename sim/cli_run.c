@@ -140,7 +140,8 @@ static struct scenario *load_with_cli(const char *path, const struct run_opts *o
     g_ptr_array_add(ovr, NULL);
     sc = scenario_load(path, (const char *const *)ovr->pdata, error);
     if (!sc && o->seed != CLI_UNSET_INT64 && error && *error &&
-        strstr((*error)->message, "'scenario.seed'") && g_str_has_prefix((*error)->message, "--set"))
+        strstr((*error)->message, "'scenario.seed'") &&
+        g_str_has_prefix((*error)->message, "--set"))
         cli_error_origin(*error, "--seed");
     if (sc && o->reps != CLI_UNSET_INT) {
         char buf[32];
@@ -173,14 +174,23 @@ static int run_all(struct scenario *sc, struct store *st, const char *db, bool q
         if (!runner_run(sc, seed, &cli_interrupted, &res, &error))
             return cli_fail(error);
         if (res.interrupted) {
-            fprintf(stderr, "iovsim: interrupted during replication %d; %d of %d runs written to "
-                    "'%s', database intact\n", rep, written, reps, db);
+            fprintf(stderr,
+                    "iovsim: interrupted during replication %d; %d of %d runs written to "
+                    "'%s', database intact\n",
+                    rep, written, reps, db);
             return 130;
         }
         struct store_run run = {
-            .scenario = scenario_name(sc), .point = SWEEP_BASE_LABEL, .rep = rep, .seed = seed,
-            .status = "done", .sim_seconds = res.sim_seconds, .wall_seconds = res.wall_seconds,
-            .events = res.events, .started_at = started, .scenario_hash = scenario_hash(sc),
+            .scenario = scenario_name(sc),
+            .point = SWEEP_BASE_LABEL,
+            .rep = rep,
+            .seed = seed,
+            .status = "done",
+            .sim_seconds = res.sim_seconds,
+            .wall_seconds = res.wall_seconds,
+            .events = res.events,
+            .started_at = started,
+            .scenario_hash = scenario_hash(sc),
         };
         bool ok = store_write_run(st, &run, params, res.report, NULL, &error);
         if (ok)
@@ -241,8 +251,7 @@ int cli_run(int argc, char **argv)
         { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.sets, "override a parameter",
           "SECTION.KEY=VALUE" },
         { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "base seed (overrides scenario.seed)", "N" },
-        { "reps", 0, 0, G_OPTION_ARG_INT, &o.reps, "replications (overrides scenario.reps)",
-          "N" },
+        { "reps", 0, 0, G_OPTION_ARG_INT, &o.reps, "replications (overrides scenario.reps)", "N" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "print nothing on success", NULL },
         { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
           "write into a database that holds another scenario's or version's runs", NULL },

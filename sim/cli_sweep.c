@@ -97,7 +97,8 @@ static struct scenario *load_base(const char *path, const struct sweep_opts *o, 
     g_ptr_array_add(ovr, NULL);
     sc = scenario_load(path, (const char *const *)ovr->pdata, error);
     if (!sc && o->seed != CLI_UNSET_INT64 && error && *error &&
-        strstr((*error)->message, "'scenario.seed'") && g_str_has_prefix((*error)->message, "--set"))
+        strstr((*error)->message, "'scenario.seed'") &&
+        g_str_has_prefix((*error)->message, "--set"))
         cli_error_origin(*error, "--seed");
     if (sc && o->reps != CLI_UNSET_INT) {
         char buf[32];

@@ -3,10 +3,11 @@
  * i >= 1 holds entries whose key first differs from `last` at bit i-1. When
  * bucket 0 runs dry, the lowest non-empty bucket is scanned for its minimum,
  * `last` moves there, and its entries spread over lower buckets in order. */
-#include <glib.h>
+#include "evqueue.h"
+
 #include <stdlib.h>
 
-#include "evqueue.h"
+#include <glib.h>
 
 void evq_grow(struct evq_bucket *b)
 {

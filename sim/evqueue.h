@@ -29,10 +29,10 @@ struct evq_bucket {
 #define EVQ_BUCKETS 65
 
 struct evq {
-    sim_time last;          /* last key popped (or the lower bound) */
-    uint64_t nonempty;      /* bit i set: bucket i+1 is non-empty */
-    uint32_t head0;         /* bucket 0 is consumed from head0 (FIFO) */
-    size_t len;             /* entries queued, stale ones included */
+    sim_time last;     /* last key popped (or the lower bound) */
+    uint64_t nonempty; /* bit i set: bucket i+1 is non-empty */
+    uint32_t head0;    /* bucket 0 is consumed from head0 (FIFO) */
+    size_t len;        /* entries queued, stale ones included */
     struct evq_bucket b[EVQ_BUCKETS];
 };
 

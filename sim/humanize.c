@@ -1,10 +1,10 @@
 /* Display scales for the SI units the store uses. */
+#include "humanize.h"
+
 #include <math.h>
 #include <string.h>
 
 #include <glib.h>
-
-#include "humanize.h"
 
 struct scale {
     double factor;
@@ -36,10 +36,16 @@ const char *humanize_scale(double value, const char *unit, double *factor)
         { 1, "b/s" }, { 1e-3, "Kb/s" }, { 1e-6, "Mb/s" }, { 1e-9, "Gb/s" }, { 1e-12, "Tb/s" },
     };
     static const struct scale bytes[] = {
-        { 1, "B" }, { 1.0 / 1024, "KiB" }, { 1.0 / 1048576, "MiB" }, { 1.0 / 1073741824, "GiB" },
+        { 1, "B" },
+        { 1.0 / 1024, "KiB" },
+        { 1.0 / 1048576, "MiB" },
+        { 1.0 / 1073741824, "GiB" },
     };
     static const struct scale rate[] = {
-        { 1, "/s" }, { 1e-3, "K/s" }, { 1e-6, "M/s" }, { 1e-9, "G/s" },
+        { 1, "/s" },
+        { 1e-3, "K/s" },
+        { 1e-6, "M/s" },
+        { 1e-9, "G/s" },
     };
     if (!unit || strcmp(unit, "1") == 0) {
         *factor = 1;

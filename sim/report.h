@@ -14,7 +14,7 @@ struct report_metric {
     char *scope; /* "all", "vm3", "station1", ... */
     char *name;  /* "sojourn_mean", ... */
     double value;
-    char *unit;  /* "s", "B", "bit/s", "1/s", "1" */
+    char *unit; /* "s", "B", "bit/s", "1/s", "1" */
 };
 
 struct report_hist_bin {

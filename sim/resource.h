@@ -14,8 +14,8 @@
 typedef void (*resource_done_fn)(struct sim *sim, void *ctx, uint64_t tag);
 
 struct fifo_job {
-    sim_time service;     /* service time, fixed when the job is queued */
-    sim_time enqueued;    /* arrival time */
+    sim_time service;  /* service time, fixed when the job is queued */
+    sim_time enqueued; /* arrival time */
     resource_done_fn done;
     void *ctx;
     uint64_t tag;
@@ -27,16 +27,16 @@ struct fifo_job {
  */
 struct fifo_server {
     struct sim *sim;
-    const char *name;       /* borrowed */
+    const char *name; /* borrowed */
     unsigned servers;
     unsigned busy;
     sim_time idle_since;    /* when busy last fell to 0: model state, kept
                              * over the warm-up cut (unlike the statistics) */
     struct fifo_job *queue; /* ring buffer */
     size_t q_cap, q_head, q_len;
-    struct timeavg busy_avg;   /* busy servers */
-    struct timeavg qlen_avg;   /* jobs waiting (not in service) */
-    struct welford wait;       /* seconds waited before service */
+    struct timeavg busy_avg; /* busy servers */
+    struct timeavg qlen_avg; /* jobs waiting (not in service) */
+    struct welford wait;     /* seconds waited before service */
     uint64_t completed;
 };
 
@@ -58,9 +58,9 @@ struct sim_lock {
     bool held;
     struct fifo_job *waiters; /* ring buffer; service unused */
     size_t w_cap, w_head, w_len;
-    struct welford wait;      /* seconds waited, including zero waits */
+    struct welford wait; /* seconds waited, including zero waits */
     uint64_t acquisitions;
-    uint64_t contended;       /* acquisitions that had to wait */
+    uint64_t contended; /* acquisitions that had to wait */
     struct timeavg held_avg;
 };
 

@@ -2,9 +2,10 @@
  * stable hash of (run seed, name): FNV-1a over the name, then SplitMix64
  * (Steele, Lea, Flood, OOPSLA 2014) to spread the bits. MT19937 keeps 32
  * bits of its seed, so streams collide only beyond tens of thousands. */
+#include "rng.h"
+
 #include <gsl/gsl_rng.h>
 
-#include "rng.h"
 #include "rng_internal.h"
 #include "sim.h"
 

@@ -1,10 +1,11 @@
 /* One replication: build the model from the scenario, run the warm-up, cut
  * the statistics, run to the end, collect the report. The database is not
  * touched here, so a run that is interrupted leaves nothing behind. */
+#include "runner.h"
+
 #include <time.h>
 
 #include "model.h"
-#include "runner.h"
 #include "sim.h"
 #include "walltime.h"
 

@@ -16,9 +16,9 @@ struct run_result {
     struct report *report; /* caller owns; report_free() */
     uint64_t seed;
     uint64_t events;
-    double sim_seconds;  /* measured span: duration - warmup */
+    double sim_seconds; /* measured span: duration - warmup */
     double wall_seconds;
-    bool interrupted;    /* *stop became non-zero: report is NULL */
+    bool interrupted; /* *stop became non-zero: report is NULL */
 };
 
 /**

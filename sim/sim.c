@@ -3,13 +3,14 @@
  * radix-heap queue of evqueue.c. Cancelling bumps the slot's generation, so
  * the queue entry goes stale and is skipped when it comes up (lazy deletion:
  * O(1) cancel, no back-pointers from the pool into the heap). */
+#include "sim.h"
+
 #include <string.h>
 
 #include <glib.h>
 
 #include "evqueue.h"
 #include "rng_internal.h"
-#include "sim.h"
 
 struct event {
     sim_handler_fn fn;

@@ -32,10 +32,10 @@ void welford_merge(struct welford *a, const struct welford *b);
  * (queue length, busy servers). Call timeavg_set() at every change.
  */
 struct timeavg {
-    sim_time start;   /* collection start (after warm-up reset) */
-    sim_time last;    /* time of the last change */
-    double value;     /* current value */
-    double area;      /* integral of value over [start, last], value*ps */
+    sim_time start; /* collection start (after warm-up reset) */
+    sim_time last;  /* time of the last change */
+    double value;   /* current value */
+    double area;    /* integral of value over [start, last], value*ps */
 };
 
 void timeavg_init(struct timeavg *ta, sim_time now, double value);
@@ -54,6 +54,7 @@ double timeavg_mean(const struct timeavg *ta, sim_time now);
  * integers in the caller's unit (picoseconds for latency).
  */
 #define HIST_SUB_BITS 7
+
 struct hist {
     uint64_t *counts; /* lazily grown */
     size_t n_buckets;

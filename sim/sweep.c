@@ -2,11 +2,11 @@
  * lockstep groups, row-major numbering of points and their labels. Values
  * stay text until scenario_set() parses them, so a sweep accepts exactly what
  * a scenario file accepts; ranges are expanded here, digits and unit apart. */
+#include "sweep.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "sweep.h"
 
 /* One swept key and its values (text, as the scenario takes them). */
 struct axis {

@@ -1,9 +1,9 @@
 /* Host clocks: a monotonic one for durations, UTC for the runs table. */
+#include "walltime.h"
+
 #include <time.h>
 
 #include <glib.h>
-
-#include "walltime.h"
 
 double walltime_now(void)
 {

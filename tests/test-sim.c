@@ -276,7 +276,8 @@ static void test_evqueue_random(void)
     for (int step = 0; step < 200000; step++) {
         if (ref->len == 0 || gsl_rng_uniform(rng) < 0.55) {
             sim_time spread = (sim_time)1 << gsl_rng_uniform_int(rng, 50);
-            sim_time t = now + (sim_time)gsl_rng_uniform_int(rng, (unsigned long)MIN(spread, 1000000000L));
+            sim_time t =
+                now + (sim_time)gsl_rng_uniform_int(rng, (unsigned long)MIN(spread, 1000000000L));
             if (gsl_rng_uniform(rng) < 0.2)
                 t = now; /* ties with the current time */
             struct ref_item it = { t, seq };

@@ -127,8 +127,8 @@ struct fabric_model {
     uint64_t flows_arrived, flows_completed, pkts_delivered, goodput_bytes, drops, setups;
     struct hist fct_ps;
     struct welford fct, fct_short, fct_long, slowdown, setup, ctl_sojourn;
-    struct welford goodput_long;  /* bit/s: a long flow's size over its FCT */
-    double stage_sum[N_STAGES]; /* ps, over completed flows' last packets (double: no overflow) */
+    struct welford goodput_long; /* bit/s: a long flow's size over its FCT */
+    double stage_sum[N_STAGES];  /* ps, over completed flows' last packets (double: no overflow) */
 };
 
 /* ---- pools ---- */
@@ -805,8 +805,8 @@ static void report_tables(struct fabric_model *m, struct report *out)
     report_metric(out, "all", "table_lookups", (double)lookups, "1");
     report_metric(out, "all", "table_misses", (double)misses, "1");
     /* No lookups: proactive rules match every packet, so none missed. */
-    report_metric(out, "all", "table_miss_rate",
-                  lookups ? (double)misses / (double)lookups : 0.0, "1");
+    report_metric(out, "all", "table_miss_rate", lookups ? (double)misses / (double)lookups : 0.0,
+                  "1");
     report_metric(out, "all", "table_inserts", (double)inserts, "1");
     report_metric(out, "all", "table_evictions", (double)evictions, "1");
     report_metric(out, "all", "table_expirations", (double)expirations, "1");
@@ -838,8 +838,10 @@ static void fabric_report(struct model *base, struct report *out)
     report_metric(out, "all", "flow_setups", (double)m->setups, "1");
     report_metric(out, "all", "flow_setup_rate", (double)m->setups * per_s, "1/s");
     report_metric(out, "all", "flow_setup_mean", welford_mean_defined(&m->setup), "s");
-    report_metric(out, "all", "controller_wait_mean", welford_mean_defined(&m->controller.wait), "s");
-    report_metric(out, "all", "controller_sojourn_mean", welford_mean_defined(&m->ctl_sojourn), "s");
+    report_metric(out, "all", "controller_wait_mean", welford_mean_defined(&m->controller.wait),
+                  "s");
+    report_metric(out, "all", "controller_sojourn_mean", welford_mean_defined(&m->ctl_sojourn),
+                  "s");
     report_metric(out, "all", "controller_utilization", fifo_server_utilization(&m->controller),
                   "1");
     report_metric(out, "all", "controller_throughput", (double)m->controller.completed * per_s,

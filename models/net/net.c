@@ -296,9 +296,12 @@ static void report_counters(struct net_world *w, struct report *out, const char 
     report_metric(out, scope, "packets", pkts, "1");
     report_metric(out, scope, "pps", pkts * per_s, "1/s");
     report_metric(out, scope, "latency_mean", welford_mean_defined(&c->latency), "s");
-    report_metric(out, scope, "latency_p50", hist_quantile_defined(&c->latency_ps, 0.50) * 1e-12, "s");
-    report_metric(out, scope, "latency_p99", hist_quantile_defined(&c->latency_ps, 0.99) * 1e-12, "s");
-    report_metric(out, scope, "latency_p999", hist_quantile_defined(&c->latency_ps, 0.999) * 1e-12, "s");
+    report_metric(out, scope, "latency_p50", hist_quantile_defined(&c->latency_ps, 0.50) * 1e-12,
+                  "s");
+    report_metric(out, scope, "latency_p99", hist_quantile_defined(&c->latency_ps, 0.99) * 1e-12,
+                  "s");
+    report_metric(out, scope, "latency_p999", hist_quantile_defined(&c->latency_ps, 0.999) * 1e-12,
+                  "s");
     report_metric(out, scope, "transactions", (double)c->transactions, "1");
     report_metric(out, scope, "transactions_per_second", (double)c->transactions * per_s, "1/s");
     report_metric(out, scope, "rtt_mean", welford_mean_defined(&c->rtt), "s");

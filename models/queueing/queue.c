@@ -219,9 +219,12 @@ static void queue_report(struct model *base, struct report *out)
         util += st_util;
     }
     report_metric(out, "all", "sojourn_mean", welford_mean_defined(&m->sojourn), "s");
-    report_metric(out, "all", "sojourn_p50", hist_quantile_defined(&m->sojourn_ps, 0.5) * 1e-12, "s");
-    report_metric(out, "all", "sojourn_p99", hist_quantile_defined(&m->sojourn_ps, 0.99) * 1e-12, "s");
-    report_metric(out, "all", "sojourn_p999", hist_quantile_defined(&m->sojourn_ps, 0.999) * 1e-12, "s");
+    report_metric(out, "all", "sojourn_p50", hist_quantile_defined(&m->sojourn_ps, 0.5) * 1e-12,
+                  "s");
+    report_metric(out, "all", "sojourn_p99", hist_quantile_defined(&m->sojourn_ps, 0.99) * 1e-12,
+                  "s");
+    report_metric(out, "all", "sojourn_p999", hist_quantile_defined(&m->sojourn_ps, 0.999) * 1e-12,
+                  "s");
     report_metric(out, "all", "wait_mean", welford_mean_defined(&m->wait), "s");
     report_metric(out, "all", "queue_length_mean", qlen, "1");
     report_metric(out, "all", "in_system_mean", timeavg_mean(&m->in_system, now), "1");
