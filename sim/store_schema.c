@@ -181,6 +181,35 @@ static enum probe check_version(const char *path, gint64 version, GError **error
 }
 
 /* Read-only look at @db: a foreign file must come out of this unchanged. */
+/* Every table and view the program reads, with the columns it reads: a
+ * file that claims to be ours but lost one (a dropped view, a hand-edited
+ * table) is refused at open, rather than failing a query later. */
+static const char *const shape_checks[] = {
+    "SELECT run_id, scenario, point, rep, seed, status, sim_seconds, wall_seconds, events, "
+    "version, started_at, scenario_hash FROM runs LIMIT 0",
+    "SELECT run_id, key, value FROM params LIMIT 0",
+    "SELECT run_id, scope, name, value, unit FROM metrics LIMIT 0",
+    "SELECT run_id, scope, name, unit, lo, hi, count FROM hist LIMIT 0",
+    "SELECT dof, t975 FROM tdist LIMIT 0",
+    "SELECT scenario, point, scope, name, unit, n, mean, stddev, ci95 FROM summary LIMIT 0",
+};
+
+static enum probe check_shape(sqlite3 *db, const char *path, GError **error)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(shape_checks); i++) {
+        sqlite3_stmt *s = NULL;
+        int rc = sqlite3_prepare_v2(db, shape_checks[i], -1, &s, NULL);
+
+        sqlite3_finalize(s);
+        if (rc != SQLITE_OK) {
+            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                        "'%s': damaged iovsim database: %s", path, sqlite3_errmsg(db));
+            return PROBE_ERROR;
+        }
+    }
+    return PROBE_OURS;
+}
+
 static enum probe probe(sqlite3 *db, const char *path, GError **error)
 {
     g_autofree char *app_id = NULL, *n_objects = NULL, *has_meta = NULL;
@@ -207,7 +236,10 @@ static enum probe probe(sqlite3 *db, const char *path, GError **error)
         return not_ours(path, error);
     /* meta is what we document; user_version is what a newer iovsim may
      * bump first. Either being newer means we must not write. */
-    return check_version(path, MAX(parse_int(meta_version), parse_int(user_version)), error);
+    if (check_version(path, MAX(parse_int(meta_version), parse_int(user_version)), error) !=
+        PROBE_OURS)
+        return PROBE_ERROR;
+    return check_shape(db, path, error);
 }
 
 static bool fill_tables(sqlite3 *db)

@@ -44,7 +44,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..37"
+echo "1..38"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -110,6 +110,12 @@ ok $? "a failed plot leaves the old figure and no partial file"
 "$IOVSIM" table empty.db >/dev/null 2>&1
 [ $? = 2 ] && [ ! -s empty.db ] && [ ! -e empty.db-wal ]
 ok $? "table on an empty file refuses it and leaves it empty"
+# A database that lost its summary view is refused in one line, not a crash.
+cp a.db broken.db
+sqlite3 broken.db 'DROP VIEW summary'
+"$IOVSIM" table broken.db >out.txt 2>err.txt
+[ $? = 2 ] && [ "$(wc -l <err.txt)" = 1 ] && grep -q "damaged iovsim database" err.txt
+ok $? "a damaged database is refused in one line (exit 2)"
 "$IOVSIM" plot a.db --y sojourn_mean --x queue.servers --by queue.stations >/dev/null &&
     is_png a-sojourn_mean.png
 ok $? "default output next to the database"
