@@ -156,6 +156,11 @@ char *scan_read_file(const char *path, gsize max_bytes, gsize *len_out, GError *
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "is a directory");
         return NULL;
     }
+    /* A FIFO or a device would block or never end: only plain files. */
+    if (g_file_test(path, G_FILE_TEST_EXISTS) && !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "not a regular file");
+        return NULL;
+    }
     f = fopen(path, "rb");
     if (!f) {
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "cannot read: %s", g_strerror(errno));

@@ -48,6 +48,10 @@ expect_error "missing file" "nope\.ini.*(No such file|cannot read)" "$db" run "$
 expect_error "directory as file" "directory" "$db" run "$tmp" -o "$db"
 : >"$tmp/empty.ini"
 expect_error "empty file" "empty\.ini.*empty" "$db" run "$tmp/empty.ini" -o "$db"
+mkfifo "$tmp/fifo.ini"
+timeout 10 "$IOVSIM" check "$tmp/fifo.ini" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q "fifo\.ini.*not a regular file" "$tmp/err" && ok "a FIFO instead of a file is refused, not read forever" \
+    || not_ok "a FIFO instead of a file is refused, not read forever" "$(cat "$tmp/err")"
 head -c 2000 /dev/urandom >"$tmp/garbage.ini"
 printf '\0\0\1' >>"$tmp/garbage.ini"
 expect_error "binary garbage" "garbage\.ini" "$db" run "$tmp/garbage.ini" -o "$db"
