@@ -54,7 +54,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..28"
+echo "1..29"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -151,6 +151,9 @@ bad "a point whose values clash (warm-up past a swept duration)" \
     "$IOVSIM" sweep e4.ini -o e.db
 bad "a value listed twice" "--vary: key 'queue.servers': value '1' is listed twice" \
     "$IOVSIM" sweep s.ini -o e.db --vary 'queue.servers=1,1'
+"$IOVSIM" check e4.ini >out.txt 2>err.txt
+[ $? = 2 ] && grep -q "sweep point 'scenario.duration=10s'" err.txt
+ok $? "check validates the [sweep] group as sweep would"
 [ ! -e e.db ]
 ok $? "no database is created for a bad sweep"
 exit $((fails > 0))
