@@ -239,6 +239,20 @@ static bool configure(struct store *st, bool is_new, GError **error)
     return prepare_all(st, error);
 }
 
+/* Open @path read-only. A WAL database needs its -shm file writable even
+ * to be read; for a file we cannot write (an archived result of another
+ * user), open it as immutable instead: nobody is writing it then. */
+static int open_readonly_db(const char *path, sqlite3 **db)
+{
+    g_autofree char *uri = NULL;
+
+    /* A path with '?', '#' or '%' would need URI escaping: open it plainly. */
+    if (g_access(path, W_OK) == 0 || strpbrk(path, "?#%"))
+        return sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+    uri = g_strdup_printf("file:%s?immutable=1", path);
+    return sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+}
+
 struct store *store_open_readonly(const char *path, GError **error)
 {
     struct store *st;
@@ -256,14 +270,15 @@ struct store *store_open_readonly(const char *path, GError **error)
     st = g_new0(struct store, 1);
     st->path = g_strdup(path);
     st->readonly = true;
-    rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL);
+    rc = open_readonly_db(path, &st->db);
     if (rc != SQLITE_OK) {
         open_error(error, path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
         store_close(st);
         return NULL;
     }
     sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
-    if (!ensure_sqrt(st) || !store_schema_check(st->db, path, error) || !prepare_all(st, error)) {
+    if (!ensure_sqrt(st) || !store_schema_check(st->db, path, error) ||
+        !prepare_all(st, error)) {
         if (error && !*error)
             open_error(error, path, sqlite3_errmsg(st->db));
         store_close(st);
