@@ -737,6 +737,12 @@ static bool check_spec(sqlite3 *db, const struct plot_spec *sp, GError **error)
                     "plot: --x PARAM is required for lines");
         return false;
     }
+    /* Bars and stacks start at zero: a log axis has no place for them. */
+    if ((sp->kind == PLOT_BARS || sp->kind == PLOT_STACK) && (sp->logx || sp->logy)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "plot: --logx and --logy apply to lines and cdf plots, not bars or stacks");
+        return false;
+    }
     if (!query_check_scope(db, sp->scope, error))
         return false;
     if (sp->kind == PLOT_LINES && !query_check_metric(db, sp->scope, sp->y, error))

@@ -44,7 +44,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..39"
+echo "1..40"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -116,6 +116,9 @@ sqlite3 broken.db 'DROP VIEW summary'
 "$IOVSIM" table broken.db >out.txt 2>err.txt
 [ $? = 2 ] && [ "$(wc -l <err.txt)" = 1 ] && grep -q "damaged iovsim database" err.txt
 ok $? "a damaged database is refused in one line (exit 2)"
+"$IOVSIM" plot a.db --kind bars --x queue.servers --y wait_mean --logy -o lb.png >/dev/null 2>err.txt
+[ $? = 2 ] && grep -q "apply to lines and cdf" err.txt && [ ! -e lb.png ]
+ok $? "a log axis on bars is refused up front"
 # Results another user made (here: root's, read by nobody) can be read.
 if [ "$(id -u)" = 0 ] && command -v su >/dev/null; then
     ro=$(mktemp -d /tmp/iovsim-ro-XXXXXX)
