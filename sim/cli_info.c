@@ -68,8 +68,8 @@ int cli_check(int argc, char **argv)
         ok = check_sweep(sc, &points, &error);
     }
     if (m && ok)
-        printf("%s: ok (scenario '%s', model %s, %zu sweep point%s)\n", argv[1],
-               scenario_name(sc), ops->name, points, points == 1 ? "" : "s");
+        printf("%s: ok (scenario '%s', model %s, %zu sweep point%s)\n", argv[1], scenario_name(sc),
+               ops->name, points, points == 1 ? "" : "s");
     else
         status = cli_fail(error);
     sim_free(sim);

@@ -277,8 +277,7 @@ struct store *store_open_readonly(const char *path, GError **error)
         return NULL;
     }
     sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
-    if (!ensure_sqrt(st) || !store_schema_check(st->db, path, error) ||
-        !prepare_all(st, error)) {
+    if (!ensure_sqrt(st) || !store_schema_check(st->db, path, error) || !prepare_all(st, error)) {
         if (error && !*error)
             open_error(error, path, sqlite3_errmsg(st->db));
         store_close(st);

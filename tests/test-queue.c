@@ -381,6 +381,43 @@ static const struct qcase md1_80 = { "md1-80", 1.25, 1.0, SVC_DET, 1, 1, 52000, 
 static const struct qcase mm3_80 = { "mm3-80", 1.0, 2.4, SVC_EXP, 3, 1, 52000, 2000 };
 static const struct qcase tandem_70 = { "tandem-70", 1.0, 0.7, SVC_EXP, 1, 2, 52000, 2000 };
 
+/* M/M/1/K: an arrival finding K jobs in the system is blocked, with
+ * probability P_K = (1 - rho) rho^K / (1 - rho^(K+1)) (Kleinrock vol. 1,
+ * section 3.6); Little's law holds with the accepted rate
+ * lambda (1 - P_K). */
+static void test_mm1k(void)
+{
+    const int k = 5;
+    const double lambda = 0.8, mu = 1.0, rho = lambda / mu;
+    double pk = (1 - rho) * pow(rho, k) / (1 - pow(rho, k + 1));
+    double l = rho / (1 - rho) - (k + 1) * pow(rho, k + 1) / (1 - pow(rho, k + 1));
+    const char *ini = "[scenario]\nname = mm1k\nmodel = queue\nduration = 52000s\n"
+                      "warmup = 2000s\n[queue]\ninterarrival = exp(1.25s)\nservice = exp(1s)\n"
+                      "capacity = 5\n";
+    GError *error = NULL;
+    struct scenario *sc = scenario_load_data(ini, "mm1k", NULL, &error);
+    struct qcase c = { .name = "mm1k", .stations = 1 };
+    struct reps rs = { .c = &c };
+
+    g_assert_no_error(error);
+    for (int i = 0; i < N_REPS; i++)
+        rs.r[i] = run_once(sc, (uint64_t)i + 1);
+    check(&rs, "all", "blocking_probability", pk, 0);
+    check(&rs, "all", "in_system_mean", l, 0);
+    check(&rs, "all", "throughput", lambda * (1 - pk), 0);
+    /* An infinite queue never blocks, and it holds 4 jobs, not ~1.9. */
+    check_rejects(&rs, "all", "blocking_probability", 0.0);
+    check_rejects(&rs, "all", "in_system_mean", rho / (1 - rho));
+    for (int i = 0; i < N_REPS; i++) {
+        const struct report *r = rs.r[i];
+
+        check_rel(value(r, "all", "in_system_mean"),
+                  value(r, "all", "throughput") * value(r, "all", "sojourn_mean"), LITTLE_REL);
+    }
+    reps_free(&rs);
+    scenario_free(sc);
+}
+
 static void test_bad_servers(void)
 {
     g_autofree char *ini = g_strdup_printf(ini_fmt, "bad", 10.0, 0.0, "exp(1s)", "exp(1s)", 0, 1);
@@ -406,5 +443,6 @@ int main(int argc, char **argv)
     g_test_add_data_func("/queue/theory/md1-rho80", &md1_80, test_md1);
     g_test_add_data_func("/queue/theory/mm3-rho80", &mm3_80, test_mmc);
     g_test_add_data_func("/queue/theory/tandem-rho70", &tandem_70, test_tandem);
+    g_test_add_func("/queue/theory/mm1k-rho80", test_mm1k);
     return g_test_run();
 }

@@ -5,6 +5,7 @@
  * list. Left out: routing other than tandem, finite buffers, priorities. */
 #include "queue.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include <glib.h>
@@ -46,6 +47,8 @@ struct queue_model {
     uint32_t jobs_cap;
     uint32_t free_head;
     sim_event_id next_arrival;
+    uint64_t capacity;       /* jobs in the system at most (queue.capacity) */
+    uint64_t jobs_in_system; /* model state, not reset at the warm-up cut */
 
     /* Everything below is reset at the warm-up cut. */
     sim_time stat_start;
@@ -55,6 +58,7 @@ struct queue_model {
     struct welford wait;    /* s, summed over stations */
     struct hist sojourn_ps;
     struct timeavg in_system;
+    uint64_t blocked; /* arrivals turned away by a full system */
 };
 
 static uint32_t job_alloc(struct queue_model *m)
@@ -105,6 +109,7 @@ static void sink(struct queue_model *m, uint32_t i)
     hist_add(&m->sojourn_ps, sojourn);
     m->completed++;
     timeavg_add(&m->in_system, sim_now(m->sim), -1.0);
+    m->jobs_in_system--;
     job_free(m, i);
 }
 
@@ -127,16 +132,22 @@ static void station_on_done(struct sim *sim, void *ctx, uint64_t tag)
 static void source_on_arrival(struct sim *sim, void *ctx, const void *payload)
 {
     struct queue_model *m = ctx;
-    uint32_t i = job_alloc(m);
     sim_time now = sim_now(sim);
+    uint32_t i;
 
     (void)payload;
-    m->jobs[i].born = now;
-    m->jobs[i].waited = 0;
     m->arrivals++;
-    timeavg_add(&m->in_system, now, 1.0);
     m->next_arrival = sim_schedule(sim, dist_sample_time(m->interarrival, m->arrival_rng),
                                    source_on_arrival, m, NULL, 0);
+    if (m->jobs_in_system >= m->capacity) {
+        m->blocked++;
+        return;
+    }
+    i = job_alloc(m);
+    m->jobs[i].born = now;
+    m->jobs[i].waited = 0;
+    m->jobs_in_system++;
+    timeavg_add(&m->in_system, now, 1.0);
     station_enter(&m->stations[0], i);
 }
 
@@ -147,6 +158,7 @@ static void queue_reset_stats(struct queue_model *m)
     m->stat_start = now;
     m->arrivals = 0;
     m->completed = 0;
+    m->blocked = 0;
     welford_init(&m->sojourn);
     welford_init(&m->wait);
     hist_reset(&m->sojourn_ps);
@@ -168,6 +180,7 @@ static struct model *queue_create(struct sim *sim, const struct scenario *sc, GE
     m->service = scenario_dist(sc, "queue.service");
     m->arrival_rng = sim_rng(sim, "queue.arrivals");
     m->n_stations = (unsigned)scenario_int(sc, "queue.stations");
+    m->capacity = (uint64_t)scenario_int(sc, "queue.capacity");
     m->stations = g_new0(struct queue_station, m->n_stations);
     for (unsigned k = 0; k < m->n_stations; k++) {
         struct queue_station *st = &m->stations[k];
@@ -232,6 +245,9 @@ static void queue_report(struct model *base, struct report *out)
     report_metric(out, "all", "throughput", (double)m->completed * per_s, "1/s");
     report_metric(out, "all", "arrival_rate", (double)m->arrivals * per_s, "1/s");
     report_metric(out, "all", "completed", (double)m->completed, "1");
+    report_metric(out, "all", "blocked", (double)m->blocked, "1");
+    report_metric(out, "all", "blocking_probability",
+                  m->arrivals ? (double)m->blocked / (double)m->arrivals : NAN, "1");
     report_hist(out, "all", "sojourn", &m->sojourn_ps, 1e-12, "s");
 }
 

@@ -37,6 +37,16 @@ const struct param_def queue_params[] = {
       .max = 64,
       .help = "stations in tandem; a job visits each in order",
       .source = "choice: a single station" },
+    { .key = "queue.capacity",
+      .type = PARAM_INT,
+      .dim = DIM_NONE,
+      .def = "1000000",
+      .min = 1,
+      .max = 100000000,
+      .help = "jobs in the system at most (all stations); an arrival finding it full is "
+              "blocked and counted (M/M/c/K)",
+      .source = "choice: bounds memory (about 80 MB) so an overloaded queue cannot exhaust it; "
+                "set it low for loss systems" },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(queue_params) == QUEUE_N_PARAMS);

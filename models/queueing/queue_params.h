@@ -7,7 +7,7 @@
 
 /* Entries in queue_params[], as a constant so queue_model_ops can be a static
  * initializer; queue_params.c checks it against the table at compile time. */
-#define QUEUE_N_PARAMS 4
+#define QUEUE_N_PARAMS 5
 
 extern const struct param_def queue_params[];
 extern const size_t queue_n_params;
