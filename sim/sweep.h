@@ -24,8 +24,10 @@
 
 /* Label of the single point of a scenario without a sweep (as `iovsim run`). */
 #define SWEEP_BASE_LABEL "base"
-/* Refuse grids larger than this: a typo in a range, not an experiment. */
-#define SWEEP_MAX_POINTS 1000000
+/* Refuse grids larger than this: a typo in a range, not an experiment. A
+ * sweep keeps one scenario per point (about 4 KB each), so this also bounds
+ * its memory (about 400 MB); larger studies split into several sweeps. */
+#define SWEEP_MAX_POINTS 100000
 
 struct sweep;
 
