@@ -17,6 +17,9 @@
 extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_interrupts(void);
 
+/* Print @msg on stderr as exactly one line (newlines in it escaped). */
+void cli_print_line(const char *msg);
+
 /* Print @error as one line on stderr and return the exit status for it. */
 int cli_fail(GError *error);
 

@@ -25,12 +25,27 @@ void cli_catch_interrupts(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+void cli_print_line(const char *msg)
+{
+    /* One line, always: a name from a database or a file may hold a
+     * newline; show it escaped. */
+    for (const char *p = msg; *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", stderr);
+        else if (*p == '\r')
+            fputs("\\r", stderr);
+        else
+            fputc(*p, stderr);
+    }
+    fputc('\n', stderr);
+}
+
 int cli_fail(GError *error)
 {
     int status = 2;
     if (error && error->domain == IOVSIM_ERROR && error->code == IOVSIM_ERROR_INTERRUPTED)
         status = 130;
-    fprintf(stderr, "%s\n", error ? error->message : "iovsim: unknown error");
+    cli_print_line(error ? error->message : "iovsim: unknown error");
     g_clear_error(&error);
     return status;
 }

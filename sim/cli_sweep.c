@@ -249,7 +249,7 @@ static enum task_status run_task(struct sweep_ctx *c, struct store *st, const st
     bool written = store_write_run(st, &run, c->params[t->point], res.report, NULL, &error);
     report_free(res.report);
     if (!written) {
-        fprintf(stderr, "%s\n", error->message);
+        cli_print_line(error->message);
         g_clear_error(&error);
         return TASK_LOST;
     }
@@ -362,7 +362,7 @@ static int worker_main(struct sweep_ctx *c, int id, int task_fd, int result_fd)
     st = store_open(c->db, &error);
 
     if (!st) {
-        fprintf(stderr, "%s\n", error->message);
+        cli_print_line(error->message);
         g_clear_error(&error);
         return 3;
     }
@@ -569,7 +569,7 @@ static void print_summary(struct sweep_ctx *c)
     g_autoptr(GPtrArray) labels = g_ptr_array_new();
 
     if (!st) {
-        fprintf(stderr, "%s\n", error->message);
+        cli_print_line(error->message);
         g_clear_error(&error);
         return;
     }
@@ -592,7 +592,7 @@ static void print_summary(struct sweep_ctx *c)
         .max_metrics = 4,
     };
     if (!table_print(store_db(st), &to, stdout, &error)) {
-        fprintf(stderr, "%s\n", error->message);
+        cli_print_line(error->message);
         g_clear_error(&error);
     }
     store_close(st);

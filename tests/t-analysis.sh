@@ -44,7 +44,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..40"
+echo "1..41"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -119,6 +119,12 @@ ok $? "a damaged database is refused in one line (exit 2)"
 "$IOVSIM" plot a.db --kind bars --x queue.servers --y wait_mean --logy -o lb.png >/dev/null 2>err.txt
 [ $? = 2 ] && grep -q "apply to lines and cdf" err.txt && [ ! -e lb.png ]
 ok $? "a log axis on bars is refused up front"
+# A name with a newline in it (a hand-edited database) still gives one line.
+cp a.db nl.db
+sqlite3 nl.db "UPDATE metrics SET name = 'wait' || char(10) || 'x' WHERE name = 'wait_mean'"
+"$IOVSIM" table nl.db -m wait_mean >/dev/null 2>err.txt
+[ $? = 2 ] && [ "$(wc -l <err.txt)" = 1 ]
+ok $? "errors quoting names with newlines stay on one line"
 # Results another user made (here: root's, read by nobody) can be read.
 if [ "$(id -u)" = 0 ] && command -v su >/dev/null; then
     ro=$(mktemp -d /tmp/iovsim-ro-XXXXXX)
