@@ -39,6 +39,15 @@ bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, GError **error);
 /* An override error says "--set: ..."; name the option it came from. */
 void cli_error_origin(GError *error, const char *option);
 
+/**
+ * cli_load_scenario - load @path with the --set overrides @sets, --seed
+ * @seed and --reps @reps (CLI_UNSET_* when not given). --seed is an
+ * override, so it is part of the scenario's hash (runs of two seeds never
+ * mix); --reps is not, so more replications can be added later.
+ */
+struct scenario *cli_load_scenario(const char *path, char **sets, gint64 seed, int reps,
+                                   GError **error);
+
 /* Default database path for a scenario: results/NAME.db. Caller frees. */
 char *cli_default_db(const char *scenario_name);
 

@@ -125,37 +125,6 @@ struct run_opts {
     gboolean force;
 };
 
-/* --seed is an override like --set, so it is part of the scenario's hash:
- * runs of another seed never mix into the same replications. --reps is not
- * (a later run with more replications adds to the same database). */
-static struct scenario *load_with_cli(const char *path, const struct run_opts *o, GError **error)
-{
-    g_autoptr(GPtrArray) ovr = g_ptr_array_new_with_free_func(g_free);
-    struct scenario *sc;
-
-    for (size_t i = 0; o->sets && o->sets[i]; i++)
-        g_ptr_array_add(ovr, g_strdup(o->sets[i]));
-    if (o->seed != CLI_UNSET_INT64)
-        g_ptr_array_add(ovr, g_strdup_printf("scenario.seed=%" G_GINT64_FORMAT, o->seed));
-    g_ptr_array_add(ovr, NULL);
-    sc = scenario_load(path, (const char *const *)ovr->pdata, error);
-    if (!sc && o->seed != CLI_UNSET_INT64 && error && *error &&
-        strstr((*error)->message, "'scenario.seed'") &&
-        g_str_has_prefix((*error)->message, "--set"))
-        cli_error_origin(*error, "--seed");
-    if (sc && o->reps != CLI_UNSET_INT) {
-        char buf[32];
-
-        g_snprintf(buf, sizeof(buf), "%d", o->reps);
-        if (!scenario_set(sc, "scenario.reps", buf, error)) {
-            cli_error_origin(*error, "--reps");
-            scenario_free(sc);
-            return NULL;
-        }
-    }
-    return sc;
-}
-
 static int run_all(struct scenario *sc, struct store *st, const char *db, bool quiet)
 {
     int reps = (int)scenario_int(sc, "scenario.reps");
@@ -219,7 +188,7 @@ static int run_all(struct scenario *sc, struct store *st, const char *db, bool q
 static int run_file(const char *path, const struct run_opts *o)
 {
     GError *error = NULL;
-    struct scenario *sc = load_with_cli(path, o, &error);
+    struct scenario *sc = cli_load_scenario(path, o->sets, o->seed, o->reps, &error);
     if (!sc)
         return cli_fail(error);
     g_autofree char *db = o->db ? g_strdup(o->db) : cli_default_db(scenario_name(sc));

@@ -80,39 +80,6 @@ struct task_msg {
     gint32 pad;
 };
 
-/*
- * The base seed goes into the scenario as an override, so it is part of the
- * scenario hash: runs from two seeds never count as the same (point, rep).
- * The replication count is not: a later call with more --reps resumes.
- */
-static struct scenario *load_base(const char *path, const struct sweep_opts *o, GError **error)
-{
-    g_autoptr(GPtrArray) ovr = g_ptr_array_new_with_free_func(g_free);
-    struct scenario *sc;
-
-    for (size_t i = 0; o->sets && o->sets[i]; i++)
-        g_ptr_array_add(ovr, g_strdup(o->sets[i]));
-    if (o->seed != CLI_UNSET_INT64)
-        g_ptr_array_add(ovr, g_strdup_printf("scenario.seed=%" G_GINT64_FORMAT, o->seed));
-    g_ptr_array_add(ovr, NULL);
-    sc = scenario_load(path, (const char *const *)ovr->pdata, error);
-    if (!sc && o->seed != CLI_UNSET_INT64 && error && *error &&
-        strstr((*error)->message, "'scenario.seed'") &&
-        g_str_has_prefix((*error)->message, "--set"))
-        cli_error_origin(*error, "--seed");
-    if (sc && o->reps != CLI_UNSET_INT) {
-        char buf[32];
-
-        g_snprintf(buf, sizeof(buf), "%d", o->reps);
-        if (!scenario_set(sc, "scenario.reps", buf, error)) {
-            cli_error_origin(*error, "--reps");
-            scenario_free(sc);
-            return NULL;
-        }
-    }
-    return sc;
-}
-
 static void ctx_release(struct sweep_ctx *c)
 {
     for (size_t i = 0; i < c->n_points; i++) {
@@ -138,7 +105,7 @@ static bool ctx_init(struct sweep_ctx *c, const char *path, const struct sweep_o
 {
     c->o = o;
     c->path = path;
-    c->base = load_base(path, o, error);
+    c->base = cli_load_scenario(path, o->sets, o->seed, o->reps, error);
     if (!c->base)
         return false;
     c->sw =
