@@ -278,6 +278,10 @@ static bool run_serial(struct sweep_ctx *c, struct progress *pg, GError **error)
         if (s == TASK_INTERRUPTED)
             break;
         progress_count(pg, s);
+        /* The database refused a write (a full disk, say): the runs after
+         * it would fail the same way, one error line each. */
+        if (s == TASK_LOST)
+            break;
     }
     store_close(st);
     return true;
@@ -418,6 +422,10 @@ static bool read_results(struct sweep_ctx *c, int fd, struct worker *ws, guint *
     ws[m.worker].busy = -1;
     if (m.status != TASK_INTERRUPTED)
         progress_count(pg, (enum task_status)m.status);
+    /* A lost run (the database refused a write): hand out no more work,
+     * the rest would fail the same way. */
+    if (m.status == TASK_LOST)
+        *next = c->tasks->len;
     dispatch(&ws[m.worker], next, c->tasks->len);
     return true;
 }

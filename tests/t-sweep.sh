@@ -54,7 +54,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..29"
+echo "1..30"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -131,6 +131,15 @@ ok $? "no sweep: one point called base"
 [ "$(wc -l <plan.txt)" = 12 ] && grep -q -- \
     "--only 3 --rep 2 -q -o 'results/tsweep.p3.r2.db' --vary 'queue.stations=1,2'" plan.txt
 ok $? "--plan prints one command per (point, rep)"
+
+# A database that refuses writes (here a trigger; a full disk in life)
+# stops the sweep at the first lost run instead of failing every run.
+cp a.db full.db
+sqlite3 full.db "CREATE TRIGGER no_room BEFORE INSERT ON runs BEGIN SELECT RAISE(FAIL, 'disk is full'); END;"
+"$IOVSIM" sweep s.ini -o full.db --reps 6 -q >out.txt 2>err.txt
+rc=$?
+[ $rc = 1 ] && [ "$(wc -l <err.txt)" -le 2 ] && grep -q "disk is full" err.txt
+ok $? "a refused write stops the sweep (rc $rc, $(wc -l <err.txt) lines)"
 
 # Bad sweeps: one line each, exit 2, nothing written.
 printf '[scenario]\nduration = 10s\n[sweep]\nqueue.servers =\n' >e1.ini
