@@ -64,7 +64,8 @@ $(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libiovsim.a
+# Every test links the helpers the model tests share (tests/testlib.c).
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/testlib.o $(BUILD)/libiovsim.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/libiovsim.a
@@ -115,7 +116,7 @@ clean:
 
 # The house style (.clang-format, from STYLE.md), checked in CI.
 format-check:
-	clang-format --dry-run -Werror $(LIB_SRC) sim/main.c $(TEST_SRC) $(BENCH_SRC) \
+	clang-format --dry-run -Werror $(LIB_SRC) sim/main.c $(TEST_SRC) $(BENCH_SRC) tests/testlib.[ch] \
 	  $(wildcard sim/*.h models/*/*.h analysis/*.h)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

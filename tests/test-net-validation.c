@@ -12,6 +12,7 @@
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
+#include "testlib.h"
 
 /* Run @body (scenario groups after [scenario]) once with @seed; the caller
  * frees the report. */
@@ -20,24 +21,7 @@ static struct report *run(const char *body, uint64_t seed)
     g_autofree char *ini = g_strdup_printf("[scenario]\nname = v\nmodel = net\n"
                                            "duration = 8ms\nwarmup = 1ms\n%s",
                                            body);
-    GError *error = NULL;
-    struct scenario *sc = scenario_load_data(ini, "v.ini", NULL, &error);
-    struct run_result res;
-
-    g_assert_no_error(error);
-    g_assert_true(runner_run(sc, seed, NULL, &res, &error));
-    g_assert_no_error(error);
-    scenario_free(sc);
-    return res.report;
-}
-
-static double get(const struct report *r, const char *name)
-{
-    const struct report_metric *m = report_find(r, "all", name);
-
-    if (!m)
-        g_error("metric '%s' missing", name);
-    return m->value;
+    return test_run_ini(ini, seed);
 }
 
 /* ---- 2.4 Firecracker: one user-space emulation thread ---- */
@@ -56,10 +40,10 @@ static void test_firecracker_saturation(void)
 {
     struct report *r = run(FIRECRACKER "[workload]\nsize = 64KiB\nwindow = 1MiB\n", 1);
 
-    g_test_message("%.4g bit/s at %.3f of the backend core", get(r, "throughput"),
-                   get(r, "backend_cpu_max"));
-    g_assert_cmpfloat(get(r, "backend_cpu_max"), >, 0.99);
-    g_assert_cmpfloat(fabs(get(r, "throughput") / 25e9 - 1), <=, 0.10);
+    g_test_message("%.4g bit/s at %.3f of the backend core", test_all(r, "throughput"),
+                   test_all(r, "backend_cpu_max"));
+    g_assert_cmpfloat(test_all(r, "backend_cpu_max"), >, 0.99);
+    g_assert_cmpfloat(fabs(test_all(r, "throughput") / 25e9 - 1), <=, 0.10);
     report_free(r);
 }
 
@@ -81,10 +65,10 @@ static void test_firecracker_linear(void)
 
     for (unsigned k = 0; k < G_N_ELEMENTS(rates); k++) {
         struct report *r = firecracker_at(rates[k]);
-        double bps = get(r, "throughput"), cpu = get(r, "backend_cpu_max");
+        double bps = test_all(r, "throughput"), cpu = test_all(r, "backend_cpu_max");
 
         g_test_message("%.0f segments/s: %.4g bit/s, backend core %.3f", rates[k], bps, cpu);
-        g_assert_cmpfloat(get(r, "drops"), ==, 0);
+        g_assert_cmpfloat(test_all(r, "drops"), ==, 0);
         g_assert_cmpfloat(cpu, <, 0.99);
         lo = fmin(lo, cpu / bps);
         hi = fmax(hi, cpu / bps);
@@ -106,8 +90,9 @@ static void test_firecracker_rtt(void)
     struct report *bm =
         run("[io]\nstrategy = baremetal\n[nic]\nline_rate = 100Gbps\n[workload]\ntype = rr\n", 1);
 
-    g_test_message("rtt %.4g s vs bare metal %.4g s", get(vm, "rtt_mean"), get(bm, "rtt_mean"));
-    g_assert_cmpfloat(get(vm, "rtt_mean"), >, get(bm, "rtt_mean"));
+    g_test_message("rtt %.4g s vs bare metal %.4g s", test_all(vm, "rtt_mean"),
+                   test_all(bm, "rtt_mean"));
+    g_assert_cmpfloat(test_all(vm, "rtt_mean"), >, test_all(bm, "rtt_mean"));
     report_free(vm);
     report_free(bm);
 }
@@ -134,13 +119,14 @@ static void test_event_idx_one_sender(void)
     struct report *on = one_sender(wl, true), *off = one_sender(wl, false);
 
     g_test_message("spurious kicks %.0f -> %.0f, exits/packet %.4f -> %.4f",
-                   get(off, "virtio_kicks_spurious"), get(on, "virtio_kicks_spurious"),
-                   get(off, "exits_per_packet"), get(on, "exits_per_packet"));
-    g_assert_cmpfloat(get(off, "virtio_kicks_spurious"), >, 0);
-    g_assert_cmpfloat(get(on, "virtio_kicks_spurious"), <, get(off, "virtio_kicks_spurious"));
-    g_assert_cmpfloat(get(on, "exits_per_packet"), <, get(off, "exits_per_packet"));
+                   test_all(off, "virtio_kicks_spurious"), test_all(on, "virtio_kicks_spurious"),
+                   test_all(off, "exits_per_packet"), test_all(on, "exits_per_packet"));
+    g_assert_cmpfloat(test_all(off, "virtio_kicks_spurious"), >, 0);
+    g_assert_cmpfloat(test_all(on, "virtio_kicks_spurious"), <,
+                      test_all(off, "virtio_kicks_spurious"));
+    g_assert_cmpfloat(test_all(on, "exits_per_packet"), <, test_all(off, "exits_per_packet"));
     /* The same packets either way: suppression changes costs, not traffic. */
-    g_assert_cmpfloat(fabs(get(on, "pps") / get(off, "pps") - 1), <, 0.01);
+    g_assert_cmpfloat(fabs(test_all(on, "pps") / test_all(off, "pps") - 1), <, 0.01);
     report_free(on);
     report_free(off);
 }
@@ -151,8 +137,8 @@ static void test_event_idx_busy(void)
     const char *wl = "type = stream\nsize = 256B";
     struct report *on = one_sender(wl, true), *off = one_sender(wl, false);
 
-    g_assert_cmpfloat(get(on, "exits_per_packet"), <, 0.01);
-    g_assert_cmpfloat(get(off, "exits_per_packet"), <, 0.01);
+    g_assert_cmpfloat(test_all(on, "exits_per_packet"), <, 0.01);
+    g_assert_cmpfloat(test_all(off, "exits_per_packet"), <, 0.01);
     report_free(on);
     report_free(off);
 }
@@ -174,9 +160,10 @@ static void test_itr_static(void)
     struct report *bulk_off = vf("off", "type = stream"), *bulk_st = vf("static", "type = stream");
     struct report *rr_off = vf("off", "type = rr"), *rr_st = vf("static", "type = rr");
 
-    g_assert_cmpfloat(get(bulk_st, "cycles_per_packet"), <, get(bulk_off, "cycles_per_packet"));
-    g_assert_cmpfloat(get(bulk_st, "interrupts_per_second"), <=, 8000 * 1.01);
-    g_assert_cmpfloat(get(rr_st, "rtt_mean"), >, get(rr_off, "rtt_mean"));
+    g_assert_cmpfloat(test_all(bulk_st, "cycles_per_packet"), <,
+                      test_all(bulk_off, "cycles_per_packet"));
+    g_assert_cmpfloat(test_all(bulk_st, "interrupts_per_second"), <=, 8000 * 1.01);
+    g_assert_cmpfloat(test_all(rr_st, "rtt_mean"), >, test_all(rr_off, "rtt_mean"));
     report_free(bulk_off);
     report_free(bulk_st);
     report_free(rr_off);
@@ -194,13 +181,14 @@ static void test_itr_adaptive(void)
     struct report *bulk_ad = vf("adaptive", "type = stream");
     struct report *bulk_st = vf("static", "type = stream");
 
-    g_test_message("latency %.3g vs %.3g s, cycles/packet %.0f vs %.0f", get(ad, "latency_mean"),
-                   get(st, "latency_mean"), get(ad, "cycles_per_packet"),
-                   get(st, "cycles_per_packet"));
-    g_assert_cmpfloat(get(ad, "latency_mean"), <, get(st, "latency_mean"));
-    g_assert_cmpfloat(get(ad, "cycles_per_packet"), >, get(st, "cycles_per_packet"));
-    g_assert_cmpfloat(get(rr_ad, "rtt_mean"), <, get(rr_st, "rtt_mean"));
-    g_assert_cmpfloat(fabs(get(bulk_ad, "throughput") / get(bulk_st, "throughput") - 1), <, 0.005);
+    g_test_message("latency %.3g vs %.3g s, cycles/packet %.0f vs %.0f",
+                   test_all(ad, "latency_mean"), test_all(st, "latency_mean"),
+                   test_all(ad, "cycles_per_packet"), test_all(st, "cycles_per_packet"));
+    g_assert_cmpfloat(test_all(ad, "latency_mean"), <, test_all(st, "latency_mean"));
+    g_assert_cmpfloat(test_all(ad, "cycles_per_packet"), >, test_all(st, "cycles_per_packet"));
+    g_assert_cmpfloat(test_all(rr_ad, "rtt_mean"), <, test_all(rr_st, "rtt_mean"));
+    g_assert_cmpfloat(fabs(test_all(bulk_ad, "throughput") / test_all(bulk_st, "throughput") - 1),
+                      <, 0.005);
     report_free(ad);
     report_free(st);
     report_free(rr_ad);
@@ -218,9 +206,9 @@ static double cpu_with_vms(unsigned n)
                         "[nic]\nitr = static\n[workload]\nwindow = 64KiB\n",
                         n);
     struct report *r = run(body, 1);
-    double cpu = get(r, "guest_cpu") + get(r, "host_cpu");
+    double cpu = test_all(r, "guest_cpu") + test_all(r, "host_cpu");
 
-    g_assert_cmpfloat(fabs(get(r, "throughput") / 9.48e9 - 1), <, 0.005);
+    g_assert_cmpfloat(fabs(test_all(r, "throughput") / 9.48e9 - 1), <, 0.005);
     report_free(r);
     return cpu;
 }

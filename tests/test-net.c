@@ -14,6 +14,7 @@
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
+#include "testlib.h"
 
 /* Sum of means vs mean of sums: the same integers, summed in a different
  * order in floating point. */
@@ -24,61 +25,31 @@ static struct scenario *load(const char *body)
     g_autofree char *ini = g_strdup_printf("[scenario]\nname = t\nmodel = net\n"
                                            "duration = 6ms\nwarmup = 1ms\n%s",
                                            body);
-    GError *error = NULL;
-    struct scenario *sc = scenario_load_data(ini, "t.ini", NULL, &error);
-
-    g_assert_no_error(error);
-    return sc;
+    return test_load(ini);
 }
 
 static struct report *run_ini(const char *body, uint64_t seed)
 {
     struct scenario *sc = load(body);
-    struct run_result res;
-    GError *error = NULL;
+    struct report *r = test_run(sc, seed);
 
-    g_assert_true(runner_run(sc, seed, NULL, &res, &error));
-    g_assert_no_error(error);
-    g_assert_nonnull(res.report);
     scenario_free(sc);
-    return res.report;
-}
-
-static double value(const struct report *r, const char *scope, const char *name)
-{
-    const struct report_metric *m = report_find(r, scope, name);
-
-    if (!m)
-        g_error("metric '%s' '%s' missing", scope, name);
-    return m->value;
-}
-
-static double all(const struct report *r, const char *name)
-{
-    return value(r, "all", name);
+    return r;
 }
 
 static void check_breakdown(const struct report *r, const char *scope)
 {
-    double lat = value(r, scope, "latency_mean"), sum = 0;
-
-    for (unsigned s = 0; s < NET_N_STAGES; s++) {
-        g_autofree char *name = g_strdup_printf("stage_%s", net_stage_names[s]);
-        double v = value(r, scope, name);
-
-        g_assert_cmpfloat(v, >=, 0);
-        sum += v;
-    }
-    g_assert_cmpfloat(fabs(sum - lat), <=, BREAKDOWN_REL * lat);
+    test_check_breakdown(r, scope, "latency_mean", net_stage_names, NET_N_STAGES, BREAKDOWN_REL);
 }
 
 static void check_conservation(const struct report *r)
 {
-    double sent = all(r, "sent_total");
+    double sent = test_all(r, "sent_total");
 
     g_assert_cmpfloat(sent, >, 0);
     g_assert_cmpfloat(sent, ==,
-                      all(r, "received_total") + all(r, "dropped_total") + all(r, "in_flight"));
+                      test_all(r, "received_total") + test_all(r, "dropped_total") +
+                          test_all(r, "in_flight"));
 }
 
 /* ---- every strategy x workload ---- */
@@ -107,16 +78,16 @@ static void test_e2e(gconstpointer data)
                         c->strategy, c->vm_to_vm ? 3 : 1, c->workload, c->vm_to_vm ? "vm" : "peer");
     struct report *r = run_ini(body, 7);
 
-    g_assert_cmpfloat(all(r, "packets"), >, 100);
-    g_assert_cmpfloat(all(r, "throughput"), >, 0);
-    g_assert_cmpfloat(all(r, "latency_p50"), <=, all(r, "latency_p99"));
-    g_assert_cmpfloat(all(r, "latency_p99"), <=, all(r, "latency_p999"));
-    g_assert_cmpfloat(all(r, "guest_cpu"), <=, 1.0 * (c->vm_to_vm ? 3 : 1) + 1e-9);
+    g_assert_cmpfloat(test_all(r, "packets"), >, 100);
+    g_assert_cmpfloat(test_all(r, "throughput"), >, 0);
+    g_assert_cmpfloat(test_all(r, "latency_p50"), <=, test_all(r, "latency_p99"));
+    g_assert_cmpfloat(test_all(r, "latency_p99"), <=, test_all(r, "latency_p999"));
+    g_assert_cmpfloat(test_all(r, "guest_cpu"), <=, 1.0 * (c->vm_to_vm ? 3 : 1) + 1e-9);
     check_conservation(r);
     check_breakdown(r, "all");
     check_breakdown(r, "vm0");
     if (g_str_has_prefix(c->workload, "type = rr"))
-        g_assert_cmpfloat(all(r, "transactions"), >, 10);
+        g_assert_cmpfloat(test_all(r, "transactions"), >, 10);
     report_free(r);
 }
 
@@ -129,8 +100,8 @@ static void test_gso(void)
                                "[workload]\nsize = 64KiB\n",
                                1);
 
-    g_assert_cmpfloat(fabs(all(r, "throughput") / 9.4916e9 - 1), <, 0.01);
-    g_assert_cmpfloat(all(r, "pps"), <, 20e3);
+    g_assert_cmpfloat(fabs(test_all(r, "throughput") / 9.4916e9 - 1), <, 0.01);
+    g_assert_cmpfloat(test_all(r, "pps"), <, 20e3);
     check_conservation(r);
     check_breakdown(r, "all");
     report_free(r);
@@ -145,8 +116,8 @@ static void test_time_shared(void)
                                1);
     struct report *pinned = run_ini("[io]\nstrategy = virtio\n[vm]\ncount = 4\n", 1);
 
-    g_assert_cmpfloat(all(r, "throughput"), <, all(pinned, "throughput"));
-    g_assert_cmpfloat(all(r, "fairness"), >, 0.95);
+    g_assert_cmpfloat(test_all(r, "throughput"), <, test_all(pinned, "throughput"));
+    g_assert_cmpfloat(test_all(r, "fairness"), >, 0.95);
     check_conservation(r);
     check_breakdown(r, "all");
     report_free(r);
@@ -165,13 +136,13 @@ static void test_multiqueue(void)
     struct report *one = run_ini(one_ini, 1), *four = run_ini(four_ini, 1);
 
     g_test_message("1 queue: %.4g bit/s, %.3f contended; 4 queues: %.4g bit/s, %.3f contended",
-                   all(one, "throughput"), all(one, "virtio_lock_contended"),
-                   all(four, "throughput"), all(four, "virtio_lock_contended"));
-    g_assert_cmpfloat(all(one, "virtio_lock_contended"), >, 0.05);
-    g_assert_cmpfloat(all(one, "virtio_lock_wait_mean"), >, 0);
-    g_assert_cmpfloat(all(four, "virtio_lock_contended"), <, 0.01);
-    g_assert_cmpfloat(all(four, "throughput"), >, 3 * all(one, "throughput"));
-    g_assert_cmpfloat(all(four, "host_cpu"), >, 3.5);
+                   test_all(one, "throughput"), test_all(one, "virtio_lock_contended"),
+                   test_all(four, "throughput"), test_all(four, "virtio_lock_contended"));
+    g_assert_cmpfloat(test_all(one, "virtio_lock_contended"), >, 0.05);
+    g_assert_cmpfloat(test_all(one, "virtio_lock_wait_mean"), >, 0);
+    g_assert_cmpfloat(test_all(four, "virtio_lock_contended"), <, 0.01);
+    g_assert_cmpfloat(test_all(four, "throughput"), >, 3 * test_all(one, "throughput"));
+    g_assert_cmpfloat(test_all(four, "host_cpu"), >, 3.5);
     check_conservation(four);
     check_breakdown(four, "all");
     report_free(one);
@@ -187,7 +158,7 @@ static void test_multi_vcpu(void)
                                                 io_strategies[s]->name);
         struct report *r = run_ini(body, 5);
 
-        g_assert_cmpfloat(all(r, "packets"), >, 100);
+        g_assert_cmpfloat(test_all(r, "packets"), >, 100);
         check_conservation(r);
         check_breakdown(r, "all");
         report_free(r);
@@ -209,8 +180,8 @@ static void test_stream_queue_drop(void)
 
     /* Stuck senders send nothing more, so nothing more is dropped after
      * the warm-up; live ones keep meeting the full queue. */
-    g_assert_cmpfloat(all(r4, "drops_tx_queue_full"), >, 0);
-    g_assert_cmpfloat(all(r4, "throughput"), >, all(r1, "throughput"));
+    g_assert_cmpfloat(test_all(r4, "drops_tx_queue_full"), >, 0);
+    g_assert_cmpfloat(test_all(r4, "throughput"), >, test_all(r1, "throughput"));
     check_conservation(r4);
     report_free(r1);
     report_free(r4);
@@ -250,7 +221,7 @@ static void test_sriov_line_rate(void)
 {
     struct report *r = run_ini("[io]\nstrategy = sriov\n", 1);
 
-    g_assert_cmpfloat(fabs(all(r, "throughput") / 9.48e9 - 1), <, 0.005);
+    g_assert_cmpfloat(fabs(test_all(r, "throughput") / 9.48e9 - 1), <, 0.005);
     report_free(r);
 }
 
@@ -261,9 +232,9 @@ static void test_sriov_60(void)
                                "[workload]\nwindow = 64KiB\n",
                                1);
 
-    g_assert_cmpfloat(fabs(all(r, "throughput") / 9.48e9 - 1), <, 0.005);
-    g_assert_cmpfloat(all(r, "fairness"), >, 0.99);
-    g_assert_cmpfloat(all(r, "drops"), ==, 0);
+    g_assert_cmpfloat(fabs(test_all(r, "throughput") / 9.48e9 - 1), <, 0.005);
+    g_assert_cmpfloat(test_all(r, "fairness"), >, 0.99);
+    g_assert_cmpfloat(test_all(r, "drops"), ==, 0);
     report_free(r);
 }
 
@@ -271,10 +242,10 @@ static double stream_tx(const char *lines)
 {
     g_autofree char *body = g_strdup_printf("%s\n[nic]\nitr = off\n", lines);
     struct report *r = run_ini(body, 3);
-    double bps = all(r, "throughput");
+    double bps = test_all(r, "throughput");
 
     g_test_message("%s: %.4g bit/s, %.0f interrupts/s", lines, bps,
-                   all(r, "interrupts_per_second"));
+                   test_all(r, "interrupts_per_second"));
     report_free(r);
     return bps;
 }
@@ -284,7 +255,7 @@ static double rr_rate(const char *strategy_lines)
     g_autofree char *body =
         g_strdup_printf("%s\n[nic]\nitr = off\n[workload]\ntype = rr\n", strategy_lines);
     struct report *r = run_ini(body, 3);
-    double tps = all(r, "transactions_per_second");
+    double tps = test_all(r, "transactions_per_second");
 
     g_test_message("%s: %.0f transactions/s", strategy_lines, tps);
     report_free(r);
@@ -338,14 +309,15 @@ static void test_exit_ratio(void)
     g_autofree char *qi = g_strdup_printf(fmt, "qemu");
     g_autofree char *vi = g_strdup_printf(fmt, "vhost");
     struct report *q = run_ini(qi, 1), *v = run_ini(vi, 1);
-    double diff = all(q, "rtt_mean") - all(v, "rtt_mean");
+    double diff = test_all(q, "rtt_mean") - test_all(v, "rtt_mean");
 
-    g_test_message("rtt qemu %.4g s, vhost %.4g s", all(q, "rtt_mean"), all(v, "rtt_mean"));
+    g_test_message("rtt qemu %.4g s, vhost %.4g s", test_all(q, "rtt_mean"),
+                   test_all(v, "rtt_mean"));
     g_assert_cmpfloat(fabs(diff / ((6732.0 - 2565.0) / 2.1e9) - 1), <, 0.01);
     g_assert_cmpfloat(fabs(6732.0 / 2565.0 - 2.6), <, 0.05);
-    g_assert_cmpfloat(all(q, "exits_mmio_user_per_second"), >, 0);
-    g_assert_cmpfloat(all(q, "exits_mmio_kernel_per_second"), ==, 0);
-    g_assert_cmpfloat(all(v, "exits_mmio_user_per_second"), ==, 0);
+    g_assert_cmpfloat(test_all(q, "exits_mmio_user_per_second"), >, 0);
+    g_assert_cmpfloat(test_all(q, "exits_mmio_kernel_per_second"), ==, 0);
+    g_assert_cmpfloat(test_all(v, "exits_mmio_user_per_second"), ==, 0);
     report_free(q);
     report_free(v);
 }
@@ -391,9 +363,9 @@ static void test_event_idx(void)
     g_autofree char *off_ini = g_strdup_printf(fmt, "false");
     struct report *on = run_ini(on_ini, 1), *off = run_ini(off_ini, 1);
 
-    g_test_message("exits/packet: event_idx %.4f, flags %.4f", all(on, "exits_per_packet"),
-                   all(off, "exits_per_packet"));
-    g_assert_cmpfloat(all(on, "exits_per_packet"), <, 0.7 * all(off, "exits_per_packet"));
+    g_test_message("exits/packet: event_idx %.4f, flags %.4f", test_all(on, "exits_per_packet"),
+                   test_all(off, "exits_per_packet"));
+    g_assert_cmpfloat(test_all(on, "exits_per_packet"), <, 0.7 * test_all(off, "exits_per_packet"));
     report_free(on);
     report_free(off);
 }

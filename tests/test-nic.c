@@ -11,6 +11,7 @@
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
+#include "testlib.h"
 
 #define ETH_OVERHEAD (8 + 12 + 4 + 14)
 
@@ -109,29 +110,12 @@ static void test_itr(void)
     g_assert_cmpint(nic_itr_next(&itr, SIM_MS, 8192), ==, SIM_MS);
 }
 
-static double metric(const struct report *r, const char *name)
-{
-    const struct report_metric *m = report_find(r, "all", name);
-
-    if (!m)
-        g_error("metric '%s' missing", name);
-    return m->value;
-}
-
 static struct report *run_net(const char *extra)
 {
     g_autofree char *ini = g_strdup_printf("[scenario]\nname = nic\nmodel = net\n"
                                            "duration = 5ms\nwarmup = 1ms\n%s",
                                            extra);
-    GError *error = NULL;
-    struct scenario *sc = scenario_load_data(ini, "nic.ini", NULL, &error);
-    struct run_result res;
-
-    g_assert_no_error(error);
-    g_assert_true(runner_run(sc, 1, NULL, &res, &error));
-    g_assert_no_error(error);
-    scenario_free(sc);
-    return res.report;
+    return test_run_ini(ini, 1);
 }
 
 static void test_veb(void)
@@ -141,16 +125,16 @@ static void test_veb(void)
     struct report *r = run_net("[io]\nstrategy = sriov\n[vm]\ncount = 2\n"
                                "[workload]\ntarget = vm\n");
 
-    g_assert_cmpfloat(metric(r, "packets"), >, 1000);
-    g_assert_cmpfloat(metric(r, "stage_veb"), >, 0);
-    g_assert_cmpfloat(metric(r, "stage_wire"), ==, 0);
-    g_assert_cmpfloat(metric(r, "stage_nic_queue"), ==, 0);
-    g_assert_cmpfloat(metric(r, "stage_peer"), ==, 0);
+    g_assert_cmpfloat(test_all(r, "packets"), >, 1000);
+    g_assert_cmpfloat(test_all(r, "stage_veb"), >, 0);
+    g_assert_cmpfloat(test_all(r, "stage_wire"), ==, 0);
+    g_assert_cmpfloat(test_all(r, "stage_nic_queue"), ==, 0);
+    g_assert_cmpfloat(test_all(r, "stage_peer"), ==, 0);
     report_free(r);
     /* The same VMs talking to the peer do use the wire. */
     r = run_net("[io]\nstrategy = sriov\n[vm]\ncount = 2\n");
-    g_assert_cmpfloat(metric(r, "stage_veb"), ==, 0);
-    g_assert_cmpfloat(metric(r, "stage_wire"), >, 0);
+    g_assert_cmpfloat(test_all(r, "stage_veb"), ==, 0);
+    g_assert_cmpfloat(test_all(r, "stage_wire"), >, 0);
     report_free(r);
 }
 

@@ -11,6 +11,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "stats.h"
+#include "testlib.h"
 
 #define N_REPS 20
 
@@ -45,33 +46,7 @@ static struct scenario *load(const char *name, double duration_s, double warmup_
 {
     g_autofree char *ini = g_strdup_printf(ini_fmt, name, duration_s, warmup_s, interarrival,
                                            service, servers, stations);
-    GError *error = NULL;
-    struct scenario *sc = scenario_load_data(ini, name, NULL, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(sc);
-    return sc;
-}
-
-static struct report *run_once(const struct scenario *sc, uint64_t seed)
-{
-    struct run_result res;
-    GError *error = NULL;
-
-    g_assert_true(runner_run(sc, seed, NULL, &res, &error));
-    g_assert_no_error(error);
-    g_assert_false(res.interrupted);
-    g_assert_nonnull(res.report);
-    return res.report;
-}
-
-static double value(const struct report *r, const char *scope, const char *name)
-{
-    const struct report_metric *m = report_find(r, scope, name);
-
-    if (!m)
-        g_error("metric '%s' '%s' missing", scope, name);
-    return m->value;
+    return test_load(ini);
 }
 
 /* ---- deterministic traces ---- */
@@ -82,20 +57,20 @@ static double value(const struct report *r, const char *scope, const char *name)
 static void test_dd1_exact(void)
 {
     struct scenario *sc = load("dd1", 100, 0, "det(2s)", "det(1s)", 1, 1);
-    struct report *r = run_once(sc, 1);
+    struct report *r = test_run(sc, 1);
 
-    g_assert_cmpfloat(value(r, "all", "completed"), ==, 49);
-    g_assert_cmpfloat_with_epsilon(value(r, "all", "sojourn_mean"), 1.0, 1e-12);
-    g_assert_cmpfloat_with_epsilon(value(r, "all", "sojourn_p50"), 1.0, 1.0 * HIST_REL);
-    g_assert_cmpfloat_with_epsilon(value(r, "all", "sojourn_p999"), 1.0, 1.0 * HIST_REL);
-    g_assert_cmpfloat(value(r, "all", "wait_mean"), ==, 0.0);
-    g_assert_cmpfloat(value(r, "all", "queue_length_mean"), ==, 0.0);
-    g_assert_cmpfloat_with_epsilon(value(r, "all", "utilization"), 0.49, 1e-12);
-    g_assert_cmpfloat_with_epsilon(value(r, "all", "in_system_mean"), 0.49, 1e-12);
-    g_assert_cmpfloat_with_epsilon(value(r, "all", "throughput"), 0.49, 1e-12);
-    g_assert_cmpfloat_with_epsilon(value(r, "all", "arrival_rate"), 0.50, 1e-12);
-    g_assert_cmpfloat_with_epsilon(value(r, "station1", "throughput"), 0.49, 1e-12);
-    g_assert_cmpfloat_with_epsilon(value(r, "station1", "sojourn_mean"), 1.0, 1e-12);
+    g_assert_cmpfloat(test_value(r, "all", "completed"), ==, 49);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "all", "sojourn_mean"), 1.0, 1e-12);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "all", "sojourn_p50"), 1.0, 1.0 * HIST_REL);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "all", "sojourn_p999"), 1.0, 1.0 * HIST_REL);
+    g_assert_cmpfloat(test_value(r, "all", "wait_mean"), ==, 0.0);
+    g_assert_cmpfloat(test_value(r, "all", "queue_length_mean"), ==, 0.0);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "all", "utilization"), 0.49, 1e-12);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "all", "in_system_mean"), 0.49, 1e-12);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "all", "throughput"), 0.49, 1e-12);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "all", "arrival_rate"), 0.50, 1e-12);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "station1", "throughput"), 0.49, 1e-12);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "station1", "sojourn_mean"), 1.0, 1e-12);
     g_assert_null(report_find(r, "station2", "sojourn_mean"));
     g_assert_cmpuint(r->hists->len, ==, 1);
     report_free(r);
@@ -107,12 +82,12 @@ static void test_dd1_exact(void)
 static void test_dd1_warmup(void)
 {
     struct scenario *sc = load("dd1w", 100, 11, "det(2s)", "det(1s)", 1, 1);
-    struct report *r = run_once(sc, 1);
+    struct report *r = test_run(sc, 1);
 
-    g_assert_cmpfloat(value(r, "all", "completed"), ==, 44);
-    g_assert_cmpfloat_with_epsilon(value(r, "all", "arrival_rate"), 45.0 / 89.0, 1e-12);
-    g_assert_cmpfloat_with_epsilon(value(r, "all", "throughput"), 44.0 / 89.0, 1e-12);
-    g_assert_cmpfloat_with_epsilon(value(r, "all", "utilization"), 44.0 / 89.0, 1e-12);
+    g_assert_cmpfloat(test_value(r, "all", "completed"), ==, 44);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "all", "arrival_rate"), 45.0 / 89.0, 1e-12);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "all", "throughput"), 44.0 / 89.0, 1e-12);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "all", "utilization"), 44.0 / 89.0, 1e-12);
     report_free(r);
     scenario_free(sc);
 }
@@ -124,23 +99,23 @@ static void test_dd1_warmup(void)
 static void test_tandem_exact(void)
 {
     struct scenario *sc = load("dd2", 1000, 0, "det(2s)", "det(3s)", 2, 2);
-    struct report *r = run_once(sc, 3);
+    struct report *r = test_run(sc, 3);
 
-    g_assert_cmpfloat(value(r, "all", "completed"), ==, 497);
-    g_assert_cmpfloat_with_epsilon(value(r, "all", "sojourn_mean"), 6.0, 1e-12);
-    g_assert_cmpfloat(value(r, "all", "wait_mean"), ==, 0.0);
+    g_assert_cmpfloat(test_value(r, "all", "completed"), ==, 497);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "all", "sojourn_mean"), 6.0, 1e-12);
+    g_assert_cmpfloat(test_value(r, "all", "wait_mean"), ==, 0.0);
     for (int k = 1; k <= 2; k++) {
         g_autofree char *scope = g_strdup_printf("station%d", k);
 
-        g_assert_cmpfloat_with_epsilon(value(r, scope, "sojourn_mean"), 3.0, 1e-12);
-        g_assert_cmpfloat(value(r, scope, "wait_mean"), ==, 0.0);
-        g_assert_cmpfloat(value(r, scope, "queue_length_mean"), ==, 0.0);
+        g_assert_cmpfloat_with_epsilon(test_value(r, scope, "sojourn_mean"), 3.0, 1e-12);
+        g_assert_cmpfloat(test_value(r, scope, "wait_mean"), ==, 0.0);
+        g_assert_cmpfloat(test_value(r, scope, "queue_length_mean"), ==, 0.0);
     }
     /* Busy servers: station 1 serves 1494 s of whole jobs plus 2 s of the
      * job that arrived at 998 s; station 2 (3 s later) 1491 s plus 1 s. Two
      * servers over 1000 s. */
-    g_assert_cmpfloat_with_epsilon(value(r, "station1", "utilization"), 1496.0 / 2000, 1e-12);
-    g_assert_cmpfloat_with_epsilon(value(r, "station2", "utilization"), 1492.0 / 2000, 1e-12);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "station1", "utilization"), 1496.0 / 2000, 1e-12);
+    g_assert_cmpfloat_with_epsilon(test_value(r, "station2", "utilization"), 1492.0 / 2000, 1e-12);
     report_free(r);
     scenario_free(sc);
 }
@@ -149,7 +124,7 @@ static void test_tandem_exact(void)
 static void test_deterministic(void)
 {
     struct scenario *sc = load("det", 2000, 100, "exp(1.25s)", "exp(1s)", 2, 2);
-    struct report *a = run_once(sc, 5), *b = run_once(sc, 5), *c = run_once(sc, 6);
+    struct report *a = test_run(sc, 5), *b = test_run(sc, 5), *c = test_run(sc, 6);
 
     g_assert_cmpuint(a->metrics->len, ==, b->metrics->len);
     for (guint i = 0; i < a->metrics->len; i++) {
@@ -161,7 +136,8 @@ static void test_deterministic(void)
         /* Bit for bit: NaN (undefined) must match NaN too. */
         g_assert_cmpmem(&ma->value, sizeof(double), &mb->value, sizeof(double));
     }
-    g_assert_cmpfloat(value(a, "all", "sojourn_mean"), !=, value(c, "all", "sojourn_mean"));
+    g_assert_cmpfloat(test_value(a, "all", "sojourn_mean"), !=,
+                      test_value(c, "all", "sojourn_mean"));
     report_free(a);
     report_free(b);
     report_free(c);
@@ -193,7 +169,7 @@ static void reps_run(struct reps *rs, const struct qcase *c)
 
     rs->c = c;
     for (int i = 0; i < N_REPS; i++)
-        rs->r[i] = run_once(sc, (uint64_t)i + 1);
+        rs->r[i] = test_run(sc, (uint64_t)i + 1);
     scenario_free(sc);
 }
 
@@ -210,7 +186,7 @@ static void reps_ci(const struct reps *rs, const char *scope, const char *name, 
 
     welford_init(&w);
     for (int i = 0; i < N_REPS; i++)
-        welford_add(&w, value(rs->r[i], scope, name));
+        welford_add(&w, test_value(rs->r[i], scope, name));
     *mean = welford_mean(&w);
     *half = ci95_halfwidth(sqrt(welford_variance(&w)), w.n);
 }
@@ -248,19 +224,19 @@ static void check_little(const struct reps *rs)
 {
     for (int i = 0; i < N_REPS; i++) {
         const struct report *r = rs->r[i];
-        double lambda = value(r, "all", "arrival_rate");
+        double lambda = test_value(r, "all", "arrival_rate");
 
-        check_rel(value(r, "all", "in_system_mean"), lambda * value(r, "all", "sojourn_mean"),
-                  LITTLE_REL);
-        check_rel(value(r, "all", "queue_length_mean"), lambda * value(r, "all", "wait_mean"),
-                  LITTLE_REL);
-        check_rel(value(r, "all", "throughput"), lambda, LITTLE_REL);
+        check_rel(test_value(r, "all", "in_system_mean"),
+                  lambda * test_value(r, "all", "sojourn_mean"), LITTLE_REL);
+        check_rel(test_value(r, "all", "queue_length_mean"),
+                  lambda * test_value(r, "all", "wait_mean"), LITTLE_REL);
+        check_rel(test_value(r, "all", "throughput"), lambda, LITTLE_REL);
         for (int k = 1; k <= rs->c->stations; k++) {
             g_autofree char *scope = g_strdup_printf("station%d", k);
-            double x = value(r, scope, "throughput");
+            double x = test_value(r, scope, "throughput");
 
-            check_rel(value(r, scope, "queue_length_mean"), x * value(r, scope, "wait_mean"),
-                      LITTLE_REL);
+            check_rel(test_value(r, scope, "queue_length_mean"),
+                      x * test_value(r, scope, "wait_mean"), LITTLE_REL);
         }
     }
 }
@@ -401,7 +377,7 @@ static void test_mm1k(void)
 
     g_assert_no_error(error);
     for (int i = 0; i < N_REPS; i++)
-        rs.r[i] = run_once(sc, (uint64_t)i + 1);
+        rs.r[i] = test_run(sc, (uint64_t)i + 1);
     check(&rs, "all", "blocking_probability", pk, 0);
     check(&rs, "all", "in_system_mean", l, 0);
     check(&rs, "all", "throughput", lambda * (1 - pk), 0);
@@ -411,8 +387,9 @@ static void test_mm1k(void)
     for (int i = 0; i < N_REPS; i++) {
         const struct report *r = rs.r[i];
 
-        check_rel(value(r, "all", "in_system_mean"),
-                  value(r, "all", "throughput") * value(r, "all", "sojourn_mean"), LITTLE_REL);
+        check_rel(test_value(r, "all", "in_system_mean"),
+                  test_value(r, "all", "throughput") * test_value(r, "all", "sojourn_mean"),
+                  LITTLE_REL);
     }
     reps_free(&rs);
     scenario_free(sc);

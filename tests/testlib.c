@@ -1,0 +1,68 @@
+/* Helpers shared by the model tests (see testlib.h). */
+#include "testlib.h"
+
+#include <math.h>
+
+#include <glib.h>
+
+#include "runner.h"
+
+struct scenario *test_load(const char *ini)
+{
+    GError *error = NULL;
+    struct scenario *sc = scenario_load_data(ini, "t.ini", NULL, &error);
+
+    g_assert_no_error(error);
+    g_assert_nonnull(sc);
+    return sc;
+}
+
+struct report *test_run(const struct scenario *sc, uint64_t seed)
+{
+    struct run_result res;
+    GError *error = NULL;
+
+    g_assert_true(runner_run(sc, seed, NULL, &res, &error));
+    g_assert_no_error(error);
+    g_assert_false(res.interrupted);
+    g_assert_nonnull(res.report);
+    return res.report;
+}
+
+struct report *test_run_ini(const char *ini, uint64_t seed)
+{
+    struct scenario *sc = test_load(ini);
+    struct report *r = test_run(sc, seed);
+
+    scenario_free(sc);
+    return r;
+}
+
+double test_value(const struct report *r, const char *scope, const char *name)
+{
+    const struct report_metric *m = report_find(r, scope, name);
+
+    if (!m)
+        g_error("metric '%s' '%s' missing", scope, name);
+    return m->value;
+}
+
+double test_all(const struct report *r, const char *name)
+{
+    return test_value(r, "all", name);
+}
+
+void test_check_breakdown(const struct report *r, const char *scope, const char *latency,
+                          const char *const *stages, size_t n, double rel)
+{
+    double lat = test_value(r, scope, latency), sum = 0;
+
+    for (size_t s = 0; s < n; s++) {
+        g_autofree char *name = g_strdup_printf("stage_%s", stages[s]);
+        double v = test_value(r, scope, name);
+
+        g_assert_cmpfloat(v, >=, 0);
+        sum += v;
+    }
+    g_assert_cmpfloat(fabs(sum - lat), <=, rel * lat);
+}

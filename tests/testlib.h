@@ -1,0 +1,26 @@
+/* What the model tests share: load an INI text, run one replication, read
+ * a metric, check that a stage breakdown adds up. Failures abort the test. */
+#ifndef IOVSIM_TESTLIB_H
+#define IOVSIM_TESTLIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report.h"
+#include "scenario.h"
+
+/* @ini loaded as "t.ini"; asserts it is valid. Caller frees. */
+struct scenario *test_load(const char *ini);
+/* One replication of @sc with @seed; asserts it ran. Caller frees. */
+struct report *test_run(const struct scenario *sc, uint64_t seed);
+/* test_load() + test_run() + scenario_free(). */
+struct report *test_run_ini(const char *ini, uint64_t seed);
+/* The metric (@scope, @name); aborts if the report lacks it. */
+double test_value(const struct report *r, const char *scope, const char *name);
+double test_all(const struct report *r, const char *name);
+/* The stage_<name> metrics of @scope, for each of @n @stages, are >= 0 and
+ * add up to @latency within @rel relative. */
+void test_check_breakdown(const struct report *r, const char *scope, const char *latency,
+                          const char *const *stages, size_t n, double rel);
+
+#endif
