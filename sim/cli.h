@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+struct scenario;
+
 /* Option values meaning "not given": every real value, even a bad one
  * such as --seed -5 or --reps 0, then reaches the scenario's range checks. */
 #define CLI_UNSET_INT   G_MININT
@@ -47,6 +49,11 @@ void cli_error_origin(GError *error, const char *option);
  */
 struct scenario *cli_load_scenario(const char *path, char **sets, gint64 seed, int reps,
                                    GError **error);
+
+/* The [sweep] group as `iovsim sweep` would run it: every list, range and
+ * lockstep, and every point as a whole. `check` and `run` both refuse a
+ * scenario whose sweep is wrong. *@points gets the number of points. */
+bool cli_check_sweep(const struct scenario *sc, size_t *points, GError **error);
 
 /* Default database path for a scenario: results/NAME.db. Caller frees. */
 char *cli_default_db(const char *scenario_name);

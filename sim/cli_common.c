@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "scenario.h"
+#include "sweep.h"
 
 volatile sig_atomic_t cli_interrupted;
 
@@ -107,4 +108,25 @@ struct scenario *cli_load_scenario(const char *path, char **sets, gint64 seed, i
         }
     }
     return sc;
+}
+
+/* sweep_scenario() validates each point as a whole. */
+bool cli_check_sweep(const struct scenario *sc, size_t *points, GError **error)
+{
+    struct sweep *sw = sweep_new(sc, NULL, NULL, error);
+    bool ok = sw != NULL;
+
+    for (size_t p = 0; ok && p < sweep_n_points(sw); p++) {
+        struct scenario *point = sweep_scenario(sw, p, error);
+
+        if (!point) {
+            g_autofree char *label = sweep_label(sw, p);
+            g_prefix_error(error, "sweep point '%s': ", label);
+            ok = false;
+        }
+        scenario_free(point);
+    }
+    *points = sw ? sweep_n_points(sw) : 0;
+    sweep_free(sw);
+    return ok;
 }

@@ -6,29 +6,6 @@
 #include "cli.h"
 #include "model.h"
 #include "scenario.h"
-#include "sweep.h"
-
-/* The [sweep] group as `iovsim sweep` would run it: every list, range and
- * lockstep, and every point as a whole (sweep_scenario() validates it). */
-static bool check_sweep(const struct scenario *sc, size_t *points, GError **error)
-{
-    struct sweep *sw = sweep_new(sc, NULL, NULL, error);
-    bool ok = sw != NULL;
-
-    for (size_t p = 0; ok && p < sweep_n_points(sw); p++) {
-        struct scenario *point = sweep_scenario(sw, p, error);
-
-        if (!point) {
-            g_autofree char *label = sweep_label(sw, p);
-            g_prefix_error(error, "sweep point '%s': ", label);
-            ok = false;
-        }
-        scenario_free(point);
-    }
-    *points = sw ? sweep_n_points(sw) : 0;
-    sweep_free(sw);
-    return ok;
-}
 
 int cli_check(int argc, char **argv)
 {
@@ -65,7 +42,7 @@ int cli_check(int argc, char **argv)
     size_t points = 0;
     if (m) {
         ops->destroy(m);
-        ok = check_sweep(sc, &points, &error);
+        ok = cli_check_sweep(sc, &points, &error);
     }
     if (m && ok)
         printf("%s: ok (scenario '%s', model %s, %zu sweep point%s)\n", argv[1], scenario_name(sc),

@@ -189,8 +189,12 @@ static int run_file(const char *path, const struct run_opts *o)
 {
     GError *error = NULL;
     struct scenario *sc = cli_load_scenario(path, o->sets, o->seed, o->reps, &error);
-    if (!sc)
+    size_t points;
+    /* `run` ignores the [sweep] group but refuses a wrong one, as `check` does. */
+    if (!sc || !cli_check_sweep(sc, &points, &error)) {
+        scenario_free(sc);
         return cli_fail(error);
+    }
     g_autofree char *db = o->db ? g_strdup(o->db) : cli_default_db(scenario_name(sc));
     /* The default place is ours to make; a directory the user named is not. */
     if (!o->db)

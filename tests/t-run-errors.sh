@@ -73,6 +73,9 @@ mk longwarm 's/^warmup = 10s/warmup = 200s/'
 expect_error "warm-up longer than duration" "longwarm\.ini:5: key 'scenario\.warmup'" "$db" run "$tmp/longwarm.ini" -o "$db"
 mk pathname 's|^name = good|name = ../../escape|'
 expect_error "scenario name that is a path" "pathname\.ini:2: key 'scenario\.name'.*may only contain" "$db" run "$tmp/pathname.ini" -o "$db"
+# run ignores [sweep] but refuses a wrong one, as check does.
+printf '\n[sweep]\nqueue.servce = 1, 2\n' | cat "$good" - >"$tmp/sweeptypo.ini"
+expect_error "misspelled key in [sweep]" "sweeptypo\.ini:12: key 'queue\.servce'.*did you mean 'queue\.service'" "$db" run "$tmp/sweeptypo.ini" -o "$db"
 expect_error "--set without =" "--set.*'queue\.servers'.*expected" "$db" run "$good" --set queue.servers -o "$db"
 expect_error "--set out of range" "--set.*key 'queue\.servers'.*range" "$db" run "$good" --set queue.servers=0 -o "$db"
 expect_error "--seed -5 is checked, not ignored" "^--seed: key 'scenario\.seed'.*range" "$db" run "$good" --seed -5 -o "$db"
