@@ -145,6 +145,21 @@ static bool check_params(const struct dist *d, const char *text, GError **error)
     g_assert_not_reached();
 }
 
+/* The file can be anything the user may read (empirical(/etc/shadow)):
+ * say where and what was expected, never what the line holds. */
+static bool bad_line(const struct dist *d, int line, const char *what, GError **error)
+{
+    const char *lo, *hi;
+
+    dim_examples(d->dim, &lo, &hi);
+    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                "empirical file '%s':%d: %s (expected one value per line, e.g. %s, or a # "
+                "comment%s%s)",
+                d->path, line, what, lo, d->dim == DIM_NONE ? "" : "; units: ",
+                d->dim == DIM_NONE ? "" : unit_dim_accepted(d->dim));
+    return false;
+}
+
 static bool load_empirical(struct dist *d, const char *arg, const char *base_dir, GError **error)
 {
     g_autoptr(GError) err = NULL;
@@ -177,16 +192,10 @@ static bool load_empirical(struct dist *d, const char *arg, const char *base_dir
             *hash = '\0';
         if (*g_strstrip(lines[i]) == '\0')
             continue;
-        if (!unit_parse_lenient(lines[i], d->dim, &v, &err)) {
-            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "empirical file '%s':%d: %s",
-                        d->path, i + 1, err->message);
-            return false;
-        }
-        if (d->dim != DIM_NONE && v < 0) {
-            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
-                        "empirical file '%s':%d: negative value '%s'", d->path, i + 1, lines[i]);
-            return false;
-        }
+        if (!unit_parse_lenient(lines[i], d->dim, &v, NULL))
+            return bad_line(d, i + 1, "not a value", error);
+        if (d->dim != DIM_NONE && v < 0)
+            return bad_line(d, i + 1, "negative value", error);
         g_array_append_val(vals, v);
     }
     if (vals->len == 0) {

@@ -307,8 +307,8 @@ static void test_empirical_errors(void)
     g_free(msg);
 
     g_assert_true(g_file_set_contents(bad, "1ms\n# fine\n2 parsecs\n", -1, NULL));
-    msg = g_strdup_printf("empirical file '%s':3: unknown unit 'parsecs' in '2 parsecs' "
-                          "(expected one of: ps ns us ms s)",
+    msg = g_strdup_printf("empirical file '%s':3: not a value (expected one value per line, "
+                          "e.g. 1.25s, or a # comment; units: ps ns us ms s)",
                           bad);
     g_autofree char *text = g_strdup_printf("empirical(%s)", bad);
     parse_fails(text, DIM_TIME, msg);
@@ -316,9 +316,21 @@ static void test_empirical_errors(void)
     g_free(text);
 
     g_assert_true(g_file_set_contents(neg, "1ms\n-2ms\n", -1, NULL));
-    msg = g_strdup_printf("empirical file '%s':2: negative value '-2ms'", neg);
+    msg = g_strdup_printf("empirical file '%s':2: negative value (expected one value per "
+                          "line, e.g. 1.25s, or a # comment; units: ps ns us ms s)",
+                          neg);
     text = g_strdup_printf("empirical( %s )", neg);
     parse_fails(text, DIM_TIME, msg);
+    g_free(msg);
+    g_free(text);
+
+    /* A file that is not data: its line number, never its content. */
+    g_assert_true(g_file_set_contents(bad, "root:$6$secret:19000:0:99999:7:::\n", -1, NULL));
+    msg = g_strdup_printf("empirical file '%s':1: not a value (expected one value per line, "
+                          "e.g. 1, or a # comment)",
+                          bad);
+    text = g_strdup_printf("empirical(%s)", bad);
+    parse_fails(text, DIM_NONE, msg);
 
     g_assert_cmpint(g_remove(bad), ==, 0);
     g_assert_cmpint(g_remove(neg), ==, 0);
