@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Every bundled scenario still loads, sweeps and draws: `iovsim check`, then
+# every point of a shortened sweep (duration and warm-up cut 20-fold, one
+# replication, a temporary database), then its [plot NAME] figures. A
+# scenario broken by a renamed key or a changed default fails the build here.
+# Prints TAP. Needs IOVSIM (absolute path of the program) and sqlite3.
+set -u
+IOVSIM=${IOVSIM:-$(cd "$(dirname "$0")/.." && pwd)/iovsim}
+SCEN=$(cd "$(dirname "$0")/../scenarios" && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0
+fails=0
+ok() {
+    n=$((n + 1))
+    if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
+}
+# "100ms" -> "5ms": the number divided by 20, the unit kept.
+shorten() {
+    awk -v v="$1" 'BEGIN { n = v; sub(/[a-z]+$/, "", n); printf "%g%s", n / 20, substr(v, length(n) + 1) }'
+}
+key() { sed -n "s/^$1 *= *//p" "$2" | head -n 1; }
+
+files=("$SCEN"/*.ini)
+echo "1..$((${#files[@]} * 3))"
+for s in "${files[@]}"; do
+    b=$(basename "$s" .ini)
+    "$IOVSIM" check "$s" >"$T/check.out" 2>"$T/err"
+    ok $? "$b: check ($(head -c 200 "$T/err"))"
+    points=$(sed -n 's/.* \([0-9][0-9]*\) sweep points\{0,1\})$/\1/p' "$T/check.out")
+
+    d=$(shorten "$(key duration "$s")")
+    w=$(shorten "$(key warmup "$s")")
+    "$IOVSIM" sweep "$s" -o "$T/$b.db" -q -j 2 --reps 1 --set "scenario.duration=$d" \
+        --set "scenario.warmup=$w" >/dev/null 2>"$T/err"
+    rc=$?
+    done_runs=$(sqlite3 "$T/$b.db" "SELECT count(*) FROM runs WHERE status = 'done'" 2>/dev/null)
+    [ "$rc" = 0 ] && [ -n "$points" ] && [ "$done_runs" = "$points" ]
+    ok $? "$b: sweep of $d runs all ${points:-?} points (rc $rc, $done_runs done; $(head -c 200 "$T/err"))"
+
+    if grep -q '^\[plot ' "$s"; then
+        mkdir -p "$T/fig-$b"
+        "$IOVSIM" plot "$T/$b.db" --scenario "$s" --outdir "$T/fig-$b" >/dev/null 2>"$T/err"
+        rc=$?
+        figs=$(find "$T/fig-$b" -type f \( -name '*.png' -o -name '*.svg' -o -name '*.pdf' \) | wc -l)
+        want=$(grep -c '^\[plot ' "$s")
+        [ "$rc" = 0 ] && [ "$figs" = "$want" ]
+        ok $? "$b: plot draws $want figures (rc $rc, $figs drawn; $(head -c 200 "$T/err"))"
+    else
+        ok 0 "$b: no [plot] groups"
+    fi
+done
+exit $((fails > 0))
