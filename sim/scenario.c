@@ -106,6 +106,7 @@ struct scenario *scenario_alloc(const char *path, const struct model_ops *const 
     sc->entries = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, entry_free);
     sc->raw = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ptr_array_unref);
     sc->instances = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ptr_array_unref);
+    sc->instance_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return sc;
 }
 
@@ -120,6 +121,7 @@ void scenario_free(struct scenario *sc)
     g_hash_table_unref(sc->entries);
     g_hash_table_unref(sc->raw);
     g_hash_table_unref(sc->instances);
+    g_hash_table_unref(sc->instance_keys);
     g_free(sc);
 }
 
@@ -227,13 +229,14 @@ void scenario_add_instance(struct scenario *sc, const char *section, const char 
     const struct param_def *def;
     size_t i = 0, n = strlen(section);
 
+    /* A set, not a scan of @names: files with thousands of groups load in
+     * linear time. */
+    if (!g_hash_table_add(sc->instance_keys, g_strdup_printf("%s.%s", section, name)))
+        return;
     if (!names) {
         names = g_ptr_array_new_with_free_func(g_free);
         g_hash_table_insert(sc->instances, g_strdup(section), names);
     }
-    for (guint k = 0; k < names->len; k++)
-        if (strcmp(names->pdata[k], name) == 0)
-            return;
     g_ptr_array_add(names, g_strdup(name));
     while ((def = scenario_next_def(sc->model, &i)))
         if (scenario_def_is_instanced(def) && strncmp(def->key, section, n) == 0 &&
@@ -551,6 +554,9 @@ struct scenario *scenario_dup(const struct scenario *sc)
     g_hash_table_iter_init(&it, sc->instances);
     while (g_hash_table_iter_next(&it, &k, &v))
         g_hash_table_insert(d->instances, g_strdup(k), g_ptr_array_copy(v, copy_str, NULL));
+    g_hash_table_iter_init(&it, sc->instance_keys);
+    while (g_hash_table_iter_next(&it, &k, NULL))
+        g_hash_table_add(d->instance_keys, g_strdup(k));
     return d;
 }
 

@@ -33,9 +33,10 @@ struct scenario {
     char *hash;
     const struct model_ops *const *models; /* borrowed, NULL-terminated */
     const struct model_ops *model;
-    GHashTable *entries;   /* key -> struct entry * */
-    GHashTable *raw;       /* group -> GPtrArray of struct scenario_raw * */
-    GHashTable *instances; /* section -> GPtrArray of names, in order */
+    GHashTable *entries;       /* key -> struct entry * */
+    GHashTable *raw;           /* group -> GPtrArray of struct scenario_raw * */
+    GHashTable *instances;     /* section -> GPtrArray of names, in order */
+    GHashTable *instance_keys; /* "section.name" of every instance: a set */
 };
 
 /* An empty scenario for @path: no entries, no model yet. */

@@ -1,7 +1,8 @@
 /* Typo suggestions: optimal-string-alignment edit distance (insertions,
  * deletions, substitutions and swaps of neighbours, each costing 1),
- * case-insensitive. Quadratic, which is fine for keys a few dozen
- * characters long and registries of a few hundred entries. */
+ * case-insensitive. Quadratic, so only words up to SUGGEST_MAX_LEN
+ * characters get suggestions, and only candidates whose length is within
+ * the allowed distance are measured. */
 #include "suggest.h"
 
 #include <string.h>
@@ -44,8 +45,17 @@ const char *suggest_closest_within(const char *word, const char *const *candidat
     const char *best = NULL;
     size_t best_d = 0;
 
+    /* The distance is quadratic: a megabyte of key would take seconds. */
+    if (len > SUGGEST_MAX_LEN)
+        return NULL;
     for (size_t i = 0; i < n; i++) {
-        size_t d = suggest_distance(word, candidates[i]);
+        size_t lc = strlen(candidates[i]);
+        size_t d;
+
+        /* The lengths alone put it out of reach. */
+        if ((lc > len ? lc - len : len - lc) > max_distance)
+            continue;
+        d = suggest_distance(word, candidates[i]);
 
         if (d <= max_distance && d < len && (!best || d < best_d)) {
             best = candidates[i];

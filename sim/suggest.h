@@ -4,6 +4,10 @@
 
 #include <stddef.h>
 
+/* Longer words get no suggestion: no key or name is this long, and the
+ * distance costs the product of the lengths. */
+#define SUGGEST_MAX_LEN 128
+
 /* Edit distance with adjacent transpositions, ignoring ASCII case. */
 size_t suggest_distance(const char *a, const char *b);
 

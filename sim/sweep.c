@@ -292,6 +292,7 @@ static bool validate(struct sweep *sw, GError **error)
     for (guint i = 0; i < sw->axes->len; i++) {
         struct axis *a = g_ptr_array_index(sw->axes, i);
         struct scenario *copy = scenario_dup(sw->base);
+        g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 
         for (guint v = 0; v < a->values->len; v++) {
             const char *value = g_ptr_array_index(a->values, v);
@@ -299,13 +300,11 @@ static bool validate(struct sweep *sw, GError **error)
 
             /* Two equal values make two points with one label: the second
              * would silently count as done when the first is. */
-            for (guint u = 0; u < v; u++) {
-                if (strcmp(g_ptr_array_index(a->values, u), value) == 0) {
-                    input_error(error, "%s: key '%s': value '%s' is listed twice", a->origin,
-                                a->key, value);
-                    scenario_free(copy);
-                    return false;
-                }
+            if (!g_hash_table_add(seen, (gpointer)value)) {
+                input_error(error, "%s: key '%s': value '%s' is listed twice", a->origin, a->key,
+                            value);
+                scenario_free(copy);
+                return false;
             }
 
             if (!scenario_set(copy, a->key, value, &e)) {

@@ -259,6 +259,24 @@ static void test_suggest_distance(void)
     g_assert_null(suggest_closest("x", cands, 3));
 }
 
+/* A word past SUGGEST_MAX_LEN gets no suggestion, even one edit away from a
+ * candidate: the distance would cost the product of the lengths. */
+static void test_suggest_long(void)
+{
+    g_autofree char *word = g_strnfill(SUGGEST_MAX_LEN + 1, 'a');
+    g_autofree char *near = g_strnfill(SUGGEST_MAX_LEN + 1, 'a');
+    g_autofree char *fits = g_strnfill(SUGGEST_MAX_LEN, 'a');
+    g_autofree char *fits_near = g_strnfill(SUGGEST_MAX_LEN, 'a');
+    const char *cands[1];
+
+    near[0] = 'b';
+    cands[0] = near;
+    g_assert_null(suggest_closest(word, cands, 1));
+    fits_near[0] = 'b';
+    cands[0] = fits_near;
+    g_assert_true(suggest_closest(fits, cands, 1) == fits_near);
+}
+
 /* ---- files ---- */
 
 static void test_file_errors(void)
@@ -671,6 +689,33 @@ static void test_instances(void)
     scenario_free(copy);
 }
 
+/* Thousands of [fig NAME] groups: each kept once, in file order, also when
+ * an override or a copy names one again. */
+static void test_many_instances(void)
+{
+    g_autoptr(GString) text = g_string_new("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n");
+    const char *const ovr[] = { "fig.g7.width=150", "fig.new.width=200", NULL };
+    const guint n = 20000;
+
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(text, "[fig g%u]\nwidth = %u\n", i, 100 + i % 3000);
+    struct scenario *sc = fake_ok(text->str, ovr);
+    struct scenario *copy = scenario_dup(sc);
+    g_assert_true(scenario_set(copy, "fig.g9.title", "nine", NULL));
+    g_autoptr(GPtrArray) names = scenario_instances(copy, "fig");
+
+    g_assert_cmpuint(names->len, ==, n + 1);
+    for (guint i = 0; i < n; i += 997) {
+        g_autofree char *want = g_strdup_printf("g%u", i);
+        g_assert_cmpstr(names->pdata[i], ==, want);
+    }
+    g_assert_cmpstr(names->pdata[n], ==, "new");
+    g_assert_cmpint(scenario_int(copy, "fig.g7.width"), ==, 150);
+    g_assert_cmpint(scenario_int(copy, "fig.g19999.width"), ==, 100 + 19999 % 3000);
+    scenario_free(copy);
+    scenario_free(sc);
+}
+
 static void test_instance_errors(void)
 {
     const char *const narrow[] = { "fig.main.width=50", NULL };
@@ -783,6 +828,7 @@ int main(int argc, char **argv)
     g_test_add_func("/scenario/load/defaults", test_defaults);
     g_test_add_func("/scenario/load/as-written", test_effective_as_written);
     g_test_add_func("/scenario/suggest/distance", test_suggest_distance);
+    g_test_add_func("/scenario/suggest/long", test_suggest_long);
     g_test_add_func("/scenario/file/errors", test_file_errors);
     g_test_add_func("/scenario/file/binary", test_binary);
     g_test_add_func("/scenario/errors/syntax", test_syntax_errors);
@@ -799,6 +845,7 @@ int main(int argc, char **argv)
     g_test_add_func("/scenario/registry/fake-errors", test_fake_errors);
     g_test_add_func("/scenario/registry/instances", test_instances);
     g_test_add_func("/scenario/registry/instance-errors", test_instance_errors);
+    g_test_add_func("/scenario/registry/many-instances", test_many_instances);
     g_test_add_func("/scenario/registry/all", test_registry);
     g_test_add_func("/scenario/accessors/unregistered", test_abort_unregistered);
     g_test_add_func("/scenario/accessors/type", test_abort_type);

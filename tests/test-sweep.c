@@ -206,6 +206,10 @@ static void test_errors(void)
                       "--lockstep: lockstep keys");
     check_sweep_error("", (const char *const[]){ "queue.servers=", NULL }, NULL,
                       "--vary: key 'queue.servers': empty list");
+    /* A duplicate at the end of a long list (found with a set, not by
+     * comparing every pair). */
+    check_sweep_error("[sweep]\nqueue.service = 1ms..100000ms:1ms, 99999ms\n", NULL, NULL,
+                      "t.ini:4: key 'queue.service': value '99999ms' is listed twice");
 }
 
 static void test_label_parse_cmp(void)

@@ -29,3 +29,4 @@ done
 if [ -x tests/bench/bench-scenarios.sh ]; then
     IOVSIM=${IOVSIM:-./iovsim} tests/bench/bench-scenarios.sh
 fi
+IOVSIM=${IOVSIM:-./iovsim} tests/bench/bench-loader.sh
