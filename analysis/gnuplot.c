@@ -5,7 +5,9 @@
 #include "gnuplot.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -18,8 +20,10 @@ struct gp_job {
     char *gnuplot; /* absolute path of the program */
     FILE *data;
     char *output;  /* the figure the user asked for */
-    char *partial; /* where gnuplot draws it: renamed to @output on success,
-                    * so a failed plot never leaves a truncated figure */
+    char *partial; /* where gnuplot draws it: renamed to @output once it is
+                    * complete, so a failed plot never leaves a truncated
+                    * figure in place of a good one */
+    const char *type;
     GString *params;
     int n_series;
     int next_colour;
@@ -93,7 +97,7 @@ static char *find_templates(void)
     return NULL;
 }
 
-static const char *terminal_of(const char *output)
+const char *gp_figure_type(const char *output)
 {
     const char *dot = strrchr(output, '.');
 
@@ -108,9 +112,39 @@ static const char *terminal_of(const char *output)
     return NULL;
 }
 
+/* A new empty file beside @output, named uniquely so that two plots of one
+ * figure never share it, with the permissions a plain create would give. */
+static char *make_partial(const char *output, GError **error)
+{
+    char *path = g_strconcat(output, ".partial-XXXXXX", NULL);
+    mode_t mask = umask(0);
+    int fd;
+
+    umask(mask);
+    fd = g_mkstemp(path);
+    if (fd < 0 || fchmod(fd, 0666 & ~mask) != 0) {
+        int err = errno;
+        g_autofree char *dir = g_path_get_dirname(output);
+
+        if (fd >= 0)
+            close(fd), g_unlink(path);
+        /* A wrong path is bad input; anything else is the file system failing. */
+        if (err == ENOENT || err == ENOTDIR)
+            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                        "'%s': cannot write the figure: no directory '%s'", output, dir);
+        else
+            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot write the figure: %s",
+                        output, g_strerror(err));
+        g_free(path);
+        return NULL;
+    }
+    close(fd);
+    return path;
+}
+
 struct gp_job *gp_job_new(const char *output, GError **error)
 {
-    const char *term = terminal_of(output);
+    const char *term = gp_figure_type(output);
     struct gp_job *j;
     g_autofree char *gnuplot = g_find_program_in_path("gnuplot");
     g_autofree char *gp_dir = NULL;
@@ -150,7 +184,12 @@ struct gp_job *gp_job_new(const char *output, GError **error)
     j->data = g_fopen(data, "w");
     g_assert(j->data); /* a directory we just made */
     j->output = g_strdup(output);
-    j->partial = g_strconcat(output, ".partial", NULL);
+    j->type = term;
+    j->partial = make_partial(output, error);
+    if (!j->partial) {
+        gp_job_free(j);
+        return NULL;
+    }
     gp_set_str(j, "out_file", j->partial);
     gp_set_str(j, "out_type", term);
     gp_set_str(j, "data_file", data);
@@ -165,6 +204,8 @@ void gp_job_free(struct gp_job *j)
         return;
     if (j->data)
         fclose(j->data);
+    if (j->partial)
+        g_unlink(j->partial);
     for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
         g_autofree char *p = g_build_filename(j->dir, files[i], NULL);
         g_unlink(p);
@@ -267,38 +308,85 @@ static char *first_error(const char *err)
     return g_strdup(pick ? pick : "no message");
 }
 
-bool gp_job_run(struct gp_job *j, const char *template_name, GError **error)
+/* Does @path hold a whole figure of @type? gnuplot exits 0 when its writes
+ * fail (a full disk, a file size limit), leaving an empty or cut-off file:
+ * look at both ends. */
+static bool figure_complete(const char *path, const char *type)
 {
-    g_autofree char *params = g_build_filename(j->dir, "params.gp", NULL);
-    g_autofree char *style = g_build_filename(j->gp_dir, "style.gp", NULL);
-    g_autofree char *tmpl = g_build_filename(j->gp_dir, template_name, NULL);
+    static const char png_head[] = "\x89PNG\r\n\x1a\n";
+    static const char png_tail[] = "IEND\xae\x42\x60\x82";
+    g_autofree char *data = NULL;
+    gsize len = 0;
+
+    if (!g_file_get_contents(path, &data, &len, NULL) || len < 16)
+        return false;
+    if (strcmp(type, "png") == 0)
+        return memcmp(data, png_head, 8) == 0 && memcmp(data + len - 8, png_tail, 8) == 0;
+    /* Trailing white space aside, a PDF ends with %%EOF and an SVG with
+     * </svg>; a PDF holds binary streams, so no string functions here. */
+    while (len > 16 && g_ascii_isspace(data[len - 1]))
+        len--;
+    if (strcmp(type, "pdf") == 0)
+        return memcmp(data, "%PDF-", 5) == 0 && memcmp(data + len - 5, "%%EOF", 5) == 0;
+    return memcmp(data + len - 6, "</svg>", 6) == 0 && g_strstr_len(data, len, "<svg") != NULL;
+}
+
+static bool close_data(struct gp_job *j, GError **error)
+{
+    int err = fflush(j->data) != 0 || ferror(j->data) ? errno : 0;
+
+    if (fclose(j->data) != 0 && !err)
+        err = errno;
+    j->data = NULL;
+    if (err)
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "cannot write the plot data: %s",
+                    g_strerror(err));
+    return !err;
+}
+
+/* Run gnuplot; false with its complaint, or how it died. */
+static bool spawn(const char *const *argv, GError **error)
+{
     g_autofree char *out = NULL, *err = NULL;
-    const char *argv[] = { j->gnuplot, params, style, tmpl, NULL };
     int status = 0;
     GError *e = NULL;
 
-    fclose(j->data);
-    j->data = NULL;
-    if (!write_params(j, params, error))
-        return false;
     if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
                       &e)) {
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "cannot run gnuplot: %s", e->message);
         g_error_free(e);
         return false;
     }
-    if (!g_spawn_check_wait_status(status, NULL)) {
-        g_autofree char *why = first_error(err);
+    if (!g_spawn_check_wait_status(status, &e)) {
+        g_autofree char *why = err && *g_strstrip(err) ? first_error(err) : g_strdup(e->message);
 
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "gnuplot failed: %s", why);
-        g_unlink(j->partial);
+        g_error_free(e);
+        return false;
+    }
+    return true;
+}
+
+bool gp_job_run(struct gp_job *j, const char *template_name, GError **error)
+{
+    g_autofree char *params = g_build_filename(j->dir, "params.gp", NULL);
+    g_autofree char *style = g_build_filename(j->gp_dir, "style.gp", NULL);
+    g_autofree char *tmpl = g_build_filename(j->gp_dir, template_name, NULL);
+    const char *argv[] = { j->gnuplot, params, style, tmpl, NULL };
+
+    if (!close_data(j, error) || !write_params(j, params, error) || !spawn(argv, error))
+        return false;
+    if (!figure_complete(j->partial, j->type)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO,
+                    "'%s': gnuplot could not write the whole figure (is the disk full?)",
+                    j->output);
         return false;
     }
     if (g_rename(j->partial, j->output) != 0) {
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot write the figure: %s",
                     j->output, g_strerror(errno));
-        g_unlink(j->partial);
         return false;
     }
+    g_clear_pointer(&j->partial, g_free);
     return true;
 }

@@ -22,6 +22,9 @@ struct gp_job;
 struct gp_job *gp_job_new(const char *output, GError **error);
 void gp_job_free(struct gp_job *j);
 
+/* "png", "pdf" or "svg" from @name's extension (any case); NULL otherwise. */
+const char *gp_figure_type(const char *name);
+
 /* The data file (data.dat), for the caller to write; borrowed. */
 FILE *gp_job_data(struct gp_job *j);
 
@@ -36,7 +39,10 @@ void gp_add_series(struct gp_job *j, const char *title);
 /* Write @s to a data file as one double-quoted field. */
 void gp_write_field(FILE *f, const char *s);
 
-/* Run gnuplot with analysis/@template; false with gnuplot's first error line. */
+/* Run gnuplot with analysis/@template and put the figure in place; false
+ * with gnuplot's first error line, or an IOVSIM_ERROR_IO when the figure came
+ * out empty or cut short (a full disk): the file at @output is then as it
+ * was before. */
 bool gp_job_run(struct gp_job *j, const char *template_name, GError **error);
 
 /* @s as a gnuplot single-quoted literal; caller frees. */

@@ -1,5 +1,6 @@
 /* Subcommands of the iovsim program. Each returns the process exit status:
- * 0 success, 1 a failed run, 2 bad input (reported once, one line). */
+ * 0 success, 1 a failed run or an I/O failure, 2 bad input (reported once,
+ * one line). */
 #ifndef IOVSIM_CLI_H
 #define IOVSIM_CLI_H
 
@@ -22,7 +23,8 @@ void cli_catch_interrupts(void);
 /* Print @msg on stderr as exactly one line (newlines in it escaped). */
 void cli_print_line(const char *msg);
 
-/* Print @error as one line on stderr and return the exit status for it. */
+/* Print @error as one line on stderr and return the exit status for it:
+ * 1 for IOVSIM_ERROR_IO, 130 for an interrupt, 2 otherwise. */
 int cli_fail(GError *error);
 
 int cli_run(int argc, char **argv);

@@ -46,6 +46,8 @@ int cli_fail(GError *error)
     int status = 2;
     if (error && error->domain == IOVSIM_ERROR && error->code == IOVSIM_ERROR_INTERRUPTED)
         status = 130;
+    else if (error && error->domain == IOVSIM_ERROR && error->code == IOVSIM_ERROR_IO)
+        status = 1;
     cli_print_line(error ? error->message : "iovsim: unknown error");
     g_clear_error(&error);
     return status;

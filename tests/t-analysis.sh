@@ -44,7 +44,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..41"
+echo "1..49"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -103,8 +103,33 @@ echo 'plot undefined_function_of(x)' >gpbroken/cdf.gp
 echo keep >old.png
 IOVSIM_GNUPLOT_DIR=$PWD/gpbroken "$IOVSIM" plot a.db --kind cdf --y sojourn --by queue.stations \
     --where queue.servers=2 -o old.png >/dev/null 2>&1
-[ $? = 2 ] && [ "$(cat old.png)" = keep ] && [ ! -e old.png.partial ]
-ok $? "a failed plot leaves the old figure and no partial file"
+[ $? = 1 ] && [ "$(cat old.png)" = keep ] && [ -z "$(ls | grep partial)" ]
+ok $? "a failed plot leaves the old figure and no partial file (exit 1)"
+# The disk fills up while gnuplot writes: a gnuplot whose writes fail past
+# LIMIT KiB (0: at once, as on a full disk). gnuplot itself exits 0 then.
+real_gnuplot=$(command -v gnuplot)
+mkdir -p fullbin
+cat >fullbin/gnuplot <<EOF
+#!/bin/sh
+[ -n "\${GP_KEEP_XFSZ:-}" ] || trap '' XFSZ
+ulimit -f \$GP_LIMIT
+exec "$real_gnuplot" "\$@"
+EOF
+chmod +x fullbin/gnuplot
+for case in "0 png" "1 png" "0 pdf" "2 pdf" "0 svg" "1 svg" "1 png killed"; do
+    set -- $case
+    echo keep >"old.$2"
+    GP_LIMIT=$1 GP_KEEP_XFSZ=${3:-} PATH="$PWD/fullbin:$PATH" "$IOVSIM" plot a.db \
+        --x queue.servers --y sojourn_mean --by queue.stations -o "old.$2" >out.txt 2>err.txt
+    rc=$?
+    [ $rc = 1 ] && [ "$(cat "old.$2")" = keep ] && [ -z "$(ls | grep partial)" ] &&
+        [ ! -s out.txt ] && [ "$(wc -l <err.txt)" = 1 ] &&
+        grep -q "^'old.$2': gnuplot could not write the whole figure\|^gnuplot failed: " err.txt
+    ok $? "full disk at $1 KiB, $2${3:+, gnuplot killed}: exit 1, old figure kept (rc $rc: $(cat err.txt))"
+done
+bad "a missing output directory is named" \
+    "'nodir/f.png': cannot write the figure: no directory 'nodir'" \
+    "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --by queue.stations -o nodir/f.png
 # Reading commands never write: an empty file stays empty.
 : >empty.db
 "$IOVSIM" table empty.db >/dev/null 2>&1
