@@ -42,7 +42,7 @@ groups=$(awk -F'`' 'NR > 2 { split($2, k, "."); if (!(k[1] in seen)) { seen[k[1]
 {
     echo "$BEGIN"
     echo
-    echo "$(awk 'NR > 2' "$TMP/all.md" | wc -l | tr -d ' ') parameters. Cycle costs are converted at \`host.clock\` (net) or \`blkhost.clock\` (blk);"
+    echo "$(awk 'NR > 2' "$TMP/all.md" | wc -l | tr -d ' ') parameters. Cycle costs are converted at \`host.clock\`;"
     echo "\"placeholder\" in the source column marks a default no published number backs yet."
     for g in $groups; do
         echo

@@ -25,7 +25,9 @@ struct model {
  * struct model_ops - one simulated world
  * @name:       the scenario's "model" value
  * @help:       one line for `iovsim list`
- * @params:     this model's parameter registry, @n_params entries
+ * @tables:     this model's parameters: its own table and those of the
+ *              components it is built from (host, hv, iommu, ...), which
+ *              other models may list too; NULL-terminated
  * @check:      cross-parameter validation without building (optional)
  * @create:     build the world in @sim and schedule its first events; NULL
  *              and @error (via scenario_error()) on bad configuration.
@@ -37,8 +39,7 @@ struct model {
 struct model_ops {
     const char *name;
     const char *help;
-    const struct param_def *params;
-    size_t n_params;
+    const struct param_table *const *tables;
     bool (*check)(const struct scenario *sc, GError **error);
     struct model *(*create)(struct sim *sim, const struct scenario *sc, GError **error);
     void (*warmup_end)(struct model *m);

@@ -162,7 +162,12 @@ const struct param_def *scenario_next_def(const struct model_ops *model, size_t 
             return &t->params[k];
         k -= *t->n;
     }
-    return model && k < model->n_params ? &model->params[k] : NULL;
+    for (const struct param_table *const *t = model ? model->tables : NULL; t && *t; t++) {
+        if (k < *(*t)->n)
+            return &(*t)->params[k];
+        k -= *(*t)->n;
+    }
+    return NULL;
 }
 
 size_t scenario_section_len(const char *key)
@@ -560,30 +565,41 @@ struct scenario *scenario_dup(const struct scenario *sc)
     return d;
 }
 
+/* Component tables (host, hv, ...) appear in several models: list each once. */
+static bool table_seen(GPtrArray *seen, const struct param_table *t)
+{
+    for (guint i = 0; i < seen->len; i++)
+        if (((const struct param_table *)g_ptr_array_index(seen, i))->params == t->params)
+            return true;
+    g_ptr_array_add(seen, (gpointer)t);
+    return false;
+}
+
 size_t scenario_registry(const struct param_def *const **defs_out)
 {
     static const struct param_def **defs;
     static size_t n;
 
     if (g_once_init_enter(&defs)) {
-        size_t total = scenario_core_n_params, k = 0;
-        const struct param_def **all;
+        GPtrArray *tables = g_ptr_array_new();
+        GPtrArray *all = g_ptr_array_new();
 
-        for (size_t m = 0; model_registry[m]; m++)
-            total += model_registry[m]->n_params;
-        for (const struct param_table *t = shared_param_tables; t->params; t++)
-            total += *t->n;
-        all = g_new(const struct param_def *, total);
         for (size_t i = 0; i < scenario_core_n_params; i++)
-            all[k++] = &scenario_core_params[i];
+            g_ptr_array_add(all, (gpointer)&scenario_core_params[i]);
         for (const struct param_table *t = shared_param_tables; t->params; t++)
-            for (size_t i = 0; i < *t->n; i++)
-                all[k++] = &t->params[i];
+            table_seen(tables, t);
         for (size_t m = 0; model_registry[m]; m++)
-            for (size_t i = 0; i < model_registry[m]->n_params; i++)
-                all[k++] = &model_registry[m]->params[i];
-        n = total;
-        g_once_init_leave(&defs, all);
+            for (const struct param_table *const *t = model_registry[m]->tables; *t; t++)
+                table_seen(tables, *t);
+        for (guint j = 0; j < tables->len; j++) {
+            const struct param_table *t = g_ptr_array_index(tables, j);
+
+            for (size_t i = 0; i < *t->n; i++)
+                g_ptr_array_add(all, (gpointer)&t->params[i]);
+        }
+        g_ptr_array_free(tables, TRUE);
+        n = all->len;
+        g_once_init_leave(&defs, (const struct param_def **)g_ptr_array_free(all, FALSE));
     }
     *defs_out = defs;
     return n;

@@ -18,7 +18,18 @@
 /* Groups whose entries are kept raw for another module to check. */
 static const char *const raw_groups[] = { "sweep" };
 
-/* The model other than ours whose parameters live in @section, if any. */
+static bool model_has_section(const struct model_ops *ops, const char *section, size_t len)
+{
+    for (const struct param_table *const *t = ops ? ops->tables : NULL; t && *t; t++)
+        for (size_t i = 0; i < *(*t)->n; i++)
+            if (scenario_section_len((*t)->params[i].key) == len &&
+                strncmp((*t)->params[i].key, section, len) == 0)
+                return true;
+    return false;
+}
+
+/* The model other than ours whose parameters live in @section, if any (a
+ * section of a component ours is built from too is ours). */
 static const struct model_ops *foreign_model(const struct scenario *sc, const char *section,
                                              size_t len)
 {
@@ -27,10 +38,8 @@ static const struct model_ops *foreign_model(const struct scenario *sc, const ch
 
         if (ops == sc->model)
             continue;
-        for (size_t i = 0; i < ops->n_params; i++)
-            if (scenario_section_len(ops->params[i].key) == len &&
-                strncmp(ops->params[i].key, section, len) == 0)
-                return ops;
+        if (model_has_section(ops, section, len) && !model_has_section(sc->model, section, len))
+            return ops;
     }
     return NULL;
 }

@@ -97,8 +97,8 @@ static const struct e2e_case e2e_cases[] = {
       3, true },
     { "passthrough-qd1", "[blk]\nstrategy = passthrough\n", 1, true },
     { "passthrough-posted-qd16",
-      "[blk]\nstrategy = passthrough\nposted_interrupts = true\n"
-      "vms = 4\n[fio]\niodepth = 16\nrw = read\n",
+      "[blk]\nstrategy = passthrough\nvms = 4\n"
+      "[hv]\nposted_interrupts = true\nexitless_eoi = true\n[fio]\niodepth = 16\nrw = read\n",
       4, false },
 };
 
@@ -164,7 +164,7 @@ static void test_same_seed(void)
 
 static double cycles_s(const struct scenario *sc, const char *key)
 {
-    return (double)scenario_int(sc, key) / scenario_real(sc, "blkhost.clock");
+    return (double)scenario_int(sc, key) / scenario_real(sc, "host.clock");
 }
 
 static void test_baremetal_qd1(void)
@@ -173,8 +173,8 @@ static void test_baremetal_qd1(void)
     struct scenario *sc = load(body);
     double service = dist_mean(scenario_dist(sc, "disk.read_access")) +
                      scenario_real(sc, "fio.bs") / (scenario_real(sc, "disk.channel_rate") / 8);
-    double path = cycles_s(sc, "blkguest.submit") + cycles_s(sc, "blkguest.irq_handler") +
-                  cycles_s(sc, "blkguest.wakeup") + cycles_s(sc, "blkguest.complete");
+    double path = cycles_s(sc, "guest.blk_submit") + cycles_s(sc, "guest.blk_irq_handler") +
+                  cycles_s(sc, "guest.wakeup") + cycles_s(sc, "guest.blk_complete");
     struct report *r = run_ini(body, 3);
     double lat = test_all(r, "latency_mean");
 
@@ -202,13 +202,18 @@ struct exit_case {
 };
 
 static const struct exit_case exit_cases[] = {
-    { "[blk]\nstrategy = emulation\n", "blkhost.emulation_submit_exits", 0, 0, 1, 1 },
+    { "[blk]\nstrategy = emulation\n", "emulation.blk_submit_exits", 0, 0, 1, 1 },
     { "[blk]\nstrategy = virtio-blk\nbackend = qemu\n", NULL, 1, 0, 1, 1 },
     { "[blk]\nstrategy = virtio-blk\nbackend = vhost\n", NULL, 0, 1, 1, 1 },
-    { "[blk]\nstrategy = virtio-blk\nbackend = vhost\nposted_interrupts = true\n", NULL, 0, 1, 0,
-      0 },
+    { "[blk]\nstrategy = virtio-blk\nbackend = vhost\n[hv]\nposted_interrupts = true\n"
+      "exitless_eoi = true\n",
+      NULL, 0, 1, 0, 0 },
     { "[blk]\nstrategy = passthrough\n", NULL, 0, 0, 1, 1 },
     { "[blk]\nstrategy = passthrough\ncompletion = poll\n", NULL, 0, 0, 0, 0 },
+    /* The disk pays the host's hv.* exits, the same keys as the NIC path. */
+    { "[blk]\nstrategy = virtio-blk\nbackend = vhost\n[hv]\nexit_mmio_kernel = 20000\n"
+      "exit_external_interrupt = 9000\n",
+      NULL, 0, 1, 1, 1 },
 };
 
 static void test_exits(void)
@@ -221,12 +226,12 @@ static void test_exits(void)
 
         if (c->user_key)
             user += (double)scenario_int(sc, c->user_key) +
-                    (double)scenario_int(sc, "blkhost.emulation_complete_exits");
+                    (double)scenario_int(sc, "emulation.blk_complete_exits");
         n = user + c->kernel + c->inject + c->eoi;
-        t = user * cycles_s(sc, "blkhost.exit_user") +
-            c->kernel * cycles_s(sc, "blkhost.exit_kernel") +
-            c->inject * cycles_s(sc, "blkhost.exit_inject") +
-            c->eoi * cycles_s(sc, "blkhost.exit_eoi");
+        t = user * cycles_s(sc, "hv.exit_mmio_user") +
+            c->kernel * cycles_s(sc, "hv.exit_mmio_kernel") +
+            c->inject * cycles_s(sc, "hv.exit_external_interrupt") +
+            c->eoi * cycles_s(sc, "hv.exit_eoi");
         g_test_message("%zu: %.0f exits, %.3f us", k, test_all(r, "exits_per_request"),
                        test_all(r, "stage_exit") * 1e6);
         g_assert_cmpfloat(fabs(test_all(r, "exits_per_request") - n), <=, 1e-12 * (n + 1));
@@ -265,7 +270,7 @@ static void test_poll_ordering(void)
  * polled and 7.6 us with interrupts on bare metal with a fast device. The
  * device's time is set so that the polled read takes 4.4 us with the default
  * costs; the interrupt path then follows from the defaults. The gap is
- * calibrated (blkguest.wakeup derives from it), so this checks that the model
+ * calibrated (guest.wakeup derives from it), so this checks that the model
  * assembles it: 5% tolerance. */
 #define YANG_POLL_US 4.4
 #define YANG_IRQ_US  7.6
@@ -274,8 +279,8 @@ static void test_poll_ordering(void)
 static void test_yang(void)
 {
     struct scenario *sc = load("");
-    double device = YANG_POLL_US * 1e-6 - cycles_s(sc, "blkguest.submit") -
-                    cycles_s(sc, "blkguest.poll_check") - cycles_s(sc, "blkguest.complete");
+    double device = YANG_POLL_US * 1e-6 - cycles_s(sc, "guest.blk_submit") -
+                    cycles_s(sc, "guest.poll_check") - cycles_s(sc, "guest.blk_complete");
     g_autofree char *base = g_strdup_printf("[blk]\nstrategy = baremetal\n[disk]\n"
                                             "channel_rate = 0bps\nread_access = det(%.3fns)\n",
                                             device * 1e9);
@@ -303,28 +308,38 @@ static void test_yang(void)
 
 /* ---- strategies in the order their paths imply ---- */
 
+/* Each slower than the one before; passthrough with posted interrupts and
+ * exitless EOIs may equal bare metal (ELI's point: its buffers stay mapped
+ * in the IOTLB and no exit remains), never beat it. */
 static void test_strategy_order(void)
 {
-    static const char *const order[] = {
-        "strategy = baremetal",
-        "strategy = passthrough\nposted_interrupts = true",
-        "strategy = passthrough",
-        "strategy = virtio-blk\nbackend = vhost",
-        "strategy = virtio-blk\nbackend = qemu",
-        "strategy = emulation",
+    static const struct {
+        const char *body;
+        bool may_tie;
+    } order[] = {
+        { "strategy = baremetal", false },
+        { "strategy = passthrough\n[hv]\nposted_interrupts = true\nexitless_eoi = true", true },
+        { "strategy = passthrough", false },
+        { "strategy = virtio-blk\nbackend = vhost", false },
+        { "strategy = virtio-blk\nbackend = qemu", false },
+        { "strategy = emulation", false },
     };
+
     double prev = 0;
 
     for (size_t k = 0; k < G_N_ELEMENTS(order); k++) {
-        g_autofree char *body = g_strdup_printf("[blk]\n%s\n", order[k]);
+        g_autofree char *body = g_strdup_printf("[blk]\n%s\n", order[k].body);
         struct report *r = run_ini(body, 2);
         double lat = test_all(r, "latency_mean");
 
-        g_autofree char *label = g_strdelimit(g_strdup(order[k]), "\n", ' ');
+        g_autofree char *label = g_strdelimit(g_strdup(order[k].body), "\n", ' ');
 
         g_test_message("%s: %.2f us, %.1f exits", label, lat * 1e6,
                        test_all(r, "exits_per_request"));
-        g_assert_cmpfloat(lat, >, prev);
+        if (order[k].may_tie)
+            g_assert_cmpfloat(lat, >=, prev);
+        else
+            g_assert_cmpfloat(lat, >, prev);
         prev = lat;
         report_free(r);
     }
@@ -503,7 +518,7 @@ static void test_mmc(void)
     g_autofree char *body = g_strdup_printf(
         "[blk]\nstrategy = baremetal\n[fio]\nmode = open\ninterarrival = exp(%.6fus)\n"
         "[disk]\nchannels = %u\nread_access = exp(10us)\nchannel_rate = 0bps\n"
-        "[blkguest]\nsubmit = 0\ncomplete = 0\nirq_handler = 0\nwakeup = 0\n",
+        "[guest]\nblk_submit = 0\nblk_complete = 0\nblk_irq_handler = 0\nwakeup = 0\n",
         1e6 / lambda, c);
     double wq = erlang_c_wait(lambda, 1 / service, c);
     struct welford wait, serv;

@@ -61,18 +61,32 @@ static bool alpha_check(const struct scenario *sc, GError **error)
     return true;
 }
 
+static const size_t alpha_n = G_N_ELEMENTS(alpha_params), beta_n = G_N_ELEMENTS(beta_params);
+static const struct param_table alpha_table = { .params = alpha_params, .n = &alpha_n };
+static const struct param_table beta_table = { .params = beta_params, .n = &beta_n };
+static const struct param_table *const alpha_tables[] = { &alpha_table, NULL };
+static const struct param_table *const beta_tables[] = { &beta_table, NULL };
+
 static const struct model_ops alpha_ops = {
     .name = "alpha",
-    .params = alpha_params,
-    .n_params = G_N_ELEMENTS(alpha_params),
+    .tables = alpha_tables,
     .check = alpha_check,
 };
 
 static const struct model_ops beta_ops = {
     .name = "beta",
-    .params = beta_params,
-    .n_params = G_N_ELEMENTS(beta_params),
+    .tables = beta_tables,
 };
+
+/* Parameters of @m, over all its tables. */
+static size_t model_n_params(const struct model_ops *m)
+{
+    size_t n = 0;
+
+    for (const struct param_table *const *t = m->tables; *t; t++)
+        n += *(*t)->n;
+    return n;
+}
 
 static const struct model_ops *const fake_models[] = { &alpha_ops, &beta_ops, NULL };
 
@@ -211,7 +225,7 @@ static void test_defaults(void)
     g_assert_cmpint(scenario_int(sc, "scenario.reps"), ==, 1);
     g_assert_cmpstr(scenario_str(sc, "scenario.description"), ==, "");
     /* Every core and model parameter, sorted, defaults as registered. */
-    g_assert_cmpuint(kvs->len, ==, scenario_core_n_params + queue->n_params);
+    g_assert_cmpuint(kvs->len, ==, scenario_core_n_params + model_n_params(queue));
     for (guint i = 1; i < kvs->len; i++)
         g_assert_cmpstr(((struct scenario_kv *)kvs->pdata[i - 1])->key, <,
                         ((struct scenario_kv *)kvs->pdata[i])->key);
@@ -745,13 +759,21 @@ static void test_registry(void)
     const struct param_def *const *defs;
     size_t n = scenario_registry(&defs), want = scenario_core_n_params;
     bool seen_seed = false, seen_servers = false;
+    g_autoptr(GHashTable) tables = g_hash_table_new(NULL, NULL);
+    g_autoptr(GHashTable) keys = g_hash_table_new(g_str_hash, g_str_equal);
 
+    /* A component's table (host.*, hv.*, ...) that several models list
+     * counts once. */
     for (size_t m = 0; model_registry[m]; m++)
-        want += model_registry[m]->n_params;
+        for (const struct param_table *const *t = model_registry[m]->tables; *t; t++)
+            if (g_hash_table_add(tables, (gpointer)(*t)->params))
+                want += *(*t)->n;
     for (const struct param_table *t = shared_param_tables; t->params; t++)
         want += *t->n;
     g_assert_cmpuint(n, ==, want);
     for (size_t i = 0; i < n; i++) {
+        /* Every key is defined once, whichever models share it. */
+        g_assert_true(g_hash_table_add(keys, (gpointer)defs[i]->key));
         seen_seed |= strcmp(defs[i]->key, "scenario.seed") == 0;
         seen_servers |= strcmp(defs[i]->key, "queue.servers") == 0;
         g_assert_nonnull(defs[i]->help);

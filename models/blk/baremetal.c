@@ -17,7 +17,7 @@ static void baremetal_submit(struct blk_world *w, struct blk_vm *vm, struct blk_
 
 static void baremetal_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    blk_guest_complete(w, vm, r, 0, 0);
+    blk_guest_complete(w, vm, r, 0);
 }
 
 const struct blk_strategy_ops blk_baremetal_ops = {

@@ -13,6 +13,8 @@
 
 #include <glib.h>
 
+#include "../guest/guest.h"
+#include "../io/strategy.h"
 #include "blk_params.h"
 #include "blk_world.h"
 #include "rng.h"
@@ -158,7 +160,10 @@ void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
     g_assert(sum == lat);
     st->completed++;
     st->bytes += r->bytes;
-    st->exits += r->exits;
+    for (unsigned k = 0; k < HV_N_EXITS; k++) {
+        st->exits_by[k] += r->exits[k];
+        st->exits += r->exits[k];
+    }
     st->lat_ps_sum += (double)lat;
     hist_add(&st->lat, lat);
     vm->completed_total++;
@@ -172,36 +177,26 @@ void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 
 /* ---- building the world ---- */
 
-static void costs_init(struct blk_costs *c, const struct scenario *sc)
+static void costs_init(struct blk_world *w, const struct scenario *sc)
 {
-    double hz = scenario_real(sc, "blkhost.clock");
-#define CYC(key) sim_time_from_s((double)scenario_int(sc, key) / hz)
+    struct blk_costs *c = &w->c;
+    const struct host *h = &w->host;
 
-    c->exit_user = CYC("blkhost.exit_user");
-    c->exit_kernel = CYC("blkhost.exit_kernel");
-    c->exit_inject = CYC("blkhost.exit_inject");
-    c->exit_eoi = CYC("blkhost.exit_eoi");
-    c->host_submit = CYC("blkhost.host_submit");
-    c->host_complete = CYC("blkhost.host_complete");
-    c->emulation_per_request = CYC("blkhost.emulation_per_request");
-    c->emulation_submit_exits = (unsigned)scenario_int(sc, "blkhost.emulation_submit_exits");
-    c->emulation_complete_exits = (unsigned)scenario_int(sc, "blkhost.emulation_complete_exits");
-    c->qemu_per_request = CYC("blkhost.qemu_per_request");
-    c->qemu_wake = scenario_time(sc, "blkhost.qemu_wake");
-    c->vhost_per_request = CYC("blkhost.vhost_per_request");
-    c->iommu_walk_access = scenario_time(sc, "blkhost.iommu_walk_access");
-    c->iommu_walk_levels = (unsigned)scenario_int(sc, "blkhost.iommu_walk_levels");
-    c->iotlb_miss_rate = scenario_real(sc, "blkhost.iotlb_miss_rate");
-    c->qcow2_lookup = CYC("qcow2.lookup");
-    c->guest_submit = CYC("blkguest.submit");
-    c->guest_complete = CYC("blkguest.complete");
-    c->irq_handler = CYC("blkguest.irq_handler");
-    c->wakeup = CYC("blkguest.wakeup");
-    c->poll_check = CYC("blkguest.poll_check");
-#undef CYC
+    c->emulation_per_request = host_cycles(h, sc, "emulation.blk_per_request");
+    c->emulation_submit_exits = (unsigned)scenario_int(sc, "emulation.blk_submit_exits");
+    c->emulation_complete_exits = (unsigned)scenario_int(sc, "emulation.blk_complete_exits");
+    c->qemu_per_request = host_cycles(h, sc, "virtio.blk_qemu_per_request");
+    c->backend_wake = host_cycles(h, sc, "virtio.wake");
+    c->vhost_per_request = host_cycles(h, sc, "virtio.blk_vhost_per_request");
+    c->qcow2_lookup = host_cycles(h, sc, "qcow2.lookup");
+    c->guest_submit = host_cycles(h, sc, "guest.blk_submit");
+    c->guest_complete = host_cycles(h, sc, "guest.blk_complete");
+    c->irq_handler = host_cycles(h, sc, "guest.blk_irq_handler");
+    c->wakeup = host_cycles(h, sc, "guest.wakeup");
+    c->poll_check = host_cycles(h, sc, "guest.poll_check");
 }
 
-static void workload_init(struct blk_world *w, const struct scenario *sc)
+static void fio_workload_init(struct blk_world *w, const struct scenario *sc)
 {
     const char *rw = scenario_str(sc, "fio.rw");
 
@@ -253,18 +248,17 @@ static struct model *blk_create(struct sim *sim, const struct scenario *sc, GErr
     w->base.ops = &blk_model_ops;
     w->sim = sim;
     w->ops = blk_strategy_lookup(scenario_str(sc, "blk.strategy"));
-    costs_init(&w->c, sc);
+    host_init(&w->host, sim, sc);
+    costs_init(w, sc);
     w->poll = strcmp(scenario_str(sc, "blk.completion"), "poll") == 0;
-    w->posted = scenario_bool(sc, "blk.posted_interrupts");
     w->vhost = strcmp(scenario_str(sc, "blk.backend"), "vhost") == 0;
     w->qcow2 = strcmp(scenario_str(sc, "blk.format"), "qcow2") == 0;
     w->l2_entry_size = (uint32_t)scenario_real(sc, "qcow2.l2_entry_size");
     /* An L2 entry is 8 bytes and maps one cluster (qcow2-cache.txt). */
     w->slice_reach =
         (uint64_t)(w->l2_entry_size / 8) * (uint64_t)scenario_real(sc, "qcow2.cluster_size");
-    workload_init(w, sc);
+    fio_workload_init(w, sc);
     w->arrival_rng = sim_rng(sim, "blk.arrivals");
-    w->iommu_rng = sim_rng(sim, "blk.iommu");
     disk_init(&w->disk, sim, (unsigned)scenario_int(sc, "disk.channels"),
               scenario_dist(sc, "disk.read_access"), scenario_dist(sc, "disk.write_access"),
               scenario_real(sc, "disk.channel_rate") / 8.0, sim_rng(sim, "blk.disk"));
@@ -322,6 +316,8 @@ static void add_totals(struct blk_totals *t, const struct blk_stats *st)
     t->st.completed += st->completed;
     t->st.bytes += st->bytes;
     t->st.exits += st->exits;
+    for (unsigned k = 0; k < HV_N_EXITS; k++)
+        t->st.exits_by[k] += st->exits_by[k];
     t->st.lat_ps_sum += st->lat_ps_sum;
     for (unsigned s = 0; s < BLK_N_STAGES; s++)
         t->st.stage_ps_sum[s] += st->stage_ps_sum[s];
@@ -340,6 +336,12 @@ static void report_scope(struct blk_world *w, struct report *out, const char *sc
     report_metric(out, scope, "latency_p99", hist_quantile_defined(lat, 0.99) * 1e-12, "s");
     report_metric(out, scope, "latency_p999", hist_quantile_defined(lat, 0.999) * 1e-12, "s");
     report_metric(out, scope, "exits_per_request", (double)t->st.exits * per_req, "1");
+    for (unsigned k = 0; k < HV_N_EXITS; k++) {
+        char name[64];
+
+        snprintf(name, sizeof(name), "exits_%s_per_second", hv_exit_names[k]);
+        report_metric(out, scope, name, span > 0 ? (double)t->st.exits_by[k] / span : 0, "1/s");
+    }
     report_metric(out, scope, "guest_cpu", t->guest_cpu, "1");
     report_metric(out, scope, "host_cpu", t->host_cpu, "1");
     if (w->qcow2)
@@ -426,6 +428,7 @@ static void blk_destroy(struct model *base)
             qcow2_cache_release(&vm->l2);
     }
     disk_release(&w->disk);
+    host_release(&w->host);
     for (uint32_t k = 0; k < w->n_chunks; k++)
         g_free(w->chunks[k]);
     g_free(w->chunks);
@@ -433,11 +436,18 @@ static void blk_destroy(struct model *base)
     g_free(w);
 }
 
+static const struct param_table blk_own_params = { .params = blk_params, .n = &blk_n_params };
+
+static const struct param_table *const blk_param_tables[] = {
+    &blk_own_params,     &host_param_table,      &hv_param_table,
+    &guest_param_table,  &iommu_param_table,     &pcie_param_table,
+    &virtio_param_table, &emulation_param_table, NULL,
+};
+
 const struct model_ops blk_model_ops = {
     .name = "blk",
     .help = "virtual disks: emulation, virtio-blk (qemu/vhost), passthrough, bare metal; raw/qcow2",
-    .params = blk_params,
-    .n_params = BLK_N_PARAMS,
+    .tables = blk_param_tables,
     .check = blk_check,
     .create = blk_create,
     .warmup_end = blk_warmup_end,

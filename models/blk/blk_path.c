@@ -160,7 +160,7 @@ static void host_io_done(struct blk_world *w, struct blk_vm *vm, struct blk_req 
 
 static void host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    struct blk_part part = { BLK_STAGE_host_io, w->c.host_submit };
+    struct blk_part part = { BLK_STAGE_host_io, w->host.block_submit };
 
     blk_run(w, &vm->backend, r, BLK_STAGE_host_io, &part, 1, host_io_done);
 }
@@ -220,21 +220,19 @@ void blk_host_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
 
 static void host_complete_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    blk_guest_complete(w, vm, r, r->irq_exit_ps, r->irq_exits);
+    blk_guest_complete(w, vm, r, r->irq_exit_ps);
 }
 
 void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
-                       const struct blk_part *parts, unsigned n_parts, sim_time irq_exit_ps,
-                       unsigned irq_exits)
+                       const struct blk_part *parts, unsigned n_parts, sim_time irq_exit_ps)
 {
     struct blk_part all[BLK_MAX_PARTS];
 
     g_assert(n_parts < BLK_MAX_PARTS);
-    all[0] = (struct blk_part){ BLK_STAGE_host_io, w->c.host_complete };
+    all[0] = (struct blk_part){ BLK_STAGE_host_io, w->host.block_complete };
     if (n_parts)
         memcpy(all + 1, parts, n_parts * sizeof(*parts));
     r->irq_exit_ps = irq_exit_ps;
-    r->irq_exits = irq_exits;
     blk_run(w, &vm->backend, r, BLK_STAGE_host_io, all, n_parts + 1, host_complete_done);
 }
 
@@ -251,7 +249,7 @@ static void poll_seen(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 }
 
 void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
-                        sim_time irq_exit_ps, unsigned irq_exits)
+                        sim_time irq_exit_ps)
 {
     if (w->poll) {
         /* The spinning thread sees the completion entry: no interrupt. */
@@ -264,16 +262,18 @@ void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *
         { BLK_STAGE_guest_complete, w->c.guest_complete },
     };
 
-    blk_count_exits(r, irq_exits);
     blk_run(w, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), guest_done);
 }
 
-sim_time blk_irq_injection(const struct blk_world *w, unsigned *n)
+sim_time blk_irq_injection(const struct blk_world *w, struct blk_req *r)
 {
-    if (w->posted) {
-        *n = 0;
+    uint64_t exits[HV_N_EXITS] = { 0 };
+    sim_time t;
+
+    if (w->poll) /* a polling guest masks the completion interrupt */
         return 0;
-    }
-    *n = 2;
-    return w->c.exit_inject + w->c.exit_eoi;
+    t = hv_irq_inject(&w->host.hv, exits, NULL);
+    for (unsigned k = 0; k < HV_N_EXITS; k++)
+        r->exits[k] = (uint16_t)(r->exits[k] + exits[k]);
+    return t;
 }

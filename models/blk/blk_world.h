@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <gsl/gsl_rng.h>
 
+#include "../host/host.h"
 #include "../hw/disk.h"
 #include "blk.h"
 #include "model.h"
@@ -43,28 +44,23 @@ struct blk_req {
     uint32_t bytes;
     uint64_t offset;
     sim_time born;
-    sim_time t0;          /* start of the open stage */
-    enum blk_stage stage; /* the open stage */
-    uint32_t exits;
-    uint32_t meta_left; /* qcow2 metadata reads still to do */
-    uint32_t irq_exits; /* exits the completion interrupt will cost */
-    sim_time irq_exit_ps;
+    sim_time t0;                /* start of the open stage */
+    enum blk_stage stage;       /* the open stage */
+    uint16_t exits[HV_N_EXITS]; /* by reason, added to the VM's at completion */
+    uint32_t meta_left;         /* qcow2 metadata reads still to do */
+    sim_time irq_exit_ps;       /* what the completion interrupt's exits cost */
     uint8_t n_parts;
     struct blk_part parts[BLK_MAX_PARTS];
     blk_cont_fn cont;
     sim_time stage_ps[BLK_N_STAGES];
 };
 
-/* Every cost, converted to picoseconds at create. */
+/* The disk path's own costs, converted at the host's clock at create; the
+ * exits, interrupt delivery, IOMMU and host block layer are the host's. */
 struct blk_costs {
-    sim_time exit_user, exit_kernel, exit_inject, exit_eoi;
-    sim_time host_submit, host_complete;
     sim_time emulation_per_request;
     unsigned emulation_submit_exits, emulation_complete_exits;
-    sim_time qemu_per_request, qemu_wake, vhost_per_request;
-    sim_time iommu_walk_access;
-    unsigned iommu_walk_levels;
-    double iotlb_miss_rate;
+    sim_time qemu_per_request, backend_wake, vhost_per_request;
     sim_time qcow2_lookup;
     sim_time guest_submit, guest_complete, irq_handler, wakeup, poll_check;
 };
@@ -72,6 +68,7 @@ struct blk_costs {
 /* Statistics of one VM (and, summed, of all), reset at the warm-up cut. */
 struct blk_stats {
     uint64_t completed, bytes, exits;
+    uint64_t exits_by[HV_N_EXITS];
     /* ps; double, not int64: the sums grow with depth x VMs x duration
      * and overflowed 2^63 ps in long, deep runs. */
     double lat_ps_sum;
@@ -126,11 +123,11 @@ struct blk_world {
     struct model base;
     struct sim *sim;
     const struct blk_strategy_ops *ops;
+    struct host host;
     struct blk_costs c;
-    bool poll;   /* blk.completion = poll */
-    bool posted; /* blk.posted_interrupts */
-    bool vhost;  /* blk.backend = vhost */
-    bool qcow2;  /* blk.format = qcow2 (software paths only) */
+    bool poll;  /* blk.completion = poll */
+    bool vhost; /* blk.backend = vhost */
+    bool qcow2; /* blk.format = qcow2 (software paths only) */
     /* workload */
     bool open_loop, random, mixed;
     bool always_write;
@@ -140,7 +137,6 @@ struct blk_world {
     unsigned iodepth;
     const struct dist *interarrival;
     gsl_rng *arrival_rng;
-    gsl_rng *iommu_rng;
     /* qcow2 */
     uint64_t slice_reach; /* disk bytes one L2 cache entry maps */
     uint32_t l2_entry_size;
@@ -175,10 +171,13 @@ void blk_run(struct blk_world *w, struct fifo_server *srv, struct blk_req *r,
 void blk_delay(struct blk_world *w, struct blk_req *r, enum blk_stage stage, sim_time delay,
                blk_cont_fn cont);
 
-/* Count @n exits against @r (their time is charged by the caller's parts). */
-static inline void blk_count_exits(struct blk_req *r, unsigned n)
+/* @n exits of reason @why against @r; returns their cost on the vCPU, for
+ * the caller's parts. */
+static inline sim_time blk_exits(const struct blk_world *w, struct blk_req *r,
+                                 enum hv_exit_reason why, unsigned n)
 {
-    r->exits += n;
+    r->exits[why] = (uint16_t)(r->exits[why] + n);
+    return (sim_time)n * w->host.hv.exit_cost[why];
 }
 
 /* Software paths: on the VM's backend thread run @parts (the strategy's own
@@ -191,16 +190,15 @@ void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
 /* Software paths: the host's device interrupt and block-layer completion
  * plus @parts on the backend thread, then blk_guest_complete(). */
 void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
-                       const struct blk_part *parts, unsigned n_parts, sim_time irq_exit_ps,
-                       unsigned irq_exits);
+                       const struct blk_part *parts, unsigned n_parts, sim_time irq_exit_ps);
 /* The guest learns of @r's completion: by interrupt (@irq_exit_ps of exits,
- * @irq_exits of them, then handler and wake-up on the vCPU) or by polling;
+ * already counted, then handler and wake-up on the vCPU) or by polling;
  * then the block layer's completion. */
 void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
-                        sim_time irq_exit_ps, unsigned irq_exits);
-/* Exits a virtualized interrupt costs (injection and EOI) unless posted;
- * sets *@n to their number. */
-sim_time blk_irq_injection(const struct blk_world *w, unsigned *n);
+                        sim_time irq_exit_ps);
+/* The exits a virtualized completion interrupt costs (the host's
+ * hv_irq_inject()), counted against @r. */
+sim_time blk_irq_injection(const struct blk_world *w, struct blk_req *r);
 
 /* blk.c: @r is done: statistics, free it, and issue the next (closed loop). */
 void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);

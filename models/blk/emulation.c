@@ -27,24 +27,21 @@ static void to_host(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 
 static void emulation_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    unsigned n = w->c.emulation_submit_exits;
     struct blk_part parts[] = {
         { BLK_STAGE_guest_submit, w->c.guest_submit },
-        { BLK_STAGE_exit, (sim_time)n * w->c.exit_user },
+        { BLK_STAGE_exit, blk_exits(w, r, HV_EXIT_mmio_user, w->c.emulation_submit_exits) },
         { BLK_STAGE_backend, w->c.emulation_per_request },
     };
-
-    blk_count_exits(r, n);
     blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_submit, parts, G_N_ELEMENTS(parts), to_host);
 }
 
 static void emulation_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    unsigned n, isr = w->c.emulation_complete_exits;
-    sim_time exits = blk_irq_injection(w, &n);
+    /* The handler reads and clears the controller's status: more exits. */
+    sim_time exits =
+        blk_irq_injection(w, r) + blk_exits(w, r, HV_EXIT_mmio_user, w->c.emulation_complete_exits);
 
-    exits += (sim_time)isr * w->c.exit_user;
-    blk_host_complete(w, vm, r, NULL, 0, exits, n + isr);
+    blk_host_complete(w, vm, r, NULL, 0, exits);
 }
 
 const struct blk_strategy_ops blk_emulation_ops = {

@@ -11,8 +11,9 @@
 
 static void to_host(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    struct blk_part part = { BLK_STAGE_backend, w->vhost ? w->c.vhost_per_request
-                                                         : w->c.qemu_wake + w->c.qemu_per_request };
+    struct blk_part part = { BLK_STAGE_backend, w->vhost
+                                                    ? w->c.vhost_per_request
+                                                    : w->c.backend_wake + w->c.qemu_per_request };
 
     blk_host_submit(w, vm, r, &part, 1);
 }
@@ -21,19 +22,14 @@ static void virtio_blk_submit(struct blk_world *w, struct blk_vm *vm, struct blk
 {
     struct blk_part parts[] = {
         { BLK_STAGE_guest_submit, w->c.guest_submit },
-        { BLK_STAGE_exit, w->vhost ? w->c.exit_kernel : w->c.exit_user },
+        { BLK_STAGE_exit, blk_exits(w, r, w->vhost ? HV_EXIT_mmio_kernel : HV_EXIT_mmio_user, 1) },
     };
-
-    blk_count_exits(r, 1);
     blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_submit, parts, G_N_ELEMENTS(parts), to_host);
 }
 
 static void virtio_blk_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    unsigned n;
-    sim_time exits = blk_irq_injection(w, &n);
-
-    blk_host_complete(w, vm, r, NULL, 0, exits, n);
+    blk_host_complete(w, vm, r, NULL, 0, blk_irq_injection(w, r));
 }
 
 const struct blk_strategy_ops blk_virtio_blk_ops = {

@@ -896,11 +896,14 @@ static void fabric_destroy(struct model *base)
     g_free(m);
 }
 
+static const struct param_table fabric_own_params = { .params = fabric_params,
+                                                      .n = &fabric_n_params };
+static const struct param_table *const fabric_param_tables[] = { &fabric_own_params, NULL };
+
 const struct model_ops fabric_model_ops = {
     .name = "fabric",
     .help = "SDN leaf-spine fabric: flow completion times, controller setups, flow tables, VXLAN",
-    .params = fabric_params,
-    .n_params = FABRIC_N_PARAMS,
+    .tables = fabric_param_tables,
     .check = fabric_check,
     .create = fabric_create,
     .warmup_end = fabric_warmup_end,

@@ -10,6 +10,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "dist.h"
+#include "scenario.h"
 #include "sim.h"
 
 struct net_world;
@@ -89,5 +90,8 @@ void workload_dropped(struct net_world *w, struct net_pkt *p);
 void workload_stack_done(struct net_world *w, const struct net_pkt *p);
 /* @p has left the sender (stack, and the peer's port): one less queued. */
 void workload_left(struct net_world *w, const struct net_pkt *p);
+
+/* This component's parameters (guest.*). */
+extern const struct param_table guest_param_table;
 
 #endif

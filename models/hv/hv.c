@@ -8,3 +8,23 @@ const char *const hv_exit_names[HV_N_EXITS] = {
     HV_EXIT_LIST(HV_EXIT_NAME)
 #undef HV_EXIT_NAME
 };
+
+sim_time hv_irq_inject(const struct hv *hv, uint64_t exits[HV_N_EXITS], unsigned *n)
+{
+    sim_time t = 0;
+    unsigned k = 0;
+
+    if (!hv->posted) {
+        exits[HV_EXIT_external_interrupt]++;
+        t += hv->exit_cost[HV_EXIT_external_interrupt];
+        k++;
+    }
+    if (!hv->exitless_eoi) {
+        exits[HV_EXIT_eoi]++;
+        t += hv->exit_cost[HV_EXIT_eoi];
+        k++;
+    }
+    if (n)
+        *n += k;
+    return t;
+}

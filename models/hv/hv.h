@@ -5,7 +5,9 @@
 #define IOVSIM_HV_HV_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
+#include "scenario.h"
 #include "simtime.h"
 
 #define HV_EXIT_LIST(X) \
@@ -41,5 +43,13 @@ struct hv {
     bool posted;
     bool exitless_eoi;
 };
+
+/* An interrupt injected into a running vCPU: the injection exit unless
+ * posted, the EOI exit unless exitless. Returns their cost on the vCPU and
+ * adds them to @exits (by reason) and *@n (may be NULL). */
+sim_time hv_irq_inject(const struct hv *hv, uint64_t exits[HV_N_EXITS], unsigned *n);
+
+/* This component's parameters (hv.*). */
+extern const struct param_table hv_param_table;
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "scenario.h"
 #include "simtime.h"
 
 enum iommu_mode {
@@ -62,5 +63,8 @@ bool iommu_flush_timer(struct iommu *m, sim_time now);
 /* Drop every IOTLB entry (global invalidation). */
 void iommu_flush_all(struct iommu *m);
 double iommu_hit_rate(const struct iommu *m);
+
+/* This component's parameters (iommu.*). */
+extern const struct param_table iommu_param_table;
 
 #endif

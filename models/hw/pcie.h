@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "resource.h"
+#include "scenario.h"
 #include "sim.h"
 
 struct pcie_link {
@@ -26,5 +27,8 @@ void pcie_reset_stats(struct pcie_link *l);
 /* Time @bytes occupy the link, TLP headers included (exact picoseconds,
  * rounded up). Counts the TLPs. */
 sim_time pcie_xfer_time(struct pcie_link *l, uint64_t bytes);
+
+/* This component's parameters (pcie.*). */
+extern const struct param_table pcie_param_table;
 
 #endif

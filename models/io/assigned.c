@@ -59,8 +59,8 @@ void assigned_guest_tx(struct net_world *w, struct net_vm *vm, struct net_pkt *p
     sim_time map = 0;
 
     if (a->dma_api)
-        map = iommu_map(&w->iommu, iova, p->bytes) +
-              iommu_unmap(&w->iommu, sim_now(w->sim), iova, p->bytes);
+        map = iommu_map(&w->host.iommu, iova, p->bytes) +
+              iommu_unmap(&w->host.iommu, sim_now(w->sim), iova, p->bytes);
     p->iova = iova;
     net_step(w, p, NET_STAGE_driver);
     net_step_part(p, NET_STAGE_iommu, map);
@@ -96,8 +96,8 @@ sim_time assigned_rx_driver(struct net_world *w, struct net_vm *vm, struct net_p
     nic_rx_release(&w->nic, a->queue);
     if (a->dma_api) {
         /* Unmap the filled buffer, map its replacement. */
-        t += iommu_unmap(&w->iommu, sim_now(w->sim), p->iova, p->bytes) +
-             iommu_map(&w->iommu, p->iova, p->bytes);
+        t += iommu_unmap(&w->host.iommu, sim_now(w->sim), p->iova, p->bytes) +
+             iommu_map(&w->host.iommu, p->iova, p->bytes);
     }
     return t;
 }

@@ -25,8 +25,8 @@ static void emulation_attach(struct net_world *w, struct net_vm *vm)
 
     e->rx_cap = (uint32_t)scenario_int(sc, "emulation.rx_ring");
     e->hb.per_packet =
-        cpu_cycles(&w->host, (double)scenario_int(sc, "emulation.device_per_packet"));
-    e->hb.host_stack = cpu_cycles(&w->host, (double)scenario_int(sc, "host.stack_per_packet"));
+        cpu_cycles(&w->host.cpu, (double)scenario_int(sc, "emulation.device_per_packet"));
+    e->hb.host_stack = w->host.stack_per_packet;
     e->hb.copy_per_byte = scenario_real(sc, "emulation.copy_per_byte") * 1e12;
     vm->io = e;
     net_vm_ready(w, vm);

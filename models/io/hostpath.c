@@ -21,8 +21,8 @@ sim_time host_dma_api(struct net_world *w, struct net_vm *vm, struct host_io *h,
     p->iova = HOST_IOVA_BASE + ((uint64_t)vm->id << 32) + (rx ? 1ull << 30 : 0) +
               (uint64_t)(*slot % ring) * w->buf_size;
     (*slot)++;
-    return iommu_map(&w->iommu, p->iova, p->bytes) +
-           iommu_unmap(&w->iommu, sim_now(w->sim), p->iova, p->bytes);
+    return iommu_map(&w->host.iommu, p->iova, p->bytes) +
+           iommu_unmap(&w->host.iommu, sim_now(w->sim), p->iova, p->bytes);
 }
 
 void host_tx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
@@ -30,14 +30,14 @@ void host_tx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
     if (p->dst >= 0)
         net_bridge(w, p);
     else
-        net_dev_tx(w, p, vm->id + 1, w->iommu.mode != IOMMU_OFF, p->iova);
+        net_dev_tx(w, p, vm->id + 1, w->host.iommu.mode != IOMMU_OFF, p->iova);
 }
 
 void host_rx(struct net_world *w, struct net_vm *vm, struct host_io *h, struct net_pkt *p,
              void (*next)(struct net_world *, struct net_pkt *))
 {
     p->held = host_dma_api(w, vm, h, p, 1);
-    net_dev_rx(w, p, vm->id + 1, w->iommu.mode != IOMMU_OFF, p->iova, next);
+    net_dev_rx(w, p, vm->id + 1, w->host.iommu.mode != IOMMU_OFF, p->iova, next);
 }
 
 sim_time host_backend_copy(const struct host_backend *b, const struct net_pkt *p)

@@ -42,7 +42,7 @@ static void mailbox_on_reply(struct sim *sim, void *ctx, uint64_t tag);
 static void mailbox_request(struct net_world *w, struct net_vm *vm, uint32_t left)
 {
     /* Set-up only, never per packet: the registry lookup is fine here. */
-    sim_time cost = cpu_cycles(&w->host, (double)scenario_int(w->sc, "sriov.mailbox_cost"));
+    sim_time cost = cpu_cycles(&w->host.cpu, (double)scenario_int(w->sc, "sriov.mailbox_cost"));
 
     w->nic.mailbox_msgs++;
     net_cpu_job(w, vm->backend, vm, 0, cost, mailbox_on_reply, vm, left);

@@ -63,11 +63,11 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
     v->rx_pkt = g_new(uint32_t, size);
     v->kick_exit = vhost ? HV_EXIT_mmio_kernel : HV_EXIT_mmio_user;
     v->hb.per_packet =
-        cpu_cycles(&w->host, (double)scenario_int(sc, vhost ? "virtio.vhost_per_packet"
-                                                            : "virtio.qemu_per_packet"));
-    v->notify_latency = cpu_cycles(&w->host, (double)scenario_int(sc, "virtio.notify_latency"));
-    v->wake = cpu_cycles(&w->host, (double)scenario_int(sc, "virtio.wake"));
-    v->hb.host_stack = cpu_cycles(&w->host, (double)scenario_int(sc, "host.stack_per_packet"));
+        cpu_cycles(&w->host.cpu, (double)scenario_int(sc, vhost ? "virtio.vhost_per_packet"
+                                                                : "virtio.qemu_per_packet"));
+    v->notify_latency = cpu_cycles(&w->host.cpu, (double)scenario_int(sc, "virtio.notify_latency"));
+    v->wake = cpu_cycles(&w->host.cpu, (double)scenario_int(sc, "virtio.wake"));
+    v->hb.host_stack = w->host.stack_per_packet;
     v->hb.copy_per_byte = scenario_real(sc, "virtio.copy_per_byte") * 1e12;
     v->hb.header_bytes = VIRTIO_NET_HDR;
     /* The guest posts a receive buffer in every descriptor; the backend

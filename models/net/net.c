@@ -61,28 +61,9 @@ static bool net_check(const struct scenario *sc, GError **error)
     return !ops->check || ops->check(sc, error);
 }
 
-static void hv_from_scenario(struct net_world *w)
-{
-    static const char *const keys[HV_N_EXITS] = {
-#define HV_EXIT_KEY(n) "hv.exit_" #n,
-        HV_EXIT_LIST(HV_EXIT_KEY)
-#undef HV_EXIT_KEY
-    };
-    const struct scenario *sc = w->sc;
-
-    for (unsigned r = 0; r < HV_N_EXITS; r++)
-        w->hv.exit_cost[r] = cpu_cycles(&w->host, (double)scenario_int(sc, keys[r]));
-    w->hv.isr = cpu_cycles(&w->host, (double)scenario_int(sc, "hv.isr"));
-    w->hv.halt = scenario_bool(sc, "hv.halt");
-    w->hv.halt_poll = scenario_time(sc, "hv.halt_poll");
-    w->hv.wakeup = cpu_cycles(&w->host, (double)scenario_int(sc, "hv.wakeup"));
-    w->hv.posted = scenario_bool(sc, "hv.posted_interrupts");
-    w->hv.exitless_eoi = scenario_bool(sc, "hv.exitless_eoi");
-}
-
 static sim_time cyc(const struct net_world *w, const char *key)
 {
-    return cpu_cycles(&w->host, (double)scenario_int(w->sc, key));
+    return cpu_cycles(&w->host.cpu, (double)scenario_int(w->sc, key));
 }
 
 static void guest_from_scenario(struct net_world *w)
@@ -123,41 +104,12 @@ static void nic_from_scenario(struct net_world *w)
         w->vms[i].itr = m;
 }
 
-static void iommu_from_scenario(struct net_world *w)
-{
-    const struct scenario *sc = w->sc;
-    const char *mode = scenario_str(sc, "iommu.mode");
-    sim_time walk =
-        (sim_time)scenario_int(sc, "iommu.walk_levels") * scenario_time(sc, "iommu.walk_access");
-
-    iommu_init(&w->iommu,
-               g_strcmp0(mode, "off") == 0      ? IOMMU_OFF
-               : g_strcmp0(mode, "strict") == 0 ? IOMMU_STRICT
-                                                : IOMMU_DEFERRED,
-               (unsigned)scenario_int(sc, "iommu.iotlb_entries"),
-               g_strcmp0(scenario_str(sc, "iommu.page_size"), "2MiB") == 0 ? 21 : 12, walk,
-               scenario_time(sc, "iommu.map_cost"), scenario_time(sc, "iommu.unmap_cost"),
-               scenario_time(sc, "iommu.invalidation_cost"),
-               (unsigned)scenario_int(sc, "iommu.flush_queue"),
-               scenario_time(sc, "iommu.flush_timeout"));
-}
-
-/* Deferred mode's flush timer, as the flush queue's 10 ms timer in Linux. */
-static void iommu_on_timer(struct sim *sim, void *ctx, const void *payload)
-{
-    struct net_world *w = ctx;
-
-    (void)payload;
-    iommu_flush_timer(&w->iommu, sim_now(sim));
-    sim_schedule(sim, w->iommu.fq_timeout, iommu_on_timer, w, NULL, 0);
-}
-
 /* vCPUs first, one core each when pinned; backends on the cores left, or
  * sharing the vCPUs' cores when none are left. */
 static void place_threads(struct net_world *w)
 {
     unsigned per_vm = (unsigned)scenario_int(w->sc, "vm.vcpus");
-    unsigned n = w->host.n_cores;
+    unsigned n = w->host.cpu.n_cores;
 
     w->vcpu_cores = w->n_vms * per_vm < n ? w->n_vms * per_vm : n;
     for (unsigned i = 0; i < w->n_vms; i++) {
@@ -167,7 +119,7 @@ static void place_threads(struct net_world *w)
         vm->vcpus = g_new(struct cpu_core *, per_vm);
         vm->sendq = g_new0(struct net_sendq, per_vm);
         for (unsigned k = 0; k < per_vm; k++) {
-            vm->vcpus[k] = &w->host.cores[(i * per_vm + k) % n];
+            vm->vcpus[k] = &w->host.cpu.cores[(i * per_vm + k) % n];
             vm->vcpus[k]->n_threads++;
         }
         vm->vcpu = vm->vcpus[0];
@@ -178,11 +130,11 @@ static void place_threads(struct net_world *w)
 
 struct cpu_core *net_backend_core(struct net_world *w, struct net_vm *vm)
 {
-    unsigned spare = w->host.n_cores - w->vcpu_cores;
+    unsigned spare = w->host.cpu.n_cores - w->vcpu_cores;
     struct cpu_core *core;
 
     if (spare)
-        core = &w->host.cores[w->vcpu_cores + w->next_backend % spare];
+        core = &w->host.cpu.cores[w->vcpu_cores + w->next_backend % spare];
     else
         core = vm->vcpus[w->next_backend % vm->n_vcpus];
     w->next_backend++;
@@ -219,14 +171,8 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
     w->desc_bytes = (unsigned)scenario_real(sc, "nic.descriptor_size");
     w->buf_size = (unsigned)scenario_real(sc, "nic.buffer_size");
     w->wire_delay = scenario_time(sc, "net.wire_delay");
-    cpu_host_init(&w->host, sim, (unsigned)scenario_int(sc, "host.cores"),
-                  scenario_real(sc, "host.clock"), (double)scenario_int(sc, "host.switch_cost"));
-    hv_from_scenario(w);
+    host_init(&w->host, sim, sc);
     guest_from_scenario(w);
-    pcie_init(&w->pcie, sim, scenario_real(sc, "pcie.bandwidth"),
-              (unsigned)scenario_real(sc, "pcie.max_payload"),
-              (unsigned)scenario_real(sc, "pcie.tlp_overhead"), scenario_time(sc, "pcie.latency"));
-    iommu_from_scenario(w);
     w->vms = g_new0(struct net_vm, w->n_vms);
     nic_from_scenario(w);
     peer_init(w);
@@ -243,8 +189,6 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
     }
     for (unsigned i = 0; i < w->n_vms; i++)
         w->ops->attach(w, &w->vms[i]);
-    if (w->iommu.mode == IOMMU_DEFERRED)
-        sim_schedule(sim, w->iommu.fq_timeout, iommu_on_timer, w, NULL, 0);
     w->stat_start = sim_now(sim);
     return &w->base;
 }
@@ -255,9 +199,7 @@ static void net_warmup_end(struct model *base)
 
     for (unsigned i = 0; i < w->n_vms; i++)
         counters_init(&w->vms[i].c);
-    cpu_host_reset_stats(&w->host);
-    pcie_reset_stats(&w->pcie);
-    iommu_reset_stats(&w->iommu);
+    host_reset_stats(&w->host);
     nic_reset_stats(&w->nic);
     w->stat_start = sim_now(w->sim);
 }
@@ -313,7 +255,7 @@ static void report_counters(struct net_world *w, struct report *out, const char 
     report_metric(out, scope, "drops", (double)drops, "1");
     report_metric(out, scope, "guest_cpu", sim_time_to_s(c->guest_busy) * per_s, "1");
     report_metric(out, scope, "host_cpu", sim_time_to_s(c->host_busy) * per_s, "1");
-    report_metric(out, scope, "cycles_per_packet", busy_s * w->host.clock_hz * per_pkt, "1");
+    report_metric(out, scope, "cycles_per_packet", busy_s * w->host.cpu.clock_hz * per_pkt, "1");
     for (unsigned k = 0; k < HV_N_EXITS; k++) {
         exits += c->exits[k];
         snprintf(name, sizeof(name), "exits_%s_per_second", hv_exit_names[k]);
@@ -336,8 +278,8 @@ static void report_backend_cores(const struct net_world *w, struct report *out)
 {
     double sum = 0, max = 0;
 
-    for (unsigned i = w->vcpu_cores; i < w->host.n_cores; i++) {
-        double u = fifo_server_utilization(&w->host.cores[i].srv);
+    for (unsigned i = w->vcpu_cores; i < w->host.cpu.n_cores; i++) {
+        double u = fifo_server_utilization(&w->host.cpu.cores[i].srv);
 
         sum += u;
         max = fmax(max, u);
@@ -371,16 +313,16 @@ static void net_report(struct model *base, struct report *out)
     report_counters(w, out, "all", &all, span);
     /* Jain's index over the VMs' goodput: 1 when all are equal. */
     report_metric(out, "all", "fairness", sum2 > 0 ? sum * sum / (w->n_vms * sum2) : 1.0, "1");
-    report_metric(out, "all", "iotlb_hit_rate", iommu_hit_rate(&w->iommu), "1");
+    report_metric(out, "all", "iotlb_hit_rate", iommu_hit_rate(&w->host.iommu), "1");
     report_metric(out, "all", "sent_total", (double)sent, "1");
     report_metric(out, "all", "received_total", (double)received, "1");
     report_metric(out, "all", "dropped_total", (double)dropped, "1");
     report_metric(out, "all", "in_flight", (double)w->in_flight, "1");
-    report_metric(out, "all", "context_switches", (double)w->host.switches, "1");
-    report_metric(
-        out, "all", "pcie_utilization",
-        fmax(fifo_server_utilization(&w->pcie.to_host), fifo_server_utilization(&w->pcie.to_dev)),
-        "1");
+    report_metric(out, "all", "context_switches", (double)w->host.cpu.switches, "1");
+    report_metric(out, "all", "pcie_utilization",
+                  fmax(fifo_server_utilization(&w->host.pcie.to_host),
+                       fifo_server_utilization(&w->host.pcie.to_dev)),
+                  "1");
     report_backend_cores(w, out);
     if (w->ops->report)
         w->ops->report(w, out);
@@ -407,20 +349,25 @@ static void net_destroy(struct model *base)
     g_free(w->vms);
     peer_release(w);
     nic_release(&w->nic);
-    iommu_release(&w->iommu);
-    pcie_release(&w->pcie);
-    cpu_host_release(&w->host);
+    host_release(&w->host);
     for (uint32_t k = 0; k < w->n_chunks; k++)
         g_free(w->chunks[k]);
     g_free(w->chunks);
     g_free(w);
 }
 
+static const struct param_table net_own_params = { .params = net_params, .n = &net_n_params };
+
+static const struct param_table *const net_param_tables[] = {
+    &net_own_params,     &host_param_table,      &hv_param_table,
+    &guest_param_table,  &iommu_param_table,     &pcie_param_table,
+    &virtio_param_table, &emulation_param_table, NULL,
+};
+
 const struct model_ops net_model_ops = {
     .name = "net",
     .help = "network I/O path of VMs under emulation, virtio, passthrough, SR-IOV or bare metal",
-    .params = net_params,
-    .n_params = NET_N_PARAMS,
+    .tables = net_param_tables,
     .check = net_check,
     .create = net_create,
     .warmup_end = net_warmup_end,

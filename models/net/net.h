@@ -13,11 +13,8 @@
 #include <glib.h>
 
 #include "../guest/guest.h"
-#include "../hv/hv.h"
-#include "../hw/cpu.h"
-#include "../hw/iommu.h"
+#include "../host/host.h"
 #include "../hw/nic.h"
-#include "../hw/pcie.h"
 #include "model.h"
 #include "resource.h"
 #include "scenario.h"
@@ -179,11 +176,8 @@ struct net_world {
     const struct scenario *sc;
     const struct io_strategy_ops *ops;
     void *io; /* strategy's global state (optional) */
-    struct cpu_host host;
-    struct hv hv;
+    struct host host;
     struct guest_costs g;
-    struct pcie_link pcie;
-    struct iommu iommu;
     struct nic nic;
     struct net_peer peer;
     struct net_vm *vms;

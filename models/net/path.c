@@ -123,7 +123,7 @@ static int thread_of(const struct net_world *w, const struct net_vm *vm,
     for (unsigned k = 0; k < vm->n_vcpus; k++)
         if (vm->vcpus[k] == core)
             return (int)(vm->id * 256 + k);
-    return (int)(vm->id * 256 + 128 + (unsigned)(core - w->host.cores) % 128);
+    return (int)(vm->id * 256 + 128 + (unsigned)(core - w->host.cpu.cores) % 128);
 }
 
 static bool stage_is_guest(unsigned stage)
@@ -144,7 +144,7 @@ void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core,
             host += p->parts[k].t;
     }
     p->next = next;
-    charged = cpu_core_submit(&w->host, core, owner, guest + host, step_on_cpu, w, p->idx);
+    charged = cpu_core_submit(&w->host.cpu, core, owner, guest + host, step_on_cpu, w, p->idx);
     /* A context switch is host work, and it lands in the first stage. */
     p->bill_vm = (uint16_t)vm->id;
     p->bill_guest = guest;
@@ -155,7 +155,7 @@ void net_cpu_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, 
                  sim_time host, resource_done_fn done, void *ctx, uint64_t tag)
 {
     int owner = thread_of(w, vm, core);
-    sim_time charged = cpu_core_submit(&w->host, core, owner, guest + host, done, ctx, tag);
+    sim_time charged = cpu_core_submit(&w->host.cpu, core, owner, guest + host, done, ctx, tag);
 
     vm->c.guest_busy += guest;
     vm->c.host_busy += charged - guest;
@@ -191,7 +191,7 @@ void net_step_delay(struct net_world *w, struct net_pkt *p, sim_time delay, net_
 sim_time net_exit(struct net_world *w, struct net_vm *vm, enum hv_exit_reason why)
 {
     vm->c.exits[why]++;
-    return w->hv.exit_cost[why];
+    return w->host.hv.exit_cost[why];
 }
 
 sim_time net_irq_virtual(struct net_world *w, struct net_vm *vm)
@@ -202,19 +202,15 @@ sim_time net_irq_virtual(struct net_world *w, struct net_vm *vm)
     /* An idle vCPU has executed HLT (an exit); KVM polled for a while,
      * burning the core, and past the window scheduled it out, so the
      * interrupt must also schedule it back in. */
-    if (w->hv.halt && core->busy == 0) {
+    if (w->host.hv.halt && core->busy == 0) {
         sim_time idle = sim_now(w->sim) - core->idle_since;
 
         t += net_exit(w, vm, HV_EXIT_hlt);
-        vm->c.host_busy += idle < w->hv.halt_poll ? idle : w->hv.halt_poll;
-        if (idle > w->hv.halt_poll)
-            t += w->hv.wakeup;
+        vm->c.host_busy += idle < w->host.hv.halt_poll ? idle : w->host.hv.halt_poll;
+        if (idle > w->host.hv.halt_poll)
+            t += w->host.hv.wakeup;
     }
-    if (!w->hv.posted)
-        t += net_exit(w, vm, HV_EXIT_external_interrupt);
-    if (!w->hv.exitless_eoi)
-        t += net_exit(w, vm, HV_EXIT_eoi);
-    return t;
+    return t + hv_irq_inject(&w->host.hv, vm->c.exits, NULL);
 }
 
 void net_pkt_deliver(struct net_world *w, struct net_pkt *p)
@@ -320,20 +316,20 @@ static void dev_tx_fetched(struct net_world *w, struct net_pkt *p)
 static void dev_tx_requested(struct net_world *w, struct net_pkt *p)
 {
     net_step(w, p, NET_STAGE_dma);
-    net_step_serve(w, p, &w->pcie.to_dev, pcie_xfer_time(&w->pcie, dma_bytes(w, p)),
+    net_step_serve(w, p, &w->host.pcie.to_dev, pcie_xfer_time(&w->host.pcie, dma_bytes(w, p)),
                    dev_tx_fetched);
 }
 
 void net_dev_tx(struct net_world *w, struct net_pkt *p, unsigned q, bool translate, uint64_t iova)
 {
-    sim_time walk = translate ? iommu_translate(&w->iommu, iova, p->bytes) : 0;
+    sim_time walk = translate ? iommu_translate(&w->host.iommu, iova, p->bytes) : 0;
 
     p->queue = (uint16_t)q;
     /* The read request travels, is translated, and the completion comes
      * back: the round trip, then the data occupies the link. */
     net_step(w, p, NET_STAGE_dma);
     net_step_part(p, NET_STAGE_iommu, walk);
-    net_step_delay(w, p, w->pcie.read_latency + walk, dev_tx_requested);
+    net_step_delay(w, p, w->host.pcie.read_latency + walk, dev_tx_requested);
 }
 
 void net_port_done(void *ctx, uint32_t pkt)
@@ -355,7 +351,7 @@ static void dev_rx_written(struct net_world *w, struct net_pkt *p)
 static void dev_rx_translated(struct net_world *w, struct net_pkt *p)
 {
     net_step(w, p, NET_STAGE_dma);
-    net_step_serve(w, p, &w->pcie.to_host, pcie_xfer_time(&w->pcie, dma_bytes(w, p)),
+    net_step_serve(w, p, &w->host.pcie.to_host, pcie_xfer_time(&w->host.pcie, dma_bytes(w, p)),
                    dev_rx_written);
 }
 
@@ -370,11 +366,11 @@ bool net_dev_rx(struct net_world *w, struct net_pkt *p, unsigned q, bool transla
     }
     p->queue = (uint16_t)q;
     p->then = next;
-    walk = translate ? iommu_translate(&w->iommu, iova, p->bytes) : 0;
+    walk = translate ? iommu_translate(&w->host.iommu, iova, p->bytes) : 0;
     /* Writes are posted: translation plus half a read round trip until the
      * data lands, then the data occupies the link. */
     net_step(w, p, NET_STAGE_dma);
     net_step_part(p, NET_STAGE_iommu, walk);
-    net_step_delay(w, p, w->pcie.read_latency / 2 + walk, dev_rx_translated);
+    net_step_delay(w, p, w->host.pcie.read_latency / 2 + walk, dev_rx_translated);
     return true;
 }

@@ -266,11 +266,13 @@ static void queue_destroy(struct model *base)
     g_free(m);
 }
 
+static const struct param_table queue_own_params = { .params = queue_params, .n = &queue_n_params };
+static const struct param_table *const queue_param_tables[] = { &queue_own_params, NULL };
+
 const struct model_ops queue_model_ops = {
     .name = "queue",
     .help = "FIFO stations in tandem with c servers each (M/M/1, M/D/1, M/M/c checks)",
-    .params = queue_params,
-    .n_params = QUEUE_N_PARAMS,
+    .tables = queue_param_tables,
     .create = queue_create,
     .warmup_end = queue_warmup_end,
     .report = queue_report,

@@ -1,0 +1,87 @@
+/* The host component built from its parameter tables. The conversions that
+ * net and blk used to do each for themselves happen here once. */
+#include "host.h"
+
+#include <glib.h>
+
+sim_time host_cycles(const struct host *h, const struct scenario *sc, const char *key)
+{
+    return cpu_cycles(&h->cpu, (double)scenario_int(sc, key));
+}
+
+static void hv_from_scenario(struct host *h, const struct scenario *sc)
+{
+    static const char *const keys[HV_N_EXITS] = {
+#define HV_EXIT_KEY(n) "hv.exit_" #n,
+        HV_EXIT_LIST(HV_EXIT_KEY)
+#undef HV_EXIT_KEY
+    };
+
+    for (unsigned r = 0; r < HV_N_EXITS; r++)
+        h->hv.exit_cost[r] = host_cycles(h, sc, keys[r]);
+    h->hv.isr = host_cycles(h, sc, "hv.isr");
+    h->hv.halt = scenario_bool(sc, "hv.halt");
+    h->hv.halt_poll = scenario_time(sc, "hv.halt_poll");
+    h->hv.wakeup = host_cycles(h, sc, "hv.wakeup");
+    h->hv.posted = scenario_bool(sc, "hv.posted_interrupts");
+    h->hv.exitless_eoi = scenario_bool(sc, "hv.exitless_eoi");
+}
+
+static void iommu_from_scenario(struct host *h, const struct scenario *sc)
+{
+    const char *mode = scenario_str(sc, "iommu.mode");
+    sim_time walk =
+        (sim_time)scenario_int(sc, "iommu.walk_levels") * scenario_time(sc, "iommu.walk_access");
+
+    iommu_init(&h->iommu,
+               g_strcmp0(mode, "off") == 0      ? IOMMU_OFF
+               : g_strcmp0(mode, "strict") == 0 ? IOMMU_STRICT
+                                                : IOMMU_DEFERRED,
+               (unsigned)scenario_int(sc, "iommu.iotlb_entries"),
+               g_strcmp0(scenario_str(sc, "iommu.page_size"), "2MiB") == 0 ? 21 : 12, walk,
+               scenario_time(sc, "iommu.map_cost"), scenario_time(sc, "iommu.unmap_cost"),
+               scenario_time(sc, "iommu.invalidation_cost"),
+               (unsigned)scenario_int(sc, "iommu.flush_queue"),
+               scenario_time(sc, "iommu.flush_timeout"));
+}
+
+/* Deferred mode's flush timer, as the flush queue's 10 ms timer in Linux. */
+static void iommu_on_timer(struct sim *sim, void *ctx, const void *payload)
+{
+    struct host *h = ctx;
+
+    (void)payload;
+    iommu_flush_timer(&h->iommu, sim_now(sim));
+    sim_schedule(sim, h->iommu.fq_timeout, iommu_on_timer, h, NULL, 0);
+}
+
+void host_init(struct host *h, struct sim *sim, const struct scenario *sc)
+{
+    h->sim = sim;
+    cpu_host_init(&h->cpu, sim, (unsigned)scenario_int(sc, "host.cores"),
+                  scenario_real(sc, "host.clock"), (double)scenario_int(sc, "host.switch_cost"));
+    hv_from_scenario(h, sc);
+    pcie_init(&h->pcie, sim, scenario_real(sc, "pcie.bandwidth"),
+              (unsigned)scenario_real(sc, "pcie.max_payload"),
+              (unsigned)scenario_real(sc, "pcie.tlp_overhead"), scenario_time(sc, "pcie.latency"));
+    iommu_from_scenario(h, sc);
+    h->stack_per_packet = host_cycles(h, sc, "host.stack_per_packet");
+    h->block_submit = host_cycles(h, sc, "host.block_submit");
+    h->block_complete = host_cycles(h, sc, "host.block_complete");
+    if (h->iommu.mode == IOMMU_DEFERRED)
+        sim_schedule(sim, h->iommu.fq_timeout, iommu_on_timer, h, NULL, 0);
+}
+
+void host_reset_stats(struct host *h)
+{
+    cpu_host_reset_stats(&h->cpu);
+    pcie_reset_stats(&h->pcie);
+    iommu_reset_stats(&h->iommu);
+}
+
+void host_release(struct host *h)
+{
+    iommu_release(&h->iommu);
+    pcie_release(&h->pcie);
+    cpu_host_release(&h->cpu);
+}

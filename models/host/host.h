@@ -1,0 +1,46 @@
+/* The host as one component: its cores, the hypervisor's exit and interrupt
+ * costs, the IOMMU, the PCIe link, and the host kernel's own per-packet and
+ * per-request work. Every device of every VM on the host (NIC functions,
+ * disks) runs on it and pays its costs; its parameters are the host.*,
+ * hv.*, iommu.* and pcie.* tables. */
+#ifndef IOVSIM_HOST_HOST_H
+#define IOVSIM_HOST_HOST_H
+
+#include <stdint.h>
+
+#include "../hv/hv.h"
+#include "../hw/cpu.h"
+#include "../hw/iommu.h"
+#include "../hw/pcie.h"
+#include "scenario.h"
+#include "sim.h"
+
+/**
+ * struct host - one physical machine
+ * @stack_per_packet: host NIC driver plus bridge/tap work per packet, paid
+ *                    by software paths (emulation, virtio)
+ * @block_submit:     host block layer and driver per disk request
+ * @block_complete:   host disk interrupt and block-layer completion
+ */
+struct host {
+    struct sim *sim;
+    struct cpu_host cpu;
+    struct hv hv;
+    struct iommu iommu;
+    struct pcie_link pcie;
+    sim_time stack_per_packet;
+    sim_time block_submit, block_complete;
+};
+
+extern const struct param_table host_param_table;
+
+/* Build the host from the scenario's host.*, hv.*, iommu.* and pcie.* keys;
+ * in deferred IOMMU mode it schedules the flush-queue timer. */
+void host_init(struct host *h, struct sim *sim, const struct scenario *sc);
+void host_release(struct host *h);
+void host_reset_stats(struct host *h);
+
+/* The scenario's cycle count @key as time at the host's clock. */
+sim_time host_cycles(const struct host *h, const struct scenario *sc, const char *key);
+
+#endif

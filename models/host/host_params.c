@@ -1,0 +1,38 @@
+/* Parameters of the host component: its cores and clock, thread placement,
+ * and the host kernel's per-packet and per-request work that every device
+ * on a software path pays. */
+#include <glib.h>
+
+#include "../param_sources.h"
+#include "host.h"
+#include "param_table.h"
+
+static const struct param_def host_params[] = {
+    PDEF_INT("host.cores", "64", 1, 4096, "physical cores of the host",
+             "choice: enough for 60 pinned VMs (calibration.md 2.1 scales to 60)"),
+    { .key = "host.clock",
+      .type = PARAM_REAL,
+      .dim = DIM_FREQ,
+      .def = "2.1GHz",
+      .min = 1e6,
+      .max = 1e11,
+      .help = "core clock; every cycle cost is converted at this rate",
+      .source = "calibration.md 1.1: Xeon E5-2450 at 2.1 GHz (Dall ISCA'16/ATC'17)" },
+    PDEF_BOOL("host.pin_vcpus", "true", "give each vCPU a core of its own (error if too few)",
+              "choice: pinned, as in the published measurements"),
+    PDEF_CYCLES("host.switch_cost", "4812", 0, 1e9,
+                "switching a shared core between threads (vCPUs or backends)",
+                "calibration.md 1.1: VM switch 4,812 cycles, ISCA'16 Table II (R)"),
+    PDEF_CYCLES("host.stack_per_packet", "1000", 0, 1e9,
+                "host NIC driver plus bridge/tap work per packet (virtio, emulation)", PLACEHOLDER),
+    PDEF_CYCLES("host.block_submit", "2000", 0, 1e9,
+                "host block layer and NVMe driver submission per request (disks on software paths)",
+                PLACEHOLDER),
+    PDEF_CYCLES("host.block_complete", "2000", 0, 1e9,
+                "host device interrupt and block-layer completion per request (software paths)",
+                PLACEHOLDER),
+};
+
+static const size_t host_n_params = G_N_ELEMENTS(host_params);
+
+const struct param_table host_param_table = { .params = host_params, .n = &host_n_params };
