@@ -170,6 +170,14 @@ static void unknown_section(const struct scenario *sc, const char *group, int li
                     sc->path, line, group);
 }
 
+static void named_section(const struct scenario *sc, const char *group, size_t n, int line,
+                          GError **error)
+{
+    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                "%s:%d: section '[%s]' takes no name (write '[%.*s]')", sc->path, line, group,
+                (int)n, group);
+}
+
 static bool classify_group(struct scenario *sc, const char *group, int line, enum group_class *cls,
                            GError **error)
 {
@@ -186,6 +194,9 @@ static bool classify_group(struct scenario *sc, const char *group, int line, enu
         g_autofree char *section = g_strndup(group, n);
         scenario_add_instance(sc, section, sp + 1);
         *cls = GROUP_INSTANCE;
+    } else if (sp && (has_section(sc->model, group, n, false) || is_raw_group(group, n))) {
+        named_section(sc, group, n, line, error);
+        return false;
     } else if (sp) {
         unknown_section(sc, group, line, error);
         return false;
@@ -271,6 +282,13 @@ static bool check_structure(const struct scenario *sc, GPtrArray *items, GError 
         const struct scan_item *it = items->pdata[i];
         if (it->kind == SCAN_GROUP && strcmp(it->group, "scenario") == 0)
             return true;
+    }
+    for (guint i = 0; i < items->len; i++) {
+        const struct scan_item *it = items->pdata[i];
+        if (it->kind == SCAN_GROUP && g_str_has_prefix(it->group, "scenario ")) {
+            named_section(sc, it->group, strlen("scenario"), it->line, error);
+            return false;
+        }
     }
     g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "%s: missing [scenario] group", sc->path);
     return false;

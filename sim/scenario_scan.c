@@ -85,7 +85,6 @@ static bool scan_line(char *s, int line, const char *fname, GPtrArray *items, ch
     }
     eq = strchr(s, '=');
     if (!eq) {
-        g_strdelimit(s, "\r", ' '); /* a lone CR inside the line: keep one line */
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
                     "%s:%d: line '%s' is not a [section], a key = value pair or a # comment", fname,
                     line, s);
@@ -122,6 +121,24 @@ static bool scan_line(char *s, int line, const char *fname, GPtrArray *items, ch
     return true;
 }
 
+/* Blanks are spaces and tabs, and a line may end in CR (CRLF files): any
+ * other control character (a form feed, a lone CR) is refused here, with
+ * its line, rather than by GKeyFile without one. */
+static bool check_controls(const char *line, int lineno, const char *fname, GError **error)
+{
+    for (const char *p = line; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if ((c < 0x20 && c != '\t' && !(c == '\r' && p[1] == '\0')) || c == 0x7f) {
+            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                        "%s:%d: control character 0x%02X (only spaces and tabs are blanks)", fname,
+                        lineno, c);
+            return false;
+        }
+    }
+    return true;
+}
+
 GPtrArray *scan_text(const char *text, gsize len, const char *fname, GError **error)
 {
     g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(scan_item_free);
@@ -135,6 +152,9 @@ GPtrArray *scan_text(const char *text, gsize len, const char *fname, GError **er
     }
     lines = g_strsplit(text, "\n", -1);
     for (int i = 0; lines[i]; i++) {
+        if (!check_controls(lines[i], i + 1, fname, error))
+            return NULL;
+
         char *s = g_strstrip(lines[i]);
 
         if (*s == '\0' || *s == '#')

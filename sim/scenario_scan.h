@@ -28,9 +28,10 @@ struct scan_item {
 
 /**
  * scan_text - split @text (@len bytes) into groups and keys, in file order
- * Rejects NUL bytes and invalid UTF-8 ("FILE: not a text file"), lines that
- * are neither a group, a key = value pair nor a # comment, keys outside any
- * group and duplicate keys, each as "FILE:LINE: ..." with @fname as FILE.
+ * Rejects NUL bytes and invalid UTF-8 ("FILE: not a text file"), control
+ * characters other than tabs and a CR ending a line, lines that are neither
+ * a group, a key = value pair nor a # comment, keys outside any group and
+ * duplicate keys, each as "FILE:LINE: ..." with @fname as FILE.
  * Returns struct scan_item * elements (caller unrefs), or NULL and @error.
  */
 GPtrArray *scan_text(const char *text, gsize len, const char *fname, GError **error);

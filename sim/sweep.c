@@ -97,15 +97,18 @@ static GPtrArray *split_top(const char *text, GError **error)
     return out;
 }
 
-/* "10us" -> 10 and "us"; the unit suffix is borrowed from @text. */
+/* "10us" -> 10 and "us"; the unit suffix is borrowed from @text. Decimal
+ * only, as everywhere else in a scenario: strtod alone would also take
+ * "0x10", "inf" and "nan". */
 static bool split_number(const char *text, double *value, const char **unit, GError **error)
 {
+    size_t len = strspn(text, "0123456789.+-eE");
     char *end;
 
     *value = g_ascii_strtod(text, &end);
-    if (end == text || !isfinite(*value)) {
-        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "'%s' in a range is not a number",
-                    text);
+    if (end == text || end != text + len || !isfinite(*value)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "'%s' in a range is not a decimal number", text);
         return false;
     }
     while (g_ascii_isspace(*end))

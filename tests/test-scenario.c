@@ -356,6 +356,18 @@ static void test_syntax_errors(void)
     load_fails("[scenario]\n[]\n", NULL, NAME ":2: malformed section header '[]'");
     load_fails("[scenario]\nmy key = 1\n", NULL, NAME ":2: malformed key 'my key'");
     load_fails("[scenario]\nname[de] = x\n", NULL, NAME ":2: malformed key 'name[de]'");
+    /* Blanks are spaces and tabs; a CR only ends a line. */
+    load_fails("[scenario]\f\nseed = 1\n", NULL,
+               NAME ":1: control character 0x0C (only spaces and tabs are blanks)");
+    load_fails("[scenario]\nduration = 1\rs\n", NULL,
+               NAME ":2: control character 0x0D (only spaces and tabs are blanks)");
+    load_fails("[scenario]\n# \x1b[31mred\n", NULL,
+               NAME ":2: control character 0x1B (only spaces and tabs are blanks)");
+    /* A section without instances takes no name. */
+    load_fails("[scenario foo]\nseed = 1\n", NULL,
+               NAME ":1: section '[scenario foo]' takes no name (write '[scenario]')");
+    load_fails("[scenario]\n[sweep a]\n", NULL,
+               NAME ":2: section '[sweep a]' takes no name (write '[sweep]')");
     load_fails("[scenario]\ndescription = a\\qb\n", NULL,
                NAME ":2: key 'scenario.description': invalid escape sequence in 'a\\qb'");
 }
@@ -459,7 +471,7 @@ static void test_suggestions(void)
                NAME ":2: unknown section '[swep]' (did you mean '[sweep]'?)");
     load_fails("[scenario]\n[hardware]\n", NULL, NAME ":2: unknown section '[hardware]'");
     load_fails("[scenario]\n[queue x]\n", NULL,
-               NAME ":2: unknown section '[queue x]' (did you mean '[queue]'?)");
+               NAME ":2: section '[queue x]' takes no name (write '[queue]')");
 }
 
 /* ---- overrides ---- */

@@ -68,7 +68,10 @@ static void test_values_errors(void)
     check_values_error("1us..5ms:1us", "same unit");
     check_values_error("5..1:1", "a <= b");
     check_values_error("1..5:0", "positive step");
-    check_values_error("x..5:1", "not a number");
+    check_values_error("x..5:1", "not a decimal number");
+    /* Decimal only, as a value anywhere else in a scenario. */
+    check_values_error("0x1..0x3:0x1", "'0x1' in a range is not a decimal number");
+    check_values_error("1..inf:1", "'inf' in a range is not a decimal number");
     check_values_error("0..1e9:1", "more than");
 }
 
