@@ -49,29 +49,38 @@ static const int point_types[] = { 7, 5, 9, 11, 13, 15, 4, 6 };
 
 char *gp_quote(const char *s)
 {
-    GString *out = g_string_new("'");
+    g_autofree char *valid = g_utf8_make_valid(s, -1);
+    GString *out = g_string_new(NULL);
+    bool open = false;
 
     /* In single quotes gnuplot expands nothing (no backslash escapes, no
-     * backquote commands, no @macros); only '' stands for a quote. A newline
-     * would end the command, so control characters become spaces. */
-    for (; *s; s++) {
-        if (*s == '\'')
-            g_string_append(out, "''");
-        else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            g_string_append_c(out, ' ');
-        else
-            g_string_append_c(out, *s);
+     * backquote commands, no @macros). Its scanner misreads doubled quotes
+     * next to the opening one (a title "'x'" failed), so each quote is
+     * joined on as "'", the one double-quoted string with nothing to expand.
+     * A newline would end the command: control characters become spaces. */
+    for (const char *p = valid; *p; p++) {
+        if (*p == '\'') {
+            g_string_append(out, open ? "'.\"'\"" : out->len ? ".\"'\"" : "\"'\"");
+            open = false;
+            continue;
+        }
+        if (!open)
+            g_string_append(out, out->len ? ".'" : "'");
+        open = true;
+        g_string_append_c(out, (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p);
     }
-    g_string_append_c(out, '\'');
+    g_string_append(out, open ? "'" : out->len ? "" : "''");
     return g_string_free(out, FALSE);
 }
 
 void gp_write_field(FILE *f, const char *s)
 {
+    g_autofree char *valid = g_utf8_make_valid(s, -1);
+
     /* A data file is never executed; quotes only delimit the field, so an
      * inner double quote becomes a single one. */
     fputc('"', f);
-    for (; *s; s++)
+    for (s = valid; *s; s++)
         fputc(*s == '"' ? '\'' : (unsigned char)*s < 0x20 ? ' ' : *s, f);
     fputc('"', f);
 }

@@ -2,8 +2,8 @@
  * and a generated params.gp of variable assignments; gnuplot then runs
  * params.gp, the shared style (style.gp) and one template (lines.gp, ...)
  * from analysis/. Strings reach gnuplot only as single-quoted literals
- * (quotes doubled, control characters dropped) or inside data files, never
- * as commands. */
+ * (a quote joined on as "'", control characters dropped, invalid UTF-8
+ * replaced) or inside data files, never as commands. */
 #ifndef IOVSIM_ANALYSIS_GNUPLOT_H
 #define IOVSIM_ANALYSIS_GNUPLOT_H
 
@@ -45,7 +45,7 @@ void gp_write_field(FILE *f, const char *s);
  * was before. */
 bool gp_job_run(struct gp_job *j, const char *template_name, GError **error);
 
-/* @s as a gnuplot single-quoted literal; caller frees. */
+/* @s as a gnuplot string expression of single-quoted literals; caller frees. */
 char *gp_quote(const char *s);
 
 #endif

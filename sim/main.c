@@ -1,4 +1,5 @@
 /* iovsim: one program, subcommands. */
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,6 +72,9 @@ static int dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* The character set only, so that GOption takes "µs" or "é" in a UTF-8
+     * locale; numbers stay in the C locale's format. */
+    setlocale(LC_CTYPE, "");
     char **args = split_short_numbers(&argc, argv);
     /* GOption drops the arguments it parses from the vector: keep the
      * original pointers to free them all. */

@@ -5,6 +5,8 @@
 # errors (unknown names with the valid ones listed, foreign or newer
 # databases, gnuplot missing). Prints TAP. Needs IOVSIM, sqlite3, gnuplot.
 set -u
+# Titles with "µ" or "é" are text in a UTF-8 locale.
+export LC_ALL=C.UTF-8
 IOVSIM=${IOVSIM:-$(cd "$(dirname "$0")/.." && pwd)/iovsim}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d)
@@ -44,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..49"
+echo "1..51"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -177,6 +179,32 @@ ok $? "hostile title and series names are drawn"
 fig e2.svg is_svg e.db --kind bars --x queue.servers --y sojourn_mean \
     --by scenario.description --title "$evil"
 ok $? "hostile names in bars"
+# Each hostile string as the title, as series and category names from the
+# database (bars and lines), and in the figure's file name.
+hostile=("'quoted' title" "''" "'" "'''" "x''" "a''b" 'back\slash\' $'new\nline' $'cr\rx\ttab'
+    "\`touch $p-4\`" "system(\"touch $p-5\")" "\"; system('touch $p-6'); \""
+    "'.system('touch $p-7').'" "\" . system(\"touch $p-8\") . \"" '@out_file' '%s %d %%'
+    '{/Symbol a}^2_x' 'a;b' $'\e[31mred\e[0m' $'\xff\xfe not utf-8' 'é µ ± 中' '')
+hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+drawn=0
+for s in "${hostile[@]}"; do
+    cp a.db h.db
+    sqlite3 h.db "UPDATE params SET value = CAST(X'$(hex "$s")' AS TEXT) WHERE
+        (key = 'queue.stations' AND value = '2') OR (key = 'queue.service' AND value = 'exp(2s)')"
+    # The command line takes text in the locale's character set only.
+    title=$s
+    printf '%s' "$s" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1 || title=x
+    out="h'$drawn\`touch pwned-9\`\$(touch pwned-10).png"
+    "$IOVSIM" plot h.db --x queue.service --y sojourn_mean --by queue.stations \
+        --title "$title" -o "$out" >/dev/null 2>err.txt && is_png "$out" &&
+        "$IOVSIM" plot h.db --kind bars --x queue.service --y sojourn_mean --by queue.stations \
+            --title "$title" -o h.pdf >/dev/null 2>>err.txt && is_pdf h.pdf &&
+        drawn=$((drawn + 1)) || echo "# failed on '$s': $(cat err.txt)"
+done
+[ $drawn = ${#hostile[@]} ]
+ok $? "every hostile string is drawn ($drawn of ${#hostile[@]})"
+ls $p-* pwned-* >/dev/null 2>&1
+ok $((! $?)) "nothing was executed"
 ls $p-* >/dev/null 2>&1
 ok $((! $?)) "nothing was executed"
 

@@ -225,13 +225,22 @@ static void test_bad_names(struct fixture *f, gconstpointer data)
 
 static void test_gp_quote(void)
 {
-    g_autofree char *a = gp_quote("plain");
-    g_autofree char *b = gp_quote("it's \"x\"; system('touch /tmp/x')\n`id` @out");
-    g_autofree char *c = gp_quote("");
+    static const char *const cases[][2] = {
+        { "plain", "'plain'" },
+        { "", "''" },
+        { "'", "\"'\"" },
+        { "'x'", "\"'\".'x'.\"'\"" },
+        { "a''b", "'a'.\"'\".\"'\".'b'" },
+        /* Nothing expands in single quotes; a newline would end the command. */
+        { "\"`id` @out\\n\nx", "'\"`id` @out\\n x'" },
+        { "bad \xff utf-8", "'bad \xef\xbf\xbd utf-8'" },
+    };
 
-    g_assert_cmpstr(a, ==, "'plain'");
-    g_assert_cmpstr(b, ==, "'it''s \"x\"; system(''touch /tmp/x'') `id` @out'");
-    g_assert_cmpstr(c, ==, "''");
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *q = gp_quote(cases[i][0]);
+
+        g_assert_cmpstr(q, ==, cases[i][1]);
+    }
 }
 
 static void test_open_errors(void)
