@@ -1,6 +1,6 @@
 /* Subcommands of the iovsim program. Each returns the process exit status:
  * 0 success, 1 a failed run or an I/O failure, 2 bad input (reported once,
- * one line). */
+ * one line), 130 interrupted. */
 #ifndef IOVSIM_CLI_H
 #define IOVSIM_CLI_H
 

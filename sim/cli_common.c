@@ -44,6 +44,8 @@ void cli_print_line(const char *msg)
 int cli_fail(GError *error)
 {
     int status = 2;
+    /* The documented rule (README, "Exit status"): 2 bad input, 1 a file or
+     * database that could not be read or written, 130 interrupted. */
     if (error && error->domain == IOVSIM_ERROR && error->code == IOVSIM_ERROR_INTERRUPTED)
         status = 130;
     else if (error && error->domain == IOVSIM_ERROR && error->code == IOVSIM_ERROR_IO)

@@ -13,7 +13,10 @@
  *
  * meta(key TEXT PRIMARY KEY, value TEXT)
  *   'application' = 'iovsim', 'schema_version' = '1', 'created_by' = iovsim
- *   version that made the file, 'created_at' = ISO 8601 UTC. The file header
+ *   version that made the file, 'created_at' = ISO 8601 UTC;
+ *   'scenario_hash' and 'scenario_version', the first scenario admitted
+ *   (store_check_scenario()), so that a sweep owns a new file before its
+ *   first run is written. The file header
  *   also carries PRAGMA application_id = 1229936211 (0x494f5653, "IOVS") and
  *   PRAGMA user_version = 1.
  *
@@ -71,6 +74,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -99,6 +103,8 @@ enum stmt_id {
     STMT_HAS_DONE,
     STMT_OTHER_HASH,
     STMT_OTHER_VERSION,
+    STMT_STAMP_GET,
+    STMT_STAMP_SET,
     N_STMTS
 };
 
@@ -122,6 +128,10 @@ static const char *const stmt_sql[N_STMTS] = {
     [STMT_OTHER_HASH] = "SELECT scenario, scenario_hash FROM runs WHERE scenario_hash <> ?1 "
                         "LIMIT 1",
     [STMT_OTHER_VERSION] = "SELECT version FROM runs WHERE version <> ?1 LIMIT 1",
+    [STMT_STAMP_GET] = "SELECT (SELECT value FROM meta WHERE key = 'scenario_hash'), "
+                       "(SELECT value FROM meta WHERE key = 'scenario_version')",
+    [STMT_STAMP_SET] = "INSERT OR IGNORE INTO meta (key, value) VALUES ('scenario_hash', ?1), "
+                       "('scenario_version', ?2)",
 };
 
 struct store {
@@ -137,6 +147,23 @@ struct store {
 static bool open_error(GError **error, const char *path, const char *why)
 {
     g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot open database: %s", path, why);
+    return false;
+}
+
+/*
+ * SQLite gives some names a meaning beyond a file: ":memory:" and "" are
+ * databases that vanish on close, and with URI names on (Debian's build) so
+ * is "file:x?mode=memory". Results written there would be reported as saved
+ * and then lost, so only plain file names are accepted.
+ */
+static bool check_name(const char *path, GError **error)
+{
+    if (*path && strcmp(path, ":memory:") != 0 && strncmp(path, "file:", 5) != 0)
+        return true;
+    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                "'%s': not a database file name (SQLite's in-memory and URI names are not "
+                "saved); give a path, e.g. ./%s",
+                path, *path ? path : "results.db");
     return false;
 }
 
@@ -195,15 +222,15 @@ static void sql_sqrt(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * connections get it: a sqlite3 shell built without math functions cannot
  * read the summary view (the tables are fine).
  */
-static bool ensure_sqrt(struct store *st)
+static bool ensure_sqrt(sqlite3 *db)
 {
     sqlite3_stmt *s = NULL;
 
-    if (sqlite3_prepare_v2(st->db, "SELECT sqrt(4.0)", -1, &s, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT sqrt(4.0)", -1, &s, NULL) == SQLITE_OK) {
         sqlite3_finalize(s);
         return true;
     }
-    return sqlite3_create_function(st->db, "sqrt", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+    return sqlite3_create_function(db, "sqrt", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                    sql_sqrt, NULL, NULL) == SQLITE_OK;
 }
 
@@ -217,17 +244,58 @@ static bool prepare_all(struct store *st, GError **error)
     return true;
 }
 
-static bool configure(struct store *st, bool is_new, GError **error)
+static void remove_with_side_files(const char *path)
 {
-    int rc = sqlite3_open_v2(st->path, &st->db,
-                             SQLITE_OPEN_READWRITE | (is_new ? SQLITE_OPEN_CREATE : 0), NULL);
+    static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(suffix); i++) {
+        g_autofree char *p = g_strconcat(path, suffix[i], NULL);
+
+        g_unlink(p);
+    }
+}
+
+/*
+ * Make a new database complete under a temporary name in the same
+ * directory, then link it into place: @path never exists empty or half
+ * made (a failed creation, a full disk, leaves nothing), and of several
+ * openers racing to create it the first link wins and the others open
+ * that one.
+ */
+static bool create_file(const char *path, GError **error)
+{
+    g_autofree char *tmp = g_strconcat(path, ".new-XXXXXX", NULL);
+    sqlite3 *db = NULL;
+    int fd = g_mkstemp_full(tmp, O_RDWR, 0666);
+    bool ok;
+
+    if (fd < 0)
+        return open_error(error, path, g_strerror(errno));
+    close(fd);
+    ok = sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK && ensure_sqrt(db);
+    if (!ok)
+        open_error(error, path, db ? sqlite3_errmsg(db) : "out of memory");
+    else
+        ok = store_schema_setup(db, path, error);
+    /* The last connection to close checkpoints and removes -wal and -shm. */
+    if (sqlite3_close(db) != SQLITE_OK && ok)
+        ok = open_error(error, path, "cannot close the new file");
+    if (ok && link(tmp, path) != 0 && errno != EEXIST)
+        ok = open_error(error, path, g_strerror(errno));
+    remove_with_side_files(tmp);
+    return ok;
+}
+
+static bool configure(struct store *st, GError **error)
+{
+    int rc = sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE, NULL);
 
     if (rc != SQLITE_OK)
         return open_error(error, st->path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
     if (sqlite3_db_readonly(st->db, "main") == 1)
         return open_error(error, st->path, "file is read-only");
     sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
-    if (!ensure_sqrt(st))
+    if (!ensure_sqrt(st->db))
         return open_error(error, st->path, sqlite3_errmsg(st->db));
     if (!store_schema_setup(st->db, st->path, error))
         return false;
@@ -239,16 +307,29 @@ static bool configure(struct store *st, bool is_new, GError **error)
     return prepare_all(st, error);
 }
 
-/* Open @path read-only. A WAL database needs its -shm file writable even
- * to be read; for a file we cannot write (an archived result of another
- * user), open it as immutable instead: nobody is writing it then. */
+/*
+ * Open @path to read it. SQLite makes -wal and -shm files beside a WAL
+ * database even to read it, and only a connection that may write removes
+ * them at close: so a file we can write is opened read-write but with
+ * query_only set (no statement can change it), and leaves nothing behind.
+ * A file we cannot write (an archived result of another user) is opened
+ * as immutable instead, since nobody is writing it then.
+ */
 static int open_readonly_db(const char *path, sqlite3 **db)
 {
     g_autofree char *uri = NULL;
+    int rc;
 
     /* A path with '?', '#' or '%' would need URI escaping: open it plainly. */
-    if (g_access(path, W_OK) == 0 || strpbrk(path, "?#%"))
-        return sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+    if (g_access(path, W_OK) == 0 || strpbrk(path, "?#%")) {
+        bool writable = g_access(path, W_OK) == 0;
+
+        rc = sqlite3_open_v2(path, db, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY,
+                             NULL);
+        if (rc == SQLITE_OK && writable)
+            rc = sqlite3_exec(*db, "PRAGMA query_only = ON", NULL, NULL, NULL);
+        return rc;
+    }
     uri = g_strdup_printf("file:%s?immutable=1", path);
     return sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
 }
@@ -259,6 +340,8 @@ struct store *store_open_readonly(const char *path, GError **error)
     int rc;
 
     g_assert(path);
+    if (!check_name(path, error))
+        return NULL;
     if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "'%s': no such database", path);
         return NULL;
@@ -277,7 +360,8 @@ struct store *store_open_readonly(const char *path, GError **error)
         return NULL;
     }
     sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
-    if (!ensure_sqrt(st) || !store_schema_check(st->db, path, error) || !prepare_all(st, error)) {
+    if (!ensure_sqrt(st->db) || !store_schema_check(st->db, path, error) ||
+        !prepare_all(st, error)) {
         if (error && !*error)
             open_error(error, path, sqlite3_errmsg(st->db));
         store_close(st);
@@ -292,14 +376,14 @@ struct store *store_open(const char *path, GError **error)
     bool is_new = false;
 
     g_assert(path);
-    if (!check_path(path, &is_new, error))
+    if (!check_name(path, error) || !check_path(path, &is_new, error))
+        return NULL;
+    if (is_new && !create_file(path, error))
         return NULL;
     st = g_new0(struct store, 1);
     st->path = g_strdup(path);
-    /* On failure past check_path() the file stays: another process may
-     * already be using it, and an empty or schema-less file is fine for the
-     * next open. */
-    if (!configure(st, is_new, error)) {
+    /* On failure here the file stays: another process may be using it. */
+    if (!configure(st, error)) {
         store_close(st);
         return NULL;
     }
@@ -576,11 +660,75 @@ static bool check_version(struct store *st, const char *version, GError **error)
     return rc == SQLITE_DONE;
 }
 
+/* The scenario the database was first given to, before it has runs: a
+ * sweep that has not finished its first run yet still owns the file. */
+static bool check_stamp(struct store *st, const char *scenario_hash, const char *version,
+                        GError **error)
+{
+    sqlite3_stmt *s = st->stmt[STMT_STAMP_GET];
+    bool ok = sqlite3_step(s) == SQLITE_ROW;
+
+    if (!ok) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot read meta: %s", st->path,
+                    sqlite3_errmsg(st->db));
+    } else if (sqlite3_column_type(s, 0) != SQLITE_NULL &&
+               (g_strcmp0((const char *)sqlite3_column_text(s, 0), scenario_hash) != 0 ||
+                g_strcmp0((const char *)sqlite3_column_text(s, 1), version) != 0)) {
+        g_autofree char *theirs = short_hash((const char *)sqlite3_column_text(s, 0));
+        g_autofree char *ours = short_hash(scenario_hash);
+
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "'%s': belongs to another scenario or iovsim version (hash %s, iovsim %s; "
+                    "this one %s, iovsim %s); use another database or --force to mix them",
+                    st->path, theirs, (const char *)sqlite3_column_text(s, 1), ours, version);
+        ok = false;
+    }
+    sqlite3_reset(s);
+    return ok;
+}
+
+static bool stamp(struct store *st, const char *scenario_hash, const char *version, GError **error)
+{
+    sqlite3_stmt *s = st->stmt[STMT_STAMP_SET];
+
+    bind_text(s, 1, scenario_hash);
+    bind_text(s, 2, version);
+    if (step(st, STMT_STAMP_SET))
+        return true;
+    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot write meta: %s", st->path,
+                sqlite3_errmsg(st->db));
+    return false;
+}
+
+/*
+ * Check and stamp in one write transaction: of two sweeps of different
+ * scenarios starting at once on a new file, the second sees the first's
+ * stamp (it has no runs yet) and is refused, instead of both passing the
+ * check and mixing their runs.
+ */
 bool store_check_scenario(struct store *st, const char *scenario_hash, const char *version,
                           bool force, GError **error)
 {
-    g_assert(st && scenario_hash && version);
-    if (!force && (!check_hash(st, scenario_hash, error) || !check_version(st, version, error)))
+    bool own = sqlite3_get_autocommit(st->db);
+    bool ok;
+
+    g_assert(st && scenario_hash && version && !st->readonly);
+    if (own && !step(st, STMT_BEGIN)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot lock: %s", st->path,
+                    sqlite3_errmsg(st->db));
+        return false;
+    }
+    ok = force || (check_hash(st, scenario_hash, error) && check_version(st, version, error) &&
+                   check_stamp(st, scenario_hash, version, error));
+    ok = ok && stamp(st, scenario_hash, version, error);
+    if (own && ok && !step(st, STMT_COMMIT)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot write meta: %s", st->path,
+                    sqlite3_errmsg(st->db));
+        ok = false;
+    }
+    if (own && !ok && !sqlite3_get_autocommit(st->db))
+        step(st, STMT_ROLLBACK);
+    if (!ok)
         return false;
     g_free(st->scenario_hash);
     st->scenario_hash = g_strdup(scenario_hash);

@@ -382,9 +382,8 @@ static bool set_wal(sqlite3 *db, const char *path, GError **error)
         /* Jitter so that racing openers do not retry in lockstep. */
         g_usleep((gulong)g_random_int_range(500, 5000));
     }
-    /* An in-memory database (":memory:") cannot be WAL; anything else
-     * means concurrent sweeps would not be safe. */
-    if (g_strcmp0(mode, "wal") != 0 && g_strcmp0(mode, "memory") != 0) {
+    /* Anything else means concurrent sweeps would not be safe. */
+    if (g_strcmp0(mode, "wal") != 0) {
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO,
                     "'%s': cannot open database: cannot use WAL journal mode (got '%s')", path,
                     mode ? mode : "nothing");

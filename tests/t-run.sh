@@ -80,6 +80,61 @@ status=$?
 [ "$status" = 2 ] && grep -q -- "--force" "$tmp/err" && ok "another --seed into the same database is refused" \
     || not_ok "another --seed into the same database is refused" "status=$status $(cat "$tmp/err")"
 
+# SQLite names that are not files would be "saved" and lost: refused, exit 2,
+# one line, and nothing created.
+for name in ':memory:' 'file:x.db?mode=memory' 'file:y.db'; do
+    for cmd in run sweep; do
+        (cd "$tmp" && "$IOVSIM" $cmd mm1.ini -o "$name" -q --reps 1 >out 2>err)
+        status=$?
+        if [ "$status" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "not a database file name" "$tmp/err" &&
+            [ -z "$(cd "$tmp" && ls -d file:* x.db* y.db* 2>/dev/null)" ]; then
+            ok "$cmd -o '$name' is refused (exit 2, one line, no file)"
+        else
+            not_ok "$cmd -o '$name' is refused" "status=$status $(cat "$tmp/err")"
+        fi
+    done
+done
+"$IOVSIM" table ':memory:' >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q "not a database file name" "$tmp/err" && ok "table ':memory:' is refused" \
+    || not_ok "table ':memory:' is refused" "$(cat "$tmp/err")"
+
+# One exit-status rule for every command (README, "Exit status"): 2 for bad
+# input, 1 for a file or database that cannot be read or written. Each
+# command gets one of each; I/O failures come from a path through a plain
+# file, which fails for root too.
+echo plain >"$tmp/plain"
+exit_is() { # WANT NAME ARGS...: status WANT and exactly one line on stderr
+    local want=$1 name=$2
+    shift 2
+    "$IOVSIM" "$@" >"$tmp/out" 2>"$tmp/err"
+    local status=$?
+    if [ "$status" = "$want" ] && [ "$(wc -l <"$tmp/err")" = 1 ]; then
+        ok "exit $want: $name"
+    else
+        not_ok "exit $want: $name" "status=$status $(head -c 300 "$tmp/err")"
+    fi
+}
+exit_is 2 "run, unknown key" run "$tmp/mm1.ini" --set queue.nope=1 -o "$tmp/e.db"
+exit_is 1 "run, database under a file" run "$tmp/mm1.ini" -q --reps 1 -o "$tmp/plain/x.db"
+exit_is 2 "sweep, bad --vary" sweep "$tmp/mm1.ini" --vary queue.servers=0 -o "$tmp/e.db"
+exit_is 1 "sweep, database under a file" sweep "$tmp/mm1.ini" -q --reps 1 -o "$tmp/plain/x.db"
+exit_is 2 "merge, input not a database" merge "$tmp/m.db" "$tmp/mm1.ini"
+exit_is 1 "merge, output under a file" merge "$tmp/plain/x.db" "$tmp/b.db"
+exit_is 2 "table, unknown metric" table "$tmp/b.db" -m nope
+exit_is 1 "table, database is a directory" table "$tmp"
+exit_is 2 "plot, unknown metric" plot "$tmp/b.db" --y nope -o "$tmp/f.png"
+exit_is 1 "plot, figure under a file" plot "$tmp/b.db" --y sojourn --kind cdf -o "$tmp/plain/f.png"
+
+# Commands that only read a database leave no -wal or -shm file beside it.
+for cmd in "table $tmp/b.db" "compare $tmp/b.db --baseline queue.servers=1" \
+    "plot $tmp/b.db --y sojourn --kind cdf -o $tmp/r.png" "merge $tmp/merged.db $tmp/b.db"; do
+    # shellcheck disable=SC2086
+    "$IOVSIM" $cmd >/dev/null 2>&1
+    left=$(cd "$tmp" && ls b.db-* 2>/dev/null)
+    [ -z "$left" ] && ok "${cmd%% *} leaves no side file beside what it reads" ||
+        not_ok "${cmd%% *} leaves no side file beside what it reads" "left: $left"
+done
+
 # Without -o, run makes results/ itself.
 (cd "$tmp" && mkdir fresh && cd fresh && "$IOVSIM" run ../mm1.ini -q --reps 1 2>/dev/null) &&
     [ -f "$tmp/fresh/results/mm1-test.db" ] && ok "run makes results/ for its default database" \

@@ -54,7 +54,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..30"
+echo "1..33"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -119,6 +119,22 @@ ok $? "--force mixes them"
 cp a.db v.db
 sqlite3 v.db "UPDATE runs SET version = '0.0.1' WHERE run_id = 1"
 bad "another iovsim version is refused" "made by iovsim 0.0.1" "$IOVSIM" sweep s.ini -o v.db
+
+# Two sweeps of different scenarios (seeds) started at once on a new
+# database: one runs, the other is refused before writing anything.
+for i in 1 2 3; do
+    rm -f race.db*
+    "$IOVSIM" sweep s.ini -o race.db -q --seed 11 --reps 1 2>race1.txt &
+    p1=$!
+    "$IOVSIM" sweep s.ini -o race.db -q --seed 12 --reps 1 2>race2.txt &
+    p2=$!
+    wait $p1; r1=$?
+    wait $p2; r2=$?
+    hashes=$(sqlite3 race.db "SELECT count(DISTINCT scenario_hash) FROM runs")
+    [ "$(printf '%s\n' $r1 $r2 | sort | tr '\n' ' ')" = "0 2 " ] && [ "$hashes" = 1 ] &&
+        grep -q -- --force race1.txt race2.txt
+    ok $? "race $i: two scenarios at once on a new database, one refused (rc $r1 $r2, $hashes hashes)"
+done
 
 # A scenario without a sweep has the single point "base".
 printf '[scenario]\nduration = 100s\nreps = 2\n' >base.ini

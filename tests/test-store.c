@@ -3,10 +3,13 @@
  * against hand-computed statistics, and databases surviving writers killed
  * with SIGKILL mid-transaction or racing each other. */
 #include <errno.h>
+#include <grp.h>
 #include <math.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -409,6 +412,19 @@ static void test_open_parent_is_file(struct fixture *fx, gconstpointer data)
     expect_open_error(path, IOVSIM_ERROR_IO, msg);
 }
 
+/* Give @dir to the user nobody and become nobody, for good. */
+static void become_nobody(const char *dir)
+{
+    const struct passwd *pw = getpwnam("nobody");
+
+    g_assert_nonnull(pw);
+    g_assert_cmpint(chown(dir, pw->pw_uid, pw->pw_gid), ==, 0);
+    g_assert_cmpint(setgroups(0, NULL), ==, 0);
+    g_assert_cmpint(setgid(pw->pw_gid), ==, 0);
+    g_assert_cmpint(setuid(pw->pw_uid), ==, 0);
+    g_assert_cmpint(geteuid(), !=, 0);
+}
+
 static void test_open_read_only(struct fixture *fx, gconstpointer data)
 {
     g_autofree char *sub = g_build_filename(fx->dir, "ro", NULL);
@@ -416,10 +432,15 @@ static void test_open_read_only(struct fixture *fx, gconstpointer data)
     g_autofree char *msg = NULL;
 
     (void)data;
-    if (geteuid() == 0) {
-        g_test_skip("root can write read-only files");
+    /* Root can write read-only files, and CI runs as root: run the checks
+     * in a subprocess as nobody then. */
+    if (geteuid() == 0 && !g_test_subprocess()) {
+        g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+        g_test_trap_assert_passed();
         return;
     }
+    if (geteuid() == 0)
+        become_nobody(fx->dir);
     store_close(open_ok(fx->path));
     g_assert_cmpint(g_chmod(fx->path, 0444), ==, 0);
     msg = g_strdup_printf("'%s': cannot open database: %s", fx->path, g_strerror(EACCES));
@@ -431,6 +452,39 @@ static void test_open_read_only(struct fixture *fx, gconstpointer data)
                           g_strerror(EACCES));
     expect_open_error(path, IOVSIM_ERROR_IO, msg);
     g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+}
+
+static guint count_entries(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    guint n = 0;
+
+    g_assert_nonnull(d);
+    while (g_dir_read_name(d))
+        n++;
+    g_dir_close(d);
+    return n;
+}
+
+/* A creation that fails half-way (here a file size limit; a full disk in
+ * life) leaves no file at all: no 0-byte database, no temporary. */
+static void test_open_create_fails(struct fixture *fx, gconstpointer data)
+{
+    struct rlimit lim = { .rlim_cur = 2048, .rlim_max = 2048 };
+    GError *error = NULL;
+
+    (void)data;
+    if (!g_test_subprocess()) {
+        g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+        g_test_trap_assert_passed();
+        return;
+    }
+    signal(SIGXFSZ, SIG_IGN);
+    g_assert_cmpint(setrlimit(RLIMIT_FSIZE, &lim), ==, 0);
+    g_assert_null(store_open(fx->path, &error));
+    g_assert_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO);
+    g_error_free(error);
+    g_assert_cmpuint(count_entries(fx->dir), ==, 0);
 }
 
 /* A foreign file must come out of a refused open byte for byte the same,
@@ -883,6 +937,30 @@ static void test_check_scenario(struct fixture *fx, gconstpointer data)
     store_close(st);
 }
 
+/* Two openers of a new file, neither with a run yet: the first scenario
+ * admitted owns the file and the second is refused (without --force). */
+static void test_check_scenario_stamp(struct fixture *fx, gconstpointer data)
+{
+    struct store *a = open_ok(fx->path);
+    struct store *b = open_ok(fx->path);
+    GError *error = NULL;
+
+    (void)data;
+    g_assert_true(store_check_scenario(a, HASH_A, IOVSIM_VERSION, false, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(query_int(store_db(b), "SELECT count(*) FROM runs"), ==, 0);
+    g_assert_false(store_check_scenario(b, HASH_B, IOVSIM_VERSION, false, &error));
+    g_assert_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT);
+    g_assert_nonnull(strstr(error->message, "belongs to another scenario"));
+    g_assert_nonnull(strstr(error->message, "--force"));
+    g_clear_error(&error);
+    g_assert_true(store_check_scenario(b, HASH_A, IOVSIM_VERSION, false, &error));
+    g_assert_true(store_check_scenario(b, HASH_B, IOVSIM_VERSION, true, &error));
+    g_assert_no_error(error);
+    store_close(a);
+    store_close(b);
+}
+
 /* ---- summary view ---- */
 
 static void write_value(struct store *st, const char *point, int rep, const char *status,
@@ -1196,6 +1274,7 @@ int main(int argc, char **argv)
     ADD("open/directory", test_open_directory);
     ADD("open/parent-is-file", test_open_parent_is_file);
     ADD("open/read-only", test_open_read_only);
+    ADD("open/create-fails", test_open_create_fails);
     ADD("open/text-file", test_open_text_file);
     ADD("open/garbage", test_open_garbage);
     ADD("open/foreign-sqlite", test_open_foreign_sqlite);
@@ -1210,6 +1289,7 @@ int main(int argc, char **argv)
     ADD("write/speed", test_write_speed);
     ADD("query/has-done", test_has_done);
     ADD("query/check-scenario", test_check_scenario);
+    ADD("query/check-scenario-stamp", test_check_scenario_stamp);
     ADD("summary/known", test_summary_known);
     ADD("summary/many", test_summary_many);
     ADD("crash/sigkill", test_crash_sigkill);
