@@ -123,7 +123,8 @@ exit_is 1 "merge, output under a file" merge "$tmp/plain/x.db" "$tmp/b.db"
 exit_is 2 "table, unknown metric" table "$tmp/b.db" -m nope
 exit_is 1 "table, database is a directory" table "$tmp"
 exit_is 2 "plot, unknown metric" plot "$tmp/b.db" --y nope -o "$tmp/f.png"
-exit_is 1 "plot, figure under a file" plot "$tmp/b.db" --y sojourn --kind cdf -o "$tmp/plain/f.png"
+mkdir -p "$tmp/dir.png"
+exit_is 1 "plot, figure path is a directory" plot "$tmp/b.db" --y sojourn --kind cdf -o "$tmp/dir.png"
 
 # Commands that only read a database leave no -wal or -shm file beside it.
 for cmd in "table $tmp/b.db" "compare $tmp/b.db --baseline queue.servers=1" \
