@@ -73,9 +73,9 @@ static bool check_qcow2(const struct scenario *sc, GError **error)
     return true;
 }
 
-static bool blk_check(const struct scenario *sc, GError **error)
+bool blk_disk_check(const struct scenario *sc, const char *strategy, GError **error)
 {
-    const struct blk_strategy_ops *ops = blk_strategy_lookup(scenario_str(sc, "blk.strategy"));
+    const struct blk_strategy_ops *ops = blk_strategy_lookup(strategy);
     bool qcow2 = strcmp(scenario_str(sc, "blk.format"), "qcow2") == 0;
     double bs = scenario_real(sc, "fio.bs");
 
@@ -180,7 +180,7 @@ void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 static void costs_init(struct blk_world *w, const struct scenario *sc)
 {
     struct blk_costs *c = &w->c;
-    const struct host *h = &w->host;
+    const struct host *h = w->host;
 
     c->emulation_per_request = host_cycles(h, sc, "emulation.blk_per_request");
     c->emulation_submit_exits = (unsigned)scenario_int(sc, "emulation.blk_submit_exits");
@@ -217,8 +217,10 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
 
     vm->index = k;
     snprintf(vm->name, sizeof(vm->name), "vm%u", k);
-    fifo_server_init(&vm->vcpu, w->sim, "vcpu", 1);
-    fifo_server_init(&vm->backend, w->sim, "backend", 1);
+    fifo_server_init(&vm->own_vcpu, w->sim, "vcpu", 1);
+    fifo_server_init(&vm->own_backend, w->sim, "backend", 1);
+    vm->vcpu = &vm->own_vcpu;
+    vm->backend = &vm->own_backend;
     snprintf(stream, sizeof(stream), "blk.vm%u", k);
     vm->rng = sim_rng(w->sim, stream);
     timeavg_init(&vm->busy_poll, sim_now(w->sim), 0.0);
@@ -238,17 +240,16 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
     }
 }
 
-static struct model *blk_create(struct sim *sim, const struct scenario *sc, GError **error)
+struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struct host *host,
+                               const char *strategy, unsigned n_vms, const char *prefix)
 {
-    struct blk_world *w;
+    struct blk_world *w = g_new0(struct blk_world, 1);
 
-    if (!blk_check(sc, error))
-        return NULL;
-    w = g_new0(struct blk_world, 1);
     w->base.ops = &blk_model_ops;
     w->sim = sim;
-    w->ops = blk_strategy_lookup(scenario_str(sc, "blk.strategy"));
-    host_init(&w->host, sim, sc);
+    w->ops = blk_strategy_lookup(strategy);
+    w->host = host;
+    w->prefix = prefix;
     costs_init(w, sc);
     w->poll = strcmp(scenario_str(sc, "blk.completion"), "poll") == 0;
     w->vhost = strcmp(scenario_str(sc, "blk.backend"), "vhost") == 0;
@@ -263,27 +264,60 @@ static struct model *blk_create(struct sim *sim, const struct scenario *sc, GErr
               scenario_dist(sc, "disk.read_access"), scenario_dist(sc, "disk.write_access"),
               scenario_real(sc, "disk.channel_rate") / 8.0, sim_rng(sim, "blk.disk"));
     w->free_head = BLK_NO_REQ;
-    w->n_vms = (unsigned)scenario_int(sc, "blk.vms");
+    w->n_vms = n_vms;
     w->vms = g_new0(struct blk_vm, w->n_vms);
     for (unsigned k = 0; k < w->n_vms; k++)
         vm_init(w, &w->vms[k], k, sc);
-    w->stat_start = sim_now(sim);
+    return w;
+}
+
+void blk_disk_place(struct blk_world *w, unsigned vm, struct fifo_server *vcpu,
+                    struct fifo_server *backend)
+{
+    w->vms[vm].vcpu = vcpu;
+    w->vms[vm].backend = backend;
+    w->vms[vm].shared = true;
+}
+
+void blk_disk_start(struct blk_world *w)
+{
+    w->stat_start = sim_now(w->sim);
     for (unsigned k = 0; k < w->n_vms; k++) {
         struct blk_vm *vm = &w->vms[k];
 
         if (w->open_loop)
-            vm->next_arrival = sim_schedule(sim, dist_sample_time(w->interarrival, w->arrival_rng),
-                                            on_arrival, vm, &w, sizeof(w));
+            vm->next_arrival =
+                sim_schedule(w->sim, dist_sample_time(w->interarrival, w->arrival_rng), on_arrival,
+                             vm, &w, sizeof(w));
         else
             for (unsigned q = 0; q < w->iodepth; q++)
                 issue(w, vm);
     }
+}
+
+static bool blk_check(const struct scenario *sc, GError **error)
+{
+    return blk_disk_check(sc, scenario_str(sc, "blk.strategy"), error);
+}
+
+static struct model *blk_create(struct sim *sim, const struct scenario *sc, GError **error)
+{
+    struct blk_world *w;
+    struct host *host;
+
+    if (!blk_check(sc, error))
+        return NULL;
+    host = g_new0(struct host, 1);
+    host_init(host, sim, sc);
+    w = blk_disk_new(sim, sc, host, scenario_str(sc, "blk.strategy"),
+                     (unsigned)scenario_int(sc, "blk.vms"), "");
+    w->own_host = host;
+    blk_disk_start(w);
     return &w->base;
 }
 
-static void blk_warmup_end(struct model *base)
+void blk_disk_warmup_end(struct blk_world *w)
 {
-    struct blk_world *w = container_of(base, struct blk_world, base);
     sim_time now = sim_now(w->sim);
 
     w->stat_start = now;
@@ -295,8 +329,9 @@ static void blk_warmup_end(struct model *base)
         memset(&vm->st, 0, sizeof(vm->st));
         vm->st.lat = lat;
         hist_reset(&vm->st.lat);
-        fifo_server_reset_stats(&vm->vcpu);
-        fifo_server_reset_stats(&vm->backend);
+        fifo_server_reset_stats(&vm->own_vcpu);
+        fifo_server_reset_stats(&vm->own_backend);
+        vm->guest_busy = vm->host_busy = 0;
         timeavg_reset(&vm->busy_poll, now);
         if (w->qcow2)
             vm->l2.hits = vm->l2.misses = 0;
@@ -323,53 +358,75 @@ static void add_totals(struct blk_totals *t, const struct blk_stats *st)
         t->st.stage_ps_sum[s] += st->stage_ps_sum[s];
 }
 
+/* A metric named with the disk's prefix ("disk_" beside a NIC's metrics). */
+static void put(const struct blk_world *w, struct report *out, const char *scope, const char *name,
+                double value, const char *unit)
+{
+    char full[96];
+
+    snprintf(full, sizeof(full), "%s%s", w->prefix, name);
+    report_metric(out, scope, full, value, unit);
+}
+
 static void report_scope(struct blk_world *w, struct report *out, const char *scope,
                          const struct blk_totals *t, const struct hist *lat, double span)
 {
     double n = (double)t->st.completed, per_req = n > 0 ? 1.0 / n : NAN; /* NaN: undefined */
 
-    report_metric(out, scope, "iops", span > 0 ? n / span : 0, "1/s");
-    report_metric(out, scope, "bandwidth", span > 0 ? (double)t->st.bytes / span : 0, "B/s");
-    report_metric(out, scope, "requests", n, "1");
-    report_metric(out, scope, "latency_mean", (double)t->st.lat_ps_sum * 1e-12 * per_req, "s");
-    report_metric(out, scope, "latency_p50", hist_quantile_defined(lat, 0.5) * 1e-12, "s");
-    report_metric(out, scope, "latency_p99", hist_quantile_defined(lat, 0.99) * 1e-12, "s");
-    report_metric(out, scope, "latency_p999", hist_quantile_defined(lat, 0.999) * 1e-12, "s");
-    report_metric(out, scope, "exits_per_request", (double)t->st.exits * per_req, "1");
+    put(w, out, scope, "iops", span > 0 ? n / span : 0, "1/s");
+    put(w, out, scope, "bandwidth", span > 0 ? (double)t->st.bytes / span : 0, "B/s");
+    put(w, out, scope, "requests", n, "1");
+    put(w, out, scope, "latency_mean", (double)t->st.lat_ps_sum * 1e-12 * per_req, "s");
+    put(w, out, scope, "latency_p50", hist_quantile_defined(lat, 0.5) * 1e-12, "s");
+    put(w, out, scope, "latency_p99", hist_quantile_defined(lat, 0.99) * 1e-12, "s");
+    put(w, out, scope, "latency_p999", hist_quantile_defined(lat, 0.999) * 1e-12, "s");
+    put(w, out, scope, "exits_per_request", (double)t->st.exits * per_req, "1");
     for (unsigned k = 0; k < HV_N_EXITS; k++) {
         char name[64];
 
         snprintf(name, sizeof(name), "exits_%s_per_second", hv_exit_names[k]);
-        report_metric(out, scope, name, span > 0 ? (double)t->st.exits_by[k] / span : 0, "1/s");
+        put(w, out, scope, name, span > 0 ? (double)t->st.exits_by[k] / span : 0, "1/s");
     }
-    report_metric(out, scope, "guest_cpu", t->guest_cpu, "1");
-    report_metric(out, scope, "host_cpu", t->host_cpu, "1");
+    put(w, out, scope, "guest_cpu", t->guest_cpu, "1");
+    put(w, out, scope, "host_cpu", t->host_cpu, "1");
     if (w->qcow2)
-        report_metric(out, scope, "l2_hit_rate",
-                      t->hits + t->misses ? (double)t->hits / (double)(t->hits + t->misses) : NAN,
-                      "1");
+        put(w, out, scope, "l2_hit_rate",
+            t->hits + t->misses ? (double)t->hits / (double)(t->hits + t->misses) : NAN, "1");
     for (unsigned s = 0; s < BLK_N_STAGES; s++) {
         char name[48];
 
         snprintf(name, sizeof(name), "stage_%s", blk_stage_names[s]);
-        report_metric(out, scope, name, (double)t->st.stage_ps_sum[s] * 1e-12 * per_req, "s");
+        put(w, out, scope, name, (double)t->st.stage_ps_sum[s] * 1e-12 * per_req, "s");
     }
-    report_metric(out, scope, "issued_total", (double)t->issued, "1");
-    report_metric(out, scope, "completed_total", (double)t->completed, "1");
-    report_metric(out, scope, "in_flight", (double)t->in_flight, "1");
-    report_hist(out, scope, "latency", lat, 1e-12, "s");
+    put(w, out, scope, "issued_total", (double)t->issued, "1");
+    put(w, out, scope, "completed_total", (double)t->completed, "1");
+    put(w, out, scope, "in_flight", (double)t->in_flight, "1");
+    {
+        char name[64];
+
+        snprintf(name, sizeof(name), "%slatency", w->prefix);
+        report_hist(out, scope, name, lat, 1e-12, "s");
+    }
 }
 
 static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals *t)
 {
     double spin = timeavg_mean(&vm->busy_poll, sim_now(w->sim));
-    double work = fifo_server_utilization(&vm->vcpu);
+    double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
+    double work = !vm->shared ? fifo_server_utilization(vm->vcpu)
+                  : span > 0  ? sim_time_to_s(vm->guest_busy) / span
+                              : 0.0;
 
     memset(t, 0, sizeof(*t));
     add_totals(t, &vm->st);
     /* A polling guest spins whenever a request is outstanding. */
     t->guest_cpu = w->poll ? MAX(spin, work) : work;
-    t->host_cpu = w->ops->uses_image ? fifo_server_utilization(&vm->backend) : 0.0;
+    if (!w->ops->uses_image)
+        t->host_cpu = 0.0;
+    else if (!vm->shared)
+        t->host_cpu = fifo_server_utilization(vm->backend);
+    else
+        t->host_cpu = span > 0 ? sim_time_to_s(vm->host_busy) / span : 0.0;
     if (w->qcow2) {
         t->hits = vm->l2.hits;
         t->misses = vm->l2.misses;
@@ -379,9 +436,8 @@ static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals 
     t->in_flight = vm->in_flight;
 }
 
-static void blk_report(struct model *base, struct report *out)
+void blk_disk_report(struct blk_world *w, struct report *out)
 {
-    struct blk_world *w = container_of(base, struct blk_world, base);
     double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
     struct blk_totals all, t;
     struct hist lat;
@@ -404,16 +460,14 @@ static void blk_report(struct model *base, struct report *out)
         hist_merge(&lat, &vm->st.lat);
     }
     report_scope(w, out, "all", &all, &lat, span);
-    report_metric(out, "all", "device_utilization", disk_utilization(&w->disk), "1");
-    report_metric(out, "all", "device_queue_mean",
-                  timeavg_mean(&w->disk.srv.qlen_avg, sim_now(w->sim)), "1");
+    put(w, out, "all", "device_utilization", disk_utilization(&w->disk), "1");
+    put(w, out, "all", "device_queue_mean", timeavg_mean(&w->disk.srv.qlen_avg, sim_now(w->sim)),
+        "1");
     hist_release(&lat);
 }
 
-static void blk_destroy(struct model *base)
+void blk_disk_free(struct blk_world *w)
 {
-    struct blk_world *w = container_of(base, struct blk_world, base);
-
     /* Pending events point at the world; the sim is freed right after us
      * and never runs them. */
     for (unsigned k = 0; k < w->n_vms; k++) {
@@ -421,14 +475,17 @@ static void blk_destroy(struct model *base)
 
         if (vm->next_arrival)
             sim_cancel(w->sim, vm->next_arrival);
-        fifo_server_release(&vm->vcpu);
-        fifo_server_release(&vm->backend);
+        fifo_server_release(&vm->own_vcpu);
+        fifo_server_release(&vm->own_backend);
         hist_release(&vm->st.lat);
         if (w->qcow2)
             qcow2_cache_release(&vm->l2);
     }
     disk_release(&w->disk);
-    host_release(&w->host);
+    if (w->own_host) {
+        host_release(w->own_host);
+        g_free(w->own_host);
+    }
     for (uint32_t k = 0; k < w->n_chunks; k++)
         g_free(w->chunks[k]);
     g_free(w->chunks);
@@ -436,10 +493,25 @@ static void blk_destroy(struct model *base)
     g_free(w);
 }
 
-static const struct param_table blk_own_params = { .params = blk_params, .n = &blk_n_params };
+static void blk_warmup_end(struct model *base)
+{
+    blk_disk_warmup_end(container_of(base, struct blk_world, base));
+}
+
+static void blk_report(struct model *base, struct report *out)
+{
+    blk_disk_report(container_of(base, struct blk_world, base), out);
+}
+
+static void blk_destroy(struct model *base)
+{
+    blk_disk_free(container_of(base, struct blk_world, base));
+}
+
+const struct param_table blk_param_table = { .params = blk_params, .n = &blk_n_params };
 
 static const struct param_table *const blk_param_tables[] = {
-    &blk_own_params,     &host_param_table,      &hv_param_table,
+    &blk_param_table,    &host_param_table,      &hv_param_table,
     &guest_param_table,  &iommu_param_table,     &pcie_param_table,
     &virtio_param_table, &emulation_param_table, NULL,
 };

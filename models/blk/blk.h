@@ -5,9 +5,37 @@
 #ifndef IOVSIM_MODELS_BLK_H
 #define IOVSIM_MODELS_BLK_H
 
+#include <stdbool.h>
+
+#include <glib.h>
+
 #include "model.h"
+#include "resource.h"
 
 extern const struct model_ops blk_model_ops;
+/* The blk.*, fio.*, disk.* and qcow2.* keys. */
+extern const struct param_table blk_param_table;
+
+struct host;
+struct blk_world;
+
+/*
+ * The disks as a device component of a host, for a world that also has
+ * NICs: @n_vms VMs each with a virtual disk on the host's SSD, virtualized
+ * with @strategy (a blk.strategy name), their metrics named @prefix + name.
+ * Check the scenario with blk_disk_check() first. The VMs' threads run on
+ * servers of their own until blk_disk_place() puts them on the host's
+ * cores; blk_disk_start() issues the first requests.
+ */
+bool blk_disk_check(const struct scenario *sc, const char *strategy, GError **error);
+struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struct host *host,
+                               const char *strategy, unsigned n_vms, const char *prefix);
+void blk_disk_place(struct blk_world *w, unsigned vm, struct fifo_server *vcpu,
+                    struct fifo_server *backend);
+void blk_disk_start(struct blk_world *w);
+void blk_disk_warmup_end(struct blk_world *w);
+void blk_disk_report(struct blk_world *w, struct report *out);
+void blk_disk_free(struct blk_world *w);
 
 /* Stages of a request's life, in path order; every picosecond between issue
  * and completion is charged to exactly one (metrics stage_<name>). */

@@ -113,6 +113,14 @@ void blk_run(struct blk_world *w, struct fifo_server *srv, struct blk_req *r,
     set_parts(r, parts, n_parts, &total);
     r->cont = cont;
     fifo_server_submit(srv, total, on_step_done, w, r->idx);
+    if (w->vms[r->vm].shared) {
+        struct blk_vm *vm = &w->vms[r->vm];
+
+        if (srv == vm->vcpu)
+            vm->guest_busy += total;
+        else
+            vm->host_busy += total;
+    }
 }
 
 static void on_delay(struct sim *sim, void *ctx, const void *payload)
@@ -160,9 +168,9 @@ static void host_io_done(struct blk_world *w, struct blk_vm *vm, struct blk_req 
 
 static void host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    struct blk_part part = { BLK_STAGE_host_io, w->host.block_submit };
+    struct blk_part part = { BLK_STAGE_host_io, w->host->block_submit };
 
-    blk_run(w, &vm->backend, r, BLK_STAGE_host_io, &part, 1, host_io_done);
+    blk_run(w, vm->backend, r, BLK_STAGE_host_io, &part, 1, host_io_done);
 }
 
 static void meta_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
@@ -213,7 +221,7 @@ void blk_host_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
     if (n_parts) /* @parts may be NULL then, and memcpy() must not see it */
         memcpy(all, parts, n_parts * sizeof(*parts));
     all[n_parts] = (struct blk_part){ BLK_STAGE_image, w->qcow2 ? w->c.qcow2_lookup : 0 };
-    blk_run(w, &vm->backend, r, BLK_STAGE_backend, all, n_parts + 1, image_done);
+    blk_run(w, vm->backend, r, BLK_STAGE_backend, all, n_parts + 1, image_done);
 }
 
 /* ---- completion ---- */
@@ -229,11 +237,11 @@ void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
     struct blk_part all[BLK_MAX_PARTS];
 
     g_assert(n_parts < BLK_MAX_PARTS);
-    all[0] = (struct blk_part){ BLK_STAGE_host_io, w->host.block_complete };
+    all[0] = (struct blk_part){ BLK_STAGE_host_io, w->host->block_complete };
     if (n_parts)
         memcpy(all + 1, parts, n_parts * sizeof(*parts));
     r->irq_exit_ps = irq_exit_ps;
-    blk_run(w, &vm->backend, r, BLK_STAGE_host_io, all, n_parts + 1, host_complete_done);
+    blk_run(w, vm->backend, r, BLK_STAGE_host_io, all, n_parts + 1, host_complete_done);
 }
 
 static void guest_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
@@ -245,7 +253,7 @@ static void poll_seen(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     struct blk_part part = { BLK_STAGE_guest_complete, w->c.guest_complete };
 
-    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_complete, &part, 1, guest_done);
+    blk_run(w, vm->vcpu, r, BLK_STAGE_guest_complete, &part, 1, guest_done);
 }
 
 void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
@@ -262,7 +270,7 @@ void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *
         { BLK_STAGE_guest_complete, w->c.guest_complete },
     };
 
-    blk_run(w, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), guest_done);
+    blk_run(w, vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), guest_done);
 }
 
 sim_time blk_irq_injection(const struct blk_world *w, struct blk_req *r)
@@ -272,7 +280,7 @@ sim_time blk_irq_injection(const struct blk_world *w, struct blk_req *r)
 
     if (w->poll) /* a polling guest masks the completion interrupt */
         return 0;
-    t = hv_irq_inject(&w->host.hv, exits, NULL);
+    t = hv_irq_inject(&w->host->hv, exits, NULL);
     for (unsigned k = 0; k < HV_N_EXITS; k++)
         r->exits[k] = (uint16_t)(r->exits[k] + exits[k]);
     return t;

@@ -79,12 +79,17 @@ struct blk_stats {
 struct blk_vm {
     unsigned index;
     char name[16];
-    struct fifo_server vcpu;    /* the guest's vCPU (bare metal: the core) */
-    struct fifo_server backend; /* QEMU I/O thread / vhost worker (software paths) */
-    struct qcow2_cache l2;      /* qcow2 only */
-    gsl_rng *rng;               /* offsets and read/write mix */
-    uint64_t seq_next;          /* next offset of a sequential pattern */
-    sim_event_id next_arrival;  /* open loop */
+    /* The guest's vCPU (bare metal: the core) and the QEMU I/O thread /
+     * vhost worker of the software paths: a VM's own servers in the blk
+     * model, the host cores of its VM in a world with NICs too. */
+    struct fifo_server *vcpu, *backend;
+    struct fifo_server own_vcpu, own_backend;
+    bool shared;                    /* vcpu/backend are cores other work also runs on */
+    sim_time guest_busy, host_busy; /* work this disk put on them (shared) */
+    struct qcow2_cache l2;          /* qcow2 only */
+    gsl_rng *rng;                   /* offsets and read/write mix */
+    uint64_t seq_next;              /* next offset of a sequential pattern */
+    sim_event_id next_arrival;      /* open loop */
     uint64_t in_flight;
     struct timeavg busy_poll;               /* 1 while a request is outstanding (polling spins) */
     uint64_t issued_total, completed_total; /* whole run, never reset */
@@ -123,7 +128,9 @@ struct blk_world {
     struct model base;
     struct sim *sim;
     const struct blk_strategy_ops *ops;
-    struct host host;
+    struct host *host;     /* the host the disks live on */
+    struct host *own_host; /* the blk model's own, freed with it; else NULL */
+    const char *prefix;    /* of every metric name: "" or "disk_" */
     struct blk_costs c;
     bool poll;  /* blk.completion = poll */
     bool vhost; /* blk.backend = vhost */
@@ -177,7 +184,7 @@ static inline sim_time blk_exits(const struct blk_world *w, struct blk_req *r,
                                  enum hv_exit_reason why, unsigned n)
 {
     r->exits[why] = (uint16_t)(r->exits[why] + n);
-    return (sim_time)n * w->host.hv.exit_cost[why];
+    return (sim_time)n * w->host->hv.exit_cost[why];
 }
 
 /* Software paths: on the VM's backend thread run @parts (the strategy's own

@@ -13,6 +13,7 @@
 
 #include <glib.h>
 
+#include "../blk/blk.h"
 #include "../io/strategy.h"
 #include "net_params.h"
 
@@ -58,6 +59,14 @@ static bool net_check(const struct scenario *sc, GError **error)
         scenario_error(sc, "vm.count", error, "at most 65535 VMs");
         return false;
     }
+    if (scenario_is_set(sc, "blk.vms")) {
+        scenario_error(sc, "blk.vms", error,
+                       "with a NIC, every VM (vm.count) has its disk: set vm.count instead");
+        return false;
+    }
+    if (strcmp(scenario_str(sc, "vm.disk"), "none") != 0 &&
+        !blk_disk_check(sc, scenario_str(sc, "vm.disk"), error))
+        return false;
     return !ops->check || ops->check(sc, error);
 }
 
@@ -151,6 +160,21 @@ static void counters_init(struct net_counters *c)
     hist_init(&c->latency_ps);
 }
 
+/* Each VM's disk on the same host: its requests run on the VM's last vCPU
+ * (its first takes the NIC's interrupts) and, on software paths, on an I/O
+ * thread of its own placed like the NIC's backends. */
+static void disks_create(struct net_world *w)
+{
+    w->disk =
+        blk_disk_new(w->sim, w->sc, &w->host, scenario_str(w->sc, "vm.disk"), w->n_vms, "disk_");
+    for (unsigned i = 0; i < w->n_vms; i++) {
+        struct net_vm *vm = &w->vms[i];
+
+        blk_disk_place(w->disk, i, &vm->vcpus[vm->n_vcpus - 1]->srv, &net_backend_core(w, vm)->srv);
+    }
+    blk_disk_start(w->disk);
+}
+
 static void net_destroy(struct model *base);
 
 static struct model *net_create(struct sim *sim, const struct scenario *sc, GError **error)
@@ -189,6 +213,8 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
     }
     for (unsigned i = 0; i < w->n_vms; i++)
         w->ops->attach(w, &w->vms[i]);
+    if (strcmp(scenario_str(sc, "vm.disk"), "none") != 0)
+        disks_create(w);
     w->stat_start = sim_now(sim);
     return &w->base;
 }
@@ -200,6 +226,8 @@ static void net_warmup_end(struct model *base)
     for (unsigned i = 0; i < w->n_vms; i++)
         counters_init(&w->vms[i].c);
     host_reset_stats(&w->host);
+    if (w->disk)
+        blk_disk_warmup_end(w->disk);
     nic_reset_stats(&w->nic);
     w->stat_start = sim_now(w->sim);
 }
@@ -328,6 +356,8 @@ static void net_report(struct model *base, struct report *out)
         w->ops->report(w, out);
     report_hist(out, "all", "latency", &all.latency_ps, 1e-12, "s");
     hist_release(&all.latency_ps);
+    if (w->disk)
+        blk_disk_report(w->disk, out);
 }
 
 static void net_destroy(struct model *base)
@@ -347,6 +377,8 @@ static void net_destroy(struct model *base)
         g_free(vm->sendq);
     }
     g_free(w->vms);
+    if (w->disk)
+        blk_disk_free(w->disk);
     peer_release(w);
     nic_release(&w->nic);
     host_release(&w->host);
@@ -359,9 +391,11 @@ static void net_destroy(struct model *base)
 static const struct param_table net_own_params = { .params = net_params, .n = &net_n_params };
 
 static const struct param_table *const net_param_tables[] = {
-    &net_own_params,     &host_param_table,      &hv_param_table,
-    &guest_param_table,  &iommu_param_table,     &pcie_param_table,
-    &virtio_param_table, &emulation_param_table, NULL,
+    &net_own_params,     &host_param_table,
+    &hv_param_table,     &guest_param_table,
+    &iommu_param_table,  &pcie_param_table,
+    &virtio_param_table, &emulation_param_table,
+    &blk_param_table,    NULL,
 };
 
 const struct model_ops net_model_ops = {

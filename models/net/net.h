@@ -132,6 +132,7 @@ struct net_counters {
 
 struct io_strategy_ops;
 struct workload;
+struct blk_world;
 
 /* A vCPU's sending thread: busy from the start of a send's stack work to
  * the end of its driver work, with the sends waiting for it in a list. */
@@ -182,6 +183,7 @@ struct net_world {
     struct net_peer peer;
     struct net_vm *vms;
     unsigned n_vms;
+    struct blk_world *disk;  /* the VMs' virtual disks (vm.disk), or NULL */
     sim_time wire_delay;     /* propagation, each way */
     unsigned mss;            /* payload bytes per wire frame */
     unsigned frame_overhead; /* L3/L4 headers per frame, bytes */

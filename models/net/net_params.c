@@ -15,6 +15,10 @@ const struct param_def net_params[] = {
               "I/O virtualization strategy of every VM",
               "choice: paravirtual is the common default"),
     PDEF_INT("vm.count", "1", 1, 1024, "VMs on the host", "choice"),
+    PDEF_ENUM("vm.disk", "none", "none|baremetal|emulation|virtio-blk|passthrough",
+              "each VM's virtual disk and how it is virtualized (none: no disk); the [blk], "
+              "[fio], [disk] and [qcow2] keys set it up, on the same host as the NIC",
+              "choice: network only"),
     PDEF_INT("vm.vcpus", "1", 1, 64, "vCPUs per VM: each sends; receive and interrupts on vCPU 0",
              "choice"),
     PDEF_ENUM("workload.type", "stream", "stream|rr|udp", "traffic pattern (netperf-like)",
