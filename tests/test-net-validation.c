@@ -125,20 +125,28 @@ static void test_event_idx_one_sender(void)
     g_assert_cmpfloat(test_all(on, "virtio_kicks_spurious"), <,
                       test_all(off, "virtio_kicks_spurious"));
     g_assert_cmpfloat(test_all(on, "exits_per_packet"), <, test_all(off, "exits_per_packet"));
-    /* The same packets either way: suppression changes costs, not traffic. */
-    g_assert_cmpfloat(fabs(test_all(on, "pps") / test_all(off, "pps") - 1), <, 0.01);
+    /* The same packets offered either way: suppression changes costs (and,
+     * with a completion interrupt per buffer under the flags, the backlog
+     * at the end), not the traffic. */
+    g_assert_cmpfloat(test_all(on, "sent_total"), ==, test_all(off, "sent_total"));
     report_free(on);
     report_free(off);
 }
 
-/* A worker that never runs dry needs no kicks under either scheme. */
+/* A worker that never runs dry needs no kicks. Under EVENT_IDX the
+ * re-armed 3/4 threshold keeps moving ahead of a busy worker, so no
+ * completion interrupt exits either; the flags cannot delay and ask for one
+ * per batch the worker signals, which slows the sender until the worker
+ * runs dry and needs kicks again. */
 static void test_event_idx_busy(void)
 {
     const char *wl = "type = stream\nsize = 256B";
     struct report *on = one_sender(wl, true), *off = one_sender(wl, false);
 
     g_assert_cmpfloat(test_all(on, "exits_per_packet"), <, 0.01);
-    g_assert_cmpfloat(test_all(off, "exits_per_packet"), <, 0.01);
+    g_assert_cmpfloat(test_all(on, "virtio_kicks") / test_all(on, "sent_total"), <, 0.01);
+    g_assert_cmpfloat(test_all(off, "tx_interrupts_per_second"), >,
+                      test_all(on, "tx_interrupts_per_second"));
     report_free(on);
     report_free(off);
 }

@@ -168,6 +168,43 @@ static void test_enable_cb_race(void)
     enable_cb_race(true);
 }
 
+/* enable_cb_delayed with 8 outstanding: EVENT_IDX lets the first 6 (3/4)
+ * complete silently and interrupts on the 7th; the flags cannot delay. It
+ * reports a race when that many are used already. */
+static unsigned delayed_irq_at(bool event_idx)
+{
+    struct vring vr;
+    unsigned at = 0;
+
+    vring_init(&vr, 16, event_idx);
+    for (uint64_t t = 0; t < 8; t++)
+        vring_add_buf(&vr, 1, 0, 64, t);
+    g_assert_true(vring_enable_cb_delayed(&vr));
+    for (unsigned k = 1; k <= 8 && !at; k++) {
+        vring_push_used(&vr, (uint16_t)vring_pop_avail(&vr), 0);
+        if (vring_need_interrupt(&vr))
+            at = k;
+    }
+    vring_release(&vr);
+    return at;
+}
+
+static void test_enable_cb_delayed(void)
+{
+    struct vring vr;
+
+    g_assert_cmpuint(delayed_irq_at(true), ==, 7);
+    g_assert_cmpuint(delayed_irq_at(false), ==, 1);
+    vring_init(&vr, 16, true);
+    for (uint64_t t = 0; t < 4; t++)
+        vring_add_buf(&vr, 1, 0, 64, t);
+    vring_disable_cb(&vr);
+    for (unsigned k = 0; k < 4; k++)
+        vring_push_used(&vr, (uint16_t)vring_pop_avail(&vr), 0);
+    g_assert_false(vring_enable_cb_delayed(&vr));
+    vring_release(&vr);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -177,5 +214,6 @@ int main(int argc, char **argv)
     g_test_add_func("/vring/notify/kicks", test_kicks);
     g_test_add_func("/vring/notify/interrupts", test_interrupts);
     g_test_add_func("/vring/notify/enable-cb-race", test_enable_cb_race);
+    g_test_add_func("/vring/notify/enable-cb-delayed", test_enable_cb_delayed);
     return g_test_run();
 }

@@ -39,13 +39,7 @@ void guest_send(struct net_world *w, struct net_pkt *p)
      * synchronous sendmsg(): the rest wait their turn (in guest_stack). */
     if (q->busy) {
         net_pkt_wait(w, p, NET_STAGE_guest_stack);
-        p->next_free = NET_NO_PKT;
-        if (q->len)
-            net_pkt_at(w, q->tail)->next_free = p->idx;
-        else
-            q->head = p->idx;
-        q->tail = p->idx;
-        q->len++;
+        net_pktq_push(w, &q->waiting, p);
         return;
     }
     q->busy = true;
@@ -58,43 +52,18 @@ void guest_xmit_done(struct net_world *w, struct net_vm *vm, unsigned cpu)
     struct net_pkt *p;
 
     g_assert(q->busy);
-    if (!q->len) {
+    p = net_pktq_pop(w, &q->waiting);
+    if (!p) {
         q->busy = false;
         return;
     }
-    p = net_pkt_at(w, q->head);
-    q->head = p->next_free;
-    q->len--;
     stack_start(w, vm, p);
-}
-
-static void rx_list_push(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
-{
-    p->next_free = NET_NO_PKT;
-    if (vm->rx_len)
-        net_pkt_at(w, vm->rx_tail)->next_free = p->idx;
-    else
-        vm->rx_head = p->idx;
-    vm->rx_tail = p->idx;
-    vm->rx_len++;
-}
-
-static struct net_pkt *rx_list_pop(struct net_world *w, struct net_vm *vm)
-{
-    struct net_pkt *p;
-
-    if (!vm->rx_len)
-        return NULL;
-    p = net_pkt_at(w, vm->rx_head);
-    vm->rx_head = p->next_free;
-    vm->rx_len--;
-    return p;
 }
 
 void guest_rx_arrive(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
     net_pkt_wait(w, p, NET_STAGE_irq_coalesce);
-    rx_list_push(w, vm, p);
+    net_pktq_push(w, &vm->rx, p);
     vm->irq_bytes += p->bytes;
 }
 
@@ -134,12 +103,14 @@ static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)
 
     (void)payload;
     vm->c.interrupts++;
+    if (vm->tx_done)
+        vm->c.tx_interrupts++;
     vm->last_irq = sim_now(sim);
     vm->irq_bytes_prev = vm->irq_bytes;
     vm->irq_bytes = 0;
     host = w->ops->irq_deliver(w, vm);
     /* Packets already waiting now wait for the handler instead. */
-    for (uint32_t i = vm->rx_head, k = 0; k < vm->rx_len; k++) {
+    for (uint32_t i = vm->rx.head, k = 0; k < vm->rx.len; k++) {
         struct net_pkt *p = net_pkt_at(w, i);
 
         i = p->next_free;
@@ -171,7 +142,7 @@ static void poll_round(struct net_world *w, struct net_vm *vm)
     struct net_pkt *p;
     unsigned n = 0;
 
-    while (n < w->g.budget && (p = rx_list_pop(w, vm))) {
+    while (n < w->g.budget && (p = net_pktq_pop(w, &vm->rx))) {
         sim_time drv = w->ops->rx_driver(w, vm, p);
         sim_time stack = w->g.stack_rx_pkt + (sim_time)llround(w->g.stack_rx_byte * p->bytes);
 
@@ -181,8 +152,13 @@ static void poll_round(struct net_world *w, struct net_vm *vm)
         n++;
     }
     if (vm->tx_done) {
-        net_cpu_job(w, vm->vcpu, vm, vm->tx_done * w->g.tx_clean, 0, NULL, NULL, 0);
+        unsigned signalled = vm->tx_done, cleaned;
+
         vm->tx_done = 0;
+        cleaned = w->ops->tx_clean ? w->ops->tx_clean(w, vm, signalled) : signalled;
+        vm->c.tx_cleaned += cleaned;
+        if (cleaned)
+            net_cpu_job(w, vm->vcpu, vm, cleaned * w->g.tx_clean, 0, NULL, NULL, 0);
     }
     net_cpu_job(w, vm->vcpu, vm, w->g.napi_poll, 0, poll_on_end, vm, 0);
 }
@@ -198,7 +174,7 @@ static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag)
 
     (void)sim;
     (void)tag;
-    if (vm->rx_len || vm->tx_done) {
+    if (vm->rx.len || vm->tx_done) {
         poll_round(w, vm);
         return;
     }
@@ -219,6 +195,6 @@ static void complete_on_end(struct sim *sim, void *ctx, uint64_t tag)
     vm->napi_active = false;
     /* Work that came in while interrupts were being re-enabled: the device
      * sees them unmasked and interrupts. */
-    if (vm->rx_len || vm->tx_done)
+    if (vm->rx.len || vm->tx_done)
         guest_irq_raise(vm->w, vm);
 }

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../net/net.h"
+#include "report.h"
 #include "simtime.h"
 
 struct net_world;
@@ -27,6 +29,13 @@ struct assigned_vm {
     bool dma_api;
     uint64_t iova_base;
     uint32_t tx_slot, rx_slot;
+    /* Transmit descriptors posted and not yet cleaned; the queue stops
+     * below @tx_stop free ones and wakes at @tx_wake (ixgbe_maybe_stop_tx,
+     * TX_WAKE_THRESHOLD), while sends wait in the list. */
+    uint32_t tx_used, tx_stop, tx_wake;
+    bool tx_stopped;
+    struct net_pktq waiting;
+    uint64_t tx_stops;
 };
 
 /* Caller owns the result (vm->io); freed by assigned_detach(). */
@@ -37,6 +46,9 @@ void assigned_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *
 void assigned_tx_wire_done(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
 sim_time assigned_rx_driver(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
 sim_time assigned_irq_complete(struct net_world *w, struct net_vm *vm, bool *rearmed);
+unsigned assigned_tx_clean(struct net_world *w, struct net_vm *vm, unsigned done);
+/* Metrics common to the assigned strategies (queue stops). */
+void assigned_report(struct net_world *w, struct report *out);
 void assigned_detach(struct net_world *w, struct net_vm *vm);
 
 #endif

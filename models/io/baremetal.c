@@ -34,5 +34,7 @@ const struct io_strategy_ops baremetal_strategy_ops = {
     .irq_deliver = baremetal_irq_deliver,
     .rx_driver = assigned_rx_driver,
     .irq_complete = assigned_irq_complete,
+    .tx_clean = assigned_tx_clean,
+    .report = assigned_report,
     .detach = assigned_detach,
 };

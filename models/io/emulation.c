@@ -16,7 +16,22 @@
 struct emu_vm {
     struct host_backend hb;
     uint32_t rx_cap, rx_used; /* emulated receive ring */
+    /* Sends the device model holds while the host's ring is full (QEMU
+     * queues the packet and stops the transmit ring: the sender waits). */
+    struct net_pktq waiting;
 };
+
+static void emulation_xmit(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
+
+static void emu_on_room(struct net_world *w, struct net_vm *vm)
+{
+    struct emu_vm *e = vm->io;
+
+    struct net_pkt *p;
+
+    while (!host_tx_full(&e->hb.io) && (p = net_pktq_pop(w, &e->waiting)))
+        emulation_xmit(w, vm, p);
+}
 
 static void emulation_attach(struct net_world *w, struct net_vm *vm)
 {
@@ -28,6 +43,8 @@ static void emulation_attach(struct net_world *w, struct net_vm *vm)
         cpu_cycles(&w->host.cpu, (double)scenario_int(sc, "emulation.device_per_packet"));
     e->hb.host_stack = w->host.stack_per_packet;
     e->hb.copy_per_byte = scenario_real(sc, "emulation.copy_per_byte") * 1e12;
+    host_io_init(&e->hb.io, w, vm);
+    e->hb.io.on_room = emu_on_room;
     vm->io = e;
     net_vm_ready(w, vm);
 }
@@ -42,15 +59,28 @@ static void emulation_detach(struct net_world *w, struct net_vm *vm)
 static void tx_emulated(struct net_world *w, struct net_pkt *p)
 {
     struct net_vm *vm = &w->vms[p->src];
+    struct emu_vm *e = vm->io;
     unsigned cpu = p->cpu;
 
     /* The device model marks the descriptor done and raises TXDW. */
     guest_tx_complete(w, vm, p->bytes);
-    host_tx(w, vm, p);
+    host_tx(w, vm, &e->hb.io, p);
     guest_xmit_done(w, vm, cpu);
 }
 
 static void emulation_guest_tx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+{
+    struct emu_vm *e = vm->io;
+
+    if (p->dst < 0 && (e->waiting.len || host_tx_full(&e->hb.io))) {
+        net_pkt_wait(w, p, NET_STAGE_backend);
+        net_pktq_push(w, &e->waiting, p);
+        return;
+    }
+    emulation_xmit(w, vm, p);
+}
+
+static void emulation_xmit(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
     struct emu_vm *e = vm->io;
     bool bridged = p->dst >= 0;
@@ -114,6 +144,14 @@ static void emulation_bridge_rx(struct net_world *w, struct net_vm *vm, struct n
     net_step_cpu(w, p, vm->backend, vm, e->hb.per_packet, rx_emulated);
 }
 
+static void emulation_tx_wire_done(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+{
+    struct emu_vm *e = vm->io;
+
+    (void)p;
+    host_tx_wire_done(w, vm, &e->hb.io);
+}
+
 static sim_time emulation_irq_deliver(struct net_world *w, struct net_vm *vm)
 {
     /* Injection and EOI, plus the handler's ICR read and IMC mask write. */
@@ -146,6 +184,7 @@ const struct io_strategy_ops emulation_strategy_ops = {
     .guest_tx = emulation_guest_tx,
     .device_rx = emulation_device_rx,
     .bridge_rx = emulation_bridge_rx,
+    .tx_wire_done = emulation_tx_wire_done,
     .irq_deliver = emulation_irq_deliver,
     .rx_driver = emulation_rx_driver,
     .irq_complete = emulation_irq_complete,

@@ -7,6 +7,8 @@
 
 #include <math.h>
 
+#include <glib.h>
+
 #include "../net/net.h"
 
 /* Host buffers live above every VM's IOVA space. */
@@ -25,12 +27,42 @@ sim_time host_dma_api(struct net_world *w, struct net_vm *vm, struct host_io *h,
            iommu_unmap(&w->host.iommu, sim_now(w->sim), p->iova, p->bytes);
 }
 
-void host_tx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+void host_io_init(struct host_io *h, const struct net_world *w, const struct net_vm *vm)
 {
-    if (p->dst >= 0)
+    h->tx_cap = w->nic.txq[vm->id + 1].cap;
+}
+
+static void host_dev_tx(struct net_world *w, struct net_vm *vm, struct host_io *h,
+                        struct net_pkt *p)
+{
+    h->tx_inflight++;
+    net_dev_tx(w, p, vm->id + 1, w->host.iommu.mode != IOMMU_OFF, p->iova);
+}
+
+void host_tx(struct net_world *w, struct net_vm *vm, struct host_io *h, struct net_pkt *p)
+{
+    if (p->dst >= 0) {
         net_bridge(w, p);
-    else
-        net_dev_tx(w, p, vm->id + 1, w->host.iommu.mode != IOMMU_OFF, p->iova);
+        return;
+    }
+    if (h->tx_inflight < h->tx_cap) {
+        host_dev_tx(w, vm, h, p);
+        return;
+    }
+    net_pkt_wait(w, p, NET_STAGE_host_stack);
+    net_pktq_push(w, &h->waiting, p);
+}
+
+void host_tx_wire_done(struct net_world *w, struct net_vm *vm, struct host_io *h)
+{
+    struct net_pkt *p;
+
+    g_assert(h->tx_inflight > 0);
+    h->tx_inflight--;
+    if ((p = net_pktq_pop(w, &h->waiting)))
+        host_dev_tx(w, vm, h, p);
+    if (h->on_room && !host_tx_full(h))
+        h->on_room(w, vm);
 }
 
 void host_rx(struct net_world *w, struct net_vm *vm, struct host_io *h, struct net_pkt *p,

@@ -42,5 +42,7 @@ const struct io_strategy_ops passthrough_strategy_ops = {
     .irq_deliver = net_irq_virtual,
     .rx_driver = assigned_rx_driver,
     .irq_complete = assigned_irq_complete,
+    .tx_clean = assigned_tx_clean,
+    .report = assigned_report,
     .detach = assigned_detach,
 };

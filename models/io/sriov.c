@@ -73,6 +73,7 @@ static void sriov_attach(struct net_world *w, struct net_vm *vm)
 static void sriov_report(struct net_world *w, struct report *out)
 {
     report_metric(out, "all", "mailbox_messages", (double)w->nic.mailbox_msgs, "1");
+    assigned_report(w, out);
 }
 
 const struct io_strategy_ops sriov_strategy_ops = {
@@ -88,6 +89,7 @@ const struct io_strategy_ops sriov_strategy_ops = {
     .irq_deliver = net_irq_virtual,
     .rx_driver = assigned_rx_driver,
     .irq_complete = assigned_irq_complete,
+    .tx_clean = assigned_tx_clean,
     .report = sriov_report,
     .detach = assigned_detach,
 };

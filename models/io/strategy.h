@@ -43,6 +43,10 @@ struct net_pkt;
  *                sets *@rearmed false if work arrived meanwhile (poll again)
  * @report:       strategy-specific metrics (optional)
  * @detach:       free @vm's device state
+ * @tx_clean:     NAPI's transmit cleaning after @signalled calls of
+ *                guest_tx_complete(): reclaim the transmitted buffers, wake
+ *                a stopped queue; returns the buffers reclaimed (optional:
+ *                @signalled). May signal again (poll once more).
  */
 struct io_strategy_ops {
     const char *name;
@@ -59,6 +63,7 @@ struct io_strategy_ops {
     sim_time (*irq_complete)(struct net_world *w, struct net_vm *vm, bool *rearmed);
     void (*report)(struct net_world *w, struct report *out);
     void (*detach)(struct net_world *w, struct net_vm *vm);
+    unsigned (*tx_clean)(struct net_world *w, struct net_vm *vm, unsigned signalled);
 };
 
 /* Every strategy, in the order `iovsim params` lists them. */

@@ -4,10 +4,17 @@
  * says so (EVENT_IDX or NO_NOTIFY); the backend wakes, disables kicks,
  * drains the ring in batches and re-enables kicks with a re-check; the
  * device interrupts only when the guest asked (NAPI disables callbacks).
+ * Transmit as Linux's virtio_net.c with napi_tx (the default): start_xmit
+ * frees what the device used and re-arms the completion interrupt for 3/4
+ * of the buffers outstanding (virtqueue_enable_cb_delayed); it stops the
+ * queue when fewer than 2 + MAX_SKB_FRAGS descriptors are free
+ * (check_sq_full_and_disable) and the senders wait until the interrupt's
+ * NAPI poll (virtnet_poll_tx) frees enough. The backend waits while the
+ * host NIC's ring is full (vhost's handle_tx on -EAGAIN).
  * Multiqueue: transmit queue k has its own ring, lock (vCPUs sharing it are
  * serialised, and the waits counted) and backend thread. Costs:
  * calibration.md 1.1-1.2. Left out: receive multiqueue, mergeable buffers,
- * busy polling, TX completion interrupts (the driver reclaims on transmit). */
+ * busy polling, separate transmit and receive vectors (one per VM). */
 #include <math.h>
 #include <string.h>
 
@@ -20,6 +27,8 @@
 
 /* virtio-net header carried in front of each packet (spec, Message Framing) */
 #define VIRTIO_NET_HDR 12
+/* virtio_net.c: the queue stops below 2 + MAX_SKB_FRAGS (17) free slots */
+#define VIRTIO_TX_STOP 19
 
 /* One transmit queue: its ring, the guest's lock on it (netif_tx_lock),
  * and the backend thread that serves it. */
@@ -29,8 +38,14 @@ struct virtio_txq {
     struct net_vm *vm;
     struct cpu_core *core;
     bool awake, waking;
+    bool stalled;     /* the backend waits for room in the host's ring */
+    bool stopped;     /* the guest stopped the queue: senders wait */
+    uint16_t stop_at; /* free descriptors below which it stops */
+    struct net_pktq waiting;
     uint64_t wakeups;  /* the backend thread was woken by a kick */
     uint64_t spurious; /* kicks that found it awake or already waking */
+    uint64_t stops;
+    uint64_t unsignalled_bytes; /* used since the worker last signalled */
 };
 
 struct virtio_vm {
@@ -42,6 +57,8 @@ struct virtio_vm {
     enum hv_exit_reason kick_exit;
     sim_time notify_latency, wake;
 };
+
+static void virtio_on_room(struct net_world *w, struct net_vm *vm);
 
 static void virtio_attach(struct net_world *w, struct net_vm *vm)
 {
@@ -58,6 +75,8 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
         sim_lock_init(&v->txq[q].lock, w->sim);
         v->txq[q].vm = vm;
         v->txq[q].core = q ? net_backend_core(w, vm) : vm->backend;
+        /* Rings too small for the driver's margin stop only when full. */
+        v->txq[q].stop_at = size >= 4 * VIRTIO_TX_STOP ? VIRTIO_TX_STOP : 1;
     }
     vring_init(&v->rx, size, event_idx);
     v->rx_pkt = g_new(uint32_t, size);
@@ -70,6 +89,8 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
     v->hb.host_stack = w->host.stack_per_packet;
     v->hb.copy_per_byte = scenario_real(sc, "virtio.copy_per_byte") * 1e12;
     v->hb.header_bytes = VIRTIO_NET_HDR;
+    host_io_init(&v->hb.io, w, vm);
+    v->hb.io.on_room = virtio_on_room;
     /* The guest posts a receive buffer in every descriptor; the backend
      * needs no kicks while it has buffers. */
     for (unsigned i = 0; i < size; i++)
@@ -125,13 +146,17 @@ static void tx_added(struct net_world *w, struct net_pkt *p)
     unsigned cpu = p->cpu;
     bool kick;
 
-    if (head < 0) {
-        sim_lock_unlock(&q->lock);
-        net_pkt_drop(w, p, NET_DROP_tx_ring_full);
-        guest_xmit_done(w, vm, cpu);
-        return;
-    }
+    /* The queue stops before the ring is full, so a slot is always free. */
+    g_assert(head >= 0);
     p->slot = (uint32_t)head;
+    if (q->vr.num_free < q->stop_at) {
+        q->stopped = true;
+        q->stops++;
+        /* Interrupt me once 3/4 are used; if that many already are,
+         * NAPI runs at once. */
+        if (!vring_enable_cb_delayed(&q->vr))
+            guest_tx_complete(w, vm, 0);
+    }
     /* Published: from now on the backend may take it, even while the vCPU
      * is still exiting to kick, so the kick is the vCPU's work and the
      * packet waits in the ring. The notify itself happens outside the lock,
@@ -145,6 +170,15 @@ static void tx_added(struct net_world *w, struct net_pkt *p)
     guest_xmit_done(w, vm, cpu);
 }
 
+static unsigned free_old_xmit(struct virtio_txq *q)
+{
+    unsigned n = 0;
+
+    while (vring_get_buf(&q->vr, NULL) != VRING_NONE)
+        n++;
+    return n;
+}
+
 static void tx_locked(struct sim *sim, void *ctx, uint64_t tag)
 {
     struct net_world *w = ctx;
@@ -154,9 +188,20 @@ static void tx_locked(struct sim *sim, void *ctx, uint64_t tag)
     unsigned reclaimed = 0;
 
     (void)sim;
-    /* start_xmit frees what the backend has used since last time. */
-    while (vring_get_buf(&q->vr, NULL) != VRING_NONE)
-        reclaimed++;
+    if (q->stopped) {
+        /* The qdisc holds it until the queue wakes; its sender waits. */
+        sim_lock_unlock(&q->lock);
+        net_pkt_wait(w, p, NET_STAGE_vring);
+        net_pktq_push(w, &q->waiting, p);
+        return;
+    }
+    /* start_xmit frees what the backend has used since last time and
+     * re-arms the completion interrupt for 3/4 of what is outstanding. */
+    do {
+        vring_disable_cb(&q->vr);
+        reclaimed += free_old_xmit(q);
+    } while (!vring_enable_cb_delayed(&q->vr));
+    vm->c.tx_cleaned += reclaimed;
     net_step_cpu(w, p, net_pkt_vcpu(vm, p), vm, w->g.driver_tx + reclaimed * w->g.tx_clean,
                  tx_added);
 }
@@ -175,9 +220,21 @@ static void backend_tx_run(struct net_world *w, struct virtio_txq *q);
 static void tx_on_drain(struct sim *sim, void *ctx, uint64_t tag)
 {
     struct virtio_txq *q = ctx;
+    struct virtio_vm *v = q->vm->io;
 
     (void)sim;
     (void)tag;
+    /* The worker signals the used buffers once per batch (vhost's
+     * vhost_net_signal_used; QEMU's virtio_notify after a flush). */
+    if (vring_need_interrupt(&q->vr))
+        guest_tx_complete(q->vm->w, q->vm, (uint32_t)q->unsignalled_bytes);
+    q->unsignalled_bytes = 0;
+    if (vring_avail_pending(&q->vr) && host_tx_full(&v->hb.io)) {
+        /* Asleep until the host's ring has room; kicks stay off. */
+        q->stalled = true;
+        q->awake = false;
+        return;
+    }
     if (vring_avail_pending(&q->vr)) {
         backend_tx_run(q->vm->w, q);
         return;
@@ -195,9 +252,12 @@ static void tx_on_drain(struct sim *sim, void *ctx, uint64_t tag)
 static void tx_backend_done(struct net_world *w, struct net_pkt *p)
 {
     struct net_vm *vm = &w->vms[p->src];
+    struct virtio_vm *v = vm->io;
+    struct virtio_txq *q = txq_of(vm, p);
 
-    vring_push_used(&txq_of(vm, p)->vr, (uint16_t)p->slot, 0);
-    host_tx(w, vm, p);
+    vring_push_used(&q->vr, (uint16_t)p->slot, 0);
+    q->unsignalled_bytes += p->bytes;
+    host_tx(w, vm, &v->hb.io, p);
 }
 
 static void backend_tx_run(struct net_world *w, struct virtio_txq *q)
@@ -206,7 +266,7 @@ static void backend_tx_run(struct net_world *w, struct virtio_txq *q)
     struct virtio_vm *v = vm->io;
     int head;
 
-    while ((head = vring_pop_avail(&q->vr)) >= 0) {
+    while (!host_tx_full(&v->hb.io) && (head = vring_pop_avail(&q->vr)) >= 0) {
         /* The token is the driver's; reading it here stands for reading
          * the descriptor's buffer. */
         struct net_pkt *p = net_pkt_at(w, (uint32_t)q->vr.token[head]);
@@ -262,6 +322,57 @@ static void backend_tx_notify(struct net_world *w, struct virtio_txq *q)
     }
     q->waking = true;
     sim_schedule(w->sim, v->notify_latency, tx_on_notify, q, NULL, 0);
+}
+
+/* The host's ring has room: stalled backend threads are woken (vhost's
+ * socket poll), as by a kick but without the guest's exit. */
+static void virtio_on_room(struct net_world *w, struct net_vm *vm)
+{
+    struct virtio_vm *v = vm->io;
+
+    for (unsigned k = 0; k < v->n_txq; k++) {
+        if (v->txq[k].stalled) {
+            v->txq[k].stalled = false;
+            backend_tx_notify(w, &v->txq[k]);
+        }
+    }
+}
+
+static void virtio_tx_wire_done(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+{
+    struct virtio_vm *v = vm->io;
+
+    (void)p;
+    host_tx_wire_done(w, vm, &v->hb.io);
+}
+
+/* virtnet_poll_tx: free what was used, wake the queue once 2 +
+ * MAX_SKB_FRAGS slots are free (the waiting sends go through start_xmit
+ * again), re-arm the interrupt. */
+static unsigned virtio_tx_clean(struct net_world *w, struct net_vm *vm, unsigned signalled)
+{
+    struct virtio_vm *v = vm->io;
+    unsigned n = 0;
+
+    (void)signalled;
+    for (unsigned k = 0; k < v->n_txq; k++) {
+        struct virtio_txq *q = &v->txq[k];
+
+        vring_disable_cb(&q->vr);
+        n += free_old_xmit(q);
+        if (q->stopped && q->vr.num_free >= q->stop_at) {
+            struct net_pkt *p;
+
+            q->stopped = false;
+            while ((p = net_pktq_pop(w, &q->waiting))) {
+                net_step(w, p, NET_STAGE_driver);
+                sim_lock_acquire(&q->lock, tx_locked, w, p->idx);
+            }
+        }
+        if (!vring_enable_cb(&q->vr))
+            guest_tx_complete(w, vm, 0);
+    }
+    return n;
 }
 
 /* ---- receive: backend ---- */
@@ -362,7 +473,7 @@ static sim_time virtio_irq_complete(struct net_world *w, struct net_vm *vm, bool
 static void virtio_report(struct net_world *w, struct report *out)
 {
     uint64_t kicks = 0, suppressed = 0, irqs = 0, irqs_suppressed = 0;
-    uint64_t locks = 0, contended = 0, wakeups = 0, spurious = 0;
+    uint64_t locks = 0, contended = 0, wakeups = 0, spurious = 0, stops = 0;
     struct welford wait;
 
     welford_init(&wait);
@@ -378,6 +489,11 @@ static void virtio_report(struct net_world *w, struct report *out)
             wakeups += v->txq[q].wakeups;
             spurious += v->txq[q].spurious;
         }
+        for (unsigned q = 0; q < v->n_txq; q++) {
+            irqs += v->txq[q].vr.irqs;
+            irqs_suppressed += v->txq[q].vr.irqs_suppressed;
+            stops += v->txq[q].stops;
+        }
         kicks += v->rx.kicks;
         suppressed += v->rx.kicks_suppressed;
         irqs += v->rx.irqs;
@@ -392,6 +508,7 @@ static void virtio_report(struct net_world *w, struct report *out)
     report_metric(out, "all", "virtio_kicks_spurious", (double)spurious, "1");
     report_metric(out, "all", "virtio_interrupts", (double)irqs, "1");
     report_metric(out, "all", "virtio_interrupts_suppressed", (double)irqs_suppressed, "1");
+    report_metric(out, "all", "tx_queue_stops", (double)stops, "1");
 }
 
 const struct io_strategy_ops virtio_strategy_ops = {
@@ -402,9 +519,11 @@ const struct io_strategy_ops virtio_strategy_ops = {
     .guest_tx = virtio_guest_tx,
     .device_rx = virtio_device_rx,
     .bridge_rx = virtio_bridge_rx,
+    .tx_wire_done = virtio_tx_wire_done,
     .irq_deliver = virtio_irq_deliver,
     .rx_driver = virtio_rx_driver,
     .irq_complete = virtio_irq_complete,
     .report = virtio_report,
     .detach = virtio_detach,
+    .tx_clean = virtio_tx_clean,
 };

@@ -119,6 +119,17 @@ bool vring_enable_cb(struct vring *vr)
     return vr->last_used == vr->used_idx;
 }
 
+bool vring_enable_cb_delayed(struct vring *vr)
+{
+    uint16_t outstanding = (uint16_t)(vr->avail_idx - vr->last_used);
+    uint16_t bufs = (uint16_t)(outstanding * 3 / 4);
+
+    vr->avail_flags &= (uint16_t)~VRING_AVAIL_F_NO_INTERRUPT;
+    if (vr->event_idx)
+        vr->used_event = (uint16_t)(vr->last_used + bufs);
+    return (uint16_t)(vr->used_idx - vr->last_used) <= bufs;
+}
+
 unsigned vring_used_pending(const struct vring *vr)
 {
     return (uint16_t)(vr->used_idx - vr->last_used);

@@ -77,6 +77,10 @@ void vring_disable_cb(struct vring *vr);
 /* Ask for interrupts again; false if used buffers arrived meanwhile, in
  * which case the driver must poll again. */
 bool vring_enable_cb(struct vring *vr);
+/* Ask for an interrupt only once 3/4 of the buffers now outstanding are
+ * used (Linux virtqueue_enable_cb_delayed; without EVENT_IDX the same as
+ * enable_cb); false if that many are used already (poll again). */
+bool vring_enable_cb_delayed(struct vring *vr);
 unsigned vring_used_pending(const struct vring *vr);
 
 /* Device side. */

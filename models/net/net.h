@@ -52,9 +52,10 @@ enum net_stage {
         NET_N_STAGES
 };
 
-/* Why a packet was dropped; reported as drops_<name>. */
-#define NET_DROP_LIST(X) \
-    X(tx_queue_full) X(tx_ring_full) X(rx_ring_full) X(nic_tx_full) X(nic_rx_full)
+/* Why a packet was dropped; reported as drops_<name>. Only where real
+ * systems drop: a sender's full queue (open loop), full receive rings.
+ * Transmit rings stop their queue instead (backpressure). */
+#define NET_DROP_LIST(X) X(tx_queue_full) X(rx_ring_full) X(nic_rx_full)
 
 enum net_drop {
 
@@ -122,6 +123,8 @@ struct net_pkt {
 struct net_counters {
     uint64_t delivered, bytes, drops[NET_N_DROPS];
     uint64_t transactions, interrupts;
+    uint64_t tx_interrupts; /* interrupts that found transmit completions */
+    uint64_t tx_cleaned;    /* transmitted buffers the guest reclaimed */
     uint64_t exits[HV_N_EXITS];
     sim_time guest_busy, host_busy;
     struct welford latency; /* s */
@@ -134,10 +137,15 @@ struct io_strategy_ops;
 struct workload;
 struct blk_world;
 
+/* A FIFO of waiting packets, linked through their next_free. */
+struct net_pktq {
+    uint32_t head, tail, len;
+};
+
 /* A vCPU's sending thread: busy from the start of a send's stack work to
  * the end of its driver work, with the sends waiting for it in a list. */
 struct net_sendq {
-    uint32_t head, tail, len;
+    struct net_pktq waiting;
     bool busy;
 };
 
@@ -154,7 +162,7 @@ struct net_vm {
     struct workload *wl;      /* owned */
     struct nic_itr itr;       /* interrupt moderation of the VM's device */
     /* Guest receive side: packets the driver has not yet taken, in order. */
-    uint32_t rx_head, rx_tail, rx_len;
+    struct net_pktq rx;
     uint32_t tx_done; /* TX completions not yet cleaned */
     bool irq_pending; /* an interrupt is scheduled or being delivered */
     bool napi_active; /* interrupts off, the guest is polling */
@@ -205,6 +213,30 @@ struct net_world {
 static inline struct net_pkt *net_pkt_at(const struct net_world *w, uint32_t idx)
 {
     return &w->chunks[idx >> NET_CHUNK_BITS][idx & (NET_CHUNK - 1)];
+}
+
+static inline void net_pktq_push(struct net_world *w, struct net_pktq *q, struct net_pkt *p)
+{
+    p->next_free = NET_NO_PKT;
+    if (q->len)
+        net_pkt_at(w, q->tail)->next_free = p->idx;
+    else
+        q->head = p->idx;
+    q->tail = p->idx;
+    q->len++;
+}
+
+/* The oldest packet of @q, or NULL. */
+static inline struct net_pkt *net_pktq_pop(struct net_world *w, struct net_pktq *q)
+{
+    struct net_pkt *p;
+
+    if (!q->len)
+        return NULL;
+    p = net_pkt_at(w, q->head);
+    q->head = p->next_free;
+    q->len--;
+    return p;
 }
 
 /* Pool: a new packet starts life now in no stage; net_step_*() opens one. */

@@ -305,10 +305,9 @@ static void dev_tx_fetched(struct net_world *w, struct net_pkt *p)
         net_step_serve(w, p, &w->nic.veb, ser, veb_done);
         return;
     }
-    if (!nic_tx_enqueue(&w->nic, p->queue, p->idx, ser)) {
-        net_pkt_drop(w, p, NET_DROP_nic_tx_full);
-        return;
-    }
+    /* Drivers stop their queue before its ring fills (backpressure). */
+    if (!nic_tx_enqueue(&w->nic, p->queue, p->idx, ser))
+        g_error("transmit ring %u overflowed: a driver did not stop its queue", p->queue);
     net_step(w, p, NET_STAGE_nic_queue);
     net_step_part(p, NET_STAGE_wire, ser);
 }
