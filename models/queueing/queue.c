@@ -1,8 +1,9 @@
 /* The queueing model: a Poisson (or any renewal) source feeding N FIFO
  * stations in tandem, each with c servers, then a sink. Service is drawn when
  * a job reaches a station, from that station's own stream, so every variant
- * sees the same service times. Jobs live in a pool recycled through a free
- * list. Left out: routing other than tandem, finite buffers, priorities. */
+ * sees the same service times. Jobs live in a pool (sim/pool.h), at most
+ * queue.capacity of them. Left out: routing other than tandem, finite
+ * buffers per station, priorities. */
 #include "queue.h"
 
 #include <math.h>
@@ -11,19 +12,18 @@
 #include <glib.h>
 
 #include "model.h"
+#include "pool.h"
 #include "queue_params.h"
 #include "resource.h"
 #include "rng.h"
 #include "stats.h"
-
-#define NO_JOB UINT32_MAX
 
 struct queue_job {
     sim_time born;       /* arrival at station 1 */
     sim_time st_arrival; /* arrival at the current station */
     sim_time service;    /* service time at the current station */
     sim_time waited;     /* time queued at the stations visited so far */
-    uint32_t next_free;
+    uint32_t next_free;  /* the pool's while the job is free */
 };
 
 struct queue_station {
@@ -43,12 +43,9 @@ struct queue_model {
     gsl_rng *arrival_rng;
     struct queue_station *stations;
     unsigned n_stations;
-    struct queue_job *jobs;
-    uint32_t jobs_cap;
-    uint32_t free_head;
+    struct pool jobs; /* the jobs in the system */
     sim_event_id next_arrival;
-    uint64_t capacity;       /* jobs in the system at most (queue.capacity) */
-    uint64_t jobs_in_system; /* model state, not reset at the warm-up cut */
+    uint64_t capacity; /* jobs in the system at most (queue.capacity) */
 
     /* Everything below is reset at the warm-up cut. */
     sim_time stat_start;
@@ -61,30 +58,9 @@ struct queue_model {
     uint64_t blocked; /* arrivals turned away by a full system */
 };
 
-static uint32_t job_alloc(struct queue_model *m)
+static struct queue_job *job_at(struct queue_model *m, uint32_t i)
 {
-    uint32_t i;
-
-    if (m->free_head == NO_JOB) {
-        uint32_t old = m->jobs_cap;
-        uint32_t cap = old ? 2 * old : 64;
-
-        g_assert(cap > old && cap < NO_JOB);
-        m->jobs = g_renew(struct queue_job, m->jobs, cap);
-        for (uint32_t k = old; k < cap; k++)
-            m->jobs[k].next_free = k + 1 < cap ? k + 1 : NO_JOB;
-        m->free_head = old;
-        m->jobs_cap = cap;
-    }
-    i = m->free_head;
-    m->free_head = m->jobs[i].next_free;
-    return i;
-}
-
-static void job_free(struct queue_model *m, uint32_t i)
-{
-    m->jobs[i].next_free = m->free_head;
-    m->free_head = i;
+    return POOL_AT(&m->jobs, struct queue_job, i);
 }
 
 static void station_on_done(struct sim *sim, void *ctx, uint64_t tag);
@@ -92,7 +68,7 @@ static void station_on_done(struct sim *sim, void *ctx, uint64_t tag);
 static void station_enter(struct queue_station *st, uint32_t i)
 {
     struct queue_model *m = st->model;
-    struct queue_job *job = &m->jobs[i];
+    struct queue_job *job = job_at(m, i);
 
     job->st_arrival = sim_now(m->sim);
     job->service = dist_sample_time(m->service, st->rng);
@@ -101,7 +77,7 @@ static void station_enter(struct queue_station *st, uint32_t i)
 
 static void sink(struct queue_model *m, uint32_t i)
 {
-    struct queue_job *job = &m->jobs[i];
+    struct queue_job *job = job_at(m, i);
     sim_time sojourn = sim_now(m->sim) - job->born;
 
     welford_add(&m->sojourn, sim_time_to_s(sojourn));
@@ -109,8 +85,7 @@ static void sink(struct queue_model *m, uint32_t i)
     hist_add(&m->sojourn_ps, sojourn);
     m->completed++;
     timeavg_add(&m->in_system, sim_now(m->sim), -1.0);
-    m->jobs_in_system--;
-    job_free(m, i);
+    pool_free(&m->jobs, i);
 }
 
 static void station_on_done(struct sim *sim, void *ctx, uint64_t tag)
@@ -118,7 +93,7 @@ static void station_on_done(struct sim *sim, void *ctx, uint64_t tag)
     struct queue_station *st = ctx;
     struct queue_model *m = st->model;
     uint32_t i = (uint32_t)tag;
-    struct queue_job *job = &m->jobs[i];
+    struct queue_job *job = job_at(m, i);
     sim_time sojourn = sim_now(sim) - job->st_arrival;
 
     welford_add(&st->sojourn, sim_time_to_s(sojourn));
@@ -139,14 +114,13 @@ static void source_on_arrival(struct sim *sim, void *ctx, const void *payload)
     m->arrivals++;
     m->next_arrival = sim_schedule(sim, dist_sample_time(m->interarrival, m->arrival_rng),
                                    source_on_arrival, m, NULL, 0);
-    if (m->jobs_in_system >= m->capacity) {
+    if (pool_live(&m->jobs) >= m->capacity) {
         m->blocked++;
         return;
     }
-    i = job_alloc(m);
-    m->jobs[i].born = now;
-    m->jobs[i].waited = 0;
-    m->jobs_in_system++;
+    i = pool_alloc(&m->jobs);
+    job_at(m, i)->born = now;
+    job_at(m, i)->waited = 0;
     timeavg_add(&m->in_system, now, 1.0);
     station_enter(&m->stations[0], i);
 }
@@ -194,7 +168,7 @@ static struct model *queue_create(struct sim *sim, const struct scenario *sc, GE
         fifo_server_init(&st->server, sim, st->name, (unsigned)scenario_int(sc, "queue.servers"));
         welford_init(&st->sojourn);
     }
-    m->free_head = NO_JOB;
+    POOL_INIT(&m->jobs, struct queue_job, next_free);
     welford_init(&m->sojourn);
     welford_init(&m->wait);
     hist_init(&m->sojourn_ps);
@@ -261,7 +235,7 @@ static void queue_destroy(struct model *base)
     for (unsigned k = 0; k < m->n_stations; k++)
         fifo_server_release(&m->stations[k].server);
     g_free(m->stations);
-    g_free(m->jobs);
+    pool_release(&m->jobs);
     hist_release(&m->sojourn_ps);
     g_free(m);
 }
