@@ -6,7 +6,9 @@
 #include "dist.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib.h>
 #include <gsl/gsl_cdf.h>
@@ -160,11 +162,80 @@ static bool bad_line(const struct dist *d, int line, const char *what, GError **
     return false;
 }
 
+/* The samples of one empirical file: a refcounted block (g_rc_box) shared
+ * by every copy of the distribution, e.g. every point of a sweep. */
+struct samples {
+    char *key; /* in the cache: dimension and path */
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+    size_t n;
+    double v[];
+};
+
+/* Loaded files by key, borrowed: a block leaves when its last user releases
+ * it. Process-wide, as the file system is; iovsim has no threads. */
+static GHashTable *samples_cache;
+
+static struct samples *samples_of(const double *values)
+{
+    return (struct samples *)(void *)((char *)values - offsetof(struct samples, v));
+}
+
+static void samples_clear(gpointer p)
+{
+    struct samples *s = p;
+
+    if (samples_cache && g_hash_table_lookup(samples_cache, s->key) == s)
+        g_hash_table_remove(samples_cache, s->key);
+    g_free(s->key);
+}
+
+static bool same_file(const struct samples *s, const struct stat *st)
+{
+    return s->dev == st->st_dev && s->ino == st->st_ino && s->size == st->st_size &&
+           s->mtime.tv_sec == st->st_mtim.tv_sec && s->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* The cached samples of @key if the file is unchanged (a new reference). */
+static bool samples_lookup(struct dist *d, const char *key, const struct stat *st)
+{
+    struct samples *s = samples_cache ? g_hash_table_lookup(samples_cache, key) : NULL;
+
+    if (!s || !same_file(s, st))
+        return false;
+    g_rc_box_acquire(s);
+    d->values = s->v;
+    d->n_values = s->n;
+    return true;
+}
+
+static void samples_store(struct dist *d, char *key, const struct stat *st, GArray *vals)
+{
+    struct samples *s = g_rc_box_alloc0(sizeof(*s) + vals->len * sizeof(double));
+
+    s->key = key;
+    s->dev = st->st_dev;
+    s->ino = st->st_ino;
+    s->size = st->st_size;
+    s->mtime = st->st_mtim;
+    s->n = vals->len;
+    memcpy(s->v, vals->data, vals->len * sizeof(double));
+    if (!samples_cache)
+        samples_cache = g_hash_table_new(g_str_hash, g_str_equal);
+    g_hash_table_replace(samples_cache, s->key, s);
+    d->values = s->v;
+    d->n_values = s->n;
+}
+
 static bool load_empirical(struct dist *d, const char *arg, const char *base_dir, GError **error)
 {
     g_autoptr(GError) err = NULL;
     g_autoptr(GArray) vals = g_array_new(FALSE, FALSE, sizeof(double));
     g_autofree char *text = NULL;
+    g_autofree char *key = NULL;
+    struct stat st;
     g_auto(GStrv) lines = NULL;
     gsize len;
 
@@ -172,6 +243,12 @@ static bool load_empirical(struct dist *d, const char *arg, const char *base_dir
 
     /* Absolute, so that dist_to_string() parses the same from anywhere. */
     d->path = g_canonicalize_filename(arg, base);
+    key = g_strdup_printf("%d:%s", (int)d->dim, d->path);
+    /* A file that cannot be stat'ed is not cached; reading it says why. */
+    if (stat(d->path, &st) != 0)
+        memset(&st, 0, sizeof(st));
+    else if (samples_lookup(d, key, &st))
+        return true;
     text = scan_read_file(d->path, EMPIRICAL_MAX_BYTES, &len, &err);
     if (!text) {
         g_set_error(error, IOVSIM_ERROR, err->code, "empirical file '%s': %s", d->path,
@@ -203,8 +280,7 @@ static bool load_empirical(struct dist *d, const char *arg, const char *base_dir
                     d->path);
         return false;
     }
-    d->n_values = vals->len;
-    d->values = (double *)(void *)g_array_free(g_steal_pointer(&vals), FALSE);
+    samples_store(d, g_steal_pointer(&key), &st, vals);
     return true;
 }
 
@@ -297,7 +373,8 @@ bool dist_parse(struct dist *d, const char *text, enum unit_dim dim, const char 
 
 void dist_release(struct dist *d)
 {
-    g_free(d->values);
+    if (d->values)
+        g_rc_box_release_full(samples_of(d->values), samples_clear);
     g_free(d->path);
     d->values = NULL;
     d->path = NULL;
@@ -307,7 +384,8 @@ void dist_release(struct dist *d)
 void dist_copy(struct dist *dst, const struct dist *src)
 {
     *dst = *src;
-    dst->values = src->values ? g_memdup2(src->values, src->n_values * sizeof(double)) : NULL;
+    if (src->values)
+        g_rc_box_acquire(samples_of(src->values));
     dst->path = g_strdup(src->path);
 }
 

@@ -28,7 +28,8 @@ enum dist_kind {
  * struct dist - a parsed distribution
  * @a, @b:   parameters in base units as written (see enum dist_kind);
  *           pareto's shape @a is a plain number
- * @values:  empirical samples (caller owns via dist_release())
+ * @values:  empirical samples, read-only: shared by every copy and every
+ *           parse of the same unchanged file (released by dist_release())
  * @path:    empirical file as an absolute path (owned)
  *
  * Distributions of any dimension but DIM_NONE never draw negative values:
@@ -39,7 +40,7 @@ struct dist {
     enum dist_kind kind;
     enum unit_dim dim;
     double a, b;
-    double *values;
+    const double *values;
     size_t n_values;
     char *path;
 };
@@ -53,7 +54,7 @@ struct dist {
 bool dist_parse(struct dist *d, const char *text, enum unit_dim dim, const char *base_dir,
                 GError **error);
 void dist_release(struct dist *d);
-/* Deep copy (empirical values duplicated). */
+/* Copy; empirical samples are shared, not duplicated. */
 void dist_copy(struct dist *dst, const struct dist *src);
 
 /* One draw in base units (never negative for time and size dimensions). */

@@ -580,6 +580,9 @@ static void test_dup_and_set(void)
     g_assert_true(scenario_is_set(copy, "queue.stations"));
     g_assert_false(scenario_is_set(sc, "queue.stations"));
     g_assert_cmpstr(scenario_hash(copy), ==, hash);
+    /* Empirical samples are shared, not copied per sweep point. */
+    g_assert_true(scenario_dist(copy, "queue.service")->values ==
+                  scenario_dist(sc, "queue.service")->values);
     /* Deep: the copy's empirical values and raw groups outlive the original. */
     scenario_free(sc);
     g_assert_cmpfloat(scenario_dist(copy, "queue.service")->values[3], ==, 4e-3);
