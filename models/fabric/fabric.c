@@ -19,6 +19,8 @@
 
 #include "fabric_params.h"
 #include "flow_table.h"
+#include "ledger.h"
+#include "pool.h"
 #include "resource.h"
 #include "rng.h"
 #include "stats.h"
@@ -56,15 +58,13 @@ static const char *const tier_names[N_TIERS] = { "host_up", "host_down", "leaf_u
 
 struct fpkt {
     sim_time stage_ps[N_STAGES];
-    sim_time mark; /* start of the open stage */
-    sim_time ser;  /* serialization on the current link */
+    struct ledger led;
     uint32_t flow;
     uint32_t bytes; /* payload */
     uint32_t wire;  /* bytes on the wire, framing and overlay included */
-    uint32_t next;  /* free list, or a switch's held list */
+    uint32_t next;  /* a switch's held list (the pool's while free) */
     uint8_t hop;    /* link the packet is on (or enters next) */
-    uint8_t stage;
-    bool exact; /* devoflow: past the threshold, looks up its own rule */
+    bool exact;     /* devoflow: past the threshold, looks up its own rule */
 };
 
 struct fflow {
@@ -77,8 +77,8 @@ struct fflow {
     uint32_t switches[MAX_SWITCHES];
     uint32_t held_head[MAX_SWITCHES], held_tail[MAX_SWITCHES];
     sim_time setup_start[MAX_SWITCHES], ctl_arrival[MAX_SWITCHES], ctl_done[MAX_SWITCHES];
-    uint32_t refs; /* ACKs and setups under way */
-    uint32_t next_free;
+    uint32_t refs;      /* ACKs and setups under way */
+    uint32_t next_free; /* the pool's while the flow is free */
     uint8_t n_links;
     uint8_t pending; /* bit per switch on the path: a setup is under way */
     bool done;
@@ -113,10 +113,8 @@ struct fabric_model {
     uint32_t n_switches;
     struct fifo_server *vswitch; /* one core per host; NULL when free */
     struct fifo_server controller;
-    struct fpkt *pkts;
-    uint32_t pkts_cap, pkt_free, pkts_live;
-    struct fflow *flows;
-    uint32_t flows_cap, flow_free, flows_live;
+    struct pool pkts;  /* struct fpkt */
+    struct pool flows; /* struct fflow */
     uint64_t next_id;
     sim_event_id next_arrival;
     /* lifetime counters (conservation) */
@@ -133,62 +131,23 @@ struct fabric_model {
 
 /* ---- pools ---- */
 
-static uint32_t pkt_alloc(struct fabric_model *m)
+static struct fpkt *pkt_at(const struct fabric_model *m, uint32_t pi)
 {
-    uint32_t i;
-
-    if (m->pkt_free == NONE) {
-        uint32_t old = m->pkts_cap, cap = old ? 2 * old : 1024;
-
-        g_assert(cap > old && cap < NONE);
-        m->pkts = g_renew(struct fpkt, m->pkts, cap);
-        for (uint32_t k = old; k < cap; k++)
-            m->pkts[k].next = k + 1 < cap ? k + 1 : NONE;
-        m->pkt_free = old;
-        m->pkts_cap = cap;
-    }
-    i = m->pkt_free;
-    m->pkt_free = m->pkts[i].next;
-    m->pkts_live++;
-    return i;
+    return POOL_AT(&m->pkts, struct fpkt, pi);
 }
 
-static void pkt_free(struct fabric_model *m, uint32_t i)
+static struct fflow *flow_at(const struct fabric_model *m, uint32_t fi)
 {
-    m->pkts[i].next = m->pkt_free;
-    m->pkt_free = i;
-    m->pkts_live--;
-}
-
-static uint32_t flow_alloc(struct fabric_model *m)
-{
-    uint32_t i;
-
-    if (m->flow_free == NONE) {
-        uint32_t old = m->flows_cap, cap = old ? 2 * old : 256;
-
-        g_assert(cap > old && cap < NONE);
-        m->flows = g_renew(struct fflow, m->flows, cap);
-        for (uint32_t k = old; k < cap; k++)
-            m->flows[k].next_free = k + 1 < cap ? k + 1 : NONE;
-        m->flow_free = old;
-        m->flows_cap = cap;
-    }
-    i = m->flow_free;
-    m->flow_free = m->flows[i].next_free;
-    m->flows_live++;
-    return i;
+    return POOL_AT(&m->flows, struct fflow, fi);
 }
 
 static void flow_maybe_free(struct fabric_model *m, uint32_t fi)
 {
-    struct fflow *f = &m->flows[fi];
+    struct fflow *f = flow_at(m, fi);
 
     if (!f->done || f->refs > 0)
         return;
-    f->next_free = m->flow_free;
-    m->flow_free = fi;
-    m->flows_live--;
+    pool_free(&m->flows, fi);
 }
 
 /* ---- stage accounting: every picosecond from the flow's arrival to the
@@ -196,11 +155,7 @@ static void flow_maybe_free(struct fabric_model *m, uint32_t fi)
 
 static void step(struct fabric_model *m, struct fpkt *p, enum fabric_stage st)
 {
-    sim_time now = sim_now(m->sim);
-
-    p->stage_ps[p->stage] += now - p->mark;
-    p->mark = now;
-    p->stage = (uint8_t)st;
+    ledger_step(&p->led, p->stage_ps, sim_now(m->sim), st);
 }
 
 static sim_time ser_time(double rate, uint64_t bytes)
@@ -231,12 +186,12 @@ static void on_vswitch_tx(struct sim *sim, void *ctx, uint64_t tag)
 
 static void host_tx(struct fabric_model *m, uint32_t pi)
 {
-    struct fpkt *p = &m->pkts[pi];
+    struct fpkt *p = pkt_at(m, pi);
 
     p->hop = 0;
     if (m->vswitch) {
         step(m, p, ST_VSWITCH);
-        fifo_server_submit(&m->vswitch[m->flows[p->flow].src], m->vswitch_cost, on_vswitch_tx, m,
+        fifo_server_submit(&m->vswitch[flow_at(m, p->flow)->src], m->vswitch_cost, on_vswitch_tx, m,
                            pi);
     } else {
         link_enter(m, pi);
@@ -262,7 +217,7 @@ static void on_ack(struct sim *sim, void *ctx, const void *payload)
 
     (void)sim;
     memcpy(a, payload, sizeof(a));
-    f = &m->flows[a[0]];
+    f = flow_at(m, a[0]);
     f->inflight -= a[1];
     f->refs--;
     if (!f->done)
@@ -273,16 +228,12 @@ static void on_ack(struct sim *sim, void *ctx, const void *payload)
 static void flow_complete(struct fabric_model *m, struct fflow *f, const struct fpkt *p)
 {
     sim_time fct = sim_now(m->sim) - f->arrival;
-    sim_time sum = 0;
 
     f->done = true;
     m->flows_completed_total++;
     m->flows_completed++;
-    for (unsigned s = 0; s < N_STAGES; s++) {
-        sum += p->stage_ps[s];
-        m->stage_sum[s] += (double)p->stage_ps[s];
-    }
-    g_assert(sum == fct); /* the breakdown is exact, not estimated */
+    ledger_merge(m->stage_sum, p->stage_ps, N_STAGES);
+    g_assert(ledger_total(p->stage_ps, N_STAGES) == fct); /* the breakdown is exact */
     hist_add(&m->fct_ps, fct);
     welford_add(&m->fct, sim_time_to_s(fct));
     if (f->size < m->short_flow) {
@@ -296,9 +247,9 @@ static void flow_complete(struct fabric_model *m, struct fflow *f, const struct 
 
 static void deliver(struct fabric_model *m, uint32_t pi)
 {
-    struct fpkt *p = &m->pkts[pi];
+    struct fpkt *p = pkt_at(m, pi);
     uint32_t fi = p->flow;
-    struct fflow *f = &m->flows[fi];
+    struct fflow *f = flow_at(m, fi);
     uint32_t ack[2] = { fi, p->bytes };
     sim_time back =
         (sim_time)f->n_links * m->link_delay + (sim_time)(f->n_links - 1) * m->sw_latency;
@@ -313,7 +264,7 @@ static void deliver(struct fabric_model *m, uint32_t pi)
     /* The ACK returns over the reverse path's fixed delays, never queued. */
     f->refs++;
     sim_schedule(m->sim, back, on_ack, m, ack, sizeof(ack));
-    pkt_free(m, pi);
+    pool_free(&m->pkts, pi);
 }
 
 static void on_vswitch_rx(struct sim *sim, void *ctx, uint64_t tag)
@@ -330,7 +281,7 @@ static void on_install(struct sim *sim, void *ctx, const void *payload)
     uint32_t pi;
 
     memcpy(a, payload, sizeof(a));
-    f = &m->flows[a[0]];
+    f = flow_at(m, a[0]);
     /* The controller installs the rule on this switch and every one after
      * it on the path, so the flow misses at most once per path. */
     for (uint32_t k = a[1]; k + 1 < f->n_links; k++)
@@ -340,19 +291,16 @@ static void on_install(struct sim *sim, void *ctx, const void *payload)
     pi = f->held_head[a[1]];
     f->held_head[a[1]] = f->held_tail[a[1]] = NONE;
     while (pi != NONE) {
-        struct fpkt *p = &m->pkts[pi];
+        struct fpkt *p = pkt_at(m, pi);
         uint32_t next = p->next;
         /* The part of the hold spent while the controller had the request
          * is its own stage; the rest (channel, install) stays "setup". */
-        sim_time from = MAX(p->mark, f->ctl_arrival[a[1]]);
-        sim_time ov = MAX(f->ctl_done[a[1]] - from, 0);
+        sim_time from = MAX(p->led.t0, f->ctl_arrival[a[1]]);
 
-        p->stage_ps[ST_CONTROLLER] += ov;
-        p->stage_ps[ST_SETUP] -= ov;
+        ledger_part(&p->led, ST_CONTROLLER, MAX(f->ctl_done[a[1]] - from, 0));
         link_enter(m, pi);
         pi = next;
     }
-    f = &m->flows[a[0]];
     f->refs--;
     flow_maybe_free(m, a[0]);
 }
@@ -362,8 +310,8 @@ static void on_controller_done(struct sim *sim, void *ctx, uint64_t tag)
     struct fabric_model *m = ctx;
     uint32_t a[2] = { (uint32_t)(tag >> 2), (uint32_t)(tag & 3) };
 
-    m->flows[a[0]].ctl_done[a[1]] = sim_now(sim);
-    welford_add(&m->ctl_sojourn, sim_time_to_s(sim_now(sim) - m->flows[a[0]].ctl_arrival[a[1]]));
+    flow_at(m, a[0])->ctl_done[a[1]] = sim_now(sim);
+    welford_add(&m->ctl_sojourn, sim_time_to_s(sim_now(sim) - flow_at(m, a[0])->ctl_arrival[a[1]]));
     sim_schedule(sim, m->install, on_install, m, a, sizeof(a));
 }
 
@@ -373,14 +321,14 @@ static void on_packet_in(struct sim *sim, void *ctx, const void *payload)
     uint32_t a[2];
 
     memcpy(a, payload, sizeof(a));
-    m->flows[a[0]].ctl_arrival[a[1]] = sim_now(sim);
+    flow_at(m, a[0])->ctl_arrival[a[1]] = sim_now(sim);
     fifo_server_submit(&m->controller, dist_sample_time(m->ctl_service, m->rng_ctl),
                        on_controller_done, m, ((uint64_t)a[0] << 2) | a[1]);
 }
 
 static void request_setup(struct fabric_model *m, uint32_t fi, uint32_t k)
 {
-    struct fflow *f = &m->flows[fi];
+    struct fflow *f = flow_at(m, fi);
     uint32_t a[2] = { fi, k };
 
     f->pending |= (uint8_t)(1u << k);
@@ -393,8 +341,8 @@ static void request_setup(struct fabric_model *m, uint32_t fi, uint32_t k)
 /* A packet arrives at the k-th switch of its flow's path. */
 static void switch_arrive(struct fabric_model *m, uint32_t pi, uint32_t k)
 {
-    struct fpkt *p = &m->pkts[pi];
-    struct fflow *f = &m->flows[p->flow];
+    struct fpkt *p = pkt_at(m, pi);
+    struct fflow *f = flow_at(m, p->flow);
     bool hit;
 
     if (m->mode == MODE_PROACTIVE || (m->mode == MODE_DEVOFLOW && !p->exact)) {
@@ -416,7 +364,7 @@ static void switch_arrive(struct fabric_model *m, uint32_t pi, uint32_t k)
     if (f->held_tail[k] == NONE)
         f->held_head[k] = pi;
     else
-        m->pkts[f->held_tail[k]].next = pi;
+        pkt_at(m, f->held_tail[k])->next = pi;
     f->held_tail[k] = pi;
 }
 
@@ -428,14 +376,13 @@ static void on_hop(struct sim *sim, void *ctx, const void *payload)
 
     (void)sim;
     memcpy(&pi, payload, sizeof(pi));
-    p = &m->pkts[pi];
-    g_assert(p->mark == sim_now(m->sim)); /* the hop's delays were charged in advance */
+    p = pkt_at(m, pi);
     p->hop++;
-    if (p->hop < m->flows[p->flow].n_links) {
+    if (p->hop < flow_at(m, p->flow)->n_links) {
         switch_arrive(m, pi, p->hop - 1u);
     } else if (m->vswitch) {
         step(m, p, ST_VSWITCH);
-        fifo_server_submit(&m->vswitch[m->flows[p->flow].dst], m->vswitch_cost, on_vswitch_rx, m,
+        fifo_server_submit(&m->vswitch[flow_at(m, p->flow)->dst], m->vswitch_cost, on_vswitch_rx, m,
                            pi);
     } else {
         deliver(m, pi);
@@ -446,28 +393,23 @@ static void on_link_done(struct sim *sim, void *ctx, uint64_t tag)
 {
     struct fabric_model *m = ctx;
     uint32_t pi = (uint32_t)tag;
-    struct fpkt *p = &m->pkts[pi];
-    struct fflow *f = &m->flows[p->flow];
+    struct fpkt *p = pkt_at(m, pi);
+    struct fflow *f = flow_at(m, p->flow);
     struct flink *l = &m->links[f->links[p->hop]];
-    sim_time now = sim_now(sim);
     sim_time sw = p->hop + 1u < f->n_links ? m->sw_latency : 0;
 
     l->queued -= p->wire;
-    /* The open step was the queueing one: split it into wait and service,
-     * then charge the fixed delays up to the next node in advance. */
-    p->stage_ps[ST_QUEUEING] += now - p->mark - p->ser;
-    p->stage_ps[ST_SERIALIZATION] += p->ser;
-    p->stage_ps[ST_PROPAGATION] += m->link_delay;
-    p->stage_ps[ST_SWITCHING] += sw;
-    p->mark = now + m->link_delay + sw;
-    p->stage = ST_PROPAGATION;
+    /* Up to the next node: the link's delay, then the switch's latency. */
+    step(m, p, ST_PROPAGATION);
+    ledger_part(&p->led, ST_SWITCHING, sw);
     sim_schedule(sim, m->link_delay + sw, on_hop, m, &pi, sizeof(pi));
 }
 
 static void link_enter(struct fabric_model *m, uint32_t pi)
 {
-    struct fpkt *p = &m->pkts[pi];
-    struct flink *l = &m->links[m->flows[p->flow].links[p->hop]];
+    struct fpkt *p = pkt_at(m, pi);
+    struct flink *l = &m->links[flow_at(m, p->flow)->links[p->hop]];
+    sim_time ser;
 
     if (l->buffer && l->queued + p->wire > l->buffer) {
         m->drops_total++;
@@ -477,23 +419,25 @@ static void link_enter(struct fabric_model *m, uint32_t pi)
         return;
     }
     l->queued += p->wire;
+    ser = ser_time(l->rate, p->wire);
+    /* Waiting in the queue, then the bits onto the wire. */
     step(m, p, ST_QUEUEING);
-    p->ser = ser_time(l->rate, p->wire);
-    fifo_server_submit(&l->srv, p->ser, on_link_done, m, pi);
+    ledger_part(&p->led, ST_SERIALIZATION, ser);
+    fifo_server_submit(&l->srv, ser, on_link_done, m, pi);
 }
 
 /* Start as many packets as the window allows (at least one). */
 static void flow_send(struct fabric_model *m, uint32_t fi)
 {
-    while (m->flows[fi].sent < m->flows[fi].size && m->flows[fi].inflight < m->window) {
-        uint32_t pi = pkt_alloc(m);
-        struct fflow *f = &m->flows[fi];
-        struct fpkt *p = &m->pkts[pi];
+    struct fflow *f = flow_at(m, fi);
+
+    while (f->sent < f->size && f->inflight < m->window) {
+        uint32_t pi = pool_alloc(&m->pkts);
+        struct fpkt *p = pkt_at(m, pi);
         uint64_t left = f->size - f->sent;
 
         memset(p->stage_ps, 0, sizeof(p->stage_ps));
-        p->mark = f->arrival;
-        p->stage = ST_WINDOW;
+        ledger_start(&p->led, f->arrival, ST_WINDOW);
         p->flow = fi;
         p->bytes = (uint32_t)(left < m->mss ? left : m->mss);
         p->wire = p->bytes + (uint32_t)m->overhead;
@@ -560,8 +504,8 @@ static void set_path(const struct fabric_model *m, struct fflow *f)
 static void on_flow_arrival(struct sim *sim, void *ctx, const void *payload)
 {
     struct fabric_model *m = ctx;
-    uint32_t fi = flow_alloc(m);
-    struct fflow *f = &m->flows[fi];
+    uint32_t fi = pool_alloc(&m->flows);
+    struct fflow *f = flow_at(m, fi);
     double size = round(dist_sample(m->flow_size, m->rng_size));
 
     (void)payload;
@@ -747,7 +691,8 @@ static struct model *fabric_create(struct sim *sim, const struct scenario *sc, G
             fifo_server_init(&m->vswitch[i], sim, "vswitch", 1);
     }
     fifo_server_init(&m->controller, sim, "controller", 1);
-    m->pkt_free = m->flow_free = NONE;
+    POOL_INIT(&m->pkts, struct fpkt, next);
+    POOL_INIT(&m->flows, struct fflow, next_free);
     hist_init(&m->fct_ps);
     fabric_reset_stats(m);
     m->next_arrival =
@@ -867,7 +812,7 @@ static void fabric_report(struct model *base, struct report *out)
                   (double)(m->flows_arrived_total - m->flows_completed_total), "1");
     report_metric(out, "all", "packets_created_total", (double)m->pkts_created_total, "1");
     report_metric(out, "all", "packets_delivered_total", (double)m->pkts_delivered_total, "1");
-    report_metric(out, "all", "packets_in_flight", (double)m->pkts_live, "1");
+    report_metric(out, "all", "packets_in_flight", (double)pool_live(&m->pkts), "1");
     report_metric(out, "all", "drops_total", (double)m->drops_total, "1");
     report_metric(out, "all", "retransmits_total", (double)m->rtx_total, "1");
     report_hist(out, "all", "fct", &m->fct_ps, 1e-12, "s");
@@ -890,8 +835,8 @@ static void fabric_destroy(struct model *base)
     g_free(m->vswitch);
     g_free(m->tables);
     g_free(m->links);
-    g_free(m->pkts);
-    g_free(m->flows);
+    pool_release(&m->pkts);
+    pool_release(&m->flows);
     hist_release(&m->fct_ps);
     g_free(m);
 }
