@@ -59,7 +59,8 @@ static const char *nonempty(const char *s)
     return s && *s ? s : NULL;
 }
 
-/* One [plot NAME] group; its keys are registered as plot.*.KEY. */
+/* One [plot NAME] group; its keys are registered as plot.*.KEY. The loader
+ * has checked that its output is a plain file name. */
 static bool plot_declared(struct store *st, const struct scenario *sc, const char *name,
                           const char *outdir, GError **error)
 {
@@ -158,6 +159,11 @@ int cli_plot(int argc, char **argv)
         status = cli_fail(error);
     } else if (argc != 2) {
         fprintf(stderr, "iovsim plot: expected one database (see 'iovsim plot --help')\n");
+        status = 2;
+    } else if (o.scenario && o.output) {
+        /* Ignoring -o would leave the user looking for a figure elsewhere. */
+        fprintf(stderr, "iovsim plot: -o draws one figure from --x/--y; --scenario figures go "
+                        "to --outdir DIR\n");
         status = 2;
     } else if (!o.scenario && !o.y) {
         fprintf(stderr, "iovsim plot: --y METRIC (or --scenario FILE) is required\n");

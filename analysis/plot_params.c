@@ -3,7 +3,34 @@
  * by `iovsim plot --scenario`; running a scenario ignores them. */
 #include "plot_params.h"
 
+#include <string.h>
+
 #include <glib.h>
+
+#include "gnuplot.h"
+#include "scenario.h"
+
+/* A figure's file name: a scenario says what to draw, the command line
+ * where (--outdir, or -o for a single figure), so a scenario from
+ * elsewhere cannot write outside the output directory. */
+static bool check_output(const char *text, GError **error)
+{
+    if (!*text)
+        return true;
+    if (strchr(text, '/') || strcmp(text, "..") == 0 || strcmp(text, ".") == 0) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "'%s' is a path, not a file name (figures go to plot --outdir DIR; "
+                    "plot -o FILE draws one figure anywhere)",
+                    text);
+        return false;
+    }
+    if (!gp_figure_type(text)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "'%s': unknown figure type (use .png, .pdf or .svg)", text);
+        return false;
+    }
+    return true;
+}
 
 const struct param_def plot_params[] = {
     { .key = "plot.*.kind",
@@ -56,7 +83,8 @@ const struct param_def plot_params[] = {
       .type = PARAM_STRING,
       .def = "",
       .help = "file name in the output directory, .png, .pdf or .svg (default NAME.png)",
-      .source = "choice" },
+      .source = "choice",
+      .check = check_output },
 };
 
 const size_t plot_n_params = G_N_ELEMENTS(plot_params);

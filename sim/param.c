@@ -183,7 +183,7 @@ static bool parse_value(const struct param_def *def, const char *text, const cha
         return parse_enum(def, text, out, error);
     case PARAM_STRING:
         out->str = g_strdup(text);
-        return true;
+        return !def->check || def->check(text, error);
     case PARAM_DIST:
         return parse_dist(def, text, base_dir, out, error);
     }

@@ -35,6 +35,8 @@ enum param_type {
  * @choices: PARAM_ENUM only, e.g. "qemu|vhost"
  * @help:    one line
  * @source:  where the default comes from (paper and section, or "choice")
+ * @check:   PARAM_STRING only: a further check of the text (optional); on
+ *           error, a message that names neither file nor key
  */
 struct param_def {
     const char *key;
@@ -45,6 +47,7 @@ struct param_def {
     const char *choices;
     const char *help;
     const char *source;
+    bool (*check)(const char *text, GError **error);
 };
 
 /* Human name of a type + dimension, e.g. "time", "dist(time)", "enum". */

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..51"
+echo "1..64"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -272,8 +272,30 @@ INI
     ok $? "plot --scenario draws the [plot NAME] figures"
     is_png figs/means.png && is_svg figs/dist.svg
     ok $? "into the output directory, named by the group or its output key"
+    # A scenario names its figures; where they go is the command line's call.
+    mkdir -p deep/er
+    for o in ../../x.png sub/x.png /tmp/x.png ..; do
+        sed "s|^output = dist.svg|output = $o|" f.ini >deep/er/o.ini
+        bad "check refuses output = $o" "deep/er/o.ini:18: key 'plot.dist.output': '$o' is a path, \
+not a file name (figures go to plot --outdir DIR; plot -o FILE draws one figure anywhere)" \
+            "$IOVSIM" check deep/er/o.ini
+        (cd deep/er && "$IOVSIM" plot ../../f.db --scenario o.ini --outdir figs >out.txt 2>err.txt)
+        [ $? = 2 ] && [ "$(wc -l <deep/er/err.txt)" = 1 ] && [ ! -e x.png ] && [ ! -e deep/er/figs ]
+        ok $? "plot --scenario refuses output = $o and draws nothing"
+    done
+    sed "s|^output = dist.svg|output = figure.txt|" f.ini >t.ini
+    bad "check refuses output = figure.txt" \
+        "t.ini:18: key 'plot.dist.output': 'figure.txt': unknown figure type (use .png, .pdf or .svg)" \
+        "$IOVSIM" check t.ini
+    bad "plot --scenario refuses output = figure.txt" "t.ini:18: key 'plot.dist.output'" \
+        "$IOVSIM" plot f.db --scenario t.ini --outdir figs2
+    bad "--set plot.NAME.output is checked too" "--set: key 'plot.dist.output': 'a/b.png' is a path" \
+        "$IOVSIM" check f.ini --set plot.dist.output=a/b.png
+    bad "-o with --scenario is refused, not ignored" "--scenario figures go to --outdir DIR" \
+        "$IOVSIM" plot f.db --scenario f.ini -o elsewhere.png
+    "$IOVSIM" check f.ini >/dev/null && "$IOVSIM" check f.ini --set plot.dist.output=D.PDF >/dev/null
+    ok $? "plain file names of each type are accepted"
 else
-    n=$((n + 1)); echo "ok $n # SKIP plot.* keys are not registered"
-    n=$((n + 1)); echo "ok $n # SKIP plot.* keys are not registered"
+    for i in $(seq 13); do n=$((n + 1)); echo "ok $n # SKIP plot.* keys are not registered"; done
 fi
 exit $((fails > 0))
