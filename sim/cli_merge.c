@@ -65,20 +65,31 @@ static bool check_input(struct store *out, const char *path, bool force, GError 
     return ok;
 }
 
-/* The run's children, under its new id. */
-static bool copy_children(sqlite3 *db, sqlite3_int64 from, sqlite3_int64 to)
+/* The run's children, under its new id. A schema 1 input keeps one hist
+ * row per bucket; its picosecond bounds become the integers hists holds. */
+static bool copy_children(sqlite3 *db, bool old_input, sqlite3_int64 from, sqlite3_int64 to)
 {
     static const char *const sql[] = {
-        "INSERT INTO main.params (run_id, key, value) SELECT ?2, key, value FROM src.params "
-        "WHERE run_id = ?1",
+        "INSERT INTO main.params (run_id, key, value, num) SELECT ?2, key, value, num FROM "
+        "src.params WHERE run_id = ?1",
         "INSERT INTO main.metrics (run_id, scope, name, value, unit) SELECT ?2, scope, name, "
         "value, unit FROM src.metrics WHERE run_id = ?1",
-        "INSERT INTO main.hist (run_id, scope, name, unit, lo, hi, count) SELECT ?2, scope, "
-        "name, unit, lo, hi, count FROM src.hist WHERE run_id = ?1",
+        "INSERT INTO main.hists (run_id, scope, name, unit, scale, bins) SELECT ?2, scope, "
+        "name, unit, scale, bins FROM src.hists WHERE run_id = ?1",
+    };
+    static const char *const sql_v1[] = {
+        "INSERT INTO main.params (run_id, key, value) SELECT ?2, key, value FROM src.params "
+        "WHERE run_id = ?1",
+        sql[1],
+        "INSERT INTO main.hists (run_id, scope, name, unit, scale, bins) SELECT ?2, scope, "
+        "name, unit, 1e-12, '[' || group_concat('[' || CAST(round(lo * 1e12) AS INTEGER) || "
+        "',' || CAST(round(hi * 1e12) AS INTEGER) || ',' || count || ']', ',') || ']' "
+        "FROM (SELECT * FROM src.hist WHERE run_id = ?1 ORDER BY scope, name, lo) "
+        "GROUP BY scope, name, unit",
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(sql); i++) {
-        sqlite3_stmt *s = prepare(db, sql[i]);
+        sqlite3_stmt *s = prepare(db, old_input ? sql_v1[i] : sql[i]);
         int rc;
 
         sqlite3_bind_int64(s, 1, from);
@@ -95,7 +106,7 @@ static bool copy_children(sqlite3 *db, sqlite3_int64 from, sqlite3_int64 to)
  * A done run replaces a failed one in OUT and is skipped if OUT has it done;
  * a failed run is copied only where OUT has nothing for its (point, rep).
  */
-static bool copy_runs(sqlite3 *db, struct merge_count *n)
+static bool copy_runs(sqlite3 *db, bool old_input, struct merge_count *n)
 {
     sqlite3_stmt *runs = prepare(db, "SELECT run_id, status, scenario_hash, point, rep FROM "
                                      "src.runs ORDER BY run_id");
@@ -103,11 +114,16 @@ static bool copy_runs(sqlite3 *db, struct merge_count *n)
                                      "WHERE scenario_hash = ?1 AND point = ?2 AND rep = ?3");
     sqlite3_stmt *del = prepare(db, "DELETE FROM main.runs WHERE scenario_hash = ?1 AND "
                                     "point = ?2 AND rep = ?3 AND status = 'failed'");
-    sqlite3_stmt *ins = prepare(db, "INSERT INTO main.runs (scenario, point, rep, seed, status, "
-                                    "sim_seconds, wall_seconds, events, version, started_at, "
-                                    "scenario_hash) SELECT scenario, point, rep, seed, status, "
-                                    "sim_seconds, wall_seconds, events, version, started_at, "
-                                    "scenario_hash FROM src.runs WHERE run_id = ?1");
+    sqlite3_stmt *ins = prepare(
+        db, old_input ? "INSERT INTO main.runs (scenario, point, rep, seed, status, sim_seconds, "
+                        "wall_seconds, events, version, started_at, scenario_hash) SELECT "
+                        "scenario, point, rep, seed, status, sim_seconds, wall_seconds, events, "
+                        "version, started_at, scenario_hash FROM src.runs WHERE run_id = ?1"
+                      : "INSERT INTO main.runs (scenario, point, rep, seed, status, sim_seconds, "
+                        "wall_seconds, events, version, started_at, scenario_hash, host, "
+                        "git_commit) SELECT scenario, point, rep, seed, status, sim_seconds, "
+                        "wall_seconds, events, version, started_at, scenario_hash, host, "
+                        "git_commit FROM src.runs WHERE run_id = ?1");
     bool ok = true;
 
     while (ok && sqlite3_step(runs) == SQLITE_ROW) {
@@ -135,7 +151,7 @@ static bool copy_runs(sqlite3 *db, struct merge_count *n)
         sqlite3_bind_int64(ins, 1, id);
         ok = ok && sqlite3_step(ins) == SQLITE_DONE;
         sqlite3_reset(ins);
-        ok = ok && copy_children(db, id, sqlite3_last_insert_rowid(db));
+        ok = ok && copy_children(db, old_input, id, sqlite3_last_insert_rowid(db));
         n->copied += ok;
     }
     sqlite3_finalize(runs);
@@ -143,6 +159,15 @@ static bool copy_runs(sqlite3 *db, struct merge_count *n)
     sqlite3_finalize(del);
     sqlite3_finalize(ins);
     return ok;
+}
+
+static int schema_version(sqlite3 *db)
+{
+    sqlite3_stmt *s = prepare(db, "PRAGMA src.user_version");
+    int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+
+    sqlite3_finalize(s);
+    return v;
 }
 
 static bool merge_one(struct store *out, const char *path, bool force, struct merge_count *n,
@@ -165,7 +190,9 @@ static bool merge_one(struct store *out, const char *path, bool force, struct me
         return sql_fail(db, path, error);
     ok = check_input(out, path, force, error);
     if (ok) {
-        ok = exec(db, "BEGIN IMMEDIATE") && copy_runs(db, n) && exec(db, "COMMIT");
+        bool old_input = schema_version(db) == 1;
+
+        ok = exec(db, "BEGIN IMMEDIATE") && copy_runs(db, old_input, n) && exec(db, "COMMIT");
         if (!ok) {
             sql_fail(db, path, error);
             exec(db, "ROLLBACK");

@@ -213,9 +213,8 @@ static enum task_status run_task(struct sweep_ctx *c, struct store *st, const st
                 error->message);
         g_clear_error(&error);
     }
-    bool written = store_write_run(st, &run, c->params[t->point], res.report, NULL, &error);
-    report_free(res.report);
-    if (!written) {
+    /* Queued: short runs cost more to commit one by one than to simulate. */
+    if (!store_queue_run(st, &run, c->params[t->point], res.report, &error)) {
         cli_print_line(error->message);
         g_clear_error(&error);
         return TASK_LOST;
@@ -266,6 +265,20 @@ static void progress_count(struct progress *pg, enum task_status s)
     progress_draw(pg, false);
 }
 
+/* The runs the store still holds back; counted lost if they cannot be
+ * written (the error says how many). */
+static void flush_queue(struct store *st, struct progress *pg)
+{
+    GError *error = NULL;
+
+    if (store_flush(st, &error))
+        return;
+    cli_print_line(error->message);
+    g_clear_error(&error);
+    if (pg)
+        pg->lost++;
+}
+
 static bool run_serial(struct sweep_ctx *c, struct progress *pg, GError **error)
 {
     struct store *st = store_open(c->db, error);
@@ -283,6 +296,7 @@ static bool run_serial(struct sweep_ctx *c, struct progress *pg, GError **error)
         if (s == TASK_LOST)
             break;
     }
+    flush_queue(st, pg);
     store_close(st);
     return true;
 }
@@ -350,6 +364,13 @@ static int worker_main(struct sweep_ctx *c, int id, int task_fd, int result_fd)
         write_all(result_fd, &m, sizeof(m));
         if (s == TASK_INTERRUPTED)
             break;
+    }
+    if (!store_flush(st, &error)) {
+        struct task_msg m = { .worker = id, .task = -1, .status = TASK_LOST };
+
+        cli_print_line(error->message);
+        g_clear_error(&error);
+        write_all(result_fd, &m, sizeof(m));
     }
     store_close(st);
     return 0;
@@ -419,6 +440,10 @@ static bool read_results(struct sweep_ctx *c, int fd, struct worker *ws, guint *
         return false; /* every worker has gone */
     if (n != sizeof(m))
         return true;
+    if (m.task < 0) { /* the worker's last runs could not be written */
+        pg->lost++;
+        return true;
+    }
     ws[m.worker].busy = -1;
     if (m.status != TASK_INTERRUPTED)
         progress_count(pg, (enum task_status)m.status);

@@ -96,6 +96,7 @@ void report_hist(struct report *r, const char *scope, const char *name, const st
     row->scope = g_strdup(scope);
     row->name = g_strdup(name);
     row->unit = g_strdup(unit);
+    row->scale = scale;
     row->bins = g_new(struct report_hist_bin, MAX(n, 1));
     for (size_t i = 0; i < h->n_buckets; i++) {
         struct report_hist_bin *b;
@@ -107,6 +108,8 @@ void report_hist(struct report *r, const char *scope, const char *name, const st
         b = &row->bins[row->n_bins++];
         b->lo = (double)lo * scale;
         b->hi = (double)hi * scale;
+        b->lo_units = lo;
+        b->hi_units = hi;
         b->count = h->counts[i];
     }
     g_assert(row->n_bins == n);

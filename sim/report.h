@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <glib.h>
 
@@ -18,7 +19,8 @@ struct report_metric {
 };
 
 struct report_hist_bin {
-    double lo, hi; /* base units (seconds for latency) */
+    double lo, hi;              /* base units (seconds for latency): lo_units * scale */
+    int64_t lo_units, hi_units; /* the bounds as the histogram counts them */
     uint64_t count;
 };
 
@@ -26,6 +28,7 @@ struct report_hist {
     char *scope;
     char *name;
     char *unit;
+    double scale;                 /* base units per histogram unit (1e-12 for picoseconds) */
     struct report_hist_bin *bins; /* non-empty buckets only */
     size_t n_bins;
 };

@@ -5,8 +5,11 @@
  * creation and the summary view are in store_schema.c. */
 
 /*
- * Results database, schema version 1
+ * Results database, schema version 2
  * ===================================
+ * (Schema 1 differs in: no runs.host, runs.git_commit, params.num, claims;
+ * hist a table of one row per bucket instead of the view below. Read as
+ * is; converted on the first write, see store_schema.c.)
  * One SQLite file per experiment, in WAL mode. Every value is in SI base
  * units; the unit column names it ('s', 'B', 'bit/s', '1/s', '1'). Each run
  * is written in one transaction: a run is there complete or not at all.
@@ -18,7 +21,7 @@
  *   (store_check_scenario()), so that a sweep owns a new file before its
  *   first run is written. The file header
  *   also carries PRAGMA application_id = 1229936211 (0x494f5653, "IOVS") and
- *   PRAGMA user_version = 1.
+ *   PRAGMA user_version = 2.
  *
  * runs: one row per replication
  *   run_id         INTEGER PRIMARY KEY
@@ -34,20 +37,33 @@
  *   version        TEXT     iovsim version that made the run
  *   started_at     TEXT     ISO 8601 UTC, e.g. 2025-01-31T12:00:00Z
  *   scenario_hash  TEXT     SHA-256 (hex) of the scenario text and overrides
+ *   host           TEXT     host name of the machine that ran it
+ *   git_commit     TEXT     commit iovsim was built from; NULL outside git
  *   A new attempt at a (scenario_hash, point, rep) replaces the earlier
  *   one, failed or done: one replication never counts twice in summary.
  *
- * params(run_id, key TEXT, value TEXT), PRIMARY KEY (run_id, key)
- *   every effective parameter as "section.name" and its value as text
+ * params(run_id, key TEXT, value TEXT, num REAL), PRIMARY KEY (run_id, key)
+ *   every effective parameter as "section.name" and its value as text;
+ *   num: the value in SI base units for integer and dimensioned parameters,
+ *   NULL for distributions, choices, booleans and text
  *
  * metrics(run_id, scope TEXT, name TEXT, value REAL, unit TEXT),
  *   PRIMARY KEY (run_id, scope, name)
  *   scope: 'all', 'vm3', 'nic0', ...; value in the SI base unit named by
  *   unit, NULL when undefined (NaN, e.g. a mean over no samples)
  *
- * hist(run_id, scope TEXT, name TEXT, unit TEXT, lo REAL, hi REAL,
- *      count INTEGER), PRIMARY KEY (run_id, scope, name, lo)
- *   non-empty buckets [lo, hi) of a distribution, lo and hi in unit
+ * hists(run_id, scope TEXT, name TEXT, unit TEXT, scale REAL, bins TEXT),
+ *   PRIMARY KEY (run_id, scope, name)
+ *   one row per distribution; bins is JSON [[lo, hi, count], ...], the
+ *   non-empty buckets [lo, hi) as integers in units of scale (1e-12:
+ *   picoseconds) of unit
+ * hist VIEW (run_id, scope, name, unit, lo REAL, hi REAL, count)
+ *   the buckets one per row, lo = lo_units * scale in unit: the doubles
+ *   the run computed, exactly (schema 1's table of that name)
+ *
+ * claims(scenario_hash, point, rep, owner TEXT, heartbeat REAL)
+ *   which running sweep (owner = host:pid) runs a replication now, with
+ *   the Unix time it last said it is alive; rows go when the run is written
  *
  * tdist(dof INTEGER PRIMARY KEY, t975 REAL)
  *   Student t 0.975 quantiles for dof 1..1000, for the summary view
@@ -61,7 +77,7 @@
  *   view needs sqrt(): the sqlite3 shell has it when built with math
  *   functions (Debian's is); iovsim registers its own where missing.
  *
- * params, metrics and hist reference runs(run_id) ON DELETE CASCADE (with
+ * params, metrics and hists reference runs(run_id) ON DELETE CASCADE (with
  * PRAGMA foreign_keys = ON) and are WITHOUT ROWID tables clustered on their
  * primary keys, so a run's rows sit together and lookups by run_id, or by
  * (run_id, scope, name) from a join with runs, need no extra index. The
@@ -84,11 +100,18 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "param.h"
 #include "scenario.h"
 #include "store_schema.h"
 
 #ifndef IOVSIM_VERSION
 #error "IOVSIM_VERSION must be defined by the build"
+#endif
+/* The commit a build from a git checkout was made from; "" otherwise. */
+#ifdef IOVSIM_HAVE_GIT_COMMIT_H
+#include "git_commit.h"
+#else
+#define IOVSIM_GIT_COMMIT ""
 #endif
 
 enum stmt_id {
@@ -116,13 +139,13 @@ static const char *const stmt_sql[N_STMTS] = {
     [STMT_ROLLBACK] = "ROLLBACK",
     [STMT_DEL_EARLIER] = "DELETE FROM runs WHERE scenario_hash = ?1 AND point = ?2 AND rep = ?3",
     [STMT_INS_RUN] = "INSERT INTO runs (scenario, point, rep, seed, status, sim_seconds, "
-                     "wall_seconds, events, version, started_at, scenario_hash) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    [STMT_INS_PARAM] = "INSERT INTO params (run_id, key, value) VALUES (?1, ?2, ?3)",
+                     "wall_seconds, events, version, started_at, scenario_hash, host, "
+                     "git_commit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [STMT_INS_PARAM] = "INSERT INTO params (run_id, key, value, num) VALUES (?1, ?2, ?3, ?4)",
     [STMT_INS_METRIC] = "INSERT INTO metrics (run_id, scope, name, value, unit) "
                         "VALUES (?1, ?2, ?3, ?4, ?5)",
-    [STMT_INS_HIST] = "INSERT INTO hist (run_id, scope, name, unit, lo, hi, count) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_INS_HIST] = "INSERT INTO hists (run_id, scope, name, unit, scale, bins) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [STMT_HAS_DONE] = "SELECT EXISTS (SELECT 1 FROM runs WHERE point = ?1 AND rep = ?2 "
                       "AND status = 'done' AND (?3 IS NULL OR scenario_hash = ?3))",
     [STMT_OTHER_HASH] = "SELECT scenario, scenario_hash FROM runs WHERE scenario_hash <> ?1 "
@@ -140,7 +163,11 @@ struct store {
     /* Set by store_check_scenario(): store_has_done() then only counts runs
      * of this scenario, so a forced mix never skips work it has not done. */
     char *scenario_hash;
-    bool readonly; /* opened by store_open_readonly(): never written */
+    bool readonly;      /* opened by store_open_readonly(): never written */
+    GHashTable *defs;   /* parameter key -> struct param_def *, for params.num */
+    GPtrArray *queue;   /* struct pending *: runs store_queue_run() holds back */
+    size_t queue_rows;  /* rows they will write */
+    double queue_since; /* monotonic seconds when the oldest was queued */
     sqlite3_stmt *stmt[N_STMTS];
 };
 
@@ -234,14 +261,42 @@ static bool ensure_sqrt(sqlite3 *db)
                                    sql_sqrt, NULL, NULL) == SQLITE_OK;
 }
 
-static bool prepare_all(struct store *st, GError **error)
+/*
+ * The value of parameter @key as a number in SI base units, for
+ * params.num: integers and dimensioned reals; not distributions, choices,
+ * booleans or text. Parsed with the registry's own rules, so "2 GiB" and
+ * "1.5us" become what the model used.
+ */
+static bool param_number(struct store *st, const char *key, const char *text, double *out)
 {
-    for (int i = 0; i < N_STMTS; i++) {
-        if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
-                               NULL) != SQLITE_OK)
-            return open_error(error, st->path, sqlite3_errmsg(st->db));
+    const struct param_def *def;
+    struct param_value v = { 0 };
+
+    if (!st->defs) {
+        const struct param_def *const *defs;
+        size_t n = scenario_registry(&defs);
+
+        st->defs = g_hash_table_new(g_str_hash, g_str_equal);
+        for (size_t i = 0; i < n; i++)
+            g_hash_table_insert(st->defs, (gpointer)defs[i]->key, (gpointer)defs[i]);
     }
+    def = g_hash_table_lookup(st->defs, key);
+    if (!def || (def->type != PARAM_INT && def->type != PARAM_REAL) ||
+        !param_parse(def, text, NULL, &v, NULL))
+        return false;
+    *out = def->type == PARAM_INT ? (double)v.i : v.real;
+    param_value_release(&v);
     return true;
+}
+
+/* Statement @id, prepared on first use (a read-only store never prepares
+ * the writes); NULL on failure, with the message in sqlite3_errmsg(). */
+static sqlite3_stmt *stmt(struct store *st, enum stmt_id id)
+{
+    if (!st->stmt[id])
+        sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[id],
+                           NULL);
+    return st->stmt[id];
 }
 
 static void remove_with_side_files(const char *path)
@@ -304,7 +359,7 @@ static bool configure(struct store *st, GError **error)
     if (sqlite3_exec(st->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", NULL, NULL,
                      NULL) != SQLITE_OK)
         return open_error(error, st->path, sqlite3_errmsg(st->db));
-    return prepare_all(st, error);
+    return true;
 }
 
 /*
@@ -318,17 +373,13 @@ static bool configure(struct store *st, GError **error)
 static int open_readonly_db(const char *path, sqlite3 **db)
 {
     g_autofree char *uri = NULL;
-    int rc;
 
     /* A path with '?', '#' or '%' would need URI escaping: open it plainly. */
     if (g_access(path, W_OK) == 0 || strpbrk(path, "?#%")) {
         bool writable = g_access(path, W_OK) == 0;
 
-        rc = sqlite3_open_v2(path, db, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY,
-                             NULL);
-        if (rc == SQLITE_OK && writable)
-            rc = sqlite3_exec(*db, "PRAGMA query_only = ON", NULL, NULL, NULL);
-        return rc;
+        return sqlite3_open_v2(path, db, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY,
+                               NULL);
     }
     uri = g_strdup_printf("file:%s?immutable=1", path);
     return sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
@@ -360,8 +411,9 @@ struct store *store_open_readonly(const char *path, GError **error)
         return NULL;
     }
     sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+    /* query_only after the check, which may add temporary views. */
     if (!ensure_sqrt(st->db) || !store_schema_check(st->db, path, error) ||
-        !prepare_all(st, error)) {
+        sqlite3_exec(st->db, "PRAGMA query_only = ON", NULL, NULL, NULL) != SQLITE_OK) {
         if (error && !*error)
             open_error(error, path, sqlite3_errmsg(st->db));
         store_close(st);
@@ -392,13 +444,23 @@ struct store *store_open(const char *path, GError **error)
 
 void store_close(struct store *st)
 {
+    GError *error = NULL;
+
     if (!st)
         return;
+    if (st->queue && st->queue->len && !store_flush(st, &error)) {
+        g_warning("%s", error->message);
+        g_clear_error(&error);
+    }
+    if (st->queue)
+        g_ptr_array_unref(st->queue);
     for (int i = 0; i < N_STMTS; i++)
         sqlite3_finalize(st->stmt[i]);
     /* Every statement is finalized, so this cannot return SQLITE_BUSY; the
      * last connection to close checkpoints and removes the -wal file. */
     sqlite3_close(st->db);
+    if (st->defs)
+        g_hash_table_unref(st->defs);
     g_free(st->scenario_hash);
     g_free(st->path);
     g_free(st);
@@ -421,9 +483,11 @@ const char *store_path(const struct store *st)
  */
 static bool step(struct store *st, enum stmt_id id)
 {
-    sqlite3_stmt *s = st->stmt[id];
+    sqlite3_stmt *s = stmt(st, id);
     int rc;
 
+    if (!s)
+        return false;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         ;
     sqlite3_reset(s);
@@ -438,7 +502,7 @@ static void bind_text(sqlite3_stmt *s, int col, const char *text)
 
 static bool insert_run(struct store *st, const struct store_run *run, int64_t *run_id)
 {
-    sqlite3_stmt *s = st->stmt[STMT_DEL_EARLIER];
+    sqlite3_stmt *s = stmt(st, STMT_DEL_EARLIER);
     char seed[24];
 
     /* An earlier attempt at this (scenario, point, rep), failed or done, is
@@ -453,7 +517,7 @@ static bool insert_run(struct store *st, const struct store_run *run, int64_t *r
     /* Seeds use all 64 bits and SQLite integers are signed: keep them as
      * decimal text so they read back exactly as the CLI takes them. */
     g_snprintf(seed, sizeof(seed), "%" G_GUINT64_FORMAT, run->seed);
-    s = st->stmt[STMT_INS_RUN];
+    s = stmt(st, STMT_INS_RUN);
     bind_text(s, 1, run->scenario);
     bind_text(s, 2, run->point);
     sqlite3_bind_int(s, 3, run->rep);
@@ -466,6 +530,8 @@ static bool insert_run(struct store *st, const struct store_run *run, int64_t *r
     bind_text(s, 9, IOVSIM_VERSION);
     bind_text(s, 10, run->started_at);
     bind_text(s, 11, run->scenario_hash);
+    bind_text(s, 12, g_get_host_name());
+    bind_text(s, 13, *IOVSIM_GIT_COMMIT ? IOVSIM_GIT_COMMIT : NULL);
     if (!step(st, STMT_INS_RUN))
         return false;
     *run_id = sqlite3_last_insert_rowid(st->db);
@@ -474,7 +540,7 @@ static bool insert_run(struct store *st, const struct store_run *run, int64_t *r
 
 static bool insert_params(struct store *st, int64_t run_id, GPtrArray *params)
 {
-    sqlite3_stmt *s = st->stmt[STMT_INS_PARAM];
+    sqlite3_stmt *s = stmt(st, STMT_INS_PARAM);
 
     if (!params)
         return true;
@@ -482,8 +548,14 @@ static bool insert_params(struct store *st, int64_t run_id, GPtrArray *params)
     for (guint i = 0; i < params->len; i++) {
         const struct scenario_kv *kv = g_ptr_array_index(params, i);
 
+        double num;
+
         bind_text(s, 2, kv->key);
         bind_text(s, 3, kv->value);
+        if (param_number(st, kv->key, kv->value, &num))
+            sqlite3_bind_double(s, 4, num);
+        else
+            sqlite3_bind_null(s, 4);
         if (!step(st, STMT_INS_PARAM))
             return false;
     }
@@ -503,7 +575,7 @@ static gint metric_key_cmp(gconstpointer pa, gconstpointer pb)
 
 static bool insert_metrics(struct store *st, int64_t run_id, GPtrArray *metrics)
 {
-    sqlite3_stmt *s = st->stmt[STMT_INS_METRIC];
+    sqlite3_stmt *s = stmt(st, STMT_INS_METRIC);
     /* In primary-key order every row appends to the table's B-tree instead
      * of landing in the middle of it: a third faster for big reports. */
     g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new(metrics->len);
@@ -530,9 +602,54 @@ static bool insert_metrics(struct store *st, int64_t run_id, GPtrArray *metrics)
     return true;
 }
 
+/* Decimal digits of @v at @p; returns the end. A histogram's thousand
+ * bounds and counts per run made printf a visible part of writing one. */
+static char *put_int(char *p, int64_t v)
+{
+    char buf[24];
+    size_t i = sizeof(buf);
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+    do {
+        buf[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[--i] = '-';
+    memcpy(p, buf + i, sizeof(buf) - i);
+    return p + (sizeof(buf) - i);
+}
+
+/* A histogram's buckets as JSON, [[lo, hi, count], ...], the bounds in the
+ * histogram's integer unit: integers print exactly, and the hist view
+ * multiplies them by scale into the same doubles the report holds. */
+static void bins_json(GString *out, const struct report_hist *h)
+{
+    char *p;
+
+    /* At most 20 characters per number, 5 more per bucket, 2 in all. */
+    g_string_set_size(out, h->n_bins * 65 + 2);
+    p = out->str;
+    *p++ = '[';
+    for (size_t b = 0; b < h->n_bins; b++) {
+        if (b)
+            *p++ = ',';
+        *p++ = '[';
+        p = put_int(p, h->bins[b].lo_units);
+        *p++ = ',';
+        p = put_int(p, h->bins[b].hi_units);
+        *p++ = ',';
+        p = put_int(p, (int64_t)MIN(h->bins[b].count, (uint64_t)INT64_MAX));
+        *p++ = ']';
+    }
+    *p++ = ']';
+    g_string_truncate(out, (gsize)(p - out->str));
+}
+
 static bool insert_hists(struct store *st, int64_t run_id, GPtrArray *hists)
 {
-    sqlite3_stmt *s = st->stmt[STMT_INS_HIST];
+    sqlite3_stmt *s = stmt(st, STMT_INS_HIST);
+    g_autoptr(GString) json = g_string_new(NULL);
 
     sqlite3_bind_int64(s, 1, run_id);
     for (guint i = 0; i < hists->len; i++) {
@@ -541,13 +658,11 @@ static bool insert_hists(struct store *st, int64_t run_id, GPtrArray *hists)
         bind_text(s, 2, h->scope);
         bind_text(s, 3, h->name);
         bind_text(s, 4, h->unit);
-        for (size_t b = 0; b < h->n_bins; b++) {
-            sqlite3_bind_double(s, 5, h->bins[b].lo);
-            sqlite3_bind_double(s, 6, h->bins[b].hi);
-            sqlite3_bind_int64(s, 7, (int64_t)MIN(h->bins[b].count, (uint64_t)INT64_MAX));
-            if (!step(st, STMT_INS_HIST))
-                return false;
-        }
+        sqlite3_bind_double(s, 5, h->scale);
+        bins_json(json, h);
+        sqlite3_bind_text(s, 6, json->str, (int)json->len, SQLITE_STATIC);
+        if (!step(st, STMT_INS_HIST))
+            return false;
     }
     return true;
 }
@@ -563,36 +678,143 @@ static bool write_failed(struct store *st, const struct store_run *run, GError *
     return false;
 }
 
+static bool insert_all(struct store *st, const struct store_run *run, GPtrArray *params,
+                       const struct report *report, int64_t *id)
+{
+    return insert_run(st, run, id) && insert_params(st, *id, params) &&
+           (!report ||
+            (insert_metrics(st, *id, report->metrics) && insert_hists(st, *id, report->hists)));
+}
+
+static void check_run(const struct store *st, const struct store_run *run)
+{
+    g_assert(st && run && !st->readonly);
+    g_assert(run->scenario && run->point && run->scenario_hash && run->status);
+    g_assert(strcmp(run->status, "done") == 0 || strcmp(run->status, "failed") == 0);
+}
+
 bool store_write_run(struct store *st, const struct store_run *run, GPtrArray *params,
                      const struct report *report, int64_t *run_id, GError **error)
 {
-    g_assert(!st->readonly);
     int64_t id;
 
-    g_assert(st && run);
-    g_assert(run->scenario && run->point && run->scenario_hash && run->status);
-    g_assert(strcmp(run->status, "done") == 0 || strcmp(run->status, "failed") == 0);
+    check_run(st, run);
+    /* Queued runs go first: the database keeps the order runs ended in. */
+    if (!store_flush(st, error))
+        return false;
     g_assert(sqlite3_get_autocommit(st->db));
-
     /* IMMEDIATE takes the write lock now (waiting up to the busy timeout)
      * rather than failing half-way through when another writer holds it. */
-    if (!step(st, STMT_BEGIN))
-        return write_failed(st, run, error);
-    if (!insert_run(st, run, &id) || !insert_params(st, id, params))
-        return write_failed(st, run, error);
-    if (report &&
-        (!insert_metrics(st, id, report->metrics) || !insert_hists(st, id, report->hists)))
-        return write_failed(st, run, error);
-    if (!step(st, STMT_COMMIT))
+    if (!step(st, STMT_BEGIN) || !insert_all(st, run, params, report, &id) ||
+        !step(st, STMT_COMMIT))
         return write_failed(st, run, error);
     if (run_id)
         *run_id = id;
     return true;
 }
 
+/* A queued run: copies of what store_write_run() borrows. */
+struct pending {
+    struct store_run run;
+    char *strings[5];  /* owned copies behind run's strings */
+    GPtrArray *params; /* struct scenario_kv *, owned */
+    struct report *report;
+};
+
+static void pending_free(gpointer p)
+{
+    struct pending *q = p;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(q->strings); i++)
+        g_free(q->strings[i]);
+    if (q->params)
+        g_ptr_array_unref(q->params);
+    report_free(q->report);
+    g_free(q);
+}
+
+static void kv_free(gpointer p)
+{
+    struct scenario_kv *kv = p;
+
+    g_free(kv->key);
+    g_free(kv->value);
+    g_free(kv);
+}
+
+static GPtrArray *params_copy(GPtrArray *params)
+{
+    GPtrArray *out = g_ptr_array_new_full(params ? params->len : 0, kv_free);
+
+    for (guint i = 0; params && i < params->len; i++) {
+        const struct scenario_kv *kv = g_ptr_array_index(params, i);
+        struct scenario_kv *c = g_new(struct scenario_kv, 1);
+
+        c->key = g_strdup(kv->key);
+        c->value = g_strdup(kv->value);
+        g_ptr_array_add(out, c);
+    }
+    return out;
+}
+
+bool store_queue_run(struct store *st, const struct store_run *run, GPtrArray *params,
+                     struct report *report, GError **error)
+{
+    struct pending *q = g_new0(struct pending, 1);
+    double now = (double)g_get_monotonic_time() * 1e-6;
+
+    check_run(st, run);
+    q->run = *run;
+    q->run.scenario = q->strings[0] = g_strdup(run->scenario);
+    q->run.point = q->strings[1] = g_strdup(run->point);
+    q->run.status = q->strings[2] = g_strdup(run->status);
+    q->run.started_at = q->strings[3] = g_strdup(run->started_at);
+    q->run.scenario_hash = q->strings[4] = g_strdup(run->scenario_hash);
+    q->params = params_copy(params);
+    q->report = report;
+    if (!st->queue) {
+        st->queue = g_ptr_array_new_with_free_func(pending_free);
+        st->queue_rows = 0;
+    }
+    if (st->queue->len == 0)
+        st->queue_since = now;
+    g_ptr_array_add(st->queue, q);
+    st->queue_rows += 1 + q->params->len + (report ? report->metrics->len : 0);
+    if (st->queue->len >= STORE_QUEUE_RUNS || st->queue_rows >= STORE_QUEUE_ROWS ||
+        now - st->queue_since >= STORE_QUEUE_SECONDS)
+        return store_flush(st, error);
+    return true;
+}
+
+bool store_flush(struct store *st, GError **error)
+{
+    guint n = st->queue ? st->queue->len : 0;
+    const struct pending *q = NULL;
+    bool ok;
+    int64_t id;
+
+    if (n == 0)
+        return true;
+    g_assert(sqlite3_get_autocommit(st->db));
+    ok = step(st, STMT_BEGIN);
+    for (guint i = 0; ok && i < n; i++) {
+        q = g_ptr_array_index(st->queue, i);
+        ok = insert_all(st, &q->run, q->params, q->report, &id);
+    }
+    ok = ok && step(st, STMT_COMMIT);
+    if (!ok) {
+        write_failed(st, q ? &q->run : &((const struct pending *)st->queue->pdata[0])->run, error);
+        if (n > 1)
+            g_prefix_error(error, "%u runs lost: ", n);
+    }
+    g_ptr_array_set_size(st->queue, 0);
+    st->queue_rows = 0;
+    return ok;
+}
+
 bool store_has_done(struct store *st, const char *point, int rep)
 {
-    sqlite3_stmt *s = st->stmt[STMT_HAS_DONE];
+    sqlite3_stmt *s = stmt(st, STMT_HAS_DONE);
     bool done = false;
     int rc;
 
@@ -620,7 +842,7 @@ static char *short_hash(const char *hash)
 
 static bool check_hash(struct store *st, const char *scenario_hash, GError **error)
 {
-    sqlite3_stmt *s = st->stmt[STMT_OTHER_HASH];
+    sqlite3_stmt *s = stmt(st, STMT_OTHER_HASH);
     int rc;
 
     bind_text(s, 1, scenario_hash);
@@ -643,7 +865,7 @@ static bool check_hash(struct store *st, const char *scenario_hash, GError **err
 
 static bool check_version(struct store *st, const char *version, GError **error)
 {
-    sqlite3_stmt *s = st->stmt[STMT_OTHER_VERSION];
+    sqlite3_stmt *s = stmt(st, STMT_OTHER_VERSION);
     int rc;
 
     bind_text(s, 1, version);
@@ -665,7 +887,7 @@ static bool check_version(struct store *st, const char *version, GError **error)
 static bool check_stamp(struct store *st, const char *scenario_hash, const char *version,
                         GError **error)
 {
-    sqlite3_stmt *s = st->stmt[STMT_STAMP_GET];
+    sqlite3_stmt *s = stmt(st, STMT_STAMP_GET);
     bool ok = sqlite3_step(s) == SQLITE_ROW;
 
     if (!ok) {
@@ -689,7 +911,7 @@ static bool check_stamp(struct store *st, const char *scenario_hash, const char 
 
 static bool stamp(struct store *st, const char *scenario_hash, const char *version, GError **error)
 {
-    sqlite3_stmt *s = st->stmt[STMT_STAMP_SET];
+    sqlite3_stmt *s = stmt(st, STMT_STAMP_SET);
 
     bind_text(s, 1, scenario_hash);
     bind_text(s, 2, version);

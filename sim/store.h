@@ -4,10 +4,13 @@
  *
  *   meta(key, value)                  application, schema_version, created_by
  *   runs(run_id, scenario, point, rep, seed, status, sim_seconds,
- *        wall_seconds, events, version, started_at, scenario_hash)
- *   params(run_id, key, value)
+ *        wall_seconds, events, version, started_at, scenario_hash, host,
+ *        git_commit)
+ *   params(run_id, key, value, num)
  *   metrics(run_id, scope, name, value, unit)
- *   hist(run_id, scope, name, unit, lo, hi, count)
+ *   hists(run_id, scope, name, unit, scale, bins)   bins as JSON
+ *   hist view: (run_id, scope, name, unit, lo, hi, count)
+ *   claims(scenario_hash, point, rep, owner, heartbeat)
  *   tdist(dof, t975)                  Student t quantiles for the view
  *   summary view: (scenario, point, scope, name, unit, n, mean, stddev, ci95)
  * Column types, units and the view's rules are documented in store.c.
@@ -22,7 +25,7 @@
 
 #include "report.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 /* PRAGMA application_id of our databases: "IOVS" in ASCII. */
 #define STORE_APPLICATION_ID 0x494f5653
 
@@ -67,6 +70,25 @@ struct store *store_open_readonly(const char *path, GError **error);
  */
 bool store_write_run(struct store *st, const struct store_run *run, GPtrArray *params,
                      const struct report *report, int64_t *run_id, GError **error);
+
+/*
+ * store_queue_run - like store_write_run(), but the run may wait in memory
+ * to be written with others in one transaction (a sweep of short runs spent
+ * most of its time committing them one by one). Takes @report (freed by the
+ * store); copies the rest. Writes the queue when it holds STORE_QUEUE_RUNS
+ * runs or STORE_QUEUE_ROWS rows, or its oldest run waited
+ * STORE_QUEUE_SECONDS, and at store_flush() or store_close(). Each run
+ * is still there complete or not at all; a process killed meanwhile loses
+ * the queued runs, which a resumed sweep runs again. False with @error if
+ * a write it made failed (every queued run is then lost).
+ */
+#define STORE_QUEUE_RUNS    256
+#define STORE_QUEUE_ROWS    20000
+#define STORE_QUEUE_SECONDS 0.25
+bool store_queue_run(struct store *st, const struct store_run *run, GPtrArray *params,
+                     struct report *report, GError **error);
+/* Write the queued runs now, in one transaction. */
+bool store_flush(struct store *st, GError **error);
 
 /* Is (point, rep) already there with status 'done'? After
  * store_check_scenario(), only runs with that scenario hash count. */

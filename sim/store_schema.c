@@ -32,6 +32,39 @@
  * through an aggregate: "WHERE name = 'x'" then reads only that metric
  * (15 ms instead of 1 s on 200k metric rows). count(value) skips NULL (NaN).
  */
+/* One row per bucket, as schema 1 stored them: the bounds are integers in
+ * the histogram's own unit (picoseconds), so lo = lo_units * scale is the
+ * same double the run computed, bit for bit. */
+#define HIST_VIEW_SQL                                         \
+    "CREATE VIEW hist AS\n"                                   \
+    "SELECT h.run_id, h.scope, h.name, h.unit,\n"             \
+    "       json_extract(b.value, '$[0]') * h.scale AS lo,\n" \
+    "       json_extract(b.value, '$[1]') * h.scale AS hi,\n" \
+    "       json_extract(b.value, '$[2]') AS count\n"         \
+    "FROM hists AS h, json_each(h.bins) AS b;\n"
+
+#define HISTS_TABLE_SQL                                                         \
+    "CREATE TABLE hists (\n"                                                    \
+    "    run_id INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,\n" \
+    "    scope TEXT NOT NULL,\n"                                                \
+    "    name TEXT NOT NULL,\n"                                                 \
+    "    unit TEXT NOT NULL,\n"                                                 \
+    "    scale REAL NOT NULL,\n"                                                \
+    "    bins TEXT NOT NULL,\n"                                                 \
+    "    PRIMARY KEY (run_id, scope, name)\n"                                   \
+    ") WITHOUT ROWID;\n"
+
+/* Which sweep runs which (point, rep) now; see store_claim(). */
+#define CLAIMS_TABLE_SQL                            \
+    "CREATE TABLE claims (\n"                       \
+    "    scenario_hash TEXT NOT NULL,\n"            \
+    "    point TEXT NOT NULL,\n"                    \
+    "    rep INTEGER NOT NULL,\n"                   \
+    "    owner TEXT NOT NULL,\n"                    \
+    "    heartbeat REAL NOT NULL,\n"                \
+    "    PRIMARY KEY (scenario_hash, point, rep)\n" \
+    ") WITHOUT ROWID;\n"
+
 static const char schema_sql[] =
     "CREATE TABLE meta (\n"
     "    key TEXT PRIMARY KEY,\n"
@@ -49,12 +82,15 @@ static const char schema_sql[] =
     "    events INTEGER,\n"
     "    version TEXT NOT NULL,\n"
     "    started_at TEXT,\n"
-    "    scenario_hash TEXT NOT NULL\n"
+    "    scenario_hash TEXT NOT NULL,\n"
+    "    host TEXT,\n"
+    "    git_commit TEXT\n"
     ");\n"
     "CREATE TABLE params (\n"
     "    run_id INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,\n"
     "    key TEXT NOT NULL,\n"
     "    value TEXT NOT NULL,\n"
+    "    num REAL,\n"
     "    PRIMARY KEY (run_id, key)\n"
     ") WITHOUT ROWID;\n"
     "CREATE TABLE metrics (\n"
@@ -64,18 +100,7 @@ static const char schema_sql[] =
     "    value REAL,\n"
     "    unit TEXT NOT NULL,\n"
     "    PRIMARY KEY (run_id, scope, name)\n"
-    ") WITHOUT ROWID;\n"
-    "CREATE TABLE hist (\n"
-    "    run_id INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,\n"
-    "    scope TEXT NOT NULL,\n"
-    "    name TEXT NOT NULL,\n"
-    "    unit TEXT NOT NULL,\n"
-    "    lo REAL NOT NULL,\n"
-    "    hi REAL NOT NULL,\n"
-    "    count INTEGER NOT NULL CHECK (count >= 0),\n"
-    "    PRIMARY KEY (run_id, scope, name, lo)\n"
-    ") WITHOUT ROWID;\n"
-    "CREATE TABLE tdist (\n"
+    ") WITHOUT ROWID;\n" HISTS_TABLE_SQL HIST_VIEW_SQL CLAIMS_TABLE_SQL "CREATE TABLE tdist (\n"
     "    dof INTEGER PRIMARY KEY,\n"
     "    t975 REAL NOT NULL\n"
     ");\n"
@@ -105,6 +130,7 @@ enum probe {
     PROBE_ERROR,
     PROBE_EMPTY, /* no tables, no application_id: ours to fill */
     PROBE_OURS,  /* an iovsim database of our schema version */
+    PROBE_OLD,   /* an iovsim database of schema version 1 */
 };
 
 static bool db_error(sqlite3 *db, const char *path, GError **error)
@@ -169,22 +195,14 @@ static enum probe check_version(const char *path, gint64 version, GError **error
     }
     if (version < 1)
         return not_ours(path, error);
-    if (version < STORE_SCHEMA_VERSION) {
-        /* No older schema exists yet; when one does, migrate here. */
-        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
-                    "'%s': schema version %" G_GINT64_FORMAT " is older than this iovsim's %d "
-                    "and cannot be upgraded",
-                    path, version, STORE_SCHEMA_VERSION);
-        return PROBE_ERROR;
-    }
-    return PROBE_OURS;
+    return version == 1 ? PROBE_OLD : PROBE_OURS;
 }
 
 /* Read-only look at @db: a foreign file must come out of this unchanged. */
 /* Every table and view the program reads, with the columns it reads: a
  * file that claims to be ours but lost one (a dropped view, a hand-edited
  * table) is refused at open, rather than failing a query later. */
-static const char *const shape_checks[] = {
+static const char *const shape_checks_v1[] = {
     "SELECT run_id, scenario, point, rep, seed, status, sim_seconds, wall_seconds, events, "
     "version, started_at, scenario_hash FROM runs LIMIT 0",
     "SELECT run_id, key, value FROM params LIMIT 0",
@@ -192,13 +210,29 @@ static const char *const shape_checks[] = {
     "SELECT run_id, scope, name, unit, lo, hi, count FROM hist LIMIT 0",
     "SELECT dof, t975 FROM tdist LIMIT 0",
     "SELECT scenario, point, scope, name, unit, n, mean, stddev, ci95 FROM summary LIMIT 0",
+    NULL,
 };
 
-static enum probe check_shape(sqlite3 *db, const char *path, GError **error)
+static const char *const shape_checks_v2[] = {
+    "SELECT run_id, scenario, point, rep, seed, status, sim_seconds, wall_seconds, events, "
+    "version, started_at, scenario_hash, host, git_commit FROM runs LIMIT 0",
+    "SELECT run_id, key, value, num FROM params LIMIT 0",
+    "SELECT run_id, scope, name, value, unit FROM metrics LIMIT 0",
+    "SELECT run_id, scope, name, unit, scale, bins FROM hists LIMIT 0",
+    "SELECT run_id, scope, name, unit, lo, hi, count FROM hist LIMIT 0",
+    "SELECT scenario_hash, point, rep, owner, heartbeat FROM claims LIMIT 0",
+    "SELECT dof, t975 FROM tdist LIMIT 0",
+    "SELECT scenario, point, scope, name, unit, n, mean, stddev, ci95 FROM summary LIMIT 0",
+    NULL,
+};
+
+static enum probe check_shape(sqlite3 *db, const char *path, enum probe p, GError **error)
 {
-    for (size_t i = 0; i < G_N_ELEMENTS(shape_checks); i++) {
+    const char *const *checks = p == PROBE_OLD ? shape_checks_v1 : shape_checks_v2;
+
+    for (size_t i = 0; checks[i]; i++) {
         sqlite3_stmt *s = NULL;
-        int rc = sqlite3_prepare_v2(db, shape_checks[i], -1, &s, NULL);
+        int rc = sqlite3_prepare_v2(db, checks[i], -1, &s, NULL);
 
         sqlite3_finalize(s);
         if (rc != SQLITE_OK) {
@@ -207,13 +241,14 @@ static enum probe check_shape(sqlite3 *db, const char *path, GError **error)
             return PROBE_ERROR;
         }
     }
-    return PROBE_OURS;
+    return p;
 }
 
 static enum probe probe(sqlite3 *db, const char *path, GError **error)
 {
     g_autofree char *app_id = NULL, *n_objects = NULL, *has_meta = NULL;
     g_autofree char *application = NULL, *meta_version = NULL, *user_version = NULL;
+    enum probe p;
 
     if (!query_value(db, "PRAGMA application_id", &app_id) ||
         !query_value(db, "SELECT count(*) FROM sqlite_master", &n_objects))
@@ -236,10 +271,8 @@ static enum probe probe(sqlite3 *db, const char *path, GError **error)
         return not_ours(path, error);
     /* meta is what we document; user_version is what a newer iovsim may
      * bump first. Either being newer means we must not write. */
-    if (check_version(path, MAX(parse_int(meta_version), parse_int(user_version)), error) !=
-        PROBE_OURS)
-        return PROBE_ERROR;
-    return check_shape(db, path, error);
+    p = check_version(path, MAX(parse_int(meta_version), parse_int(user_version)), error);
+    return p == PROBE_ERROR ? p : check_shape(db, path, p, error);
 }
 
 static bool fill_tables(sqlite3 *db)
@@ -318,7 +351,7 @@ static bool lock_for_create(sqlite3 *db, const char *path, bool *made_by_other, 
     enum probe p = PROBE_EMPTY;
 
     sqlite3_busy_timeout(db, CREATE_POLL_MS);
-    while (!locked && p == PROBE_EMPTY) {
+    while (!locked && (p == PROBE_EMPTY || p == PROBE_OLD)) {
         GError *probe_error = NULL;
         bool busy;
 
@@ -335,13 +368,69 @@ static bool lock_for_create(sqlite3 *db, const char *path, bool *made_by_other, 
     }
     sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
     *made_by_other = p == PROBE_OURS;
-    if (!locked && p == PROBE_EMPTY)
+    if (!locked && (p == PROBE_EMPTY || p == PROBE_OLD))
         db_error(db, path, error);
     return locked;
 }
 
-/* Create the schema under the write lock; probe again once we hold it, as
- * another opener may have made it just before. */
+/* Schema 1 to 2: the new columns, and histograms from one row per bucket
+ * to one row each. Checked before the old rows go: the hist view must give
+ * back every old row exactly, or nothing is converted. */
+static const char convert_sql[] =
+    "ALTER TABLE runs ADD COLUMN host TEXT;\n"
+    "ALTER TABLE runs ADD COLUMN git_commit TEXT;\n"
+    "ALTER TABLE params ADD COLUMN num REAL;\n"
+    "ALTER TABLE hist RENAME TO hist_v1;\n" HISTS_TABLE_SQL HIST_VIEW_SQL CLAIMS_TABLE_SQL;
+
+static const char convert_hists_sql[] =
+    "INSERT INTO hists (run_id, scope, name, unit, scale, bins)\n"
+    "SELECT run_id, scope, name, unit, ?1, '[' || group_concat('[' || CAST(round(lo / ?1) AS "
+    "INTEGER) || ',' || CAST(round(hi / ?1) AS INTEGER) || ',' || count || ']', ',') || ']'\n"
+    "FROM (SELECT * FROM hist_v1 ORDER BY run_id, scope, name, lo)\n"
+    "GROUP BY run_id, scope, name, unit";
+
+static const char convert_check_sql[] =
+    "SELECT (SELECT count(*) FROM hist_v1) = (SELECT count(*) FROM hist) AND NOT EXISTS ("
+    "SELECT run_id, scope, name, unit, lo, hi, count FROM hist_v1 EXCEPT "
+    "SELECT run_id, scope, name, unit, lo, hi, count FROM hist)";
+
+static bool convert_error(sqlite3 *db, const char *path, const char *why, GError **error)
+{
+    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO,
+                "'%s': cannot convert schema 1 to %d (open it with an older iovsim to read "
+                "it): %s",
+                path, STORE_SCHEMA_VERSION, why ? why : sqlite3_errmsg(db));
+    return false;
+}
+
+static bool convert(sqlite3 *db, const char *path, GError **error)
+{
+    g_autofree char *same = NULL;
+    g_autofree char *header = g_strdup_printf("DROP TABLE hist_v1; PRAGMA user_version = %d; "
+                                              "UPDATE meta SET value = '%d' WHERE key = "
+                                              "'schema_version'",
+                                              STORE_SCHEMA_VERSION, STORE_SCHEMA_VERSION);
+    sqlite3_stmt *s = NULL;
+    bool ok;
+
+    if (sqlite3_exec(db, convert_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, convert_hists_sql, -1, &s, NULL) != SQLITE_OK)
+        return convert_error(db, path, NULL, error);
+    /* Every model's histogram counts picoseconds. */
+    sqlite3_bind_double(s, 1, 1e-12);
+    ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_finalize(s);
+    if (!ok || !query_value(db, convert_check_sql, &same))
+        return convert_error(db, path, NULL, error);
+    if (g_strcmp0(same, "1") != 0)
+        return convert_error(db, path, "histograms cannot be converted exactly", error);
+    if (sqlite3_exec(db, header, NULL, NULL, NULL) != SQLITE_OK)
+        return convert_error(db, path, NULL, error);
+    return true;
+}
+
+/* Create the schema (or convert schema 1) under the write lock; probe again
+ * once we hold it, as another opener may have done it just before. */
 static bool create(sqlite3 *db, const char *path, GError **error)
 {
     bool made_by_other;
@@ -353,6 +442,8 @@ static bool create(sqlite3 *db, const char *path, GError **error)
     if (p == PROBE_EMPTY &&
         (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK || !fill_tables(db))) {
         db_error(db, path, error);
+        p = PROBE_ERROR;
+    } else if (p == PROBE_OLD && !convert(db, path, error)) {
         p = PROBE_ERROR;
     }
     if (p != PROBE_ERROR && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -401,11 +492,21 @@ bool store_schema_setup(sqlite3 *db, const char *path, GError **error)
     return p == PROBE_OURS || create(db, path, error);
 }
 
+/* A schema 1 file opened to read is read as it is: what schema 2 added is
+ * given as temporary views (the connection's own, nothing in the file). */
+static const char compat_v1_sql[] =
+    "CREATE TEMP VIEW hists AS SELECT run_id, scope, name, unit, NULL AS scale, NULL AS bins "
+    "FROM hist GROUP BY run_id, scope, name, unit;\n"
+    "CREATE TEMP VIEW claims AS SELECT NULL AS scenario_hash, NULL AS point, NULL AS rep, "
+    "NULL AS owner, NULL AS heartbeat WHERE 0;\n";
+
 bool store_schema_check(sqlite3 *db, const char *path, GError **error)
 {
     enum probe p = probe_snapshot(db, path, NULL, error);
 
     if (p == PROBE_EMPTY)
         not_ours(path, error);
-    return p == PROBE_OURS;
+    if (p == PROBE_OLD && sqlite3_exec(db, compat_v1_sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(db, path, error);
+    return p == PROBE_OURS || p == PROBE_OLD;
 }

@@ -136,6 +136,19 @@ for cmd in "table $tmp/b.db" "compare $tmp/b.db --baseline queue.servers=1" \
         not_ok "${cmd%% *} leaves no side file beside what it reads" "left: $left"
 done
 
+# params.num: the value as a number in SI base units where it is one.
+nums=$(sqlite3 "$tmp/b.db" "SELECT group_concat(key || '=' || coalesce(num, 'NULL'), ' ') FROM
+    (SELECT DISTINCT key, num FROM params WHERE key IN ('scenario.duration', 'scenario.reps',
+     'queue.service', 'queue.servers') ORDER BY key)")
+[ "$nums" = "queue.servers=1.0 queue.service=NULL scenario.duration=20000.0 scenario.reps=3.0" ] &&
+    ok "params.num holds SI numbers, NULL for a distribution" || not_ok "params.num" "$nums"
+# Provenance: the host, and the commit of a build from a git checkout.
+top_dir=$(cd "$(dirname "$0")/.." && pwd)
+want_commit=$(git -C "$top_dir" rev-parse --short=12 HEAD 2>/dev/null)
+prov=$(sqlite3 "$tmp/b.db" "SELECT DISTINCT host || ' ' || coalesce(git_commit, '') || ' ' || version FROM runs")
+[ "$prov" = "$(hostname) $want_commit $(cat "$top_dir/VERSION" 2>/dev/null || echo 0.1.0)" ] &&
+    ok "runs record host, commit and version ($prov)" || not_ok "runs record host, commit and version" "$prov"
+
 # Without -o, run makes results/ itself.
 (cd "$tmp" && mkdir fresh && cd fresh && "$IOVSIM" run ../mm1.ini -q --reps 1 2>/dev/null) &&
     [ -f "$tmp/fresh/results/mm1-test.db" ] && ok "run makes results/ for its default database" \

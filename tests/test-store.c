@@ -182,9 +182,12 @@ static void add_hist(struct report *r, const char *scope, const char *name, size
     h->scope = g_strdup(scope);
     h->name = g_strdup(name);
     h->unit = g_strdup("s");
+    h->scale = 1e-6;
     h->bins = g_new(struct report_hist_bin, n_bins);
     h->n_bins = n_bins;
     for (size_t i = 0; i < n_bins; i++) {
+        h->bins[i].lo_units = (int64_t)i;
+        h->bins[i].hi_units = (int64_t)i + 1;
         h->bins[i].lo = (double)i * 1e-6;
         h->bins[i].hi = (double)(i + 1) * 1e-6;
         h->bins[i].count = i + 1;
@@ -234,14 +237,15 @@ static void test_schema_created(struct fixture *fx, gconstpointer data)
 {
     struct store *st = open_ok(fx->path);
     sqlite3 *db = store_db(st);
-    static const char *const objects[] = { "table meta",    "table runs",      "table params",
-                                           "table metrics", "table hist",      "table tdist",
-                                           "view summary",  "index runs_point" };
+    static const char *const objects[] = {
+        "table meta", "table runs",   "table params", "table metrics", "table hists",
+        "view hist",  "table claims", "table tdist",  "view summary",  "index runs_point",
+    };
     /* Lookups the analysis relies on must not scan. */
     static const char *const by_run[][2] = {
         { "SELECT * FROM params WHERE run_id = 1", "USING PRIMARY KEY (run_id=?)" },
         { "SELECT * FROM metrics WHERE run_id = 1", "USING PRIMARY KEY (run_id=?)" },
-        { "SELECT * FROM hist WHERE run_id = 1", "USING PRIMARY KEY (run_id=?)" },
+        { "SELECT * FROM hists WHERE run_id = 1", "USING PRIMARY KEY (run_id=?)" },
         { "SELECT * FROM runs WHERE point = 'p' AND rep = 1", "USING INDEX runs_point" },
         { "SELECT value FROM metrics WHERE run_id = 1 AND scope = 'all' AND name = 'x'",
           "USING PRIMARY KEY (run_id=? AND scope=? AND name=?)" },
@@ -540,8 +544,9 @@ static void test_open_app_id_without_meta(struct fixture *fx, gconstpointer data
 
 static void test_open_newer_schema(struct fixture *fx, gconstpointer data)
 {
-    g_autofree char *msg = g_strdup_printf(
-        "'%s': schema version 7 is newer than this iovsim's 1; upgrade iovsim", fx->path);
+    g_autofree char *msg =
+        g_strdup_printf("'%s': schema version 7 is newer than this iovsim's %d; upgrade iovsim",
+                        fx->path, STORE_SCHEMA_VERSION);
 
     (void)data;
     store_close(open_ok(fx->path));
