@@ -1,5 +1,5 @@
 /* IOTLB: a fully associative cache of page translations with LRU
- * replacement (hash chains plus a doubly linked list, O(1) per lookup).
+ * replacement (hash chains plus sim/lru.h's list, O(1) per lookup).
  * Flush queue of 256 unmaps or 10 ms from Linux (calibration.md 1.5); walk,
  * map, unmap and invalidation costs are placeholders (calibration.md 4 found
  * none). Left out: ATS, PASID, per-domain IOTLB tags, interrupt remapping
@@ -28,6 +28,7 @@ void iommu_init(struct iommu *m, enum iommu_mode mode, unsigned iotlb_entries, u
     m->fq_timeout = fq_timeout;
     m->n_entries = iotlb_entries;
     m->e = g_new0(struct iommu_entry, iotlb_entries);
+    LRU_INIT(&m->lru, m->e, lru);
     m->n_buckets = 1;
     while (m->n_buckets < 2 * iotlb_entries)
         m->n_buckets <<= 1;
@@ -53,33 +54,6 @@ static uint32_t bucket_of(const struct iommu *m, uint64_t page)
 {
     /* Fibonacci hashing: consecutive pages spread over the buckets. */
     return (uint32_t)((page * 0x9E3779B97F4A7C15ull) >> 32) & (m->n_buckets - 1);
-}
-
-static void lru_unlink(struct iommu *m, uint32_t i)
-{
-    struct iommu_entry *x = &m->e[i];
-
-    if (x->prev != NIL)
-        m->e[x->prev].next = x->next;
-    else
-        m->head = x->next;
-    if (x->next != NIL)
-        m->e[x->next].prev = x->prev;
-    else
-        m->tail = x->prev;
-}
-
-static void lru_push_front(struct iommu *m, uint32_t i)
-{
-    struct iommu_entry *x = &m->e[i];
-
-    x->prev = NIL;
-    x->next = m->head;
-    if (m->head != NIL)
-        m->e[m->head].prev = i;
-    m->head = i;
-    if (m->tail == NIL)
-        m->tail = i;
 }
 
 static void hash_remove(struct iommu *m, uint32_t i)
@@ -108,7 +82,7 @@ void iommu_flush_all(struct iommu *m)
     for (uint32_t i = 0; i < m->n_entries; i++)
         m->e[i].valid = false;
     m->used = 0;
-    m->head = m->tail = NIL;
+    lru_clear(&m->lru);
     m->fq_len = 0;
     m->flushes++;
 }
@@ -119,24 +93,21 @@ static bool touch(struct iommu *m, uint64_t page)
     uint32_t i = lookup(m, page);
 
     if (i != NIL) {
-        if (m->head != i) {
-            lru_unlink(m, i);
-            lru_push_front(m, i);
-        }
+        lru_touch(&m->lru, i);
         return true;
     }
     if (m->used < m->n_entries) {
         i = m->used++;
     } else {
-        i = m->tail;
-        lru_unlink(m, i);
+        i = lru_victim(&m->lru);
+        lru_unlink(&m->lru, i);
         hash_remove(m, i);
     }
     m->e[i].page = page;
     m->e[i].valid = true;
     m->e[i].hnext = m->buckets[bucket_of(m, page)];
     m->buckets[bucket_of(m, page)] = i;
-    lru_push_front(m, i);
+    lru_push_front(&m->lru, i);
     return false;
 }
 
@@ -167,8 +138,7 @@ sim_time iommu_map(struct iommu *m, uint64_t iova, uint32_t len)
     return m->map_cost;
 }
 
-/* Strict: drop the buffer's pages from the IOTLB now. The slot stays in the
- * LRU list as the next victim, which keeps the list simple. */
+/* Strict: drop the buffer's pages from the IOTLB now. */
 static void invalidate_range(struct iommu *m, uint64_t iova, uint32_t len)
 {
     uint64_t first = iova >> m->page_shift;
@@ -180,7 +150,7 @@ static void invalidate_range(struct iommu *m, uint64_t iova, uint32_t len)
         if (i == NIL)
             continue;
         hash_remove(m, i);
-        lru_unlink(m, i);
+        lru_unlink(&m->lru, i);
         m->e[i].valid = false;
         /* Move the freed slot to the end of the used range, then shrink it,
          * so slots [0, used) are always the valid ones. */
@@ -189,12 +159,12 @@ static void invalidate_range(struct iommu *m, uint64_t iova, uint32_t len)
             struct iommu_entry moved = m->e[last_slot];
 
             hash_remove(m, last_slot);
-            lru_unlink(m, last_slot);
+            lru_unlink(&m->lru, last_slot);
             m->e[i] = moved;
             m->e[i].hnext = m->buckets[bucket_of(m, moved.page)];
             m->buckets[bucket_of(m, moved.page)] = i;
             /* Recency is lost for the moved entry: it goes to the front. */
-            lru_push_front(m, i);
+            lru_push_front(&m->lru, i);
         }
         m->invalidations++;
     }

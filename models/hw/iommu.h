@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lru.h"
 #include "scenario.h"
 #include "simtime.h"
 
@@ -19,8 +20,8 @@ enum iommu_mode {
 
 struct iommu_entry {
     uint64_t page;
-    uint32_t prev, next; /* LRU list, most recent at head */
-    uint32_t hnext;      /* hash chain */
+    struct lru_link lru;
+    uint32_t hnext; /* hash chain */
     bool valid;
 };
 
@@ -33,7 +34,8 @@ struct iommu {
     sim_time fq_timeout; /* deferred: or when the oldest is this old */
     /* IOTLB */
     struct iommu_entry *e;
-    uint32_t n_entries, used, head, tail;
+    uint32_t n_entries, used;
+    struct lru lru; /* the valid entries by recency */
     uint32_t *buckets;
     uint32_t n_buckets; /* power of two */
     /* flush queue */
