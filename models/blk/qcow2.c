@@ -1,5 +1,5 @@
-/* The qcow2 L2 cache with exact LRU replacement: a doubly linked list over
- * a fixed array of slots plus a direct map from slice to slot, so a lookup
+/* The qcow2 L2 cache with exact LRU replacement: sim/lru.h's list over a
+ * fixed array of slots plus a direct map from slice to slot, so a lookup
  * is O(1) and allocates nothing. Left out: the refcount cache, cluster
  * allocation on first write (images are taken as preallocated), cache-clean
  * intervals and compressed or backing-file clusters. */
@@ -20,7 +20,7 @@ void qcow2_cache_init(struct qcow2_cache *c, uint32_t capacity, uint64_t n_slice
     if (c->capacity > n_slices)
         c->capacity = (uint32_t)n_slices;
     c->slots = g_new0(struct qcow2_slot, c->capacity);
-    c->mru = c->lru = QCOW2_NONE;
+    LRU_INIT(&c->lru, c->slots, lru);
     c->hits = c->misses = 0;
 }
 
@@ -32,33 +32,6 @@ void qcow2_cache_release(struct qcow2_cache *c)
     c->slots = NULL;
 }
 
-static void unlink_slot(struct qcow2_cache *c, uint32_t s)
-{
-    struct qcow2_slot *e = &c->slots[s];
-
-    if (e->prev != QCOW2_NONE)
-        c->slots[e->prev].next = e->next;
-    else
-        c->mru = e->next;
-    if (e->next != QCOW2_NONE)
-        c->slots[e->next].prev = e->prev;
-    else
-        c->lru = e->prev;
-}
-
-static void push_mru(struct qcow2_cache *c, uint32_t s)
-{
-    struct qcow2_slot *e = &c->slots[s];
-
-    e->prev = QCOW2_NONE;
-    e->next = c->mru;
-    if (c->mru != QCOW2_NONE)
-        c->slots[c->mru].prev = s;
-    c->mru = s;
-    if (c->lru == QCOW2_NONE)
-        c->lru = s;
-}
-
 bool qcow2_cache_access(struct qcow2_cache *c, uint64_t slice)
 {
     uint32_t s;
@@ -67,23 +40,20 @@ bool qcow2_cache_access(struct qcow2_cache *c, uint64_t slice)
     s = c->slot_of[slice];
     if (s != QCOW2_NONE) {
         c->hits++;
-        if (c->mru != s) {
-            unlink_slot(c, s);
-            push_mru(c, s);
-        }
+        lru_touch(&c->lru, s);
         return true;
     }
     c->misses++;
     if (c->used < c->capacity) {
         s = c->used++;
     } else {
-        s = c->lru;
-        unlink_slot(c, s);
+        s = lru_victim(&c->lru);
+        lru_unlink(&c->lru, s);
         c->slot_of[c->slots[s].slice] = QCOW2_NONE;
     }
     c->slots[s].slice = slice;
     c->slot_of[slice] = s;
-    push_mru(c, s);
+    lru_push_front(&c->lru, s);
     return false;
 }
 

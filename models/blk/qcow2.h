@@ -7,24 +7,26 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lru.h"
+
 #define QCOW2_NONE UINT32_MAX
 
 struct qcow2_slot {
     uint64_t slice;
-    uint32_t prev, next; /* towards the most / least recently used */
+    struct lru_link lru;
 };
 
 /**
  * struct qcow2_cache - LRU cache of L2 slices
  * @slot_of: per slice of the disk, its slot or QCOW2_NONE (owned)
- * @slots:   @capacity slots (owned); @mru and @lru end the list
+ * @slots:   @capacity slots (owned), the used ones on @lru by recency
  */
 struct qcow2_cache {
     uint32_t capacity, used;
     uint64_t n_slices;
     uint32_t *slot_of;
     struct qcow2_slot *slots;
-    uint32_t mru, lru;
+    struct lru lru;
     uint64_t hits, misses;
 };
 
