@@ -1,5 +1,5 @@
 /* The flow table of flow_table.h: open addressing with linear probing and
- * backward-shift deletion over a preallocated entry array, an LRU list
+ * backward-shift deletion over a preallocated entry array, sim/lru.h's list
  * through the entries, lazy exact idle expiry. Left out: priorities,
  * wildcard matching (proactive and devoflow modes never look up), hard
  * timeouts, the TCAM's insertion rate. */
@@ -30,12 +30,12 @@ void flow_table_init(struct flow_table *t, uint32_t cap, sim_time idle)
     for (uint32_t i = 0; i < n; i++)
         t->slots[i] = FT_NONE;
     for (uint32_t i = 0; i < cap; i++)
-        t->entries[i].next = i + 1 < cap ? i + 1 : FT_NONE;
+        t->entries[i].lru.next = i + 1 < cap ? i + 1 : FT_NONE;
     t->cap = cap;
     t->mask = n - 1;
     t->used = 0;
     t->used_max = 0;
-    t->mru = t->lru = FT_NONE;
+    LRU_INIT(&t->lru, t->entries, lru);
     t->free_head = 0;
     t->idle = idle;
     flow_table_reset_stats(t);
@@ -65,33 +65,6 @@ static uint32_t find_slot(const struct flow_table *t, uint64_t key)
     return s;
 }
 
-static void lru_unlink(struct flow_table *t, uint32_t e)
-{
-    struct flow_entry *x = &t->entries[e];
-
-    if (x->prev != FT_NONE)
-        t->entries[x->prev].next = x->next;
-    else
-        t->mru = x->next;
-    if (x->next != FT_NONE)
-        t->entries[x->next].prev = x->prev;
-    else
-        t->lru = x->prev;
-}
-
-static void lru_push_front(struct flow_table *t, uint32_t e)
-{
-    struct flow_entry *x = &t->entries[e];
-
-    x->prev = FT_NONE;
-    x->next = t->mru;
-    if (t->mru != FT_NONE)
-        t->entries[t->mru].prev = e;
-    t->mru = e;
-    if (t->lru == FT_NONE)
-        t->lru = e;
-}
-
 /* Remove the entry in slot @s: backward-shift the probe run behind it so
  * every remaining key stays reachable from its home slot. */
 static void remove_at(struct flow_table *t, uint32_t s)
@@ -99,8 +72,8 @@ static void remove_at(struct flow_table *t, uint32_t s)
     uint32_t e = t->slots[s];
     uint32_t hole = s;
 
-    lru_unlink(t, e);
-    t->entries[e].next = t->free_head;
+    lru_unlink(&t->lru, e);
+    t->entries[e].lru.next = t->free_head;
     t->free_head = e;
     t->used--;
     for (uint32_t j = (s + 1) & t->mask; t->slots[j] != FT_NONE; j = (j + 1) & t->mask) {
@@ -137,8 +110,7 @@ bool flow_table_lookup(struct flow_table *t, uint64_t key, sim_time now)
         return false;
     }
     t->entries[e].last_used = now;
-    lru_unlink(t, e);
-    lru_push_front(t, e);
+    lru_touch(&t->lru, e);
     return true;
 }
 
@@ -149,26 +121,25 @@ void flow_table_insert(struct flow_table *t, uint64_t key, sim_time now)
 
     if (e != FT_NONE) { /* present (maybe dead): refresh */
         t->entries[e].last_used = now;
-        lru_unlink(t, e);
-        lru_push_front(t, e);
+        lru_touch(&t->lru, e);
         return;
     }
-    while (t->lru != FT_NONE && is_dead(t, t->lru, now)) {
+    while (lru_victim(&t->lru) != LRU_NONE && is_dead(t, lru_victim(&t->lru), now)) {
         t->expirations++;
-        remove_at(t, find_slot(t, t->entries[t->lru].key));
+        remove_at(t, find_slot(t, t->entries[lru_victim(&t->lru)].key));
     }
     if (t->used == t->cap) {
         t->evictions++;
-        remove_at(t, find_slot(t, t->entries[t->lru].key));
+        remove_at(t, find_slot(t, t->entries[lru_victim(&t->lru)].key));
     }
     s = find_slot(t, key); /* removals may have moved the probe's end */
     e = t->free_head;
     g_assert(e != FT_NONE);
-    t->free_head = t->entries[e].next;
+    t->free_head = t->entries[e].lru.next;
     t->entries[e].key = key;
     t->entries[e].last_used = now;
     t->slots[s] = e;
-    lru_push_front(t, e);
+    lru_push_front(&t->lru, e);
     t->used++;
     t->inserts++;
     if (t->used > t->used_max)

@@ -9,12 +9,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lru.h"
 #include "simtime.h"
 
 struct flow_entry {
     uint64_t key;
     sim_time last_used;
-    uint32_t prev, next; /* LRU list: prev towards the most recent */
+    struct lru_link lru; /* while unused: lru.next links the free entries */
 };
 
 /**
@@ -26,8 +27,8 @@ struct flow_table {
     struct flow_entry *entries; /* @cap of them */
     uint32_t *slots;            /* open addressing, linear probing: entry index or FT_NONE */
     uint32_t cap, used, mask;
-    uint32_t mru, lru;  /* list ends */
-    uint32_t free_head; /* unused entries, linked through next */
+    struct lru lru;     /* the used entries by last use */
+    uint32_t free_head; /* unused entries, linked through lru.next */
     sim_time idle;
     uint64_t lookups, misses, inserts, evictions, expirations;
     uint32_t used_max;
