@@ -43,6 +43,113 @@ static GPtrArray *column(sqlite3_stmt *s)
     return out;
 }
 
+/*
+ * table, compare and plot ask for one (point, metric) cell at a time, and a
+ * query of the summary view per cell cost ~175 us: 4 s for the 26,000
+ * cells of a 2,000-point database. So the first question about a scope (or
+ * a parameter) reads all of it in one query, and later ones are lookups.
+ * The cache belongs to the connection: a function registered on it frees
+ * the cache when the connection closes. It is dropped when the database
+ * changes (through this connection or another one).
+ */
+struct cache {
+    sqlite3 *db;
+    sqlite3_int64 changes;
+    sqlite3_int64 version;
+    gint64 checked_at;   /* monotonic us of the last look at data_version */
+    GHashTable *summary; /* scope -> GHashTable "point\x1fname" -> struct query_stat */
+    GHashTable *reps;    /* scope -> GHashTable "point\x1fname" -> GHashTable rep -> double */
+    GHashTable *params;  /* key -> GHashTable point -> value */
+    GHashTable *metrics; /* scope -> GPtrArray of metric names */
+};
+
+#define CACHE_CHECK_US 100000
+
+/* Connection -> struct cache; entries leave when their connection closes. */
+static GHashTable *caches;
+
+static void cache_clear(struct cache *c)
+{
+    g_hash_table_remove_all(c->summary);
+    g_hash_table_remove_all(c->reps);
+    g_hash_table_remove_all(c->params);
+    g_hash_table_remove_all(c->metrics);
+}
+
+static void cache_free(void *p)
+{
+    struct cache *c = p;
+
+    g_hash_table_remove(caches, c->db);
+    g_hash_table_unref(c->summary);
+    g_hash_table_unref(c->reps);
+    g_hash_table_unref(c->params);
+    g_hash_table_unref(c->metrics);
+    g_free(c);
+}
+
+static void cache_marker(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    sqlite3_result_null(ctx);
+}
+
+/* Prepared each time: a statement kept open would stop the connection
+ * from closing (and so the cache from being freed). */
+static sqlite3_int64 data_version(struct cache *c)
+{
+    sqlite3_stmt *s = prepare(c->db, "PRAGMA data_version");
+    sqlite3_int64 v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+
+    sqlite3_finalize(s);
+    return v;
+}
+
+static GHashTable *table_of_tables(void)
+{
+    return g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                 (GDestroyNotify)g_hash_table_unref);
+}
+
+/* The cache of @db, made on first use and emptied if the data changed. */
+static struct cache *cache_get(sqlite3 *db)
+{
+    struct cache *c;
+
+    if (!caches)
+        caches = g_hash_table_new(NULL, NULL);
+    c = g_hash_table_lookup(caches, db);
+    if (!c) {
+        c = g_new0(struct cache, 1);
+        c->db = db;
+        c->summary = table_of_tables();
+        c->reps = table_of_tables();
+        c->params = table_of_tables();
+        c->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify)g_ptr_array_unref);
+        c->changes = sqlite3_total_changes64(db);
+        c->version = data_version(c);
+        g_hash_table_insert(caches, db, c);
+        /* Its destructor runs when the connection closes. */
+        if (sqlite3_create_function_v2(db, "iovsim_query_cache", 0, SQLITE_UTF8, c, cache_marker,
+                                       NULL, NULL, cache_free) != SQLITE_OK)
+            g_error("query: cannot register the cache: %s", sqlite3_errmsg(db));
+        return c;
+    }
+    /* Another process's commit shows in data_version; asking costs a lock
+     * call, so at most every CACHE_CHECK_US, not per cell. */
+    if (c->changes != sqlite3_total_changes64(db) ||
+        (g_get_monotonic_time() - c->checked_at > CACHE_CHECK_US &&
+         c->version != data_version(c))) {
+        cache_clear(c);
+        c->changes = sqlite3_total_changes64(db);
+        c->version = data_version(c);
+    }
+    c->checked_at = g_get_monotonic_time();
+    return c;
+}
+
 static gint label_cmp(gconstpointer a, gconstpointer b)
 {
     return sweep_label_cmp(*(const char *const *)a, *(const char *const *)b);
@@ -56,13 +163,30 @@ GPtrArray *query_points(sqlite3 *db)
     return out;
 }
 
+static GPtrArray *copy_strings(GPtrArray *a)
+{
+    GPtrArray *out = g_ptr_array_new_full(a->len, g_free);
+
+    for (guint i = 0; i < a->len; i++)
+        g_ptr_array_add(out, g_strdup(a->pdata[i]));
+    return out;
+}
+
+/* Read once per scope (a scan of every metric row), then copied. */
 GPtrArray *query_metrics(sqlite3 *db, const char *scope)
 {
-    sqlite3_stmt *s = prepare(db, "SELECT DISTINCT name FROM metrics WHERE scope = ?1 "
-                                  "ORDER BY name");
+    struct cache *c = cache_get(db);
+    GPtrArray *names = g_hash_table_lookup(c->metrics, scope);
 
-    bind(s, 1, scope);
-    return column(s);
+    if (!names) {
+        sqlite3_stmt *s = prepare(db, "SELECT DISTINCT name FROM metrics WHERE scope = ?1 "
+                                      "ORDER BY name");
+
+        bind(s, 1, scope);
+        names = column(s);
+        g_hash_table_insert(c->metrics, g_strdup(scope), names);
+    }
+    return copy_strings(names);
 }
 
 static bool contains(GPtrArray *a, const char *s)
@@ -156,43 +280,110 @@ bool query_check_varied(sqlite3 *db, const char *key, GError **error)
     return contains(varied, key) || unknown(error, "varied parameter", key, varied, "");
 }
 
+static char *cell_key(const char *point, const char *name)
+{
+    return g_strconcat(point, "\x1f", name, NULL);
+}
+
+static GHashTable *load_summary(sqlite3 *db, const char *scope)
+{
+    sqlite3_stmt *s = prepare(db, "SELECT point, name, n, mean, ci95, unit FROM summary "
+                                  "WHERE scope = ?1");
+    GHashTable *out = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+    bind(s, 1, scope);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        struct query_stat *st = g_new0(struct query_stat, 1);
+
+        st->n = sqlite3_column_int64(s, 2);
+        st->mean = sqlite3_column_type(s, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 3);
+        st->ci95 = sqlite3_column_type(s, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 4);
+        g_strlcpy(st->unit, (const char *)sqlite3_column_text(s, 5), sizeof(st->unit));
+        g_hash_table_replace(out,
+                             cell_key((const char *)sqlite3_column_text(s, 0),
+                                      (const char *)sqlite3_column_text(s, 1)),
+                             st);
+    }
+    sqlite3_finalize(s);
+    return out;
+}
+
 bool query_summary(sqlite3 *db, const char *point, const char *scope, const char *name,
                    struct query_stat *out)
 {
-    sqlite3_stmt *s = prepare(db, "SELECT n, mean, ci95, unit FROM summary "
-                                  "WHERE point = ?1 AND scope = ?2 AND name = ?3");
-    bool found;
+    struct cache *c = cache_get(db);
+    GHashTable *cells = g_hash_table_lookup(c->summary, scope);
+    g_autofree char *key = cell_key(point, name);
+    const struct query_stat *st;
 
-    bind(s, 1, point);
-    bind(s, 2, scope);
-    bind(s, 3, name);
-    found = sqlite3_step(s) == SQLITE_ROW;
-    if (found) {
-        out->n = sqlite3_column_int64(s, 0);
-        out->mean = sqlite3_column_type(s, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 1);
-        out->ci95 = sqlite3_column_type(s, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 2);
-        g_strlcpy(out->unit, (const char *)sqlite3_column_text(s, 3), sizeof(out->unit));
+    if (!cells) {
+        cells = load_summary(db, scope);
+        g_hash_table_insert(c->summary, g_strdup(scope), cells);
+    }
+    st = g_hash_table_lookup(cells, key);
+    if (st)
+        *out = *st;
+    return st != NULL;
+}
+
+static GHashTable *load_reps(sqlite3 *db, const char *scope)
+{
+    sqlite3_stmt *s = prepare(db, "SELECT r.point, m.name, r.rep, m.value FROM metrics AS m "
+                                  "JOIN runs AS r ON r.run_id = m.run_id "
+                                  "WHERE r.status = 'done' AND m.scope = ?1 "
+                                  "AND m.value IS NOT NULL ORDER BY r.run_id");
+    GHashTable *out =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_hash_table_unref);
+
+    bind(s, 1, scope);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        g_autofree char *key = cell_key((const char *)sqlite3_column_text(s, 0),
+                                        (const char *)sqlite3_column_text(s, 1));
+        GHashTable *reps = g_hash_table_lookup(out, key);
+        double *v = g_new(double, 1);
+
+        if (!reps) {
+            reps = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+            g_hash_table_insert(out, g_steal_pointer(&key), reps);
+        }
+        *v = sqlite3_column_double(s, 3);
+        g_hash_table_replace(reps, GINT_TO_POINTER(sqlite3_column_int(s, 2)), v);
     }
     sqlite3_finalize(s);
-    return found;
+    return out;
 }
 
 GHashTable *query_rep_values(sqlite3 *db, const char *point, const char *scope, const char *name)
 {
-    sqlite3_stmt *s = prepare(db, "SELECT r.rep, m.value FROM metrics AS m "
-                                  "JOIN runs AS r ON r.run_id = m.run_id "
-                                  "WHERE r.status = 'done' AND r.point = ?1 AND m.scope = ?2 "
-                                  "AND m.name = ?3 AND m.value IS NOT NULL");
-    GHashTable *out = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+    struct cache *c = cache_get(db);
+    GHashTable *cells = g_hash_table_lookup(c->reps, scope);
+    g_autofree char *key = cell_key(point, name);
+    GHashTable *reps;
 
-    bind(s, 1, point);
-    bind(s, 2, scope);
-    bind(s, 3, name);
+    if (!cells) {
+        cells = load_reps(db, scope);
+        g_hash_table_insert(c->reps, g_strdup(scope), cells);
+    }
+    reps = g_hash_table_lookup(cells, key);
+    /* The cache's own table: callers only read it and unref it. */
+    return reps ? g_hash_table_ref(reps) : g_hash_table_new(NULL, NULL);
+}
+
+static GHashTable *load_param(sqlite3 *db, const char *key)
+{
+    sqlite3_stmt *s = prepare(db, "SELECT r.point, p.value FROM params AS p "
+                                  "JOIN runs AS r ON r.run_id = p.run_id "
+                                  "WHERE r.status = 'done' AND p.key = ?1 ORDER BY r.run_id");
+    GHashTable *out = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+    bind(s, 1, key);
     while (sqlite3_step(s) == SQLITE_ROW) {
-        double *v = g_new(double, 1);
+        const char *point = (const char *)sqlite3_column_text(s, 0);
 
-        *v = sqlite3_column_double(s, 1);
-        g_hash_table_replace(out, GINT_TO_POINTER(sqlite3_column_int(s, 0)), v);
+        /* The first done run of a point, as one query per point gave. */
+        if (!g_hash_table_contains(out, point))
+            g_hash_table_insert(out, g_strdup(point),
+                                g_strdup((const char *)sqlite3_column_text(s, 1)));
     }
     sqlite3_finalize(s);
     return out;
@@ -200,16 +391,12 @@ GHashTable *query_rep_values(sqlite3 *db, const char *point, const char *scope, 
 
 char *query_param(sqlite3 *db, const char *point, const char *key)
 {
-    sqlite3_stmt *s = prepare(db, "SELECT p.value FROM params AS p "
-                                  "JOIN runs AS r ON r.run_id = p.run_id "
-                                  "WHERE r.status = 'done' AND r.point = ?1 AND p.key = ?2 "
-                                  "ORDER BY r.run_id LIMIT 1");
-    char *out = NULL;
+    struct cache *c = cache_get(db);
+    GHashTable *values = g_hash_table_lookup(c->params, key);
 
-    bind(s, 1, point);
-    bind(s, 2, key);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        out = g_strdup((const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
-    return out;
+    if (!values) {
+        values = load_param(db, key);
+        g_hash_table_insert(c->params, g_strdup(key), values);
+    }
+    return g_strdup(g_hash_table_lookup(values, point));
 }

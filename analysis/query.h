@@ -45,7 +45,7 @@ bool query_summary(sqlite3 *db, const char *point, const char *scope, const char
                    struct query_stat *out);
 
 /* Value of each done replication: rep (as GINT_TO_POINTER) -> double *.
- * Caller unrefs. */
+ * Caller unrefs, and must not change it (it may be shared). */
 GHashTable *query_rep_values(sqlite3 *db, const char *point, const char *scope, const char *name);
 
 /* A parameter's effective value at @point (text), or NULL. Caller frees. */

@@ -176,15 +176,17 @@ static GHashTable *locked_with(GPtrArray *points, const char *key)
     return locked;
 }
 
-/* The baseline of @point: @key = @value, the keys locked with it at their
- * values there, every other key as in @point. NULL if there is none. */
-static const char *find_baseline(GPtrArray *points, const char *point, const char *key,
+/* The baseline of point @self: @key = @value, the keys locked with it at
+ * their values there, every other key as in @self. @parsed holds each
+ * point's parsed label (parsing them per point made compare quadratic).
+ * NULL if there is none. */
+static const char *find_baseline(GPtrArray *points, GPtrArray *parsed, guint self, const char *key,
                                  const char *value, GHashTable *locked)
 {
-    g_autoptr(GPtrArray) mine = sweep_label_parse(point);
+    GPtrArray *mine = parsed->pdata[self];
 
     for (guint i = 0; i < points->len; i++) {
-        g_autoptr(GPtrArray) kv = sweep_label_parse(points->pdata[i]);
+        GPtrArray *kv = parsed->pdata[i];
         bool match = kv->len == mine->len;
 
         for (guint k = 0; match && k < kv->len; k++) {
@@ -324,6 +326,7 @@ bool compare_print(sqlite3 *db, const struct table_opts *o, const char *baseline
     g_autoptr(GPtrArray) points = NULL;
     const char *eq = strchr(baseline, '=');
     g_autofree char *key = NULL;
+    g_autoptr(GPtrArray) parsed = NULL;
     GHashTable *locked;
     struct grid *g;
 
@@ -354,8 +357,11 @@ bool compare_print(sqlite3 *db, const struct table_opts *o, const char *baseline
         grid_add_col(g, r, "1", true);
     }
     locked = locked_with(points, key);
+    parsed = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    for (guint p = 0; p < points->len; p++)
+        g_ptr_array_add(parsed, sweep_label_parse(points->pdata[p]));
     for (guint p = 0; p < points->len; p++) {
-        const char *base = find_baseline(points, points->pdata[p], key, eq + 1, locked);
+        const char *base = find_baseline(points, parsed, p, key, eq + 1, locked);
 
         if (base)
             compare_row(g, db, o, metrics, points->pdata[p], base);

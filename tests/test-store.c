@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "../analysis/query.h"
 #include "report.h"
 #include "scenario.h"
 #include "store.h"
@@ -980,6 +981,32 @@ static void write_value(struct store *st, const char *point, int rep, const char
     report_free(r);
 }
 
+/* The analysis reads a scope's summary in one query and answers later
+ * cells from it: a write through the same connection, or another one's,
+ * must show in the next answer all the same. */
+static void test_summary_cache_fresh(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    struct store *other = open_ok(fx->path);
+    struct query_stat q;
+
+    (void)data;
+    write_value(st, "p", 0, "done", 1.0);
+    g_assert_true(query_summary(store_db(st), "p", "all", "x", &q));
+    g_assert_cmpint(q.n, ==, 1);
+    g_assert_false(query_summary(store_db(st), "q", "all", "x", &q));
+    write_value(st, "p", 1, "done", 3.0);
+    g_assert_true(query_summary(store_db(st), "p", "all", "x", &q));
+    g_assert_cmpint(q.n, ==, 2);
+    g_assert_cmpfloat(q.mean, ==, 2.0);
+    write_value(other, "q", 0, "done", 5.0);
+    g_usleep(150000);
+    g_assert_true(query_summary(store_db(st), "q", "all", "x", &q));
+    g_assert_cmpfloat(q.mean, ==, 5.0);
+    store_close(other);
+    store_close(st);
+}
+
 struct summary_row {
     gint64 n;
     double mean;
@@ -1297,6 +1324,7 @@ int main(int argc, char **argv)
     ADD("query/check-scenario-stamp", test_check_scenario_stamp);
     ADD("summary/known", test_summary_known);
     ADD("summary/many", test_summary_many);
+    ADD("summary/cache-fresh", test_summary_cache_fresh);
     ADD("crash/sigkill", test_crash_sigkill);
     ADD("crash/during-create", test_crash_during_create);
     ADD("crash/concurrent-writers", test_concurrent_writers);

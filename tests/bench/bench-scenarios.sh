@@ -53,25 +53,4 @@ sweep=scenarios/sriov-scaling.ini
 sweep_args=(--set scenario.duration=200ms --set scenario.warmup=20ms)
 echo
 echo "== sweep $sweep ${sweep_args[*]}: -j 1 vs -j 2, median of $runs runs =="
-t1s=(); t2s=(); fracs=()
-for ((i = 0; i < runs; i++)); do
-    for j in 1 2; do
-        rm -f "$tmp"/s.db*
-        start=$(date +%s.%N)
-        "$IOVSIM" sweep "$sweep" -o "$tmp/s.db" -q -j "$j" "${sweep_args[@]}"
-        end=$(date +%s.%N)
-        t=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
-        if [ "$j" = 1 ]; then
-            t1s+=("$t")
-            inside=$(sqlite3 "$tmp/s.db" 'SELECT sum(wall_seconds) FROM runs')
-            fracs+=("$(awk -v t="$t" -v s="$inside" 'BEGIN { print (t - s) / t }')")
-        else
-            t2s+=("$t")
-        fi
-    done
-done
-t1=$(printf '%s\n' "${t1s[@]}" | median); t2=$(printf '%s\n' "${t2s[@]}" | median)
-frac=$(printf '%s\n' "${fracs[@]}" | median)
-awk -v a="$t1" -v b="$t2" -v f="$frac" 'BEGIN {
-    printf "-j 1 %.3f s, -j 2 %.3f s: speed-up %.2fx (goal >= 1.8x)\n", a, b, a / b
-    printf "outside the simulation at -j 1 (loading, writing results, summary): %.1f%% (goal < 5%%)\n", 100 * f }'
+IOVSIM=$IOVSIM BENCH_RUNS=$runs tests/bench/sweep-speed.sh "$sweep" "${sweep_args[@]}"

@@ -30,3 +30,6 @@ if [ -x tests/bench/bench-scenarios.sh ]; then
     IOVSIM=${IOVSIM:-./iovsim} tests/bench/bench-scenarios.sh
 fi
 IOVSIM=${IOVSIM:-./iovsim} tests/bench/bench-loader.sh
+
+# The store and the analysis: short-run sweeps, big databases.
+IOVSIM=${IOVSIM:-./iovsim} tests/bench/bench-store.sh
