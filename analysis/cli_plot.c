@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "plot.h"
 #include "query.h"
 #include "scenario.h"
@@ -31,6 +32,14 @@ static char *default_output(const char *db, const char *y)
     return g_build_filename(dir, name, NULL);
 }
 
+/* A path from a scenario or a database: no escape sequence reaches the terminal. */
+static void print_wrote(const char *path)
+{
+    g_autofree char *shown = escape_controls(path);
+
+    printf("wrote %s\n", shown);
+}
+
 static int plot_one(struct store *st, const char *db, const struct plot_opts *o)
 {
     g_autofree char *output = o->output ? g_strdup(o->output) : default_output(db, o->y);
@@ -50,7 +59,7 @@ static int plot_one(struct store *st, const char *db, const struct plot_opts *o)
     if (!plot_kind_parse(o->kind ? o->kind : "lines", &sp.kind, &error) ||
         !plot_draw(store_db(st), &sp, &error))
         return cli_fail(error);
-    printf("wrote %s\n", output);
+    print_wrote(output);
     return 0;
 }
 
@@ -94,7 +103,7 @@ static bool plot_declared(struct store *st, const struct scenario *sc, const cha
         return false;
     }
 #undef KEY
-    printf("wrote %s\n", path);
+    print_wrote(path);
     return true;
 }
 
@@ -110,12 +119,14 @@ static int plot_scenario(struct store *st, const struct plot_opts *o)
         return cli_fail(error);
     names = scenario_instances(sc, "plot");
     if (names->len == 0) {
-        fprintf(stderr, "%s: no [plot NAME] groups to draw\n", o->scenario);
-        status = 2;
+        g_set_error(&error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "%s: no [plot NAME] groups to draw",
+                    o->scenario);
+        status = cli_fail(error);
     }
     if (status == 0 && g_mkdir_with_parents(outdir, 0777) != 0) {
-        fprintf(stderr, "'%s': cannot make directory: %s\n", outdir, g_strerror(errno));
-        status = 2;
+        g_set_error(&error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot make directory: %s",
+                    outdir, g_strerror(errno));
+        status = cli_fail(error);
     }
     for (guint i = 0; status == 0 && i < names->len; i++)
         if (!plot_declared(st, sc, names->pdata[i], outdir, &error))

@@ -137,9 +137,10 @@ static char *make_partial(const char *output, GError **error)
 
         if (fd >= 0)
             close(fd), g_unlink(path);
-        /* A wrong path is bad input; anything else is the file system failing. */
+        /* An I/O failure (exit 1) like any file that cannot be written,
+         * but naming the directory that is missing. */
         if (err == ENOENT || err == ENOTDIR)
-            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO,
                         "'%s': cannot write the figure: no directory '%s'", output, dir);
         else
             g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot write the figure: %s",

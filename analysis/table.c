@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "escape.h"
 #include "query.h"
 #include "scenario.h"
 #include "stats.h"
@@ -34,6 +35,24 @@ static void headline_first(GPtrArray *names)
             names->pdata[at++] = p;
         }
     }
+}
+
+/* Names and labels come from databases: what a cell or a header shows has
+ * its control characters escaped, in every format, so that no name can
+ * drive the terminal a table is printed on. */
+static void set_text(struct grid *g, guint col, const char *text)
+{
+    g_autofree char *shown = escape_controls(text);
+
+    grid_set_text(g, col, shown);
+}
+
+static guint add_col(struct grid *g, const char *name, const char *unit, bool has_ci)
+{
+    g_autofree char *shown = escape_controls(name);
+    g_autofree char *shown_unit = unit ? escape_controls(unit) : NULL;
+
+    return grid_add_col(g, shown, shown_unit, has_ci);
 }
 
 /* The metrics to show, each checked against the database. Caller unrefs. */
@@ -93,18 +112,18 @@ bool table_print(sqlite3 *db, const struct table_opts *o, FILE *out, GError **er
         return false;
     points = pick_points(db, o);
     g = grid_new();
-    grid_add_col(g, "point", NULL, false);
-    col_n = grid_add_col(g, "n", "1", false);
+    add_col(g, "point", NULL, false);
+    col_n = add_col(g, "n", "1", false);
     for (guint m = 0; m < metrics->len; m++) {
         char unit[16];
-        grid_add_col(g, metrics->pdata[m],
-                     metric_unit(db, points, o->scope, metrics->pdata[m], unit), true);
+        add_col(g, metrics->pdata[m], metric_unit(db, points, o->scope, metrics->pdata[m], unit),
+                true);
     }
     for (guint p = 0; p < points->len; p++) {
         int64_t n = 0;
 
         grid_add_row(g);
-        grid_set_text(g, 0, points->pdata[p]);
+        set_text(g, 0, points->pdata[p]);
         for (guint m = 0; m < metrics->len; m++) {
             struct query_stat st;
 
@@ -302,8 +321,8 @@ static void compare_row(struct grid *g, sqlite3 *db, const struct table_opts *o,
     uint64_t n = 0;
 
     grid_add_row(g);
-    grid_set_text(g, 0, point);
-    grid_set_text(g, 1, base);
+    set_text(g, 0, point);
+    set_text(g, 1, base);
     for (guint m = 0; m < metrics->len; m++) {
         struct paired pr;
         guint c = 3 + 3 * m;
@@ -342,9 +361,9 @@ bool compare_print(sqlite3 *db, const struct table_opts *o, const char *baseline
     if (!check_baseline(db, points, key, eq + 1, error))
         return false;
     g = grid_new();
-    grid_add_col(g, "point", NULL, false);
-    grid_add_col(g, "baseline", NULL, false);
-    grid_add_col(g, "pairs", "1", false);
+    add_col(g, "point", NULL, false);
+    add_col(g, "baseline", NULL, false);
+    add_col(g, "pairs", "1", false);
     for (guint m = 0; m < metrics->len; m++) {
         const char *name = metrics->pdata[m];
         g_autofree char *d = g_strdup_printf("%s diff", name);
@@ -352,9 +371,9 @@ bool compare_print(sqlite3 *db, const struct table_opts *o, const char *baseline
         char unit[16];
 
         metric_unit(db, points, o->scope, name, unit);
-        grid_add_col(g, name, unit, false);
-        grid_add_col(g, d, unit, true);
-        grid_add_col(g, r, "1", true);
+        add_col(g, name, unit, false);
+        add_col(g, d, unit, true);
+        add_col(g, r, "1", true);
     }
     locked = locked_with(points, key);
     parsed = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);

@@ -20,7 +20,8 @@ struct scenario;
 extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_interrupts(void);
 
-/* Print @msg on stderr as exactly one line (newlines in it escaped). */
+/* Print @msg on stderr as exactly one line, control characters escaped
+ * (escape_controls()): every error line goes through here. */
 void cli_print_line(const char *msg);
 
 /* Print @error as one line on stderr and return the exit status for it:

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "scenario.h"
 #include "sweep.h"
 
@@ -28,17 +29,11 @@ void cli_catch_interrupts(void)
 
 void cli_print_line(const char *msg)
 {
-    /* One line, always: a name from a database or a file may hold a
-     * newline; show it escaped. */
-    for (const char *p = msg; *p; p++) {
-        if (*p == '\n')
-            fputs("\\n", stderr);
-        else if (*p == '\r')
-            fputs("\\r", stderr);
-        else
-            fputc(*p, stderr);
-    }
-    fputc('\n', stderr);
+    /* One line, always, and nothing a terminal acts on: a name from a
+     * database or a file may hold a newline or an escape sequence. */
+    g_autofree char *shown = escape_controls(msg);
+
+    fprintf(stderr, "%s\n", shown);
 }
 
 int cli_fail(GError *error)

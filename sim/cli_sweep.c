@@ -209,8 +209,10 @@ static enum task_status run_task(struct sweep_ctx *c, struct store *st, const st
         .scenario_hash = scenario_hash(c->base),
     };
     if (!ok) {
-        fprintf(stderr, "iovsim: point '%s' rep %d failed: %s\n", run.point, t->rep,
-                error->message);
+        g_autofree char *msg = g_strdup_printf("iovsim: point '%s' rep %d failed: %s", run.point,
+                                               t->rep, error->message);
+
+        cli_print_line(msg);
         g_clear_error(&error);
     }
     /* Queued: short runs cost more to commit one by one than to simulate. */
@@ -416,10 +418,13 @@ static int reap(struct sweep_ctx *c, struct worker *ws, int n, struct progress *
         if (ws[i].busy >= 0 && !cli_interrupted) {
             const struct task *t = &g_array_index(c->tasks, struct task, ws[i].busy);
 
-            fprintf(stderr, "iovsim: worker %d died (%s %d) during point '%s' rep %d\n", i,
-                    WIFSIGNALED(wstatus) ? "signal" : "status",
-                    WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : WEXITSTATUS(wstatus),
-                    c->labels[t->point], t->rep);
+            g_autofree char *msg =
+                g_strdup_printf("iovsim: worker %d died (%s %d) during point '%s' rep %d", i,
+                                WIFSIGNALED(wstatus) ? "signal" : "status",
+                                WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : WEXITSTATUS(wstatus),
+                                c->labels[t->point], t->rep);
+
+            cli_print_line(msg);
             progress_count(pg, TASK_LOST);
         }
         ws[i].busy = -1;

@@ -66,7 +66,9 @@ static int dispatch(int argc, char **argv)
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "iovsim: unknown command '%s' (see 'iovsim --help')\n", argv[1]);
+    g_autofree char *msg =
+        g_strdup_printf("iovsim: unknown command '%s' (see 'iovsim --help')", argv[1]);
+    cli_print_line(msg);
     return 2;
 }
 

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..64"
+echo "1..70"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -129,9 +129,10 @@ for case in "0 png" "1 png" "0 pdf" "2 pdf" "0 svg" "1 svg" "1 png killed"; do
         grep -q "^'old.$2': gnuplot could not write the whole figure\|^gnuplot failed: " err.txt
     ok $? "full disk at $1 KiB, $2${3:+, gnuplot killed}: exit 1, old figure kept (rc $rc: $(cat err.txt))"
 done
-bad "a missing output directory is named" \
-    "'nodir/f.png': cannot write the figure: no directory 'nodir'" \
-    "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --by queue.stations -o nodir/f.png
+"$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --by queue.stations -o nodir/f.png \
+    2>err.txt
+[ $? = 1 ] && [ "$(cat err.txt)" = "'nodir/f.png': cannot write the figure: no directory 'nodir'" ]
+ok $? "a missing output directory is named (exit 1, an I/O failure)"
 # Reading commands never write: an empty file stays empty.
 : >empty.db
 "$IOVSIM" table empty.db >/dev/null 2>&1
@@ -152,6 +153,25 @@ sqlite3 nl.db "UPDATE metrics SET name = 'wait' || char(10) || 'x' WHERE name = 
 "$IOVSIM" table nl.db -m wait_mean >/dev/null 2>err.txt
 [ $? = 2 ] && [ "$(wc -l <err.txt)" = 1 ]
 ok $? "errors quoting names with newlines stay on one line"
+# Control characters from a database (ESC sequences, BEL, U+009B) never
+# reach the terminal raw: not in tables of any format, not in error lines.
+cp a.db esc.db
+sqlite3 esc.db "UPDATE runs SET point = replace(point, 'queue.stations=1', 'queue.stations=' ||
+    char(27) || '[2J' || char(7) || char(155)), scenario = char(27) || ']0;pwned' || char(7);
+    UPDATE metrics SET name = 'w' || char(27) || '[2Jx' WHERE name = 'wait_mean'"
+raw() { tr -d '\n' <"$1" | LC_ALL=C grep -q $'[[:cntrl:]]\\|\xc2[\x80-\x9f]'; }
+for f in text csv markdown latex; do
+    "$IOVSIM" table esc.db -f $f >esc.txt && ! raw esc.txt && grep -q 'x1B' esc.txt &&
+        "$IOVSIM" compare esc.db --baseline queue.servers=1 -f $f -m sojourn_mean >esc.txt &&
+        ! raw esc.txt && grep -q 'x07' esc.txt
+    ok $? "table and compare, $f: control characters escaped"
+done
+"$IOVSIM" table esc.db -m wait_maen 2>err.txt
+[ $? = 2 ] && ! raw err.txt && grep -q "w\\\\x1B\[2Jx)$" err.txt
+ok $? "an error listing a metric name escapes it"
+"$IOVSIM" sweep a.ini -o esc.db --set queue.servers=3 -q 2>err.txt
+[ $? = 2 ] && ! raw err.txt && grep -q "different scenario '\\\\x1B\]0;pwned\\\\x07'" err.txt
+ok $? "an error naming the database's scenario escapes it"
 # Results another user made (here: root's, read by nobody) can be read.
 if [ "$(id -u)" = 0 ] && command -v su >/dev/null; then
     ro=$(mktemp -d /tmp/iovsim-ro-XXXXXX)

@@ -12,6 +12,7 @@
 #include "../analysis/gnuplot.h"
 #include "../analysis/query.h"
 #include "../analysis/table.h"
+#include "escape.h"
 #include "scenario.h"
 #include "store.h"
 
@@ -243,6 +244,53 @@ static void test_gp_quote(void)
     }
 }
 
+static void test_escape_controls(void)
+{
+    static const char *const cases[][2] = {
+        { "plain µs ± 中", "plain µs ± 中" },
+        { "a\x1b[31mb\x1b[0m", "a\\x1B[31mb\\x1B[0m" },
+        { "\n\r\t\a\x7f", "\\n\\r\\t\\x07\\x7F" },
+        /* U+009B, the one-byte CSI, and bytes that are not UTF-8 */
+        { "\xc2\x9b"
+          "2J \xff\xfe",
+          "\\xC2\\x9B2J \\xFF\\xFE" },
+        { "back\\slash", "back\\slash" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *e = escape_controls(cases[i][0]);
+
+        g_assert_cmpstr(e, ==, cases[i][1]);
+    }
+}
+
+/* No table format lets a control character from the database through. */
+static void test_table_controls(struct fixture *f, gconstpointer data)
+{
+    static const char *const evil = "q.x=3,q.s=\x1b]0;title\x07\x1b[2J\xc2\x9b";
+    const char *const metrics[] = { "sojourn_mean", NULL };
+    struct table_opts o = { .scope = "all", .metrics = metrics };
+
+    (void)data;
+    for (int rep = 0; rep < 4; rep++)
+        add_run(f->st, evil, rep, 5e-6, 500);
+    for (int fmt = GRID_TEXT; fmt <= GRID_LATEX; fmt++) {
+        g_autofree char *table = NULL, *cmp = NULL;
+
+        o.format = (enum grid_format)fmt;
+        table = capture(table_print, store_db(f->st), &o);
+        cmp = capture(compare_x1, store_db(f->st), &o);
+        for (const char *p = table; *p; p++)
+            g_assert_true(*p == '\n' || !g_ascii_iscntrl(*p));
+        for (const char *p = cmp; *p; p++)
+            g_assert_true(*p == '\n' || !g_ascii_iscntrl(*p));
+        g_assert_null(strstr(table, "\xc2\x9b"));
+        /* Markdown and LaTeX escape the brackets and backslashes further. */
+        g_assert_nonnull(strstr(table, "x1B"));
+        g_assert_nonnull(strstr(cmp, "x07"));
+    }
+}
+
 static void test_open_errors(void)
 {
     GError *error = NULL;
@@ -282,6 +330,9 @@ int main(int argc, char **argv)
     g_test_add("/analysis/query/bad-names", struct fixture, NULL, fixture_set_up, test_bad_names,
                fixture_tear_down);
     g_test_add_func("/analysis/gnuplot/quote", test_gp_quote);
+    g_test_add_func("/analysis/escape/controls", test_escape_controls);
+    g_test_add("/analysis/table/controls", struct fixture, NULL, fixture_set_up,
+               test_table_controls, fixture_tear_down);
     g_test_add_func("/analysis/query/open-errors", test_open_errors);
     g_test_add_func("/analysis/table/format-parse", test_format_parse);
     return g_test_run();
