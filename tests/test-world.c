@@ -112,6 +112,102 @@ static void test_shared_vcpu_contends(void)
     report_free(both);
 }
 
+/* ---- many hosts on the fabric ---- */
+
+#define FABRIC "[fabric]\nleaves = 2\nhosts_per_leaf = 2\nspines = 2\n"
+
+static const char *const strategies[] = { "baremetal", "emulation", "virtio", "passthrough",
+                                          "sriov" };
+
+/* Cross-host traffic of every strategy: every packet is delivered, dropped
+ * or still in flight, and the stages of a cross-host packet add up to its
+ * latency, the fabric's switching and queueing included. */
+static void test_cross_host_conservation(void)
+{
+    for (size_t k = 0; k < G_N_ELEMENTS(strategies); k++) {
+        for (int rr = 0; rr < 2; rr++) {
+            g_autofree char *body = g_strdup_printf(
+                "[host]\ncount = 4\n[vm]\ncount = 2\n[io]\nstrategy = %s\n"
+                "[workload]\ntype = %s\ntarget = remote\n[passthrough]\ndevices = 2\n" FABRIC,
+                strategies[k], rr ? "rr" : "stream");
+            struct report *r = run("net", body, 4);
+
+            g_test_message("%s %s: %.3g b/s, %.3g us, switching %.3g us", strategies[k],
+                           rr ? "rr" : "stream", test_all(r, "throughput"),
+                           test_all(r, "latency_mean") * 1e6, test_all(r, "stage_switching") * 1e6);
+            g_assert_cmpfloat(test_all(r, "sent_total"), ==,
+                              test_all(r, "received_total") + test_all(r, "dropped_total") +
+                                  test_all(r, "in_flight"));
+            g_assert_cmpfloat(test_all(r, "packets"), >, 100);
+            g_assert_cmpfloat(test_all(r, "stage_switching"), >, 0);
+            test_check_breakdown(r, "all", "latency_mean", net_stage_names, NET_N_STAGES, 1e-9);
+            report_free(r);
+        }
+    }
+}
+
+/* A packet between two hosts under one leaf crosses one switch; between
+ * leaves, three (leaf, spine, leaf), and two more links. Request/response
+ * at a low rate queues nowhere, so the stages are exact. */
+static void test_switch_hops(void)
+{
+    const char *body = "[host]\ncount = 2\n[io]\nstrategy = sriov\n[nic]\nitr = off\n"
+                       "[workload]\ntype = rr\ntarget = remote\nthink_time = 20us\n"
+                       "[fabric]\nleaves = 2\nhosts_per_leaf = %d\nspines = 2\n"
+                       "switch_latency = 700ns\nlink_delay = 300ns\n";
+    g_autofree char *one_leaf = g_strdup_printf(body, 2);
+    g_autofree char *two_leaves = g_strdup_printf(body, 1);
+    struct report *a = run("net", one_leaf, 2);
+    struct report *b = run("net", two_leaves, 2);
+
+    g_assert_cmpfloat(fabs(test_all(a, "stage_switching") - 0.7e-6), <=, 1e-15);
+    g_assert_cmpfloat(fabs(test_all(b, "stage_switching") - 2.1e-6), <=, 1e-15);
+    g_assert_cmpfloat(test_all(a, "stage_fabric_queue"), ==, 0);
+    /* Two more links of propagation and serialization between leaves. */
+    g_assert_cmpfloat(test_all(b, "stage_wire"), >, test_all(a, "stage_wire") + 2 * 0.3e-6);
+    report_free(a);
+    report_free(b);
+}
+
+/* The overlay: VXLAN adds 50 bytes to every frame of the traffic the
+ * vSwitch encapsulates (virtio) and costs its CPU share there; a VF is on
+ * the overlay only when the NIC encapsulates, which costs wire bytes and
+ * no host CPU. */
+static void test_vxlan_tradeoff(void)
+{
+    const char *body = "[host]\ncount = 2\n[vm]\ncount = 2\n[io]\nstrategy = %s\n"
+                       "[workload]\ntype = stream\ntarget = remote\n"
+                       "[nic]\nvxlan_offload = %s\n"
+                       "[fabric]\nleaves = 1\nhosts_per_leaf = 2\nvxlan = %s\nvxlan_cpu = 0.35\n";
+    g_autofree char *v0 = g_strdup_printf(body, "virtio", "false", "false");
+    g_autofree char *v1 = g_strdup_printf(body, "virtio", "false", "true");
+    g_autofree char *s0 = g_strdup_printf(body, "sriov", "false", "false");
+    g_autofree char *s1 = g_strdup_printf(body, "sriov", "false", "true");
+    g_autofree char *s2 = g_strdup_printf(body, "sriov", "true", "true");
+    struct report *rv0 = run("net", v0, 6), *rv1 = run("net", v1, 6);
+    struct report *rs0 = run("net", s0, 6), *rs1 = run("net", s1, 6), *rs2 = run("net", s2, 6);
+    double per_gbit_v0 = test_all(rv0, "host_cpu") / test_all(rv0, "throughput");
+    double per_gbit_v1 = test_all(rv1, "host_cpu") / test_all(rv1, "throughput");
+
+    g_test_message("virtio host CPU per bit/s: %.4g -> %.4g with VXLAN", per_gbit_v0, per_gbit_v1);
+    g_assert_cmpfloat(per_gbit_v1, >, 1.05 * per_gbit_v0);
+    /* A VF outside the overlay: VXLAN changes nothing. */
+    g_assert_cmpfloat(test_all(rs1, "throughput"), ==, test_all(rs0, "throughput"));
+    /* A VF on the NIC's overlay: line-rate goodput falls by the 50 bytes
+     * per 1538-byte frame, host CPU does not move. */
+    g_test_message("SR-IOV goodput %.4g -> %.4g b/s with the NIC's VXLAN",
+                   test_all(rs0, "throughput"), test_all(rs2, "throughput"));
+    g_assert_cmpfloat(test_all(rs2, "throughput"), <, 0.985 * test_all(rs0, "throughput"));
+    g_assert_cmpfloat(test_all(rs2, "throughput"), >, 0.95 * test_all(rs0, "throughput"));
+    g_assert_cmpfloat(fabs(test_all(rs2, "host_cpu") - test_all(rs0, "host_cpu")), <=,
+                      0.01 * test_all(rs0, "host_cpu") + 1e-9);
+    report_free(rv0);
+    report_free(rv1);
+    report_free(rs0);
+    report_free(rs1);
+    report_free(rs2);
+}
+
 /* Bad combinations: one located line each. */
 static void test_bad_input(void)
 {
@@ -121,6 +217,10 @@ static void test_bad_input(void)
         { "[vm]\ndisk = sriov\n", "vm.disk" },
         { "[vm]\ndisk = virtio-blk\n[blk]\nvms = 3\n", "blk.vms" },
         { "[vm]\ndisk = emulation\n[blk]\ncompletion = poll\n", "blk.completion" },
+        { "[host]\ncount = 9\n[fabric]\nleaves = 2\nhosts_per_leaf = 4\n", "host.count" },
+        { "[workload]\ntarget = remote\n", "workload.target" },
+        { "[host]\ncount = 2\n[fabric]\nmode = reactive\n", "fabric.mode" },
+        { "[host]\ncount = 2\n[vm]\ndisk = virtio-blk\n", "vm.disk" },
     };
 
     for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
@@ -149,6 +249,9 @@ int main(int argc, char **argv)
     g_test_add_func("/world/nic-alone-equals-nic-beside-disk",
                     test_nic_alone_equals_nic_beside_disk);
     g_test_add_func("/world/shared-vcpu-contends", test_shared_vcpu_contends);
+    g_test_add_func("/world/fabric/cross-host-conservation", test_cross_host_conservation);
+    g_test_add_func("/world/fabric/switch-hops", test_switch_hops);
+    g_test_add_func("/world/fabric/vxlan-tradeoff", test_vxlan_tradeoff);
     g_test_add_func("/world/bad-input", test_bad_input);
     return g_test_run();
 }

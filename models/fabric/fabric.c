@@ -28,7 +28,6 @@
 #define NONE         UINT32_MAX
 #define MAX_SWITCHES 3 /* on a path: leaf, spine, leaf */
 #define MAX_LINKS    4
-#define VXLAN_BYTES  50 /* outer Ethernet 14 + IP 20 + UDP 8 + VXLAN 8 (calibration.md 1.8) */
 
 enum fabric_stage {
     ST_WINDOW,        /* born at the flow's arrival, waiting for window credit */
@@ -565,7 +564,7 @@ static bool fabric_check(const struct scenario *sc, GError **error)
     }
     /* Headers (at most 120 B) always leave payload in an MTU (at least 128 B). */
     double frame = scenario_real(sc, "fabric.mtu") + scenario_real(sc, "fabric.framing") +
-                   (scenario_bool(sc, "fabric.vxlan") ? VXLAN_BYTES : 0);
+                   (scenario_bool(sc, "fabric.vxlan") ? FABRIC_VXLAN_BYTES : 0);
 
     if (scenario_real(sc, "fabric.buffer") < frame) {
         scenario_error(sc, "fabric.buffer", error, "a %g B port buffer cannot hold one %g B frame",
@@ -631,7 +630,7 @@ static void read_params(struct fabric_model *m, const struct scenario *sc)
     m->mss = (uint64_t)(scenario_real(sc, "fabric.mtu") - scenario_real(sc, "fabric.header"));
     m->overhead =
         (uint64_t)(scenario_real(sc, "fabric.header") + scenario_real(sc, "fabric.framing")) +
-        (vxlan ? VXLAN_BYTES : 0);
+        (vxlan ? FABRIC_VXLAN_BYTES : 0);
     m->window = (uint64_t)scenario_real(sc, "fabric.window");
     m->short_flow = (uint64_t)scenario_real(sc, "fabric.short_flow");
     m->devo_threshold =
@@ -841,9 +840,7 @@ static void fabric_destroy(struct model *base)
     g_free(m);
 }
 
-static const struct param_table fabric_own_params = { .params = fabric_params,
-                                                      .n = &fabric_n_params };
-static const struct param_table *const fabric_param_tables[] = { &fabric_own_params, NULL };
+static const struct param_table *const fabric_param_tables[] = { &fabric_param_table, NULL };
 
 const struct model_ops fabric_model_ops = {
     .name = "fabric",

@@ -113,3 +113,5 @@ const struct param_def fabric_params[] = {
 G_STATIC_ASSERT(G_N_ELEMENTS(fabric_params) == FABRIC_N_PARAMS);
 
 const size_t fabric_n_params = FABRIC_N_PARAMS;
+
+const struct param_table fabric_param_table = { .params = fabric_params, .n = &fabric_n_params };

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "param.h"
+#include "scenario.h"
 
 /* Entries in fabric_params[], a constant so that fabric_model_ops can be a
  * static initializer; fabric_params.c checks it against the table. */
@@ -11,5 +12,12 @@
 
 extern const struct param_def fabric_params[];
 extern const size_t fabric_n_params;
+/* The fabric component's keys: the fabric model's, and the topology and
+ * switches a net world with several hosts puts them on. */
+extern const struct param_table fabric_param_table;
+
+/* VXLAN's bytes per frame: outer Ethernet 14 + IP 20 + UDP 8 + VXLAN 8
+ * (RFC 7348 section 5). */
+#define FABRIC_VXLAN_BYTES 50
 
 #endif

@@ -116,7 +116,7 @@ static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)
         i = p->next_free;
         net_pkt_wait(w, p, NET_STAGE_irq_delivery);
     }
-    net_cpu_job(w, vm->vcpu, vm, w->host.hv.isr, host, irq_on_handled, vm, 0);
+    net_cpu_job(w, vm->vcpu, vm, vm->nh->host.hv.isr, host, irq_on_handled, vm, 0);
 }
 
 static void irq_on_handled(struct sim *sim, void *ctx, uint64_t tag)

@@ -118,8 +118,15 @@ void workload_init(struct net_world *w, struct net_vm *vm, struct workload *wl)
 {
     const struct scenario *sc = w->sc;
     const char *type = scenario_str(sc, "workload.type");
-    bool to_vm = g_strcmp0(scenario_str(sc, "workload.target"), "vm") == 0;
-    int target = to_vm ? (int)((vm->id + 1) % w->n_vms) : NET_PEER;
+    const char *to = scenario_str(sc, "workload.target");
+    unsigned per_host = vm->nh->n_vms;
+    int target = NET_PEER;
+
+    /* The next VM on this host, or the same rank on the next host. */
+    if (g_strcmp0(to, "vm") == 0)
+        target = (int)(vm->nh->first_vm + (vm->local + 1) % per_host);
+    else if (g_strcmp0(to, "remote") == 0)
+        target = (int)(((vm->nh->id + 1) % w->n_hosts) * per_host + vm->local);
     bool rx = g_strcmp0(scenario_str(sc, "workload.direction"), "rx") == 0;
     char stream[32];
 

@@ -26,12 +26,13 @@ struct assigned_vm *assigned_new(struct net_world *w, struct net_vm *vm, bool tr
 {
     struct assigned_vm *a = g_new0(struct assigned_vm, 1);
 
-    a->queue = vm->id + 1;
+    (void)w;
+    a->queue = vm->local + 1;
     a->translate = translate;
     a->dma_api = dma_api;
-    a->iova_base = (uint64_t)(vm->id + 1) << 32;
+    a->iova_base = (uint64_t)(vm->local + 1) << 32;
     /* Rings too small for the driver's margins stop only when full. */
-    a->tx_stop = w->nic.txq[a->queue].cap >= 4 * DESC_NEEDED ? DESC_NEEDED : 1;
+    a->tx_stop = vm->nh->nic.txq[a->queue].cap >= 4 * DESC_NEEDED ? DESC_NEEDED : 1;
     a->tx_wake = 2 * a->tx_stop;
     return a;
 }
@@ -43,9 +44,10 @@ void assigned_detach(struct net_world *w, struct net_vm *vm)
     vm->io = NULL;
 }
 
-static uint64_t next_iova(struct net_world *w, struct assigned_vm *a, bool rx)
+static uint64_t next_iova(struct net_world *w, const struct net_vm *vm, struct assigned_vm *a,
+                          bool rx)
 {
-    uint32_t ring = rx ? w->nic.rx_cap : w->nic.txq[a->queue].cap;
+    uint32_t ring = rx ? vm->nh->nic.rx_cap : vm->nh->nic.txq[a->queue].cap;
     uint32_t *slot = rx ? &a->rx_slot : &a->tx_slot;
     uint64_t iova = a->iova_base + (rx ? RX_OFFSET : 0) + (uint64_t)(*slot % ring) * w->buf_size;
 
@@ -67,18 +69,18 @@ static void tx_posted(struct net_world *w, struct net_pkt *p)
 static void tx_post(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
     struct assigned_vm *a = vm->io;
-    uint64_t iova = next_iova(w, a, false);
+    uint64_t iova = next_iova(w, vm, a, false);
     sim_time map = 0;
 
     a->tx_used++;
-    g_assert(a->tx_used <= w->nic.txq[a->queue].cap);
-    if (w->nic.txq[a->queue].cap - a->tx_used < a->tx_stop) {
+    g_assert(a->tx_used <= vm->nh->nic.txq[a->queue].cap);
+    if (vm->nh->nic.txq[a->queue].cap - a->tx_used < a->tx_stop) {
         a->tx_stopped = true;
         a->tx_stops++;
     }
     if (a->dma_api)
-        map = iommu_map(&w->host.iommu, iova, p->bytes) +
-              iommu_unmap(&w->host.iommu, sim_now(w->sim), iova, p->bytes);
+        map = iommu_map(&vm->nh->host.iommu, iova, p->bytes) +
+              iommu_unmap(&vm->nh->host.iommu, sim_now(w->sim), iova, p->bytes);
     p->iova = iova;
     net_step(w, p, NET_STAGE_driver);
     net_step_part(p, NET_STAGE_iommu, map);
@@ -104,7 +106,7 @@ unsigned assigned_tx_clean(struct net_world *w, struct net_vm *vm, unsigned done
 
     g_assert(a->tx_used >= done);
     a->tx_used -= done;
-    if (a->tx_stopped && w->nic.txq[a->queue].cap - a->tx_used >= a->tx_wake) {
+    if (a->tx_stopped && vm->nh->nic.txq[a->queue].cap - a->tx_used >= a->tx_wake) {
         a->tx_stopped = false;
         struct net_pkt *p;
 
@@ -136,7 +138,7 @@ void assigned_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *
 {
     struct assigned_vm *a = vm->io;
 
-    p->iova = next_iova(w, a, true);
+    p->iova = next_iova(w, vm, a, true);
     net_dev_rx(w, p, a->queue, a->translate, p->iova, rx_landed);
 }
 
@@ -150,11 +152,11 @@ sim_time assigned_rx_driver(struct net_world *w, struct net_vm *vm, struct net_p
     struct assigned_vm *a = vm->io;
     sim_time t = w->g.driver_rx;
 
-    nic_rx_release(&w->nic, a->queue);
+    nic_rx_release(&vm->nh->nic, a->queue);
     if (a->dma_api) {
         /* Unmap the filled buffer, map its replacement. */
-        t += iommu_unmap(&w->host.iommu, sim_now(w->sim), p->iova, p->bytes) +
-             iommu_map(&w->host.iommu, p->iova, p->bytes);
+        t += iommu_unmap(&vm->nh->host.iommu, sim_now(w->sim), p->iova, p->bytes) +
+             iommu_map(&vm->nh->host.iommu, p->iova, p->bytes);
     }
     return t;
 }

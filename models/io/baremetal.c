@@ -9,7 +9,7 @@
 
 static void baremetal_attach(struct net_world *w, struct net_vm *vm)
 {
-    bool on = w->host.iommu.mode != IOMMU_OFF;
+    bool on = vm->nh->host.iommu.mode != IOMMU_OFF;
 
     vm->io = assigned_new(w, vm, on, on);
     net_vm_ready(w, vm);

@@ -40,8 +40,8 @@ static void emulation_attach(struct net_world *w, struct net_vm *vm)
 
     e->rx_cap = (uint32_t)scenario_int(sc, "emulation.rx_ring");
     e->hb.per_packet =
-        cpu_cycles(&w->host.cpu, (double)scenario_int(sc, "emulation.device_per_packet"));
-    e->hb.host_stack = w->host.stack_per_packet;
+        cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(sc, "emulation.device_per_packet"));
+    e->hb.host_stack = vm->nh->host.stack_per_packet;
     e->hb.copy_per_byte = scenario_real(sc, "emulation.copy_per_byte") * 1e12;
     host_io_init(&e->hb.io, w, vm);
     e->hb.io.on_room = emu_on_room;
@@ -72,7 +72,7 @@ static void emulation_guest_tx(struct net_world *w, struct net_vm *vm, struct ne
 {
     struct emu_vm *e = vm->io;
 
-    if (p->dst < 0 && (e->waiting.len || host_tx_full(&e->hb.io))) {
+    if (!net_pkt_local(w, p) && (e->waiting.len || host_tx_full(&e->hb.io))) {
         net_pkt_wait(w, p, NET_STAGE_backend);
         net_pktq_push(w, &e->waiting, p);
         return;
@@ -83,7 +83,7 @@ static void emulation_guest_tx(struct net_world *w, struct net_vm *vm, struct ne
 static void emulation_xmit(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
     struct emu_vm *e = vm->io;
-    bool bridged = p->dst >= 0;
+    bool bridged = net_pkt_local(w, p);
 
     /* Descriptor write, then the TDT write traps to QEMU, which runs the
      * device model in the vCPU thread before resuming the guest. */
@@ -92,7 +92,7 @@ static void emulation_xmit(struct net_world *w, struct net_vm *vm, struct net_pk
     net_step_part(p, NET_STAGE_backend, e->hb.per_packet);
     net_step_part(p, NET_STAGE_copy, host_backend_copy(&e->hb, p));
     if (!bridged) {
-        net_step_part(p, NET_STAGE_host_stack, e->hb.host_stack);
+        net_step_part(p, NET_STAGE_host_stack, host_backend_stack(w, &e->hb, p));
         net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &e->hb.io, p, 0));
     }
     net_step_cpu(w, p, net_pkt_vcpu(vm, p), vm, w->g.driver_tx, tx_emulated);
@@ -116,7 +116,7 @@ static void rx_emulated(struct net_world *w, struct net_pkt *p)
     struct net_vm *vm = net_pkt_dst_vm(w, p);
 
     if (p->src < 0)
-        nic_rx_release(&w->nic, p->queue);
+        nic_rx_release(&vm->nh->nic, p->queue);
     rx_to_guest(w, vm, p);
 }
 
@@ -179,6 +179,7 @@ static sim_time emulation_irq_complete(struct net_world *w, struct net_vm *vm, b
 const struct io_strategy_ops emulation_strategy_ops = {
     .name = "emulation",
     .uses_itr = true,
+    .vswitch = true,
     .vm_to_vm = true,
     .attach = emulation_attach,
     .guest_tx = emulation_guest_tx,

@@ -18,30 +18,31 @@ sim_time host_dma_api(struct net_world *w, struct net_vm *vm, struct host_io *h,
                       int rx)
 {
     uint32_t *slot = rx ? &h->rx_slot : &h->tx_slot;
-    uint32_t ring = rx ? w->nic.rx_cap : w->nic.txq[vm->id + 1].cap;
+    uint32_t ring = rx ? vm->nh->nic.rx_cap : vm->nh->nic.txq[vm->local + 1].cap;
 
     p->iova = HOST_IOVA_BASE + ((uint64_t)vm->id << 32) + (rx ? 1ull << 30 : 0) +
               (uint64_t)(*slot % ring) * w->buf_size;
     (*slot)++;
-    return iommu_map(&w->host.iommu, p->iova, p->bytes) +
-           iommu_unmap(&w->host.iommu, sim_now(w->sim), p->iova, p->bytes);
+    return iommu_map(&vm->nh->host.iommu, p->iova, p->bytes) +
+           iommu_unmap(&vm->nh->host.iommu, sim_now(w->sim), p->iova, p->bytes);
 }
 
 void host_io_init(struct host_io *h, const struct net_world *w, const struct net_vm *vm)
 {
-    h->tx_cap = w->nic.txq[vm->id + 1].cap;
+    (void)w;
+    h->tx_cap = vm->nh->nic.txq[vm->local + 1].cap;
 }
 
 static void host_dev_tx(struct net_world *w, struct net_vm *vm, struct host_io *h,
                         struct net_pkt *p)
 {
     h->tx_inflight++;
-    net_dev_tx(w, p, vm->id + 1, w->host.iommu.mode != IOMMU_OFF, p->iova);
+    net_dev_tx(w, p, vm->local + 1, vm->nh->host.iommu.mode != IOMMU_OFF, p->iova);
 }
 
 void host_tx(struct net_world *w, struct net_vm *vm, struct host_io *h, struct net_pkt *p)
 {
-    if (p->dst >= 0) {
+    if (net_pkt_local(w, p)) {
         net_bridge(w, p);
         return;
     }
@@ -69,7 +70,7 @@ void host_rx(struct net_world *w, struct net_vm *vm, struct host_io *h, struct n
              void (*next)(struct net_world *, struct net_pkt *))
 {
     p->held = host_dma_api(w, vm, h, p, 1);
-    net_dev_rx(w, p, vm->id + 1, w->host.iommu.mode != IOMMU_OFF, p->iova, next);
+    net_dev_rx(w, p, vm->local + 1, vm->nh->host.iommu.mode != IOMMU_OFF, p->iova, next);
 }
 
 sim_time host_backend_copy(const struct host_backend *b, const struct net_pkt *p)
@@ -84,5 +85,14 @@ void host_backend_rx(struct net_world *w, struct net_vm *vm, const struct host_b
     net_step_part(p, NET_STAGE_iommu, p->held);
     net_step_part(p, NET_STAGE_backend, b->per_packet);
     net_step_part(p, NET_STAGE_copy, host_backend_copy(b, p));
-    net_step_cpu(w, p, vm->backend, vm, b->host_stack, next);
+    net_step_cpu(w, p, vm->backend, vm, host_backend_stack(w, b, p), next);
+}
+
+sim_time host_backend_stack(const struct net_world *w, const struct host_backend *b,
+                            const struct net_pkt *p)
+{
+    /* The vSwitch's encapsulation or decapsulation on top of its switching. */
+    if (net_pkt_overlay(w, p))
+        return b->host_stack + (sim_time)((double)b->host_stack * w->vxlan_cpu + 0.5);
+    return b->host_stack;
 }

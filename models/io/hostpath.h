@@ -53,6 +53,10 @@ static inline bool host_tx_full(const struct host_io *h)
     return h->tx_inflight + h->waiting.len >= h->tx_cap;
 }
 
+/* The host stack and vSwitch's work on @p: b->host_stack, plus the VXLAN
+ * share (fabric.vxlan_cpu) when @p travels on the overlay. */
+sim_time host_backend_stack(const struct net_world *w, const struct host_backend *b,
+                            const struct net_pkt *p);
 /* Time the backend spends copying @p. */
 sim_time host_backend_copy(const struct host_backend *b, const struct net_pkt *p);
 

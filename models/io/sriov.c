@@ -42,9 +42,10 @@ static void mailbox_on_reply(struct sim *sim, void *ctx, uint64_t tag);
 static void mailbox_request(struct net_world *w, struct net_vm *vm, uint32_t left)
 {
     /* Set-up only, never per packet: the registry lookup is fine here. */
-    sim_time cost = cpu_cycles(&w->host.cpu, (double)scenario_int(w->sc, "sriov.mailbox_cost"));
+    sim_time cost =
+        cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(w->sc, "sriov.mailbox_cost"));
 
-    w->nic.mailbox_msgs++;
+    vm->nh->nic.mailbox_msgs++;
     net_cpu_job(w, vm->backend, vm, 0, cost, mailbox_on_reply, vm, left);
 }
 
@@ -72,13 +73,18 @@ static void sriov_attach(struct net_world *w, struct net_vm *vm)
 
 static void sriov_report(struct net_world *w, struct report *out)
 {
-    report_metric(out, "all", "mailbox_messages", (double)w->nic.mailbox_msgs, "1");
+    uint64_t msgs = 0;
+
+    for (unsigned h = 0; h < w->n_hosts; h++)
+        msgs += w->hosts[h].nic.mailbox_msgs;
+    report_metric(out, "all", "mailbox_messages", (double)msgs, "1");
     assigned_report(w, out);
 }
 
 const struct io_strategy_ops sriov_strategy_ops = {
     .name = "sriov",
     .uses_itr = true,
+    .assigned = true,
     .vm_to_vm = true,
     .check = sriov_check,
     .attach = sriov_attach,

@@ -23,6 +23,10 @@ struct net_pkt;
  * @uses_itr:     the device moderates its interrupts with nic.itr_* (virtio
  *                relies on the ring's suppression instead)
  * @vm_to_vm:     VMs on this host can reach each other without the wire
+ * @vswitch:      its traffic passes the host's software switch (bridge /
+ *                vSwitch), which encapsulates it on an overlay
+ * @assigned:     the guest drives a NIC function itself (no vSwitch): on an
+ *                overlay only if the NIC encapsulates (nic.vxlan_offload)
  * @check:        cross-parameter checks (optional); scenario_error() on
  *                bad input
  * @attach:       set up @vm's device; call net_vm_ready() when it may send
@@ -52,6 +56,8 @@ struct io_strategy_ops {
     const char *name;
     bool uses_itr;
     bool vm_to_vm;
+    bool vswitch;
+    bool assigned;
     bool (*check)(const struct scenario *sc, GError **error);
     void (*attach)(struct net_world *w, struct net_vm *vm);
     void (*guest_tx)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);

@@ -82,11 +82,12 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
     v->rx_pkt = g_new(uint32_t, size);
     v->kick_exit = vhost ? HV_EXIT_mmio_kernel : HV_EXIT_mmio_user;
     v->hb.per_packet =
-        cpu_cycles(&w->host.cpu, (double)scenario_int(sc, vhost ? "virtio.vhost_per_packet"
-                                                                : "virtio.qemu_per_packet"));
-    v->notify_latency = cpu_cycles(&w->host.cpu, (double)scenario_int(sc, "virtio.notify_latency"));
-    v->wake = cpu_cycles(&w->host.cpu, (double)scenario_int(sc, "virtio.wake"));
-    v->hb.host_stack = w->host.stack_per_packet;
+        cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(sc, vhost ? "virtio.vhost_per_packet"
+                                                                     : "virtio.qemu_per_packet"));
+    v->notify_latency =
+        cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(sc, "virtio.notify_latency"));
+    v->wake = cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(sc, "virtio.wake"));
+    v->hb.host_stack = vm->nh->host.stack_per_packet;
     v->hb.copy_per_byte = scenario_real(sc, "virtio.copy_per_byte") * 1e12;
     v->hb.header_bytes = VIRTIO_NET_HDR;
     host_io_init(&v->hb.io, w, vm);
@@ -270,13 +271,13 @@ static void backend_tx_run(struct net_world *w, struct virtio_txq *q)
         /* The token is the driver's; reading it here stands for reading
          * the descriptor's buffer. */
         struct net_pkt *p = net_pkt_at(w, (uint32_t)q->vr.token[head]);
-        bool bridged = p->dst >= 0;
+        bool bridged = net_pkt_local(w, p);
 
         net_step(w, p, NET_STAGE_backend);
         net_step_part(p, NET_STAGE_copy, host_backend_copy(&v->hb, p));
         /* Out through the host NIC: its driver and DMA mapping too. */
         if (!bridged) {
-            net_step_part(p, NET_STAGE_host_stack, v->hb.host_stack);
+            net_step_part(p, NET_STAGE_host_stack, host_backend_stack(w, &v->hb, p));
             net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &v->hb.io, p, 0));
         }
         net_step_cpu(w, p, q->core, vm, v->hb.per_packet, tx_backend_done);
@@ -400,7 +401,7 @@ static void rx_backend_done(struct net_world *w, struct net_pkt *p)
 {
     struct net_vm *vm = net_pkt_dst_vm(w, p);
 
-    nic_rx_release(&w->nic, p->queue);
+    nic_rx_release(&vm->nh->nic, p->queue);
     rx_to_guest(w, vm, p);
 }
 
@@ -514,6 +515,7 @@ static void virtio_report(struct net_world *w, struct report *out)
 const struct io_strategy_ops virtio_strategy_ops = {
     .name = "virtio",
     .uses_itr = false,
+    .vswitch = true,
     .vm_to_vm = true,
     .attach = virtio_attach,
     .guest_tx = virtio_guest_tx,

@@ -14,12 +14,71 @@
 #include <glib.h>
 
 #include "../blk/blk.h"
+#include "../fabric/fabric_params.h"
 #include "../io/strategy.h"
 #include "net_params.h"
 
 static bool is_pow2(int64_t v)
 {
     return v > 0 && (v & (v - 1)) == 0;
+}
+
+/* The fabric model's flow set-up, which a net world's fabric does not
+ * take (its rules are in place before the run). */
+static const char *const fabric_model_only[] = {
+    "fabric.switch_ports",
+    "fabric.host_rate",
+    "fabric.rto",
+    "fabric.flow_rate",
+    "fabric.flow_size",
+    "fabric.mtu",
+    "fabric.header",
+    "fabric.framing",
+    "fabric.window",
+    "fabric.short_flow",
+    "fabric.mode",
+    "fabric.table_size",
+    "fabric.idle_timeout",
+    "fabric.controller_service",
+    "fabric.control_delay",
+    "fabric.install_latency",
+    "fabric.devoflow_threshold",
+    "fabric.vswitch_packet",
+};
+
+static bool fabric_check(const struct scenario *sc, GError **error)
+{
+    int64_t hosts = scenario_int(sc, "host.count");
+    int64_t slots = scenario_int(sc, "fabric.leaves") * scenario_int(sc, "fabric.hosts_per_leaf");
+    const char *target = scenario_str(sc, "workload.target");
+
+    for (size_t k = 0; k < G_N_ELEMENTS(fabric_model_only); k++)
+        if (scenario_is_set(sc, fabric_model_only[k])) {
+            scenario_error(sc, fabric_model_only[k], error,
+                           "belongs to the fabric model (model = fabric); a net world's fabric "
+                           "uses nic.line_rate, net.mtu, host.stack_per_packet for its vSwitch "
+                           "and pre-installed rules");
+            return false;
+        }
+    if (hosts > slots) {
+        scenario_error(sc, "host.count", error,
+                       "%" G_GINT64_FORMAT " hosts do not fit on a fabric of %" G_GINT64_FORMAT
+                       " leaves x %" G_GINT64_FORMAT " hosts",
+                       hosts, scenario_int(sc, "fabric.leaves"),
+                       scenario_int(sc, "fabric.hosts_per_leaf"));
+        return false;
+    }
+    if (g_strcmp0(target, "remote") == 0 && hosts < 2) {
+        scenario_error(sc, "workload.target", error,
+                       "'remote' traffic goes to the next host: it needs host.count >= 2");
+        return false;
+    }
+    if (hosts > 1 && strcmp(scenario_str(sc, "vm.disk"), "none") != 0) {
+        scenario_error(sc, "vm.disk", error,
+                       "disks are modelled on one host so far: set host.count = 1");
+        return false;
+    }
+    return true;
 }
 
 /* Cross-parameter checks that the registry's ranges cannot express. */
@@ -44,6 +103,8 @@ static bool net_check(const struct scenario *sc, GError **error)
                        vcpus, cores);
         return false;
     }
+    if (!fabric_check(sc, error))
+        return false;
     if (g_strcmp0(scenario_str(sc, "workload.target"), "vm") == 0) {
         if (!ops->vm_to_vm) {
             scenario_error(sc, "workload.target", error,
@@ -72,7 +133,7 @@ static bool net_check(const struct scenario *sc, GError **error)
 
 static sim_time cyc(const struct net_world *w, const char *key)
 {
-    return cpu_cycles(&w->host.cpu, (double)scenario_int(w->sc, key));
+    return host_cycles(&w->hosts[0].host, w->sc, key);
 }
 
 static void guest_from_scenario(struct net_world *w)
@@ -92,7 +153,7 @@ static void guest_from_scenario(struct net_world *w)
     g->gso_size = (unsigned)scenario_real(sc, "guest.gso_size");
 }
 
-static void nic_from_scenario(struct net_world *w)
+static void nic_from_scenario(struct net_world *w, struct net_host *nh)
 {
     const struct scenario *sc = w->sc;
     const char *itr = scenario_str(sc, "nic.itr");
@@ -106,47 +167,52 @@ static void nic_from_scenario(struct net_world *w)
     };
 
     /* Ethernet per frame: preamble 8 + IFG 12 + FCS 4 + MAC header 14. */
-    nic_init(&w->nic, w->sim, scenario_real(sc, "nic.line_rate"), 8 + 12 + 4 + 14, w->n_vms + 1,
+    nic_init(&nh->nic, w->sim, scenario_real(sc, "nic.line_rate"), 8 + 12 + 4 + 14, nh->n_vms + 1,
              (unsigned)scenario_int(sc, "nic.max_vfs"), (uint32_t)scenario_int(sc, "nic.tx_ring"),
-             (uint32_t)scenario_int(sc, "nic.rx_ring"), net_port_done, w);
-    for (unsigned i = 0; i < w->n_vms; i++)
-        w->vms[i].itr = m;
+             (uint32_t)scenario_int(sc, "nic.rx_ring"), net_port_done, nh);
+    for (unsigned i = 0; i < nh->n_vms; i++)
+        w->vms[nh->first_vm + i].itr = m;
 }
 
 /* vCPUs first, one core each when pinned; backends on the cores left, or
  * sharing the vCPUs' cores when none are left. */
-static void place_threads(struct net_world *w)
+static void place_threads(struct net_world *w, struct net_host *nh)
 {
     unsigned per_vm = (unsigned)scenario_int(w->sc, "vm.vcpus");
-    unsigned n = w->host.cpu.n_cores;
+    unsigned n = nh->host.cpu.n_cores;
 
-    w->vcpu_cores = w->n_vms * per_vm < n ? w->n_vms * per_vm : n;
-    for (unsigned i = 0; i < w->n_vms; i++) {
-        struct net_vm *vm = &w->vms[i];
+    nh->vcpu_cores = nh->n_vms * per_vm < n ? nh->n_vms * per_vm : n;
+    for (unsigned i = 0; i < nh->n_vms; i++) {
+        struct net_vm *vm = &w->vms[nh->first_vm + i];
 
         vm->n_vcpus = per_vm;
         vm->vcpus = g_new(struct cpu_core *, per_vm);
         vm->sendq = g_new0(struct net_sendq, per_vm);
         for (unsigned k = 0; k < per_vm; k++) {
-            vm->vcpus[k] = &w->host.cpu.cores[(i * per_vm + k) % n];
+            vm->vcpus[k] = &nh->host.cpu.cores[(i * per_vm + k) % n];
             vm->vcpus[k]->n_threads++;
         }
         vm->vcpu = vm->vcpus[0];
     }
-    for (unsigned i = 0; i < w->n_vms; i++)
-        w->vms[i].backend = net_backend_core(w, &w->vms[i]);
+    for (unsigned i = 0; i < nh->n_vms; i++) {
+        struct net_vm *vm = &w->vms[nh->first_vm + i];
+
+        vm->backend = net_backend_core(w, vm);
+    }
 }
 
 struct cpu_core *net_backend_core(struct net_world *w, struct net_vm *vm)
 {
-    unsigned spare = w->host.cpu.n_cores - w->vcpu_cores;
+    struct net_host *nh = vm->nh;
+    unsigned spare = nh->host.cpu.n_cores - nh->vcpu_cores;
     struct cpu_core *core;
 
+    (void)w;
     if (spare)
-        core = &w->host.cpu.cores[w->vcpu_cores + w->next_backend % spare];
+        core = &nh->host.cpu.cores[nh->vcpu_cores + nh->next_backend % spare];
     else
-        core = vm->vcpus[w->next_backend % vm->n_vcpus];
-    w->next_backend++;
+        core = vm->vcpus[nh->next_backend % vm->n_vcpus];
+    nh->next_backend++;
     core->n_threads++;
     return core;
 }
@@ -165,8 +231,8 @@ static void counters_init(struct net_counters *c)
  * thread of its own placed like the NIC's backends. */
 static void disks_create(struct net_world *w)
 {
-    w->disk =
-        blk_disk_new(w->sim, w->sc, &w->host, scenario_str(w->sc, "vm.disk"), w->n_vms, "disk_");
+    w->disk = blk_disk_new(w->sim, w->sc, &w->hosts[0].host, scenario_str(w->sc, "vm.disk"),
+                           w->n_vms, "disk_");
     for (unsigned i = 0; i < w->n_vms; i++) {
         struct net_vm *vm = &w->vms[i];
 
@@ -188,19 +254,39 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
     w->sim = sim;
     w->sc = sc;
     w->ops = io_strategy_lookup(scenario_str(sc, "io.strategy"));
-    w->n_vms = (unsigned)scenario_int(sc, "vm.count");
+    w->n_hosts = (unsigned)scenario_int(sc, "host.count");
+    w->n_vms = w->n_hosts * (unsigned)scenario_int(sc, "vm.count");
     w->free_head = NET_NO_PKT;
     w->frame_overhead = (unsigned)scenario_real(sc, "net.l34_header");
     w->mss = (unsigned)scenario_real(sc, "net.mtu") - w->frame_overhead;
     w->desc_bytes = (unsigned)scenario_real(sc, "nic.descriptor_size");
     w->buf_size = (unsigned)scenario_real(sc, "nic.buffer_size");
     w->wire_delay = scenario_time(sc, "net.wire_delay");
-    host_init(&w->host, sim, sc);
-    guest_from_scenario(w);
+    w->vxlan = scenario_bool(sc, "fabric.vxlan");
+    w->vxlan_offload = scenario_bool(sc, "nic.vxlan_offload");
+    w->vxlan_cpu = scenario_real(sc, "fabric.vxlan_cpu");
+    w->hosts = g_new0(struct net_host, w->n_hosts);
     w->vms = g_new0(struct net_vm, w->n_vms);
-    nic_from_scenario(w);
+    for (unsigned h = 0; h < w->n_hosts; h++) {
+        struct net_host *nh = &w->hosts[h];
+
+        nh->w = w;
+        nh->id = h;
+        snprintf(nh->scope, sizeof(nh->scope), "host%u", h);
+        nh->n_vms = w->n_vms / w->n_hosts;
+        nh->first_vm = h * nh->n_vms;
+        host_init(&nh->host, sim, sc);
+        for (unsigned i = 0; i < nh->n_vms; i++) {
+            w->vms[nh->first_vm + i].nh = nh;
+            w->vms[nh->first_vm + i].local = i;
+        }
+        nic_from_scenario(w, nh);
+        place_threads(w, nh);
+    }
+    guest_from_scenario(w);
     peer_init(w);
-    place_threads(w);
+    if (w->n_hosts > 1)
+        w->fabric = net_fabric_new(w);
     for (unsigned i = 0; i < w->n_vms; i++) {
         struct net_vm *vm = &w->vms[i];
 
@@ -225,10 +311,14 @@ static void net_warmup_end(struct model *base)
 
     for (unsigned i = 0; i < w->n_vms; i++)
         counters_init(&w->vms[i].c);
-    host_reset_stats(&w->host);
+    for (unsigned h = 0; h < w->n_hosts; h++) {
+        host_reset_stats(&w->hosts[h].host);
+        nic_reset_stats(&w->hosts[h].nic);
+    }
     if (w->disk)
         blk_disk_warmup_end(w->disk);
-    nic_reset_stats(&w->nic);
+    if (w->fabric)
+        net_fabric_reset_stats(w->fabric);
     w->stat_start = sim_now(w->sim);
 }
 
@@ -285,7 +375,8 @@ static void report_counters(struct net_world *w, struct report *out, const char 
     report_metric(out, scope, "drops", (double)drops, "1");
     report_metric(out, scope, "guest_cpu", sim_time_to_s(c->guest_busy) * per_s, "1");
     report_metric(out, scope, "host_cpu", sim_time_to_s(c->host_busy) * per_s, "1");
-    report_metric(out, scope, "cycles_per_packet", busy_s * w->host.cpu.clock_hz * per_pkt, "1");
+    report_metric(out, scope, "cycles_per_packet", busy_s * w->hosts[0].host.cpu.clock_hz * per_pkt,
+                  "1");
     for (unsigned k = 0; k < HV_N_EXITS; k++) {
         exits += c->exits[k];
         snprintf(name, sizeof(name), "exits_%s_per_second", hv_exit_names[k]);
@@ -310,20 +401,46 @@ static void report_backend_cores(const struct net_world *w, struct report *out)
 {
     double sum = 0, max = 0;
 
-    for (unsigned i = w->vcpu_cores; i < w->host.cpu.n_cores; i++) {
-        double u = fifo_server_utilization(&w->host.cpu.cores[i].srv);
+    for (unsigned h = 0; h < w->n_hosts; h++) {
+        const struct cpu_host *cpu = &w->hosts[h].host.cpu;
 
-        sum += u;
-        max = fmax(max, u);
+        for (unsigned i = w->hosts[h].vcpu_cores; i < cpu->n_cores; i++) {
+            double u = fifo_server_utilization(&cpu->cores[i].srv);
+
+            sum += u;
+            max = fmax(max, u);
+        }
     }
     report_metric(out, "all", "backend_cpu", sum, "1");
     report_metric(out, "all", "backend_cpu_max", max, "1");
+}
+
+/* Over every host's IOMMU: one IOTLB's hit rate when there is one host. */
+static double hosts_iotlb_hit_rate(const struct net_world *w)
+{
+    uint64_t hits = 0, n = 0;
+
+    for (unsigned h = 0; h < w->n_hosts; h++) {
+        hits += w->hosts[h].host.iommu.hits;
+        n += w->hosts[h].host.iommu.hits + w->hosts[h].host.iommu.misses;
+    }
+    return n ? (double)hits / (double)n : 1.0;
 }
 
 static void net_report(struct model *base, struct report *out)
 {
     struct net_world *w = container_of(base, struct net_world, base);
     double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
+    uint64_t switches = 0;
+    double pcie = 0;
+
+    for (unsigned h = 0; h < w->n_hosts; h++) {
+        const struct host *hh = &w->hosts[h].host;
+
+        switches += hh->cpu.switches;
+        pcie = fmax(pcie, fmax(fifo_server_utilization(&hh->pcie.to_host),
+                               fifo_server_utilization(&hh->pcie.to_dev)));
+    }
     struct net_counters all;
     uint64_t sent = 0, received = 0, dropped = 0;
     double sum = 0, sum2 = 0;
@@ -345,17 +462,16 @@ static void net_report(struct model *base, struct report *out)
     report_counters(w, out, "all", &all, span);
     /* Jain's index over the VMs' goodput: 1 when all are equal. */
     report_metric(out, "all", "fairness", sum2 > 0 ? sum * sum / (w->n_vms * sum2) : 1.0, "1");
-    report_metric(out, "all", "iotlb_hit_rate", iommu_hit_rate(&w->host.iommu), "1");
+    report_metric(out, "all", "iotlb_hit_rate", hosts_iotlb_hit_rate(w), "1");
     report_metric(out, "all", "sent_total", (double)sent, "1");
     report_metric(out, "all", "received_total", (double)received, "1");
     report_metric(out, "all", "dropped_total", (double)dropped, "1");
     report_metric(out, "all", "in_flight", (double)w->in_flight, "1");
-    report_metric(out, "all", "context_switches", (double)w->host.cpu.switches, "1");
-    report_metric(out, "all", "pcie_utilization",
-                  fmax(fifo_server_utilization(&w->host.pcie.to_host),
-                       fifo_server_utilization(&w->host.pcie.to_dev)),
-                  "1");
+    report_metric(out, "all", "context_switches", (double)switches, "1");
+    report_metric(out, "all", "pcie_utilization", pcie, "1");
     report_backend_cores(w, out);
+    if (w->fabric)
+        net_fabric_report(w->fabric, out);
     if (w->ops->report)
         w->ops->report(w, out);
     report_hist(out, "all", "latency", &all.latency_ps, 1e-12, "s");
@@ -384,8 +500,13 @@ static void net_destroy(struct model *base)
     if (w->disk)
         blk_disk_free(w->disk);
     peer_release(w);
-    nic_release(&w->nic);
-    host_release(&w->host);
+    for (unsigned h = 0; h < w->n_hosts; h++) {
+        nic_release(&w->hosts[h].nic);
+        host_release(&w->hosts[h].host);
+    }
+    g_free(w->hosts);
+    if (w->fabric)
+        net_fabric_free(w->fabric);
     for (uint32_t k = 0; k < w->n_chunks; k++)
         g_free(w->chunks[k]);
     g_free(w->chunks);
@@ -395,11 +516,17 @@ static void net_destroy(struct model *base)
 static const struct param_table net_own_params = { .params = net_params, .n = &net_n_params };
 
 static const struct param_table *const net_param_tables[] = {
-    &net_own_params,     &host_param_table,
-    &hv_param_table,     &guest_param_table,
-    &iommu_param_table,  &pcie_param_table,
-    &virtio_param_table, &emulation_param_table,
-    &blk_param_table,    NULL,
+    &net_own_params,
+    &host_param_table,
+    &hv_param_table,
+    &guest_param_table,
+    &iommu_param_table,
+    &pcie_param_table,
+    &virtio_param_table,
+    &emulation_param_table,
+    &blk_param_table,
+    &fabric_param_table,
+    NULL,
 };
 
 const struct model_ops net_model_ops = {

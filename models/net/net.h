@@ -37,6 +37,8 @@ extern const struct model_ops net_model_ops;
     X(dma)                \
     X(nic_queue)          \
     X(wire)               \
+    X(fabric_queue)       \
+    X(switching)          \
     X(veb)                \
     X(peer)               \
     X(irq_coalesce)       \
@@ -55,7 +57,7 @@ enum net_stage {
 /* Why a packet was dropped; reported as drops_<name>. Only where real
  * systems drop: a sender's full queue (open loop), full receive rings.
  * Transmit rings stop their queue instead (backpressure). */
-#define NET_DROP_LIST(X) X(tx_queue_full) X(rx_ring_full) X(nic_rx_full)
+#define NET_DROP_LIST(X) X(tx_queue_full) X(rx_ring_full) X(nic_rx_full) X(switch_full)
 
 enum net_drop {
 
@@ -106,6 +108,8 @@ struct net_pkt {
     uint32_t frames;                /* wire frames after TSO/GSO segmentation */
     uint32_t slot;                  /* ring slot or descriptor head, owner's use */
     uint16_t queue;                 /* NIC queue while the device handles it */
+    uint8_t hop;                    /* fabric: the switch it is at or heads for */
+    uint8_t spine;                  /* fabric: its ECMP spine */
     uint64_t iova;                  /* DMA address of its current buffer */
     sim_time held;                  /* a cost worked out early, charged by a later step */
     sim_time bill_guest, bill_host; /* CPU of the current step, billed when it ends */
@@ -149,9 +153,13 @@ struct net_sendq {
     bool busy;
 };
 
+struct net_host;
+
 struct net_vm {
     struct net_world *w;
-    unsigned id;
+    struct net_host *nh;     /* the machine it runs on */
+    unsigned id;             /* in the world, over all hosts */
+    unsigned local;          /* on its host: its NIC queue is local + 1 */
     char scope[16];          /* "vm<id>" */
     struct cpu_core **vcpus; /* cores of the vCPUs (borrowed; the array is owned) */
     unsigned n_vcpus;
@@ -179,15 +187,35 @@ struct net_peer {
     sim_time per_packet;
 };
 
+/**
+ * struct net_host - one physical machine of the world: the host component
+ * (cores, hypervisor, IOMMU, PCIe), its NIC, and the VMs placed on it
+ * @first_vm:   its VMs are world VMs [first_vm, first_vm + n_vms)
+ * @vcpu_cores: cores [0, vcpu_cores) hold vCPUs, the rest backends
+ */
+struct net_host {
+    struct net_world *w;
+    unsigned id;
+    char scope[16]; /* "host<id>" */
+    struct host host;
+    struct nic nic;
+    unsigned first_vm, n_vms;
+    unsigned vcpu_cores;
+    unsigned next_backend; /* next spare core handed to a backend thread */
+};
+
+struct net_fabric;
+
 struct net_world {
     struct model base;
     struct sim *sim;
     const struct scenario *sc;
     const struct io_strategy_ops *ops;
     void *io; /* strategy's global state (optional) */
-    struct host host;
+    struct net_host *hosts;
+    unsigned n_hosts;
+    struct net_fabric *fabric; /* between the hosts (and the peer); NULL: one host, a wire */
     struct guest_costs g;
-    struct nic nic;
     struct net_peer peer;
     struct net_vm *vms;
     unsigned n_vms;
@@ -197,14 +225,15 @@ struct net_world {
     unsigned frame_overhead; /* L3/L4 headers per frame, bytes */
     unsigned desc_bytes;     /* one DMA descriptor */
     unsigned buf_size;       /* one DMA buffer: the stride of ring IOVAs */
+    bool vxlan;              /* fabric.vxlan: an overlay between the hosts */
+    bool vxlan_offload;      /* nic.vxlan_offload */
+    double vxlan_cpu;        /* fabric.vxlan_cpu */
     /* Packet pool: chunks that never move, so packet pointers stay valid. */
     struct net_pkt **chunks;
     uint32_t n_chunks;
     uint32_t free_head;
     uint32_t in_flight;
     sim_time stat_start;
-    unsigned vcpu_cores;   /* cores [0, vcpu_cores) hold vCPUs */
-    unsigned next_backend; /* next spare core handed to a backend thread */
 };
 
 #define NET_CHUNK_BITS 12
@@ -299,6 +328,7 @@ void net_dev_tx(struct net_world *w, struct net_pkt *p, unsigned q, bool transla
  * False (and @p dropped) when the queue has no free receive buffer. */
 bool net_dev_rx(struct net_world *w, struct net_pkt *p, unsigned q, bool translate, uint64_t iova,
                 net_step_fn next);
+unsigned net_frame_headers(const struct net_world *w, const struct net_pkt *p);
 /* Serialization of @p at the line rate. */
 sim_time net_wire_time(const struct net_world *w, const struct net_pkt *p);
 /* The port finished sending packet number @pkt (nic tx_done callback). */
@@ -309,6 +339,15 @@ void net_nic_rx(struct net_world *w, struct net_pkt *p);
 void net_wire_out(struct net_world *w, struct net_pkt *p);
 /* Packet sent by the host side to @vm without the wire (bridge / vswitch). */
 void net_bridge(struct net_world *w, struct net_pkt *p);
+
+/* The fabric between the hosts (net/fabric_path.c): leaf-spine switches,
+ * each host's port and the peer's under a leaf. */
+struct net_fabric *net_fabric_new(struct net_world *w);
+void net_fabric_free(struct net_fabric *f);
+void net_fabric_reset_stats(struct net_fabric *f);
+void net_fabric_report(const struct net_fabric *f, struct report *out);
+/* @p left the port of host @from (n_hosts: the peer) for its receiver. */
+void net_fabric_send(struct net_world *w, struct net_pkt *p, unsigned from);
 
 /* Peer host (net/peer.c). */
 void peer_init(struct net_world *w);
@@ -328,6 +367,17 @@ static inline struct cpu_core *net_pkt_vcpu(const struct net_vm *vm, const struc
 
 /* The VM may start its workload (its device is set up). */
 void net_vm_ready(struct net_world *w, struct net_vm *vm);
+
+/* @p goes between two VMs of one host: through its VEB or software bridge,
+ * never out of its port. */
+static inline bool net_pkt_local(const struct net_world *w, const struct net_pkt *p)
+{
+    return p->src >= 0 && p->dst >= 0 && w->vms[p->src].nh == w->vms[p->dst].nh;
+}
+
+/* @p crosses the network inside a VXLAN tunnel: its VM's traffic goes
+ * through the vSwitch, or through a NIC function that encapsulates. */
+bool net_pkt_overlay(const struct net_world *w, const struct net_pkt *p);
 
 static inline struct net_vm *net_pkt_dst_vm(struct net_world *w, const struct net_pkt *p)
 {

@@ -15,6 +15,10 @@ const struct param_def net_params[] = {
               "I/O virtualization strategy of every VM",
               "choice: paravirtual is the common default"),
     PDEF_INT("vm.count", "1", 1, 1024, "VMs on the host", "choice"),
+    PDEF_INT("host.count", "1", 1, 4096,
+             "physical hosts, each with vm.count VMs; more than one are joined by the [fabric] "
+             "(leaf-spine), the peer under leaf 0",
+             "choice: one host and a wire to the peer"),
     PDEF_ENUM("vm.disk", "none", "none|baremetal|emulation|virtio-blk|passthrough",
               "each VM's virtual disk and how it is virtualized (none: no disk); the [blk], "
               "[fio], [disk] and [qcow2] keys set it up, on the same host as the NIC",
@@ -25,7 +29,9 @@ const struct param_def net_params[] = {
               "choice"),
     PDEF_ENUM("workload.direction", "tx", "tx|rx", "tx: the VM sends; rx: the VM receives",
               "choice"),
-    PDEF_ENUM("workload.target", "peer", "peer|vm", "far end: the peer host or the next VM",
+    PDEF_ENUM("workload.target", "peer", "peer|vm|remote",
+              "far end: the peer host, the next VM on the same host, or the VM of the same rank "
+              "on the next host (across the fabric)",
               "choice"),
     PDEF_SIZE("workload.size", "1460B", 1, 65536, "stream/udp payload per send",
               "calibration.md 1.6: 1500-byte IP packets (Dong HPCA'10 line rate)"),
@@ -78,6 +84,10 @@ const struct param_def net_params[] = {
               "choice: Linux ixgbe 2 KiB receive buffers"),
     PDEF_SIZE("nic.descriptor_size", "16B", 1, 256, "DMA descriptor",
               "choice: ixgbe advanced descriptor"),
+    PDEF_BOOL("nic.vxlan_offload", "false",
+              "the NIC encapsulates its functions' traffic in VXLAN itself (passthrough, SR-IOV); "
+              "false: assigned functions send on the underlay, outside the overlay",
+              "choice: VXLAN offload exists on e.g. Intel X710/E810 but needs configuring"),
     PDEF_ENUM("nic.itr", "adaptive", "off|static|adaptive", "interrupt moderation",
               "calibration.md 1.3: e1000 dynamic ITR is the default"),
     { .key = "nic.itr_rate",

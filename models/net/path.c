@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "../fabric/fabric_params.h"
 #include "../io/strategy.h"
 #include "net.h"
 
@@ -117,13 +118,12 @@ static void step_on_cpu(struct sim *sim, void *ctx, uint64_t tag)
 }
 
 /* Which thread of @vm runs on @core: its vCPUs, then its backends. */
-static int thread_of(const struct net_world *w, const struct net_vm *vm,
-                     const struct cpu_core *core)
+static int thread_of(const struct net_vm *vm, const struct cpu_core *core)
 {
     for (unsigned k = 0; k < vm->n_vcpus; k++)
         if (vm->vcpus[k] == core)
             return (int)(vm->id * 256 + k);
-    return (int)(vm->id * 256 + 128 + (unsigned)(core - w->host.cpu.cores) % 128);
+    return (int)(vm->id * 256 + 128 + (unsigned)(core - vm->nh->host.cpu.cores) % 128);
 }
 
 static bool stage_is_guest(unsigned stage)
@@ -135,7 +135,7 @@ void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core,
                   sim_time base, net_step_fn next)
 {
     sim_time guest = stage_is_guest(p->stage) ? base : 0, host = base - guest, charged;
-    int owner = thread_of(w, vm, core);
+    int owner = thread_of(vm, core);
 
     for (unsigned k = 0; k < p->n_parts; k++) {
         if (stage_is_guest(p->parts[k].stage))
@@ -144,7 +144,7 @@ void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core,
             host += p->parts[k].t;
     }
     p->next = next;
-    charged = cpu_core_submit(&w->host.cpu, core, owner, guest + host, step_on_cpu, w, p->idx);
+    charged = cpu_core_submit(&vm->nh->host.cpu, core, owner, guest + host, step_on_cpu, w, p->idx);
     /* A context switch is host work, and it lands in the first stage. */
     p->bill_vm = (uint16_t)vm->id;
     p->bill_guest = guest;
@@ -154,9 +154,11 @@ void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core,
 void net_cpu_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time guest,
                  sim_time host, resource_done_fn done, void *ctx, uint64_t tag)
 {
-    int owner = thread_of(w, vm, core);
-    sim_time charged = cpu_core_submit(&w->host.cpu, core, owner, guest + host, done, ctx, tag);
+    int owner = thread_of(vm, core);
+    sim_time charged =
+        cpu_core_submit(&vm->nh->host.cpu, core, owner, guest + host, done, ctx, tag);
 
+    (void)w;
     vm->c.guest_busy += guest;
     vm->c.host_busy += charged - guest;
 }
@@ -190,8 +192,9 @@ void net_step_delay(struct net_world *w, struct net_pkt *p, sim_time delay, net_
 
 sim_time net_exit(struct net_world *w, struct net_vm *vm, enum hv_exit_reason why)
 {
+    (void)w;
     vm->c.exits[why]++;
-    return w->host.hv.exit_cost[why];
+    return vm->nh->host.hv.exit_cost[why];
 }
 
 sim_time net_irq_virtual(struct net_world *w, struct net_vm *vm)
@@ -202,15 +205,15 @@ sim_time net_irq_virtual(struct net_world *w, struct net_vm *vm)
     /* An idle vCPU has executed HLT (an exit); KVM polled for a while,
      * burning the core, and past the window scheduled it out, so the
      * interrupt must also schedule it back in. */
-    if (w->host.hv.halt && core->busy == 0) {
+    if (vm->nh->host.hv.halt && core->busy == 0) {
         sim_time idle = sim_now(w->sim) - core->idle_since;
 
         t += net_exit(w, vm, HV_EXIT_hlt);
-        vm->c.host_busy += idle < w->host.hv.halt_poll ? idle : w->host.hv.halt_poll;
-        if (idle > w->host.hv.halt_poll)
-            t += w->host.hv.wakeup;
+        vm->c.host_busy += idle < vm->nh->host.hv.halt_poll ? idle : vm->nh->host.hv.halt_poll;
+        if (idle > vm->nh->host.hv.halt_poll)
+            t += vm->nh->host.hv.wakeup;
     }
-    return t + hv_irq_inject(&w->host.hv, vm->c.exits, NULL);
+    return t + hv_irq_inject(&vm->nh->host.hv, vm->c.exits, NULL);
 }
 
 void net_pkt_deliver(struct net_world *w, struct net_pkt *p)
@@ -271,13 +274,45 @@ static void wire_arrived(struct net_world *w, struct net_pkt *p)
 
 void net_wire_out(struct net_world *w, struct net_pkt *p)
 {
+    if (w->fabric) {
+        net_fabric_send(w, p, p->src >= 0 ? w->vms[p->src].nh->id : w->n_hosts);
+        return;
+    }
     net_step(w, p, NET_STAGE_wire);
     net_step_delay(w, p, w->wire_delay, wire_arrived);
 }
 
+bool net_pkt_overlay(const struct net_world *w, const struct net_pkt *p)
+{
+    return w->vxlan && !net_pkt_local(w, p) &&
+           (w->ops->vswitch || (w->ops->assigned && w->vxlan_offload));
+}
+
+/* L3/L4 headers of each of @p's frames, and VXLAN's outer headers on the
+ * overlay. */
+unsigned net_frame_headers(const struct net_world *w, const struct net_pkt *p)
+{
+    return w->frame_overhead + (net_pkt_overlay(w, p) ? FABRIC_VXLAN_BYTES : 0);
+}
+
+/* Every port runs at nic.line_rate (the peer's too). */
 sim_time net_wire_time(const struct net_world *w, const struct net_pkt *p)
 {
-    return nic_wire_time(&w->nic, p->bytes, p->frames, w->frame_overhead);
+    return nic_wire_time(&w->hosts[0].nic, p->bytes, p->frames, net_frame_headers(w, p));
+}
+
+/* The host whose device sends @p (its sender's) and receives it (its
+ * receiver's). */
+static struct net_host *tx_host(struct net_world *w, const struct net_pkt *p)
+{
+    g_assert(p->src >= 0);
+    return w->vms[p->src].nh;
+}
+
+static struct net_host *rx_host(struct net_world *w, const struct net_pkt *p)
+{
+    g_assert(p->dst >= 0);
+    return w->vms[p->dst].nh;
 }
 
 /* Bytes the device moves over PCIe for @p: data with its headers plus one
@@ -298,15 +333,17 @@ static void dev_tx_fetched(struct net_world *w, struct net_pkt *p)
 {
     sim_time ser = net_wire_time(w, p);
 
-    if (p->dst >= 0) {
+    struct nic *nic = &tx_host(w, p)->nic;
+
+    if (net_pkt_local(w, p)) {
         /* The embedded switch carries VF-to-VF frames at the port's rate
          * without putting them on the wire. */
         net_step(w, p, NET_STAGE_veb);
-        net_step_serve(w, p, &w->nic.veb, ser, veb_done);
+        net_step_serve(w, p, &nic->veb, ser, veb_done);
         return;
     }
     /* Drivers stop their queue before its ring fills (backpressure). */
-    if (!nic_tx_enqueue(&w->nic, p->queue, p->idx, ser))
+    if (!nic_tx_enqueue(nic, p->queue, p->idx, ser))
         g_error("transmit ring %u overflowed: a driver did not stop its queue", p->queue);
     net_step(w, p, NET_STAGE_nic_queue);
     net_step_part(p, NET_STAGE_wire, ser);
@@ -314,26 +351,28 @@ static void dev_tx_fetched(struct net_world *w, struct net_pkt *p)
 
 static void dev_tx_requested(struct net_world *w, struct net_pkt *p)
 {
+    struct pcie_link *pcie = &tx_host(w, p)->host.pcie;
+
     net_step(w, p, NET_STAGE_dma);
-    net_step_serve(w, p, &w->host.pcie.to_dev, pcie_xfer_time(&w->host.pcie, dma_bytes(w, p)),
-                   dev_tx_fetched);
+    net_step_serve(w, p, &pcie->to_dev, pcie_xfer_time(pcie, dma_bytes(w, p)), dev_tx_fetched);
 }
 
 void net_dev_tx(struct net_world *w, struct net_pkt *p, unsigned q, bool translate, uint64_t iova)
 {
-    sim_time walk = translate ? iommu_translate(&w->host.iommu, iova, p->bytes) : 0;
+    struct host *h = &tx_host(w, p)->host;
+    sim_time walk = translate ? iommu_translate(&h->iommu, iova, p->bytes) : 0;
 
     p->queue = (uint16_t)q;
     /* The read request travels, is translated, and the completion comes
      * back: the round trip, then the data occupies the link. */
     net_step(w, p, NET_STAGE_dma);
     net_step_part(p, NET_STAGE_iommu, walk);
-    net_step_delay(w, p, w->host.pcie.read_latency + walk, dev_tx_requested);
+    net_step_delay(w, p, h->pcie.read_latency + walk, dev_tx_requested);
 }
 
 void net_port_done(void *ctx, uint32_t pkt)
 {
-    struct net_world *w = ctx;
+    struct net_world *w = ((struct net_host *)ctx)->w;
     struct net_pkt *p = net_pkt_at(w, pkt);
 
     step_close(w, p);
@@ -349,27 +388,29 @@ static void dev_rx_written(struct net_world *w, struct net_pkt *p)
 
 static void dev_rx_translated(struct net_world *w, struct net_pkt *p)
 {
+    struct pcie_link *pcie = &rx_host(w, p)->host.pcie;
+
     net_step(w, p, NET_STAGE_dma);
-    net_step_serve(w, p, &w->host.pcie.to_host, pcie_xfer_time(&w->host.pcie, dma_bytes(w, p)),
-                   dev_rx_written);
+    net_step_serve(w, p, &pcie->to_host, pcie_xfer_time(pcie, dma_bytes(w, p)), dev_rx_written);
 }
 
 bool net_dev_rx(struct net_world *w, struct net_pkt *p, unsigned q, bool translate, uint64_t iova,
                 net_step_fn next)
 {
+    struct host *h = &rx_host(w, p)->host;
     sim_time walk;
 
-    if (!nic_rx_reserve(&w->nic, q)) {
+    if (!nic_rx_reserve(&rx_host(w, p)->nic, q)) {
         net_pkt_drop(w, p, NET_DROP_nic_rx_full);
         return false;
     }
     p->queue = (uint16_t)q;
     p->then = next;
-    walk = translate ? iommu_translate(&w->host.iommu, iova, p->bytes) : 0;
+    walk = translate ? iommu_translate(&h->iommu, iova, p->bytes) : 0;
     /* Writes are posted: translation plus half a read round trip until the
      * data lands, then the data occupies the link. */
     net_step(w, p, NET_STAGE_dma);
     net_step_part(p, NET_STAGE_iommu, walk);
-    net_step_delay(w, p, w->host.pcie.read_latency / 2 + walk, dev_rx_translated);
+    net_step_delay(w, p, h->pcie.read_latency / 2 + walk, dev_rx_translated);
     return true;
 }

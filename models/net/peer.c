@@ -39,6 +39,10 @@ static void peer_arrived(struct net_world *w, struct net_pkt *p)
 static void peer_sent(struct net_world *w, struct net_pkt *p)
 {
     workload_left(w, p);
+    if (w->fabric) {
+        net_fabric_send(w, p, w->n_hosts);
+        return;
+    }
     net_step(w, p, NET_STAGE_wire);
     net_step_delay(w, p, w->wire_delay, peer_arrived);
 }
