@@ -82,7 +82,9 @@ static void test_e2e(gconstpointer data)
     g_assert_cmpfloat(test_all(r, "throughput"), >, 0);
     g_assert_cmpfloat(test_all(r, "latency_p50"), <=, test_all(r, "latency_p99"));
     g_assert_cmpfloat(test_all(r, "latency_p99"), <=, test_all(r, "latency_p999"));
-    g_assert_cmpfloat(test_all(r, "guest_cpu"), <=, 1.0 * (c->vm_to_vm ? 3 : 1) + 1e-9);
+    /* Interrupt and poll jobs are billed when submitted (net_cpu_job): a
+     * saturated vCPU's last one, still queued at the end, may overshoot. */
+    g_assert_cmpfloat(test_all(r, "guest_cpu"), <=, 1.0 * (c->vm_to_vm ? 3 : 1) + 1e-3);
     check_conservation(r);
     check_breakdown(r, "all");
     check_breakdown(r, "vm0");
@@ -171,9 +173,10 @@ static void test_multi_vcpu(void)
 static void test_stream_queue_drop(void)
 {
     /* Moderation off: one vCPU is then bound by its interrupts, so four
-     * senders must do better than one. */
+     * senders must do better than one. ACKs off: they would load vCPU 0
+     * for all four alike. */
     const char *base = "[io]\nstrategy = sriov\n[nic]\nitr = off\n[guest]\ntxqueuelen = 1\n"
-                       "[workload]\ntype = stream\n";
+                       "[workload]\ntype = stream\nacks = false\n";
     g_autofree char *one = g_strdup_printf("%s[vm]\nvcpus = 1\n", base);
     g_autofree char *four = g_strdup_printf("%s[vm]\nvcpus = 4\n", base);
     struct report *r1 = run_ini(one, 1), *r4 = run_ini(four, 1);
@@ -189,7 +192,8 @@ static void test_stream_queue_drop(void)
 
 /* ---- backpressure and transmit completions ---- */
 
-/* A bulk sender with any window, on small rings so that the queues fill:
+/* A bulk sender with any window, on small rings and a 1 Gb/s wire so that
+ * the queues fill:
  * real drivers stop the queue and the sender waits, so nothing is dropped
  * on the transmit side, and the queues did stop (where a ring the guest
  * fills exists) and were woken again (the stream keeps going). */
@@ -199,10 +203,11 @@ static void test_backpressure(void)
 
     for (size_t s = 0; io_strategies[s]; s++) {
         for (size_t k = 0; k < G_N_ELEMENTS(windows); k++) {
-            g_autofree char *body = g_strdup_printf(
-                "[io]\nstrategy = %s\n[nic]\ntx_ring = 64\n[virtio]\nring_size = 64\n"
-                "[workload]\ntype = stream\nwindow = %s\n",
-                io_strategies[s]->name, windows[k]);
+            g_autofree char *body =
+                g_strdup_printf("[io]\nstrategy = %s\n[nic]\ntx_ring = 64\nline_rate = 1Gbps\n"
+                                "[virtio]\nring_size = 64\n"
+                                "[workload]\ntype = stream\nwindow = %s\n",
+                                io_strategies[s]->name, windows[k]);
             struct report *r = run_ini(body, 3);
 
             g_test_message("%s, window %s: %.4g bit/s, %.0f stops", io_strategies[s]->name,
@@ -211,7 +216,7 @@ static void test_backpressure(void)
                                ? 0
                                : test_all(r, "tx_queue_stops"));
             g_assert_cmpfloat(test_all(r, "drops"), ==, 0);
-            g_assert_cmpfloat(test_all(r, "throughput"), >, 1e8);
+            g_assert_cmpfloat(test_all(r, "throughput"), >, 5e8);
             if (k == G_N_ELEMENTS(windows) - 1 && strcmp(io_strategies[s]->name, "emulation"))
                 g_assert_cmpfloat(test_all(r, "tx_queue_stops"), >, 0);
             check_conservation(r);
@@ -248,6 +253,53 @@ static void test_tx_completions(void)
     }
 }
 
+/* ---- transport ---- */
+
+/* A transmit stream's receiver acknowledges every second segment, and the
+ * ACKs come back through the sending VM's receive path: every strategy
+ * takes receive interrupts (virtio included), and the virtualized ones exit
+ * for its interrupts; without ACK packets the sender receives nothing. */
+static void test_acks(void)
+{
+    for (size_t s = 0; io_strategies[s]; s++) {
+        const char *name = io_strategies[s]->name;
+        g_autofree char *body =
+            g_strdup_printf("[io]\nstrategy = %s\n[workload]\ntype = stream\n", name);
+        g_autofree char *off = g_strdup_printf("%s[workload]\nacks = false\n", body);
+        struct report *r = run_ini(body, 3), *n = run_ini(off, 3);
+        double pps = test_all(r, "pps");
+
+        g_test_message("%s: %.4g pps, %.4g acks/s, %.4g rx interrupts/s, %.3g exits/packet", name,
+                       pps, test_all(r, "acks_per_second"), test_all(r, "rx_interrupts_per_second"),
+                       test_all(r, "exits_per_packet"));
+        /* Every second full segment, give or take the ends of the run. */
+        g_assert_cmpfloat(fabs(test_all(r, "acks_per_second") / (pps / 2) - 1), <, 0.05);
+        g_assert_cmpfloat(test_all(r, "rx_interrupts_per_second"), >, 1000);
+        g_assert_cmpfloat(test_all(n, "rx_interrupts_per_second"), ==, 0);
+        g_assert_cmpfloat(test_all(n, "acks_per_second"), ==, 0);
+        if (strcmp(name, "baremetal") != 0)
+            g_assert_cmpfloat(test_all(r, "exits_external_interrupt_per_second"), >, 1000);
+        check_conservation(r);
+        check_breakdown(r, "all");
+        report_free(r);
+        report_free(n);
+    }
+}
+
+/* One segment at a time (a window of one MSS) is never "more than one
+ * full-sized segment": each waits for the delayed-ACK timer. */
+static void test_delayed_ack(void)
+{
+    struct report *r = run_ini("[io]\nstrategy = sriov\n[workload]\ntype = stream\n"
+                               "window = 1460B\ndelack_timeout = 200us\n",
+                               1);
+
+    /* About one segment per 200 us over the 5 ms measured. */
+    g_assert_cmpfloat(fabs(test_all(r, "pps") / 5000 - 1), <, 0.1);
+    g_assert_cmpfloat(test_all(r, "acks_per_second"), ==, test_all(r, "pps"));
+    report_free(r);
+}
+
 /* ---- determinism ---- */
 
 static void test_determinism(void)
@@ -277,10 +329,14 @@ static void test_determinism(void)
 /* ---- validation targets (calibration.md section 2) ---- */
 
 /* 2.1: a VF reaches line rate, 9.48 Gb/s. Goodput of 1460-byte payloads in
- * 1538 bytes of wire is 9.4928 Gb/s; allow 0.5% either side. */
+ * 1538 bytes of wire is 9.4928 Gb/s (9.4916 with 64 KiB TSO segments);
+ * allow 0.5% either side. With TSO, as the VF driver offloads by default:
+ * one vCPU sending MSS-sized packets and taking the ACKs back is CPU-bound
+ * at these guest costs. */
 static void test_sriov_line_rate(void)
 {
-    struct report *r = run_ini("[io]\nstrategy = sriov\n", 1);
+    struct report *r =
+        run_ini("[io]\nstrategy = sriov\n[guest]\ngso_size = 64KiB\n[workload]\nsize = 64KiB\n", 1);
 
     g_assert_cmpfloat(fabs(test_all(r, "throughput") / 9.48e9 - 1), <, 0.005);
     report_free(r);
@@ -341,16 +397,19 @@ static void test_ordering(void)
 }
 
 /* 2.6: bulk TCP: bare metal >= SR-IOV+ELI ~ vhost-net > QEMU virtio-net >
- * e1000. "~" taken as within 20%: the model gives vhost about 91% of the
- * VF (its single worker thread is the bottleneck). */
+ * e1000. "~" taken as within 20%: the model gives vhost about 90% of the
+ * VF. Exitless interrupts on every strategy (posted interrupts reach
+ * vhost's irqfd too): the stream's ACKs come back as receive interrupts,
+ * which would otherwise exit for virtio and e1000 only. */
+#define ELI "[hv]\nposted_interrupts = true\nexitless_eoi = true\n"
+
 static void test_ordering_bulk(void)
 {
     double bm = stream_tx("[io]\nstrategy = baremetal");
-    double vf = stream_tx("[io]\nstrategy = sriov\n[hv]\nposted_interrupts = true\n"
-                          "exitless_eoi = true");
-    double vhost = stream_tx("[io]\nstrategy = virtio\n[virtio]\nbackend = vhost");
-    double qemu = stream_tx("[io]\nstrategy = virtio\n[virtio]\nbackend = qemu");
-    double emu = stream_tx("[io]\nstrategy = emulation");
+    double vf = stream_tx("[io]\nstrategy = sriov\n" ELI);
+    double vhost = stream_tx("[io]\nstrategy = virtio\n[virtio]\nbackend = vhost\n" ELI);
+    double qemu = stream_tx("[io]\nstrategy = virtio\n[virtio]\nbackend = qemu\n" ELI);
+    double emu = stream_tx("[io]\nstrategy = emulation\n" ELI);
 
     /* Both at line rate: equal up to the packets cut at the window's ends. */
     g_assert_cmpfloat(bm, >=, 0.999 * vf);
@@ -393,13 +452,17 @@ static void test_exit_ratio(void)
  * gain depends on the guest's per-packet cost, itself a placeholder). Asserted: the gain in the
  * published band, exitless >= 97%, injected < 75%. Latency-bound rr gains less (about 1.17x) and
  * moderated traffic almost nothing: the gain grows with the interrupt rate, as published.
+ * ACKs off, the data path's own interrupts: with the stream's ACKs each
+ * packet also pays half an ACK's (placeholder) receive cost, which dilutes
+ * the exits' share to about 78% and the gain to 1.27x.
  */
+#define NO_ACKS "[workload]\nacks = false\n"
+
 static void test_eli(void)
 {
-    double inj = stream_tx("[io]\nstrategy = passthrough");
-    double eli = stream_tx("[io]\nstrategy = passthrough\n[hv]\nposted_interrupts = true\n"
-                           "exitless_eoi = true");
-    double bm = stream_tx("[io]\nstrategy = baremetal");
+    double inj = stream_tx("[io]\nstrategy = passthrough\n" NO_ACKS);
+    double eli = stream_tx("[io]\nstrategy = passthrough\n" ELI NO_ACKS);
+    double bm = stream_tx("[io]\nstrategy = baremetal\n" NO_ACKS);
     double rr_inj = rr_rate("[io]\nstrategy = passthrough");
     double rr_eli = rr_rate("[io]\nstrategy = passthrough\n[hv]\nposted_interrupts = true\n"
                             "exitless_eoi = true");
@@ -523,6 +586,8 @@ int main(int argc, char **argv)
     g_test_add_func("/net/run/stream-queue-drop", test_stream_queue_drop);
     g_test_add_func("/net/run/gso", test_gso);
     g_test_add_func("/net/run/backpressure", test_backpressure);
+    g_test_add_func("/net/run/acks", test_acks);
+    g_test_add_func("/net/run/delayed-ack", test_delayed_ack);
     g_test_add_func("/net/run/tx-completions", test_tx_completions);
     g_test_add_func("/net/run/multiqueue", test_multiqueue);
     g_test_add_func("/net/run/multi-vcpu", test_multi_vcpu);

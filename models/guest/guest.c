@@ -105,6 +105,8 @@ static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)
     vm->c.interrupts++;
     if (vm->tx_done)
         vm->c.tx_interrupts++;
+    if (vm->rx.len)
+        vm->c.rx_interrupts++;
     vm->last_irq = sim_now(sim);
     vm->irq_bytes_prev = vm->irq_bytes;
     vm->irq_bytes = 0;
@@ -141,6 +143,7 @@ static void poll_round(struct net_world *w, struct net_vm *vm)
 {
     struct net_pkt *p;
     unsigned n = 0;
+    sim_time clean = 0;
 
     while (n < w->g.budget && (p = net_pktq_pop(w, &vm->rx))) {
         sim_time drv = w->ops->rx_driver(w, vm, p);
@@ -157,10 +160,10 @@ static void poll_round(struct net_world *w, struct net_vm *vm)
         vm->tx_done = 0;
         cleaned = w->ops->tx_clean ? w->ops->tx_clean(w, vm, signalled) : signalled;
         vm->c.tx_cleaned += cleaned;
-        if (cleaned)
-            net_cpu_job(w, vm->vcpu, vm, cleaned * w->g.tx_clean, 0, NULL, NULL, 0);
+        clean = cleaned * w->g.tx_clean;
     }
-    net_cpu_job(w, vm->vcpu, vm, w->g.napi_poll, 0, poll_on_end, vm, 0);
+    /* The round's own work and its transmit cleaning: one job. */
+    net_cpu_job(w, vm->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, vm, 0);
 }
 
 static void complete_on_end(struct sim *sim, void *ctx, uint64_t tag);

@@ -52,9 +52,9 @@ enum workload_type { WL_STREAM, WL_RR, WL_UDP };
 /**
  * struct workload - one VM's traffic
  * The sender and receiver are endpoints (VM index or NET_PEER): "tx" sends
- * from the VM to its target, "rx" from the target to the VM. Delivery at the
- * receiver returns the window credit at once (acknowledgements are not
- * modelled as packets).
+ * from the VM to its target, "rx" from the target to the VM. A stream's
+ * receiver returns the window with cumulative ACK packets that travel the
+ * whole reverse path (@acks), or, without them, at delivery.
  */
 struct workload {
     enum workload_type type;
@@ -76,6 +76,12 @@ struct workload {
     unsigned next_cpu;   /* round robin over them */
     uint32_t queued;     /* sends not yet out of the sender's stack / port */
     uint32_t txqueuelen; /* more queued sends than this are dropped */
+    /* stream transport: the receiver's bytes (all, and acknowledged), its
+     * delayed-ACK timer, and the bytes the sender has seen acknowledged */
+    bool acks;
+    sim_time delack_timeout;
+    uint64_t rcv_bytes, rcv_acked, snd_acked;
+    sim_event_id delack;
 };
 
 void workload_init(struct net_world *w, struct net_vm *vm, struct workload *wl);

@@ -1,8 +1,12 @@
 /* Traffic generators, after netperf: stream (TCP_STREAM-like, a window of
- * bytes in flight), rr (TCP_RR-like, one transaction outstanding, think time
- * between), udp (open loop, constant or Poisson). Left out: TCP congestion
- * control and retransmission (a lost packet's credit returns after
- * loss_recovery), acknowledgement packets, message boundaries. */
+ * bytes in flight, returned by delayed cumulative ACKs as Linux sends them:
+ * at once when more than one full-sized segment is unacknowledged, else
+ * after the delayed-ACK timer; net/ipv4/tcp_input.c __tcp_ack_snd_check,
+ * tcp_send_delayed_ack), rr (TCP_RR-like, one transaction outstanding, think
+ * time between; responses carry the ACK), udp (open loop, constant or
+ * Poisson). Left out: TCP congestion control and retransmission (a lost
+ * packet's credit returns after loss_recovery), quick-ACK mode, window
+ * updates, message boundaries. */
 #include <string.h>
 
 #include <glib.h>
@@ -155,6 +159,10 @@ void workload_init(struct net_world *w, struct net_vm *vm, struct workload *wl)
     wl->next_cpu = 0;
     wl->queued = 0;
     wl->txqueuelen = (uint32_t)scenario_int(sc, "guest.txqueuelen");
+    wl->acks = wl->type == WL_STREAM && scenario_bool(sc, "workload.acks");
+    wl->delack_timeout = scenario_time(sc, "workload.delack_timeout");
+    wl->rcv_bytes = wl->rcv_acked = wl->snd_acked = 0;
+    wl->delack = 0;
 }
 
 void workload_start(struct net_world *w, struct net_vm *vm)
@@ -176,6 +184,77 @@ void workload_stop(struct net_world *w, struct net_vm *vm)
     if (vm->wl->next)
         sim_cancel(w->sim, vm->wl->next);
     vm->wl->next = 0;
+    if (vm->wl->delack)
+        sim_cancel(w->sim, vm->wl->delack);
+    vm->wl->delack = 0;
+}
+
+/* The receiver acknowledges everything it has; it owes no delayed ACK. */
+static void send_ack(struct net_world *w, struct net_vm *vm)
+{
+    struct workload *wl = vm->wl;
+    struct net_pkt *p;
+
+    if (wl->delack) {
+        sim_cancel(w->sim, wl->delack);
+        wl->delack = 0;
+    }
+    p = net_pkt_new(w, vm->id, wl->receiver, wl->sender, NET_PKT_ACK, 0);
+    p->ack = wl->rcv_bytes;
+    wl->rcv_acked = wl->rcv_bytes;
+    /* From the receiving CPU (vCPU 0); not in the data sender's queue. */
+    if (wl->receiver == NET_PEER)
+        peer_tx_ack(w, p);
+    else
+        guest_send(w, p);
+}
+
+static void delack_on_timer(struct sim *sim, void *ctx, const void *payload)
+{
+    struct net_vm *vm = ctx;
+
+    (void)sim;
+    (void)payload;
+    vm->wl->delack = 0;
+    if (vm->wl->rcv_bytes > vm->wl->rcv_acked)
+        send_ack(vm->w, vm);
+}
+
+/* __tcp_ack_snd_check: more than one full-sized segment unacknowledged
+ * means an ACK now; otherwise the delayed-ACK timer. */
+static void stream_received(struct net_world *w, struct net_vm *vm, uint32_t bytes)
+{
+    struct workload *wl = vm->wl;
+
+    wl->rcv_bytes += bytes;
+    if (wl->rcv_bytes - wl->rcv_acked > w->mss)
+        send_ack(w, vm);
+    else if (!wl->delack)
+        wl->delack = sim_schedule(w->sim, wl->delack_timeout, delack_on_timer, vm, NULL, 0);
+}
+
+/* The sender sees @ack bytes acknowledged (cumulative: a lost ACK's bytes
+ * come back with the next one). */
+static void stream_acked(struct net_world *w, struct net_vm *vm, uint64_t ack)
+{
+    struct workload *wl = vm->wl;
+
+    if (ack <= wl->snd_acked)
+        return;
+    g_assert(wl->in_flight >= ack - wl->snd_acked);
+    wl->in_flight -= ack - wl->snd_acked;
+    wl->snd_acked = ack;
+    stream_fill(w, vm);
+}
+
+static void ack_on_timer(struct sim *sim, void *ctx, const void *payload)
+{
+    struct net_vm *vm = ctx;
+    uint64_t ack;
+
+    (void)sim;
+    memcpy(&ack, payload, sizeof(ack));
+    stream_acked(vm->w, vm, ack);
 }
 
 static void credit_on_timer(struct sim *sim, void *ctx, const void *payload)
@@ -197,11 +276,16 @@ void workload_delivered(struct net_world *w, struct net_pkt *p)
 
     switch (p->kind) {
     case NET_PKT_DATA:
-        if (wl->type == WL_STREAM) {
+        if (wl->type == WL_STREAM && wl->acks) {
+            stream_received(w, vm, p->bytes);
+        } else if (wl->type == WL_STREAM) {
             g_assert(wl->in_flight >= p->bytes);
             wl->in_flight -= p->bytes;
             stream_fill(w, vm);
         }
+        break;
+    case NET_PKT_ACK:
+        stream_acked(w, vm, p->ack);
         break;
     case NET_PKT_REQUEST:
         /* The server answers at once; its stack costs are in the send. */
@@ -222,8 +306,11 @@ void workload_dropped(struct net_world *w, struct net_pkt *p)
     struct workload *wl = vm->wl;
     uint32_t bytes = p->bytes;
 
-    /* Never resend at the same instant: a full ring would spin. */
-    if (p->kind == NET_PKT_DATA && wl->type == WL_STREAM)
+    /* Never resend at the same instant: a full ring would spin. A lost
+     * ACK's bytes come back as a later ACK would bring them. */
+    if (p->kind == NET_PKT_ACK)
+        sim_schedule(w->sim, wl->loss_recovery, ack_on_timer, vm, &p->ack, sizeof(p->ack));
+    else if (p->kind == NET_PKT_DATA && wl->type == WL_STREAM)
         sim_schedule(w->sim, wl->loss_recovery, credit_on_timer, vm, &bytes, sizeof(bytes));
     else if (p->kind != NET_PKT_DATA)
         wl->next = sim_schedule(w->sim, wl->loss_recovery, on_timer, vm, NULL, 0);
@@ -246,6 +333,8 @@ void workload_left(struct net_world *w, const struct net_pkt *p)
 {
     struct workload *wl = w->vms[p->vm].wl;
 
+    if (p->kind == NET_PKT_ACK)
+        return;
     g_assert(wl->queued > 0);
     wl->queued--;
 }

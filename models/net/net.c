@@ -331,7 +331,9 @@ static void counters_merge(struct net_counters *a, const struct net_counters *b)
     a->transactions += b->transactions;
     a->interrupts += b->interrupts;
     a->tx_interrupts += b->tx_interrupts;
+    a->rx_interrupts += b->rx_interrupts;
     a->tx_cleaned += b->tx_cleaned;
+    a->acks += b->acks;
     for (unsigned k = 0; k < HV_N_EXITS; k++)
         a->exits[k] += b->exits[k];
     a->guest_busy += b->guest_busy;
@@ -386,7 +388,9 @@ static void report_counters(struct net_world *w, struct report *out, const char 
     report_metric(out, scope, "exits_per_second", (double)exits * per_s, "1/s");
     report_metric(out, scope, "interrupts_per_second", (double)c->interrupts * per_s, "1/s");
     report_metric(out, scope, "tx_interrupts_per_second", (double)c->tx_interrupts * per_s, "1/s");
+    report_metric(out, scope, "rx_interrupts_per_second", (double)c->rx_interrupts * per_s, "1/s");
     report_metric(out, scope, "tx_cleaned_per_second", (double)c->tx_cleaned * per_s, "1/s");
+    report_metric(out, scope, "acks_per_second", (double)c->acks * per_s, "1/s");
     for (unsigned s = 0; s < NET_N_STAGES; s++) {
         snprintf(name, sizeof(name), "stage_%s", net_stage_names[s]);
         report_metric(out, scope, name, (double)c->stage_sum[s] * 1e-12 * per_pkt, "s");

@@ -79,6 +79,7 @@ enum net_pkt_kind {
     NET_PKT_DATA,     /* stream or udp payload */
     NET_PKT_REQUEST,  /* rr request; the receiver answers */
     NET_PKT_RESPONSE, /* rr response; ends a transaction */
+    NET_PKT_ACK,      /* stream: acknowledges @ack bytes, cumulative */
 };
 
 struct net_world;
@@ -105,6 +106,7 @@ struct net_pkt {
     uint8_t n_parts;
     bool live;
     uint32_t bytes;                 /* payload (goodput) bytes */
+    uint64_t ack;                   /* ACK: bytes the receiver has, cumulative */
     uint32_t frames;                /* wire frames after TSO/GSO segmentation */
     uint32_t slot;                  /* ring slot or descriptor head, owner's use */
     uint16_t queue;                 /* NIC queue while the device handles it */
@@ -128,7 +130,9 @@ struct net_counters {
     uint64_t delivered, bytes, drops[NET_N_DROPS];
     uint64_t transactions, interrupts;
     uint64_t tx_interrupts; /* interrupts that found transmit completions */
+    uint64_t rx_interrupts; /* interrupts that found received packets */
     uint64_t tx_cleaned;    /* transmitted buffers the guest reclaimed */
+    uint64_t acks;          /* ACK packets delivered to the stream's sender */
     uint64_t exits[HV_N_EXITS];
     sim_time guest_busy, host_busy;
     struct welford latency; /* s */
@@ -355,6 +359,10 @@ void peer_release(struct net_world *w);
 void peer_rx(struct net_world *w, struct net_pkt *p);
 /* The peer sends @p (born there) towards the host. */
 void peer_tx(struct net_world *w, struct net_pkt *p);
+/* The peer acknowledges from the receive path of the segment that asked for
+ * it (tcp_ack_snd_check in the softirq): its cost is in that segment's
+ * peer.per_packet, so @p goes straight to the port. */
+void peer_tx_ack(struct net_world *w, struct net_pkt *p);
 
 /* A host core for another backend thread of @vm (spare cores in turn,
  * else one of the VM's vCPU cores). */

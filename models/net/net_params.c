@@ -59,6 +59,13 @@ const struct param_def net_params[] = {
               "choice"),
     PDEF_TIME("workload.loss_recovery", "1ms", 1e-9, 10,
               "a lost packet's credit comes back after this", "choice: stands in for TCP recovery"),
+    PDEF_BOOL("workload.acks", "true",
+              "stream: the receiver returns the window with ACK packets over the reverse path "
+              "(off: credit returns at delivery, no packets)",
+              "Linux net/ipv4/tcp_input.c __tcp_ack_snd_check: delayed ACKs"),
+    PDEF_TIME("workload.delack_timeout", "40ms", 1e-6, 10,
+              "stream: an ACK held back for a second segment goes out after this",
+              "Linux include/net/tcp.h TCP_DELACK_MIN = HZ/25 (40 ms)"),
     PDEF_SIZE("net.mtu", "1500B", 68, 65536, "IP MTU", "choice: Ethernet"),
     PDEF_SIZE("net.l34_header", "40B", 0, 1024, "IP + TCP headers per frame",
               "choice: IPv4 20 B + TCP 20 B (RFC 791, 793)"),

@@ -223,6 +223,14 @@ void net_pkt_deliver(struct net_world *w, struct net_pkt *p)
     sim_time lat;
 
     step_close(w, p);
+    vm->delivered_total++;
+    if (p->kind == NET_PKT_ACK) {
+        /* Not goodput: counted apart, its costs in CPU, exits, interrupts. */
+        c->acks++;
+        workload_delivered(w, p);
+        pkt_free(w, p);
+        return;
+    }
     lat = sim_now(w->sim) - p->born;
     c->delivered++;
     c->bytes += p->bytes;
@@ -230,7 +238,6 @@ void net_pkt_deliver(struct net_world *w, struct net_pkt *p)
     hist_add(&c->latency_ps, lat);
     for (unsigned s = 0; s < NET_N_STAGES; s++)
         c->stage_sum[s] += (double)p->st[s];
-    vm->delivered_total++;
     workload_delivered(w, p);
     pkt_free(w, p);
 }

@@ -54,6 +54,11 @@ static void peer_stack_done(struct net_world *w, struct net_pkt *p)
     net_step_serve(w, p, &w->peer.port, net_wire_time(w, p), peer_sent);
 }
 
+void peer_tx_ack(struct net_world *w, struct net_pkt *p)
+{
+    peer_stack_done(w, p);
+}
+
 void peer_tx(struct net_world *w, struct net_pkt *p)
 {
     net_step(w, p, NET_STAGE_peer);
