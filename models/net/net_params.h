@@ -6,7 +6,7 @@
 
 #include "param.h"
 
-#define NET_N_PARAMS 36
+#define NET_N_PARAMS 38
 
 extern const struct param_def net_params[];
 extern const size_t net_n_params;
