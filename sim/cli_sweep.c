@@ -17,6 +17,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "store.h"
+#include "store_claims.h"
 #include "sweep.h"
 #include "walltime.h"
 
@@ -24,6 +25,11 @@
 #define MAX_JOBS 1024
 /* How often the parent wakes to redraw progress and look for dead workers. */
 #define TICK_MS 200
+/* How often a sweep that waits for runs another sweep claimed looks again. */
+#define WAIT_MS 300
+/* Runs claimed per worker at a time: small enough that two sweeps share the
+ * grid evenly, large enough that claiming is a small part of a short run. */
+#define CLAIM_PER_JOB 4
 
 struct sweep_opts {
     char *db;
@@ -60,9 +66,13 @@ struct sweep_ctx {
     size_t n_points;
     int reps;
     uint64_t base_seed;
-    GArray *tasks;     /* struct task still to run */
-    int worker_status; /* in a forked worker: its exit status; -1 in the parent */
-    size_t total;      /* tasks in the grid, done or not */
+    GArray *tasks;             /* struct task still to run */
+    struct store_task *claims; /* per task: its claim state (store_claims.h) */
+    size_t scan;               /* first task never looked at */
+    size_t give;               /* where to look for a claimed task to hand out */
+    char *owner;               /* our name in the claims table */
+    int worker_status;         /* in a forked worker: its exit status; -1 in the parent */
+    size_t total;              /* tasks in the grid, done or not */
 };
 
 enum task_status {
@@ -93,6 +103,8 @@ static void ctx_release(struct sweep_ctx *c)
     g_free(c->params);
     if (c->tasks)
         g_array_unref(c->tasks);
+    g_free(c->claims);
+    g_free(c->owner);
     sweep_free(c->sw);
     scenario_free(c->base);
     g_free(c->db);
@@ -178,6 +190,13 @@ static bool plan_tasks(struct sweep_ctx *c, GError **error)
         }
     }
     store_close(st);
+    c->claims = g_new0(struct store_task, MAX(c->tasks->len, 1));
+    for (guint i = 0; i < c->tasks->len; i++) {
+        const struct task *t = &g_array_index(c->tasks, struct task, i);
+
+        c->claims[i] = (struct store_task){ .point = c->labels[t->point], .rep = t->rep };
+    }
+    c->owner = store_claim_owner();
     return true;
 }
 
@@ -231,6 +250,7 @@ struct progress {
     size_t done;    /* finished in this call (any status) */
     size_t failed;
     size_t lost;
+    size_t elsewhere; /* done meanwhile by another sweep on the database */
     double t0;
     double last_draw;
 };
@@ -240,12 +260,12 @@ static void progress_draw(struct progress *pg, bool final)
     double now = walltime_now();
     double dt = now - pg->t0;
     double rate = dt > 0 ? (double)pg->done / dt : 0;
-    size_t left = pg->total - pg->already - pg->done;
+    size_t left = pg->total - pg->already - pg->done - pg->elsewhere;
 
     if (!pg->tty || (!final && now - pg->last_draw < TICK_MS * 1e-3))
         return;
     pg->last_draw = now;
-    fprintf(stderr, "\r%zu/%zu runs", pg->already + pg->done, pg->total);
+    fprintf(stderr, "\r%zu/%zu runs", pg->already + pg->done + pg->elsewhere, pg->total);
     if (pg->failed)
         fprintf(stderr, ", %zu failed", pg->failed);
     if (rate > 0) {
@@ -281,17 +301,92 @@ static void flush_queue(struct store *st, struct progress *pg)
         pg->lost++;
 }
 
-static bool run_serial(struct sweep_ctx *c, struct progress *pg, GError **error)
+/* What next_task() returns when it has no task to hand out. */
+#define NEXT_NONE (-1) /* everything is done or ours: stop */
+#define NEXT_WAIT (-2) /* another sweep runs the rest: look again later */
+
+static gint32 take_mine(struct sweep_ctx *c)
 {
-    struct store *st = store_open(c->db, error);
+    for (; c->give < c->tasks->len; c->give++) {
+        if (c->claims[c->give].state == STORE_TASK_MINE) {
+            c->claims[c->give].state = STORE_TASK_GIVEN;
+            return (gint32)c->give++;
+        }
+    }
+    return NEXT_NONE;
+}
 
-    if (!st)
+/* Claim more (the never looked at first, then what others held) and count
+ * what another sweep has done meanwhile. False on a database error. */
+static bool claim_more(struct sweep_ctx *c, struct store *st, size_t max, struct progress *pg)
+{
+    GError *error = NULL;
+    size_t n = c->tasks->len;
+    size_t from = c->scan < n ? c->scan : 0;
+
+    if (!store_claim(st, c->owner, c->claims + from, n - from, max, &error)) {
+        cli_print_line(error->message);
+        g_clear_error(&error);
         return false;
-    for (guint i = 0; i < c->tasks->len && !cli_interrupted; i++) {
-        enum task_status s = run_task(c, st, &g_array_index(c->tasks, struct task, i));
+    }
+    while (c->scan < n && c->claims[c->scan].state != STORE_TASK_NEW)
+        c->scan++;
+    for (size_t i = from; i < n; i++) {
+        if (c->claims[i].state == STORE_TASK_DONE) {
+            c->claims[i].state = STORE_TASK_FINISHED;
+            pg->elsewhere++;
+        }
+    }
+    c->give = from;
+    return true;
+}
 
+/* The next task to run here, NEXT_WAIT or NEXT_NONE. */
+static gint32 next_task(struct sweep_ctx *c, struct store *st, size_t max, struct progress *pg)
+{
+    gint32 t = take_mine(c);
+
+    if (t != NEXT_NONE || cli_interrupted)
+        return cli_interrupted ? NEXT_NONE : t;
+    if (!claim_more(c, st, max, pg)) {
+        pg->lost++;
+        return NEXT_NONE;
+    }
+    t = take_mine(c);
+    for (size_t i = 0; t == NEXT_NONE && i < c->tasks->len; i++)
+        if (c->claims[i].state == STORE_TASK_BUSY)
+            t = NEXT_WAIT;
+    return t;
+}
+
+/* Wait for the runs another sweep holds; ours are written first so that
+ * it never waits for us in turn. */
+static void wait_for_others(struct store *st, struct progress *pg)
+{
+    flush_queue(st, pg);
+    for (int i = 0; i < WAIT_MS / 50 && !cli_interrupted; i++) {
+        progress_draw(pg, false);
+        g_usleep(50000);
+    }
+}
+
+/* Run tasks here until none is left (or the database refuses a write). */
+static void run_here(struct sweep_ctx *c, struct store *st, struct progress *pg)
+{
+    for (;;) {
+        gint32 t = next_task(c, st, CLAIM_PER_JOB, pg);
+        enum task_status s;
+
+        if (t == NEXT_NONE)
+            break;
+        if (t == NEXT_WAIT) {
+            wait_for_others(st, pg);
+            continue;
+        }
+        s = run_task(c, st, &g_array_index(c->tasks, struct task, t));
         if (s == TASK_INTERRUPTED)
             break;
+        c->claims[t].state = STORE_TASK_FINISHED;
         progress_count(pg, s);
         /* The database refused a write (a full disk, say): the runs after
          * it would fail the same way, one error line each. */
@@ -299,6 +394,38 @@ static bool run_serial(struct sweep_ctx *c, struct progress *pg, GError **error)
             break;
     }
     flush_queue(st, pg);
+}
+
+static void release_claims(struct sweep_ctx *c, struct store *st)
+{
+    GError *error = NULL;
+
+    if (!store_release(st, c->owner, &error)) {
+        cli_print_line(error->message);
+        g_clear_error(&error);
+    }
+}
+
+static struct store *open_checked(struct sweep_ctx *c, GError **error)
+{
+    struct store *st = store_open(c->db, error);
+
+    /* Already checked: this only tells the store the scenario's hash. */
+    if (st && !store_check_scenario(st, scenario_hash(c->base), IOVSIM_VERSION, true, error)) {
+        store_close(st);
+        return NULL;
+    }
+    return st;
+}
+
+static bool run_serial(struct sweep_ctx *c, struct progress *pg, GError **error)
+{
+    struct store *st = open_checked(c, error);
+
+    if (!st)
+        return false;
+    run_here(c, st, pg);
+    release_claims(c, st);
     store_close(st);
     return true;
 }
@@ -384,12 +511,28 @@ struct worker {
     gint32 busy; /* task it runs, or -1 */
 };
 
-/* Hand @w the next task, or close its pipe when there is none (it exits). */
-static void dispatch(struct worker *w, guint *next, guint n_tasks)
-{
-    if (*next < n_tasks && !cli_interrupted && w->task_fd >= 0) {
-        gint32 t = (gint32)(*next)++;
+/* Where the parent gets tasks from; @st is its own connection, opened
+ * after the fork (a connection must not cross one). */
+struct source {
+    struct sweep_ctx *c;
+    struct store *st;
+    struct progress *pg;
+    size_t max; /* claimed at a time */
+    bool stop;  /* hand out nothing more */
+    bool wait;  /* some runs are another sweep's: finish them in the parent */
+};
 
+/* Hand @w the next task, or close its pipe when there is none (it flushes
+ * its queue and exits: a worker never idles holding unwritten runs another
+ * sweep may be waiting for). */
+static void dispatch(struct worker *w, struct source *src)
+{
+    gint32 t = src && !src->stop && w->task_fd >= 0 ? next_task(src->c, src->st, src->max, src->pg)
+                                                    : NEXT_NONE;
+
+    if (src && t == NEXT_WAIT)
+        src->wait = true;
+    if (t >= 0) {
         w->busy = t;
         write_all(w->task_fd, &t, sizeof(t));
         return;
@@ -432,7 +575,7 @@ static int reap(struct sweep_ctx *c, struct worker *ws, int n, struct progress *
     return alive;
 }
 
-static bool read_results(struct sweep_ctx *c, int fd, struct worker *ws, guint *next,
+static bool read_results(struct sweep_ctx *c, int fd, struct worker *ws, struct source *src,
                          struct progress *pg)
 {
     struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -450,13 +593,15 @@ static bool read_results(struct sweep_ctx *c, int fd, struct worker *ws, guint *
         return true;
     }
     ws[m.worker].busy = -1;
-    if (m.status != TASK_INTERRUPTED)
+    if (m.status != TASK_INTERRUPTED) {
+        c->claims[m.task].state = STORE_TASK_FINISHED;
         progress_count(pg, (enum task_status)m.status);
+    }
     /* A lost run (the database refused a write): hand out no more work,
      * the rest would fail the same way. */
     if (m.status == TASK_LOST)
-        *next = c->tasks->len;
-    dispatch(&ws[m.worker], next, c->tasks->len);
+        src->stop = true;
+    dispatch(&ws[m.worker], src);
     return true;
 }
 
@@ -465,15 +610,15 @@ static void stop_workers(struct worker *ws, int n)
     for (int i = 0; i < n; i++) {
         if (ws[i].pid > 0)
             kill(ws[i].pid, SIGINT);
-        dispatch(&ws[i], &(guint){ G_MAXUINT }, 0);
+        dispatch(&ws[i], NULL);
     }
 }
 
 static bool run_parallel(struct sweep_ctx *c, int jobs, struct progress *pg, GError **error)
 {
     g_autofree struct worker *ws = g_new0(struct worker, jobs);
+    struct source src = { .c = c, .pg = pg, .max = (size_t)jobs * CLAIM_PER_JOB };
     int result[2];
-    guint next = 0;
     bool stopping = false;
 
     if (pipe(result) != 0) {
@@ -505,27 +650,42 @@ static bool run_parallel(struct sweep_ctx *c, int jobs, struct progress *pg, GEr
             g_error("fork: %s", g_strerror(errno));
         close(tp[0]);
         ws[i].task_fd = tp[1];
-        dispatch(&ws[i], &next, c->tasks->len);
+        ws[i].busy = -1;
     }
     close(result[1]);
+    src.st = open_checked(c, error);
+    if (!src.st) {
+        stop_workers(ws, jobs);
+        reap(c, ws, jobs, pg, true);
+        close(result[0]);
+        return false;
+    }
+    for (int i = 0; i < jobs; i++)
+        dispatch(&ws[i], &src);
     for (;;) {
         if (cli_interrupted && !stopping) {
             stopping = true;
             stop_workers(ws, jobs);
         }
-        if (!read_results(c, result[0], ws, &next, pg))
+        if (!read_results(c, result[0], ws, &src, pg))
             break;
         if (reap(c, ws, jobs, pg, false) == 0)
             break;
         /* A dead worker's share goes to the others: wake one that is idle. */
         for (int i = 0; i < jobs && !stopping; i++)
             if (ws[i].pid > 0 && ws[i].busy < 0 && ws[i].task_fd >= 0)
-                dispatch(&ws[i], &next, c->tasks->len);
+                dispatch(&ws[i], &src);
         progress_draw(pg, false);
     }
     stop_workers(ws, jobs);
     reap(c, ws, jobs, pg, true);
     close(result[0]);
+    /* What another sweep held when the workers ran out of work: wait for
+     * it here, and run what it leaves behind. */
+    if (src.wait && !src.stop && !cli_interrupted)
+        run_here(c, src.st, pg);
+    release_claims(c, src.st);
+    store_close(src.st);
     return true;
 }
 
@@ -635,7 +795,7 @@ static int sweep_file(const char *path, const struct sweep_opts *o)
         fprintf(stderr,
                 "iovsim: interrupted; %zu of %zu runs done in '%s', database intact; "
                 "run the same command again to resume\n",
-                pg.already + pg.done - pg.failed - pg.lost, pg.total, c.db);
+                pg.already + pg.elsewhere + pg.done - pg.failed - pg.lost, pg.total, c.db);
         status = 130;
         goto out;
     }
@@ -643,7 +803,8 @@ static int sweep_file(const char *path, const struct sweep_opts *o)
         printf("sweep '%s': %zu point%s x %d replication%s, %zu run%s now, %zu already done, "
                "in %s\n",
                scenario_name(c.base), c.n_points, c.n_points == 1 ? "" : "s", c.reps,
-               c.reps == 1 ? "" : "s", pg.done, pg.done == 1 ? "" : "s", pg.already, c.db);
+               c.reps == 1 ? "" : "s", pg.done, pg.done == 1 ? "" : "s", pg.already + pg.elsewhere,
+               c.db);
         print_summary(&c);
     }
     if (pg.failed || pg.lost) {

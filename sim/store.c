@@ -119,6 +119,7 @@ enum stmt_id {
     STMT_COMMIT,
     STMT_ROLLBACK,
     STMT_DEL_EARLIER,
+    STMT_DEL_CLAIM,
     STMT_INS_RUN,
     STMT_INS_PARAM,
     STMT_INS_METRIC,
@@ -138,6 +139,7 @@ static const char *const stmt_sql[N_STMTS] = {
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
     [STMT_DEL_EARLIER] = "DELETE FROM runs WHERE scenario_hash = ?1 AND point = ?2 AND rep = ?3",
+    [STMT_DEL_CLAIM] = "DELETE FROM claims WHERE scenario_hash = ?1 AND point = ?2 AND rep = ?3",
     [STMT_INS_RUN] = "INSERT INTO runs (scenario, point, rep, seed, status, sim_seconds, "
                      "wall_seconds, events, version, started_at, scenario_hash, host, "
                      "git_commit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -476,6 +478,11 @@ const char *store_path(const struct store *st)
     return st->path;
 }
 
+const char *store_checked_hash(const struct store *st)
+{
+    return st->scenario_hash;
+}
+
 /*
  * Step @id to completion and reset it. Strings are bound SQLITE_STATIC (no
  * copy per row); they stay bound after the reset but are never read again
@@ -512,6 +519,13 @@ static bool insert_run(struct store *st, const struct store_run *run, int64_t *r
     bind_text(s, 2, run->point);
     sqlite3_bind_int(s, 3, run->rep);
     if (!step(st, STMT_DEL_EARLIER))
+        return false;
+    /* Written: the run's claim (store_claims.c), if any, is spent. */
+    s = stmt(st, STMT_DEL_CLAIM);
+    bind_text(s, 1, run->scenario_hash);
+    bind_text(s, 2, run->point);
+    sqlite3_bind_int(s, 3, run->rep);
+    if (!step(st, STMT_DEL_CLAIM))
         return false;
 
     /* Seeds use all 64 bits and SQLite integers are signed: keep them as

@@ -104,6 +104,9 @@ bool store_has_done(struct store *st, const char *point, int rep);
 bool store_check_scenario(struct store *st, const char *scenario_hash, const char *version,
                           bool force, GError **error);
 
+/* The hash store_check_scenario() admitted, or NULL (borrowed). */
+const char *store_checked_hash(const struct store *st);
+
 /* The path given to store_open() (borrowed), for messages. */
 const char *store_path(const struct store *st);
 

@@ -54,7 +54,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..33"
+echo "1..35"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -134,6 +134,25 @@ for i in 1 2 3; do
     [ "$(printf '%s\n' $r1 $r2 | sort | tr '\n' ' ')" = "0 2 " ] && [ "$hashes" = 1 ] &&
         grep -q -- --force race1.txt race2.txt
     ok $? "race $i: two scenarios at once on a new database, one refused (rc $r1 $r2, $hashes hashes)"
+done
+
+# Two identical sweeps at once on one database share the work: every run is
+# done once, by one of them, and the rows are those of -j 1 bit for bit.
+"$IOVSIM" sweep s.ini -o twin-ref.db -q --set scenario.duration=40000s
+for j in 1 2; do
+    rm -f twin.db*
+    "$IOVSIM" sweep s.ini -o twin.db -j $j --set scenario.duration=40000s >twin1.txt 2>&1 &
+    p1=$!
+    "$IOVSIM" sweep s.ini -o twin.db -j $j --set scenario.duration=40000s >twin2.txt 2>&1 &
+    p2=$!
+    wait $p1; r1=$?
+    wait $p2; r2=$?
+    now1=$(sed -n 's/.*, \([0-9]*\) runs\{0,1\} now,.*/\1/p' twin1.txt)
+    now2=$(sed -n 's/.*, \([0-9]*\) runs\{0,1\} now,.*/\1/p' twin2.txt)
+    [ $r1 = 0 ] && [ $r2 = 0 ] && [ $((now1 + now2)) = 18 ] &&
+        [ "$(sqlite3 twin.db 'SELECT count(*) FROM runs')" = 18 ] &&
+        [ "$(sqlite3 twin.db 'SELECT count(*) FROM claims')" = 0 ] && same_rows twin.db twin-ref.db
+    ok $? "-j $j: two identical sweeps at once do each run once ($now1 + $now2 of 18, rc $r1 $r2)"
 done
 
 # A scenario without a sweep has the single point "base".

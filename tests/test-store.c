@@ -22,6 +22,7 @@
 #include "report.h"
 #include "scenario.h"
 #include "store.h"
+#include "store_claims.h"
 
 #define HASH_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define HASH_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
@@ -967,6 +968,65 @@ static void test_check_scenario_stamp(struct fixture *fx, gconstpointer data)
     store_close(b);
 }
 
+/* A pid that no process has: a child that has exited and been reaped. */
+static pid_t dead_pid(void)
+{
+    pid_t pid = fork();
+
+    if (pid == 0)
+        _exit(0);
+    g_assert_cmpint(waitpid(pid, NULL, 0), ==, pid);
+    return pid;
+}
+
+static void put_claim(struct store *st, const char *point, const char *owner, double age_s)
+{
+    g_autofree char *sql =
+        g_strdup_printf("INSERT INTO claims VALUES ('%s', '%s', 0, '%s', %.3f)", HASH_A, point,
+                        owner, (double)g_get_real_time() * 1e-6 - age_s);
+
+    g_assert_cmpint(sqlite3_exec(store_db(st), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+/* Claims: a done run is DONE, a live sweep's claim BUSY, and the claims of
+ * a sweep whose process is gone or that went silent are taken over. */
+static void test_claims(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    struct store_run run = make_run("done", 0, "done");
+    struct store_task t[] = {
+        { .point = "done" },   { .point = "busy" }, { .point = "dead" },
+        { .point = "silent" }, { .point = "free" },
+    };
+    g_autofree char *me = store_claim_owner();
+    g_autofree char *dead = g_strdup_printf("%s:%d", g_get_host_name(), (int)dead_pid());
+    GError *error = NULL;
+
+    (void)data;
+    g_assert_true(store_check_scenario(st, HASH_A, IOVSIM_VERSION, false, &error));
+    write_ok(st, &run, NULL, NULL);
+    put_claim(st, "busy", "elsewhere.example:1", 1);
+    put_claim(st, "dead", dead, 1);
+    put_claim(st, "silent", "elsewhere.example:2", STORE_CLAIM_STALE_S + 5);
+    g_assert_true(store_claim(st, me, t, G_N_ELEMENTS(t), 2, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(t[0].state, ==, STORE_TASK_DONE);
+    g_assert_cmpint(t[1].state, ==, STORE_TASK_BUSY);
+    g_assert_cmpint(t[2].state, ==, STORE_TASK_MINE);
+    g_assert_cmpint(t[3].state, ==, STORE_TASK_MINE);
+    g_assert_cmpint(t[4].state, ==, STORE_TASK_NEW); /* two claimed: it stops */
+    g_assert_true(store_claim(st, me, t, G_N_ELEMENTS(t), 2, &error));
+    g_assert_cmpint(t[4].state, ==, STORE_TASK_MINE);
+    g_assert_cmpint(query_int(store_db(st), "SELECT count(*) FROM claims"), ==, 4);
+    /* Writing a run spends its claim; release drops the rest of ours. */
+    run.point = "free";
+    write_ok(st, &run, NULL, NULL);
+    g_assert_cmpint(query_int(store_db(st), "SELECT count(*) FROM claims"), ==, 3);
+    g_assert_true(store_release(st, me, &error));
+    g_assert_cmpint(query_int(store_db(st), "SELECT count(*) FROM claims"), ==, 1);
+    store_close(st);
+}
+
 /* ---- summary view ---- */
 
 static void write_value(struct store *st, const char *point, int rep, const char *status,
@@ -1322,6 +1382,7 @@ int main(int argc, char **argv)
     ADD("query/has-done", test_has_done);
     ADD("query/check-scenario", test_check_scenario);
     ADD("query/check-scenario-stamp", test_check_scenario_stamp);
+    ADD("query/claims", test_claims);
     ADD("summary/known", test_summary_known);
     ADD("summary/many", test_summary_many);
     ADD("summary/cache-fresh", test_summary_cache_fresh);
