@@ -27,7 +27,8 @@ BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all demo test test-san sanitize valgrind bench figures validation clean deps format-check
+.PHONY: all demo test test-san sanitize valgrind bench bench-peers figures validation clean deps \
+        format-check
 .SECONDARY:
 
 all: iovsim
@@ -108,6 +109,10 @@ valgrind: iovsim
 
 bench: iovsim $(BENCH_BIN)
 	tests/bench/run-bench.sh $(BUILD)/bench
+
+# The hold model against ns-3's schedulers (installs libns3-dev as root; not in CI).
+bench-peers: $(BENCH_BIN)
+	tests/bench/peers/run-peers.sh $(BUILD)/bench
 
 # Every bundled scenario that declares [plot NAME] groups: sweep it, then
 # draw its figures into results/.

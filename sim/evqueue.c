@@ -1,59 +1,147 @@
-/* Radix heap for monotone integer keys (see evqueue.h for why). Bucket 0
- * holds entries whose key equals `last` and is drained front to back; bucket
- * i >= 1 holds entries whose key first differs from `last` at bit i-1. When
- * bucket 0 runs dry, the lowest non-empty bucket is scanned for its minimum,
- * `last` moves there, and its entries spread over lower buckets in order. */
+/* Radix heap with 64-way digits for monotone integer keys (see evqueue.h for
+ * why). The now list holds entries whose key equals `last` and is drained
+ * front to back; bucket (l, d) holds entries whose key first differs from
+ * `last` in digit l and has value d there. When the now list runs dry, the
+ * lowest non-empty bucket of the lowest level holds the smallest keys:
+ * `last` moves to its minimum (kept on every append, so no scan) and its
+ * entries are filed again, in order, each strictly lower than before. */
 #include "evqueue.h"
-
-#include <stdlib.h>
 
 #include <glib.h>
 
-void evq_grow(struct evq_bucket *b)
-{
-    b->cap = b->cap ? b->cap * 2 : 64;
-    b->v = g_renew(struct evq_entry, b->v, b->cap);
-}
+/* Chunks come in slabs of this many; the first chunk of a slab links the
+ * slabs for evq_release() and holds no entries. */
+#define SLAB_CHUNKS 64
 
 void evq_push_into_past(const struct evq *q, sim_time t)
 {
     g_error("evq_push: time %" G_GINT64_FORMAT " before %" G_GINT64_FORMAT, t, q->last);
 }
 
+static const struct evq_list empty_list = { .min = SIM_TIME_MAX };
+
+G_STATIC_ASSERT(sizeof(struct evq_chunk) == EVQ_CHUNK_BYTES);
+
 void evq_init(struct evq *q, sim_time start)
 {
     *q = (struct evq){ .last = start };
+    q->now = empty_list;
+    for (int l = 0; l < EVQ_LEVELS; l++)
+        for (unsigned d = 0; d < EVQ_FANOUT; d++)
+            q->b[l][d] = empty_list;
 }
 
 void evq_release(struct evq *q)
 {
-    for (int i = 0; i < EVQ_BUCKETS; i++)
-        g_free(q->b[i].v);
-    *q = (struct evq){ 0 };
+    struct evq_chunk *s = q->slabs;
+    while (s) {
+        struct evq_chunk *next = s->next;
+        g_aligned_free(s);
+        s = next;
+    }
+    evq_init(q, 0);
 }
 
-/* Bucket 0 is empty: move `last` to the minimum of the lowest non-empty
- * bucket and spread that bucket over the ones below it. Entries are visited
- * in order, so equal keys keep their relative order. Every entry of bucket
- * i shares the bits above i-1 with the new minimum, so each lands strictly
- * below i and the source buffer can be read while others are appended. */
-void evq_refill(struct evq *q)
+void evq_set_prefetch(struct evq *q, const void *base, size_t stride, uint64_t window)
 {
-    unsigned i = (unsigned)__builtin_ctzll(q->nonempty) + 1;
-    struct evq_bucket *src = &q->b[i];
-    struct evq_entry *v = src->v;
-    uint32_t n = src->len;
-    sim_time min = v[0].time;
-    for (uint32_t k = 1; k < n; k++)
-        if (v[k].time < min)
-            min = v[k].time;
-    q->last = min;
-    q->nonempty &= ~(1ull << (i - 1));
-    src->len = 0;
-    for (uint32_t k = 0; k < n; k++) {
-        unsigned j = evq_bucket_of(v[k].time, min);
-        evq_append(&q->b[j], v[k]);
-        if (j)
-            q->nonempty |= 1ull << (j - 1);
+    q->prefetch_base = base;
+    q->prefetch_stride = stride;
+    q->prefetch_below = window;
+}
+
+static struct evq_chunk *chunk_get(struct evq *q)
+{
+    if (!q->free) {
+        struct evq_chunk *s = g_aligned_alloc(SLAB_CHUNKS, sizeof(*s), EVQ_CHUNK_BYTES);
+        s->next = q->slabs;
+        q->slabs = s;
+        q->chunks += SLAB_CHUNKS - 1;
+        for (int i = SLAB_CHUNKS - 1; i >= 1; i--) {
+            s[i].next = q->free;
+            q->free = &s[i];
+        }
     }
+    struct evq_chunk *c = q->free;
+    q->free = c->next;
+    return c;
+}
+
+static void chunk_put(struct evq *q, struct evq_chunk *c)
+{
+    c->next = q->free;
+    q->free = c;
+}
+
+static struct evq_chunk *chunk_of(const struct evq_entry *p)
+{
+    return (struct evq_chunk *)((uintptr_t)p & ~(uintptr_t)(EVQ_CHUNK_BYTES - 1));
+}
+
+/* @b's last chunk is full, or @b is empty: give it a new last chunk. */
+struct evq_entry *evq_extend(struct evq *q, struct evq_list *b)
+{
+    struct evq_chunk *c = chunk_get(q);
+    c->next = NULL;
+    if (b->w) {
+        chunk_of(b->w - 1)->next = c;
+    } else {
+        b->head = c;
+        if (b == &q->now)
+            q->r = c->e;
+    }
+    return c->e;
+}
+
+/* The now list is empty: move `last` to the smallest key and make the now
+ * list hold its entries. */
+static void refill(struct evq *q)
+{
+    unsigned l = (unsigned)__builtin_ctz(q->levels);
+    unsigned d = (unsigned)__builtin_ctzll(q->digits[l]);
+    struct evq_list src = q->b[l][d];
+    q->b[l][d] = empty_list;
+    q->digits[l] &= ~(1ull << d);
+    if (!q->digits[l])
+        q->levels &= ~(1u << l);
+    q->last = src.min;
+    /* A bucket of level 0 holds a single key, and so does a lone entry:
+     * the whole list becomes the now list, no entry moves. */
+    if (l == 0 || src.w == src.head->e + 1) {
+        q->now = src;
+        q->r = src.head->e;
+        return;
+    }
+    struct evq_chunk *next;
+    for (struct evq_chunk *c = src.head; c; c = next) {
+        next = c->next;
+        const struct evq_entry *end = next ? c->e + EVQ_CHUNK : src.w;
+        for (const struct evq_entry *p = c->e; p < end; p++) {
+            struct evq_entry e = *p;
+            if (((uint64_t)e.time ^ (uint64_t)src.min) < q->prefetch_below)
+                __builtin_prefetch(q->prefetch_base + (size_t)e.slot * q->prefetch_stride);
+            evq_file(q, e);
+        }
+        chunk_put(q, c);
+    }
+}
+
+/* evq_peek() found q->r at the end of the now list or of one of its chunks. */
+bool evq_advance(struct evq *q)
+{
+    if (q->r != q->now.w) {
+        /* The end of a full chunk with more after it. */
+        struct evq_chunk *c = chunk_of(q->r - 1);
+        q->now.head = c->next;
+        chunk_put(q, c);
+        q->r = q->now.head->e;
+        return true;
+    }
+    if (q->now.w)
+        chunk_put(q, chunk_of(q->now.w - 1)); /* the last: the others went above */
+    q->now = empty_list;
+    q->r = NULL;
+    if (!q->levels)
+        return false;
+    refill(q);
+    return true;
 }

@@ -71,6 +71,20 @@ struct rng_streams *sim_rng_streams(struct sim *sim)
     return &sim->rngs;
 }
 
+/* Past this size the pool no longer fits in a core's L2 cache and every
+ * pop would wait on memory: the queue then prefetches the records of the
+ * entries that will pop within the next 64 ps. Below it the records are in
+ * cache already and the prefetches would only add work. */
+#define PREFETCH_POOL_BYTES ((size_t)1 << 20)
+#define PREFETCH_WINDOW_PS  64
+
+static void pool_moved(struct sim *sim)
+{
+    size_t bytes = (size_t)sim->pool_cap * sizeof(struct event);
+    evq_set_prefetch(&sim->queue, sim->pool, sizeof(struct event),
+                     bytes > PREFETCH_POOL_BYTES ? PREFETCH_WINDOW_PS : 0);
+}
+
 static uint32_t slot_alloc(struct sim *sim)
 {
     if (sim->free_head == NO_SLOT) {
@@ -85,6 +99,7 @@ static uint32_t slot_alloc(struct sim *sim)
         }
         sim->free_head = old;
         sim->pool_cap = cap;
+        pool_moved(sim);
     }
     uint32_t slot = sim->free_head;
     sim->free_head = sim->pool[slot].next_free;

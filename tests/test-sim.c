@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "evqueue.h"
@@ -264,12 +265,17 @@ static void ref_insert(GArray *ref, struct ref_item it)
     g_array_insert_val(ref, lo, it);
 }
 
-static void test_evqueue_random(void)
+/* @prefetch: turn on evq_set_prefetch() over a dummy array, which must not
+ * change the order. */
+static void evqueue_random(bool prefetch)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, 7);
     struct evq q;
     evq_init(&q, 0);
+    static char records[64];
+    if (prefetch)
+        evq_set_prefetch(&q, records, 0, UINT64_MAX);
     GArray *ref = g_array_new(FALSE, FALSE, sizeof(struct ref_item));
     sim_time now = 0;
     uint64_t seq = 0;
@@ -297,6 +303,79 @@ static void test_evqueue_random(void)
         g_assert_cmpuint(evq_len(&q), ==, ref->len);
     }
     g_array_unref(ref);
+    evq_release(&q);
+    gsl_rng_free(rng);
+}
+
+static void test_evqueue_random(void)
+{
+    evqueue_random(false);
+}
+
+static void test_evqueue_random_prefetch(void)
+{
+    evqueue_random(true);
+}
+
+static uint32_t pop_slot(struct evq *q, sim_time want_time)
+{
+    struct evq_entry e = { 0 };
+    g_assert_true(evq_peek(q, &e));
+    evq_pop(q);
+    g_assert_cmpint(e.time, ==, want_time);
+    return e.slot;
+}
+
+/* Ties pushed while the current time's entries are being consumed run after
+ * them, across chunk boundaries; keys in the top digit sort too. */
+static void test_evqueue_ties_and_extremes(void)
+{
+    struct evq q;
+    evq_init(&q, 0);
+    uint32_t slot = 0, next = 0;
+    for (int i = 0; i < 3 * EVQ_CHUNK + 2; i++)
+        evq_push(&q, (struct evq_entry){ .time = 5, .slot = slot++ });
+    evq_push(&q, (struct evq_entry){ .time = SIM_TIME_MAX, .slot = 1000 });
+    evq_push(&q, (struct evq_entry){ .time = ((sim_time)1 << 62) + 3, .slot = 1001 });
+    evq_push(&q, (struct evq_entry){ .time = 6, .slot = 1002 });
+    /* Pop one, push one more tie: the queue of ties never empties early. */
+    for (int i = 0; i < 5 * EVQ_CHUNK; i++) {
+        g_assert_cmpuint(pop_slot(&q, 5), ==, next++);
+        evq_push(&q, (struct evq_entry){ .time = 5, .slot = slot++ });
+    }
+    while (next < slot)
+        g_assert_cmpuint(pop_slot(&q, 5), ==, next++);
+    g_assert_cmpuint(pop_slot(&q, 6), ==, 1002);
+    g_assert_cmpuint(pop_slot(&q, ((sim_time)1 << 62) + 3), ==, 1001);
+    g_assert_cmpuint(pop_slot(&q, SIM_TIME_MAX), ==, 1000);
+    struct evq_entry e;
+    g_assert_false(evq_peek(&q, &e));
+    g_assert_cmpuint(evq_len(&q), ==, 0);
+    evq_release(&q);
+}
+
+/* Memory follows the entries queued now: under a long hold workload the
+ * chunks allocated stay within what the peak number of entries needs plus
+ * one partly filled chunk per bucket (the radix heap before chunks kept
+ * every bucket at the largest size it had ever reached, 4x the entries). */
+static void test_evqueue_memory_bound(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 11);
+    struct evq q;
+    evq_init(&q, 0);
+    const uint32_t pending = 20000;
+    for (uint32_t i = 0; i < pending; i++)
+        evq_push(&q, (struct evq_entry){ .time = (sim_time)gsl_ran_exponential(rng, 1e6) });
+    for (int i = 0; i < 1000000; i++) {
+        struct evq_entry e = { 0 };
+        g_assert_true(evq_peek(&q, &e));
+        evq_pop(&q);
+        e.time += (sim_time)gsl_ran_exponential(rng, 1e6);
+        evq_push(&q, e);
+    }
+    size_t buckets = EVQ_LEVELS * EVQ_FANOUT + 1, slab = 64;
+    g_assert_cmpuint(q.chunks, <=, (pending + EVQ_CHUNK) / EVQ_CHUNK + buckets + slab);
     evq_release(&q);
     gsl_rng_free(rng);
 }
@@ -390,6 +469,9 @@ int main(int argc, char **argv)
     g_test_add_func("/sim/misuse/negative-delay", test_negative_delay_aborts);
     g_test_add_func("/sim/misuse/null-handler", test_null_handler_aborts);
     g_test_add_func("/sim/evqueue/random-vs-reference", test_evqueue_random);
+    g_test_add_func("/sim/evqueue/random-with-prefetch", test_evqueue_random_prefetch);
+    g_test_add_func("/sim/evqueue/ties-and-extremes", test_evqueue_ties_and_extremes);
+    g_test_add_func("/sim/evqueue/memory-bound", test_evqueue_memory_bound);
     g_test_add_func("/sim/pool/growth-keeps-payloads", test_pool_growth_payloads);
     g_test_add_func("/sim/rng/streams", test_rng_streams);
     return g_test_run();
