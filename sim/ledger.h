@@ -43,10 +43,12 @@ static inline void ledger_start(struct ledger *l, sim_time t0, unsigned stage)
 /* @t (>= 0) of the open step belongs to @stage. */
 static inline void ledger_part(struct ledger *l, unsigned stage, sim_time t)
 {
-    g_assert(l->n_parts < LEDGER_MAX_PARTS && t >= 0);
-    l->part_stage[l->n_parts] = (uint8_t)stage;
-    l->part_t[l->n_parts] = t;
-    l->n_parts++;
+    unsigned n = l->n_parts;
+
+    g_assert(n < LEDGER_MAX_PARTS && t >= 0);
+    l->part_stage[n] = (uint8_t)stage;
+    l->part_t[n] = t;
+    l->n_parts = (uint8_t)(n + 1);
 }
 
 /* The fixed parts of the open step, summed. */
@@ -82,22 +84,18 @@ static inline void ledger_step(struct ledger *l, sim_time *st, sim_time now, uns
     l->stage = (uint8_t)stage;
 }
 
-/* A finished record's whole life: its @n stage times summed. */
-static inline sim_time ledger_total(const sim_time *st, unsigned n)
-{
-    sim_time t = 0;
-
-    for (unsigned s = 0; s < n; s++)
-        t += st[s];
-    return t;
-}
-
 /* Add a finished record's @n stage times to per-stage sums (ps, in double:
- * sums over many records outgrow int64). */
-static inline void ledger_merge(double *sum, const sim_time *st, unsigned n)
+ * sums over many records outgrow int64). Returns the record's whole life,
+ * the stage times summed, for the caller to check against its latency. */
+static inline sim_time ledger_merge(double *sum, const sim_time *st, unsigned n)
 {
-    for (unsigned s = 0; s < n; s++)
+    sim_time life = 0;
+
+    for (unsigned s = 0; s < n; s++) {
         sum[s] += (double)st[s];
+        life += st[s];
+    }
+    return life;
 }
 
 #endif

@@ -231,8 +231,8 @@ static void flow_complete(struct fabric_model *m, struct fflow *f, const struct 
     f->done = true;
     m->flows_completed_total++;
     m->flows_completed++;
-    ledger_merge(m->stage_sum, p->stage_ps, N_STAGES);
-    g_assert(ledger_total(p->stage_ps, N_STAGES) == fct); /* the breakdown is exact */
+    /* The breakdown is exact, not estimated. */
+    g_assert(ledger_merge(m->stage_sum, p->stage_ps, N_STAGES) == fct);
     hist_add(&m->fct_ps, fct);
     welford_add(&m->fct, sim_time_to_s(fct));
     if (f->size < m->short_flow) {
