@@ -210,6 +210,39 @@ static void test_vxlan_tradeoff(void)
     report_free(rs2);
 }
 
+/* One host with virtio VMs next to SR-IOV VMs, each with a disk on the
+ * host's SSD, on two hosts: each group behaves as it does alone, where
+ * they share nothing but the hosts' spare cores. */
+static void test_mixed_groups(void)
+{
+    const char *mixed = "[host]\ncount = 2\n[group vf]\nnet = sriov\ncount = 2\nvcpus = 2\n"
+                        "disk = passthrough\n[group pv]\nnet = virtio\ncount = 2\nvcpus = 2\n"
+                        "disk = virtio-blk\n[workload]\ntype = rr\ntarget = remote\n"
+                        "[fabric]\nleaves = 1\nhosts_per_leaf = 2\n";
+    struct report *r = run("net", mixed, 8);
+    double vf = test_value(r, "vm0", "transactions_per_second");
+    double pv = test_value(r, "vm2", "transactions_per_second");
+
+    g_test_message("per VM: SR-IOV %.4g/s, virtio %.4g/s; disk latency %.3g vs %.3g us", vf, pv,
+                   test_value(r, "vm0", "disk_latency_mean") * 1e6,
+                   test_value(r, "vm2", "disk_latency_mean") * 1e6);
+    /* Host 1 mirrors host 0: the same groups in the same order. */
+    g_assert_cmpfloat(test_value(r, "vm4", "exits_per_packet"), ==,
+                      test_value(r, "vm0", "exits_per_packet"));
+    g_assert_cmpfloat(vf, >, pv);
+    g_assert_cmpfloat(test_value(r, "vm2", "exits_per_packet"), !=,
+                      test_value(r, "vm0", "exits_per_packet"));
+    g_assert_cmpfloat(test_value(r, "vm0", "disk_latency_mean"), <,
+                      test_value(r, "vm2", "disk_latency_mean"));
+    g_assert_cmpfloat(test_value(r, "vm6", "disk_iops"), >, 1e4);
+    g_assert_cmpfloat(test_all(r, "sent_total"), ==,
+                      test_all(r, "received_total") + test_all(r, "dropped_total") +
+                          test_all(r, "in_flight"));
+    g_assert_cmpfloat(test_all(r, "disk_issued_total"), ==,
+                      test_all(r, "disk_completed_total") + test_all(r, "disk_in_flight"));
+    report_free(r);
+}
+
 /* Bad combinations: one located line each. */
 static void test_bad_input(void)
 {
@@ -222,7 +255,13 @@ static void test_bad_input(void)
         { "[host]\ncount = 9\n[fabric]\nleaves = 2\nhosts_per_leaf = 4\n", "host.count" },
         { "[workload]\ntarget = remote\n", "workload.target" },
         { "[host]\ncount = 2\n[fabric]\nmode = reactive\n", "fabric.mode" },
-        { "[host]\ncount = 2\n[vm]\ndisk = virtio-blk\n", "vm.disk" },
+        { "[group a]\nnet = sriov\n[vm]\ncount = 2\n", "vm.count" },
+        { "[group a]\nnet = sriov\ncount = 40\n[group b]\nnet = sriov\ncount = 30\n",
+          "group.b.count" },
+        { "[group a]\nnet = sriov\ncount = 2\n[group b]\nnet = virtio\ncount = 2\n"
+          "[workload]\ntarget = vm\n",
+          "workload.target" },
+        { "[group a]\ndisk = sriov\n", "group.a.disk" },
     };
 
     for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
@@ -254,6 +293,7 @@ int main(int argc, char **argv)
     g_test_add_func("/world/fabric/cross-host-conservation", test_cross_host_conservation);
     g_test_add_func("/world/fabric/switch-hops", test_switch_hops);
     g_test_add_func("/world/fabric/vxlan-tradeoff", test_vxlan_tradeoff);
+    g_test_add_func("/world/groups/mixed-strategies", test_mixed_groups);
     g_test_add_func("/world/bad-input", test_bad_input);
     return g_test_run();
 }

@@ -132,7 +132,7 @@ static void issue(struct blk_world *w, struct blk_vm *vm)
     if (vm->in_flight++ == 0)
         timeavg_set(&vm->busy_poll, sim_now(w->sim), 1.0);
     vm->issued_total++;
-    w->ops->submit(w, vm, r);
+    vm->ops->submit(w, vm, r);
 }
 
 static void on_arrival(struct sim *sim, void *ctx, const void *payload)
@@ -240,15 +240,14 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
     }
 }
 
-struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struct host *host,
-                               const char *strategy, unsigned n_vms, const char *prefix)
+struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struct host *clock,
+                               unsigned n_vms, unsigned n_disks, const char *prefix)
 {
     struct blk_world *w = g_new0(struct blk_world, 1);
 
     w->base.ops = &blk_model_ops;
     w->sim = sim;
-    w->ops = blk_strategy_lookup(strategy);
-    w->host = host;
+    w->host = clock;
     w->prefix = prefix;
     costs_init(w, sc);
     w->poll = strcmp(scenario_str(sc, "blk.completion"), "poll") == 0;
@@ -260,9 +259,15 @@ struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struc
         (uint64_t)(w->l2_entry_size / 8) * (uint64_t)scenario_real(sc, "qcow2.cluster_size");
     fio_workload_init(w, sc);
     w->arrival_rng = sim_rng(sim, "blk.arrivals");
-    disk_init(&w->disk, sim, (unsigned)scenario_int(sc, "disk.channels"),
-              scenario_dist(sc, "disk.read_access"), scenario_dist(sc, "disk.write_access"),
-              scenario_real(sc, "disk.channel_rate") / 8.0, sim_rng(sim, "blk.disk"));
+    w->n_disks = n_disks;
+    w->disks = g_new0(struct disk, n_disks);
+    for (unsigned d = 0; d < n_disks; d++) {
+        g_autofree char *stream = d ? g_strdup_printf("blk.disk%u", d) : g_strdup("blk.disk");
+
+        disk_init(&w->disks[d], sim, (unsigned)scenario_int(sc, "disk.channels"),
+                  scenario_dist(sc, "disk.read_access"), scenario_dist(sc, "disk.write_access"),
+                  scenario_real(sc, "disk.channel_rate") / 8.0, sim_rng(sim, stream));
+    }
     w->free_head = BLK_NO_REQ;
     w->n_vms = n_vms;
     w->vms = g_new0(struct blk_vm, w->n_vms);
@@ -271,12 +276,23 @@ struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struc
     return w;
 }
 
-void blk_disk_place(struct blk_world *w, unsigned vm, struct fifo_server *vcpu,
+void blk_disk_place(struct blk_world *w, unsigned vm, unsigned id, const char *strategy,
+                    struct host *host, unsigned disk, struct fifo_server *vcpu,
                     struct fifo_server *backend)
 {
-    w->vms[vm].vcpu = vcpu;
-    w->vms[vm].backend = backend;
-    w->vms[vm].shared = true;
+    struct blk_vm *v = &w->vms[vm];
+
+    g_assert(disk < w->n_disks);
+    snprintf(v->name, sizeof(v->name), "vm%u", id);
+    v->ops = blk_strategy_lookup(strategy);
+    g_assert(v->ops);
+    v->host = host;
+    v->dev = &w->disks[disk];
+    if (vcpu) {
+        v->vcpu = vcpu;
+        v->backend = backend;
+        v->shared = true;
+    }
 }
 
 void blk_disk_start(struct blk_world *w)
@@ -309,9 +325,10 @@ static struct model *blk_create(struct sim *sim, const struct scenario *sc, GErr
         return NULL;
     host = g_new0(struct host, 1);
     host_init(host, sim, sc);
-    w = blk_disk_new(sim, sc, host, scenario_str(sc, "blk.strategy"),
-                     (unsigned)scenario_int(sc, "blk.vms"), "");
+    w = blk_disk_new(sim, sc, host, (unsigned)scenario_int(sc, "blk.vms"), 1, "");
     w->own_host = host;
+    for (unsigned k = 0; k < w->n_vms; k++)
+        blk_disk_place(w, k, k, scenario_str(sc, "blk.strategy"), host, 0, NULL, NULL);
     blk_disk_start(w);
     return &w->base;
 }
@@ -321,7 +338,8 @@ void blk_disk_warmup_end(struct blk_world *w)
     sim_time now = sim_now(w->sim);
 
     w->stat_start = now;
-    disk_reset_stats(&w->disk);
+    for (unsigned d = 0; d < w->n_disks; d++)
+        disk_reset_stats(&w->disks[d]);
     for (unsigned k = 0; k < w->n_vms; k++) {
         struct blk_vm *vm = &w->vms[k];
         struct hist lat = vm->st.lat;
@@ -421,7 +439,7 @@ static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals 
     add_totals(t, &vm->st);
     /* A polling guest spins whenever a request is outstanding. */
     t->guest_cpu = w->poll ? MAX(spin, work) : work;
-    if (!w->ops->uses_image)
+    if (!vm->ops->uses_image)
         t->host_cpu = 0.0;
     else if (!vm->shared)
         t->host_cpu = fifo_server_utilization(vm->backend);
@@ -434,6 +452,17 @@ static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals 
     t->issued = vm->issued_total;
     t->completed = vm->completed_total;
     t->in_flight = vm->in_flight;
+}
+
+/* Mean over the hosts' SSDs of their utilization or queue length. */
+static double devices_mean(const struct blk_world *w, bool queue)
+{
+    double sum = 0;
+
+    for (unsigned d = 0; d < w->n_disks; d++)
+        sum += queue ? timeavg_mean(&w->disks[d].srv.qlen_avg, sim_now(w->sim))
+                     : disk_utilization(&w->disks[d]);
+    return sum / w->n_disks;
 }
 
 void blk_disk_report(struct blk_world *w, struct report *out)
@@ -460,9 +489,8 @@ void blk_disk_report(struct blk_world *w, struct report *out)
         hist_merge(&lat, &vm->st.lat);
     }
     report_scope(w, out, "all", &all, &lat, span);
-    put(w, out, "all", "device_utilization", disk_utilization(&w->disk), "1");
-    put(w, out, "all", "device_queue_mean", timeavg_mean(&w->disk.srv.qlen_avg, sim_now(w->sim)),
-        "1");
+    put(w, out, "all", "device_utilization", devices_mean(w, false), "1");
+    put(w, out, "all", "device_queue_mean", devices_mean(w, true), "1");
     hist_release(&lat);
 }
 
@@ -481,7 +509,9 @@ void blk_disk_free(struct blk_world *w)
         if (w->qcow2)
             qcow2_cache_release(&vm->l2);
     }
-    disk_release(&w->disk);
+    for (unsigned d = 0; d < w->n_disks; d++)
+        disk_release(&w->disks[d]);
+    g_free(w->disks);
     if (w->own_host) {
         host_release(w->own_host);
         g_free(w->own_host);

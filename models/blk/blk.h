@@ -20,17 +20,20 @@ struct host;
 struct blk_world;
 
 /*
- * The disks as a device component of a host, for a world that also has
- * NICs: @n_vms VMs each with a virtual disk on the host's SSD, virtualized
- * with @strategy (a blk.strategy name), their metrics named @prefix + name.
- * Check the scenario with blk_disk_check() first. The VMs' threads run on
- * servers of their own until blk_disk_place() puts them on the host's
- * cores; blk_disk_start() issues the first requests.
+ * The disks as a device component of the hosts, for a world that also has
+ * NICs: @n_vms VMs with a virtual disk each on one of @n_disks host SSDs,
+ * their metrics named @prefix + name. Check each strategy with
+ * blk_disk_check() first. blk_disk_place() says for VM @vm (named "vm@id")
+ * how its disk is virtualized (@strategy, a blk.strategy name), which host
+ * and SSD it uses, and the cores its requests run on (NULL: servers of its
+ * own); blk_disk_start() issues the first requests. Costs in cycles are
+ * converted at @clock's clock.
  */
 bool blk_disk_check(const struct scenario *sc, const char *strategy, GError **error);
-struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struct host *host,
-                               const char *strategy, unsigned n_vms, const char *prefix);
-void blk_disk_place(struct blk_world *w, unsigned vm, struct fifo_server *vcpu,
+struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struct host *clock,
+                               unsigned n_vms, unsigned n_disks, const char *prefix);
+void blk_disk_place(struct blk_world *w, unsigned vm, unsigned id, const char *strategy,
+                    struct host *host, unsigned disk, struct fifo_server *vcpu,
                     struct fifo_server *backend);
 void blk_disk_start(struct blk_world *w);
 void blk_disk_warmup_end(struct blk_world *w);

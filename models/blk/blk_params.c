@@ -97,6 +97,4 @@ const struct param_def blk_params[] = {
     BLK_CYC("qcow2.lookup", "300", "L1/L2 lookup per request in the block layer", PLACEHOLDER),
 };
 
-G_STATIC_ASSERT(G_N_ELEMENTS(blk_params) == BLK_N_PARAMS);
-
-const size_t blk_n_params = BLK_N_PARAMS;
+const size_t blk_n_params = G_N_ELEMENTS(blk_params);

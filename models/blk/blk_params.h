@@ -6,8 +6,6 @@
 
 #include "param.h"
 
-#define BLK_N_PARAMS 22
-
 extern const struct param_def blk_params[];
 extern const size_t blk_n_params;
 

@@ -143,20 +143,19 @@ void blk_delay(struct blk_world *w, struct blk_req *r, enum blk_stage stage, sim
 
 static void device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    w->ops->device_done(w, vm, r);
+    vm->ops->device_done(w, vm, r);
 }
 
 void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    sim_time service = disk_service(&w->disk, r->is_write, r->bytes);
+    sim_time service = disk_service(vm->dev, r->is_write, r->bytes);
     struct blk_part part = { BLK_STAGE_device, service };
     sim_time total;
 
-    (void)vm;
     blk_step(w, r, BLK_STAGE_device_queue);
     set_parts(r, &part, 1, &total);
     r->cont = device_done;
-    disk_submit(&w->disk, service, r->is_write, r->bytes, on_step_done, w, r->idx);
+    disk_submit(vm->dev, service, r->is_write, r->bytes, on_step_done, w, r->idx);
 }
 
 /* ---- software paths: image lookup, host block layer ---- */
@@ -168,7 +167,7 @@ static void host_io_done(struct blk_world *w, struct blk_vm *vm, struct blk_req 
 
 static void host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    struct blk_part part = { BLK_STAGE_host_io, w->host->block_submit };
+    struct blk_part part = { BLK_STAGE_host_io, vm->host->block_submit };
 
     blk_run(w, vm->backend, r, BLK_STAGE_host_io, &part, 1, host_io_done);
 }
@@ -188,12 +187,11 @@ static void meta_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
  * included, is the qcow2_meta stage. */
 static void meta_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    sim_time service = disk_service(&w->disk, false, w->l2_entry_size);
+    sim_time service = disk_service(vm->dev, false, w->l2_entry_size);
 
-    (void)vm;
     blk_step(w, r, BLK_STAGE_qcow2_meta);
     r->cont = meta_done;
-    disk_submit(&w->disk, service, false, w->l2_entry_size, on_step_done, w, r->idx);
+    disk_submit(vm->dev, service, false, w->l2_entry_size, on_step_done, w, r->idx);
 }
 
 static void image_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
@@ -237,7 +235,7 @@ void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
     struct blk_part all[BLK_MAX_PARTS];
 
     g_assert(n_parts < BLK_MAX_PARTS);
-    all[0] = (struct blk_part){ BLK_STAGE_host_io, w->host->block_complete };
+    all[0] = (struct blk_part){ BLK_STAGE_host_io, vm->host->block_complete };
     if (n_parts)
         memcpy(all + 1, parts, n_parts * sizeof(*parts));
     r->irq_exit_ps = irq_exit_ps;
@@ -280,7 +278,7 @@ sim_time blk_irq_injection(const struct blk_world *w, struct blk_req *r)
 
     if (w->poll) /* a polling guest masks the completion interrupt */
         return 0;
-    t = hv_irq_inject(&w->host->hv, exits, NULL);
+    t = hv_irq_inject(&w->vms[r->vm].host->hv, exits, NULL);
     for (unsigned k = 0; k < HV_N_EXITS; k++)
         r->exits[k] = (uint16_t)(r->exits[k] + exits[k]);
     return t;

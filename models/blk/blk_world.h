@@ -84,12 +84,15 @@ struct blk_vm {
      * model, the host cores of its VM in a world with NICs too. */
     struct fifo_server *vcpu, *backend;
     struct fifo_server own_vcpu, own_backend;
-    bool shared;                    /* vcpu/backend are cores other work also runs on */
-    sim_time guest_busy, host_busy; /* work this disk put on them (shared) */
-    struct qcow2_cache l2;          /* qcow2 only */
-    gsl_rng *rng;                   /* offsets and read/write mix */
-    uint64_t seq_next;              /* next offset of a sequential pattern */
-    sim_event_id next_arrival;      /* open loop */
+    const struct blk_strategy_ops *ops; /* how its disk is virtualized */
+    struct host *host;                  /* the machine it runs on */
+    struct disk *dev;                   /* that machine's SSD */
+    bool shared;                        /* vcpu/backend are cores other work also runs on */
+    sim_time guest_busy, host_busy;     /* work this disk put on them (shared) */
+    struct qcow2_cache l2;              /* qcow2 only */
+    gsl_rng *rng;                       /* offsets and read/write mix */
+    uint64_t seq_next;                  /* next offset of a sequential pattern */
+    sim_event_id next_arrival;          /* open loop */
     uint64_t in_flight;
     struct timeavg busy_poll;               /* 1 while a request is outstanding (polling spins) */
     uint64_t issued_total, completed_total; /* whole run, never reset */
@@ -127,8 +130,7 @@ const struct blk_strategy_ops *blk_strategy_lookup(const char *name);
 struct blk_world {
     struct model base;
     struct sim *sim;
-    const struct blk_strategy_ops *ops;
-    struct host *host;     /* the host the disks live on */
+    struct host *host;     /* the clock the costs are converted at (every host's) */
     struct host *own_host; /* the blk model's own, freed with it; else NULL */
     const char *prefix;    /* of every metric name: "" or "disk_" */
     struct blk_costs c;
@@ -147,8 +149,9 @@ struct blk_world {
     /* qcow2 */
     uint64_t slice_reach; /* disk bytes one L2 cache entry maps */
     uint32_t l2_entry_size;
-    /* the host */
-    struct disk disk;
+    /* the hosts' SSDs, one per host */
+    struct disk *disks;
+    unsigned n_disks;
     struct blk_vm *vms;
     unsigned n_vms;
     /* request pool: chunks never move, so request pointers stay valid */
@@ -184,7 +187,7 @@ static inline sim_time blk_exits(const struct blk_world *w, struct blk_req *r,
                                  enum hv_exit_reason why, unsigned n)
 {
     r->exits[why] = (uint16_t)(r->exits[why] + n);
-    return (sim_time)n * w->host->hv.exit_cost[why];
+    return (sim_time)n * w->vms[r->vm].host->hv.exit_cost[why];
 }
 
 /* Software paths: on the VM's backend thread run @parts (the strategy's own

@@ -20,7 +20,7 @@ static sim_time iommu_walk(struct blk_world *w, struct blk_vm *vm, const struct 
     uint64_t slot = vm->issued_total % w->iodepth;
     uint64_t iova = ((uint64_t)vm->index << 40) + slot * (uint64_t)w->bs;
 
-    return iommu_translate(&w->host->iommu, iova, r->bytes);
+    return iommu_translate(&vm->host->iommu, iova, r->bytes);
 }
 
 static void to_iommu(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)

@@ -17,7 +17,9 @@ static void stack_tx_done(struct net_world *w, struct net_pkt *p)
     struct net_pkt sent = { .vm = p->vm, .kind = p->kind, .cpu = p->cpu };
 
     /* @p may be gone (dropped) when guest_tx returns, hence the copy. */
-    w->ops->guest_tx(w, &w->vms[p->src], p);
+    struct net_vm *vm = &w->vms[p->src];
+
+    vm->ops->guest_tx(w, vm, p);
     workload_stack_done(w, &sent);
 }
 
@@ -78,7 +80,7 @@ void guest_irq_raise(struct net_world *w, struct net_vm *vm)
     if (vm->irq_pending || vm->napi_active)
         return;
     vm->irq_pending = true;
-    if (w->ops->uses_itr) {
+    if (vm->ops->uses_itr) {
         /* Adaptive moderation judges the traffic of the last interval too,
          * as e1000's ITR update does at each interrupt. */
         at = nic_itr_next(&vm->itr, vm->last_irq, vm->irq_bytes + vm->irq_bytes_prev);
@@ -110,7 +112,7 @@ static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)
     vm->last_irq = sim_now(sim);
     vm->irq_bytes_prev = vm->irq_bytes;
     vm->irq_bytes = 0;
-    host = w->ops->irq_deliver(w, vm);
+    host = vm->ops->irq_deliver(w, vm);
     /* Packets already waiting now wait for the handler instead. */
     for (uint32_t i = vm->rx.head, k = 0; k < vm->rx.len; k++) {
         struct net_pkt *p = net_pkt_at(w, i);
@@ -146,7 +148,7 @@ static void poll_round(struct net_world *w, struct net_vm *vm)
     sim_time clean = 0;
 
     while (n < w->g.budget && (p = net_pktq_pop(w, &vm->rx))) {
-        sim_time drv = w->ops->rx_driver(w, vm, p);
+        sim_time drv = vm->ops->rx_driver(w, vm, p);
         sim_time stack = w->g.stack_rx_pkt + (sim_time)llround(w->g.stack_rx_byte * p->bytes);
 
         net_step(w, p, NET_STAGE_driver);
@@ -158,7 +160,7 @@ static void poll_round(struct net_world *w, struct net_vm *vm)
         unsigned signalled = vm->tx_done, cleaned;
 
         vm->tx_done = 0;
-        cleaned = w->ops->tx_clean ? w->ops->tx_clean(w, vm, signalled) : signalled;
+        cleaned = vm->ops->tx_clean ? vm->ops->tx_clean(w, vm, signalled) : signalled;
         vm->c.tx_cleaned += cleaned;
         clean = cleaned * w->g.tx_clean;
     }
@@ -181,7 +183,7 @@ static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag)
         poll_round(w, vm);
         return;
     }
-    cost = w->ops->irq_complete(w, vm, &rearmed);
+    cost = vm->ops->irq_complete(w, vm, &rearmed);
     if (!rearmed) {
         poll_round(w, vm);
         return;

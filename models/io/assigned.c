@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "../net/net.h"
+#include "strategy.h"
 
 /* Receive buffers sit 1 GiB above transmit buffers in each VM's space. */
 #define RX_OFFSET (1ull << 30)
@@ -121,7 +122,8 @@ void assigned_report(struct net_world *w, struct report *out)
     uint64_t stops = 0;
 
     for (unsigned i = 0; i < w->n_vms; i++)
-        stops += ((const struct assigned_vm *)w->vms[i].io)->tx_stops;
+        if (w->vms[i].ops->report == assigned_report)
+            stops += ((const struct assigned_vm *)w->vms[i].io)->tx_stops;
     /* Lifetime count (warm-up included), as the other strategy counters. */
     report_metric(out, "all", "tx_queue_stops", (double)stops, "1");
 }

@@ -8,13 +8,13 @@
 #include "assigned.h"
 #include "strategy.h"
 
-static bool passthrough_check(const struct scenario *sc, GError **error)
+static bool passthrough_check(const struct scenario *sc, const char *count_key, int64_t vms,
+                              GError **error)
 {
-    int64_t vms = scenario_int(sc, "vm.count");
     int64_t devices = scenario_int(sc, "passthrough.devices");
 
     if (vms > devices) {
-        scenario_error(sc, "vm.count", error,
+        scenario_error(sc, count_key, error,
                        "%" G_GINT64_FORMAT " VMs but %" G_GINT64_FORMAT
                        " passthrough device(s): a device belongs to one VM "
                        "(raise passthrough.devices or use sriov)",

@@ -10,9 +10,9 @@
 #include "assigned.h"
 #include "strategy.h"
 
-static bool sriov_check(const struct scenario *sc, GError **error)
+static bool sriov_check(const struct scenario *sc, const char *count_key, int64_t vms,
+                        GError **error)
 {
-    int64_t vms = scenario_int(sc, "vm.count");
     int64_t vfs = scenario_int(sc, "nic.vfs");
     int64_t max_vfs = scenario_int(sc, "nic.max_vfs");
 
@@ -23,7 +23,7 @@ static bool sriov_check(const struct scenario *sc, GError **error)
         return false;
     }
     if (vms > vfs) {
-        scenario_error(sc, "vm.count", error,
+        scenario_error(sc, count_key, error,
                        "%" G_GINT64_FORMAT " VMs need one VF each but nic.vfs is %" G_GINT64_FORMAT,
                        vms, vfs);
         return false;
@@ -71,16 +71,6 @@ static void sriov_attach(struct net_world *w, struct net_vm *vm)
         net_vm_ready(w, vm);
 }
 
-static void sriov_report(struct net_world *w, struct report *out)
-{
-    uint64_t msgs = 0;
-
-    for (unsigned h = 0; h < w->n_hosts; h++)
-        msgs += w->hosts[h].nic.mailbox_msgs;
-    report_metric(out, "all", "mailbox_messages", (double)msgs, "1");
-    assigned_report(w, out);
-}
-
 const struct io_strategy_ops sriov_strategy_ops = {
     .name = "sriov",
     .uses_itr = true,
@@ -96,6 +86,6 @@ const struct io_strategy_ops sriov_strategy_ops = {
     .rx_driver = assigned_rx_driver,
     .irq_complete = assigned_irq_complete,
     .tx_clean = assigned_tx_clean,
-    .report = sriov_report,
+    .report = assigned_report,
     .detach = assigned_detach,
 };

@@ -27,8 +27,9 @@ struct net_pkt;
  *                vSwitch), which encapsulates it on an overlay
  * @assigned:     the guest drives a NIC function itself (no vSwitch): on an
  *                overlay only if the NIC encapsulates (nic.vxlan_offload)
- * @check:        cross-parameter checks (optional); scenario_error() on
- *                bad input
+ * @check:        cross-parameter checks (optional) for @vms VMs per host
+ *                with this strategy, counted by @count_key; scenario_error()
+ *                on bad input
  * @attach:       set up @vm's device; call net_vm_ready() when it may send
  * @guest_tx:     the guest stack handed over @p: driver, notification and
  *                whatever brings it to the NIC or the host's switch; calls
@@ -58,7 +59,7 @@ struct io_strategy_ops {
     bool vm_to_vm;
     bool vswitch;
     bool assigned;
-    bool (*check)(const struct scenario *sc, GError **error);
+    bool (*check)(const struct scenario *sc, const char *count_key, int64_t vms, GError **error);
     void (*attach)(struct net_world *w, struct net_vm *vm);
     void (*guest_tx)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
     void (*device_rx)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
@@ -74,6 +75,10 @@ struct io_strategy_ops {
 
 /* Every strategy, in the order `iovsim params` lists them. */
 #define IO_STRATEGY_LIST(X) X(baremetal) X(emulation) X(virtio) X(passthrough) X(sriov)
+
+/* "baremetal|emulation|...": the choices of a parameter naming a strategy. */
+#define IO_STRATEGY_CHOICE(n) "|" #n
+#define IO_STRATEGY_CHOICES   (IO_STRATEGY_LIST(IO_STRATEGY_CHOICE) + 1)
 
 #define IO_STRATEGY_DECLARE(n) extern const struct io_strategy_ops n##_strategy_ops;
 IO_STRATEGY_LIST(IO_STRATEGY_DECLARE)

@@ -481,6 +481,8 @@ static void virtio_report(struct net_world *w, struct report *out)
     for (unsigned i = 0; i < w->n_vms; i++) {
         struct virtio_vm *v = w->vms[i].io;
 
+        if (w->vms[i].ops != &virtio_strategy_ops)
+            continue;
         for (unsigned q = 0; q < v->n_txq; q++) {
             kicks += v->txq[q].vr.kicks;
             suppressed += v->txq[q].vr.kicks_suppressed;

@@ -23,6 +23,127 @@ static bool is_pow2(int64_t v)
     return v > 0 && (v & (v - 1)) == 0;
 }
 
+/* The VM groups: the [group NAME] sections in file order, or one group of
+ * the [vm] keys and io.strategy. A group section and those keys exclude
+ * each other. Caller frees the array. */
+static GArray *net_groups(const struct scenario *sc, GError **error)
+{
+    static const char *const single[] = { "vm.count", "vm.vcpus", "vm.disk", "io.strategy" };
+    GArray *groups = g_array_new(FALSE, TRUE, sizeof(struct net_group));
+    GPtrArray *names = scenario_instances(sc, "group");
+
+    for (guint k = 0; k < names->len; k++) {
+        const char *name = g_ptr_array_index(names, k);
+        struct net_group g = { 0 };
+
+#define GKEY(field) (g_snprintf(key, sizeof(key), "group.%s." field, name), key)
+        char key[96];
+
+        g_strlcpy(g.name, name, sizeof(g.name));
+        g.count = (unsigned)scenario_int(sc, GKEY("count"));
+        g.vcpus = (unsigned)scenario_int(sc, GKEY("vcpus"));
+        g.ops = io_strategy_lookup(scenario_str(sc, GKEY("net")));
+        g.disk = scenario_str(sc, GKEY("disk"));
+#undef GKEY
+        if (strcmp(g.disk, "none") == 0)
+            g.disk = NULL;
+        g_array_append_val(groups, g);
+    }
+    g_ptr_array_unref(names);
+    if (groups->len) {
+        for (size_t k = 0; k < G_N_ELEMENTS(single); k++)
+            if (scenario_is_set(sc, single[k])) {
+                scenario_error(sc, single[k], error,
+                               "the [group NAME] sections say what VMs each host holds; set it "
+                               "per group (count, net, disk, vcpus)");
+                g_array_unref(groups);
+                return NULL;
+            }
+    } else {
+        struct net_group g = {
+            .count = (unsigned)scenario_int(sc, "vm.count"),
+            .vcpus = (unsigned)scenario_int(sc, "vm.vcpus"),
+            .ops = io_strategy_lookup(scenario_str(sc, "io.strategy")),
+            .disk = scenario_str(sc, "vm.disk"),
+        };
+
+        if (strcmp(g.disk, "none") == 0)
+            g.disk = NULL;
+        g_array_append_val(groups, g);
+    }
+    return groups;
+}
+
+/* The key that sets @g's count, for messages. */
+static const char *group_key(const struct net_group *g, const char *field, char *buf, size_t n)
+{
+    static const char *const vm_keys[][2] = { { "count", "vm.count" },
+                                              { "vcpus", "vm.vcpus" },
+                                              { "net", "io.strategy" },
+                                              { "disk", "vm.disk" } };
+
+    if (g->name[0]) {
+        g_snprintf(buf, n, "group.%s.%s", g->name, field);
+        return buf;
+    }
+    for (size_t k = 0; k < G_N_ELEMENTS(vm_keys); k++)
+        if (strcmp(vm_keys[k][0], field) == 0)
+            return vm_keys[k][1];
+    g_assert_not_reached();
+}
+
+/* Per host: the VMs of each strategy, each within its own limits. */
+static bool groups_check(const struct scenario *sc, const struct net_group *g, unsigned n,
+                         GError **error)
+{
+    int64_t vms = 0, vcpus = 0, cores = scenario_int(sc, "host.cores");
+    char key[96];
+
+    for (unsigned k = 0; k < n; k++) {
+        int64_t same = 0;
+
+        vms += g[k].count;
+        vcpus += (int64_t)g[k].count * g[k].vcpus;
+        for (unsigned j = 0; j <= k; j++)
+            if (g[j].ops == g[k].ops)
+                same += g[j].count;
+        if (g[k].ops->check &&
+            !g[k].ops->check(sc, group_key(&g[k], "count", key, sizeof(key)), same, error))
+            return false;
+        if (g[k].disk && !blk_disk_check(sc, g[k].disk, error))
+            return false;
+    }
+    if (vms > 65535) {
+        scenario_error(sc, group_key(&g[n - 1], "count", key, sizeof(key)), error,
+                       "at most 65535 VMs per host");
+        return false;
+    }
+    if (scenario_bool(sc, "host.pin_vcpus") && vcpus > cores) {
+        scenario_error(sc, group_key(&g[n - 1], "vcpus", key, sizeof(key)), error,
+                       "%" G_GINT64_FORMAT " vCPUs cannot be pinned on %" G_GINT64_FORMAT
+                       " host cores",
+                       vcpus, cores);
+        return false;
+    }
+    if (g_strcmp0(scenario_str(sc, "workload.target"), "vm") == 0) {
+        for (unsigned k = 0; k < n; k++)
+            if (!g[k].ops->vm_to_vm || g[k].ops != g[0].ops) {
+                scenario_error(sc, "workload.target", error,
+                               n > 1 ? "VM-to-VM traffic on one host needs one strategy for "
+                                       "every VM"
+                                     : "strategy '%s' has no path between VMs on one host",
+                               g[k].ops->name);
+                return false;
+            }
+        if (vms < 2) {
+            scenario_error(sc, "workload.target", error, "VM-to-VM traffic needs %s >= 2",
+                           n == 1 && !g[0].name[0] ? "vm.count" : "2 VMs per host");
+            return false;
+        }
+    }
+    return true;
+}
+
 /* The fabric model's flow set-up, which a net world's fabric does not
  * take (its rules are in place before the run). */
 static const char *const fabric_model_only[] = {
@@ -73,51 +194,18 @@ static bool fabric_check(const struct scenario *sc, GError **error)
                        "'remote' traffic goes to the next host: it needs host.count >= 2");
         return false;
     }
-    if (hosts > 1 && strcmp(scenario_str(sc, "vm.disk"), "none") != 0) {
-        scenario_error(sc, "vm.disk", error,
-                       "disks are modelled on one host so far: set host.count = 1");
-        return false;
-    }
     return true;
 }
 
 /* Cross-parameter checks that the registry's ranges cannot express. */
 static bool net_check(const struct scenario *sc, GError **error)
 {
-    const struct io_strategy_ops *ops = io_strategy_lookup(scenario_str(sc, "io.strategy"));
-    int64_t vms = scenario_int(sc, "vm.count");
-    int64_t vcpus = vms * scenario_int(sc, "vm.vcpus");
-    int64_t cores = scenario_int(sc, "host.cores");
+    g_autoptr(GArray) groups = NULL;
 
-    g_assert(ops); /* the registry's ENUM checked the name */
     if (!is_pow2(scenario_int(sc, "virtio.ring_size"))) {
         scenario_error(sc, "virtio.ring_size", error,
                        "ring size %" G_GINT64_FORMAT " is not a power of two",
                        scenario_int(sc, "virtio.ring_size"));
-        return false;
-    }
-    if (scenario_bool(sc, "host.pin_vcpus") && vcpus > cores) {
-        scenario_error(sc, scenario_is_set(sc, "vm.vcpus") ? "vm.vcpus" : "vm.count", error,
-                       "%" G_GINT64_FORMAT " vCPUs cannot be pinned on %" G_GINT64_FORMAT
-                       " host cores",
-                       vcpus, cores);
-        return false;
-    }
-    if (!fabric_check(sc, error))
-        return false;
-    if (g_strcmp0(scenario_str(sc, "workload.target"), "vm") == 0) {
-        if (!ops->vm_to_vm) {
-            scenario_error(sc, "workload.target", error,
-                           "strategy '%s' has no path between VMs on one host", ops->name);
-            return false;
-        }
-        if (vms < 2) {
-            scenario_error(sc, "workload.target", error, "VM-to-VM traffic needs vm.count >= 2");
-            return false;
-        }
-    }
-    if (vms > 65535) {
-        scenario_error(sc, "vm.count", error, "at most 65535 VMs");
         return false;
     }
     if (scenario_is_set(sc, "blk.vms")) {
@@ -125,10 +213,10 @@ static bool net_check(const struct scenario *sc, GError **error)
                        "with a NIC, every VM (vm.count) has its disk: set vm.count instead");
         return false;
     }
-    if (strcmp(scenario_str(sc, "vm.disk"), "none") != 0 &&
-        !blk_disk_check(sc, scenario_str(sc, "vm.disk"), error))
+    groups = net_groups(sc, error);
+    if (!groups || !fabric_check(sc, error))
         return false;
-    return !ops->check || ops->check(sc, error);
+    return groups_check(sc, (const struct net_group *)groups->data, groups->len, error);
 }
 
 static sim_time cyc(const struct net_world *w, const char *key)
@@ -178,18 +266,20 @@ static void nic_from_scenario(struct net_world *w, struct net_host *nh)
  * sharing the vCPUs' cores when none are left. */
 static void place_threads(struct net_world *w, struct net_host *nh)
 {
-    unsigned per_vm = (unsigned)scenario_int(w->sc, "vm.vcpus");
-    unsigned n = nh->host.cpu.n_cores;
+    unsigned n = nh->host.cpu.n_cores, next = 0, total = 0;
 
-    nh->vcpu_cores = nh->n_vms * per_vm < n ? nh->n_vms * per_vm : n;
+    for (unsigned i = 0; i < nh->n_vms; i++)
+        total += w->vms[nh->first_vm + i].group->vcpus;
+    nh->vcpu_cores = total < n ? total : n;
     for (unsigned i = 0; i < nh->n_vms; i++) {
         struct net_vm *vm = &w->vms[nh->first_vm + i];
+        unsigned per_vm = vm->group->vcpus;
 
         vm->n_vcpus = per_vm;
         vm->vcpus = g_new(struct cpu_core *, per_vm);
         vm->sendq = g_new0(struct net_sendq, per_vm);
         for (unsigned k = 0; k < per_vm; k++) {
-            vm->vcpus[k] = &nh->host.cpu.cores[(i * per_vm + k) % n];
+            vm->vcpus[k] = &nh->host.cpu.cores[next++ % n];
             vm->vcpus[k]->n_threads++;
         }
         vm->vcpu = vm->vcpus[0];
@@ -231,12 +321,20 @@ static void counters_init(struct net_counters *c)
  * thread of its own placed like the NIC's backends. */
 static void disks_create(struct net_world *w)
 {
-    w->disk = blk_disk_new(w->sim, w->sc, &w->hosts[0].host, scenario_str(w->sc, "vm.disk"),
-                           w->n_vms, "disk_");
+    unsigned n = 0, k = 0;
+
+    for (unsigned i = 0; i < w->n_vms; i++)
+        n += w->vms[i].group->disk != NULL;
+    if (!n)
+        return;
+    w->disk = blk_disk_new(w->sim, w->sc, &w->hosts[0].host, n, w->n_hosts, "disk_");
     for (unsigned i = 0; i < w->n_vms; i++) {
         struct net_vm *vm = &w->vms[i];
 
-        blk_disk_place(w->disk, i, &vm->vcpus[vm->n_vcpus - 1]->srv, &net_backend_core(w, vm)->srv);
+        if (!vm->group->disk)
+            continue;
+        blk_disk_place(w->disk, k++, vm->id, vm->group->disk, &vm->nh->host, vm->nh->id,
+                       &vm->vcpus[vm->n_vcpus - 1]->srv, &net_backend_core(w, vm)->srv);
     }
     blk_disk_start(w->disk);
 }
@@ -253,9 +351,18 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
     w->base.ops = &net_model_ops;
     w->sim = sim;
     w->sc = sc;
-    w->ops = io_strategy_lookup(scenario_str(sc, "io.strategy"));
-    w->n_hosts = (unsigned)scenario_int(sc, "host.count");
-    w->n_vms = w->n_hosts * (unsigned)scenario_int(sc, "vm.count");
+    {
+        GArray *groups = net_groups(sc, error);
+        unsigned per_host = 0;
+
+        g_assert(groups); /* net_check() read them */
+        w->n_groups = groups->len;
+        w->groups = (struct net_group *)(void *)g_array_free(groups, FALSE);
+        for (unsigned g = 0; g < w->n_groups; g++)
+            per_host += w->groups[g].count;
+        w->n_hosts = (unsigned)scenario_int(sc, "host.count");
+        w->n_vms = w->n_hosts * per_host;
+    }
     w->free_head = NET_NO_PKT;
     w->frame_overhead = (unsigned)scenario_real(sc, "net.l34_header");
     w->mss = (unsigned)scenario_real(sc, "net.mtu") - w->frame_overhead;
@@ -276,10 +383,15 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
         nh->n_vms = w->n_vms / w->n_hosts;
         nh->first_vm = h * nh->n_vms;
         host_init(&nh->host, sim, sc);
-        for (unsigned i = 0; i < nh->n_vms; i++) {
-            w->vms[nh->first_vm + i].nh = nh;
-            w->vms[nh->first_vm + i].local = i;
-        }
+        for (unsigned g = 0, i = 0; g < w->n_groups; g++)
+            for (unsigned c = 0; c < w->groups[g].count; c++, i++) {
+                struct net_vm *vm = &w->vms[nh->first_vm + i];
+
+                vm->nh = nh;
+                vm->local = i;
+                vm->group = &w->groups[g];
+                vm->ops = w->groups[g].ops;
+            }
         nic_from_scenario(w, nh);
         place_threads(w, nh);
     }
@@ -298,9 +410,8 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
         workload_init(w, vm, vm->wl);
     }
     for (unsigned i = 0; i < w->n_vms; i++)
-        w->ops->attach(w, &w->vms[i]);
-    if (strcmp(scenario_str(sc, "vm.disk"), "none") != 0)
-        disks_create(w);
+        w->vms[i].ops->attach(w, &w->vms[i]);
+    disks_create(w);
     w->stat_start = sim_now(sim);
     return &w->base;
 }
@@ -435,13 +546,14 @@ static void net_report(struct model *base, struct report *out)
 {
     struct net_world *w = container_of(base, struct net_world, base);
     double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
-    uint64_t switches = 0;
+    uint64_t switches = 0, mailbox = 0;
     double pcie = 0;
 
     for (unsigned h = 0; h < w->n_hosts; h++) {
         const struct host *hh = &w->hosts[h].host;
 
         switches += hh->cpu.switches;
+        mailbox += w->hosts[h].nic.mailbox_msgs;
         pcie = fmax(pcie, fmax(fifo_server_utilization(&hh->pcie.to_host),
                                fifo_server_utilization(&hh->pcie.to_dev)));
     }
@@ -472,12 +584,20 @@ static void net_report(struct model *base, struct report *out)
     report_metric(out, "all", "dropped_total", (double)dropped, "1");
     report_metric(out, "all", "in_flight", (double)w->in_flight, "1");
     report_metric(out, "all", "context_switches", (double)switches, "1");
+    report_metric(out, "all", "mailbox_messages", (double)mailbox, "1");
     report_metric(out, "all", "pcie_utilization", pcie, "1");
     report_backend_cores(w, out);
     if (w->fabric)
         net_fabric_report(w->fabric, out);
-    if (w->ops->report)
-        w->ops->report(w, out);
+    /* Each strategy's own metrics, once per strategy present. */
+    for (unsigned g = 0; g < w->n_groups; g++) {
+        bool seen = false;
+
+        for (unsigned k = 0; k < g; k++)
+            seen |= w->groups[k].ops->report == w->groups[g].ops->report;
+        if (w->groups[g].ops->report && !seen)
+            w->groups[g].ops->report(w, out);
+    }
     report_hist(out, "all", "latency", &all.latency_ps, 1e-12, "s");
     hist_release(&all.latency_ps);
     if (w->disk)
@@ -494,13 +614,14 @@ static void net_destroy(struct model *base)
         struct net_vm *vm = &w->vms[i];
 
         if (vm->io)
-            w->ops->detach(w, vm);
+            vm->ops->detach(w, vm);
         hist_release(&vm->c.latency_ps);
         g_free(vm->wl);
         g_free(vm->vcpus);
         g_free(vm->sendq);
     }
     g_free(w->vms);
+    g_free(w->groups);
     if (w->disk)
         blk_disk_free(w->disk);
     peer_release(w);

@@ -159,13 +159,28 @@ struct net_sendq {
 
 struct net_host;
 
+/**
+ * struct net_group - VMs alike: a [group NAME] section, or the [vm] keys
+ * when there is none; every host holds @count of each group, in order
+ * @name:  the group's name ("" for [vm])
+ * @disk:  blk strategy of their disks, or NULL
+ */
+struct net_group {
+    char name[32];
+    unsigned count, vcpus;
+    const struct io_strategy_ops *ops;
+    const char *disk;
+};
+
 struct net_vm {
     struct net_world *w;
-    struct net_host *nh;     /* the machine it runs on */
-    unsigned id;             /* in the world, over all hosts */
-    unsigned local;          /* on its host: its NIC queue is local + 1 */
-    char scope[16];          /* "vm<id>" */
-    struct cpu_core **vcpus; /* cores of the vCPUs (borrowed; the array is owned) */
+    struct net_host *nh;               /* the machine it runs on */
+    const struct io_strategy_ops *ops; /* how its NIC is virtualized */
+    const struct net_group *group;     /* its [group NAME], or the [vm] defaults */
+    unsigned id;                       /* in the world, over all hosts */
+    unsigned local;                    /* on its host: its NIC queue is local + 1 */
+    char scope[16];                    /* "vm<id>" */
+    struct cpu_core **vcpus;           /* cores of the vCPUs (borrowed; the array is owned) */
     unsigned n_vcpus;
     struct cpu_core *vcpu;    /* vCPU 0: receive path and interrupts */
     struct net_sendq *sendq;  /* one per vCPU, owned */
@@ -214,8 +229,8 @@ struct net_world {
     struct model base;
     struct sim *sim;
     const struct scenario *sc;
-    const struct io_strategy_ops *ops;
-    void *io; /* strategy's global state (optional) */
+    struct net_group *groups;
+    unsigned n_groups;
     struct net_host *hosts;
     unsigned n_hosts;
     struct net_fabric *fabric; /* between the hosts (and the peer); NULL: one host, a wire */

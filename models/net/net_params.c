@@ -7,14 +7,23 @@
 
 #include <glib.h>
 
+#include "../io/strategy.h"
 #include "../param_sources.h"
 #include "param_table.h"
 
 const struct param_def net_params[] = {
-    PDEF_ENUM("io.strategy", "virtio", "baremetal|emulation|virtio|passthrough|sriov",
+    PDEF_ENUM("io.strategy", "virtio", IO_STRATEGY_CHOICES,
               "I/O virtualization strategy of every VM",
               "choice: paravirtual is the common default"),
-    PDEF_INT("vm.count", "1", 1, 1024, "VMs on the host", "choice"),
+    /* [group NAME]: VMs alike, instead of the [vm] keys and io.strategy */
+    PDEF_INT("group.*.count", "1", 1, 65535, "VMs of this group on every host", "choice"),
+    PDEF_ENUM("group.*.net", "virtio", IO_STRATEGY_CHOICES,
+              "how this group's NICs are virtualized (as io.strategy)", "choice"),
+    PDEF_ENUM("group.*.disk", "none", "none|baremetal|emulation|virtio-blk|passthrough",
+              "this group's virtual disks (as vm.disk)", "choice: network only"),
+    PDEF_INT("group.*.vcpus", "1", 1, 64, "vCPUs of each VM of this group (as vm.vcpus)", "choice"),
+    PDEF_INT("vm.count", "1", 1, 1024, "VMs on every host (without [group NAME] sections)",
+             "choice"),
     PDEF_INT("host.count", "1", 1, 4096,
              "physical hosts, each with vm.count VMs; more than one are joined by the [fabric] "
              "(leaf-spine), the peer under leaf 0",
@@ -126,6 +135,4 @@ const struct param_def net_params[] = {
     PDEF_TIME("peer.per_packet", "500ns", 0, 1, "peer host's stack cost per packet", PLACEHOLDER),
 };
 
-G_STATIC_ASSERT(G_N_ELEMENTS(net_params) == NET_N_PARAMS);
-
-const size_t net_n_params = NET_N_PARAMS;
+const size_t net_n_params = G_N_ELEMENTS(net_params);

@@ -6,8 +6,6 @@
 
 #include "param.h"
 
-#define NET_N_PARAMS 38
-
 extern const struct param_def net_params[];
 extern const size_t net_n_params;
 

@@ -263,15 +263,15 @@ void net_nic_rx(struct net_world *w, struct net_pkt *p)
 {
     struct net_vm *vm = net_pkt_dst_vm(w, p);
 
-    w->ops->device_rx(w, vm, p);
+    vm->ops->device_rx(w, vm, p);
 }
 
 void net_bridge(struct net_world *w, struct net_pkt *p)
 {
     struct net_vm *vm = net_pkt_dst_vm(w, p);
 
-    g_assert(w->ops->bridge_rx);
-    w->ops->bridge_rx(w, vm, p);
+    g_assert(vm->ops->bridge_rx);
+    vm->ops->bridge_rx(w, vm, p);
 }
 
 static void wire_arrived(struct net_world *w, struct net_pkt *p)
@@ -291,8 +291,11 @@ void net_wire_out(struct net_world *w, struct net_pkt *p)
 
 bool net_pkt_overlay(const struct net_world *w, const struct net_pkt *p)
 {
+    /* A VM's tunnel endpoint is its own host's (the peer is a gateway). */
+    const struct io_strategy_ops *ops = w->vms[p->src >= 0 ? p->src : p->dst].ops;
+
     return w->vxlan && !net_pkt_local(w, p) &&
-           (w->ops->vswitch || (w->ops->assigned && w->vxlan_offload));
+           (ops->vswitch || (ops->assigned && w->vxlan_offload));
 }
 
 /* L3/L4 headers of each of @p's frames, and VXLAN's outer headers on the
@@ -331,8 +334,10 @@ static uint64_t dma_bytes(const struct net_world *w, const struct net_pkt *p)
 
 static void veb_done(struct net_world *w, struct net_pkt *p)
 {
-    if (w->ops->tx_wire_done)
-        w->ops->tx_wire_done(w, &w->vms[p->src], p);
+    struct net_vm *vm = &w->vms[p->src];
+
+    if (vm->ops->tx_wire_done)
+        vm->ops->tx_wire_done(w, vm, p);
     net_nic_rx(w, p);
 }
 
@@ -383,8 +388,8 @@ void net_port_done(void *ctx, uint32_t pkt)
     struct net_pkt *p = net_pkt_at(w, pkt);
 
     step_close(w, p);
-    if (p->src >= 0 && w->ops->tx_wire_done)
-        w->ops->tx_wire_done(w, &w->vms[p->src], p);
+    if (p->src >= 0 && w->vms[p->src].ops->tx_wire_done)
+        w->vms[p->src].ops->tx_wire_done(w, &w->vms[p->src], p);
     net_wire_out(w, p);
 }
 
