@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "identical.h"
 #include "query.h"
 #include "scenario.h"
 #include "table.h"
@@ -42,6 +43,15 @@ static int analyse(const char *db_path, struct analysis_opts *a)
         ok = compare_print(store_db(st), &o, a->baseline, stdout, &error);
     else
         ok = table_print(store_db(st), &o, stdout, &error);
+    if (ok) {
+        g_autoptr(GPtrArray) points = query_points(store_db(st));
+        g_autofree char *note = identical_note(store_db(st), points, o.scope);
+
+        /* After the table, so that a pipe sees the whole table first. */
+        fflush(stdout);
+        if (note)
+            cli_print_line(note);
+    }
     store_close(st);
     return ok ? 0 : cli_fail(error);
 }

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "escape.h"
+#include "identical.h"
 #include "plot.h"
 #include "query.h"
 #include "scenario.h"
@@ -54,12 +55,15 @@ static int plot_one(struct store *st, const char *db, const struct plot_opts *o)
         .logx = o->logx,
         .logy = o->logy,
     };
+    g_autofree char *note = NULL;
     GError *error = NULL;
 
     if (!plot_kind_parse(o->kind ? o->kind : "lines", &sp.kind, &error) ||
-        !plot_draw(store_db(st), &sp, &error))
+        !plot_draw(store_db(st), &sp, &note, &error))
         return cli_fail(error);
     print_wrote(output);
+    if (note)
+        cli_print_line(note);
     return 0;
 }
 
@@ -98,7 +102,7 @@ static bool plot_declared(struct store *st, const struct scenario *sc, const cha
         sp.where = (const char *const *)where;
     }
     if (!plot_kind_parse(scenario_str(sc, KEY("kind")), &sp.kind, error) ||
-        !plot_draw(store_db(st), &sp, error)) {
+        !plot_draw(store_db(st), &sp, NULL, error)) {
         g_prefix_error(error, "%s: [plot %s]: ", scenario_path(sc), name);
         return false;
     }
@@ -131,6 +135,14 @@ static int plot_scenario(struct store *st, const struct plot_opts *o)
     for (guint i = 0; status == 0 && i < names->len; i++)
         if (!plot_declared(st, sc, names->pdata[i], outdir, &error))
             status = cli_fail(error);
+    /* One note for all the figures, not one per figure. */
+    if (status == 0) {
+        g_autoptr(GPtrArray) points = query_points(store_db(st));
+        g_autofree char *note = identical_note(store_db(st), points, "all");
+
+        if (note)
+            cli_print_line(note);
+    }
     scenario_free(sc);
     return status;
 }

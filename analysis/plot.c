@@ -11,6 +11,7 @@
 #include "dist.h"
 #include "gnuplot.h"
 #include "humanize.h"
+#include "identical.h"
 #include "param.h"
 #include "query.h"
 #include "scenario.h"
@@ -786,7 +787,7 @@ static const char *const templates[] = {
     [PLOT_STACK] = "stack.gp",
 };
 
-bool plot_draw(sqlite3 *db, const struct plot_spec *sp, GError **error)
+bool plot_draw(sqlite3 *db, const struct plot_spec *sp, char **note, GError **error)
 {
     g_autoptr(GPtrArray) points = NULL;
     struct gp_job *j;
@@ -807,5 +808,7 @@ bool plot_draw(sqlite3 *db, const struct plot_spec *sp, GError **error)
     gp_set_num(j, "log_y", sp->logy);
     ok = fill(db, j, sp, points, error) && gp_job_run(j, templates[sp->kind], error);
     gp_job_free(j);
+    if (ok && note)
+        *note = identical_note(db, points, sp->scope);
     return ok;
 }

@@ -40,7 +40,9 @@ struct plot_spec {
 bool plot_kind_parse(const char *name, enum plot_kind *out, GError **error);
 
 /* Draw @spec from @db. False with a one-line IOVSIM_ERROR (unknown metric
- * or parameter with the valid ones listed, gnuplot missing or failing). */
-bool plot_draw(sqlite3 *db, const struct plot_spec *spec, GError **error);
+ * or parameter with the valid ones listed, gnuplot missing or failing).
+ * @note (optional): set to identical_note() of the figure's points, or NULL;
+ * caller frees. */
+bool plot_draw(sqlite3 *db, const struct plot_spec *spec, char **note, GError **error);
 
 #endif

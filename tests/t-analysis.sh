@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..70"
+echo "1..76"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -172,6 +172,52 @@ ok $? "an error listing a metric name escapes it"
 "$IOVSIM" sweep a.ini -o esc.db --set queue.servers=3 -q 2>err.txt
 [ $? = 2 ] && ! raw err.txt && grep -q "different scenario '\\\\x1B\]0;pwned\\\\x07'" err.txt
 ok $? "an error naming the database's scenario escapes it"
+# A deterministic workload: every replication identical, every CI 0. table,
+# compare and plot say so in one line on stderr and still succeed; a random
+# one (a.db) gets no such line.
+cat >det.ini <<'INI'
+[scenario]
+name = tdet
+duration = 200s
+reps = 3
+[queue]
+interarrival = 2s
+service = 1s
+[sweep]
+queue.servers = 1, 2
+[plot one]
+x = queue.servers
+y = sojourn_mean
+[plot two]
+kind = bars
+y = sojourn_mean,wait_mean
+where = queue.servers=2
+INI
+"$IOVSIM" sweep det.ini -o det.db -q
+note="note: at every point all replications are identical (e.g. all 3 of 'queue.servers=1'): \
+the 95% CIs are 0 because the workload is deterministic"
+noted() { [ "$1" = 0 ] && [ "$(cat err.txt)" = "$2" ] && [ -s out.txt ]; }
+"$IOVSIM" table det.db >out.txt 2>err.txt
+noted $? "$note"
+ok $? "table notes identical replications (stderr: $(cat err.txt))"
+"$IOVSIM" compare det.db --baseline queue.servers=1 -f csv >out.txt 2>err.txt
+noted $? "$note"
+ok $? "compare notes identical replications"
+"$IOVSIM" plot det.db --x queue.servers --y sojourn_mean -o det.png >out.txt 2>err.txt
+noted $? "$note" && is_png det.png
+ok $? "plot notes identical replications"
+"$IOVSIM" plot det.db --kind bars --y sojourn_mean --where queue.servers=2 -o det2.png \
+    >out.txt 2>err.txt
+noted $? "note: all 3 replications of point 'queue.servers=2' are identical: its 95% CI is 0 \
+because the workload is deterministic"
+ok $? "plot of one point names it"
+"$IOVSIM" plot det.db --scenario det.ini --outdir detfigs >out.txt 2>err.txt
+noted $? "$note" && is_png detfigs/one.png && is_png detfigs/two.png
+ok $? "plot --scenario notes it once for all its figures"
+"$IOVSIM" table a.db >/dev/null 2>err.txt && "$IOVSIM" compare a.db --baseline queue.servers=1 \
+    >/dev/null 2>>err.txt && "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean \
+    --by queue.stations -o rnd.png >/dev/null 2>>err.txt && [ ! -s err.txt ]
+ok $? "replications that differ get no note"
 # Results another user made (here: root's, read by nobody) can be read.
 if [ "$(id -u)" = 0 ] && command -v su >/dev/null; then
     ro=$(mktemp -d /tmp/iovsim-ro-XXXXXX)

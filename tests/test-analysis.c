@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "../analysis/gnuplot.h"
+#include "../analysis/identical.h"
 #include "../analysis/query.h"
 #include "../analysis/table.h"
 #include "escape.h"
@@ -291,6 +292,36 @@ static void test_table_controls(struct fixture *f, gconstpointer data)
     }
 }
 
+static void test_identical(struct fixture *f, gconstpointer data)
+{
+    sqlite3 *db = store_db(f->st);
+    g_autoptr(GPtrArray) points = query_points(db);
+    g_autoptr(GPtrArray) one = g_ptr_array_new();
+    g_autofree char *note = NULL, *single = NULL, *none = NULL;
+    int64_t n = 0;
+
+    (void)data;
+    /* q.x=10 gave 3 us and 3000/s in every replication; the others vary. */
+    g_assert_true(identical_point(db, "q.x=10,q.s=c\"|&_%$#{}~^\\", "all", &n));
+    g_assert_cmpint(n, ==, 4);
+    g_assert_false(identical_point(db, "q.x=1,q.s=a", "all", &n));
+    note = identical_note(db, points, "all");
+    g_assert_cmpstr(note, ==,
+                    "note: at 1 of 3 points all replications are identical (e.g. all 4 of "
+                    "'q.x=10,q.s=c\"|&_%$#{}~^\\'): their 95% CIs are 0 because the workload is "
+                    "deterministic");
+    g_ptr_array_add(one, (char *)"q.x=10,q.s=c\"|&_%$#{}~^\\");
+    single = identical_note(db, one, "all");
+    g_assert_cmpstr(single, ==,
+                    "note: all 4 replications of point 'q.x=10,q.s=c\"|&_%$#{}~^\\' are "
+                    "identical: its 95% CI is 0 because the workload is deterministic");
+    /* One replication is no evidence of anything. */
+    add_run(f->st, "q.x=20,q.s=d", 0, 1e-6, 10);
+    g_ptr_array_index(one, 0) = (char *)"q.x=20,q.s=d";
+    none = identical_note(db, one, "all");
+    g_assert_null(none);
+}
+
 static void test_open_errors(void)
 {
     GError *error = NULL;
@@ -331,6 +362,8 @@ int main(int argc, char **argv)
                fixture_tear_down);
     g_test_add_func("/analysis/gnuplot/quote", test_gp_quote);
     g_test_add_func("/analysis/escape/controls", test_escape_controls);
+    g_test_add("/analysis/identical/note", struct fixture, NULL, fixture_set_up, test_identical,
+               fixture_tear_down);
     g_test_add("/analysis/table/controls", struct fixture, NULL, fixture_set_up,
                test_table_controls, fixture_tear_down);
     g_test_add_func("/analysis/query/open-errors", test_open_errors);

@@ -1,0 +1,26 @@
+/* Points whose replications all came out the same: a deterministic
+ * workload gives every replication the same numbers, so the confidence
+ * intervals are 0 and say nothing about the model's spread. table, compare
+ * and plot say so on stderr. */
+#ifndef IOVSIM_ANALYSIS_IDENTICAL_H
+#define IOVSIM_ANALYSIS_IDENTICAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+#include <sqlite3.h>
+
+/* True if @point has at least two done replications and each gave the
+ * same value of every metric in @scope; *@n_reps is then their number. */
+bool identical_point(sqlite3 *db, const char *point, const char *scope, int64_t *n_reps);
+
+/**
+ * identical_note - the one-line note about @points (labels, borrowed)
+ * Returns NULL when no point's replications are all identical, else e.g.
+ * "note: all 3 replications of point 'x=1' are identical: ...". Caller
+ * frees. Not an error: the results stand, their intervals are just 0.
+ */
+char *identical_note(sqlite3 *db, GPtrArray *points, const char *scope);
+
+#endif
