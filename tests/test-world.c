@@ -235,6 +235,11 @@ static void test_mixed_groups(void)
     g_assert_cmpfloat(test_value(r, "vm0", "disk_latency_mean"), <,
                       test_value(r, "vm2", "disk_latency_mean"));
     g_assert_cmpfloat(test_value(r, "vm6", "disk_iops"), >, 1e4);
+    /* A group's scope holds its VMs' totals. */
+    g_assert_cmpfloat(test_value(r, "group.vf", "transactions"), ==,
+                      test_value(r, "vm0", "transactions") + test_value(r, "vm1", "transactions") +
+                          test_value(r, "vm4", "transactions") +
+                          test_value(r, "vm5", "transactions"));
     g_assert_cmpfloat(test_all(r, "sent_total"), ==,
                       test_all(r, "received_total") + test_all(r, "dropped_total") +
                           test_all(r, "in_flight"));
@@ -258,9 +263,9 @@ static void test_bad_input(void)
         { "[group a]\nnet = sriov\n[vm]\ncount = 2\n", "vm.count" },
         { "[group a]\nnet = sriov\ncount = 40\n[group b]\nnet = sriov\ncount = 30\n",
           "group.b.count" },
-        { "[group a]\nnet = sriov\ncount = 2\n[group b]\nnet = virtio\ncount = 2\n"
+        { "[group a]\nnet = sriov\ncount = 2\n[group b]\nnet = virtio\ncount = 1\n"
           "[workload]\ntarget = vm\n",
-          "workload.target" },
+          "group.b.count" },
         { "[group a]\ndisk = sriov\n", "group.a.disk" },
     };
 

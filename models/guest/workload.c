@@ -126,9 +126,11 @@ void workload_init(struct net_world *w, struct net_vm *vm, struct workload *wl)
     unsigned per_host = vm->nh->n_vms;
     int target = NET_PEER;
 
-    /* The next VM on this host, or the same rank on the next host. */
+    /* The next VM of its group on this host, or the same rank on the next
+     * host. */
     if (g_strcmp0(to, "vm") == 0)
-        target = (int)(vm->nh->first_vm + (vm->local + 1) % per_host);
+        target = (int)(vm->nh->first_vm + vm->group->first +
+                       (vm->local - vm->group->first + 1) % vm->group->count);
     else if (g_strcmp0(to, "remote") == 0)
         target = (int)(((vm->nh->id + 1) % w->n_hosts) * per_host + vm->local);
     bool rx = g_strcmp0(scenario_str(sc, "workload.direction"), "rx") == 0;

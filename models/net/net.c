@@ -125,19 +125,17 @@ static bool groups_check(const struct scenario *sc, const struct net_group *g, u
                        vcpus, cores);
         return false;
     }
-    if (g_strcmp0(scenario_str(sc, "workload.target"), "vm") == 0) {
-        for (unsigned k = 0; k < n; k++)
-            if (!g[k].ops->vm_to_vm || g[k].ops != g[0].ops) {
-                scenario_error(sc, "workload.target", error,
-                               n > 1 ? "VM-to-VM traffic on one host needs one strategy for "
-                                       "every VM"
-                                     : "strategy '%s' has no path between VMs on one host",
-                               g[k].ops->name);
-                return false;
-            }
-        if (vms < 2) {
-            scenario_error(sc, "workload.target", error, "VM-to-VM traffic needs %s >= 2",
-                           n == 1 && !g[0].name[0] ? "vm.count" : "2 VMs per host");
+    /* Same-host traffic goes to the next VM of the sender's group. */
+    for (unsigned k = 0; k < n && g_strcmp0(scenario_str(sc, "workload.target"), "vm") == 0; k++) {
+        if (!g[k].ops->vm_to_vm) {
+            scenario_error(sc, "workload.target", error,
+                           "strategy '%s' has no path between VMs on one host", g[k].ops->name);
+            return false;
+        }
+        if (g[k].count < 2) {
+            scenario_error(sc, "workload.target", error,
+                           "VM-to-VM traffic needs %s >= 2 (the next VM of its group)",
+                           group_key(&g[k], "count", key, sizeof(key)));
             return false;
         }
     }
@@ -358,8 +356,11 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
         g_assert(groups); /* net_check() read them */
         w->n_groups = groups->len;
         w->groups = (struct net_group *)(void *)g_array_free(groups, FALSE);
-        for (unsigned g = 0; g < w->n_groups; g++)
+        for (unsigned g = 0; g < w->n_groups; g++) {
+            w->groups[g].first = per_host;
             per_host += w->groups[g].count;
+            snprintf(w->groups[g].scope, sizeof(w->groups[g].scope), "group.%s", w->groups[g].name);
+        }
         w->n_hosts = (unsigned)scenario_int(sc, "host.count");
         w->n_vms = w->n_hosts * per_host;
     }
@@ -530,6 +531,23 @@ static void report_backend_cores(const struct net_world *w, struct report *out)
     report_metric(out, "all", "backend_cpu_max", max, "1");
 }
 
+/* Each [group NAME]'s VMs together, as scope "group.NAME", so that a
+ * figure can set the strategies of one host side by side. */
+static void report_groups(struct net_world *w, struct report *out, double span)
+{
+    for (unsigned g = 0; g < w->n_groups && w->groups[g].name[0]; g++) {
+        struct net_counters c;
+
+        memset(&c, 0, sizeof(c));
+        counters_init(&c);
+        for (unsigned i = 0; i < w->n_vms; i++)
+            if (w->vms[i].group == &w->groups[g])
+                counters_merge(&c, &w->vms[i].c);
+        report_counters(w, out, w->groups[g].scope, &c, span);
+        hist_release(&c.latency_ps);
+    }
+}
+
 /* Over every host's IOMMU: one IOTLB's hit rate when there is one host. */
 static double hosts_iotlb_hit_rate(const struct net_world *w)
 {
@@ -576,6 +594,7 @@ static void net_report(struct model *base, struct report *out)
         sum2 += x * x;
     }
     report_counters(w, out, "all", &all, span);
+    report_groups(w, out, span);
     /* Jain's index over the VMs' goodput: 1 when all are equal. */
     report_metric(out, "all", "fairness", sum2 > 0 ? sum * sum / (w->n_vms * sum2) : 1.0, "1");
     report_metric(out, "all", "iotlb_hit_rate", hosts_iotlb_hit_rate(w), "1");

@@ -167,7 +167,9 @@ struct net_host;
  */
 struct net_group {
     char name[32];
+    char scope[40]; /* "group.<name>": its VMs' totals */
     unsigned count, vcpus;
+    unsigned first; /* local index of its first VM on every host */
     const struct io_strategy_ops *ops;
     const char *disk;
 };

@@ -17,6 +17,9 @@ cases=(
 [ -f scenarios/disk.ini ] && cases+=("disk (virtio-blk, QD32)|scenarios/disk.ini|--reps 1 --set blk.strategy=virtio-blk --set fio.iodepth=32 --set scenario.duration=1s")
 [ -f scenarios/overlay.ini ] && cases+=("overlay (fabric, VXLAN)|scenarios/overlay.ini|--reps 1")
 [ -f scenarios/sriov-scaling.ini ] && cases+=("sriov-scaling, 60 VMs|scenarios/sriov-scaling.ini|--reps 1 --set vm.count=60 --set scenario.duration=1s --set scenario.warmup=0s")
+[ -f scenarios/datacenter.ini ] && cases+=("datacenter, 4 hosts x 4 VMs|scenarios/datacenter.ini|--reps 1 --set scenario.duration=200ms")
+# 16 hosts x 16 VMs at 10 Gb/s, cross-host streams (issue 8's target: 0.1 s in under 60 s).
+[ -f scenarios/datacenter.ini ] && cases+=("fabric 16 hosts x 16 VMs|scenarios/datacenter.ini|--reps 1 --set host.count=16 --set fabric.leaves=4 --set fabric.hosts_per_leaf=4 --set fabric.spines=4 --set group.vf.count=8 --set group.pv.count=8 --set scenario.duration=100ms --set scenario.warmup=10ms")
 
 echo
 echo "== scenarios: median of $runs runs =="
