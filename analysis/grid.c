@@ -195,7 +195,7 @@ static void escape_latex(GString *out, const char *s)
     }
 }
 
-static void escape_csv(GString *out, const char *s)
+void grid_escape_csv(GString *out, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
         g_string_append(out, s);
@@ -217,7 +217,7 @@ static void escape(GString *out, const char *s, enum grid_format fmt)
     else if (fmt == GRID_LATEX)
         escape_latex(out, s);
     else if (fmt == GRID_CSV)
-        escape_csv(out, s);
+        grid_escape_csv(out, s);
     else
         g_string_append(out, s);
 }

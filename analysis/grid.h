@@ -41,4 +41,8 @@ bool grid_format_parse(const char *name, enum grid_format *out, GError **error);
 
 void grid_print(struct grid *g, enum grid_format fmt, FILE *out);
 
+/* Append @s to @out as one CSV field (RFC 4180: quoted when it holds a
+ * comma, a quote, a line break or edge spaces). */
+void grid_escape_csv(GString *out, const char *s);
+
 #endif

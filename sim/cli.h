@@ -37,6 +37,7 @@ int cli_merge(int argc, char **argv);
 int cli_table(int argc, char **argv);
 int cli_compare(int argc, char **argv);
 int cli_plot(int argc, char **argv);
+int cli_export(int argc, char **argv);
 
 /* Parse subcommand options; on error prints one line and returns false. */
 bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, GError **error);

@@ -18,6 +18,7 @@ static const struct command commands[] = {
     { "table", cli_table, "print points x metrics: mean and 95% CI (text, csv, markdown, latex)" },
     { "compare", cli_compare, "compare points to a baseline with paired 95% CIs" },
     { "plot", cli_plot, "draw figures with gnuplot (PNG, PDF, SVG)" },
+    { "export", cli_export, "the points view as tidy rows for any tool (CSV, JSON)" },
     { "check", cli_check, "validate a scenario file without running it" },
     { "params", cli_params, "list every parameter: unit, default, range, source" },
     { "list", cli_list, "list the models" },

@@ -165,11 +165,12 @@ struct store {
     /* Set by store_check_scenario(): store_has_done() then only counts runs
      * of this scenario, so a forced mix never skips work it has not done. */
     char *scenario_hash;
-    bool readonly;      /* opened by store_open_readonly(): never written */
-    GHashTable *defs;   /* parameter key -> struct param_def *, for params.num */
-    GPtrArray *queue;   /* struct pending *: runs store_queue_run() holds back */
-    size_t queue_rows;  /* rows they will write */
-    double queue_since; /* monotonic seconds when the oldest was queued */
+    bool readonly;                 /* opened by store_open_readonly(): never written */
+    GHashTable *defs;              /* parameter key -> struct param_def *, for params.num */
+    GPtrArray *queue;              /* struct pending *: runs store_queue_run() holds back */
+    size_t queue_rows;             /* rows they will write */
+    double queue_since;            /* monotonic seconds when the oldest was queued */
+    sqlite3_int64 changes_at_open; /* to tell at close whether we wrote */
     sqlite3_stmt *stmt[N_STMTS];
 };
 
@@ -441,6 +442,7 @@ struct store *store_open(const char *path, GError **error)
         store_close(st);
         return NULL;
     }
+    st->changes_at_open = sqlite3_total_changes64(st->db);
     return st;
 }
 
@@ -456,6 +458,12 @@ void store_close(struct store *st)
     }
     if (st->queue)
         g_ptr_array_unref(st->queue);
+    /* New runs may vary other parameters: the points view follows. */
+    if (!st->readonly && st->db && sqlite3_total_changes64(st->db) != st->changes_at_open &&
+        !store_schema_points(st->db, st->path, &error)) {
+        g_warning("%s", error->message);
+        g_clear_error(&error);
+    }
     for (int i = 0; i < N_STMTS; i++)
         sqlite3_finalize(st->stmt[i]);
     /* Every statement is finalized, so this cannot return SQLITE_BUSY; the

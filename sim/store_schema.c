@@ -492,6 +492,75 @@ bool store_schema_setup(sqlite3 *db, const char *path, GError **error)
     return p == PROBE_OURS || create(db, path, error);
 }
 
+/*
+ * The points view: the summary with the parameters that vary across the
+ * database's points as columns (numbers where params.num has them), so
+ * that one read_sql() gives a tidy frame. The varied keys depend on the
+ * data, so the view is made again when they change (store_schema_points()).
+ */
+static char *points_sql(sqlite3 *db, bool temp, bool has_num)
+{
+    sqlite3_stmt *s = NULL;
+    GString *cols = g_string_new(NULL), *pivot = g_string_new(NULL);
+    g_autofree char *sql = NULL;
+
+    if (sqlite3_prepare_v2(db,
+                           "SELECT key FROM params JOIN runs USING (run_id) WHERE status = 'done' "
+                           "GROUP BY key HAVING count(DISTINCT value) > 1 ORDER BY key",
+                           -1, &s, NULL) != SQLITE_OK) {
+        g_string_free(cols, TRUE);
+        g_string_free(pivot, TRUE);
+        return NULL;
+    }
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        /* Keys are our own "section.name" identifiers, but quote anyway. */
+        char *id = sqlite3_mprintf("%w", (const char *)sqlite3_column_text(s, 0));
+        char *lit = sqlite3_mprintf("%Q", (const char *)sqlite3_column_text(s, 0));
+
+        g_string_append_printf(cols, "v.\"%s\", ", id);
+        g_string_append_printf(pivot, ", max(CASE WHEN p.key = %s THEN %s END) AS \"%s\"", lit,
+                               has_num ? "coalesce(p.num, p.value)" : "p.value", id);
+        sqlite3_free(id);
+        sqlite3_free(lit);
+    }
+    sqlite3_finalize(s);
+    sql = g_strdup_printf(
+        "CREATE %sVIEW points AS\n"
+        "SELECT s.scenario, s.point, %ss.scope, s.name, s.unit, s.n, s.mean, s.stddev, s.ci95\n"
+        "FROM summary AS s LEFT JOIN (\n"
+        "    SELECT r.scenario, r.point%s\n"
+        "    FROM runs AS r JOIN params AS p ON p.run_id = r.run_id\n"
+        "    WHERE r.status = 'done' GROUP BY r.scenario, r.point\n"
+        ") AS v ON v.scenario = s.scenario AND v.point = s.point",
+        temp ? "TEMP " : "", cols->str, pivot->str);
+    g_string_free(cols, TRUE);
+    g_string_free(pivot, TRUE);
+    return g_steal_pointer(&sql);
+}
+
+bool store_schema_points(sqlite3 *db, const char *path, GError **error)
+{
+    g_autofree char *want = NULL, *have = NULL;
+    g_autofree char *drop_create = NULL;
+
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(db, path, error);
+    want = points_sql(db, false, true);
+    if (!want || !query_value(db, "SELECT sql FROM sqlite_master WHERE name = 'points'", &have))
+        goto fail;
+    if (g_strcmp0(want, have) != 0) {
+        drop_create = g_strconcat("DROP VIEW IF EXISTS points; ", want, NULL);
+        if (sqlite3_exec(db, drop_create, NULL, NULL, NULL) != SQLITE_OK)
+            goto fail;
+    }
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+        return true;
+fail:
+    db_error(db, path, error);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return false;
+}
+
 /* A schema 1 file opened to read is read as it is: what schema 2 added is
  * given as temporary views (the connection's own, nothing in the file). */
 static const char compat_v1_sql[] =
@@ -508,5 +577,18 @@ bool store_schema_check(sqlite3 *db, const char *path, GError **error)
         not_ours(path, error);
     if (p == PROBE_OLD && sqlite3_exec(db, compat_v1_sql, NULL, NULL, NULL) != SQLITE_OK)
         return db_error(db, path, error);
+    /* Files written before the points view existed get a temporary one. */
+    if (p == PROBE_OURS || p == PROBE_OLD) {
+        g_autofree char *has = NULL;
+
+        if (!query_value(db, "SELECT count(*) FROM sqlite_master WHERE name = 'points'", &has))
+            return db_error(db, path, error);
+        if (g_strcmp0(has, "0") == 0) {
+            g_autofree char *sql = points_sql(db, true, p == PROBE_OURS);
+
+            if (!sql || sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+                return db_error(db, path, error);
+        }
+    }
     return p == PROBE_OURS || p == PROBE_OLD;
 }

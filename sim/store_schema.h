@@ -23,4 +23,8 @@ bool store_schema_setup(sqlite3 *db, const char *path, GError **error);
  * database of our schema (an empty file is not). */
 bool store_schema_check(sqlite3 *db, const char *path, GError **error);
 
+/* Make the points view again if the parameters that vary across the
+ * points changed (after writes). One line IOVSIM_ERROR on failure. */
+bool store_schema_points(sqlite3 *db, const char *path, GError **error);
+
 #endif

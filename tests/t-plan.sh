@@ -4,16 +4,8 @@
 # one, which must hold the same rows as a -j 1 sweep. Also merge's guards.
 # Prints TAP. Needs IOVSIM (absolute path), sqlite3 and GNU parallel.
 set -u
-IOVSIM=${IOVSIM:-$(cd "$(dirname "$0")/.." && pwd)/iovsim}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 same_rows() {
     sqlite3 "$1" "ATTACH '$2' AS b;
         SELECT (SELECT count(*) FROM (SELECT point, rep, seed, scope, name, value FROM metrics

@@ -5,17 +5,8 @@
 # schema, keeping every old row exactly; merge takes it as an input.
 # Prints TAP. Needs IOVSIM and sqlite3.
 set -u
-IOVSIM=${IOVSIM:-$(cd "$(dirname "$0")/.." && pwd)/iovsim}
-SRC=$(cd "$(dirname "$0")/.." && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 # Every stored value of the fixture's four runs, in a fixed order, exactly.
 dump() {
     sqlite3 "$1" "SELECT run_id, point, rep, seed, status FROM runs WHERE run_id <= 4

@@ -4,16 +4,8 @@
 # same result, the scenario/version guard, and one-line errors for bad sweeps.
 # Prints TAP. Needs IOVSIM (absolute path of the program) and sqlite3.
 set -u
-IOVSIM=${IOVSIM:-$(cd "$(dirname "$0")/.." && pwd)/iovsim}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
-}
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 check() { local d=$1; shift; "$@" >/dev/null 2>&1; ok $? "$d"; }
 # Rows that must agree between two databases, compared exactly in SQL.
 same_rows() {
