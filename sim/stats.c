@@ -20,16 +20,6 @@ void welford_init(struct welford *w)
     w->m2 = 0.0;
 }
 
-void welford_add(struct welford *w, double x)
-{
-    double delta = x - w->mean;
-
-    w->n++;
-    w->mean += delta / (double)w->n;
-    /* Uses the updated mean: this product is what keeps m2 non-negative. */
-    w->m2 += delta * (x - w->mean);
-}
-
 double welford_mean(const struct welford *w)
 {
     return w->n ? w->mean : 0.0;

@@ -18,7 +18,23 @@ struct welford {
 };
 
 void welford_init(struct welford *w);
-void welford_add(struct welford *w, double x);
+
+/* Inline: it runs for several samples of every packet, and its division is
+ * on a serial chain through the mean; a call around it kept the compiler
+ * from overlapping that chain with the caller's work. The arithmetic is the
+ * same as out of line, operation for operation. The count converts through
+ * int64_t (exact below 2^53, as before) because unsigned 64-bit to double
+ * takes a branch and two more instructions on x86-64. */
+static inline void welford_add(struct welford *w, double x)
+{
+    double delta = x - w->mean;
+
+    w->n++;
+    w->mean += delta / (double)(int64_t)w->n;
+    /* Uses the updated mean: this product is what keeps m2 non-negative. */
+    w->m2 += delta * (x - w->mean);
+}
+
 double welford_mean(const struct welford *w);     /* 0 if n == 0 */
 double welford_variance(const struct welford *w); /* sample variance, 0 if n < 2 */
 /* The mean, or NaN (undefined) without samples: what a report stores, so

@@ -1,4 +1,5 @@
-/* Tests for sim/stats.c: Welford against a two-pass computation (and merge),
+/* Tests for sim/stats.c: Welford against a two-pass computation (and merge)
+ * and bit for bit against the recurrence results were computed with,
  * time averages on a hand-made signal, histogram quantiles against exact
  * sorted-sample quantiles, and the Student-t confidence interval. */
 #include <math.h>
@@ -65,6 +66,39 @@ static void test_welford_offset(void)
     g_assert_cmpfloat(fabs(welford_variance(&w) - var), <=, 1e-6 * var);
     g_assert_cmpfloat(fabs(var - 4.0), <, 0.3);
     g_free(x);
+    gsl_rng_free(rng);
+}
+
+/* The recurrence every stored result was computed with, out of line and
+ * with the unsigned count: welford_add() must give the same bits, or a
+ * rerun of an old scenario would not reproduce its numbers. */
+static __attribute__((noinline)) void welford_reference(uint64_t *n, double *mean, double *m2,
+                                                        double x)
+{
+    double delta = x - *mean;
+
+    (*n)++;
+    *mean += delta / (double)*n;
+    *m2 += delta * (x - *mean);
+}
+
+static void test_welford_bits(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 5);
+    struct welford w;
+    uint64_t n = 0;
+    double mean = 0.0, m2 = 0.0;
+
+    welford_init(&w);
+    for (int i = 0; i < 100000; i++) {
+        /* Latency-like samples: picoseconds scaled to seconds. */
+        double x = (double)(int64_t)gsl_ran_exponential(rng, 2e6) * 1e-12;
+        welford_add(&w, x);
+        welford_reference(&n, &mean, &m2, x);
+        g_assert_true(w.mean == mean && w.m2 == m2);
+    }
+    g_assert_cmpuint(w.n, ==, n);
     gsl_rng_free(rng);
 }
 
@@ -327,6 +361,7 @@ int main(int argc, char **argv)
     g_test_add_func("/stats/welford/known", test_welford_known);
     g_test_add_func("/stats/welford/offset", test_welford_offset);
     g_test_add_func("/stats/welford/merge", test_welford_merge);
+    g_test_add_func("/stats/welford/same-bits", test_welford_bits);
     g_test_add_func("/stats/timeavg/signal", test_timeavg_signal);
     g_test_add_func("/stats/timeavg/reset", test_timeavg_reset);
     g_test_add_func("/stats/timeavg/backwards", test_timeavg_backwards);
