@@ -13,8 +13,7 @@
 
 #include <glib.h>
 
-#include "../guest/guest.h"
-#include "../io/strategy.h"
+#include "../param_tables.h"
 #include "blk_params.h"
 #include "blk_world.h"
 #include "rng.h"

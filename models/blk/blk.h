@@ -13,8 +13,6 @@
 #include "resource.h"
 
 extern const struct model_ops blk_model_ops;
-/* The blk.*, fio.*, disk.* and qcow2.* keys. */
-extern const struct param_table blk_param_table;
 
 struct host;
 struct blk_world;

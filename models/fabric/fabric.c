@@ -17,6 +17,7 @@
 #include <glib.h>
 #include <gsl/gsl_randist.h>
 
+#include "../param_tables.h"
 #include "fabric_params.h"
 #include "flow_table.h"
 #include "ledger.h"

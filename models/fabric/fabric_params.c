@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "../param_tables.h"
 #include "param_table.h"
 
 const struct param_def fabric_params[] = {

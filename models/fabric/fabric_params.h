@@ -12,9 +12,6 @@
 
 extern const struct param_def fabric_params[];
 extern const size_t fabric_n_params;
-/* The fabric component's keys: the fabric model's, and the topology and
- * switches a net world with several hosts puts them on. */
-extern const struct param_table fabric_param_table;
 
 /* VXLAN's bytes per frame: outer Ethernet 14 + IP 20 + UDP 8 + VXLAN 8
  * (RFC 7348 section 5). */

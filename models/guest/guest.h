@@ -97,7 +97,4 @@ void workload_stack_done(struct net_world *w, const struct net_pkt *p);
 /* @p has left the sender (stack, and the peer's port): one less queued. */
 void workload_left(struct net_world *w, const struct net_pkt *p);
 
-/* This component's parameters (guest.*). */
-extern const struct param_table guest_param_table;
-
 #endif

@@ -3,6 +3,7 @@
 #include <glib.h>
 
 #include "../param_sources.h"
+#include "../param_tables.h"
 #include "guest.h"
 #include "param_table.h"
 

@@ -32,8 +32,6 @@ struct host {
     sim_time block_submit, block_complete;
 };
 
-extern const struct param_table host_param_table;
-
 /* Build the host from the scenario's host.*, hv.*, iommu.* and pcie.* keys;
  * in deferred IOMMU mode it schedules the flush-queue timer. */
 void host_init(struct host *h, struct sim *sim, const struct scenario *sc);

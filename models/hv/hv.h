@@ -49,7 +49,4 @@ struct hv {
  * adds them to @exits (by reason) and *@n (may be NULL). */
 sim_time hv_irq_inject(const struct hv *hv, uint64_t exits[HV_N_EXITS], unsigned *n);
 
-/* This component's parameters (hv.*). */
-extern const struct param_table hv_param_table;
-
 #endif

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "../param_sources.h"
+#include "../param_tables.h"
 #include "hv.h"
 #include "param_table.h"
 

@@ -66,7 +66,4 @@ bool iommu_flush_timer(struct iommu *m, sim_time now);
 void iommu_flush_all(struct iommu *m);
 double iommu_hit_rate(const struct iommu *m);
 
-/* This component's parameters (iommu.*). */
-extern const struct param_table iommu_param_table;
-
 #endif

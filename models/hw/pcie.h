@@ -28,7 +28,4 @@ void pcie_reset_stats(struct pcie_link *l);
  * rounded up). Counts the TLPs. */
 sim_time pcie_xfer_time(struct pcie_link *l, uint64_t bytes);
 
-/* This component's parameters (pcie.*). */
-extern const struct param_table pcie_param_table;
-
 #endif

@@ -3,6 +3,7 @@
 #include <glib.h>
 
 #include "../param_sources.h"
+#include "../param_tables.h"
 #include "param_table.h"
 #include "strategy.h"
 

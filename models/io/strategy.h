@@ -89,8 +89,4 @@ const struct io_strategy_ops *io_strategy_lookup(const char *name);
 /* NULL-terminated list of all strategies. */
 extern const struct io_strategy_ops *const io_strategies[];
 
-/* Cost tables of strategies with device-class variants (virtio.*, emulation.*). */
-extern const struct param_table virtio_param_table;
-extern const struct param_table emulation_param_table;
-
 #endif

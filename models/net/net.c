@@ -16,6 +16,7 @@
 #include "../blk/blk.h"
 #include "../fabric/fabric_params.h"
 #include "../io/strategy.h"
+#include "../param_tables.h"
 #include "net_params.h"
 
 static bool is_pow2(int64_t v)
