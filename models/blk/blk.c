@@ -147,16 +147,12 @@ static void on_arrival(struct sim *sim, void *ctx, const void *payload)
 
 void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    sim_time now = sim_now(w->sim), lat = now - r->born, sum = 0;
+    sim_time now = sim_now(w->sim), lat = now - r->born;
     struct blk_stats *st = &vm->st;
 
-    blk_step(w, r, r->stage);
-    for (unsigned s = 0; s < BLK_N_STAGES; s++) {
-        st->stage_ps_sum[s] += (double)r->stage_ps[s];
-        sum += r->stage_ps[s];
-    }
+    blk_step(w, r, r->led.stage);
     /* Every picosecond in exactly one stage. */
-    g_assert(sum == lat);
+    g_assert(ledger_merge(st->stage_ps_sum, r->stage_ps, BLK_N_STAGES) == lat);
     st->completed++;
     st->bytes += r->bytes;
     for (unsigned k = 0; k < HV_N_EXITS; k++) {
@@ -267,7 +263,7 @@ struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struc
                   scenario_dist(sc, "disk.read_access"), scenario_dist(sc, "disk.write_access"),
                   scenario_real(sc, "disk.channel_rate") / 8.0, sim_rng(sim, stream));
     }
-    w->free_head = BLK_NO_REQ;
+    POOL_INIT(&w->reqs, struct blk_req, next_free);
     w->n_vms = n_vms;
     w->vms = g_new0(struct blk_vm, w->n_vms);
     for (unsigned k = 0; k < w->n_vms; k++)
@@ -515,9 +511,7 @@ void blk_disk_free(struct blk_world *w)
         host_release(w->own_host);
         g_free(w->own_host);
     }
-    for (uint32_t k = 0; k < w->n_chunks; k++)
-        g_free(w->chunks[k]);
-    g_free(w->chunks);
+    pool_release(&w->reqs);
     g_free(w->vms);
     g_free(w);
 }

@@ -1,8 +1,9 @@
 /* The request pool and the step machinery that charges every instant of a
  * request's life to one stage, plus the hand-offs the strategies share: the
  * host's image lookup and block layer, the device, and the completion's way
- * into the guest (interrupt or polling). Requests live in fixed chunks
- * recycled through a free list: nothing is malloc'ed per request. */
+ * into the guest (interrupt or polling). Requests live in a pool
+ * (sim/pool.h), their stages in a ledger (sim/ledger.h): nothing is
+ * malloc'ed per request. */
 #include <string.h>
 
 #include <glib.h>
@@ -15,44 +16,23 @@ const char *const blk_stage_names[BLK_N_STAGES] = {
 #undef BLK_STAGE_NAME
 };
 
-static void pool_grow(struct blk_world *w)
-{
-    uint32_t base = w->n_chunks << BLK_CHUNK_BITS;
-    struct blk_req *chunk = g_new0(struct blk_req, BLK_CHUNK);
-
-    g_assert(w->n_chunks < (UINT32_MAX >> BLK_CHUNK_BITS) - 1);
-    w->chunks = g_renew(struct blk_req *, w->chunks, w->n_chunks + 1);
-    w->chunks[w->n_chunks++] = chunk;
-    for (uint32_t k = 0; k < BLK_CHUNK; k++) {
-        chunk[k].idx = base + k;
-        chunk[k].next_free = k + 1 < BLK_CHUNK ? base + k + 1 : w->free_head;
-    }
-    w->free_head = base;
-}
-
 struct blk_req *blk_req_at(struct blk_world *w, uint32_t idx)
 {
-    g_assert((idx >> BLK_CHUNK_BITS) < w->n_chunks);
-    return &w->chunks[idx >> BLK_CHUNK_BITS][idx & (BLK_CHUNK - 1)];
+    g_assert(pool_holds(&w->reqs, idx));
+    return POOL_AT(&w->reqs, struct blk_req, idx);
 }
 
 struct blk_req *blk_req_new(struct blk_world *w, struct blk_vm *vm)
 {
-    struct blk_req *r;
-    uint32_t idx;
+    uint32_t idx = pool_alloc(&w->reqs);
+    struct blk_req *r = blk_req_at(w, idx);
 
-    if (w->free_head == BLK_NO_REQ)
-        pool_grow(w);
-    idx = w->free_head;
-    r = blk_req_at(w, idx);
-    w->free_head = r->next_free;
     memset(r, 0, sizeof(*r));
     r->idx = idx;
-    r->next_free = BLK_NO_REQ;
     r->vm = (uint16_t)vm->index;
     r->live = true;
-    r->born = r->t0 = sim_now(w->sim);
-    r->stage = BLK_STAGE_guest_submit;
+    r->born = sim_now(w->sim);
+    ledger_start(&r->led, r->born, BLK_STAGE_guest_submit);
     return r;
 }
 
@@ -60,37 +40,21 @@ void blk_req_free(struct blk_world *w, struct blk_req *r)
 {
     g_assert(r->live);
     r->live = false;
-    r->next_free = w->free_head;
-    w->free_head = r->idx;
+    pool_free(&w->reqs, r->idx);
 }
 
 void blk_step(struct blk_world *w, struct blk_req *r, enum blk_stage next)
 {
-    sim_time now = sim_now(w->sim);
-    sim_time elapsed = now - r->t0, parts = 0;
-
-    for (unsigned k = 0; k < r->n_parts; k++) {
-        r->stage_ps[r->parts[k].stage] += r->parts[k].ps;
-        parts += r->parts[k].ps;
-    }
-    /* The parts were service inside the elapsed span: never more. */
-    g_assert(parts <= elapsed);
-    r->stage_ps[r->stage] += elapsed - parts;
-    r->n_parts = 0;
-    r->stage = next;
-    r->t0 = now;
+    ledger_step(&r->led, r->stage_ps, sim_now(w->sim), next);
 }
 
 static void set_parts(struct blk_req *r, const struct blk_part *parts, unsigned n, sim_time *total)
 {
-    g_assert(n <= BLK_MAX_PARTS);
     *total = 0;
     for (unsigned k = 0; k < n; k++) {
-        g_assert(parts[k].ps >= 0);
-        r->parts[k] = parts[k];
+        ledger_part(&r->led, parts[k].stage, parts[k].ps);
         *total += parts[k].ps;
     }
-    r->n_parts = (uint8_t)n;
 }
 
 static void on_step_done(struct sim *sim, void *ctx, uint64_t tag)

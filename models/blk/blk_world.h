@@ -12,7 +12,9 @@
 #include "../host/host.h"
 #include "../hw/disk.h"
 #include "blk.h"
+#include "ledger.h"
 #include "model.h"
+#include "pool.h"
 #include "qcow2.h"
 #include "resource.h"
 #include "stats.h"
@@ -30,27 +32,21 @@ struct blk_part {
     sim_time ps;
 };
 
-#define BLK_MAX_PARTS  6
-#define BLK_NO_REQ     UINT32_MAX
-#define BLK_CHUNK_BITS 8
-#define BLK_CHUNK      (1u << BLK_CHUNK_BITS)
+#define BLK_MAX_PARTS LEDGER_MAX_PARTS
 
 struct blk_req {
     uint32_t idx;
-    uint32_t next_free;
+    uint32_t next_free; /* the pool's while the request is free */
     uint16_t vm;
     bool live;
     bool is_write;
     uint32_t bytes;
     uint64_t offset;
     sim_time born;
-    sim_time t0;                /* start of the open stage */
-    enum blk_stage stage;       /* the open stage */
+    struct ledger led;
     uint16_t exits[HV_N_EXITS]; /* by reason, added to the VM's at completion */
     uint32_t meta_left;         /* qcow2 metadata reads still to do */
     sim_time irq_exit_ps;       /* what the completion interrupt's exits cost */
-    uint8_t n_parts;
-    struct blk_part parts[BLK_MAX_PARTS];
     blk_cont_fn cont;
     sim_time stage_ps[BLK_N_STAGES];
 };
@@ -154,10 +150,7 @@ struct blk_world {
     unsigned n_disks;
     struct blk_vm *vms;
     unsigned n_vms;
-    /* request pool: chunks never move, so request pointers stay valid */
-    struct blk_req **chunks;
-    uint32_t n_chunks;
-    uint32_t free_head;
+    struct pool reqs; /* struct blk_req */
     sim_time stat_start;
 };
 
