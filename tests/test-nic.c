@@ -97,17 +97,75 @@ static void test_rx_ring(void)
 
 static void test_itr(void)
 {
-    struct nic_itr itr = { .mode = NIC_ITR_STATIC,
-                           .interval = 125 * SIM_US,
-                           .low_interval = 10 * SIM_US,
-                           .bulk_bytes = 8192 };
+    struct nic_itr itr;
 
-    g_assert_cmpint(nic_itr_next(&itr, SIM_MS, 0), ==, SIM_MS + 125 * SIM_US);
-    itr.mode = NIC_ITR_ADAPTIVE;
-    g_assert_cmpint(nic_itr_next(&itr, SIM_MS, 100), ==, SIM_MS + 10 * SIM_US);
-    g_assert_cmpint(nic_itr_next(&itr, SIM_MS, 8192), ==, SIM_MS + 125 * SIM_US);
-    itr.mode = NIC_ITR_OFF;
-    g_assert_cmpint(nic_itr_next(&itr, SIM_MS, 8192), ==, SIM_MS);
+    nic_itr_init(&itr, NIC_ITR_STATIC, NIC_ITR_IXGBE, 125 * SIM_US);
+    g_assert_cmpint(nic_itr_next(&itr, SIM_MS), ==, SIM_MS + 125 * SIM_US);
+    nic_itr_init(&itr, NIC_ITR_OFF, NIC_ITR_IXGBE, 125 * SIM_US);
+    g_assert_cmpint(nic_itr_next(&itr, SIM_MS), ==, SIM_MS);
+}
+
+/* One poll's cleaning on each ring, then the driver's update. */
+static sim_time itr_after(struct nic_itr *itr, sim_time now, unsigned rx, unsigned tx,
+                          unsigned bytes)
+{
+    for (unsigned k = 0; k < rx; k++)
+        nic_itr_count(itr, true, bytes);
+    for (unsigned k = 0; k < tx; k++)
+        nic_itr_count(itr, false, bytes);
+    nic_itr_update(itr, now);
+    return itr->interval;
+}
+
+/* ixgbe (ixgbe_update_itr, Linux >= 4.17): a request/response poll (one
+ * 118-byte frame each way) is latency mode, sized by the frame: (118 x 40 +
+ * 2720) / 2 rounded up to 2 us steps = 16 us; 300 full frames are bulk:
+ * 1514 x 5 + 22420 -> 118 us; 4-47 packets add 2 us a poll; an update more
+ * than a jiffy after the last restarts at 10 us. */
+static void test_itr_ixgbe(void)
+{
+    struct nic_itr itr;
+
+    nic_itr_init(&itr, NIC_ITR_ADAPTIVE, NIC_ITR_IXGBE, 0);
+    g_assert_cmpint(itr_after(&itr, SIM_US, 1, 1, 118), ==, 16 * SIM_US);
+    g_assert_cmpint(itr_after(&itr, 2 * SIM_US, 300, 300, 1514), ==, 118 * SIM_US);
+    g_assert_cmpint(itr_after(&itr, 3 * SIM_US, 20, 20, 1514), ==, 120 * SIM_US);
+    g_assert_cmpint(itr_after(&itr, 3 * SIM_US + 5 * SIM_MS, 1, 1, 118), ==, 10 * SIM_US);
+}
+
+/* ixgbevf: classes by bytes per microsecond of the current interval, one
+ * step a poll, the written value smoothed 10 t r / (9 t + r). */
+static void test_itr_ixgbevf(void)
+{
+    struct nic_itr itr;
+
+    nic_itr_init(&itr, NIC_ITR_ADAPTIVE, NIC_ITR_IXGBEVF, 0);
+    /* 20K (reg 200): 118 B / 50 us = 2 B/us stays lowest: towards 100K. */
+    g_assert_cmpint(itr_after(&itr, SIM_US, 1, 0, 118), ==,
+                    10 * 40 * 200 / (9 * 40 + 200) * SIM_US / 4);
+    /* Bulk: 64 KB per interval climbs to low, then bulk (12K, reg 336),
+     * where the driver's integer smoothing stops short, at 326. */
+    for (unsigned k = 0; k < 200; k++)
+        itr_after(&itr, SIM_US, 45, 45, 1514);
+    g_assert_cmpuint(itr.reg, ==, 326);
+    g_assert_cmpuint(itr.reg, <=, 336);
+}
+
+/* e1000 conservative mode (e1000_update_itr / e1000_set_itr): never the
+ * 70000/s class, so small sparse packets get 20000/s; a few big frames per
+ * interval step down to low latency and then bulk (4000/s); the way back up
+ * climbs by a quarter of the target (4000 + 5000 = 9000/s). Many small
+ * frames per interval keep the lowest class, i.e. 20000/s. */
+static void test_itr_e1000(void)
+{
+    struct nic_itr itr;
+
+    nic_itr_init(&itr, NIC_ITR_ADAPTIVE, NIC_ITR_E1000, 0);
+    g_assert_cmpint(itr_after(&itr, SIM_US, 1, 1, 118), ==, SIM_S / 20000);
+    g_assert_cmpint(itr_after(&itr, SIM_US, 60, 60, 1514), ==, SIM_S / 20000);
+    g_assert_cmpint(itr_after(&itr, SIM_US, 3, 3, 1514), ==, SIM_S / 20000);
+    g_assert_cmpint(itr_after(&itr, SIM_US, 8, 8, 1514), ==, SIM_S / 4000);
+    g_assert_cmpint(itr_after(&itr, SIM_US, 1, 1, 118), ==, SIM_S / 9000);
 }
 
 static struct report *run_net(const char *extra)
@@ -145,6 +203,9 @@ int main(int argc, char **argv)
     g_test_add_func("/nic/port/tx-ring-round-robin", test_tx_ring);
     g_test_add_func("/nic/port/rx-ring", test_rx_ring);
     g_test_add_func("/nic/irq/moderation", test_itr);
+    g_test_add_func("/nic/irq/ixgbe", test_itr_ixgbe);
+    g_test_add_func("/nic/irq/ixgbevf", test_itr_ixgbevf);
+    g_test_add_func("/nic/irq/e1000", test_itr_e1000);
     g_test_add_func("/nic/veb/vf-to-vf", test_veb);
     return g_test_run();
 }

@@ -52,14 +52,17 @@ static void test_disk_alone_equals_disk_beside_nic(void)
 
 /* ... and the NIC beside a disk on a software path gives what it gives
  * alone. An assigned disk shares the host's IOTLB with the VF: its
- * translations evict the NIC's, which the NIC then sees. ACKs off: with
- * them the receive stream is clocked by its ACKs, not by the DMA path. */
+ * translations evict the NIC's, which the NIC then sees in its DMA's
+ * IOMMU stage (its line-rate goodput hides the walks in the wire's slack).
+ * ACKs off and static moderation: the stream is then clocked by the DMA
+ * path, not by its ACKs or by a driver's adaptive interrupt rate. */
 static void test_nic_alone_equals_nic_beside_disk(void)
 {
     static const char *const net_metrics[] = { "throughput", "latency_mean", "exits_per_packet",
                                                "interrupts_per_second", "stage_dma" };
     const char *nic = "[vm]\ncount = 2\nvcpus = 2\n%s[io]\nstrategy = sriov\n"
-                      "[workload]\ntype = stream\ndirection = rx\nacks = false\n";
+                      "[workload]\ntype = stream\ndirection = rx\nacks = false\n"
+                      "[nic]\nitr = static\n";
     g_autofree char *b1 = g_strdup_printf(nic, "");
     g_autofree char *b2 = g_strdup_printf(nic, "disk = virtio-blk\n");
     g_autofree char *b3 = g_strdup_printf(nic, "disk = passthrough\n");
@@ -73,7 +76,6 @@ static void test_nic_alone_equals_nic_beside_disk(void)
     g_test_message("receive throughput: NIC alone %.4g, beside an assigned disk %.4g",
                    test_all(alone, "throughput"), test_all(iotlb, "throughput"));
     g_assert_cmpfloat(test_all(iotlb, "stage_iommu"), >, test_all(alone, "stage_iommu"));
-    g_assert_cmpfloat(test_all(iotlb, "throughput"), <, test_all(alone, "throughput"));
     report_free(alone);
     report_free(both);
     report_free(iotlb);

@@ -66,7 +66,6 @@ void guest_rx_arrive(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
     net_pkt_wait(w, p, NET_STAGE_irq_coalesce);
     net_pktq_push(w, &vm->rx, p);
-    vm->irq_bytes += p->bytes;
 }
 
 static void irq_on_fire(struct sim *sim, void *ctx, const void *payload);
@@ -81,19 +80,19 @@ void guest_irq_raise(struct net_world *w, struct net_vm *vm)
         return;
     vm->irq_pending = true;
     if (vm->ops->uses_itr) {
-        /* Adaptive moderation judges the traffic of the last interval too,
-         * as e1000's ITR update does at each interrupt. */
-        at = nic_itr_next(&vm->itr, vm->last_irq, vm->irq_bytes + vm->irq_bytes_prev);
+        at = nic_itr_next(&vm->itr, vm->last_irq);
         if (at < now)
             at = now;
     }
     sim_schedule_at(w->sim, at, irq_on_fire, vm, NULL, 0);
 }
 
-void guest_tx_complete(struct net_world *w, struct net_vm *vm, uint32_t bytes)
+void guest_tx_complete(struct net_world *w, struct net_vm *vm, uint32_t frames, uint64_t l2_bytes)
 {
     vm->tx_done++;
-    vm->irq_bytes += bytes;
+    /* Counted as the driver's clean_tx_irq counts them: segments, bytes. */
+    vm->itr.tx.packets += frames;
+    vm->itr.tx.bytes += l2_bytes;
     guest_irq_raise(w, vm);
 }
 
@@ -110,8 +109,6 @@ static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)
     if (vm->rx.len)
         vm->c.rx_interrupts++;
     vm->last_irq = sim_now(sim);
-    vm->irq_bytes_prev = vm->irq_bytes;
-    vm->irq_bytes = 0;
     host = vm->ops->irq_deliver(w, vm);
     /* Packets already waiting now wait for the handler instead. */
     for (uint32_t i = vm->rx.head, k = 0; k < vm->rx.len; k++) {
@@ -151,6 +148,7 @@ static void poll_round(struct net_world *w, struct net_vm *vm)
         sim_time drv = vm->ops->rx_driver(w, vm, p);
         sim_time stack = w->g.stack_rx_pkt + (sim_time)llround(w->g.stack_rx_byte * p->bytes);
 
+        nic_itr_count(&vm->itr, true, net_pkt_l2_bytes(w, p));
         net_step(w, p, NET_STAGE_driver);
         net_step_part(p, NET_STAGE_guest_stack, stack);
         net_step_cpu(w, p, vm->vcpu, vm, drv, rx_delivered);
@@ -183,6 +181,9 @@ static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag)
         poll_round(w, vm);
         return;
     }
+    /* NAPI completes: the driver updates its moderation (ixgbe_poll et al.
+     * call *_set_itr before re-enabling the vector). */
+    nic_itr_update(&vm->itr, sim_now(w->sim));
     cost = vm->ops->irq_complete(w, vm, &rearmed);
     if (!rearmed) {
         poll_round(w, vm);

@@ -43,9 +43,9 @@ void guest_xmit_done(struct net_world *w, struct net_vm *vm, unsigned cpu);
 void guest_rx_arrive(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
 /* The device wants to interrupt @vm (moderated, or ignored while polling). */
 void guest_irq_raise(struct net_world *w, struct net_vm *vm);
-/* The device finished transmitting @bytes the driver must clean
- * (interrupt-driven); they count towards adaptive moderation. */
-void guest_tx_complete(struct net_world *w, struct net_vm *vm, uint32_t bytes);
+/* The device finished transmitting what the driver must clean (interrupt-
+ * driven): @frames wire frames of @l2_bytes, for adaptive moderation. */
+void guest_tx_complete(struct net_world *w, struct net_vm *vm, uint32_t frames, uint64_t l2_bytes);
 
 enum workload_type { WL_STREAM, WL_RR, WL_UDP };
 

@@ -1,6 +1,7 @@
 /* NIC port and queues. Framing per frame: preamble 8 B + IFG 12 B + FCS 4 B +
  * MAC header 14 B (IEEE 802.3); line rate, VF limit (64 per port, X520) and
- * the 64-byte mailbox from calibration.md 1.6; moderation rates from 1.3.
+ * the 64-byte mailbox from calibration.md 1.6; the drivers' moderation in
+ * itr.c.
  * Left out: RSS hashing, flow director, pause frames, VLAN and MAC filter
  * tables (packets name their destination), the NIC's internal buffers. */
 #include "nic.h"
@@ -146,17 +147,7 @@ void nic_rx_release(struct nic *n, unsigned q)
     n->rx_used[q]--;
 }
 
-sim_time nic_itr_next(const struct nic_itr *itr, sim_time last, uint64_t bytes)
+sim_time nic_itr_next(const struct nic_itr *itr, sim_time last)
 {
-    switch (itr->mode) {
-    case NIC_ITR_OFF:
-        return last;
-    case NIC_ITR_STATIC:
-        return last + itr->interval;
-    case NIC_ITR_ADAPTIVE:
-        /* e1000-style: bulk traffic gets the long gap (fewer interrupts,
-         * same throughput), sparse traffic the short one (low latency). */
-        return last + (bytes >= itr->bulk_bytes ? itr->interval : itr->low_interval);
-    }
-    g_assert_not_reached();
+    return itr->mode == NIC_ITR_OFF ? last : last + itr->interval;
 }

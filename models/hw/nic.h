@@ -24,20 +24,54 @@ struct nic_txq {
 enum nic_itr_mode {
     NIC_ITR_OFF,      /* interrupt at once */
     NIC_ITR_STATIC,   /* at most one interrupt per interval */
-    NIC_ITR_ADAPTIVE, /* short interval for sparse traffic, long for bulk */
+    NIC_ITR_ADAPTIVE, /* the guest driver's own adaptive algorithm */
+};
+
+/* Whose adaptive algorithm moderates the vector (hw/itr.c). */
+enum nic_itr_driver {
+    NIC_ITR_E1000,   /* e1000, dynamic conservative mode (the default) */
+    NIC_ITR_IXGBE,   /* ixgbe (PF): latency and bulk modes, by packet size */
+    NIC_ITR_IXGBEVF, /* ixgbevf (VF): three classes by bytes per microsecond */
+};
+
+/* Packets and bytes a ring cleaned since the driver last updated. */
+struct nic_itr_ring {
+    uint32_t packets;
+    uint64_t bytes;
+    unsigned state; /* the ring's class or ITR value, the driver's encoding */
 };
 
 /**
  * struct nic_itr - interrupt moderation of one vector
- * @interval:      static mode's gap between interrupts
- * @low_interval:  adaptive mode's gap while traffic is sparse
- * @bulk_bytes:    adaptive: at least this many bytes per interrupt is bulk
+ * @interval: static mode's gap, and the adaptive mode's current one
+ * @reg:      adaptive: the value the driver last wrote (its own units)
+ * @rx/@tx:   adaptive: what each ring cleaned since the last update
  */
 struct nic_itr {
     enum nic_itr_mode mode;
-    sim_time interval, low_interval;
-    uint64_t bulk_bytes;
+    enum nic_itr_driver driver;
+    sim_time interval;
+    unsigned reg;
+    sim_time last_update;
+    struct nic_itr_ring rx, tx;
 };
+
+/* Moderation in @mode (@interval for static) with @driver's algorithm. */
+void nic_itr_init(struct nic_itr *itr, enum nic_itr_mode mode, enum nic_itr_driver driver,
+                  sim_time interval);
+
+/* A ring cleaned a packet of @bytes (on the wire, headers included). */
+static inline void nic_itr_count(struct nic_itr *itr, bool rx, uint64_t bytes)
+{
+    struct nic_itr_ring *r = rx ? &itr->rx : &itr->tx;
+
+    r->packets++;
+    r->bytes += bytes;
+}
+
+/* The driver's update when its NAPI poll completes (ixgbe_set_itr,
+ * ixgbevf_set_itr, e1000_set_itr): a new interval from what was cleaned. */
+void nic_itr_update(struct nic_itr *itr, sim_time now);
 
 struct nic {
     struct sim *sim;
@@ -73,8 +107,7 @@ bool nic_tx_enqueue(struct nic *n, unsigned q, uint32_t pkt, sim_time ser);
 bool nic_rx_reserve(struct nic *n, unsigned q);
 void nic_rx_release(struct nic *n, unsigned q);
 
-/* Earliest time after @last the next interrupt may fire, given @bytes
- * received since @last. */
-sim_time nic_itr_next(const struct nic_itr *itr, sim_time last, uint64_t bytes);
+/* Earliest time after the interrupt at @last that the next may fire. */
+sim_time nic_itr_next(const struct nic_itr *itr, sim_time last);
 
 #endif

@@ -146,7 +146,7 @@ void assigned_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *
 
 void assigned_tx_wire_done(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
-    guest_tx_complete(w, vm, p->bytes);
+    guest_tx_complete(w, vm, p->frames, net_pkt_l2_bytes(w, p));
 }
 
 sim_time assigned_rx_driver(struct net_world *w, struct net_vm *vm, struct net_pkt *p)

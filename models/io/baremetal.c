@@ -26,6 +26,7 @@ static sim_time baremetal_irq_deliver(struct net_world *w, struct net_vm *vm)
 const struct io_strategy_ops baremetal_strategy_ops = {
     .name = "baremetal",
     .uses_itr = true,
+    .itr_driver = NIC_ITR_IXGBE,
     .vm_to_vm = false,
     .attach = baremetal_attach,
     .guest_tx = assigned_guest_tx,

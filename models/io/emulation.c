@@ -63,7 +63,7 @@ static void tx_emulated(struct net_world *w, struct net_pkt *p)
     unsigned cpu = p->cpu;
 
     /* The device model marks the descriptor done and raises TXDW. */
-    guest_tx_complete(w, vm, p->bytes);
+    guest_tx_complete(w, vm, p->frames, net_pkt_l2_bytes(w, p));
     host_tx(w, vm, &e->hb.io, p);
     guest_xmit_done(w, vm, cpu);
 }
@@ -179,6 +179,7 @@ static sim_time emulation_irq_complete(struct net_world *w, struct net_vm *vm, b
 const struct io_strategy_ops emulation_strategy_ops = {
     .name = "emulation",
     .uses_itr = true,
+    .itr_driver = NIC_ITR_E1000,
     .vswitch = true,
     .vm_to_vm = true,
     .attach = emulation_attach,

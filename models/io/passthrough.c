@@ -33,6 +33,7 @@ static void passthrough_attach(struct net_world *w, struct net_vm *vm)
 const struct io_strategy_ops passthrough_strategy_ops = {
     .name = "passthrough",
     .uses_itr = true,
+    .itr_driver = NIC_ITR_IXGBE,
     .assigned = true,
     .vm_to_vm = false,
     .check = passthrough_check,

@@ -74,6 +74,7 @@ static void sriov_attach(struct net_world *w, struct net_vm *vm)
 const struct io_strategy_ops sriov_strategy_ops = {
     .name = "sriov",
     .uses_itr = true,
+    .itr_driver = NIC_ITR_IXGBEVF,
     .assigned = true,
     .vm_to_vm = true,
     .check = sriov_check,

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "../hw/nic.h"
 #include "report.h"
 #include "scenario.h"
 #include "simtime.h"
@@ -20,8 +21,9 @@ struct net_pkt;
 /**
  * struct io_strategy_ops - one I/O virtualization technique
  * @name:         scenario value of io.strategy
- * @uses_itr:     the device moderates its interrupts with nic.itr_* (virtio
+ * @uses_itr:     the device moderates its interrupts with nic.itr (virtio
  *                relies on the ring's suppression instead)
+ * @itr_driver:   whose adaptive moderation the guest driver runs
  * @vm_to_vm:     VMs on this host can reach each other without the wire
  * @vswitch:      its traffic passes the host's software switch (bridge /
  *                vSwitch), which encapsulates it on an overlay
@@ -56,6 +58,7 @@ struct net_pkt;
 struct io_strategy_ops {
     const char *name;
     bool uses_itr;
+    enum nic_itr_driver itr_driver;
     bool vm_to_vm;
     bool vswitch;
     bool assigned;

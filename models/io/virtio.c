@@ -156,7 +156,7 @@ static void tx_added(struct net_world *w, struct net_pkt *p)
         /* Interrupt me once 3/4 are used; if that many already are,
          * NAPI runs at once. */
         if (!vring_enable_cb_delayed(&q->vr))
-            guest_tx_complete(w, vm, 0);
+            guest_tx_complete(w, vm, 0, 0);
     }
     /* Published: from now on the backend may take it, even while the vCPU
      * is still exiting to kick, so the kick is the vCPU's work and the
@@ -228,7 +228,7 @@ static void tx_on_drain(struct sim *sim, void *ctx, uint64_t tag)
     /* The worker signals the used buffers once per batch (vhost's
      * vhost_net_signal_used; QEMU's virtio_notify after a flush). */
     if (vring_need_interrupt(&q->vr))
-        guest_tx_complete(q->vm->w, q->vm, (uint32_t)q->unsignalled_bytes);
+        guest_tx_complete(q->vm->w, q->vm, 0, q->unsignalled_bytes);
     q->unsignalled_bytes = 0;
     if (vring_avail_pending(&q->vr) && host_tx_full(&v->hb.io)) {
         /* Asleep until the host's ring has room; kicks stay off. */
@@ -371,7 +371,7 @@ static unsigned virtio_tx_clean(struct net_world *w, struct net_vm *vm, unsigned
             }
         }
         if (!vring_enable_cb(&q->vr))
-            guest_tx_complete(w, vm, 0);
+            guest_tx_complete(w, vm, 0, 0);
     }
     return n;
 }

@@ -244,21 +244,20 @@ static void nic_from_scenario(struct net_world *w, struct net_host *nh)
 {
     const struct scenario *sc = w->sc;
     const char *itr = scenario_str(sc, "nic.itr");
-    struct nic_itr m = {
-        .mode = g_strcmp0(itr, "off") == 0      ? NIC_ITR_OFF
-                : g_strcmp0(itr, "static") == 0 ? NIC_ITR_STATIC
-                                                : NIC_ITR_ADAPTIVE,
-        .interval = sim_time_from_s(1.0 / scenario_real(sc, "nic.itr_rate")),
-        .low_interval = sim_time_from_s(1.0 / scenario_real(sc, "nic.itr_low_rate")),
-        .bulk_bytes = (uint64_t)scenario_real(sc, "nic.itr_bulk_bytes"),
-    };
+    enum nic_itr_mode mode = g_strcmp0(itr, "off") == 0      ? NIC_ITR_OFF
+                             : g_strcmp0(itr, "static") == 0 ? NIC_ITR_STATIC
+                                                             : NIC_ITR_ADAPTIVE;
+    sim_time interval = sim_time_from_s(1.0 / scenario_real(sc, "nic.itr_rate"));
 
     /* Ethernet per frame: preamble 8 + IFG 12 + FCS 4 + MAC header 14. */
     nic_init(&nh->nic, w->sim, scenario_real(sc, "nic.line_rate"), 8 + 12 + 4 + 14, nh->n_vms + 1,
              (unsigned)scenario_int(sc, "nic.max_vfs"), (uint32_t)scenario_int(sc, "nic.tx_ring"),
              (uint32_t)scenario_int(sc, "nic.rx_ring"), net_port_done, nh);
-    for (unsigned i = 0; i < nh->n_vms; i++)
-        w->vms[nh->first_vm + i].itr = m;
+    for (unsigned i = 0; i < nh->n_vms; i++) {
+        struct net_vm *vm = &w->vms[nh->first_vm + i];
+
+        nic_itr_init(&vm->itr, mode, vm->ops->itr_driver, interval);
+    }
 }
 
 /* vCPUs first, one core each when pinned; backends on the cores left, or

@@ -196,8 +196,6 @@ struct net_vm {
     bool irq_pending; /* an interrupt is scheduled or being delivered */
     bool napi_active; /* interrupts off, the guest is polling */
     sim_time last_irq;
-    uint64_t irq_bytes;      /* bytes moved since the last interrupt (adaptive ITR) */
-    uint64_t irq_bytes_prev; /* and in the interval before it */
     struct net_counters c;
     uint64_t sent_total, delivered_total, dropped_total; /* never reset */
 };
@@ -403,6 +401,12 @@ static inline bool net_pkt_local(const struct net_world *w, const struct net_pkt
 /* @p crosses the network inside a VXLAN tunnel: its VM's traffic goes
  * through the vSwitch, or through a NIC function that encapsulates. */
 bool net_pkt_overlay(const struct net_world *w, const struct net_pkt *p);
+
+/* @p's bytes at layer 2 (headers of every frame), as drivers count them. */
+static inline uint64_t net_pkt_l2_bytes(const struct net_world *w, const struct net_pkt *p)
+{
+    return p->bytes + (uint64_t)p->frames * (w->frame_overhead + 14);
+}
 
 static inline struct net_vm *net_pkt_dst_vm(struct net_world *w, const struct net_pkt *p)
 {
