@@ -108,12 +108,17 @@ static bool copy_children(sqlite3 *db, bool old_input, sqlite3_int64 from, sqlit
  */
 static bool copy_runs(sqlite3 *db, bool old_input, struct merge_count *n)
 {
-    sqlite3_stmt *runs = prepare(db, "SELECT run_id, status, scenario_hash, point, rep FROM "
-                                     "src.runs ORDER BY run_id");
+    sqlite3_stmt *runs = prepare(db, "SELECT run_id, status, scenario_hash, point, rep, "
+                                     "scenario, seed FROM src.runs ORDER BY run_id");
+    /* The same replication is the same (hash, point, rep), or the same
+     * (scenario, point, rep, seed) under another hash (mixed with --force):
+     * either way a second copy would count twice in the summary view. */
     sqlite3_stmt *have = prepare(db, "SELECT max(status = 'done'), count(*) FROM main.runs "
-                                     "WHERE scenario_hash = ?1 AND point = ?2 AND rep = ?3");
-    sqlite3_stmt *del = prepare(db, "DELETE FROM main.runs WHERE scenario_hash = ?1 AND "
-                                    "point = ?2 AND rep = ?3 AND status = 'failed'");
+                                     "WHERE point = ?2 AND rep = ?3 AND (scenario_hash = ?1 "
+                                     "OR (scenario = ?4 AND seed = ?5))");
+    sqlite3_stmt *del = prepare(db, "DELETE FROM main.runs WHERE point = ?2 AND rep = ?3 AND "
+                                    "(scenario_hash = ?1 OR (scenario = ?4 AND seed = ?5)) "
+                                    "AND status = 'failed'");
     sqlite3_stmt *ins = prepare(
         db, old_input ? "INSERT INTO main.runs (scenario, point, rep, seed, status, sim_seconds, "
                         "wall_seconds, events, version, started_at, scenario_hash) SELECT "
@@ -130,7 +135,7 @@ static bool copy_runs(sqlite3 *db, bool old_input, struct merge_count *n)
         sqlite3_int64 id = sqlite3_column_int64(runs, 0);
         bool done = strcmp((const char *)sqlite3_column_text(runs, 1), "done") == 0;
 
-        for (int c = 1; c <= 3; c++)
+        for (int c = 1; c <= 5; c++)
             sqlite3_bind_value(have, c, sqlite3_column_value(runs, c + 1));
         ok = sqlite3_step(have) == SQLITE_ROW;
         bool out_done = sqlite3_column_int(have, 0) == 1;
@@ -143,7 +148,7 @@ static bool copy_runs(sqlite3 *db, bool old_input, struct merge_count *n)
             continue;
         }
         if (done) {
-            for (int c = 1; c <= 3; c++)
+            for (int c = 1; c <= 5; c++)
                 sqlite3_bind_value(del, c, sqlite3_column_value(runs, c + 1));
             ok = sqlite3_step(del) == SQLITE_DONE;
             sqlite3_reset(del);
@@ -192,7 +197,10 @@ static bool merge_one(struct store *out, const char *path, bool force, struct me
     if (ok) {
         bool old_input = schema_version(db) == 1;
 
-        ok = exec(db, "BEGIN IMMEDIATE") && copy_runs(db, old_input, n) && exec(db, "COMMIT");
+        ok = exec(db, "BEGIN IMMEDIATE") && copy_runs(db, old_input, n) &&
+             exec(db, "INSERT OR IGNORE INTO main.meta (key, value) SELECT key, value FROM "
+                      "src.meta WHERE key GLOB 'plan_*'") &&
+             exec(db, "COMMIT");
         if (!ok) {
             sql_fail(db, path, error);
             exec(db, "ROLLBACK");
@@ -236,6 +244,73 @@ static bool check_inputs(char **paths, int n, bool force, GError **error)
     return true;
 }
 
+static gint64 meta_int(sqlite3 *db, const char *key)
+{
+    sqlite3_stmt *s = prepare(db, "SELECT value FROM meta WHERE key = ?1");
+    gint64 v = -1;
+
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW &&
+        !g_ascii_string_to_signed((const char *)sqlite3_column_text(s, 0), 10, 0, G_MAXINT, &v,
+                                  NULL))
+        v = -1;
+    sqlite3_finalize(s);
+    return v;
+}
+
+/*
+ * Parts of a plan (sweep --only/--rep) record the grid and which part they
+ * are; the merged file collects those rows. Say which parts have not been
+ * merged yet, by the names the plan gives their files. Returns how many
+ * (point, rep) runs are missing.
+ */
+static gint64 report_missing(sqlite3 *db)
+{
+    gint64 points = meta_int(db, "plan_points"), reps = meta_int(db, "plan_reps");
+    sqlite3_stmt *s = prepare(db, "SELECT key FROM meta WHERE key GLOB 'plan_part *'");
+    g_autofree bool *have = NULL;
+    g_autofree char *name = NULL;
+    sqlite3_stmt *q = prepare(db, "SELECT scenario FROM runs LIMIT 1");
+    GString *names = g_string_new(NULL);
+    gint64 missing = 0, listed = 0;
+
+    /* The plan names its files NAME.pP.rR.db. */
+    if (sqlite3_step(q) == SQLITE_ROW)
+        name = g_strdup((const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    if (points <= 0 || reps <= 0 || points * reps > 100000000) {
+        sqlite3_finalize(s);
+        g_string_free(names, TRUE);
+        return 0;
+    }
+    have = g_new0(bool, (gsize)(points * reps));
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int p, r;
+
+        if (sscanf((const char *)sqlite3_column_text(s, 0), "plan_part %d %d", &p, &r) != 2)
+            continue;
+        for (gint64 i = 0; i < points; i++)
+            for (gint64 k = 0; k < reps; k++)
+                if ((p < 0 || p == i) && (r < 0 || r == k))
+                    have[i * reps + k] = true;
+    }
+    sqlite3_finalize(s);
+    for (gint64 i = 0; i < points * reps; i++) {
+        if (have[i])
+            continue;
+        if (missing++ < 10)
+            g_string_append_printf(names, "%s%s.p%" G_GINT64_FORMAT ".r%" G_GINT64_FORMAT,
+                                   listed++ ? ", " : "", name ? name : "", i / reps, i % reps);
+    }
+    if (missing)
+        fprintf(stderr,
+                "iovsim merge: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                " planned runs not merged yet: parts %s%s\n",
+                missing, points * reps, names->str, missing > 10 ? ", ..." : "");
+    g_string_free(names, TRUE);
+    return missing;
+}
+
 static bool same_file(const char *a, const char *b)
 {
     GStatBuf sa, sb;
@@ -257,6 +332,7 @@ int cli_merge(int argc, char **argv)
     struct merge_count n = { 0 };
     GError *error = NULL;
     struct store *out;
+    gint64 missing;
 
     g_option_context_add_main_entries(ctx, entries, NULL);
     if (!cli_parse(ctx, &argc, &argv, &error))
@@ -282,9 +358,11 @@ int cli_merge(int argc, char **argv)
             return cli_fail(error);
         }
     }
+    missing = report_missing(store_db(out));
     store_close(out);
     if (!quiet)
         printf("merged %d run%s from %d database%s into %s (%d already there, skipped)\n", n.copied,
                n.copied == 1 ? "" : "s", argc - 2, argc == 3 ? "" : "s", argv[1], n.skipped);
-    return 0;
+    /* Incomplete: merged, but a script should not go on as if it were all. */
+    return missing ? 1 : 0;
 }

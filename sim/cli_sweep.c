@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "../analysis/table.h"
 #include "cli.h"
 #include "rng.h"
@@ -157,6 +159,27 @@ static bool selected(const struct sweep_opts *o, size_t point, int rep)
     return (o->only < 0 || (size_t)o->only == point) && (o->rep < 0 || o->rep == rep);
 }
 
+/*
+ * A part of a plan (--only, --rep) says in meta which part it is and how
+ * big the grid is, so that merge can tell which parts are missing:
+ * plan_points, plan_reps, and a row 'plan_part P R' (-1: every point or
+ * every replication).
+ */
+static bool record_part(struct sweep_ctx *c, struct store *st, GError **error)
+{
+    g_autofree char *sql =
+        g_strdup_printf("INSERT OR REPLACE INTO meta (key, value) VALUES ('plan_points', '%zu'), "
+                        "('plan_reps', '%d'), ('plan_part %d %d', '')",
+                        c->n_points, c->reps, c->o->only, c->o->rep);
+    sqlite3 *db = store_db(st);
+    bool ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+
+    if (!ok)
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot write meta: %s", c->db,
+                    sqlite3_errmsg(db));
+    return ok;
+}
+
 /* The tasks of the grid not yet done in the database. */
 static bool plan_tasks(struct sweep_ctx *c, GError **error)
 {
@@ -174,6 +197,10 @@ static bool plan_tasks(struct sweep_ctx *c, GError **error)
     if (!st)
         return false;
     if (!store_check_scenario(st, scenario_hash(c->base), IOVSIM_VERSION, c->o->force, error)) {
+        store_close(st);
+        return false;
+    }
+    if ((c->o->only >= 0 || c->o->rep >= 0) && !record_part(c, st, error)) {
         store_close(st);
         return false;
     }

@@ -40,7 +40,9 @@
  *   host           TEXT     host name of the machine that ran it
  *   git_commit     TEXT     commit iovsim was built from; NULL outside git
  *   A new attempt at a (scenario_hash, point, rep) replaces the earlier
- *   one, failed or done: one replication never counts twice in summary.
+ *   one, failed or done, and so does a run of the same (scenario, point,
+ *   rep, seed) under another hash (--force): one replication never counts
+ *   twice in summary.
  *
  * params(run_id, key TEXT, value TEXT, num REAL), PRIMARY KEY (run_id, key)
  *   every effective parameter as "section.name" and its value as text;
@@ -138,7 +140,8 @@ static const char *const stmt_sql[N_STMTS] = {
     [STMT_BEGIN] = "BEGIN IMMEDIATE",
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
-    [STMT_DEL_EARLIER] = "DELETE FROM runs WHERE scenario_hash = ?1 AND point = ?2 AND rep = ?3",
+    [STMT_DEL_EARLIER] = "DELETE FROM runs WHERE point = ?2 AND rep = ?3 AND "
+                         "(scenario_hash = ?1 OR (scenario = ?4 AND seed = ?5))",
     [STMT_DEL_CLAIM] = "DELETE FROM claims WHERE scenario_hash = ?1 AND point = ?2 AND rep = ?3",
     [STMT_INS_RUN] = "INSERT INTO runs (scenario, point, rep, seed, status, sim_seconds, "
                      "wall_seconds, events, version, started_at, scenario_hash, host, "
@@ -520,12 +523,19 @@ static bool insert_run(struct store *st, const struct store_run *run, int64_t *r
     sqlite3_stmt *s = stmt(st, STMT_DEL_EARLIER);
     char seed[24];
 
+    /* Seeds use all 64 bits and SQLite integers are signed: keep them as
+     * decimal text so they read back exactly as the CLI takes them. */
+    g_snprintf(seed, sizeof(seed), "%" G_GUINT64_FORMAT, run->seed);
     /* An earlier attempt at this (scenario, point, rep), failed or done, is
      * superseded by the new one: a rerun of `iovsim run` into the same
-     * database must not count a replication twice in the summary view. */
+     * database must not count a replication twice in the summary view. So
+     * is one of another hash (an edited file mixed in with --force) under
+     * the same name with the same seed: the view would count it again. */
     bind_text(s, 1, run->scenario_hash);
     bind_text(s, 2, run->point);
     sqlite3_bind_int(s, 3, run->rep);
+    bind_text(s, 4, run->scenario);
+    bind_text(s, 5, seed);
     if (!step(st, STMT_DEL_EARLIER))
         return false;
     /* Written: the run's claim (store_claims.c), if any, is spent. */
@@ -536,9 +546,6 @@ static bool insert_run(struct store *st, const struct store_run *run, int64_t *r
     if (!step(st, STMT_DEL_CLAIM))
         return false;
 
-    /* Seeds use all 64 bits and SQLite integers are signed: keep them as
-     * decimal text so they read back exactly as the CLI takes them. */
-    g_snprintf(seed, sizeof(seed), "%" G_GUINT64_FORMAT, run->seed);
     s = stmt(st, STMT_INS_RUN);
     bind_text(s, 1, run->scenario);
     bind_text(s, 2, run->point);

@@ -42,7 +42,7 @@ if ! command -v parallel >/dev/null; then
     echo "1..0 # SKIP GNU parallel is not installed"
     exit 0
 fi
-echo "1..13"
+echo "1..16"
 # The commands say "iovsim": put the program under test first on PATH.
 mkdir bin && ln -s "$IOVSIM" bin/iovsim
 export PATH="$T/bin:$PATH"
@@ -63,6 +63,29 @@ ok $? "merged database has the rows of a -j 1 sweep"
 iovsim merge all.db parts/*.db >out.txt && grep -q 'merged 0 runs' out.txt &&
     same_rows all.db ref.db
 ok $? "merging again adds nothing"
+
+# merge knows the plan's size: a part not merged yet is named, exit 1.
+iovsim merge half.db parts/tplan.p0.r*.db parts/tplan.p1.r0.db >out.txt 2>err.txt
+rc=$?
+[ $rc = 1 ] && [ "$(wc -l <err.txt)" = 1 ] &&
+    grep -q '5 of 8 planned runs not merged yet: parts tplan.p1.r1, tplan.p2.r0, tplan.p2.r1, tplan.p3.r0, tplan.p3.r1$' err.txt
+ok $? "merge names the parts not merged yet (rc $rc: $(cat err.txt))"
+iovsim merge half.db parts/tplan.p[123].r*.db >out.txt 2>err.txt && [ ! -s err.txt ] &&
+    same_rows half.db ref.db
+ok $? "merging the rest completes it: exit 0, nothing missing"
+
+# The README's Slurm recipe, where this machine has a working Slurm.
+if command -v sbatch >/dev/null && sinfo -h >/dev/null 2>&1; then
+    mkdir slurm && (cd slurm && iovsim sweep ../p.ini --plan --plan-dir parts \
+        --vary 'queue.stations=1,2' >plan.txt &&
+        sbatch --wait --array=1-"$(wc -l <plan.txt)" \
+            --wrap 'eval "$(sed -n ${SLURM_ARRAY_TASK_ID}p plan.txt)"' >/dev/null &&
+        iovsim merge s.db parts/*.db -q) && same_rows slurm/s.db ref.db
+    ok $? "the Slurm recipe (sbatch --wait, then merge) gives the rows of -j 1"
+else
+    n=$((n + 1))
+    echo "ok $n # SKIP no working Slurm here (sbatch, sinfo) for the README's recipe"
+fi
 
 iovsim sweep p.ini -o other.db -q --seed 9
 bad "merge refuses another scenario" "--force" iovsim merge all.db other.db

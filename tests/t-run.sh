@@ -72,6 +72,22 @@ else
     not_ok "another scenario into the same database is refused" "status=$status $(cat "$tmp/err")"
 fi
 
+# --force never adds a second copy of a replication: the same scenario name,
+# point, rep and seed under another hash (here a comment added to the file)
+# replaces the earlier run, in run and in merge, so n stays 3.
+cp "$tmp/mm1.ini" "$tmp/mm1c.ini" && echo '# a comment' >>"$tmp/mm1c.ini"
+"$IOVSIM" run "$tmp/mm1.ini" -o "$tmp/f1.db" -q --reps 3 2>/dev/null
+"$IOVSIM" run "$tmp/mm1c.ini" -o "$tmp/f2.db" -q --reps 3 2>/dev/null
+cp "$tmp/f1.db" "$tmp/f3.db"
+"$IOVSIM" run "$tmp/mm1c.ini" -o "$tmp/f1.db" -q --reps 3 --force 2>/dev/null
+nf=$(sqlite3 "$tmp/f1.db" "SELECT n FROM summary WHERE scope = 'all' AND name = 'sojourn_mean'")
+[ "$nf" = 3 ] && ok "run --force replaces a replication of the same name and seed (n=$nf)" ||
+    not_ok "run --force replaces a replication of the same name and seed" "n=$nf"
+"$IOVSIM" merge "$tmp/f3.db" "$tmp/f2.db" --force -q 2>/dev/null
+nf=$(sqlite3 "$tmp/f3.db" "SELECT n FROM summary WHERE scope = 'all' AND name = 'sojourn_mean'")
+[ "$nf" = 3 ] && ok "merge --force adds no second copy of a replication (n=$nf)" ||
+    not_ok "merge --force adds no second copy of a replication" "n=$nf"
+
 # --seed is part of the scenario's identity: another seed into the same
 # database is refused instead of mixing replications of two seeds.
 "$IOVSIM" run "$tmp/mm1.ini" -o "$tmp/s.db" -q --reps 2 --seed 1 2>/dev/null

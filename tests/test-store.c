@@ -940,6 +940,13 @@ static void test_check_scenario(struct fixture *fx, gconstpointer data)
     run.scenario_hash = HASH_B;
     write_ok(st, &run, NULL, NULL);
     g_assert_true(store_has_done(st, "a", 0));
+    /* The same scenario name, point, rep and seed: the run of HASH_A is
+     * replaced, not kept beside it (summary would count it twice). */
+    g_assert_cmpint(query_int(store_db(st), "SELECT count(*) FROM runs"), ==, 1);
+    /* Another seed is another replication: both stay. */
+    run.scenario_hash = HASH_A;
+    run.seed = 7;
+    write_ok(st, &run, NULL, NULL);
     g_assert_cmpint(query_int(store_db(st), "SELECT count(*) FROM runs"), ==, 2);
     store_close(st);
 }
