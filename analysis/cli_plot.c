@@ -11,10 +11,12 @@
 #include "plot.h"
 #include "query.h"
 #include "scenario.h"
+#include "sweep.h"
 
 struct plot_opts {
     char *x, *y, *by, *scope, *kind, *title, *output, *scenario, *outdir;
-    char **where;
+    char *xlabel, *ylabel, *legend;
+    char **where, **labels;
     gboolean logx, logy;
 };
 
@@ -51,6 +53,10 @@ static int plot_one(struct store *st, const char *db, const struct plot_opts *o)
         .scope = o->scope ? o->scope : "all",
         .where = (const char *const *)o->where,
         .title = o->title,
+        .xlabel = o->xlabel,
+        .ylabel = o->ylabel,
+        .legend = o->legend,
+        .labels = (const char *const *)o->labels,
         .output = output,
         .logx = o->logx,
         .logy = o->logy,
@@ -72,34 +78,68 @@ static const char *nonempty(const char *s)
     return s && *s ? s : NULL;
 }
 
+/* The labels of @sc's sweep points in their declared order, NULL-terminated;
+ * NULL if the sweep cannot be built (the database then has other points). */
+static GPtrArray *declared_order(const struct scenario *sc)
+{
+    struct sweep *sw = sweep_new(sc, NULL, NULL, NULL);
+    GPtrArray *out;
+
+    if (!sw)
+        return NULL;
+    out = g_ptr_array_new_with_free_func(g_free);
+    for (size_t i = 0; i < sweep_n_points(sw); i++)
+        g_ptr_array_add(out, sweep_label(sw, i));
+    g_ptr_array_add(out, NULL);
+    sweep_free(sw);
+    return out;
+}
+
+/* "a=1; b=2" as {"a=1", "b=2"}. */
+static char **split_list(const char *text)
+{
+    char **parts = g_strsplit(text, ";", -1);
+
+    for (size_t i = 0; parts[i]; i++)
+        g_strstrip(parts[i]);
+    return parts;
+}
+
 /* One [plot NAME] group; its keys are registered as plot.*.KEY. The loader
  * has checked that its output is a plain file name. */
-static bool plot_declared(struct store *st, const struct scenario *sc, const char *name,
-                          const char *outdir, GError **error)
+static bool plot_declared(struct store *st, const struct scenario *sc, GPtrArray *order,
+                          const char *name, const char *outdir, GError **error)
 {
     g_autofree char *k = NULL;
 #define KEY(field) (g_free(k), k = g_strdup_printf("plot.%s.%s", name, field), k)
     const char *output = nonempty(scenario_str(sc, KEY("output")));
     g_autofree char *file = output ? g_strdup(output) : g_strdup_printf("%s.png", name);
     g_autofree char *path = g_build_filename(outdir, file, NULL);
-    g_auto(GStrv) where = NULL;
+    g_auto(GStrv) where = NULL, labels = NULL;
     const char *w = nonempty(scenario_str(sc, KEY("where")));
+    const char *l = nonempty(scenario_str(sc, KEY("labels")));
     struct plot_spec sp = {
         .x = nonempty(scenario_str(sc, KEY("x"))),
         .y = nonempty(scenario_str(sc, KEY("y"))),
         .by = nonempty(scenario_str(sc, KEY("by"))),
         .scope = scenario_str(sc, KEY("scope")),
         .title = nonempty(scenario_str(sc, KEY("title"))),
+        .xlabel = nonempty(scenario_str(sc, KEY("xlabel"))),
+        .ylabel = nonempty(scenario_str(sc, KEY("ylabel"))),
+        .legend = nonempty(scenario_str(sc, KEY("legend"))),
         .logx = scenario_bool(sc, KEY("logx")),
         .logy = scenario_bool(sc, KEY("logy")),
         .output = path,
+        .order = order ? (const char *const *)order->pdata : NULL,
     };
 
     if (w) {
-        where = g_strsplit(w, ";", -1);
-        for (size_t i = 0; where[i]; i++)
-            g_strstrip(where[i]);
+        where = split_list(w);
         sp.where = (const char *const *)where;
+    }
+    if (l) {
+        labels = split_list(l);
+        sp.labels = (const char *const *)labels;
     }
     if (!plot_kind_parse(scenario_str(sc, KEY("kind")), &sp.kind, error) ||
         !plot_draw(store_db(st), &sp, NULL, error)) {
@@ -132,8 +172,9 @@ static int plot_scenario(struct store *st, const struct plot_opts *o)
                     outdir, g_strerror(errno));
         status = cli_fail(error);
     }
+    g_autoptr(GPtrArray) order = status == 0 ? declared_order(sc) : NULL;
     for (guint i = 0; status == 0 && i < names->len; i++)
-        if (!plot_declared(st, sc, names->pdata[i], outdir, &error))
+        if (!plot_declared(st, sc, order, names->pdata[i], outdir, &error))
             status = cli_fail(error);
     /* One note for all the figures, not one per figure. */
     if (status == 0) {
@@ -164,6 +205,14 @@ int cli_plot(int argc, char **argv)
         { "logx", 0, 0, G_OPTION_ARG_NONE, &o.logx, "logarithmic x axis", NULL },
         { "logy", 0, 0, G_OPTION_ARG_NONE, &o.logy, "logarithmic y axis", NULL },
         { "title", 't', 0, G_OPTION_ARG_STRING, &o.title, "title above the figure", "TEXT" },
+        { "xlabel", 0, 0, G_OPTION_ARG_STRING, &o.xlabel,
+          "x axis label (default: the parameter's name and unit)", "TEXT" },
+        { "ylabel", 0, 0, G_OPTION_ARG_STRING, &o.ylabel,
+          "y axis label (default: the metric's name and unit)", "TEXT" },
+        { "legend", 0, 0, G_OPTION_ARG_STRING, &o.legend,
+          "legend title (default: the --by parameter's name)", "TEXT" },
+        { "label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.labels,
+          "name of a series, bar or category (repeatable)", "VALUE=TEXT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
           "figure file: .png, .pdf or .svg (default next to DB)", "FILE" },
         { "scenario", 0, 0, G_OPTION_ARG_FILENAME, &o.scenario,
@@ -199,6 +248,8 @@ int cli_plot(int argc, char **argv)
     store_close(st);
     g_free(o.x), g_free(o.y), g_free(o.by), g_free(o.scope), g_free(o.kind);
     g_free(o.title), g_free(o.output), g_free(o.scenario), g_free(o.outdir);
+    g_free(o.xlabel), g_free(o.ylabel), g_free(o.legend);
     g_strfreev(o.where);
+    g_strfreev(o.labels);
     return status;
 }

@@ -26,12 +26,19 @@ struct gp_job {
     const char *type;
     GString *params;
     int n_series;
-    int next_colour;
+    guint64 used; /* palette slots taken by series */
 };
 
-/* Okabe-Ito, in the order generic series take them. */
+/* Slots: sixteen solid colours, then hatched; a named series hashes into
+ * the solid ones. */
+#define GP_SLOTS       48
+#define GP_NAMED_SLOTS 16
+
+/* Okabe-Ito, in the order generic series take them, then the same colours
+ * halfway to white. */
 static const char *const palette[] = {
     "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+    "#80B9D9", "#F3CF80", "#80CFB9", "#EAAF80", "#E6BCD3", "#ABDAF4", "#F8F2A1", "#808080",
 };
 
 /* Same colour and point type for a strategy in every figure. */
@@ -249,27 +256,54 @@ void gp_set_num(struct gp_job *j, const char *name, double value)
     g_string_append_printf(j->params, "%s = %s\n", name, g_ascii_dtostr(buf, sizeof(buf), value));
 }
 
-void gp_add_series(struct gp_job *j, const char *title)
+/* Slot @s: a colour, a point type, and past the sixteen solid colours a
+ * hatched fill (gnuplot fill pattern 3 is solid, 4 to 7 are hatches). */
+static void slot_style(int s, const char **colour, int *pt, int *pattern)
 {
-    const char *colour = NULL;
-    int pt = 0, pattern = 3;
+    int n = (int)G_N_ELEMENTS(palette);
 
-    for (size_t i = 0; i < G_N_ELEMENTS(strategies); i++) {
-        if (g_ascii_strcasecmp(title, strategies[i].name) == 0) {
-            colour = strategies[i].colour;
-            pt = strategies[i].pt;
+    *colour = palette[s % n];
+    *pt = point_types[s % (int)G_N_ELEMENTS(point_types)];
+    *pattern = s < n ? 3 : 4 + (s / n - 1) % 4;
+}
+
+/* A free slot: @want if free (a name's own slot), else the next free one. */
+static int take_slot(struct gp_job *j, int want)
+{
+    int s = want;
+
+    while (s < GP_SLOTS && (j->used & (1ull << s)))
+        s++;
+    if (s == GP_SLOTS)
+        s = want; /* more series than slots: share */
+    j->used |= 1ull << s;
+    return s;
+}
+
+/* The series' style: a strategy's own, a named series' slot, or the next. */
+static void series_style(struct gp_job *j, const char *key, bool named, const char **colour,
+                         int *pt, int *pattern)
+{
+    for (size_t i = 0; key && i < G_N_ELEMENTS(strategies); i++) {
+        if (g_ascii_strcasecmp(key, strategies[i].name) == 0) {
+            *colour = strategies[i].colour;
+            *pt = strategies[i].pt;
+            *pattern = 3;
+            return;
         }
     }
-    if (!colour) {
-        colour = palette[j->next_colour % G_N_ELEMENTS(palette)];
-        pt = point_types[j->next_colour % G_N_ELEMENTS(point_types)];
-        /* Past eight series the colours repeat: hatch the repeats (gnuplot
-         * fill pattern 3 is solid, 4 to 7 are hatches). */
-        pattern = j->next_colour < (int)G_N_ELEMENTS(palette)
-                      ? 3
-                      : 4 + (j->next_colour / (int)G_N_ELEMENTS(palette) - 1) % 4;
-        j->next_colour++;
-    }
+    /* A named series (a stage) hashes to its own slot, so it has the same
+     * colour in every figure it appears in; others take the palette in order. */
+    slot_style(take_slot(j, named ? (int)(g_str_hash(key) % GP_NAMED_SLOTS) : 0), colour, pt,
+               pattern);
+}
+
+static void add_series(struct gp_job *j, const char *title, const char *key, bool named)
+{
+    const char *colour;
+    int pt, pattern;
+
+    series_style(j, key, named, &colour, &pt, &pattern);
     j->n_series++;
     /* A long label would squeeze the plot beside the key. */
     /* Labels come from databases: never walk invalid UTF-8. */
@@ -283,6 +317,16 @@ void gp_add_series(struct gp_job *j, const char *title)
                            "series_pt[%d] = %d\nseries_pattern[%d] = %d\n",
                            j->n_series, q, j->n_series, colour, j->n_series, pt, j->n_series,
                            pattern);
+}
+
+void gp_add_series(struct gp_job *j, const char *title, const char *strategy)
+{
+    add_series(j, title, strategy, false);
+}
+
+void gp_add_named_series(struct gp_job *j, const char *title, const char *name)
+{
+    add_series(j, title, name, true);
 }
 
 static bool write_params(struct gp_job *j, const char *path, GError **error)

@@ -32,9 +32,13 @@ FILE *gp_job_data(struct gp_job *j);
 void gp_set_str(struct gp_job *j, const char *name, const char *value);
 void gp_set_num(struct gp_job *j, const char *name, double value);
 
-/* One more series, titled @title; a known strategy name gets its own colour
- * and point type in every figure, other series take the palette in order. */
-void gp_add_series(struct gp_job *j, const char *title);
+/* One more series, titled @title: the strategy @strategy's colour and point
+ * type (the same in every figure) if it names one, else the palette's next. */
+void gp_add_series(struct gp_job *j, const char *title, const char *strategy);
+
+/* One more series with a colour of its own @name (a stage's name), the
+ * same in every figure where no other series took it first. */
+void gp_add_named_series(struct gp_job *j, const char *title, const char *name);
 
 /* Write @s to a data file as one double-quoted field. */
 void gp_write_field(FILE *f, const char *s);

@@ -13,6 +13,7 @@
 #include "humanize.h"
 #include "identical.h"
 #include "param.h"
+#include "plot_labels.h"
 #include "query.h"
 #include "scenario.h"
 #include "sweep.h"
@@ -54,27 +55,6 @@ bool plot_kind_parse(const char *name, enum plot_kind *out, GError **error)
     return false;
 }
 
-/* Axis label "name (unit)", with the micro sign people expect, and packet
- * rates in pps: the store only knows "1/s". */
-static char *axis_label(const char *name, const char *unit)
-{
-    static const char *const rates[][2] = {
-        { "/s", "pps" },
-        { "K/s", "Kpps" },
-        { "M/s", "Mpps" },
-        { "G/s", "Gpps" },
-    };
-    bool packets = strcmp(name, "pps") == 0 || g_str_has_suffix(name, "_pps") ||
-                   strstr(name, "packets_per_second") != NULL;
-
-    if (!unit || !*unit)
-        return g_strdup(name);
-    for (size_t i = 0; packets && i < G_N_ELEMENTS(rates); i++)
-        if (strcmp(unit, rates[i][0]) == 0)
-            return g_strdup_printf("%s (%s)", name, rates[i][1]);
-    return g_strdup_printf("%s (%s)", name, strcmp(unit, "us") == 0 ? "µs" : unit);
-}
-
 static const struct param_def *registry_def(const char *key)
 {
     const struct param_def *const *defs;
@@ -111,6 +91,77 @@ static bool param_number(const struct param_def *def, const char *text, double *
     default:
         return false;
     }
+}
+
+/* A value's place among @key's values: its position in the registry's
+ * choices for an enum (strategies in their usual order), false before true;
+ * -1 when the registry gives no order. */
+static int registry_rank(const char *key, const char *value)
+{
+    const struct param_def *def = registry_def(key);
+    bool b;
+
+    if (def && def->type == PARAM_BOOL && param_parse_bool(value, &b))
+        return b;
+    if (!def || def->type != PARAM_ENUM)
+        return -1;
+    g_auto(GStrv) choices = g_strsplit(def->choices, "|", -1);
+    for (int i = 0; choices[i]; i++)
+        if (strcmp(choices[i], value) == 0)
+            return i;
+    return -1;
+}
+
+/* Two labels key by key: enum and boolean values by registry_rank(),
+ * others (numbers, distributions, text) in natural order. */
+static gint registry_cmp(gconstpointer a, gconstpointer b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    g_autoptr(GPtrArray) kx = sweep_label_parse(x);
+    g_autoptr(GPtrArray) ky = sweep_label_parse(y);
+
+    for (guint k = 0; k < kx->len && k < ky->len; k++) {
+        const struct scenario_kv *p = kx->pdata[k], *q = ky->pdata[k];
+        int rp = registry_rank(p->key, p->value), rq = registry_rank(q->key, q->value);
+
+        if (strcmp(p->key, q->key) != 0)
+            break;
+        if (rp != rq && rp >= 0 && rq >= 0)
+            return rp - rq;
+        if (strcmp(p->value, q->value) != 0)
+            return sweep_label_cmp(p->value, q->value);
+    }
+    return sweep_label_cmp(x, y);
+}
+
+/* Each point's index in the declared order; the others after them. */
+static gint declared_cmp(gconstpointer a, gconstpointer b, gpointer data)
+{
+    GHashTable *rank = data;
+    gpointer ra = g_hash_table_lookup(rank, *(const char *const *)a);
+    gpointer rb = g_hash_table_lookup(rank, *(const char *const *)b);
+
+    if (ra && rb)
+        return GPOINTER_TO_INT(ra) - GPOINTER_TO_INT(rb);
+    if (ra || rb)
+        return ra ? -1 : 1;
+    return registry_cmp(a, b);
+}
+
+/*
+ * The points in the order the scenario declares them (@sp->order), or else
+ * by the registry's order of each key's values. Series, bars and categories
+ * then appear as their values first appear among the points: in the row-major
+ * order of a sweep that is each key's declared order.
+ */
+static void sort_points(const struct plot_spec *sp, GPtrArray *points)
+{
+    g_autoptr(GHashTable) rank = g_hash_table_new(g_str_hash, g_str_equal);
+
+    for (int i = 0; sp->order && sp->order[i]; i++)
+        if (!g_hash_table_contains(rank, sp->order[i]))
+            g_hash_table_insert(rank, (gpointer)sp->order[i], GINT_TO_POINTER(i + 1));
+    g_ptr_array_sort_with_data(points, declared_cmp, rank);
 }
 
 /* The points left after --where (each filter key must be varied). */
@@ -166,14 +217,6 @@ static struct plot_series *series_get(GPtrArray *all, const char *name)
     s->rows = g_array_new(FALSE, TRUE, sizeof(struct plot_row));
     g_ptr_array_add(all, s);
     return s;
-}
-
-static gint series_cmp(gconstpointer a, gconstpointer b)
-{
-    const struct plot_series *x = *(const struct plot_series *const *)a;
-    const struct plot_series *y = *(const struct plot_series *const *)b;
-
-    return sweep_label_cmp(x->name, y->name);
 }
 
 static gint row_cmp(gconstpointer a, gconstpointer b)
@@ -281,12 +324,7 @@ static void write_num(FILE *f, double v)
     fprintf(f, " %s", isfinite(v) ? g_ascii_formatd(buf, sizeof(buf), "%.10g", v) : "NaN");
 }
 
-static gint str_cmp_indirect(gconstpointer a, gconstpointer b)
-{
-    return sweep_label_cmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Categories in order of their first appearance after sorting. */
+/* Categories in order of their first appearance among the points. */
 static GPtrArray *categories(const struct plot_data *d)
 {
     GPtrArray *cats = g_ptr_array_new();
@@ -299,7 +337,6 @@ static GPtrArray *categories(const struct plot_data *d)
                 g_ptr_array_add(cats, t);
         }
     }
-    g_ptr_array_sort(cats, str_cmp_indirect);
     return cats;
 }
 
@@ -340,47 +377,108 @@ static void set_integer_tics(struct gp_job *j, const struct plot_data *d)
     g_string_free(list, TRUE);
 }
 
+/* The y axis of @metric (a name, "prefix_*", or NULL for several metrics)
+ * in @unit (humanized): the spec's ylabel if it has one. Packet rates are
+ * in pps: the store only knows "1/s". */
+static char *metric_axis(const struct plot_spec *sp, const char *metric, const char *unit)
+{
+    static const char *const rates[][2] = {
+        { "/s", "pps" },
+        { "K/s", "Kpps" },
+        { "M/s", "Mpps" },
+        { "G/s", "Gpps" },
+    };
+    const char *count_unit = NULL;
+    g_autofree char *label = metric ? plot_metric_label(metric, &count_unit) : g_strdup("Mean");
+    bool packets = metric && (strcmp(metric, "pps") == 0 || g_str_has_suffix(metric, "_pps") ||
+                              strstr(metric, "packets_per_second") != NULL);
+
+    if (sp->ylabel)
+        return g_strdup(sp->ylabel);
+    if ((!unit || !*unit) && count_unit)
+        unit = count_unit;
+    for (size_t i = 0; packets && unit && i < G_N_ELEMENTS(rates); i++)
+        if (strcmp(unit, rates[i][0]) == 0)
+            unit = rates[i][1];
+    return plot_axis_label(label, unit);
+}
+
+/* The x axis: the spec's xlabel, or the parameter's name with its unit. */
+static char *param_axis(const struct plot_spec *sp, const char *key, bool dist_mean,
+                        const char *unit)
+{
+    g_autofree char *name = NULL;
+
+    if (sp->xlabel)
+        return g_strdup(sp->xlabel);
+    if (!key)
+        return g_strdup("");
+    name = dist_mean ? g_strdup_printf("%s, mean", plot_param_label(key))
+                     : g_strdup(plot_param_label(key));
+    return plot_axis_label(name, unit);
+}
+
+/* What a value of @key is called in the key or on the axis: the spec's
+ * "VALUE=TEXT" label for it, or its human name. */
+static const char *value_name(const struct plot_spec *sp, const char *key, const char *value)
+{
+    size_t n = strlen(value);
+
+    for (size_t i = 0; sp->labels && sp->labels[i]; i++)
+        if (strncmp(sp->labels[i], value, n) == 0 && sp->labels[i][n] == '=')
+            return sp->labels[i] + n + 1;
+    return key ? plot_value_label(key, value) : value;
+}
+
 static void draw_lines_data(struct gp_job *j, const struct plot_spec *sp, struct plot_data *d)
 {
     FILE *f = gp_job_data(j);
     const char *yu, *xu = "";
     double fy = y_factor(d, &yu), fx = 1, bigx = 0;
     g_autoptr(GPtrArray) cats = NULL;
-    g_autofree char *xl = NULL, *yl = axis_label(sp->y, yu);
+    g_autofree char *xl = NULL, *yl = metric_axis(sp, sp->y, yu);
 
+    if (d->categorical)
+        cats = categories(d);
     for (guint i = 0; i < d->series->len; i++) {
         struct plot_series *s = d->series->pdata[i];
+
+        /* Categories sit at their index, in the order the points give them. */
+        for (guint r = 0; cats && r < s->rows->len; r++) {
+            struct plot_row *row = &g_array_index(s->rows, struct plot_row, r);
+            guint pos = 0;
+
+            g_ptr_array_find_with_equal_func(cats, row->xtext, g_str_equal, &pos);
+            row->x = pos;
+        }
         g_array_sort(s->rows, row_cmp);
         for (guint r = 0; r < s->rows->len; r++)
             bigx = MAX(bigx, fabs(g_array_index(s->rows, struct plot_row, r).x));
     }
-    if (d->categorical) {
-        cats = categories(d);
-    } else if (d->xdef && d->xdef->dim != DIM_NONE) {
+    if (!d->categorical && d->xdef && d->xdef->dim != DIM_NONE)
         xu = humanize_scale(bigx, unit_dim_base(d->xdef->dim), &fx);
-    }
-    g_autofree char *xname = d->xdef && d->xdef->type == PARAM_DIST && !d->categorical
-                                 ? g_strdup_printf("%s, mean", sp->x)
-                                 : g_strdup(sp->x);
-    xl = axis_label(xname, xu);
+    xl = param_axis(sp, sp->x, d->xdef && d->xdef->type == PARAM_DIST && !d->categorical, xu);
     for (guint i = 0; i < d->series->len; i++) {
         const struct plot_series *s = d->series->pdata[i];
 
         for (guint r = 0; r < s->rows->len; r++) {
             const struct plot_row *row = &g_array_index(s->rows, struct plot_row, r);
-            guint pos = 0;
 
-            if (d->categorical)
-                g_ptr_array_find_with_equal_func(cats, row->xtext, g_str_equal, &pos);
-            write_num(f, d->categorical ? (double)pos : row->x * fx);
+            write_num(f, row->x * fx);
             write_num(f, row->y * fy);
             write_num(f, isfinite(row->ci) ? row->ci * fy : 0);
             fputc(' ', f);
-            gp_write_field(f, row->xtext);
+            gp_write_field(f, value_name(sp, sp->x, row->xtext));
             fputc('\n', f);
         }
         fputs("\n\n", f);
-        gp_add_series(j, s->name);
+        if (sp->by) {
+            gp_add_series(j, value_name(sp, sp->by, s->name), s->name);
+        } else {
+            g_autofree char *title = metric_axis(sp, sp->y, NULL);
+
+            gp_add_series(j, title, NULL);
+        }
     }
     gp_set_str(j, "x_label", xl);
     gp_set_str(j, "y_label", yl);
@@ -510,7 +608,7 @@ static bool stack_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp
     for (guint p = 0; p < points->len; p++) {
         g_autofree char *name = point_name(db, sp, points->pdata[p]);
 
-        gp_write_field(f, name);
+        gp_write_field(f, value_name(sp, sp->x ? sp->x : sp->by, name));
         for (guint m = 0; m < metrics->len; m++) {
             struct query_stat st;
             bool ok = query_summary(db, points->pdata[p], sp->scope, metrics->pdata[m], &st);
@@ -518,18 +616,25 @@ static bool stack_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp
         }
         fputc('\n', f);
     }
-    /* "stage_*": the key says "wire", the axis "stage_* (us)". */
+    /* "stage_*": the key says "host stack", the axis "Time by stage (µs)";
+     * a stage has its colour in every figure, disk_stage_exit as stage_exit. */
     for (guint m = 0; m < metrics->len; m++) {
         const char *name = metrics->pdata[m];
         size_t pre = star && !strchr(sp->y, ',') ? (size_t)(star - sp->y) : 0;
+        const char *stage = name + (name[pre] ? pre : 0);
+        g_autofree char *words = g_strdelimit(g_strdup(value_name(sp, NULL, stage)), "_", ' ');
 
-        gp_add_series(j, name + (name[pre] ? pre : 0));
+        gp_add_named_series(j, words, stage);
     }
-    g_autofree char *yl = axis_label(metrics->len == 1             ? (char *)metrics->pdata[0]
-                                     : star && !strchr(sp->y, ',') ? sp->y
-                                                                   : "mean",
-                                     yu);
-    gp_set_str(j, "x_label", sp->x ? sp->x : sp->by ? sp->by : "point");
+    g_autofree char *yl = metric_axis(sp,
+                                      metrics->len == 1             ? (char *)metrics->pdata[0]
+                                      : star && !strchr(sp->y, ',') ? sp->y
+                                                                    : NULL,
+                                      yu);
+    g_autofree char *xl = sp->x || sp->by || sp->xlabel
+                              ? param_axis(sp, sp->x ? sp->x : sp->by, false, NULL)
+                              : g_strdup("Point");
+    gp_set_str(j, "x_label", xl);
     gp_set_str(j, "y_label", yl);
     return true;
 }
@@ -548,7 +653,7 @@ static const char *point_with(sqlite3 *db, GPtrArray *points, const char *key, c
     return NULL;
 }
 
-/* Distinct values of @key over @points, in label order. */
+/* Distinct values of @key over @points, in order of first appearance. */
 static GPtrArray *values_of(sqlite3 *db, GPtrArray *points, const char *key)
 {
     GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
@@ -561,7 +666,6 @@ static GPtrArray *values_of(sqlite3 *db, GPtrArray *points, const char *key)
         else
             g_free(v);
     }
-    g_ptr_array_sort(out, str_cmp_indirect);
     return out;
 }
 
@@ -607,7 +711,14 @@ static bool bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp,
         return ambiguous(db, sp, points->pdata[0], error);
     yu = humanize_scale(biggest(db, points, metrics, sp->scope, false), unit, &fy);
     for (guint g = 0; g < groups->len; g++) {
-        gp_write_field(f, groups->pdata[g]);
+        if (sp->x) {
+            gp_write_field(f, value_name(sp, sp->x, groups->pdata[g]));
+        } else {
+            const char *unused;
+            g_autofree char *metric = plot_metric_label(groups->pdata[g], &unused);
+
+            gp_write_field(f, metric);
+        }
         for (guint b = 0; b < (bars ? bars->len : (sp->x ? 1 : points->len)); b++) {
             const char *metric = sp->x ? metrics->pdata[0] : groups->pdata[g];
             const char *point =
@@ -626,10 +737,19 @@ static bool bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp,
     for (guint b = 0; b < (bars ? bars->len : (sp->x ? 1 : points->len)); b++) {
         g_autofree char *name = bars || sp->x ? NULL : short_label(sp, points->pdata[b]);
 
-        gp_add_series(j, bars ? bars->pdata[b] : sp->x ? metrics->pdata[0] : name);
+        if (bars) {
+            gp_add_series(j, value_name(sp, sp->by, bars->pdata[b]), bars->pdata[b]);
+        } else if (sp->x) {
+            g_autofree char *title = metric_axis(sp, metrics->pdata[0], NULL);
+
+            gp_add_series(j, title, NULL);
+        } else {
+            gp_add_series(j, name, NULL);
+        }
     }
-    g_autofree char *yl = axis_label(metrics->len == 1 ? (char *)metrics->pdata[0] : "mean", yu);
-    gp_set_str(j, "x_label", sp->x ? sp->x : "");
+    g_autofree char *yl = metric_axis(sp, metrics->len == 1 ? (char *)metrics->pdata[0] : NULL, yu);
+    g_autofree char *xl = param_axis(sp, sp->x, false, NULL);
+    gp_set_str(j, "x_label", xl);
     gp_set_str(j, "y_label", yl);
     return true;
 }
@@ -719,11 +839,14 @@ static bool cdf_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, 
             fputc('\n', f);
         }
         fputs("\n\n", f);
-        gp_add_series(j, names->pdata[k]);
+        gp_add_series(j, sp->by ? value_name(sp, sp->by, names->pdata[k]) : names->pdata[k],
+                      sp->by ? names->pdata[k] : NULL);
     }
-    g_autofree char *xl = axis_label(sp->y, xu);
+    const char *count_unit;
+    g_autofree char *name = plot_metric_label(sp->y, &count_unit);
+    g_autofree char *xl = sp->xlabel ? g_strdup(sp->xlabel) : plot_axis_label(name, xu);
     gp_set_str(j, "x_label", xl);
-    gp_set_str(j, "y_label", "fraction of samples");
+    gp_set_str(j, "y_label", sp->ylabel ? sp->ylabel : "Fraction of samples");
     return true;
 }
 
@@ -762,7 +885,6 @@ static bool fill(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtr
     case PLOT_LINES:
         ok = collect_lines(db, sp, points, &d, error);
         if (ok) {
-            g_ptr_array_sort(d.series, series_cmp);
             draw_lines_data(j, sp, &d);
         }
         break;
@@ -798,11 +920,12 @@ bool plot_draw(sqlite3 *db, const struct plot_spec *sp, char **note, GError **er
     points = select_points(db, sp->where, error);
     if (!points)
         return false;
+    sort_points(sp, points);
     j = gp_job_new(sp->output, error);
     if (!j)
         return false;
     gp_set_str(j, "plot_title", sp->title ? sp->title : "");
-    gp_set_str(j, "key_title", sp->by ? sp->by : "");
+    gp_set_str(j, "key_title", sp->legend ? sp->legend : sp->by ? plot_param_label(sp->by) : "");
     gp_set_str(j, "x_tics", "");
     gp_set_num(j, "log_x", sp->logx);
     gp_set_num(j, "log_y", sp->logy);

@@ -24,6 +24,13 @@ enum plot_kind {
  * @by:     parameter with one series per value (optional)
  * @where:  NULL-terminated "key=value" filters on the points (optional)
  * @title:  above the figure (optional); @output: .png, .pdf or .svg
+ * @xlabel, @ylabel, @legend: the axis labels and the legend's title, in
+ *          place of the human names of @x, @y and @by (optional)
+ * @labels: NULL-terminated "VALUE=TEXT": TEXT names the series, bar or
+ *          category VALUE (optional)
+ * @order:  NULL-terminated point labels in the order the scenario declares
+ *          them, for the order of series, bars and categories (optional;
+ *          else enum values in the registry's order, numbers ascending)
  */
 struct plot_spec {
     enum plot_kind kind;
@@ -33,6 +40,9 @@ struct plot_spec {
     const char *scope;
     const char *const *where;
     const char *title;
+    const char *xlabel, *ylabel, *legend;
+    const char *const *labels;
+    const char *const *order;
     const char *output;
     bool logx, logy;
 };

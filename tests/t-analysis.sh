@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..76"
+echo "1..84"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -218,6 +218,88 @@ ok $? "plot --scenario notes it once for all its figures"
     >/dev/null 2>>err.txt && "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean \
     --by queue.stations -o rnd.png >/dev/null 2>>err.txt && [ ! -s err.txt ]
 ok $? "replications that differ get no note"
+# What a figure says: a style that prints the axis labels, the legend title
+# and each series (title, colour) before drawing with the real templates.
+mkdir -p gplabels
+cat >gplabels/style.gp <<GP
+set print "labels.txt" append
+print "x=" . x_label . "|y=" . y_label . "|key=" . key_title
+do for [i = 1:n_series] { print "series=" . series_title[i] . " " . series_colour[i] }
+load "$SRC/analysis/style.gp"
+GP
+for t in lines bars stack cdf; do echo "load \"$SRC/analysis/$t.gp\"" >gplabels/$t.gp; done
+# labels.sh OUTPUT ARGS...: what `plot ARGS -o OUTPUT` says, in labels.txt.
+labels() {
+    local out=$1
+    shift
+    rm -f labels.txt
+    IOVSIM_GNUPLOT_DIR=$PWD/gplabels "$IOVSIM" plot "$@" -o "$out" >/dev/null 2>err.txt
+}
+labels l1.png a.db --x queue.servers --y sojourn_mean --by queue.stations
+[ "$(head -1 labels.txt)" = "x=Servers|y=Mean sojourn time (s)|key=Stations" ]
+ok $? "axis labels and legend title from human names ($(head -1 labels.txt))"
+labels l2.png a.db --x queue.servers --y sojourn_mean --by queue.stations --xlabel 'Cores' \
+    --ylabel 'Time in system (s)' --legend 'Tandem stations' --label '2=two stations'
+[ "$(head -1 labels.txt)" = "x=Cores|y=Time in system (s)|key=Tandem stations" ] &&
+    grep -qx 'series=two stations #E69F00' labels.txt
+ok $? "--xlabel, --ylabel, --legend and --label override them"
+# Declared order: servers 4, 1, 2 give series 4, 1, 2 in a scenario's
+# figures; on the command line numbers ascend.
+cat >o.ini <<'INI'
+[scenario]
+name = torder
+duration = 500s
+reps = 2
+[sweep]
+queue.servers = 4, 1, 2
+queue.stations = 2, 1
+[plot by]
+x = queue.stations
+y = sojourn_mean
+by = queue.servers
+xlabel = Stations in tandem
+labels = 4=four servers
+[plot bars]
+kind = bars
+x = queue.stations
+y = wait_mean
+by = queue.servers
+INI
+"$IOVSIM" sweep o.ini -o o.db -q
+rm -f labels.txt
+IOVSIM_GNUPLOT_DIR=$PWD/gplabels "$IOVSIM" plot o.db --scenario o.ini --outdir ofigs >/dev/null 2>&1
+[ "$(grep -c '^series=' labels.txt)" = 6 ] &&
+    [ "$(grep '^series=' labels.txt | cut -d' ' -f1-2 | tr '\n' ,)" = \
+        "series=four servers,series=1 #E69F00,series=2 #009E73,series=4 #0072B2,series=1 \
+#E69F00,series=2 #009E73," ] &&
+    grep -q '^x=Stations in tandem|y=Mean sojourn time (s)|key=Servers$' labels.txt
+ok $? "a scenario's figures: series in declared order, its xlabel and labels ($(grep '^series=' labels.txt | tr '\n' ' '))"
+labels o1.png o.db --x queue.stations --y sojourn_mean --by queue.servers
+[ "$(grep '^series=' labels.txt | tr '\n' ,)" = "series=1 #0072B2,series=2 #E69F00,series=4 #009E73," ]
+ok $? "without a scenario, numbers ascend"
+# Strategies: human names, the registry's order, one colour each in every
+# figure; stages keep their colours from figure to figure.
+"$IOVSIM" sweep "$SRC/scenarios/quickstart.ini" -o q.db -q --reps 2 --set scenario.duration=20ms
+labels q1.png q.db --kind bars --by io.strategy --y throughput --where workload.type=stream
+grep '^series=' labels.txt | tr '\n' , >q1.txt
+[ "$(cat q1.txt)" = "series=Bare metal #000000,series=Emulation #D55E00,series=virtio #0072B2,\
+series=Passthrough #009E73,series=SR-IOV #E69F00," ] && grep -q '|key=Strategy$' labels.txt
+ok $? "strategies by name, in the registry's order, each in its colour ($(cat q1.txt))"
+labels q2.png q.db --x workload.type --y throughput --by io.strategy
+[ "$(grep '^series=' labels.txt | sort | tr '\n' ,)" = "$(tr , '\n' <q1.txt | grep . | sort | tr '\n' ,)" ]
+ok $? "the same colours in a line plot"
+labels q3.png q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=rr
+grep '^series=' labels.txt | sort >s1.txt
+grep -q '^x=Strategy|y=Time by stage (µs)|key=$' labels.txt && grep -q '^series=guest stack ' s1.txt
+ok $? "stacked stages: named in words, 'Time by stage' on the axis"
+labels q4.png q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=stream
+grep '^series=' labels.txt | sort >s2.txt
+# Every stage in both figures has one colour: "NAME #RRGGBB" lines.
+awk 'NR == FNR { i = index($0, " #"); c[substr($0, 1, i)] = substr($0, i); next }
+    { i = index($0, " #"); k = substr($0, 1, i)
+      if (k in c) { both++; if (c[k] != substr($0, i)) bad++ } }
+    END { exit !(both > 3 && !bad) }' s1.txt s2.txt
+ok $? "a stage has the same colour in both figures"
 # Results another user made (here: root's, read by nobody) can be read.
 if [ "$(id -u)" = 0 ] && command -v su >/dev/null; then
     ro=$(mktemp -d /tmp/iovsim-ro-XXXXXX)

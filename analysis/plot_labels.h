@@ -1,0 +1,28 @@
+/* Human names for figures: axis labels, legend titles and series names
+ * from the names of parameters, their values and metrics ("VMs per host"
+ * for vm.count, "SR-IOV" for sriov, "Throughput" for throughput). A scenario's
+ * [plot NAME] group or the command line can override each. */
+#ifndef IOVSIM_ANALYSIS_PLOT_LABELS_H
+#define IOVSIM_ANALYSIS_PLOT_LABELS_H
+
+/* The name of parameter @key on an axis or over a legend; @key itself when
+ * none is known. Static or @key: borrowed. */
+const char *plot_param_label(const char *key);
+
+/* The name of @value of @key as a series or category ("SR-IOV", "on");
+ * @value itself when none is known. Borrowed. */
+const char *plot_value_label(const char *key, const char *value);
+
+/**
+ * plot_metric_label - the name of metric @name on an axis
+ * "Throughput" for throughput, "Mean latency" for latency_mean, words from
+ * the name otherwise. *@count_unit is set to the unit to show for a metric
+ * stored as a plain number ("cores" for host_cpu), else NULL. Caller frees.
+ */
+char *plot_metric_label(const char *name, const char **count_unit);
+
+/* "Label (unit)", or "Label" for an empty or NULL unit; "us" shows as "µs".
+ * Caller frees. */
+char *plot_axis_label(const char *label, const char *unit);
+
+#endif
