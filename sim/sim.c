@@ -73,10 +73,10 @@ struct rng_streams *sim_rng_streams(struct sim *sim)
 
 /* Past this size the pool no longer fits in a core's L2 cache and every
  * pop would wait on memory: the queue then prefetches the records of the
- * entries that will pop within the next 64 ps. Below it the records are in
+ * entries that will pop within the next 256 ps. Below it the records are in
  * cache already and the prefetches would only add work. */
 #define PREFETCH_POOL_BYTES ((size_t)1 << 20)
-#define PREFETCH_WINDOW_PS  64
+#define PREFETCH_WINDOW_PS  256
 
 static void pool_moved(struct sim *sim)
 {
