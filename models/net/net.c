@@ -364,7 +364,7 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
         w->n_hosts = (unsigned)scenario_int(sc, "host.count");
         w->n_vms = w->n_hosts * per_host;
     }
-    w->free_head = NET_NO_PKT;
+    POOL_INIT(&w->pkts, struct net_pkt, next_free);
     w->frame_overhead = (unsigned)scenario_real(sc, "net.l34_header");
     w->mss = (unsigned)scenario_real(sc, "net.mtu") - w->frame_overhead;
     w->desc_bytes = (unsigned)scenario_real(sc, "nic.descriptor_size");
@@ -601,7 +601,7 @@ static void net_report(struct model *base, struct report *out)
     report_metric(out, "all", "sent_total", (double)sent, "1");
     report_metric(out, "all", "received_total", (double)received, "1");
     report_metric(out, "all", "dropped_total", (double)dropped, "1");
-    report_metric(out, "all", "in_flight", (double)w->in_flight, "1");
+    report_metric(out, "all", "in_flight", (double)pool_live(&w->pkts), "1");
     report_metric(out, "all", "context_switches", (double)switches, "1");
     report_metric(out, "all", "mailbox_messages", (double)mailbox, "1");
     report_metric(out, "all", "pcie_utilization", pcie, "1");
@@ -651,9 +651,7 @@ static void net_destroy(struct model *base)
     g_free(w->hosts);
     if (w->fabric)
         net_fabric_free(w->fabric);
-    for (uint32_t k = 0; k < w->n_chunks; k++)
-        g_free(w->chunks[k]);
-    g_free(w->chunks);
+    pool_release(&w->pkts);
     g_free(w);
 }
 

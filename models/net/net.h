@@ -15,7 +15,9 @@
 #include "../guest/guest.h"
 #include "../host/host.h"
 #include "../hw/nic.h"
+#include "ledger.h"
 #include "model.h"
+#include "pool.h"
 #include "resource.h"
 #include "scenario.h"
 #include "sim.h"
@@ -71,9 +73,8 @@ extern const char *const net_stage_names[NET_N_STAGES];
 extern const char *const net_drop_names[NET_N_DROPS];
 
 /* The peer host's endpoint number in net_pkt.src/dst; VMs are 0..n-1. */
-#define NET_PEER      (-1)
-#define NET_NO_PKT    UINT32_MAX
-#define NET_MAX_PARTS 6
+#define NET_PEER   (-1)
+#define NET_NO_PKT UINT32_MAX
 
 enum net_pkt_kind {
     NET_PKT_DATA,     /* stream or udp payload */
@@ -89,21 +90,13 @@ struct net_vm;
 /* What a packet does when its current step ends. */
 typedef void (*net_step_fn)(struct net_world *w, struct net_pkt *p);
 
-/* A fixed part of a step: @t of the step's time goes to @stage. */
-struct net_part {
-    uint8_t stage;
-    sim_time t;
-};
-
 struct net_pkt {
     uint32_t idx;
     uint32_t next_free; /* pool link, also the link of per-VM waiting lists */
     int16_t src, dst;   /* endpoints: VM index or NET_PEER */
     uint16_t vm;        /* VM whose flow this is (statistics) */
     uint8_t kind;
-    uint8_t cpu;   /* sending vCPU of its VM */
-    uint8_t stage; /* the open stage of the current step */
-    uint8_t n_parts;
+    uint8_t cpu; /* sending vCPU of its VM */
     bool live;
     uint32_t bytes;                 /* payload (goodput) bytes */
     uint64_t ack;                   /* ACK: bytes the receiver has, cumulative */
@@ -117,11 +110,10 @@ struct net_pkt {
     sim_time bill_guest, bill_host; /* CPU of the current step, billed when it ends */
     uint16_t bill_vm;
     sim_time born;      /* the sending application handed it over */
-    sim_time t0;        /* start of the current step */
     sim_time txn_start; /* rr: when the transaction's request was born */
     net_step_fn next;   /* when the current step ends */
     net_step_fn then;   /* when a multi-step hand-off ends */
-    struct net_part parts[NET_MAX_PARTS];
+    struct ledger led;  /* the current step */
     sim_time st[NET_N_STAGES];
 };
 
@@ -247,20 +239,13 @@ struct net_world {
     bool vxlan;              /* fabric.vxlan: an overlay between the hosts */
     bool vxlan_offload;      /* nic.vxlan_offload */
     double vxlan_cpu;        /* fabric.vxlan_cpu */
-    /* Packet pool: chunks that never move, so packet pointers stay valid. */
-    struct net_pkt **chunks;
-    uint32_t n_chunks;
-    uint32_t free_head;
-    uint32_t in_flight;
+    struct pool pkts;        /* struct net_pkt, linked through next_free while free */
     sim_time stat_start;
 };
 
-#define NET_CHUNK_BITS 12
-#define NET_CHUNK      (1u << NET_CHUNK_BITS)
-
 static inline struct net_pkt *net_pkt_at(const struct net_world *w, uint32_t idx)
 {
-    return &w->chunks[idx >> NET_CHUNK_BITS][idx & (NET_CHUNK - 1)];
+    return POOL_AT(&w->pkts, struct net_pkt, idx);
 }
 
 static inline void net_pktq_push(struct net_world *w, struct net_pktq *q, struct net_pkt *p)
@@ -304,10 +289,7 @@ void net_step(struct net_world *w, struct net_pkt *p, enum net_stage first);
 
 static inline void net_step_part(struct net_pkt *p, enum net_stage stage, sim_time t)
 {
-    g_assert(p->n_parts < NET_MAX_PARTS);
-    p->parts[p->n_parts].stage = (uint8_t)stage;
-    p->parts[p->n_parts].t = t;
-    p->n_parts++;
+    ledger_part(&p->led, stage, t);
 }
 
 /* The packet waits in @stage until someone moves it on (a list). */

@@ -1,8 +1,8 @@
 /* The packet pool and the step machinery that attributes every instant of a
  * packet's life to one stage, plus the hand-offs every strategy shares: the
  * device's DMA over PCIe through the IOMMU, the port, the wire, the VEB and
- * the host's switch. Packets live in fixed chunks recycled through a free
- * list, so memory stays flat and no packet is malloc'ed. */
+ * the host's switch. Packets live in a pool (sim/pool.h), so memory stays
+ * flat and no packet is malloc'ed; their stages in a ledger (sim/ledger.h). */
 #include <string.h>
 
 #include <glib.h>
@@ -23,32 +23,12 @@ const char *const net_drop_names[NET_N_DROPS] = {
 #undef NET_DROP_NAME
 };
 
-static void pool_grow(struct net_world *w)
-{
-    uint32_t base = w->n_chunks << NET_CHUNK_BITS;
-    struct net_pkt *chunk = g_new0(struct net_pkt, NET_CHUNK);
-
-    g_assert(w->n_chunks < (UINT32_MAX >> NET_CHUNK_BITS) - 1);
-    w->chunks = g_renew(struct net_pkt *, w->chunks, w->n_chunks + 1);
-    w->chunks[w->n_chunks++] = chunk;
-    for (uint32_t k = 0; k < NET_CHUNK; k++) {
-        chunk[k].idx = base + k;
-        chunk[k].next_free = k + 1 < NET_CHUNK ? base + k + 1 : w->free_head;
-    }
-    w->free_head = base;
-}
-
 struct net_pkt *net_pkt_new(struct net_world *w, unsigned vm, int src, int dst,
                             enum net_pkt_kind kind, uint32_t bytes)
 {
-    struct net_pkt *p;
-    uint32_t idx;
+    uint32_t idx = pool_alloc(&w->pkts);
+    struct net_pkt *p = net_pkt_at(w, idx);
 
-    if (w->free_head == NET_NO_PKT)
-        pool_grow(w);
-    idx = w->free_head;
-    p = net_pkt_at(w, idx);
-    w->free_head = p->next_free;
     memset(p, 0, sizeof(*p));
     p->idx = idx;
     p->next_free = NET_NO_PKT;
@@ -59,10 +39,9 @@ struct net_pkt *net_pkt_new(struct net_world *w, unsigned vm, int src, int dst,
     p->bytes = bytes;
     p->frames = bytes ? (bytes + w->mss - 1) / w->mss : 1;
     p->live = true;
-    p->born = p->t0 = sim_now(w->sim);
+    p->born = sim_now(w->sim);
     /* A placeholder: the sender's first net_step() closes it at zero. */
-    p->stage = NET_STAGE_guest_stack;
-    w->in_flight++;
+    ledger_start(&p->led, p->born, NET_STAGE_guest_stack);
     w->vms[vm].sent_total++;
     return p;
 }
@@ -71,31 +50,19 @@ static void pkt_free(struct net_world *w, struct net_pkt *p)
 {
     g_assert(p->live);
     p->live = false;
-    p->next_free = w->free_head;
-    w->free_head = p->idx;
-    w->in_flight--;
+    pool_free(&w->pkts, p->idx);
 }
 
 /* End the open step at now: fixed parts get their time, the first stage
  * the rest (it is never negative: the parts were part of the service). */
 static void step_close(struct net_world *w, struct net_pkt *p)
 {
-    sim_time now = sim_now(w->sim), rest = now - p->t0;
-
-    for (unsigned k = 0; k < p->n_parts; k++) {
-        p->st[p->parts[k].stage] += p->parts[k].t;
-        rest -= p->parts[k].t;
-    }
-    g_assert(rest >= 0);
-    p->st[p->stage] += rest;
-    p->n_parts = 0;
-    p->t0 = now;
+    ledger_close(&p->led, p->st, sim_now(w->sim));
 }
 
 void net_step(struct net_world *w, struct net_pkt *p, enum net_stage first)
 {
-    step_close(w, p);
-    p->stage = (uint8_t)first;
+    ledger_step(&p->led, p->st, sim_now(w->sim), first);
 }
 
 static void step_on_cpu(struct sim *sim, void *ctx, uint64_t tag)
@@ -134,14 +101,15 @@ static bool stage_is_guest(unsigned stage)
 void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core, struct net_vm *vm,
                   sim_time base, net_step_fn next)
 {
-    sim_time guest = stage_is_guest(p->stage) ? base : 0, host = base - guest, charged;
+    const struct ledger *l = &p->led;
+    sim_time guest = stage_is_guest(l->stage) ? base : 0, host = base - guest, charged;
     int owner = thread_of(vm, core);
 
-    for (unsigned k = 0; k < p->n_parts; k++) {
-        if (stage_is_guest(p->parts[k].stage))
-            guest += p->parts[k].t;
+    for (unsigned k = 0; k < l->n_parts; k++) {
+        if (stage_is_guest(l->part_stage[k]))
+            guest += l->part_t[k];
         else
-            host += p->parts[k].t;
+            host += l->part_t[k];
     }
     p->next = next;
     charged = cpu_core_submit(&vm->nh->host.cpu, core, owner, guest + host, step_on_cpu, w, p->idx);
@@ -236,8 +204,8 @@ void net_pkt_deliver(struct net_world *w, struct net_pkt *p)
     c->bytes += p->bytes;
     welford_add(&c->latency, sim_time_to_s(lat));
     hist_add(&c->latency_ps, lat);
-    for (unsigned s = 0; s < NET_N_STAGES; s++)
-        c->stage_sum[s] += (double)p->st[s];
+    /* Every picosecond in exactly one stage. */
+    g_assert(ledger_merge(c->stage_sum, p->st, NET_N_STAGES) == lat);
     workload_delivered(w, p);
     pkt_free(w, p);
 }
