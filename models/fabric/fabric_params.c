@@ -1,5 +1,5 @@
 /* Parameters of the SDN fabric model, one table: unit, range, default and
- * the source of the default (a row of ../shared/calibration.md section 1.8,
+ * the source of the default (an entry of docs/sources.md,
  * a derivation from one, a deliberate choice, or "placeholder" where no
  * published number backs it yet; docs/models.md lists them). */
 #include "fabric_params.h"
@@ -26,29 +26,36 @@ const struct param_def fabric_params[] = {
     PDEF("fabric.oversubscription", PARAM_REAL, DIM_NONE, "1", 1, 1000,
          "leaf oversubscription: host-facing capacity / uplink capacity; uplink rate = "
          "hosts_per_leaf x host_rate / (oversubscription x spines)",
-         "choice: non-blocking leaf-spine (VL2's goal); calibration.md 1.8: conventional trees "
-         "have ToR uplinks ~1:20, up to 1:240 at the top (VL2 section 1, via Demirbas)"),
+         "choice: non-blocking (VL2's goal); conventional trees 1:20 at ToR, "
+         "1:240 at the top (VL2 §1) (sources.md#vl2)"),
     PDEF_TIME("fabric.link_delay", "500ns", 0, 1, "propagation delay of every link, each direction",
-              "placeholder: about 100 m of fibre at 5 ns/m"),
+              "D: 100 m (choice) x 5 ns/m, fibre at ~200,000 km/s (Fiberise 2011) "
+              "(sources.md#fibre)"),
     PDEF_TIME("fabric.switch_latency", "1us", 0, 1,
               "forwarding latency of a switch (lookup and crossing), after store-and-forward",
-              "placeholder: a store-and-forward top-of-rack switch; no row in calibration.md"),
+              "Arista 7050X datasheet (Trident II): 550-650 ns port to port "
+              "(sources.md#arista-7050x): 600ns s; the default awaits a re-validation "
+              "with it"),
     PDEF_SIZE(
         "fabric.buffer", "1MiB", 1500, 1e10,
         "buffer of each switch output port (bytes of frames waiting or in service); tail drop",
-        "placeholder: shallow-buffer merchant silicon; no row in calibration.md"),
+        "Arista 7050X datasheet: 12 MB shared packet memory (D: / 48 ports) "
+        "(sources.md#arista-7050x): 250KB B; the default awaits a re-validation "
+        "with it"),
     PDEF_TIME("fabric.rto", "1ms", 1e-6, 10,
               "a dropped packet is sent again by its source host this long after the drop",
-              "placeholder: a data-centre-tuned minimum RTO (Linux's default is 200 ms)"),
+              "Linux include/net/tcp.h: TCP_RTO_MIN = HZ/5; Vasudevan SIGCOMM'09 on "
+              "its cost in data centres (sources.md#tcp-rto): 200ms s; the default "
+              "awaits a re-validation with it"),
     /* Traffic */
     PDEF("fabric.flow_rate", PARAM_REAL, DIM_PKTRATE, "66.67pps", 1e-3, 1e9,
          "new flows per second started by each host (Poisson), to a uniformly drawn other host",
-         "calibration.md 1.8: Kandula, median 100k flows/s in a 1500-server cluster = 66.7 per "
-         "server (D)"),
+         "Tootoonchian Hot-ICE'12 §1: Kandula, 100k flows/s per 1,500 servers "
+         "(D: 66.7/s per host) (sources.md#tootoonchian)"),
     PDEF("fabric.flow_size", PARAM_DIST, DIM_SIZE, "pareto(1.2, 10KB)", 1, 1e12,
          "payload bytes of a flow; heavy-tailed: many short flows, most bytes in a few long ones",
-         "placeholder: Pareto shape 1.2 from 10 KB (mean 60 KB); no flow-size row in "
-         "calibration.md"),
+         "placeholder: studies give classes (DCTCP: 50 KB-1 MB, 1-100 MB) and "
+         "shapes but no distribution parameters were retrieved"),
     PDEF_SIZE("fabric.mtu", "1500B", 128, 9216, "IP MTU seen by the hosts (inner, under VXLAN)",
               "choice: standard Ethernet"),
     PDEF_SIZE("fabric.header", "40B", 0, 120, "TCP/IP headers per packet; payload = mtu - header",
@@ -72,41 +79,48 @@ const struct param_def fabric_params[] = {
       .help = "reactive: exact-match rules set up on a miss; proactive: wildcard rules, no "
               "misses; devoflow: wildcard until a flow passes devoflow_threshold, then a rule "
               "(not waited for)",
-      .source = "choice: reactive OpenFlow as measured by Tootoonchian et al. (calibration.md "
-                "1.8)" },
+      .source = "choice: reactive OpenFlow, as measured by Tootoonchian Hot-ICE'12 "
+                "(sources.md#tootoonchian)" },
     PDEF_INT("fabric.table_size", "2000", 1, 1000000,
              "exact-match entries in each switch's flow table",
-             "placeholder: TCAM of a 2011 OpenFlow switch (DevoFlow discusses ~1500-entry tables; "
-             "not a calibration.md row)"),
+             "ipSpace 2013: Intel FM6700 up to 4,000 12-tuple flow entries "
+             "(sources.md#openflow-tables): 4000 1; the default awaits a "
+             "re-validation with it"),
     PDEF_TIME("fabric.idle_timeout", "5s", 0, 1e6,
               "an entry unused this long expires (0: never); a full table evicts its LRU entry",
-              "placeholder: NOX's usual 5 s idle timeout; no row in calibration.md"),
+              "POX forwarding/l2_learning.py: idle_timeout = 10 s (hard 30 s) "
+              "(sources.md#pox-timeouts): 10s s; the default awaits a re-validation "
+              "with it"),
     PDEF("fabric.controller_service", PARAM_DIST, DIM_TIME, "exp(33.333us)", 1e-9, 10,
          "controller work per flow setup (one FIFO server)",
-         "calibration.md 1.8: NOX ~30k flow setups/s (Tavakoli HotNets 2009 via Tootoonchian "
-         "Hot-ICE 2012 section 1): mean 1/30000 s"),
+         "Tootoonchian Hot-ICE'12 §1: NOX ~30k set-ups/s (D: mean 33.3 us) "
+         "(sources.md#tootoonchian)"),
     PDEF_TIME("fabric.control_delay", "50us", 0, 1,
               "switch to controller: packet-in on the control channel, one way",
-              "placeholder: an out-of-band control network in the same data centre"),
+              "placeholder: no measurement of a data-centre switch-to-controller "
+              "packet-in delay was retrieved"),
     PDEF_TIME("fabric.install_latency", "1ms", 0, 1,
               "controller to switches: flow-mod sent and rule written in the table",
-              "placeholder: calibration.md 1.8 bounds only the whole install (< 10 ms, NOX)"),
+              "placeholder: bounded only, NOX installs in < 10 ms (Tootoonchian "
+              "Hot-ICE'12 §1)"),
     PDEF_SIZE("fabric.devoflow_threshold", "128KB", 1, 1e12,
               "devoflow mode: bytes a flow sends under wildcard rules before it gets its own entry",
-              "placeholder: a DevoFlow-style elephant threshold; calibration.md 1.8 gives only its "
-              "effect (10-53x fewer entries)"),
+              "DCTCP SIGCOMM'10 (via Linux tcp_dctcp commit): large flows are 1-100 "
+              "MB (sources.md#dctcp-sizes): 1MB B; the default awaits a re-validation "
+              "with it"),
     /* Overlay and the hosts' virtual switch */
     PDEF("fabric.vxlan", PARAM_BOOL, DIM_NONE, "false", 1, 0,
          "VXLAN overlay: every frame carries 50 more bytes on the wire",
-         "calibration.md 1.8: +50 B (outer Ethernet 14 + IP 20 + UDP 8 + VXLAN 8)"),
+         "VXLAN: +50 B per frame (outer Ethernet 14 + IP 20 + UDP 8 + VXLAN 8) "
+         "(sources.md#vxlan)"),
     PDEF_TIME("fabric.vswitch_packet", "0ns", 0, 1e-3,
               "host virtual switch CPU per packet, sent and received (one core per host; 0: none)",
-              "placeholder: the net model charges the host stack itself; set it to study the "
-              "vswitch"),
+              "choice: off; the net model charges the host path itself "
+              "(host.stack_per_packet, netmap ATC'12) (sources.md#netmap)"),
     PDEF("fabric.vxlan_cpu", PARAM_REAL, DIM_NONE, "0", 0, 10,
          "extra vswitch CPU per packet with VXLAN, as a fraction of vswitch_packet",
-         "calibration.md 1.8, conflicting: VMware vSphere 5.1 'similar' CPU with RSS (0); DCK "
-         "2013 'nearly 35%' when offloads are lost (0.35)"),
+         "VMware vSphere 5.1: \"similar\" CPU with RSS (0); DCK 2013: \"nearly "
+         "35%\" without offloads (0.35) (sources.md#vxlan)"),
     PDEF("fabric.ecmp_salt", PARAM_INT, DIM_NONE, "0", 0, 4294967295.0,
          "salt of the ECMP flow hash (changes which spine each flow takes)", "choice"),
 };

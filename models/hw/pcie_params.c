@@ -14,12 +14,15 @@ static const struct param_def pcie_params[] = {
       .min = 1e6,
       .max = 1e13,
       .help = "raw link bandwidth per direction",
-      .source = "calibration.md 1.6: PCIe Gen3 x8 62.96 Gb/s (Neugebauer SIGCOMM'18)" },
+      .source = "Neugebauer SIGCOMM'18: PCIe Gen3 x8 62.96 Gb/s raw "
+                "(sources.md#neugebauer-pcie)" },
     PDEF_SIZE("pcie.max_payload", "256B", 64, 4096, "maximum TLP payload", "choice: common MPS"),
     PDEF_SIZE("pcie.tlp_overhead", "24B", 0, 256, "framing, header and CRC bytes per TLP",
-              "calibration.md 1.6 (D): raw 62.96 vs ~50 Gb/s of data at 256 B TLPs"),
+              "Neugebauer SIGCOMM'18: ~50 of 62.96 Gb/s left after TLP overhead (D: "
+              "24 B framing, header, CRC per TLP) (sources.md#neugebauer-pcie)"),
     PDEF_TIME("pcie.latency", "850ns", 0, 1e-3, "round trip of a device read",
-              "calibration.md 1.6: PCIe endpoint round trip ~850 ns"),
+              "PCIe latency blog 2014: ~850 ns endpoint round trip (i7-4771, Gen3) "
+              "(sources.md#pcie-latency)"),
 };
 
 static const size_t pcie_n_params = G_N_ELEMENTS(pcie_params);
