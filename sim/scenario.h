@@ -72,7 +72,7 @@ struct scenario *scenario_dup(const struct scenario *sc);
  * Cross-parameter checks (warm-up < duration, the model's check hook) are
  * not run, as an intermediate state of several sets may fail them: call
  * scenario_validate() after the last one. scenario_hash() does not change
- * (it names the file and its command-line overrides, not a sweep point).
+ * (it names the scenario as loaded, not a sweep point).
  */
 bool scenario_set(struct scenario *sc, const char *key, const char *value, GError **error);
 
@@ -96,7 +96,9 @@ bool scenario_is_set(const struct scenario *sc, const char *key);
 const char *scenario_path(const struct scenario *sc); /* as given */
 const char *scenario_name(const struct scenario *sc); /* [scenario] name */
 const char *scenario_model(const struct scenario *sc);
-/* SHA-256 of the file text plus overrides: identifies "the same scenario". */
+/* SHA-256 of the effective parameters (overrides applied; not plot.*,
+ * scenario.reps, .table, .description) and the [sweep] group: identifies
+ * "the same scenario" whatever the file's comments, key order or figures. */
 const char *scenario_hash(const struct scenario *sc);
 /* The raw file text (borrowed). */
 const char *scenario_text(const struct scenario *sc);

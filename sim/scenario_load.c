@@ -371,16 +371,45 @@ static void default_name(struct scenario *sc)
     e->value.str = g_strdup(base);
 }
 
-static char *compute_hash(const char *text, gsize len, const char *const *overrides)
+/* Keys that say how to run or show a scenario, not what it simulates:
+ * more replications later, another table or figure, are the same scenario. */
+static bool hash_skips(const char *key)
+{
+    return g_str_has_prefix(key, "plot.") || strcmp(key, "scenario.reps") == 0 ||
+           strcmp(key, "scenario.table") == 0 || strcmp(key, "scenario.description") == 0;
+}
+
+/*
+ * The scenario's identity for the results store: every effective parameter
+ * (defaults included, overrides applied, values as parsed) and the [sweep]
+ * group, not the file's text, so that a comment, the order of keys or a
+ * [plot] group does not make another scenario. A NUL separates the fields:
+ * it cannot occur in a key or a value.
+ */
+static char *compute_hash(const struct scenario *sc)
 {
     g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_autoptr(GPtrArray) params = scenario_effective(sc);
+    GPtrArray *sweep = scenario_raw_group(sc, "sweep");
 
-    g_checksum_update(sum, (const guchar *)text, (gssize)len);
-    /* A NUL cannot occur in the text or an override, so no two different
-     * (text, overrides) feed the same bytes. */
-    for (size_t i = 0; overrides && overrides[i]; i++) {
+    for (guint i = 0; i < params->len; i++) {
+        const struct scenario_kv *kv = params->pdata[i];
+
+        if (hash_skips(kv->key))
+            continue;
+        g_checksum_update(sum, (const guchar *)kv->key, -1);
         g_checksum_update(sum, (const guchar *)"", 1);
-        g_checksum_update(sum, (const guchar *)overrides[i], -1);
+        g_checksum_update(sum, (const guchar *)(kv->value ? kv->value : ""), -1);
+        g_checksum_update(sum, (const guchar *)"", 1);
+    }
+    g_checksum_update(sum, (const guchar *)"[sweep]", -1);
+    for (guint i = 0; sweep && i < sweep->len; i++) {
+        const struct scenario_raw *r = sweep->pdata[i];
+
+        g_checksum_update(sum, (const guchar *)"", 1);
+        g_checksum_update(sum, (const guchar *)r->key, -1);
+        g_checksum_update(sum, (const guchar *)"", 1);
+        g_checksum_update(sum, (const guchar *)(r->value ? r->value : ""), -1);
     }
     return g_strdup(g_checksum_get_string(sum));
 }
@@ -413,7 +442,7 @@ static bool load_into(struct scenario *sc, const char *text, gsize len,
             return false;
     default_name(sc);
     sc->text = g_strndup(text, len);
-    sc->hash = compute_hash(text, len, overrides);
+    sc->hash = compute_hash(sc);
     return scenario_validate(sc, error);
 }
 

@@ -36,7 +36,8 @@
  *   events         INTEGER  events executed
  *   version        TEXT     iovsim version that made the run
  *   started_at     TEXT     ISO 8601 UTC, e.g. 2025-01-31T12:00:00Z
- *   scenario_hash  TEXT     SHA-256 (hex) of the scenario text and overrides
+ *   scenario_hash  TEXT     SHA-256 (hex) of the effective parameters and the
+ *                           [sweep] group (scenario_hash())
  *   host           TEXT     host name of the machine that ran it
  *   git_commit     TEXT     commit iovsim was built from; NULL outside git
  *   A new attempt at a (scenario_hash, point, rep) replaces the earlier

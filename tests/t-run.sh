@@ -72,10 +72,18 @@ else
     not_ok "another scenario into the same database is refused" "status=$status $(cat "$tmp/err")"
 fi
 
+# What a scenario simulates is its identity, not its file's text: a comment,
+# a [plot] group or more replications in the file are the same scenario.
+{ echo '# a comment'; cat "$tmp/mm1.ini"; printf '\n[plot p]\nx = queue.servers\ny = sojourn_mean\n'; } |
+    sed 's/^reps = 20$/reps = 30/' >"$tmp/mm1p.ini"
+"$IOVSIM" run "$tmp/mm1p.ini" -o "$tmp/b.db" -q --reps 3 2>"$tmp/err" &&
+    ok "a comment, a [plot] group and reps do not make another scenario" ||
+    not_ok "a comment, a [plot] group and reps do not make another scenario" "$(cat "$tmp/err")"
+
 # --force never adds a second copy of a replication: the same scenario name,
-# point, rep and seed under another hash (here a comment added to the file)
-# replaces the earlier run, in run and in merge, so n stays 3.
-cp "$tmp/mm1.ini" "$tmp/mm1c.ini" && echo '# a comment' >>"$tmp/mm1c.ini"
+# point, rep and seed under another hash (here another service time) replaces
+# the earlier run, in run and in merge, so n stays 3.
+sed 's/exp(1s)/exp(0.9s)/' "$tmp/mm1.ini" >"$tmp/mm1c.ini"
 "$IOVSIM" run "$tmp/mm1.ini" -o "$tmp/f1.db" -q --reps 3 2>/dev/null
 "$IOVSIM" run "$tmp/mm1c.ini" -o "$tmp/f2.db" -q --reps 3 2>/dev/null
 cp "$tmp/f1.db" "$tmp/f3.db"
