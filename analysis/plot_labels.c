@@ -46,6 +46,7 @@ static const char *const value_labels[][2] = {
     { "virtio", "virtio" },
     { "passthrough", "Passthrough" },
     { "sriov", "SR-IOV" },
+    { "vdpa", "vDPA" },
     { "virtio-blk", "virtio-blk" },
     { "stream", "Bulk stream" },
     { "rr", "Request/response" },

@@ -426,7 +426,7 @@ static void test_ordering_bulk(void)
  * 20,000/s. */
 static void test_moderation_rr(void)
 {
-    double rate[5];
+    double rate[8];
 
     for (size_t s = 0; io_strategies[s]; s++) {
         g_autofree char *body =

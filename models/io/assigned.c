@@ -85,6 +85,8 @@ static void tx_post(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
     p->iova = iova;
     net_step(w, p, NET_STAGE_driver);
     net_step_part(p, NET_STAGE_iommu, map);
+    if (a->kick_exit)
+        net_step_part(p, NET_STAGE_exit, net_exit(w, vm, HV_EXIT_mmio_kernel));
     net_step_cpu(w, p, net_pkt_vcpu(vm, p), vm, w->g.driver_tx, tx_posted);
 }
 

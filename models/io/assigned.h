@@ -22,11 +22,14 @@ struct net_pkt;
  * @translate: DMA goes through the IOMMU
  * @dma_api:   the driver maps and unmaps each buffer (host DMA API);
  *             false for the static mapping of an assigned device (VFIO)
+ * @kick_exit: the driver's doorbell write traps (a notification area not
+ *             mapped into the guest) and the host kernel forwards it
  */
 struct assigned_vm {
     unsigned queue;
     bool translate;
     bool dma_api;
+    bool kick_exit;
     uint64_t iova_base;
     uint32_t tx_slot, rx_slot;
     /* Transmit descriptors posted and not yet cleaned; the queue stops

@@ -77,7 +77,7 @@ struct io_strategy_ops {
 };
 
 /* Every strategy, in the order `iovsim params` lists them. */
-#define IO_STRATEGY_LIST(X) X(baremetal) X(emulation) X(virtio) X(passthrough) X(sriov)
+#define IO_STRATEGY_LIST(X) X(baremetal) X(emulation) X(virtio) X(passthrough) X(sriov) X(vdpa)
 
 /* "baremetal|emulation|...": the choices of a parameter naming a strategy. */
 #define IO_STRATEGY_CHOICE(n) "|" #n

@@ -658,17 +658,9 @@ static void net_destroy(struct model *base)
 static const struct param_table net_own_params = { .params = net_params, .n = &net_n_params };
 
 static const struct param_table *const net_param_tables[] = {
-    &net_own_params,
-    &host_param_table,
-    &hv_param_table,
-    &guest_param_table,
-    &iommu_param_table,
-    &pcie_param_table,
-    &virtio_param_table,
-    &emulation_param_table,
-    &blk_param_table,
-    &fabric_param_table,
-    NULL,
+    &net_own_params,    &host_param_table, &hv_param_table,     &guest_param_table,
+    &iommu_param_table, &pcie_param_table, &virtio_param_table, &emulation_param_table,
+    &vdpa_param_table,  &blk_param_table,  &fabric_param_table, NULL,
 };
 
 const struct model_ops net_model_ops = {

@@ -1,0 +1,80 @@
+/* vDPA (virtio data path acceleration): a NIC function, typically a VF of
+ * a SmartNIC, that implements the virtio ring in hardware. The guest keeps
+ * the standard virtio-net driver, and with it the live-migratable virtio
+ * interface; the device reads and writes the guest's virtqueues by DMA
+ * through the IOMMU on the VM's static mapping and raises MSI-X interrupts
+ * that reach the vCPU as a VF's do (injected or posted), so the data path
+ * bypasses the host as SR-IOV's does (Linux drivers/vhost/vdpa.c, QEMU
+ * hw/virtio/vhost-vdpa.c). What differs is the kick: QEMU maps the
+ * device's notification area into the guest when the device allows it
+ * (vhost_vdpa_host_notifiers_init(), vdpa.notify_mapped), and the driver's
+ * doorbell write then reaches the device directly; otherwise it traps to
+ * the host kernel, which forwards it through vhost-vdpa (an exit per kick).
+ * Set-up goes through the virtio configuration space instead of the PF-VF
+ * mailbox. Left out: the configuration-space exits at start-up, the shadow
+ * virtqueue QEMU interposes during live migration, event-index kick
+ * suppression by the device. */
+#include "../net/net.h"
+#include "../param_sources.h"
+#include "../param_tables.h"
+#include "assigned.h"
+#include "param_table.h"
+#include "strategy.h"
+
+static const struct param_def vdpa_params[] = {
+    PDEF_BOOL("vdpa.notify_mapped", "true",
+              "the device's notification area is mapped into the guest, so a kick does not exit "
+              "(false: each kick traps to the host kernel and vhost-vdpa forwards it)",
+              "choice: QEMU maps it when the device's notify area is page-aligned "
+              "(hw/virtio/vhost-vdpa.c, vhost_vdpa_host_notifiers_init())"),
+};
+
+static const size_t vdpa_n_params = G_N_ELEMENTS(vdpa_params);
+
+const struct param_table vdpa_param_table = { .params = vdpa_params, .n = &vdpa_n_params };
+
+static bool vdpa_check(const struct scenario *sc, const char *count_key, int64_t vms,
+                       GError **error)
+{
+    int64_t vfs = scenario_int(sc, "nic.vfs");
+
+    if (vms > vfs) {
+        scenario_error(sc, count_key, error,
+                       "%" G_GINT64_FORMAT
+                       " vDPA VMs need one VF each but nic.vfs is %" G_GINT64_FORMAT,
+                       vms, vfs);
+        return false;
+    }
+    return true;
+}
+
+static void vdpa_attach(struct net_world *w, struct net_vm *vm)
+{
+    struct assigned_vm *a = assigned_new(w, vm, true, false);
+
+    a->kick_exit = !scenario_bool(w->sc, "vdpa.notify_mapped");
+    vm->io = a;
+    net_vm_ready(w, vm);
+}
+
+const struct io_strategy_ops vdpa_strategy_ops = {
+    .name = "vdpa",
+    .uses_itr = true,
+    /* A VF's moderation: the vDPA device's own coalescing defaults are not
+     * published, so it moderates as the VF driver of its class does. */
+    .itr_driver = NIC_ITR_IXGBEVF,
+    .assigned = true,
+    .vm_to_vm = true,
+    .check = vdpa_check,
+    .attach = vdpa_attach,
+    .guest_tx = assigned_guest_tx,
+    .device_rx = assigned_device_rx,
+    .bridge_rx = assigned_device_rx,
+    .tx_wire_done = assigned_tx_wire_done,
+    .irq_deliver = net_irq_virtual,
+    .rx_driver = assigned_rx_driver,
+    .irq_complete = assigned_irq_complete,
+    .tx_clean = assigned_tx_clean,
+    .report = assigned_report,
+    .detach = assigned_detach,
+};
