@@ -29,9 +29,9 @@
 #define TICK_MS 200
 /* How often a sweep that waits for runs another sweep claimed looks again. */
 #define WAIT_MS 300
-/* Runs claimed per worker at a time: small enough that two sweeps share the
- * grid evenly, large enough that claiming is a small part of a short run. */
-#define CLAIM_PER_JOB 4
+/* Runs claimed per worker at a time: a few runs' worth, so that two sweeps share
+ * a grid, and few enough claims that they cost little beside short runs. */
+#define CLAIM_PER_JOB 16
 
 struct sweep_opts {
     char *db;
