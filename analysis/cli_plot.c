@@ -15,7 +15,7 @@
 
 struct plot_opts {
     char *x, *y, *by, *scope, *kind, *title, *output, *scenario, *outdir;
-    char *xlabel, *ylabel, *legend;
+    char *xlabel, *ylabel, *legend, *caption;
     char **where, **labels;
     gboolean logx, logy;
 };
@@ -56,6 +56,7 @@ static int plot_one(struct store *st, const char *db, const struct plot_opts *o)
         .xlabel = o->xlabel,
         .ylabel = o->ylabel,
         .legend = o->legend,
+        .caption = o->caption,
         .labels = (const char *const *)o->labels,
         .output = output,
         .logx = o->logx,
@@ -127,6 +128,7 @@ static bool plot_declared(struct store *st, const struct scenario *sc, GPtrArray
         .xlabel = nonempty(scenario_str(sc, KEY("xlabel"))),
         .ylabel = nonempty(scenario_str(sc, KEY("ylabel"))),
         .legend = nonempty(scenario_str(sc, KEY("legend"))),
+        .caption = nonempty(scenario_str(sc, KEY("caption"))),
         .logx = scenario_bool(sc, KEY("logx")),
         .logy = scenario_bool(sc, KEY("logy")),
         .output = path,
@@ -211,6 +213,9 @@ int cli_plot(int argc, char **argv)
           "y axis label (default: the metric's name and unit)", "TEXT" },
         { "legend", 0, 0, G_OPTION_ARG_STRING, &o.legend,
           "legend title (default: the --by parameter's name)", "TEXT" },
+        { "caption", 0, 0, G_OPTION_ARG_STRING, &o.caption,
+          "line under the figure (default: mean ± 95% CI, n = N replications; none: no line)",
+          "TEXT" },
         { "label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.labels,
           "name of a series, bar or category (repeatable)", "VALUE=TEXT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
@@ -248,7 +253,7 @@ int cli_plot(int argc, char **argv)
     store_close(st);
     g_free(o.x), g_free(o.y), g_free(o.by), g_free(o.scope), g_free(o.kind);
     g_free(o.title), g_free(o.output), g_free(o.scenario), g_free(o.outdir);
-    g_free(o.xlabel), g_free(o.ylabel), g_free(o.legend);
+    g_free(o.xlabel), g_free(o.ylabel), g_free(o.legend), g_free(o.caption);
     g_strfreev(o.where);
     g_strfreev(o.labels);
     return status;

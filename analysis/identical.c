@@ -82,3 +82,39 @@ char *identical_note(sqlite3 *db, GPtrArray *points, const char *scope)
                            "workload is deterministic",
                            count, points->len, first_n, first);
 }
+
+/* Done replications at @point: the most any metric of @scope has. */
+static int64_t replications(sqlite3 *db, const char *point, const char *scope)
+{
+    g_autoptr(GPtrArray) metrics = query_metrics(db, scope);
+    int64_t n = 0;
+
+    for (guint m = 0; m < metrics->len; m++) {
+        g_autoptr(GHashTable) reps = query_rep_values(db, point, scope, metrics->pdata[m]);
+
+        n = MAX(n, (int64_t)g_hash_table_size(reps));
+    }
+    return n;
+}
+
+char *identical_caption(sqlite3 *db, GPtrArray *points, const char *scope, const char *what)
+{
+    int64_t lo = G_MAXINT64, hi = 0;
+    bool all_same = points->len > 0;
+    g_autofree char *n = NULL;
+
+    for (guint p = 0; p < points->len; p++) {
+        int64_t k = replications(db, points->pdata[p], scope), same_n;
+
+        lo = MIN(lo, k);
+        hi = MAX(hi, k);
+        all_same = all_same && identical_point(db, points->pdata[p], scope, &same_n);
+    }
+    if (hi <= 1)
+        return g_strdup("one replication per point: no confidence interval");
+    n = lo == hi ? g_strdup_printf("%" G_GINT64_FORMAT, hi)
+                 : g_strdup_printf("%" G_GINT64_FORMAT "–%" G_GINT64_FORMAT, lo, hi);
+    if (all_same)
+        return g_strdup_printf("mean of n = %s replications, all identical (no interval)", n);
+    return g_strdup_printf("%s, n = %s replications", what, n);
+}

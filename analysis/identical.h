@@ -23,4 +23,13 @@ bool identical_point(sqlite3 *db, const char *point, const char *scope, int64_t 
  */
 char *identical_note(sqlite3 *db, GPtrArray *points, const char *scope);
 
+/**
+ * identical_caption - the caption line of a figure of @points
+ * @what: what the figure shows of each point, e.g. "mean ± 95% CI"
+ * "mean ± 95% CI, n = 5 replications" (n as a range "3–5" if the points
+ * differ), "mean of n = 3 replications, all identical (no interval)", or
+ * the note that one replication has no interval. Caller frees.
+ */
+char *identical_caption(sqlite3 *db, GPtrArray *points, const char *scope, const char *what);
+
 #endif

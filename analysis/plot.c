@@ -929,6 +929,19 @@ bool plot_draw(sqlite3 *db, const struct plot_spec *sp, char **note, GError **er
     gp_set_str(j, "x_tics", "");
     gp_set_num(j, "log_x", sp->logx);
     gp_set_num(j, "log_y", sp->logy);
+    static const char *const shown[] = {
+        [PLOT_LINES] = "mean ± 95% CI",
+        [PLOT_BARS] = "mean ± 95% CI",
+        [PLOT_CDF] = "samples pooled",
+        [PLOT_STACK] = "mean",
+    };
+    g_autofree char *caption =
+        sp->caption ? NULL : identical_caption(db, points, sp->scope, shown[sp->kind]);
+    /* "none" drops the caption: the paper's own caption may say it. */
+    gp_set_str(j, "caption",
+               caption                               ? caption
+               : g_strcmp0(sp->caption, "none") == 0 ? ""
+                                                     : sp->caption);
     ok = fill(db, j, sp, points, error) && gp_job_run(j, templates[sp->kind], error);
     gp_job_free(j);
     if (ok && note)

@@ -28,6 +28,8 @@ enum plot_kind {
  *          place of the human names of @x, @y and @by (optional)
  * @labels: NULL-terminated "VALUE=TEXT": TEXT names the series, bar or
  *          category VALUE (optional)
+ * @caption: the small line under the figure; NULL for the statistics
+ *          shown ("mean ± 95% CI, n = 5 replications"), "none" for none
  * @order:  NULL-terminated point labels in the order the scenario declares
  *          them, for the order of series, bars and categories (optional;
  *          else enum values in the registry's order, numbers ascending)
@@ -43,6 +45,7 @@ struct plot_spec {
     const char *xlabel, *ylabel, *legend;
     const char *const *labels;
     const char *const *order;
+    const char *caption;
     const char *output;
     bool logx, logy;
 };

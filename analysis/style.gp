@@ -1,7 +1,7 @@
 # House style of every iovsim figure, loaded after the generated params.gp
 # and before the figure's own template. Variables it expects:
 #   out_file, out_type ('png', 'pdf' or 'svg'), plot_title, x_label, y_label,
-#   log_x, log_y (0 or 1)
+#   log_x, log_y (0 or 1), caption (may be empty)
 # Sans-serif 11 pt (10 pt in PDF, which is printed smaller), the key to the
 # right of the plot so it never covers data, light horizontal grid, no
 # enhanced-text markup: labels come from data and must show as written.
@@ -40,4 +40,8 @@ if (strlen(x_tics) > 0) {
         tic_at = word(x_tics, i) + 0
         set xtics add (tic_at)
     }
+}
+# What the error bars are and how many replications: small, bottom right.
+if (strlen(caption) > 0) {
+    set label 101 caption at screen 0.99, 0.015 right font ',8' tc rgb '#555555' noenhanced
 }

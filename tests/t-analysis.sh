@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..84"
+echo "1..87"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -225,6 +225,7 @@ cat >gplabels/style.gp <<GP
 set print "labels.txt" append
 print "x=" . x_label . "|y=" . y_label . "|key=" . key_title
 do for [i = 1:n_series] { print "series=" . series_title[i] . " " . series_colour[i] }
+print "caption=" . caption
 load "$SRC/analysis/style.gp"
 GP
 for t in lines bars stack cdf; do echo "load \"$SRC/analysis/$t.gp\"" >gplabels/$t.gp; done
@@ -238,6 +239,16 @@ labels() {
 labels l1.png a.db --x queue.servers --y sojourn_mean --by queue.stations
 [ "$(head -1 labels.txt)" = "x=Servers|y=Mean sojourn time (s)|key=Stations" ]
 ok $? "axis labels and legend title from human names ($(head -1 labels.txt))"
+grep -qx 'caption=mean ± 95% CI, n = 3 replications' labels.txt
+ok $? "the caption says what the bars are and n"
+labels l3.png det.db --x queue.servers --y sojourn_mean
+grep -qx 'caption=mean of n = 3 replications, all identical (no interval)' labels.txt
+ok $? "the caption says when all replications are identical"
+labels l4.png a.db --x queue.servers --y sojourn_mean --by queue.stations --caption none &&
+    grep -qx 'caption=' labels.txt &&
+    labels l5.png a.db --x queue.servers --y sojourn_mean --by queue.stations --caption 'Fig. 3' &&
+    grep -qx 'caption=Fig. 3' labels.txt
+ok $? "--caption replaces it, 'none' drops it"
 labels l2.png a.db --x queue.servers --y sojourn_mean --by queue.stations --xlabel 'Cores' \
     --ylabel 'Time in system (s)' --legend 'Tandem stations' --label '2=two stations'
 [ "$(head -1 labels.txt)" = "x=Cores|y=Time in system (s)|key=Tandem stations" ] &&
@@ -290,7 +301,9 @@ labels q2.png q.db --x workload.type --y throughput --by io.strategy
 ok $? "the same colours in a line plot"
 labels q3.png q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=rr
 grep '^series=' labels.txt | sort >s1.txt
-grep -q '^x=Strategy|y=Time by stage (µs)|key=$' labels.txt && grep -q '^series=guest stack ' s1.txt
+grep -q '^x=Strategy|y=Time by stage (µs)|key=$' labels.txt && grep -q '^series=guest stack ' s1.txt &&
+    grep -qxE 'caption=mean(, n = 2| of n = 2) replications(, all identical \(no interval\))?' \
+        labels.txt
 ok $? "stacked stages: named in words, 'Time by stage' on the axis"
 labels q4.png q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=stream
 grep '^series=' labels.txt | sort >s2.txt

@@ -297,7 +297,7 @@ static void test_identical(struct fixture *f, gconstpointer data)
     sqlite3 *db = store_db(f->st);
     g_autoptr(GPtrArray) points = query_points(db);
     g_autoptr(GPtrArray) one = g_ptr_array_new();
-    g_autofree char *note = NULL, *single = NULL, *none = NULL;
+    g_autofree char *note = NULL, *single = NULL, *none = NULL, *caption = NULL, *ranged = NULL;
     int64_t n = 0;
 
     (void)data;
@@ -315,8 +315,13 @@ static void test_identical(struct fixture *f, gconstpointer data)
     g_assert_cmpstr(single, ==,
                     "note: all 4 replications of point 'q.x=10,q.s=c\"|&_%$#{}~^\\' are "
                     "identical: its 95% CI is 0 because the workload is deterministic");
+    caption = identical_caption(db, points, "all", "mean ± 95% CI");
+    g_assert_cmpstr(caption, ==, "mean ± 95% CI, n = 4 replications");
     /* One replication is no evidence of anything. */
     add_run(f->st, "q.x=20,q.s=d", 0, 1e-6, 10);
+    g_ptr_array_add(points, g_strdup("q.x=20,q.s=d"));
+    ranged = identical_caption(db, points, "all", "mean");
+    g_assert_cmpstr(ranged, ==, "mean, n = 1–4 replications");
     g_ptr_array_index(one, 0) = (char *)"q.x=20,q.s=d";
     none = identical_note(db, one, "all");
     g_assert_null(none);
