@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <glib.h>
 
@@ -55,9 +56,19 @@ struct scenario *cli_load_scenario(const char *path, char **sets, gint64 seed, i
                                    GError **error);
 
 /* The [sweep] group as `iovsim sweep` would run it: every list, range and
- * lockstep, and every point as a whole. `check` and `run` both refuse a
- * scenario whose sweep is wrong. *@points gets the number of points. */
-bool cli_check_sweep(const struct scenario *sc, size_t *points, GError **error);
+ * lockstep, and every point as a whole, each within @mem_limit bytes (0: no
+ * limit). `check` and `run` both refuse a scenario whose sweep is wrong.
+ * *@points gets the number of points. */
+bool cli_check_sweep(const struct scenario *sc, uint64_t mem_limit, size_t *points, GError **error);
+
+/**
+ * cli_mem_limit - the --mem-limit option: @text is a size ("16GiB"; "0B"
+ * for no limit), or NULL for the default, half the machine's physical
+ * memory. A scenario whose model needs more is refused before it is built,
+ * and a run that grows past it stops (scenario_check_mem(),
+ * runner_run_bounded()).
+ */
+bool cli_mem_limit(const char *text, uint64_t *out, GError **error);
 
 /* Default database path for a scenario: results/NAME.db. Caller frees. */
 char *cli_default_db(const char *scenario_name);

@@ -2,11 +2,13 @@
  * option parsing, default paths. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "escape.h"
 #include "scenario.h"
 #include "sweep.h"
+#include "units.h"
 
 volatile sig_atomic_t cli_interrupted;
 
@@ -110,7 +112,7 @@ struct scenario *cli_load_scenario(const char *path, char **sets, gint64 seed, i
 }
 
 /* sweep_scenario() validates each point as a whole. */
-bool cli_check_sweep(const struct scenario *sc, size_t *points, GError **error)
+bool cli_check_sweep(const struct scenario *sc, uint64_t mem_limit, size_t *points, GError **error)
 {
     struct sweep *sw = sweep_new(sc, NULL, NULL, error);
     bool ok = sw != NULL;
@@ -118,7 +120,7 @@ bool cli_check_sweep(const struct scenario *sc, size_t *points, GError **error)
     for (size_t p = 0; ok && p < sweep_n_points(sw); p++) {
         struct scenario *point = sweep_scenario(sw, p, error);
 
-        if (!point) {
+        if (!point || !scenario_check_mem(point, mem_limit, error)) {
             g_autofree char *label = sweep_label(sw, p);
             g_prefix_error(error, "sweep point '%s': ", label);
             ok = false;
@@ -128,4 +130,29 @@ bool cli_check_sweep(const struct scenario *sc, size_t *points, GError **error)
     *points = sw ? sweep_n_points(sw) : 0;
     sweep_free(sw);
     return ok;
+}
+
+bool cli_mem_limit(const char *text, uint64_t *out, GError **error)
+{
+    double bytes;
+
+    if (!text) {
+        long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+        /* Half the machine: the rest is for the system, the page cache and
+         * SQLite; 0 (no limit) where the size is unknown. */
+        *out = pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size / 2 : 0;
+        return true;
+    }
+    if (!unit_parse(text, DIM_SIZE, &bytes, error)) {
+        g_prefix_error(error, "--mem-limit: ");
+        return false;
+    }
+    if (bytes < 0 || bytes >= 0x1p64) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "--mem-limit: '%s' is not a size from 0B to 16EiB", text);
+        return false;
+    }
+    *out = (uint64_t)bytes;
+    return true;
 }

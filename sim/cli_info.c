@@ -10,16 +10,20 @@
 int cli_check(int argc, char **argv)
 {
     char **sets = NULL;
+    char *mem = NULL;
+    uint64_t limit = 0;
     GOptionEntry entries[] = {
         { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "override a parameter",
           "SECTION.KEY=VALUE" },
+        { "mem-limit", 0, 0, G_OPTION_ARG_STRING, &mem,
+          "refuse a scenario needing more memory (default: half the machine's)", "SIZE" },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO - validate without running");
     g_option_context_add_main_entries(ctx, entries, NULL);
     GError *error = NULL;
     int status = 0;
-    if (!cli_parse(ctx, &argc, &argv, &error)) {
+    if (!cli_parse(ctx, &argc, &argv, &error) || !cli_mem_limit(mem, &limit, &error)) {
         status = cli_fail(error);
         goto out;
     }
@@ -37,12 +41,12 @@ int cli_check(int argc, char **argv)
     /* Building the world catches what single values cannot (e.g. more VFs
      * than the NIC has); nothing runs. */
     struct sim *sim = sim_new(1);
-    bool ok = !ops->check || ops->check(sc, &error);
+    bool ok = (!ops->check || ops->check(sc, &error)) && scenario_check_mem(sc, limit, &error);
     struct model *m = ok ? ops->create(sim, sc, &error) : NULL;
     size_t points = 0;
     if (m) {
         ops->destroy(m);
-        ok = cli_check_sweep(sc, &points, &error);
+        ok = cli_check_sweep(sc, limit, &points, &error);
     }
     if (m && ok)
         printf("%s: ok (scenario '%s', model %s, %zu sweep point%s)\n", argv[1], scenario_name(sc),
@@ -53,6 +57,7 @@ int cli_check(int argc, char **argv)
     scenario_free(sc);
 out:
     g_strfreev(sets);
+    g_free(mem);
     return status;
 }
 

@@ -123,9 +123,11 @@ struct run_opts {
     gint reps;
     gboolean quiet;
     gboolean force;
+    char *mem;
+    uint64_t mem_limit;
 };
 
-static int run_all(struct scenario *sc, struct store *st, const char *db, bool quiet)
+static int run_all(struct scenario *sc, struct store *st, const char *db, const struct run_opts *o)
 {
     int reps = (int)scenario_int(sc, "scenario.reps");
     uint64_t base = (uint64_t)scenario_int(sc, "scenario.seed");
@@ -140,7 +142,7 @@ static int run_all(struct scenario *sc, struct store *st, const char *db, bool q
         GError *error = NULL;
         g_autofree char *started = walltime_utc_iso();
         uint64_t seed = rng_rep_seed(base, rep);
-        if (!runner_run(sc, seed, &cli_interrupted, &res, &error))
+        if (!runner_run_bounded(sc, seed, &cli_interrupted, o->mem_limit, &res, &error))
             return cli_fail(error);
         if (res.interrupted) {
             fprintf(stderr,
@@ -171,7 +173,7 @@ static int run_all(struct scenario *sc, struct store *st, const char *db, bool q
         events += res.events;
         wall += res.wall_seconds;
     }
-    if (!quiet) {
+    if (!o->quiet) {
         printf("scenario '%s' (model %s): %d replication%s of %g s simulated after %g s warm-up\n",
                scenario_name(sc), scenario_model(sc), reps, reps == 1 ? "" : "s",
                sim_time_to_s(scenario_time(sc, "scenario.duration") -
@@ -190,8 +192,10 @@ static int run_file(const char *path, const struct run_opts *o)
     GError *error = NULL;
     struct scenario *sc = cli_load_scenario(path, o->sets, o->seed, o->reps, &error);
     size_t points;
-    /* `run` ignores the [sweep] group but refuses a wrong one, as `check` does. */
-    if (!sc || !cli_check_sweep(sc, &points, &error)) {
+    /* `run` ignores the [sweep] group but refuses a wrong one, as `check`
+     * does; its own world must fit the memory limit. */
+    if (!sc || !cli_check_sweep(sc, 0, &points, &error) ||
+        !scenario_check_mem(sc, o->mem_limit, &error)) {
         scenario_free(sc);
         return cli_fail(error);
     }
@@ -209,7 +213,7 @@ static int run_file(const char *path, const struct run_opts *o)
         return cli_fail(error);
     }
     cli_catch_interrupts();
-    int status = run_all(sc, st, db, o->quiet);
+    int status = run_all(sc, st, db, o);
     store_close(st);
     scenario_free(sc);
     return status;
@@ -228,13 +232,15 @@ int cli_run(int argc, char **argv)
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "print nothing on success", NULL },
         { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
           "write into a database that holds another scenario's or version's runs", NULL },
+        { "mem-limit", 0, 0, G_OPTION_ARG_STRING, &o.mem,
+          "memory a run may take (default: half the machine's)", "SIZE" },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO - run a scenario");
     g_option_context_add_main_entries(ctx, entries, NULL);
     GError *error = NULL;
     int status;
-    if (!cli_parse(ctx, &argc, &argv, &error))
+    if (!cli_parse(ctx, &argc, &argv, &error) || !cli_mem_limit(o.mem, &o.mem_limit, &error))
         status = cli_fail(error);
     else if (argc != 2) {
         fprintf(stderr, "iovsim run: expected one scenario file (see 'iovsim run --help')\n");
@@ -242,6 +248,7 @@ int cli_run(int argc, char **argv)
     } else
         status = run_file(argv[1], &o);
     g_free(o.db);
+    g_free(o.mem);
     g_strfreev(o.sets);
     return status;
 }

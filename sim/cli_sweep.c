@@ -47,6 +47,8 @@ struct sweep_opts {
     gboolean plan;
     char *plan_dir;
     gboolean quiet;
+    char *mem;
+    uint64_t mem_limit; /* per run: the --mem-limit shared by the -j workers */
 };
 
 /* A (point, rep) pair, in the order they are handed out: replication-major,
@@ -146,7 +148,7 @@ static bool ctx_init(struct sweep_ctx *c, const char *path, const struct sweep_o
     for (size_t p = 0; p < c->n_points; p++) {
         c->labels[p] = sweep_label(c->sw, p);
         c->points[p] = sweep_scenario(c->sw, p, error);
-        if (!c->points[p]) {
+        if (!c->points[p] || !scenario_check_mem(c->points[p], o->mem_limit, error)) {
             g_prefix_error(error, "sweep point '%s': ", c->labels[p]);
             return false;
         }
@@ -239,7 +241,7 @@ static enum task_status run_task(struct sweep_ctx *c, struct store *st, const st
 
     if (!c->params[t->point])
         c->params[t->point] = scenario_effective(sc);
-    ok = runner_run(sc, seed, &cli_interrupted, &res, &error);
+    ok = runner_run_bounded(sc, seed, &cli_interrupted, c->o->mem_limit, &res, &error);
     if (ok && res.interrupted)
         return TASK_INTERRUPTED;
     struct store_run run = {
@@ -740,6 +742,10 @@ static void print_plan(struct sweep_ctx *c, const char *path)
         g_string_append_printf(common, " --seed %" G_GINT64_FORMAT, o->seed);
     if (o->reps != CLI_UNSET_INT)
         g_string_append_printf(common, " --reps %d", o->reps);
+    if (o->mem) {
+        g_autofree char *q = g_shell_quote(o->mem);
+        g_string_append_printf(common, " --mem-limit %s", q);
+    }
     for (int rep = 0; rep < c->reps; rep++) {
         for (size_t p = 0; p < c->n_points; p++) {
             if (!selected(o, p, rep))
@@ -873,6 +879,9 @@ int cli_sweep(int argc, char **argv)
         { "only", 0, 0, G_OPTION_ARG_INT, &o.only, "run only point number N (from 0)", "N" },
         { "rep", 0, 0, G_OPTION_ARG_INT, &o.rep, "run only replication R (from 0)", "R" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "no progress and no table", NULL },
+        { "mem-limit", 0, 0, G_OPTION_ARG_STRING, &o.mem,
+          "memory the sweep may take, shared by its workers (default: half the machine's)",
+          "SIZE" },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx =
@@ -881,7 +890,7 @@ int cli_sweep(int argc, char **argv)
     GError *error = NULL;
     int status;
 
-    if (!cli_parse(ctx, &argc, &argv, &error)) {
+    if (!cli_parse(ctx, &argc, &argv, &error) || !cli_mem_limit(o.mem, &o.mem_limit, &error)) {
         status = cli_fail(error);
     } else if (argc != 2) {
         fprintf(stderr, "iovsim sweep: expected one scenario file (see 'iovsim sweep --help')\n");
@@ -893,9 +902,11 @@ int cli_sweep(int argc, char **argv)
         fprintf(stderr, "iovsim sweep: --rep and --only take numbers >= 0\n");
         status = 2;
     } else {
+        o.mem_limit /= (uint64_t)o.jobs;
         status = sweep_file(argv[1], &o);
     }
     g_free(o.db);
+    g_free(o.mem);
     g_free(o.plan_dir);
     g_strfreev(o.sets);
     g_strfreev(o.vary);

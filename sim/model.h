@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <glib.h>
 
@@ -35,6 +36,11 @@ struct model {
  * @warmup_end: drop statistics gathered so far (optional)
  * @report:     append this run's metrics to @out at the end of the run
  * @destroy:    free the model (never NULL)
+ * @mem_estimate: bytes @create would allocate for @sc, from its parameters
+ *              alone (optional: 0 if absent). Appends the keys that drive
+ *              it to @keys, comma-separated, the dominant one first. What a
+ *              run grows to later (events, records in flight) is bounded
+ *              separately (sim_set_mem_cap()).
  */
 struct model_ops {
     const char *name;
@@ -45,6 +51,7 @@ struct model_ops {
     void (*warmup_end)(struct model *m);
     void (*report)(struct model *m, struct report *out);
     void (*destroy)(struct model *m);
+    uint64_t (*mem_estimate)(const struct scenario *sc, GString *keys);
 };
 
 /* NULL-terminated; defined in models/registry.c. */

@@ -20,12 +20,16 @@ struct resource_msg {
 G_STATIC_ASSERT(sizeof(struct resource_msg) <= SIM_PAYLOAD_MAX);
 
 /* Ring capacities are powers of two, so wrapping is a mask, not a division. */
-static void ring_push(struct fifo_job **buf, size_t *cap, size_t *head, size_t *len,
-                      const struct fifo_job *job)
+/* Growth counts against the run's memory bound (sim_mem_account()): jobs
+ * piling up in front of a saturated server are what a run grows by. */
+static void ring_push(struct sim *sim, struct fifo_job **buf, size_t *cap, size_t *head,
+                      size_t *len, const struct fifo_job *job)
 {
     if (*len == *cap) {
         size_t new_cap = *cap ? 2 * *cap : 16;
         struct fifo_job *grown = g_new(struct fifo_job, new_cap);
+
+        sim_mem_account(sim, (new_cap - *cap) * sizeof(struct fifo_job));
 
         /* Unwrap into the new buffer so the head moves to index 0. */
         for (size_t i = 0; i < *len; i++)
@@ -130,7 +134,7 @@ void fifo_server_submit(struct fifo_server *s, sim_time service, resource_done_f
         server_start(s, &job);
         return;
     }
-    ring_push(&s->queue, &s->q_cap, &s->q_head, &s->q_len, &job);
+    ring_push(s->sim, &s->queue, &s->q_cap, &s->q_head, &s->q_len, &job);
     timeavg_set(&s->qlen_avg, now, (double)s->q_len);
 }
 
@@ -187,7 +191,7 @@ void sim_lock_acquire(struct sim_lock *l, resource_done_fn granted, void *ctx, u
         granted(l->sim, ctx, tag);
         return;
     }
-    ring_push(&l->waiters, &l->w_cap, &l->w_head, &l->w_len, &job);
+    ring_push(l->sim, &l->waiters, &l->w_cap, &l->w_head, &l->w_len, &job);
 }
 
 void sim_lock_unlock(struct sim_lock *l)

@@ -29,4 +29,14 @@ struct run_result {
 bool runner_run(const struct scenario *sc, uint64_t seed, volatile sig_atomic_t *stop,
                 struct run_result *out, GError **error);
 
+/**
+ * runner_run_bounded - runner_run() within @mem_limit bytes (0: no bound)
+ * The world is built only if its estimate fits (the caller checked with
+ * scenario_check_mem()); what the run grows to after that (events pending)
+ * may take the rest. A run that outgrows it stops and returns false with a
+ * one-line IOVSIM_ERROR_INPUT naming the simulated time it got to.
+ */
+bool runner_run_bounded(const struct scenario *sc, uint64_t seed, volatile sig_atomic_t *stop,
+                        uint64_t mem_limit, struct run_result *out, GError **error);
+
 #endif

@@ -135,6 +135,21 @@ struct scenario_raw {
 
 GPtrArray *scenario_raw_group(const struct scenario *sc, const char *group);
 
+/**
+ * scenario_mem_estimate - bytes the model's world takes when built for @sc
+ * (its mem_estimate hook; 0 without one). The keys that drive it are
+ * appended to @keys (may be NULL), the dominant one first.
+ */
+uint64_t scenario_mem_estimate(const struct scenario *sc, GString *keys);
+
+/**
+ * scenario_check_mem - refuse @sc if its estimate is above @limit bytes
+ * (0: no limit) with "FILE:LINE: key 'K': needs about X of memory, more
+ * than the limit of Y (K, K2, ...; see --mem-limit)", LINE where the
+ * dominant key K was set.
+ */
+bool scenario_check_mem(const struct scenario *sc, uint64_t limit, GError **error);
+
 /* The whole registry (core + every model in model_registry), for `iovsim
  * params` and checks. *@defs_out is borrowed (built once, never freed). */
 size_t scenario_registry(const struct param_def *const **defs_out);

@@ -34,6 +34,8 @@ struct sim {
     bool stop;
     volatile sig_atomic_t *stop_flag;
     struct rng_streams rngs;
+    size_t mem_cap, mem_used; /* see sim_mem_account() */
+    bool mem_over;
 };
 
 struct sim *sim_new(uint64_t seed)
@@ -91,6 +93,8 @@ static uint32_t slot_alloc(struct sim *sim)
         uint32_t old = sim->pool_cap;
         uint32_t cap = old ? old * 2 : 256;
         g_assert(cap > old && cap < NO_SLOT);
+        /* A queue entry or two per event besides the slot. */
+        sim_mem_account(sim, (cap - old) * (sizeof(struct event) + 2 * sizeof(struct evq_entry)));
         sim->pool = g_renew(struct event, sim->pool, cap);
         /* Thread the new slots onto the free list, lowest index first. */
         for (uint32_t i = old; i < cap; i++) {
@@ -244,4 +248,30 @@ uint64_t sim_events_executed(const struct sim *sim)
 size_t sim_events_pending(const struct sim *sim)
 {
     return sim->pending;
+}
+
+void sim_set_mem_cap(struct sim *sim, size_t bytes)
+{
+    sim->mem_cap = bytes;
+}
+
+void sim_mem_account(void *sim_ctx, size_t bytes)
+{
+    struct sim *sim = sim_ctx;
+
+    sim->mem_used += bytes;
+    if (sim->mem_cap && sim->mem_used > sim->mem_cap) {
+        sim->mem_over = true;
+        sim->stop = true;
+    }
+}
+
+bool sim_mem_exceeded(const struct sim *sim)
+{
+    return sim->mem_over;
+}
+
+size_t sim_mem_used(const struct sim *sim)
+{
+    return sim->mem_used;
 }

@@ -73,6 +73,17 @@ void sim_stop(struct sim *sim);
 /* Did the last sim_run_until() end because it was asked to stop? */
 bool sim_stopped(const struct sim *sim);
 
+/* What a run may grow to (events pending, records in pools): @bytes, or 0
+ * for no bound. Growth past it stops sim_run_until() as sim_stop() does,
+ * and sim_mem_exceeded() becomes true. */
+void sim_set_mem_cap(struct sim *sim, size_t bytes);
+/* Account @bytes more taken from the heap by the run; @sim_ctx is the
+ * struct sim. Its signature is pool_grow_fn's, so a model hands it to
+ * pool_set_grow_hook(&pool, sim_mem_account, sim). */
+void sim_mem_account(void *sim_ctx, size_t bytes);
+bool sim_mem_exceeded(const struct sim *sim);
+size_t sim_mem_used(const struct sim *sim);
+
 uint64_t sim_events_executed(const struct sim *sim);
 size_t sim_events_pending(const struct sim *sim);
 

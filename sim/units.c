@@ -412,3 +412,18 @@ char *unit_format(double base, enum unit_dim dim)
     g_assert(best);
     return best;
 }
+
+char *unit_format_bytes(uint64_t bytes)
+{
+    static const char *const names[] = { "KiB", "MiB", "GiB" };
+    double v = (double)bytes;
+    int u = -1;
+
+    while (u + 1 < (int)G_N_ELEMENTS(names) && v >= 1024) {
+        v /= 1024;
+        u++;
+    }
+    if (u < 0)
+        return g_strdup_printf("%" G_GUINT64_FORMAT "B", bytes);
+    return g_strdup_printf("%.1f%s", v, names[u]);
+}

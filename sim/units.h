@@ -53,4 +53,9 @@ bool unit_parse_int(const char *text, enum unit_dim dim, int64_t *out, GError **
  * numbers get no unit. Caller frees. */
 char *unit_format(double base, enum unit_dim dim);
 
+/* @bytes rounded for people, in the largest binary unit it reaches (up to
+ * GiB) with one decimal, e.g. "38.7GiB", "512.0MiB", "100B"; parseable as
+ * a size. Caller frees. */
+char *unit_format_bytes(uint64_t bytes);
+
 #endif

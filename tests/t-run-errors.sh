@@ -94,6 +94,48 @@ cmp -s "$tmp/corrupt.db" "$tmp/corrupt.orig" && ok "corrupt database left untouc
 sqlite3 "$tmp/other.db" 'CREATE TABLE t(x); INSERT INTO t VALUES (1);'
 expect_error "sqlite database that is not iovsim's" "other\.db.*not an iovsim database" "$tmp/none" run "$good" -o "$tmp/other.db"
 
+# Memory (issue 7 item 1): in-range values whose product is too large are
+# refused before anything is built, with an explicit --mem-limit so the
+# result does not depend on the machine.
+cat >"$tmp/fabric.ini" <<'INI'
+[scenario]
+model = fabric
+duration = 1s
+[fabric]
+leaves = 1024
+spines = 256
+switch_ports = 4096
+table_size = 1000000
+INI
+expect_error "check: 1280 switches of 1e6 flow entries" "fabric\.ini:8: key 'fabric\.table_size': needs about [0-9.]+GiB of memory, more than the limit of 8\.0GiB \(fabric\.table_size, fabric\.leaves, fabric\.spines" \
+    "$db" check "$tmp/fabric.ini" --mem-limit 8GiB
+expect_error "run: the same, nothing written" "fabric\.ini:8: key 'fabric\.table_size': needs about" "$db" run "$tmp/fabric.ini" --mem-limit 8GiB -o "$db"
+printf '[scenario]\nmodel = blk\nduration = 1s\n[blk]\nformat = qcow2\ndisk_size = 1048576GiB\nvms = 64\n[qcow2]\ncluster_size = 512B\nl2_entry_size = 512B\n' >"$tmp/qcow2.ini"
+expect_error "check: huge qcow2 images" "qcow2\.ini:6: key 'blk\.disk_size': needs about .*blk\.vms" "$db" check "$tmp/qcow2.ini" --mem-limit 8GiB
+printf '[scenario]\nmodel = net\nduration = 1s\n[host]\npin_vcpus = false\n[vm]\ncount = 1024\n[virtio]\nring_size = 32768\nqueues = 64\n' >"$tmp/rings.ini"
+expect_error "check: 1024 VMs with the largest rings" "rings\.ini:9: key 'virtio\.ring_size': needs about .*vm\.count" "$db" check "$tmp/rings.ini" --mem-limit 8GiB
+printf '[scenario]\nmodel = fabric\nduration = 1s\n[sweep]\nfabric.table_size = 1000, 1000000\n[fabric]\nleaves = 1024\nspines = 256\nswitch_ports = 4096\n' >"$tmp/fsweep.ini"
+expect_error "sweep: a point over the limit stops the sweep before it starts" "sweep point 'fabric\.table_size=1000000': .*needs about" \
+    "$db" sweep "$tmp/fsweep.ini" --mem-limit 8GiB -o "$db"
+expect_error "--mem-limit needs a size" "^--mem-limit: missing unit" "$db" check "$good" --mem-limit 8
+"$IOVSIM" check "$tmp/fabric.ini" --set fabric.table_size=1000 --mem-limit 8GiB >/dev/null 2>"$tmp/err" \
+    && ok "the same fabric with small tables fits" || not_ok "the same fabric with small tables fits" "$(cat "$tmp/err")"
+
+# At run time: flows arriving far faster than they complete. The run stops
+# at the limit with one line, and the database keeps no run. A virtual
+# memory cap guards the machine should the bound fail (not under ASan,
+# whose shadow memory needs more).
+cp "$(dirname "$0")/../scenarios/sdn-controller.ini" "$tmp/flood.ini"
+limited=$IOVSIM
+if ! ldd "$IOVSIM" 2>/dev/null | grep -q libasan; then
+    limited=$tmp/limited
+    printf '#!/bin/sh\nulimit -v 3000000\nexec "%s" "$@"\n' "$IOVSIM" >"$limited"
+    chmod +x "$limited"
+fi
+IOVSIM=$limited expect_error "run: growth past the limit ends the run" \
+    "flood\.ini: the run outgrew the memory limit at .* s simulated" \
+    "$tmp/flood.db" run "$tmp/flood.ini" --set fabric.flow_rate=1000Mpps --mem-limit 256MiB -o "$tmp/flood.db"
+
 # A file name with spaces gives a usable default scenario name.
 sed '/^name/d' "$good" >"$tmp/my run.ini"
 "$IOVSIM" check "$tmp/my run.ini" | grep -q "scenario 'my_run'" && ok "default name from a file name with spaces" \

@@ -67,10 +67,19 @@ static const struct param_table beta_table = { .params = beta_params, .n = &beta
 static const struct param_table *const alpha_tables[] = { &alpha_table, NULL };
 static const struct param_table *const beta_tables[] = { &beta_table, NULL };
 
+/* A kilobyte per cycle of budget, so that a budget in range can need more
+ * memory than a limit. */
+static uint64_t alpha_mem(const struct scenario *sc, GString *keys)
+{
+    g_string_append(keys, "alpha.budget, alpha.label");
+    return (uint64_t)scenario_int(sc, "alpha.budget") * 1024;
+}
+
 static const struct model_ops alpha_ops = {
     .name = "alpha",
     .tables = alpha_tables,
     .check = alpha_check,
+    .mem_estimate = alpha_mem,
 };
 
 static const struct model_ops beta_ops = {
@@ -730,6 +739,33 @@ static void test_instances(void)
 
 /* Thousands of [fig NAME] groups: each kept once, in file order, also when
  * an override or a copy names one again. */
+/* A scenario whose model needs more than the limit is refused at the line
+ * of the key that drives the estimate. */
+static void test_mem_check(void)
+{
+    struct scenario *sc = fake_ok("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n"
+                                  "budget = 4194304\n",
+                                  NULL);
+    struct scenario *beta = fake_ok("[scenario]\nmodel = beta\n", NULL);
+    g_autoptr(GString) keys = g_string_new(NULL);
+    g_autoptr(GError) err = NULL;
+
+    g_assert_cmpuint(scenario_mem_estimate(sc, keys), ==, 4ull << 30);
+    g_assert_cmpstr(keys->str, ==, "alpha.budget, alpha.label");
+    g_assert_true(scenario_check_mem(sc, 4ull << 30, NULL));
+    g_assert_true(scenario_check_mem(sc, 0, NULL));
+    g_assert_false(scenario_check_mem(sc, 1ull << 30, &err));
+    g_assert_error(err, IOVSIM_ERROR, IOVSIM_ERROR_INPUT);
+    g_assert_cmpstr(err->message, ==,
+                    NAME ":5: key 'alpha.budget': needs about 4.0GiB of memory, more than the "
+                         "limit of 1.0GiB (alpha.budget, alpha.label; see --mem-limit)");
+    /* A model without an estimate needs nothing that it would report. */
+    g_assert_cmpuint(scenario_mem_estimate(beta, NULL), ==, 0);
+    g_assert_true(scenario_check_mem(beta, 1, NULL));
+    scenario_free(sc);
+    scenario_free(beta);
+}
+
 static void test_many_instances(void)
 {
     g_autoptr(GString) text = g_string_new("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\n");
@@ -893,6 +929,7 @@ int main(int argc, char **argv)
     g_test_add_func("/scenario/registry/instances", test_instances);
     g_test_add_func("/scenario/registry/instance-errors", test_instance_errors);
     g_test_add_func("/scenario/registry/many-instances", test_many_instances);
+    g_test_add_func("/scenario/mem/check", test_mem_check);
     g_test_add_func("/scenario/registry/all", test_registry);
     g_test_add_func("/scenario/accessors/unregistered", test_abort_unregistered);
     g_test_add_func("/scenario/accessors/type", test_abort_type);

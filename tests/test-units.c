@@ -259,6 +259,25 @@ static void test_format_roundtrip(void)
     g_rand_free(r);
 }
 
+static void check_bytes(uint64_t bytes, const char *want)
+{
+    g_autofree char *s = unit_format_bytes(bytes);
+    double back;
+
+    g_assert_cmpstr(s, ==, want);
+    g_assert_true(unit_parse(s, DIM_SIZE, &back, NULL));
+}
+
+static void test_format_bytes(void)
+{
+    check_bytes(0, "0B");
+    check_bytes(1023, "1023B");
+    check_bytes(1024, "1.0KiB");
+    check_bytes(3u << 20, "3.0MiB");
+    check_bytes(41576000000ull, "38.7GiB");
+    check_bytes(5ull << 40, "5120.0GiB");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -270,5 +289,6 @@ int main(int argc, char **argv)
     g_test_add_func("/units/parse/int", test_int);
     g_test_add_func("/units/format/shortest", test_format);
     g_test_add_func("/units/format/roundtrip", test_format_roundtrip);
+    g_test_add_func("/units/format/bytes", test_format_bytes);
     return g_test_run();
 }

@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "../param_tables.h"
+#include "blk_mem.h"
 #include "blk_params.h"
 #include "blk_world.h"
 #include "rng.h"
@@ -264,6 +265,7 @@ struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struc
                   scenario_real(sc, "disk.channel_rate") / 8.0, sim_rng(sim, stream));
     }
     POOL_INIT(&w->reqs, struct blk_req, next_free);
+    pool_set_grow_hook(&w->reqs, sim_mem_account, sim);
     w->n_vms = n_vms;
     w->vms = g_new0(struct blk_vm, w->n_vms);
     for (unsigned k = 0; k < w->n_vms; k++)
@@ -548,4 +550,5 @@ const struct model_ops blk_model_ops = {
     .warmup_end = blk_warmup_end,
     .report = blk_report,
     .destroy = blk_destroy,
+    .mem_estimate = blk_mem_estimate,
 };

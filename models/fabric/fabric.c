@@ -18,6 +18,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "../param_tables.h"
+#include "fabric_mem.h"
 #include "fabric_params.h"
 #include "flow_table.h"
 #include "ledger.h"
@@ -693,6 +694,8 @@ static struct model *fabric_create(struct sim *sim, const struct scenario *sc, G
     fifo_server_init(&m->controller, sim, "controller", 1);
     POOL_INIT(&m->pkts, struct fpkt, next);
     POOL_INIT(&m->flows, struct fflow, next_free);
+    pool_set_grow_hook(&m->pkts, sim_mem_account, sim);
+    pool_set_grow_hook(&m->flows, sim_mem_account, sim);
     hist_init(&m->fct_ps);
     fabric_reset_stats(m);
     m->next_arrival =
@@ -852,4 +855,5 @@ const struct model_ops fabric_model_ops = {
     .warmup_end = fabric_warmup_end,
     .report = fabric_report,
     .destroy = fabric_destroy,
+    .mem_estimate = fabric_mem_estimate,
 };

@@ -17,6 +17,7 @@
 #include "../fabric/fabric_params.h"
 #include "../io/strategy.h"
 #include "../param_tables.h"
+#include "net_mem.h"
 #include "net_params.h"
 
 static bool is_pow2(int64_t v)
@@ -672,4 +673,5 @@ const struct model_ops net_model_ops = {
     .warmup_end = net_warmup_end,
     .report = net_report,
     .destroy = net_destroy,
+    .mem_estimate = net_mem_estimate,
 };

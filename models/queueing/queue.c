@@ -13,6 +13,7 @@
 
 #include "model.h"
 #include "pool.h"
+#include "queue_mem.h"
 #include "queue_params.h"
 #include "resource.h"
 #include "rng.h"
@@ -169,6 +170,7 @@ static struct model *queue_create(struct sim *sim, const struct scenario *sc, GE
         welford_init(&st->sojourn);
     }
     POOL_INIT(&m->jobs, struct queue_job, next_free);
+    pool_set_grow_hook(&m->jobs, sim_mem_account, sim);
     welford_init(&m->sojourn);
     welford_init(&m->wait);
     hist_init(&m->sojourn_ps);
@@ -251,4 +253,5 @@ const struct model_ops queue_model_ops = {
     .warmup_end = queue_warmup_end,
     .report = queue_report,
     .destroy = queue_destroy,
+    .mem_estimate = queue_mem_estimate,
 };

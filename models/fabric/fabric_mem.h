@@ -1,0 +1,13 @@
+/* The fabric model's memory estimate (model_ops.mem_estimate). */
+#ifndef IOVSIM_MODELS_FABRIC_MEM_H
+#define IOVSIM_MODELS_FABRIC_MEM_H
+
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "scenario.h"
+
+uint64_t fabric_mem_estimate(const struct scenario *sc, GString *keys);
+
+#endif
