@@ -300,6 +300,25 @@ static void test_delayed_ack(void)
     report_free(r);
 }
 
+/* A closed-loop stream is deterministic: every seed gives the same run.
+ * With start-time jitter, seeds give different runs (replications differ,
+ * so confidence intervals mean something). */
+static void test_start_jitter(void)
+{
+    const char *fixed = "[io]\nstrategy = sriov\n[workload]\ntype = stream\n";
+    const char *jitter =
+        "[io]\nstrategy = sriov\n[workload]\ntype = stream\nstart_jitter = 100us\n";
+    struct report *a = run_ini(fixed, 1), *b = run_ini(fixed, 2);
+    struct report *c = run_ini(jitter, 1), *d = run_ini(jitter, 2);
+
+    g_assert_cmpfloat(test_all(a, "latency_mean"), ==, test_all(b, "latency_mean"));
+    g_assert_cmpfloat(test_all(c, "latency_mean"), !=, test_all(d, "latency_mean"));
+    report_free(a);
+    report_free(b);
+    report_free(c);
+    report_free(d);
+}
+
 /* ---- determinism ---- */
 
 static void test_determinism(void)
@@ -615,6 +634,7 @@ int main(int argc, char **argv)
     g_test_add_func("/net/run/backpressure", test_backpressure);
     g_test_add_func("/net/run/acks", test_acks);
     g_test_add_func("/net/run/delayed-ack", test_delayed_ack);
+    g_test_add_func("/net/run/start-jitter", test_start_jitter);
     g_test_add_func("/net/run/tx-completions", test_tx_completions);
     g_test_add_func("/net/run/multiqueue", test_multiqueue);
     g_test_add_func("/net/run/multi-vcpu", test_multi_vcpu);

@@ -80,6 +80,7 @@ struct workload {
      * delayed-ACK timer, and the bytes the sender has seen acknowledged */
     bool acks;
     sim_time delack_timeout;
+    sim_time start_jitter;
     uint64_t rcv_bytes, rcv_acked, snd_acked;
     sim_event_id delack;
 };

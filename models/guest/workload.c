@@ -163,6 +163,7 @@ void workload_init(struct net_world *w, struct net_vm *vm, struct workload *wl)
     wl->txqueuelen = (uint32_t)scenario_int(sc, "guest.txqueuelen");
     wl->acks = wl->type == WL_STREAM && scenario_bool(sc, "workload.acks");
     wl->delack_timeout = scenario_time(sc, "workload.delack_timeout");
+    wl->start_jitter = scenario_time(sc, "workload.start_jitter");
     wl->rcv_bytes = wl->rcv_acked = wl->snd_acked = 0;
     wl->delack = 0;
 }
@@ -178,6 +179,8 @@ void workload_start(struct net_world *w, struct net_vm *vm)
         first = sim_time_from_s(gsl_rng_uniform(wl->rng) / wl->rate);
     else if (wl->type == WL_RR)
         first = dist_sample_time(wl->think, wl->rng);
+    if (wl->start_jitter)
+        first += sim_time_from_s(gsl_rng_uniform(wl->rng) * sim_time_to_s(wl->start_jitter));
     wl->next = sim_schedule(w->sim, first, on_timer, vm, NULL, 0);
 }
 

@@ -1,7 +1,8 @@
 /* Bare metal: the baseline without a virtualization layer. The "VM" is an
  * application on a host core driving its own queue of the PF; interrupts are
- * native (no exits). DMA is translated and mapped per buffer only when the
- * host's IOMMU is on (iommu.mode strict or deferred). Left out: RSS and
+ * native (no exits). DMA is translated only when the host's IOMMU is on
+ * (iommu.mode strict or deferred), then mapped per buffer or once
+ * (nic.dma_mapping). Left out: RSS and
  * interrupt affinity (each application has its own queue and vector). */
 #include "../net/net.h"
 #include "assigned.h"
@@ -11,7 +12,7 @@ static void baremetal_attach(struct net_world *w, struct net_vm *vm)
 {
     bool on = vm->nh->host.iommu.mode != IOMMU_OFF;
 
-    vm->io = assigned_new(w, vm, on, on);
+    vm->io = assigned_new(w, vm, on, on && net_maps_per_buffer(w, false));
     net_vm_ready(w, vm);
 }
 

@@ -1,6 +1,7 @@
 /* Host NIC driver and bridge for software-backed devices. The host driver's
  * buffers are DMA-mapped per packet when the host IOMMU is on (iommu.mode),
- * with the costs of calibration.md 1.5's modes. Left out: the host's own
+ * with the costs of calibration.md 1.5's modes, unless nic.dma_mapping is
+ * static. Left out: the host's own
  * interrupts and NAPI (folded into host.stack_per_packet), GRO, the
  * vswitch's flow tables. */
 #include "hostpath.h"
@@ -23,6 +24,8 @@ sim_time host_dma_api(struct net_world *w, struct net_vm *vm, struct host_io *h,
     p->iova = HOST_IOVA_BASE + ((uint64_t)vm->id << 32) + (rx ? 1ull << 30 : 0) +
               (uint64_t)(*slot % ring) * w->buf_size;
     (*slot)++;
+    if (!net_maps_per_buffer(w, false))
+        return 0;
     return iommu_map(&vm->nh->host.iommu, p->iova, p->bytes) +
            iommu_unmap(&vm->nh->host.iommu, sim_now(w->sim), p->iova, p->bytes);
 }

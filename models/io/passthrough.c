@@ -1,9 +1,9 @@
 /* Passthrough (device assignment): one NIC function owned by exactly one VM.
  * The guest driver rings the doorbell through mapped MMIO without an exit;
  * DMA goes through the IOMMU on a static mapping (VFIO pins guest memory, so
- * no per-buffer map/unmap); interrupts arrive on the host and are injected
- * (an exit) or posted, and the EOI exits unless exitless (calibration.md
- * 1.4, ELI). Left out: the host's VFIO set-up and the vIOMMU. */
+ * no per-buffer map/unmap, unless nic.dma_mapping = per-buffer); interrupts arrive on the host and
+ * are injected (an exit) or posted, and the EOI exits unless exitless (calibration.md 1.4, ELI).
+ * Left out: the host's VFIO set-up and the vIOMMU. */
 #include "../net/net.h"
 #include "assigned.h"
 #include "strategy.h"
@@ -26,7 +26,7 @@ static bool passthrough_check(const struct scenario *sc, const char *count_key, 
 
 static void passthrough_attach(struct net_world *w, struct net_vm *vm)
 {
-    vm->io = assigned_new(w, vm, true, false);
+    vm->io = assigned_new(w, vm, true, net_maps_per_buffer(w, true));
     net_vm_ready(w, vm);
 }
 

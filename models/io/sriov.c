@@ -64,7 +64,7 @@ static void sriov_attach(struct net_world *w, struct net_vm *vm)
 {
     uint32_t msgs = (uint32_t)scenario_int(w->sc, "sriov.mailbox_msgs");
 
-    vm->io = assigned_new(w, vm, true, false);
+    vm->io = assigned_new(w, vm, true, net_maps_per_buffer(w, true));
     if (msgs)
         mailbox_request(w, vm, msgs);
     else

@@ -370,6 +370,10 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
     w->mss = (unsigned)scenario_real(sc, "net.mtu") - w->frame_overhead;
     w->desc_bytes = (unsigned)scenario_real(sc, "nic.descriptor_size");
     w->buf_size = (unsigned)scenario_real(sc, "nic.buffer_size");
+    w->dma_mapping =
+        g_strcmp0(scenario_str(sc, "nic.dma_mapping"), "per-buffer") == 0 ? NET_MAP_PER_BUFFER
+        : g_strcmp0(scenario_str(sc, "nic.dma_mapping"), "static") == 0   ? NET_MAP_STATIC
+                                                                          : NET_MAP_NATIVE;
     w->wire_delay = scenario_time(sc, "net.wire_delay");
     w->vxlan = scenario_bool(sc, "fabric.vxlan");
     w->vxlan_offload = scenario_bool(sc, "nic.vxlan_offload");

@@ -87,6 +87,15 @@ struct net_world;
 struct net_pkt;
 struct net_vm;
 
+/* How NIC drivers map their DMA buffers when the IOMMU translates
+ * (nic.dma_mapping): as usually deployed (host drivers per buffer through
+ * the DMA API, assigned devices statically through VFIO), or all alike. */
+enum net_dma_mapping {
+    NET_MAP_NATIVE,
+    NET_MAP_PER_BUFFER,
+    NET_MAP_STATIC,
+};
+
 /* What a packet does when its current step ends. */
 typedef void (*net_step_fn)(struct net_world *w, struct net_pkt *p);
 
@@ -236,10 +245,11 @@ struct net_world {
     unsigned frame_overhead; /* L3/L4 headers per frame, bytes */
     unsigned desc_bytes;     /* one DMA descriptor */
     unsigned buf_size;       /* one DMA buffer: the stride of ring IOVAs */
-    bool vxlan;              /* fabric.vxlan: an overlay between the hosts */
-    bool vxlan_offload;      /* nic.vxlan_offload */
-    double vxlan_cpu;        /* fabric.vxlan_cpu */
-    struct pool pkts;        /* struct net_pkt, linked through next_free while free */
+    enum net_dma_mapping dma_mapping;
+    bool vxlan;         /* fabric.vxlan: an overlay between the hosts */
+    bool vxlan_offload; /* nic.vxlan_offload */
+    double vxlan_cpu;   /* fabric.vxlan_cpu */
+    struct pool pkts;   /* struct net_pkt, linked through next_free while free */
     sim_time stat_start;
 };
 
@@ -383,6 +393,13 @@ static inline bool net_pkt_local(const struct net_world *w, const struct net_pkt
 /* @p crosses the network inside a VXLAN tunnel: its VM's traffic goes
  * through the vSwitch, or through a NIC function that encapsulates. */
 bool net_pkt_overlay(const struct net_world *w, const struct net_pkt *p);
+
+/* Does a driver map each buffer (map, unmap, invalidation per iommu.mode)?
+ * @assigned: a guest's driver of an assigned function. */
+static inline bool net_maps_per_buffer(const struct net_world *w, bool assigned)
+{
+    return w->dma_mapping == NET_MAP_PER_BUFFER || (w->dma_mapping == NET_MAP_NATIVE && !assigned);
+}
 
 /* @p's bytes at layer 2 (headers of every frame), as drivers count them. */
 static inline uint64_t net_pkt_l2_bytes(const struct net_world *w, const struct net_pkt *p)

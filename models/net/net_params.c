@@ -72,6 +72,10 @@ const struct param_def net_params[] = {
               "stream: the receiver returns the window with ACK packets over the reverse path "
               "(off: credit returns at delivery, no packets)",
               "Linux net/ipv4/tcp_input.c __tcp_ack_snd_check: delayed ACKs"),
+    PDEF_TIME("workload.start_jitter", "0s", 0, 10,
+              "each VM's workload starts after a uniform random delay in [0, this]: "
+              "replications differ even for closed-loop traffic",
+              "choice: 0, deterministic; real senders never start in lockstep"),
     PDEF_TIME("workload.delack_timeout", "40ms", 1e-6, 10,
               "stream: an ACK held back for a second segment goes out after this",
               "Linux include/net/tcp.h TCP_DELACK_MIN = HZ/25 (40 ms)"),
@@ -98,6 +102,13 @@ const struct param_def net_params[] = {
              "choice: Linux ixgbe default 512"),
     PDEF_SIZE("nic.buffer_size", "2KiB", 64, 65536, "DMA buffer per descriptor (IOVA stride)",
               "choice: Linux ixgbe 2 KiB receive buffers"),
+    PDEF_ENUM(
+        "nic.dma_mapping", "native", "native|per-buffer|static",
+        "when the IOMMU translates (iommu.mode strict or deferred): native = host drivers map "
+        "each buffer (DMA API), assigned devices map once (VFIO); per-buffer = every driver "
+        "maps each buffer (an assigned device's guest through a vIOMMU, whose extra exits "
+        "are not modelled); static = every driver maps once (VFIO, DPDK)",
+        "choice: native, as usually deployed; the others compare like with like"),
     PDEF_SIZE("nic.descriptor_size", "16B", 1, 256, "DMA descriptor",
               "choice: ixgbe advanced descriptor"),
     PDEF_BOOL("nic.vxlan_offload", "false",
