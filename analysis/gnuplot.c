@@ -26,7 +26,8 @@ struct gp_job {
     const char *type;
     GString *params;
     int n_series;
-    guint64 used; /* palette slots taken by series */
+    guint64 used;      /* palette slots taken by series */
+    GHashTable *named; /* reserved name -> slot + 1 (NULL until one is) */
 };
 
 /* Slots: sixteen solid colours, then hatched; a named series hashes into
@@ -234,6 +235,8 @@ void gp_job_free(struct gp_job *j)
     g_free(j->gp_dir);
     g_free(j->gnuplot);
     g_string_free(j->params, TRUE);
+    if (j->named)
+        g_hash_table_destroy(j->named);
     g_free(j);
 }
 
@@ -294,6 +297,10 @@ static void series_style(struct gp_job *j, const char *key, bool named, const ch
     }
     /* A named series (a stage) hashes to its own slot, so it has the same
      * colour in every figure it appears in; others take the palette in order. */
+    if (named && j->named && g_hash_table_contains(j->named, key)) {
+        slot_style(GPOINTER_TO_INT(g_hash_table_lookup(j->named, key)) - 1, colour, pt, pattern);
+        return;
+    }
     slot_style(take_slot(j, named ? (int)(g_str_hash(key) % GP_NAMED_SLOTS) : 0), colour, pt,
                pattern);
 }
@@ -327,6 +334,17 @@ void gp_add_series(struct gp_job *j, const char *title, const char *strategy)
 void gp_add_named_series(struct gp_job *j, const char *title, const char *name)
 {
     add_series(j, title, name, true);
+}
+
+void gp_reserve_named(struct gp_job *j, const char *name)
+{
+    if (!j->named)
+        j->named = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (g_hash_table_contains(j->named, name))
+        return;
+    g_hash_table_insert(
+        j->named, g_strdup(name),
+        GINT_TO_POINTER(take_slot(j, (int)(g_str_hash(name) % GP_NAMED_SLOTS)) + 1));
 }
 
 static bool write_params(struct gp_job *j, const char *path, GError **error)

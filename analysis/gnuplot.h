@@ -39,6 +39,10 @@ void gp_add_series(struct gp_job *j, const char *title, const char *strategy);
 /* One more series with a colour of its own @name (a stage's name), the
  * same in every figure where no other series took it first. */
 void gp_add_named_series(struct gp_job *j, const char *title, const char *name);
+/* Take @name's slot before any series is added: figures that reserve the
+ * same names in the same order give each the same colour, whichever of
+ * them they then show. */
+void gp_reserve_named(struct gp_job *j, const char *name);
 
 /* Write @s to a data file as one double-quoted field. */
 void gp_write_field(FILE *f, const char *s);

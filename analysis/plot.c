@@ -590,6 +590,15 @@ static void drop_zeros(sqlite3 *db, GPtrArray *points, GPtrArray *metrics, const
     }
 }
 
+/* The series name of metric @name in a stack: what follows the prefix of
+ * "prefix_*" (disk_stage_exit as stage_exit), else the whole name. */
+static const char *stage_of(const struct plot_spec *sp, const char *star, const char *name)
+{
+    size_t pre = star && !strchr(sp->y, ',') ? (size_t)(star - sp->y) : 0;
+
+    return name + (name[pre] ? pre : 0);
+}
+
 static bool stack_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtrArray *points,
                        GError **error)
 {
@@ -602,6 +611,10 @@ static bool stack_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp
 
     if (!metrics || !common_unit(db, points, metrics, sp->scope, unit, error))
         return false;
+    /* Every stage the database has takes its colour first, so that the
+     * stages a figure drops as zero do not shift the others' colours. */
+    for (guint m = 0; m < metrics->len; m++)
+        gp_reserve_named(j, stage_of(sp, star, metrics->pdata[m]));
     if (star)
         drop_zeros(db, points, metrics, sp->scope);
     yu = humanize_scale(biggest(db, points, metrics, sp->scope, true), unit, &fy);
@@ -619,9 +632,7 @@ static bool stack_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp
     /* "stage_*": the key says "host stack", the axis "Time by stage (µs)";
      * a stage has its colour in every figure, disk_stage_exit as stage_exit. */
     for (guint m = 0; m < metrics->len; m++) {
-        const char *name = metrics->pdata[m];
-        size_t pre = star && !strchr(sp->y, ',') ? (size_t)(star - sp->y) : 0;
-        const char *stage = name + (name[pre] ? pre : 0);
+        const char *stage = stage_of(sp, star, metrics->pdata[m]);
         g_autofree char *words = g_strdelimit(g_strdup(value_name(sp, NULL, stage)), "_", ' ');
 
         gp_add_named_series(j, words, stage);
