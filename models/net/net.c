@@ -17,6 +17,7 @@
 #include "../fabric/fabric_params.h"
 #include "../io/strategy.h"
 #include "../param_tables.h"
+#include "migration.h"
 #include "net_mem.h"
 #include "net_params.h"
 
@@ -197,6 +198,15 @@ static bool fabric_check(const struct scenario *sc, GError **error)
     return true;
 }
 
+static unsigned groups_per_host(const GArray *groups)
+{
+    unsigned n = 0;
+
+    for (guint k = 0; k < groups->len; k++)
+        n += g_array_index(groups, struct net_group, k).count;
+    return n;
+}
+
 /* Cross-parameter checks that the registry's ranges cannot express. */
 static bool net_check(const struct scenario *sc, GError **error)
 {
@@ -216,7 +226,9 @@ static bool net_check(const struct scenario *sc, GError **error)
     groups = net_groups(sc, error);
     if (!groups || !fabric_check(sc, error))
         return false;
-    return groups_check(sc, (const struct net_group *)groups->data, groups->len, error);
+    if (!groups_check(sc, (const struct net_group *)groups->data, groups->len, error))
+        return false;
+    return migration_check(sc, groups_per_host(groups), error);
 }
 
 static sim_time cyc(const struct net_world *w, const char *key)
@@ -418,6 +430,7 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
     for (unsigned i = 0; i < w->n_vms; i++)
         w->vms[i].ops->attach(w, &w->vms[i]);
     disks_create(w);
+    w->migration = migration_new(w);
     w->stat_start = sim_now(sim);
     return &w->base;
 }
@@ -626,6 +639,8 @@ static void net_report(struct model *base, struct report *out)
     hist_release(&all.latency_ps);
     if (w->disk)
         blk_disk_report(w->disk, out);
+    if (w->migration)
+        migration_report(w->migration, out);
 }
 
 static void net_destroy(struct model *base)
@@ -644,6 +659,7 @@ static void net_destroy(struct model *base)
         g_free(vm->vcpus);
         g_free(vm->sendq);
     }
+    migration_free(w->migration);
     g_free(w->vms);
     g_free(w->groups);
     if (w->disk)
@@ -663,9 +679,19 @@ static void net_destroy(struct model *base)
 static const struct param_table net_own_params = { .params = net_params, .n = &net_n_params };
 
 static const struct param_table *const net_param_tables[] = {
-    &net_own_params,    &host_param_table, &hv_param_table,     &guest_param_table,
-    &iommu_param_table, &pcie_param_table, &virtio_param_table, &emulation_param_table,
-    &vdpa_param_table,  &blk_param_table,  &fabric_param_table, NULL,
+    &net_own_params,
+    &host_param_table,
+    &hv_param_table,
+    &guest_param_table,
+    &iommu_param_table,
+    &pcie_param_table,
+    &virtio_param_table,
+    &emulation_param_table,
+    &vdpa_param_table,
+    &blk_param_table,
+    &fabric_param_table,
+    &migration_param_table,
+    NULL,
 };
 
 const struct model_ops net_model_ops = {

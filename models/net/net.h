@@ -81,6 +81,7 @@ enum net_pkt_kind {
     NET_PKT_REQUEST,  /* rr request; the receiver answers */
     NET_PKT_RESPONSE, /* rr response; ends a transaction */
     NET_PKT_ACK,      /* stream: acknowledges @ack bytes, cumulative */
+    NET_PKT_MIGRATE,  /* host to host: live migration (net/migration.c) */
 };
 
 struct net_world;
@@ -225,6 +226,7 @@ struct net_host {
 };
 
 struct net_fabric;
+struct migration;
 
 struct net_world {
     struct model base;
@@ -251,6 +253,8 @@ struct net_world {
     double vxlan_cpu;   /* fabric.vxlan_cpu */
     struct pool pkts;   /* struct net_pkt, linked through next_free while free */
     sim_time stat_start;
+    /* migration.vm's live migration, or NULL */
+    struct migration *migration;
 };
 
 static inline struct net_pkt *net_pkt_at(const struct net_world *w, uint32_t idx)

@@ -9,6 +9,7 @@
 
 #include "../fabric/fabric_params.h"
 #include "../io/strategy.h"
+#include "migration.h"
 #include "net.h"
 
 const char *const net_stage_names[NET_N_STAGES] = {
@@ -192,6 +193,11 @@ void net_pkt_deliver(struct net_world *w, struct net_pkt *p)
 
     step_close(w, p);
     vm->delivered_total++;
+    if (p->kind == NET_PKT_MIGRATE) {
+        migration_pkt_delivered(w, p);
+        pkt_free(w, p);
+        return;
+    }
     if (p->kind == NET_PKT_ACK) {
         /* Not goodput: counted apart, its costs in CPU, exits, interrupts. */
         c->acks++;
@@ -214,8 +220,13 @@ void net_pkt_drop(struct net_world *w, struct net_pkt *p, enum net_drop why)
 {
     struct net_vm *vm = &w->vms[p->vm];
 
-    vm->c.drops[why]++;
     vm->dropped_total++;
+    if (p->kind == NET_PKT_MIGRATE) {
+        migration_pkt_dropped(w, p);
+        pkt_free(w, p);
+        return;
+    }
+    vm->c.drops[why]++;
     workload_dropped(w, p);
     pkt_free(w, p);
 }
@@ -231,6 +242,11 @@ void net_nic_rx(struct net_world *w, struct net_pkt *p)
 {
     struct net_vm *vm = net_pkt_dst_vm(w, p);
 
+    /* The migration stream ends at the destination host's port. */
+    if (p->kind == NET_PKT_MIGRATE) {
+        net_pkt_deliver(w, p);
+        return;
+    }
     vm->ops->device_rx(w, vm, p);
 }
 
@@ -356,7 +372,7 @@ void net_port_done(void *ctx, uint32_t pkt)
     struct net_pkt *p = net_pkt_at(w, pkt);
 
     step_close(w, p);
-    if (p->src >= 0 && w->vms[p->src].ops->tx_wire_done)
+    if (p->src >= 0 && p->kind != NET_PKT_MIGRATE && w->vms[p->src].ops->tx_wire_done)
         w->vms[p->src].ops->tx_wire_done(w, &w->vms[p->src], p);
     net_wire_out(w, p);
 }

@@ -1,0 +1,40 @@
+/* Live migration of one VM of the net world to another host by pre-copy
+ * (net/migration.c): its memory crosses the fabric as a bulk flow of real
+ * packets, round after round, then the VM pauses for the stop-and-copy and
+ * the switch-over. */
+#ifndef IOVSIM_NET_MIGRATION_H
+#define IOVSIM_NET_MIGRATION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "report.h"
+#include "scenario.h"
+
+struct net_world;
+struct net_pkt;
+struct migration;
+
+/* migration.*: which VM, where, when, its memory and the pre-copy's knobs. */
+extern const struct param_table migration_param_table;
+
+/* Cross-parameter checks (VM, destination, start time, convergence) for
+ * @vms_per_host VMs on every host; false and @error (one located line) on
+ * bad input. */
+bool migration_check(const struct scenario *sc, unsigned vms_per_host, GError **error);
+
+/* The migration of migration.vm, scheduled at migration.start; NULL when
+ * migration.vm is -1. Caller frees with migration_free(). */
+struct migration *migration_new(struct net_world *w);
+void migration_free(struct migration *m);
+/* Its metrics (migration_*, scope "all"); NaN for what has not happened. */
+void migration_report(const struct migration *m, struct report *out);
+
+/* A packet of the migration flow reached the destination host's port, or
+ * was lost on the way (its bytes are sent again). */
+void migration_pkt_delivered(struct net_world *w, const struct net_pkt *p);
+void migration_pkt_dropped(struct net_world *w, const struct net_pkt *p);
+
+#endif

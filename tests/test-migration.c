@@ -1,0 +1,208 @@
+/* Live migration (models/net/migration.c): the pre-copy recurrence against
+ * its closed form for a constant dirty rate, the migration flow's share of
+ * a busy fabric, and bad input. */
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "../models/net/net.h"
+#include "report.h"
+#include "scenario.h"
+#include "testlib.h"
+
+/* Two hosts under one leaf; request/response traffic to the peer is light
+ * next to the migration. */
+#define WORLD                                                                   \
+    "[scenario]\nmodel = net\nduration = %s\nwarmup = 1ms\n[host]\ncount = 2\n" \
+    "[fabric]\nleaves = 1\nhosts_per_leaf = 2\nspines = 1\n"
+
+static struct report *run(const char *duration, const char *body)
+{
+    g_autofree char *ini = g_strdup_printf(WORLD "%s", duration, body);
+
+    return test_run_ini(ini, 1);
+}
+
+/* ---- the closed form ---- */
+
+/*
+ * Pre-copy at a constant dirty rate D, bandwidth R, memory M, writable
+ * working set W, threshold th = R x downtime_limit: round 0 sends M, round
+ * i >= 1 sends V_i = min(W, D T_{i-1}) with T_i = V_i / R, so with r = D/R
+ * V_i = min(W, V_1 r^(i-1)) and V_1 = min(W, M r). The VM pauses after the
+ * first n >= 1 rounds with V_n <= th, or n = max_rounds; it then sends V_n.
+ */
+struct precopy {
+    double mem, wws, dirty, bw, limit, switchover; /* B, B, B/s, B/s, s, s */
+    unsigned max_rounds;
+};
+
+struct precopy_result {
+    double rounds, bytes, time, downtime;
+};
+
+static struct precopy_result precopy_closed_form(const struct precopy *c)
+{
+    double r = c->dirty / c->bw, th = c->bw * c->limit, v1 = fmin(c->wws, c->mem * r), vn;
+    unsigned n;
+
+    if (v1 <= th)
+        n = 1;
+    else if (r < 1)
+        n = 1 + (unsigned)ceil(log(th / v1) / log(r));
+    else
+        n = UINT_MAX;
+    if (c->max_rounds && n > c->max_rounds)
+        n = c->max_rounds;
+    vn = r < 1 ? v1 * pow(r, n - 1) : c->wws;
+    struct precopy_result res = {
+        .rounds = n,
+        .bytes = c->mem + (r < 1 ? v1 * (1 - pow(r, n)) / (1 - r) : n * c->wws),
+        .downtime = vn / c->bw + c->switchover,
+    };
+    res.time = res.bytes / c->bw + c->switchover;
+    return res;
+}
+
+/* The same recurrence with no working-set cap: what the model must not
+ * give when the cap binds. */
+static struct precopy_result precopy_uncapped(const struct precopy *c)
+{
+    struct precopy u = *c;
+
+    u.wws = c->mem;
+    return precopy_closed_form(&u);
+}
+
+static struct report *run_precopy(const struct precopy *c)
+{
+    g_autofree char *body = g_strdup_printf(
+        "[workload]\ntype = rr\n[migration]\nvm = 0\nto = 1\nmemory = %.0fB\nwws = %.0fB\n"
+        "dirty_rate = %.0fbps\nbandwidth = %.0fbps\ndowntime_limit = %gs\nmax_rounds = %u\n"
+        "switchover = %gs\n",
+        c->mem, c->wws, c->dirty * 8, c->bw * 8, c->limit, c->max_rounds, c->switchover);
+
+    return run("1s", body);
+}
+
+/* Rounds, bytes, total time and downtime of the simulated packets match
+ * the closed form to 1e-6 (each segment's share of the bandwidth is rounded
+ * to the picosecond), except that the last segment of the stop-and-copy
+ * must also reach the destination: at most two 64 KiB serializations at
+ * 10 Gb/s and the fabric's delays after its share of the bandwidth. */
+#define LAST_TRIP 150e-6
+
+/* Each round's bytes are rounded to a whole byte. */
+static double tol(const struct precopy *c, const struct precopy_result *want, double x)
+{
+    return 1e-6 * x + (want->rounds + 1) / c->bw;
+}
+
+static void test_precopy_oracle(void)
+{
+    static const struct precopy cases[] = {
+        /* converges on the threshold, the working set never binds */
+        { 16 << 20, 16 << 20, 40e6, 125e6, 1e-3, 1e-3, 30 },
+        /* the working set binds from round 1 on */
+        { 16 << 20, 2 << 20, 60e6, 125e6, 1e-3, 2e-3, 30 },
+        /* dirtying outruns the bandwidth: the round limit stops it */
+        { 8 << 20, 1 << 20, 150e6, 125e6, 1e-3, 1e-3, 5 },
+    };
+
+    for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
+        const struct precopy *c = &cases[k];
+        struct precopy_result want = precopy_closed_form(c), wrong = precopy_uncapped(c);
+        struct report *r = run_precopy(c);
+        double rounds = test_all(r, "migration_rounds"), bytes = test_all(r, "migration_bytes");
+        double time = test_all(r, "migration_time"), down = test_all(r, "migration_downtime");
+
+        g_test_message("case %zu: rounds %g (%g), bytes %.0f (%.0f), time %.6f s (%.6f), "
+                       "downtime %.6f s (%.6f)",
+                       k, rounds, want.rounds, bytes, want.bytes, time, want.time, down,
+                       want.downtime);
+        g_assert_cmpfloat(test_all(r, "migration_done"), ==, 1);
+        g_assert_cmpfloat(rounds, ==, want.rounds);
+        g_assert_cmpfloat(fabs(bytes - want.bytes), <=, 1e-6 * want.bytes);
+        g_assert_cmpfloat(time, >=, want.time - tol(c, &want, want.time));
+        g_assert_cmpfloat(time, <=, want.time + tol(c, &want, want.time) + LAST_TRIP);
+        g_assert_cmpfloat(down, >=, want.downtime - tol(c, &want, want.downtime));
+        g_assert_cmpfloat(down, <=, want.downtime + tol(c, &want, want.downtime) + LAST_TRIP);
+        /* Where the cap binds, the uncapped recurrence is outside the band. */
+        if (c->wws < c->mem * c->dirty / c->bw)
+            g_assert_cmpfloat(fabs(time - wrong.time), >, 1e-6 * wrong.time + LAST_TRIP);
+        g_assert_cmpfloat(test_all(r, "sent_total"), ==,
+                          test_all(r, "received_total") + test_all(r, "dropped_total") +
+                              test_all(r, "in_flight"));
+        report_free(r);
+    }
+}
+
+/* ---- the flow on the fabric ---- */
+
+/* Two VMs of host 0 stream to host 1 over the same port and leaf link as
+ * the migration: at a bandwidth limit the idle path carries, the busy
+ * path stretches the rounds. */
+static void test_busy_path_slows_migration(void)
+{
+    const char *mig = "[vm]\ncount = 2\n[migration]\nvm = 0\nto = 1\nmemory = 8MiB\nwws = 1MiB\n"
+                      "dirty_rate = 1Gbps\nbandwidth = 8Gbps\ndowntime_limit = 1ms\n";
+    g_autofree char *quiet = g_strdup_printf("[workload]\ntype = rr\n%s", mig);
+    g_autofree char *busy = g_strdup_printf("[workload]\ntype = stream\ntarget = remote\n%s", mig);
+    struct report *q = run("50ms", quiet), *b = run("50ms", busy);
+    double tq = test_all(q, "migration_time"), tb = test_all(b, "migration_time");
+
+    g_test_message("migration time: quiet path %.3f ms, busy path %.3f ms", tq * 1e3, tb * 1e3);
+    g_assert_cmpfloat(test_all(b, "migration_done"), ==, 1);
+    g_assert_cmpfloat(tb, >, 1.3 * tq);
+    g_assert_cmpfloat(test_all(b, "sent_total"), ==,
+                      test_all(b, "received_total") + test_all(b, "dropped_total") +
+                          test_all(b, "in_flight"));
+    report_free(q);
+    report_free(b);
+}
+
+/* ---- bad input ---- */
+
+static void test_bad_input(void)
+{
+    static const struct {
+        const char *body, *key, *says;
+    } cases[] = {
+        { "[migration]\nvm = 0\nto = 0\n", "migration.to", "already runs on host 0" },
+        { "[migration]\nvm = 0\nto = 7\n", "migration.to", "no host 7" },
+        { "[migration]\nvm = 5\n", "migration.vm", "no VM 5" },
+        { "[migration]\nvm = 0\nstart = 2s\n", "migration.start", "after the run ends" },
+        { "[migration]\nvm = 0\nwws = 2GiB\n", "migration.wws", "larger than the memory" },
+        { "[migration]\nvm = 0\nmax_rounds = 0\ndirty_rate = 2Gbps\nbandwidth = 1Gbps\n"
+          "downtime_limit = 1ms\n",
+          "migration.max_rounds", "never converges" },
+    };
+
+    for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
+        g_autofree char *ini = g_strdup_printf(WORLD "%s", "1s", cases[k].body);
+        GError *error = NULL;
+        struct scenario *sc = scenario_load_data(ini, "t.ini", NULL, &error);
+
+        if (sc) {
+            g_assert_false(net_model_ops.check(sc, &error));
+            scenario_free(sc);
+        }
+        g_assert_nonnull(error);
+        g_test_message("%s", error->message);
+        g_assert_nonnull(strstr(error->message, "t.ini:"));
+        g_assert_nonnull(strstr(error->message, cases[k].key));
+        g_assert_nonnull(strstr(error->message, cases[k].says));
+        g_assert_null(strchr(error->message, '\n'));
+        g_error_free(error);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/migration/precopy/closed-form", test_precopy_oracle);
+    g_test_add_func("/migration/fabric/busy-path-slows-it", test_busy_path_slows_migration);
+    g_test_add_func("/migration/bad-input", test_bad_input);
+    return g_test_run();
+}
