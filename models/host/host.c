@@ -65,6 +65,8 @@ void host_init(struct host *h, struct sim *sim, const struct scenario *sc)
               (unsigned)scenario_real(sc, "pcie.max_payload"),
               (unsigned)scenario_real(sc, "pcie.tlp_overhead"), scenario_time(sc, "pcie.latency"));
     iommu_from_scenario(h, sc);
+    fifo_server_init(&h->walkers, sim, "iommu.walkers",
+                     (unsigned)scenario_int(sc, "iommu.walkers"));
     h->stack_per_packet = host_cycles(h, sc, "host.stack_per_packet");
     h->block_submit = host_cycles(h, sc, "host.block_submit");
     h->block_complete = host_cycles(h, sc, "host.block_complete");
@@ -77,11 +79,13 @@ void host_reset_stats(struct host *h)
     cpu_host_reset_stats(&h->cpu);
     pcie_reset_stats(&h->pcie);
     iommu_reset_stats(&h->iommu);
+    fifo_server_reset_stats(&h->walkers);
 }
 
 void host_release(struct host *h)
 {
     iommu_release(&h->iommu);
+    fifo_server_release(&h->walkers);
     pcie_release(&h->pcie);
     cpu_host_release(&h->cpu);
 }

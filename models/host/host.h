@@ -27,6 +27,9 @@ struct host {
     struct cpu_host cpu;
     struct hv hv;
     struct iommu iommu;
+    /* The IOMMU's page walkers: an IOTLB miss holds one for its walk, and
+     * a DMA whose translation misses waits for a free one (iommu.walkers). */
+    struct fifo_server walkers;
     struct pcie_link pcie;
     sim_time stack_per_packet;
     sim_time block_submit, block_complete;

@@ -17,6 +17,10 @@ static const struct param_def iommu_params[] = {
     PDEF_INT("iommu.iotlb_entries", "64", 1, 1 << 20, "IOTLB entries (fully associative, LRU)",
              "placeholder: Intel and AMD publish no IOTLB sizes and no measured "
              "figure was found"),
+    PDEF_INT("iommu.walkers", "64", 1, 4096,
+             "page walks the IOMMU performs at once; a DMA whose translation misses waits for one",
+             "choice: not binding below 100 Gb/s; the walker count of VT-d and AMD-Vi is not "
+             "published (the IOTLB wall at 200 Gb/s: Farshin et al., PeerJ CS 2023)"),
     PDEF_INT("iommu.walk_levels", "4", 1, 6, "page-table levels read on an IOTLB miss",
              "F&S SOSP'24 artifact: ~2 IOMMU memory reads per IOTLB miss, 0.95-1.20 "
              "misses per 4 KiB page under strict mapping (D: 1.90/0.95); no "

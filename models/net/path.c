@@ -353,6 +353,12 @@ static void dev_tx_requested(struct net_world *w, struct net_pkt *p)
     net_step_serve(w, p, &pcie->to_dev, pcie_xfer_time(pcie, dma_bytes(w, p)), dev_tx_fetched);
 }
 
+static void tx_walked(struct net_world *w, struct net_pkt *p)
+{
+    net_step(w, p, NET_STAGE_dma);
+    net_step_delay(w, p, tx_host(w, p)->host.pcie.read_latency, dev_tx_requested);
+}
+
 void net_dev_tx(struct net_world *w, struct net_pkt *p, unsigned q, bool translate, uint64_t iova)
 {
     struct host *h = &tx_host(w, p)->host;
@@ -360,10 +366,15 @@ void net_dev_tx(struct net_world *w, struct net_pkt *p, unsigned q, bool transla
 
     p->queue = (uint16_t)q;
     /* The read request travels, is translated, and the completion comes
-     * back: the round trip, then the data occupies the link. */
+     * back: the round trip, then the data occupies the link. A miss first
+     * waits for one of the IOMMU's page walkers. */
+    if (walk > 0) {
+        net_step(w, p, NET_STAGE_iommu);
+        net_step_serve(w, p, &h->walkers, walk, tx_walked);
+        return;
+    }
     net_step(w, p, NET_STAGE_dma);
-    net_step_part(p, NET_STAGE_iommu, walk);
-    net_step_delay(w, p, h->pcie.read_latency + walk, dev_tx_requested);
+    net_step_delay(w, p, h->pcie.read_latency, dev_tx_requested);
 }
 
 void net_port_done(void *ctx, uint32_t pkt)
@@ -390,6 +401,12 @@ static void dev_rx_translated(struct net_world *w, struct net_pkt *p)
     net_step_serve(w, p, &pcie->to_host, pcie_xfer_time(pcie, dma_bytes(w, p)), dev_rx_written);
 }
 
+static void rx_walked(struct net_world *w, struct net_pkt *p)
+{
+    net_step(w, p, NET_STAGE_dma);
+    net_step_delay(w, p, rx_host(w, p)->host.pcie.read_latency / 2, dev_rx_translated);
+}
+
 bool net_dev_rx(struct net_world *w, struct net_pkt *p, unsigned q, bool translate, uint64_t iova,
                 net_step_fn next)
 {
@@ -403,10 +420,15 @@ bool net_dev_rx(struct net_world *w, struct net_pkt *p, unsigned q, bool transla
     p->queue = (uint16_t)q;
     p->then = next;
     walk = translate ? iommu_translate(&h->iommu, iova, p->bytes) : 0;
-    /* Writes are posted: translation plus half a read round trip until the
-     * data lands, then the data occupies the link. */
+    /* Writes are posted: translation (a page walker on a miss) plus half a
+     * read round trip until the data lands, then the data occupies the
+     * link. */
+    if (walk > 0) {
+        net_step(w, p, NET_STAGE_iommu);
+        net_step_serve(w, p, &h->walkers, walk, rx_walked);
+        return true;
+    }
     net_step(w, p, NET_STAGE_dma);
-    net_step_part(p, NET_STAGE_iommu, walk);
-    net_step_delay(w, p, h->pcie.read_latency / 2 + walk, dev_rx_translated);
+    net_step_delay(w, p, h->pcie.read_latency / 2, dev_rx_translated);
     return true;
 }
