@@ -185,6 +185,10 @@ static void costs_init(struct blk_world *w, const struct scenario *sc)
     c->backend_wake = host_cycles(h, sc, "virtio.wake");
     c->vhost_per_request = host_cycles(h, sc, "virtio.blk_vhost_per_request");
     c->qcow2_lookup = host_cycles(h, sc, "qcow2.lookup");
+    c->syscall = host_cycles(h, sc, "blk.syscall");
+    for (unsigned k = 0; k < BLK_N_BACKENDS; k++)
+        c->driver[k] =
+            blk_backends[k].driver_key ? host_cycles(h, sc, blk_backends[k].driver_key) : 0;
     c->guest_submit = host_cycles(h, sc, "guest.blk_submit");
     c->guest_complete = host_cycles(h, sc, "guest.blk_complete");
     c->irq_handler = host_cycles(h, sc, "guest.blk_irq_handler");
@@ -212,6 +216,7 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
     char stream[32];
 
     vm->index = k;
+    vm->serial_head = vm->serial_tail = BLK_NO_REQ;
     snprintf(vm->name, sizeof(vm->name), "vm%u", k);
     fifo_server_init(&vm->own_vcpu, w->sim, "vcpu", 1);
     fifo_server_init(&vm->own_backend, w->sim, "backend", 1);
@@ -247,7 +252,9 @@ struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struc
     w->prefix = prefix;
     costs_init(w, sc);
     w->poll = strcmp(scenario_str(sc, "blk.completion"), "poll") == 0;
-    w->vhost = strcmp(scenario_str(sc, "blk.backend"), "vhost") == 0;
+    w->event_idx = scenario_bool(sc, "virtio.event_idx");
+    w->be = blk_backend_lookup(scenario_str(sc, "blk.backend"));
+    g_assert(w->be); /* the enum's choices are the rows' names */
     w->qcow2 = strcmp(scenario_str(sc, "blk.format"), "qcow2") == 0;
     w->l2_entry_size = (uint32_t)scenario_real(sc, "qcow2.l2_entry_size");
     /* An L2 entry is 8 bytes and maps one cluster (qcow2-cache.txt). */
@@ -283,6 +290,8 @@ void blk_disk_place(struct blk_world *w, unsigned vm, unsigned id, const char *s
     snprintf(v->name, sizeof(v->name), "vm%u", id);
     v->ops = blk_strategy_lookup(strategy);
     g_assert(v->ops);
+    v->be = v->ops->backend ? blk_backend_lookup(v->ops->backend) : w->be;
+    g_assert(v->be);
     v->host = host;
     v->dev = &w->disks[disk];
     if (vcpu) {
@@ -366,6 +375,7 @@ static void add_totals(struct blk_totals *t, const struct blk_stats *st)
     t->st.completed += st->completed;
     t->st.bytes += st->bytes;
     t->st.exits += st->exits;
+    t->st.submit_passes += st->submit_passes;
     for (unsigned k = 0; k < HV_N_EXITS; k++)
         t->st.exits_by[k] += st->exits_by[k];
     t->st.lat_ps_sum += st->lat_ps_sum;
@@ -396,6 +406,8 @@ static void report_scope(struct blk_world *w, struct report *out, const char *sc
     put(w, out, scope, "latency_p99", hist_quantile_defined(lat, 0.99) * 1e-12, "s");
     put(w, out, scope, "latency_p999", hist_quantile_defined(lat, 0.999) * 1e-12, "s");
     put(w, out, scope, "exits_per_request", (double)t->st.exits * per_req, "1");
+    put(w, out, scope, "requests_per_submit_pass",
+        t->st.submit_passes ? (double)t->st.completed / (double)t->st.submit_passes : NAN, "1");
     for (unsigned k = 0; k < HV_N_EXITS; k++) {
         char name[64];
 
@@ -438,6 +450,8 @@ static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals 
     t->guest_cpu = w->poll ? MAX(spin, work) : work;
     if (!vm->ops->uses_image)
         t->host_cpu = 0.0;
+    else if (vm->be->polls) /* it spins whether or not there is work */
+        t->host_cpu = 1.0;
     else if (!vm->shared)
         t->host_cpu = fifo_server_utilization(vm->backend);
     else
@@ -543,7 +557,8 @@ static const struct param_table *const blk_param_tables[] = {
 
 const struct model_ops blk_model_ops = {
     .name = "blk",
-    .help = "virtual disks: emulation, virtio-blk (qemu/vhost), passthrough, bare metal; raw/qcow2",
+    .help =
+        "virtual disks: emulation, virtio-blk (five backends), passthrough, bare metal; raw/qcow2",
     .tables = blk_param_tables,
     .check = blk_check,
     .create = blk_create,

@@ -21,9 +21,10 @@ const struct param_def blk_params[] = {
     /* topology and strategy */
     PDEF_ENUM("blk.strategy", "virtio-blk", "baremetal|emulation|virtio-blk|passthrough",
               "how each VM's disk I/O is virtualized", "choice: paravirtual is the common default"),
-    PDEF_ENUM("blk.backend", "qemu", "qemu|vhost",
-              "virtio-blk backend: QEMU I/O thread (kick exits to user space) or vhost "
-              "(in-kernel / vhost-user worker, kick handled in the kernel)",
+    PDEF_ENUM("blk.backend", "qemu", "serial|qemu|io_uring|vhost|vfio-nvme",
+              "virtio-blk backend: serial (a VMM thread doing one blocking read/write at a time), "
+              "qemu (IOThread, Linux AIO), io_uring, vhost (in-kernel worker) or vfio-nvme "
+              "(a polling user-space NVMe driver, no host block layer)",
               "choice: QEMU's default"),
     PDEF_ENUM("blk.completion", "interrupt", "interrupt|poll",
               "the guest learns of completions by interrupt or by polling its completion queue",
@@ -35,6 +36,20 @@ const struct param_def blk_params[] = {
     PDEF_SIZE("blk.disk_size", "8GiB", 4096, 1125899906842624.0,
               "virtual disk size of each VM (the image's virtual size)",
               QCOW2_DOC ": 1 MB of L2 cache per 8 GB of disk"),
+    /* backends (models/blk/backend.c) */
+    BLK_CYC("blk.syscall", "500",
+            "one system call of a backend thread (io_submit, io_uring_enter, "
+            "pread, reading an eventfd): entry, exit and mitigations",
+            PLACEHOLDER ": ~100 ns commonly quoted, doubled by KPTI"),
+    BLK_CYC("blk.aio_per_request", "1704",
+            "Linux AIO's work per request beyond io_uring's (iocb copy, aio ring, reaping)",
+            "Axboe 2019 9.1: 608K IOPS via Linux AIO, 1.2M via io_uring (D: 1/608K - 1/1.2M s "
+            "x 2.1 GHz) (sources.md#blk-backends)"),
+    BLK_CYC("blk.vfio_nvme_per_request", "815",
+            "a user-space NVMe driver's work per request (queue entry, doorbell, polled "
+            "completion), in place of the host block layer",
+            "Axboe 2020: 388 ns a request on the leanest polled kernel path, taken as a bound "
+            "(D: x 2.1 GHz) (sources.md#blk-backends)"),
     /* workload */
     PDEF_ENUM("fio.rw", "randread", "randread|randwrite|randrw|read|write",
               "access pattern (fio's rw=)", "choice: the 4 KiB random-read latency benchmark"),

@@ -1,7 +1,7 @@
 /* The request pool and the step machinery that charges every instant of a
  * request's life to one stage, plus the hand-offs the strategies share: the
- * host's image lookup and block layer, the device, and the completion's way
- * into the guest (interrupt or polling). Requests live in a pool
+ * device and the completion's way into the guest (interrupt or polling);
+ * the host side of the software paths is backend.c. Requests live in a pool
  * (sim/pool.h), their stages in a ledger (sim/ledger.h): nothing is
  * malloc'ed per request. */
 #include <string.h>
@@ -122,92 +122,24 @@ void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
     disk_submit(vm->dev, service, r->is_write, r->bytes, on_step_done, w, r->idx);
 }
 
-/* ---- software paths: image lookup, host block layer ---- */
-
-static void host_io_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+void blk_device_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, enum blk_stage stage,
+                   bool is_write, uint32_t bytes, blk_cont_fn cont)
 {
-    blk_device_submit(w, vm, r);
-}
+    sim_time service = disk_service(vm->dev, is_write, bytes);
 
-static void host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
-{
-    struct blk_part part = { BLK_STAGE_host_io, vm->host->block_submit };
-
-    blk_run(w, vm->backend, r, BLK_STAGE_host_io, &part, 1, host_io_done);
-}
-
-static void meta_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
-
-static void meta_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
-{
-    g_assert(r->meta_left > 0);
-    if (--r->meta_left > 0)
-        meta_read(w, vm, r);
-    else
-        host_block_submit(w, vm, r);
-}
-
-/* An L2 miss: read the slice from the device. The whole read, queueing
- * included, is the qcow2_meta stage. */
-static void meta_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
-{
-    sim_time service = disk_service(vm->dev, false, w->l2_entry_size);
-
-    blk_step(w, r, BLK_STAGE_qcow2_meta);
-    r->cont = meta_done;
-    disk_submit(vm->dev, service, false, w->l2_entry_size, on_step_done, w, r->idx);
-}
-
-static void image_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
-{
-    if (w->qcow2) {
-        uint64_t first = r->offset / w->slice_reach;
-        uint64_t last = (r->offset + r->bytes - 1) / w->slice_reach;
-
-        for (uint64_t s = first; s <= last; s++)
-            if (!qcow2_cache_access(&vm->l2, s))
-                r->meta_left++;
-    }
-    if (r->meta_left > 0)
-        meta_read(w, vm, r);
-    else
-        host_block_submit(w, vm, r);
-}
-
-void blk_host_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
-                     const struct blk_part *parts, unsigned n_parts)
-{
-    struct blk_part all[BLK_MAX_PARTS];
-
-    g_assert(n_parts < BLK_MAX_PARTS);
-    if (n_parts) /* @parts may be NULL then, and memcpy() must not see it */
-        memcpy(all, parts, n_parts * sizeof(*parts));
-    all[n_parts] = (struct blk_part){ BLK_STAGE_image, w->qcow2 ? w->c.qcow2_lookup : 0 };
-    blk_run(w, vm->backend, r, BLK_STAGE_backend, all, n_parts + 1, image_done);
+    blk_step(w, r, stage);
+    r->cont = cont;
+    disk_submit(vm->dev, service, is_write, bytes, on_step_done, w, r->idx);
 }
 
 /* ---- completion ---- */
 
-static void host_complete_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
-{
-    blk_guest_complete(w, vm, r, r->irq_exit_ps);
-}
-
-void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
-                       const struct blk_part *parts, unsigned n_parts, sim_time irq_exit_ps)
-{
-    struct blk_part all[BLK_MAX_PARTS];
-
-    g_assert(n_parts < BLK_MAX_PARTS);
-    all[0] = (struct blk_part){ BLK_STAGE_host_io, vm->host->block_complete };
-    if (n_parts)
-        memcpy(all + 1, parts, n_parts * sizeof(*parts));
-    r->irq_exit_ps = irq_exit_ps;
-    blk_run(w, vm->backend, r, BLK_STAGE_host_io, all, n_parts + 1, host_complete_done);
-}
-
 static void guest_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
+    if (r->in_irq_pass) {
+        g_assert(vm->irq_open > 0);
+        vm->irq_open--;
+    }
     blk_req_finish(w, vm, r);
 }
 
@@ -226,9 +158,13 @@ void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *
         blk_delay(w, r, BLK_STAGE_poll, w->c.poll_check, poll_seen);
         return;
     }
+    /* A completion that joined an open handler pass is found by that
+     * handler's loop (Linux virtblk_done()): no handler of its own. */
+    r->in_irq_pass = true;
+    vm->irq_open++;
     struct blk_part parts[] = {
         { BLK_STAGE_exit, irq_exit_ps },
-        { BLK_STAGE_irq, w->c.irq_handler + w->c.wakeup },
+        { BLK_STAGE_irq, (r->irq_joined ? 0 : w->c.irq_handler) + w->c.wakeup },
         { BLK_STAGE_guest_complete, w->c.guest_complete },
     };
 

@@ -11,6 +11,7 @@
 
 #include "../host/host.h"
 #include "../hw/disk.h"
+#include "backend.h"
 #include "blk.h"
 #include "ledger.h"
 #include "model.h"
@@ -33,13 +34,18 @@ struct blk_part {
 };
 
 #define BLK_MAX_PARTS LEDGER_MAX_PARTS
+#define BLK_NO_REQ    UINT32_MAX /* the end of a list of requests */
 
 struct blk_req {
     uint32_t idx;
     uint32_t next_free; /* the pool's while the request is free */
+    uint32_t next;      /* in the VM's list of requests waiting for a serial thread */
     uint16_t vm;
     bool live;
     bool is_write;
+    bool kicked;      /* the guest notified the backend of it (an exit) */
+    bool in_irq_pass; /* counted in its VM's irq_open */
+    bool irq_joined;  /* completed inside an open handler pass: no interrupt of its own */
     uint32_t bytes;
     uint64_t offset;
     sim_time born;
@@ -47,6 +53,7 @@ struct blk_req {
     uint16_t exits[HV_N_EXITS]; /* by reason, added to the VM's at completion */
     uint32_t meta_left;         /* qcow2 metadata reads still to do */
     sim_time irq_exit_ps;       /* what the completion interrupt's exits cost */
+    sim_time thread_ps;         /* the strategy's work on the backend thread */
     blk_cont_fn cont;
     sim_time stage_ps[BLK_N_STAGES];
 };
@@ -58,12 +65,15 @@ struct blk_costs {
     unsigned emulation_submit_exits, emulation_complete_exits;
     sim_time qemu_per_request, backend_wake, vhost_per_request;
     sim_time qcow2_lookup;
+    sim_time syscall;                /* one system call of a backend thread */
+    sim_time driver[BLK_N_BACKENDS]; /* each backend's interface work per request */
     sim_time guest_submit, guest_complete, irq_handler, wakeup, poll_check;
 };
 
 /* Statistics of one VM (and, summed, of all), reset at the warm-up cut. */
 struct blk_stats {
     uint64_t completed, bytes, exits;
+    uint64_t submit_passes; /* backend passes that submitted requests */
     uint64_t exits_by[HV_N_EXITS];
     /* ps; double, not int64: the sums grow with depth x VMs x duration
      * and overflowed 2^63 ps in long, deep runs. */
@@ -81,14 +91,23 @@ struct blk_vm {
     struct fifo_server *vcpu, *backend;
     struct fifo_server own_vcpu, own_backend;
     const struct blk_strategy_ops *ops; /* how its disk is virtualized */
-    struct host *host;                  /* the machine it runs on */
-    struct disk *dev;                   /* that machine's SSD */
-    bool shared;                        /* vcpu/backend are cores other work also runs on */
-    sim_time guest_busy, host_busy;     /* work this disk put on them (shared) */
-    struct qcow2_cache l2;              /* qcow2 only */
-    gsl_rng *rng;                       /* offsets and read/write mix */
-    uint64_t seq_next;                  /* next offset of a sequential pattern */
-    sim_event_id next_arrival;          /* open loop */
+    const struct blk_backend *be;       /* its host side (software paths) */
+    /* Requests in the backend thread's current submission and completion
+     * passes: one that arrives while a pass is open joins it. */
+    uint32_t sub_open, cpl_open;
+    /* Completions in the guest's open interrupt-handler pass (injected or
+     * running): with EVENT_IDX the device interrupts again only after it. */
+    uint32_t irq_open;
+    bool serial_busy;                  /* a serial thread is blocked in a request */
+    uint32_t serial_head, serial_tail; /* requests waiting for it, FIFO */
+    struct host *host;                 /* the machine it runs on */
+    struct disk *dev;                  /* that machine's SSD */
+    bool shared;                       /* vcpu/backend are cores other work also runs on */
+    sim_time guest_busy, host_busy;    /* work this disk put on them (shared) */
+    struct qcow2_cache l2;             /* qcow2 only */
+    gsl_rng *rng;                      /* offsets and read/write mix */
+    uint64_t seq_next;                 /* next offset of a sequential pattern */
+    sim_event_id next_arrival;         /* open loop */
     uint64_t in_flight;
     struct timeavg busy_poll;               /* 1 while a request is outstanding (polling spins) */
     uint64_t issued_total, completed_total; /* whole run, never reset */
@@ -106,6 +125,11 @@ struct blk_vm {
  *               blk_device_submit() or blk_host_submit()
  * @device_done: the device finished @r: bring the completion to the guest,
  *               ending in blk_guest_complete()
+ * @notify:      the backend thread has completed @r: the exits its
+ *               notification of the guest costs, counted against @r
+ *               (optional; NULL: those given to blk_host_complete())
+ * @backend:     the blk.backend row its host side always uses (optional;
+ *               NULL: the scenario's blk.backend)
  */
 struct blk_strategy_ops {
     const char *name;
@@ -113,6 +137,8 @@ struct blk_strategy_ops {
     bool (*check)(const struct scenario *sc, GError **error);
     void (*submit)(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
     void (*device_done)(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+    sim_time (*notify)(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+    const char *backend;
 };
 
 #define BLK_STRATEGY_LIST(X)    X(baremetal) X(emulation) X(virtio_blk) X(passthrough)
@@ -130,9 +156,10 @@ struct blk_world {
     struct host *own_host; /* the blk model's own, freed with it; else NULL */
     const char *prefix;    /* of every metric name: "" or "disk_" */
     struct blk_costs c;
-    bool poll;  /* blk.completion = poll */
-    bool vhost; /* blk.backend = vhost */
-    bool qcow2; /* blk.format = qcow2 (software paths only) */
+    bool poll;                    /* blk.completion = poll */
+    const struct blk_backend *be; /* blk.backend */
+    bool event_idx;               /* virtio.event_idx: notifications suppressed while draining */
+    bool qcow2;                   /* blk.format = qcow2 (software paths only) */
     /* workload */
     bool open_loop, random, mixed;
     bool always_write;
@@ -183,17 +210,25 @@ static inline sim_time blk_exits(const struct blk_world *w, struct blk_req *r,
     return (sim_time)n * w->vms[r->vm].host->hv.exit_cost[why];
 }
 
-/* Software paths: on the VM's backend thread run @parts (the strategy's own
- * work), the image lookup (and qcow2 metadata reads on L2 misses), then the
- * host's block-layer submission, then the device. */
-void blk_host_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
-                     const struct blk_part *parts, unsigned n_parts);
+/* backend.c. Software paths: on the VM's backend thread (its blk_backend
+ * row) run @thread_ps of the strategy's work in the thread's submission
+ * pass, the image lookup (and qcow2 metadata reads on L2 misses), then the
+ * host's block layer or the user-space driver, then the device. */
+void blk_host_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, sim_time thread_ps);
 /* Queue @r at the host's device; the strategy's device_done runs after. */
 void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
-/* Software paths: the host's device interrupt and block-layer completion
- * plus @parts on the backend thread, then blk_guest_complete(). */
+/* A device access of @bytes the host makes on @r's behalf (image metadata):
+ * the whole access, queueing included, is @stage; then @cont. */
+void blk_device_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, enum blk_stage stage,
+                   bool is_write, uint32_t bytes, blk_cont_fn cont);
+/* backend.c. The VM's backend thread is draining its queue (a submission
+ * pass is open, or a serial thread is busy): the guest need not notify it. */
+bool blk_backend_draining(const struct blk_vm *vm);
+/* backend.c. Software paths: the completion pass on the backend thread
+ * (the host's block-layer completion, the reaping calls), then the
+ * strategy's notify (or @irq_exit_ps of exits), then blk_guest_complete(). */
 void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
-                       const struct blk_part *parts, unsigned n_parts, sim_time irq_exit_ps);
+                       sim_time irq_exit_ps);
 /* The guest learns of @r's completion: by interrupt (@irq_exit_ps of exits,
  * already counted, then handler and wake-up on the vCPU) or by polling;
  * then the block layer's completion. */

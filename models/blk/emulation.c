@@ -2,7 +2,8 @@
  * controller with several register accesses per request, each an exit to
  * QEMU in user space (calibration.md 1.1, 1.3); QEMU's device model parses
  * the command on the vCPU thread, then its block layer reads the image on
- * the VM's backend thread. The completion interrupt is injected and the
+ * the VM's backend thread (always QEMU's aio=native path: blk.backend is
+ * virtio-blk's choice). The completion interrupt is injected and the
  * guest's handler reads and clears the interrupt status: more exits.
  * Completion by polling is refused: polling an emulated status register
  * would exit on every read. */
@@ -22,7 +23,8 @@ static bool emulation_check(const struct scenario *sc, GError **error)
 
 static void to_host(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    blk_host_submit(w, vm, r, NULL, 0);
+    r->kicked = true; /* the command register's write */
+    blk_host_submit(w, vm, r, 0);
 }
 
 static void emulation_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
@@ -41,7 +43,7 @@ static void emulation_device_done(struct blk_world *w, struct blk_vm *vm, struct
     sim_time exits =
         blk_irq_injection(w, r) + blk_exits(w, r, HV_EXIT_mmio_user, w->c.emulation_complete_exits);
 
-    blk_host_complete(w, vm, r, NULL, 0, exits);
+    blk_host_complete(w, vm, r, exits);
 }
 
 const struct blk_strategy_ops blk_emulation_ops = {
@@ -50,4 +52,5 @@ const struct blk_strategy_ops blk_emulation_ops = {
     .check = emulation_check,
     .submit = emulation_submit,
     .device_done = emulation_device_done,
+    .backend = "qemu", /* QEMU's device model submits through its block layer */
 };

@@ -1,0 +1,205 @@
+/* The backends of the software disk paths (blk.backend) and the host side
+ * they share: the thread's submission pass (wake-up, system calls, its work
+ * per request, the image lookup and qcow2 metadata reads), the host block
+ * layer or a user-space driver, and the completion pass. As QEMU's
+ * virtio_blk_handle_vq() drains the virtqueue with notifications off and
+ * submits the drained requests under one blk_io_plug() (one io_submit() in
+ * block/linux-aio.c ioq_submit(), one io_uring_enter() in block/io_uring.c),
+ * a request that reaches the thread while it is in a pass joins the pass:
+ * only the pass's first request pays the wake-up and the calls. Left out:
+ * QEMU's coroutines, the thread pool of aio=threads, poll-max-ns adapting. */
+#include "backend.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "blk_world.h"
+
+/* Costs and counts are those of the sources named in docs/sources.md
+ * (blk-backends); the work itself is in the cycle keys. */
+const struct blk_backend blk_backends[BLK_N_BACKENDS] = {
+    /* A simple VMM's device thread: pread()/pwrite() on the image, one
+     * request at a time (Firecracker's and cloud-hypervisor's synchronous
+     * virtio-blk before their io_uring engines). */
+    [BLK_BACKEND_serial] = { .name = "serial",
+                             .kick = HV_EXIT_mmio_user,
+                             .serial = true,
+                             .host_kernel = true,
+                             .submit_calls = 1 },
+    /* QEMU's IOThread with aio=native: io_submit() per pass, completions
+     * signalled through an eventfd that is read once per pass. */
+    [BLK_BACKEND_qemu] = { .name = "qemu",
+                           .kick = HV_EXIT_mmio_user,
+                           .host_kernel = true,
+                           .submit_calls = 1,
+                           .reap_calls = 1,
+                           .driver_key = "blk.aio_per_request" },
+    /* aio=io_uring: one io_uring_enter() per pass; completions are read
+     * from the shared completion ring without a call. */
+    [BLK_BACKEND_io_uring] = { .name = "io_uring",
+                               .kick = HV_EXIT_mmio_user,
+                               .host_kernel = true,
+                               .submit_calls = 1 },
+    /* vhost-blk: the kick is an ioeventfd in the kernel, whose worker
+     * submits bios directly: no system calls. */
+    [BLK_BACKEND_vhost] = { .name = "vhost",
+                            .kick = HV_EXIT_mmio_kernel,
+                            .in_kernel = true,
+                            .host_kernel = true },
+    /* QEMU's block/nvme.c (nvme://) or an SPDK vhost-user-blk target: a
+     * user-space NVMe driver on a VFIO-assigned controller, polled by a
+     * spinning thread that also polls the virtqueue. */
+    [BLK_BACKEND_vfio_nvme] = { .name = "vfio-nvme",
+                                .kick = HV_N_EXITS,
+                                .polls = true,
+                                .driver_key = "blk.vfio_nvme_per_request" },
+};
+
+const struct blk_backend *blk_backend_lookup(const char *name)
+{
+    for (unsigned k = 0; k < BLK_N_BACKENDS; k++)
+        if (strcmp(blk_backends[k].name, name) == 0)
+            return &blk_backends[k];
+    return NULL;
+}
+
+bool blk_backend_draining(const struct blk_vm *vm)
+{
+    return vm->sub_open > 0 || vm->serial_busy;
+}
+
+static sim_time driver_cost(const struct blk_world *w, const struct blk_vm *vm)
+{
+    return w->c.driver[vm->be - blk_backends];
+}
+
+/* ---- submission ---- */
+
+static void start_pass(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+
+static void host_io_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    blk_device_submit(w, vm, r);
+}
+
+/* The host kernel's block layer, or the user-space driver's doorbell. */
+static void host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    struct blk_part part = { BLK_STAGE_host_io, (vm->be->host_kernel ? vm->host->block_submit : 0) +
+                                                    driver_cost(w, vm) };
+
+    blk_run(w, vm->backend, r, BLK_STAGE_host_io, &part, 1, host_io_done);
+}
+
+static void meta_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+
+static void meta_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    g_assert(r->meta_left > 0);
+    if (--r->meta_left > 0)
+        meta_read(w, vm, r);
+    else
+        host_block_submit(w, vm, r);
+}
+
+/* An L2 miss: read the slice from the device. The whole read, queueing
+ * included, is the qcow2_meta stage. */
+static void meta_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    blk_device_io(w, vm, r, BLK_STAGE_qcow2_meta, false, w->l2_entry_size, meta_done);
+}
+
+static void pass_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    g_assert(vm->sub_open > 0);
+    vm->sub_open--;
+    if (w->qcow2) {
+        uint64_t first = r->offset / w->slice_reach;
+        uint64_t last = (r->offset + r->bytes - 1) / w->slice_reach;
+
+        for (uint64_t s = first; s <= last; s++)
+            if (!qcow2_cache_access(&vm->l2, s))
+                r->meta_left++;
+    }
+    if (r->meta_left > 0)
+        meta_read(w, vm, r);
+    else
+        host_block_submit(w, vm, r);
+}
+
+/* @r's turn on the thread: the first request of a pass wakes the thread
+ * (when it was kicked and the thread sleeps) and makes the pass's calls. */
+static void start_pass(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    bool opens = vm->sub_open++ == 0;
+    sim_time wake = opens && r->kicked && !vm->be->polls ? w->c.backend_wake : 0;
+    struct blk_part parts[] = {
+        { BLK_STAGE_backend, wake + r->thread_ps },
+        { BLK_STAGE_host_io, opens ? vm->be->submit_calls * w->c.syscall : 0 },
+        { BLK_STAGE_image, w->qcow2 ? w->c.qcow2_lookup : 0 },
+    };
+
+    if (opens)
+        vm->st.submit_passes++;
+    blk_run(w, vm->backend, r, BLK_STAGE_backend, parts, G_N_ELEMENTS(parts), pass_done);
+}
+
+void blk_host_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, sim_time thread_ps)
+{
+    r->thread_ps = thread_ps;
+    if (vm->be->serial && vm->serial_busy) {
+        /* The thread is blocked in another request's read or write. */
+        blk_step(w, r, BLK_STAGE_backend);
+        r->next = BLK_NO_REQ;
+        if (vm->serial_head == BLK_NO_REQ)
+            vm->serial_head = r->idx;
+        else
+            blk_req_at(w, vm->serial_tail)->next = r->idx;
+        vm->serial_tail = r->idx;
+        return;
+    }
+    vm->serial_busy = vm->be->serial;
+    start_pass(w, vm, r);
+}
+
+/* ---- completion ---- */
+
+static void serial_next(struct blk_world *w, struct blk_vm *vm)
+{
+    struct blk_req *next;
+
+    if (!vm->be->serial)
+        return;
+    g_assert(vm->serial_busy);
+    if (vm->serial_head == BLK_NO_REQ) {
+        vm->serial_busy = false;
+        return;
+    }
+    next = blk_req_at(w, vm->serial_head);
+    vm->serial_head = next->next;
+    start_pass(w, vm, next);
+}
+
+static void host_complete_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    g_assert(vm->cpl_open > 0);
+    vm->cpl_open--;
+    serial_next(w, vm);
+    if (vm->ops->notify)
+        r->irq_exit_ps = vm->ops->notify(w, vm, r);
+    blk_guest_complete(w, vm, r, r->irq_exit_ps);
+}
+
+void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
+                       sim_time irq_exit_ps)
+{
+    bool opens = vm->cpl_open++ == 0;
+    /* A user-space driver polls the completion entry: no host interrupt. */
+    sim_time kernel = vm->be->host_kernel ? vm->host->block_complete : 0;
+    struct blk_part part = { BLK_STAGE_host_io,
+                             kernel + (opens ? vm->be->reap_calls * w->c.syscall : 0) };
+
+    r->irq_exit_ps = irq_exit_ps;
+    blk_run(w, vm->backend, r, BLK_STAGE_host_io, &part, 1, host_complete_done);
+}
