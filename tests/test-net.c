@@ -319,6 +319,35 @@ static void test_start_jitter(void)
     report_free(d);
 }
 
+/* A probe flow beside a bulk stream measures what a latency-sensitive
+ * flow sharing the path sees: longer round trips under the stream's load
+ * (its interrupts moderated for bulk, its sends ahead in the queue) than on
+ * an idle VM; the probes are not goodput. */
+static void test_probe(void)
+{
+    const char *fmt = "[io]\nstrategy = sriov\n[workload]\n%s\nprobe_interval = 100us\n";
+    g_autofree char *bulk = g_strdup_printf(fmt, "type = stream");
+    g_autofree char *idle = g_strdup_printf(fmt, "type = udp\nrate = 1Kpps");
+    struct report *b = run_ini(bulk, 1), *i = run_ini(idle, 1);
+    struct report *n = run_ini("[io]\nstrategy = sriov\n[workload]\ntype = stream\n", 1);
+
+    g_test_message("probe RTT %.3g s under a stream, %.3g s idle", test_all(b, "probe_rtt_mean"),
+                   test_all(i, "probe_rtt_mean"));
+    g_assert_cmpfloat(test_all(i, "probe_rtt_mean"), >, 0);
+    g_assert_cmpfloat(test_all(b, "probe_rtt_mean"), >, test_all(i, "probe_rtt_mean"));
+    g_assert_true(isnan(test_all(n, "probe_rtt_mean")));
+    /* Cores per Gb/s: the stream's CPU over its goodput. */
+    g_assert_cmpfloat(fabs(test_all(n, "cpu_per_gbps") * test_all(n, "throughput") * 1e-9 /
+                               (test_all(n, "guest_cpu") + test_all(n, "host_cpu")) -
+                           1),
+                      <, 1e-9);
+    check_conservation(b);
+    check_breakdown(b, "all");
+    report_free(b);
+    report_free(i);
+    report_free(n);
+}
+
 /* ---- determinism ---- */
 
 static void test_determinism(void)
@@ -635,6 +664,7 @@ int main(int argc, char **argv)
     g_test_add_func("/net/run/acks", test_acks);
     g_test_add_func("/net/run/delayed-ack", test_delayed_ack);
     g_test_add_func("/net/run/start-jitter", test_start_jitter);
+    g_test_add_func("/net/run/probe", test_probe);
     g_test_add_func("/net/run/tx-completions", test_tx_completions);
     g_test_add_func("/net/run/multiqueue", test_multiqueue);
     g_test_add_func("/net/run/multi-vcpu", test_multi_vcpu);

@@ -81,6 +81,8 @@ struct workload {
     bool acks;
     sim_time delack_timeout;
     sim_time start_jitter;
+    sim_time probe_interval; /* mean gap of the probe flow's pings (0: none) */
+    sim_event_id probe;
     uint64_t rcv_bytes, rcv_acked, snd_acked;
     sim_event_id delack;
 };

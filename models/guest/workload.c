@@ -164,9 +164,13 @@ void workload_init(struct net_world *w, struct net_vm *vm, struct workload *wl)
     wl->acks = wl->type == WL_STREAM && scenario_bool(sc, "workload.acks");
     wl->delack_timeout = scenario_time(sc, "workload.delack_timeout");
     wl->start_jitter = scenario_time(sc, "workload.start_jitter");
+    wl->probe_interval = scenario_time(sc, "workload.probe_interval");
+    wl->probe = 0;
     wl->rcv_bytes = wl->rcv_acked = wl->snd_acked = 0;
     wl->delack = 0;
 }
+
+static void probe_on_timer(struct sim *sim, void *ctx, const void *payload);
 
 void workload_start(struct net_world *w, struct net_vm *vm)
 {
@@ -182,6 +186,8 @@ void workload_start(struct net_world *w, struct net_vm *vm)
     if (wl->start_jitter)
         first += sim_time_from_s(gsl_rng_uniform(wl->rng) * sim_time_to_s(wl->start_jitter));
     wl->next = sim_schedule(w->sim, first, on_timer, vm, NULL, 0);
+    if (wl->probe_interval)
+        wl->probe = sim_schedule(w->sim, first + wl->probe_interval, probe_on_timer, vm, NULL, 0);
 }
 
 void workload_stop(struct net_world *w, struct net_vm *vm)
@@ -192,6 +198,9 @@ void workload_stop(struct net_world *w, struct net_vm *vm)
     if (vm->wl->delack)
         sim_cancel(w->sim, vm->wl->delack);
     vm->wl->delack = 0;
+    if (vm->wl->probe)
+        sim_cancel(w->sim, vm->wl->probe);
+    vm->wl->probe = 0;
 }
 
 /* The receiver acknowledges everything it has; it owes no delayed ACK. */
@@ -273,6 +282,37 @@ static void credit_on_timer(struct sim *sim, void *ctx, const void *payload)
     stream_fill(vm->w, vm);
 }
 
+/* The probe flow: 64-byte pings on vCPU 0 at Poisson times, beside the
+ * workload, echoed at once by the receiver; their round trip is what a
+ * latency-sensitive flow sharing the path would see (probe_rtt_mean). */
+#define PROBE_BYTES 64
+
+static void probe_on_timer(struct sim *sim, void *ctx, const void *payload)
+{
+    struct net_vm *vm = ctx;
+    struct workload *wl = vm->wl;
+    int target = wl->sender == (int)vm->id ? wl->receiver : wl->sender;
+    struct net_pkt *p = net_pkt_new(vm->w, vm->id, (int)vm->id, target, NET_PKT_PROBE, PROBE_BYTES);
+
+    (void)payload;
+    p->txn_start = sim_now(sim);
+    wl->probe = sim_schedule(
+        sim, sim_time_from_s(gsl_ran_exponential(wl->rng, sim_time_to_s(wl->probe_interval))),
+        probe_on_timer, vm, NULL, 0);
+    guest_send(vm->w, p);
+}
+
+static void probe_answer(struct net_world *w, const struct net_pkt *p)
+{
+    struct net_pkt *r = net_pkt_new(w, p->vm, p->dst, p->src, NET_PKT_PROBE_REPLY, PROBE_BYTES);
+
+    r->txn_start = p->txn_start;
+    if (p->dst == NET_PEER)
+        peer_tx(w, r);
+    else
+        guest_send(w, r);
+}
+
 void workload_delivered(struct net_world *w, struct net_pkt *p)
 {
     struct net_vm *vm = &w->vms[p->vm];
@@ -291,6 +331,12 @@ void workload_delivered(struct net_world *w, struct net_pkt *p)
         break;
     case NET_PKT_ACK:
         stream_acked(w, vm, p->ack);
+        break;
+    case NET_PKT_PROBE:
+        probe_answer(w, p);
+        break;
+    case NET_PKT_PROBE_REPLY:
+        welford_add(&vm->c.probe_rtt, sim_time_to_s(now - p->txn_start));
         break;
     case NET_PKT_REQUEST:
         /* The server answers at once; its stack costs are in the send. */
@@ -315,6 +361,8 @@ void workload_dropped(struct net_world *w, struct net_pkt *p)
      * ACK's bytes come back as a later ACK would bring them. */
     if (p->kind == NET_PKT_ACK)
         sim_schedule(w->sim, wl->loss_recovery, ack_on_timer, vm, &p->ack, sizeof(p->ack));
+    else if (p->kind == NET_PKT_PROBE || p->kind == NET_PKT_PROBE_REPLY)
+        return; /* a lost ping is lost */
     else if (p->kind == NET_PKT_DATA && wl->type == WL_STREAM)
         sim_schedule(w->sim, wl->loss_recovery, credit_on_timer, vm, &bytes, sizeof(bytes));
     else if (p->kind != NET_PKT_DATA)
@@ -338,7 +386,7 @@ void workload_left(struct net_world *w, const struct net_pkt *p)
 {
     struct workload *wl = w->vms[p->vm].wl;
 
-    if (p->kind == NET_PKT_ACK)
+    if (net_pkt_kind_is_control(p->kind))
         return;
     g_assert(wl->queued > 0);
     wl->queued--;

@@ -324,6 +324,7 @@ static void counters_init(struct net_counters *c)
     memset(c, 0, sizeof(*c));
     welford_init(&c->latency);
     welford_init(&c->rtt);
+    welford_init(&c->probe_rtt);
     hist_init(&c->latency_ps);
 }
 
@@ -470,6 +471,7 @@ static void counters_merge(struct net_counters *a, const struct net_counters *b)
     a->host_busy += b->host_busy;
     welford_merge(&a->latency, &b->latency);
     welford_merge(&a->rtt, &b->rtt);
+    welford_merge(&a->probe_rtt, &b->probe_rtt);
     hist_merge(&a->latency_ps, &b->latency_ps);
     for (unsigned s = 0; s < NET_N_STAGES; s++)
         a->stage_sum[s] += b->stage_sum[s];
@@ -499,6 +501,7 @@ static void report_counters(struct net_world *w, struct report *out, const char 
     report_metric(out, scope, "transactions", (double)c->transactions, "1");
     report_metric(out, scope, "transactions_per_second", (double)c->transactions * per_s, "1/s");
     report_metric(out, scope, "rtt_mean", welford_mean_defined(&c->rtt), "s");
+    report_metric(out, scope, "probe_rtt_mean", welford_mean_defined(&c->probe_rtt), "s");
     for (unsigned k = 0; k < NET_N_DROPS; k++) {
         drops += c->drops[k];
         snprintf(name, sizeof(name), "drops_%s", net_drop_names[k]);
@@ -509,6 +512,9 @@ static void report_counters(struct net_world *w, struct report *out, const char 
     report_metric(out, scope, "host_cpu", sim_time_to_s(c->host_busy) * per_s, "1");
     report_metric(out, scope, "cycles_per_packet", busy_s * w->hosts[0].host.cpu.clock_hz * per_pkt,
                   "1");
+    /* Cores (guest and host) per Gb/s of goodput: what bulk flows compare. */
+    report_metric(out, scope, "cpu_per_gbps",
+                  c->bytes ? busy_s / ((double)c->bytes * 8.0 * 1e-9) : NAN, "1");
     for (unsigned k = 0; k < HV_N_EXITS; k++) {
         exits += c->exits[k];
         snprintf(name, sizeof(name), "exits_%s_per_second", hv_exit_names[k]);

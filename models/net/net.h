@@ -82,7 +82,15 @@ enum net_pkt_kind {
     NET_PKT_RESPONSE, /* rr response; ends a transaction */
     NET_PKT_ACK,      /* stream: acknowledges @ack bytes, cumulative */
     NET_PKT_MIGRATE,  /* host to host: live migration (net/migration.c) */
+    NET_PKT_PROBE,    /* probe flow: a ping the receiver echoes */
+    NET_PKT_PROBE_REPLY,
 };
+
+/* Not goodput: ACKs and probes (their costs count, their bytes do not). */
+static inline bool net_pkt_kind_is_control(unsigned kind)
+{
+    return kind == NET_PKT_ACK || kind == NET_PKT_PROBE || kind == NET_PKT_PROBE_REPLY;
+}
 
 struct net_world;
 struct net_pkt;
@@ -137,8 +145,9 @@ struct net_counters {
     uint64_t acks;          /* ACK packets delivered to the stream's sender */
     uint64_t exits[HV_N_EXITS];
     sim_time guest_busy, host_busy;
-    struct welford latency; /* s */
-    struct welford rtt;     /* s, rr transactions */
+    struct welford latency;   /* s */
+    struct welford rtt;       /* s, rr transactions */
+    struct welford probe_rtt; /* s, the probe flow's round trips */
     struct hist latency_ps;
     double stage_sum[NET_N_STAGES]; /* ps, over delivered packets (double: no overflow) */
 };

@@ -76,6 +76,11 @@ const struct param_def net_params[] = {
               "each VM's workload starts after a uniform random delay in [0, this]: "
               "replications differ even for closed-loop traffic",
               "choice: 0, deterministic; real senders never start in lockstep"),
+    PDEF_TIME("workload.probe_interval", "0s", 0, 10,
+              "a probe flow beside the workload: 64-byte pings from vCPU 0, Poisson with this "
+              "mean gap, echoed by the receiver (probe_rtt_mean); 0: none",
+              "choice: off; what a latency-sensitive flow sharing the path sees, which a window-"
+              "limited stream's own latency is not"),
     PDEF_TIME("workload.delack_timeout", "40ms", 1e-6, 10,
               "stream: an ACK held back for a second segment goes out after this",
               "Linux include/net/tcp.h TCP_DELACK_MIN = HZ/25 (40 ms)"),

@@ -198,9 +198,9 @@ void net_pkt_deliver(struct net_world *w, struct net_pkt *p)
         pkt_free(w, p);
         return;
     }
-    if (p->kind == NET_PKT_ACK) {
+    if (net_pkt_kind_is_control(p->kind)) {
         /* Not goodput: counted apart, its costs in CPU, exits, interrupts. */
-        c->acks++;
+        c->acks += p->kind == NET_PKT_ACK;
         workload_delivered(w, p);
         pkt_free(w, p);
         return;
