@@ -15,7 +15,8 @@
 
 struct plot_opts {
     char *x, *y, *by, *scope, *kind, *title, *output, *scenario, *outdir;
-    char *xlabel, *ylabel, *legend, *caption;
+    char *xlabel, *ylabel, *legend, *caption, *theme, *size;
+    double font;
     char **where, **labels;
     gboolean logx, logy;
 };
@@ -57,6 +58,9 @@ static int plot_one(struct store *st, const char *db, const struct plot_opts *o)
         .ylabel = o->ylabel,
         .legend = o->legend,
         .caption = o->caption,
+        .theme = o->theme,
+        .size = o->size,
+        .font = o->font,
         .labels = (const char *const *)o->labels,
         .output = output,
         .logx = o->logx,
@@ -109,13 +113,13 @@ static char **split_list(const char *text)
 /* One [plot NAME] group; its keys are registered as plot.*.KEY. The loader
  * has checked that its output is a plain file name. */
 static bool plot_declared(struct store *st, const struct scenario *sc, GPtrArray *order,
-                          const char *name, const char *outdir, GError **error)
+                          const char *name, const struct plot_opts *o, GError **error)
 {
     g_autofree char *k = NULL;
 #define KEY(field) (g_free(k), k = g_strdup_printf("plot.%s.%s", name, field), k)
     const char *output = nonempty(scenario_str(sc, KEY("output")));
     g_autofree char *file = output ? g_strdup(output) : g_strdup_printf("%s.png", name);
-    g_autofree char *path = g_build_filename(outdir, file, NULL);
+    g_autofree char *path = g_build_filename(o->outdir ? o->outdir : "results", file, NULL);
     g_auto(GStrv) where = NULL, labels = NULL;
     const char *w = nonempty(scenario_str(sc, KEY("where")));
     const char *l = nonempty(scenario_str(sc, KEY("labels")));
@@ -129,6 +133,9 @@ static bool plot_declared(struct store *st, const struct scenario *sc, GPtrArray
         .ylabel = nonempty(scenario_str(sc, KEY("ylabel"))),
         .legend = nonempty(scenario_str(sc, KEY("legend"))),
         .caption = nonempty(scenario_str(sc, KEY("caption"))),
+        .theme = o->theme,
+        .size = o->size,
+        .font = o->font,
         .logx = scenario_bool(sc, KEY("logx")),
         .logy = scenario_bool(sc, KEY("logy")),
         .output = path,
@@ -176,7 +183,7 @@ static int plot_scenario(struct store *st, const struct plot_opts *o)
     }
     g_autoptr(GPtrArray) order = status == 0 ? declared_order(sc) : NULL;
     for (guint i = 0; status == 0 && i < names->len; i++)
-        if (!plot_declared(st, sc, order, names->pdata[i], outdir, &error))
+        if (!plot_declared(st, sc, order, names->pdata[i], o, &error))
             status = cli_fail(error);
     /* One note for all the figures, not one per figure. */
     if (status == 0) {
@@ -216,6 +223,12 @@ int cli_plot(int argc, char **argv)
         { "caption", 0, 0, G_OPTION_ARG_STRING, &o.caption,
           "line under the figure (default: mean ± 95% CI, n = N replications; none: no line)",
           "TEXT" },
+        { "theme", 0, 0, G_OPTION_ARG_STRING, &o.theme,
+          "default, paper (one column: 3.3 in, 8 pt) or slides (16:9)", "THEME" },
+        { "size", 0, 0, G_OPTION_ARG_STRING, &o.size,
+          "figure size: W,H in pixels, or with in or cm (3.3in,2.2in)", "W,H" },
+        { "font", 0, 0, G_OPTION_ARG_DOUBLE, &o.font, "font size in points (default: the theme's)",
+          "PT" },
         { "label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.labels,
           "name of a series, bar or category (repeatable)", "VALUE=TEXT" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
@@ -254,6 +267,7 @@ int cli_plot(int argc, char **argv)
     g_free(o.x), g_free(o.y), g_free(o.by), g_free(o.scope), g_free(o.kind);
     g_free(o.title), g_free(o.output), g_free(o.scenario), g_free(o.outdir);
     g_free(o.xlabel), g_free(o.ylabel), g_free(o.legend), g_free(o.caption);
+    g_free(o.theme), g_free(o.size);
     g_strfreev(o.where);
     g_strfreev(o.labels);
     return status;

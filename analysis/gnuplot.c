@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -211,6 +212,7 @@ struct gp_job *gp_job_new(const char *output, GError **error)
     gp_set_str(j, "out_file", j->partial);
     gp_set_str(j, "out_type", term);
     gp_set_str(j, "data_file", data);
+    gp_job_set_look(j, NULL, NULL, 0, NULL);
     return j;
 }
 
@@ -345,6 +347,103 @@ void gp_reserve_named(struct gp_job *j, const char *name)
     g_hash_table_insert(
         j->named, g_strdup(name),
         GINT_TO_POINTER(take_slot(j, (int)(g_str_hash(name) % GP_NAMED_SLOTS)) + 1));
+}
+
+/* Sizes, fonts, line widths and point sizes of the themes, per terminal:
+ * PDF in inches and points, PNG and SVG in pixels and gnuplot's font units
+ * (96 per inch). "paper" fits one column (3.3 in) with 8 pt text, its key
+ * above the plot; its PNG is that at 300 dpi. "slides" is 16:9. */
+struct gp_look {
+    double w, h, font, lw, ps;
+};
+
+static const struct {
+    const char *name;
+    struct gp_look pdf, png, svg;
+    double png_dpi; /* pixels per inch of a PNG sized in inches */
+} themes[] = {
+    { "default", { 6, 3.6, 10, 1, 1 }, { 900, 540, 11, 1.2, 1 }, { 900, 540, 11, 1, 1 }, 150 },
+    { "paper",
+      { 3.3, 2.4, 8, 0.8, 0.5 },
+      { 990, 720, 25, 2.4, 1.5 },
+      { 317, 230, 11, 1, 0.6 },
+      300 },
+    { "slides",
+      { 10, 5.625, 18, 2, 1.4 },
+      { 1600, 900, 24, 2, 1.4 },
+      { 1280, 720, 20, 2, 1.4 },
+      160 },
+};
+
+/* One side of --size: a number with "in", "cm", "px" or nothing (pixels);
+ * *@inches tells which. */
+static bool size_side(const char *text, double *v, bool *inches)
+{
+    char *end;
+
+    *v = g_ascii_strtod(text, &end);
+    *inches = strcmp(end, "in") == 0 || strcmp(end, "cm") == 0;
+    if (strcmp(end, "cm") == 0)
+        *v /= 2.54;
+    return end != text && (*inches || *end == '\0' || strcmp(end, "px") == 0) && isfinite(*v) &&
+           *v > 0 && *v <= (*inches ? 100 : 20000);
+}
+
+/* @size "W,H" (or WxH) in this terminal's units. */
+static bool parse_size(const char *size, const char *type, double dpi, double *w, double *h,
+                       GError **error)
+{
+    g_auto(GStrv) parts = g_strsplit_set(size, ",x", -1);
+    bool in_w, in_h;
+
+    if (g_strv_length(parts) != 2 || !size_side(g_strstrip(parts[0]), w, &in_w) ||
+        !size_side(g_strstrip(parts[1]), h, &in_h) || in_w != in_h) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "--size '%s': expected WIDTH,HEIGHT in pixels or both in in or cm "
+                    "(e.g. 3.3in,2.2in or 1200,800)",
+                    size);
+        return false;
+    }
+    /* PDF is measured in inches, PNG and SVG in pixels (SVG at 96 per inch). */
+    double scale = strcmp(type, "pdf") == 0 ? (in_w ? 1 : 1.0 / 96)
+                   : in_w                   ? (strcmp(type, "png") == 0 ? dpi : 96)
+                                            : 1;
+    *w *= scale;
+    *h *= scale;
+    return true;
+}
+
+bool gp_job_set_look(struct gp_job *j, const char *theme, const char *size, double font,
+                     GError **error)
+{
+    const char *name = theme ? theme : "default";
+    struct gp_look look;
+    size_t t;
+
+    for (t = 0; t < G_N_ELEMENTS(themes) && strcmp(themes[t].name, name) != 0; t++)
+        ;
+    if (t == G_N_ELEMENTS(themes)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "--theme '%s': unknown theme (valid: default, paper, slides)", name);
+        return false;
+    }
+    look = strcmp(j->type, "pdf") == 0   ? themes[t].pdf
+           : strcmp(j->type, "png") == 0 ? themes[t].png
+                                         : themes[t].svg;
+    if (size && !parse_size(size, j->type, themes[t].png_dpi, &look.w, &look.h, error))
+        return false;
+    if (font != 0 && !(font >= 4 && font <= 200)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "--font %g: expected a size from 4 to 200", font);
+        return false;
+    }
+    gp_set_num(j, "term_w", look.w);
+    gp_set_num(j, "term_h", look.h);
+    gp_set_num(j, "term_font", font != 0 ? font : look.font);
+    gp_set_num(j, "term_lw", look.lw);
+    gp_set_num(j, "term_ps", look.ps);
+    gp_set_num(j, "key_above", strcmp(name, "paper") == 0);
+    return true;
 }
 
 static bool write_params(struct gp_job *j, const char *path, GError **error)

@@ -25,6 +25,17 @@ void gp_job_free(struct gp_job *j);
 /* "png", "pdf" or "svg" from @name's extension (any case); NULL otherwise. */
 const char *gp_figure_type(const char *name);
 
+/**
+ * gp_job_set_look - size and font of the figure
+ * @theme: "default", "paper" (one column, 3.3 in, 8 pt) or "slides"; NULL
+ *         is "default"
+ * @size:  "W,H" in pixels, or in inches or cm ("3.3in,2.2in"); NULL: the
+ *         theme's. @font: gnuplot's font size (points); 0: the theme's.
+ * False with a one-line IOVSIM_ERROR_INPUT on a bad value.
+ */
+bool gp_job_set_look(struct gp_job *j, const char *theme, const char *size, double font,
+                     GError **error);
+
 /* The data file (data.dat), for the caller to write; borrowed. */
 FILE *gp_job_data(struct gp_job *j);
 

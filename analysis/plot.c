@@ -935,6 +935,10 @@ bool plot_draw(sqlite3 *db, const struct plot_spec *sp, char **note, GError **er
     j = gp_job_new(sp->output, error);
     if (!j)
         return false;
+    if (!gp_job_set_look(j, sp->theme, sp->size, sp->font, error)) {
+        gp_job_free(j);
+        return false;
+    }
     gp_set_str(j, "plot_title", sp->title ? sp->title : "");
     gp_set_str(j, "key_title", sp->legend ? sp->legend : sp->by ? plot_param_label(sp->by) : "");
     gp_set_str(j, "x_tics", "");

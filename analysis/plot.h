@@ -30,6 +30,7 @@ enum plot_kind {
  *          category VALUE (optional)
  * @caption: the small line under the figure; NULL for the statistics
  *          shown ("mean ± 95% CI, n = 5 replications"), "none" for none
+ * @theme, @size, @font: see gp_job_set_look() (optional: NULL, NULL, 0)
  * @order:  NULL-terminated point labels in the order the scenario declares
  *          them, for the order of series, bars and categories (optional;
  *          else enum values in the registry's order, numbers ascending)
@@ -46,6 +47,8 @@ struct plot_spec {
     const char *const *labels;
     const char *const *order;
     const char *caption;
+    const char *theme, *size;
+    double font;
     const char *output;
     bool logx, logy;
 };

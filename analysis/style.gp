@@ -2,17 +2,23 @@
 # and before the figure's own template. Variables it expects:
 #   out_file, out_type ('png', 'pdf' or 'svg'), plot_title, x_label, y_label,
 #   log_x, log_y (0 or 1), caption (may be empty)
-# Sans-serif 11 pt (10 pt in PDF, which is printed smaller), the key to the
-# right of the plot so it never covers data, light horizontal grid, no
-# enhanced-text markup: labels come from data and must show as written.
+# Sans-serif, the key to the right of the plot so it never covers data,
+# light horizontal grid, no enhanced-text markup: labels come from data and
+# must show as written.
 
+# term_w, term_h, term_font, term_lw, term_ps, key_above: the theme's size
+# (inches for PDF, pixels otherwise), font size, line width, point size and
+# key placement, from gp_job_set_look().
+term_fontspec = sprintf('Sans,%g', term_font)
 if (out_type eq 'png') {
-    set terminal pngcairo size 900,540 font 'Sans,11' noenhanced linewidth 1.2
+    set terminal pngcairo size term_w, term_h font term_fontspec noenhanced linewidth term_lw
 } else {
     if (out_type eq 'pdf') {
-        set terminal pdfcairo size 6in,3.6in font 'Sans,10' noenhanced
+        set terminal pdfcairo size term_w in, term_h in font term_fontspec noenhanced \
+            linewidth term_lw
     } else {
-        set terminal svg size 900,540 dynamic font 'Sans,11' noenhanced
+        set terminal svg size term_w, term_h dynamic font term_fontspec noenhanced \
+            linewidth term_lw
     }
 }
 set output out_file
@@ -21,7 +27,14 @@ set encoding utf8
 set title plot_title noenhanced
 set xlabel x_label noenhanced
 set ylabel y_label noenhanced
-set key outside right top vertical noenhanced nobox samplen 2 spacing 1.2
+# A column is too narrow for a key beside the plot: the paper theme puts
+# it above.
+if (key_above) {
+    set key outside top center horizontal noenhanced nobox samplen 1.5 spacing 1
+} else {
+    set key outside right top vertical noenhanced nobox samplen 2 spacing 1.2
+}
+set pointsize term_ps
 set border 3 lc rgb '#333333'
 set tics nomirror out
 set grid ytics lc rgb '#dddddd' lt 1 dt 1
@@ -41,7 +54,12 @@ if (strlen(x_tics) > 0) {
         set xtics add (tic_at)
     }
 }
-# What the error bars are and how many replications: small, bottom right.
+# What the error bars are and how many replications: small, bottom right,
+# but never below the theme's size when that is already small (paper: 8 pt).
+# An empty line under the x label makes room for it.
 if (strlen(caption) > 0) {
-    set label 101 caption at screen 0.99, 0.015 right font ',8' tc rgb '#555555' noenhanced
+    set xlabel x_label . "\n" noenhanced
+    cap_font = term_font >= 10 ? term_font * 0.8 : term_font
+    set label 101 caption at screen 0.99, 0.025 right font sprintf(',%g', cap_font) \
+        tc rgb '#555555' noenhanced
 }

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..87"
+echo "1..92"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -226,6 +226,7 @@ set print "labels.txt" append
 print "x=" . x_label . "|y=" . y_label . "|key=" . key_title
 do for [i = 1:n_series] { print "series=" . series_title[i] . " " . series_colour[i] }
 print "caption=" . caption
+print sprintf("look=%g %g %g", term_w, term_h, term_font)
 load "$SRC/analysis/style.gp"
 GP
 for t in lines bars stack cdf; do echo "load \"$SRC/analysis/$t.gp\"" >gplabels/$t.gp; done
@@ -254,6 +255,28 @@ labels l2.png a.db --x queue.servers --y sojourn_mean --by queue.stations --xlab
 [ "$(head -1 labels.txt)" = "x=Cores|y=Time in system (s)|key=Tandem stations" ] &&
     grep -qx 'series=two stations #E69F00' labels.txt
 ok $? "--xlabel, --ylabel, --legend and --label override them"
+# Themes and sizes: the paper theme is one 3.3 in column with 8 pt text.
+labels p1.pdf a.db --x queue.servers --y sojourn_mean --by queue.stations --theme paper &&
+    grep -qx 'look=3.3 2.4 8' labels.txt
+ok $? "--theme paper: 3.3 in wide, 8 pt ($(grep look= labels.txt))"
+if command -v pdfinfo >/dev/null; then
+    pdfinfo p1.pdf | grep -q '^Page size: *237 x 172 pts'
+    ok $? "the paper PDF is 3.3 x 2.4 in"
+else
+    n=$((n + 1)); echo "ok $n # SKIP pdfinfo (poppler-utils) is not installed"
+fi
+labels p2.pdf a.db --x queue.servers --y sojourn_mean --by queue.stations --size 8cm,5.08cm \
+    --font 9 && grep -qx 'look=3.14961 2 9' labels.txt &&
+    labels p3.png a.db --x queue.servers --y sojourn_mean --by queue.stations --size 1200,800 &&
+    grep -qx 'look=1200 800 11' labels.txt &&
+    labels p4.png a.db --x queue.servers --y sojourn_mean --by queue.stations --theme slides &&
+    grep -qx 'look=1600 900 24' labels.txt
+ok $? "--size in cm or pixels, --font, --theme slides"
+bad "a bad --size" "--size '3in': expected WIDTH,HEIGHT in pixels or both in in or cm" \
+    "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --by queue.stations --size 3in -o p.png
+bad "an unknown --theme" "--theme 'poster': unknown theme (valid: default, paper, slides)" \
+    "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --by queue.stations --theme poster \
+    -o p.png
 # Declared order: servers 4, 1, 2 give series 4, 1, 2 in a scenario's
 # figures; on the command line numbers ascend.
 cat >o.ini <<'INI'
