@@ -37,6 +37,8 @@ void guest_send(struct net_world *w, struct net_pkt *p)
     struct net_vm *vm = &w->vms[p->src];
     struct net_sendq *q = &vm->sendq[p->cpu % vm->n_vcpus];
 
+    if (net_vm_hold(w, vm, p))
+        return;
     /* One send at a time per thread, through stack and driver, as a
      * synchronous sendmsg(): the rest wait their turn (in guest_stack). */
     if (q->busy) {

@@ -213,6 +213,12 @@ static void at_switch(struct net_world *w, struct net_pkt *p)
 
 void net_fabric_send(struct net_world *w, struct net_pkt *p, unsigned from)
 {
+    /* Sent towards a VM paused for its migration: lost, and none enters
+     * the fabric, so that the VM's packets drain before it moves. */
+    if (p->dst >= 0 && w->vms[p->dst].paused && p->kind != NET_PKT_MIGRATE) {
+        net_pkt_drop(w, p, NET_DROP_vm_paused);
+        return;
+    }
     g_assert(from == port_of(w, p->src));
     p->hop = HOP_SRC_LEAF;
     p->spine = (uint8_t)ecmp_spine(w->fabric, p);

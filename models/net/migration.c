@@ -17,6 +17,8 @@
 
 #include <glib.h>
 
+#include "../io/strategy.h"
+#include "migration_move.h"
 #include "net.h"
 #include "param_table.h"
 
@@ -56,6 +58,21 @@ static const struct param_def migration_params[] = {
     PDEF_TIME("migration.switchover", "1ms", 0, 10,
               "switch-over after the last byte: device state, address update, resumption",
               "placeholder"),
+    PDEF_INT("migration.spare_queues", "1", 0, 64,
+             "NIC queues every host keeps free for a VM migrating in (with migration.vm)",
+             "choice: one migration"),
+    PDEF_BOOL("migration.failover", "true",
+              "a VM with a VF or passthrough NIC fails over to a standby virtio NIC for the "
+              "migration (false: its migration is refused)",
+              "zhai-ols08: bonding failover to a paravirtual NIC"),
+    PDEF_TIME("migration.unplug", "20ms", 0, 10,
+              "failover: from the VF's hot-unplug request until the pre-copy may start; the "
+              "VM's traffic is on the standby virtio NIC from the request on",
+              "placeholder"),
+    PDEF_TIME("migration.replug", "50ms", 0, 10,
+              "failover: from the resumption until the destination's new VF carries the "
+              "traffic (hot-plug, driver probe, bond switch-back)",
+              "placeholder"),
 };
 
 static const size_t migration_n_params = G_N_ELEMENTS(migration_params);
@@ -63,26 +80,40 @@ static const size_t migration_n_params = G_N_ELEMENTS(migration_params);
 const struct param_table migration_param_table = { .params = migration_params,
                                                    .n = &migration_n_params };
 
-enum migration_phase { MIG_WAITING, MIG_PRECOPY, MIG_STOPCOPY, MIG_SWITCHOVER, MIG_DONE };
+enum migration_phase {
+    MIG_WAITING,
+    MIG_UNPLUG, /* failover: the VF goes, traffic on the standby virtio NIC */
+    MIG_PRECOPY,
+    MIG_STOPCOPY,
+    MIG_SWITCHOVER, /* and until the VM's last packets have drained */
+    MIG_REPLUG,     /* failover: on the destination, waiting for a new VF */
+    MIG_DONE,
+};
 
 struct migration {
     struct net_world *w;
     struct net_vm *vm;
     struct net_host *src, *dst;
-    int dst_ep; /* an endpoint on the destination host: the flow's dst */
+    const struct io_strategy_ops *own; /* the VM's NIC strategy */
+    bool failover;                     /* it has a VF or device: fails over to virtio */
+    int dst_ep;                        /* an endpoint on the destination host: the flow's dst */
     double bw_bps, dirty_bps;
     uint64_t wws, threshold, window;
     unsigned max_rounds, seg;
-    sim_time switchover;
+    sim_time switchover, unplug, replug;
     enum migration_phase phase;
     unsigned round;
     uint64_t left;      /* bytes of this round not yet sent */
     uint64_t unacked;   /* sent, neither delivered nor lost */
     sim_time next_send; /* the bandwidth limit's clock */
-    sim_time round_start, t_start, t_pause, t_resume;
+    sim_time round_start, t_start, t_precopy, t_pause, t_resume, t_done;
     sim_event_id timer;
     GArray *round_bytes; /* uint64_t per round, the stop-and-copy last */
     uint64_t resent;
+    /* what the VM and the others had received at the start, the resumption
+     * and the end; the longest time the VM went without a delivery */
+    uint64_t vm_bytes[4], others_bytes[4]; /* start, pre-copy, resumption, end */
+    sim_time last_seen, gap;
 };
 
 static void pump(struct migration *m);
@@ -112,13 +143,67 @@ static void round_begin(struct migration *m, uint64_t bytes)
     pump(m);
 }
 
-static void resumed(struct sim *sim, void *ctx, const void *payload)
+/* Payload bytes delivered so far to and from the VM ([0]) and the others
+ * ([1]), since the warm-up cut. */
+static void snapshot(const struct migration *m, uint64_t *vm, uint64_t *others)
+{
+    *vm = m->vm->c.bytes;
+    *others = 0;
+    for (unsigned i = 0; i < m->w->n_vms; i++)
+        if (&m->w->vms[i] != m->vm)
+            *others += m->w->vms[i].c.bytes;
+}
+
+static void finish(struct migration *m)
+{
+    m->t_done = sim_now(m->w->sim);
+    snapshot(m, &m->vm_bytes[3], &m->others_bytes[3]);
+    m->phase = MIG_DONE;
+}
+
+static void replugged(void *ctx)
 {
     struct migration *m = ctx;
 
+    vm_rehome(m->w, m->vm, m->dst, m->vm->local, m->own);
+    vm_resume(m->w, m->vm);
+    finish(m);
+}
+
+static void replug_due(struct sim *sim, void *ctx, const void *payload)
+{
+    struct migration *m = ctx;
+
+    (void)sim;
     (void)payload;
-    m->t_resume = sim_now(sim);
-    m->phase = MIG_DONE;
+    vm_quiesce(m->w, m->vm, replugged, m);
+}
+
+/* The VM is quiet after the switch-over: it runs on at the destination,
+ * on the standby virtio NIC until a new VF is plugged when failing over. */
+static void moved(void *ctx)
+{
+    struct migration *m = ctx;
+
+    vm_rehome(m->w, m->vm, m->dst, m->dst->n_vms, m->vm->ops);
+    vm_resume(m->w, m->vm);
+    m->t_resume = sim_now(m->w->sim);
+    snapshot(m, &m->vm_bytes[2], &m->others_bytes[2]);
+    if (!m->failover) {
+        finish(m);
+        return;
+    }
+    m->phase = MIG_REPLUG;
+    sim_schedule(m->w->sim, m->replug, replug_due, m, NULL, 0);
+}
+
+static void switched_over(struct sim *sim, void *ctx, const void *payload)
+{
+    struct migration *m = ctx;
+
+    (void)sim;
+    (void)payload;
+    vm_quiesce(m->w, m->vm, moved, m);
 }
 
 /* What the VM dirtied during a round of @t, at most its working set. */
@@ -130,7 +215,7 @@ static uint64_t dirtied(const struct migration *m, sim_time t)
 }
 
 /* The round is over and its share of the bandwidth limit has elapsed: the
- * next round, the stop-and-copy, or the switch-over. */
+ * next round, the stop-and-copy (the VM pauses), or the switch-over. */
 static void round_end(struct migration *m)
 {
     sim_time now = sim_now(m->w->sim);
@@ -139,12 +224,13 @@ static void round_end(struct migration *m)
     m->round++;
     if (m->phase == MIG_STOPCOPY) {
         m->phase = MIG_SWITCHOVER;
-        sim_schedule(m->w->sim, m->switchover, resumed, m, NULL, 0);
+        sim_schedule(m->w->sim, m->switchover, switched_over, m, NULL, 0);
         return;
     }
     if (next <= m->threshold || (m->max_rounds && m->round >= m->max_rounds)) {
         m->phase = MIG_STOPCOPY;
         m->t_pause = now;
+        m->vm->paused = true;
     }
     round_begin(m, next);
 }
@@ -197,14 +283,51 @@ static void pump(struct migration *m)
         round_end(m);
 }
 
-static void started(struct sim *sim, void *ctx, const void *payload)
+static void precopy(struct sim *sim, void *ctx, const void *payload)
 {
     struct migration *m = ctx;
 
     (void)payload;
-    m->t_start = m->next_send = sim_now(sim);
+    m->t_precopy = m->next_send = sim_now(sim);
+    snapshot(m, &m->vm_bytes[1], &m->others_bytes[1]);
     m->phase = MIG_PRECOPY;
     round_begin(m, (uint64_t)scenario_real(m->w->sc, "migration.memory"));
+}
+
+/* Failover: the VF is unplugged; the bond carries on over virtio. */
+static void unplugged(void *ctx)
+{
+    struct migration *m = ctx;
+
+    vm_rehome(m->w, m->vm, m->src, m->vm->local, &virtio_strategy_ops);
+    vm_resume(m->w, m->vm);
+    sim_schedule(m->w->sim, m->unplug, precopy, m, NULL, 0);
+}
+
+static void started(struct sim *sim, void *ctx, const void *payload)
+{
+    struct migration *m = ctx;
+
+    m->t_start = m->last_seen = sim_now(sim);
+    snapshot(m, &m->vm_bytes[0], &m->others_bytes[0]);
+    if (!m->failover) {
+        precopy(sim, ctx, payload);
+        return;
+    }
+    m->phase = MIG_UNPLUG;
+    vm_quiesce(m->w, m->vm, unplugged, m);
+}
+
+void migration_vm_delivered(struct net_world *w, const struct net_pkt *p)
+{
+    struct migration *m = w->migration;
+    sim_time now = sim_now(w->sim);
+
+    if (m->phase == MIG_WAITING || (p->src != (int)m->vm->id && p->dst != (int)m->vm->id))
+        return;
+    if (now - m->last_seen > m->gap)
+        m->gap = now - m->last_seen;
+    m->last_seen = now;
 }
 
 void migration_pkt_delivered(struct net_world *w, const struct net_pkt *p)
@@ -248,6 +371,10 @@ struct migration *migration_new(struct net_world *w)
         (uint64_t)(m->bw_bps / 8.0 * sim_time_to_s(scenario_time(sc, "migration.downtime_limit")));
     m->max_rounds = (unsigned)scenario_int(sc, "migration.max_rounds");
     m->switchover = scenario_time(sc, "migration.switchover");
+    m->own = m->vm->ops;
+    m->failover = m->own->assigned;
+    m->unplug = scenario_time(sc, "migration.unplug");
+    m->replug = scenario_time(sc, "migration.replug");
     m->window = (uint64_t)scenario_real(sc, "workload.window");
     m->seg = w->g.gso_size > w->mss ? w->g.gso_size : w->mss;
     if (m->seg > m->window)
@@ -265,6 +392,53 @@ void migration_free(struct migration *m)
     g_free(m);
 }
 
+static double rate(uint64_t bytes, sim_time t)
+{
+    return t > 0 ? (double)bytes * 8.0 / sim_time_to_s(t) : NAN;
+}
+
+static void report_move(const struct migration *m, struct report *out)
+{
+    const struct net_world *w = m->w;
+    bool done = m->phase == MIG_DONE;
+    sim_time now = sim_now(w->sim);
+    sim_time fo = (m->t_precopy - m->t_start) + (m->t_done - m->t_resume);
+    uint64_t lost = 0;
+
+    for (unsigned i = 0; i < w->n_vms; i++)
+        lost += w->vms[i].c.drops[NET_DROP_vm_paused];
+    report_metric(out, "all", "migration_lost", (double)lost, "1");
+    /* The gap still open at the end of the run counts too. */
+    report_metric(out, "all", "migration_gap",
+                  m->phase == MIG_WAITING
+                      ? NAN
+                      : sim_time_to_s(m->gap > now - m->last_seen ? m->gap : now - m->last_seen),
+                  "s");
+    report_metric(out, "all", "migration_failover_time",
+                  done ? (m->failover ? sim_time_to_s(fo) : 0) : NAN, "s");
+    report_metric(out, "all", "migration_failover_throughput",
+                  done && m->failover
+                      ? rate(m->vm_bytes[1] - m->vm_bytes[0] + m->vm_bytes[3] - m->vm_bytes[2], fo)
+                      : NAN,
+                  "bit/s");
+    report_metric(out, "all", "migration_vm_throughput",
+                  done ? rate(m->vm_bytes[3] - m->vm_bytes[0], m->t_done - m->t_start) : NAN,
+                  "bit/s");
+    report_metric(out, "all", "migration_vm_throughput_after",
+                  done ? rate(m->vm->c.bytes - m->vm_bytes[3], now - m->t_done) : NAN, "bit/s");
+    report_metric(out, "all", "migration_vm_throughput_before",
+                  m->phase == MIG_WAITING ? NAN : rate(m->vm_bytes[0], m->t_start - w->stat_start),
+                  "bit/s");
+    report_metric(out, "all", "migration_others_throughput_before",
+                  m->phase == MIG_WAITING ? NAN
+                                          : rate(m->others_bytes[0], m->t_start - w->stat_start),
+                  "bit/s");
+    report_metric(out, "all", "migration_others_throughput_during",
+                  done ? rate(m->others_bytes[3] - m->others_bytes[0], m->t_done - m->t_start)
+                       : NAN,
+                  "bit/s");
+}
+
 void migration_report(const struct migration *m, struct report *out)
 {
     bool done = m->phase == MIG_DONE;
@@ -279,6 +453,8 @@ void migration_report(const struct migration *m, struct report *out)
         report_metric(out, "all", name, (double)b, "B");
     }
     report_metric(out, "all", "migration_done", done, "1");
+    /* From the start (the failover's unplug included) to the VM running
+     * at the destination. */
     report_metric(out, "all", "migration_time",
                   done ? sim_time_to_s(m->t_resume - m->t_start) : NAN, "s");
     report_metric(out, "all", "migration_downtime",
@@ -287,24 +463,126 @@ void migration_report(const struct migration *m, struct report *out)
     report_metric(out, "all", "migration_rounds", done ? (double)m->round - 1 : NAN, "1");
     report_metric(out, "all", "migration_bytes", done ? (double)total : NAN, "B");
     report_metric(out, "all", "migration_resent", (double)m->resent, "B");
+    report_move(m, out);
+}
+
+unsigned migration_spare_queues(const struct scenario *sc)
+{
+    return scenario_int(sc, "migration.vm") < 0
+               ? 0
+               : (unsigned)scenario_int(sc, "migration.spare_queues");
 }
 
 /* ---- bad input ---- */
 
-bool migration_check(const struct scenario *sc, unsigned vms_per_host, GError **error)
+/* The group of @local, the VM's index on its host. */
+static const struct net_group *group_of(const struct net_group *g, unsigned n, unsigned local)
 {
-    int64_t id = scenario_int(sc, "migration.vm"), to = scenario_int(sc, "migration.to");
-    int64_t hosts = scenario_int(sc, "host.count"), from;
+    for (unsigned k = 0; k < n; k++) {
+        if (local < g[k].count)
+            return &g[k];
+        local -= g[k].count;
+    }
+    g_assert_not_reached();
+}
 
-    if (id < 0)
-        return true;
-    if (id >= hosts * (int64_t)vms_per_host) {
-        scenario_error(sc, "migration.vm", error,
-                       "there is no VM %" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " hosts x %u VMs)",
-                       id, hosts, vms_per_host);
+/* VMs per host whose NIC is virtualized by @ops. */
+static int64_t count_of(const struct net_group *g, unsigned n, const struct io_strategy_ops *ops)
+{
+    int64_t c = 0;
+
+    for (unsigned k = 0; k < n; k++)
+        c += g[k].ops == ops ? g[k].count : 0;
+    return c;
+}
+
+/* What the VM's devices allow: a disk stays; a VF or device must fail
+ * over and find a free one at the destination. */
+static bool devices_check(const struct scenario *sc, const struct net_group *g, unsigned n,
+                          const struct net_group *vg, int64_t id, GError **error)
+{
+    const char *key = NULL, *msg = NULL;
+
+    if (vg->ops == &baremetal_strategy_ops) {
+        key = "migration.vm";
+        msg = "runs on bare metal: there is no VM to migrate";
+    } else if (vg->disk) {
+        key = "migration.vm";
+        msg = "has a disk, whose migration (storage) is not modelled";
+    } else if (vg->ops->assigned && !scenario_bool(sc, "migration.failover")) {
+        key = "migration.failover";
+        msg = "owns a NIC function the hypervisor cannot copy: fail it over to a standby "
+              "virtio NIC (migration.failover = true) or migrate another VM";
+    } else if (vg->ops == &sriov_strategy_ops &&
+               count_of(g, n, vg->ops) >= scenario_int(sc, "nic.vfs")) {
+        key = "nic.vfs";
+        msg = "needs a free VF at the destination to re-plug, and every VF there is taken";
+    } else if (vg->ops == &passthrough_strategy_ops &&
+               count_of(g, n, vg->ops) >= scenario_int(sc, "passthrough.devices")) {
+        key = "passthrough.devices";
+        msg = "needs a free device at the destination to re-plug, and every one there is taken";
+    } else if (scenario_int(sc, "migration.spare_queues") == 0) {
+        key = "migration.spare_queues";
+        msg = "needs a free NIC queue at the destination: keep one spare";
+    }
+    if (key)
+        scenario_error(sc, key, error, "VM %" G_GINT64_FORMAT " (%s) %s", id, vg->ops->name, msg);
+    return key == NULL;
+}
+
+/* A run that ends, after the warm-up, and rounds that end. */
+static bool timing_check(const struct scenario *sc, GError **error)
+{
+    double bw = scenario_real(sc, "migration.bandwidth");
+    sim_time start = scenario_time(sc, "migration.start");
+
+    if (start >= scenario_time(sc, "scenario.duration")) {
+        scenario_error(sc, "migration.start", error,
+                       "the migration would start after the run ends (scenario.duration)");
         return false;
     }
-    from = id / vms_per_host;
+    if (start < scenario_time(sc, "scenario.warmup")) {
+        scenario_error(sc, "migration.start", error,
+                       "the migration must start after the warm-up (scenario.warmup), which "
+                       "resets the counters its metrics read");
+        return false;
+    }
+    if (scenario_real(sc, "migration.wws") > scenario_real(sc, "migration.memory")) {
+        scenario_error(sc, "migration.wws", error,
+                       "the writable working set is larger than the memory (migration.memory)");
+        return false;
+    }
+    /* Rounds shrink only while the VM dirties slower than they send. */
+    if (scenario_int(sc, "migration.max_rounds") == 0 &&
+        scenario_real(sc, "migration.dirty_rate") >= bw &&
+        scenario_real(sc, "migration.wws") >
+            bw / 8.0 * sim_time_to_s(scenario_time(sc, "migration.downtime_limit"))) {
+        scenario_error(sc, "migration.max_rounds", error,
+                       "the dirty rate is not below the bandwidth, so pre-copy never converges: "
+                       "set a round limit");
+        return false;
+    }
+    return true;
+}
+
+bool migration_check(const struct scenario *sc, const struct net_group *g, unsigned n,
+                     GError **error)
+{
+    int64_t id = scenario_int(sc, "migration.vm"), to = scenario_int(sc, "migration.to");
+    int64_t hosts = scenario_int(sc, "host.count"), from, per_host = 0;
+
+    for (unsigned k = 0; k < n; k++)
+        per_host += g[k].count;
+    if (id < 0)
+        return true;
+    if (id >= hosts * per_host) {
+        scenario_error(sc, "migration.vm", error,
+                       "there is no VM %" G_GINT64_FORMAT " (%" G_GINT64_FORMAT
+                       " hosts x %" G_GINT64_FORMAT " VMs)",
+                       id, hosts, per_host);
+        return false;
+    }
+    from = id / per_host;
     if (to >= hosts) {
         scenario_error(sc, "migration.to", error,
                        "there is no host %" G_GINT64_FORMAT " (host.count = %" G_GINT64_FORMAT ")",
@@ -318,26 +596,6 @@ bool migration_check(const struct scenario *sc, unsigned vms_per_host, GError **
                        id, from);
         return false;
     }
-    if (scenario_time(sc, "migration.start") >= scenario_time(sc, "scenario.duration")) {
-        scenario_error(sc, "migration.start", error,
-                       "the migration would start after the run ends (scenario.duration)");
-        return false;
-    }
-    if (scenario_real(sc, "migration.wws") > scenario_real(sc, "migration.memory")) {
-        scenario_error(sc, "migration.wws", error,
-                       "the writable working set is larger than the memory (migration.memory)");
-        return false;
-    }
-    /* Rounds shrink only while the VM dirties slower than they send. */
-    if (scenario_int(sc, "migration.max_rounds") == 0 &&
-        scenario_real(sc, "migration.dirty_rate") >= scenario_real(sc, "migration.bandwidth") &&
-        scenario_real(sc, "migration.wws") >
-            scenario_real(sc, "migration.bandwidth") / 8.0 *
-                sim_time_to_s(scenario_time(sc, "migration.downtime_limit"))) {
-        scenario_error(sc, "migration.max_rounds", error,
-                       "the dirty rate is not below the bandwidth, so pre-copy never converges: "
-                       "set a round limit");
-        return false;
-    }
-    return true;
+    return devices_check(sc, g, n, group_of(g, n, (unsigned)(id % per_host)), id, error) &&
+           timing_check(sc, error);
 }

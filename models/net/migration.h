@@ -14,16 +14,20 @@
 #include "scenario.h"
 
 struct net_world;
+struct net_group;
 struct net_pkt;
 struct migration;
 
 /* migration.*: which VM, where, when, its memory and the pre-copy's knobs. */
 extern const struct param_table migration_param_table;
 
-/* Cross-parameter checks (VM, destination, start time, convergence) for
- * @vms_per_host VMs on every host; false and @error (one located line) on
- * bad input. */
-bool migration_check(const struct scenario *sc, unsigned vms_per_host, GError **error);
+/* Cross-parameter checks (VM, destination, start time, convergence,
+ * failover) for the @n @groups every host holds; false and @error (one
+ * located line) on bad input. */
+bool migration_check(const struct scenario *sc, const struct net_group *groups, unsigned n,
+                     GError **error);
+/* NIC queues each host keeps free for a VM migrating in. */
+unsigned migration_spare_queues(const struct scenario *sc);
 
 /* The migration of migration.vm, scheduled at migration.start; NULL when
  * migration.vm is -1. Caller frees with migration_free(). */
@@ -36,5 +40,7 @@ void migration_report(const struct migration *m, struct report *out);
  * was lost on the way (its bytes are sent again). */
 void migration_pkt_delivered(struct net_world *w, const struct net_pkt *p);
 void migration_pkt_dropped(struct net_world *w, const struct net_pkt *p);
+/* Any other packet delivered (the application-visible gap of the VM). */
+void migration_vm_delivered(struct net_world *w, const struct net_pkt *p);
 
 #endif

@@ -198,15 +198,6 @@ static bool fabric_check(const struct scenario *sc, GError **error)
     return true;
 }
 
-static unsigned groups_per_host(const GArray *groups)
-{
-    unsigned n = 0;
-
-    for (guint k = 0; k < groups->len; k++)
-        n += g_array_index(groups, struct net_group, k).count;
-    return n;
-}
-
 /* Cross-parameter checks that the registry's ranges cannot express. */
 static bool net_check(const struct scenario *sc, GError **error)
 {
@@ -228,7 +219,7 @@ static bool net_check(const struct scenario *sc, GError **error)
         return false;
     if (!groups_check(sc, (const struct net_group *)groups->data, groups->len, error))
         return false;
-    return migration_check(sc, groups_per_host(groups), error);
+    return migration_check(sc, (const struct net_group *)groups->data, groups->len, error);
 }
 
 static sim_time cyc(const struct net_world *w, const char *key)
@@ -263,9 +254,11 @@ static void nic_from_scenario(struct net_world *w, struct net_host *nh)
     sim_time interval = sim_time_from_s(1.0 / scenario_real(sc, "nic.itr_rate"));
 
     /* Ethernet per frame: preamble 8 + IFG 12 + FCS 4 + MAC header 14. */
-    nic_init(&nh->nic, w->sim, scenario_real(sc, "nic.line_rate"), 8 + 12 + 4 + 14, nh->n_vms + 1,
-             (unsigned)scenario_int(sc, "nic.max_vfs"), (uint32_t)scenario_int(sc, "nic.tx_ring"),
-             (uint32_t)scenario_int(sc, "nic.rx_ring"), net_port_done, nh);
+    /* Queue 0 is the PF's, then one per VM, then spares for arrivals. */
+    nic_init(&nh->nic, w->sim, scenario_real(sc, "nic.line_rate"), 8 + 12 + 4 + 14,
+             nh->n_vms + 1 + migration_spare_queues(sc), (unsigned)scenario_int(sc, "nic.max_vfs"),
+             (uint32_t)scenario_int(sc, "nic.tx_ring"), (uint32_t)scenario_int(sc, "nic.rx_ring"),
+             net_port_done, nh);
     for (unsigned i = 0; i < nh->n_vms; i++) {
         struct net_vm *vm = &w->vms[nh->first_vm + i];
 

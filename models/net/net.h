@@ -57,9 +57,10 @@ enum net_stage {
 };
 
 /* Why a packet was dropped; reported as drops_<name>. Only where real
- * systems drop: a sender's full queue (open loop), full receive rings.
+ * systems drop: a sender's full queue (open loop), full receive rings, a
+ * switch's full buffer, a VM paused for its live migration.
  * Transmit rings stop their queue instead (backpressure). */
-#define NET_DROP_LIST(X) X(tx_queue_full) X(rx_ring_full) X(nic_rx_full) X(switch_full)
+#define NET_DROP_LIST(X) X(tx_queue_full) X(rx_ring_full) X(nic_rx_full) X(switch_full) X(vm_paused)
 
 enum net_drop {
 
@@ -75,6 +76,8 @@ extern const char *const net_drop_names[NET_N_DROPS];
 /* The peer host's endpoint number in net_pkt.src/dst; VMs are 0..n-1. */
 #define NET_PEER   (-1)
 #define NET_NO_PKT UINT32_MAX
+/* net_pkt.hop of a packet that has not entered the fabric. */
+#define NET_HOP_NONE 0xff
 
 enum net_pkt_kind {
     NET_PKT_DATA,     /* stream or udp payload */
@@ -121,7 +124,7 @@ struct net_pkt {
     uint32_t frames;                /* wire frames after TSO/GSO segmentation */
     uint32_t slot;                  /* ring slot or descriptor head, owner's use */
     uint16_t queue;                 /* NIC queue while the device handles it */
-    uint8_t hop;                    /* fabric: the switch it is at or heads for */
+    uint8_t hop;                    /* fabric: the switch it is at or heads for (or NONE) */
     uint8_t spine;                  /* fabric: its ECMP spine */
     uint64_t iova;                  /* DMA address of its current buffer */
     sim_time held;                  /* a cost worked out early, charged by a later step */
@@ -209,6 +212,10 @@ struct net_vm {
     sim_time last_irq;
     struct net_counters c;
     uint64_t sent_total, delivered_total, dropped_total; /* never reset */
+    /* Live migration (net/migration.c): a paused VM sends nothing (its
+     * sends wait in @held) and what is sent to it is lost. */
+    bool paused;
+    struct net_pktq held;
 };
 
 struct net_peer {
@@ -391,6 +398,16 @@ struct cpu_core *net_backend_core(struct net_world *w, struct net_vm *vm);
 static inline struct cpu_core *net_pkt_vcpu(const struct net_vm *vm, const struct net_pkt *p)
 {
     return vm->vcpus[p->cpu % vm->n_vcpus];
+}
+
+/* @vm is paused: @p waits in its held sends (true), or false. */
+static inline bool net_vm_hold(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+{
+    if (!vm->paused)
+        return false;
+    net_pkt_wait(w, p, NET_STAGE_guest_stack);
+    net_pktq_push(w, &vm->held, p);
+    return true;
 }
 
 /* The VM may start its workload (its device is set up). */

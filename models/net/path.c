@@ -40,6 +40,7 @@ struct net_pkt *net_pkt_new(struct net_world *w, unsigned vm, int src, int dst,
     p->bytes = bytes;
     p->frames = bytes ? (bytes + w->mss - 1) / w->mss : 1;
     p->live = true;
+    p->hop = NET_HOP_NONE;
     p->born = sim_now(w->sim);
     /* A placeholder: the sender's first net_step() closes it at zero. */
     ledger_start(&p->led, p->born, NET_STAGE_guest_stack);
@@ -198,6 +199,8 @@ void net_pkt_deliver(struct net_world *w, struct net_pkt *p)
         pkt_free(w, p);
         return;
     }
+    if (w->migration)
+        migration_vm_delivered(w, p);
     if (net_pkt_kind_is_control(p->kind)) {
         /* Not goodput: counted apart, its costs in CPU, exits, interrupts. */
         c->acks += p->kind == NET_PKT_ACK;
@@ -233,6 +236,9 @@ void net_pkt_drop(struct net_world *w, struct net_pkt *p, enum net_drop why)
 
 void net_vm_ready(struct net_world *w, struct net_vm *vm)
 {
+    /* A device re-attached by a migration: the workload runs on. */
+    if (vm->wl->started)
+        return;
     workload_start(w, vm);
 }
 
@@ -247,6 +253,10 @@ void net_nic_rx(struct net_world *w, struct net_pkt *p)
         net_pkt_deliver(w, p);
         return;
     }
+    if (vm->paused) {
+        net_pkt_drop(w, p, NET_DROP_vm_paused);
+        return;
+    }
     vm->ops->device_rx(w, vm, p);
 }
 
@@ -254,6 +264,10 @@ void net_bridge(struct net_world *w, struct net_pkt *p)
 {
     struct net_vm *vm = net_pkt_dst_vm(w, p);
 
+    if (vm->paused) {
+        net_pkt_drop(w, p, NET_DROP_vm_paused);
+        return;
+    }
     g_assert(vm->ops->bridge_rx);
     vm->ops->bridge_rx(w, vm, p);
 }
