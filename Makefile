@@ -28,7 +28,7 @@ BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 DEPS_OK := $(BUILD)/.deps-ok
 
 .PHONY: all demo test test-san sanitize valgrind bench bench-peers figures validation clean deps \
-        format-check
+        format-check fuzz
 .SECONDARY:
 
 all: iovsim
@@ -124,16 +124,42 @@ figures: iovsim
 	  ./iovsim plot "results/$$n.db" --scenario "$$s" --outdir results || exit $$?; \
 	done
 
+# The scenario loader and value parsers under libFuzzer (tests/fuzz/), with
+# ASan and UBSan, seeded with the bundled scenarios, for FUZZ_SECONDS. Needs
+# clang; without it this fails, unless FUZZ_OPTIONAL=1 (CI, when clang
+# cannot be installed) makes it a notice. Warnings are gcc's to report, in
+# the other builds; here clang only sanitizes.
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+fuzz:
+	@if ! command -v clang >/dev/null; then \
+	  echo "make fuzz: clang is not installed (apt-get install clang libclang-rt-dev); nothing fuzzed" >&2; \
+	  exit $(if $(FUZZ_OPTIONAL),0,1); \
+	fi; \
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer \
+	  -fsanitize=fuzzer-no-link $(FUZZ_SAN)" LDFLAGS="-fsanitize=fuzzer $(FUZZ_SAN)" \
+	  WERROR= CFLAGS=-w build-fuzz/fuzz/fuzz-scenario && \
+	mkdir -p build-fuzz/corpus && cp scenarios/*.ini tests/data/*.ini build-fuzz/corpus/ && \
+	build-fuzz/fuzz/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  -max_len=16384 -print_final_stats=1 build-fuzz/corpus
+
+# The loader needs no subcommand: the CLI files stay out (and gcc-only code
+# in them does not stop clang).
+FUZZ_OBJ = $(filter-out $(BUILD)/sim/cli_%.o $(BUILD)/analysis/cli_%.o,$(LIB_OBJ))
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 # docs/validation.md: published results beside iovsim's, regenerated.
 validation: iovsim
 	analysis/validate.sh
 
 clean:
-	rm -rf build build-san iovsim
+	rm -rf build build-san build-fuzz iovsim
 
 # The house style (.clang-format, from STYLE.md), checked in CI.
 format-check:
-	clang-format --dry-run -Werror $(LIB_SRC) sim/main.c $(TEST_SRC) $(BENCH_SRC) tests/testlib.[ch] \
+	clang-format --dry-run -Werror $(LIB_SRC) sim/main.c $(TEST_SRC) $(BENCH_SRC) $(wildcard tests/fuzz/*.c) tests/testlib.[ch] \
 	  $(wildcard sim/*.h models/*/*.h analysis/*.h)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
