@@ -9,5 +9,5 @@ set xtics scale 0
 if (!log_y) { set yrange [0:*] }
 
 plot for [i=1:n_series] data_file using (column(2*i)):(column(2*i+1)):xtic(1) \
-    lc rgb series_colour[i] fs pattern series_pattern[i] border rgb '#333333' \
+    lc rgb series_colour[i] fs solid series_fill[i] border rgb '#333333' \
     title series_title[i]

@@ -31,7 +31,7 @@ struct gp_job {
     GHashTable *named; /* reserved name -> slot + 1 (NULL until one is) */
 };
 
-/* Slots: sixteen solid colours, then hatched; a named series hashes into
+/* Slots: sixteen colours, then the same paler; a named series hashes into
  * the solid ones. */
 #define GP_SLOTS       48
 #define GP_NAMED_SLOTS 16
@@ -261,15 +261,16 @@ void gp_set_num(struct gp_job *j, const char *name, double value)
     g_string_append_printf(j->params, "%s = %s\n", name, g_ascii_dtostr(buf, sizeof(buf), value));
 }
 
-/* Slot @s: a colour, a point type, and past the sixteen solid colours a
- * hatched fill (gnuplot fill pattern 3 is solid, 4 to 7 are hatches). */
-static void slot_style(int s, const char **colour, int *pt, int *pattern)
+/* Slot @s: a colour and a point type; past the sixteen colours the same
+ * again, filled paler. (A solid fill, not gnuplot's fill patterns: PDF
+ * viewers draw those with white seams.) */
+static void slot_style(int s, const char **colour, int *pt, double *fill)
 {
     int n = (int)G_N_ELEMENTS(palette);
 
     *colour = palette[s % n];
     *pt = point_types[s % (int)G_N_ELEMENTS(point_types)];
-    *pattern = s < n ? 3 : 4 + (s / n - 1) % 4;
+    *fill = s < n ? 1.0 : s < 2 * n ? 0.55 : 0.3;
 }
 
 /* A free slot: @want if free (a name's own slot), else the next free one. */
@@ -287,32 +288,32 @@ static int take_slot(struct gp_job *j, int want)
 
 /* The series' style: a strategy's own, a named series' slot, or the next. */
 static void series_style(struct gp_job *j, const char *key, bool named, const char **colour,
-                         int *pt, int *pattern)
+                         int *pt, double *fill)
 {
     for (size_t i = 0; key && i < G_N_ELEMENTS(strategies); i++) {
         if (g_ascii_strcasecmp(key, strategies[i].name) == 0) {
             *colour = strategies[i].colour;
             *pt = strategies[i].pt;
-            *pattern = 3;
+            *fill = 1.0;
             return;
         }
     }
     /* A named series (a stage) hashes to its own slot, so it has the same
      * colour in every figure it appears in; others take the palette in order. */
     if (named && j->named && g_hash_table_contains(j->named, key)) {
-        slot_style(GPOINTER_TO_INT(g_hash_table_lookup(j->named, key)) - 1, colour, pt, pattern);
+        slot_style(GPOINTER_TO_INT(g_hash_table_lookup(j->named, key)) - 1, colour, pt, fill);
         return;
     }
-    slot_style(take_slot(j, named ? (int)(g_str_hash(key) % GP_NAMED_SLOTS) : 0), colour, pt,
-               pattern);
+    slot_style(take_slot(j, named ? (int)(g_str_hash(key) % GP_NAMED_SLOTS) : 0), colour, pt, fill);
 }
 
 static void add_series(struct gp_job *j, const char *title, const char *key, bool named)
 {
     const char *colour;
-    int pt, pattern;
+    int pt;
+    double fill;
 
-    series_style(j, key, named, &colour, &pt, &pattern);
+    series_style(j, key, named, &colour, &pt, &fill);
     j->n_series++;
     /* A long label would squeeze the plot beside the key. */
     /* Labels come from databases: never walk invalid UTF-8. */
@@ -323,9 +324,8 @@ static void add_series(struct gp_job *j, const char *title, const char *key, boo
     g_autofree char *q = gp_quote(shown);
     g_string_append_printf(j->params,
                            "series_title[%d] = %s\nseries_colour[%d] = '%s'\n"
-                           "series_pt[%d] = %d\nseries_pattern[%d] = %d\n",
-                           j->n_series, q, j->n_series, colour, j->n_series, pt, j->n_series,
-                           pattern);
+                           "series_pt[%d] = %d\nseries_fill[%d] = %.2f\n",
+                           j->n_series, q, j->n_series, colour, j->n_series, pt, j->n_series, fill);
 }
 
 void gp_add_series(struct gp_job *j, const char *title, const char *strategy)
@@ -453,7 +453,7 @@ static bool write_params(struct gp_job *j, const char *path, GError **error)
     int n = MAX(j->n_series, 1);
     g_autofree char *text = g_strdup_printf("n_series = %d\narray series_title[%d]\n"
                                             "array series_colour[%d]\narray series_pt[%d]\n"
-                                            "array series_pattern[%d]\n%s",
+                                            "array series_fill[%d]\n%s",
                                             j->n_series, n, n, n, n, j->params->str);
     GError *e = NULL;
 

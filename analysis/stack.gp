@@ -11,5 +11,5 @@ set yrange [0:*]
 set key invert
 
 plot for [i=1:n_series] data_file using (column(i+1)):xtic(1) \
-    lc rgb series_colour[i] fs pattern series_pattern[i] border rgb '#333333' \
+    lc rgb series_colour[i] fs solid series_fill[i] border rgb '#333333' \
     title series_title[i]

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..92"
+echo "1..93"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -225,6 +225,7 @@ cat >gplabels/style.gp <<GP
 set print "labels.txt" append
 print "x=" . x_label . "|y=" . y_label . "|key=" . key_title
 do for [i = 1:n_series] { print "series=" . series_title[i] . " " . series_colour[i] }
+do for [i = 1:n_series] { print sprintf("fill=%g", series_fill[i]) }
 print "caption=" . caption
 print sprintf("look=%g %g %g", term_w, term_h, term_font)
 load "$SRC/analysis/style.gp"
@@ -336,6 +337,9 @@ awk 'NR == FNR { i = index($0, " #"); c[substr($0, 1, i)] = substr($0, i); next 
       if (k in c) { both++; if (c[k] != substr($0, i)) bad++ } }
     END { exit !(both > 3 && !bad) }' s1.txt s2.txt
 ok $? "a stage has the same colour in both figures"
+# Bars are filled solid (fill patterns show white seams in PDF viewers).
+! grep -q 'fs pattern' "$SRC"/analysis/*.gp && grep -qx 'fill=1' labels.txt
+ok $? "bars and stacks are filled solid"
 # Results another user made (here: root's, read by nobody) can be read.
 if [ "$(id -u)" = 0 ] && command -v su >/dev/null; then
     ro=$(mktemp -d /tmp/iovsim-ro-XXXXXX)
