@@ -65,6 +65,7 @@ struct workload {
     uint64_t in_flight;
     sim_time loss_recovery;   /* a lost packet's credit / transaction returns after this */
     const struct dist *think; /* rr think time */
+    const struct dist *sizes; /* udp / rr request sizes (NULL: fixed) */
     double rate;              /* udp packets per second */
     bool poisson;
     gsl_rng *rng;

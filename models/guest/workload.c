@@ -80,11 +80,22 @@ static void stream_fill(struct net_world *w, struct net_vm *vm)
     }
 }
 
+/* The next message's size: fixed, or drawn (within 1 B..64 KiB). */
+static uint32_t message_bytes(struct workload *wl)
+{
+    double b;
+
+    if (!wl->sizes)
+        return wl->size;
+    b = dist_sample(wl->sizes, wl->rng);
+    return b < 1 ? 1 : b > 65536 ? 65536 : (uint32_t)b;
+}
+
 static void rr_request(struct net_world *w, struct net_vm *vm)
 {
     struct workload *wl = vm->wl;
 
-    send_one(w, vm, wl->sender, wl->receiver, NET_PKT_REQUEST, wl->size, sim_now(w->sim));
+    send_one(w, vm, wl->sender, wl->receiver, NET_PKT_REQUEST, message_bytes(wl), sim_now(w->sim));
 }
 
 static void on_timer(struct sim *sim, void *ctx, const void *payload);
@@ -113,7 +124,8 @@ static void on_timer(struct sim *sim, void *ctx, const void *payload)
         break;
     case WL_UDP:
         wl->next = sim_schedule(sim, udp_gap(wl), on_timer, vm, NULL, 0);
-        send_one(w, vm, wl->sender, wl->receiver, NET_PKT_DATA, segment_bytes(w, wl->size), 0);
+        send_one(w, vm, wl->sender, wl->receiver, NET_PKT_DATA, segment_bytes(w, message_bytes(wl)),
+                 0);
         break;
     }
 }
@@ -147,6 +159,10 @@ void workload_init(struct net_world *w, struct net_vm *vm, struct workload *wl)
     wl->window = (uint64_t)scenario_real(sc, "workload.window");
     wl->loss_recovery = scenario_time(sc, "workload.loss_recovery");
     wl->think = scenario_dist(sc, "workload.think_time");
+    wl->sizes = scenario_dist(sc, "workload.message_size");
+    /* det(0B), the default, means fixed sizes. */
+    if (wl->sizes->kind == DIST_DET && wl->sizes->a == 0)
+        wl->sizes = NULL;
     wl->rate = scenario_real(sc, "workload.rate");
     wl->poisson = g_strcmp0(scenario_str(sc, "workload.arrivals"), "poisson") == 0;
     g_snprintf(stream, sizeof(stream), "vm%u.workload", vm->id);

@@ -72,6 +72,11 @@ const struct param_def net_params[] = {
               "stream: the receiver returns the window with ACK packets over the reverse path "
               "(off: credit returns at delivery, no packets)",
               "Linux net/ipv4/tcp_input.c __tcp_ack_snd_check: delayed ACKs"),
+    PDEF("workload.message_size", PARAM_DIST, DIM_SIZE, "0B", 0, 65536,
+         "udp datagram and rr request sizes drawn from this distribution, e.g. "
+         "lognormal(300B, 200B) (0B: workload.size and workload.request_size, fixed); "
+         "draws are kept within 1 B..64 KiB",
+         "choice: fixed; real message sizes vary"),
     PDEF_TIME("workload.start_jitter", "0s", 0, 10,
               "each VM's workload starts after a uniform random delay in [0, this]: "
               "replications differ even for closed-loop traffic",
