@@ -456,6 +456,31 @@ row O "adaptive: bulk throughput unchanged" "unchanged" \
     "SR-IOV VF, bulk transmit with 64 KiB TSO, so that the line is the limit; without TSO the vCPU taking its ACKs is, and the interrupt rate (ixgbevf's 12K class vs 8000/s) moves throughput by about 1%"
 
 ###########################################################################
+# Live migration (net model, migration.*)
+###########################################################################
+section "Live migration (Clark et al., NSDI 2005; Zhai et al., OLS 2008)" \
+    "scenarios/migration.ini at QEMU's defaults (128 MiB/s, 300 ms downtime limit) with request/response traffic and 64 MiB of memory: with a 300 ms limit, anything up to 37.5 MiB is copied with the VM paused, so the writable working set (migration.wws, a placeholder of 8 MiB) sets the downtime. The published downtimes come from real workloads whose working sets the model does not know, so the Q row checks the order of magnitude only."
+MG=$TMP/migration.ini
+awk '/^\[/ { skip = ($0 == "[sweep]") } !skip' scenarios/migration.ini >"$MG"
+MIG=(workload.type=rr scenario.duration=700ms migration.memory=64MiB migration.bandwidth=1073741824bps
+    migration.downtime_limit=300ms migration.max_rounds=30 migration.dirty_rate=200Mbps)
+POINT_REPS=1 point mig_pv "$MG" io.strategy=virtio migration.wws=8MiB "${MIG[@]}"
+POINT_REPS=1 point mig_pv_wws "$MG" io.strategy=virtio migration.wws=32MiB "${MIG[@]}"
+POINT_REPS=1 point mig_vf "$MG" io.strategy=sriov migration.wws=8MiB "${MIG[@]}"
+ms() { fmt %.1f "$(calc "$(m "$1" "$2") * 1e3")"; }
+row Q "downtime, order of magnitude" "60 ms (Quake 3) to 210 ms (SPECweb) (abstract, section 1)" \
+    "$(ms mig_pv migration_downtime) ms" "the published range" \
+    "$(m mig_pv migration_downtime) >= 0.06 && $(m mig_pv migration_downtime) <= 0.21" \
+    "virtio VM, 8 MiB working set dirtied at 200 Mb/s, QEMU defaults"
+row O "downtime grows with the writable working set" "ordering (the writable-working-set analysis)" \
+    "$(ms mig_pv_wws migration_downtime) ms with 32 MiB vs $(ms mig_pv migration_downtime) ms with 8 MiB" \
+    "ordering" "$(m mig_pv_wws migration_downtime) > $(m mig_pv migration_downtime)" "as above"
+row O "a VF's VM pays a failover a virtio VM does not" "unplug, bond failover, re-plug (Zhai)" \
+    "$(ms mig_vf migration_failover_time) ms of failover, total $(ms mig_vf migration_time) vs $(ms mig_pv migration_time) ms" \
+    "ordering" "$(m mig_vf migration_time) > $(m mig_pv migration_time) && $(m mig_pv migration_failover_time) == 0" \
+    "SR-IOV VF vs virtio, migration.unplug and .replug placeholders (20, 50 ms)"
+
+###########################################################################
 # 1.7 Virtual disks (blk model)
 ###########################################################################
 section "1.7 Virtual disks: polling vs interrupts, device floor, qcow2 cache reach (blk model)" \
