@@ -611,6 +611,18 @@ static bool stack_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp
 
     if (!metrics || !common_unit(db, points, metrics, sp->scope, unit, error))
         return false;
+    /* One bar per point, named by its x (or by) value: two points with one
+     * name would be two bars nobody can tell apart. */
+    if (sp->x || sp->by) {
+        g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+        for (guint p = 0; p < points->len; p++) {
+            char *name = point_name(db, sp, points->pdata[p]);
+
+            if (!g_hash_table_add(seen, name))
+                return ambiguous(db, sp, points->pdata[p], error);
+        }
+    }
     /* Every stage the database has takes its colour first, so that the
      * stages a figure drops as zero do not shift the others' colours. */
     for (guint m = 0; m < metrics->len; m++)

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..93"
+echo "1..94"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -415,6 +415,9 @@ bad "baseline value not swept" "no point has queue.servers=3 (its values: 1, 2)"
     "$IOVSIM" compare a.db --baseline queue.servers=3
 bad "several points per x" "also differ in 'queue.service', 'queue.stations'" \
     "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean
+bad "a stack of points that share an x refuses as lines do" \
+    "several points per x value: the points also differ in 'queue.service', 'queue.stations'" \
+    "$IOVSIM" plot a.db --kind stack --x queue.servers --y wait_mean,sojourn_p50 -o st.png
 bad "unknown figure type" "unknown figure type (use .png, .pdf or .svg)" \
     "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --by queue.stations -o f.jpg
 bad "unknown format" "unknown format 'html'" "$IOVSIM" table a.db -f html
