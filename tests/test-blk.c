@@ -12,7 +12,7 @@
 #include <glib.h>
 
 #include "../models/blk/blk.h"
-#include "../models/blk/qcow2.h"
+#include "../models/blk/cache.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
@@ -531,32 +531,147 @@ static void test_event_idx(void)
     }
 }
 
+/* ---- the image file ---- */
+
+static struct report *run_image(const char *fio, const char *image)
+{
+    g_autofree char *body = g_strdup_printf(
+        "[blk]\nstrategy = virtio-blk\nbackend = io_uring\n[fio]\n%s\n[image]\n%s\n", fio, image);
+
+    return run_ini(body, 31);
+}
+
+/* A sparse image allocates on first write: a sequential writer over a
+ * large span always reaches fresh blocks and each 4 KiB write costs one
+ * journal commit after its data; overwrites of a span the warm-up has
+ * written cost none, and then cost what writes to a preallocated image
+ * cost. A preallocated image never allocates. */
+static void test_sparse_first_write(void)
+{
+    const char *fresh = "rw = write", *over = "rw = randwrite\nspan = 64KiB";
+    struct report *sf = run_image(fresh, "preallocation = off");
+    struct report *so = run_image(over, "preallocation = off");
+    struct report *pf = run_image(fresh, "preallocation = full");
+    struct report *po = run_image(over, "preallocation = full");
+
+    g_test_message("sparse: first writes %.2f us (%.3f commits each), overwrites %.2f us (%.3f); "
+                   "preallocated %.2f / %.2f us",
+                   test_all(sf, "latency_mean") * 1e6, test_all(sf, "alloc_writes_per_write"),
+                   test_all(so, "latency_mean") * 1e6, test_all(so, "alloc_writes_per_write"),
+                   test_all(pf, "latency_mean") * 1e6, test_all(po, "latency_mean") * 1e6);
+    g_assert_cmpfloat(test_all(sf, "alloc_writes_per_write"), ==, 1);
+    /* Counted as they reach the image vs as they complete: the edges differ. */
+    g_assert_cmpfloat(fabs(test_all(sf, "metadata_bytes_per_request") - 12288), <, 12288 * 1e-3);
+    g_assert_cmpfloat(test_all(sf, "stage_fs_meta"), >, 5e-6);
+    g_assert_cmpfloat(test_all(sf, "latency_mean"), >, test_all(pf, "latency_mean") + 5e-6);
+    g_assert_cmpfloat(test_all(so, "alloc_writes_per_write"), ==, 0);
+    g_assert_cmpfloat(fabs(test_all(so, "latency_mean") - test_all(po, "latency_mean")), <,
+                      0.02 * test_all(po, "latency_mean"));
+    g_assert_cmpfloat(test_all(pf, "alloc_writes_per_write"), ==, 0);
+    g_assert_cmpfloat(test_all(po, "alloc_writes_per_write"), ==, 0);
+    report_free(sf);
+    report_free(so);
+    report_free(pf);
+    report_free(po);
+}
+
+/* cache=writeback: reads of a span the cache holds hit after the warm-up
+ * and skip the device (and the host's interrupt); cache=none reads the
+ * device every time. */
+static void test_writeback_hits(void)
+{
+    const char *fio = "rw = randread\nspan = 64KiB";
+    struct report *wb = run_image(fio, "cache = writeback");
+    struct report *none = run_image(fio, "cache = none");
+
+    g_test_message("64 KiB span: writeback %.2f us (hit rate %.4f, device %.3f busy); none %.2f us",
+                   test_all(wb, "latency_mean") * 1e6, test_all(wb, "host_cache_hit_rate"),
+                   test_all(wb, "device_utilization"), test_all(none, "latency_mean") * 1e6);
+    g_assert_cmpfloat(test_all(wb, "host_cache_hit_rate"), >, 0.99);
+    g_assert_cmpfloat(test_all(wb, "stage_device"), <, 0.01 * test_all(none, "stage_device"));
+    g_assert_cmpfloat(test_all(wb, "latency_mean"), <,
+                      test_all(none, "latency_mean") - 0.9 * test_all(none, "stage_device"));
+    g_assert_cmpfloat(test_all(wb, "stage_page_cache"), >, 0);
+    g_assert_null(report_find(none, "all", "host_cache_hit_rate"));
+    report_free(wb);
+    report_free(none);
+}
+
+/* Writes under writeback complete in the cache; a cache smaller than the
+ * written span evicts dirty pages, which are written back first; fsync=N
+ * writes back what is dirty and flushes the device. Writethrough flushes
+ * after every write. */
+static void test_writeback_dirty(void)
+{
+    const char *fio = "rw = randwrite\nspan = 64MiB";
+    struct report *fits = run_image(fio, "cache = writeback");
+    struct report *small = run_image(fio, "cache = writeback\nhost_cache_size = 256KiB");
+    struct report *sync = run_image("rw = randwrite\nspan = 64MiB\nfsync = 8", "cache = writeback");
+    struct report *wt = run_image(fio, "cache = writethrough");
+    struct scenario *sc = load("");
+    double flush = dist_mean(scenario_dist(sc, "disk.flush"));
+
+    g_test_message(
+        "writeback: %.2f us; 256 KiB cache: write-back %.2f us; fsync=8: %.0f flushes/s, "
+        "%.2f us; writethrough %.2f us (flush %.2f)",
+        test_all(fits, "latency_mean") * 1e6, test_all(small, "stage_writeback") * 1e6,
+        test_all(sync, "flushes_per_second"), test_all(sync, "latency_mean") * 1e6,
+        test_all(wt, "latency_mean") * 1e6, test_all(wt, "stage_flush") * 1e6);
+    g_assert_cmpfloat(test_all(fits, "stage_device"), ==, 0);
+    g_assert_cmpfloat(test_all(fits, "stage_writeback"), ==, 0);
+    g_assert_cmpfloat(test_all(small, "stage_writeback"), >, 1e-6);
+    g_assert_cmpfloat(test_all(sync, "flushes_per_second"), >, 0);
+    /* One flush per 8 writes: 1/9 of the requests. */
+    g_assert_cmpfloat(fabs(test_all(sync, "flushes_per_second") / test_all(sync, "iops") - 1.0 / 9),
+                      <, 0.01);
+    g_assert_cmpfloat(test_all(sync, "stage_writeback"), >, 0);
+    g_assert_cmpfloat(fabs(test_all(wt, "stage_flush") - flush), <, 1e-3 * flush);
+    g_assert_cmpfloat(test_all(wt, "latency_mean"), >, test_all(fits, "latency_mean") + flush);
+    scenario_free(sc);
+    report_free(fits);
+    report_free(small);
+    report_free(sync);
+    report_free(wt);
+}
+
+/* Assigned and bare-metal disks flush the device itself. */
+static void test_flush_device(void)
+{
+    struct report *r =
+        run_ini("[blk]\nstrategy = passthrough\n[fio]\nrw = randwrite\nfsync = 4\n", 3);
+
+    g_assert_cmpfloat(fabs(test_all(r, "flushes_per_second") / test_all(r, "iops") - 0.2), <, 0.01);
+    g_assert_cmpfloat(test_all(r, "stage_flush"), >, 0);
+    check_breakdown(r, "all");
+    report_free(r);
+}
+
 /* ---- qcow2 L2 cache ---- */
 
 /* Exact LRU on a crafted pattern: capacity 2, references A B A C B A. */
 static void test_lru_exact(void)
 {
-    struct qcow2_cache c;
+    struct blk_cache c;
     static const uint64_t refs[] = { 0, 1, 0, 2, 1, 0, 0 };
     /* A, B miss; A hits; C evicts B (least recent); B evicts A; A evicts
      * C; A hits. FIFO would have evicted A for C and hit on B. */
     static const bool hit[] = { false, false, true, false, false, false, true };
 
-    qcow2_cache_init(&c, 2, 8);
+    blk_cache_init(&c, 2, 8);
     for (size_t k = 0; k < G_N_ELEMENTS(refs); k++)
-        g_assert_cmpint(qcow2_cache_access(&c, refs[k]), ==, hit[k]);
+        g_assert_cmpint(blk_cache_access(&c, refs[k], false, NULL), ==, hit[k]);
     g_assert_cmpuint(c.hits, ==, 2);
     g_assert_cmpuint(c.misses, ==, 5);
-    g_assert_cmpfloat(qcow2_cache_hit_rate(&c), ==, 2.0 / 7.0);
-    qcow2_cache_release(&c);
+    g_assert_cmpfloat(blk_cache_hit_rate(&c), ==, 2.0 / 7.0);
+    blk_cache_release(&c);
 
     /* Capacity 1: only immediate repeats hit. */
-    qcow2_cache_init(&c, 1, 4);
-    g_assert_false(qcow2_cache_access(&c, 3));
-    g_assert_true(qcow2_cache_access(&c, 3));
-    g_assert_false(qcow2_cache_access(&c, 2));
-    g_assert_false(qcow2_cache_access(&c, 3));
-    qcow2_cache_release(&c);
+    blk_cache_init(&c, 1, 4);
+    g_assert_false(blk_cache_access(&c, 3, false, NULL));
+    g_assert_true(blk_cache_access(&c, 3, false, NULL));
+    g_assert_false(blk_cache_access(&c, 2, false, NULL));
+    g_assert_false(blk_cache_access(&c, 3, false, NULL));
+    blk_cache_release(&c);
 }
 
 /* Whole model, sequential reads cycling over three L2 slices (each slice
@@ -703,6 +818,11 @@ static const struct bad_case bad_cases[] = {
       "larger than" },
     { "bs-over-span", "[fio]\nbs = 1MiB\nspan = 512KiB\n", 7, "'fio.bs'", "does not fit" },
     { "unknown-strategy", "[blk]\nstrategy = virtio\n", 7, "'blk.strategy'", "virtio-blk" },
+    { "direct-unaligned", "[fio]\nbs = 6KiB\n[disk]\nlogical_block = 4KiB\n", 7, "'fio.bs'",
+      "cache=none (O_DIRECT)" },
+    { "raw-metadata", "[image]\npreallocation = metadata\n", 7, "'image.preallocation'",
+      "a raw image has none" },
+    { "fs-block-not-pow2", "[image]\nfs_block = 3KiB\n", 7, "'image.fs_block'", "power of two" },
 };
 
 static void test_bad(gconstpointer data)
@@ -755,6 +875,10 @@ int main(int argc, char **argv)
     g_test_add_func("/blk/backend/async-saturates", test_async_saturates);
     g_test_add_func("/blk/backend/vfio-nvme", test_vfio_nvme);
     g_test_add_func("/blk/virtio/event-idx", test_event_idx);
+    g_test_add_func("/blk/image/sparse-first-write", test_sparse_first_write);
+    g_test_add_func("/blk/image/writeback-hits", test_writeback_hits);
+    g_test_add_func("/blk/image/writeback-dirty", test_writeback_dirty);
+    g_test_add_func("/blk/image/flush-device", test_flush_device);
     g_test_add_func("/blk/qcow2/lru-exact", test_lru_exact);
     g_test_add_func("/blk/qcow2/lru-sequential", test_lru_sequential);
     g_test_add_func("/blk/qcow2/reach", test_qcow2_reach);

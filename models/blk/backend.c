@@ -84,7 +84,7 @@ static void host_io_done(struct blk_world *w, struct blk_vm *vm, struct blk_req 
 }
 
 /* The host kernel's block layer, or the user-space driver's doorbell. */
-static void host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+void blk_host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     struct blk_part part = { BLK_STAGE_host_io, (vm->be->host_kernel ? vm->host->block_submit : 0) +
                                                     driver_cost(w, vm) };
@@ -100,32 +100,33 @@ static void meta_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
     if (--r->meta_left > 0)
         meta_read(w, vm, r);
     else
-        host_block_submit(w, vm, r);
+        blk_image_io(w, vm, r);
 }
 
 /* An L2 miss: read the slice from the device. The whole read, queueing
  * included, is the qcow2_meta stage. */
 static void meta_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    blk_device_io(w, vm, r, BLK_STAGE_qcow2_meta, false, w->l2_entry_size, meta_done);
+    vm->image.meta_bytes += w->l2_entry_size;
+    blk_device_fanout(w, vm, r, BLK_STAGE_qcow2_meta, 1, false, w->l2_entry_size, meta_done);
 }
 
 static void pass_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     g_assert(vm->sub_open > 0);
     vm->sub_open--;
-    if (w->qcow2) {
+    if (w->qcow2 && !r->is_flush) {
         uint64_t first = r->offset / w->slice_reach;
         uint64_t last = (r->offset + r->bytes - 1) / w->slice_reach;
 
         for (uint64_t s = first; s <= last; s++)
-            if (!qcow2_cache_access(&vm->l2, s))
+            if (!blk_cache_access(&vm->l2, s, false, NULL))
                 r->meta_left++;
     }
     if (r->meta_left > 0)
         meta_read(w, vm, r);
     else
-        host_block_submit(w, vm, r);
+        blk_image_io(w, vm, r);
 }
 
 /* @r's turn on the thread: the first request of a pass wakes the thread
@@ -195,8 +196,9 @@ void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
                        sim_time irq_exit_ps)
 {
     bool opens = vm->cpl_open++ == 0;
-    /* A user-space driver polls the completion entry: no host interrupt. */
-    sim_time kernel = vm->be->host_kernel ? vm->host->block_complete : 0;
+    /* A user-space driver polls the completion entry, and a page-cache hit
+     * had no device: no host interrupt. */
+    sim_time kernel = vm->be->host_kernel && !r->no_device ? vm->host->block_complete : 0;
     struct blk_part part = { BLK_STAGE_host_io,
                              kernel + (opens ? vm->be->reap_calls * w->c.syscall : 0) };
 

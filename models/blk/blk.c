@@ -73,6 +73,40 @@ static bool check_qcow2(const struct scenario *sc, GError **error)
     return true;
 }
 
+/* The image file's settings against the format, the device and the requests. */
+static bool check_image(const struct scenario *sc, const struct blk_strategy_ops *ops,
+                        GError **error)
+{
+    bool qcow2 = strcmp(scenario_str(sc, "blk.format"), "qcow2") == 0;
+    bool direct = !ops->uses_image || strcmp(scenario_str(sc, "image.cache"), "none") == 0;
+    double bs = scenario_real(sc, "fio.bs"), block = scenario_real(sc, "disk.logical_block");
+    double fs_block = scenario_real(sc, "image.fs_block");
+
+    if (!qcow2 && strcmp(scenario_str(sc, "image.preallocation"), "metadata") == 0) {
+        scenario_error(sc, "image.preallocation", error,
+                       "'metadata' preallocates qcow2's tables; a raw image has none (use off or "
+                       "full)");
+        return false;
+    }
+    if (!is_pow2(block)) {
+        scenario_error(sc, "disk.logical_block", error, "%.0f B is not a power of two", block);
+        return false;
+    }
+    if (!is_pow2(fs_block)) {
+        scenario_error(sc, "image.fs_block", error, "%.0f B is not a power of two", fs_block);
+        return false;
+    }
+    /* O_DIRECT (and an assigned device) moves whole device blocks only. */
+    if (direct && fmod(bs, block) != 0) {
+        scenario_error(sc, "fio.bs", error,
+                       "%.0f B is not a whole number of the device's %.0f B blocks, which "
+                       "cache=none (O_DIRECT) and an assigned device need",
+                       bs, block);
+        return false;
+    }
+    return true;
+}
+
 bool blk_disk_check(const struct scenario *sc, const char *strategy, GError **error)
 {
     const struct blk_strategy_ops *ops = blk_strategy_lookup(strategy);
@@ -89,6 +123,8 @@ bool blk_disk_check(const struct scenario *sc, const char *strategy, GError **er
         return false;
     }
     if (qcow2 && !check_qcow2(sc, error))
+        return false;
+    if (!check_image(sc, ops, error))
         return false;
     if (scenario_real(sc, "fio.span") > scenario_real(sc, "blk.disk_size")) {
         scenario_error(sc, "fio.span", error, "%.0f B is larger than blk.disk_size (%.0f B)",
@@ -123,12 +159,19 @@ static void issue(struct blk_world *w, struct blk_vm *vm)
 {
     struct blk_req *r = blk_req_new(w, vm);
 
-    r->bytes = w->bs;
-    r->offset = next_offset(w, vm);
-    if (w->mixed)
-        r->is_write = gsl_rng_uniform(vm->rng) >= w->rwmixread;
-    else
-        r->is_write = w->always_write;
+    if (w->fsync && vm->writes_unsynced >= w->fsync) {
+        /* fio's fsync=N: a flush after every N writes */
+        vm->writes_unsynced = 0;
+        r->is_flush = true;
+    } else {
+        r->bytes = w->bs;
+        r->offset = next_offset(w, vm);
+        if (w->mixed)
+            r->is_write = gsl_rng_uniform(vm->rng) >= w->rwmixread;
+        else
+            r->is_write = w->always_write;
+        vm->writes_unsynced += r->is_write;
+    }
     if (vm->in_flight++ == 0)
         timeavg_set(&vm->busy_poll, sim_now(w->sim), 1.0);
     vm->issued_total++;
@@ -155,6 +198,7 @@ void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
     /* Every picosecond in exactly one stage. */
     g_assert(ledger_merge(st->stage_ps_sum, r->stage_ps, BLK_N_STAGES) == lat);
     st->completed++;
+    st->flushes += r->is_flush;
     st->bytes += r->bytes;
     for (unsigned k = 0; k < HV_N_EXITS; k++) {
         st->exits_by[k] += r->exits[k];
@@ -209,6 +253,22 @@ static void fio_workload_init(struct blk_world *w, const struct scenario *sc)
     w->iodepth = (unsigned)scenario_int(sc, "fio.iodepth");
     w->open_loop = strcmp(scenario_str(sc, "fio.mode"), "open") == 0;
     w->interarrival = scenario_dist(sc, "fio.interarrival");
+    w->fsync = (unsigned)scenario_int(sc, "fio.fsync");
+}
+
+static void image_init(struct blk_world *w, const struct scenario *sc)
+{
+    const char *cache = scenario_str(sc, "image.cache");
+
+    w->sparse = !w->qcow2 && strcmp(scenario_str(sc, "image.preallocation"), "off") == 0;
+    w->cache_mode = strcmp(cache, "writeback") == 0      ? BLK_CACHE_MODE_writeback
+                    : strcmp(cache, "writethrough") == 0 ? BLK_CACHE_MODE_writethrough
+                                                         : BLK_CACHE_MODE_none;
+    w->fs_block = (uint32_t)scenario_real(sc, "image.fs_block");
+    w->journal_bytes = (uint32_t)scenario_real(sc, "image.journal_bytes");
+    w->cache_pages = (uint32_t)MIN(
+        MAX(scenario_real(sc, "image.host_cache_size") / w->fs_block, 1.0), UINT32_MAX - 1.0);
+    w->copy_ps_per_byte = scenario_real(sc, "image.cache_copy_per_byte") * 1e12;
 }
 
 static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const struct scenario *sc)
@@ -226,16 +286,17 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
     vm->rng = sim_rng(w->sim, stream);
     timeavg_init(&vm->busy_poll, sim_now(w->sim), 0.0);
     hist_init(&vm->st.lat);
+    blk_image_init(w, vm);
     if (w->qcow2) {
         uint64_t disk = (uint64_t)scenario_real(sc, "blk.disk_size");
         uint64_t entries = (uint64_t)scenario_real(sc, "qcow2.l2_cache_size") / w->l2_entry_size;
 
-        qcow2_cache_init(&vm->l2, (uint32_t)MIN(entries, (uint64_t)UINT32_MAX - 1),
-                         (disk + w->slice_reach - 1) / w->slice_reach);
+        blk_cache_init(&vm->l2, (uint32_t)MIN(entries, (uint64_t)UINT32_MAX - 1),
+                       (disk + w->slice_reach - 1) / w->slice_reach);
         if (scenario_bool(sc, "qcow2.warm_start")) {
             /* Slice 0 ends most recent; the load is not counted. */
             for (uint64_t s = vm->l2.capacity; s-- > 0;)
-                qcow2_cache_access(&vm->l2, s);
+                blk_cache_access(&vm->l2, s, false, NULL);
             vm->l2.hits = vm->l2.misses = 0;
         }
     }
@@ -261,6 +322,7 @@ struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struc
     w->slice_reach =
         (uint64_t)(w->l2_entry_size / 8) * (uint64_t)scenario_real(sc, "qcow2.cluster_size");
     fio_workload_init(w, sc);
+    image_init(w, sc);
     w->arrival_rng = sim_rng(sim, "blk.arrivals");
     w->n_disks = n_disks;
     w->disks = g_new0(struct disk, n_disks);
@@ -269,7 +331,8 @@ struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struc
 
         disk_init(&w->disks[d], sim, (unsigned)scenario_int(sc, "disk.channels"),
                   scenario_dist(sc, "disk.read_access"), scenario_dist(sc, "disk.write_access"),
-                  scenario_real(sc, "disk.channel_rate") / 8.0, sim_rng(sim, stream));
+                  scenario_dist(sc, "disk.flush"), scenario_real(sc, "disk.channel_rate") / 8.0,
+                  sim_rng(sim, stream));
     }
     POOL_INIT(&w->reqs, struct blk_req, next_free);
     pool_set_grow_hook(&w->reqs, sim_mem_account, sim);
@@ -359,6 +422,7 @@ void blk_disk_warmup_end(struct blk_world *w)
         timeavg_reset(&vm->busy_poll, now);
         if (w->qcow2)
             vm->l2.hits = vm->l2.misses = 0;
+        blk_image_reset_stats(w, vm);
     }
 }
 
@@ -368,7 +432,18 @@ struct blk_totals {
     struct blk_stats st; /* lat unused */
     double guest_cpu, host_cpu;
     uint64_t hits, misses, issued, completed, in_flight;
+    /* the image file */
+    uint64_t alloc_writes, meta_bytes, guest_writes, page_hits, page_misses;
 };
+
+static void add_image(struct blk_totals *t, const struct blk_totals *vm)
+{
+    t->alloc_writes += vm->alloc_writes;
+    t->meta_bytes += vm->meta_bytes;
+    t->guest_writes += vm->guest_writes;
+    t->page_hits += vm->page_hits;
+    t->page_misses += vm->page_misses;
+}
 
 static void add_totals(struct blk_totals *t, const struct blk_stats *st)
 {
@@ -376,6 +451,7 @@ static void add_totals(struct blk_totals *t, const struct blk_stats *st)
     t->st.bytes += st->bytes;
     t->st.exits += st->exits;
     t->st.submit_passes += st->submit_passes;
+    t->st.flushes += st->flushes;
     for (unsigned k = 0; k < HV_N_EXITS; k++)
         t->st.exits_by[k] += st->exits_by[k];
     t->st.lat_ps_sum += st->lat_ps_sum;
@@ -406,6 +482,16 @@ static void report_scope(struct blk_world *w, struct report *out, const char *sc
     put(w, out, scope, "latency_p99", hist_quantile_defined(lat, 0.99) * 1e-12, "s");
     put(w, out, scope, "latency_p999", hist_quantile_defined(lat, 0.999) * 1e-12, "s");
     put(w, out, scope, "exits_per_request", (double)t->st.exits * per_req, "1");
+    put(w, out, scope, "flushes_per_second", span > 0 ? (double)t->st.flushes / span : 0, "1/s");
+    put(w, out, scope, "alloc_writes_per_write",
+        t->guest_writes ? (double)t->alloc_writes / (double)t->guest_writes : NAN, "1");
+    put(w, out, scope, "metadata_bytes_per_request", (double)t->meta_bytes * per_req, "B");
+    if (w->cache_mode != BLK_CACHE_MODE_none)
+        put(w, out, scope, "host_cache_hit_rate",
+            t->page_hits + t->page_misses
+                ? (double)t->page_hits / (double)(t->page_hits + t->page_misses)
+                : NAN,
+            "1");
     put(w, out, scope, "requests_per_submit_pass",
         t->st.submit_passes ? (double)t->st.completed / (double)t->st.submit_passes : NAN, "1");
     for (unsigned k = 0; k < HV_N_EXITS; k++) {
@@ -463,6 +549,13 @@ static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals 
     t->issued = vm->issued_total;
     t->completed = vm->completed_total;
     t->in_flight = vm->in_flight;
+    t->alloc_writes = vm->image.alloc_writes;
+    t->meta_bytes = vm->image.meta_bytes;
+    t->guest_writes = vm->image.guest_writes;
+    if (w->cache_mode != BLK_CACHE_MODE_none) {
+        t->page_hits = vm->image.pages.hits;
+        t->page_misses = vm->image.pages.misses;
+    }
 }
 
 /* Mean over the hosts' SSDs of their utilization or queue length. */
@@ -497,6 +590,7 @@ void blk_disk_report(struct blk_world *w, struct report *out)
         all.issued += t.issued;
         all.completed += t.completed;
         all.in_flight += t.in_flight;
+        add_image(&all, &t);
         hist_merge(&lat, &vm->st.lat);
     }
     report_scope(w, out, "all", &all, &lat, span);
@@ -518,7 +612,8 @@ void blk_disk_free(struct blk_world *w)
         fifo_server_release(&vm->own_backend);
         hist_release(&vm->st.lat);
         if (w->qcow2)
-            qcow2_cache_release(&vm->l2);
+            blk_cache_release(&vm->l2);
+        blk_image_release(w, vm);
     }
     for (unsigned d = 0; d < w->n_disks; d++)
         disk_release(&w->disks[d]);

@@ -47,10 +47,14 @@ void blk_disk_free(struct blk_world *w);
     X(backend)            \
     X(image)              \
     X(qcow2_meta)         \
+    X(writeback)          \
+    X(page_cache)         \
     X(host_io)            \
     X(iommu)              \
     X(device_queue)       \
     X(device)             \
+    X(fs_meta)            \
+    X(flush)              \
     X(irq)                \
     X(poll)               \
     X(guest_complete)

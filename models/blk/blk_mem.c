@@ -1,24 +1,49 @@
 /* What building the virtual disks allocates, from their parameters alone.
  * A qcow2 image keeps, per VM, a slot number for every L2 slice of the
- * disk and an LRU slot per cache entry (qcow2_cache_init()); a raw image
- * keeps nothing that grows with the disk. Per-VM state besides is small. */
+ * disk and an LRU slot per cache entry (blk_cache_init()); the image file
+ * keeps an allocation bitmap when sparse and a page cache when cached.
+ * Per-VM state besides is small. */
 #include "blk_mem.h"
 
 #include <string.h>
 
-#include "qcow2.h"
+#include "cache.h"
 
 /* A VM's own state (servers, statistics, histogram), generously. */
 #define VM_BYTES 8192
 
+/* The image file's structures (image.c): an allocation bit per
+ * file-system block of the span when sparse, and with a host page cache a
+ * slot number per block plus a slot per cached page. */
+static uint64_t image_bytes(const struct scenario *sc, GString *keys)
+{
+    uint64_t span = (uint64_t)scenario_real(sc, "fio.span"), blocks, bytes = 0, pages;
+    uint64_t fs_block = (uint64_t)scenario_real(sc, "image.fs_block");
+    bool raw = strcmp(scenario_str(sc, "blk.format"), "qcow2") != 0;
+
+    if (span == 0)
+        span = (uint64_t)scenario_real(sc, "blk.disk_size");
+    blocks = (span + fs_block - 1) / fs_block;
+    if (raw && strcmp(scenario_str(sc, "image.preallocation"), "off") == 0)
+        bytes += (blocks + 63) / 64 * sizeof(uint64_t);
+    if (strcmp(scenario_str(sc, "image.cache"), "none") != 0) {
+        pages =
+            MIN(MAX((uint64_t)scenario_real(sc, "image.host_cache_size") / fs_block, 1), blocks);
+        bytes += blocks * sizeof(uint32_t) + pages * sizeof(struct blk_cache_slot);
+    }
+    if (bytes)
+        g_string_append(keys, "fio.span, image.fs_block, image.host_cache_size, ");
+    return bytes;
+}
+
 uint64_t blk_mem_disks(const struct scenario *sc, uint64_t n_vms, const char *vms_key,
                        GString *keys)
 {
-    uint64_t disk, reach, slices, slots, map, cache;
+    uint64_t disk, reach, slices, slots, map, cache, image = image_bytes(sc, keys);
 
     if (strcmp(scenario_str(sc, "blk.format"), "qcow2") != 0) {
         g_string_append(keys, vms_key);
-        return n_vms * VM_BYTES;
+        return n_vms * (VM_BYTES + image);
     }
     disk = (uint64_t)scenario_real(sc, "blk.disk_size");
     /* An L2 entry is 8 bytes and maps one cluster. */
@@ -29,11 +54,11 @@ uint64_t blk_mem_disks(const struct scenario *sc, uint64_t n_vms, const char *vm
             (uint64_t)scenario_real(sc, "qcow2.l2_entry_size");
     slots = MIN(MIN(slots, slices), (uint64_t)UINT32_MAX - 1);
     map = slices * sizeof(uint32_t);
-    cache = slots * sizeof(struct qcow2_slot);
+    cache = slots * sizeof(struct blk_cache_slot);
     g_string_append_printf(
         keys, "%s, %s", map >= cache ? "blk.disk_size, qcow2.cluster_size" : "qcow2.l2_cache_size",
         vms_key);
-    return n_vms * (VM_BYTES + map + cache);
+    return n_vms * (VM_BYTES + map + cache + image);
 }
 
 uint64_t blk_mem_estimate(const struct scenario *sc, GString *keys)

@@ -50,6 +50,32 @@ const struct param_def blk_params[] = {
             "completion), in place of the host block layer",
             "Axboe 2020: 388 ns a request on the leanest polled kernel path, taken as a bound "
             "(D: x 2.1 GHz) (sources.md#blk-backends)"),
+    /* the image file (models/blk/image.c) */
+    PDEF_ENUM("image.preallocation", "full", "off|metadata|full",
+              "how the image file was created (qemu-img -o preallocation=): off: sparse, blocks "
+              "(raw) or clusters (qcow2) allocated on first write; metadata (qcow2): its tables "
+              "written, data clusters not; full: every block written",
+              "choice: full keeps the device-only path of earlier results; QEMU's default is off"),
+    PDEF_ENUM("image.cache", "none", "none|writeback|writethrough",
+              "host cache mode (QEMU -drive cache=): none opens the image with O_DIRECT; "
+              "writeback goes through the host page cache; writethrough too, flushing after "
+              "every write",
+              "choice: cache=none, libvirt's usual choice for performance"),
+    PDEF_SIZE("image.fs_block", "4KiB", 512, 65536,
+              "host file-system block: the unit of allocation and of the page cache",
+              "ext4's default block, mke2fs.conf (sources.md#image-file)"),
+    PDEF_SIZE("image.journal_bytes", "12KiB", 512, 16777216,
+              "journal commit of one allocation: descriptor, the changed metadata block, commit "
+              "record (written after the data, ext4 data=ordered)",
+              "jbd2's descriptor, one metadata block and commit record, 4 KiB each (D) "
+              "(sources.md#image-file)"),
+    PDEF_SIZE("image.host_cache_size", "1GiB", 4096, 1125899906842624.0,
+              "each image's share of the host page cache (image.cache != none)", "choice"),
+    PDEF_TIME("image.cache_copy_per_byte", "0.32ns", 0, 1e-6,
+              "copying between the page cache and the guest's buffer, per byte",
+              "Firecracker: one core per 25 Gb/s (sources.md#firecracker)"),
+    PDEF_INT("fio.fsync", "0", 0, 1000000,
+             "a flush after every this many writes (fio's fsync=; 0: never)", "choice"),
     /* workload */
     PDEF_ENUM("fio.rw", "randread", "randread|randwrite|randrw|read|write",
               "access pattern (fio's rw=)", "choice: the 4 KiB random-read latency benchmark"),
@@ -92,6 +118,11 @@ const struct param_def blk_params[] = {
       .help = "transfer rate of one channel (0: the access time includes the transfer)",
       .source =
           PLACEHOLDER ": 4 KiB in 8.2 us, so a 4 KiB read takes ~10 us (calibration.md 1.7)" },
+    PDEF_SIZE("disk.logical_block", "512B", 512, 65536,
+              "the device's logical block: the smallest request it can do (512 or 4096 on NVMe)",
+              "choice: 512 B, the P4800X's default format (sources.md#p4800x)"),
+    PDEF_DTIME("disk.flush", "det(10us)", 0, 1,
+               "time of a flush of the device's write cache (NVMe Flush)", PLACEHOLDER),
     PDEF_INT("disk.channels", "6", 1, 4096,
              "requests the device serves at once (internal parallelism; one FIFO in front)",
              PLACEHOLDER ": ~550K 4 KiB IOPS at ~10 us each, the P4800X data sheet (not in "

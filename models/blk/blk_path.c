@@ -107,11 +107,18 @@ void blk_delay(struct blk_world *w, struct blk_req *r, enum blk_stage stage, sim
 
 static void device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    vm->ops->device_done(w, vm, r);
+    if (vm->ops->uses_image)
+        blk_image_device_done(w, vm, r);
+    else
+        vm->ops->device_done(w, vm, r);
 }
 
 void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
+    if (r->is_flush) {
+        blk_device_flush(w, vm, r, device_done);
+        return;
+    }
     sim_time service = disk_service(vm->dev, r->is_write, r->bytes);
     struct blk_part part = { BLK_STAGE_device, service };
     sim_time total;
@@ -122,14 +129,34 @@ void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
     disk_submit(vm->dev, service, r->is_write, r->bytes, on_step_done, w, r->idx);
 }
 
-void blk_device_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, enum blk_stage stage,
-                   bool is_write, uint32_t bytes, blk_cont_fn cont)
+static void on_fanout_done(struct sim *sim, void *ctx, uint64_t tag)
 {
-    sim_time service = disk_service(vm->dev, is_write, bytes);
+    struct blk_world *w = ctx;
+    struct blk_req *r = blk_req_at(w, (uint32_t)tag);
 
+    g_assert(r->io_left > 0);
+    if (--r->io_left == 0)
+        on_step_done(sim, ctx, tag);
+}
+
+void blk_device_fanout(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
+                       enum blk_stage stage, unsigned n, bool is_write, uint32_t bytes,
+                       blk_cont_fn cont)
+{
+    g_assert(n > 0 && r->io_left == 0);
     blk_step(w, r, stage);
     r->cont = cont;
-    disk_submit(vm->dev, service, is_write, bytes, on_step_done, w, r->idx);
+    r->io_left = n;
+    for (unsigned k = 0; k < n; k++)
+        disk_submit(vm->dev, disk_service(vm->dev, is_write, bytes), is_write, bytes,
+                    on_fanout_done, w, r->idx);
+}
+
+void blk_device_flush(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
+{
+    blk_step(w, r, BLK_STAGE_flush);
+    r->cont = cont;
+    disk_submit_flush(vm->dev, on_step_done, w, r->idx);
 }
 
 /* ---- completion ---- */

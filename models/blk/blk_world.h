@@ -13,10 +13,11 @@
 #include "../hw/disk.h"
 #include "backend.h"
 #include "blk.h"
+#include "cache.h"
+#include "image.h"
 #include "ledger.h"
 #include "model.h"
 #include "pool.h"
-#include "qcow2.h"
 #include "resource.h"
 #include "stats.h"
 
@@ -43,6 +44,10 @@ struct blk_req {
     uint16_t vm;
     bool live;
     bool is_write;
+    bool is_flush;    /* a flush (fio.fsync): no data, the device's cache to media */
+    bool journal;     /* the data allocated file-system blocks: commit after it */
+    bool then_flush;  /* writethrough: flush the device after the data */
+    bool no_device;   /* served from the host page cache */
     bool kicked;      /* the guest notified the backend of it (an exit) */
     bool in_irq_pass; /* counted in its VM's irq_open */
     bool irq_joined;  /* completed inside an open handler pass: no interrupt of its own */
@@ -55,6 +60,8 @@ struct blk_req {
     sim_time irq_exit_ps;       /* what the completion interrupt's exits cost */
     sim_time thread_ps;         /* the strategy's work on the backend thread */
     blk_cont_fn cont;
+    blk_cont_fn then; /* after a write-back or a fan-out of device accesses */
+    uint32_t io_left; /* device accesses of a fan-out still out */
     sim_time stage_ps[BLK_N_STAGES];
 };
 
@@ -74,6 +81,7 @@ struct blk_costs {
 struct blk_stats {
     uint64_t completed, bytes, exits;
     uint64_t submit_passes; /* backend passes that submitted requests */
+    uint64_t flushes;       /* completed flush requests */
     uint64_t exits_by[HV_N_EXITS];
     /* ps; double, not int64: the sums grow with depth x VMs x duration
      * and overflowed 2^63 ps in long, deep runs. */
@@ -104,13 +112,15 @@ struct blk_vm {
     struct disk *dev;                  /* that machine's SSD */
     bool shared;                       /* vcpu/backend are cores other work also runs on */
     sim_time guest_busy, host_busy;    /* work this disk put on them (shared) */
-    struct qcow2_cache l2;             /* qcow2 only */
+    struct blk_image image;            /* the image file (software paths) */
+    struct blk_cache l2;               /* qcow2 only */
     gsl_rng *rng;                      /* offsets and read/write mix */
     uint64_t seq_next;                 /* next offset of a sequential pattern */
     sim_event_id next_arrival;         /* open loop */
     uint64_t in_flight;
     struct timeavg busy_poll;               /* 1 while a request is outstanding (polling spins) */
     uint64_t issued_total, completed_total; /* whole run, never reset */
+    unsigned writes_unsynced;               /* writes since the last flush (fio.fsync) */
     struct blk_stats st;
 };
 
@@ -169,6 +179,14 @@ struct blk_world {
     unsigned iodepth;
     const struct dist *interarrival;
     gsl_rng *arrival_rng;
+    /* the image file (image.c) */
+    bool sparse;                    /* raw, image.preallocation = off */
+    enum blk_cache_mode cache_mode; /* image.cache */
+    uint32_t fs_block;              /* image.fs_block: allocation unit and page */
+    uint32_t journal_bytes;         /* image.journal_bytes */
+    uint32_t cache_pages;           /* image.host_cache_size / fs_block */
+    unsigned fsync;                 /* fio.fsync: a flush after every this many writes */
+    double copy_ps_per_byte;        /* image.cache_copy_per_byte */
     /* qcow2 */
     uint64_t slice_reach; /* disk bytes one L2 cache entry maps */
     uint32_t l2_entry_size;
@@ -217,10 +235,31 @@ static inline sim_time blk_exits(const struct blk_world *w, struct blk_req *r,
 void blk_host_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, sim_time thread_ps);
 /* Queue @r at the host's device; the strategy's device_done runs after. */
 void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
-/* A device access of @bytes the host makes on @r's behalf (image metadata):
- * the whole access, queueing included, is @stage; then @cont. */
-void blk_device_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, enum blk_stage stage,
-                   bool is_write, uint32_t bytes, blk_cont_fn cont);
+/* @n device accesses of @bytes each that the host makes on @r's behalf
+ * (image metadata, write-back), all at once: the time until the last is
+ * done, queueing included, is @stage; then @cont. */
+void blk_device_fanout(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
+                       enum blk_stage stage, unsigned n, bool is_write, uint32_t bytes,
+                       blk_cont_fn cont);
+/* A flush of the device's volatile cache on @r's behalf (stage flush), then
+ * @cont. */
+void blk_device_flush(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont);
+
+/* --- image.c: the image file between the backend thread and the device --- */
+
+void blk_image_init(struct blk_world *w, struct blk_vm *vm);
+void blk_image_release(struct blk_world *w, struct blk_vm *vm);
+void blk_image_reset_stats(struct blk_world *w, struct blk_vm *vm);
+/* @r (its image lookups done) through the file: the page cache, the file
+ * system's allocation, a flush; ends in blk_host_block_submit() or, served
+ * from the page cache, in the strategy's device_done. */
+void blk_image_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+/* The device has done @r's data: the journal commit of its allocation and
+ * writethrough's flush, then the strategy's device_done. */
+void blk_image_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+/* backend.c: the host block layer (or the user-space driver), then the
+ * device. */
+void blk_host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
 /* backend.c. The VM's backend thread is draining its queue (a submission
  * pass is open, or a serial thread is busy): the guest need not notify it. */
 bool blk_backend_draining(const struct blk_vm *vm);

@@ -1,20 +1,24 @@
 /* The host's SSD: c channels behind one FIFO; service = access time (a
  * distribution, default near the ~10 us QD1 floor of an Optane P4800X,
- * calibration.md 1.7) + bytes / channel rate. Left out: garbage collection,
- * write buffering, per-die queues, read/write interference. */
+ * calibration.md 1.7) + bytes / channel rate; a flush takes a channel for
+ * disk.flush. Left out: garbage collection, write buffering (a flush costs
+ * the same however much was written), per-die queues, read/write
+ * interference. */
 #include "disk.h"
 
 #include <glib.h>
 
 void disk_init(struct disk *d, struct sim *sim, unsigned channels, const struct dist *read_access,
-               const struct dist *write_access, double channel_Bps, gsl_rng *rng)
+               const struct dist *write_access, const struct dist *flush, double channel_Bps,
+               gsl_rng *rng)
 {
     fifo_server_init(&d->srv, sim, "disk", channels);
     d->read_access = read_access;
     d->write_access = write_access;
+    d->flush = flush;
     d->channel_Bps = channel_Bps;
     d->rng = rng;
-    d->reads = d->writes = d->bytes = 0;
+    d->reads = d->writes = d->bytes = d->flushes = 0;
 }
 
 void disk_release(struct disk *d)
@@ -42,10 +46,16 @@ void disk_submit(struct disk *d, sim_time service, bool is_write, uint64_t bytes
     fifo_server_submit(&d->srv, service, done, ctx, tag);
 }
 
+void disk_submit_flush(struct disk *d, resource_done_fn done, void *ctx, uint64_t tag)
+{
+    d->flushes++;
+    fifo_server_submit(&d->srv, dist_sample_time(d->flush, d->rng), done, ctx, tag);
+}
+
 void disk_reset_stats(struct disk *d)
 {
     fifo_server_reset_stats(&d->srv);
-    d->reads = d->writes = d->bytes = 0;
+    d->reads = d->writes = d->bytes = d->flushes = 0;
 }
 
 double disk_utilization(const struct disk *d)

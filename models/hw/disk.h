@@ -18,6 +18,7 @@
  * @srv:          c channels in front of one FIFO queue
  * @read_access:  borrowed (the scenario outlives the disk)
  * @write_access: borrowed
+ * @flush:        borrowed: time of a flush of the device's write cache
  * @channel_Bps:  bytes per second of one channel; 0: no transfer term
  * @rng:          borrowed from the sim
  */
@@ -25,13 +26,15 @@ struct disk {
     struct fifo_server srv;
     const struct dist *read_access;
     const struct dist *write_access;
+    const struct dist *flush;
     double channel_Bps;
     gsl_rng *rng;
-    uint64_t reads, writes, bytes;
+    uint64_t reads, writes, bytes, flushes;
 };
 
 void disk_init(struct disk *d, struct sim *sim, unsigned channels, const struct dist *read_access,
-               const struct dist *write_access, double channel_Bps, gsl_rng *rng);
+               const struct dist *write_access, const struct dist *flush, double channel_Bps,
+               gsl_rng *rng);
 void disk_release(struct disk *d);
 /* Draw the service time of a request of @bytes (a read unless @is_write). */
 sim_time disk_service(struct disk *d, bool is_write, uint64_t bytes);
@@ -39,6 +42,9 @@ sim_time disk_service(struct disk *d, bool is_write, uint64_t bytes);
  * when its last byte is transferred. */
 void disk_submit(struct disk *d, sim_time service, bool is_write, uint64_t bytes,
                  resource_done_fn done, void *ctx, uint64_t tag);
+/* Queue a flush (NVMe Flush, SCSI SYNCHRONIZE CACHE): a channel for the
+ * time drawn from @flush; @done runs after. */
+void disk_submit_flush(struct disk *d, resource_done_fn done, void *ctx, uint64_t tag);
 void disk_reset_stats(struct disk *d);
 /* Mean busy channels / channels over the measured span. */
 double disk_utilization(const struct disk *d);

@@ -1,0 +1,217 @@
+/* The virtual disk as a file on a host file system, between the backend
+ * thread and the device. A sparse raw image (image.preallocation = off)
+ * has no blocks until they are written: a write that reaches unallocated
+ * file-system blocks makes the file system allocate them, and in ext4's
+ * ordered mode the journal commit that records the new extent follows the
+ * data (a descriptor, the metadata block and a commit record: one
+ * image.journal_bytes write after the data). The host page cache
+ * (image.cache = writeback or writethrough: QEMU opens the file without
+ * O_DIRECT, block/file-posix.c raw_open_common()) serves reads that hit
+ * with a copy and no device access; writeback completes writes into the
+ * cache (dirty pages go to the device when evicted or flushed, and their
+ * allocation commits then); writethrough writes to the device and flushes
+ * it after every write (QEMU's block layer, blk_co_pwritev() without a
+ * write cache). A flush (fio.fsync) writes back the image's dirty pages and
+ * then flushes the device. Left out: readahead, the flusher thread's timed
+ * write-back, jbd2's batching of commits from several writes, the qcow2
+ * file's own allocation in the host file system, pages shared by VMs. */
+#include "image.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "blk_world.h"
+
+void blk_image_init(struct blk_world *w, struct blk_vm *vm)
+{
+    struct blk_image *im = &vm->image;
+    uint64_t blocks = (w->span + w->fs_block - 1) / w->fs_block;
+
+    memset(im, 0, sizeof(*im));
+    if (w->sparse)
+        im->allocated = g_new0(uint64_t, (blocks + 63) / 64);
+    if (w->cache_mode != BLK_CACHE_MODE_none)
+        blk_cache_init(&im->pages, w->cache_pages, blocks);
+}
+
+void blk_image_release(struct blk_world *w, struct blk_vm *vm)
+{
+    g_free(vm->image.allocated);
+    if (w->cache_mode != BLK_CACHE_MODE_none)
+        blk_cache_release(&vm->image.pages);
+}
+
+void blk_image_reset_stats(struct blk_world *w, struct blk_vm *vm)
+{
+    struct blk_image *im = &vm->image;
+
+    im->alloc_writes = im->meta_bytes = im->flushes = im->guest_writes = 0;
+    if (w->cache_mode != BLK_CACHE_MODE_none)
+        blk_cache_reset_stats(&im->pages);
+}
+
+/* Mark the blocks [@first, @last] allocated; true if one was not. */
+static bool allocate(struct blk_image *im, uint64_t first, uint64_t last)
+{
+    bool fresh = false;
+
+    if (!im->allocated)
+        return false;
+    for (uint64_t b = first; b <= last; b++) {
+        uint64_t bit = 1ull << (b % 64);
+
+        if (!(im->allocated[b / 64] & bit)) {
+            im->allocated[b / 64] |= bit;
+            fresh = true;
+        }
+    }
+    return fresh;
+}
+
+static void to_strategy(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    vm->ops->device_done(w, vm, r);
+}
+
+/* The journal commit of an allocation (ordered mode: after the data),
+ * then @cont. */
+static void commit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
+{
+    vm->image.alloc_writes++;
+    vm->image.meta_bytes += w->journal_bytes;
+    blk_device_fanout(w, vm, r, BLK_STAGE_fs_meta, 1, true, w->journal_bytes, cont);
+}
+
+/* ---- after the device: the journal commit, writethrough's flush ---- */
+
+static void after_journal(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    if (r->then_flush) {
+        r->then_flush = false;
+        blk_device_flush(w, vm, r, to_strategy);
+    } else {
+        to_strategy(w, vm, r);
+    }
+}
+
+void blk_image_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    if (r->journal) {
+        r->journal = false;
+        commit(w, vm, r, after_journal);
+        return;
+    }
+    after_journal(w, vm, r);
+}
+
+/* ---- write-back of dirty pages ---- */
+
+static void written_back(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    if (vm->image.pending_alloc) {
+        /* The pages' allocations commit once, after them. */
+        vm->image.pending_alloc = false;
+        commit(w, vm, r, r->then);
+        return;
+    }
+    r->then(w, vm, r);
+}
+
+/* @pages dirty pages go to the device on @r's behalf (evicted to make room
+ * for @r's, or flushed), then @cont. */
+static void write_back(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, uint64_t pages,
+                       blk_cont_fn cont)
+{
+    if (pages == 0) {
+        cont(w, vm, r);
+        return;
+    }
+    g_assert(pages <= UINT32_MAX);
+    r->then = cont;
+    blk_device_fanout(w, vm, r, BLK_STAGE_writeback, (unsigned)pages, true, w->fs_block,
+                      written_back);
+}
+
+/* ---- the page cache ---- */
+
+/* Look @r's pages up (a write under writeback dirties them); whether all
+ * hit, and in *@evicted the dirty pages evicted to make room. */
+static bool cache_pages(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
+                        uint64_t *evicted)
+{
+    bool dirty = r->is_write && w->cache_mode == BLK_CACHE_MODE_writeback;
+    bool all_hit = true;
+
+    *evicted = 0;
+    for (uint64_t b = r->offset / w->fs_block; b <= (r->offset + r->bytes - 1) / w->fs_block; b++) {
+        bool wrote_back = false;
+
+        if (!blk_cache_access(&vm->image.pages, b, dirty, &wrote_back))
+            all_hit = false;
+        *evicted += wrote_back;
+    }
+    return all_hit;
+}
+
+static void copy_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    r->no_device = true;
+    to_strategy(w, vm, r);
+}
+
+/* The data moves between the guest's buffer and the page cache. */
+static void cache_copy(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    struct blk_part part = { BLK_STAGE_page_cache,
+                             (sim_time)((double)r->bytes * w->copy_ps_per_byte) };
+
+    blk_run(w, vm->backend, r, BLK_STAGE_page_cache, &part, 1, copy_done);
+}
+
+static void to_device(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    blk_host_block_submit(w, vm, r);
+}
+
+static void flush_device(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    blk_device_flush(w, vm, r, to_strategy);
+}
+
+/* ---- entry ---- */
+
+void blk_image_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    uint64_t evicted = 0;
+    bool fresh, hit;
+
+    if (r->is_flush) {
+        vm->image.flushes++;
+        if (w->cache_mode == BLK_CACHE_MODE_writeback)
+            evicted = blk_cache_clean_all(&vm->image.pages);
+        write_back(w, vm, r, evicted, flush_device);
+        return;
+    }
+    if (r->is_write)
+        vm->image.guest_writes++;
+    fresh = r->is_write &&
+            allocate(&vm->image, r->offset / w->fs_block, (r->offset + r->bytes - 1) / w->fs_block);
+    if (w->cache_mode == BLK_CACHE_MODE_none) {
+        r->journal = fresh;
+        to_device(w, vm, r);
+        return;
+    }
+    hit = cache_pages(w, vm, r, &evicted);
+    if (r->is_write && w->cache_mode == BLK_CACHE_MODE_writeback) {
+        /* Delayed: the allocation commits when the pages are written back. */
+        vm->image.pending_alloc |= fresh;
+        write_back(w, vm, r, evicted, cache_copy);
+    } else if (!r->is_write && hit) {
+        write_back(w, vm, r, evicted, cache_copy);
+    } else {
+        r->journal = fresh;
+        r->then_flush = r->is_write; /* writethrough */
+        write_back(w, vm, r, evicted, to_device);
+    }
+}

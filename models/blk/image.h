@@ -1,0 +1,33 @@
+/* The virtual disk as a file on the host (image.c): the file system's
+ * allocation of a sparse image on first write, and the host page cache of
+ * cache=writeback and writethrough. */
+#ifndef IOVSIM_BLK_IMAGE_H
+#define IOVSIM_BLK_IMAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cache.h"
+
+enum blk_cache_mode { BLK_CACHE_MODE_none, BLK_CACHE_MODE_writeback, BLK_CACHE_MODE_writethrough };
+
+/**
+ * struct blk_image - one VM's image file
+ * @allocated: per file-system block of the span, 1 once written (sparse
+ *             images only; owned)
+ * @pages:     its share of the host page cache (cache != none)
+ * @alloc_writes: journal writes of block allocations
+ * @meta_bytes:   bytes of metadata the host read or wrote for it
+ * @flushes:      flush requests served
+ * @guest_writes: write requests that reached the image
+ * @pending_alloc: writeback: blocks allocated in the page cache whose
+ *                journal commit waits for their write-back
+ */
+struct blk_image {
+    uint64_t *allocated;
+    struct blk_cache pages;
+    uint64_t alloc_writes, meta_bytes, flushes, guest_writes;
+    bool pending_alloc;
+};
+
+#endif
