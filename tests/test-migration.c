@@ -242,6 +242,22 @@ static void test_vf_pays_failover(void)
     report_free(pv);
 }
 
+/* A re-plug still running when the run ends: the VM has resumed, so the
+ * migration's times are known; the failover's are not. */
+static void test_replug_after_the_run(void)
+{
+    const char *body = "[io]\nstrategy = sriov\n[workload]\ntype = rr\n[migration]\nvm = 0\n"
+                       "start = 2ms\nmemory = 4MiB\nwws = 1MiB\nbandwidth = 8Gbps\n"
+                       "downtime_limit = 1ms\nunplug = 1ms\nreplug = 1s\n";
+    struct report *r = run("30ms", body);
+
+    g_assert_cmpfloat(test_all(r, "migration_done"), ==, 0);
+    g_assert_cmpfloat(test_all(r, "migration_time"), >, 0);
+    g_assert_cmpfloat(test_all(r, "migration_downtime"), >, 0);
+    g_assert_true(isnan(test_all(r, "migration_failover_time")));
+    report_free(r);
+}
+
 /* Downtime grows with the dirty rate and with the writable working set
  * (the round limit stops the pre-copy with more left to copy). */
 static void test_downtime_orderings(void)
@@ -324,6 +340,7 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/fabric/busy-path-slows-it", test_busy_path_slows_migration);
     g_test_add_func("/migration/move/per-strategy", test_move_per_strategy);
     g_test_add_func("/migration/move/vf-pays-failover", test_vf_pays_failover);
+    g_test_add_func("/migration/move/replug-after-the-run", test_replug_after_the_run);
     g_test_add_func("/migration/move/downtime-orderings", test_downtime_orderings);
     g_test_add_func("/migration/bad-input", test_bad_input);
     return g_test_run();

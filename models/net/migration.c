@@ -441,7 +441,8 @@ static void report_move(const struct migration *m, struct report *out)
 
 void migration_report(const struct migration *m, struct report *out)
 {
-    bool done = m->phase == MIG_DONE;
+    /* Resumed at the destination (a failover's re-plug may still run). */
+    bool resumed = m->phase >= MIG_REPLUG;
     uint64_t total = 0;
     char name[48];
 
@@ -452,16 +453,16 @@ void migration_report(const struct migration *m, struct report *out)
         snprintf(name, sizeof(name), "migration_bytes_round%u", k);
         report_metric(out, "all", name, (double)b, "B");
     }
-    report_metric(out, "all", "migration_done", done, "1");
+    report_metric(out, "all", "migration_done", m->phase == MIG_DONE, "1");
     /* From the start (the failover's unplug included) to the VM running
      * at the destination. */
     report_metric(out, "all", "migration_time",
-                  done ? sim_time_to_s(m->t_resume - m->t_start) : NAN, "s");
+                  resumed ? sim_time_to_s(m->t_resume - m->t_start) : NAN, "s");
     report_metric(out, "all", "migration_downtime",
-                  done ? sim_time_to_s(m->t_resume - m->t_pause) : NAN, "s");
+                  resumed ? sim_time_to_s(m->t_resume - m->t_pause) : NAN, "s");
     /* Pre-copy rounds, the stop-and-copy not included. */
-    report_metric(out, "all", "migration_rounds", done ? (double)m->round - 1 : NAN, "1");
-    report_metric(out, "all", "migration_bytes", done ? (double)total : NAN, "B");
+    report_metric(out, "all", "migration_rounds", resumed ? (double)m->round - 1 : NAN, "1");
+    report_metric(out, "all", "migration_bytes", resumed ? (double)total : NAN, "B");
     report_metric(out, "all", "migration_resent", (double)m->resent, "B");
     report_move(m, out);
 }
