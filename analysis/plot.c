@@ -430,6 +430,29 @@ static const char *value_name(const struct plot_spec *sp, const char *key, const
     return key ? plot_value_label(key, value) : value;
 }
 
+/* An earlier series that series @i coincides with (the same x and y at
+ * every point), or NULL: the later line hides the earlier, so the key says
+ * so (passthrough and SR-IOV share a data path with one VM). */
+static const struct plot_series *same_curve(const struct plot_data *d, guint i)
+{
+    const struct plot_series *s = d->series->pdata[i];
+
+    for (guint k = 0; k < i; k++) {
+        const struct plot_series *t = d->series->pdata[k];
+        bool same = t->rows->len == s->rows->len && s->rows->len > 0;
+
+        for (guint r = 0; same && r < s->rows->len; r++) {
+            const struct plot_row *a = &g_array_index(s->rows, struct plot_row, r);
+            const struct plot_row *b = &g_array_index(t->rows, struct plot_row, r);
+
+            same = a->x == b->x && fabs(a->y - b->y) <= 1e-9 * fmax(fabs(a->y), fabs(b->y));
+        }
+        if (same)
+            return t;
+    }
+    return NULL;
+}
+
 static void draw_lines_data(struct gp_job *j, const struct plot_spec *sp, struct plot_data *d)
 {
     FILE *f = gp_job_data(j);
@@ -473,7 +496,13 @@ static void draw_lines_data(struct gp_job *j, const struct plot_spec *sp, struct
         }
         fputs("\n\n", f);
         if (sp->by) {
-            gp_add_series(j, value_name(sp, sp->by, s->name), s->name);
+            const struct plot_series *twin = same_curve(d, i);
+            g_autofree char *title =
+                twin ? g_strdup_printf("%s (same as %s)", value_name(sp, sp->by, s->name),
+                                       value_name(sp, sp->by, twin->name))
+                     : g_strdup(value_name(sp, sp->by, s->name));
+
+            gp_add_series(j, title, s->name);
         } else {
             g_autofree char *title = metric_axis(sp, sp->y, NULL);
 

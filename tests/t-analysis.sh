@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..94"
+echo "1..95"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -278,6 +278,13 @@ bad "a bad --size" "--size '3in': expected WIDTH,HEIGHT in pixels or both in in 
 bad "an unknown --theme" "--theme 'poster': unknown theme (valid: default, paper, slides)" \
     "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --by queue.stations --theme poster \
     -o p.png
+# Curves that coincide (a deterministic queue never uses its second
+# server): the key says which one hides under which.
+sed 's/^queue.servers = 1, 2$/queue.servers = 1, 2\nqueue.service = 0.5s, 1s/' det.ini >det2.ini
+"$IOVSIM" sweep det2.ini -o det2.db -q
+labels co.png det2.db --x queue.service --y sojourn_mean --by queue.servers
+[ "$(grep '^series=' labels.txt | tr '\n' ,)" = "series=1 #0072B2,series=2 (same as 1) #E69F00," ]
+ok $? "a curve hidden under another says so in the key ($(grep '^series=' labels.txt | tr '\n' ' '))"
 # Declared order: servers 4, 1, 2 give series 4, 1, 2 in a scenario's
 # figures; on the command line numbers ascend.
 cat >o.ini <<'INI'
