@@ -497,6 +497,22 @@ static int64_t count_of(const struct net_group *g, unsigned n, const struct io_s
     return c;
 }
 
+/* A VF or device re-plugged at the destination: one more VM of its
+ * strategy there, within that strategy's own limits. */
+static bool replug_check(const struct scenario *sc, const struct net_group *g, unsigned n,
+                         const struct net_group *vg, int64_t id, GError **error)
+{
+    char *msg;
+
+    if (!vg->ops->check || vg->ops->check(sc, "migration.vm", count_of(g, n, vg->ops) + 1, error))
+        return true;
+    msg = g_strdup_printf("%s (VM %" G_GINT64_FORMAT " re-plugs its %s device at the destination)",
+                          (*error)->message, id, vg->ops->name);
+    g_free((*error)->message);
+    (*error)->message = msg;
+    return false;
+}
+
 /* What the VM's devices allow: a disk stays; a VF or device must fail
  * over and find a free one at the destination. */
 static bool devices_check(const struct scenario *sc, const struct net_group *g, unsigned n,
@@ -514,21 +530,15 @@ static bool devices_check(const struct scenario *sc, const struct net_group *g, 
         key = "migration.failover";
         msg = "owns a NIC function the hypervisor cannot copy: fail it over to a standby "
               "virtio NIC (migration.failover = true) or migrate another VM";
-    } else if (vg->ops == &sriov_strategy_ops &&
-               count_of(g, n, vg->ops) >= scenario_int(sc, "nic.vfs")) {
-        key = "nic.vfs";
-        msg = "needs a free VF at the destination to re-plug, and every VF there is taken";
-    } else if (vg->ops == &passthrough_strategy_ops &&
-               count_of(g, n, vg->ops) >= scenario_int(sc, "passthrough.devices")) {
-        key = "passthrough.devices";
-        msg = "needs a free device at the destination to re-plug, and every one there is taken";
     } else if (scenario_int(sc, "migration.spare_queues") == 0) {
         key = "migration.spare_queues";
         msg = "needs a free NIC queue at the destination: keep one spare";
     }
-    if (key)
+    if (key) {
         scenario_error(sc, key, error, "VM %" G_GINT64_FORMAT " (%s) %s", id, vg->ops->name, msg);
-    return key == NULL;
+        return false;
+    }
+    return !vg->ops->assigned || replug_check(sc, g, n, vg, id, error);
 }
 
 /* A run that ends, after the warm-up, and rounds that end. */
