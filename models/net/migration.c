@@ -8,8 +8,12 @@
  * from the source host's NIC (its PF queue) over the fabric to the
  * destination's port, paced at migration.bandwidth and bounded by
  * workload.window in flight, so it shares ports and links with the VMs'
- * traffic. Left out: the destination's receive path (DMA, its kernel),
- * page-level dirtying (a constant rate), compression, post-copy. */
+ * traffic. It also sequences the move (net/migration_move.c): the pause at
+ * the stop-and-copy, the VM's move after the switch-over, and for a VF or
+ * passthrough device the failover to a standby virtio NIC around it.
+ * Left out: the destination's receive path (DMA, its kernel), page-level
+ * dirtying (a constant rate), compression, post-copy, vDPA's migration
+ * through QEMU's shadow virtqueue (a vDPA VM fails over as a VF's does). */
 #include "migration.h"
 
 #include <math.h>
