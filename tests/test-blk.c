@@ -720,9 +720,73 @@ static void test_qcow2_reach(void)
     g_assert_cmpfloat(fabs(test_all(small, "l2_hit_rate") - 16.0 / 256.0), <, 0.011);
     g_assert_cmpfloat(test_all(small, "latency_mean"), >, test_all(fits, "latency_mean") + 5e-6);
     g_assert_cmpfloat(test_all(small, "stage_qcow2_meta"), >, 5e-6);
+    /* Each miss is one 4 KiB slice read from the device, metadata bytes. */
+    g_assert_cmpfloat(fabs(test_all(small, "metadata_bytes_per_request") -
+                           (1 - test_all(small, "l2_hit_rate")) * 4096),
+                      <, 0.01 * 4096);
+    g_assert_cmpfloat(test_all(fits, "metadata_bytes_per_request"), <, 0.01 * 4096);
     check_breakdown(small, "all");
     report_free(fits);
     report_free(small);
+}
+
+/* A fresh qcow2 image (preallocation = off) gives a cluster its host
+ * cluster on the first write: a 64 KiB sequential writer with fsync=1
+ * allocates one cluster a write, and each flush writes the refcount block
+ * and the L2 slice that allocation dirtied, beside the host file system's
+ * commit of the file's new blocks: three allocation writes per write.
+ * metadata preallocation leaves only the file system's commit; full, none. */
+static void test_qcow2_alloc(void)
+{
+    static const struct {
+        const char *mode;
+        double per_write;
+    } modes[] = { { "off", 3 }, { "metadata", 1 }, { "full", 0 } };
+
+    double prev = INFINITY;
+
+    for (size_t k = 0; k < G_N_ELEMENTS(modes); k++) {
+        g_autofree char *body = g_strdup_printf(
+            "[blk]\nstrategy = virtio-blk\nbackend = io_uring\nformat = qcow2\n"
+            "[fio]\nrw = write\nbs = 64KiB\nfsync = 1\n[image]\npreallocation = %s\n",
+            modes[k].mode);
+        struct report *r = run_ini(body, 41);
+
+        g_test_message("preallocation=%s: %.3f allocation writes per write, %.2f us", modes[k].mode,
+                       test_all(r, "alloc_writes_per_write"), test_all(r, "latency_mean") * 1e6);
+        g_assert_cmpfloat(fabs(test_all(r, "alloc_writes_per_write") - modes[k].per_write), <,
+                          0.02 * modes[k].per_write + 1e-9);
+        g_assert_cmpfloat(test_all(r, "latency_mean"), <, prev);
+        prev = test_all(r, "latency_mean");
+        check_breakdown(r, "all");
+        report_free(r);
+    }
+}
+
+/* Random 4 KiB writes on a fresh image dirty the L2 slice of every new
+ * cluster: with an L2 cache far smaller than the disk, nearly every miss
+ * evicts a dirty slice, written back before the new one is read; with one
+ * that covers the disk nothing is evicted. */
+static void test_qcow2_dirty_eviction(void)
+{
+    const char *fmt = "[blk]\nstrategy = virtio-blk\nbackend = io_uring\nformat = qcow2\n"
+                      "[fio]\nrw = randwrite\n[image]\npreallocation = off\n"
+                      "[qcow2]\nl2_cache_size = %s\n";
+    g_autofree char *small_ini = g_strdup_printf(fmt, "64KiB");
+    g_autofree char *big_ini = g_strdup_printf(fmt, "32MiB");
+    struct report *small = run_ini_for(small_ini, 43, "100ms");
+    struct report *big = run_ini_for(big_ini, 43, "100ms");
+    double extra =
+        test_all(small, "alloc_writes_per_write") - test_all(big, "alloc_writes_per_write");
+
+    g_test_message("64 KiB L2 cache: hit rate %.3f, %.3f allocation writes per write; 32 MiB: "
+                   "%.3f",
+                   test_all(small, "l2_hit_rate"), test_all(small, "alloc_writes_per_write"),
+                   test_all(big, "alloc_writes_per_write"));
+    g_assert_cmpfloat(fabs(extra - (1 - test_all(small, "l2_hit_rate"))), <, 0.05);
+    g_assert_cmpfloat(test_all(small, "stage_qcow2_meta"), >, test_all(big, "stage_qcow2_meta"));
+    report_free(small);
+    report_free(big);
 }
 
 /* ---- M/M/c: Poisson arrivals, exponential service, c channels ---- */
@@ -820,6 +884,9 @@ static const struct bad_case bad_cases[] = {
     { "unknown-strategy", "[blk]\nstrategy = virtio\n", 7, "'blk.strategy'", "virtio-blk" },
     { "direct-unaligned", "[fio]\nbs = 6KiB\n[disk]\nlogical_block = 4KiB\n", 7, "'fio.bs'",
       "cache=none (O_DIRECT)" },
+    { "refcount-cache-below-cluster",
+      "[blk]\nformat = qcow2\n[qcow2]\nrefcount_cache_size = 32KiB\n", 9,
+      "'qcow2.refcount_cache_size'", "smaller than one cluster" },
     { "raw-metadata", "[image]\npreallocation = metadata\n", 7, "'image.preallocation'",
       "a raw image has none" },
     { "fs-block-not-pow2", "[image]\nfs_block = 3KiB\n", 7, "'image.fs_block'", "power of two" },
@@ -882,6 +949,8 @@ int main(int argc, char **argv)
     g_test_add_func("/blk/qcow2/lru-exact", test_lru_exact);
     g_test_add_func("/blk/qcow2/lru-sequential", test_lru_sequential);
     g_test_add_func("/blk/qcow2/reach", test_qcow2_reach);
+    g_test_add_func("/blk/qcow2/alloc-fresh", test_qcow2_alloc);
+    g_test_add_func("/blk/qcow2/dirty-eviction", test_qcow2_dirty_eviction);
     g_test_add_func("/blk/device/mmc-erlang-c", test_mmc);
     g_test_add_func("/blk/latency/long-sums", test_long_sums);
     for (size_t k = 0; k < G_N_ELEMENTS(bad_cases); k++) {

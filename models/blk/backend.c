@@ -92,41 +92,16 @@ void blk_host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_re
     blk_run(w, vm->backend, r, BLK_STAGE_host_io, &part, 1, host_io_done);
 }
 
-static void meta_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
-
-static void meta_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
-{
-    g_assert(r->meta_left > 0);
-    if (--r->meta_left > 0)
-        meta_read(w, vm, r);
-    else
-        blk_image_io(w, vm, r);
-}
-
-/* An L2 miss: read the slice from the device. The whole read, queueing
- * included, is the qcow2_meta stage. */
-static void meta_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
-{
-    vm->image.meta_bytes += w->l2_entry_size;
-    blk_device_fanout(w, vm, r, BLK_STAGE_qcow2_meta, 1, false, w->l2_entry_size, meta_done);
-}
-
 static void pass_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     g_assert(vm->sub_open > 0);
     vm->sub_open--;
-    if (w->qcow2 && !r->is_flush) {
-        uint64_t first = r->offset / w->slice_reach;
-        uint64_t last = (r->offset + r->bytes - 1) / w->slice_reach;
-
-        for (uint64_t s = first; s <= last; s++)
-            if (!blk_cache_access(&vm->l2, s, false, NULL))
-                r->meta_left++;
-    }
-    if (r->meta_left > 0)
-        meta_read(w, vm, r);
-    else
+    if (!w->qcow2)
         blk_image_io(w, vm, r);
+    else if (r->is_flush)
+        blk_qcow2_flush(w, vm, r, blk_image_io);
+    else
+        blk_qcow2_map(w, vm, r, blk_image_io);
 }
 
 /* @r's turn on the thread: the first request of a pass wakes the thread

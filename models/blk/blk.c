@@ -70,6 +70,12 @@ static bool check_qcow2(const struct scenario *sc, GError **error)
                        "cache of %.0f B is smaller than one cluster (%.0f B)", cache, cluster);
         return false;
     }
+    if (scenario_real(sc, "qcow2.refcount_cache_size") < cluster) {
+        scenario_error(sc, "qcow2.refcount_cache_size", error,
+                       "cache of %.0f B is smaller than one cluster (%.0f B), its entry",
+                       scenario_real(sc, "qcow2.refcount_cache_size"), cluster);
+        return false;
+    }
     return true;
 }
 
@@ -260,7 +266,15 @@ static void image_init(struct blk_world *w, const struct scenario *sc)
 {
     const char *cache = scenario_str(sc, "image.cache");
 
-    w->sparse = !w->qcow2 && strcmp(scenario_str(sc, "image.preallocation"), "off") == 0;
+    const char *prealloc = scenario_str(sc, "image.preallocation");
+
+    /* Short of full, the host file has holes where no data was written. */
+    w->sparse = strcmp(prealloc, "full") != 0;
+    w->qcow2_alloc = w->qcow2 && strcmp(prealloc, "off") == 0;
+    w->cluster_size = (uint32_t)scenario_real(sc, "qcow2.cluster_size");
+    w->refcount_blocks =
+        (uint32_t)MAX(1.0, MIN(scenario_real(sc, "qcow2.refcount_cache_size") / w->cluster_size,
+                               UINT32_MAX - 1.0));
     w->cache_mode = strcmp(cache, "writeback") == 0      ? BLK_CACHE_MODE_writeback
                     : strcmp(cache, "writethrough") == 0 ? BLK_CACHE_MODE_writethrough
                                                          : BLK_CACHE_MODE_none;
@@ -288,6 +302,7 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
     hist_init(&vm->st.lat);
     blk_image_init(w, vm);
     if (w->qcow2) {
+        blk_qcow2_init(w, vm);
         uint64_t disk = (uint64_t)scenario_real(sc, "blk.disk_size");
         uint64_t entries = (uint64_t)scenario_real(sc, "qcow2.l2_cache_size") / w->l2_entry_size;
 
@@ -611,8 +626,10 @@ void blk_disk_free(struct blk_world *w)
         fifo_server_release(&vm->own_vcpu);
         fifo_server_release(&vm->own_backend);
         hist_release(&vm->st.lat);
-        if (w->qcow2)
+        if (w->qcow2) {
             blk_cache_release(&vm->l2);
+            blk_qcow2_release(w, vm);
+        }
         blk_image_release(w, vm);
     }
     for (unsigned d = 0; d < w->n_disks; d++)

@@ -36,6 +36,24 @@ static uint64_t image_bytes(const struct scenario *sc, GString *keys)
     return bytes;
 }
 
+/* qcow2.c: a bit per cluster of the span on a fresh image, and the
+ * refcount cache's map (a slot number per refcount block) and slots. */
+static uint64_t qcow2_alloc_bytes(const struct scenario *sc)
+{
+    uint64_t span = (uint64_t)scenario_real(sc, "fio.span");
+    uint64_t cluster = (uint64_t)scenario_real(sc, "qcow2.cluster_size"), clusters, blocks;
+    uint64_t slots = (uint64_t)scenario_real(sc, "qcow2.refcount_cache_size") / cluster, bytes;
+
+    if (span == 0)
+        span = (uint64_t)scenario_real(sc, "blk.disk_size");
+    clusters = (span + cluster - 1) / cluster;
+    blocks = clusters / (cluster / 2) + 1;
+    bytes = blocks * sizeof(uint32_t) + MIN(MAX(slots, 1), blocks) * sizeof(struct blk_cache_slot);
+    if (strcmp(scenario_str(sc, "image.preallocation"), "off") == 0)
+        bytes += (clusters + 63) / 64 * sizeof(uint64_t);
+    return bytes;
+}
+
 uint64_t blk_mem_disks(const struct scenario *sc, uint64_t n_vms, const char *vms_key,
                        GString *keys)
 {
@@ -55,6 +73,7 @@ uint64_t blk_mem_disks(const struct scenario *sc, uint64_t n_vms, const char *vm
     slots = MIN(MIN(slots, slices), (uint64_t)UINT32_MAX - 1);
     map = slices * sizeof(uint32_t);
     cache = slots * sizeof(struct blk_cache_slot);
+    image += qcow2_alloc_bytes(sc);
     g_string_append_printf(
         keys, "%s, %s", map >= cache ? "blk.disk_size, qcow2.cluster_size" : "qcow2.l2_cache_size",
         vms_key);

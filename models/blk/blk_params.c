@@ -133,6 +133,10 @@ const struct param_def blk_params[] = {
     PDEF_SIZE("qcow2.l2_cache_size", "32MiB", 0, 1099511627776.0,
               "L2 table cache per image; it maps l2_cache_size x cluster_size / 8 bytes of disk",
               QCOW2_DOC ", default maximum 32 MB on Linux (covers 256 GB)"),
+    PDEF_SIZE("qcow2.refcount_cache_size", "256KiB", 512, 1099511627776.0,
+              "refcount block cache per image (entries are clusters; 16-bit refcounts: one "
+              "covers cluster_size / 2 clusters)",
+              "QEMU docs/qcow2-cache.txt: 4 clusters by default, 256 KiB (sources.md#qcow2-alloc)"),
     PDEF_SIZE("qcow2.l2_entry_size", "4KiB", 512, 2097152,
               "L2 cache entry (slice of an L2 table) read from the device on a miss",
               QCOW2_DOC ", cache entry 4 KiB since QEMU 4.0"),

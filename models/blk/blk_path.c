@@ -119,14 +119,15 @@ void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
         blk_device_flush(w, vm, r, device_done);
         return;
     }
-    sim_time service = disk_service(vm->dev, r->is_write, r->bytes);
+    uint32_t bytes = r->dev_bytes ? r->dev_bytes : r->bytes;
+    sim_time service = disk_service(vm->dev, r->is_write, bytes);
     struct blk_part part = { BLK_STAGE_device, service };
     sim_time total;
 
     blk_step(w, r, BLK_STAGE_device_queue);
     set_parts(r, &part, 1, &total);
     r->cont = device_done;
-    disk_submit(vm->dev, service, r->is_write, r->bytes, on_step_done, w, r->idx);
+    disk_submit(vm->dev, service, r->is_write, bytes, on_step_done, w, r->idx);
 }
 
 static void on_fanout_done(struct sim *sim, void *ctx, uint64_t tag)

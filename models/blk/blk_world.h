@@ -18,6 +18,7 @@
 #include "ledger.h"
 #include "model.h"
 #include "pool.h"
+#include "qcow2.h"
 #include "resource.h"
 #include "stats.h"
 
@@ -56,7 +57,11 @@ struct blk_req {
     sim_time born;
     struct ledger led;
     uint16_t exits[HV_N_EXITS]; /* by reason, added to the VM's at completion */
-    uint32_t meta_left;         /* qcow2 metadata reads still to do */
+    uint32_t meta_left;         /* qcow2 L2 slice reads still to do */
+    uint32_t q_rc_reads;        /* qcow2 refcount blocks to read */
+    uint32_t q_rc_writebacks;   /* dirty refcount blocks to write first */
+    uint32_t q_l2_writebacks;   /* dirty L2 slices to write first */
+    uint32_t dev_bytes;         /* bytes the device moves, if not @bytes (a new cluster) */
     sim_time irq_exit_ps;       /* what the completion interrupt's exits cost */
     sim_time thread_ps;         /* the strategy's work on the backend thread */
     blk_cont_fn cont;
@@ -113,6 +118,7 @@ struct blk_vm {
     bool shared;                       /* vcpu/backend are cores other work also runs on */
     sim_time guest_busy, host_busy;    /* work this disk put on them (shared) */
     struct blk_image image;            /* the image file (software paths) */
+    struct blk_qcow2 q;                /* qcow2 only */
     struct blk_cache l2;               /* qcow2 only */
     gsl_rng *rng;                      /* offsets and read/write mix */
     uint64_t seq_next;                 /* next offset of a sequential pattern */
@@ -188,7 +194,10 @@ struct blk_world {
     unsigned fsync;                 /* fio.fsync: a flush after every this many writes */
     double copy_ps_per_byte;        /* image.cache_copy_per_byte */
     /* qcow2 */
-    uint64_t slice_reach; /* disk bytes one L2 cache entry maps */
+    bool qcow2_alloc;         /* image.preallocation = off: clusters on first write */
+    uint32_t cluster_size;    /* qcow2.cluster_size */
+    uint32_t refcount_blocks; /* qcow2.refcount_cache_size / cluster_size */
+    uint64_t slice_reach;     /* disk bytes one L2 cache entry maps */
     uint32_t l2_entry_size;
     /* the hosts' SSDs, one per host */
     struct disk *disks;
@@ -257,6 +266,17 @@ void blk_image_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
 /* The device has done @r's data: the journal commit of its allocation and
  * writethrough's flush, then the strategy's device_done. */
 void blk_image_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+/* --- qcow2.c --- */
+
+void blk_qcow2_init(struct blk_world *w, struct blk_vm *vm);
+void blk_qcow2_release(struct blk_world *w, struct blk_vm *vm);
+/* @r's L2 lookups and, for a write to clusters without one, their
+ * allocation; the metadata reads and write-backs that takes (stage
+ * qcow2_meta), then @cont. */
+void blk_qcow2_map(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont);
+/* A flush's qcow2 part: dirty refcount blocks, then dirty L2 slices, then
+ * @cont. */
+void blk_qcow2_flush(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont);
 /* backend.c: the host block layer (or the user-space driver), then the
  * device. */
 void blk_host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);

@@ -1,0 +1,25 @@
+/* qcow2's mapping of a request (qcow2.c): the L2 lookup through the L2
+ * cache and, on an image created with preallocation=off, the allocation
+ * of a cluster on its first write (refcount update, L2 update). */
+#ifndef IOVSIM_BLK_QCOW2_H
+#define IOVSIM_BLK_QCOW2_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cache.h"
+
+/**
+ * struct blk_qcow2 - one VM's qcow2 image
+ * @allocated:  per cluster of the span, 1 once it has a host cluster
+ *              (owned; NULL when preallocated)
+ * @refcounts:  the refcount block cache (entries are clusters)
+ * @next_host:  the next host cluster to allocate (the file's end)
+ */
+struct blk_qcow2 {
+    uint64_t *allocated;
+    struct blk_cache refcounts;
+    uint64_t next_host;
+};
+
+#endif
