@@ -1,6 +1,6 @@
 /* Parameters of the blk model (virtual disks), one row each: default, unit,
- * range and the source of the default. "calibration.md X.Y" names a row of
- * ../shared/calibration.md; "placeholder" marks a default no published number
+ * range and the source of the default: an entry of docs/sources.md
+ * ("sources.md#x"), a choice, or "placeholder" where no published number
  * backs yet. Cycle costs are converted at host.clock; the host's and the
  * hypervisor's costs (host.*, hv.*, iommu.*) are the host component's, the
  * same ones the NIC path pays. */
@@ -15,7 +15,7 @@
 #define BLK_CYC(k, d, h, s) PDEF_CYCLES(k, d, 0, 1e9, h, s)
 
 #define YANG      YANG_FAST12
-#define QCOW2_DOC "calibration.md 1.7: QEMU docs/qcow2-cache.txt"
+#define QCOW2_DOC "QEMU docs/qcow2-cache.txt (sources.md#qcow2-cache)"
 
 const struct param_def blk_params[] = {
     /* topology and strategy */
@@ -35,7 +35,8 @@ const struct param_def blk_params[] = {
              "VMs sharing the host's device, each with its own virtual disk", "choice"),
     PDEF_SIZE("blk.disk_size", "8GiB", 4096, 1125899906842624.0,
               "virtual disk size of each VM (the image's virtual size)",
-              QCOW2_DOC ": 1 MB of L2 cache per 8 GB of disk"),
+              "QEMU docs/qcow2-cache.txt: 1 MB of L2 cache per 8 GB of disk "
+              "(sources.md#qcow2-cache)"),
     /* backends (models/blk/backend.c) */
     BLK_CYC("blk.syscall", "500",
             "one system call of a backend thread (io_submit, io_uring_enter, "
@@ -80,10 +81,12 @@ const struct param_def blk_params[] = {
     PDEF_ENUM("fio.rw", "randread", "randread|randwrite|randrw|read|write",
               "access pattern (fio's rw=)", "choice: the 4 KiB random-read latency benchmark"),
     PDEF_SIZE("fio.bs", "4KiB", 512, 16777216, "request size (fio's bs=)",
-              "calibration.md 1.7: 4 KiB reads (Yang FAST'12, Hajnoczi KVM Forum 2020)"),
+              "4 KiB reads, as Yang FAST'12 and the P4800X QD1 figures "
+              "(sources.md#p4800x)"),
     PDEF_INT("fio.iodepth", "1", 1, 65536,
              "requests outstanding per VM in closed loop (fio's iodepth=)",
-             "calibration.md 1.7: QD1 latency floor (Hajnoczi KVM Forum 2020)"),
+             "QD1, the depth of the P4800X latency figures (AnandTech, Hajnoczi KVM "
+             "Forum 2020) (sources.md#p4800x)"),
     PDEF_ENUM("fio.mode", "closed", "closed|open",
               "closed: iodepth requests always outstanding; open: arrivals at fio.interarrival",
               "choice: fio's default"),
@@ -104,11 +107,13 @@ const struct param_def blk_params[] = {
     /* the host's device */
     PDEF_DTIME("disk.read_access", "lognormal(2us, 0.5us)", 0, 1,
                "device time of a read before its data transfer",
-               "calibration.md 1.7: Optane P4800X ~10 us QD1 floor (Hajnoczi KVM Forum 2020); "
-               "split into access + 4 KiB at disk.channel_rate is a placeholder"),
+               "P4800X: <10 us typical read, 550k IOPS (D: fit, 2 us + 8.2 us transfer "
+               "= 10.2 us, 6 ch -> 588k/s) (sources.md#p4800x)"),
     PDEF_DTIME("disk.write_access", "lognormal(2.5us, 0.5us)", 0, 1,
                "device time of a write before its data transfer",
-               PLACEHOLDER ": reads' plus 0.5 us"),
+               "P4800X: 500k write IOPS (D: fit, 3 us + 8.2 us = 11.2 us, 6 ch -> "
+               "536k/s) (sources.md#p4800x): lognormal(3us, 0.5us) s; the default "
+               "awaits a re-validation with it"),
     { .key = "disk.channel_rate",
       .type = PARAM_REAL,
       .dim = DIM_BITRATE,
@@ -116,8 +121,8 @@ const struct param_def blk_params[] = {
       .min = 0,
       .max = 1e15,
       .help = "transfer rate of one channel (0: the access time includes the transfer)",
-      .source =
-          PLACEHOLDER ": 4 KiB in 8.2 us, so a 4 KiB read takes ~10 us (calibration.md 1.7)" },
+      .source = "P4800X datasheet fit (D): 4 KiB in 8.2 us so a read takes ~10 us "
+                "(sources.md#p4800x)" },
     PDEF_SIZE("disk.logical_block", "512B", 512, 65536,
               "the device's logical block: the smallest request it can do (512 or 4096 on NVMe)",
               "choice: 512 B, the P4800X's default format (sources.md#p4800x)"),
@@ -125,26 +130,31 @@ const struct param_def blk_params[] = {
                "time of a flush of the device's write cache (NVMe Flush)", PLACEHOLDER),
     PDEF_INT("disk.channels", "6", 1, 4096,
              "requests the device serves at once (internal parallelism; one FIFO in front)",
-             PLACEHOLDER ": ~550K 4 KiB IOPS at ~10 us each, the P4800X data sheet (not in "
-                         "calibration.md)"),
+             "P4800X: 550k IOPS at ~10 us (D: Little, 550k x 10.2 us = 5.6 -> 6) "
+             "(sources.md#p4800x)"),
     /* qcow2 */
     PDEF_SIZE("qcow2.cluster_size", "64KiB", 512, 2097152, "qcow2 cluster size (a power of two)",
-              QCOW2_DOC ", default cluster 64 KiB"),
+              "QEMU docs/qcow2-cache.txt: default cluster 64 KiB "
+              "(sources.md#qcow2-cache)"),
     PDEF_SIZE("qcow2.l2_cache_size", "32MiB", 0, 1099511627776.0,
               "L2 table cache per image; it maps l2_cache_size x cluster_size / 8 bytes of disk",
-              QCOW2_DOC ", default maximum 32 MB on Linux (covers 256 GB)"),
+              "QEMU docs/qcow2-cache.txt: default maximum 32 MB on Linux "
+              "(sources.md#qcow2-cache)"),
     PDEF_SIZE("qcow2.refcount_cache_size", "256KiB", 512, 1099511627776.0,
               "refcount block cache per image (entries are clusters; 16-bit refcounts: one "
               "covers cluster_size / 2 clusters)",
               "QEMU docs/qcow2-cache.txt: 4 clusters by default, 256 KiB (sources.md#qcow2-alloc)"),
     PDEF_SIZE("qcow2.l2_entry_size", "4KiB", 512, 2097152,
               "L2 cache entry (slice of an L2 table) read from the device on a miss",
-              QCOW2_DOC ", cache entry 4 KiB since QEMU 4.0"),
+              "QEMU docs/qcow2-cache.txt: 4 KiB cache entries since QEMU 4.0 "
+              "(sources.md#qcow2-cache)"),
     PDEF_BOOL("qcow2.warm_start", "true",
               "the L2 cache starts full (with the disk's first slices), as in a VM that has run a "
               "while; false: it starts empty and fills during the warm-up",
               "choice: steady state without a long warm-up"),
-    BLK_CYC("qcow2.lookup", "300", "L1/L2 lookup per request in the block layer", PLACEHOLDER),
+    BLK_CYC("qcow2.lookup", "300", "L1/L2 lookup per request in the block layer",
+            "placeholder: QEMU documents the cache geometry, not the CPU cost of an "
+            "L1/L2 lookup"),
 };
 
 const size_t blk_n_params = G_N_ELEMENTS(blk_params);
