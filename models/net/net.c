@@ -372,6 +372,7 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
         w->n_vms = w->n_hosts * per_host;
     }
     POOL_INIT(&w->pkts, struct net_pkt, next_free);
+    pool_set_grow_hook(&w->pkts, sim_mem_account, sim);
     w->frame_overhead = (unsigned)scenario_real(sc, "net.l34_header");
     w->mss = (unsigned)scenario_real(sc, "net.mtu") - w->frame_overhead;
     w->desc_bytes = (unsigned)scenario_real(sc, "nic.descriptor_size");
