@@ -191,7 +191,8 @@ static bool plan_tasks(struct sweep_ctx *c, GError **error)
     /* results/ by default, or the per-task directory of a --plan: make it,
      * so that the commands of a plan run anywhere as they are. */
     if (g_mkdir_with_parents(dir, 0777) != 0) {
-        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot make directory: %s", dir,
+        /* A path that cannot hold a database is bad input, as for run. */
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "'%s': cannot make directory: %s", dir,
                     g_strerror(errno));
         return false;
     }

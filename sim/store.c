@@ -180,7 +180,8 @@ struct store {
 
 static bool open_error(GError **error, const char *path, const char *why)
 {
-    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot open database: %s", path, why);
+    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "'%s': cannot open database: %s", path,
+                why);
     return false;
 }
 

@@ -137,9 +137,17 @@ static bool db_error(sqlite3 *db, const char *path, GError **error)
 {
     if (sqlite3_errcode(db) == SQLITE_NOTADB)
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "'%s': not an iovsim database", path);
-    else
-        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot open database: %s", path,
-                    sqlite3_errmsg(db));
+    else {
+        /* A path that cannot hold a database (no such directory, no
+         * permission, read-only) is bad input, as a missing file is; a disk
+         * that fails or fills on the way is an I/O failure. */
+        int rc = sqlite3_errcode(db);
+        bool input = rc == SQLITE_CANTOPEN || rc == SQLITE_PERM || rc == SQLITE_READONLY ||
+                     rc == SQLITE_AUTH;
+
+        g_set_error(error, IOVSIM_ERROR, input ? IOVSIM_ERROR_INPUT : IOVSIM_ERROR_IO,
+                    "'%s': cannot open database: %s", path, sqlite3_errmsg(db));
+    }
     return false;
 }
 

@@ -82,11 +82,12 @@ expect_error "--seed -5 is checked, not ignored" "^--seed: key 'scenario\.seed'.
 expect_error "--reps 0 is checked, not ignored" "^--reps: key 'scenario\.reps'.*range" "$db" run "$good" --reps 0 -o "$db"
 expect_error "unknown option" "unknown option|Unknown option" "$db" run "$good" --bogus -o "$db"
 
-# The store reports these as I/O failures, which exit 1.
-EXPECT_STATUS=1 expect_error "database in a missing directory" "nodir/r\.db" "$tmp/nodir/r.db" run "$good" -o "$tmp/nodir/r.db"
+# A database path that cannot hold a database is bad input (exit 2), as a
+# missing scenario file is; a failure while writing is an I/O failure (1).
+expect_error "database in a missing directory" "nodir/r\.db" "$tmp/nodir/r.db" run "$good" -o "$tmp/nodir/r.db"
 [ -e "$tmp/nodir" ] && not_ok "no directory created for a bad database path" || ok "no directory created for a bad database path"
 mkdir "$tmp/isdir.db"
-EXPECT_STATUS=1 expect_error "database path is a directory" "isdir\.db" "$tmp/none" run "$good" -o "$tmp/isdir.db"
+expect_error "database path is a directory" "isdir\.db" "$tmp/none" run "$good" -o "$tmp/isdir.db"
 head -c 4096 /dev/urandom >"$tmp/corrupt.db"
 cp "$tmp/corrupt.db" "$tmp/corrupt.orig"
 expect_error "corrupt database" "corrupt\.db" "$tmp/none" run "$good" -o "$tmp/corrupt.db"

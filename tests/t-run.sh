@@ -139,13 +139,13 @@ exit_is() { # WANT NAME ARGS...: status WANT and exactly one line on stderr
     fi
 }
 exit_is 2 "run, unknown key" run "$tmp/mm1.ini" --set queue.nope=1 -o "$tmp/e.db"
-exit_is 1 "run, database under a file" run "$tmp/mm1.ini" -q --reps 1 -o "$tmp/plain/x.db"
+exit_is 2 "run, database under a file" run "$tmp/mm1.ini" -q --reps 1 -o "$tmp/plain/x.db"
 exit_is 2 "sweep, bad --vary" sweep "$tmp/mm1.ini" --vary queue.servers=0 -o "$tmp/e.db"
-exit_is 1 "sweep, database under a file" sweep "$tmp/mm1.ini" -q --reps 1 -o "$tmp/plain/x.db"
+exit_is 2 "sweep, database under a file" sweep "$tmp/mm1.ini" -q --reps 1 -o "$tmp/plain/x.db"
 exit_is 2 "merge, input not a database" merge "$tmp/m.db" "$tmp/mm1.ini"
-exit_is 1 "merge, output under a file" merge "$tmp/plain/x.db" "$tmp/b.db"
+exit_is 2 "merge, output under a file" merge "$tmp/plain/x.db" "$tmp/b.db"
 exit_is 2 "table, unknown metric" table "$tmp/b.db" -m nope
-exit_is 1 "table, database is a directory" table "$tmp"
+exit_is 2 "table, database is a directory" table "$tmp"
 exit_is 2 "plot, unknown metric" plot "$tmp/b.db" --y nope -o "$tmp/f.png"
 mkdir -p "$tmp/dir.png"
 exit_is 1 "plot, figure path is a directory" plot "$tmp/b.db" --y sojourn --kind cdf -o "$tmp/dir.png"

@@ -384,7 +384,7 @@ static void test_open_missing_dir(struct fixture *fx, gconstpointer data)
         g_strdup_printf("'%s': cannot open database: directory '%s' does not exist", path, sub);
 
     (void)data;
-    expect_open_error(path, IOVSIM_ERROR_IO, msg);
+    expect_open_error(path, IOVSIM_ERROR_INPUT, msg);
     g_assert_false(g_file_test(sub, G_FILE_TEST_EXISTS));
 }
 
@@ -397,7 +397,7 @@ static void test_open_directory(struct fixture *fx, gconstpointer data)
     GDir *d;
 
     (void)data;
-    expect_open_error(fx->dir, IOVSIM_ERROR_IO, msg);
+    expect_open_error(fx->dir, IOVSIM_ERROR_INPUT, msg);
     g_assert_false(g_file_test(wal, G_FILE_TEST_EXISTS));
     g_assert_false(g_file_test(journal, G_FILE_TEST_EXISTS));
     d = g_dir_open(fx->dir, 0, NULL);
@@ -415,7 +415,7 @@ static void test_open_parent_is_file(struct fixture *fx, gconstpointer data)
     (void)data;
     g_assert_true(g_file_set_contents(file, "text\n", -1, NULL));
     msg = g_strdup_printf("'%s': cannot open database: '%s' is not a directory", path, file);
-    expect_open_error(path, IOVSIM_ERROR_IO, msg);
+    expect_open_error(path, IOVSIM_ERROR_INPUT, msg);
 }
 
 /* Give @dir to the user nobody and become nobody, for good. */
@@ -450,13 +450,13 @@ static void test_open_read_only(struct fixture *fx, gconstpointer data)
     store_close(open_ok(fx->path));
     g_assert_cmpint(g_chmod(fx->path, 0444), ==, 0);
     msg = g_strdup_printf("'%s': cannot open database: %s", fx->path, g_strerror(EACCES));
-    expect_open_error(fx->path, IOVSIM_ERROR_IO, msg);
+    expect_open_error(fx->path, IOVSIM_ERROR_INPUT, msg);
 
     g_assert_cmpint(g_mkdir(sub, 0555), ==, 0);
     g_free(msg);
     msg = g_strdup_printf("'%s': cannot open database: directory '%s': %s", path, sub,
                           g_strerror(EACCES));
-    expect_open_error(path, IOVSIM_ERROR_IO, msg);
+    expect_open_error(path, IOVSIM_ERROR_INPUT, msg);
     g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
 }
 
