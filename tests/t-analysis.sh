@@ -325,7 +325,8 @@ ok $? "without a scenario, numbers ascend"
 labels q1.png q.db --kind bars --by io.strategy --y throughput --where workload.type=stream
 grep '^series=' labels.txt | tr '\n' , >q1.txt
 [ "$(cat q1.txt)" = "series=Bare metal #000000,series=Emulation #D55E00,series=virtio #0072B2,\
-series=Passthrough #009E73,series=SR-IOV #E69F00," ] && grep -q '|key=Strategy$' labels.txt
+series=Passthrough #009E73,series=SR-IOV #E69F00,series=vDPA #CC79A7," ] &&
+    grep -q '|key=Strategy$' labels.txt
 ok $? "strategies by name, in the registry's order, each in its colour ($(cat q1.txt))"
 labels q2.png q.db --x workload.type --y throughput --by io.strategy
 [ "$(grep '^series=' labels.txt | sort | tr '\n' ,)" = "$(tr , '\n' <q1.txt | grep . | sort | tr '\n' ,)" ]
