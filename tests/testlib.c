@@ -2,9 +2,11 @@
 #include "testlib.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib.h>
 
+#include "model.h"
 #include "runner.h"
 
 struct scenario *test_load(const char *ini)
@@ -65,4 +67,27 @@ void test_check_breakdown(const struct report *r, const char *scope, const char 
         sum += v;
     }
     g_assert_cmpfloat(fabs(sum - lat), <=, rel * lat);
+}
+
+void test_expect_refused(const char *ini, const char *key, const char *says)
+{
+    GError *error = NULL;
+    struct scenario *sc = scenario_load_data(ini, "t.ini", NULL, &error);
+
+    if (sc) {
+        const struct model_ops *ops = model_lookup(scenario_model(sc));
+
+        g_assert_nonnull(ops);
+        g_assert_nonnull(ops->check);
+        g_assert_false(ops->check(sc, &error));
+        scenario_free(sc);
+    }
+    g_assert_nonnull(error);
+    g_test_message("%s", error->message);
+    g_assert_nonnull(strstr(error->message, "t.ini:"));
+    g_assert_nonnull(strstr(error->message, key));
+    if (says)
+        g_assert_nonnull(strstr(error->message, says));
+    g_assert_null(strchr(error->message, '\n'));
+    g_error_free(error);
 }

@@ -23,4 +23,9 @@ double test_all(const struct report *r, const char *name);
 void test_check_breakdown(const struct report *r, const char *scope, const char *latency,
                           const char *const *stages, size_t n, double rel);
 
+/* @ini, loaded as "t.ini", is refused at load or by its model's check
+ * with one line that names the file and line, @key, and @says (NULL: no
+ * wording required). */
+void test_expect_refused(const char *ini, const char *key, const char *says);
+
 #endif

@@ -41,6 +41,19 @@ struct assigned_vm {
     uint64_t tx_stops;
 };
 
+/* The ops rows every strategy on this data path shares; a strategy's
+ * table adds its name, set-up, checks and interrupt delivery. */
+#define ASSIGNED_DATA_PATH_OPS                                              \
+    .guest_tx = assigned_guest_tx, .device_rx = assigned_device_rx,         \
+    .tx_wire_done = assigned_tx_wire_done, .rx_driver = assigned_rx_driver, \
+    .irq_complete = assigned_irq_complete, .tx_clean = assigned_tx_clean,   \
+    .report = assigned_report, .detach = assigned_detach
+
+/* One VF per VM of a VF-based strategy (SR-IOV, vDPA): @vms of them per
+ * host within nic.vfs and nic.max_vfs. */
+bool assigned_check_vfs(const struct scenario *sc, const char *count_key, int64_t vms,
+                        GError **error);
+
 /* Caller owns the result (vm->io); freed by assigned_detach(). */
 struct assigned_vm *assigned_new(struct net_world *w, struct net_vm *vm, bool translate,
                                  bool dma_api);

@@ -10,7 +10,7 @@
 #include "assigned.h"
 #include "strategy.h"
 
-static bool sriov_check(const struct scenario *sc, const char *count_key, int64_t vms,
+bool assigned_check_vfs(const struct scenario *sc, const char *count_key, int64_t vms,
                         GError **error)
 {
     int64_t vfs = scenario_int(sc, "nic.vfs");
@@ -77,16 +77,9 @@ const struct io_strategy_ops sriov_strategy_ops = {
     .itr_driver = NIC_ITR_IXGBEVF,
     .assigned = true,
     .vm_to_vm = true,
-    .check = sriov_check,
+    .check = assigned_check_vfs,
     .attach = sriov_attach,
-    .guest_tx = assigned_guest_tx,
-    .device_rx = assigned_device_rx,
+    ASSIGNED_DATA_PATH_OPS,
     .bridge_rx = assigned_device_rx,
-    .tx_wire_done = assigned_tx_wire_done,
     .irq_deliver = net_irq_virtual,
-    .rx_driver = assigned_rx_driver,
-    .irq_complete = assigned_irq_complete,
-    .tx_clean = assigned_tx_clean,
-    .report = assigned_report,
-    .detach = assigned_detach,
 };

@@ -33,21 +33,6 @@ static const size_t vdpa_n_params = G_N_ELEMENTS(vdpa_params);
 
 const struct param_table vdpa_param_table = { .params = vdpa_params, .n = &vdpa_n_params };
 
-static bool vdpa_check(const struct scenario *sc, const char *count_key, int64_t vms,
-                       GError **error)
-{
-    int64_t vfs = scenario_int(sc, "nic.vfs");
-
-    if (vms > vfs) {
-        scenario_error(sc, count_key, error,
-                       "%" G_GINT64_FORMAT
-                       " vDPA VMs need one VF each but nic.vfs is %" G_GINT64_FORMAT,
-                       vms, vfs);
-        return false;
-    }
-    return true;
-}
-
 static void vdpa_attach(struct net_world *w, struct net_vm *vm)
 {
     struct assigned_vm *a = assigned_new(w, vm, true, false);
@@ -65,16 +50,9 @@ const struct io_strategy_ops vdpa_strategy_ops = {
     .itr_driver = NIC_ITR_IXGBEVF,
     .assigned = true,
     .vm_to_vm = true,
-    .check = vdpa_check,
+    .check = assigned_check_vfs,
     .attach = vdpa_attach,
-    .guest_tx = assigned_guest_tx,
-    .device_rx = assigned_device_rx,
+    ASSIGNED_DATA_PATH_OPS,
     .bridge_rx = assigned_device_rx,
-    .tx_wire_done = assigned_tx_wire_done,
     .irq_deliver = net_irq_virtual,
-    .rx_driver = assigned_rx_driver,
-    .irq_complete = assigned_irq_complete,
-    .tx_clean = assigned_tx_clean,
-    .report = assigned_report,
-    .detach = assigned_detach,
 };
