@@ -9,8 +9,9 @@
 
 #include <glib.h>
 
-#include "../models/io/strategy.h"
 #include "../models/net/net.h"
+#include "../models/net/strategy.h"
+#include "../models/net/workload.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"

@@ -1,10 +1,10 @@
-/* Tests for the split virtqueue (models/io/vring.c): descriptor and index
+/* Tests for the split virtqueue (models/virtio/vring.c): descriptor and index
  * invariants through 16-bit wrap-around, a full ring refusing add_buf, the
  * need_event rule, kick and interrupt counts with EVENT_IDX versus the flag
  * hints on hand-checked traces, and the enable_cb / enable_notify races. */
 #include <glib.h>
 
-#include "../models/io/vring.h"
+#include "../models/virtio/vring.h"
 
 static void test_invariants(void)
 {

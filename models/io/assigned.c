@@ -12,7 +12,7 @@
 #include <glib.h>
 
 #include "../net/net.h"
-#include "strategy.h"
+#include "../net/strategy.h"
 
 /* Receive buffers sit 1 GiB above transmit buffers in each VM's space. */
 #define RX_OFFSET (1ull << 30)

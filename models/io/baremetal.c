@@ -5,8 +5,8 @@
  * (nic.dma_mapping). Left out: RSS and
  * interrupt affinity (each application has its own queue and vector). */
 #include "../net/net.h"
+#include "../net/strategy.h"
 #include "assigned.h"
-#include "strategy.h"
 
 static void baremetal_attach(struct net_world *w, struct net_vm *vm)
 {

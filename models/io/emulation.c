@@ -10,8 +10,8 @@
 #include <glib.h>
 
 #include "../net/net.h"
+#include "../net/strategy.h"
 #include "hostpath.h"
-#include "strategy.h"
 
 struct emu_vm {
     struct host_backend hb;

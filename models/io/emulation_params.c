@@ -2,10 +2,10 @@
  * NIC (e1000-like) and disk controller (AHCI-like). */
 #include <glib.h>
 
+#include "../net/strategy.h"
 #include "../param_sources.h"
 #include "../param_tables.h"
 #include "param_table.h"
-#include "strategy.h"
 
 static const struct param_def emulation_params[] = {
     PDEF_CYCLES("emulation.device_per_packet", "4000", 0, 1e9,

@@ -5,8 +5,8 @@
  * are injected (an exit) or posted, and the EOI exits unless exitless (calibration.md 1.4, ELI).
  * Left out: the host's VFIO set-up and the vIOMMU. */
 #include "../net/net.h"
+#include "../net/strategy.h"
 #include "assigned.h"
-#include "strategy.h"
 
 static bool passthrough_check(const struct scenario *sc, const char *count_key, int64_t vms,
                               GError **error)

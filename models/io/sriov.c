@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "../net/net.h"
+#include "../net/strategy.h"
 #include "assigned.h"
-#include "strategy.h"
 
 bool assigned_check_vfs(const struct scenario *sc, const char *count_key, int64_t vms,
                         GError **error)

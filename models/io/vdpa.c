@@ -15,11 +15,11 @@
  * virtqueue QEMU interposes during live migration, event-index kick
  * suppression by the device. */
 #include "../net/net.h"
+#include "../net/strategy.h"
 #include "../param_sources.h"
 #include "../param_tables.h"
 #include "assigned.h"
 #include "param_table.h"
-#include "strategy.h"
 
 static const struct param_def vdpa_params[] = {
     PDEF_BOOL("vdpa.notify_mapped", "true",

@@ -21,9 +21,9 @@
 #include <glib.h>
 
 #include "../net/net.h"
+#include "../net/strategy.h"
+#include "../virtio/vring.h"
 #include "hostpath.h"
-#include "strategy.h"
-#include "vring.h"
 
 /* virtio-net header carried in front of each packet (spec, Message Framing) */
 #define VIRTIO_NET_HDR 12

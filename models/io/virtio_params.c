@@ -3,10 +3,10 @@
  * virtio-net and virtio-blk. */
 #include <glib.h>
 
+#include "../net/strategy.h"
 #include "../param_sources.h"
 #include "../param_tables.h"
 #include "param_table.h"
-#include "strategy.h"
 
 static const struct param_def virtio_params[] = {
     PDEF_ENUM("virtio.backend", "vhost", "qemu|vhost",

@@ -21,10 +21,10 @@
 
 #include <glib.h>
 
-#include "../io/strategy.h"
 #include "migration_move.h"
 #include "net.h"
 #include "param_table.h"
+#include "strategy.h"
 
 static const struct param_def migration_params[] = {
     PDEF_INT("migration.vm", "-1", -1, 65535,

@@ -11,8 +11,9 @@
 
 #include <glib.h>
 
-#include "../guest/guest.h"
-#include "../io/strategy.h"
+#include "guest_stack.h"
+#include "strategy.h"
+#include "workload.h"
 
 /* How often a pausing VM is checked for packets in flight. */
 #define QUIET_POLL (sim_time_from_s(1e-6))

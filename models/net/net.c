@@ -15,11 +15,12 @@
 
 #include "../blk/blk.h"
 #include "../fabric/fabric_params.h"
-#include "../io/strategy.h"
 #include "../param_tables.h"
 #include "migration.h"
 #include "net_mem.h"
 #include "net_params.h"
+#include "strategy.h"
+#include "workload.h"
 
 static bool is_pow2(int64_t v)
 {

@@ -3,7 +3,8 @@
  * TSO/GSO segment) is a slot in a pooled array; it moves through steps, each
  * charged on one resource and attributed to named stages, so that every
  * picosecond between its creation and its delivery belongs to exactly one
- * stage. Strategies (io/strategy.h) drive the same hardware models. */
+ * stage. Strategies (strategy.h, implemented in models/io/) drive the same
+ * hardware models. */
 #ifndef IOVSIM_NET_H
 #define IOVSIM_NET_H
 
@@ -15,6 +16,7 @@
 #include "../guest/guest.h"
 #include "../host/host.h"
 #include "../hw/nic.h"
+#include "guest_stack.h"
 #include "ledger.h"
 #include "model.h"
 #include "pool.h"

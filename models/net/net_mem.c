@@ -11,7 +11,7 @@
 #include "../hw/cpu.h"
 #include "../hw/iommu.h"
 #include "../hw/nic.h"
-#include "../io/vring.h"
+#include "../virtio/vring.h"
 
 /* A VM's own state (counters, histograms, workload) besides its rings. */
 #define VM_BYTES 16384

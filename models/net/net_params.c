@@ -7,9 +7,9 @@
 
 #include <glib.h>
 
-#include "../io/strategy.h"
 #include "../param_sources.h"
 #include "param_table.h"
+#include "strategy.h"
 
 const struct param_def net_params[] = {
     PDEF_ENUM("io.strategy", "virtio", IO_STRATEGY_CHOICES,

@@ -8,9 +8,10 @@
 #include <glib.h>
 
 #include "../fabric/fabric_params.h"
-#include "../io/strategy.h"
 #include "migration.h"
 #include "net.h"
+#include "strategy.h"
+#include "workload.h"
 
 const char *const net_stage_names[NET_N_STAGES] = {
 #define NET_STAGE_NAME(n) #n,

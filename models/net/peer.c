@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "net.h"
+#include "workload.h"
 
 void peer_init(struct net_world *w)
 {

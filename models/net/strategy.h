@@ -2,8 +2,8 @@
  * Each strategy moves a packet between the guest driver and the NIC (or the
  * host's switch) and charges its costs on the shared resources; the guest
  * stack, the NIC, the wire and the peer are common. */
-#ifndef IOVSIM_IO_STRATEGY_H
-#define IOVSIM_IO_STRATEGY_H
+#ifndef IOVSIM_NET_STRATEGY_H
+#define IOVSIM_NET_STRATEGY_H
 
 #include <stdbool.h>
 

@@ -3,8 +3,8 @@
  * writes), each with its notification hint: flags, or the EVENT_IDX
  * thresholds. Memory layout is not modelled, only the indices and hints that
  * decide who notifies whom (OASIS virtio spec, split ring section). */
-#ifndef IOVSIM_IO_VRING_H
-#define IOVSIM_IO_VRING_H
+#ifndef IOVSIM_VIRTIO_VRING_H
+#define IOVSIM_VIRTIO_VRING_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -3,14 +3,15 @@
  * of packets per round while interrupts stay off, and re-arming at the end.
  * Costs are parameters (net_params.c). Left out: socket buffers, GRO, RPS,
  * more than one queue per VM, softirq deferral to ksoftirqd. */
-#include "guest.h"
+#include "guest_stack.h"
 
 #include <math.h>
 
 #include <glib.h>
 
-#include "../io/strategy.h"
-#include "../net/net.h"
+#include "net.h"
+#include "strategy.h"
+#include "workload.h"
 
 static void stack_tx_done(struct net_world *w, struct net_pkt *p)
 {

@@ -7,13 +7,14 @@
  * Poisson). Left out: TCP congestion control and retransmission (a lost
  * packet's credit returns after loss_recovery), quick-ACK mode, window
  * updates, message boundaries. */
+#include "workload.h"
+
 #include <string.h>
 
 #include <glib.h>
 #include <gsl/gsl_randist.h>
 
-#include "../net/net.h"
-#include "guest.h"
+#include "net.h"
 #include "rng.h"
 
 static void send_one(struct net_world *w, struct net_vm *vm, int src, int dst,
