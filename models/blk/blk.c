@@ -161,10 +161,13 @@ static uint64_t next_offset(struct blk_world *w, struct blk_vm *vm)
     return off;
 }
 
-static void issue(struct blk_world *w, struct blk_vm *vm)
+/* A new request in guest buffer @buf: a closed loop's next request reuses
+ * the buffer of the one that just completed, as fio reuses its io_u. */
+static void issue(struct blk_world *w, struct blk_vm *vm, uint32_t buf)
 {
     struct blk_req *r = blk_req_new(w, vm);
 
+    r->buf = buf;
     if (w->fsync && vm->writes_unsynced >= w->fsync) {
         /* fio's fsync=N: a flush after every N writes */
         vm->writes_unsynced = 0;
@@ -192,13 +195,14 @@ static void on_arrival(struct sim *sim, void *ctx, const void *payload)
     memcpy(&w, payload, sizeof(w));
     vm->next_arrival = sim_schedule(sim, dist_sample_time(w->interarrival, w->arrival_rng),
                                     on_arrival, vm, &w, sizeof(w));
-    issue(w, vm);
+    issue(w, vm, (uint32_t)(vm->issued_total % w->iodepth));
 }
 
 void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     sim_time now = sim_now(w->sim), lat = now - r->born;
     struct blk_stats *st = &vm->st;
+    uint32_t buf;
 
     blk_step(w, r, r->led.stage);
     /* Every picosecond in exactly one stage. */
@@ -216,9 +220,10 @@ void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
     g_assert(vm->in_flight > 0);
     if (--vm->in_flight == 0)
         timeavg_set(&vm->busy_poll, now, 0.0);
+    buf = r->buf;
     blk_req_free(w, r);
     if (!w->open_loop)
-        issue(w, vm);
+        issue(w, vm, buf);
 }
 
 /* ---- building the world ---- */
@@ -391,7 +396,7 @@ void blk_disk_start(struct blk_world *w)
                              vm, &w, sizeof(w));
         else
             for (unsigned q = 0; q < w->iodepth; q++)
-                issue(w, vm);
+                issue(w, vm, q);
     }
 }
 

@@ -82,7 +82,7 @@ void blk_run(struct blk_world *w, struct fifo_server *srv, struct blk_req *r,
 
         if (srv == vm->vcpu)
             vm->guest_busy += total;
-        else
+        else if (srv == vm->backend)
             vm->host_busy += total;
     }
 }

@@ -53,6 +53,7 @@ struct blk_req {
     bool in_irq_pass; /* counted in its VM's irq_open */
     bool irq_joined;  /* completed inside an open handler pass: no interrupt of its own */
     uint32_t bytes;
+    uint32_t buf; /* the guest buffer it uses, one of iodepth (fio's io_u) */
     uint64_t offset;
     sim_time born;
     struct ledger led;

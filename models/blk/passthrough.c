@@ -1,8 +1,10 @@
 /* Passthrough: an NVMe device (or function) assigned to the guest. The
  * guest's doorbell write goes straight to the device's BAR (no exit); the
  * device's DMA is translated by the IOMMU (page walks on IOTLB misses,
- * calibration.md 1.5); its completion interrupt is taken by the host and
- * injected (exit + EOI exit), or posted to the running vCPU without exits.
+ * calibration.md 1.5); a miss waits for one of the host's page walkers,
+ * the same walkers the NICs' DMA uses (one IOMMU for every device). Its
+ * completion interrupt is taken by the host and injected (exit + EOI
+ * exit), or posted to the running vCPU without exits.
  * Left out: IOVA map/unmap costs in the guest, interrupt remapping table
  * lookups, ATS. */
 #include "blk_world.h"
@@ -13,19 +15,26 @@ static void iommu_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
 }
 
 /* The DMA of @r translated through the host's IOTLB. The guest's buffers
- * are its iodepth request buffers, reused in turn, on the static mapping
- * VFIO sets up (guest-physical = IOVA): after the first use they hit. */
+ * are its iodepth request buffers (r->buf), on the static mapping VFIO
+ * sets up (guest-physical = IOVA): after the first use they hit while the
+ * IOTLB holds them all. */
 static sim_time iommu_walk(struct blk_world *w, struct blk_vm *vm, const struct blk_req *r)
 {
-    uint64_t slot = vm->issued_total % w->iodepth;
-    uint64_t iova = ((uint64_t)vm->index << 40) + slot * (uint64_t)w->bs;
+    uint64_t iova = ((uint64_t)vm->index << 40) + (uint64_t)r->buf * w->bs;
 
     return iommu_translate(&vm->host->iommu, iova, r->bytes);
 }
 
 static void to_iommu(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    blk_delay(w, r, BLK_STAGE_iommu, iommu_walk(w, vm, r), iommu_done);
+    sim_time walk = iommu_walk(w, vm, r);
+    struct blk_part part = { BLK_STAGE_iommu, walk };
+
+    if (walk == 0) {
+        blk_device_submit(w, vm, r);
+        return;
+    }
+    blk_run(w, &vm->host->walkers, r, BLK_STAGE_iommu, &part, 1, iommu_done);
 }
 
 static void passthrough_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
