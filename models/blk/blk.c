@@ -438,7 +438,7 @@ void blk_disk_warmup_end(struct blk_world *w)
         hist_reset(&vm->st.lat);
         fifo_server_reset_stats(&vm->own_vcpu);
         fifo_server_reset_stats(&vm->own_backend);
-        vm->guest_busy = vm->host_busy = 0;
+        vm->guest_busy = vm->host_busy = vm->halt_poll = 0;
         timeavg_reset(&vm->busy_poll, now);
         if (w->qcow2)
             vm->l2.hits = vm->l2.misses = 0;
@@ -562,6 +562,8 @@ static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals 
         t->host_cpu = fifo_server_utilization(vm->backend);
     else
         t->host_cpu = span > 0 ? sim_time_to_s(vm->host_busy) / span : 0.0;
+    if (span > 0)
+        t->host_cpu += sim_time_to_s(vm->halt_poll) / span;
     if (w->qcow2) {
         t->hits = vm->l2.hits;
         t->misses = vm->l2.misses;

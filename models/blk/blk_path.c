@@ -199,14 +199,15 @@ void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *
     blk_run(w, vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), guest_done);
 }
 
-sim_time blk_irq_injection(const struct blk_world *w, struct blk_req *r)
+sim_time blk_irq_injection(struct blk_world *w, struct blk_req *r)
 {
+    struct blk_vm *vm = &w->vms[r->vm];
     uint64_t exits[HV_N_EXITS] = { 0 };
     sim_time t;
 
     if (w->poll) /* a polling guest masks the completion interrupt */
         return 0;
-    t = hv_irq_inject(&w->vms[r->vm].host->hv, exits, NULL);
+    t = host_virq_deliver(vm->host, vm->vcpu, exits, &vm->halt_poll);
     for (unsigned k = 0; k < HV_N_EXITS; k++)
         r->exits[k] = (uint16_t)(r->exits[k] + exits[k]);
     return t;

@@ -118,6 +118,7 @@ struct blk_vm {
     struct disk *dev;                  /* that machine's SSD */
     bool shared;                       /* vcpu/backend are cores other work also runs on */
     sim_time guest_busy, host_busy;    /* work this disk put on them (shared) */
+    sim_time halt_poll;                /* host CPU KVM burnt polling its halted vCPU */
     struct blk_image image;            /* the image file (software paths) */
     struct blk_qcow2 q;                /* qcow2 only */
     struct blk_cache l2;               /* qcow2 only */
@@ -294,9 +295,10 @@ void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
  * then the block layer's completion. */
 void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
                         sim_time irq_exit_ps);
-/* The exits a virtualized completion interrupt costs (the host's
- * hv_irq_inject()), counted against @r. */
-sim_time blk_irq_injection(const struct blk_world *w, struct blk_req *r);
+/* What a virtualized completion interrupt costs the vCPU: the host's one
+ * delivery path (host_virq_deliver(): a halted vCPU's HLT exit, halt
+ * polling and wake-up, then injection and EOI), exits counted against @r. */
+sim_time blk_irq_injection(struct blk_world *w, struct blk_req *r);
 
 /* blk.c: @r is done: statistics, free it, and issue the next (closed loop). */
 void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);

@@ -4,6 +4,23 @@
 
 #include <glib.h>
 
+sim_time host_virq_deliver(const struct host *h, const struct fifo_server *vcpu,
+                           uint64_t exits[HV_N_EXITS], sim_time *burn)
+{
+    sim_time t = 0;
+
+    if (h->hv.halt && vcpu->busy == 0) {
+        sim_time idle = sim_now(h->sim) - vcpu->idle_since;
+
+        exits[HV_EXIT_hlt]++;
+        t += h->hv.exit_cost[HV_EXIT_hlt];
+        *burn += MIN(idle, h->hv.halt_poll);
+        if (idle > h->hv.halt_poll)
+            t += h->hv.wakeup;
+    }
+    return t + hv_irq_inject(&h->hv, exits, NULL);
+}
+
 sim_time host_cycles(const struct host *h, const struct scenario *sc, const char *key)
 {
     return cpu_cycles(&h->cpu, (double)scenario_int(sc, key));

@@ -41,6 +41,15 @@ void host_init(struct host *h, struct sim *sim, const struct scenario *sc);
 void host_release(struct host *h);
 void host_reset_stats(struct host *h);
 
+/* A virtual interrupt for a guest whose vCPU is served by @vcpu, the one
+ * delivery path of every device class. A vCPU that went idle has executed
+ * HLT (an exit); KVM polled for up to hv.halt_poll, burning its core (added
+ * to *@burn), and past that window scheduled it out, so the interrupt also
+ * pays the wake-up. Then the injection and EOI of hv_irq_inject(). Returns
+ * the vCPU's host-side cost; adds the exits to @exits by reason. */
+sim_time host_virq_deliver(const struct host *h, const struct fifo_server *vcpu,
+                           uint64_t exits[HV_N_EXITS], sim_time *burn);
+
 /* The scenario's cycle count @key as time at the host's clock. */
 sim_time host_cycles(const struct host *h, const struct scenario *sc, const char *key);
 

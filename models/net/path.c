@@ -170,21 +170,8 @@ sim_time net_exit(struct net_world *w, struct net_vm *vm, enum hv_exit_reason wh
 
 sim_time net_irq_virtual(struct net_world *w, struct net_vm *vm)
 {
-    const struct fifo_server *core = &vm->vcpu->srv;
-    sim_time t = 0;
-
-    /* An idle vCPU has executed HLT (an exit); KVM polled for a while,
-     * burning the core, and past the window scheduled it out, so the
-     * interrupt must also schedule it back in. */
-    if (vm->nh->host.hv.halt && core->busy == 0) {
-        sim_time idle = sim_now(w->sim) - core->idle_since;
-
-        t += net_exit(w, vm, HV_EXIT_hlt);
-        vm->c.host_busy += idle < vm->nh->host.hv.halt_poll ? idle : vm->nh->host.hv.halt_poll;
-        if (idle > vm->nh->host.hv.halt_poll)
-            t += vm->nh->host.hv.wakeup;
-    }
-    return t + hv_irq_inject(&vm->nh->host.hv, vm->c.exits, NULL);
+    (void)w;
+    return host_virq_deliver(&vm->nh->host, &vm->vcpu->srv, vm->c.exits, &vm->c.host_busy);
 }
 
 void net_pkt_deliver(struct net_world *w, struct net_pkt *p)
