@@ -317,6 +317,54 @@ static void print_padded(FILE *out, const char *s, size_t width, bool right)
     fprintf(out, "%*s%s%*s", right ? (int)pad : 0, "", s, right ? 0 : (int)pad, "");
 }
 
+/* The widest column of each rendered column (CSV's CI columns split out). */
+static size_t *col_widths(GPtrArray *lines, guint n)
+{
+    size_t *width = g_new0(size_t, n);
+
+    for (guint l = 0; l < lines->len; l++)
+        for (guint c = 0; c < n; c++)
+            width[c] =
+                MAX(width[c], (size_t)g_utf8_strlen(((GPtrArray *)lines->pdata[l])->pdata[c], -1));
+    return width;
+}
+
+/* A line's width: its cells and the separators between them. */
+static size_t line_width(const size_t *width, guint n, enum grid_format fmt)
+{
+    size_t sep = fmt == GRID_TEXT ? 2 : fmt == GRID_CSV ? 1 : 3, total = 0;
+
+    for (guint c = 0; c < n; c++)
+        total += width[c] + (c ? sep : 0);
+    return total + (fmt == GRID_MARKDOWN ? 4 : 0);
+}
+
+guint grid_fit(struct grid *g, enum grid_format fmt, size_t width, guint keep)
+{
+    guint dropped = 0;
+
+    while (g->cols->len > keep) {
+        g_autoptr(GArray) is_num = g_array_new(FALSE, FALSE, sizeof(bool));
+        g_autoptr(GPtrArray) lines = NULL;
+        g_autofree size_t *w = NULL;
+
+        pick_scales(g, fmt);
+        lines = render(g, fmt, is_num);
+        w = col_widths(lines, is_num->len);
+        if (line_width(w, is_num->len, fmt) <= width)
+            break;
+        g_ptr_array_remove_index(g->cols, g->cols->len - 1);
+        for (guint r = 0; r < g->rows->len; r++) {
+            GArray *row = g->rows->pdata[r];
+
+            g_free(g_array_index(row, struct grid_cell, row->len - 1).text);
+            g_array_set_size(row, row->len - 1);
+        }
+        dropped++;
+    }
+    return dropped;
+}
+
 void grid_print(struct grid *g, enum grid_format fmt, FILE *out)
 {
     g_autoptr(GArray) is_num = g_array_new(FALSE, FALSE, sizeof(bool));
@@ -327,11 +375,7 @@ void grid_print(struct grid *g, enum grid_format fmt, FILE *out)
     pick_scales(g, fmt);
     lines = render(g, fmt, is_num);
     n = is_num->len;
-    width = g_new0(size_t, n);
-    for (guint l = 0; l < lines->len; l++)
-        for (guint c = 0; c < n; c++)
-            width[c] =
-                MAX(width[c], (size_t)g_utf8_strlen(((GPtrArray *)lines->pdata[l])->pdata[c], -1));
+    width = col_widths(lines, n);
     if (fmt == GRID_LATEX) {
         fprintf(out, "\\begin{tabular}{");
         for (guint c = 0; c < n; c++)

@@ -41,6 +41,10 @@ bool grid_format_parse(const char *name, enum grid_format *out, GError **error);
 
 void grid_print(struct grid *g, enum grid_format fmt, FILE *out);
 
+/* Drop columns from the right, never the first @keep, until a line in @fmt
+ * is at most @width characters wide. Returns how many were dropped. */
+guint grid_fit(struct grid *g, enum grid_format fmt, size_t width, guint keep);
+
 /* Append @s to @out as one CSV field (RFC 4180: quoted when it holds a
  * comma, a quote, a line break or edge spaces). */
 void grid_escape_csv(GString *out, const char *s);

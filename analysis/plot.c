@@ -182,20 +182,29 @@ static GPtrArray *select_points(sqlite3 *db, const char *const *where, GError **
             g_ptr_array_unref(points);
             return NULL;
         }
+        g_autoptr(GPtrArray) present = g_ptr_array_new_with_free_func(g_free);
         for (guint i = 0; i < points->len; i++) {
             g_autoptr(GPtrArray) kv = sweep_label_parse(points->pdata[i]);
 
             for (guint k = 0; k < kv->len; k++) {
                 const struct scenario_kv *p = kv->pdata[k];
-                if (strcmp(p->key, key) == 0 && strcmp(p->value, eq + 1) == 0)
+                if (strcmp(p->key, key) != 0)
+                    continue;
+                if (strcmp(p->value, eq + 1) == 0)
                     g_ptr_array_add(kept, g_strdup(points->pdata[i]));
+                else if (!g_ptr_array_find_with_equal_func(present, p->value, g_str_equal, NULL))
+                    g_ptr_array_add(present, g_strdup(p->value));
             }
         }
         g_ptr_array_unref(points);
         points = kept;
         if (points->len == 0) {
-            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "--where '%s': no point has it",
-                        where[w]);
+            g_ptr_array_add(present, NULL);
+            g_autofree char *list = g_strjoinv(", ", (char **)present->pdata);
+
+            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                        "--where '%s': no point has it (%s values%s: %s)", where[w], key,
+                        w > 0 ? " left by the --where before it" : "", list);
             g_ptr_array_unref(points);
             return NULL;
         }

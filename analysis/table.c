@@ -64,7 +64,7 @@ static GPtrArray *pick_metrics(sqlite3 *db, const struct table_opts *o, GError *
         return NULL;
     if (!o->metrics) {
         out = query_metrics(db, o->scope);
-        if (o->max_metrics)
+        if (o->max_metrics || o->max_width)
             headline_first(out);
         if (o->max_metrics && out->len > o->max_metrics)
             g_ptr_array_set_size(out, o->max_metrics);
@@ -134,6 +134,10 @@ bool table_print(sqlite3 *db, const struct table_opts *o, FILE *out, GError **er
         }
         grid_set_num(g, col_n, (double)n, NAN);
     }
+    /* point, n and one metric at least */
+    guint hidden = o->max_width ? grid_fit(g, o->format, o->max_width, 3) : 0;
+    if (o->hidden)
+        *o->hidden = hidden;
     grid_print(g, o->format, out);
     grid_free(g);
     return true;

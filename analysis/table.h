@@ -18,6 +18,9 @@ struct table_opts {
     const char *const *metrics; /* NULL-terminated; NULL = the first max_metrics */
     GPtrArray *points;          /* labels to show, in order; NULL = every point */
     guint max_metrics;          /* 0 = no limit */
+    size_t max_width;           /* characters a line may take: the headline metrics
+                                 * first, as many as fit; 0 = no limit */
+    guint *hidden;              /* (optional) set to the metrics max_width left out */
 };
 
 /* One row per point: n, then "mean ± ci95" per metric. False with a

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "model.h"
 #include "scenario.h"
+#include "suggest.h"
 
 int cli_check(int argc, char **argv)
 {
@@ -86,6 +87,50 @@ static void print_range(const struct param_def *d, bool markdown)
     printf("[%s, %s]", lo, hi);
 }
 
+static bool any_key_starts(const struct param_def *const *defs, size_t n, const char *prefix)
+{
+    for (size_t i = 0; i < n; i++)
+        if (g_str_has_prefix(defs[i]->key, prefix))
+            return true;
+    return false;
+}
+
+/* An empty listing would look like a model without parameters: say that
+ * nothing matched, and what the user may have meant (a key, else a section). */
+static int no_such_prefix(const struct param_def *const *defs, size_t n, const char *prefix)
+{
+    g_autoptr(GPtrArray) keys = g_ptr_array_new();
+    g_autoptr(GPtrArray) sections = g_ptr_array_new_with_free_func(g_free);
+
+    for (size_t i = 0; i < n; i++) {
+        const char *dot = strchr(defs[i]->key, '.');
+        char *section =
+            g_strndup(defs[i]->key, dot ? (gsize)(dot - defs[i]->key) : strlen(defs[i]->key));
+
+        g_ptr_array_add(keys, (gpointer)defs[i]->key);
+        if (g_ptr_array_find_with_equal_func(sections, section, g_str_equal, NULL))
+            g_free(section);
+        else
+            g_ptr_array_add(sections, section);
+    }
+    const char *near = strchr(prefix, '.')
+                           ? suggest_closest(prefix, (const char *const *)keys->pdata, keys->len)
+                           : NULL;
+    if (!near)
+        near = suggest_closest(prefix, (const char *const *)sections->pdata, sections->len);
+    GString *list = g_string_new(NULL);
+    for (guint i = 0; i < sections->len; i++)
+        g_string_append_printf(list, "%s%s", i ? ", " : "", (char *)sections->pdata[i]);
+    g_autofree char *msg =
+        near ? g_strdup_printf("iovsim params: no parameter starts with '%s' (did you mean '%s'?)",
+                               prefix, near)
+             : g_strdup_printf("iovsim params: no parameter starts with '%s' (sections: %s)",
+                               prefix, list->str);
+    g_string_free(list, TRUE);
+    cli_print_line(msg);
+    return 2;
+}
+
 int cli_params(int argc, char **argv)
 {
     gboolean markdown = FALSE;
@@ -101,6 +146,8 @@ int cli_params(int argc, char **argv)
     const char *prefix = argc > 1 ? argv[1] : "";
     const struct param_def *const *defs;
     size_t n = scenario_registry(&defs);
+    if (!any_key_starts(defs, n, prefix))
+        return no_such_prefix(defs, n, prefix);
     if (markdown)
         printf("| key | type | default | unit | range | source | help |\n"
                "|---|---|---|---|---|---|---|\n");

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "suggest.h"
 
 struct command {
     const char *name;
@@ -50,6 +51,66 @@ static char **split_short_numbers(int *argc, char **argv)
     return (char **)g_ptr_array_free(out, FALSE);
 }
 
+static const struct command *command_named(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+        if (!strcmp(name, commands[i].name))
+            return &commands[i];
+    return NULL;
+}
+
+static char *unknown_command(const char *word)
+{
+    const char *names[G_N_ELEMENTS(commands)];
+    const char *near;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+        names[i] = commands[i].name;
+    near = suggest_closest(word, names, G_N_ELEMENTS(names));
+    if (near)
+        return g_strdup_printf("iovsim: unknown command '%s' (did you mean '%s'?)", word, near);
+    return g_strdup_printf("iovsim: unknown command '%s' (see 'iovsim --help')", word);
+}
+
+/* Append @arg to @out as typed in a shell. */
+static void append_shell_word(GString *out, const char *arg)
+{
+    g_autofree char *quoted = NULL;
+
+    if (!*arg || strpbrk(arg, " \t'\"$`\\*?;&|<>()[]{}~#!"))
+        arg = quoted = g_shell_quote(arg);
+    g_string_append_printf(out, " %s", arg);
+}
+
+/* "iovsim --set k=v run x.ini": options belong to a command, after its
+ * name; say where, with the command line put right when it has one. */
+static char *misplaced_option(int argc, char **argv)
+{
+    static const char *const own[] = { "--help", "--version" };
+    const char *near = suggest_closest(argv[1], own, G_N_ELEMENTS(own));
+    const struct command *cmd = NULL;
+    int at = 0;
+
+    for (int i = 2; i < argc && !cmd; i++)
+        if ((cmd = command_named(argv[i])))
+            at = i;
+    if (!cmd && near)
+        return g_strdup_printf("iovsim: unknown option '%s' (did you mean '%s'?)", argv[1], near);
+    if (!cmd)
+        return g_strdup_printf("iovsim: '%s' is an option of a command: write it after the "
+                               "command's name (see 'iovsim --help')",
+                               argv[1]);
+    GString *fixed = g_string_new("iovsim");
+    append_shell_word(fixed, cmd->name);
+    for (int i = 1; i < argc; i++)
+        if (i != at)
+            append_shell_word(fixed, argv[i]);
+    char *msg =
+        g_strdup_printf("iovsim: options go after the command's name, as in: %s", fixed->str);
+    g_string_free(fixed, TRUE);
+    return msg;
+}
+
 static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
@@ -64,11 +125,11 @@ static int dispatch(int argc, char **argv)
         printf("iovsim %s\n", IOVSIM_VERSION);
         return 0;
     }
-    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
+    const struct command *cmd = command_named(argv[1]);
+    if (cmd)
+        return cmd->fn(argc - 1, argv + 1);
     g_autofree char *msg =
-        g_strdup_printf("iovsim: unknown command '%s' (see 'iovsim --help')", argv[1]);
+        argv[1][0] == '-' ? misplaced_option(argc, argv) : unknown_command(argv[1]);
     cli_print_line(msg);
     return 2;
 }
