@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the scenario points behind each validation target of
-# ../shared/calibration.md section 2, the exit-cost anchor (2.3) and the
+# docs/sources.md (its validation targets), the exit-cost anchor (2.3) and the
 # queueing model's closed forms, reads iovsim's numbers back from the result
 # databases with sqlite3 and writes docs/validation.md (docs/models.md's
 # parameter table comes from analysis/params-doc.sh). Nothing in the output
@@ -268,7 +268,7 @@ row O "gain grows with the interrupt rate" "ordering (abstract)" \
 ###########################################################################
 # 2.3 Exit-class micro-benchmarks (Dall et al., ISCA'16 / ATC'17)
 ###########################################################################
-section "2.3 Exit costs, the calibration anchor (Dall et al., ISCA'16 / ATC'17, Xeon E5-2450)" \
+section "2.3 Exit costs, the anchor of every cost (Dall et al., ISCA'16 / ATC'17, Xeon E5-2450)" \
     "The exit costs are parameters set from these very tables, so these rows are a check that the model charges them where they belong (measured back from runs), not an independent reproduction."
 V=scenarios/virtio-notify.ini
 CLK=host.clock=2.1GHz
@@ -383,7 +383,7 @@ row O "busy backend: EVENT_IDX suppresses kicks and completion interrupts" "no n
 ###########################################################################
 # 2.6 Emulated NIC ordering
 ###########################################################################
-section "2.6 NIC ordering (calibration.md 2.6)"
+section "2.6 NIC ordering (sources.md, validation target 6)"
 STRATS=(bm:io.strategy=baremetal vf:io.strategy=sriov vhost:io.strategy=virtio qemu:io.strategy=virtio
     emu:io.strategy=emulation)
 for s in "${STRATS[@]}"; do
@@ -422,7 +422,7 @@ row O "rtl8139 ~100 Mb/s out, ~400 Mb/s in" "ilsistemista" "-" "-" "n/a" \
 ###########################################################################
 # 2.7 Interrupt moderation shape
 ###########################################################################
-section "2.7 Interrupt moderation (e1000 dynamic-ITR commit; calibration.md 1.3)"
+section "2.7 Interrupt moderation (e1000 dynamic-ITR commit, sources.md#e1000-itr)"
 for itr in off static adaptive; do
     point "m_st_$itr" $I io.strategy=sriov workload.type=stream nic.itr=$itr
     point "m_rr_$itr" $I io.strategy=sriov workload.type=rr nic.itr=$itr
@@ -484,7 +484,7 @@ row O "a VF's VM pays a failover a virtio VM does not" "unplug, bond failover, r
 # 1.7 Virtual disks (blk model)
 ###########################################################################
 section "1.7 Virtual disks: polling vs interrupts, device floor, qcow2 cache reach (blk model)" \
-    "The blk model (scenarios/disk.ini, qcow2-cache.ini) against calibration.md 1.7. The interrupt path's extra cost over polling is derived from Yang's two numbers (guest.wakeup), so the 7.6 us row checks how the model assembles the path, not an independent prediction. Since the disk path runs on the shared host component (models/host/), an assigned disk's DMA goes through the host's IOTLB, where its reused request buffers hit on VFIO's static mapping (passthrough no longer pays a page walk per page), and QEMU's I/O thread wakes at virtio.wake like virtio-net's: both moved microseconds in the rows below, no verdict. The backends as rows (models/blk/backend.c) moved two more, no verdict: vhost's worker now pays the wake-up virtio-net's vhost pays (+0.95 us at QD1), and QEMU's IOThread pays Linux AIO's work per request and its system calls (+1.3 us, sources.md blk-backends)."
+    "The blk model (scenarios/disk.ini, qcow2-cache.ini) against sources.md#p4800x, #yang-poll and #qcow2-cache. The interrupt path's extra cost over polling is derived from Yang's two numbers (guest.wakeup), so the 7.6 us row checks how the model assembles the path, not an independent prediction. Since the disk path runs on the shared host component (models/host/), an assigned disk's DMA goes through the host's IOTLB, where its reused request buffers hit on VFIO's static mapping (passthrough no longer pays a page walk per page), and QEMU's I/O thread wakes at virtio.wake like virtio-net's: both moved microseconds in the rows below, no verdict. The backends as rows (models/blk/backend.c) moved two more, no verdict: vhost's worker now pays the wake-up virtio-net's vhost pays (+0.95 us at QD1), and QEMU's IOThread pays Linux AIO's work per request and its system calls (+1.3 us, sources.md blk-backends)."
 # disk.ini without its [sweep]: run refuses a sweep whose points the
 # --set values would break (polling on the emulated controller).
 D=$TMP/disk.ini
@@ -554,7 +554,7 @@ row O "an asynchronous (io_uring) virtio-blk beats a synchronous one" \
 # 1.8 SDN fabric (fabric model)
 ###########################################################################
 section "1.8 SDN fabric: controller, flow setup, DevoFlow, VXLAN (fabric model)" \
-    "The fabric model (scenarios/sdn-controller.ini, overlay.ini) against calibration.md 1.8. The controller's capacity and VXLAN's bytes and CPU are parameters set from these rows, so those rows check that the model charges them where they belong; the M/M/1 row checks the queueing; the 10 ms rows test Tootoonchian et al.'s claim itself."
+    "The fabric model (scenarios/sdn-controller.ini, overlay.ini) against sources.md#tootoonchian, #devoflow and #vxlan. The controller's capacity and VXLAN's bytes and CPU are parameters set from these rows, so those rows check that the model charges them where they belong; the M/M/1 row checks the queueing; the 10 ms rows test Tootoonchian et al.'s claim itself."
 N=scenarios/sdn-controller.ini
 ONE=(fabric.mode=reactive "fabric.flow_size=det(1000B)" fabric.table_size=100000)
 point fb_cap $N "${ONE[@]}" fabric.flow_rate=600pps
@@ -628,7 +628,7 @@ row O "VXLAN CPU" "conflicting: 'similar' (VMware, vSphere 5.1, RSS) vs 'nearly 
 
 Generated by \`analysis/validate.sh\` from iovsim $(cat VERSION 2>/dev/null || echo '?'); do not edit:
 run \`analysis/validate.sh\` (or \`make validation\`) to regenerate. Each row is one
-published result of \`../shared/calibration.md\` section 2 (or a closed form of
+published result of docs/sources.md#validation-targets (or a closed form of
 queueing theory) beside iovsim's number, computed from result databases the
 script writes: $REPS replications per point, the scenarios' own seeds, means
 (with 95% CI half widths where shown). Kind Q is matched within the stated
@@ -655,7 +655,7 @@ EOF
 - **2.2, host-mediated share.** The model gives 67% of bare metal against
   the published 60-65%: two points above the band, inside the stated
   tolerance of 5 points. Its exits charge only their direct cycles
-  (calibration.md 1.1); the guest per-packet cost that sets the ratio is a
+  (sources.md#dall-atc17); the guest per-packet cost that sets the ratio is a
   placeholder.
 - **2.5, 3.8x.** The published speed-up is the wall-clock time of
   `tools/virtio/virtio_test`, the kernel's ring code driven by two host

@@ -194,7 +194,7 @@ static void test_baremetal_qd1(void)
      * standard errors of ~3000 requests. */
     g_assert_cmpfloat(fabs(lat - (service + path)), <=, 0.01 * (service + path));
     g_assert_cmpfloat(fabs(test_all(r, "stage_device") - service), <=, 0.01 * service);
-    /* The floor of calibration.md 1.7: the device alone near 10 us. */
+    /* The floor of docs/sources.md#p4800x: the device alone near 10 us. */
     g_assert_cmpfloat(test_all(r, "stage_device"), >, 9e-6);
     g_assert_cmpfloat(test_all(r, "stage_device"), <, 11e-6);
     g_assert_cmpfloat(test_all(r, "stage_device_queue"), ==, 0);
@@ -280,7 +280,7 @@ static void test_poll_ordering(void)
     }
 }
 
-/* Yang et al. FAST'12 (calibration.md 1.7): a 4 KiB read takes 4.4 us
+/* Yang et al. FAST'12 (docs/sources.md#yang-poll): a 4 KiB read takes 4.4 us
  * polled and 7.6 us with interrupts on bare metal with a fast device. The
  * device's time is set so that the polled read takes 4.4 us with the default
  * costs; the interrupt path then follows from the defaults. The gap is

@@ -1,7 +1,7 @@
 /* Tests for the IOMMU model (models/hw/iommu.c): exact LRU hits and misses
  * on a crafted page sequence, 2 MiB pages removing the misses of a ring that
  * thrashes a 4 KiB IOTLB, strict invalidation, and the deferred flush queue
- * firing at 256 unmaps or 10 ms (calibration.md 1.5). */
+ * firing at 256 unmaps or 10 ms (docs/sources.md#iova-flush-queue). */
 #include <glib.h>
 
 #include "../models/hw/iommu.h"

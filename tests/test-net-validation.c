@@ -1,4 +1,4 @@
-/* Validation targets of calibration.md section 2 that tests/test-net.c does
+/* Validation targets of docs/validation.md that tests/test-net.c does
  * not cover: 2.4 the user-space (Firecracker-like) virtio backend, 2.5
  * EVENT_IDX against the flags with one sender, 2.7 the shape of interrupt
  * moderation and 2.1 CPU growing with the VM count. Quantities are asserted

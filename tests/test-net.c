@@ -1,7 +1,7 @@
 /* Tests for the net model: every strategy under every workload runs end to
  * end, conserves packets (sent = received + dropped + in flight) and has a
  * per-stage breakdown that adds up to the mean latency; the same seed gives
- * identical metrics; the published results of calibration.md section 2 as
+ * identical metrics; the published results of docs/validation.md as
  * orderings or within stated tolerances; and each kind of bad input is a
  * one-line error naming the file, line and key. */
 #include <math.h>
@@ -388,7 +388,7 @@ static void test_determinism(void)
     report_free(c);
 }
 
-/* ---- validation targets (calibration.md section 2) ---- */
+/* ---- validation targets (docs/validation.md) ---- */
 
 /* 2.1: a VF reaches line rate, 9.48 Gb/s. Goodput of 1460-byte payloads in
  * 1538 bytes of wire is 9.4928 Gb/s (9.4916 with 64 KiB TSO segments);
@@ -537,7 +537,7 @@ static void test_exit_ratio(void)
  * 97-100%: a 1.3-1.6x gain. Workload: bulk transmit with moderation off, so
  * every completion interrupts (some 10^5 per second) and the vCPU is the
  * bottleneck. The model gives about 67% and 100%, a 1.49x gain (the
- * exits' direct cycles of calibration.md 1.1 are all it charges, so the
+ * exits' direct cycles of docs/sources.md#dall-atc17 are all it charges, so the
  * gain depends on the guest's per-packet cost, itself a placeholder). Asserted: the gain in the
  * published band, exitless >= 97%, injected < 75%. Latency-bound rr gains less (about 1.17x) and
  * moderated traffic almost nothing: the gain grows with the interrupt rate, as published.

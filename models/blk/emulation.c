@@ -1,6 +1,6 @@
 /* Device emulation (AHCI/IDE-like): the guest driver programs the
  * controller with several register accesses per request, each an exit to
- * QEMU in user space (calibration.md 1.1, 1.3); QEMU's device model parses
+ * QEMU in user space (docs/sources.md#dall-atc17, #ahci); QEMU's device model parses
  * the command on the vCPU thread, then its block layer reads the image on
  * the VM's backend thread (always QEMU's aio=native path: blk.backend is
  * virtio-blk's choice). The completion interrupt is injected and the

@@ -1,7 +1,7 @@
 /* Passthrough: an NVMe device (or function) assigned to the guest. The
  * guest's doorbell write goes straight to the device's BAR (no exit); the
  * device's DMA is translated by the IOMMU (page walks on IOTLB misses,
- * calibration.md 1.5); a miss waits for one of the host's page walkers,
+ * docs/sources.md#fands); a miss waits for one of the host's page walkers,
  * the same walkers the NICs' DMA uses (one IOMMU for every device). Its
  * completion interrupt is taken by the host and injected (exit + EOI
  * exit), or posted to the running vCPU without exits.

@@ -1,5 +1,5 @@
 /* Names of the exit reasons, as reported in exits_<reason>_per_second. The
- * costs live in struct hv, filled from the parameters (calibration.md 1.1,
+ * costs live in struct hv, filled from the parameters (docs/sources.md:
  * Dall ATC'17 Table 2 and ISCA'16 Table II; SplitX for the bare switch). */
 #include "hv.h"
 

@@ -1,5 +1,5 @@
 /* Host cores as FIFO servers at one clock rate. Costs are given in cycles and
- * converted at the host clock (calibration.md 1.1 converts the same way).
+ * converted at the host clock (docs/sources.md converts the same way).
  * Left out: frequency scaling, SMT, caches (the indirect cost of an exit is in
  * its cycle count), preemption inside a job. */
 #include "cpu.h"

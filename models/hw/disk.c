@@ -1,6 +1,6 @@
 /* The host's SSD: c channels behind one FIFO; service = access time (a
  * distribution, default near the ~10 us QD1 floor of an Optane P4800X,
- * calibration.md 1.7) + bytes / channel rate; a flush takes a channel for
+ * docs/sources.md#p4800x) + bytes / channel rate; a flush takes a channel for
  * disk.flush. Left out: garbage collection, write buffering (a flush costs
  * the same however much was written), per-die queues, read/write
  * interference. */

@@ -1,8 +1,8 @@
 /* IOTLB: a fully associative cache of page translations with LRU
  * replacement (hash chains plus sim/lru.h's list, O(1) per lookup).
- * Flush queue of 256 unmaps or 10 ms from Linux (calibration.md 1.5); walk,
- * map, unmap and invalidation costs are placeholders (calibration.md 4 found
- * none). Left out: ATS, PASID, per-domain IOTLB tags, interrupt remapping
+ * Flush queue of 256 unmaps or 10 ms from Linux (docs/sources.md#iova-flush-queue);
+ * map, unmap and invalidation costs from vIOMMU (#viommu), walk reads from
+ * F&S (#fands). Left out: ATS, PASID, per-domain IOTLB tags, interrupt remapping
  * cost, paging-structure caches (a miss always walks every level). */
 #include "iommu.h"
 

@@ -1,6 +1,6 @@
 /* NIC port and queues. Framing per frame: preamble 8 B + IFG 12 B + FCS 4 B +
  * MAC header 14 B (IEEE 802.3); line rate, VF limit (64 per port, X520) and
- * the 64-byte mailbox from calibration.md 1.6; the drivers' moderation in
+ * the 64-byte mailbox from docs/sources.md#dong-sriov and #ixgbe-sriov; the drivers' moderation in
  * itr.c.
  * Left out: RSS hashing, flow director, pause frames, VLAN and MAC filter
  * tables (packets name their destination), the NIC's internal buffers. */

@@ -1,7 +1,7 @@
 /* PCIe as a pair of FIFO servers (one per direction) with a per-TLP header
  * cost and a fixed read round trip. Defaults: Gen3 x8 raw rate and endpoint
- * round trip from calibration.md 1.6 (Neugebauer SIGCOMM'18; PCIe latency
- * blog). Left out: flow-control credits, ordering rules, replay, ACK DLLPs. */
+ * round trip from docs/sources.md#neugebauer-pcie and #pcie-latency. Left out: flow-control
+ * credits, ordering rules, replay, ACK DLLPs. */
 #include "pcie.h"
 
 #include <math.h>

@@ -1,5 +1,5 @@
 /* An e1000-like NIC emulated by QEMU: every register access the driver makes
- * traps to user space (calibration.md 1.3: ~6.7k cycles each, Dall ATC'17).
+ * traps to user space (~6.7k cycles each, docs/sources.md#dall-atc17).
  * Transmit: the tail write exits and the device model copies the packet in
  * the vCPU thread; receive: QEMU's I/O thread copies into the emulated ring
  * and raises an injected, ITR-moderated interrupt whose handler reads ICR,

@@ -1,6 +1,6 @@
 /* Host NIC driver and bridge for software-backed devices. The host driver's
  * buffers are DMA-mapped per packet when the host IOMMU is on (iommu.mode),
- * with the costs of calibration.md 1.5's modes, unless nic.dma_mapping is
+ * with the costs of docs/sources.md#viommu and #iova-flush-queue, unless nic.dma_mapping is
  * static. Left out: the host's own
  * interrupts and NAPI (folded into host.stack_per_packet), GRO, the
  * vswitch's flow tables. */

@@ -2,7 +2,7 @@
  * The guest driver rings the doorbell through mapped MMIO without an exit;
  * DMA goes through the IOMMU on a static mapping (VFIO pins guest memory, so
  * no per-buffer map/unmap, unless nic.dma_mapping = per-buffer); interrupts arrive on the host and
- * are injected (an exit) or posted, and the EOI exits unless exitless (calibration.md 1.4, ELI).
+ * are injected (an exit) or posted, and the EOI exits unless exitless (docs/sources.md#eli).
  * Left out: the host's VFIO set-up and the vIOMMU. */
 #include "../net/net.h"
 #include "../net/strategy.h"

@@ -3,7 +3,7 @@
  * the PCIe link, and VF-to-VF frames cross the NIC's VEB instead of the
  * wire. At set-up each VF asks the PF driver over the mailbox (doorbell
  * interrupt, PF work on a host core) before its VM may send
- * (calibration.md 1.6). Left out: VLAN/MAC anti-spoofing, VF resets later. */
+ * (docs/sources.md#ixgbe-sriov). Left out: VLAN/MAC anti-spoofing, VF resets later. */
 #include <string.h>
 
 #include "../net/net.h"

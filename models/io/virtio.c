@@ -13,8 +13,8 @@
  * host NIC's ring is full (vhost's handle_tx on -EAGAIN).
  * Multiqueue: transmit queue k has its own ring, lock (vCPUs sharing it are
  * serialised, and the waits counted) and backend thread. Costs:
- * calibration.md 1.1-1.2. Left out: receive multiqueue, mergeable buffers,
- * busy polling, separate transmit and receive vectors (one per VM). */
+ * docs/sources.md#dall-atc17, #tun-skb-array, #firecracker. Left out: receive multiqueue, mergeable
+ * buffers, busy polling, separate transmit and receive vectors (one per VM). */
 #include <math.h>
 #include <string.h>
 
@@ -294,7 +294,7 @@ static void tx_on_woken(struct sim *sim, void *ctx, uint64_t tag)
     /* The thread runs only now: vhost's handle_tx() disables notification
      * first thing, so kicks during the wake-up still exit under the flags
      * scheme, while EVENT_IDX's stale avail_event already suppresses them
-     * (Tsirkin's "spurious wakeups", calibration.md 2.5). */
+     * (Tsirkin's "spurious wakeups", docs/validation.md 2.5). */
     vring_disable_notify(&q->vr);
     backend_tx_run(q->vm->w, q);
 }

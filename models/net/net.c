@@ -530,7 +530,7 @@ static void report_counters(struct net_world *w, struct report *out, const char 
 
 /* Cores holding no vCPU run the backend threads (QEMU I/O thread, vhost
  * worker) and the host driver work done in their context: their load is
- * the "emulation thread" CPU of calibration.md 2.4. Cores shared with
+ * the "emulation thread" CPU of docs/sources.md#firecracker. Cores shared with
  * vCPUs (too few cores) are left out, as their load is mixed. */
 static void report_backend_cores(const struct net_world *w, struct report *out)
 {

@@ -1,7 +1,7 @@
 /* Split-ring mechanics: free list through desc.next, free-running 16-bit
  * indices, and both suppression schemes (flags, or EVENT_IDX thresholds with
  * the need_event rule). Follows the OASIS virtio spec's split-ring section
- * (calibration.md 1.2 and 3). Left out: indirect descriptors, the packed
+ * (docs/sources.md#virtio-spec, #event-idx). Left out: indirect descriptors, the packed
  * ring, memory barriers (the simulator is sequentially consistent). */
 #include "vring.h"
 
