@@ -79,6 +79,89 @@ static void test_tx_ring(void)
     sim_free(sim);
 }
 
+/* The round robin of the original design, queue by queue from the pointer,
+ * as the reference for the port's bitmap search: over 4,200 queues (two
+ * summary words), sparse and wrapping, every frame leaves in its order. */
+struct rr_ref {
+    struct nic nic;
+    struct sim *sim;
+    GRand *rand;
+    GQueue *fifo; /* per queue: the packets the reference holds */
+    unsigned n, rr, sent, next_pkt, held;
+    bool busy;
+    uint32_t on_wire;
+};
+
+static void rr_ref_start(struct rr_ref *r)
+{
+    for (unsigned k = 0; k < r->n; k++) {
+        unsigned q = (r->rr + k) % r->n;
+
+        if (g_queue_is_empty(&r->fifo[q]))
+            continue;
+        r->on_wire = GPOINTER_TO_UINT(g_queue_pop_head(&r->fifo[q]));
+        r->held--;
+        r->rr = (q + 1) % r->n;
+        r->busy = true;
+        return;
+    }
+    r->busy = false;
+}
+
+static void rr_ref_enqueue(struct rr_ref *r, unsigned burst)
+{
+    for (unsigned k = 0; k < burst; k++) {
+        /* Mostly a few low and high queues, so the search wraps and skips
+         * long empty stretches; sometimes any queue. */
+        unsigned q = g_rand_boolean(r->rand) ? (unsigned)g_rand_int_range(r->rand, 0, (gint32)r->n)
+                     : g_rand_boolean(r->rand)
+                         ? (unsigned)g_rand_int_range(r->rand, 0, 3)
+                         : r->n - 1 - (unsigned)g_rand_int_range(r->rand, 0, 3);
+        uint32_t pkt = r->next_pkt++;
+
+        if (!nic_tx_enqueue(&r->nic, q, pkt, 1000))
+            continue;
+        g_queue_push_tail(&r->fifo[q], GUINT_TO_POINTER(pkt));
+        r->held++;
+        if (!r->busy)
+            rr_ref_start(r);
+    }
+}
+
+static void rr_ref_sent(void *ctx, uint32_t pkt)
+{
+    struct rr_ref *r = ctx;
+
+    g_assert_true(r->busy);
+    g_assert_cmpuint(pkt, ==, r->on_wire);
+    r->sent++;
+    rr_ref_start(r);
+    /* A backlog of a few frames: the port mostly finds one far away. */
+    if (r->sent < 20000)
+        rr_ref_enqueue(r, r->held < 4 ? 2 : (unsigned)g_rand_int_range(r->rand, 0, 2));
+}
+
+static void test_tx_round_robin_many(void)
+{
+    struct rr_ref r = { .n = 4200 };
+
+    r.sim = sim_new(1);
+    r.rand = g_rand_new_with_seed(7);
+    r.fifo = g_new0(GQueue, r.n);
+    nic_init(&r.nic, r.sim, 10e9, ETH_OVERHEAD, r.n, 4096, 4, 4, rr_ref_sent, &r);
+    rr_ref_enqueue(&r, 8);
+    sim_run_until(r.sim, SIM_S);
+    g_assert_cmpuint(r.sent, >=, 20000);
+    g_assert_false(r.busy);
+    g_assert_cmpuint(r.nic.frames_tx, ==, r.sent);
+    for (unsigned q = 0; q < r.n; q++)
+        g_assert_true(g_queue_is_empty(&r.fifo[q]));
+    nic_release(&r.nic);
+    g_free(r.fifo);
+    g_rand_free(r.rand);
+    sim_free(r.sim);
+}
+
 static void test_rx_ring(void)
 {
     struct sim *sim = sim_new(1);
@@ -201,6 +284,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/nic/port/wire-time", test_wire_time);
     g_test_add_func("/nic/port/tx-ring-round-robin", test_tx_ring);
+    g_test_add_func("/nic/port/tx-round-robin-many", test_tx_round_robin_many);
     g_test_add_func("/nic/port/rx-ring", test_rx_ring);
     g_test_add_func("/nic/irq/moderation", test_itr);
     g_test_add_func("/nic/irq/ixgbe", test_itr_ixgbe);

@@ -30,6 +30,8 @@ void nic_init(struct nic *n, struct sim *sim, double line_rate_bps, unsigned eth
     n->ctx = ctx;
     n->txq = g_new0(struct nic_txq, n_queues);
     n->rx_used = g_new0(uint32_t, n_queues);
+    n->ready = g_new0(uint64_t, (n_queues + 63) / 64);
+    n->ready_sum = g_new0(uint64_t, (n_queues + 64 * 64 - 1) / (64 * 64));
     for (unsigned q = 0; q < n_queues; q++) {
         n->txq[q].cap = tx_ring;
         n->txq[q].pkt = g_new(uint32_t, tx_ring);
@@ -46,9 +48,12 @@ void nic_release(struct nic *n)
     }
     g_free(n->txq);
     g_free(n->rx_used);
+    g_free(n->ready);
+    g_free(n->ready_sum);
     fifo_server_release(&n->veb);
     n->txq = NULL;
     n->rx_used = NULL;
+    n->ready = n->ready_sum = NULL;
 }
 
 void nic_reset_stats(struct nic *n)
@@ -81,26 +86,74 @@ sim_time nic_wire_time(const struct nic *n, uint64_t payload, uint32_t frames, u
 
 static void port_on_done(struct sim *sim, void *ctx, const void *payload);
 
-/* Round robin: the first non-empty queue at or after the pointer. */
+static void ready_set(struct nic *n, unsigned q)
+{
+    unsigned w = q / 64;
+
+    if (!n->ready[w])
+        n->ready_sum[w / 64] |= 1ull << (w % 64);
+    n->ready[w] |= 1ull << (q % 64);
+}
+
+static void ready_clear(struct nic *n, unsigned q)
+{
+    unsigned w = q / 64;
+
+    n->ready[w] &= ~(1ull << (q % 64));
+    if (!n->ready[w])
+        n->ready_sum[w / 64] &= ~(1ull << (w % 64));
+}
+
+/* The first word at or after @w with a ready queue; nw if none. */
+static unsigned ready_word_from(const struct nic *n, unsigned w)
+{
+    unsigned nw = (n->n_queues + 63) / 64, ns = (nw + 63) / 64;
+
+    for (unsigned s = w / 64; s < ns && w < nw; s++) {
+        uint64_t m = n->ready_sum[s] & (~0ull << (s == w / 64 ? w % 64 : 0));
+
+        if (m)
+            return s * 64 + (unsigned)__builtin_ctzll(m);
+    }
+    return nw;
+}
+
+/* Round robin: the first ready queue at or after the pointer, wrapping;
+ * n_queues if none. */
+static unsigned ready_next(const struct nic *n)
+{
+    unsigned nw = (n->n_queues + 63) / 64, w = n->rr / 64;
+    uint64_t m = n->ready[w] & (~0ull << (n->rr % 64));
+
+    if (!m) {
+        w = ready_word_from(n, w + 1);
+        if (w == nw)
+            w = ready_word_from(n, 0);
+        if (w == nw)
+            return n->n_queues;
+        m = n->ready[w];
+    }
+    return w * 64 + (unsigned)__builtin_ctzll(m);
+}
+
 static void port_start(struct nic *n)
 {
-    for (unsigned k = 0; k < n->n_queues; k++) {
-        unsigned q = (n->rr + k) % n->n_queues;
-        struct nic_txq *t = &n->txq[q];
-        struct port_msg msg;
-        sim_time ser;
+    unsigned q = ready_next(n);
+    struct nic_txq *t;
+    struct port_msg msg;
+    sim_time ser;
 
-        if (!t->len)
-            continue;
-        msg.pkt = t->pkt[t->head];
-        ser = t->ser[t->head];
-        t->head = (t->head + 1) % t->cap;
-        t->len--;
-        n->rr = (q + 1) % n->n_queues;
-        n->busy = true;
-        sim_schedule(n->sim, ser, port_on_done, n, &msg, sizeof(msg));
+    if (q == n->n_queues)
         return;
-    }
+    t = &n->txq[q];
+    msg.pkt = t->pkt[t->head];
+    ser = t->ser[t->head];
+    t->head = (t->head + 1) % t->cap;
+    if (!--t->len)
+        ready_clear(n, q);
+    n->rr = q + 1 == n->n_queues ? 0 : q + 1;
+    n->busy = true;
+    sim_schedule(n->sim, ser, port_on_done, n, &msg, sizeof(msg));
 }
 
 static void port_on_done(struct sim *sim, void *ctx, const void *payload)
@@ -126,7 +179,8 @@ bool nic_tx_enqueue(struct nic *n, unsigned q, uint32_t pkt, sim_time ser)
         return false;
     t->pkt[(t->head + t->len) % t->cap] = pkt;
     t->ser[(t->head + t->len) % t->cap] = ser;
-    t->len++;
+    if (!t->len++)
+        ready_set(n, q);
     if (!n->busy)
         port_start(n);
     return true;

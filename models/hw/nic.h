@@ -83,6 +83,10 @@ struct nic {
     uint32_t rx_cap;
     unsigned n_queues; /* queue 0 is the PF's */
     unsigned rr;       /* next queue the port looks at */
+    /* Bit q of ready[q / 64]: transmit queue q holds a frame; bit w of
+     * ready_sum[w / 64]: ready[w] is not 0. The port finds the next queue
+     * in round-robin order with two ctz, whatever the number of queues. */
+    uint64_t *ready, *ready_sum;
     bool busy;
     nic_tx_done_fn tx_done;
     void *ctx;
