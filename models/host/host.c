@@ -44,32 +44,26 @@ static void hv_from_scenario(struct host *h, const struct scenario *sc)
     h->hv.exitless_eoi = scenario_bool(sc, "hv.exitless_eoi");
 }
 
-static void iommu_from_scenario(struct host *h, const struct scenario *sc)
+static void iommu_from_scenario(struct host *h, struct sim *sim, const struct scenario *sc)
 {
-    const char *mode = scenario_str(sc, "iommu.mode");
-    sim_time walk =
-        (sim_time)scenario_int(sc, "iommu.walk_levels") * scenario_time(sc, "iommu.walk_access");
+    struct iommu_config cfg = {
+        .design = iommu_design_lookup(scenario_str(sc, "iommu.mode")),
+        .iotlb_entries = (unsigned)scenario_int(sc, "iommu.iotlb_entries"),
+        .page_shift = g_strcmp0(scenario_str(sc, "iommu.page_size"), "2MiB") == 0 ? 21 : 12,
+        .walk_cost = (sim_time)scenario_int(sc, "iommu.walk_levels") *
+                     scenario_time(sc, "iommu.walk_access"),
+        .map_cost = scenario_time(sc, "iommu.map_cost"),
+        .unmap_cost = scenario_time(sc, "iommu.unmap_cost"),
+        .inval_cost = scenario_time(sc, "iommu.invalidation_cost"),
+        .iova_cache = scenario_bool(sc, "iommu.iova_cache"),
+        .iova_lock_hold = scenario_time(sc, "iommu.iova_lock_hold"),
+        .fq_lock_hold = scenario_time(sc, "iommu.fq_lock_hold"),
+        .fq_size = (unsigned)scenario_int(sc, "iommu.flush_queue"),
+        .fq_timeout = scenario_time(sc, "iommu.flush_timeout"),
+        .n_cpus = h->cpu.n_cores,
+    };
 
-    iommu_init(&h->iommu,
-               g_strcmp0(mode, "off") == 0      ? IOMMU_OFF
-               : g_strcmp0(mode, "strict") == 0 ? IOMMU_STRICT
-                                                : IOMMU_DEFERRED,
-               (unsigned)scenario_int(sc, "iommu.iotlb_entries"),
-               g_strcmp0(scenario_str(sc, "iommu.page_size"), "2MiB") == 0 ? 21 : 12, walk,
-               scenario_time(sc, "iommu.map_cost"), scenario_time(sc, "iommu.unmap_cost"),
-               scenario_time(sc, "iommu.invalidation_cost"),
-               (unsigned)scenario_int(sc, "iommu.flush_queue"),
-               scenario_time(sc, "iommu.flush_timeout"));
-}
-
-/* Deferred mode's flush timer, as the flush queue's 10 ms timer in Linux. */
-static void iommu_on_timer(struct sim *sim, void *ctx, const void *payload)
-{
-    struct host *h = ctx;
-
-    (void)payload;
-    iommu_flush_timer(&h->iommu, sim_now(sim));
-    sim_schedule(sim, h->iommu.fq_timeout, iommu_on_timer, h, NULL, 0);
+    iommu_init(&h->iommu, sim, &cfg);
 }
 
 void host_init(struct host *h, struct sim *sim, const struct scenario *sc)
@@ -81,14 +75,12 @@ void host_init(struct host *h, struct sim *sim, const struct scenario *sc)
     pcie_init(&h->pcie, sim, scenario_real(sc, "pcie.bandwidth"),
               (unsigned)scenario_real(sc, "pcie.max_payload"),
               (unsigned)scenario_real(sc, "pcie.tlp_overhead"), scenario_time(sc, "pcie.latency"));
-    iommu_from_scenario(h, sc);
+    iommu_from_scenario(h, sim, sc);
     fifo_server_init(&h->walkers, sim, "iommu.walkers",
                      (unsigned)scenario_int(sc, "iommu.walkers"));
     h->stack_per_packet = host_cycles(h, sc, "host.stack_per_packet");
     h->block_submit = host_cycles(h, sc, "host.block_submit");
     h->block_complete = host_cycles(h, sc, "host.block_complete");
-    if (h->iommu.mode == IOMMU_DEFERRED)
-        sim_schedule(sim, h->iommu.fq_timeout, iommu_on_timer, h, NULL, 0);
 }
 
 void host_reset_stats(struct host *h)

@@ -35,8 +35,7 @@ struct host {
     sim_time block_submit, block_complete;
 };
 
-/* Build the host from the scenario's host.*, hv.*, iommu.* and pcie.* keys;
- * in deferred IOMMU mode it schedules the flush-queue timer. */
+/* Build the host from the scenario's host.*, hv.*, iommu.* and pcie.* keys. */
 void host_init(struct host *h, struct sim *sim, const struct scenario *sc);
 void host_release(struct host *h);
 void host_reset_stats(struct host *h);

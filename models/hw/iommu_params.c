@@ -8,10 +8,12 @@
 #include "param_table.h"
 
 static const struct param_def iommu_params[] = {
-    PDEF_ENUM("iommu.mode", "off", "off|strict|deferred",
-              "host drivers' DMA-API mappings: none (iommu=pt), strict, or deferred (flush queue); "
-              "assigned devices are always translated",
-              "choice: iommu=pt, the usual performance setting; strict/deferred per "
+    PDEF_ENUM("iommu.mode", "off", IOMMU_DESIGN_CHOICES,
+              "host drivers' DMA-API translation design: off (identity, iommu=pt), strict "
+              "(invalidate at every unmap), batched (one flush queue under a shared lock), "
+              "deferred (per-CPU flush queues), persistent (map once, reuse); assigned devices "
+              "are always translated",
+              "choice: iommu=pt, the usual performance setting; the designs per "
               "Linux dma-iommu (sources.md#iova-flush-queue)"),
     PDEF_ENUM("iommu.page_size", "4KiB", "4KiB|2MiB", "IOMMU page size of DMA mappings", "choice"),
     PDEF_INT("iommu.iotlb_entries", "64", 1, 1 << 20, "IOTLB entries (fully associative, LRU)",
@@ -42,10 +44,27 @@ static const struct param_def iommu_params[] = {
               "vIOMMU ATC'11: 4,593 cycles of IOMMU interaction per strict unmap on "
               "bare metal (D: at 2.1 GHz) (sources.md#viommu): 2.19us s; the default "
               "awaits a re-validation with it"),
-    PDEF_INT("iommu.flush_queue", "256", 1, 1 << 20, "deferred: unmaps per flush",
-             "Linux dma-iommu.c: IOVA_FQ_SIZE 256 (sources.md#iova-flush-queue)"),
-    PDEF_TIME("iommu.flush_timeout", "10ms", 1e-9, 10, "deferred: oldest unmap waits at most this",
-              "Linux dma-iommu.c: IOVA_FQ_TIMEOUT 10 ms (sources.md#iova-flush-queue)"),
+    PDEF_INT("iommu.flush_queue", "256", 1, 1 << 20,
+             "batched, deferred: slots of a flush queue; the unmap that finds it full flushes",
+             "Linux dma-iommu.c: IOVA_DEFAULT_FQ_SIZE 256 (sources.md#iova-flush-queue)"),
+    PDEF_TIME("iommu.flush_timeout", "10ms", 1e-9, 10,
+              "batched, deferred: the first queued unmap arms a timer that flushes this much later",
+              "Linux dma-iommu.c: IOVA_DEFAULT_FQ_TIMEOUT 10 ms (sources.md#iova-flush-queue)"),
+    PDEF_BOOL("iommu.iova_cache", "true",
+              "IOVAs come from per-CPU caches (Linux 4.7 on); false: every allocation and free "
+              "takes the IOVA allocator's global lock",
+              "Linux iova.c: per-CPU rcache for ranges up to 128 KiB, commit 9257b4a206fc "
+              "(sources.md#iova-flush-queue)"),
+    PDEF_TIME("iommu.iova_lock_hold", "250ns", 0, 1e-3,
+              "without iova_cache: the IOVA allocator's rbtree work under its global lock, per "
+              "allocation and per free",
+              "placeholder: Peleg et al. ATC'15 show this lock serializing the cores; its hold "
+              "time was not retrieved (sources.md#iova-flush-queue)"),
+    PDEF_TIME("iommu.fq_lock_hold", "50ns", 0, 1e-3,
+              "batched: queueing one unmap under the single flush queue's lock (a flush it "
+              "triggers holds the lock too)",
+              "placeholder: no measurement of the queue's critical section was found "
+              "(sources.md#iova-flush-queue)"),
 };
 
 static const size_t iommu_n_params = G_N_ELEMENTS(iommu_params);

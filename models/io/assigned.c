@@ -80,8 +80,8 @@ static void tx_post(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
         a->tx_stops++;
     }
     if (a->dma_api)
-        map = iommu_map(&vm->nh->host.iommu, iova, p->bytes) +
-              iommu_unmap(&vm->nh->host.iommu, sim_now(w->sim), iova, p->bytes);
+        map = iommu_remap(&vm->nh->host.iommu, sim_now(w->sim),
+                          net_core_id(vm, net_pkt_vcpu(vm, p)), iova, p->bytes);
     p->iova = iova;
     net_step(w, p, NET_STAGE_driver);
     net_step_part(p, NET_STAGE_iommu, map);
@@ -159,8 +159,8 @@ sim_time assigned_rx_driver(struct net_world *w, struct net_vm *vm, struct net_p
     nic_rx_release(&vm->nh->nic, a->queue);
     if (a->dma_api) {
         /* Unmap the filled buffer, map its replacement. */
-        t += iommu_unmap(&vm->nh->host.iommu, sim_now(w->sim), p->iova, p->bytes) +
-             iommu_map(&vm->nh->host.iommu, p->iova, p->bytes);
+        t += iommu_remap(&vm->nh->host.iommu, sim_now(w->sim), net_core_id(vm, vm->vcpu), p->iova,
+                         p->bytes);
     }
     return t;
 }

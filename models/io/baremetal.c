@@ -1,7 +1,7 @@
 /* Bare metal: the baseline without a virtualization layer. The "VM" is an
  * application on a host core driving its own queue of the PF; interrupts are
  * native (no exits). DMA is translated only when the host's IOMMU is on
- * (iommu.mode strict or deferred), then mapped per buffer or once
+ * (iommu.mode other than off), then mapped per buffer or once
  * (nic.dma_mapping). Left out: RSS and
  * interrupt affinity (each application has its own queue and vector). */
 #include "../net/net.h"
@@ -10,7 +10,7 @@
 
 static void baremetal_attach(struct net_world *w, struct net_vm *vm)
 {
-    bool on = vm->nh->host.iommu.mode != IOMMU_OFF;
+    bool on = iommu_translates(&vm->nh->host.iommu);
 
     vm->io = assigned_new(w, vm, on, on && net_maps_per_buffer(w, false));
     net_vm_ready(w, vm);

@@ -26,8 +26,9 @@ sim_time host_dma_api(struct net_world *w, struct net_vm *vm, struct host_io *h,
     (*slot)++;
     if (!net_maps_per_buffer(w, false))
         return 0;
-    return iommu_map(&vm->nh->host.iommu, p->iova, p->bytes) +
-           iommu_unmap(&vm->nh->host.iommu, sim_now(w->sim), p->iova, p->bytes);
+    /* The host's NIC driver maps on the backend's core. */
+    return iommu_remap(&vm->nh->host.iommu, sim_now(w->sim), net_core_id(vm, vm->backend), p->iova,
+                       p->bytes);
 }
 
 void host_io_init(struct host_io *h, const struct net_world *w, const struct net_vm *vm)
@@ -40,7 +41,7 @@ static void host_dev_tx(struct net_world *w, struct net_vm *vm, struct host_io *
                         struct net_pkt *p)
 {
     h->tx_inflight++;
-    net_dev_tx(w, p, vm->local + 1, vm->nh->host.iommu.mode != IOMMU_OFF, p->iova);
+    net_dev_tx(w, p, vm->local + 1, iommu_translates(&vm->nh->host.iommu), p->iova);
 }
 
 void host_tx(struct net_world *w, struct net_vm *vm, struct host_io *h, struct net_pkt *p)
@@ -73,7 +74,7 @@ void host_rx(struct net_world *w, struct net_vm *vm, struct host_io *h, struct n
              void (*next)(struct net_world *, struct net_pkt *))
 {
     p->held = host_dma_api(w, vm, h, p, 1);
-    net_dev_rx(w, p, vm->local + 1, vm->nh->host.iommu.mode != IOMMU_OFF, p->iova, next);
+    net_dev_rx(w, p, vm->local + 1, iommu_translates(&vm->nh->host.iommu), p->iova, next);
 }
 
 sim_time host_backend_copy(const struct host_backend *b, const struct net_pkt *p)

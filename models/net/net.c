@@ -583,14 +583,16 @@ static void net_report(struct model *base, struct report *out)
 {
     struct net_world *w = container_of(base, struct net_world, base);
     double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
-    uint64_t switches = 0, mailbox = 0;
-    double pcie = 0;
+    uint64_t switches = 0, mailbox = 0, flushes = 0;
+    double pcie = 0, lock_wait = 0;
 
     for (unsigned h = 0; h < w->n_hosts; h++) {
         const struct host *hh = &w->hosts[h].host;
 
         switches += hh->cpu.switches;
         mailbox += w->hosts[h].nic.mailbox_msgs;
+        flushes += hh->iommu.flushes;
+        lock_wait += sim_time_to_s(hh->iommu.lock_wait);
         pcie = fmax(pcie, fmax(fifo_server_utilization(&hh->pcie.to_host),
                                fifo_server_utilization(&hh->pcie.to_dev)));
     }
@@ -617,6 +619,9 @@ static void net_report(struct model *base, struct report *out)
     /* Jain's index over the VMs' goodput: 1 when all are equal. */
     report_metric(out, "all", "fairness", sum2 > 0 ? sum * sum / (w->n_vms * sum2) : 1.0, "1");
     report_metric(out, "all", "iotlb_hit_rate", hosts_iotlb_hit_rate(w), "1");
+    report_metric(out, "all", "iotlb_flushes", (double)flushes, "1");
+    /* Cores spinning on the DMA API's shared locks, as host_cpu counts. */
+    report_metric(out, "all", "iommu_lock_wait", span > 0 ? lock_wait / span : 0.0, "1");
     report_metric(out, "all", "sent_total", (double)sent, "1");
     report_metric(out, "all", "received_total", (double)received, "1");
     report_metric(out, "all", "dropped_total", (double)dropped, "1");

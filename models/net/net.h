@@ -397,6 +397,12 @@ void peer_tx_ack(struct net_world *w, struct net_pkt *p);
  * else one of the VM's vCPU cores). */
 struct cpu_core *net_backend_core(struct net_world *w, struct net_vm *vm);
 
+/* @core's index on @vm's host (per-CPU state of host components). */
+static inline unsigned net_core_id(const struct net_vm *vm, const struct cpu_core *core)
+{
+    return (unsigned)(core - vm->nh->host.cpu.cores);
+}
+
 static inline struct cpu_core *net_pkt_vcpu(const struct net_vm *vm, const struct net_pkt *p)
 {
     return vm->vcpus[p->cpu % vm->n_vcpus];
@@ -426,7 +432,7 @@ static inline bool net_pkt_local(const struct net_world *w, const struct net_pkt
  * through the vSwitch, or through a NIC function that encapsulates. */
 bool net_pkt_overlay(const struct net_world *w, const struct net_pkt *p);
 
-/* Does a driver map each buffer (map, unmap, invalidation per iommu.mode)?
+/* Does a driver map each buffer (through iommu.mode's design)?
  * @assigned: a guest's driver of an assigned function. */
 static inline bool net_maps_per_buffer(const struct net_world *w, bool assigned)
 {

@@ -115,13 +115,12 @@ const struct param_def net_params[] = {
              "choice: Linux ixgbe default 512"),
     PDEF_SIZE("nic.buffer_size", "2KiB", 64, 65536, "DMA buffer per descriptor (IOVA stride)",
               "choice: Linux ixgbe 2 KiB receive buffers"),
-    PDEF_ENUM(
-        "nic.dma_mapping", "native", "native|per-buffer|static",
-        "when the IOMMU translates (iommu.mode strict or deferred): native = host drivers map "
-        "each buffer (DMA API), assigned devices map once (VFIO); per-buffer = every driver "
-        "maps each buffer (an assigned device's guest through a vIOMMU, whose extra exits "
-        "are not modelled); static = every driver maps once (VFIO, DPDK)",
-        "choice: native, as usually deployed; the others compare like with like"),
+    PDEF_ENUM("nic.dma_mapping", "native", "native|per-buffer|static",
+              "when the IOMMU translates (iommu.mode not off): native = host drivers map "
+              "each buffer (DMA API), assigned devices map once (VFIO); per-buffer = every driver "
+              "maps each buffer (an assigned device's guest through a vIOMMU, whose extra exits "
+              "are not modelled); static = every driver maps once (VFIO, DPDK)",
+              "choice: native, as usually deployed; the others compare like with like"),
     PDEF_SIZE("nic.descriptor_size", "16B", 1, 256, "DMA descriptor",
               "choice: ixgbe advanced descriptor"),
     PDEF_BOOL("nic.vxlan_offload", "false",
