@@ -24,11 +24,17 @@
 #include "../net/strategy.h"
 #include "../virtio/vring.h"
 #include "hostpath.h"
+#include "virtio_config.h"
 
-/* virtio-net header carried in front of each packet (spec, Message Framing) */
-#define VIRTIO_NET_HDR 12
-/* virtio_net.c: the queue stops below 2 + MAX_SKB_FRAGS (17) free slots */
-#define VIRTIO_TX_STOP 19
+/* Linux's MAX_SKB_FRAGS: fragments of one packet */
+#define VIRTIO_MAX_FRAGS 17
+/* virtio_net.c: the queue stops below 2 + MAX_SKB_FRAGS free slots, the
+ * most one packet can take */
+#define VIRTIO_TX_STOP (2 + VIRTIO_MAX_FRAGS)
+/* add_recvbuf_big(): without mergeable buffers a receive buffer for
+ * large segments is a chain of pages, a descriptor each, and the header */
+#define VIRTIO_BIG_DESCS (2 + VIRTIO_MAX_FRAGS)
+#define VIRTIO_BIG_BYTES ((1 + VIRTIO_MAX_FRAGS) * 4096)
 
 /* One transmit queue: its ring, the guest's lock on it (netif_tx_lock),
  * and the backend thread that serves it. */
@@ -50,33 +56,94 @@ struct virtio_txq {
 
 struct virtio_vm {
     struct host_backend hb;
+    struct virtio_negotiation neg;
+    struct virtio_startup start;
     struct virtio_txq *txq;
     unsigned n_txq;
     struct vring rx;
-    uint32_t *rx_pkt; /* packet written into each receive descriptor */
+    uint32_t *rx_pkt;       /* packet written into each receive buffer */
+    unsigned rx_buf_slots;  /* ring slots one receive buffer takes */
+    uint32_t rx_buf_bytes;  /* one receive buffer */
+    uint32_t tx_frag_bytes; /* payload per fragment (virtio.tx_frag_size) */
+    uint64_t tx_pkts, tx_slots, rx_pkts, rx_bufs, rx_slots;
     enum hv_exit_reason kick_exit;
     sim_time notify_latency, wake;
 };
 
 static void virtio_on_room(struct net_world *w, struct net_vm *vm);
 
+static bool virtio_indirect(const struct virtio_vm *v)
+{
+    return virtio_has(v->neg.accepted, VIRTIO_F_INDIRECT_DESC);
+}
+
+/* Ring slots of a chain of @n descriptors: virtqueue_add_split() moves any
+ * chain longer than one into an indirect table when it may. */
+static unsigned chain_slots(const struct virtio_vm *v, unsigned n)
+{
+    return n > 1 && virtio_indirect(v) ? 1 : n;
+}
+
+static bool virtio_check(const struct scenario *sc, const char *count_key, int64_t vms,
+                         GError **error)
+{
+    struct virtio_negotiation neg;
+
+    (void)count_key;
+    (void)vms;
+    if (!virtio_net_negotiate(sc, &neg, error))
+        return false;
+    if (!virtio_has(neg.accepted, VIRTIO_F_INDIRECT_DESC) &&
+        scenario_int(sc, "virtio.ring_size") < VIRTIO_TX_STOP) {
+        scenario_error(sc, "virtio.ring_size", error,
+                       "without INDIRECT_DESC one packet may take %d descriptors, more than the "
+                       "ring holds",
+                       VIRTIO_TX_STOP);
+        return false;
+    }
+    return true;
+}
+
+/* The guest posts receive buffers until the ring is full: mergeable
+ * buffers of one frame, big buffers of 64 KiB and more when the device
+ * may write large segments without them, else one frame each
+ * (virtnet_probe(), add_recvbuf_{mergeable,big,small}()). */
+static void rx_fill(struct net_world *w, struct virtio_vm *v)
+{
+    unsigned descs = !v->neg.mergeable && v->neg.big_rx ? VIRTIO_BIG_DESCS : 1;
+
+    v->rx_buf_slots = chain_slots(v, descs);
+    v->rx_buf_bytes = descs > 1 ? VIRTIO_BIG_BYTES : w->mss + w->frame_overhead + v->neg.hdr_bytes;
+    while (v->rx.num_free >= v->rx_buf_slots)
+        vring_add_buf(&v->rx, 0, v->rx_buf_slots, v->rx_buf_bytes, 0);
+}
+
 static void virtio_attach(struct net_world *w, struct net_vm *vm)
 {
     const struct scenario *sc = w->sc;
     struct virtio_vm *v = g_new0(struct virtio_vm, 1);
     uint16_t size = (uint16_t)scenario_int(sc, "virtio.ring_size");
-    bool event_idx = scenario_bool(sc, "virtio.event_idx");
-    bool vhost = g_strcmp0(scenario_str(sc, "virtio.backend"), "vhost") == 0;
+    bool vhost = virtio_backend_of(sc) == VIRTIO_BACKEND_VHOST;
+    bool event_idx, ok = virtio_net_negotiate(sc, &v->neg, NULL);
 
-    v->n_txq = (unsigned)scenario_int(sc, "virtio.queues");
+    g_assert(ok);
+    event_idx = virtio_has(v->neg.accepted, VIRTIO_F_EVENT_IDX);
+    virtio_startup_cost(sc, &v->neg, &vm->nh->host.hv, &vm->nh->host.cpu, &v->start);
+    v->tx_frag_bytes = (uint32_t)scenario_real(sc, "virtio.tx_frag_size");
+    /* Without TSO the guest's stack segments (GSO) before the driver;
+     * without guest TSO the host's does before the device. */
+    vm->seg_max_tx = v->neg.tso_tx ? 0 : w->mss;
+    vm->seg_max_rx = v->neg.big_rx ? 0 : w->mss;
+    v->n_txq = v->neg.queue_pairs;
     v->txq = g_new0(struct virtio_txq, v->n_txq);
     for (unsigned q = 0; q < v->n_txq; q++) {
         vring_init(&v->txq[q].vr, size, event_idx);
         sim_lock_init(&v->txq[q].lock, w->sim);
         v->txq[q].vm = vm;
         v->txq[q].core = q ? net_backend_core(w, vm) : vm->backend;
-        /* Rings too small for the driver's margin stop only when full. */
-        v->txq[q].stop_at = size >= 4 * VIRTIO_TX_STOP ? VIRTIO_TX_STOP : 1;
+        /* Rings too small for the driver's margin stop only when full
+         * (when one slot is all a packet takes). */
+        v->txq[q].stop_at = size >= 4 * VIRTIO_TX_STOP || !virtio_indirect(v) ? VIRTIO_TX_STOP : 1;
     }
     vring_init(&v->rx, size, event_idx);
     v->rx_pkt = g_new(uint32_t, size);
@@ -89,13 +156,11 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
     v->wake = cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(sc, "virtio.wake"));
     v->hb.host_stack = vm->nh->host.stack_per_packet;
     v->hb.copy_per_byte = scenario_real(sc, "virtio.copy_per_byte") * 1e12;
-    v->hb.header_bytes = VIRTIO_NET_HDR;
+    v->hb.header_bytes = v->neg.hdr_bytes;
     host_io_init(&v->hb.io, w, vm);
     v->hb.io.on_room = virtio_on_room;
-    /* The guest posts a receive buffer in every descriptor; the backend
-     * needs no kicks while it has buffers. */
-    for (unsigned i = 0; i < size; i++)
-        vring_add_buf(&v->rx, 0, 1, w->mss + w->frame_overhead + VIRTIO_NET_HDR, 0);
+    /* The backend needs no kicks while it has buffers. */
+    rx_fill(w, v);
     vring_kick_prepare(&v->rx);
     vring_disable_notify(&v->rx);
     vm->io = v;
@@ -116,6 +181,7 @@ static void virtio_detach(struct net_world *w, struct net_vm *vm)
     g_free(v->rx_pkt);
     g_free(v);
     vm->io = NULL;
+    vm->seg_max_tx = vm->seg_max_rx = 0;
 }
 
 /* ---- transmit: guest ---- */
@@ -138,18 +204,37 @@ static void tx_on_kicked(struct sim *sim, void *ctx, uint64_t tag)
     backend_tx_notify(q->vm->w, q);
 }
 
+/* Ring slots of a packet (xmit_skb()): the header in a descriptor of its
+ * own unless it shares the first; the linear part; with scatter-gather
+ * the payload in page fragments, a descriptor each (without it the
+ * packet is linear). */
+static unsigned tx_slots(const struct virtio_vm *v, const struct net_pkt *p)
+{
+    unsigned n = (v->neg.hdr_pushed ? 0 : 1) + 1;
+
+    if (v->neg.sg && p->bytes) {
+        unsigned frags = (p->bytes + v->tx_frag_bytes - 1) / v->tx_frag_bytes;
+
+        n += frags < VIRTIO_MAX_FRAGS ? frags : VIRTIO_MAX_FRAGS;
+    }
+    return chain_slots(v, n);
+}
+
 static void tx_added(struct net_world *w, struct net_pkt *p)
 {
     struct net_vm *vm = &w->vms[p->src];
     struct virtio_vm *v = vm->io;
     struct virtio_txq *q = txq_of(vm, p);
-    int head = vring_add_buf(&q->vr, 1, 0, p->bytes + VIRTIO_NET_HDR, p->idx);
+    unsigned slots = tx_slots(v, p);
+    int head = vring_add_buf(&q->vr, slots, 0, p->bytes + v->neg.hdr_bytes, p->idx);
     unsigned cpu = p->cpu;
     bool kick;
 
-    /* The queue stops before the ring is full, so a slot is always free. */
+    /* The queue stops while fewer slots than a packet may need are free. */
     g_assert(head >= 0);
     p->slot = (uint32_t)head;
+    v->tx_pkts++;
+    v->tx_slots += slots;
     if (q->vr.num_free < q->stop_at) {
         q->stopped = true;
         q->stops++;
@@ -378,20 +463,42 @@ static unsigned virtio_tx_clean(struct net_world *w, struct net_vm *vm, unsigned
 
 /* ---- receive: backend ---- */
 
+/* Receive buffers @p fills: with mergeable buffers as many as its bytes
+ * need (the header's num_buffers), else one. */
+static unsigned rx_bufs(const struct net_world *w, const struct virtio_vm *v,
+                        const struct net_pkt *p)
+{
+    uint32_t len = p->bytes + w->frame_overhead + v->neg.hdr_bytes;
+
+    return v->neg.mergeable ? (len + v->rx_buf_bytes - 1) / v->rx_buf_bytes : 1;
+}
+
 static void rx_to_guest(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
     struct virtio_vm *v = vm->io;
-    int head = vring_pop_avail(&v->rx);
+    unsigned n = rx_bufs(w, v, p);
+    uint32_t left = p->bytes + w->frame_overhead + v->neg.hdr_bytes;
 
-    if (head < 0) {
+    if (vring_avail_pending(&v->rx) < n) {
         /* Out of guest buffers: ask the guest to kick when it refills. */
         vring_enable_notify(&v->rx);
         net_pkt_drop(w, p, NET_DROP_rx_ring_full);
         return;
     }
     vring_disable_notify(&v->rx);
-    v->rx_pkt[head] = p->idx;
-    vring_push_used(&v->rx, (uint16_t)head, p->bytes + VIRTIO_NET_HDR);
+    for (unsigned k = 0; k < n; k++) {
+        int head = vring_pop_avail(&v->rx);
+
+        if (k == 0)
+            v->rx_pkt[head] = p->idx;
+        uint32_t len = left < v->rx_buf_bytes ? left : v->rx_buf_bytes;
+
+        vring_push_used(&v->rx, (uint16_t)head, len);
+        left -= len;
+    }
+    v->rx_pkts++;
+    v->rx_bufs += n;
+    v->rx_slots += n * v->rx_buf_slots;
     guest_rx_arrive(w, vm, p);
     if (vring_need_interrupt(&v->rx))
         guest_irq_raise(w, vm);
@@ -452,8 +559,10 @@ static sim_time virtio_rx_driver(struct net_world *w, struct net_vm *vm, struct 
 
     /* Used entries come back in the order the guest's list holds them. */
     g_assert(v->rx_pkt[v->rx.used_ring[v->rx.last_used & (v->rx.size - 1)].id] == p->idx);
-    vring_get_buf(&v->rx, &len);
-    vring_add_buf(&v->rx, 0, 1, w->mss + w->frame_overhead + VIRTIO_NET_HDR, 0);
+    for (unsigned k = rx_bufs(w, v, p); k > 0; k--) {
+        vring_get_buf(&v->rx, &len);
+        vring_add_buf(&v->rx, 0, v->rx_buf_slots, v->rx_buf_bytes, 0);
+    }
     return w->g.driver_rx;
 }
 
@@ -469,6 +578,55 @@ static sim_time virtio_irq_complete(struct net_world *w, struct net_vm *vm, bool
     if (!*rearmed)
         vring_disable_cb(&v->rx);
     return t;
+}
+
+/* The negotiated features (each 0 or 1, and the bit mask), what the
+ * device's start-up and reset cost, and the ring slots per packet they
+ * lead to. */
+static void report_config(struct net_world *w, struct report *out)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } features[] = {
+
+#define VIRTIO_FEATURE_ROW(n, b) { "virtio_feature_" #n, b },
+        VIRTIO_FEATURE_LIST(VIRTIO_FEATURE_ROW)
+#undef VIRTIO_FEATURE_ROW
+    };
+    const struct virtio_vm *first = NULL;
+    uint64_t tx_pkts = 0, tx_slots = 0, rx_pkts = 0, rx_bufs = 0, rx_slots = 0;
+
+    for (unsigned i = 0; i < w->n_vms; i++) {
+        const struct virtio_vm *v = w->vms[i].io;
+
+        if (w->vms[i].ops != &virtio_strategy_ops)
+            continue;
+        first = first ? first : v;
+        tx_pkts += v->tx_pkts;
+        tx_slots += v->tx_slots;
+        rx_pkts += v->rx_pkts;
+        rx_bufs += v->rx_bufs;
+        rx_slots += v->rx_slots;
+    }
+    if (!first)
+        return;
+    for (size_t k = 0; k < G_N_ELEMENTS(features); k++) {
+        g_autofree char *name = g_ascii_strdown(features[k].name, -1);
+
+        report_metric(out, "all", name, virtio_has(first->neg.accepted, features[k].bit), "1");
+    }
+    report_metric(out, "all", "virtio_features", (double)first->neg.accepted, "1");
+    report_metric(out, "all", "virtio_startup_time", sim_time_to_s(first->start.time), "s");
+    report_metric(out, "all", "virtio_startup_exits", first->start.accesses, "1");
+    report_metric(out, "all", "virtio_reset_time", sim_time_to_s(first->start.reset_time), "s");
+    report_metric(out, "all", "virtio_tx_slots_per_packet",
+                  tx_pkts ? (double)tx_slots / tx_pkts : 0, "1");
+    report_metric(out, "all", "virtio_rx_buffers_per_packet",
+                  rx_pkts ? (double)rx_bufs / rx_pkts : 0, "1");
+    report_metric(out, "all", "virtio_rx_slots_per_packet",
+                  rx_pkts ? (double)rx_slots / rx_pkts : 0, "1");
+    report_metric(out, "all", "virtio_rx_buffer_bytes", first->rx_buf_bytes, "B");
 }
 
 static void virtio_report(struct net_world *w, struct report *out)
@@ -512,6 +670,7 @@ static void virtio_report(struct net_world *w, struct report *out)
     report_metric(out, "all", "virtio_interrupts", (double)irqs, "1");
     report_metric(out, "all", "virtio_interrupts_suppressed", (double)irqs_suppressed, "1");
     report_metric(out, "all", "tx_queue_stops", (double)stops, "1");
+    report_config(w, out);
 }
 
 const struct io_strategy_ops virtio_strategy_ops = {
@@ -519,6 +678,7 @@ const struct io_strategy_ops virtio_strategy_ops = {
     .uses_itr = false,
     .vswitch = true,
     .vm_to_vm = true,
+    .check = virtio_check,
     .attach = virtio_attach,
     .guest_tx = virtio_guest_tx,
     .device_rx = virtio_device_rx,

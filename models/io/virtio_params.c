@@ -1,11 +1,19 @@
+/* A list of virtio feature names. */
+#define PDEF_FEATURES(k, d, h, s)                                                             \
+    {                                                                                         \
+        .key = k, .type = PARAM_STRING, .def = d, .min = 1, .max = 0, .help = h, .source = s, \
+        .check = virtio_features_check                                                        \
+    }
+
 /* Parameters of the virtio strategy shared by its device classes: the
  * virtqueue, notifications and the backend threads (QEMU or vhost) of
- * virtio-net and virtio-blk. */
+ * virtio-net and virtio-blk, and virtio-net's feature negotiation. */
 #include <glib.h>
 
 #include "../net/strategy.h"
 #include "../param_sources.h"
 #include "../param_tables.h"
+#include "../virtio/features.h"
 #include "param_table.h"
 
 static const struct param_def virtio_params[] = {
@@ -13,13 +21,45 @@ static const struct param_def virtio_params[] = {
               "qemu: user-space device thread; vhost: kernel worker woken by ioeventfd",
               "choice: vhost, the in-kernel fast path (Dall ATC'17: kernel exits 2.6x "
               "cheaper) (sources.md#dall-atc17)"),
-    PDEF_INT("virtio.ring_size", "256", 1, 32768, "descriptors per virtqueue (a power of two)",
+    PDEF_INT("virtio.ring_size", "256", 1, 65535,
+             "descriptors per virtqueue (split: a power of two; packed: at most 32768)",
              "QEMU hw/net/virtio-net.c: VIRTIO_NET_{RX,TX}_QUEUE_DEFAULT_SIZE 256 "
              "(sources.md#virtio-spec)"),
     PDEF_INT("virtio.queues", "1", 1, 64,
              "transmit queue pairs, each with its lock and backend thread (vCPU k uses k mod n)",
              "choice: single queue, QEMU's default"),
-    PDEF_BOOL("virtio.event_idx", "true", "VIRTIO_F_EVENT_IDX notification suppression",
+    PDEF_ENUM("virtio.ring", "split", "split|packed",
+              "packed: the device offers RING_PACKED (QEMU's packed=on); used if negotiated",
+              "QEMU hw/virtio/virtio.c: the 'packed' property defaults to off "
+              "(sources.md#virtio-features)"),
+    PDEF_FEATURES("virtio.device_features",
+                  "CSUM,GUEST_CSUM,GUEST_TSO4,GUEST_TSO6,HOST_TSO4,HOST_TSO6,MRG_RXBUF,STATUS,"
+                  "CTRL_VQ,CTRL_RX,CTRL_VLAN,GUEST_ANNOUNCE,MQ,CTRL_MAC_ADDR,MAC,INDIRECT_DESC,"
+                  "EVENT_IDX,VERSION_1",
+                  "features the device offers (before virtio.event_idx, virtio.ring and the "
+                  "backend change them)",
+                  "QEMU hw/net/virtio-net.c virtio_net_properties: the offloads, control "
+                  "queue and MRG_RXBUF default on; virtio 1.x (sources.md#virtio-features)"),
+    PDEF_FEATURES("virtio.driver_features",
+                  "CSUM,GUEST_CSUM,GUEST_TSO4,GUEST_TSO6,HOST_TSO4,HOST_TSO6,MRG_RXBUF,STATUS,"
+                  "CTRL_VQ,CTRL_RX,CTRL_VLAN,GUEST_ANNOUNCE,MQ,CTRL_MAC_ADDR,MAC,INDIRECT_DESC,"
+                  "EVENT_IDX,VERSION_1,ACCESS_PLATFORM,RING_PACKED",
+                  "features the guest driver knows and accepts when offered",
+                  "Linux drivers/net/virtio_net.c features[] and drivers/virtio/virtio_ring.c "
+                  "vring_transport_features() (sources.md#virtio-features)"),
+    PDEF_FEATURES("virtio.driver_requires", "VERSION_1",
+                  "features without which the driver fails its probe",
+                  "Linux drivers/virtio/virtio_pci_modern.c vp_finalize_features(): a modern "
+                  "device must offer VERSION_1 (sources.md#virtio-features)"),
+    PDEF_SIZE("virtio.tx_frag_size", "32KiB", 1, 65536,
+              "page fragment a sent packet's payload is cut into: a descriptor each with SG",
+              "Linux net/core/sock.c SKB_FRAG_PAGE_ORDER: tcp_sendmsg() fills 32 KiB page "
+              "fragments (sources.md#virtio-features)"),
+    PDEF_CYCLES("virtio.vhost_msg", "5000", 0, 1e9,
+                "one vhost set-up request (an ioctl from QEMU) at start-up or reset",
+                "placeholder: the cost of a vhost ioctl is not published"),
+    PDEF_BOOL("virtio.event_idx", "true",
+              "the device offers EVENT_IDX notification suppression (QEMU's event_idx)",
               "Tsirkin, \"virtio_ring: support event idx feature\": Linux guests "
               "negotiate it (sources.md#event-idx)"),
     PDEF_CYCLES("virtio.notify_latency", "560", 0, 1e9, "guest kick until the backend sees it",

@@ -22,11 +22,6 @@
 #include "strategy.h"
 #include "workload.h"
 
-static bool is_pow2(int64_t v)
-{
-    return v > 0 && (v & (v - 1)) == 0;
-}
-
 /* The VM groups: the [group NAME] sections in file order, or one group of
  * the [vm] keys and io.strategy. A group section and those keys exclude
  * each other. Caller frees the array. */
@@ -204,12 +199,6 @@ static bool net_check(const struct scenario *sc, GError **error)
 {
     g_autoptr(GArray) groups = NULL;
 
-    if (!is_pow2(scenario_int(sc, "virtio.ring_size"))) {
-        scenario_error(sc, "virtio.ring_size", error,
-                       "ring size %" G_GINT64_FORMAT " is not a power of two",
-                       scenario_int(sc, "virtio.ring_size"));
-        return false;
-    }
     if (scenario_is_set(sc, "blk.vms")) {
         scenario_error(sc, "blk.vms", error,
                        "with a NIC, every VM (vm.count) has its disk: set vm.count instead");

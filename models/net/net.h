@@ -206,6 +206,9 @@ struct net_vm {
     void *io;                 /* strategy's per-VM state, owned by the strategy */
     struct workload *wl;      /* owned */
     struct nic_itr itr;       /* interrupt moderation of the VM's device */
+    /* Largest segment its device takes from the guest / gives it (0: any;
+     * set by the strategy, e.g. virtio without TSO offloads). */
+    uint32_t seg_max_tx, seg_max_rx;
     /* Guest receive side: packets the driver has not yet taken, in order. */
     struct net_pktq rx;
     uint32_t tx_done; /* TX completions not yet cleaned */

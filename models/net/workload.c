@@ -51,18 +51,23 @@ static void send_one(struct net_world *w, struct net_vm *vm, int src, int dst,
         guest_send(w, p);
 }
 
-/* Segments of at most one GSO segment (or one MSS) each. */
-static uint32_t segment_bytes(const struct net_world *w, uint32_t want)
+/* Segments of at most one GSO segment (or one MSS) each, and no larger
+ * than the sending and the receiving VM's devices take (net_vm.seg_max). */
+static uint32_t segment_bytes(const struct net_world *w, const struct workload *wl, uint32_t want)
 {
     uint32_t seg = w->g.gso_size > w->mss ? w->g.gso_size : w->mss;
 
+    if (wl->sender >= 0 && w->vms[wl->sender].seg_max_tx)
+        seg = MIN(seg, w->vms[wl->sender].seg_max_tx);
+    if (wl->receiver >= 0 && w->vms[wl->receiver].seg_max_rx)
+        seg = MIN(seg, w->vms[wl->receiver].seg_max_rx);
     return want < seg ? want : seg;
 }
 
 static void stream_fill(struct net_world *w, struct net_vm *vm)
 {
     struct workload *wl = vm->wl;
-    uint32_t seg = segment_bytes(w, wl->size);
+    uint32_t seg = segment_bytes(w, wl, wl->size);
 
     /* One segment at a time through the sender's stack, as a blocking
      * send() would; the window bounds what is in flight beyond it. */
@@ -125,8 +130,8 @@ static void on_timer(struct sim *sim, void *ctx, const void *payload)
         break;
     case WL_UDP:
         wl->next = sim_schedule(sim, udp_gap(wl), on_timer, vm, NULL, 0);
-        send_one(w, vm, wl->sender, wl->receiver, NET_PKT_DATA, segment_bytes(w, message_bytes(wl)),
-                 0);
+        send_one(w, vm, wl->sender, wl->receiver, NET_PKT_DATA,
+                 segment_bytes(w, wl, message_bytes(wl)), 0);
         break;
     }
 }

@@ -1,0 +1,148 @@
+/* virtio-net's configuration side. What the device offers: the
+ * virtio.device_features list as QEMU's properties change it (event_idx=off
+ * withdraws EVENT_IDX, packed=on adds RING_PACKED) less what its backend
+ * lacks (kernel vhost-net has no packed ring: drivers/vhost/net.c
+ * VHOST_NET_FEATURES, and QEMU masks the bits of hw/net/vhost_net.c
+ * kernel_feature_bits that the backend does not offer). Start-up and reset
+ * are counted access by access as Linux's modern virtio-pci driver makes
+ * them (drivers/virtio/virtio.c virtio_dev_probe(), virtio_pci_modern.c
+ * setup_vq()); every access traps to the VMM, which handles the
+ * configuration space in user space whatever the backend. Left out: the
+ * MSI-X table writes (the vector's own set-up), the control queue's
+ * commands after DRIVER_OK, the guest's own time between accesses. */
+#include "virtio_config.h"
+
+#include <string.h>
+
+#include "../hv/hv.h"
+#include "../hw/cpu.h"
+
+enum virtio_backend virtio_backend_of(const struct scenario *sc)
+{
+    return strcmp(scenario_str(sc, "virtio.backend"), "vhost") == 0 ? VIRTIO_BACKEND_VHOST
+                                                                    : VIRTIO_BACKEND_QEMU;
+}
+
+/* What the backend cannot do, so that QEMU does not offer it. */
+static uint64_t backend_lacks(enum virtio_backend b)
+{
+    return b == VIRTIO_BACKEND_VHOST ? VIRTIO_BIT(RING_PACKED) : 0;
+}
+
+/* A list key's value; the registry's check has parsed it already. */
+static uint64_t list_of(const struct scenario *sc, const char *key)
+{
+    uint64_t set = 0;
+    bool ok = virtio_features_parse(scenario_str(sc, key), &set, NULL);
+
+    g_assert(ok);
+    return set;
+}
+
+static bool ring_size_ok(const struct scenario *sc, const struct virtio_negotiation *neg,
+                         GError **error)
+{
+    int64_t size = scenario_int(sc, "virtio.ring_size");
+
+    /* Spec 2.8: a packed ring of any size up to 2^15 (bit 15 of its event
+     * offsets is the wrap counter); spec 2.7 and Linux's
+     * vring_create_virtqueue_split(): a split ring's is a power of two. */
+    if (virtio_packed(neg) && size > 32768) {
+        scenario_error(sc, "virtio.ring_size", error,
+                       "a packed ring holds at most 32768 descriptors, not %" G_GINT64_FORMAT,
+                       size);
+        return false;
+    }
+    if (!virtio_packed(neg) && (size & (size - 1))) {
+        scenario_error(sc, "virtio.ring_size", error,
+                       "ring size %" G_GINT64_FORMAT " is not a power of two (the split ring's "
+                       "rule; only a packed ring may have any size)",
+                       size);
+        return false;
+    }
+    return true;
+}
+
+bool virtio_net_negotiate(const struct scenario *sc, struct virtio_negotiation *neg, GError **error)
+{
+    uint64_t offered = list_of(sc, "virtio.device_features");
+    uint64_t known = list_of(sc, "virtio.driver_features");
+    uint64_t required = list_of(sc, "virtio.driver_requires");
+    unsigned pairs = (unsigned)scenario_int(sc, "virtio.queues");
+    GError *e = NULL;
+
+    if (!scenario_bool(sc, "virtio.event_idx"))
+        offered &= ~VIRTIO_BIT(EVENT_IDX);
+    if (strcmp(scenario_str(sc, "virtio.ring"), "packed") == 0)
+        offered |= VIRTIO_BIT(RING_PACKED);
+    offered &= ~backend_lacks(virtio_backend_of(sc));
+    if (required & ~known) {
+        g_autofree char *names = virtio_features_format(required & ~known);
+
+        scenario_error(sc,
+                       scenario_is_set(sc, "virtio.driver_features") ? "virtio.driver_features"
+                                                                     : "virtio.driver_requires",
+                       error, "the driver requires %s but does not know it", names);
+        return false;
+    }
+    if (!virtio_negotiate(offered, known, required, pairs, neg, &e)) {
+        const char *key = scenario_is_set(sc, "virtio.driver_requires") ? "virtio.driver_requires"
+                                                                        : "virtio.device_features";
+
+        scenario_error(sc, key, error, "%s", e->message);
+        g_error_free(e);
+        return false;
+    }
+    return ring_size_ok(sc, neg, error);
+}
+
+/* Configuration-space accesses of the driver's probe, in order. */
+enum {
+    /* virtio_reset_device(): write 0 to device_status, read until 0 */
+    ACC_RESET = 2,
+    /* virtio_add_status(): read device_status, write it with the bit */
+    ACC_STATUS = 2,
+    /* vp_get_features() / vp_finalize_features(): select and 32 bits, twice */
+    ACC_FEATURES = 4,
+    /* virtio_features_ok(): read device_status back for FEATURES_OK */
+    ACC_FEATURES_OK = 1,
+    /* virtio_cread_bytes() of the 6-byte MAC between two generation
+     * reads, then the 16-bit status and max_virtqueue_pairs */
+    ACC_DEVICE_CONFIG = 8 + 1 + 1,
+    /* MSI-X: the configuration vector written and read back */
+    ACC_CONFIG_VECTOR = 2,
+    /* setup_vq(): queue_select, queue_size, three 64-bit ring addresses
+     * in 32-bit halves, queue_notify_off, the vector written and read
+     * back; then queue_select and queue_enable */
+    ACC_PER_QUEUE = 1 + 1 + 6 + 1 + 2 + 2,
+};
+
+/* vhost_dev_start(): SET_FEATURES and SET_MEM_TABLE, then per queue
+ * SET_VRING_NUM, _BASE, _ADDR, _KICK, _CALL and vhost-net's SET_BACKEND;
+ * vhost_dev_stop(): GET_VRING_BASE and SET_BACKEND(-1) per queue. */
+#define VHOST_MSGS_DEVICE    2
+#define VHOST_MSGS_PER_QUEUE 6
+#define VHOST_MSGS_STOP      2
+
+void virtio_startup_cost(const struct scenario *sc, const struct virtio_negotiation *neg,
+                         const struct hv *hv, const struct cpu_host *cpu,
+                         struct virtio_startup *out)
+{
+    unsigned queues = 2 * neg->queue_pairs + virtio_has(neg->accepted, VIRTIO_F_CTRL_VQ);
+    unsigned data_queues = 2 * neg->queue_pairs;
+    bool vhost = virtio_backend_of(sc) == VIRTIO_BACKEND_VHOST;
+    sim_time exit = hv->exit_cost[HV_EXIT_mmio_user];
+    sim_time msg = cpu_cycles(cpu, (double)scenario_int(sc, "virtio.vhost_msg"));
+
+    memset(out, 0, sizeof(*out));
+    /* register_virtio_device() resets and acknowledges; the driver's
+     * probe adds DRIVER, negotiates, sets up the queues, DRIVER_OK. */
+    out->accesses = ACC_RESET + 2 * ACC_STATUS + 2 * ACC_FEATURES + ACC_STATUS + ACC_FEATURES_OK +
+                    ACC_DEVICE_CONFIG + ACC_CONFIG_VECTOR + queues * ACC_PER_QUEUE + ACC_STATUS;
+    /* The control queue stays in QEMU; the data queues go to vhost. */
+    out->backend_msgs = vhost ? VHOST_MSGS_DEVICE + data_queues * VHOST_MSGS_PER_QUEUE : 0;
+    out->time = out->accesses * exit + out->backend_msgs * msg;
+    out->reset_accesses = ACC_RESET;
+    out->reset_msgs = vhost ? data_queues * VHOST_MSGS_STOP : 0;
+    out->reset_time = out->reset_accesses * exit + out->reset_msgs * msg;
+}

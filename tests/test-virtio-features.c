@@ -1,0 +1,248 @@
+/* virtio-net's configuration side: feature negotiation with Linux's
+ * fallbacks and refusals, what each negotiated feature changes (descriptor
+ * slots, receive buffers, segment sizes, suppression), and the cost of the
+ * status sequence and of a reset. */
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "../models/virtio/features.h"
+#include "report.h"
+#include "scenario.h"
+#include "testlib.h"
+
+#define LINUX_DRIVER                                                                              \
+    (VIRTIO_BIT(CSUM) | VIRTIO_BIT(GUEST_CSUM) | VIRTIO_BIT(GUEST_TSO4) | VIRTIO_BIT(HOST_TSO4) | \
+     VIRTIO_BIT(MRG_RXBUF) | VIRTIO_BIT(CTRL_VQ) | VIRTIO_BIT(MQ) | VIRTIO_BIT(INDIRECT_DESC) |   \
+     VIRTIO_BIT(EVENT_IDX) | VIRTIO_BIT(VERSION_1) | VIRTIO_BIT(RING_PACKED))
+
+static struct report *run(const char *extra)
+{
+    g_autofree char *ini = g_strdup_printf("[scenario]\nmodel = net\nduration = 10ms\n"
+                                           "warmup = 1ms\n[io]\nstrategy = virtio\n%s",
+                                           extra);
+
+    return test_run_ini(ini, 3);
+}
+
+static void test_parse(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+    uint64_t set;
+
+    g_assert_true(virtio_features_parse("CSUM, EVENT_IDX  RING_PACKED", &set, NULL));
+    g_assert_cmpuint(set, ==, VIRTIO_BIT(CSUM) | VIRTIO_BIT(EVENT_IDX) | VIRTIO_BIT(RING_PACKED));
+    text = virtio_features_format(set);
+    g_assert_cmpstr(text, ==, "CSUM,EVENT_IDX,RING_PACKED");
+    g_assert_true(virtio_features_parse("", &set, NULL));
+    g_assert_cmpuint(set, ==, 0);
+    g_assert_false(virtio_features_parse("CSUM,EVENT_INDEX", &set, &error));
+    g_assert_nonnull(strstr(error->message, "'EVENT_INDEX'"));
+}
+
+/* Linux accepts what is offered and known; an offload without the
+ * checksum it needs is dropped; queue pairs need MQ. */
+static void test_negotiate(void)
+{
+    struct virtio_negotiation n;
+    uint64_t offered = LINUX_DRIVER & ~VIRTIO_BIT(CSUM) & ~VIRTIO_BIT(RING_PACKED);
+
+    g_assert_true(virtio_negotiate(offered, LINUX_DRIVER, VIRTIO_BIT(VERSION_1), 4, &n, NULL));
+    g_assert_false(virtio_has(n.accepted, VIRTIO_F_HOST_TSO4));
+    g_assert_false(n.tso_tx);
+    g_assert_false(n.sg);
+    g_assert_true(n.big_rx);
+    g_assert_true(n.mergeable);
+    g_assert_cmpuint(n.hdr_bytes, ==, 12);
+    g_assert_cmpuint(n.queue_pairs, ==, 4);
+    /* A legacy device without MQ or mergeable buffers. */
+    g_assert_true(
+        virtio_negotiate(VIRTIO_BIT(CSUM) | VIRTIO_BIT(HOST_TSO4), LINUX_DRIVER, 0, 4, &n, NULL));
+    g_assert_true(n.tso_tx);
+    g_assert_cmpuint(n.hdr_bytes, ==, 10);
+    g_assert_false(n.hdr_pushed);
+    g_assert_cmpuint(n.queue_pairs, ==, 1);
+}
+
+static void test_refusals(void)
+{
+    struct virtio_negotiation n;
+    g_autoptr(GError) e1 = NULL;
+    g_autoptr(GError) e2 = NULL;
+
+    g_assert_false(virtio_negotiate(VIRTIO_BIT(VERSION_1), LINUX_DRIVER,
+                                    VIRTIO_BIT(VERSION_1) | VIRTIO_BIT(ACCESS_PLATFORM), 1, &n,
+                                    &e1));
+    g_assert_nonnull(strstr(e1->message, "ACCESS_PLATFORM"));
+    /* virtnet_validate_features(): MQ without the control queue. */
+    g_assert_false(
+        virtio_negotiate(VIRTIO_BIT(MQ) | VIRTIO_BIT(VERSION_1), LINUX_DRIVER, 0, 2, &n, &e2));
+    g_assert_nonnull(strstr(e2->message, "MQ"));
+    g_assert_nonnull(strstr(e2->message, "CTRL_VQ"));
+}
+
+static void test_refused_scenarios(void)
+{
+    test_expect_refused("[scenario]\nmodel = net\n[virtio]\ndriver_requires = VERSION_1, "
+                        "ACCESS_PLATFORM\n",
+                        "t.ini:4: key 'virtio.driver_requires'", "ACCESS_PLATFORM");
+    test_expect_refused("[scenario]\nmodel = net\n[virtio]\n"
+                        "device_features = CSUM,EVENT_IDX\n",
+                        "t.ini:4: key 'virtio.device_features'", "VERSION_1");
+    test_expect_refused("[scenario]\nmodel = net\n[virtio]\n"
+                        "device_features = MQ,VERSION_1\n",
+                        "t.ini:4: key 'virtio.device_features'", "CTRL_VQ");
+    test_expect_refused("[scenario]\nmodel = net\n[virtio]\ndevice_features = CSUM,TSO\n",
+                        "t.ini:4: key 'virtio.device_features'", "'TSO'");
+    test_expect_refused("[scenario]\nmodel = net\n[virtio]\ndriver_features = CSUM\n",
+                        "t.ini:4: key 'virtio.driver_features'", "VERSION_1");
+    test_expect_refused("[scenario]\nmodel = net\n[virtio]\nring_size = 16\n"
+                        "device_features = CSUM,VERSION_1,CTRL_VQ\n",
+                        "t.ini:4: key 'virtio.ring_size'", "INDIRECT_DESC");
+}
+
+/* The run reports what was negotiated; virtio.event_idx withdraws
+ * EVENT_IDX from the offer, and the ring then suppresses by flags. */
+static void test_report_and_event_idx(void)
+{
+    struct report *on = run("");
+    struct report *off = run("[virtio]\nevent_idx = false\n");
+
+    g_assert_cmpfloat(test_all(on, "virtio_feature_event_idx"), ==, 1);
+    g_assert_cmpfloat(test_all(on, "virtio_feature_indirect_desc"), ==, 1);
+    g_assert_cmpfloat(test_all(on, "virtio_feature_ring_packed"), ==, 0);
+    g_assert_cmpfloat(test_all(off, "virtio_feature_event_idx"), ==, 0);
+    g_assert_cmpfloat(test_all(on, "virtio_features") - test_all(off, "virtio_features"), ==,
+                      (double)VIRTIO_BIT(EVENT_IDX));
+    /* Under a stream the stale avail_event suppresses kicks that the
+     * flag, set only once the worker runs, lets through. */
+    g_assert_cmpfloat(test_all(on, "virtio_kicks"), <, test_all(off, "virtio_kicks"));
+    report_free(on);
+    report_free(off);
+}
+
+#define TSO_STREAM                                                                   \
+    "[guest]\ngso_size = 64KiB\n[workload]\nsize = 64KiB\nwindow = 4MiB\n[virtio]\n" \
+    "ring_size = 64\n"
+
+/* Without INDIRECT_DESC a 64 KiB TSO packet takes a slot for its header
+ * and one per 32 KiB fragment, and the ring stops the queue sooner. */
+static void test_indirect(void)
+{
+    struct report *ind = run(TSO_STREAM);
+    struct report *direct = run(TSO_STREAM "device_features = CSUM,GUEST_CSUM,GUEST_TSO4,"
+                                           "HOST_TSO4,MRG_RXBUF,CTRL_VQ,EVENT_IDX,VERSION_1\n");
+
+    g_assert_cmpfloat(test_all(ind, "virtio_tx_slots_per_packet"), ==, 1);
+    g_assert_cmpfloat(test_all(direct, "virtio_tx_slots_per_packet"), ==, 3);
+    g_assert_cmpfloat(test_all(ind, "tx_queue_stops"), ==, 0);
+    g_assert_cmpfloat(test_all(direct, "tx_queue_stops"), >, 0);
+    report_free(ind);
+    report_free(direct);
+}
+
+/* Without CSUM there is no TSO: the guest's stack cuts MSS segments, and
+ * more packets cross the ring for the same bytes. */
+static void test_no_csum_no_tso(void)
+{
+    struct report *tso = run(TSO_STREAM);
+    struct report *gso =
+        run(TSO_STREAM "device_features = GUEST_CSUM,GUEST_TSO4,HOST_TSO4,MRG_RXBUF,CTRL_VQ,"
+                       "INDIRECT_DESC,EVENT_IDX,VERSION_1\n");
+
+    g_assert_cmpfloat(test_all(gso, "virtio_feature_host_tso4"), ==, 0);
+    g_test_message("pps %.0f with TSO, %.0f without", test_all(tso, "pps"), test_all(gso, "pps"));
+    g_assert_cmpfloat(test_all(gso, "pps"), >, 10 * test_all(tso, "pps"));
+    /* Linear packets: one descriptor each even without indirect ones. */
+    g_assert_cmpfloat(test_all(gso, "virtio_tx_slots_per_packet"), ==, 1);
+    report_free(tso);
+    report_free(gso);
+}
+
+#define RX_BURSTS                                                                              \
+    "[workload]\ndirection = rx\ntype = udp\nsize = 64B\nrate = 400Kpps\narrivals = poisson\n" \
+    "[guest]\nstack_rx_packet = 4000\n[virtio]\nring_size = 64\n"
+
+/* Without MRG_RXBUF but with guest TSO every receive buffer is a 72 KiB
+ * chain of 19 descriptors, one per packet however small: 3 fit a ring of
+ * 64, and bursts overflow it. Mergeable buffers are one frame each. */
+static void test_mrg_rxbuf(void)
+{
+    struct report *mrg = run(RX_BURSTS);
+    struct report *big = run(RX_BURSTS "device_features = CSUM,GUEST_CSUM,GUEST_TSO4,HOST_TSO4,"
+                                       "CTRL_VQ,EVENT_IDX,VERSION_1\n");
+
+    g_assert_cmpfloat(test_all(mrg, "virtio_rx_slots_per_packet"), ==, 1);
+    g_assert_cmpfloat(test_all(mrg, "virtio_rx_buffer_bytes"), <, 2048);
+    g_assert_cmpfloat(test_all(big, "virtio_rx_slots_per_packet"), ==, 19);
+    g_assert_cmpfloat(test_all(big, "virtio_rx_buffer_bytes"), ==, 18 * 4096);
+    g_test_message("receive ring drops: %.0f mergeable, %.0f big",
+                   test_all(mrg, "drops_rx_ring_full"), test_all(big, "drops_rx_ring_full"));
+    g_assert_cmpfloat(test_all(big, "drops_rx_ring_full"), >,
+                      2 * test_all(mrg, "drops_rx_ring_full") + 10);
+    report_free(mrg);
+    report_free(big);
+}
+
+/* A 64 KiB segment into the guest spans as many mergeable buffers as its
+ * bytes need; without guest TSO the host cuts MSS segments instead. */
+static void test_rx_segments(void)
+{
+    const char *body = "[guest]\ngso_size = 64KiB\n[workload]\ndirection = rx\nsize = 64KiB\n";
+    g_autofree char *no_gtso =
+        g_strdup_printf("%s[virtio]\ndevice_features = CSUM,GUEST_CSUM,HOST_TSO4,MRG_RXBUF,"
+                        "CTRL_VQ,INDIRECT_DESC,EVENT_IDX,VERSION_1\n",
+                        body);
+    struct report *gtso = run(body);
+    struct report *mss = run(no_gtso);
+
+    g_assert_cmpfloat(test_all(gtso, "virtio_rx_buffers_per_packet"), >, 40);
+    g_assert_cmpfloat(test_all(mss, "virtio_rx_buffers_per_packet"), ==, 1);
+    g_assert_cmpfloat(test_all(mss, "pps"), >, 10 * test_all(gtso, "pps"));
+    report_free(gtso);
+    report_free(mss);
+}
+
+/* Start-up: reset, four status bits (ACKNOWLEDGE, DRIVER, FEATURES_OK,
+ * DRIVER_OK), both feature words, the FEATURES_OK check, the device configuration, the
+ * configuration vector and 13 accesses per queue (receive, transmit, control), each an exit to
+ * QEMU; vhost adds its set-up requests. A reset is the status write and read. */
+static void test_startup(void)
+{
+    struct report *vhost = run("[workload]\ntype = rr\n");
+    struct report *qemu = run("[workload]\ntype = rr\n[virtio]\nbackend = qemu\n");
+    struct report *mq = run("[workload]\ntype = rr\n[virtio]\nqueues = 4\n");
+    double exit_s = test_all(qemu, "virtio_startup_time") / test_all(qemu, "virtio_startup_exits");
+
+    g_assert_cmpfloat(test_all(vhost, "virtio_startup_exits"), ==,
+                      2 + 4 * 2 + 2 * 4 + 1 + 10 + 2 + 3 * 13);
+    g_assert_cmpfloat(test_all(qemu, "virtio_startup_exits"), ==,
+                      test_all(vhost, "virtio_startup_exits"));
+    g_assert_cmpfloat(
+        test_all(mq, "virtio_startup_exits") - test_all(vhost, "virtio_startup_exits"), ==, 6 * 13);
+    g_assert_cmpfloat(test_all(vhost, "virtio_startup_time"), >,
+                      test_all(qemu, "virtio_startup_time"));
+    g_assert_cmpfloat(fabs(test_all(qemu, "virtio_reset_time") / exit_s - 2), <, 1e-6);
+    g_assert_cmpfloat(test_all(vhost, "virtio_reset_time"), >, test_all(qemu, "virtio_reset_time"));
+    report_free(vhost);
+    report_free(qemu);
+    report_free(mq);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/virtio-features/parse", test_parse);
+    g_test_add_func("/virtio-features/negotiate", test_negotiate);
+    g_test_add_func("/virtio-features/refusals", test_refusals);
+    g_test_add_func("/virtio-features/refused-scenarios", test_refused_scenarios);
+    g_test_add_func("/virtio-features/report-and-event-idx", test_report_and_event_idx);
+    g_test_add_func("/virtio-features/indirect", test_indirect);
+    g_test_add_func("/virtio-features/no-csum-no-tso", test_no_csum_no_tso);
+    g_test_add_func("/virtio-features/mrg-rxbuf", test_mrg_rxbuf);
+    g_test_add_func("/virtio-features/rx-segments", test_rx_segments);
+    g_test_add_func("/virtio-features/startup", test_startup);
+    return g_test_run();
+}
