@@ -273,11 +273,18 @@ static enum task_status run_task(struct sweep_ctx *c, struct store *st, const st
     return ok ? TASK_DONE : TASK_FAILED;
 }
 
+/* Seconds between progress lines when stderr is a log, not a terminal
+ * (Slurm's output file, CI); IOVSIM_PROGRESS_INTERVAL changes it. */
+#define LOG_INTERVAL_S 5.0
+
 struct progress {
     bool tty;
-    size_t total;   /* tasks of the grid */
-    size_t already; /* done before this call */
-    size_t done;    /* finished in this call (any status) */
+    bool log;        /* stderr is not a terminal: a line every interval */
+    double interval; /* seconds between log lines */
+    bool logged;     /* a log line was printed: the final one follows */
+    size_t total;    /* tasks of the grid */
+    size_t already;  /* done before this call */
+    size_t done;     /* finished in this call (any status) */
     size_t failed;
     size_t lost;
     size_t elsewhere; /* done meanwhile by another sweep on the database */
@@ -292,21 +299,44 @@ static void progress_draw(struct progress *pg, bool final)
     double rate = dt > 0 ? (double)pg->done / dt : 0;
     size_t left = pg->total - pg->already - pg->done - pg->elsewhere;
 
-    if (!pg->tty || (!final && now - pg->last_draw < TICK_MS * 1e-3))
+    if (pg->log) {
+        /* A sweep shorter than one interval leaves the log alone. */
+        if (final ? !pg->logged : now - pg->last_draw < pg->interval)
+            return;
+        pg->logged = true;
+    } else if (!pg->tty || (!final && now - pg->last_draw < TICK_MS * 1e-3)) {
         return;
+    }
     pg->last_draw = now;
-    fprintf(stderr, "\r%zu/%zu runs", pg->already + pg->done + pg->elsewhere, pg->total);
+    /* The rate is the runs this call finished over its wall time: with -j N
+     * the workers' measured speed together, what the ETA needs. */
+    fprintf(stderr, "%s%zu/%zu runs", pg->log ? "iovsim sweep: " : "\r",
+            pg->already + pg->done + pg->elsewhere, pg->total);
     if (pg->failed)
         fprintf(stderr, ", %zu failed", pg->failed);
-    if (rate > 0) {
+    if (final && pg->log) {
+        fprintf(stderr, ", %.3g runs/s, done in %.3g s", rate, dt);
+    } else if (rate > 0) {
         double eta = (double)left / rate;
 
-        fprintf(stderr, ", %.3g runs/s, ETA %d:%02d:%02d   ", rate, (int)(eta / 3600),
-                (int)(eta / 60) % 60, (int)eta % 60);
+        fprintf(stderr, ", %.3g runs/s, ETA %d:%02d:%02d%s", rate, (int)(eta / 3600),
+                (int)(eta / 60) % 60, (int)eta % 60, pg->log ? "" : "   ");
+    } else if (pg->log) {
+        fprintf(stderr, ", no run has ended yet (%.0f s)", dt);
     }
-    if (final)
+    if (final || pg->log)
         fputc('\n', stderr);
     fflush(stderr);
+}
+
+/* An interval from IOVSIM_PROGRESS_INTERVAL, else LOG_INTERVAL_S. */
+static double log_interval(void)
+{
+    const char *env = g_getenv("IOVSIM_PROGRESS_INTERVAL");
+    char *end = NULL;
+    double v = env ? g_ascii_strtod(env, &end) : 0;
+
+    return env && end != env && *end == '\0' && v > 0 && v < 1e6 ? v : LOG_INTERVAL_S;
 }
 
 static void progress_count(struct progress *pg, enum task_status s)
@@ -800,7 +830,12 @@ static void print_summary(struct sweep_ctx *c)
 static int sweep_file(const char *path, const struct sweep_opts *o)
 {
     struct sweep_ctx c = { .worker_status = -1 };
-    struct progress pg = { .tty = isatty(STDERR_FILENO) && !o->quiet };
+    bool tty = isatty(STDERR_FILENO);
+    struct progress pg = {
+        .tty = tty && !o->quiet,
+        .log = !tty && !o->quiet,
+        .interval = log_interval(),
+    };
     GError *error = NULL;
     int status = 0;
 
