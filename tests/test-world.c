@@ -250,7 +250,6 @@ static void test_mixed_groups(void)
     report_free(r);
 }
 
-/* Bad combinations: one located line each. */
 /* A disk completion reaches a halted vCPU the way a packet's interrupt
  * does (host_virq_deliver()): at QD1 the vCPU is idle whenever the device
  * finishes, so with hv.halt every request pays one HLT exit (2,000 cycles
@@ -276,6 +275,33 @@ static void test_disk_interrupt_wakes_halted_vcpu(void)
     report_free(halt);
 }
 
+/* A packet from one software-path VM to another on the same host goes
+ * through the tap and the host's switch (host.stack_per_packet on the
+ * sender's backend thread), though not through the NIC's driver; a VF's
+ * goes through the NIC's embedded switch (VEB) and no host software. */
+static void test_bridge_pays_host_switch(void)
+{
+    static const char *const nets[] = { "virtio", "emulation", "sriov" };
+
+    for (size_t k = 0; k < G_N_ELEMENTS(nets); k++) {
+        g_autofree char *ini = g_strdup_printf("[vm]\ncount = 2\n[io]\nstrategy = %s\n"
+                                               "[workload]\ntype = udp\ntarget = vm\n"
+                                               "rate = 20Kpps\nsize = 64B\n",
+                                               nets[k]);
+        struct report *r = run("net", ini, 4);
+        double host_stack = test_all(r, "stage_host_stack");
+
+        g_test_message("%s: stage_host_stack %.4g ns", nets[k], host_stack * 1e9);
+        g_assert_cmpfloat(test_all(r, "received_total"), >, 100);
+        if (strcmp(nets[k], "sriov") == 0)
+            g_assert_cmpfloat(host_stack, ==, 0);
+        else
+            g_assert_cmpfloat(fabs(host_stack - 1000 / 2.1e9), <, 1e-3 * 1000 / 2.1e9);
+        report_free(r);
+    }
+}
+
+/* Bad combinations: one located line each. */
 static void test_bad_input(void)
 {
     static const struct {
@@ -317,6 +343,7 @@ int main(int argc, char **argv)
     g_test_add_func("/world/groups/mixed-strategies", test_mixed_groups);
     g_test_add_func("/world/disk-interrupt-wakes-halted-vcpu",
                     test_disk_interrupt_wakes_halted_vcpu);
+    g_test_add_func("/world/bridge-pays-host-switch", test_bridge_pays_host_switch);
     g_test_add_func("/world/bad-input", test_bad_input);
     return g_test_run();
 }

@@ -91,10 +91,9 @@ static void emulation_xmit(struct net_world *w, struct net_vm *vm, struct net_pk
     net_step_part(p, NET_STAGE_exit, net_exit(w, vm, HV_EXIT_mmio_user));
     net_step_part(p, NET_STAGE_backend, e->hb.per_packet);
     net_step_part(p, NET_STAGE_copy, host_backend_copy(&e->hb, p));
-    if (!bridged) {
-        net_step_part(p, NET_STAGE_host_stack, host_backend_stack(w, &e->hb, p));
+    net_step_part(p, NET_STAGE_host_stack, host_backend_stack(w, &e->hb, p));
+    if (!bridged)
         net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &e->hb.io, p, 0));
-    }
     net_step_cpu(w, p, net_pkt_vcpu(vm, p), vm, w->g.driver_tx, tx_emulated);
 }
 

@@ -360,11 +360,11 @@ static void backend_tx_run(struct net_world *w, struct virtio_txq *q)
 
         net_step(w, p, NET_STAGE_backend);
         net_step_part(p, NET_STAGE_copy, host_backend_copy(&v->hb, p));
-        /* Out through the host NIC: its driver and DMA mapping too. */
-        if (!bridged) {
-            net_step_part(p, NET_STAGE_host_stack, host_backend_stack(w, &v->hb, p));
+        /* The tap and the host's switch, for another VM of this host too;
+         * out through the host NIC, its driver's DMA mapping as well. */
+        net_step_part(p, NET_STAGE_host_stack, host_backend_stack(w, &v->hb, p));
+        if (!bridged)
             net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &v->hb.io, p, 0));
-        }
         net_step_cpu(w, p, q->core, vm, v->hb.per_packet, tx_backend_done);
     }
     net_cpu_job(w, q->core, vm, 0, 0, tx_on_drain, q, 0);
