@@ -34,13 +34,15 @@ const struct blk_backend blk_backends[BLK_N_BACKENDS] = {
                            .host_kernel = true,
                            .submit_calls = 1,
                            .reap_calls = 1,
-                           .driver_key = "blk.aio_per_request" },
+                           .driver_key = "blk.aio_per_request",
+                           .merges = true },
     /* aio=io_uring: one io_uring_enter() per pass; completions are read
      * from the shared completion ring without a call. */
     [BLK_BACKEND_io_uring] = { .name = "io_uring",
                                .kick = HV_EXIT_mmio_user,
                                .host_kernel = true,
-                               .submit_calls = 1 },
+                               .submit_calls = 1,
+                               .merges = true },
     /* vhost-blk: the kick is an ioeventfd in the kernel, whose worker
      * submits bios directly: no system calls. */
     [BLK_BACKEND_vhost] = { .name = "vhost",
@@ -66,7 +68,7 @@ const struct blk_backend *blk_backend_lookup(const char *name)
 
 bool blk_backend_draining(const struct blk_vm *vm)
 {
-    return vm->sub_open > 0 || vm->serial_busy;
+    return vm->sub_open > 0 || vm->sub_host > 0 || vm->serial_busy;
 }
 
 static sim_time driver_cost(const struct blk_world *w, const struct blk_vm *vm)
@@ -80,6 +82,8 @@ static void start_pass(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
 
 static void host_io_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
+    g_assert(vm->sub_host > 0);
+    vm->sub_host--;
     blk_device_submit(w, vm, r);
 }
 
@@ -89,19 +93,29 @@ void blk_host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_re
     struct blk_part part = { BLK_STAGE_host_io, (vm->be->host_kernel ? vm->host->block_submit : 0) +
                                                     driver_cost(w, vm) };
 
+    /* The thread submits with the virtqueue's notifications still off. */
+    vm->sub_host++;
     blk_run(w, vm->backend, r, BLK_STAGE_host_io, &part, 1, host_io_done);
 }
 
-static void pass_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void to_image(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    g_assert(vm->sub_open > 0);
-    vm->sub_open--;
     if (!w->qcow2)
         blk_image_io(w, vm, r);
     else if (r->is_flush)
         blk_qcow2_flush(w, vm, r, blk_image_io);
     else
         blk_qcow2_map(w, vm, r, blk_image_io);
+}
+
+static void pass_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    g_assert(vm->sub_open > 0);
+    vm->sub_open--;
+    if (vm->merges)
+        blk_merge_gather(w, vm, r, to_image);
+    else
+        to_image(w, vm, r);
 }
 
 /* @r's turn on the thread: the first request of a pass wakes the thread

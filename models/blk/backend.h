@@ -32,6 +32,8 @@
  * @reap_calls:   system calls per completion pass (reading the eventfd)
  * @driver_key:   the submission interface's own work per request (a cycle
  *                key), or NULL
+ * @merges:       QEMU's virtio-blk device runs on it: the requests of a
+ *                pass are merged (merge.c)
  */
 struct blk_backend {
     const char *name;
@@ -39,6 +41,7 @@ struct blk_backend {
     bool in_kernel, serial, polls, host_kernel;
     unsigned submit_calls, reap_calls;
     const char *driver_key;
+    bool merges;
 };
 
 /* clang-format off */

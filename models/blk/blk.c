@@ -3,7 +3,7 @@
  * A VM keeps iodepth requests outstanding (closed loop) or issues them at
  * random times (open loop). Left out: the guest page cache and file system,
  * host CPU contention (each vCPU and backend thread has its own core),
- * request merging and splitting, flushes and discards, write caches. */
+ * the guest block layer's merging, discards. */
 #include "blk.h"
 
 #include <inttypes.h>
@@ -305,6 +305,7 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
     vm->rng = sim_rng(w->sim, stream);
     timeavg_init(&vm->busy_poll, sim_now(w->sim), 0.0);
     hist_init(&vm->st.lat);
+    blk_merge_init(vm);
     blk_image_init(w, vm);
     if (w->qcow2) {
         blk_qcow2_init(w, vm);
@@ -334,6 +335,8 @@ struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struc
     costs_init(w, sc);
     w->poll = strcmp(scenario_str(sc, "blk.completion"), "poll") == 0;
     w->event_idx = scenario_bool(sc, "virtio.event_idx");
+    w->request_merging = scenario_bool(sc, "blk.request_merging");
+    w->stripe = (uint32_t)scenario_real(sc, "disk.stripe");
     w->be = blk_backend_lookup(scenario_str(sc, "blk.backend"));
     g_assert(w->be); /* the enum's choices are the rows' names */
     w->qcow2 = strcmp(scenario_str(sc, "blk.format"), "qcow2") == 0;
@@ -375,6 +378,7 @@ void blk_disk_place(struct blk_world *w, unsigned vm, unsigned id, const char *s
     g_assert(v->ops);
     v->be = v->ops->backend ? blk_backend_lookup(v->ops->backend) : w->be;
     g_assert(v->be);
+    v->merges = v->ops->merges && v->be->merges;
     v->host = host;
     v->dev = &w->disks[disk];
     if (vcpu) {
@@ -472,6 +476,8 @@ static void add_totals(struct blk_totals *t, const struct blk_stats *st)
     t->st.exits += st->exits;
     t->st.submit_passes += st->submit_passes;
     t->st.flushes += st->flushes;
+    t->st.merged += st->merged;
+    t->st.device_requests += st->device_requests;
     for (unsigned k = 0; k < HV_N_EXITS; k++)
         t->st.exits_by[k] += st->exits_by[k];
     t->st.lat_ps_sum += st->lat_ps_sum;
@@ -503,6 +509,8 @@ static void report_scope(struct blk_world *w, struct report *out, const char *sc
     put(w, out, scope, "latency_p999", hist_quantile_defined(lat, 0.999) * 1e-12, "s");
     put(w, out, scope, "exits_per_request", (double)t->st.exits * per_req, "1");
     put(w, out, scope, "flushes_per_second", span > 0 ? (double)t->st.flushes / span : 0, "1/s");
+    put(w, out, scope, "merged_per_request", (double)t->st.merged * per_req, "1");
+    put(w, out, scope, "device_requests_per_request", (double)t->st.device_requests * per_req, "1");
     put(w, out, scope, "alloc_writes_per_write",
         t->guest_writes ? (double)t->alloc_writes / (double)t->guest_writes : NAN, "1");
     put(w, out, scope, "metadata_bytes_per_request", (double)t->meta_bytes * per_req, "B");
@@ -633,6 +641,7 @@ void blk_disk_free(struct blk_world *w)
         fifo_server_release(&vm->own_vcpu);
         fifo_server_release(&vm->own_backend);
         hist_release(&vm->st.lat);
+        blk_merge_release(vm);
         if (w->qcow2) {
             blk_cache_release(&vm->l2);
             blk_qcow2_release(w, vm);

@@ -37,6 +37,12 @@ const struct param_def blk_params[] = {
               "virtual disk size of each VM (the image's virtual size)",
               "QEMU docs/qcow2-cache.txt: 1 MB of L2 cache per 8 GB of disk "
               "(sources.md#qcow2-cache)"),
+    PDEF_BOOL("blk.request_merging", "true",
+              "virtio-blk on QEMU's threads (qemu, io_uring) merges the contiguous requests one "
+              "pass gathers into one host request (-device virtio-blk,request-merging=); off: "
+              "gathered and submitted alike, not merged",
+              "QEMU hw/block/virtio-blk.c: request-merging defaults to on "
+              "(sources.md#virtio-blk-merge)"),
     /* backends (models/blk/backend.c) */
     BLK_CYC("blk.syscall", "500",
             "one system call of a backend thread (io_submit, io_uring_enter, "
@@ -126,6 +132,11 @@ const struct param_def blk_params[] = {
     PDEF_SIZE("disk.logical_block", "512B", 512, 65536,
               "the device's logical block: the smallest request it can do (512 or 4096 on NVMe)",
               "choice: 512 B, the P4800X's default format (sources.md#p4800x)"),
+    PDEF_SIZE("disk.stripe", "4KiB", 0, 16777216,
+              "a request of n such units is spread over min(n, disk.channels, 64) channels, each "
+              "taking its access and its share of the transfer at once (0: one channel a request)",
+              "P4800X: 2.4 GB/s sequential reads, 6 channels x 4 Gb/s = 3 GB/s only if a large "
+              "request uses them all (D) (sources.md#p4800x)"),
     PDEF_DTIME("disk.flush", "det(10us)", 0, 1,
                "time of a flush of the device's write cache (NVMe Flush)", PLACEHOLDER),
     PDEF_INT("disk.channels", "6", 1, 4096,

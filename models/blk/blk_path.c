@@ -113,6 +113,17 @@ static void device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *
         vm->ops->device_done(w, vm, r);
 }
 
+static void on_fanout_done(struct sim *sim, void *ctx, uint64_t tag);
+
+/* Channels a request of @bytes is spread over: the SSD stripes a command
+ * over its channels in units of disk.stripe. */
+static unsigned stripes(const struct blk_world *w, const struct blk_vm *vm, uint32_t bytes)
+{
+    uint64_t units = w->stripe ? (bytes + w->stripe - 1) / w->stripe : 1;
+
+    return (unsigned)MIN(MAX(units, 1), (uint64_t)vm->dev->srv.servers);
+}
+
 void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     if (r->is_flush) {
@@ -120,14 +131,32 @@ void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
         return;
     }
     uint32_t bytes = r->dev_bytes ? r->dev_bytes : r->bytes;
-    sim_time service = disk_service(vm->dev, r->is_write, bytes);
-    struct blk_part part = { BLK_STAGE_device, service };
+    unsigned n = stripes(w, vm, bytes);
+    uint32_t share = (uint32_t)((bytes + n - 1) / n);
+    sim_time service[BLK_MAX_STRIPES], longest = 0;
+    struct blk_part part;
     sim_time total;
 
+    g_assert(n <= BLK_MAX_STRIPES);
+    vm->st.device_requests++;
+    for (unsigned k = 0; k < n; k++) {
+        service[k] = disk_service(vm->dev, r->is_write, share);
+        longest = MAX(longest, service[k]);
+    }
+    /* Done when its last stripe is: its longest service is device time,
+     * the rest waiting for channels. */
+    part = (struct blk_part){ BLK_STAGE_device, longest };
     blk_step(w, r, BLK_STAGE_device_queue);
     set_parts(r, &part, 1, &total);
     r->cont = device_done;
-    disk_submit(vm->dev, service, r->is_write, bytes, on_step_done, w, r->idx);
+    if (n == 1) {
+        disk_submit(vm->dev, service[0], r->is_write, bytes, on_step_done, w, r->idx);
+        return;
+    }
+    g_assert(r->io_left == 0);
+    r->io_left = n;
+    for (unsigned k = 0; k < n; k++)
+        disk_submit(vm->dev, service[k], r->is_write, share, on_fanout_done, w, r->idx);
 }
 
 static void on_fanout_done(struct sim *sim, void *ctx, uint64_t tag)

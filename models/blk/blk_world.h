@@ -35,8 +35,9 @@ struct blk_part {
     sim_time ps;
 };
 
-#define BLK_MAX_PARTS LEDGER_MAX_PARTS
-#define BLK_NO_REQ    UINT32_MAX /* the end of a list of requests */
+#define BLK_MAX_PARTS   LEDGER_MAX_PARTS
+#define BLK_NO_REQ      UINT32_MAX /* the end of a list of requests */
+#define BLK_MAX_STRIPES 64         /* channels one request is spread over, at most */
 
 struct blk_req {
     uint32_t idx;
@@ -48,12 +49,17 @@ struct blk_req {
     bool is_flush;    /* a flush (fio.fsync): no data, the device's cache to media */
     bool journal;     /* the data allocated file-system blocks: commit after it */
     bool then_flush;  /* writethrough: flush the device after the data */
-    bool no_device;   /* served from the host page cache */
+    bool no_device;   /* no device access of its own: a page-cache hit, a merged follower */
     bool kicked;      /* the guest notified the backend of it (an exit) */
     bool in_irq_pass; /* counted in its VM's irq_open */
     bool irq_joined;  /* completed inside an open handler pass: no interrupt of its own */
     uint32_t bytes;
     uint32_t buf; /* the guest buffer it uses, one of iodepth (fio's io_u) */
+    /* Request merging (merge.c): the pass's batch, and the run a leader's
+     * device access carries (its bytes are the run's until it is done). */
+    uint32_t merged_next;
+    uint32_t own_bytes;
+    uint16_t n_merged; /* followers riding on this request */
     uint64_t offset;
     sim_time born;
     struct ledger led;
@@ -86,8 +92,10 @@ struct blk_costs {
 /* Statistics of one VM (and, summed, of all), reset at the warm-up cut. */
 struct blk_stats {
     uint64_t completed, bytes, exits;
-    uint64_t submit_passes; /* backend passes that submitted requests */
-    uint64_t flushes;       /* completed flush requests */
+    uint64_t submit_passes;   /* backend passes that submitted requests */
+    uint64_t flushes;         /* completed flush requests */
+    uint64_t merged;          /* requests merged into another's device access */
+    uint64_t device_requests; /* data accesses of the device for guest requests */
     uint64_t exits_by[HV_N_EXITS];
     /* ps; double, not int64: the sums grow with depth x VMs x duration
      * and overflowed 2^63 ps in long, deep runs. */
@@ -109,10 +117,13 @@ struct blk_vm {
     /* Requests in the backend thread's current submission and completion
      * passes: one that arrives while a pass is open joins it. */
     uint32_t sub_open, cpl_open;
+    uint32_t sub_host; /* requests in the thread's host submission (still draining) */
     /* Completions in the guest's open interrupt-handler pass (injected or
      * running): with EVENT_IDX the device interrupts again only after it. */
     uint32_t irq_open;
     bool serial_busy;                  /* a serial thread is blocked in a request */
+    bool merges;                       /* QEMU's virtio-blk gathers a pass's requests (merge.c) */
+    GArray *batch_sort;                /* uint32_t: the pass's gathered requests (owned) */
     uint32_t serial_head, serial_tail; /* requests waiting for it, FIFO */
     struct host *host;                 /* the machine it runs on */
     struct disk *dev;                  /* that machine's SSD */
@@ -148,6 +159,8 @@ struct blk_vm {
  *               (optional; NULL: those given to blk_host_complete())
  * @backend:     the blk.backend row its host side always uses (optional;
  *               NULL: the scenario's blk.backend)
+ * @merges:      the device merges the contiguous requests of a pass when
+ *               its backend can (merge.c; blk.request_merging)
  */
 struct blk_strategy_ops {
     const char *name;
@@ -157,6 +170,7 @@ struct blk_strategy_ops {
     void (*device_done)(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
     sim_time (*notify)(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
     const char *backend;
+    bool merges;
 };
 
 #define BLK_STRATEGY_LIST(X)    X(baremetal) X(emulation) X(virtio_blk) X(passthrough)
@@ -177,6 +191,8 @@ struct blk_world {
     bool poll;                    /* blk.completion = poll */
     const struct blk_backend *be; /* blk.backend */
     bool event_idx;               /* virtio.event_idx: notifications suppressed while draining */
+    bool request_merging;         /* blk.request_merging */
+    uint32_t stripe;              /* disk.stripe (0: a request on one channel) */
     bool qcow2;                   /* blk.format = qcow2 (software paths only) */
     /* workload */
     bool open_loop, random, mixed;
@@ -299,6 +315,19 @@ void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *
  * delivery path (host_virq_deliver(): a halted vCPU's HLT exit, halt
  * polling and wake-up, then injection and EOI), exits counted against @r. */
 sim_time blk_irq_injection(struct blk_world *w, struct blk_req *r);
+
+/* --- merge.c: a pass's requests gathered, merged, submitted at its end --- */
+
+void blk_merge_init(struct blk_vm *vm);
+void blk_merge_release(struct blk_vm *vm);
+/* @r's part of the open pass is done: gather it, and submit what was
+ * gathered, merged, at a change of direction, at a flush (which goes on
+ * alone), at 32 requests and when the pass ends (the thread's sub_open is
+ * 0): each run's leader on to @cont. */
+void blk_merge_gather(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont);
+/* @lead's device access is done: @cont for it and then for each request
+ * merged into it, each with its own size again. */
+void blk_merge_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *lead, blk_cont_fn cont);
 
 /* blk.c: @r is done: statistics, free it, and issue the next (closed loop). */
 void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);

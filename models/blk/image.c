@@ -69,9 +69,15 @@ static bool allocate(struct blk_image *im, uint64_t first, uint64_t last)
     return fresh;
 }
 
-static void to_strategy(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void strategy_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     vm->ops->device_done(w, vm, r);
+}
+
+/* The image's part is over: @r, and the requests merged into it. */
+static void to_strategy(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    blk_merge_done(w, vm, r, strategy_done);
 }
 
 /* The journal commit of an allocation (ordered mode: after the data),
@@ -194,7 +200,7 @@ void blk_image_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
         return;
     }
     if (r->is_write)
-        vm->image.guest_writes++;
+        vm->image.guest_writes += 1u + r->n_merged;
     fresh = r->is_write &&
             allocate(&vm->image, r->offset / w->fs_block, (r->offset + r->bytes - 1) / w->fs_block);
     if (w->cache_mode == BLK_CACHE_MODE_none) {

@@ -57,4 +57,5 @@ const struct blk_strategy_ops blk_virtio_blk_ops = {
     .submit = virtio_blk_submit,
     .device_done = virtio_blk_device_done,
     .notify = virtio_blk_notify,
+    .merges = true,
 };
