@@ -13,11 +13,11 @@
  * takes 4 x 2 us = 8 us: one walker serves at most 125K walks a second. */
 static double passthrough_iops(int walkers)
 {
-    g_autofree char *ini =
-        g_strdup_printf("[scenario]\nname = t\nmodel = blk\nduration = 20ms\nwarmup = 4ms\n"
-                        "[blk]\nstrategy = passthrough\nvms = 4\n[fio]\niodepth = 32\n"
-                        "[iommu]\niotlb_entries = 1\nwalk_access = 2us\nwalkers = %d\n",
-                        walkers);
+    g_autofree char *ini = g_strdup_printf(
+        "[scenario]\nname = t\nmodel = blk\nduration = 20ms\nwarmup = 4ms\n"
+        "[blk]\nstrategy = passthrough\nvms = 4\n[fio]\niodepth = 32\n"
+        "[iommu]\niotlb_entries = 1\nwalk_levels = 4\nwalk_access = 2us\nwalkers = %d\n",
+        walkers);
     struct report *r = test_run_ini(ini, 5);
     double iops = test_all(r, "iops");
 
@@ -46,7 +46,7 @@ static double disk_iommu_stage(const char *rate)
         "[vm]\ncount = 1\nvcpus = 2\ndisk = passthrough\n[fio]\niodepth = 4\n"
         "[io]\nstrategy = sriov\n"
         "[workload]\ntype = udp\ndirection = rx\nrate = %s\narrivals = poisson\nsize = 1460B\n"
-        "[iommu]\niotlb_entries = 1\nwalkers = 1\n",
+        "[iommu]\niotlb_entries = 1\nwalk_levels = 4\nwalk_access = 100ns\nwalkers = 1\n",
         rate);
     struct report *r = test_run_ini(ini, 7);
     double v = test_all(r, "disk_stage_iommu");

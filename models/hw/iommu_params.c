@@ -23,27 +23,22 @@ static const struct param_def iommu_params[] = {
              "page walks the IOMMU performs at once; a DMA whose translation misses waits for one",
              "choice: not binding below 100 Gb/s; the walker count of VT-d and AMD-Vi is not "
              "published (the IOTLB wall at 200 Gb/s: Farshin et al., PeerJ CS 2023)"),
-    PDEF_INT("iommu.walk_levels", "4", 1, 6, "page-table levels read on an IOTLB miss",
-             "F&S SOSP'24 artifact: ~2 IOMMU memory reads per IOTLB miss, 0.95-1.20 "
-             "misses per 4 KiB page under strict mapping (D: 1.90/0.95); no "
-             "paging-structure cache in the model (sources.md#fands): 2 1; the "
-             "default awaits a re-validation with it"),
-    PDEF_TIME("iommu.walk_access", "100ns", 0, 1e-3, "one memory read of a page walk",
-              "McCalpin, Intel forum 2014: 79 ns memory latency, dual-socket Xeon "
-              "E5-2680 (sources.md#mem-latency): 79ns s; the default awaits a "
-              "re-validation with it"),
-    PDEF_TIME("iommu.map_cost", "200ns", 0, 1e-3, "DMA-API map of one buffer",
-              "vIOMMU ATC'11: strict (un)map of a page 2,316 cycles software on bare "
-              "metal (D: half, at 2.1 GHz) (sources.md#viommu): 551ns s; the default "
-              "awaits a re-validation with it"),
-    PDEF_TIME("iommu.unmap_cost", "200ns", 0, 1e-3, "DMA-API unmap of one buffer",
-              "vIOMMU ATC'11: strict (un)map of a page 2,316 cycles software on bare "
-              "metal (D: half, at 2.1 GHz) (sources.md#viommu): 551ns s; the default "
-              "awaits a re-validation with it"),
-    PDEF_TIME("iommu.invalidation_cost", "2us", 0, 1e-2, "IOTLB invalidation and its wait",
-              "vIOMMU ATC'11: 4,593 cycles of IOMMU interaction per strict unmap on "
-              "bare metal (D: at 2.1 GHz) (sources.md#viommu): 2.19us s; the default "
-              "awaits a re-validation with it"),
+    PDEF_INT("iommu.walk_levels", "2", 1, 6, "page-table levels read on an IOTLB miss",
+             "F&S SOSP'24 artifact: ~2 IOMMU memory reads per IOTLB miss, 0.95-1.20 misses per 4 "
+             "KiB page under strict mapping (D: 1.90/0.95); no paging-structure cache in the model "
+             "(sources.md#fands)"),
+    PDEF_TIME("iommu.walk_access", "79ns", 0, 1e-3, "one memory read of a page walk",
+              "McCalpin, Intel forum 2014: 79 ns memory latency, dual-socket Xeon E5-2680 "
+              "(sources.md#mem-latency)"),
+    PDEF_TIME("iommu.map_cost", "551ns", 0, 1e-3, "DMA-API map of one buffer",
+              "vIOMMU ATC'11: strict (un)map of a page 2,316 cycles software on bare metal (D: "
+              "half, at 2.1 GHz) (sources.md#viommu)"),
+    PDEF_TIME("iommu.unmap_cost", "551ns", 0, 1e-3, "DMA-API unmap of one buffer",
+              "vIOMMU ATC'11: strict (un)map of a page 2,316 cycles software on bare metal (D: "
+              "half, at 2.1 GHz) (sources.md#viommu)"),
+    PDEF_TIME("iommu.invalidation_cost", "2.19us", 0, 1e-2, "IOTLB invalidation and its wait",
+              "vIOMMU ATC'11: 4,593 cycles of IOMMU interaction per strict unmap on bare metal (D: "
+              "at 2.1 GHz) (sources.md#viommu)"),
     PDEF_INT("iommu.flush_queue", "256", 1, 1 << 20,
              "batched, deferred: slots of a flush queue; the unmap that finds it full flushes",
              "Linux dma-iommu.c: IOVA_DEFAULT_FQ_SIZE 256 (sources.md#iova-flush-queue)"),
