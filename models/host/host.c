@@ -71,6 +71,7 @@ void host_init(struct host *h, struct sim *sim, const struct scenario *sc)
     h->sim = sim;
     cpu_host_init(&h->cpu, sim, (unsigned)scenario_int(sc, "host.cores"),
                   scenario_real(sc, "host.clock"), (double)scenario_int(sc, "host.switch_cost"));
+    sched_policy_from_scenario(&h->sched, sc);
     hv_from_scenario(h, sc);
     pcie_init(&h->pcie, sim, scenario_real(sc, "pcie.bandwidth"),
               (unsigned)scenario_real(sc, "pcie.max_payload"),
@@ -96,5 +97,6 @@ void host_release(struct host *h)
     iommu_release(&h->iommu);
     fifo_server_release(&h->walkers);
     pcie_release(&h->pcie);
+    sched_release(&h->cpu);
     cpu_host_release(&h->cpu);
 }

@@ -13,6 +13,7 @@
 #include "../hw/iommu.h"
 #include "../hw/pcie.h"
 #include "scenario.h"
+#include "sched.h"
 #include "sim.h"
 
 /**
@@ -25,6 +26,7 @@
 struct host {
     struct sim *sim;
     struct cpu_host cpu;
+    struct sched_policy sched; /* how its time-shared cores pick threads */
     struct hv hv;
     struct iommu iommu;
     /* The IOMMU's page walkers: an IOTLB miss holds one for its walk, and

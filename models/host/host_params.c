@@ -27,6 +27,25 @@ static const struct param_def host_params[] = {
                 "guest idle-poll patch, LKML 2017: contextswitch 2,050 ns/switch "
                 "(idle=poll) (D: x 2.1 GHz) (sources.md#guest-ctxsw): 4300 cycles; the "
                 "default awaits a re-validation with it"),
+    PDEF_TIME("host.sched_slice", "3ms", 1e-6, 10.0,
+              "a thread keeps a time-shared core this long while other threads wait",
+              "Linux v6.6 kernel/sched/fair.c: sysctl_sched_base_slice 0.75 ms x (1 + "
+              "ilog2(min(CPUs, 8))) = 3 ms on 8 or more CPUs (sources.md#linux-sched)"),
+    PDEF_TIME("host.sched_wakeup", "2us", 0, 1e-3,
+              "from a wake-up to the thread running on an idle time-shared core (the "
+              "core's exit from idle; no CPU charged)",
+              "Linux drivers/idle/intel_idle.c snb_cstates: C1 exit latency 2 us on Sandy "
+              "Bridge (sources.md#linux-sched)"),
+    PDEF_BOOL("host.sched_wakeup_preempt", "true",
+              "a woken thread makes the running one yield at the end of its current job "
+              "(else at the end of its slice)",
+              "choice: Linux's wake-up preemption (EEVDF, kernel/sched/fair.c "
+              "check_preempt_wakeup_fair) (sources.md#linux-sched)"),
+    PDEF_ENUM("host.backend_placement", "spread", "spread|pinned|shared",
+              "backend threads: spread over the cores holding no vCPU (else the VM's vCPU "
+              "cores); pinned: each VM's on a core of its own (error if too few); shared: "
+              "on the VM's own vCPU cores",
+              "choice: spread, as a host with spare cores runs them"),
     PDEF_CYCLES("host.stack_per_packet", "1000", 0, 1e9,
                 "host NIC driver plus bridge/tap work per packet (virtio, emulation)",
                 "netmap ATC'12 §5.2 Fig. 5: pktgen ~4 Mpps on i7-870 2.93 GHz (D: 250 "

@@ -1,7 +1,7 @@
 /* Host cores as FIFO servers at one clock rate. Costs are given in cycles and
  * converted at the host clock (docs/sources.md converts the same way).
  * Left out: frequency scaling, SMT, caches (the indirect cost of an exit is in
- * its cycle count), preemption inside a job. */
+ * its cycle count). Which thread a shared core runs: host/sched.c. */
 #include "cpu.h"
 
 #include <math.h>
@@ -23,7 +23,6 @@ void cpu_host_init(struct cpu_host *h, struct sim *sim, unsigned n_cores, double
 
         snprintf(c->name, sizeof(c->name), "core%u", i);
         fifo_server_init(&c->srv, sim, c->name, 1);
-        c->last_owner = -1;
     }
 }
 
@@ -45,21 +44,4 @@ void cpu_host_reset_stats(struct cpu_host *h)
 sim_time cpu_cycles(const struct cpu_host *h, double cycles)
 {
     return (sim_time)llround(cycles / h->clock_hz * 1e12);
-}
-
-sim_time cpu_core_submit(struct cpu_host *h, struct cpu_core *core, int owner, sim_time service,
-                         resource_done_fn done, void *ctx, uint64_t tag)
-{
-    /* A dedicated core never switches; a shared one pays each time another
-     * thread gets it (decided at submission: an approximation of the order
-     * in which the scheduler would run them). */
-    if (core->n_threads > 1 && core->last_owner != owner) {
-        if (core->last_owner >= 0) {
-            service += h->switch_cost;
-            h->switches++;
-        }
-        core->last_owner = owner;
-    }
-    fifo_server_submit(&core->srv, service, done, ctx, tag);
-    return service;
 }

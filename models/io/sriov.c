@@ -46,7 +46,7 @@ static void mailbox_request(struct net_world *w, struct net_vm *vm, uint32_t lef
         cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(w->sc, "sriov.mailbox_cost"));
 
     vm->nh->nic.mailbox_msgs++;
-    net_cpu_job(w, vm->backend, vm, 0, cost, mailbox_on_reply, vm, left);
+    net_backend_job(w, vm->backend, vm, cost, mailbox_on_reply, vm, left);
 }
 
 static void mailbox_on_reply(struct sim *sim, void *ctx, uint64_t tag)

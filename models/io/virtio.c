@@ -367,7 +367,7 @@ static void backend_tx_run(struct net_world *w, struct virtio_txq *q)
             net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &v->hb.io, p, 0));
         net_step_cpu(w, p, q->core, vm, v->hb.per_packet, tx_backend_done);
     }
-    net_cpu_job(w, q->core, vm, 0, 0, tx_on_drain, q, 0);
+    net_backend_job(w, q->core, vm, 0, tx_on_drain, q, 0);
 }
 
 static void tx_on_woken(struct sim *sim, void *ctx, uint64_t tag)
@@ -394,7 +394,7 @@ static void tx_on_notify(struct sim *sim, void *ctx, const void *payload)
     q->waking = false;
     q->awake = true;
     q->wakeups++;
-    net_cpu_job(q->vm->w, q->core, q->vm, 0, v->wake, tx_on_woken, q, 0);
+    net_backend_job(q->vm->w, q->core, q->vm, v->wake, tx_on_woken, q, 0);
 }
 
 static void backend_tx_notify(struct net_world *w, struct virtio_txq *q)

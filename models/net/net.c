@@ -2,8 +2,7 @@
  * VMs with their workloads and the chosen strategy's devices, and the peer;
  * reports throughput, latency, CPU, exits, interrupts and the per-stage
  * breakdown per run (scope "all") and per VM ("vm0", "vm1", ...). Left out:
- * receive multiqueue (receive and interrupts on vCPU 0), vCPU scheduling
- * beyond FIFO time-sharing. Defaults and their sources: net_params.c;
+ * receive multiqueue (receive and interrupts on vCPU 0). Defaults and their sources: net_params.c;
  * the whole model: docs/models.md. */
 #include "net.h"
 
@@ -115,6 +114,14 @@ static bool groups_check(const struct scenario *sc, const struct net_group *g, u
     if (vms > 65535) {
         scenario_error(sc, group_key(&g[n - 1], "count", key, sizeof(key)), error,
                        "at most 65535 VMs per host");
+        return false;
+    }
+    if (g_strcmp0(scenario_str(sc, "host.backend_placement"), "pinned") == 0 &&
+        cores - MIN(vcpus, cores) < vms) {
+        scenario_error(sc, "host.backend_placement", error,
+                       "pinned backends need a core per VM beyond the vCPUs' (%" G_GINT64_FORMAT
+                       " VMs, %" G_GINT64_FORMAT " vCPUs, %" G_GINT64_FORMAT " host cores)",
+                       vms, vcpus, cores);
         return false;
     }
     if (scenario_bool(sc, "host.pin_vcpus") && vcpus > cores) {
@@ -289,10 +296,14 @@ struct cpu_core *net_backend_core(struct net_world *w, struct net_vm *vm)
 {
     struct net_host *nh = vm->nh;
     unsigned spare = nh->host.cpu.n_cores - nh->vcpu_cores;
+    enum sched_placement how = nh->host.sched.placement;
     struct cpu_core *core;
 
     (void)w;
-    if (spare)
+    /* net_check() made sure that pinned backends have their cores. */
+    if (how == SCHED_PINNED)
+        core = &nh->host.cpu.cores[nh->vcpu_cores + vm->local];
+    else if (spare && how == SCHED_SPREAD)
         core = &nh->host.cpu.cores[nh->vcpu_cores + nh->next_backend % spare];
     else
         core = vm->vcpus[nh->next_backend % vm->n_vcpus];
@@ -386,6 +397,8 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
         nh->n_vms = w->n_vms / w->n_hosts;
         nh->first_vm = h * nh->n_vms;
         host_init(&nh->host, sim, sc);
+        nh->host.sched.bill = net_bill_switch;
+        nh->host.sched.bill_ctx = w;
         for (unsigned g = 0, i = 0; g < w->n_groups; g++)
             for (unsigned c = 0; c < w->groups[g].count; c++, i++) {
                 struct net_vm *vm = &w->vms[nh->first_vm + i];

@@ -344,10 +344,17 @@ void net_step_serve(struct net_world *w, struct net_pkt *p, struct fifo_server *
 /* The step lasts @delay (parts included), on no resource. */
 void net_step_delay(struct net_world *w, struct net_pkt *p, sim_time delay, net_step_fn next);
 
-/* CPU work that belongs to no single packet (interrupts, wake-ups): @guest
- * + @host of service on @core, billed to @vm; @done may be NULL. */
+/* CPU work of @vm's vCPU thread that belongs to no single packet
+ * (interrupts, kicks): @guest + @host of service on @core, billed to @vm. */
 void net_cpu_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time guest,
                  sim_time host, resource_done_fn done, void *ctx, uint64_t tag);
+/* The same for a backend thread of @vm on @core (wake-ups, drains). */
+void net_backend_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time host,
+                     resource_done_fn done, void *ctx, uint64_t tag);
+
+/* The host scheduler's switch to a thread of a VM, billed to that VM
+ * (struct sched_policy.bill; @ctx is the world). */
+void net_bill_switch(void *ctx, int owner, sim_time t);
 
 /* Count an exit of @vm and return what it costs the vCPU. */
 sim_time net_exit(struct net_world *w, struct net_vm *vm, enum hv_exit_reason why);

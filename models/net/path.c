@@ -87,10 +87,11 @@ static void step_on_cpu(struct sim *sim, void *ctx, uint64_t tag)
     p->next(w, p);
 }
 
-/* Which thread of @vm runs on @core: its vCPUs, then its backends. */
-static int thread_of(const struct net_vm *vm, const struct cpu_core *core)
+/* The thread of @vm that runs on @core: one of its vCPUs, or its backend
+ * thread there (a backend may share a core with a vCPU). */
+static int thread_of(const struct net_vm *vm, const struct cpu_core *core, bool backend)
 {
-    for (unsigned k = 0; k < vm->n_vcpus; k++)
+    for (unsigned k = 0; k < vm->n_vcpus && !backend; k++)
         if (vm->vcpus[k] == core)
             return (int)(vm->id * 256 + k);
     return (int)(vm->id * 256 + 128 + (unsigned)(core - vm->nh->host.cpu.cores) % 128);
@@ -105,8 +106,8 @@ void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core,
                   sim_time base, net_step_fn next)
 {
     const struct ledger *l = &p->led;
-    sim_time guest = stage_is_guest(l->stage) ? base : 0, host = base - guest, charged;
-    int owner = thread_of(vm, core);
+    sim_time guest = stage_is_guest(l->stage) ? base : 0, host = base - guest;
+    struct host *h = &vm->nh->host;
 
     for (unsigned k = 0; k < l->n_parts; k++) {
         if (stage_is_guest(l->part_stage[k]))
@@ -115,23 +116,46 @@ void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core,
             host += l->part_t[k];
     }
     p->next = next;
-    charged = cpu_core_submit(&vm->nh->host.cpu, core, owner, guest + host, step_on_cpu, w, p->idx);
-    /* A context switch is host work, and it lands in the first stage. */
+    /* The guest's stages run in its vCPU thread, the others in a backend's. */
+    sched_submit(&h->sched, &h->cpu, core, thread_of(vm, core, !stage_is_guest(l->stage)),
+                 guest + host, step_on_cpu, w, p->idx);
     p->bill_vm = (uint16_t)vm->id;
     p->bill_guest = guest;
-    p->bill_host = charged - guest;
+    p->bill_host = host;
+}
+
+/* A time-shared core switched to a thread of the VM (its owner number from
+ * thread_of()): host work, while the packet waits in its first stage. */
+void net_bill_switch(void *ctx, int owner, sim_time t)
+{
+    struct net_world *w = ctx;
+
+    w->vms[owner / 256].c.host_busy += t;
+}
+
+static void cpu_job(struct net_vm *vm, struct cpu_core *core, bool backend, sim_time guest,
+                    sim_time host, resource_done_fn done, void *ctx, uint64_t tag)
+{
+    struct host *h = &vm->nh->host;
+
+    sched_submit(&h->sched, &h->cpu, core, thread_of(vm, core, backend), guest + host, done, ctx,
+                 tag);
+    vm->c.guest_busy += guest;
+    vm->c.host_busy += host;
 }
 
 void net_cpu_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time guest,
                  sim_time host, resource_done_fn done, void *ctx, uint64_t tag)
 {
-    int owner = thread_of(vm, core);
-    sim_time charged =
-        cpu_core_submit(&vm->nh->host.cpu, core, owner, guest + host, done, ctx, tag);
-
     (void)w;
-    vm->c.guest_busy += guest;
-    vm->c.host_busy += charged - guest;
+    cpu_job(vm, core, false, guest, host, done, ctx, tag);
+}
+
+void net_backend_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time host,
+                     resource_done_fn done, void *ctx, uint64_t tag)
+{
+    (void)w;
+    cpu_job(vm, core, true, 0, host, done, ctx, tag);
 }
 
 void net_step_serve(struct net_world *w, struct net_pkt *p, struct fifo_server *srv,

@@ -1,0 +1,245 @@
+/* Run queues for the host's time-shared cores. Each thread on such a core
+ * has its own FIFO of jobs; the core runs one thread at a time, which keeps
+ * it for its successive jobs until it blocks (no job left), its slice is
+ * used up while others wait, or (with wake-up preemption) a thread woke
+ * meanwhile; then the longest-waiting thread gets it, after a context
+ * switch. Jobs are never preempted inside: a job is one step of a packet
+ * or request, microseconds long, against a slice of milliseconds.
+ * Left out: vruntime and weights (waiting threads run in FIFO order),
+ * migration between cores, SMT. Defaults: host_params.c. */
+#include "sched.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#define SCHED_NONE UINT32_MAX
+
+/* One thread placed on a time-shared core. */
+struct sched_thread {
+    int owner;
+    uint32_t next; /* run-queue link */
+    bool runnable; /* in the run queue, or holding the core */
+    struct fifo_job *jobs;
+    size_t cap, head, len;
+};
+
+struct sched_rq {
+    const struct sched_policy *p;
+    struct cpu_host *h;
+    struct cpu_core *core;
+    struct sched_thread *t;
+    unsigned n, cap;
+    uint32_t q_head, q_tail; /* runnable threads waiting for the core */
+    uint32_t cur;            /* holding (or waking onto) the core, or NONE */
+    uint32_t last;           /* ran last, or NONE */
+    bool yield;              /* a thread woke: cur gives way after this job */
+    sim_time since;          /* cur got the core */
+};
+
+static void job_push(struct sim *sim, struct sched_thread *t, const struct fifo_job *job)
+{
+    if (t->len == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 8;
+        struct fifo_job *grown = g_new(struct fifo_job, cap);
+
+        sim_mem_account(sim, (cap - t->cap) * sizeof(*grown));
+        for (size_t i = 0; i < t->len; i++)
+            grown[i] = t->jobs[(t->head + i) & (t->cap - 1)];
+        g_free(t->jobs);
+        t->jobs = grown;
+        t->cap = cap;
+        t->head = 0;
+    }
+    t->jobs[(t->head + t->len++) & (t->cap - 1)] = *job;
+}
+
+static struct fifo_job *job_head(struct sched_thread *t)
+{
+    g_assert(t->len > 0);
+    return &t->jobs[t->head];
+}
+
+static void job_pop(struct sched_thread *t)
+{
+    t->head = (t->head + 1) & (t->cap - 1);
+    t->len--;
+}
+
+static uint32_t thread_find(struct sched_rq *rq, int owner)
+{
+    for (unsigned i = 0; i < rq->n; i++)
+        if (rq->t[i].owner == owner)
+            return i;
+    if (rq->n == rq->cap) {
+        rq->cap = rq->cap ? 2 * rq->cap : 4;
+        rq->t = g_renew(struct sched_thread, rq->t, rq->cap);
+    }
+    memset(&rq->t[rq->n], 0, sizeof(rq->t[0]));
+    rq->t[rq->n].owner = owner;
+    rq->t[rq->n].next = SCHED_NONE;
+    return rq->n++;
+}
+
+static void runq_push(struct sched_rq *rq, uint32_t i)
+{
+    rq->t[i].next = SCHED_NONE;
+    if (rq->q_tail == SCHED_NONE)
+        rq->q_head = i;
+    else
+        rq->t[rq->q_tail].next = i;
+    rq->q_tail = i;
+}
+
+static uint32_t runq_pop(struct sched_rq *rq)
+{
+    uint32_t i = rq->q_head;
+
+    rq->q_head = rq->t[i].next;
+    if (rq->q_head == SCHED_NONE)
+        rq->q_tail = SCHED_NONE;
+    return i;
+}
+
+static void on_job_done(struct sim *sim, void *ctx, uint64_t tag);
+
+/* cur's next job goes to the core. */
+static void dispatch(struct sched_rq *rq)
+{
+    fifo_server_submit(&rq->core->srv, job_head(&rq->t[rq->cur])->service, on_job_done, rq, 0);
+}
+
+static void on_switched(struct sim *sim, void *ctx, uint64_t tag)
+{
+    struct sched_rq *rq = ctx;
+
+    (void)tag;
+    if (rq->p->bill)
+        rq->p->bill(rq->p->bill_ctx, rq->t[rq->cur].owner, rq->h->switch_cost);
+    rq->since = sim_now(sim);
+    dispatch(rq);
+}
+
+/* cur takes the core: a switch first when another thread ran last. */
+static void run_cur(struct sched_rq *rq)
+{
+    if (rq->last != SCHED_NONE && rq->last != rq->cur) {
+        rq->h->switches++;
+        fifo_server_submit(&rq->core->srv, rq->h->switch_cost, on_switched, rq, 0);
+        return;
+    }
+    rq->since = sim_now(rq->core->srv.sim);
+    dispatch(rq);
+}
+
+static void on_woken(struct sim *sim, void *ctx, const void *payload)
+{
+    (void)sim;
+    (void)payload;
+    run_cur(ctx);
+}
+
+static void on_job_done(struct sim *sim, void *ctx, uint64_t tag)
+{
+    struct sched_rq *rq = ctx;
+    struct sched_thread *t = &rq->t[rq->cur];
+    struct fifo_job job = *job_head(t);
+    bool keep;
+
+    (void)tag;
+    job_pop(t);
+    /* The callback may queue more work, for this thread or others. */
+    job.done(sim, job.ctx, job.tag);
+    t = &rq->t[rq->cur];
+    keep = t->len &&
+           (rq->q_head == SCHED_NONE || (!rq->yield && sim_now(sim) - rq->since < rq->p->slice));
+    if (keep) {
+        dispatch(rq);
+        return;
+    }
+    rq->yield = false;
+    if (t->len)
+        runq_push(rq, rq->cur);
+    else
+        t->runnable = false;
+    rq->last = rq->cur;
+    rq->cur = SCHED_NONE;
+    if (rq->q_head == SCHED_NONE)
+        return;
+    rq->cur = runq_pop(rq);
+    run_cur(rq);
+}
+
+static struct sched_rq *rq_new(const struct sched_policy *p, struct cpu_host *h,
+                               struct cpu_core *core)
+{
+    struct sched_rq *rq = g_new0(struct sched_rq, 1);
+
+    rq->p = p;
+    rq->h = h;
+    rq->core = core;
+    rq->q_head = rq->q_tail = rq->cur = rq->last = SCHED_NONE;
+    return rq;
+}
+
+void sched_submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core,
+                  int owner, sim_time service, resource_done_fn done, void *ctx, uint64_t tag)
+{
+    struct fifo_job job = { .service = service, .done = done, .ctx = ctx, .tag = tag };
+    struct sched_rq *rq = core->rq;
+    struct sched_thread *t;
+    uint32_t i;
+
+    /* A core of its own: nothing to schedule. */
+    if (core->n_threads <= 1 && (!rq || rq->cur == SCHED_NONE)) {
+        fifo_server_submit(&core->srv, service, done, ctx, tag);
+        return;
+    }
+    if (!rq)
+        rq = core->rq = rq_new(p, h, core);
+    i = thread_find(rq, owner);
+    t = &rq->t[i];
+    job.enqueued = sim_now(core->srv.sim);
+    job_push(core->srv.sim, t, &job);
+    if (t->runnable)
+        return;
+    t->runnable = true;
+    if (rq->cur != SCHED_NONE) {
+        runq_push(rq, i);
+        rq->yield |= p->wakeup_preempt;
+        return;
+    }
+    rq->cur = i;
+    if (p->wakeup > 0)
+        sim_schedule(core->srv.sim, p->wakeup, on_woken, rq, NULL, 0);
+    else
+        run_cur(rq);
+}
+
+void sched_release(struct cpu_host *h)
+{
+    for (unsigned k = 0; k < h->n_cores; k++) {
+        struct sched_rq *rq = h->cores[k].rq;
+
+        if (!rq)
+            continue;
+        for (unsigned i = 0; i < rq->n; i++)
+            g_free(rq->t[i].jobs);
+        g_free(rq->t);
+        g_free(rq);
+        h->cores[k].rq = NULL;
+    }
+}
+
+void sched_policy_from_scenario(struct sched_policy *p, const struct scenario *sc)
+{
+    const char *placement = scenario_str(sc, "host.backend_placement");
+
+    memset(p, 0, sizeof(*p));
+    p->slice = scenario_time(sc, "host.sched_slice");
+    p->wakeup = scenario_time(sc, "host.sched_wakeup");
+    p->wakeup_preempt = scenario_bool(sc, "host.sched_wakeup_preempt");
+    p->placement = g_strcmp0(placement, "pinned") == 0   ? SCHED_PINNED
+                   : g_strcmp0(placement, "shared") == 0 ? SCHED_SHARED
+                                                         : SCHED_SPREAD;
+}
