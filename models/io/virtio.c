@@ -124,10 +124,11 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
     struct virtio_vm *v = g_new0(struct virtio_vm, 1);
     uint16_t size = (uint16_t)scenario_int(sc, "virtio.ring_size");
     bool vhost = virtio_backend_of(sc) == VIRTIO_BACKEND_VHOST;
-    bool event_idx, ok = virtio_net_negotiate(sc, &v->neg, NULL);
+    bool event_idx, packed, ok = virtio_net_negotiate(sc, &v->neg, NULL);
 
     g_assert(ok);
     event_idx = virtio_has(v->neg.accepted, VIRTIO_F_EVENT_IDX);
+    packed = virtio_packed(&v->neg);
     virtio_startup_cost(sc, &v->neg, &vm->nh->host.hv, &vm->nh->host.cpu, &v->start);
     v->tx_frag_bytes = (uint32_t)scenario_real(sc, "virtio.tx_frag_size");
     /* Without TSO the guest's stack segments (GSO) before the driver;
@@ -137,15 +138,18 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
     v->n_txq = v->neg.queue_pairs;
     v->txq = g_new0(struct virtio_txq, v->n_txq);
     for (unsigned q = 0; q < v->n_txq; q++) {
-        vring_init(&v->txq[q].vr, size, event_idx);
+        vring_init(&v->txq[q].vr, size, event_idx, packed);
         sim_lock_init(&v->txq[q].lock, w->sim);
         v->txq[q].vm = vm;
         v->txq[q].core = q ? net_backend_core(w, vm) : vm->backend;
         /* Rings too small for the driver's margin stop only when full
          * (when one slot is all a packet takes). */
         v->txq[q].stop_at = size >= 4 * VIRTIO_TX_STOP || !virtio_indirect(v) ? VIRTIO_TX_STOP : 1;
+        /* The device starts with kicks on, at its position (the packed
+         * ring's DESC offset, as split's avail_event 0 is). */
+        vring_enable_notify(&v->txq[q].vr);
     }
-    vring_init(&v->rx, size, event_idx);
+    vring_init(&v->rx, size, event_idx, packed);
     v->rx_pkt = g_new(uint32_t, size);
     v->kick_exit = vhost ? HV_EXIT_mmio_kernel : HV_EXIT_mmio_user;
     v->hb.per_packet =
@@ -558,7 +562,7 @@ static sim_time virtio_rx_driver(struct net_world *w, struct net_vm *vm, struct 
     uint32_t len;
 
     /* Used entries come back in the order the guest's list holds them. */
-    g_assert(v->rx_pkt[v->rx.used_ring[v->rx.last_used & (v->rx.size - 1)].id] == p->idx);
+    g_assert(v->rx_pkt[vring_next_used_id(&v->rx)] == p->idx);
     for (unsigned k = rx_bufs(w, v, p); k > 0; k--) {
         vring_get_buf(&v->rx, &len);
         vring_add_buf(&v->rx, 0, v->rx_buf_slots, v->rx_buf_bytes, 0);
@@ -595,7 +599,7 @@ static void report_config(struct net_world *w, struct report *out)
 #undef VIRTIO_FEATURE_ROW
     };
     const struct virtio_vm *first = NULL;
-    uint64_t tx_pkts = 0, tx_slots = 0, rx_pkts = 0, rx_bufs = 0, rx_slots = 0;
+    uint64_t tx_pkts = 0, tx_slots = 0, rx_pkts = 0, rx_bufs = 0, rx_slots = 0, lines = 0;
 
     for (unsigned i = 0; i < w->n_vms; i++) {
         const struct virtio_vm *v = w->vms[i].io;
@@ -608,6 +612,9 @@ static void report_config(struct net_world *w, struct report *out)
         rx_pkts += v->rx_pkts;
         rx_bufs += v->rx_bufs;
         rx_slots += v->rx_slots;
+        lines += vring_line_misses(&v->rx);
+        for (unsigned q = 0; q < v->n_txq; q++)
+            lines += vring_line_misses(&v->txq[q].vr);
     }
     if (!first)
         return;
@@ -627,6 +634,10 @@ static void report_config(struct net_world *w, struct report *out)
     report_metric(out, "all", "virtio_rx_slots_per_packet",
                   rx_pkts ? (double)rx_slots / rx_pkts : 0, "1");
     report_metric(out, "all", "virtio_rx_buffer_bytes", first->rx_buf_bytes, "B");
+    /* Lines of ring memory that moved between the guest's and the
+     * backend's cores, per packet either way (vring.h). */
+    report_metric(out, "all", "virtio_ring_lines_per_packet",
+                  tx_pkts + rx_pkts ? (double)lines / (double)(tx_pkts + rx_pkts) : 0, "1");
 }
 
 static void virtio_report(struct net_world *w, struct report *out)

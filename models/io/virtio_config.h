@@ -10,7 +10,7 @@
 
 #include <glib.h>
 
-#include "../virtio/features.h"
+#include "../virtio/virtio_features.h"
 #include "scenario.h"
 #include "simtime.h"
 

@@ -13,7 +13,7 @@
 #include "../net/strategy.h"
 #include "../param_sources.h"
 #include "../param_tables.h"
-#include "../virtio/features.h"
+#include "../virtio/virtio_features.h"
 #include "param_table.h"
 
 static const struct param_def virtio_params[] = {

@@ -1,19 +1,31 @@
-/* A virtio split ring as both sides see it: the descriptor table with its
- * free list, the available ring (driver writes) and the used ring (device
- * writes), each with its notification hint: flags, or the EVENT_IDX
- * thresholds. Memory layout is not modelled, only the indices and hints that
- * decide who notifies whom (OASIS virtio spec, split ring section). */
+/* A virtqueue as both sides see it, in either layout. Split: the
+ * descriptor table with its free list, the available ring (driver writes)
+ * and the used ring (device writes), each with its notification hint:
+ * flags, or the EVENT_IDX thresholds. Packed: one ring of descriptors that
+ * the driver marks available and the device marks used in place, with
+ * wrap counters, and an event suppression structure per side (OASIS
+ * virtio 1.2, 2.7 and 2.8). The shared memory's cache lines are tracked
+ * (ring_cache.h) at the offsets each layout puts its fields. */
 #ifndef IOVSIM_VIRTIO_VRING_H
 #define IOVSIM_VIRTIO_VRING_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ring_cache.h"
+
 #define VRING_DESC_F_NEXT          1
 #define VRING_DESC_F_WRITE         2
 #define VRING_AVAIL_F_NO_INTERRUPT 1
 #define VRING_USED_F_NO_NOTIFY     1
 #define VRING_MAX_SIZE             32768
+/* packed ring (spec 2.8): descriptor flags and event suppression */
+#define VRING_PACKED_DESC_F_AVAIL  (1 << 7)
+#define VRING_PACKED_DESC_F_USED   (1 << 15)
+#define VRING_PACKED_EVENT_ENABLE  0
+#define VRING_PACKED_EVENT_DISABLE 1
+#define VRING_PACKED_EVENT_DESC    2
+#define VRING_PACKED_WRAP_BIT      15
 #define VRING_NONE                 UINT64_MAX
 
 struct vring_desc {
@@ -28,16 +40,54 @@ struct vring_used_elem {
     uint32_t len;
 };
 
+/* A packed ring's descriptor: the device overwrites it with the used one. */
+struct vring_packed_desc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t id;
+    uint16_t flags;
+};
+
+/* One side's event suppression structure (spec 2.8.10). */
+struct vring_packed_event {
+    uint16_t off_wrap, flags;
+};
+
+/**
+ * struct vring_packed - the packed layout's state
+ * Shared: @desc, @driver_event (the driver writes it), @device_event. The
+ * driver's: @next_avail/@avail_wrap, @last_used/@used_wrap, the free
+ * buffer ids (@id_next) and each id's chain length (@chain). The device's:
+ * @dev_avail/@dev_avail_wrap, @dev_used/@dev_used_wrap, what it signalled.
+ */
+struct vring_packed {
+    struct vring_packed_desc *desc;
+    struct vring_packed_event driver_event, device_event;
+    uint16_t next_avail, last_used, free_id;
+    bool avail_wrap, used_wrap;
+    uint16_t *id_next, *chain;
+    uint16_t dev_avail, dev_used, signalled_used;
+    bool dev_avail_wrap, dev_used_wrap, signalled_valid;
+    uint32_t posted, popped; /* buffers, for the pending counts */
+};
+
 /**
  * struct vring - one virtqueue
- * Shared part: @desc, @avail_ring/@avail_idx/@avail_flags/@used_event,
- * @used_ring/@used_idx/@used_flags/@avail_event. The rest is private to the
- * driver (free list, tokens, last_used, num_added) or to the device
- * (last_avail, signalled_used).
+ * Split layout's shared part: @desc, @avail_ring/@avail_idx/@avail_flags/
+ * @used_event, @used_ring/@used_idx/@used_flags/@avail_event. The rest is
+ * private to the driver (free list, tokens, last_used, num_added) or to the
+ * device (last_avail, signalled_used). With @packed, @p holds the state
+ * and the split fields are unused but for @token, @num_free, @num_added
+ * (descriptors, as Linux counts them there) and the counters.
+ * @cache: the shared memory's lines; @buffers: buffers the driver got back
  */
 struct vring {
     uint16_t size;
     bool event_idx;
+    bool packed;
+    struct vring_packed p;
+    struct ring_cache cache;
+    uint64_t buffers;
     struct vring_desc *desc;
     uint16_t *avail_ring;
     uint16_t avail_idx, avail_flags, used_event;
@@ -46,14 +96,15 @@ struct vring {
     /* driver */
     uint64_t *token;
     uint16_t free_head, num_free, last_used, num_added;
-    /* device */
-    uint16_t last_avail, signalled_used;
+    /* device (avail_seen: the avail index it last read) */
+    uint16_t last_avail, signalled_used, avail_seen;
     /* counters */
     uint64_t kicks, kicks_suppressed, irqs, irqs_suppressed;
 };
 
-/* Power-of-two @size up to VRING_MAX_SIZE (asserted: the scenario checks). */
-void vring_init(struct vring *vr, uint16_t size, bool event_idx);
+/* @size up to VRING_MAX_SIZE, a power of two unless @packed (asserted:
+ * the scenario checks). */
+void vring_init(struct vring *vr, uint16_t size, bool event_idx, bool packed);
 void vring_release(struct vring *vr);
 
 /* notify if (u16)(new - event - 1) < (u16)(new - old): the spec's rule */
@@ -64,8 +115,8 @@ static inline bool vring_need_event(uint16_t event, uint16_t new_idx, uint16_t o
 
 /* Driver side. */
 /* Chain @n_out device-readable then @n_in device-writable descriptors of
- * @len bytes each and publish the head in the avail ring. Returns the head,
- * or -1 when fewer than @n_out + @n_in descriptors are free. */
+ * @len bytes each and make them available. Returns the buffer's id (split:
+ * its head), or -1 when fewer than @n_out + @n_in descriptors are free. */
 int vring_add_buf(struct vring *vr, unsigned n_out, unsigned n_in, uint32_t len, uint64_t token);
 /* After one or more add_buf: must the device be notified? Counts kicks. */
 bool vring_kick_prepare(struct vring *vr);
@@ -82,9 +133,18 @@ bool vring_enable_cb(struct vring *vr);
  * enable_cb); false if that many are used already (poll again). */
 bool vring_enable_cb_delayed(struct vring *vr);
 unsigned vring_used_pending(const struct vring *vr);
+/* The id of the next used buffer, or -1 (the simulator's own check: no
+ * memory access). */
+int vring_next_used_id(const struct vring *vr);
+
+/* Cache-line misses on the shared memory so far, both sides. */
+static inline uint64_t vring_line_misses(const struct vring *vr)
+{
+    return vr->cache.misses[RING_DRIVER] + vr->cache.misses[RING_DEVICE];
+}
 
 /* Device side. */
-/* Next available chain's head, or -1. */
+/* Next available buffer's id (split: its head), or -1. */
 int vring_pop_avail(struct vring *vr);
 unsigned vring_avail_pending(const struct vring *vr);
 void vring_push_used(struct vring *vr, uint16_t head, uint32_t len);

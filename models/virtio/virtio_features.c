@@ -3,7 +3,7 @@
  * prerequisite is missing (spec 5.1.3.1), fail the probe where Linux does.
  * Left out: the device refusing FEATURES_OK, features iovsim does not
  * model (ECN, UFO, RSS, MTU, ...). */
-#include "features.h"
+#include "virtio_features.h"
 
 #include <string.h>
 

@@ -3,8 +3,8 @@
  * virtio_ring decide what the accepted set means (OASIS virtio 1.2, 2.2
  * and 5.1.3; Linux drivers/net/virtio_net.c virtnet_validate_features()
  * and virtnet_probe(), drivers/virtio/virtio_pci_modern.c). */
-#ifndef IOVSIM_VIRTIO_FEATURES_H
-#define IOVSIM_VIRTIO_FEATURES_H
+#ifndef IOVSIM_VIRTIO_VIRTIO_FEATURES_H
+#define IOVSIM_VIRTIO_VIRTIO_FEATURES_H
 
 #include <stdbool.h>
 #include <stdint.h>
