@@ -19,7 +19,9 @@ ALL_LDFLAGS = $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lm
 
 LIB_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c models/*.c models/*/*.c analysis/*.c))
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+GP_SRC := $(wildcard analysis/*.gp)
+# The gnuplot templates are built in too, so that a copied binary plots.
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/gp_embedded.o
 TEST_SRC := $(wildcard tests/test-*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_SH := $(wildcard tests/t-*.sh)
@@ -28,7 +30,7 @@ BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 DEPS_OK := $(BUILD)/.deps-ok
 
 .PHONY: all demo test test-san sanitize valgrind bench bench-peers figures validation clean deps \
-        format-check fuzz
+        format-check fuzz install uninstall
 .SECONDARY:
 
 all: iovsim
@@ -76,6 +78,32 @@ $(BUILD)/sim/store.o: $(BUILD)/gen/git_commit.h
 $(BUILD)/sim/store.o: ALL_CFLAGS += -I$(BUILD)/gen -DIOVSIM_HAVE_GIT_COMMIT_H
 .PHONY: FORCE
 FORCE:
+
+$(BUILD)/gen/gp_embedded.c: $(GP_SRC) dist/embed.sh
+	@mkdir -p $(@D)
+	dist/embed.sh $(GP_SRC) >$@.tmp && mv $@.tmp $@
+$(BUILD)/gen/gp_embedded.o: $(BUILD)/gen/gp_embedded.c | $(DEPS_OK)
+	$(CC) $(ALL_CFLAGS) -Ianalysis -c -o $@ $<
+
+# `make install PREFIX=/usr/local DESTDIR=`: the program, its gnuplot
+# templates and bundled scenarios in share/iovsim (where the program looks,
+# from ../share/iovsim beside it), the man page generated from its own help,
+# and bash completion.
+PREFIX ?= /usr/local
+SHARE = $(DESTDIR)$(PREFIX)/share
+$(BUILD)/iovsim.1: $(BUILD)/iovsim dist/man.sh
+	dist/man.sh $(BUILD)/iovsim >$@.tmp && mv $@.tmp $@
+install: iovsim $(BUILD)/iovsim.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/iovsim/analysis $(SHARE)/iovsim/scenarios \
+	  $(SHARE)/man/man1 $(SHARE)/bash-completion/completions
+	install -m 755 iovsim $(DESTDIR)$(PREFIX)/bin/iovsim
+	install -m 644 $(GP_SRC) $(SHARE)/iovsim/analysis/
+	install -m 644 scenarios/*.ini $(SHARE)/iovsim/scenarios/
+	install -m 644 $(BUILD)/iovsim.1 $(SHARE)/man/man1/iovsim.1
+	install -m 644 dist/iovsim.bash $(SHARE)/bash-completion/completions/iovsim
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/iovsim $(SHARE)/iovsim $(SHARE)/man/man1/iovsim.1 \
+	  $(SHARE)/bash-completion/completions/iovsim
 
 # Every test links the helpers the model tests share (tests/testlib.c).
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/testlib.o $(BUILD)/libiovsim.a

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "datadir.h"
 #include "escape.h"
 #include "identical.h"
 #include "plot.h"
@@ -163,7 +164,8 @@ static bool plot_declared(struct store *st, const struct scenario *sc, GPtrArray
 static int plot_scenario(struct store *st, const struct plot_opts *o)
 {
     GError *error = NULL;
-    struct scenario *sc = scenario_load(o->scenario, NULL, &error);
+    g_autofree char *path = datadir_scenario(o->scenario);
+    struct scenario *sc = scenario_load(path, NULL, &error);
     const char *outdir = o->outdir ? o->outdir : "results";
     g_autoptr(GPtrArray) names = NULL;
     int status = 0;
@@ -173,7 +175,7 @@ static int plot_scenario(struct store *st, const struct plot_opts *o)
     names = scenario_instances(sc, "plot");
     if (names->len == 0) {
         g_set_error(&error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "%s: no [plot NAME] groups to draw",
-                    o->scenario);
+                    path);
         status = cli_fail(error);
     }
     if (status == 0 && g_mkdir_with_parents(outdir, 0777) != 0) {

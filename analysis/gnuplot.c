@@ -13,6 +13,8 @@
 
 #include <glib/gstdio.h>
 
+#include "datadir.h"
+#include "gp_embedded.h"
 #include "scenario.h"
 
 struct gp_job {
@@ -94,25 +96,31 @@ void gp_write_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* analysis/ next to the program or its build directory, or $IOVSIM_GNUPLOT_DIR. */
+/* $IOVSIM_GNUPLOT_DIR, or analysis/ beside the program (datadir_find()). */
 static char *find_templates(void)
 {
     const char *env = g_getenv("IOVSIM_GNUPLOT_DIR");
-    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-    g_autofree char *dir = exe ? g_path_get_dirname(exe) : g_get_current_dir();
-    const char *const rel[] = { "analysis", "../analysis", "../share/iovsim/analysis" };
 
     if (env && *env)
         return g_strdup(env);
-    for (size_t i = 0; i < G_N_ELEMENTS(rel); i++) {
-        char *d = g_build_filename(dir, rel[i], NULL);
-        g_autofree char *style = g_build_filename(d, "style.gp", NULL);
+    return datadir_find("analysis", "style.gp");
+}
 
-        if (g_file_test(style, G_FILE_TEST_IS_REGULAR))
-            return d;
-        g_free(d);
+/* No template directory: the copies built into the program, written into
+ * the job's own directory. */
+static bool unpack_templates(const char *dir, GError **error)
+{
+    for (const struct gp_embedded *t = gp_embedded; t->name; t++) {
+        g_autofree char *path = g_build_filename(dir, t->name, NULL);
+        GError *e = NULL;
+
+        if (!g_file_set_contents(path, t->text, -1, &e)) {
+            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "%s", e->message);
+            g_error_free(e);
+            return false;
+        }
     }
-    return NULL;
+    return true;
 }
 
 const char *gp_figure_type(const char *output)
@@ -167,6 +175,7 @@ struct gp_job *gp_job_new(const char *output, GError **error)
     struct gp_job *j;
     g_autofree char *gnuplot = g_find_program_in_path("gnuplot");
     g_autofree char *gp_dir = NULL;
+    bool embedded;
     GError *e = NULL;
 
     if (!term) {
@@ -181,12 +190,6 @@ struct gp_job *gp_job_new(const char *output, GError **error)
         return NULL;
     }
     gp_dir = find_templates();
-    if (!gp_dir) {
-        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
-                    "cannot find the gnuplot templates (analysis/style.gp); set "
-                    "IOVSIM_GNUPLOT_DIR to the analysis directory");
-        return NULL;
-    }
     j = g_new0(struct gp_job, 1);
     j->dir = g_dir_make_tmp("iovsim-plot-XXXXXX", &e);
     if (!j->dir) {
@@ -197,7 +200,8 @@ struct gp_job *gp_job_new(const char *output, GError **error)
         return NULL;
     }
     j->gnuplot = g_steal_pointer(&gnuplot);
-    j->gp_dir = g_steal_pointer(&gp_dir);
+    embedded = !gp_dir;
+    j->gp_dir = embedded ? g_strdup(j->dir) : g_steal_pointer(&gp_dir);
     j->params = g_string_new("# written by iovsim plot: values only, no commands\n");
     g_autofree char *data = g_build_filename(j->dir, "data.dat", NULL);
     j->data = g_fopen(data, "w");
@@ -205,7 +209,7 @@ struct gp_job *gp_job_new(const char *output, GError **error)
     j->output = g_strdup(output);
     j->type = term;
     j->partial = make_partial(output, error);
-    if (!j->partial) {
+    if (!j->partial || (embedded && !unpack_templates(j->dir, error))) {
         gp_job_free(j);
         return NULL;
     }
@@ -218,7 +222,8 @@ struct gp_job *gp_job_new(const char *output, GError **error)
 
 void gp_job_free(struct gp_job *j)
 {
-    static const char *const files[] = { "data.dat", "params.gp" };
+    g_autoptr(GDir) dir = NULL;
+    const char *name;
 
     if (!j)
         return;
@@ -226,8 +231,10 @@ void gp_job_free(struct gp_job *j)
         fclose(j->data);
     if (j->partial)
         g_unlink(j->partial);
-    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
-        g_autofree char *p = g_build_filename(j->dir, files[i], NULL);
+    /* data.dat, params.gp and any templates unpacked: all ours. */
+    dir = g_dir_open(j->dir, 0, NULL);
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *p = g_build_filename(j->dir, name, NULL);
         g_unlink(p);
     }
     g_rmdir(j->dir);

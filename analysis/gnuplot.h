@@ -16,8 +16,10 @@ struct gp_job;
 
 /**
  * gp_job_new - a job drawing into @output (.png, .pdf or .svg)
- * Fails with a one-line IOVSIM_ERROR_INPUT if gnuplot is not installed, the
- * templates cannot be found, or the extension is unknown.
+ * Fails with a one-line IOVSIM_ERROR_INPUT if gnuplot is not installed or
+ * the extension is unknown. Templates come from $IOVSIM_GNUPLOT_DIR, else
+ * analysis/ beside the program or its share/iovsim, else the copies built
+ * into the program.
  */
 struct gp_job *gp_job_new(const char *output, GError **error);
 void gp_job_free(struct gp_job *j);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "datadir.h"
 #include "model.h"
 #include "scenario.h"
 #include "suggest.h"
@@ -11,7 +12,7 @@
 int cli_check(int argc, char **argv)
 {
     char **sets = NULL;
-    char *mem = NULL;
+    char *mem = NULL, *path = NULL;
     uint64_t limit = 0;
     GOptionEntry entries[] = {
         { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "override a parameter",
@@ -33,7 +34,8 @@ int cli_check(int argc, char **argv)
         status = 2;
         goto out;
     }
-    struct scenario *sc = scenario_load(argv[1], (const char *const *)sets, &error);
+    path = datadir_scenario(argv[1]);
+    struct scenario *sc = scenario_load(path, (const char *const *)sets, &error);
     if (!sc) {
         status = cli_fail(error);
         goto out;
@@ -59,6 +61,7 @@ int cli_check(int argc, char **argv)
 out:
     g_strfreev(sets);
     g_free(mem);
+    g_free(path);
     return status;
 }
 
@@ -182,11 +185,12 @@ static gint cmp_str_ptr(gconstpointer a, gconstpointer b)
     return g_strcmp0(*(char *const *)a, *(char *const *)b);
 }
 
-/* The bundled scenarios, when run from the source tree: name and the
- * one-line description each declares. */
-static void list_scenarios(const char *dir)
+/* The bundled scenarios (datadir_find()): name and the one-line
+ * description each declares. */
+static void list_scenarios(void)
 {
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_autofree char *dir = datadir_find("scenarios", NULL);
+    g_autoptr(GDir) d = dir ? g_dir_open(dir, 0, NULL) : NULL;
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
     const char *f;
 
@@ -212,11 +216,21 @@ static void list_scenarios(const char *dir)
 
 int cli_list(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    GOptionEntry entries[] = { { NULL } };
+    g_autoptr(GOptionContext) ctx =
+        g_option_context_new("- list the models and the bundled scenarios");
+    GError *error = NULL;
+
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (!cli_parse(ctx, &argc, &argv, &error))
+        return cli_fail(error);
+    if (argc != 1) {
+        fprintf(stderr, "iovsim list: takes no arguments\n");
+        return 2;
+    }
     printf("models:\n");
     for (size_t i = 0; model_registry[i]; i++)
         printf("  %-10s %s\n", model_registry[i]->name, model_registry[i]->help);
-    list_scenarios("scenarios");
+    list_scenarios();
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "datadir.h"
 #include "humanize.h"
 #include "rng.h"
 #include "runner.h"
@@ -255,8 +256,11 @@ int cli_run(int argc, char **argv)
     else if (argc != 2) {
         fprintf(stderr, "iovsim run: expected one scenario file (see 'iovsim run --help')\n");
         status = 2;
-    } else
-        status = run_file(argv[1], &o);
+    } else {
+        g_autofree char *path = datadir_scenario(argv[1]);
+
+        status = run_file(path, &o);
+    }
     g_free(o.db);
     g_free(o.mem);
     g_strfreev(o.sets);

@@ -15,6 +15,7 @@
 
 #include "../analysis/table.h"
 #include "cli.h"
+#include "datadir.h"
 #include "rng.h"
 #include "runner.h"
 #include "scenario.h"
@@ -939,7 +940,9 @@ int cli_sweep(int argc, char **argv)
         status = 2;
     } else {
         o.mem_limit /= (uint64_t)o.jobs;
-        status = sweep_file(argv[1], &o);
+        g_autofree char *path = datadir_scenario(argv[1]);
+
+        status = sweep_file(path, &o);
     }
     g_free(o.db);
     g_free(o.mem);
