@@ -42,6 +42,10 @@ static const struct param_def guest_params[] = {
                 "separately from per-packet work"),
     PDEF_INT("guest.napi_budget", "64", 1, 65536, "packets per NAPI poll round",
              "choice: Linux NAPI_POLL_WEIGHT 64"),
+    PDEF_ENUM("guest.msix_mask", "none", "none|per-interrupt",
+              "the driver masks its MSI-X vector in each interrupt and unmasks it when done, as "
+              "old guests do (a trapped table write each under device assignment)",
+              "choice: current Linux leaves the vector unmasked (sources.md#msix-mask)"),
     PDEF_INT("guest.txqueuelen", "1000", 1, 1 << 24,
              "sends queued in front of a sender's stack before it drops (open loop)",
              "choice: Linux default txqueuelen 1000"),

@@ -27,7 +27,6 @@ struct assigned_vm *assigned_new(struct net_world *w, struct net_vm *vm, bool tr
 {
     struct assigned_vm *a = g_new0(struct assigned_vm, 1);
 
-    (void)w;
     a->queue = vm->local + 1;
     a->translate = translate;
     a->dma_api = dma_api;
@@ -35,6 +34,8 @@ struct assigned_vm *assigned_new(struct net_world *w, struct net_vm *vm, bool tr
     /* Rings too small for the driver's margins stop only when full. */
     a->tx_stop = vm->nh->nic.txq[a->queue].cap >= 4 * DESC_NEEDED ? DESC_NEEDED : 1;
     a->tx_wake = 2 * a->tx_stop;
+    a->mask_per_irq = g_strcmp0(scenario_str(w->sc, "guest.msix_mask"), "per-interrupt") == 0;
+    a->route_rebuild = scenario_time(w->sc, "hv.msix_route_rebuild");
     return a;
 }
 
@@ -148,7 +149,7 @@ void assigned_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *
 
 void assigned_tx_wire_done(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
-    guest_tx_complete(w, vm, p->frames, net_pkt_l2_bytes(w, p));
+    guest_tx_complete_on(w, vm, p->cpu, p->frames, net_pkt_l2_bytes(w, p));
 }
 
 sim_time assigned_rx_driver(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
@@ -159,17 +160,33 @@ sim_time assigned_rx_driver(struct net_world *w, struct net_vm *vm, struct net_p
     nic_rx_release(&vm->nh->nic, a->queue);
     if (a->dma_api) {
         /* Unmap the filled buffer, map its replacement. */
-        t += iommu_remap(&vm->nh->host.iommu, sim_now(w->sim), net_core_id(vm, vm->vcpu), p->iova,
-                         p->bytes);
+        t += iommu_remap(&vm->nh->host.iommu, sim_now(w->sim), net_core_id(vm, vm->cur->vcpu),
+                         p->iova, p->bytes);
     }
     return t;
 }
 
+/* A guest that masks its vector writes the function's MSI-X table: under
+ * device assignment the table is emulated, so the write exits to user space
+ * and the VMM updates the vector's route. */
+static sim_time msix_table_write(struct net_world *w, struct net_vm *vm)
+{
+    struct assigned_vm *a = vm->io;
+
+    if (!a->mask_per_irq || !a->msix_trapped)
+        return 0;
+    return net_exit(w, vm, HV_EXIT_mmio_user) + a->route_rebuild;
+}
+
+sim_time assigned_irq_deliver(struct net_world *w, struct net_vm *vm)
+{
+    return net_irq_virtual(w, vm) + msix_table_write(w, vm);
+}
+
 sim_time assigned_irq_complete(struct net_world *w, struct net_vm *vm, bool *rearmed)
 {
-    /* Unmasking the vector is an MMIO write to the function: no exit. */
-    (void)w;
-    (void)vm;
+    /* Re-enabling the vector is an MMIO write to the function (no exit),
+     * unless the guest unmasks it in the MSI-X table. */
     *rearmed = true;
-    return 0;
+    return msix_table_write(w, vm);
 }

@@ -24,12 +24,19 @@ struct net_pkt;
  *             false for the static mapping of an assigned device (VFIO)
  * @kick_exit: the driver's doorbell write traps (a notification area not
  *             mapped into the guest) and the host kernel forwards it
+ * @mask_per_irq:  the guest masks and unmasks its vector per interrupt
+ *                 (guest.msix_mask)
+ * @msix_trapped:  its MSI-X table is emulated by the VMM (device
+ *                 assignment): each such write exits and costs
+ *                 @route_rebuild (hv.msix_route_rebuild)
  */
 struct assigned_vm {
     unsigned queue;
     bool translate;
     bool dma_api;
     bool kick_exit;
+    bool mask_per_irq, msix_trapped;
+    sim_time route_rebuild;
     uint64_t iova_base;
     uint32_t tx_slot, rx_slot;
     /* Transmit descriptors posted and not yet cleaned; the queue stops
@@ -47,7 +54,7 @@ struct assigned_vm {
     .guest_tx = assigned_guest_tx, .device_rx = assigned_device_rx,         \
     .tx_wire_done = assigned_tx_wire_done, .rx_driver = assigned_rx_driver, \
     .irq_complete = assigned_irq_complete, .tx_clean = assigned_tx_clean,   \
-    .report = assigned_report, .detach = assigned_detach
+    .report = assigned_report, .detach = assigned_detach, .multiqueue = true
 
 /* One VF per VM of a VF-based strategy (SR-IOV, vDPA): @vms of them per
  * host within nic.vfs and nic.max_vfs. */
@@ -62,6 +69,8 @@ void assigned_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *
 void assigned_tx_wire_done(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
 sim_time assigned_rx_driver(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
 sim_time assigned_irq_complete(struct net_world *w, struct net_vm *vm, bool *rearmed);
+/* An injected or posted interrupt (net_irq_virtual()) and the guest's mask. */
+sim_time assigned_irq_deliver(struct net_world *w, struct net_vm *vm);
 unsigned assigned_tx_clean(struct net_world *w, struct net_vm *vm, unsigned done);
 /* Metrics common to the assigned strategies (queue stops). */
 void assigned_report(struct net_world *w, struct report *out);

@@ -27,6 +27,7 @@ static bool passthrough_check(const struct scenario *sc, const char *count_key, 
 static void passthrough_attach(struct net_world *w, struct net_vm *vm)
 {
     vm->io = assigned_new(w, vm, true, net_maps_per_buffer(w, true));
+    ((struct assigned_vm *)vm->io)->msix_trapped = true;
     net_vm_ready(w, vm);
 }
 
@@ -39,5 +40,5 @@ const struct io_strategy_ops passthrough_strategy_ops = {
     .check = passthrough_check,
     .attach = passthrough_attach,
     ASSIGNED_DATA_PATH_OPS,
-    .irq_deliver = net_irq_virtual,
+    .irq_deliver = assigned_irq_deliver,
 };

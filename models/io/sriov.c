@@ -65,6 +65,7 @@ static void sriov_attach(struct net_world *w, struct net_vm *vm)
     uint32_t msgs = (uint32_t)scenario_int(w->sc, "sriov.mailbox_msgs");
 
     vm->io = assigned_new(w, vm, true, net_maps_per_buffer(w, true));
+    ((struct assigned_vm *)vm->io)->msix_trapped = true;
     if (msgs)
         mailbox_request(w, vm, msgs);
     else
@@ -81,5 +82,5 @@ const struct io_strategy_ops sriov_strategy_ops = {
     .attach = sriov_attach,
     ASSIGNED_DATA_PATH_OPS,
     .bridge_rx = assigned_device_rx,
-    .irq_deliver = net_irq_virtual,
+    .irq_deliver = assigned_irq_deliver,
 };

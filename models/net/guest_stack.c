@@ -1,8 +1,13 @@
 /* Guest kernel networking on the vCPU: the stack's per-packet and per-byte
- * cost, then the receive side: one interrupt, a NAPI poll of up to a budget
- * of packets per round while interrupts stay off, and re-arming at the end.
- * Costs are parameters (net_params.c). Left out: socket buffers, GRO, RPS,
- * more than one queue per VM, softirq deferral to ksoftirqd. */
+ * cost, then the receive side, per queue pair of the device and its MSI-X
+ * vector: one interrupt on the vCPU of the vector's affinity, a NAPI poll of
+ * up to a budget of packets per round while the vector stays off, and
+ * re-arming at the end. Received flows are spread over the queues by RSS (a
+ * hash through a 128-entry indirection table filled round robin, as Linux
+ * drivers fill it); transmit completions go to the sending vCPU's queue
+ * (XPS). Costs are parameters (net_params.c). Left out: socket buffers,
+ * GRO, RPS, softirq deferral to ksoftirqd, per-queue rings on the device
+ * (the queues share the function's ring accounting). */
 #include "guest_stack.h"
 
 #include <math.h>
@@ -65,73 +70,158 @@ void guest_xmit_done(struct net_world *w, struct net_vm *vm, unsigned cpu)
     stack_start(w, vm, p);
 }
 
+bool guest_queues_check(const struct scenario *sc, const struct io_strategy_ops *ops,
+                        unsigned vcpus, GError **error)
+{
+    int64_t queues = scenario_int(sc, "nic.queues"), irq_vcpu = scenario_int(sc, "vm.irq_vcpu");
+
+    if (queues > 1 && !ops->multiqueue) {
+        scenario_error(sc, "nic.queues", error, "%s devices have one queue pair", ops->name);
+        return false;
+    }
+    if (queues > scenario_int(sc, "nic.msix_vectors")) {
+        scenario_error(sc, "nic.queues", error,
+                       "%" G_GINT64_FORMAT " queues need a vector each but nic.msix_vectors is "
+                       "%" G_GINT64_FORMAT,
+                       queues, scenario_int(sc, "nic.msix_vectors"));
+        return false;
+    }
+    if (irq_vcpu >= (int64_t)vcpus) {
+        scenario_error(sc, "vm.irq_vcpu", error,
+                       "vectors affine to vCPU %" G_GINT64_FORMAT " but the VM has %u vCPU(s)",
+                       irq_vcpu, vcpus);
+        return false;
+    }
+    return true;
+}
+
+void guest_queues_init(struct net_vm *vm, unsigned n, int irq_vcpu, enum nic_itr_mode mode,
+                       sim_time interval)
+{
+    g_free(vm->q);
+    vm->q = g_new0(struct net_queue, n);
+    vm->n_queues = n;
+    vm->cur = &vm->q[0];
+    vm->irq_vcpu = irq_vcpu;
+    for (unsigned i = 0; i < n; i++) {
+        vm->q[i].vm = vm;
+        vm->q[i].id = i;
+        nic_itr_init(&vm->q[i].itr, mode, vm->ops->itr_driver, interval);
+    }
+}
+
+void guest_queues_place(struct net_vm *vm)
+{
+    /* Linux spreads a device's vectors over the CPUs in turn; a fixed
+     * affinity puts every vector on one vCPU. */
+    for (unsigned i = 0; i < vm->n_queues; i++)
+        vm->q[i].vcpu = vm->vcpus[vm->irq_vcpu < 0 ? i % vm->n_vcpus : (unsigned)vm->irq_vcpu];
+}
+
+void guest_queues_reset_itr(struct net_vm *vm, enum nic_itr_driver driver)
+{
+    for (unsigned i = 0; i < vm->n_queues; i++) {
+        struct nic_itr *itr = &vm->q[i].itr;
+
+        nic_itr_init(itr, itr->mode, driver, itr->interval);
+    }
+}
+
+/* RSS: the flow's hash through the indirection table. A flow is its two
+ * endpoints and the sending thread. */
+static struct net_queue *rss_queue(struct net_vm *vm, const struct net_pkt *p)
+{
+    uint64_t flow =
+        ((uint64_t)(uint16_t)p->src << 32) | ((uint64_t)(uint16_t)p->dst << 16) | p->cpu;
+    unsigned slot = (unsigned)((flow * 0x9E3779B97F4A7C15ull) >> 57);
+
+    return &vm->q[slot % vm->n_queues];
+}
+
 void guest_rx_arrive(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
     net_pkt_wait(w, p, NET_STAGE_irq_coalesce);
-    net_pktq_push(w, &vm->rx, p);
+    net_pktq_push(w, &rss_queue(vm, p)->rx, p);
 }
 
 static void irq_on_fire(struct sim *sim, void *ctx, const void *payload);
 static void irq_on_handled(struct sim *sim, void *ctx, uint64_t tag);
-static void poll_round(struct net_world *w, struct net_vm *vm);
+static void poll_round(struct net_world *w, struct net_queue *q);
 
-void guest_irq_raise(struct net_world *w, struct net_vm *vm)
+static void queue_irq_raise(struct net_world *w, struct net_queue *q)
 {
     sim_time now = sim_now(w->sim), at = now;
 
-    if (vm->irq_pending || vm->napi_active)
+    if (q->irq_pending || q->napi_active)
         return;
-    vm->irq_pending = true;
-    if (vm->ops->uses_itr) {
-        at = nic_itr_next(&vm->itr, vm->last_irq);
+    q->irq_pending = true;
+    if (q->vm->ops->uses_itr) {
+        at = nic_itr_next(&q->itr, q->last_irq);
         if (at < now)
             at = now;
     }
-    sim_schedule_at(w->sim, at, irq_on_fire, vm, NULL, 0);
+    sim_schedule_at(w->sim, at, irq_on_fire, q, NULL, 0);
+}
+
+void guest_irq_raise(struct net_world *w, struct net_vm *vm)
+{
+    for (unsigned i = 0; i < vm->n_queues; i++)
+        if (vm->q[i].rx.len || vm->q[i].tx_done)
+            queue_irq_raise(w, &vm->q[i]);
+}
+
+void guest_tx_complete_on(struct net_world *w, struct net_vm *vm, unsigned cpu, uint32_t frames,
+                          uint64_t l2_bytes)
+{
+    struct net_queue *q = &vm->q[cpu % vm->n_queues];
+
+    q->tx_done++;
+    /* Counted as the driver's clean_tx_irq counts them: segments, bytes. */
+    q->itr.tx.packets += frames;
+    q->itr.tx.bytes += l2_bytes;
+    queue_irq_raise(w, q);
 }
 
 void guest_tx_complete(struct net_world *w, struct net_vm *vm, uint32_t frames, uint64_t l2_bytes)
 {
-    vm->tx_done++;
-    /* Counted as the driver's clean_tx_irq counts them: segments, bytes. */
-    vm->itr.tx.packets += frames;
-    vm->itr.tx.bytes += l2_bytes;
-    guest_irq_raise(w, vm);
+    guest_tx_complete_on(w, vm, 0, frames, l2_bytes);
 }
 
 static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)
 {
-    struct net_vm *vm = ctx;
+    struct net_queue *q = ctx;
+    struct net_vm *vm = q->vm;
     struct net_world *w = vm->w;
     sim_time host;
 
     (void)payload;
     vm->c.interrupts++;
-    if (vm->tx_done)
+    if (q->tx_done)
         vm->c.tx_interrupts++;
-    if (vm->rx.len)
+    if (q->rx.len)
         vm->c.rx_interrupts++;
-    vm->last_irq = sim_now(sim);
+    q->last_irq = sim_now(sim);
+    vm->cur = q;
     host = vm->ops->irq_deliver(w, vm);
     /* Packets already waiting now wait for the handler instead. */
-    for (uint32_t i = vm->rx.head, k = 0; k < vm->rx.len; k++) {
+    for (uint32_t i = q->rx.head, k = 0; k < q->rx.len; k++) {
         struct net_pkt *p = net_pkt_at(w, i);
 
         i = p->next_free;
         net_pkt_wait(w, p, NET_STAGE_irq_delivery);
     }
-    net_cpu_job(w, vm->vcpu, vm, vm->nh->host.hv.isr, host, irq_on_handled, vm, 0);
+    net_cpu_job(w, q->vcpu, vm, vm->nh->host.hv.isr, host, irq_on_handled, q, 0);
 }
 
 static void irq_on_handled(struct sim *sim, void *ctx, uint64_t tag)
 {
-    struct net_vm *vm = ctx;
+    struct net_queue *q = ctx;
 
     (void)sim;
     (void)tag;
-    vm->irq_pending = false;
-    vm->napi_active = true;
-    poll_round(vm->w, vm);
+    q->irq_pending = false;
+    q->napi_active = true;
+    poll_round(q->vm->w, q);
 }
 
 static void rx_delivered(struct net_world *w, struct net_pkt *p)
@@ -141,69 +231,73 @@ static void rx_delivered(struct net_world *w, struct net_pkt *p)
 
 static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag);
 
-static void poll_round(struct net_world *w, struct net_vm *vm)
+static void poll_round(struct net_world *w, struct net_queue *q)
 {
+    struct net_vm *vm = q->vm;
     struct net_pkt *p;
     unsigned n = 0;
     sim_time clean = 0;
 
-    while (n < w->g.budget && (p = net_pktq_pop(w, &vm->rx))) {
+    vm->cur = q;
+    while (n < w->g.budget && (p = net_pktq_pop(w, &q->rx))) {
         sim_time drv = vm->ops->rx_driver(w, vm, p);
         sim_time stack = w->g.stack_rx_pkt + (sim_time)llround(w->g.stack_rx_byte * p->bytes);
 
-        nic_itr_count(&vm->itr, true, net_pkt_l2_bytes(w, p));
+        nic_itr_count(&q->itr, true, net_pkt_l2_bytes(w, p));
         net_step(w, p, NET_STAGE_driver);
         net_step_part(p, NET_STAGE_guest_stack, stack);
-        net_step_cpu(w, p, vm->vcpu, vm, drv, rx_delivered);
+        net_step_cpu(w, p, q->vcpu, vm, drv, rx_delivered);
         n++;
     }
-    if (vm->tx_done) {
-        unsigned signalled = vm->tx_done, cleaned;
+    if (q->tx_done) {
+        unsigned signalled = q->tx_done, cleaned;
 
-        vm->tx_done = 0;
+        q->tx_done = 0;
         cleaned = vm->ops->tx_clean ? vm->ops->tx_clean(w, vm, signalled) : signalled;
         vm->c.tx_cleaned += cleaned;
         clean = cleaned * w->g.tx_clean;
     }
     /* The round's own work and its transmit cleaning: one job. */
-    net_cpu_job(w, vm->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, vm, 0);
+    net_cpu_job(w, q->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, q, 0);
 }
 
 static void complete_on_end(struct sim *sim, void *ctx, uint64_t tag);
 
 static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag)
 {
-    struct net_vm *vm = ctx;
+    struct net_queue *q = ctx;
+    struct net_vm *vm = q->vm;
     struct net_world *w = vm->w;
     bool rearmed = true;
     sim_time cost;
 
     (void)sim;
     (void)tag;
-    if (vm->rx.len || vm->tx_done) {
-        poll_round(w, vm);
+    if (q->rx.len || q->tx_done) {
+        poll_round(w, q);
         return;
     }
     /* NAPI completes: the driver updates its moderation (ixgbe_poll et al.
      * call *_set_itr before re-enabling the vector). */
-    nic_itr_update(&vm->itr, sim_now(w->sim));
+    nic_itr_update(&q->itr, sim_now(w->sim));
+    vm->cur = q;
     cost = vm->ops->irq_complete(w, vm, &rearmed);
     if (!rearmed) {
-        poll_round(w, vm);
+        poll_round(w, q);
         return;
     }
-    net_cpu_job(w, vm->vcpu, vm, 0, cost, complete_on_end, vm, 0);
+    net_cpu_job(w, q->vcpu, vm, 0, cost, complete_on_end, q, 0);
 }
 
 static void complete_on_end(struct sim *sim, void *ctx, uint64_t tag)
 {
-    struct net_vm *vm = ctx;
+    struct net_queue *q = ctx;
 
     (void)sim;
     (void)tag;
-    vm->napi_active = false;
+    q->napi_active = false;
     /* Work that came in while interrupts were being re-enabled: the device
      * sees them unmasked and interrupts. */
-    if (vm->rx.len || vm->tx_done)
-        guest_irq_raise(vm->w, vm);
+    if (q->rx.len || q->tx_done)
+        queue_irq_raise(q->vm->w, q);
 }

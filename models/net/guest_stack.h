@@ -6,6 +6,14 @@
 
 #include <stdint.h>
 
+#include <glib.h>
+
+#include "../hw/nic.h"
+#include "scenario.h"
+#include "simtime.h"
+
+struct io_strategy_ops;
+
 struct net_world;
 struct net_vm;
 struct net_pkt;
@@ -23,5 +31,21 @@ void guest_irq_raise(struct net_world *w, struct net_vm *vm);
 /* The device finished transmitting what the driver must clean (interrupt-
  * driven): @frames wire frames of @l2_bytes, for adaptive moderation. */
 void guest_tx_complete(struct net_world *w, struct net_vm *vm, uint32_t frames, uint64_t l2_bytes);
+/* The same for a send of vCPU @cpu: its queue's vector (XPS). */
+void guest_tx_complete_on(struct net_world *w, struct net_vm *vm, unsigned cpu, uint32_t frames,
+                          uint64_t l2_bytes);
+/* The queues and vectors of a VM with @vcpus vCPUs and strategy @ops are
+ * possible: scenario_error() if not. */
+/* @vm's @n queue pairs and vectors, moderated in @mode (@interval when
+ * static) by its strategy's driver; @irq_vcpu: the vCPU of every vector, or
+ * -1 to spread them in turn. Then guest_queues_place() once its vCPUs are
+ * placed, and after they move. */
+bool guest_queues_check(const struct scenario *sc, const struct io_strategy_ops *ops,
+                        unsigned vcpus, GError **error);
+void guest_queues_init(struct net_vm *vm, unsigned n, int irq_vcpu, enum nic_itr_mode mode,
+                       sim_time interval);
+void guest_queues_place(struct net_vm *vm);
+/* A new device: its driver's moderation, from its initial state. */
+void guest_queues_reset_itr(struct net_vm *vm, enum nic_itr_driver driver);
 
 #endif

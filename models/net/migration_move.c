@@ -93,11 +93,12 @@ void vm_rehome(struct net_world *w, struct net_vm *vm, struct net_host *to, unsi
         for (unsigned k = 0; k < vm->n_vcpus; k++)
             vm->vcpus[k] = least_loaded(to);
         vm->vcpu = vm->vcpus[0];
+        guest_queues_place(vm);
         vm->backend = least_loaded(to);
     }
     /* A new device moderates with its own driver's algorithm. */
     if (ops != vm->ops)
-        nic_itr_init(&vm->itr, vm->itr.mode, ops->itr_driver, vm->itr.interval);
+        guest_queues_reset_itr(vm, ops->itr_driver);
     vm->ops = ops;
     /* The workload runs on: attach's net_vm_ready() does not restart it. */
     ops->attach(w, vm);

@@ -15,6 +15,7 @@
 #include "../blk/blk.h"
 #include "../fabric/fabric_params.h"
 #include "../param_tables.h"
+#include "guest_stack.h"
 #include "migration.h"
 #include "net_mem.h"
 #include "net_params.h"
@@ -109,6 +110,8 @@ static bool groups_check(const struct scenario *sc, const struct net_group *g, u
             !g[k].ops->check(sc, group_key(&g[k], "count", key, sizeof(key)), same, error))
             return false;
         if (g[k].disk && !blk_disk_check(sc, g[k].disk, error))
+            return false;
+        if (!guest_queues_check(sc, g[k].ops, g[k].vcpus, error))
             return false;
     }
     if (vms > 65535) {
@@ -259,7 +262,8 @@ static void nic_from_scenario(struct net_world *w, struct net_host *nh)
     for (unsigned i = 0; i < nh->n_vms; i++) {
         struct net_vm *vm = &w->vms[nh->first_vm + i];
 
-        nic_itr_init(&vm->itr, mode, vm->ops->itr_driver, interval);
+        guest_queues_init(vm, (unsigned)scenario_int(sc, "nic.queues"),
+                          (int)scenario_int(sc, "vm.irq_vcpu"), mode, interval);
     }
 }
 
@@ -284,6 +288,7 @@ static void place_threads(struct net_world *w, struct net_host *nh)
             vm->vcpus[k]->n_threads++;
         }
         vm->vcpu = vm->vcpus[0];
+        guest_queues_place(vm);
     }
     for (unsigned i = 0; i < nh->n_vms; i++) {
         struct net_vm *vm = &w->vms[nh->first_vm + i];
@@ -666,6 +671,7 @@ static void net_destroy(struct model *base)
         g_free(vm->wl);
         g_free(vm->vcpus);
         g_free(vm->sendq);
+        g_free(vm->q);
     }
     migration_free(w->migration);
     g_free(w->vms);

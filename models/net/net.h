@@ -190,6 +190,25 @@ struct net_group {
     const char *disk;
 };
 
+/**
+ * struct net_queue - one queue pair of a VM's device and its MSI-X vector:
+ * its own interrupt, moderation and NAPI context, on the vCPU the vector's
+ * affinity names (RSS spreads received flows over the queues)
+ * @rx:      received packets the driver has not yet taken, in order
+ * @tx_done: transmit completions not yet cleaned
+ */
+struct net_queue {
+    struct net_vm *vm;
+    unsigned id;
+    struct cpu_core *vcpu;
+    struct nic_itr itr;
+    struct net_pktq rx;
+    uint32_t tx_done;
+    bool irq_pending; /* an interrupt is scheduled or being delivered */
+    bool napi_active; /* interrupts off, the guest is polling */
+    sim_time last_irq;
+};
+
 struct net_vm {
     struct net_world *w;
     struct net_host *nh;               /* the machine it runs on */
@@ -200,21 +219,21 @@ struct net_vm {
     char scope[16];                    /* "vm<id>" */
     struct cpu_core **vcpus;           /* cores of the vCPUs (borrowed; the array is owned) */
     unsigned n_vcpus;
-    struct cpu_core *vcpu;    /* vCPU 0: receive path and interrupts */
+    struct cpu_core *vcpu;    /* vCPU 0 */
     struct net_sendq *sendq;  /* one per vCPU, owned */
     struct cpu_core *backend; /* host core of this VM's backend / host driver work */
     void *io;                 /* strategy's per-VM state, owned by the strategy */
     struct workload *wl;      /* owned */
-    struct nic_itr itr;       /* interrupt moderation of the VM's device */
     /* Largest segment its device takes from the guest / gives it (0: any;
      * set by the strategy, e.g. virtio without TSO offloads). */
     uint32_t seg_max_tx, seg_max_rx;
-    /* Guest receive side: packets the driver has not yet taken, in order. */
-    struct net_pktq rx;
-    uint32_t tx_done; /* TX completions not yet cleaned */
-    bool irq_pending; /* an interrupt is scheduled or being delivered */
-    bool napi_active; /* interrupts off, the guest is polling */
-    sim_time last_irq;
+    /* The device's queue pairs with their vectors (nic.queues; owned), and
+     * the one whose interrupt or poll is running (strategies' hooks may
+     * read it). */
+    struct net_queue *q;
+    unsigned n_queues;
+    struct net_queue *cur;
+    int irq_vcpu; /* every vector's vCPU, or -1: spread */
     struct net_counters c;
     uint64_t sent_total, delivered_total, dropped_total; /* never reset */
     /* Live migration (net/migration.c): a paused VM sends nothing (its

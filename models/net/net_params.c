@@ -32,8 +32,12 @@ const struct param_def net_params[] = {
               "each VM's virtual disk and how it is virtualized (none: no disk); the [blk], "
               "[fio], [disk] and [qcow2] keys set it up, on the same host as the NIC",
               "choice: network only"),
-    PDEF_INT("vm.vcpus", "1", 1, 64, "vCPUs per VM: each sends; receive and interrupts on vCPU 0",
+    PDEF_INT("vm.vcpus", "1", 1, 64,
+             "vCPUs per VM: each sends; receive and interrupts on the vCPUs of the queues' vectors",
              "choice"),
+    PDEF_INT("vm.irq_vcpu", "-1", -1, 63,
+             "the vCPU every queue's MSI-X vector is affine to; -1: spread over the vCPUs in turn",
+             "choice: Linux spreads a device's vectors over the CPUs"),
     PDEF_ENUM("workload.type", "stream", "stream|rr|udp", "traffic pattern (netperf-like)",
               "choice"),
     PDEF_ENUM("workload.direction", "tx", "tx|rx", "tx: the VM sends; rx: the VM receives",
@@ -65,6 +69,10 @@ const struct param_def net_params[] = {
       .max = 1e9,
       .help = "udp: packets per second",
       .source = "choice" },
+    PDEF_INT("workload.flows", "1", 1, 64,
+             "rx: flows the peer sends to each VM (RSS hashes each to a queue); a VM sends one "
+             "flow per vCPU",
+             "choice: one netperf stream"),
     PDEF_ENUM("workload.arrivals", "constant", "constant|poisson", "udp: arrival process",
               "choice"),
     PDEF_TIME("workload.loss_recovery", "1ms", 1e-9, 10,
@@ -127,6 +135,12 @@ const struct param_def net_params[] = {
               "the NIC encapsulates its functions' traffic in VXLAN itself (passthrough, SR-IOV); "
               "false: assigned functions send on the underlay, outside the overlay",
               "choice: VXLAN offload exists on e.g. Intel X710/E810 but needs configuring"),
+    PDEF_INT("nic.queues", "1", 1, 64,
+             "queue pairs of each VM's NIC function, each with its own MSI-X vector (RSS; bare "
+             "metal, passthrough and SR-IOV)",
+             "choice: one queue pair, as an ixgbevf VF with one vCPU"),
+    PDEF_INT("nic.msix_vectors", "64", 1, 2048, "MSI-X vectors of a NIC function",
+             "choice: 82599 PF MSI-X table of 64 (a VF has 3)"),
     PDEF_ENUM("nic.itr", "adaptive", "off|static|adaptive",
               "interrupt moderation: off, static (nic.itr_rate), or the guest driver's adaptive "
               "algorithm (e1000, ixgbe, ixgbevf as in Linux)",

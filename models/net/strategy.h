@@ -29,6 +29,8 @@ struct net_pkt;
  *                vSwitch), which encapsulates it on an overlay
  * @assigned:     the guest drives a NIC function itself (no vSwitch): on an
  *                overlay only if the NIC encapsulates (nic.vxlan_offload)
+ * @multiqueue:   its device may have several queue pairs (nic.queues), each
+ *                with its own vector; hooks run for vm->cur
  * @check:        cross-parameter checks (optional) for @vms VMs per host
  *                with this strategy, counted by @count_key; scenario_error()
  *                on bad input
@@ -62,6 +64,7 @@ struct io_strategy_ops {
     bool vm_to_vm;
     bool vswitch;
     bool assigned;
+    bool multiqueue;
     bool (*check)(const struct scenario *sc, const char *count_key, int64_t vms, GError **error);
     void (*attach)(struct net_world *w, struct net_vm *vm);
     void (*guest_tx)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);

@@ -178,7 +178,8 @@ void workload_init(struct net_world *w, struct net_vm *vm, struct workload *wl)
     wl->started = false;
     wl->in_stack = 0;
     /* vm.vcpus is at most 64: one bit each in @busy. */
-    wl->senders = wl->sender >= 0 ? (unsigned)scenario_int(sc, "vm.vcpus") : 1;
+    wl->senders = wl->sender >= 0 ? (unsigned)scenario_int(sc, "vm.vcpus")
+                                  : (unsigned)scenario_int(sc, "workload.flows");
     wl->busy = 0;
     wl->next_cpu = 0;
     wl->queued = 0;
