@@ -65,31 +65,44 @@ static bool check_input(struct store *out, const char *path, bool force, GError 
     return ok;
 }
 
-/* The run's children, under its new id. A schema 1 input keeps one hist
- * row per bucket; its picosecond bounds become the integers hists holds. */
-static bool copy_children(sqlite3 *db, bool old_input, sqlite3_int64 from, sqlite3_int64 to)
+/* The run's children, under its new id. An input of schema 2 spells each
+ * bucket out, [lo, hi, count], and one of schema 1 has a hist row per
+ * bucket (its picosecond bounds are those integers): both become the first
+ * bucket and counts of ours (store_hist.h). */
+#define V1_BINS_SQL                                                           \
+    "'[' || group_concat('[' || CAST(round(lo * 1e12) AS INTEGER) || ',' || " \
+    "CAST(round(hi * 1e12) AS INTEGER) || ',' || count || ']', ',') || ']'"
+
+static bool copy_children(sqlite3 *db, int version, sqlite3_int64 from, sqlite3_int64 to)
 {
     static const char *const sql[] = {
         "INSERT INTO main.params (run_id, key, value, num) SELECT ?2, key, value, num FROM "
         "src.params WHERE run_id = ?1",
         "INSERT INTO main.metrics (run_id, scope, name, value, unit) SELECT ?2, scope, name, "
         "value, unit FROM src.metrics WHERE run_id = ?1",
-        "INSERT INTO main.hists (run_id, scope, name, unit, scale, bins) SELECT ?2, scope, "
-        "name, unit, scale, bins FROM src.hists WHERE run_id = ?1",
+        "INSERT INTO main.hists (run_id, scope, name, unit, scale, first, counts) SELECT ?2, "
+        "scope, name, unit, scale, first, counts FROM src.hists WHERE run_id = ?1",
+    };
+    static const char *const sql_v2[] = {
+        sql[0],
+        sql[1],
+        "INSERT INTO main.hists (run_id, scope, name, unit, scale, first, counts) SELECT ?2, "
+        "scope, name, unit, scale, iovsim_hist_first(bins), iovsim_hist_counts(bins) FROM "
+        "src.hists WHERE run_id = ?1",
     };
     static const char *const sql_v1[] = {
         "INSERT INTO main.params (run_id, key, value) SELECT ?2, key, value FROM src.params "
         "WHERE run_id = ?1",
         sql[1],
-        "INSERT INTO main.hists (run_id, scope, name, unit, scale, bins) SELECT ?2, scope, "
-        "name, unit, 1e-12, '[' || group_concat('[' || CAST(round(lo * 1e12) AS INTEGER) || "
-        "',' || CAST(round(hi * 1e12) AS INTEGER) || ',' || count || ']', ',') || ']' "
-        "FROM (SELECT * FROM src.hist WHERE run_id = ?1 ORDER BY scope, name, lo) "
-        "GROUP BY scope, name, unit",
+        "INSERT INTO main.hists (run_id, scope, name, unit, scale, first, counts) SELECT ?2, "
+        "scope, name, unit, 1e-12, iovsim_hist_first(bins), iovsim_hist_counts(bins) FROM "
+        "(SELECT scope, name, unit, " V1_BINS_SQL " AS bins FROM (SELECT * FROM src.hist WHERE "
+        "run_id = ?1 ORDER BY scope, name, lo) GROUP BY scope, name, unit)",
     };
+    const char *const *stmts = version == 1 ? sql_v1 : version == 2 ? sql_v2 : sql;
 
     for (size_t i = 0; i < G_N_ELEMENTS(sql); i++) {
-        sqlite3_stmt *s = prepare(db, old_input ? sql_v1[i] : sql[i]);
+        sqlite3_stmt *s = prepare(db, stmts[i]);
         int rc;
 
         sqlite3_bind_int64(s, 1, from);
@@ -106,8 +119,9 @@ static bool copy_children(sqlite3 *db, bool old_input, sqlite3_int64 from, sqlit
  * A done run replaces a failed one in OUT and is skipped if OUT has it done;
  * a failed run is copied only where OUT has nothing for its (point, rep).
  */
-static bool copy_runs(sqlite3 *db, bool old_input, struct merge_count *n)
+static bool copy_runs(sqlite3 *db, int version, struct merge_count *n)
 {
+    bool old_input = version == 1;
     sqlite3_stmt *runs = prepare(db, "SELECT run_id, status, scenario_hash, point, rep, "
                                      "scenario, seed FROM src.runs ORDER BY run_id");
     /* The same replication is the same (hash, point, rep), or the same
@@ -156,7 +170,7 @@ static bool copy_runs(sqlite3 *db, bool old_input, struct merge_count *n)
         sqlite3_bind_int64(ins, 1, id);
         ok = ok && sqlite3_step(ins) == SQLITE_DONE;
         sqlite3_reset(ins);
-        ok = ok && copy_children(db, old_input, id, sqlite3_last_insert_rowid(db));
+        ok = ok && copy_children(db, version, id, sqlite3_last_insert_rowid(db));
         n->copied += ok;
     }
     sqlite3_finalize(runs);
@@ -195,9 +209,7 @@ static bool merge_one(struct store *out, const char *path, bool force, struct me
         return sql_fail(db, path, error);
     ok = check_input(out, path, force, error);
     if (ok) {
-        bool old_input = schema_version(db) == 1;
-
-        ok = exec(db, "BEGIN IMMEDIATE") && copy_runs(db, old_input, n) &&
+        ok = exec(db, "BEGIN IMMEDIATE") && copy_runs(db, schema_version(db), n) &&
              exec(db, "INSERT OR IGNORE INTO main.meta (key, value) SELECT key, value FROM "
                       "src.meta WHERE key GLOB 'plan_*'") &&
              exec(db, "COMMIT");

@@ -5,23 +5,26 @@
  * creation and the summary view are in store_schema.c. */
 
 /*
- * Results database, schema version 2
+ * Results database, schema version 3
  * ===================================
- * (Schema 1 differs in: no runs.host, runs.git_commit, params.num, claims;
- * hist a table of one row per bucket instead of the view below. Read as
- * is; converted on the first write, see store_schema.c.)
+ * (Schema 2 differs in: hists(..., scale, bins TEXT) with bins the JSON
+ * [[lo, hi, count], ...] of the non-empty buckets, lo and hi in units of
+ * scale. Schema 1 also has no runs.host, runs.git_commit, params.num,
+ * claims, and hist is a table of one row per bucket instead of the view
+ * below. Both are read as they are and converted on the first write, see
+ * store_schema.c.)
  * One SQLite file per experiment, in WAL mode. Every value is in SI base
  * units; the unit column names it ('s', 'B', 'bit/s', '1/s', '1'). Each run
  * is written in one transaction: a run is there complete or not at all.
  *
  * meta(key TEXT PRIMARY KEY, value TEXT)
- *   'application' = 'iovsim', 'schema_version' = '1', 'created_by' = iovsim
+ *   'application' = 'iovsim', 'schema_version' = '3', 'created_by' = iovsim
  *   version that made the file, 'created_at' = ISO 8601 UTC;
  *   'scenario_hash' and 'scenario_version', the first scenario admitted
  *   (store_check_scenario()), so that a sweep owns a new file before its
  *   first run is written. The file header
  *   also carries PRAGMA application_id = 1229936211 (0x494f5653, "IOVS") and
- *   PRAGMA user_version = 2.
+ *   PRAGMA user_version = 3.
  *
  * runs: one row per replication
  *   run_id         INTEGER PRIMARY KEY
@@ -55,14 +58,18 @@
  *   scope: 'all', 'vm3', 'nic0', ...; value in the SI base unit named by
  *   unit, NULL when undefined (NaN, e.g. a mean over no samples)
  *
- * hists(run_id, scope TEXT, name TEXT, unit TEXT, scale REAL, bins TEXT),
- *   PRIMARY KEY (run_id, scope, name)
- *   one row per distribution; bins is JSON [[lo, hi, count], ...], the
- *   non-empty buckets [lo, hi) as integers in units of scale (1e-12:
- *   picoseconds) of unit
+ * hists(run_id, scope TEXT, name TEXT, unit TEXT, scale REAL,
+ *       first INTEGER, counts TEXT), PRIMARY KEY (run_id, scope, name)
+ *   one row per distribution: counts is the JSON array of the counts of
+ *   buckets first, first + 1, ... up to the last non-empty one (empty ones
+ *   0; [] with first 0 for an empty distribution). The buckets are
+ *   log-linear in integer units of scale (1e-12: picoseconds) of unit:
+ *   bucket i < 128 is [i, i + 1); above, with g = i / 128 and s = i % 128,
+ *   it is [(128 + s) * 2^(g-1), (129 + s) * 2^(g-1)), each power of two in
+ *   128 equal steps (under 1% relative error)
  * hist VIEW (run_id, scope, name, unit, lo REAL, hi REAL, count)
- *   the buckets one per row, lo = lo_units * scale in unit: the doubles
- *   the run computed, exactly (schema 1's table of that name)
+ *   the non-empty buckets one per row, lo = lo_units * scale in unit: the
+ *   doubles the run computed, exactly (schema 1's table of that name)
  *
  * claims(scenario_hash, point, rep, owner TEXT, heartbeat REAL)
  *   which running sweep (owner = host:pid) runs a replication now, with
@@ -105,6 +112,7 @@
 
 #include "param.h"
 #include "scenario.h"
+#include "store_hist.h"
 #include "store_schema.h"
 
 #ifndef IOVSIM_VERSION
@@ -150,8 +158,8 @@ static const char *const stmt_sql[N_STMTS] = {
     [STMT_INS_PARAM] = "INSERT INTO params (run_id, key, value, num) VALUES (?1, ?2, ?3, ?4)",
     [STMT_INS_METRIC] = "INSERT INTO metrics (run_id, scope, name, value, unit) "
                         "VALUES (?1, ?2, ?3, ?4, ?5)",
-    [STMT_INS_HIST] = "INSERT INTO hists (run_id, scope, name, unit, scale, bins) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [STMT_INS_HIST] = "INSERT INTO hists (run_id, scope, name, unit, scale, first, counts) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [STMT_HAS_DONE] = "SELECT EXISTS (SELECT 1 FROM runs WHERE point = ?1 AND rep = ?2 "
                       "AND status = 'done' AND (?3 IS NULL OR scenario_hash = ?3))",
     [STMT_OTHER_HASH] = "SELECT scenario, scenario_hash FROM runs WHERE scenario_hash <> ?1 "
@@ -358,7 +366,7 @@ static bool configure(struct store *st, GError **error)
     if (sqlite3_db_readonly(st->db, "main") == 1)
         return open_error(error, st->path, "file is read-only");
     sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
-    if (!ensure_sqrt(st->db))
+    if (!ensure_sqrt(st->db) || !store_hist_register(st->db))
         return open_error(error, st->path, sqlite3_errmsg(st->db));
     if (!store_schema_setup(st->db, st->path, error))
         return false;
@@ -633,54 +641,10 @@ static bool insert_metrics(struct store *st, int64_t run_id, GPtrArray *metrics)
     return true;
 }
 
-/* Decimal digits of @v at @p; returns the end. A histogram's thousand
- * bounds and counts per run made printf a visible part of writing one. */
-static char *put_int(char *p, int64_t v)
-{
-    char buf[24];
-    size_t i = sizeof(buf);
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-
-    do {
-        buf[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        buf[--i] = '-';
-    memcpy(p, buf + i, sizeof(buf) - i);
-    return p + (sizeof(buf) - i);
-}
-
-/* A histogram's buckets as JSON, [[lo, hi, count], ...], the bounds in the
- * histogram's integer unit: integers print exactly, and the hist view
- * multiplies them by scale into the same doubles the report holds. */
-static void bins_json(GString *out, const struct report_hist *h)
-{
-    char *p;
-
-    /* At most 20 characters per number, 5 more per bucket, 2 in all. */
-    g_string_set_size(out, h->n_bins * 65 + 2);
-    p = out->str;
-    *p++ = '[';
-    for (size_t b = 0; b < h->n_bins; b++) {
-        if (b)
-            *p++ = ',';
-        *p++ = '[';
-        p = put_int(p, h->bins[b].lo_units);
-        *p++ = ',';
-        p = put_int(p, h->bins[b].hi_units);
-        *p++ = ',';
-        p = put_int(p, (int64_t)MIN(h->bins[b].count, (uint64_t)INT64_MAX));
-        *p++ = ']';
-    }
-    *p++ = ']';
-    g_string_truncate(out, (gsize)(p - out->str));
-}
-
 static bool insert_hists(struct store *st, int64_t run_id, GPtrArray *hists)
 {
     sqlite3_stmt *s = stmt(st, STMT_INS_HIST);
-    g_autoptr(GString) json = g_string_new(NULL);
+    g_autoptr(GString) counts = g_string_new(NULL);
 
     sqlite3_bind_int64(s, 1, run_id);
     for (guint i = 0; i < hists->len; i++) {
@@ -690,8 +654,11 @@ static bool insert_hists(struct store *st, int64_t run_id, GPtrArray *hists)
         bind_text(s, 3, h->name);
         bind_text(s, 4, h->unit);
         sqlite3_bind_double(s, 5, h->scale);
-        bins_json(json, h);
-        sqlite3_bind_text(s, 6, json->str, (int)json->len, SQLITE_STATIC);
+        int64_t first;
+
+        store_hist_counts(counts, &first, h);
+        sqlite3_bind_int64(s, 6, first);
+        sqlite3_bind_text(s, 7, counts->str, (int)counts->len, SQLITE_STATIC);
         if (!step(st, STMT_INS_HIST))
             return false;
     }

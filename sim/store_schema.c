@@ -10,6 +10,7 @@
 
 #include "scenario.h"
 #include "store.h"
+#include "store_hist.h"
 
 #ifndef IOVSIM_VERSION
 #error "IOVSIM_VERSION must be defined by the build"
@@ -34,8 +35,36 @@
  */
 /* One row per bucket, as schema 1 stored them: the bounds are integers in
  * the histogram's own unit (picoseconds), so lo = lo_units * scale is the
- * same double the run computed, bit for bit. */
-#define HIST_VIEW_SQL                                         \
+ * same double the run computed, bit for bit. Schema 3 names a bucket by its
+ * index (store_hist.h); schema 2 spelled out its bounds. */
+#define HIST_VIEW_SQL                                                                  \
+    "CREATE VIEW hist AS\n"                                                            \
+    "SELECT run_id, scope, name, unit, (" STORE_HIST_LO_SQL ") * scale AS lo,\n"       \
+    "       (" STORE_HIST_HI_SQL ") * scale AS hi, count\n"                            \
+    "FROM (SELECT h.run_id, h.scope, h.name, h.unit, h.scale, h.first + c.key AS i,\n" \
+    "             c.value AS count\n"                                                  \
+    "      FROM hists AS h, json_each(h.counts) AS c WHERE c.value > 0);\n"
+
+/* The hists table of schema 3, then of schema 2: their columns differ
+ * after scale. */
+#define HISTS_TABLE_HEAD_SQL                                                    \
+    "CREATE TABLE hists (\n"                                                    \
+    "    run_id INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,\n" \
+    "    scope TEXT NOT NULL,\n"                                                \
+    "    name TEXT NOT NULL,\n"                                                 \
+    "    unit TEXT NOT NULL,\n"                                                 \
+    "    scale REAL NOT NULL,\n"
+
+#define HISTS_TABLE_TAIL_SQL                  \
+    "    PRIMARY KEY (run_id, scope, name)\n" \
+    ") WITHOUT ROWID;\n"
+
+#define HISTS_TABLE_SQL  \
+    HISTS_TABLE_HEAD_SQL \
+    "    first INTEGER NOT NULL,\n    counts TEXT NOT NULL,\n" HISTS_TABLE_TAIL_SQL
+
+/* Schema 2's, which the conversion of schema 1 goes through. */
+#define HIST_VIEW_V2_SQL                                      \
     "CREATE VIEW hist AS\n"                                   \
     "SELECT h.run_id, h.scope, h.name, h.unit,\n"             \
     "       json_extract(b.value, '$[0]') * h.scale AS lo,\n" \
@@ -43,16 +72,7 @@
     "       json_extract(b.value, '$[2]') AS count\n"         \
     "FROM hists AS h, json_each(h.bins) AS b;\n"
 
-#define HISTS_TABLE_SQL                                                         \
-    "CREATE TABLE hists (\n"                                                    \
-    "    run_id INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,\n" \
-    "    scope TEXT NOT NULL,\n"                                                \
-    "    name TEXT NOT NULL,\n"                                                 \
-    "    unit TEXT NOT NULL,\n"                                                 \
-    "    scale REAL NOT NULL,\n"                                                \
-    "    bins TEXT NOT NULL,\n"                                                 \
-    "    PRIMARY KEY (run_id, scope, name)\n"                                   \
-    ") WITHOUT ROWID;\n"
+#define HISTS_TABLE_V2_SQL HISTS_TABLE_HEAD_SQL "    bins TEXT NOT NULL,\n" HISTS_TABLE_TAIL_SQL
 
 /* Which sweep runs which (point, rep) now; see store_claim(). */
 #define CLAIMS_TABLE_SQL                            \
@@ -131,6 +151,7 @@ enum probe {
     PROBE_EMPTY, /* no tables, no application_id: ours to fill */
     PROBE_OURS,  /* an iovsim database of our schema version */
     PROBE_OLD,   /* an iovsim database of schema version 1 */
+    PROBE_V2,    /* an iovsim database of schema version 2 */
 };
 
 static bool db_error(sqlite3 *db, const char *path, GError **error)
@@ -203,7 +224,7 @@ static enum probe check_version(const char *path, gint64 version, GError **error
     }
     if (version < 1)
         return not_ours(path, error);
-    return version == 1 ? PROBE_OLD : PROBE_OURS;
+    return version == 1 ? PROBE_OLD : version == 2 ? PROBE_V2 : PROBE_OURS;
 }
 
 /* Read-only look at @db: a foreign file must come out of this unchanged. */
@@ -221,12 +242,25 @@ static const char *const shape_checks_v1[] = {
     NULL,
 };
 
+#define SHAPE_CHECKS_V2_V3                                                                   \
+    "SELECT run_id, scenario, point, rep, seed, status, sim_seconds, wall_seconds, events, " \
+    "version, started_at, scenario_hash, host, git_commit FROM runs LIMIT 0",                \
+        "SELECT run_id, key, value, num FROM params LIMIT 0",                                \
+        "SELECT run_id, scope, name, value, unit FROM metrics LIMIT 0"
+
 static const char *const shape_checks_v2[] = {
-    "SELECT run_id, scenario, point, rep, seed, status, sim_seconds, wall_seconds, events, "
-    "version, started_at, scenario_hash, host, git_commit FROM runs LIMIT 0",
-    "SELECT run_id, key, value, num FROM params LIMIT 0",
-    "SELECT run_id, scope, name, value, unit FROM metrics LIMIT 0",
+    SHAPE_CHECKS_V2_V3,
     "SELECT run_id, scope, name, unit, scale, bins FROM hists LIMIT 0",
+    "SELECT run_id, scope, name, unit, lo, hi, count FROM hist LIMIT 0",
+    "SELECT scenario_hash, point, rep, owner, heartbeat FROM claims LIMIT 0",
+    "SELECT dof, t975 FROM tdist LIMIT 0",
+    "SELECT scenario, point, scope, name, unit, n, mean, stddev, ci95 FROM summary LIMIT 0",
+    NULL,
+};
+
+static const char *const shape_checks_v3[] = {
+    SHAPE_CHECKS_V2_V3,
+    "SELECT run_id, scope, name, unit, scale, first, counts FROM hists LIMIT 0",
     "SELECT run_id, scope, name, unit, lo, hi, count FROM hist LIMIT 0",
     "SELECT scenario_hash, point, rep, owner, heartbeat FROM claims LIMIT 0",
     "SELECT dof, t975 FROM tdist LIMIT 0",
@@ -236,7 +270,9 @@ static const char *const shape_checks_v2[] = {
 
 static enum probe check_shape(sqlite3 *db, const char *path, enum probe p, GError **error)
 {
-    const char *const *checks = p == PROBE_OLD ? shape_checks_v1 : shape_checks_v2;
+    const char *const *checks = p == PROBE_OLD  ? shape_checks_v1
+                                : p == PROBE_V2 ? shape_checks_v2
+                                                : shape_checks_v3;
 
     for (size_t i = 0; checks[i]; i++) {
         sqlite3_stmt *s = NULL;
@@ -359,7 +395,7 @@ static bool lock_for_create(sqlite3 *db, const char *path, bool *made_by_other, 
     enum probe p = PROBE_EMPTY;
 
     sqlite3_busy_timeout(db, CREATE_POLL_MS);
-    while (!locked && (p == PROBE_EMPTY || p == PROBE_OLD)) {
+    while (!locked && (p == PROBE_EMPTY || p == PROBE_OLD || p == PROBE_V2)) {
         GError *probe_error = NULL;
         bool busy;
 
@@ -376,7 +412,7 @@ static bool lock_for_create(sqlite3 *db, const char *path, bool *made_by_other, 
     }
     sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
     *made_by_other = p == PROBE_OURS;
-    if (!locked && (p == PROBE_EMPTY || p == PROBE_OLD))
+    if (!locked && (p == PROBE_EMPTY || p == PROBE_OLD || p == PROBE_V2))
         db_error(db, path, error);
     return locked;
 }
@@ -384,60 +420,114 @@ static bool lock_for_create(sqlite3 *db, const char *path, bool *made_by_other, 
 /* Schema 1 to 2: the new columns, and histograms from one row per bucket
  * to one row each. Checked before the old rows go: the hist view must give
  * back every old row exactly, or nothing is converted. */
-static const char convert_sql[] =
+static const char convert_v1_sql[] =
     "ALTER TABLE runs ADD COLUMN host TEXT;\n"
     "ALTER TABLE runs ADD COLUMN git_commit TEXT;\n"
     "ALTER TABLE params ADD COLUMN num REAL;\n"
-    "ALTER TABLE hist RENAME TO hist_v1;\n" HISTS_TABLE_SQL HIST_VIEW_SQL CLAIMS_TABLE_SQL;
+    "ALTER TABLE hist RENAME TO hist_v1;\n" HISTS_TABLE_V2_SQL HIST_VIEW_V2_SQL CLAIMS_TABLE_SQL;
 
-static const char convert_hists_sql[] =
+static const char convert_v1_hists_sql[] =
     "INSERT INTO hists (run_id, scope, name, unit, scale, bins)\n"
     "SELECT run_id, scope, name, unit, ?1, '[' || group_concat('[' || CAST(round(lo / ?1) AS "
     "INTEGER) || ',' || CAST(round(hi / ?1) AS INTEGER) || ',' || count || ']', ',') || ']'\n"
     "FROM (SELECT * FROM hist_v1 ORDER BY run_id, scope, name, lo)\n"
     "GROUP BY run_id, scope, name, unit";
 
-static const char convert_check_sql[] =
+static const char convert_v1_check_sql[] =
     "SELECT (SELECT count(*) FROM hist_v1) = (SELECT count(*) FROM hist) AND NOT EXISTS ("
     "SELECT run_id, scope, name, unit, lo, hi, count FROM hist_v1 EXCEPT "
     "SELECT run_id, scope, name, unit, lo, hi, count FROM hist)";
 
-static bool convert_error(sqlite3 *db, const char *path, const char *why, GError **error)
+/* Schema 2 to 3: each histogram's bins to its first bucket and counts
+ * (store_hist.h), checked as above against schema 2's view. */
+static const char convert_v2_sql[] =
+    "DROP VIEW hist;\n"
+    "ALTER TABLE hists RENAME TO hists_v2;\n" HISTS_TABLE_SQL HIST_VIEW_SQL
+    "INSERT INTO hists (run_id, scope, name, unit, scale, first, counts)\n"
+    "SELECT run_id, scope, name, unit, scale, iovsim_hist_first(bins), "
+    "iovsim_hist_counts(bins) FROM hists_v2;\n";
+
+#define HIST_V2_ROWS_SQL                                                                  \
+    "SELECT h.run_id, h.scope, h.name, h.unit, json_extract(b.value, '$[0]') * h.scale, " \
+    "json_extract(b.value, '$[1]') * h.scale, json_extract(b.value, '$[2]') "             \
+    "FROM hists_v2 AS h, json_each(h.bins) AS b"
+
+static const char convert_v2_check_sql[] =
+    "SELECT (SELECT count(*) FROM (" HIST_V2_ROWS_SQL ")) = (SELECT count(*) FROM hist) "
+    "AND NOT EXISTS (" HIST_V2_ROWS_SQL " EXCEPT "
+    "SELECT run_id, scope, name, unit, lo, hi, count FROM hist)";
+
+static bool convert_error(sqlite3 *db, const char *path, int from, const char *why, GError **error)
 {
     g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO,
-                "'%s': cannot convert schema 1 to %d (open it with an older iovsim to read "
+                "'%s': cannot convert schema %d to %d (open it with an older iovsim to read "
                 "it): %s",
-                path, STORE_SCHEMA_VERSION, why ? why : sqlite3_errmsg(db));
+                path, from, STORE_SCHEMA_VERSION, why ? why : sqlite3_errmsg(db));
     return false;
 }
 
-static bool convert(sqlite3 *db, const char *path, GError **error)
+/* Run @check, which says whether the converted rows read back exactly. */
+static bool converted_exactly(sqlite3 *db, const char *path, int from, const char *check,
+                              GError **error)
 {
     g_autofree char *same = NULL;
-    g_autofree char *header = g_strdup_printf("DROP TABLE hist_v1; PRAGMA user_version = %d; "
-                                              "UPDATE meta SET value = '%d' WHERE key = "
-                                              "'schema_version'",
-                                              STORE_SCHEMA_VERSION, STORE_SCHEMA_VERSION);
+
+    if (!query_value(db, check, &same))
+        return convert_error(db, path, from, NULL, error);
+    if (g_strcmp0(same, "1") != 0)
+        return convert_error(db, path, from, "histograms cannot be converted exactly", error);
+    return true;
+}
+
+static bool convert_v1(sqlite3 *db, const char *path, GError **error)
+{
     sqlite3_stmt *s = NULL;
     bool ok;
 
-    if (sqlite3_exec(db, convert_sql, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, convert_hists_sql, -1, &s, NULL) != SQLITE_OK)
-        return convert_error(db, path, NULL, error);
+    if (sqlite3_exec(db, convert_v1_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, convert_v1_hists_sql, -1, &s, NULL) != SQLITE_OK)
+        return convert_error(db, path, 1, NULL, error);
     /* Every model's histogram counts picoseconds. */
     sqlite3_bind_double(s, 1, 1e-12);
     ok = sqlite3_step(s) == SQLITE_DONE;
     sqlite3_finalize(s);
-    if (!ok || !query_value(db, convert_check_sql, &same))
-        return convert_error(db, path, NULL, error);
-    if (g_strcmp0(same, "1") != 0)
-        return convert_error(db, path, "histograms cannot be converted exactly", error);
-    if (sqlite3_exec(db, header, NULL, NULL, NULL) != SQLITE_OK)
-        return convert_error(db, path, NULL, error);
+    if (!ok)
+        return convert_error(db, path, 1, NULL, error);
+    if (!converted_exactly(db, path, 1, convert_v1_check_sql, error))
+        return false;
+    if (sqlite3_exec(db, "DROP TABLE hist_v1", NULL, NULL, NULL) != SQLITE_OK)
+        return convert_error(db, path, 1, NULL, error);
     return true;
 }
 
-/* Create the schema (or convert schema 1) under the write lock; probe again
+static bool convert_v2(sqlite3 *db, const char *path, int from, GError **error)
+{
+    if (sqlite3_exec(db, convert_v2_sql, NULL, NULL, NULL) != SQLITE_OK)
+        return convert_error(db, path, from, NULL, error);
+    if (!converted_exactly(db, path, from, convert_v2_check_sql, error))
+        return false;
+    if (sqlite3_exec(db, "DROP TABLE hists_v2", NULL, NULL, NULL) != SQLITE_OK)
+        return convert_error(db, path, from, NULL, error);
+    return true;
+}
+
+/* Schema 1 or 2 to ours, in the caller's transaction. */
+static bool convert(sqlite3 *db, const char *path, enum probe p, GError **error)
+{
+    int from = p == PROBE_OLD ? 1 : 2;
+    g_autofree char *header = g_strdup_printf("PRAGMA user_version = %d; "
+                                              "UPDATE meta SET value = '%d' WHERE key = "
+                                              "'schema_version'",
+                                              STORE_SCHEMA_VERSION, STORE_SCHEMA_VERSION);
+
+    if ((p == PROBE_OLD && !convert_v1(db, path, error)) || !convert_v2(db, path, from, error))
+        return false;
+    if (sqlite3_exec(db, header, NULL, NULL, NULL) != SQLITE_OK)
+        return convert_error(db, path, from, NULL, error);
+    return true;
+}
+
+/* Create the schema (or convert schema 1 or 2) under the write lock; probe again
  * once we hold it, as another opener may have done it just before. */
 static bool create(sqlite3 *db, const char *path, GError **error)
 {
@@ -451,7 +541,7 @@ static bool create(sqlite3 *db, const char *path, GError **error)
         (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK || !fill_tables(db))) {
         db_error(db, path, error);
         p = PROBE_ERROR;
-    } else if (p == PROBE_OLD && !convert(db, path, error)) {
+    } else if ((p == PROBE_OLD || p == PROBE_V2) && !convert(db, path, p, error)) {
         p = PROBE_ERROR;
     }
     if (p != PROBE_ERROR && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -586,17 +676,17 @@ bool store_schema_check(sqlite3 *db, const char *path, GError **error)
     if (p == PROBE_OLD && sqlite3_exec(db, compat_v1_sql, NULL, NULL, NULL) != SQLITE_OK)
         return db_error(db, path, error);
     /* Files written before the points view existed get a temporary one. */
-    if (p == PROBE_OURS || p == PROBE_OLD) {
+    if (p == PROBE_OURS || p == PROBE_OLD || p == PROBE_V2) {
         g_autofree char *has = NULL;
 
         if (!query_value(db, "SELECT count(*) FROM sqlite_master WHERE name = 'points'", &has))
             return db_error(db, path, error);
         if (g_strcmp0(has, "0") == 0) {
-            g_autofree char *sql = points_sql(db, true, p == PROBE_OURS);
+            g_autofree char *sql = points_sql(db, true, p != PROBE_OLD);
 
             if (!sql || sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
                 return db_error(db, path, error);
         }
     }
-    return p == PROBE_OURS || p == PROBE_OLD;
+    return p == PROBE_OURS || p == PROBE_OLD || p == PROBE_V2;
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Databases of an older schema: tests/data/schema1.db was written by iovsim
-# 0.1.0 (schema 1: one hist row per bucket). Reading commands read it as it
-# is and change nothing; a command that writes converts it to the current
-# schema, keeping every old row exactly; merge takes it as an input.
+# 0.1.0 (schema 1: one hist row per bucket), tests/data/schema2.db by the
+# iovsim of 2026-12-04 before schema 3 (one hists row per histogram with
+# every bucket's bounds). Reading commands read each as it is and change
+# nothing; a command that writes converts it to the current schema, keeping
+# every old row exactly; merge takes it as an input.
 # Prints TAP. Needs IOVSIM and sqlite3.
 set -u
 # shellcheck source=tests/tap.sh
@@ -18,42 +20,48 @@ dump() {
             FROM hist WHERE run_id <= 4 ORDER BY run_id, scope, name, lo"
 }
 
-cp "$SRC/tests/data/schema1.db" old.db
-sum_before=$(md5sum <old.db)
-dump old.db >before.txt
-[ "$(sqlite3 old.db 'PRAGMA user_version')" = 1 ] && [ "$(wc -l <before.txt)" -gt 1000 ]
-ok $? "the fixture is a schema 1 database with histograms"
+for v in 1 2; do
+    rm -f merged.db merged.db-*
+    cp "$SRC/tests/data/schema$v.db" old.db
+    sum_before=$(md5sum <old.db)
+    dump old.db >before.txt
+    runs=$(sqlite3 old.db "SELECT count(*) FROM runs")
+    [ "$(sqlite3 old.db 'PRAGMA user_version')" = "$v" ] && [ "$(wc -l <before.txt)" -gt 1000 ]
+    ok $? "the fixture is a schema $v database with histograms"
 
-"$IOVSIM" table old.db >table.txt 2>err.txt
-ok $? "table reads a schema 1 database ($(head -c 200 err.txt))"
-"$IOVSIM" plot old.db --kind cdf --y sojourn --by queue.servers -o cdf.png >/dev/null 2>err.txt &&
-    [ -s cdf.png ]
-ok $? "plot draws a CDF from schema 1 histograms ($(head -c 200 err.txt))"
-[ "$(md5sum <old.db)" = "$sum_before" ] && [ -z "$(ls old.db-* 2>/dev/null)" ]
-ok $? "reading changes nothing and leaves no side file"
+    "$IOVSIM" table old.db >table.txt 2>err.txt
+    ok $? "table reads a schema $v database ($(head -c 200 err.txt))"
+    "$IOVSIM" plot old.db --kind cdf --y sojourn --by queue.servers -o cdf.png >/dev/null 2>err.txt &&
+        [ -s cdf.png ]
+    ok $? "plot draws a CDF from schema $v histograms ($(head -c 200 err.txt))"
+    [ "$(md5sum <old.db)" = "$sum_before" ] && [ -z "$(ls old.db-* 2>/dev/null)" ]
+    ok $? "reading changes nothing and leaves no side file"
 
-# A run into it converts it; the old rows stay exactly as they were. (--force:
-# the fixture's scenario hash is another iovsim's, which may hash otherwise.)
-cp old.db conv.db
-"$IOVSIM" run "$SRC/scenarios/mm1.ini" -o conv.db -q --reps 1 --force \
-    --set scenario.duration=1000s --set scenario.warmup=100s 2>err.txt
-ok $? "run into a schema 1 database ($(head -c 200 err.txt))"
-[ "$(sqlite3 conv.db 'PRAGMA user_version')" -ge 2 ] &&
-    [ "$(sqlite3 conv.db "SELECT type FROM sqlite_master WHERE name = 'hist'")" = view ]
-ok $? "it is converted: hist is a view over one row per histogram"
-dump conv.db >after.txt
-cmp -s before.txt after.txt
-ok $? "every old row reads back exactly after the conversion"
-[ "$(sqlite3 conv.db "SELECT count(*) FROM runs")" = 5 ] &&
-    [ "$(sqlite3 conv.db "SELECT count(*) FROM hists")" = 5 ]
-ok $? "the new run goes in beside them"
+    # A run into it converts it; the old rows stay exactly as they were. (--force:
+    # the fixture's scenario hash is another iovsim's, which may hash otherwise.)
+    cp old.db conv.db
+    "$IOVSIM" run "$SRC/scenarios/mm1.ini" -o conv.db -q --reps 1 --force \
+        --set scenario.duration=1000s --set scenario.warmup=100s 2>err.txt
+    ok $? "run into a schema $v database ($(head -c 200 err.txt))"
+    [ "$(sqlite3 conv.db 'PRAGMA user_version')" = 3 ] &&
+        [ "$(sqlite3 conv.db "SELECT value FROM meta WHERE key = 'schema_version'")" = 3 ] &&
+        [ "$(sqlite3 conv.db "SELECT type FROM sqlite_master WHERE name = 'hist'")" = view ] &&
+        [ "$(sqlite3 conv.db "SELECT count(*) FROM sqlite_master WHERE name GLOB 'hist*_v*'")" = 0 ]
+    ok $? "it is converted: hist is a view over one row per histogram, no old table left"
+    dump conv.db >after.txt
+    cmp -s before.txt after.txt
+    ok $? "every old row reads back exactly after the conversion"
+    [ "$(sqlite3 conv.db "SELECT count(*) FROM runs")" = $((runs + 1)) ] &&
+        [ "$(sqlite3 conv.db "SELECT count(*) FROM hists")" = $((runs + 1)) ]
+    ok $? "the new run goes in beside them"
 
-# merge takes a schema 1 input; the result holds the same rows.
-"$IOVSIM" merge merged.db old.db -q 2>err.txt
-ok $? "merge takes a schema 1 input ($(head -c 200 err.txt))"
-dump merged.db >merged.txt
-cmp -s before.txt merged.txt
-ok $? "the merged database reads back the same rows"
+    # merge takes a schema $v input; the result holds the same rows.
+    "$IOVSIM" merge merged.db old.db -q 2>err.txt
+    ok $? "merge takes a schema $v input ($(head -c 200 err.txt))"
+    dump merged.db >merged.txt
+    cmp -s before.txt merged.txt
+    ok $? "the merged database reads back the same rows"
+done
 
 echo "1..$n"
 exit $((fails > 0))

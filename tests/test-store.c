@@ -176,7 +176,8 @@ static void free_params(GPtrArray *a)
     g_ptr_array_unref(a);
 }
 
-/* A histogram with @n_bins buckets [i us, (i+1) us), count i+1. */
+/* A histogram with stats.h's first @n_bins buckets, in us ([i us, (i+1) us)
+ * below 256), count i+1. */
 static void add_hist(struct report *r, const char *scope, const char *name, size_t n_bins)
 {
     struct report_hist *h = g_new0(struct report_hist, 1);
@@ -188,10 +189,9 @@ static void add_hist(struct report *r, const char *scope, const char *name, size
     h->bins = g_new(struct report_hist_bin, n_bins);
     h->n_bins = n_bins;
     for (size_t i = 0; i < n_bins; i++) {
-        h->bins[i].lo_units = (int64_t)i;
-        h->bins[i].hi_units = (int64_t)i + 1;
-        h->bins[i].lo = (double)i * 1e-6;
-        h->bins[i].hi = (double)(i + 1) * 1e-6;
+        hist_bucket_bounds(i, &h->bins[i].lo_units, &h->bins[i].hi_units);
+        h->bins[i].lo = (double)h->bins[i].lo_units * 1e-6;
+        h->bins[i].hi = (double)h->bins[i].hi_units * 1e-6;
         h->bins[i].count = i + 1;
     }
     g_ptr_array_add(r->hists, h);
@@ -671,6 +671,73 @@ static void test_write_roundtrip(struct fixture *fx, gconstpointer data)
 
     store_close(st);
     free_params(params);
+    report_free(r);
+}
+
+/* Buckets from the first to the top one (whose bound saturates at 2^63 - 1)
+ * come back from the hist view as the doubles the report holds, and only
+ * the non-empty ones; schema 2's bins convert to the same row. */
+static void test_write_hist_buckets(struct fixture *fx, gconstpointer data)
+{
+    static const size_t buckets[] = { 0, 1, 127, 128, 129, 255, 256, 300, 1000, 7294, 7295 };
+    struct store *st = open_ok(fx->path);
+    sqlite3 *db = store_db(st);
+    struct store_run run = make_run("p", 0, "done");
+    struct report *r = report_new();
+    struct report_hist *h = g_new0(struct report_hist, 1);
+    g_autofree char *counts = NULL, *first = NULL;
+    g_autoptr(GString) want = NULL;
+    GError *error = NULL;
+    sqlite3_stmt *s = NULL;
+    size_t n = 0;
+
+    (void)data;
+    h->scope = g_strdup("all");
+    h->name = g_strdup("latency");
+    h->unit = g_strdup("s");
+    h->scale = 1e-12;
+    h->n_bins = G_N_ELEMENTS(buckets);
+    h->bins = g_new(struct report_hist_bin, h->n_bins);
+    for (size_t i = 0; i < h->n_bins; i++) {
+        struct report_hist_bin *b = &h->bins[i];
+
+        hist_bucket_bounds(buckets[i], &b->lo_units, &b->hi_units);
+        b->lo = (double)b->lo_units * 1e-12;
+        b->hi = (double)b->hi_units * 1e-12;
+        b->count = 10 * i + 1;
+    }
+    g_ptr_array_add(r->hists, h);
+    g_assert_true(store_write_run(st, &run, NULL, r, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(
+        sqlite3_prepare_v2(db, "SELECT lo, hi, count FROM hist ORDER BY lo", -1, &s, NULL), ==,
+        SQLITE_OK);
+    for (; sqlite3_step(s) == SQLITE_ROW; n++) {
+        g_assert_cmpuint(n, <, h->n_bins);
+        g_assert_cmpfloat(sqlite3_column_double(s, 0), ==, h->bins[n].lo);
+        g_assert_cmpfloat(sqlite3_column_double(s, 1), ==, h->bins[n].hi);
+        g_assert_cmpint(sqlite3_column_int64(s, 2), ==, (int64_t)h->bins[n].count);
+    }
+    sqlite3_finalize(s);
+    g_assert_cmpuint(n, ==, h->n_bins);
+    g_assert_cmpint(h->bins[h->n_bins - 1].hi_units, ==, INT64_MAX);
+
+    /* Schema 2's spelling of buckets 0, 3 and 129 (the second is [3, 4)),
+     * and bins that are no bucket of ours. */
+    counts = query_text(db, "SELECT iovsim_hist_counts('[[0,1,5],[3,4,1],[129,130,2]]')");
+    want = g_string_new("[5,0,0,1,");
+    for (int i = 4; i < 129; i++)
+        g_string_append(want, "0,");
+    g_string_append(want, "2]");
+    g_assert_cmpstr(counts, ==, want->str);
+    first = query_text(db, "SELECT iovsim_hist_first('[[256,258,1]]')");
+    g_assert_cmpstr(first, ==, "256");
+    g_assert_cmpint(
+        sqlite3_prepare_v2(db, "SELECT iovsim_hist_counts('[[256,257,1]]')", -1, &s, NULL), ==,
+        SQLITE_OK);
+    g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ERROR);
+    sqlite3_finalize(s);
+    store_close(st);
     report_free(r);
 }
 
@@ -1381,6 +1448,7 @@ int main(int argc, char **argv)
     ADD("open/newer-schema", test_open_newer_schema);
     ADD("open/corrupt", test_open_corrupt);
     ADD("write/roundtrip", test_write_roundtrip);
+    ADD("write/hist-buckets", test_write_hist_buckets);
     ADD("write/one-transaction", test_write_one_transaction);
     ADD("write/failed-replaced", test_write_failed_replaced);
     ADD("write/rollback", test_write_rollback);

@@ -1,0 +1,158 @@
+/* A histogram's row in the store: the first non-empty bucket's index and
+ * the counts from there (see store_hist.h), written from a report, or
+ * converted from schema 2's [[lo, hi, count], ...] by two SQL functions. */
+#include "store_hist.h"
+
+#include <string.h>
+
+#include "stats.h"
+
+/* STORE_HIST_LO_SQL and STORE_HIST_HI_SQL spell out these buckets. */
+G_STATIC_ASSERT(HIST_SUB_BITS == 7);
+
+/* Decimal digits of @v at the end of @out. A histogram's thousand counts per
+ * run made printf a visible part of writing one. */
+static void put_uint(GString *out, uint64_t v)
+{
+    char buf[24];
+    size_t i = sizeof(buf);
+
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    g_string_append_len(out, buf + i, (gssize)(sizeof(buf) - i));
+}
+
+/* Counts are appended in increasing bucket order; the buckets between two
+ * are empty and written as 0. */
+struct counts {
+    GString *out;
+    int64_t first, next;
+};
+
+static void counts_begin(struct counts *c, GString *out)
+{
+    c->out = out;
+    c->first = c->next = -1;
+    g_string_assign(out, "[");
+}
+
+static void counts_add(struct counts *c, int64_t bucket, uint64_t count)
+{
+    g_assert(bucket >= c->next);
+    if (c->next < 0)
+        c->first = c->next = bucket;
+    else
+        g_string_append_c(c->out, ',');
+    for (; c->next < bucket; c->next++)
+        g_string_append(c->out, "0,");
+    put_uint(c->out, MIN(count, (uint64_t)INT64_MAX));
+    c->next = bucket + 1;
+}
+
+static int64_t counts_end(struct counts *c)
+{
+    g_string_append_c(c->out, ']');
+    return c->first < 0 ? 0 : c->first;
+}
+
+/* The bucket whose bounds are [@lo, @hi), or -1 if there is none. */
+static int64_t bucket_of(int64_t lo, int64_t hi)
+{
+    int64_t blo, bhi;
+    size_t i;
+
+    if (lo < 0)
+        return -1;
+    i = hist_bucket_of(lo);
+    hist_bucket_bounds(i, &blo, &bhi);
+    return blo == lo && bhi == hi ? (int64_t)i : -1;
+}
+
+void store_hist_counts(GString *out, int64_t *first, const struct report_hist *h)
+{
+    struct counts c;
+
+    counts_begin(&c, out);
+    for (size_t b = 0; b < h->n_bins; b++) {
+        int64_t i = bucket_of(h->bins[b].lo_units, h->bins[b].hi_units);
+
+        g_assert(i >= 0);
+        counts_add(&c, i, h->bins[b].count);
+    }
+    *first = counts_end(&c);
+}
+
+/* Schema 2's bins, [[lo, hi, count], ...], as counts; false if they are
+ * not JSON of that shape or not stats.h's buckets in order. */
+static bool from_bins(const char *bins, GString *out, int64_t *first)
+{
+    const char *p = bins;
+    struct counts c;
+
+    counts_begin(&c, out);
+    while (*p == ' ' || *p == '[')
+        p++;
+    while (*p && *p != ']') {
+        int64_t v[3], i;
+        char *end;
+
+        for (int k = 0; k < 3; k++) {
+            v[k] = g_ascii_strtoll(p, &end, 10);
+            if (end == p || (k < 2 && *end != ','))
+                return false;
+            p = end + (k < 2);
+        }
+        i = bucket_of(v[0], v[1]);
+        if (*p != ']' || i < 0 || i < c.next || v[2] < 0)
+            return false;
+        counts_add(&c, i, (uint64_t)v[2]);
+        p++;
+        if (*p == ',')
+            p++;
+        if (*p == '[')
+            p++;
+        else if (*p != ']')
+            return false;
+    }
+    *first = counts_end(&c);
+    return true;
+}
+
+static void sql_from_bins(sqlite3_context *ctx, int argc, sqlite3_value **argv, bool want_first)
+{
+    const char *bins = (const char *)sqlite3_value_text(argv[0]);
+    g_autoptr(GString) out = g_string_new(NULL);
+    int64_t first;
+
+    (void)argc;
+    if (!bins || !from_bins(bins, out, &first)) {
+        sqlite3_result_error(ctx, "histogram bins are not iovsim's buckets", -1);
+        return;
+    }
+    if (want_first)
+        sqlite3_result_int64(ctx, first);
+    else
+        sqlite3_result_text(ctx, out->str, (int)out->len, SQLITE_TRANSIENT);
+}
+
+static void sql_first(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    sql_from_bins(ctx, argc, argv, true);
+}
+
+static void sql_counts(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    sql_from_bins(ctx, argc, argv, false);
+}
+
+bool store_hist_register(sqlite3 *db)
+{
+    int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+
+    return sqlite3_create_function(db, "iovsim_hist_first", 1, flags, NULL, sql_first, NULL,
+                                   NULL) == SQLITE_OK &&
+           sqlite3_create_function(db, "iovsim_hist_counts", 1, flags, NULL, sql_counts, NULL,
+                                   NULL) == SQLITE_OK;
+}
