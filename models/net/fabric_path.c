@@ -118,9 +118,11 @@ static unsigned leaf_of(const struct net_fabric *f, unsigned k)
     return k + 1 == f->n_ports ? 0 : k / f->per_leaf;
 }
 
-static unsigned port_of(const struct net_world *w, int endpoint)
+unsigned net_ep_port(const struct net_world *w, int ep)
 {
-    return endpoint >= 0 ? w->vms[endpoint].nh->id : w->n_hosts;
+    if (ep >= 0)
+        return w->vms[ep].nh->id;
+    return ep == NET_PEER ? w->n_hosts : (unsigned)(-2 - ep);
 }
 
 /* A flow hash over the endpoints: every packet of a flow takes one spine. */
@@ -141,8 +143,10 @@ static void arrived(struct net_world *w, struct net_pkt *p)
 {
     if (p->dst >= 0)
         net_nic_rx(w, p);
-    else
+    else if (p->dst == NET_PEER)
         peer_rx(w, p);
+    else /* a host's own stream ends at its port */
+        net_pkt_deliver(w, p);
 }
 
 static void propagate(struct net_world *w, struct net_pkt *p, net_step_fn next)
@@ -156,7 +160,7 @@ static void link_sent(struct net_world *w, struct net_pkt *p);
 static struct fport *next_port(struct net_world *w, struct net_pkt *p)
 {
     struct net_fabric *f = w->fabric;
-    unsigned dst = port_of(w, p->dst), src_leaf = leaf_of(f, port_of(w, p->src));
+    unsigned dst = net_ep_port(w, p->dst), src_leaf = leaf_of(f, net_ep_port(w, p->src));
     unsigned dst_leaf = leaf_of(f, dst);
 
     switch (p->hop) {
@@ -219,7 +223,7 @@ void net_fabric_send(struct net_world *w, struct net_pkt *p, unsigned from)
         net_pkt_drop(w, p, NET_DROP_vm_paused);
         return;
     }
-    g_assert(from == port_of(w, p->src));
+    g_assert(from == net_ep_port(w, p->src));
     p->hop = HOP_SRC_LEAF;
     p->spine = (uint8_t)ecmp_spine(w->fabric, p);
     propagate(w, p, at_switch);

@@ -8,119 +8,27 @@
  * from the source host's NIC (its PF queue) over the fabric to the
  * destination's port, paced at migration.bandwidth and bounded by
  * workload.window in flight, so it shares ports and links with the VMs'
- * traffic. It also sequences the move (net/migration_move.c): the pause at
- * the stop-and-copy, the VM's move after the switch-over, and for a VF or
- * passthrough device the failover to a standby virtio NIC around it.
- * Left out: the destination's receive path (DMA, its kernel), page-level
- * dirtying (a constant rate), compression, post-copy, vDPA's migration
- * through QEMU's shadow virtqueue (a vDPA VM fails over as a VF's does). */
+ * traffic (host to host, outside the tenants' overlay). It also sequences
+ * the move (net/migration_move.c): the pause at the stop-and-copy, the
+ * VM's move after the switch-over, and for a VF or passthrough device the
+ * failover to a standby virtio NIC around it. Post-copy (switch-over
+ * first, the memory after it) is net/migration_postcopy.c. Left out: the
+ * destination's receive path (DMA, its kernel), page-level dirtying in
+ * pre-copy (a constant rate), compression, vDPA's migration through QEMU's
+ * shadow virtqueue (a vDPA VM fails over as a VF's does). */
 #include "migration.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <glib.h>
 
+#include "migration_internal.h"
 #include "migration_move.h"
 #include "net.h"
 #include "param_table.h"
 #include "strategy.h"
-
-static const struct param_def migration_params[] = {
-    PDEF_INT("migration.vm", "-1", -1, 65535,
-             "VM to migrate live (its id in the world; -1: no migration)", "choice"),
-    PDEF_INT("migration.to", "-1", -1, 4095, "destination host (-1: the next host)", "choice"),
-    PDEF_TIME("migration.start", "1ms", 0, 1e6, "when the migration starts", "choice"),
-    PDEF_SIZE("migration.memory", "64MiB", 4096, 1e13, "the VM's memory: what round 0 sends",
-              "choice: small enough to simulate packet by packet"),
-    PDEF_SIZE("migration.wws", "8MiB", 0, 1e13,
-              "writable working set: a round re-sends at most this much dirtied memory",
-              "placeholder: depends on the workload (clark-nsdi05)"),
-    { .key = "migration.dirty_rate",
-      .type = PARAM_REAL,
-      .dim = DIM_BITRATE,
-      .def = "200Mbps",
-      .min = 0,
-      .max = 1e13,
-      .help = "how fast the VM dirties its memory (constant), in the bandwidth's unit",
-      .source = "placeholder: depends on the workload" },
-    { .key = "migration.bandwidth",
-      .type = PARAM_REAL,
-      .dim = DIM_BITRATE,
-      .def = "1073741824bps",
-      .min = 1e6,
-      .max = 1e13,
-      .help = "bandwidth limit of the migration stream (payload)",
-      .source = "qemu-migration: max-bandwidth 128 MiB/s (MAX_THROTTLE)" },
-    PDEF_TIME("migration.downtime_limit", "300ms", 0, 1e3,
-              "stop-and-copy threshold: pause the VM once what is left takes this long at the "
-              "bandwidth limit",
-              "qemu-migration: downtime-limit 300 ms"),
-    PDEF_INT("migration.max_rounds", "30", 0, 100000,
-             "pre-copy rounds at most, round 0 included (0: no limit)",
-             "xen-save: at most 30 rounds (DEF_MAX_ITERS 29)"),
-    PDEF_TIME("migration.switchover", "1ms", 0, 10,
-              "switch-over after the last byte: device state, address update, resumption",
-              "placeholder"),
-    PDEF_INT("migration.spare_queues", "1", 0, 64,
-             "NIC queues every host keeps free for a VM migrating in (with migration.vm)",
-             "choice: one migration"),
-    PDEF_BOOL("migration.failover", "true",
-              "a VM with a VF or passthrough NIC fails over to a standby virtio NIC for the "
-              "migration (false: its migration is refused)",
-              "zhai-ols08: bonding failover to a paravirtual NIC"),
-    PDEF_TIME("migration.unplug", "20ms", 0, 10,
-              "failover: from the VF's hot-unplug request until the pre-copy may start; the "
-              "VM's traffic is on the standby virtio NIC from the request on",
-              "placeholder"),
-    PDEF_TIME("migration.replug", "50ms", 0, 10,
-              "failover: from the resumption until the destination's new VF carries the "
-              "traffic (hot-plug, driver probe, bond switch-back)",
-              "placeholder"),
-};
-
-static const size_t migration_n_params = G_N_ELEMENTS(migration_params);
-
-const struct param_table migration_param_table = { .params = migration_params,
-                                                   .n = &migration_n_params };
-
-enum migration_phase {
-    MIG_WAITING,
-    MIG_UNPLUG, /* failover: the VF goes, traffic on the standby virtio NIC */
-    MIG_PRECOPY,
-    MIG_STOPCOPY,
-    MIG_SWITCHOVER, /* and until the VM's last packets have drained */
-    MIG_REPLUG,     /* failover: on the destination, waiting for a new VF */
-    MIG_DONE,
-};
-
-struct migration {
-    struct net_world *w;
-    struct net_vm *vm;
-    struct net_host *src, *dst;
-    const struct io_strategy_ops *own; /* the VM's NIC strategy */
-    bool failover;                     /* it has a VF or device: fails over to virtio */
-    int dst_ep;                        /* an endpoint on the destination host: the flow's dst */
-    double bw_bps, dirty_bps;
-    uint64_t wws, threshold, window;
-    unsigned max_rounds, seg;
-    sim_time switchover, unplug, replug;
-    enum migration_phase phase;
-    unsigned round;
-    uint64_t left;      /* bytes of this round not yet sent */
-    uint64_t unacked;   /* sent, neither delivered nor lost */
-    sim_time next_send; /* the bandwidth limit's clock */
-    sim_time round_start, t_start, t_precopy, t_pause, t_resume, t_done;
-    sim_event_id timer;
-    GArray *round_bytes; /* uint64_t per round, the stop-and-copy last */
-    uint64_t resent;
-    /* what the VM and the others had received at the start, the resumption
-     * and the end; the longest time the VM went without a delivery */
-    uint64_t vm_bytes[4], others_bytes[4]; /* start, pre-copy, resumption, end */
-    sim_time last_seen, gap;
-};
-
-static void pump(struct migration *m);
 
 static void on_timer(struct sim *sim, void *ctx, const void *payload)
 {
@@ -129,7 +37,7 @@ static void on_timer(struct sim *sim, void *ctx, const void *payload)
     (void)sim;
     (void)payload;
     m->timer = 0;
-    pump(m);
+    migration_pump(m);
 }
 
 /* Wake up at @when unless already due to. */
@@ -144,12 +52,12 @@ static void round_begin(struct migration *m, uint64_t bytes)
     m->round_start = sim_now(m->w->sim);
     m->left = bytes;
     g_array_append_val(m->round_bytes, bytes);
-    pump(m);
+    migration_pump(m);
 }
 
 /* Payload bytes delivered so far to and from the VM ([0]) and the others
  * ([1]), since the warm-up cut. */
-static void snapshot(const struct migration *m, uint64_t *vm, uint64_t *others)
+void migration_snapshot(const struct migration *m, uint64_t *vm, uint64_t *others)
 {
     *vm = m->vm->c.bytes;
     *others = 0;
@@ -161,7 +69,7 @@ static void snapshot(const struct migration *m, uint64_t *vm, uint64_t *others)
 static void finish(struct migration *m)
 {
     m->t_done = sim_now(m->w->sim);
-    snapshot(m, &m->vm_bytes[3], &m->others_bytes[3]);
+    migration_snapshot(m, &m->vm_bytes[3], &m->others_bytes[3]);
     m->phase = MIG_DONE;
 }
 
@@ -183,8 +91,21 @@ static void replug_due(struct sim *sim, void *ctx, const void *payload)
     vm_quiesce(m->w, m->vm, replugged, m);
 }
 
+void migration_copied(struct migration *m)
+{
+    m->t_copied = sim_now(m->w->sim);
+    migration_snapshot(m, &m->vm_bytes[4], &m->others_bytes[4]);
+    if (!m->failover) {
+        finish(m);
+        return;
+    }
+    m->phase = MIG_REPLUG;
+    sim_schedule(m->w->sim, m->replug, replug_due, m, NULL, 0);
+}
+
 /* The VM is quiet after the switch-over: it runs on at the destination,
- * on the standby virtio NIC until a new VF is plugged when failing over. */
+ * on the standby virtio NIC until a new VF is plugged when failing over;
+ * after a post-copy's switch-over its memory follows it there. */
 static void moved(void *ctx)
 {
     struct migration *m = ctx;
@@ -192,13 +113,15 @@ static void moved(void *ctx)
     vm_rehome(m->w, m->vm, m->dst, m->dst->n_vms, m->vm->ops);
     vm_resume(m->w, m->vm);
     m->t_resume = sim_now(m->w->sim);
-    snapshot(m, &m->vm_bytes[2], &m->others_bytes[2]);
-    if (!m->failover) {
-        finish(m);
+    migration_snapshot(m, &m->vm_bytes[2], &m->others_bytes[2]);
+    if (!m->postcopy) {
+        migration_copied(m);
         return;
     }
-    m->phase = MIG_REPLUG;
-    sim_schedule(m->w->sim, m->replug, replug_due, m, NULL, 0);
+    m->phase = MIG_POSTCOPY;
+    m->next_send = m->t_resume;
+    postcopy_begin(m);
+    round_begin(m, m->memory);
 }
 
 static void switched_over(struct sim *sim, void *ctx, const void *payload)
@@ -225,6 +148,10 @@ static void round_end(struct migration *m)
     sim_time now = sim_now(m->w->sim);
     uint64_t next = dirtied(m, now - m->round_start);
 
+    if (m->phase == MIG_POSTCOPY) {
+        migration_copied(m);
+        return;
+    }
     m->round++;
     if (m->phase == MIG_STOPCOPY) {
         m->phase = MIG_SWITCHOVER;
@@ -242,8 +169,8 @@ static void round_end(struct migration *m)
 static void send_segment(struct migration *m, uint32_t bytes)
 {
     struct net_world *w = m->w;
-    struct net_pkt *p =
-        net_pkt_new(w, m->vm->id, (int)m->vm->id, m->dst_ep, NET_PKT_MIGRATE, bytes);
+    struct net_pkt *p = net_pkt_new(w, m->vm->id, NET_HOST_EP(m->src->id), NET_HOST_EP(m->dst->id),
+                                    NET_PKT_MIGRATE, bytes);
     sim_time ser = net_wire_time(w, p);
 
     m->left -= bytes;
@@ -260,12 +187,13 @@ static void send_segment(struct migration *m, uint32_t bytes)
 
 /* Send what the window and the bandwidth limit allow now; end the round
  * when all of it is through. */
-static void pump(struct migration *m)
+void migration_pump(struct migration *m)
 {
     sim_time now = sim_now(m->w->sim);
     const struct nic_txq *txq = &m->src->nic.txq[0];
+    bool to_dst = m->phase == MIG_STOPCOPY || m->phase == MIG_POSTCOPY;
 
-    if (m->phase != MIG_PRECOPY && m->phase != MIG_STOPCOPY)
+    if (m->phase != MIG_PRECOPY && !to_dst)
         return;
     if (m->next_send < now)
         m->next_send = now;
@@ -274,12 +202,14 @@ static void pump(struct migration *m)
             wake_at(m, m->next_send);
             return;
         }
-        send_segment(m, (uint32_t)(m->left < m->seg ? m->left : m->seg));
+        send_segment(m, m->phase == MIG_POSTCOPY ? postcopy_take(m, m->seg)
+                                                 : (uint32_t)(m->left < m->seg ? m->left : m->seg));
     }
     /* A pre-copy round ends once its pages are sent (the next round's dirty
      * log is taken at the source); the stop-and-copy once all of them are
-     * at the destination, which may then resume the VM. */
-    if (m->left || (m->phase == MIG_STOPCOPY && m->unacked))
+     * at the destination, which may then resume the VM; post-copy's push
+     * once the source is no longer needed. */
+    if (m->left || (to_dst && m->unacked))
         return;
     if (m->next_send > now)
         wake_at(m, m->next_send);
@@ -293,9 +223,17 @@ static void precopy(struct sim *sim, void *ctx, const void *payload)
 
     (void)payload;
     m->t_precopy = m->next_send = sim_now(sim);
-    snapshot(m, &m->vm_bytes[1], &m->others_bytes[1]);
+    migration_snapshot(m, &m->vm_bytes[1], &m->others_bytes[1]);
+    if (m->postcopy) {
+        /* Switch over first: only the device state crosses now. */
+        m->phase = MIG_SWITCHOVER;
+        m->t_pause = m->t_precopy;
+        m->vm->paused = true;
+        sim_schedule(sim, m->switchover, switched_over, m, NULL, 0);
+        return;
+    }
     m->phase = MIG_PRECOPY;
-    round_begin(m, (uint64_t)scenario_real(m->w->sc, "migration.memory"));
+    round_begin(m, m->memory);
 }
 
 /* Failover: the VF is unplugged; the bond carries on over virtio. */
@@ -313,7 +251,7 @@ static void started(struct sim *sim, void *ctx, const void *payload)
     struct migration *m = ctx;
 
     m->t_start = m->last_seen = sim_now(sim);
-    snapshot(m, &m->vm_bytes[0], &m->others_bytes[0]);
+    migration_snapshot(m, &m->vm_bytes[0], &m->others_bytes[0]);
     if (!m->failover) {
         precopy(sim, ctx, payload);
         return;
@@ -340,7 +278,7 @@ void migration_pkt_delivered(struct net_world *w, const struct net_pkt *p)
 
     g_assert(m && m->unacked >= p->bytes);
     m->unacked -= p->bytes;
-    pump(m);
+    migration_pump(m);
 }
 
 void migration_pkt_dropped(struct net_world *w, const struct net_pkt *p)
@@ -351,7 +289,7 @@ void migration_pkt_dropped(struct net_world *w, const struct net_pkt *p)
     m->unacked -= p->bytes;
     m->left += p->bytes;
     m->resent += p->bytes;
-    pump(m);
+    migration_pump(m);
 }
 
 struct migration *migration_new(struct net_world *w)
@@ -367,7 +305,8 @@ struct migration *migration_new(struct net_world *w)
     m->vm = &w->vms[id];
     m->src = m->vm->nh;
     m->dst = &w->hosts[to < 0 ? (m->src->id + 1) % w->n_hosts : (unsigned)to];
-    m->dst_ep = (int)m->dst->first_vm;
+    m->memory = (uint64_t)scenario_real(sc, "migration.memory");
+    m->postcopy = strcmp(scenario_str(sc, "migration.mode"), "postcopy") == 0;
     m->bw_bps = scenario_real(sc, "migration.bandwidth");
     m->dirty_bps = scenario_real(sc, "migration.dirty_rate");
     m->wws = (uint64_t)scenario_real(sc, "migration.wws");
@@ -384,6 +323,8 @@ struct migration *migration_new(struct net_world *w)
     if (m->seg > m->window)
         m->seg = (uint32_t)m->window;
     m->round_bytes = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    if (m->postcopy)
+        postcopy_init(m);
     sim_schedule(w->sim, scenario_time(sc, "migration.start"), started, m, NULL, 0);
     return m;
 }
@@ -393,10 +334,11 @@ void migration_free(struct migration *m)
     if (!m)
         return;
     g_array_unref(m->round_bytes);
+    postcopy_release(m);
     g_free(m);
 }
 
-static double rate(uint64_t bytes, sim_time t)
+double migration_rate(uint64_t bytes, sim_time t)
 {
     return t > 0 ? (double)bytes * 8.0 / sim_time_to_s(t) : NAN;
 }
@@ -420,33 +362,40 @@ static void report_move(const struct migration *m, struct report *out)
                   "s");
     report_metric(out, "all", "migration_failover_time",
                   done ? (m->failover ? sim_time_to_s(fo) : 0) : NAN, "s");
-    report_metric(out, "all", "migration_failover_throughput",
-                  done && m->failover
-                      ? rate(m->vm_bytes[1] - m->vm_bytes[0] + m->vm_bytes[3] - m->vm_bytes[2], fo)
-                      : NAN,
-                  "bit/s");
+    report_metric(
+        out, "all", "migration_failover_throughput",
+        done && m->failover
+            ? migration_rate(m->vm_bytes[1] - m->vm_bytes[0] + m->vm_bytes[3] - m->vm_bytes[2], fo)
+            : NAN,
+        "bit/s");
     report_metric(out, "all", "migration_vm_throughput",
-                  done ? rate(m->vm_bytes[3] - m->vm_bytes[0], m->t_done - m->t_start) : NAN,
-                  "bit/s");
-    report_metric(out, "all", "migration_vm_throughput_after",
-                  done ? rate(m->vm->c.bytes - m->vm_bytes[3], now - m->t_done) : NAN, "bit/s");
-    report_metric(out, "all", "migration_vm_throughput_before",
-                  m->phase == MIG_WAITING ? NAN : rate(m->vm_bytes[0], m->t_start - w->stat_start),
-                  "bit/s");
-    report_metric(out, "all", "migration_others_throughput_before",
-                  m->phase == MIG_WAITING ? NAN
-                                          : rate(m->others_bytes[0], m->t_start - w->stat_start),
-                  "bit/s");
-    report_metric(out, "all", "migration_others_throughput_during",
-                  done ? rate(m->others_bytes[3] - m->others_bytes[0], m->t_done - m->t_start)
+                  done ? migration_rate(m->vm_bytes[3] - m->vm_bytes[0], m->t_done - m->t_start)
                        : NAN,
                   "bit/s");
+    report_metric(out, "all", "migration_vm_throughput_after",
+                  done ? migration_rate(m->vm->c.bytes - m->vm_bytes[3], now - m->t_done) : NAN,
+                  "bit/s");
+    report_metric(
+        out, "all", "migration_vm_throughput_before",
+        m->phase == MIG_WAITING ? NAN : migration_rate(m->vm_bytes[0], m->t_start - w->stat_start),
+        "bit/s");
+    report_metric(out, "all", "migration_others_throughput_before",
+                  m->phase == MIG_WAITING
+                      ? NAN
+                      : migration_rate(m->others_bytes[0], m->t_start - w->stat_start),
+                  "bit/s");
+    report_metric(
+        out, "all", "migration_others_throughput_during",
+        done ? migration_rate(m->others_bytes[3] - m->others_bytes[0], m->t_done - m->t_start)
+             : NAN,
+        "bit/s");
 }
 
 void migration_report(const struct migration *m, struct report *out)
 {
-    /* Resumed at the destination (a failover's re-plug may still run). */
-    bool resumed = m->phase >= MIG_REPLUG;
+    /* Resumed at the destination, and (post-copy) all its memory there;
+     * a failover's re-plug may still run. */
+    bool resumed = m->phase >= MIG_POSTCOPY, copied = m->phase >= MIG_REPLUG;
     uint64_t total = 0;
     char name[48];
 
@@ -458,17 +407,20 @@ void migration_report(const struct migration *m, struct report *out)
         report_metric(out, "all", name, (double)b, "B");
     }
     report_metric(out, "all", "migration_done", m->phase == MIG_DONE, "1");
-    /* From the start (the failover's unplug included) to the VM running
-     * at the destination. */
+    /* From the start (the failover's unplug included) until the source is
+     * no longer needed: the VM runs at the destination with all of its
+     * memory there. */
     report_metric(out, "all", "migration_time",
-                  resumed ? sim_time_to_s(m->t_resume - m->t_start) : NAN, "s");
+                  copied ? sim_time_to_s(m->t_copied - m->t_start) : NAN, "s");
     report_metric(out, "all", "migration_downtime",
                   resumed ? sim_time_to_s(m->t_resume - m->t_pause) : NAN, "s");
     /* Pre-copy rounds, the stop-and-copy not included. */
-    report_metric(out, "all", "migration_rounds", resumed ? (double)m->round - 1 : NAN, "1");
-    report_metric(out, "all", "migration_bytes", resumed ? (double)total : NAN, "B");
+    report_metric(out, "all", "migration_rounds",
+                  resumed ? (m->postcopy ? 0 : (double)m->round - 1) : NAN, "1");
+    report_metric(out, "all", "migration_bytes", copied ? (double)total : NAN, "B");
     report_metric(out, "all", "migration_resent", (double)m->resent, "B");
     report_move(m, out);
+    postcopy_report(m, out);
 }
 
 unsigned migration_spare_queues(const struct scenario *sc)
@@ -545,6 +497,25 @@ static bool devices_check(const struct scenario *sc, const struct net_group *g, 
     return !vg->ops->assigned || replug_check(sc, g, n, vg, id, error);
 }
 
+/* Post-copy moves whole pages, and a segment holds one at least. */
+static bool postcopy_check(const struct scenario *sc, GError **error)
+{
+    static const char *const keys[] = { "migration.memory", "migration.wws", "workload.window" };
+
+    for (size_t k = 0; k < G_N_ELEMENTS(keys); k++) {
+        double v = scenario_real(sc, keys[k]);
+
+        if (fmod(v, MIGRATION_PAGE) != 0 || (k == 2 && v < MIGRATION_PAGE)) {
+            scenario_error(sc, keys[k], error,
+                           "post-copy moves whole %u-byte pages: make it a multiple of %u B "
+                           "(migration.mode = postcopy)",
+                           MIGRATION_PAGE, MIGRATION_PAGE);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* A run that ends, after the warm-up, and rounds that end. */
 static bool timing_check(const struct scenario *sc, GError **error)
 {
@@ -567,6 +538,8 @@ static bool timing_check(const struct scenario *sc, GError **error)
                        "the writable working set is larger than the memory (migration.memory)");
         return false;
     }
+    if (strcmp(scenario_str(sc, "migration.mode"), "postcopy") == 0)
+        return postcopy_check(sc, error);
     /* Rounds shrink only while the VM dirties slower than they send. */
     if (scenario_int(sc, "migration.max_rounds") == 0 &&
         scenario_real(sc, "migration.dirty_rate") >= bw &&

@@ -76,8 +76,10 @@ extern const char *const net_stage_names[NET_N_STAGES];
 extern const char *const net_drop_names[NET_N_DROPS];
 
 /* The peer host's endpoint number in net_pkt.src/dst; VMs are 0..n-1. */
-#define NET_PEER   (-1)
-#define NET_NO_PKT UINT32_MAX
+#define NET_PEER (-1)
+/* A host itself as an endpoint (live migration's stream), host @h. */
+#define NET_HOST_EP(h) (-2 - (int)(h))
+#define NET_NO_PKT     UINT32_MAX
 /* net_pkt.hop of a packet that has not entered the fabric. */
 #define NET_HOP_NONE 0xff
 
@@ -116,7 +118,7 @@ typedef void (*net_step_fn)(struct net_world *w, struct net_pkt *p);
 struct net_pkt {
     uint32_t idx;
     uint32_t next_free; /* pool link, also the link of per-VM waiting lists */
-    int16_t src, dst;   /* endpoints: VM index or NET_PEER */
+    int16_t src, dst;   /* endpoints: VM index, NET_PEER or NET_HOST_EP() */
     uint16_t vm;        /* VM whose flow this is (statistics) */
     uint8_t kind;
     uint8_t cpu; /* sending vCPU of its VM */
@@ -367,6 +369,9 @@ void net_step_delay(struct net_world *w, struct net_pkt *p, sim_time delay, net_
  * (interrupts, kicks): @guest + @host of service on @core, billed to @vm. */
 void net_cpu_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time guest,
                  sim_time host, resource_done_fn done, void *ctx, uint64_t tag);
+/* @vm's vCPU 0 waits @t without running (a post-copy remote fault): its
+ * core is held, no CPU time is billed. */
+void net_vcpu_stall(struct net_world *w, struct net_vm *vm, sim_time t);
 /* The same for a backend thread of @vm on @core (wake-ups, drains). */
 void net_backend_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time host,
                      resource_done_fn done, void *ctx, uint64_t tag);
@@ -410,6 +415,8 @@ void net_fabric_reset_stats(struct net_fabric *f);
 void net_fabric_report(const struct net_fabric *f, struct report *out);
 /* @p left the port of host @from (n_hosts: the peer) for its receiver. */
 void net_fabric_send(struct net_world *w, struct net_pkt *p, unsigned from);
+/* The fabric port of endpoint @ep: its host's, or n_hosts for the peer. */
+unsigned net_ep_port(const struct net_world *w, int ep);
 
 /* Peer host (net/peer.c). */
 void peer_init(struct net_world *w);

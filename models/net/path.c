@@ -151,6 +151,14 @@ void net_cpu_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, 
     cpu_job(vm, core, false, guest, host, done, ctx, tag);
 }
 
+void net_vcpu_stall(struct net_world *w, struct net_vm *vm, sim_time t)
+{
+    struct host *h = &vm->nh->host;
+
+    (void)w;
+    sched_submit(&h->sched, &h->cpu, vm->vcpu, thread_of(vm, vm->vcpu, false), t, NULL, NULL, 0);
+}
+
 void net_backend_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time host,
                      resource_done_fn done, void *ctx, uint64_t tag)
 {
@@ -260,11 +268,6 @@ void net_nic_rx(struct net_world *w, struct net_pkt *p)
 {
     struct net_vm *vm = net_pkt_dst_vm(w, p);
 
-    /* The migration stream ends at the destination host's port. */
-    if (p->kind == NET_PKT_MIGRATE) {
-        net_pkt_deliver(w, p);
-        return;
-    }
     if (vm->paused) {
         net_pkt_drop(w, p, NET_DROP_vm_paused);
         return;
@@ -292,7 +295,7 @@ static void wire_arrived(struct net_world *w, struct net_pkt *p)
 void net_wire_out(struct net_world *w, struct net_pkt *p)
 {
     if (w->fabric) {
-        net_fabric_send(w, p, p->src >= 0 ? w->vms[p->src].nh->id : w->n_hosts);
+        net_fabric_send(w, p, net_ep_port(w, p->src));
         return;
     }
     net_step(w, p, NET_STAGE_wire);
@@ -302,8 +305,12 @@ void net_wire_out(struct net_world *w, struct net_pkt *p)
 bool net_pkt_overlay(const struct net_world *w, const struct net_pkt *p)
 {
     /* A VM's tunnel endpoint is its own host's (the peer is a gateway). */
-    const struct io_strategy_ops *ops = w->vms[p->src >= 0 ? p->src : p->dst].ops;
+    const struct io_strategy_ops *ops;
 
+    /* Hosts migrate over the underlay, not inside a tenant's overlay. */
+    if (p->kind == NET_PKT_MIGRATE)
+        return false;
+    ops = w->vms[p->src >= 0 ? p->src : p->dst].ops;
     return w->vxlan && !net_pkt_local(w, p) &&
            (ops->vswitch || (ops->assigned && w->vxlan_offload));
 }
