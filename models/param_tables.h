@@ -15,6 +15,7 @@ extern const struct param_table pcie_param_table;      /* pcie.* */
 extern const struct param_table virtio_param_table;    /* virtio.*: net and blk */
 extern const struct param_table emulation_param_table; /* emulation.*: net and blk */
 extern const struct param_table vdpa_param_table;      /* vdpa.* */
+extern const struct param_table sidecore_param_table;  /* sidecore.* */
 extern const struct param_table blk_param_table;       /* blk.*, fio.*, disk.*, qcow2.* */
 extern const struct param_table fabric_param_table;    /* fabric.* */
 

@@ -82,6 +82,20 @@ sim_time host_backend_copy(const struct host_backend *b, const struct net_pkt *p
     return (sim_time)llround(b->copy_per_byte * (double)(p->bytes + b->header_bytes));
 }
 
+void host_backend_tx(struct net_world *w, struct net_vm *vm, struct host_backend *b,
+                     struct cpu_core *core, struct net_pkt *p,
+                     void (*next)(struct net_world *, struct net_pkt *))
+{
+    net_step(w, p, NET_STAGE_backend);
+    net_step_part(p, NET_STAGE_copy, host_backend_copy(b, p));
+    /* The tap and the host's switch, for another VM of this host too; out
+     * through the host NIC, its driver's DMA mapping as well. */
+    net_step_part(p, NET_STAGE_host_stack, host_backend_stack(w, b, p));
+    if (!net_pkt_local(w, p))
+        net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &b->io, p, 0));
+    net_step_cpu(w, p, core, vm, b->per_packet, next);
+}
+
 void host_backend_rx(struct net_world *w, struct net_vm *vm, const struct host_backend *b,
                      struct net_pkt *p, void (*next)(struct net_world *, struct net_pkt *))
 {

@@ -60,6 +60,12 @@ sim_time host_backend_stack(const struct net_world *w, const struct host_backend
 /* Time the backend spends copying @p. */
 sim_time host_backend_copy(const struct host_backend *b, const struct net_pkt *p);
 
+/* The backend takes @p from the guest's ring on @core: its copy, the tap
+ * and the host's switch, and, out through the host NIC, the driver's DMA
+ * mapping, with @b->per_packet of its own; then @next. */
+void host_backend_tx(struct net_world *w, struct net_vm *vm, struct host_backend *b,
+                     struct cpu_core *core, struct net_pkt *p,
+                     void (*next)(struct net_world *, struct net_pkt *));
 /* For host_rx()'s @next: the host stack and the backend bring @p from the
  * host buffer into guest memory on @vm's backend core, then @next. */
 void host_backend_rx(struct net_world *w, struct net_vm *vm, const struct host_backend *b,

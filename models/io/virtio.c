@@ -359,17 +359,8 @@ static void backend_tx_run(struct net_world *w, struct virtio_txq *q)
     while (!host_tx_full(&v->hb.io) && (head = vring_pop_avail(&q->vr)) >= 0) {
         /* The token is the driver's; reading it here stands for reading
          * the descriptor's buffer. */
-        struct net_pkt *p = net_pkt_at(w, (uint32_t)q->vr.token[head]);
-        bool bridged = net_pkt_local(w, p);
-
-        net_step(w, p, NET_STAGE_backend);
-        net_step_part(p, NET_STAGE_copy, host_backend_copy(&v->hb, p));
-        /* The tap and the host's switch, for another VM of this host too;
-         * out through the host NIC, its driver's DMA mapping as well. */
-        net_step_part(p, NET_STAGE_host_stack, host_backend_stack(w, &v->hb, p));
-        if (!bridged)
-            net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &v->hb.io, p, 0));
-        net_step_cpu(w, p, q->core, vm, v->hb.per_packet, tx_backend_done);
+        host_backend_tx(w, vm, &v->hb, q->core, net_pkt_at(w, (uint32_t)q->vr.token[head]),
+                        tx_backend_done);
     }
     net_backend_job(w, q->core, vm, 0, tx_on_drain, q, 0);
 }

@@ -91,6 +91,24 @@ static const char *group_key(const struct net_group *g, const char *field, char 
     g_assert_not_reached();
 }
 
+/* Cores per host the strategies' polling threads hold (each strategy
+ * once, whatever its groups); *@key names the parameter of the last. */
+static unsigned polling_cores(const struct scenario *sc, const struct net_group *g, unsigned n,
+                              const char **key)
+{
+    unsigned sum = 0;
+
+    for (unsigned k = 0; k < n; k++) {
+        bool seen = false;
+
+        for (unsigned j = 0; j < k; j++)
+            seen |= g[j].ops == g[k].ops;
+        if (!seen && g[k].ops->polling_cores)
+            sum += g[k].ops->polling_cores(sc, key);
+    }
+    return sum;
+}
+
 /* Per host: the VMs of each strategy, each within its own limits. */
 static bool groups_check(const struct scenario *sc, const struct net_group *g, unsigned n,
                          GError **error)
@@ -119,15 +137,29 @@ static bool groups_check(const struct scenario *sc, const struct net_group *g, u
                        "at most 65535 VMs per host");
         return false;
     }
+    const char *poll_key = NULL;
+    int64_t polling = polling_cores(sc, g, n, &poll_key);
+
+    bool pinned = scenario_bool(sc, "host.pin_vcpus");
+
+    /* Polling threads keep their cores: the vCPUs get the others (each
+     * its own when pinned). */
+    if (polling && (pinned ? vcpus + polling > cores : polling >= cores)) {
+        scenario_error(sc, scenario_is_set(sc, poll_key) ? poll_key : "host.cores", error,
+                       "%" G_GINT64_FORMAT " polling core(s) need cores that hold no vCPU; "
+                       "the host's %" G_GINT64_FORMAT " cores hold %" G_GINT64_FORMAT " vCPUs%s",
+                       polling, cores, vcpus, pinned ? " (pinned)" : "");
+        return false;
+    }
     if (g_strcmp0(scenario_str(sc, "host.backend_placement"), "pinned") == 0 &&
-        cores - MIN(vcpus, cores) < vms) {
+        cores - polling - MIN(vcpus, cores - polling) < vms) {
         scenario_error(sc, "host.backend_placement", error,
                        "pinned backends need a core per VM beyond the vCPUs' (%" G_GINT64_FORMAT
                        " VMs, %" G_GINT64_FORMAT " vCPUs, %" G_GINT64_FORMAT " host cores)",
                        vms, vcpus, cores);
         return false;
     }
-    if (scenario_bool(sc, "host.pin_vcpus") && vcpus > cores) {
+    if (pinned && vcpus > cores) {
         scenario_error(sc, group_key(&g[n - 1], "vcpus", key, sizeof(key)), error,
                        "%" G_GINT64_FORMAT " vCPUs cannot be pinned on %" G_GINT64_FORMAT
                        " host cores",
@@ -272,7 +304,15 @@ static void nic_from_scenario(struct net_world *w, struct net_host *nh)
 static void place_threads(struct net_world *w, struct net_host *nh)
 {
     unsigned n = nh->host.cpu.n_cores, next = 0, total = 0;
+    const char *key;
 
+    /* The last cores for polling threads (net_check() left room), the
+     * vCPUs on the others. */
+    nh->polling_cores = polling_cores(w->sc, w->groups, w->n_groups, &key);
+    g_assert(nh->polling_cores < n);
+    for (unsigned k = 0; k < nh->polling_cores; k++)
+        net_polling_core(nh, k)->n_threads = 1;
+    n -= nh->polling_cores;
     for (unsigned i = 0; i < nh->n_vms; i++)
         total += w->vms[nh->first_vm + i].group->vcpus;
     nh->vcpu_cores = total < n ? total : n;
@@ -300,7 +340,7 @@ static void place_threads(struct net_world *w, struct net_host *nh)
 struct cpu_core *net_backend_core(struct net_world *w, struct net_vm *vm)
 {
     struct net_host *nh = vm->nh;
-    unsigned spare = nh->host.cpu.n_cores - nh->vcpu_cores;
+    unsigned spare = nh->host.cpu.n_cores - nh->vcpu_cores - nh->polling_cores;
     enum sched_placement how = nh->host.sched.placement;
     struct cpu_core *core;
 
@@ -605,6 +645,15 @@ static void net_report(struct model *base, struct report *out)
     }
     struct net_counters all;
     uint64_t sent = 0, received = 0, dropped = 0;
+
+    for (unsigned g = 0; g < w->n_groups; g++) {
+        bool seen = false;
+
+        for (unsigned k = 0; k < g; k++)
+            seen |= w->groups[k].ops == w->groups[g].ops;
+        if (w->groups[g].ops->settle && !seen)
+            w->groups[g].ops->settle(w);
+    }
     double sum = 0, sum2 = 0;
 
     memset(&all, 0, sizeof(all));
@@ -693,19 +742,13 @@ static void net_destroy(struct model *base)
 static const struct param_table net_own_params = { .params = net_params, .n = &net_n_params };
 
 static const struct param_table *const net_param_tables[] = {
-    &net_own_params,
-    &host_param_table,
-    &hv_param_table,
-    &guest_param_table,
-    &iommu_param_table,
-    &pcie_param_table,
-    &virtio_param_table,
-    &emulation_param_table,
-    &vdpa_param_table,
-    &blk_param_table,
-    &fabric_param_table,
-    &migration_param_table,
-    NULL,
+    &net_own_params,        &host_param_table,
+    &hv_param_table,        &guest_param_table,
+    &iommu_param_table,     &pcie_param_table,
+    &virtio_param_table,    &emulation_param_table,
+    &vdpa_param_table,      &sidecore_param_table,
+    &blk_param_table,       &fabric_param_table,
+    &migration_param_table, NULL,
 };
 
 const struct model_ops net_model_ops = {

@@ -264,7 +264,8 @@ struct net_host {
     struct nic nic;
     unsigned first_vm, n_vms;
     unsigned vcpu_cores;
-    unsigned next_backend; /* next spare core handed to a backend thread */
+    unsigned polling_cores; /* the last cores: strategies' polling threads */
+    unsigned next_backend;  /* next spare core handed to a backend thread */
 };
 
 struct net_fabric;
@@ -437,6 +438,14 @@ struct cpu_core *net_backend_core(struct net_world *w, struct net_vm *vm);
 static inline unsigned net_core_id(const struct net_vm *vm, const struct cpu_core *core)
 {
     return (unsigned)(core - vm->nh->host.cpu.cores);
+}
+
+/* The @k-th core that @nh keeps for polling threads (io_strategy_ops
+ * .polling_cores): no vCPU or backend is placed there. */
+static inline struct cpu_core *net_polling_core(struct net_host *nh, unsigned k)
+{
+    g_assert(k < nh->polling_cores);
+    return &nh->host.cpu.cores[nh->host.cpu.n_cores - nh->polling_cores + k];
 }
 
 static inline struct cpu_core *net_pkt_vcpu(const struct net_vm *vm, const struct net_pkt *p)

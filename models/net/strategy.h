@@ -56,6 +56,10 @@ struct net_pkt;
  *                guest_tx_complete(): reclaim the transmitted buffers, wake
  *                a stopped queue; returns the buffers reclaimed (optional:
  *                @signalled). May signal again (poll once more).
+ * @polling_cores: cores per host its polling threads hold, none of them a
+ *                vCPU's (optional: none); *@key names the parameter
+ * @settle:       bring what it bills by the time (a spinning core) up to
+ *                now, before the report reads the counters (optional)
  */
 struct io_strategy_ops {
     const char *name;
@@ -77,10 +81,13 @@ struct io_strategy_ops {
     void (*report)(struct net_world *w, struct report *out);
     void (*detach)(struct net_world *w, struct net_vm *vm);
     unsigned (*tx_clean)(struct net_world *w, struct net_vm *vm, unsigned signalled);
+    unsigned (*polling_cores)(const struct scenario *sc, const char **key);
+    void (*settle)(struct net_world *w);
 };
 
 /* Every strategy, in the order `iovsim params` lists them. */
-#define IO_STRATEGY_LIST(X) X(baremetal) X(emulation) X(virtio) X(passthrough) X(sriov) X(vdpa)
+#define IO_STRATEGY_LIST(X) \
+    X(baremetal) X(emulation) X(virtio) X(passthrough) X(sriov) X(vdpa) X(sidecore)
 
 /* "baremetal|emulation|...": the choices of a parameter naming a strategy. */
 #define IO_STRATEGY_CHOICE(n) "|" #n
