@@ -61,7 +61,8 @@ static void test_nic_walks_delay_disk(void)
 {
     double alone = disk_iommu_stage("1pps"), beside = disk_iommu_stage("800Kpps");
 
-    g_assert_cmpfloat(fabs(alone - 400e-9), <, 1e-12);
+    /* Within 1%: the disk's own four requests may meet at the walker. */
+    g_assert_cmpfloat(fabs(alone - 400e-9), <, 4e-9);
     g_assert_cmpfloat(beside, >, 1.05 * alone);
 }
 

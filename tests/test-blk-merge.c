@@ -1,7 +1,7 @@
 /* virtio-blk request merging (models/blk/merge.c) and the SSD's striping
  * of a large request over its channels: merging turns a sequential
- * stream's requests into fewer device requests, less backend work and
- * fewer exits, and leaves random access alone; a merged request's stages
+ * stream's requests into fewer device requests and less backend work,
+ * and leaves random access alone; a merged request's stages
  * still add up to its latency; a request of n stripes takes about 1/n of
  * one channel's transfer. */
 #include <math.h>
@@ -56,8 +56,8 @@ static struct merge_point point(const char *extra)
     return p;
 }
 
-/* Only a sequential stream at depth merges; fewer device requests, less
- * backend work per request and fewer exits follow. */
+/* Only a sequential stream at depth merges; fewer device requests and less
+ * backend work per request follow. */
 static void test_sequential_only(void)
 {
     struct merge_point seq = point("[fio]\nrw = read\niodepth = 16\n");
@@ -78,7 +78,10 @@ static void test_sequential_only(void)
     g_assert_cmpfloat(fabs(seq_off.device - 1), <, 0.01);
     g_assert_cmpfloat(fabs(rnd.device - 1), <, 0.01);
     g_assert_cmpfloat(seq.host_cpu_per_kiops, <, 0.95 * seq_off.host_cpu_per_kiops);
-    g_assert_cmpfloat(seq.exits, <, 0.9 * seq_off.exits);
+    /* Exits are not asserted: a merged pass is shorter, so whether the
+     * thread sleeps (and the next request kicks) depends on the guest's
+     * pace against it; at the sourced per-request costs merging gives
+     * slightly more kicks per request, at the older ones fewer. */
 }
 
 /* Reads and writes, flushes and a qcow2 image: runs break at a change of

@@ -115,11 +115,10 @@ const struct param_def blk_params[] = {
                "device time of a read before its data transfer",
                "P4800X: <10 us typical read, 550k IOPS (D: fit, 2 us + 8.2 us transfer "
                "= 10.2 us, 6 ch -> 588k/s) (sources.md#p4800x)"),
-    PDEF_DTIME("disk.write_access", "lognormal(2.5us, 0.5us)", 0, 1,
+    PDEF_DTIME("disk.write_access", "lognormal(3us, 0.5us)", 0, 1,
                "device time of a write before its data transfer",
-               "P4800X: 500k write IOPS (D: fit, 3 us + 8.2 us = 11.2 us, 6 ch -> "
-               "536k/s) (sources.md#p4800x): lognormal(3us, 0.5us) s; the default "
-               "awaits a re-validation with it"),
+               "P4800X: 500k write IOPS (D: fit, 3 us + 8.2 us = 11.2 us, 6 ch -> 536k/s) "
+               "(sources.md#p4800x)"),
     { .key = "disk.channel_rate",
       .type = PARAM_REAL,
       .dim = DIM_BITRATE,

@@ -51,31 +51,26 @@ static const struct param_def guest_params[] = {
              "choice: Linux default txqueuelen 1000"),
     PDEF_SIZE("guest.gso_size", "0B", 0, 65536, "TSO/GSO segment the stack hands down (0: one MSS)",
               "choice: off, so that packets are wire frames"),
-    PDEF_CYCLES("guest.blk_submit", "2000", 0, 1e9,
+    PDEF_CYCLES("guest.blk_submit", "875", 0, 1e9,
                 "guest block layer and driver submission per disk request",
-                "Axboe, \"Efficient IO with io_uring\" §9.1: 1.2M IOPS with interrupts "
-                "(D: 833 ns x 2.1 GHz / 2) (sources.md#io-uring): 875 cycles; the "
-                "default awaits a re-validation with it"),
-    PDEF_CYCLES("guest.blk_complete", "1000", 0, 1e9, "guest block layer completion per request",
-                "Axboe, \"Efficient IO with io_uring\" §9.1: 1.2M IOPS with interrupts "
-                "(D: 833 ns x 2.1 GHz / 2) (sources.md#io-uring): 875 cycles; the "
-                "default awaits a re-validation with it"),
-    PDEF_CYCLES("guest.blk_irq_handler", "2000", 0, 1e9,
+                "Axboe, \"Efficient IO with io_uring\" §9.1: 1.2M IOPS with interrupts (D: 833 ns "
+                "x 2.1 GHz / 2) (sources.md#io-uring)"),
+    PDEF_CYCLES("guest.blk_complete", "875", 0, 1e9, "guest block layer completion per request",
+                "Axboe, \"Efficient IO with io_uring\" §9.1: 1.2M IOPS with interrupts (D: 833 ns "
+                "x 2.1 GHz / 2) (sources.md#io-uring)"),
+    PDEF_CYCLES("guest.blk_irq_handler", "2586", 0, 1e9,
                 "disk completion interrupt: entry, driver handler and exit (no virtualization)",
                 "Yang FAST'12 §3.3: 7.6 vs 4.4 us (D: 6,720 - guest.wakeup 4,300 + "
-                "guest.poll_check 166) (sources.md#yang-poll): 2586 cycles; the default "
-                "awaits a re-validation with it"),
+                "guest.poll_check 166) (sources.md#yang-poll)"),
     PDEF_CYCLES(
-        "guest.wakeup", "4920", 0, 1e9,
+        "guest.wakeup", "4300", 0, 1e9,
         "waking the thread that sleeps on an interrupt-completed request (schedule, switch)",
-        "guest idle-poll patch, LKML 2017: contextswitch 2,050 ns (D: x 2.1 "
-        "GHz; CPU not stated) (sources.md#guest-ctxsw): 4300 cycles; the "
-        "default awaits a re-validation with it"),
-    PDEF_CYCLES("guest.poll_check", "200", 0, 1e9,
+        "guest idle-poll patch, LKML 2017: contextswitch 2,050 ns (D: x 2.1 GHz; CPU not stated) "
+        "(sources.md#guest-ctxsw)"),
+    PDEF_CYCLES("guest.poll_check", "166", 0, 1e9,
                 "mean delay from a completion entry's arrival to the polling loop seeing it",
-                "McCalpin, Intel forum 2014: 79 ns memory latency (D: one cache-line "
-                "fetch, x 2.1 GHz) (sources.md#mem-latency): 166 cycles; the default "
-                "awaits a re-validation with it"),
+                "McCalpin, Intel forum 2014: 79 ns memory latency (D: one cache-line fetch, x 2.1 "
+                "GHz) (sources.md#mem-latency)"),
 };
 
 static const size_t guest_n_params = G_N_ELEMENTS(guest_params);

@@ -51,16 +51,14 @@ static const struct param_def host_params[] = {
                 "netmap ATC'12 §5.2 Fig. 5: pktgen ~4 Mpps on i7-870 2.93 GHz (D: 250 "
                 "ns = 733 cycles; lower bound, no bridge/tap) (sources.md#netmap): 733 "
                 "cycles; the default awaits a re-validation with it"),
-    PDEF_CYCLES("host.block_submit", "2000", 0, 1e9,
+    PDEF_CYCLES("host.block_submit", "875", 0, 1e9,
                 "host block layer and NVMe driver submission per request (disks on software paths)",
-                "Axboe, \"Efficient IO with io_uring\" §9.1: 1.2M IOPS with interrupts "
-                "(D: 833 ns x 2.1 GHz / 2; one core assumed) (sources.md#io-uring): 875 "
-                "cycles; the default awaits a re-validation with it"),
-    PDEF_CYCLES("host.block_complete", "2000", 0, 1e9,
+                "Axboe, \"Efficient IO with io_uring\" §9.1: 1.2M IOPS with interrupts (D: 833 ns "
+                "x 2.1 GHz / 2; one core assumed) (sources.md#io-uring)"),
+    PDEF_CYCLES("host.block_complete", "875", 0, 1e9,
                 "host device interrupt and block-layer completion per request (software paths)",
-                "Axboe, \"Efficient IO with io_uring\" §9.1: 1.2M IOPS with interrupts "
-                "(D: 833 ns x 2.1 GHz / 2; one core assumed) (sources.md#io-uring): 875 "
-                "cycles; the default awaits a re-validation with it"),
+                "Axboe, \"Efficient IO with io_uring\" §9.1: 1.2M IOPS with interrupts (D: 833 ns "
+                "x 2.1 GHz / 2; one core assumed) (sources.md#io-uring)"),
 };
 
 static const size_t host_n_params = G_N_ELEMENTS(host_params);

@@ -23,16 +23,14 @@ static const struct param_def emulation_params[] = {
                 "walk)",
                 "placeholder: no measurement of QEMU's AHCI device-model work per "
                 "command was found"),
-    PDEF_INT("emulation.blk_submit_exits", "4", 0, 64,
+    PDEF_INT("emulation.blk_submit_exits", "2", 0, 64,
              "emulated disk controller: register accesses (user-space exits) per request",
-             "Linux libahci.c ahci_qc_issue(): NCQ issue writes PxSACT and PxCI "
-             "(sources.md#ahci): 2 1; the default awaits a re-validation with it"),
-    PDEF_INT("emulation.blk_complete_exits", "2", 0, 64,
+             "Linux libahci.c ahci_qc_issue(): NCQ issue writes PxSACT and PxCI (sources.md#ahci)"),
+    PDEF_INT("emulation.blk_complete_exits", "5", 0, 64,
              "emulated disk controller: register accesses in the guest's interrupt handler per "
              "completion",
-             "Linux libahci.c ahci_single_level_irq_intr()/ahci_port_intr(): read "
-             "IS, read+write PxIS, read PxSACT, write IS (sources.md#ahci): 5 1; the "
-             "default awaits a re-validation with it"),
+             "Linux libahci.c ahci_single_level_irq_intr()/ahci_port_intr(): read IS, read+write "
+             "PxIS, read PxSACT, write IS (sources.md#ahci)"),
 };
 
 static const size_t emulation_n_params = G_N_ELEMENTS(emulation_params);

@@ -80,16 +80,14 @@ static const struct param_def virtio_params[] = {
                 "guest idle-poll patch, LKML 2017: contextswitch 2,050 ns (D: x 2.1 "
                 "GHz; CPU not stated) (sources.md#guest-ctxsw): 4300 cycles; the "
                 "default awaits a re-validation with it"),
-    PDEF_CYCLES("virtio.blk_qemu_per_request", "5000", 0, 1e9,
+    PDEF_CYCLES("virtio.blk_qemu_per_request", "5600", 0, 1e9,
                 "virtio-blk: QEMU I/O thread work per request (pop, map, submit, push used, irqfd)",
-                "Firecracker SPECIFICATION: block 1 GiB/s at <=70% of a core (D: 4 KiB "
-                "requests assumed, 2.67 us x 2.1 GHz) (sources.md#firecracker): 5600 "
-                "cycles; the default awaits a re-validation with it"),
-    PDEF_CYCLES("virtio.blk_vhost_per_request", "2500", 0, 1e9,
+                "Firecracker SPECIFICATION: block 1 GiB/s at <=70% of a core (D: 4 KiB requests "
+                "assumed, 2.67 us x 2.1 GHz) (sources.md#firecracker)"),
+    PDEF_CYCLES("virtio.blk_vhost_per_request", "2150", 0, 1e9,
                 "virtio-blk: vhost worker work per request (in-kernel or vhost-user backend)",
-                "D: virtio.blk_qemu_per_request / 2.6, the user/kernel exit ratio of "
-                "Dall ATC'17 Table 2 (sources.md#firecracker): 2150 cycles; the default "
-                "awaits a re-validation with it"),
+                "D: virtio.blk_qemu_per_request / 2.6, the user/kernel exit ratio of Dall ATC'17 "
+                "Table 2 (sources.md#firecracker)"),
 };
 
 static const size_t virtio_n_params = G_N_ELEMENTS(virtio_params);
