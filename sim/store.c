@@ -365,7 +365,7 @@ static bool configure(struct store *st, GError **error)
         return open_error(error, st->path, st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
     if (sqlite3_db_readonly(st->db, "main") == 1)
         return open_error(error, st->path, "file is read-only");
-    sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+    store_schema_busy_wait(st->db);
     if (!ensure_sqrt(st->db) || !store_hist_register(st->db))
         return open_error(error, st->path, sqlite3_errmsg(st->db));
     if (!store_schema_setup(st->db, st->path, error))
@@ -426,7 +426,7 @@ struct store *store_open_readonly(const char *path, GError **error)
         store_close(st);
         return NULL;
     }
-    sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+    store_schema_busy_wait(st->db);
     /* query_only after the check, which may add temporary views. */
     if (!ensure_sqrt(st->db) || !store_schema_check(st->db, path, error) ||
         sqlite3_exec(st->db, "PRAGMA query_only = ON", NULL, NULL, NULL) != SQLITE_OK) {

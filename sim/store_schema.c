@@ -361,6 +361,30 @@ static bool is_busy(sqlite3 *db)
     return (sqlite3_errcode(db) & 0xff) == SQLITE_BUSY;
 }
 
+/* SQLite's own handler sleeps 1, 2, 5, 10, 15, 20, 25 ... ms between tries,
+ * so a sweep worker waiting for the other's commit (a few ms) slept up to
+ * 25 ms past it. Tries every 100 us for the first 100 tries, then every ms,
+ * until STORE_BUSY_TIMEOUT_MS have passed. A thread waits in one episode at
+ * a time, so its start can be the thread's. */
+static int busy_wait(void *arg, int tries)
+{
+    static __thread gint64 since;
+    gint64 now = g_get_monotonic_time();
+
+    (void)arg;
+    if (tries == 0)
+        since = now;
+    if (now - since >= (gint64)STORE_BUSY_TIMEOUT_MS * 1000)
+        return 0;
+    g_usleep(tries < 100 ? 100 : 1000);
+    return 1;
+}
+
+void store_schema_busy_wait(sqlite3 *db)
+{
+    sqlite3_busy_handler(db, busy_wait, NULL);
+}
+
 /* probe() in one read transaction: its queries must see one snapshot, or a
  * schema committed by another opener half-way through looks foreign. Sets
  * *@busy (if non-NULL) when it failed only because the file was locked. */
@@ -410,7 +434,7 @@ static bool lock_for_create(sqlite3 *db, const char *path, bool *made_by_other, 
             g_propagate_error(error, probe_error);
         }
     }
-    sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+    store_schema_busy_wait(db);
     *made_by_other = p == PROBE_OURS;
     if (!locked && (p == PROBE_EMPTY || p == PROBE_OLD || p == PROBE_V2))
         db_error(db, path, error);

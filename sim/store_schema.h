@@ -11,6 +11,10 @@
  * of them, so hitting it means something is wrong, not just busy. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
+/* Wait up to STORE_BUSY_TIMEOUT_MS for another connection's write lock,
+ * looking often: sweep workers take turns at it many times a second. */
+void store_schema_busy_wait(sqlite3 *db);
+
 /**
  * store_schema_setup - make @db an iovsim database in WAL mode
  * Creates the schema in an empty database (a new or 0-byte file, or one with

@@ -272,9 +272,8 @@ static void test_schema_created(struct fixture *fx, gconstpointer data)
     g_assert_cmpint(query_int(db, "PRAGMA user_version"), ==, STORE_SCHEMA_VERSION);
     mode = query_text(db, "PRAGMA journal_mode");
     g_assert_cmpstr(mode, ==, "wal");
-    /* synchronous NORMAL = 1, busy timeout set, foreign keys on. */
+    /* synchronous NORMAL = 1, foreign keys on (the busy handler: write/waits). */
     g_assert_cmpint(query_int(db, "PRAGMA synchronous"), ==, 1);
-    g_assert_cmpint(query_int(db, "PRAGMA busy_timeout"), >=, 1000);
     g_assert_cmpint(query_int(db, "PRAGMA foreign_keys"), ==, 1);
     g_assert_cmpint(query_int(db, "SELECT count(*) FROM tdist"), ==, 1000);
     g_assert_cmpint(query_int(db, "SELECT count(*) FROM runs"), ==, 0);
@@ -912,6 +911,46 @@ static void test_write_locked(struct fixture *fx, gconstpointer data)
     store_close(st);
 }
 
+/* Another connection holds the write lock for 50 ms: the write waits for it
+ * and goes through (a store without a busy handler fails at once). */
+struct holder {
+    const char *path;
+    gint locked; /* set once the lock is held */
+};
+
+static gpointer hold_lock(gpointer data)
+{
+    struct holder *h = data;
+    sqlite3 *other = NULL;
+
+    g_assert_cmpint(sqlite3_open(h->path, &other), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+    g_atomic_int_set(&h->locked, 1);
+    g_usleep(50000);
+    g_assert_cmpint(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close(other);
+    return NULL;
+}
+
+static void test_write_waits(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    struct store_run run = make_run("p", 0, "done");
+    struct holder h = { .path = fx->path };
+    GThread *t;
+    gint64 t0;
+
+    (void)data;
+    t = g_thread_new("holder", hold_lock, &h);
+    while (!g_atomic_int_get(&h.locked))
+        g_usleep(1000);
+    t0 = g_get_monotonic_time();
+    write_ok(st, &run, NULL, NULL);
+    g_assert_cmpint(g_get_monotonic_time() - t0, >=, 30000);
+    g_thread_join(t);
+    store_close(st);
+}
+
 static void test_write_speed(struct fixture *fx, gconstpointer data)
 {
     struct store *st = open_ok(fx->path);
@@ -1453,6 +1492,7 @@ int main(int argc, char **argv)
     ADD("write/failed-replaced", test_write_failed_replaced);
     ADD("write/rollback", test_write_rollback);
     ADD("write/locked", test_write_locked);
+    ADD("write/waits", test_write_waits);
     ADD("write/speed", test_write_speed);
     ADD("query/has-done", test_has_done);
     ADD("query/check-scenario", test_check_scenario);
