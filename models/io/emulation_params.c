@@ -16,6 +16,11 @@ static const struct param_def emulation_params[] = {
     PDEF_TIME("emulation.copy_per_byte", "0.32ns", 0, 1e-6, "device model copy cost per byte",
               "Firecracker SPECIFICATION: 25 Gb/s per core (D: 0.32 ns/B) "
               "(sources.md#firecracker)"),
+    PDEF_INT("emulation.tx_batch", "64", 1, 65536,
+             "sends the guest stack hands the e1000 driver in one go (xmit_more): the driver "
+             "writes TDT once per batch, or per send when nothing is queued behind it",
+             "Linux net/core/dev.c: __qdisc_run() sends at most dev_tx_weight (64) packets per "
+             "run (sources.md#e1000-tdt)"),
     PDEF_INT("emulation.rx_ring", "256", 1, 65536, "emulated receive descriptors",
              "choice: Linux e1000 default 256"),
     PDEF_CYCLES("emulation.blk_per_request", "10000", 0, 1e9,
