@@ -22,11 +22,10 @@ static const struct param_def host_params[] = {
       .source = "Dall ATC'17 §5: Xeon E5-2450 at 2.1 GHz (sources.md#dall-atc17)" },
     PDEF_BOOL("host.pin_vcpus", "true", "give each vCPU a core of its own (error if too few)",
               "choice: pinned, as in the published measurements"),
-    PDEF_CYCLES("host.switch_cost", "4812", 0, 1e9,
+    PDEF_CYCLES("host.switch_cost", "4300", 0, 1e9,
                 "switching a shared core between threads (vCPUs or backends)",
-                "guest idle-poll patch, LKML 2017: contextswitch 2,050 ns/switch "
-                "(idle=poll) (D: x 2.1 GHz) (sources.md#guest-ctxsw): 4300 cycles; the "
-                "default awaits a re-validation with it"),
+                "guest idle-poll patch, LKML 2017: contextswitch 2,050 ns/switch (idle=poll) (D: x "
+                "2.1 GHz) (sources.md#guest-ctxsw)"),
     PDEF_TIME("host.sched_slice", "3ms", 1e-6, 10.0,
               "a thread keeps a time-shared core this long while other threads wait",
               "Linux v6.6 kernel/sched/fair.c: sysctl_sched_base_slice 0.75 ms x (1 + "

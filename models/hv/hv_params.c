@@ -36,10 +36,9 @@ static const struct param_def hv_params[] = {
               "KVM halt polling before a halted vCPU is scheduled out",
               "Linux arch/x86/include/asm/kvm_host.h: KVM_HALT_POLL_NS_DEFAULT 200000 "
               "(sources.md#kvm-halt-poll)"),
-    PDEF_CYCLES("hv.wakeup", "4812", 0, 1e9, "scheduling a halted vCPU back in",
-                "guest idle-poll patch, LKML 2017: contextswitch 2,493 ns with halting "
-                "vCPUs (D: x 2.1 GHz) (sources.md#guest-ctxsw): 5240 cycles; the "
-                "default awaits a re-validation with it"),
+    PDEF_CYCLES("hv.wakeup", "5240", 0, 1e9, "scheduling a halted vCPU back in",
+                "guest idle-poll patch, LKML 2017: contextswitch 2,493 ns with halting vCPUs (D: x "
+                "2.1 GHz) (sources.md#guest-ctxsw)"),
     PDEF_BOOL("hv.posted_interrupts", "false",
               "deliver interrupts to running vCPUs without an exit",
               "ELI ASPLOS'12: the host-mediated baseline (60-65% of bare metal) "
