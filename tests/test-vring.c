@@ -109,6 +109,7 @@ static unsigned kicks_on_trace(bool event_idx, bool packed)
     vring_disable_notify(&vr);
     g_assert_cmpint(vring_pop_avail(&vr), >=, 0);
     g_assert_true(vring_enable_notify(&vr));
+    g_assert_cmpuint(vr.notify_races, ==, 1);
     vring_add_buf(&vr, 1, 0, 64, token++);
     kicks += vring_kick_prepare(&vr);
     g_assert_cmpuint(vr.kicks, ==, kicks);
@@ -163,8 +164,10 @@ static void enable_cb_race(bool event_idx)
     /* A buffer completes while the driver is about to re-enable. */
     vring_push_used(&vr, (uint16_t)vring_pop_avail(&vr), 64);
     g_assert_false(vring_enable_cb(&vr));
+    g_assert_cmpuint(vr.cb_races, ==, 1);
     g_assert_cmpuint(vring_get_buf(&vr, NULL), ==, 7);
     g_assert_true(vring_enable_cb(&vr));
+    g_assert_cmpuint(vr.cb_races, ==, 1);
     /* Armed: the next completion interrupts. */
     vring_push_used(&vr, (uint16_t)vring_pop_avail(&vr), 64);
     g_assert_true(vring_need_interrupt(&vr));

@@ -41,6 +41,8 @@
 struct virtio_txq {
     struct vring vr;
     struct sim_lock lock;
+    sim_time locked_at;  /* the holder got the lock */
+    struct welford hold; /* seconds each holder kept it */
     struct net_vm *vm;
     struct cpu_core *core;
     bool awake, waking;
@@ -140,6 +142,7 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
     for (unsigned q = 0; q < v->n_txq; q++) {
         vring_init(&v->txq[q].vr, size, event_idx, packed);
         sim_lock_init(&v->txq[q].lock, w->sim);
+        welford_init(&v->txq[q].hold);
         v->txq[q].vm = vm;
         v->txq[q].core = q ? net_backend_core(w, vm) : vm->backend;
         /* Rings too small for the driver's margin stop only when full
@@ -224,14 +227,30 @@ static unsigned tx_slots(const struct virtio_vm *v, const struct net_pkt *p)
     return chain_slots(v, n);
 }
 
+/* netif_tx_unlock: the hold time is the add_buf, the reclaim and the
+ * kick decision, in simulated time the driver's step. */
+static void txq_unlock(struct net_world *w, struct virtio_txq *q)
+{
+    welford_add(&q->hold, sim_time_to_s(sim_now(w->sim) - q->locked_at));
+    sim_lock_unlock(&q->lock);
+}
+
+static unsigned free_old_xmit(struct virtio_txq *q)
+{
+    unsigned n = 0;
+
+    while (vring_get_buf(&q->vr, NULL) != VRING_NONE)
+        n++;
+    return n;
+}
+
 static void tx_added(struct net_world *w, struct net_pkt *p)
 {
     struct net_vm *vm = &w->vms[p->src];
     struct virtio_vm *v = vm->io;
     struct virtio_txq *q = txq_of(vm, p);
-    unsigned slots = tx_slots(v, p);
+    unsigned slots = tx_slots(v, p), cpu = p->cpu;
     int head = vring_add_buf(&q->vr, slots, 0, p->bytes + v->neg.hdr_bytes, p->idx);
-    unsigned cpu = p->cpu;
     bool kick;
 
     /* The queue stops while fewer slots than a packet may need are free. */
@@ -252,21 +271,12 @@ static void tx_added(struct net_world *w, struct net_pkt *p)
      * packet waits in the ring. The notify itself happens outside the lock,
      * as in Linux (kick_prepare under it, notify after). */
     kick = vring_kick_prepare(&q->vr);
-    sim_lock_unlock(&q->lock);
+    txq_unlock(w, q);
     net_pkt_wait(w, p, NET_STAGE_vring);
     if (kick)
         net_cpu_job(w, vm->vcpus[cpu % vm->n_vcpus], vm, 0, net_exit(w, vm, v->kick_exit),
                     tx_on_kicked, q, 0);
     guest_xmit_done(w, vm, cpu);
-}
-
-static unsigned free_old_xmit(struct virtio_txq *q)
-{
-    unsigned n = 0;
-
-    while (vring_get_buf(&q->vr, NULL) != VRING_NONE)
-        n++;
-    return n;
 }
 
 static void tx_locked(struct sim *sim, void *ctx, uint64_t tag)
@@ -278,9 +288,10 @@ static void tx_locked(struct sim *sim, void *ctx, uint64_t tag)
     unsigned reclaimed = 0;
 
     (void)sim;
+    q->locked_at = sim_now(w->sim);
     if (q->stopped) {
         /* The qdisc holds it until the queue wakes; its sender waits. */
-        sim_lock_unlock(&q->lock);
+        txq_unlock(w, q);
         net_pkt_wait(w, p, NET_STAGE_vring);
         net_pktq_push(w, &q->waiting, p);
         return;
@@ -635,9 +646,11 @@ static void virtio_report(struct net_world *w, struct report *out)
 {
     uint64_t kicks = 0, suppressed = 0, irqs = 0, irqs_suppressed = 0;
     uint64_t locks = 0, contended = 0, wakeups = 0, spurious = 0, stops = 0;
-    struct welford wait;
+    uint64_t cb_races = 0, notify_races = 0, irqs_off = 0;
+    struct welford wait, hold;
 
     welford_init(&wait);
+    welford_init(&hold);
     for (unsigned i = 0; i < w->n_vms; i++) {
         struct virtio_vm *v = w->vms[i].io;
 
@@ -649,6 +662,7 @@ static void virtio_report(struct net_world *w, struct report *out)
             locks += v->txq[q].lock.acquisitions;
             contended += v->txq[q].lock.contended;
             welford_merge(&wait, &v->txq[q].lock.wait);
+            welford_merge(&hold, &v->txq[q].hold);
             wakeups += v->txq[q].wakeups;
             spurious += v->txq[q].spurious;
         }
@@ -656,6 +670,13 @@ static void virtio_report(struct net_world *w, struct report *out)
             irqs += v->txq[q].vr.irqs;
             irqs_suppressed += v->txq[q].vr.irqs_suppressed;
             stops += v->txq[q].stops;
+        }
+        for (unsigned q = 0; q <= v->n_txq; q++) {
+            const struct vring *vr = q < v->n_txq ? &v->txq[q].vr : &v->rx;
+
+            cb_races += vr->cb_races;
+            notify_races += vr->notify_races;
+            irqs_off += vr->irqs_while_off;
         }
         kicks += v->rx.kicks;
         suppressed += v->rx.kicks_suppressed;
@@ -665,6 +686,13 @@ static void virtio_report(struct net_world *w, struct report *out)
     /* Lifetime counts (since the start, warm-up included). */
     report_metric(out, "all", "virtio_lock_contended", locks ? (double)contended / locks : 0, "1");
     report_metric(out, "all", "virtio_lock_wait_mean", welford_mean(&wait), "s");
+    report_metric(out, "all", "virtio_lock_hold_mean", welford_mean(&hold), "s");
+    /* disable_cb/enable_cb: re-checks after re-enabling that found work
+     * (the driver polls again), the same on the device's side, and
+     * interrupts signalled while the driver polled with callbacks off. */
+    report_metric(out, "all", "virtio_enable_cb_races", (double)cb_races, "1");
+    report_metric(out, "all", "virtio_enable_notify_races", (double)notify_races, "1");
+    report_metric(out, "all", "virtio_interrupts_while_polling", (double)irqs_off, "1");
     report_metric(out, "all", "virtio_kicks", (double)kicks, "1");
     report_metric(out, "all", "virtio_kicks_suppressed", (double)suppressed, "1");
     report_metric(out, "all", "virtio_backend_wakeups", (double)wakeups, "1");

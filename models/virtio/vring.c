@@ -148,11 +148,24 @@ bool vring_count_kick(struct vring *vr, bool kick)
 
 bool vring_count_irq(struct vring *vr, bool irq)
 {
+    bool off = vr->packed ? vr->p.driver_event.flags == VRING_PACKED_EVENT_DISABLE
+                          : vr->avail_flags & VRING_AVAIL_F_NO_INTERRUPT;
+
     if (irq)
         vr->irqs++;
     else
         vr->irqs_suppressed++;
+    if (irq && off)
+        vr->irqs_while_off++;
     return irq;
+}
+
+/* Count a re-check that found work. */
+static bool count_race(uint64_t *races, bool idle)
+{
+    if (!idle)
+        (*races)++;
+    return idle;
 }
 
 uint64_t vring_get_buf(struct vring *vr, uint32_t *len)
@@ -214,9 +227,9 @@ static void arm_cb(struct vring *vr, uint16_t event)
 bool vring_enable_cb(struct vring *vr)
 {
     if (vr->packed)
-        return vring_packed_enable_cb(vr, 0);
+        return count_race(&vr->cb_races, vring_packed_enable_cb(vr, 0));
     arm_cb(vr, vr->last_used);
-    return vr->last_used == vr->used_idx;
+    return count_race(&vr->cb_races, vr->last_used == vr->used_idx);
 }
 
 bool vring_enable_cb_delayed(struct vring *vr)
@@ -225,9 +238,10 @@ bool vring_enable_cb_delayed(struct vring *vr)
     uint16_t bufs = (uint16_t)(outstanding * 3 / 4);
 
     if (vr->packed)
-        return vring_packed_enable_cb(vr, (uint16_t)((vr->size - vr->num_free) * 3 / 4));
+        return count_race(&vr->cb_races, vring_packed_enable_cb(
+                                             vr, (uint16_t)((vr->size - vr->num_free) * 3 / 4)));
     arm_cb(vr, (uint16_t)(vr->last_used + bufs));
-    return (uint16_t)(vr->used_idx - vr->last_used) <= bufs;
+    return count_race(&vr->cb_races, (uint16_t)(vr->used_idx - vr->last_used) <= bufs);
 }
 
 unsigned vring_used_pending(const struct vring *vr)
@@ -330,7 +344,7 @@ void vring_disable_notify(struct vring *vr)
 bool vring_enable_notify(struct vring *vr)
 {
     if (vr->packed)
-        return vring_packed_enable_notify(vr);
+        return count_race(&vr->notify_races, vring_packed_enable_notify(vr));
     if (vr->event_idx) {
         vr->avail_event = vr->last_avail;
         wr(vr, RING_DEVICE, AVAIL_EVENT(vr), 2);
@@ -340,5 +354,5 @@ bool vring_enable_notify(struct vring *vr)
     }
     rd(vr, RING_DEVICE, AVAIL_IDX(vr), 2);
     vr->avail_seen = vr->avail_idx;
-    return vr->last_avail == vr->avail_idx;
+    return count_race(&vr->notify_races, vr->last_avail == vr->avail_idx);
 }

@@ -98,8 +98,11 @@ struct vring {
     uint16_t free_head, num_free, last_used, num_added;
     /* device (avail_seen: the avail index it last read) */
     uint16_t last_avail, signalled_used, avail_seen;
-    /* counters */
+    /* counters; the races: enable_cb or enable_notify's re-check found
+     * work; irqs_while_off: signalled while the driver had callbacks off
+     * (split's stale used_event lets one through) */
     uint64_t kicks, kicks_suppressed, irqs, irqs_suppressed;
+    uint64_t cb_races, notify_races, irqs_while_off;
 };
 
 /* @size up to VRING_MAX_SIZE, a power of two unless @packed (asserted:
