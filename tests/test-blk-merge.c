@@ -22,9 +22,9 @@ static struct report *run(const char *extra)
 static void check_stages(const struct report *r)
 {
     static const char *const stages[] = {
-        "guest_submit", "exit",    "backend", "image",          "qcow2_meta", "writeback",
-        "page_cache",   "host_io", "iommu",   "device_queue",   "device",     "fs_meta",
-        "flush",        "irq",     "poll",    "guest_complete",
+        "guest_submit", "exit",       "backend", "image", "qcow2_meta",     "backing",
+        "writeback",    "page_cache", "host_io", "iommu", "device_queue",   "device",
+        "fs_meta",      "flush",      "irq",     "poll",  "guest_complete",
     };
 
     test_check_breakdown(r, "all", "latency_mean", stages, G_N_ELEMENTS(stages), 1e-9);

@@ -890,6 +890,24 @@ static const struct bad_case bad_cases[] = {
     { "raw-metadata", "[image]\npreallocation = metadata\n", 7, "'image.preallocation'",
       "a raw image has none" },
     { "fs-block-not-pow2", "[image]\nfs_block = 3KiB\n", 7, "'image.fs_block'", "power of two" },
+    { "backing-loop",
+      "[blk]\nformat = qcow2\n[image]\npreallocation = off\n"
+      "backing_chain = mid.qcow2, base.qcow2, mid.qcow2\n",
+      10, "'image.backing_chain'", "the chain loops (disk.qcow2 -> mid.qcow2 -> base.qcow2" },
+    { "backing-self",
+      "[blk]\nformat = qcow2\n[image]\npreallocation = off\nname = a.qcow2\n"
+      "backing_chain = a.qcow2\n",
+      11, "'image.backing_chain'", "'a.qcow2' is its own backing file" },
+    { "backing-unnamed",
+      "[blk]\nformat = qcow2\n[image]\npreallocation = off\nbacking_chain = a.qcow2,,b\n", 10,
+      "'image.backing_chain'", "has no name" },
+    { "backing-under-raw", "[image]\npreallocation = off\nbacking_chain = base.img\n", 8,
+      "'image.backing_chain'", "a raw image has no backing file" },
+    { "backing-preallocated",
+      "[blk]\nformat = qcow2\n[image]\npreallocation = metadata\nbacking_chain = base.qcow2\n", 9,
+      "'image.preallocation'", "with a backing file" },
+    { "cluster-out-of-range", "[blk]\nformat = qcow2\n[qcow2]\ncluster_size = 4MiB\n", 9,
+      "'qcow2.cluster_size'", "range" },
 };
 
 static void test_bad(gconstpointer data)

@@ -130,6 +130,8 @@ bool blk_disk_check(const struct scenario *sc, const char *strategy, GError **er
     }
     if (qcow2 && !check_qcow2(sc, error))
         return false;
+    if (!blk_backing_check(sc, error))
+        return false;
     if (!check_image(sc, ops, error))
         return false;
     if (scenario_real(sc, "fio.span") > scenario_real(sc, "blk.disk_size")) {
@@ -312,14 +314,17 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
         uint64_t disk = (uint64_t)scenario_real(sc, "blk.disk_size");
         uint64_t entries = (uint64_t)scenario_real(sc, "qcow2.l2_cache_size") / w->l2_entry_size;
 
-        blk_cache_init(&vm->l2, (uint32_t)MIN(entries, (uint64_t)UINT32_MAX - 1),
-                       (disk + w->slice_reach - 1) / w->slice_reach);
-        if (scenario_bool(sc, "qcow2.warm_start")) {
+        uint64_t slices = (disk + w->slice_reach - 1) / w->slice_reach;
+        bool warm = scenario_bool(sc, "qcow2.warm_start");
+
+        blk_cache_init(&vm->l2, (uint32_t)MIN(entries, (uint64_t)UINT32_MAX - 1), slices);
+        if (warm) {
             /* Slice 0 ends most recent; the load is not counted. */
             for (uint64_t s = vm->l2.capacity; s-- > 0;)
                 blk_cache_access(&vm->l2, s, false, NULL);
             vm->l2.hits = vm->l2.misses = 0;
         }
+        blk_backing_init(w, vm, entries, slices, warm);
     }
 }
 
@@ -346,6 +351,8 @@ struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struc
         (uint64_t)(w->l2_entry_size / 8) * (uint64_t)scenario_real(sc, "qcow2.cluster_size");
     fio_workload_init(w, sc);
     image_init(w, sc);
+    w->chain_len = blk_backing_depth(sc);
+    w->base_raw = strcmp(scenario_str(sc, "image.backing_format"), "raw") == 0;
     w->arrival_rng = sim_rng(sim, "blk.arrivals");
     w->n_disks = n_disks;
     w->disks = g_new0(struct disk, n_disks);
@@ -444,8 +451,10 @@ void blk_disk_warmup_end(struct blk_world *w)
         fifo_server_reset_stats(&vm->own_backend);
         vm->guest_busy = vm->host_busy = vm->halt_poll = 0;
         timeavg_reset(&vm->busy_poll, now);
-        if (w->qcow2)
+        if (w->qcow2) {
             vm->l2.hits = vm->l2.misses = 0;
+            vm->q.reads = vm->q.backing_reads = vm->q.zero_reads = vm->q.cow_bytes = 0;
+        }
         blk_image_reset_stats(w, vm);
     }
 }
@@ -458,6 +467,7 @@ struct blk_totals {
     uint64_t hits, misses, issued, completed, in_flight;
     /* the image file */
     uint64_t alloc_writes, meta_bytes, guest_writes, page_hits, page_misses;
+    uint64_t reads, backing_reads, zero_reads, cow_bytes; /* qcow2 */
 };
 
 static void add_image(struct blk_totals *t, const struct blk_totals *vm)
@@ -467,6 +477,10 @@ static void add_image(struct blk_totals *t, const struct blk_totals *vm)
     t->guest_writes += vm->guest_writes;
     t->page_hits += vm->page_hits;
     t->page_misses += vm->page_misses;
+    t->reads += vm->reads;
+    t->backing_reads += vm->backing_reads;
+    t->zero_reads += vm->zero_reads;
+    t->cow_bytes += vm->cow_bytes;
 }
 
 static void add_totals(struct blk_totals *t, const struct blk_stats *st)
@@ -530,9 +544,16 @@ static void report_scope(struct blk_world *w, struct report *out, const char *sc
     }
     put(w, out, scope, "guest_cpu", t->guest_cpu, "1");
     put(w, out, scope, "host_cpu", t->host_cpu, "1");
-    if (w->qcow2)
+    if (w->qcow2) {
+        double reads = t->reads ? 1.0 / (double)t->reads : NAN;
+
         put(w, out, scope, "l2_hit_rate",
             t->hits + t->misses ? (double)t->hits / (double)(t->hits + t->misses) : NAN, "1");
+        put(w, out, scope, "backing_read_fraction", (double)t->backing_reads * reads, "1");
+        put(w, out, scope, "zero_read_fraction", (double)t->zero_reads * reads, "1");
+        put(w, out, scope, "cow_bytes_per_write",
+            t->guest_writes ? (double)t->cow_bytes / (double)t->guest_writes : NAN, "B");
+    }
     for (unsigned s = 0; s < BLK_N_STAGES; s++) {
         char name[48];
 
@@ -575,6 +596,10 @@ static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals 
     if (w->qcow2) {
         t->hits = vm->l2.hits;
         t->misses = vm->l2.misses;
+        t->reads = vm->q.reads;
+        t->backing_reads = vm->q.backing_reads;
+        t->zero_reads = vm->q.zero_reads;
+        t->cow_bytes = vm->q.cow_bytes;
     }
     t->issued = vm->issued_total;
     t->completed = vm->completed_total;
@@ -644,6 +669,7 @@ void blk_disk_free(struct blk_world *w)
         blk_merge_release(vm);
         if (w->qcow2) {
             blk_cache_release(&vm->l2);
+            blk_backing_release(vm);
             blk_qcow2_release(w, vm);
         }
         blk_image_release(w, vm);

@@ -47,6 +47,7 @@ void blk_disk_free(struct blk_world *w);
     X(backend)            \
     X(image)              \
     X(qcow2_meta)         \
+    X(backing)            \
     X(writeback)          \
     X(page_cache)         \
     X(host_io)            \

@@ -1,12 +1,14 @@
 /* What building the virtual disks allocates, from their parameters alone.
  * A qcow2 image keeps, per VM, a slot number for every L2 slice of the
  * disk and an LRU slot per cache entry (blk_cache_init()); the image file
- * keeps an allocation bitmap when sparse and a page cache when cached.
+ * keeps an allocation bitmap when sparse and a page cache when cached;
+ * each qcow2 backing file has an L2 cache as the image's.
  * Per-VM state besides is small. */
 #include "blk_mem.h"
 
 #include <string.h>
 
+#include "blk_world.h"
 #include "cache.h"
 
 /* A VM's own state (servers, statistics, histogram), generously. */
@@ -57,7 +59,7 @@ static uint64_t qcow2_alloc_bytes(const struct scenario *sc)
 uint64_t blk_mem_disks(const struct scenario *sc, uint64_t n_vms, const char *vms_key,
                        GString *keys)
 {
-    uint64_t disk, reach, slices, slots, map, cache, image = image_bytes(sc, keys);
+    uint64_t disk, reach, slices, slots, map, cache, layers, image = image_bytes(sc, keys);
 
     if (strcmp(scenario_str(sc, "blk.format"), "qcow2") != 0) {
         g_string_append(keys, vms_key);
@@ -74,10 +76,14 @@ uint64_t blk_mem_disks(const struct scenario *sc, uint64_t n_vms, const char *vm
     map = slices * sizeof(uint32_t);
     cache = slots * sizeof(struct blk_cache_slot);
     image += qcow2_alloc_bytes(sc);
+    /* Every qcow2 file of the backing chain has an L2 cache of its own. */
+    layers =
+        1 + blk_backing_depth(sc) -
+        (blk_backing_depth(sc) && strcmp(scenario_str(sc, "image.backing_format"), "raw") == 0);
     g_string_append_printf(
         keys, "%s, %s", map >= cache ? "blk.disk_size, qcow2.cluster_size" : "qcow2.l2_cache_size",
         vms_key);
-    return n_vms * (VM_BYTES + map + cache + image);
+    return n_vms * (VM_BYTES + layers * (map + cache) + image);
 }
 
 uint64_t blk_mem_estimate(const struct scenario *sc, GString *keys)

@@ -173,12 +173,15 @@ void blk_device_fanout(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
                        enum blk_stage stage, unsigned n, bool is_write, uint32_t bytes,
                        blk_cont_fn cont)
 {
+    unsigned k = stripes(w, vm, bytes);
+    uint32_t share = (uint32_t)((bytes + k - 1) / k);
+
     g_assert(n > 0 && r->io_left == 0);
     blk_step(w, r, stage);
     r->cont = cont;
-    r->io_left = n;
-    for (unsigned k = 0; k < n; k++)
-        disk_submit(vm->dev, disk_service(vm->dev, is_write, bytes), is_write, bytes,
+    r->io_left = n * k;
+    for (unsigned j = 0; j < n * k; j++)
+        disk_submit(vm->dev, disk_service(vm->dev, is_write, share), is_write, share,
                     on_fanout_done, w, r->idx);
 }
 

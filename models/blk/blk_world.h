@@ -68,6 +68,8 @@ struct blk_req {
     uint32_t q_rc_reads;        /* qcow2 refcount blocks to read */
     uint32_t q_rc_writebacks;   /* dirty refcount blocks to write first */
     uint32_t q_l2_writebacks;   /* dirty L2 slices to write first */
+    uint32_t q_cow_bytes;       /* copy-on-write: bytes to read from the backing chain */
+    bool zero_read;             /* reads a cluster the image lacks, no backing file: zeros */
     uint32_t dev_bytes;         /* bytes the device moves, if not @bytes (a new cluster) */
     sim_time irq_exit_ps;       /* what the completion interrupt's exits cost */
     sim_time thread_ps;         /* the strategy's work on the backend thread */
@@ -133,9 +135,11 @@ struct blk_vm {
     struct blk_image image;            /* the image file (software paths) */
     struct blk_qcow2 q;                /* qcow2 only */
     struct blk_cache l2;               /* qcow2 only */
-    gsl_rng *rng;                      /* offsets and read/write mix */
-    uint64_t seq_next;                 /* next offset of a sequential pattern */
-    sim_event_id next_arrival;         /* open loop */
+    struct blk_cache *chain_l2;        /* the L2 caches of the qcow2 backing files (owned) */
+    unsigned n_chain_l2;
+    gsl_rng *rng;              /* offsets and read/write mix */
+    uint64_t seq_next;         /* next offset of a sequential pattern */
+    sim_event_id next_arrival; /* open loop */
     uint64_t in_flight;
     struct timeavg busy_poll;               /* 1 while a request is outstanding (polling spins) */
     uint64_t issued_total, completed_total; /* whole run, never reset */
@@ -217,6 +221,8 @@ struct blk_world {
     uint32_t refcount_blocks; /* qcow2.refcount_cache_size / cluster_size */
     uint64_t slice_reach;     /* disk bytes one L2 cache entry maps */
     uint32_t l2_entry_size;
+    unsigned chain_len; /* backing files below the image (image.backing_chain) */
+    bool base_raw;      /* the chain's last file is raw (image.backing_format) */
     /* the hosts' SSDs, one per host */
     struct disk *disks;
     unsigned n_disks;
@@ -295,6 +301,23 @@ void blk_qcow2_map(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, bl
 /* A flush's qcow2 part: dirty refcount blocks, then dirty L2 slices, then
  * @cont. */
 void blk_qcow2_flush(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont);
+/* --- backing.c: the backing chain of a qcow2 image --- */
+
+/* Backing files image.backing_chain names. */
+unsigned blk_backing_depth(const struct scenario *sc);
+/* The chain loops, names nothing, or sits under a raw or preallocated
+ * image: scenario_error() and false. */
+bool blk_backing_check(const struct scenario *sc, GError **error);
+/* The L2 caches of @vm's qcow2 backing files, @l2_entries each over
+ * @slices slices; @warm: full, as the image's own. */
+void blk_backing_init(struct blk_world *w, struct blk_vm *vm, uint64_t l2_entries, uint64_t slices,
+                      bool warm);
+void blk_backing_release(struct blk_vm *vm);
+/* A cluster range the image lacks, looked up down the chain: the L2
+ * slices each qcow2 backing file must read first. */
+unsigned blk_backing_lookup(struct blk_world *w, struct blk_vm *vm, uint64_t offset,
+                            uint64_t bytes);
+
 /* backend.c: the host block layer (or the user-space driver), then the
  * device. */
 void blk_host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);

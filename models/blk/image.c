@@ -199,6 +199,11 @@ void blk_image_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
         write_back(w, vm, r, evicted, flush_device);
         return;
     }
+    if (r->zero_read) { /* qcow2: no cluster anywhere, the buffer is zeroed */
+        r->no_device = true;
+        to_strategy(w, vm, r);
+        return;
+    }
     if (r->is_write)
         vm->image.guest_writes += 1u + r->n_merged;
     fresh = r->is_write &&

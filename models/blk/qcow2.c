@@ -11,9 +11,11 @@
  * (qcow2_cache_do_get() flushes a dirty victim before reusing its slot) or
  * on a flush, refcount blocks first (qcow2_cache_set_dependency()). With 16
  * bit refcounts a refcount block of one cluster covers cluster_size / 2
- * clusters (docs/qcow2-cache.txt). Left out: L1 growth, refcount table
- * growth, compressed clusters, backing files, discard and zero clusters,
- * several requests allocating the same cluster at once. */
+ * clusters (docs/qcow2-cache.txt). Backing files are backing.c's: a read
+ * of clusters the image lacks looks them up down the chain, a first write
+ * reads the rest of its clusters from it. Left out: L1 growth, refcount
+ * table growth, compressed clusters, discard and zero clusters, several
+ * requests allocating the same cluster at once. */
 #include "qcow2.h"
 
 #include <glib.h>
@@ -61,8 +63,40 @@ static void allocate(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, 
             r->q_rc_reads++;
         r->q_rc_writebacks += wrote_back;
     }
-    if (*fresh)
-        r->dev_bytes = (uint32_t)((last - first + 1) * w->cluster_size);
+    if (!*fresh)
+        return;
+    r->dev_bytes = (uint32_t)((last - first + 1) * w->cluster_size);
+    /* What the guest does not write of the new clusters comes from the
+     * backing chain (zeros without one: nothing to read). */
+    if (w->chain_len && r->dev_bytes > r->bytes) {
+        r->q_cow_bytes = r->dev_bytes - r->bytes;
+        q->cow_bytes += r->q_cow_bytes;
+        r->meta_left += blk_backing_lookup(w, vm, first * w->cluster_size, r->dev_bytes);
+    }
+}
+
+/* A read: clusters the image lacks come from the backing chain, or read
+ * as zeros when it has none and lacks them all. */
+static void map_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    struct blk_qcow2 *q = &vm->q;
+    uint64_t first = r->offset / w->cluster_size,
+             last = (r->offset + r->bytes - 1) / w->cluster_size, lacking = 0;
+
+    q->reads++;
+    if (!q->allocated)
+        return;
+    for (uint64_t c = first; c <= last; c++)
+        lacking += !(q->allocated[c / 64] & (1ull << (c % 64)));
+    if (lacking == 0)
+        return;
+    if (w->chain_len) {
+        q->backing_reads++;
+        r->meta_left += blk_backing_lookup(w, vm, r->offset, r->bytes);
+    } else if (lacking == last - first + 1) {
+        q->zero_reads++;
+        r->zero_read = true;
+    }
 }
 
 /* ---- the chain of metadata accesses, each a stage qcow2_meta step ---- */
@@ -98,6 +132,9 @@ static void next_meta(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
     } else if (r->meta_left) {
         r->meta_left--;
         meta_io(w, vm, r, 1, false, w->l2_entry_size);
+    } else if ((n = r->q_cow_bytes)) {
+        r->q_cow_bytes = 0;
+        blk_device_fanout(w, vm, r, BLK_STAGE_backing, 1, false, n, next_meta);
     } else {
         r->then(w, vm, r);
     }
@@ -110,6 +147,8 @@ void blk_qcow2_map(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, bl
 
     if (r->is_write && vm->q.allocated)
         allocate(w, vm, r, &fresh);
+    else if (!r->is_write)
+        map_read(w, vm, r);
     for (uint64_t s = first; s <= last; s++) {
         bool wrote_back = false;
 

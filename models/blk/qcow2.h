@@ -15,11 +15,16 @@
  *              (owned; NULL when preallocated)
  * @refcounts:  the refcount block cache (entries are clusters)
  * @next_host:  the next host cluster to allocate (the file's end)
+ * @reads:      guest reads mapped
+ * @backing_reads: of them, reads served by the backing chain
+ * @zero_reads: of them, reads of clusters nobody has (zeros, no device)
+ * @cow_bytes:  bytes copied up from the backing chain on first writes
  */
 struct blk_qcow2 {
     uint64_t *allocated;
     struct blk_cache refcounts;
     uint64_t next_host;
+    uint64_t reads, backing_reads, zero_reads, cow_bytes;
 };
 
 #endif
