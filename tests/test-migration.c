@@ -359,6 +359,32 @@ static void test_vf_pays_failover(void)
     report_free(pv);
 }
 
+/* vDPA keeps the virtio interface: its VM migrates with its device (a new
+ * vDPA function at the destination takes the copied ring state) and pays
+ * no failover, where a VF's VM does; failover = false does not refuse it. */
+static void test_vdpa_migrates(void)
+{
+    struct report *vd = run_move("vdpa"), *pv = run_move("virtio");
+    g_autofree char *ini = g_strdup_printf(WORLD "[io]\nstrategy = vdpa\n[migration]\nvm = 0\n"
+                                                 "failover = false\n",
+                                           "1s");
+    struct scenario *sc = test_load(ini);
+
+    g_test_message("vdpa: time %.2f ms, failover %.1f ms, VM %.3g b/s after",
+                   test_all(vd, "migration_time") * 1e3,
+                   test_all(vd, "migration_failover_time") * 1e3,
+                   test_all(vd, "migration_vm_throughput_after"));
+    g_assert_cmpfloat(test_all(vd, "migration_done"), ==, 1);
+    g_assert_cmpfloat(test_all(vd, "migration_failover_time"), ==, 0);
+    g_assert_cmpfloat(fabs(test_all(vd, "migration_time") - test_all(pv, "migration_time")), <,
+                      0.5e-3);
+    g_assert_cmpfloat(test_all(vd, "migration_vm_throughput_after"), >,
+                      0.5 * test_all(vd, "migration_vm_throughput_before"));
+    scenario_free(sc);
+    report_free(vd);
+    report_free(pv);
+}
+
 /* A re-plug still running when the run ends: the VM has resumed, so the
  * migration's times are known; the failover's are not. */
 static void test_replug_after_the_run(void)
@@ -419,11 +445,11 @@ static void test_bad_input(void)
         { "[io]\nstrategy = sriov\n[migration]\nvm = 0\nfailover = false\n", "migration.failover",
           "cannot copy" },
         { "[io]\nstrategy = sriov\n[nic]\nvfs = 1\n[migration]\nvm = 0\n", "migration.vm",
-          "re-plugs its sriov device" },
+          "needs a sriov device at the destination" },
         { "[io]\nstrategy = passthrough\n[migration]\nvm = 0\n", "migration.vm",
-          "re-plugs its passthrough device" },
+          "needs a passthrough device at the destination" },
         { "[io]\nstrategy = vdpa\n[nic]\nvfs = 1\n[migration]\nvm = 0\n", "migration.vm",
-          "re-plugs its vdpa device" },
+          "needs a vdpa device at the destination" },
         { "[io]\nstrategy = baremetal\n[migration]\nvm = 0\n", "migration.vm", "bare metal" },
         { "[vm]\ndisk = virtio-blk\n[migration]\nvm = 0\n", "migration.vm", "has a disk" },
         { "[migration]\nvm = 0\nspare_queues = 0\n", "migration.spare_queues", "free NIC queue" },
@@ -452,6 +478,7 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/fabric/underlay", test_underlay_not_overlay);
     g_test_add_func("/migration/move/per-strategy", test_move_per_strategy);
     g_test_add_func("/migration/move/vf-pays-failover", test_vf_pays_failover);
+    g_test_add_func("/migration/move/vdpa-migrates", test_vdpa_migrates);
     g_test_add_func("/migration/move/replug-after-the-run", test_replug_after_the_run);
     g_test_add_func("/migration/move/downtime-orderings", test_downtime_orderings);
     g_test_add_func("/migration/bad-input", test_bad_input);

@@ -49,6 +49,9 @@ const struct io_strategy_ops vdpa_strategy_ops = {
      * published, so it moderates as the VF driver of its class does. */
     .itr_driver = NIC_ITR_IXGBEVF,
     .assigned = true,
+    /* The guest keeps its virtio driver: vhost-vdpa suspends the device
+     * and reads its ring indices back, as vhost does a backend's. */
+    .keeps_state = true,
     .vm_to_vm = true,
     .check = assigned_check_vfs,
     .attach = vdpa_attach,

@@ -31,6 +31,10 @@ struct net_pkt;
  *                overlay only if the NIC encapsulates (nic.vxlan_offload)
  * @multiqueue:   its device may have several queue pairs (nic.queues), each
  *                with its own vector; hooks run for vm->cur
+ * @keeps_state:  with @assigned: the device's state (ring indices) is saved
+ *                and restored through the guest's standard interface, so
+ *                the VM live-migrates with a device of its kind at the
+ *                destination instead of failing over
  * @check:        cross-parameter checks (optional) for @vms VMs per host
  *                with this strategy, counted by @count_key; scenario_error()
  *                on bad input
@@ -69,6 +73,7 @@ struct io_strategy_ops {
     bool vswitch;
     bool assigned;
     bool multiqueue;
+    bool keeps_state;
     bool (*check)(const struct scenario *sc, const char *count_key, int64_t vms, GError **error);
     void (*attach)(struct net_world *w, struct net_vm *vm);
     void (*guest_tx)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
