@@ -17,6 +17,9 @@
  * @tx_clean:     reclaiming one transmitted buffer
  * @napi_poll:    overhead of one poll round
  * @gso_size:     largest segment the stack hands down (0: one MSS)
+ * @poll_mode:    the network driver polls its queues and never takes an
+ *                interrupt (guest.net_driver = poll, as DPDK's PMDs)
+ * @poll_check:   from work landing in a ring to the polling loop seeing it
  */
 struct guest_costs {
     sim_time stack_tx_pkt, stack_rx_pkt;
@@ -24,6 +27,8 @@ struct guest_costs {
     sim_time driver_tx, driver_rx, tx_clean, napi_poll;
     unsigned budget;
     unsigned gso_size;
+    bool poll_mode;
+    sim_time poll_check;
 };
 
 #endif

@@ -46,6 +46,11 @@ static const struct param_def guest_params[] = {
               "the driver masks its MSI-X vector in each interrupt and unmasks it when done, as "
               "old guests do (a trapped table write each under device assignment)",
               "choice: current Linux leaves the vector unmasked (sources.md#msix-mask)"),
+    PDEF_ENUM("guest.net_driver", "interrupt", "interrupt|poll",
+              "network driver: interrupt (NAPI, interrupts re-armed when idle) or poll (DPDK-style "
+              "poll-mode driver: each queue's vCPU spins on its rings, never takes an interrupt, "
+              "and its idle time is guest CPU)",
+              "choice: the kernel driver, as in the published measurements"),
     PDEF_INT("guest.txqueuelen", "1000", 1, 1 << 24,
              "sends queued in front of a sender's stack before it drops (open loop)",
              "choice: Linux default txqueuelen 1000"),

@@ -138,15 +138,24 @@ static struct net_queue *rss_queue(struct net_vm *vm, const struct net_pkt *p)
     return &vm->q[slot % vm->n_queues];
 }
 
-void guest_rx_arrive(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
-{
-    net_pkt_wait(w, p, NET_STAGE_irq_coalesce);
-    net_pktq_push(w, &rss_queue(vm, p)->rx, p);
-}
-
 static void irq_on_fire(struct sim *sim, void *ctx, const void *payload);
 static void irq_on_handled(struct sim *sim, void *ctx, uint64_t tag);
 static void poll_round(struct net_world *w, struct net_queue *q);
+static void queue_irq_raise(struct net_world *w, struct net_queue *q);
+
+void guest_rx_arrive(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+{
+    struct net_queue *q = rss_queue(vm, p);
+
+    net_pkt_wait(w, p, NET_STAGE_irq_coalesce);
+    net_pktq_push(w, &q->rx, p);
+    /* A poll-mode driver looks at its rings whether or not the device
+     * would interrupt. */
+    if (w->g.poll_mode)
+        queue_irq_raise(w, q);
+}
+
+static void on_polled(struct sim *sim, void *ctx, const void *payload);
 
 static void queue_irq_raise(struct net_world *w, struct net_queue *q)
 {
@@ -155,6 +164,12 @@ static void queue_irq_raise(struct net_world *w, struct net_queue *q)
     if (q->irq_pending || q->napi_active)
         return;
     q->irq_pending = true;
+    /* A poll-mode driver takes no interrupt: its spinning loop sees the
+     * ring's new entry one check later and runs a round. */
+    if (w->g.poll_mode) {
+        sim_schedule(w->sim, w->g.poll_check, on_polled, q, NULL, 0);
+        return;
+    }
     if (q->vm->ops->uses_itr) {
         at = nic_itr_next(&q->itr, q->last_irq);
         if (at < now)
@@ -224,6 +239,17 @@ static void irq_on_handled(struct sim *sim, void *ctx, uint64_t tag)
     poll_round(q->vm->w, q);
 }
 
+static void on_polled(struct sim *sim, void *ctx, const void *payload)
+{
+    struct net_queue *q = ctx;
+
+    (void)sim;
+    (void)payload;
+    q->irq_pending = false;
+    q->napi_active = true;
+    poll_round(q->vm->w, q);
+}
+
 static void rx_delivered(struct net_world *w, struct net_pkt *p)
 {
     net_pkt_deliver(w, p);
@@ -275,6 +301,11 @@ static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag)
     (void)tag;
     if (q->rx.len || q->tx_done) {
         poll_round(w, q);
+        return;
+    }
+    /* A poll-mode driver goes back to spinning; nothing to re-arm. */
+    if (w->g.poll_mode) {
+        q->napi_active = false;
         return;
     }
     /* NAPI completes: the driver updates its moderation (ixgbe_poll et al.
