@@ -2,7 +2,8 @@
  * net/guest_stack.c): on the assigned strategies and virtio the guest takes
  * no interrupt and no interrupt exit, its polling vCPU is busy even when
  * traffic is light, its round trips lose the interrupt's delivery and
- * moderation, and every picosecond is still in one stage. */
+ * moderation, and every picosecond is still in one stage. And vhost's busy
+ * polling (virtio.busy_poll): no kick exits, a busier host core. */
 #include <glib.h>
 
 #include "../models/net/net.h"
@@ -75,11 +76,35 @@ static void test_latency(void)
     }
 }
 
+/* vhost's busy polling: a worker that keeps polling its empty ring (kicks
+ * off) sees the next request without a kick exit or a wake-up, and burns
+ * its core meanwhile. */
+static void test_vhost_busy_poll(void)
+{
+    const char *rr = "type = rr\n[virtio]\nbackend = vhost";
+    g_autofree char *polled = g_strdup_printf("%s\nbusy_poll = 50us", rr);
+    struct report *off = run_body("virtio", "interrupt", rr);
+    struct report *on = run_body("virtio", "interrupt", polled);
+
+    g_test_message("vhost busy poll: %.3g us, %.4g kick exits/s, host CPU %.3g (off: %.3g us, "
+                   "%.4g/s, %.3g)",
+                   test_all(on, "rtt_mean") * 1e6, test_all(on, "exits_mmio_kernel_per_second"),
+                   test_all(on, "host_cpu"), test_all(off, "rtt_mean") * 1e6,
+                   test_all(off, "exits_mmio_kernel_per_second"), test_all(off, "host_cpu"));
+    g_assert_cmpfloat(test_all(off, "exits_mmio_kernel_per_second"), >, 1000);
+    g_assert_cmpfloat(test_all(on, "exits_mmio_kernel_per_second"), ==, 0);
+    g_assert_cmpfloat(test_all(on, "rtt_mean"), <, test_all(off, "rtt_mean"));
+    g_assert_cmpfloat(test_all(on, "host_cpu"), >, test_all(off, "host_cpu") + 0.5);
+    report_free(off);
+    report_free(on);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/pollmode/no-interrupts", test_no_interrupts);
     g_test_add_func("/pollmode/vcpu-burns", test_vcpu_burns);
     g_test_add_func("/pollmode/latency", test_latency);
+    g_test_add_func("/pollmode/vhost-busy-poll", test_vhost_busy_poll);
     return g_test_run();
 }

@@ -14,7 +14,8 @@
  * Multiqueue: transmit queue k has its own ring, lock (vCPUs sharing it are
  * serialised, and the waits counted) and backend thread. Costs:
  * docs/sources.md#dall-atc17, #tun-skb-array, #firecracker. Left out: receive multiqueue, mergeable
- * buffers, busy polling, separate transmit and receive vectors (one per VM). */
+ * buffers, busy polling of the receive socket (virtio.busy_poll polls the
+ * transmit ring), separate transmit and receive vectors (one per VM). */
 #include <math.h>
 #include <string.h>
 
@@ -46,7 +47,10 @@ struct virtio_txq {
     struct net_vm *vm;
     struct cpu_core *core;
     bool awake, waking;
-    bool stalled;     /* the backend waits for room in the host's ring */
+    bool stalled; /* the backend waits for room in the host's ring */
+    bool polling; /* busy polling the empty ring, kicks off */
+    sim_time poll_start;
+    sim_event_id poll_end;
     bool stopped;     /* the guest stopped the queue: senders wait */
     uint16_t stop_at; /* free descriptors below which it stops */
     struct net_pktq waiting;
@@ -69,7 +73,7 @@ struct virtio_vm {
     uint32_t tx_frag_bytes; /* payload per fragment (virtio.tx_frag_size) */
     uint64_t tx_pkts, tx_slots, rx_pkts, rx_bufs, rx_slots;
     enum hv_exit_reason kick_exit;
-    sim_time notify_latency, wake;
+    sim_time notify_latency, wake, busy_poll;
 };
 
 static void virtio_on_room(struct net_world *w, struct net_vm *vm);
@@ -161,6 +165,7 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
     v->notify_latency =
         cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(sc, "virtio.notify_latency"));
     v->wake = cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(sc, "virtio.wake"));
+    v->busy_poll = scenario_time(sc, "virtio.busy_poll");
     v->hb.host_stack = vm->nh->host.stack_per_packet;
     v->hb.copy_per_byte = scenario_real(sc, "virtio.copy_per_byte") * 1e12;
     v->hb.header_bytes = v->neg.hdr_bytes;
@@ -178,8 +183,9 @@ static void virtio_detach(struct net_world *w, struct net_vm *vm)
 {
     struct virtio_vm *v = vm->io;
 
-    (void)w;
     for (unsigned q = 0; q < v->n_txq; q++) {
+        if (v->txq[q].polling)
+            sim_cancel(w->sim, v->txq[q].poll_end);
         vring_release(&v->txq[q].vr);
         sim_lock_release_resources(&v->txq[q].lock);
     }
@@ -244,6 +250,8 @@ static unsigned free_old_xmit(struct virtio_txq *q)
     return n;
 }
 
+static void busy_poll_found(struct net_world *w, struct virtio_txq *q);
+
 static void tx_added(struct net_world *w, struct net_pkt *p)
 {
     struct net_vm *vm = &w->vms[p->src];
@@ -273,6 +281,8 @@ static void tx_added(struct net_world *w, struct net_pkt *p)
     kick = vring_kick_prepare(&q->vr);
     txq_unlock(w, q);
     net_pkt_wait(w, p, NET_STAGE_vring);
+    if (q->polling)
+        busy_poll_found(w, q);
     if (kick)
         net_cpu_job(w, vm->vcpus[cpu % vm->n_vcpus], vm, 0, net_exit(w, vm, v->kick_exit),
                     tx_on_kicked, q, 0);
@@ -318,6 +328,43 @@ static void virtio_guest_tx(struct net_world *w, struct net_vm *vm, struct net_p
 
 static void backend_tx_run(struct net_world *w, struct virtio_txq *q);
 
+/* The worker polled its empty ring since poll_start, burning its core. */
+static void busy_poll_stop(struct virtio_txq *q)
+{
+    q->polling = false;
+    q->vm->c.host_busy += sim_now(q->vm->w->sim) - MAX(q->poll_start, q->vm->w->stat_start);
+}
+
+/* Its polling sees the buffer just added: no kick, no wake-up. */
+static void busy_poll_found(struct net_world *w, struct virtio_txq *q)
+{
+    sim_cancel(w->sim, q->poll_end);
+    busy_poll_stop(q);
+    backend_tx_run(w, q);
+}
+
+/* Nothing came within virtio.busy_poll: kicks on, then to sleep (unless
+ * a buffer slipped in). */
+static void tx_sleep(struct virtio_txq *q)
+{
+    if (!vring_enable_notify(&q->vr)) {
+        vring_disable_notify(&q->vr);
+        backend_tx_run(q->vm->w, q);
+        return;
+    }
+    q->awake = false;
+}
+
+static void on_poll_end(struct sim *sim, void *ctx, const void *payload)
+{
+    struct virtio_txq *q = ctx;
+
+    (void)sim;
+    (void)payload;
+    busy_poll_stop(q);
+    tx_sleep(q);
+}
+
 static void tx_on_drain(struct sim *sim, void *ctx, uint64_t tag)
 {
     struct virtio_txq *q = ctx;
@@ -340,14 +387,16 @@ static void tx_on_drain(struct sim *sim, void *ctx, uint64_t tag)
         backend_tx_run(q->vm->w, q);
         return;
     }
-    /* Re-enable kicks, then look again: a buffer added in between would
-     * otherwise wait for a kick that the guest decided not to send. */
-    if (!vring_enable_notify(&q->vr)) {
-        vring_disable_notify(&q->vr);
-        backend_tx_run(q->vm->w, q);
+    /* vhost's busy polling: stay awake, kicks off, for a while. */
+    if (v->busy_poll > 0) {
+        q->polling = true;
+        q->poll_start = sim_now(sim);
+        q->poll_end = sim_schedule(sim, v->busy_poll, on_poll_end, q, NULL, 0);
         return;
     }
-    q->awake = false;
+    /* Re-enable kicks, then look again: a buffer added in between would
+     * otherwise wait for a kick that the guest decided not to send. */
+    tx_sleep(q);
 }
 
 static void tx_backend_done(struct net_world *w, struct net_pkt *p)

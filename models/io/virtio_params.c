@@ -76,6 +76,11 @@ static const struct param_def virtio_params[] = {
     PDEF_TIME("virtio.copy_per_byte", "0.32ns", 0, 1e-6, "backend copy cost per byte",
               "Firecracker SPECIFICATION: 25 Gb/s per core (D: 0.32 ns/B) "
               "(sources.md#firecracker)"),
+    PDEF_TIME("virtio.busy_poll", "0s", 0, 1.0,
+              "vhost's busy polling: a worker that finds its transmit ring empty keeps polling "
+              "it this long with kicks off before it sleeps (0: sleeps at once)",
+              "choice: off, the default of vhost-net's busyloop_timeout (QEMU tap poll-us=0; "
+              "Linux drivers/vhost/net.c vhost_net_busy_poll())"),
     PDEF_CYCLES("virtio.wake", "2000", 0, 1e9, "waking the backend thread after a kick",
                 "guest idle-poll patch, LKML 2017: contextswitch 2,050 ns (D: x 2.1 "
                 "GHz; CPU not stated) (sources.md#guest-ctxsw): 4300 cycles; the "
