@@ -4,7 +4,10 @@
  * vector on one vCPU; a guest that masks and unmasks its vector per
  * interrupt exits twice per interrupt under device assignment (the table is
  * emulated) and not on bare metal, and with the VMM rebuilding the route
- * at each write its transaction rate collapses. Bad input: more queues
+ * at each write its transaction rate collapses; host-side notification
+ * coalescing folds the interrupts of vectors on one vCPU into fewer
+ * notifications, and folds nothing when each vector has its own vCPU. Bad
+ * input: more queues
  * than vectors, affinity to a vCPU the VM lacks, queues on a one-queue
  * device. */
 #include <math.h>
@@ -77,6 +80,54 @@ static void test_msix_mask_per_interrupt(void)
     report_free(native);
 }
 
+static struct report *folding(const char *coalesce, int irq_vcpu)
+{
+    g_autofree char *ini = g_strdup_printf(
+        "[scenario]\nmodel = net\nduration = 10ms\nwarmup = 2ms\n[io]\nstrategy = sriov\n"
+        "[vm]\nvcpus = 4\nirq_vcpu = %d\n[nic]\nline_rate = 40Gbps\nqueues = 4\nitr = off\n"
+        "[hv]\nnotify_coalesce = %s\n"
+        "[workload]\ntype = udp\ndirection = rx\nsize = 64B\nrate = 300Kpps\nflows = 16\n",
+        irq_vcpu, coalesce);
+
+    return test_run_ini(ini, 1);
+}
+
+static void test_notify_coalescing(void)
+{
+    struct report *each = folding("0s", 0), *folded = folding("20us", 0);
+    struct report *spread = folding("20us", -1);
+
+    g_assert_cmpfloat(test_all(each, "interrupts_folded_per_second"), ==, 0);
+    g_assert_cmpfloat(test_all(each, "exits_external_interrupt_per_second"), ==,
+                      test_all(each, "interrupts_per_second"));
+    g_assert_cmpfloat(test_all(folded, "interrupts_folded_per_second"), >, 0);
+    g_assert_cmpfloat(test_all(folded, "exits_external_interrupt_per_second") +
+                          test_all(folded, "interrupts_folded_per_second"),
+                      ==, test_all(folded, "interrupts_per_second"));
+    g_assert_cmpfloat(test_all(folded, "host_cpu"), <, test_all(each, "host_cpu"));
+    /* Each vector on its own vCPU: no other notification to ride on. */
+    g_assert_cmpfloat(test_all(spread, "interrupts_folded_per_second"), ==, 0);
+    report_free(each);
+    report_free(folded);
+    report_free(spread);
+}
+
+/* Interrupts fire when a queue's poll is over, so with halting vCPUs each
+ * finds its own vCPU halted, whatever the other vCPU does. */
+static void test_halt_is_the_vectors_vcpu(void)
+{
+    struct report *r = test_run_ini(
+        "[scenario]\nmodel = net\nduration = 10ms\nwarmup = 2ms\n[io]\nstrategy = sriov\n"
+        "[vm]\nvcpus = 2\n[nic]\nqueues = 2\n[hv]\nhalt = true\nhalt_poll = 0s\n"
+        "[workload]\ntype = udp\ndirection = rx\nsize = 64B\nrate = 400Kpps\nflows = 16\n",
+        1);
+
+    g_assert_cmpfloat(test_all(r, "interrupts_per_second"), >, 0);
+    g_assert_cmpfloat(test_all(r, "exits_hlt_per_second"), ==,
+                      test_all(r, "interrupts_per_second"));
+    report_free(r);
+}
+
 static void test_bad_queues(void)
 {
     test_expect_refused("[scenario]\nmodel = net\n[io]\nstrategy = sriov\n[nic]\nqueues = 4\n"
@@ -94,6 +145,8 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/queues/rss-spreads-receive", test_rss_spreads_receive);
     g_test_add_func("/queues/msix-mask-per-interrupt", test_msix_mask_per_interrupt);
+    g_test_add_func("/queues/notify-coalescing", test_notify_coalescing);
+    g_test_add_func("/queues/halt-is-the-vectors-vcpu", test_halt_is_the_vectors_vcpu);
     g_test_add_func("/queues/bad-input", test_bad_queues);
     return g_test_run();
 }

@@ -42,6 +42,7 @@ static void hv_from_scenario(struct host *h, const struct scenario *sc)
     h->hv.wakeup = host_cycles(h, sc, "hv.wakeup");
     h->hv.posted = scenario_bool(sc, "hv.posted_interrupts");
     h->hv.exitless_eoi = scenario_bool(sc, "hv.exitless_eoi");
+    h->hv.notify_coalesce = scenario_time(sc, "hv.notify_coalesce");
 }
 
 static void iommu_from_scenario(struct host *h, struct sim *sim, const struct scenario *sc)

@@ -19,12 +19,17 @@ sim_time hv_irq_inject(const struct hv *hv, uint64_t exits[HV_N_EXITS], unsigned
         t += hv->exit_cost[HV_EXIT_external_interrupt];
         k++;
     }
-    if (!hv->exitless_eoi) {
-        exits[HV_EXIT_eoi]++;
-        t += hv->exit_cost[HV_EXIT_eoi];
+    if (!hv->exitless_eoi)
         k++;
-    }
     if (n)
         *n += k;
-    return t;
+    return t + hv_irq_eoi(hv, exits);
+}
+
+sim_time hv_irq_eoi(const struct hv *hv, uint64_t exits[HV_N_EXITS])
+{
+    if (hv->exitless_eoi)
+        return 0;
+    exits[HV_EXIT_eoi]++;
+    return hv->exit_cost[HV_EXIT_eoi];
 }

@@ -33,6 +33,8 @@ extern const char *const hv_exit_names[HV_N_EXITS];
  * @halt_poll:       KVM polls this long after a HLT before it schedules the
  *                   vCPU out (the host burns the core meanwhile)
  * @wakeup:          scheduling a halted vCPU back in
+ * @notify_coalesce: interrupts for a vCPU within this long of the host's
+ *                   last notification to it ride on that notification
  */
 struct hv {
     sim_time exit_cost[HV_N_EXITS];
@@ -42,11 +44,15 @@ struct hv {
     sim_time wakeup;
     bool posted;
     bool exitless_eoi;
+    sim_time notify_coalesce;
 };
 
 /* An interrupt injected into a running vCPU: the injection exit unless
  * posted, the EOI exit unless exitless. Returns their cost on the vCPU and
  * adds them to @exits (by reason) and *@n (may be NULL). */
 sim_time hv_irq_inject(const struct hv *hv, uint64_t exits[HV_N_EXITS], unsigned *n);
+/* The guest's EOI alone (an interrupt folded into another's notification):
+ * its exit unless exitless. */
+sim_time hv_irq_eoi(const struct hv *hv, uint64_t exits[HV_N_EXITS]);
 
 #endif

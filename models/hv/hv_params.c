@@ -45,6 +45,13 @@ static const struct param_def hv_params[] = {
               "(sources.md#eli)"),
     PDEF_BOOL("hv.exitless_eoi", "false", "the guest's EOI does not exit (APICv / ELI)",
               "ELI ASPLOS'12: the baseline exits on EOI (sources.md#eli)"),
+    PDEF_TIME("hv.notify_coalesce", "0s", 0, 1e-2,
+              "host-side notification coalescing: a device interrupt for a vCPU within this long "
+              "of the host's last notification to it rides on that notification (no injection "
+              "exit or wake-up of its own; its EOI remains); 0: every interrupt notifies",
+              "choice: off; in VT-d posted interrupts the descriptor's outstanding-notification "
+              "bit folds interrupts posted before the vCPU takes the pending ones into one "
+              "notification (Intel VT-d specification)"),
     PDEF_TIME("hv.msix_route_rebuild", "4.9ms", 0, 1,
               "assigned device: the VMM's work on a trapped MSI-X mask or unmask beyond the exit "
               "to user space (vfio-pci tearing down and setting up the vector's KVM route and "

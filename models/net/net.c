@@ -526,6 +526,7 @@ static void counters_merge(struct net_counters *a, const struct net_counters *b)
     a->interrupts += b->interrupts;
     a->tx_interrupts += b->tx_interrupts;
     a->rx_interrupts += b->rx_interrupts;
+    a->irq_folded += b->irq_folded;
     a->tx_cleaned += b->tx_cleaned;
     a->acks += b->acks;
     for (unsigned k = 0; k < HV_N_EXITS; k++)
@@ -588,6 +589,7 @@ static void report_counters(struct net_world *w, struct report *out, const char 
     report_metric(out, scope, "interrupts_per_second", (double)c->interrupts * per_s, "1/s");
     report_metric(out, scope, "tx_interrupts_per_second", (double)c->tx_interrupts * per_s, "1/s");
     report_metric(out, scope, "rx_interrupts_per_second", (double)c->rx_interrupts * per_s, "1/s");
+    report_metric(out, scope, "interrupts_folded_per_second", (double)c->irq_folded * per_s, "1/s");
     report_metric(out, scope, "tx_cleaned_per_second", (double)c->tx_cleaned * per_s, "1/s");
     report_metric(out, scope, "acks_per_second", (double)c->acks * per_s, "1/s");
     for (unsigned s = 0; s < NET_N_STAGES; s++) {

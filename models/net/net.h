@@ -146,6 +146,7 @@ struct net_pkt {
 struct net_counters {
     uint64_t delivered, bytes, drops[NET_N_DROPS];
     uint64_t transactions, interrupts;
+    uint64_t irq_folded;    /* interrupts that rode on another's notification */
     uint64_t tx_interrupts; /* interrupts that found transmit completions */
     uint64_t rx_interrupts; /* interrupts that found received packets */
     uint64_t tx_cleaned;    /* transmitted buffers the guest reclaimed */
@@ -209,6 +210,7 @@ struct net_queue {
     bool irq_pending; /* an interrupt is scheduled or being delivered */
     bool napi_active; /* interrupts off, the guest is polling */
     sim_time last_irq;
+    sim_time notified_at; /* the host's last notification for it (0: none) */
 };
 
 struct net_vm {

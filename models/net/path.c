@@ -202,8 +202,23 @@ sim_time net_exit(struct net_world *w, struct net_vm *vm, enum hv_exit_reason wh
 
 sim_time net_irq_virtual(struct net_world *w, struct net_vm *vm)
 {
-    (void)w;
-    return host_virq_deliver(&vm->nh->host, &vm->vcpu->srv, vm->c.exits, &vm->c.host_busy);
+    const struct hv *hv = &vm->nh->host.hv;
+    struct net_queue *q = vm->cur;
+    sim_time now = sim_now(w->sim);
+
+    /* Another vector's notification to the same vCPU is recent enough:
+     * this interrupt rides on it (hv.notify_coalesce). */
+    for (unsigned i = 0; hv->notify_coalesce > 0 && i < vm->n_queues; i++) {
+        const struct net_queue *o = &vm->q[i];
+
+        if (o != q && o->vcpu == q->vcpu && o->notified_at > 0 &&
+            now - o->notified_at < hv->notify_coalesce) {
+            vm->c.irq_folded++;
+            return hv_irq_eoi(hv, vm->c.exits);
+        }
+    }
+    q->notified_at = now;
+    return host_virq_deliver(&vm->nh->host, &q->vcpu->srv, vm->c.exits, &vm->c.host_busy);
 }
 
 void net_pkt_deliver(struct net_world *w, struct net_pkt *p)
