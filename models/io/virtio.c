@@ -74,6 +74,10 @@ struct virtio_vm {
     uint64_t tx_pkts, tx_slots, rx_pkts, rx_bufs, rx_slots;
     enum hv_exit_reason kick_exit;
     sim_time notify_latency, wake, busy_poll;
+    /* vhost-user: the backend is a poll-mode thread (notifications stay
+     * off) and pays @call to signal the guest */
+    bool pmd;
+    sim_time call;
 };
 
 static void virtio_on_room(struct net_world *w, struct net_vm *vm);
@@ -124,12 +128,41 @@ static void rx_fill(struct net_world *w, struct virtio_vm *v)
         vring_add_buf(&v->rx, 0, v->rx_buf_slots, v->rx_buf_bytes, 0);
 }
 
+static sim_time cycles(struct net_vm *vm, const char *key)
+{
+    return cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(vm->w->sc, key));
+}
+
+/* What the backend costs: QEMU's thread and kernel vhost go through the
+ * host stack and sleep until kicked (ioeventfd: a user-space or an
+ * in-kernel exit); vhost-user's thread drives the NIC with a poll-mode
+ * driver (no host stack) and finds buffers by polling. */
+static void virtio_backend_costs(struct net_world *w, struct net_vm *vm, struct virtio_vm *v,
+                                 enum virtio_backend backend)
+{
+    static const char *const per_packet[] = {
+        [VIRTIO_BACKEND_QEMU] = "virtio.qemu_per_packet",
+        [VIRTIO_BACKEND_VHOST] = "virtio.vhost_per_packet",
+        [VIRTIO_BACKEND_VHOST_USER] = "virtio.vhost_user_per_packet",
+    };
+
+    (void)w;
+    v->pmd = backend == VIRTIO_BACKEND_VHOST_USER;
+    v->kick_exit = backend == VIRTIO_BACKEND_QEMU ? HV_EXIT_mmio_user : HV_EXIT_mmio_kernel;
+    v->hb.per_packet = cycles(vm, per_packet[backend]);
+    v->notify_latency = cycles(vm, v->pmd ? "virtio.vhost_user_poll" : "virtio.notify_latency");
+    v->wake = cycles(vm, "virtio.wake");
+    v->call = v->pmd ? cycles(vm, "virtio.vhost_user_call") : 0;
+    v->busy_poll = scenario_time(vm->w->sc, "virtio.busy_poll");
+    v->hb.host_stack = v->pmd ? 0 : vm->nh->host.stack_per_packet;
+}
+
 static void virtio_attach(struct net_world *w, struct net_vm *vm)
 {
     const struct scenario *sc = w->sc;
     struct virtio_vm *v = g_new0(struct virtio_vm, 1);
     uint16_t size = (uint16_t)scenario_int(sc, "virtio.ring_size");
-    bool vhost = virtio_backend_of(sc) == VIRTIO_BACKEND_VHOST;
+    enum virtio_backend backend = virtio_backend_of(sc);
     bool event_idx, packed, ok = virtio_net_negotiate(sc, &v->neg, NULL);
 
     g_assert(ok);
@@ -153,20 +186,16 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
          * (when one slot is all a packet takes). */
         v->txq[q].stop_at = size >= 4 * VIRTIO_TX_STOP || !virtio_indirect(v) ? VIRTIO_TX_STOP : 1;
         /* The device starts with kicks on, at its position (the packed
-         * ring's DESC offset, as split's avail_event 0 is). */
-        vring_enable_notify(&v->txq[q].vr);
+         * ring's DESC offset, as split's avail_event 0 is); a polling
+         * backend turns them off for good. */
+        if (backend == VIRTIO_BACKEND_VHOST_USER)
+            vring_disable_notify(&v->txq[q].vr);
+        else
+            vring_enable_notify(&v->txq[q].vr);
     }
     vring_init(&v->rx, size, event_idx, packed);
     v->rx_pkt = g_new(uint32_t, size);
-    v->kick_exit = vhost ? HV_EXIT_mmio_kernel : HV_EXIT_mmio_user;
-    v->hb.per_packet =
-        cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(sc, vhost ? "virtio.vhost_per_packet"
-                                                                     : "virtio.qemu_per_packet"));
-    v->notify_latency =
-        cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(sc, "virtio.notify_latency"));
-    v->wake = cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(sc, "virtio.wake"));
-    v->busy_poll = scenario_time(sc, "virtio.busy_poll");
-    v->hb.host_stack = vm->nh->host.stack_per_packet;
+    virtio_backend_costs(w, vm, v, backend);
     v->hb.copy_per_byte = scenario_real(sc, "virtio.copy_per_byte") * 1e12;
     v->hb.header_bytes = v->neg.hdr_bytes;
     host_io_init(&v->hb.io, w, vm);
@@ -286,6 +315,8 @@ static void tx_added(struct net_world *w, struct net_pkt *p)
     if (kick)
         net_cpu_job(w, vm->vcpus[cpu % vm->n_vcpus], vm, 0, net_exit(w, vm, v->kick_exit),
                     tx_on_kicked, q, 0);
+    else if (v->pmd)
+        backend_tx_notify(w, q);
     guest_xmit_done(w, vm, cpu);
 }
 
@@ -365,6 +396,16 @@ static void on_poll_end(struct sim *sim, void *ctx, const void *payload)
     tx_sleep(q);
 }
 
+/* A polling backend signals the guest through its call eventfd, a system
+ * call on its own core (kernel vhost's eventfd_signal is in its work). */
+static void signal_cost(struct net_vm *vm, struct cpu_core *core)
+{
+    struct virtio_vm *v = vm->io;
+
+    if (v->call)
+        net_backend_job(vm->w, core, vm, v->call, NULL, NULL, 0);
+}
+
 static void tx_on_drain(struct sim *sim, void *ctx, uint64_t tag)
 {
     struct virtio_txq *q = ctx;
@@ -374,8 +415,10 @@ static void tx_on_drain(struct sim *sim, void *ctx, uint64_t tag)
     (void)tag;
     /* The worker signals the used buffers once per batch (vhost's
      * vhost_net_signal_used; QEMU's virtio_notify after a flush). */
-    if (vring_need_interrupt(&q->vr))
+    if (vring_need_interrupt(&q->vr)) {
+        signal_cost(q->vm, q->core);
         guest_tx_complete(q->vm->w, q->vm, 0, q->unsignalled_bytes);
+    }
     q->unsignalled_bytes = 0;
     if (vring_avail_pending(&q->vr) && host_tx_full(&v->hb.io)) {
         /* Asleep until the host's ring has room; kicks stay off. */
@@ -385,6 +428,11 @@ static void tx_on_drain(struct sim *sim, void *ctx, uint64_t tag)
     }
     if (vring_avail_pending(&q->vr)) {
         backend_tx_run(q->vm->w, q);
+        return;
+    }
+    if (v->pmd) {
+        /* Back to polling, kicks still off: the next add is noticed. */
+        q->awake = false;
         return;
     }
     /* vhost's busy polling: stay awake, kicks off, for a while. */
@@ -448,6 +496,10 @@ static void tx_on_notify(struct sim *sim, void *ctx, const void *payload)
     (void)payload;
     q->waking = false;
     q->awake = true;
+    if (v->pmd) {
+        backend_tx_run(q->vm->w, q);
+        return;
+    }
     q->wakeups++;
     net_backend_job(q->vm->w, q->core, q->vm, v->wake, tx_on_woken, q, 0);
 }
@@ -456,9 +508,10 @@ static void backend_tx_notify(struct net_world *w, struct virtio_txq *q)
 {
     struct virtio_vm *v = q->vm->io;
 
-    /* A kick while the backend is awake or waking is spurious (legal). */
+    /* A kick while the backend is awake or waking is spurious (legal);
+     * a polling backend ignores kicks and notices buffers by itself. */
     if (q->awake || q->waking) {
-        q->spurious++;
+        q->spurious += !v->pmd;
         return;
     }
     q->waking = true;
@@ -535,8 +588,10 @@ static void rx_to_guest(struct net_world *w, struct net_vm *vm, struct net_pkt *
     uint32_t left = p->bytes + w->frame_overhead + v->neg.hdr_bytes;
 
     if (vring_avail_pending(&v->rx) < n) {
-        /* Out of guest buffers: ask the guest to kick when it refills. */
-        vring_enable_notify(&v->rx);
+        /* Out of guest buffers: ask the guest to kick when it refills
+         * (a polling backend looks again at the next packet). */
+        if (!v->pmd)
+            vring_enable_notify(&v->rx);
         net_pkt_drop(w, p, NET_DROP_rx_ring_full);
         return;
     }
@@ -555,8 +610,10 @@ static void rx_to_guest(struct net_world *w, struct net_vm *vm, struct net_pkt *
     v->rx_bufs += n;
     v->rx_slots += n * v->rx_buf_slots;
     guest_rx_arrive(w, vm, p);
-    if (vring_need_interrupt(&v->rx))
+    if (vring_need_interrupt(&v->rx)) {
+        signal_cost(vm, vm->backend);
         guest_irq_raise(w, vm);
+    }
 }
 
 static void rx_backend_done(struct net_world *w, struct net_pkt *p)
@@ -691,6 +748,28 @@ static void report_config(struct net_world *w, struct report *out)
                   tx_pkts + rx_pkts ? (double)lines / (double)(tx_pkts + rx_pkts) : 0, "1");
 }
 
+/* A polling backend's cores never idle: what they did not spend on jobs
+ * they spent polling, billed as host CPU of their VM when the core is its
+ * own (a core shared with other threads is billed by its jobs). */
+static void virtio_settle(struct net_world *w)
+{
+    sim_time span = sim_now(w->sim) - w->stat_start;
+
+    for (unsigned i = 0; i < w->n_vms; i++) {
+        struct virtio_vm *v = w->vms[i].io;
+
+        if (w->vms[i].ops != &virtio_strategy_ops || !v->pmd)
+            continue;
+        for (unsigned q = 0; q < v->n_txq; q++) {
+            const struct cpu_core *core = v->txq[q].core;
+
+            if (core->n_threads == 1)
+                w->vms[i].c.host_busy +=
+                    (sim_time)((1 - fifo_server_utilization(&core->srv)) * (double)span);
+        }
+    }
+}
+
 static void virtio_report(struct net_world *w, struct report *out)
 {
     uint64_t kicks = 0, suppressed = 0, irqs = 0, irqs_suppressed = 0;
@@ -769,4 +848,5 @@ const struct io_strategy_ops virtio_strategy_ops = {
     .report = virtio_report,
     .detach = virtio_detach,
     .tx_clean = virtio_tx_clean,
+    .settle = virtio_settle,
 };

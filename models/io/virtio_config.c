@@ -19,8 +19,11 @@
 
 enum virtio_backend virtio_backend_of(const struct scenario *sc)
 {
-    return strcmp(scenario_str(sc, "virtio.backend"), "vhost") == 0 ? VIRTIO_BACKEND_VHOST
-                                                                    : VIRTIO_BACKEND_QEMU;
+    const char *b = scenario_str(sc, "virtio.backend");
+
+    if (strcmp(b, "vhost") == 0)
+        return VIRTIO_BACKEND_VHOST;
+    return strcmp(b, "vhost-user") == 0 ? VIRTIO_BACKEND_VHOST_USER : VIRTIO_BACKEND_QEMU;
 }
 
 /* What the backend cannot do, so that QEMU does not offer it. */
@@ -118,8 +121,10 @@ enum {
 };
 
 /* vhost_dev_start(): SET_FEATURES and SET_MEM_TABLE, then per queue
- * SET_VRING_NUM, _BASE, _ADDR, _KICK, _CALL and vhost-net's SET_BACKEND;
- * vhost_dev_stop(): GET_VRING_BASE and SET_BACKEND(-1) per queue. */
+ * SET_VRING_NUM, _BASE, _ADDR, _KICK, _CALL and vhost-net's SET_BACKEND
+ * (vhost-user: SET_VRING_ENABLE, each a message on the backend's socket);
+ * vhost_dev_stop(): GET_VRING_BASE and SET_BACKEND(-1) (vhost-user:
+ * SET_VRING_ENABLE 0) per queue. */
 #define VHOST_MSGS_DEVICE    2
 #define VHOST_MSGS_PER_QUEUE 6
 #define VHOST_MSGS_STOP      2
@@ -130,9 +135,12 @@ void virtio_startup_cost(const struct scenario *sc, const struct virtio_negotiat
 {
     unsigned queues = 2 * neg->queue_pairs + virtio_has(neg->accepted, VIRTIO_F_CTRL_VQ);
     unsigned data_queues = 2 * neg->queue_pairs;
-    bool vhost = virtio_backend_of(sc) == VIRTIO_BACKEND_VHOST;
+    enum virtio_backend b = virtio_backend_of(sc);
+    bool vhost = b != VIRTIO_BACKEND_QEMU;
     sim_time exit = hv->exit_cost[HV_EXIT_mmio_user];
-    sim_time msg = cpu_cycles(cpu, (double)scenario_int(sc, "virtio.vhost_msg"));
+    sim_time msg = cpu_cycles(cpu, (double)scenario_int(sc, b == VIRTIO_BACKEND_VHOST_USER
+                                                                ? "virtio.vhost_user_msg"
+                                                                : "virtio.vhost_msg"));
 
     memset(out, 0, sizeof(*out));
     /* register_virtio_device() resets and acknowledges; the driver's

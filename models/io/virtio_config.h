@@ -21,6 +21,8 @@ struct cpu_host;
 enum virtio_backend {
     VIRTIO_BACKEND_QEMU,  /* QEMU's own device thread */
     VIRTIO_BACKEND_VHOST, /* the host kernel's vhost-net worker */
+    /* a user-space vSwitch's poll-mode thread (DPDK's vhost library) */
+    VIRTIO_BACKEND_VHOST_USER,
 };
 
 enum virtio_backend virtio_backend_of(const struct scenario *sc);

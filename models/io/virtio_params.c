@@ -17,8 +17,9 @@
 #include "param_table.h"
 
 static const struct param_def virtio_params[] = {
-    PDEF_ENUM("virtio.backend", "vhost", "qemu|vhost",
-              "qemu: user-space device thread; vhost: kernel worker woken by ioeventfd",
+    PDEF_ENUM("virtio.backend", "vhost", "qemu|vhost|vhost-user",
+              "qemu: user-space device thread; vhost: kernel worker woken by ioeventfd; "
+              "vhost-user: a user-space vSwitch's poll-mode thread on a core of its own",
               "choice: vhost, the in-kernel fast path (Dall ATC'17: kernel exits 2.6x "
               "cheaper) (sources.md#dall-atc17)"),
     PDEF_INT("virtio.ring_size", "256", 1, 65535,
@@ -58,6 +59,24 @@ static const struct param_def virtio_params[] = {
     PDEF_CYCLES("virtio.vhost_msg", "5000", 0, 1e9,
                 "one vhost set-up request (an ioctl from QEMU) at start-up or reset",
                 "placeholder: the cost of a vhost ioctl is not published"),
+    PDEF_CYCLES("virtio.vhost_user_msg", "20000", 0, 1e9,
+                "one vhost-user set-up message (a Unix-socket request and the backend's reply)",
+                "placeholder: the round trip of a vhost-user message is not published "
+                "(sources.md#vhost-user)"),
+    PDEF_CYCLES("virtio.vhost_user_per_packet", "400", 0, 1e9,
+                "vhost-user: the vSwitch's work per packet (vhost dequeue or enqueue, switching, "
+                "the NIC's poll-mode driver), the copy aside",
+                "placeholder: no per-packet cost of a DPDK vSwitch's vhost-user port was "
+                "retrieved (sources.md#vhost-user)"),
+    PDEF_CYCLES("virtio.vhost_user_poll", "200", 0, 1e9,
+                "vhost-user: a buffer the guest added until the polling thread sees it (half "
+                "its loop over its ports)",
+                "placeholder: a poll loop over a few rings, each a cache line the guest wrote "
+                "(sources.md#vhost-user)"),
+    PDEF_CYCLES("virtio.vhost_user_call", "500", 0, 1e9,
+                "vhost-user: the polling thread signalling the guest (a write to the call "
+                "eventfd, KVM's irqfd injects)",
+                "placeholder: one system call, as blk.syscall (sources.md#vhost-user)"),
     PDEF_BOOL("virtio.event_idx", "true",
               "the device offers EVENT_IDX notification suppression (QEMU's event_idx)",
               "Tsirkin, \"virtio_ring: support event idx feature\": Linux guests "
