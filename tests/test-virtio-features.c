@@ -284,6 +284,27 @@ static void test_packed_lines(void)
     }
 }
 
+/* virtio.queues pairs need MQ (with CTRL_VQ): a device that does not
+ * offer it leaves one queue, which the vCPUs then share. */
+static void test_mq(void)
+{
+    const char *four = "[vm]\nvcpus = 4\n[virtio]\nqueues = 4\n";
+    g_autofree char *no_mq =
+        g_strdup_printf("%sdevice_features = CSUM,GUEST_CSUM,GUEST_TSO4,HOST_TSO4,MRG_RXBUF,"
+                        "CTRL_VQ,INDIRECT_DESC,EVENT_IDX,VERSION_1\n",
+                        four);
+    struct report *mq = run(four), *single = run(no_mq);
+
+    g_assert_cmpfloat(test_all(mq, "virtio_feature_mq"), ==, 1);
+    g_assert_cmpfloat(test_all(single, "virtio_feature_mq"), ==, 0);
+    g_assert_cmpfloat(test_all(mq, "virtio_lock_contended"), ==, 0);
+    g_assert_cmpfloat(test_all(single, "virtio_lock_contended"), >, 0.3);
+    g_assert_cmpfloat(test_all(mq, "virtio_startup_exits"), >,
+                      test_all(single, "virtio_startup_exits"));
+    report_free(mq);
+    report_free(single);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -297,6 +318,7 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-features/mrg-rxbuf", test_mrg_rxbuf);
     g_test_add_func("/virtio-features/rx-segments", test_rx_segments);
     g_test_add_func("/virtio-features/startup", test_startup);
+    g_test_add_func("/virtio-features/mq", test_mq);
     g_test_add_func("/virtio-features/packed/negotiated", test_packed_negotiated);
     g_test_add_func("/virtio-features/packed/sizes", test_packed_sizes);
     g_test_add_func("/virtio-features/packed/lines", test_packed_lines);
