@@ -6,4 +6,4 @@ set yrange [0:1.02]
 set ytics 0.1
 
 plot for [i=1:n_series] data_file index (i-1) using 1:2 \
-    with lines lw 2 lc rgb series_colour[i] title series_title[i]
+    with lines lw 2 lc rgb series_colour[i] dt series_dt[i] title series_title[i]

@@ -33,16 +33,37 @@ struct gp_job {
     GHashTable *named; /* reserved name -> slot + 1 (NULL until one is) */
 };
 
-/* Slots: sixteen colours, then the same paler; a named series hashes into
+/* Slots: twenty colours, then the same paler; a named series hashes into
  * the solid ones. */
 #define GP_SLOTS       48
 #define GP_NAMED_SLOTS 16
 
 /* Okabe-Ito, in the order generic series take them, then the same colours
- * halfway to white. */
+ * halfway to white (Tol, "Colour schemes", SRON/EPS/TN/09-002, 2021, for
+ * the last four). */
 static const char *const palette[] = {
-    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
-    "#80B9D9", "#F3CF80", "#80CFB9", "#EAAF80", "#E6BCD3", "#ABDAF4", "#F8F2A1", "#808080",
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+    "#80B9D9",
+    "#F3CF80",
+    "#80CFB9",
+    "#EAAF80",
+    "#E6BCD3",
+    "#ABDAF4",
+    "#F8F2A1",
+    "#808080",
+    /* and four of Tol's muted scheme, so that the seventeen stages of a
+     * packet's path all differ */
+    "#882255",
+    "#999933",
+    "#332288",
+    "#44AA99",
 };
 
 /* Same colour and point type for a strategy in every figure. */
@@ -268,7 +289,27 @@ void gp_set_num(struct gp_job *j, const char *name, double value)
     g_string_append_printf(j->params, "%s = %s\n", name, g_ascii_dtostr(buf, sizeof(buf), value));
 }
 
-/* Slot @s: a colour and a point type; past the sixteen colours the same
+void gp_set_str_array(struct gp_job *j, const char *name, const char *const *values, guint n)
+{
+    g_string_append_printf(j->params, "array %s[%u]\n", name, MAX(n, 1));
+    for (guint i = 0; i < n; i++) {
+        g_autofree char *q = gp_quote(values[i]);
+
+        g_string_append_printf(j->params, "%s[%u] = %s\n", name, i + 1, q);
+    }
+}
+
+void gp_set_num_array(struct gp_job *j, const char *name, const double *values, guint n)
+{
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+    g_string_append_printf(j->params, "array %s[%u]\n", name, MAX(n, 1));
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(j->params, "%s[%u] = %s\n", name, i + 1,
+                               g_ascii_dtostr(buf, sizeof(buf), values[i]));
+}
+
+/* Slot @s: a colour and a point type; past the twenty colours the same
  * again, filled paler. (A solid fill, not gnuplot's fill patterns: PDF
  * viewers draw those with white seams.) */
 static void slot_style(int s, const char **colour, int *pt, double *fill)
@@ -294,16 +335,24 @@ static int take_slot(struct gp_job *j, int want)
 }
 
 /* The series' style: a strategy's own, a named series' slot, or the next. */
-static void series_style(struct gp_job *j, const char *key, bool named, const char **colour,
-                         int *pt, double *fill)
+static bool strategy_style(const char *key, const char **colour, int *pt)
 {
-    for (size_t i = 0; key && i < G_N_ELEMENTS(strategies); i++) {
+    for (size_t i = 0; i < G_N_ELEMENTS(strategies); i++) {
         if (g_ascii_strcasecmp(key, strategies[i].name) == 0) {
             *colour = strategies[i].colour;
             *pt = strategies[i].pt;
-            *fill = 1.0;
-            return;
+            return true;
         }
+    }
+    return false;
+}
+
+static void series_style(struct gp_job *j, const char *key, bool named, const char **colour,
+                         int *pt, double *fill)
+{
+    if (key && strategy_style(key, colour, pt)) {
+        *fill = 1.0;
+        return;
     }
     /* A named series (a stage) hashes to its own slot, so it has the same
      * colour in every figure it appears in; others take the palette in order. */
@@ -314,6 +363,14 @@ static void series_style(struct gp_job *j, const char *key, bool named, const ch
     slot_style(take_slot(j, named ? (int)(g_str_hash(key) % GP_NAMED_SLOTS) : 0), colour, pt, fill);
 }
 
+/* Line dash types and bar fills of a second --by key's values: solid
+ * first, then dashed and paler. */
+static const int variant_dt[] = { 1, 2, 3, 4, 5 };
+static const double variant_fill[] = { 1.0, 0.55, 0.3, 0.15 };
+
+static void write_series(struct gp_job *j, const char *title, const char *colour, int pt,
+                         double fill, int dt);
+
 static void add_series(struct gp_job *j, const char *title, const char *key, bool named)
 {
     const char *colour;
@@ -321,6 +378,28 @@ static void add_series(struct gp_job *j, const char *title, const char *key, boo
     double fill;
 
     series_style(j, key, named, &colour, &pt, &fill);
+    write_series(j, title, colour, pt, fill, 1);
+}
+
+void gp_add_series_variant(struct gp_job *j, const char *title, const char *strategy, int colour,
+                           int variant)
+{
+    const char *c;
+    int pt;
+    double fill;
+    int v = variant % (int)G_N_ELEMENTS(variant_dt);
+
+    /* A strategy's own colour and marker, else palette slot @colour. */
+    fill = 1.0;
+    if (!strategy || !strategy_style(strategy, &c, &pt))
+        slot_style(colour, &c, &pt, &fill);
+    fill *= variant_fill[variant % (int)G_N_ELEMENTS(variant_fill)];
+    write_series(j, title, c, pt, fill, variant_dt[v]);
+}
+
+static void write_series(struct gp_job *j, const char *title, const char *colour, int pt,
+                         double fill, int dt)
+{
     j->n_series++;
     /* A long label would squeeze the plot beside the key. */
     /* Labels come from databases: never walk invalid UTF-8. */
@@ -331,8 +410,9 @@ static void add_series(struct gp_job *j, const char *title, const char *key, boo
     g_autofree char *q = gp_quote(shown);
     g_string_append_printf(j->params,
                            "series_title[%d] = %s\nseries_colour[%d] = '%s'\n"
-                           "series_pt[%d] = %d\nseries_fill[%d] = %.2f\n",
-                           j->n_series, q, j->n_series, colour, j->n_series, pt, j->n_series, fill);
+                           "series_pt[%d] = %d\nseries_fill[%d] = %.2f\nseries_dt[%d] = %d\n",
+                           j->n_series, q, j->n_series, colour, j->n_series, pt, j->n_series, fill,
+                           j->n_series, dt);
 }
 
 void gp_add_series(struct gp_job *j, const char *title, const char *strategy)
@@ -460,8 +540,8 @@ static bool write_params(struct gp_job *j, const char *path, GError **error)
     int n = MAX(j->n_series, 1);
     g_autofree char *text = g_strdup_printf("n_series = %d\narray series_title[%d]\n"
                                             "array series_colour[%d]\narray series_pt[%d]\n"
-                                            "array series_fill[%d]\n%s",
-                                            j->n_series, n, n, n, n, j->params->str);
+                                            "array series_fill[%d]\narray series_dt[%d]\n%s",
+                                            j->n_series, n, n, n, n, n, j->params->str);
     GError *e = NULL;
 
     if (!g_file_set_contents(path, text, -1, &e)) {

@@ -44,10 +44,25 @@ FILE *gp_job_data(struct gp_job *j);
 /* Variable @name (an identifier of ours) = @value, escaped. */
 void gp_set_str(struct gp_job *j, const char *name, const char *value);
 void gp_set_num(struct gp_job *j, const char *name, double value);
+/* Array @name[1..@n] of @values (at least one element), escaped. */
+void gp_set_str_array(struct gp_job *j, const char *name, const char *const *values, guint n);
+void gp_set_num_array(struct gp_job *j, const char *name, const double *values, guint n);
 
 /* One more series, titled @title: the strategy @strategy's colour and point
  * type (the same in every figure) if it names one, else the palette's next. */
 void gp_add_series(struct gp_job *j, const char *title, const char *strategy);
+
+/**
+ * gp_add_series_variant - one more series of a figure split by two keys
+ * @strategy: the first key's value: a strategy keeps its colour and marker
+ * @colour:   else the palette slot of the first key's value (its index)
+ * @variant:  the second key's value's index: a dash type for lines, a
+ *            paler fill for bars (0: solid)
+ * A strategy's stage, or any series with a fixed place in a list (a stage
+ * by its place in the data path), passes NULL and that place as @colour.
+ */
+void gp_add_series_variant(struct gp_job *j, const char *title, const char *strategy, int colour,
+                           int variant);
 
 /* One more series with a colour of its own @name (a stage's name), the
  * same in every figure where no other series took it first. */

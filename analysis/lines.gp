@@ -11,10 +11,10 @@ set offsets graph 0.03, graph 0.03, graph 0.05, 0
 
 if (x_categorical) {
     plot for [i=1:n_series] data_file index (i-1) using 1:2:3:xtic(4) \
-        with yerrorlines lw 2 ps 1.2 * term_ps lc rgb series_colour[i] pt series_pt[i] \
+        with yerrorlines lw 2 ps 1.2 * term_ps lc rgb series_colour[i] pt series_pt[i] dt series_dt[i] \
         title series_title[i]
 } else {
     plot for [i=1:n_series] data_file index (i-1) using 1:2:3 \
-        with yerrorlines lw 2 ps 1.2 * term_ps lc rgb series_colour[i] pt series_pt[i] \
+        with yerrorlines lw 2 ps 1.2 * term_ps lc rgb series_colour[i] pt series_pt[i] dt series_dt[i] \
         title series_title[i]
 }

@@ -13,7 +13,9 @@
 #include "humanize.h"
 #include "identical.h"
 #include "param.h"
+#include "plot_by.h"
 #include "plot_labels.h"
+#include "plot_stages.h"
 #include "query.h"
 #include "scenario.h"
 #include "sweep.h"
@@ -248,29 +250,58 @@ static bool where_fixes(const struct plot_spec *sp, const char *key)
     return false;
 }
 
-/* Two points landed on one (series, x): some other key varies as well. */
-static bool ambiguous(sqlite3 *db, const struct plot_spec *sp, const char *point, GError **error)
+/* The --by keys of @sp; check_spec() has refused bad ones. Release with
+ * plot_by_release(). */
+static struct plot_by by_of(const struct plot_spec *sp)
+{
+    struct plot_by b;
+
+    if (!plot_by_parse(sp->by, &b, NULL))
+        memset(&b, 0, sizeof(b));
+    return b;
+}
+
+/* The keys of @point that neither --x, --by nor --where fix, quoted and
+ * ", "-joined (empty if none). Caller frees. */
+static char *free_keys(const struct plot_spec *sp, const char *point)
 {
     g_autoptr(GPtrArray) kv = sweep_label_parse(point);
+    struct plot_by b = by_of(sp);
     GString *others = g_string_new(NULL);
 
     for (guint k = 0; k < kv->len; k++) {
         const struct scenario_kv *p = kv->pdata[k];
 
-        if (g_strcmp0(p->key, sp->x) != 0 && g_strcmp0(p->key, sp->by) != 0 &&
-            !where_fixes(sp, p->key))
+        if (g_strcmp0(p->key, sp->x) != 0 && !plot_by_has(&b, p->key) && !where_fixes(sp, p->key))
             g_string_append_printf(others, "%s'%s'", others->len ? ", " : "", p->key);
     }
+    plot_by_release(&b);
+    return g_string_free(others, FALSE);
+}
+
+/* Two points landed on one (series, x), or one bar: some other key varies
+ * as well. */
+static bool ambiguous(sqlite3 *db, const struct plot_spec *sp, const char *point, GError **error)
+{
+    g_autofree char *others = free_keys(sp, point);
+
     (void)db;
-    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
-                "several points per %s value: the points also differ in %s; pick one with "
-                "--where KEY=VALUE or split them with --by KEY",
-                sp->by ? "(x, by)" : "x", others->len ? others->str : "another key");
-    g_string_free(others, TRUE);
+    if (!sp->x && !sp->by)
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "several points per bar: the points differ in %s; pick one with "
+                    "--where KEY=VALUE, or name the bars with --x KEY and split them with --by "
+                    "KEY",
+                    *others ? others : "another key");
+    else
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "several points per %s value: the points also differ in %s; pick one with "
+                    "--where KEY=VALUE or split them with --by KEY",
+                    sp->by ? "(x, by)" : "x", *others ? others : "another key");
     return false;
 }
 
 struct plot_data {
+    struct plot_by by;
     GPtrArray *series; /* struct plot_series *, sorted */
     bool categorical;
     const struct param_def *xdef;
@@ -284,7 +315,7 @@ static bool collect_lines(sqlite3 *db, const struct plot_spec *sp, GPtrArray *po
     for (guint p = 0; p < points->len; p++) {
         const char *point = points->pdata[p];
         g_autofree char *xt = query_param(db, point, sp->x);
-        g_autofree char *bt = sp->by ? query_param(db, point, sp->by) : NULL;
+        g_autofree char *bt = plot_by_value(&d->by, db, point);
         struct plot_series *s = series_get(d->series, sp->by ? (bt ? bt : "?") : sp->y);
         struct plot_row row = { .xtext = g_strdup(xt ? xt : "?"), .x = NAN };
         struct query_stat st;
@@ -427,18 +458,6 @@ static char *param_axis(const struct plot_spec *sp, const char *key, bool dist_m
     return plot_axis_label(name, unit);
 }
 
-/* What a value of @key is called in the key or on the axis: the spec's
- * "VALUE=TEXT" label for it, or its human name. */
-static const char *value_name(const struct plot_spec *sp, const char *key, const char *value)
-{
-    size_t n = strlen(value);
-
-    for (size_t i = 0; sp->labels && sp->labels[i]; i++)
-        if (strncmp(sp->labels[i], value, n) == 0 && sp->labels[i][n] == '=')
-            return sp->labels[i] + n + 1;
-    return key ? plot_value_label(key, value) : value;
-}
-
 /* An earlier series that series @i coincides with (the same x and y at
  * every point), or NULL: the later line hides the earlier, so the key says
  * so (passthrough and SR-IOV share a data path with one VM). */
@@ -470,10 +489,14 @@ static void draw_lines_data(struct gp_job *j, const struct plot_spec *sp, struct
     g_autoptr(GPtrArray) cats = NULL;
     g_autofree char *xl = NULL, *yl = metric_axis(sp, sp->y, yu);
 
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+
     if (d->categorical)
         cats = categories(d);
     for (guint i = 0; i < d->series->len; i++) {
         struct plot_series *s = d->series->pdata[i];
+
+        g_ptr_array_add(names, s->name);
 
         /* Categories sit at their index, in the order the points give them. */
         for (guint r = 0; cats && r < s->rows->len; r++) {
@@ -500,18 +523,18 @@ static void draw_lines_data(struct gp_job *j, const struct plot_spec *sp, struct
             write_num(f, row->y * fy);
             write_num(f, isfinite(row->ci) ? row->ci * fy : 0);
             fputc(' ', f);
-            gp_write_field(f, value_name(sp, sp->x, row->xtext));
+            gp_write_field(f, plot_value_name(sp, sp->x, row->xtext));
             fputc('\n', f);
         }
         fputs("\n\n", f);
         if (sp->by) {
             const struct plot_series *twin = same_curve(d, i);
+            g_autofree char *name = plot_by_name(&d->by, sp, s->name);
+            g_autofree char *twin_name = twin ? plot_by_name(&d->by, sp, twin->name) : NULL;
             g_autofree char *title =
-                twin ? g_strdup_printf("%s (same as %s)", value_name(sp, sp->by, s->name),
-                                       value_name(sp, sp->by, twin->name))
-                     : g_strdup(value_name(sp, sp->by, s->name));
+                twin ? g_strdup_printf("%s (same as %s)", name, twin_name) : g_strdup(name);
 
-            gp_add_series(j, title, s->name);
+            plot_by_add_series(&d->by, j, names, s->name, title);
         } else {
             g_autofree char *title = metric_axis(sp, sp->y, NULL);
 
@@ -637,81 +660,35 @@ static const char *stage_of(const struct plot_spec *sp, const char *star, const 
     return name + (name[pre] ? pre : 0);
 }
 
-static bool stack_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtrArray *points,
-                       GError **error)
-{
-    g_autoptr(GPtrArray) metrics = metric_list(db, sp->y, sp->scope, true, error);
-    const char *star = strchr(sp->y, '*');
-    FILE *f = gp_job_data(j);
-    char unit[16];
-    double fy;
-    const char *yu;
-
-    if (!metrics || !common_unit(db, points, metrics, sp->scope, unit, error))
-        return false;
-    /* One bar per point, named by its x (or by) value: two points with one
-     * name would be two bars nobody can tell apart. */
-    if (sp->x || sp->by) {
-        g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-
-        for (guint p = 0; p < points->len; p++) {
-            char *name = point_name(db, sp, points->pdata[p]);
-
-            if (!g_hash_table_add(seen, name))
-                return ambiguous(db, sp, points->pdata[p], error);
-        }
-    }
-    /* Every stage the database has takes its colour first, so that the
-     * stages a figure drops as zero do not shift the others' colours. */
-    for (guint m = 0; m < metrics->len; m++)
-        gp_reserve_named(j, stage_of(sp, star, metrics->pdata[m]));
-    if (star)
-        drop_zeros(db, points, metrics, sp->scope);
-    yu = humanize_scale(biggest(db, points, metrics, sp->scope, true), unit, &fy);
-    for (guint p = 0; p < points->len; p++) {
-        g_autofree char *name = point_name(db, sp, points->pdata[p]);
-
-        gp_write_field(f, value_name(sp, sp->x ? sp->x : sp->by, name));
-        for (guint m = 0; m < metrics->len; m++) {
-            struct query_stat st;
-            bool ok = query_summary(db, points->pdata[p], sp->scope, metrics->pdata[m], &st);
-            write_num(f, ok && isfinite(st.mean) ? st.mean * fy : 0);
-        }
-        fputc('\n', f);
-    }
-    /* "stage_*": the key says "host stack", the axis "Time by stage (µs)";
-     * a stage has its colour in every figure, disk_stage_exit as stage_exit. */
-    for (guint m = 0; m < metrics->len; m++) {
-        const char *stage = stage_of(sp, star, metrics->pdata[m]);
-        g_autofree char *words = g_strdelimit(g_strdup(value_name(sp, NULL, stage)), "_", ' ');
-
-        gp_add_named_series(j, words, stage);
-    }
-    g_autofree char *yl = metric_axis(sp,
-                                      metrics->len == 1             ? (char *)metrics->pdata[0]
-                                      : star && !strchr(sp->y, ',') ? sp->y
-                                                                    : NULL,
-                                      yu);
-    g_autofree char *xl = sp->x || sp->by || sp->xlabel
-                              ? param_axis(sp, sp->x ? sp->x : sp->by, false, NULL)
-                              : g_strdup("Point");
-    gp_set_str(j, "x_label", xl);
-    gp_set_str(j, "y_label", yl);
-    return true;
-}
-
-/* The point of @points with @key = @value (or any, for a NULL key). */
+/* The point of @points with @key = @value (any, for a NULL key) and the
+ * --by value @bval (any, for NULL). */
 static const char *point_with(sqlite3 *db, GPtrArray *points, const char *key, const char *value,
-                              const char *key2, const char *value2)
+                              const struct plot_by *b, const char *bval)
 {
     for (guint p = 0; p < points->len; p++) {
         g_autofree char *v = key ? query_param(db, points->pdata[p], key) : NULL;
-        g_autofree char *v2 = key2 ? query_param(db, points->pdata[p], key2) : NULL;
+        g_autofree char *v2 = bval ? plot_by_value(b, db, points->pdata[p]) : NULL;
 
-        if ((!key || g_strcmp0(v, value) == 0) && (!key2 || g_strcmp0(v2, value2) == 0))
+        if ((!key || g_strcmp0(v, value) == 0) && (!bval || g_strcmp0(v2, bval) == 0))
             return points->pdata[p];
     }
     return NULL;
+}
+
+/* Distinct --by values over @points, in order of first appearance. */
+static GPtrArray *by_values(sqlite3 *db, GPtrArray *points, const struct plot_by *b)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+    for (guint p = 0; p < points->len; p++) {
+        char *v = plot_by_value(b, db, points->pdata[p]);
+
+        if (v && !g_ptr_array_find_with_equal_func(out, v, g_str_equal, NULL))
+            g_ptr_array_add(out, v);
+        else
+            g_free(v);
+    }
+    return out;
 }
 
 /* Distinct values of @key over @points, in order of first appearance. */
@@ -728,6 +705,204 @@ static GPtrArray *values_of(sqlite3 *db, GPtrArray *points, const char *key)
             g_free(v);
     }
     return out;
+}
+
+/* Each point alone at its (@xkey value, --by value): two points there would
+ * be one bar nobody can tell apart. */
+static bool one_point_each(sqlite3 *db, const struct plot_spec *sp, GPtrArray *points,
+                           const char *xkey, const struct plot_by *by, GError **error)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+    for (guint p = 0; p < points->len; p++) {
+        g_autofree char *x = xkey ? query_param(db, points->pdata[p], xkey) : NULL;
+        g_autofree char *b = plot_by_value(by, db, points->pdata[p]);
+
+        if (!g_hash_table_add(seen, g_strdup_printf("%s\x1e%s", x ? x : "", b ? b : "")))
+            return ambiguous(db, sp, points->pdata[p], error);
+    }
+    return true;
+}
+
+/* The one key the points differ in (not fixed by --where), to name the
+ * bars of a stack given neither --x nor --by; NULL for a single point.
+ * False, with the line plot's message, when they differ in more. */
+static bool only_key(sqlite3 *db, const struct plot_spec *sp, GPtrArray *points, const char **key,
+                     GError **error)
+{
+    g_autoptr(GPtrArray) kv = points->len > 1 ? sweep_label_parse(points->pdata[0]) : NULL;
+
+    *key = NULL;
+    for (guint k = 0; kv && k < kv->len; k++) {
+        const struct scenario_kv *p = kv->pdata[k];
+
+        if (where_fixes(sp, p->key))
+            continue;
+        if (*key)
+            return ambiguous(db, sp, points->pdata[0], error);
+        *key = g_intern_string(p->key);
+    }
+    return true;
+}
+
+/* The stages in the order a request meets them (plot_stage_places()),
+ * others after them by name; *@places gets each one's place. */
+static void order_stages(const struct plot_spec *sp, const char *star, GPtrArray *metrics,
+                         GArray **places)
+{
+    g_autofree const char **names = g_new(const char *, metrics->len + 1);
+    g_autofree int *place = g_new(int, metrics->len + 1);
+    GArray *sorted = g_array_new(FALSE, FALSE, sizeof(int));
+    g_autoptr(GPtrArray) order = g_ptr_array_new();
+
+    for (guint m = 0; m < metrics->len; m++)
+        names[m] = stage_of(sp, star, metrics->pdata[m]);
+    plot_stage_places(names, metrics->len, place);
+    /* Insertion sort: a stable order of a dozen stages. */
+    for (guint m = 0; m < metrics->len; m++) {
+        guint at = order->len;
+        int key = place[m] < 0 ? G_MAXINT : place[m];
+
+        while (at > 0 && key < g_array_index(sorted, int, at - 1))
+            at--;
+        g_ptr_array_insert(order, (gint)at, metrics->pdata[m]);
+        g_array_insert_val(sorted, at, key);
+    }
+    for (guint m = 0; m < metrics->len; m++) {
+        metrics->pdata[m] = order->pdata[m];
+        if (g_array_index(sorted, int, m) == G_MAXINT)
+            g_array_index(sorted, int, m) = -1;
+    }
+    *places = sorted;
+}
+
+/* A bar of the stack: its label, then each metric's mean (0 if none). */
+static void stack_row(sqlite3 *db, FILE *f, const char *label, const char *point,
+                      GPtrArray *metrics, const char *scope, double fy)
+{
+    gp_write_field(f, label);
+    for (guint m = 0; m < metrics->len; m++) {
+        struct query_stat st;
+        bool ok = point && query_summary(db, point, scope, metrics->pdata[m], &st);
+
+        write_num(f, ok && isfinite(st.mean) ? st.mean * fy : 0);
+    }
+    fputc('\n', f);
+}
+
+/* The bars: one per --x value (or --by value, or point), or with both
+ * --x and --by one per --by value in a group per --x value, the group's
+ * name under its bars and an empty slot between groups. */
+static void stack_rows(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp,
+                       const struct plot_by *by, GPtrArray *points, GPtrArray *metrics, double fy)
+{
+    FILE *f = gp_job_data(j);
+    g_autoptr(GPtrArray) groups = sp->x ? values_of(db, points, sp->x) : by_values(db, points, by);
+    g_autoptr(GPtrArray) bars = sp->x && by->n ? by_values(db, points, by) : NULL;
+    g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GArray) at = g_array_new(FALSE, FALSE, sizeof(double));
+    size_t rows = 0, longest = 0;
+
+    if (!sp->x && !by->n) {
+        for (guint p = 0; p < points->len; p++, rows++) {
+            g_autofree char *name = point_name(db, sp, points->pdata[p]);
+
+            longest = MAX(longest, strlen(name));
+            stack_row(db, f, name, points->pdata[p], metrics, sp->scope, fy);
+        }
+    }
+    for (guint g = 0; (sp->x || by->n) && g < groups->len; g++) {
+        char *group = sp->x ? g_strdup(plot_value_name(sp, sp->x, groups->pdata[g]))
+                            : plot_by_name(by, sp, groups->pdata[g]);
+        size_t first = rows;
+
+        if (bars && g > 0)
+            stack_row(db, f, "", NULL, metrics, sp->scope, fy), rows++;
+        first = rows;
+        for (guint b = 0; b < (bars ? bars->len : 1); b++) {
+            const char *point = sp->x ? point_with(db, points, sp->x, groups->pdata[g], by,
+                                                   bars ? bars->pdata[b] : NULL)
+                                      : point_with(db, points, NULL, NULL, by, groups->pdata[g]);
+            g_autofree char *label = bars ? plot_by_name(by, sp, bars->pdata[b]) : g_strdup(group);
+
+            if (!point)
+                continue;
+            longest = MAX(longest, (size_t)g_utf8_strlen(label, -1));
+            stack_row(db, f, label, point, metrics, sp->scope, fy);
+            rows++;
+        }
+        g_ptr_array_add(titles, group);
+        double mid = (double)(first + rows - 1) / 2;
+        g_array_append_val(at, mid);
+    }
+    /* Labels that would run into each other slant instead. */
+    bool slant = rows * (longest + 2) > 90;
+    gp_set_num(j, "x_slant", slant);
+    gp_set_num(j, "n_groups", bars ? titles->len : 0);
+    if (bars) {
+        gp_set_str_array(j, "group_title", (const char *const *)titles->pdata, titles->len);
+        gp_set_num_array(j, "group_at", (const double *)(void *)at->data, at->len);
+        /* Below the bars' own labels, in lines of text. */
+        gp_set_num(j, "group_drop", slant ? 1.5 + 0.45 * (double)longest : 2.2);
+    }
+}
+
+static bool stack_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtrArray *points,
+                       GError **error)
+{
+    g_autoptr(GPtrArray) metrics = metric_list(db, sp->y, sp->scope, true, error);
+    g_autoptr(GArray) places = NULL;
+    const char *star = strchr(sp->y, '*');
+    struct plot_spec one = *sp;
+    struct plot_by by;
+    char unit[16];
+    double fy;
+    const char *yu;
+
+    if (!metrics || !common_unit(db, points, metrics, sp->scope, unit, error))
+        return false;
+    if (!sp->x && !sp->by && !only_key(db, sp, points, &one.x, error))
+        return false;
+    by = by_of(&one);
+    /* --by alone names the bars as --x would. */
+    if (!one.x && by.n == 1) {
+        one.x = g_intern_string(by.key[0]);
+        plot_by_release(&by);
+    }
+    if (!one_point_each(db, &one, points, one.x, &by, error)) {
+        plot_by_release(&by);
+        return false;
+    }
+    if (star)
+        drop_zeros(db, points, metrics, sp->scope);
+    order_stages(sp, star, metrics, &places);
+    yu = humanize_scale(biggest(db, points, metrics, sp->scope, true), unit, &fy);
+    stack_rows(db, j, &one, &by, points, metrics, fy);
+    /* "stage_*": the key says "host stack", the axis "Time by stage (µs)";
+     * a stage has its colour in every figure (its place in the data path),
+     * disk_stage_exit as stage_exit. */
+    for (guint m = 0; m < metrics->len; m++) {
+        const char *stage = stage_of(sp, star, metrics->pdata[m]);
+        g_autofree char *words = g_strdelimit(g_strdup(plot_value_name(sp, NULL, stage)), "_", ' ');
+        int place = g_array_index(places, int, m);
+
+        if (place >= 0)
+            gp_add_series_variant(j, words, NULL, place, 0);
+        else
+            gp_add_named_series(j, words, stage);
+    }
+    g_autofree char *yl = metric_axis(sp,
+                                      metrics->len == 1             ? (char *)metrics->pdata[0]
+                                      : star && !strchr(sp->y, ',') ? sp->y
+                                                                    : NULL,
+                                      yu);
+    g_autofree char *xl = one.x || sp->xlabel ? param_axis(sp, one.x, false, NULL)
+                          : by.n              ? plot_by_legend(&by)
+                                              : g_strdup("Point");
+    gp_set_str(j, "x_label", xl);
+    gp_set_str(j, "y_label", yl);
+    plot_by_release(&by);
+    return true;
 }
 
 /* @point's label without the keys --where fixed: what tells the bars apart. */
@@ -758,6 +933,7 @@ static bool bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp,
     char unit[16];
     double fy;
     const char *yu;
+    struct plot_by by;
 
     if (!metrics || !common_unit(db, points, metrics, sp->scope, unit, error))
         return false;
@@ -766,14 +942,18 @@ static bool bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp,
                     "bars: give one metric with --x, or several without it");
         return false;
     }
+    by = by_of(sp);
     groups = sp->x ? values_of(db, points, sp->x) : g_ptr_array_ref(metrics);
-    bars = sp->by ? values_of(db, points, sp->by) : NULL;
-    if (!bars && sp->x && groups->len < points->len)
+    bars = sp->by ? by_values(db, points, &by) : NULL;
+    /* Each (group, bar) one point, or the bars would hide points. */
+    if (sp->x && (bars ? bars->len : 1) * groups->len < points->len) {
+        plot_by_release(&by);
         return ambiguous(db, sp, points->pdata[0], error);
+    }
     yu = humanize_scale(biggest(db, points, metrics, sp->scope, false), unit, &fy);
     for (guint g = 0; g < groups->len; g++) {
         if (sp->x) {
-            gp_write_field(f, value_name(sp, sp->x, groups->pdata[g]));
+            gp_write_field(f, plot_value_name(sp, sp->x, groups->pdata[g]));
         } else {
             const char *unused;
             g_autofree char *metric = plot_metric_label(groups->pdata[g], &unused);
@@ -783,7 +963,7 @@ static bool bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp,
         for (guint b = 0; b < (bars ? bars->len : (sp->x ? 1 : points->len)); b++) {
             const char *metric = sp->x ? metrics->pdata[0] : groups->pdata[g];
             const char *point =
-                bars    ? point_with(db, points, sp->x, groups->pdata[g], sp->by, bars->pdata[b])
+                bars    ? point_with(db, points, sp->x, groups->pdata[g], &by, bars->pdata[b])
                 : sp->x ? point_with(db, points, sp->x, groups->pdata[g], NULL, NULL)
                         : points->pdata[b];
             struct query_stat st = { .mean = NAN, .ci95 = NAN };
@@ -799,7 +979,9 @@ static bool bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp,
         g_autofree char *name = bars || sp->x ? NULL : short_label(sp, points->pdata[b]);
 
         if (bars) {
-            gp_add_series(j, value_name(sp, sp->by, bars->pdata[b]), bars->pdata[b]);
+            g_autofree char *title = plot_by_name(&by, sp, bars->pdata[b]);
+
+            plot_by_add_series(&by, j, bars, bars->pdata[b], title);
         } else if (sp->x) {
             g_autofree char *title = metric_axis(sp, metrics->pdata[0], NULL);
 
@@ -808,6 +990,7 @@ static bool bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp,
             gp_add_series(j, name, NULL);
         }
     }
+    plot_by_release(&by);
     g_autofree char *yl = metric_axis(sp, metrics->len == 1 ? (char *)metrics->pdata[0] : NULL, yu);
     g_autofree char *xl = param_axis(sp, sp->x, false, NULL);
     gp_set_str(j, "x_label", xl);
@@ -860,6 +1043,22 @@ static GArray *cdf_buckets(sqlite3 *db, const char *point, const char *scope, co
     return out;
 }
 
+/* An earlier curve of @curves identical to curve @k (its index), or -1:
+ * the key then says the later one hides it. */
+static int same_cdf(GPtrArray *curves, guint k)
+{
+    GArray *c = curves->pdata[k];
+
+    for (guint e = 0; e < k; e++) {
+        GArray *o = curves->pdata[e];
+
+        if (o->len == c->len && c->len > 0 &&
+            memcmp(o->data, c->data, (size_t)c->len * g_array_get_element_size(c)) == 0)
+            return (int)e;
+    }
+    return -1;
+}
+
 static bool cdf_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtrArray *points,
                      GError **error)
 {
@@ -870,10 +1069,11 @@ static bool cdf_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, 
     double big = 0, fx;
     const char *xu;
 
-    if (!query_check_hist(db, sp->scope, sp->y, error))
-        return false;
-    for (guint p = 0; p < points->len; p++) {
-        char *name = sp->by ? query_param(db, points->pdata[p], sp->by) : NULL;
+    struct plot_by b = by_of(sp);
+    bool ok = query_check_hist(db, sp->scope, sp->y, error);
+
+    for (guint p = 0; ok && p < points->len; p++) {
+        char *name = plot_by_value(&b, db, points->pdata[p]);
         GArray *c = cdf_buckets(db, points->pdata[p], sp->scope, sp->y, unit);
 
         if (!name)
@@ -881,7 +1081,8 @@ static bool cdf_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, 
         if (g_ptr_array_find_with_equal_func(names, name, g_str_equal, NULL)) {
             g_free(name);
             g_array_unref(c);
-            return ambiguous(db, sp, points->pdata[p], error);
+            ok = ambiguous(db, sp, points->pdata[p], error);
+            break;
         }
         /* Scale from the 99th percentile: the far tail would squeeze the rest. */
         for (guint i = 0; i < c->len; i++)
@@ -890,9 +1091,21 @@ static bool cdf_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, 
         g_ptr_array_add(names, name);
         g_ptr_array_add(curves, c);
     }
+    if (!ok) {
+        plot_by_release(&b);
+        return false;
+    }
     xu = humanize_scale(big, unit, &fx);
     for (guint k = 0; k < curves->len; k++) {
         GArray *c = curves->pdata[k];
+        int twin = same_cdf(curves, k);
+        g_autofree char *name =
+            sp->by ? plot_by_name(&b, sp, names->pdata[k]) : g_strdup(names->pdata[k]);
+        g_autofree char *twin_name = twin < 0 ? NULL
+                                     : sp->by ? plot_by_name(&b, sp, names->pdata[twin])
+                                              : g_strdup(names->pdata[twin]);
+        g_autofree char *title =
+            twin_name ? g_strdup_printf("%s (same as %s)", name, twin_name) : g_strdup(name);
 
         for (guint i = 0; i < c->len; i++) {
             write_num(f, g_array_index(c, double, 2 * i) * fx);
@@ -900,9 +1113,12 @@ static bool cdf_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, 
             fputc('\n', f);
         }
         fputs("\n\n", f);
-        gp_add_series(j, sp->by ? value_name(sp, sp->by, names->pdata[k]) : names->pdata[k],
-                      sp->by ? names->pdata[k] : NULL);
+        if (sp->by)
+            plot_by_add_series(&b, j, names, names->pdata[k], title);
+        else
+            gp_add_series(j, title, NULL);
     }
+    plot_by_release(&b);
     const char *count_unit;
     g_autofree char *name = plot_metric_label(sp->y, &count_unit);
     g_autofree char *xl = sp->xlabel ? g_strdup(sp->xlabel) : plot_axis_label(name, xu);
@@ -932,14 +1148,22 @@ static bool check_spec(sqlite3 *db, const struct plot_spec *sp, GError **error)
         return false;
     if (sp->kind == PLOT_LINES && !query_check_metric(db, sp->scope, sp->y, error))
         return false;
-    return (!sp->x || query_check_param(db, sp->x, error)) &&
-           (!sp->by || query_check_param(db, sp->by, error));
+    struct plot_by b;
+    bool ok = plot_by_parse(sp->by, &b, error) && (!sp->x || query_check_param(db, sp->x, error));
+
+    for (int i = 0; ok && i < b.n; i++)
+        ok = query_check_param(db, b.key[i], error);
+    plot_by_release(&b);
+    return ok;
 }
 
 static bool fill(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtrArray *points,
                  GError **error)
 {
-    struct plot_data d = { .series = g_ptr_array_new_with_free_func(series_free) };
+    struct plot_data d = {
+        .by = by_of(sp),
+        .series = g_ptr_array_new_with_free_func(series_free),
+    };
     bool ok = true;
 
     switch (sp->kind) {
@@ -960,6 +1184,7 @@ static bool fill(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtr
         break;
     }
     g_ptr_array_unref(d.series);
+    plot_by_release(&d.by);
     return ok;
 }
 
@@ -990,7 +1215,12 @@ bool plot_draw(sqlite3 *db, const struct plot_spec *sp, char **note, GError **er
         return false;
     }
     gp_set_str(j, "plot_title", sp->title ? sp->title : "");
-    gp_set_str(j, "key_title", sp->legend ? sp->legend : sp->by ? plot_param_label(sp->by) : "");
+    struct plot_by b = by_of(sp);
+    g_autofree char *legend = plot_by_legend(&b);
+
+    plot_by_release(&b);
+    /* A stack's key lists its segments, not the --by values. */
+    gp_set_str(j, "key_title", sp->legend ? sp->legend : sp->kind == PLOT_STACK ? "" : legend);
     gp_set_str(j, "x_tics", "");
     gp_set_num(j, "log_x", sp->logx);
     gp_set_num(j, "log_y", sp->logy);

@@ -21,7 +21,9 @@ enum plot_kind {
  * @x:      parameter on the x axis (lines, bars); labels the bars of a stack
  * @y:      metric; bars and stack: a comma list (stack also "prefix_*");
  *          cdf: the histogram name (e.g. "sojourn")
- * @by:     parameter with one series per value (optional)
+ * @by:     parameter with one series per value, or two "K1,K2" (a series
+ *          per pair: plot_by.h); stack: the bars within each @x group
+ *          (optional)
  * @where:  NULL-terminated "key=value" filters on the points (optional)
  * @title:  above the figure (optional); @output: .png, .pdf or .svg
  * @xlabel, @ylabel, @legend: the axis labels and the legend's title, in

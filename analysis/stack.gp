@@ -1,5 +1,8 @@
 # Stacked bars: one bar per row of data_file, one segment per series (e.g.
 # the stages of the per-packet cost). Rows: "label" value1 value2 ...
+# n_groups > 0 (--x and --by): the rows come in groups, group_title[g]
+# centred under its bars at group_at[g], group_drop lines below the axis;
+# x_slant = 1 slants labels that would run into each other.
 
 set style data histogram
 set style histogram rowstacked
@@ -9,6 +12,14 @@ set xtics scale 0
 set yrange [0:*]
 # Top segment first in the key, as in the bars.
 set key invert
+if (x_slant) { set xtics rotate by 45 right }
+if (n_groups > 0) {
+    do for [g=1:n_groups] {
+        set label 200 + g group_title[g] at first group_at[g], graph 0 \
+            offset 0, -group_drop center noenhanced
+    }
+    set xlabel offset 0, -2.5
+}
 
 plot for [i=1:n_series] data_file using (column(i+1)):xtic(1) \
     lc rgb series_colour[i] fs solid series_fill[i] border rgb '#333333' \

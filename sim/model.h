@@ -41,6 +41,9 @@ struct model {
  *              it to @keys, comma-separated, the dominant one first. What a
  *              run grows to later (events, records in flight) is bounded
  *              separately (sim_set_mem_cap()).
+ * @stages:     the names of its stages (the metrics stage_NAME), in the
+ *              order a request meets them: figures stack them so (optional)
+ * @n_stages:   how many @stages has
  */
 struct model_ops {
     const char *name;
@@ -52,6 +55,8 @@ struct model_ops {
     void (*report)(struct model *m, struct report *out);
     void (*destroy)(struct model *m);
     uint64_t (*mem_estimate)(const struct scenario *sc, GString *keys);
+    const char *const *stages;
+    size_t n_stages;
 };
 
 /* NULL-terminated; defined in models/registry.c. */

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..95"
+echo "1..103"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -161,7 +161,7 @@ sqlite3 esc.db "UPDATE runs SET point = replace(point, 'queue.stations=1', 'queu
     UPDATE metrics SET name = 'w' || char(27) || '[2Jx' WHERE name = 'wait_mean'"
 raw() { tr -d '\n' <"$1" | LC_ALL=C grep -q $'[[:cntrl:]]\\|\xc2[\x80-\x9f]'; }
 for f in text csv markdown latex; do
-    "$IOVSIM" table esc.db -f $f >esc.txt && ! raw esc.txt && grep -q 'x1B' esc.txt &&
+    "$IOVSIM" table esc.db -m all -f $f >esc.txt && ! raw esc.txt && grep -q 'x1B' esc.txt &&
         "$IOVSIM" compare esc.db --baseline queue.servers=1 -f $f -m sojourn_mean >esc.txt &&
         ! raw esc.txt && grep -q 'x07' esc.txt
     ok $? "table and compare, $f: control characters escaped"
@@ -226,6 +226,8 @@ set print "labels.txt" append
 print "x=" . x_label . "|y=" . y_label . "|key=" . key_title
 do for [i = 1:n_series] { print "series=" . series_title[i] . " " . series_colour[i] }
 do for [i = 1:n_series] { print sprintf("fill=%g", series_fill[i]) }
+do for [i = 1:n_series] { print sprintf("dt=%d", series_dt[i]) }
+if (exists("n_groups")) { do for [g = 1:n_groups] { print "group=" . group_title[g] } }
 print "caption=" . caption
 print sprintf("look=%g %g %g", term_w, term_h, term_font)
 load "$SRC/analysis/style.gp"
@@ -348,6 +350,43 @@ ok $? "a stage has the same colour in both figures"
 # Bars are filled solid (fill patterns show white seams in PDF viewers).
 ! grep -q 'fs pattern' "$SRC"/analysis/*.gp && grep -qx 'fill=1' labels.txt
 ok $? "bars and stacks are filled solid"
+# Two --by keys: colour by the first (a strategy keeps its own), a dash or a
+# paler fill by the second.
+labels q5.png q.db --kind bars --y throughput --by io.strategy,workload.type
+grep -qx 'series=virtio, Bulk stream #0072B2' labels.txt &&
+    grep -qx 'series=virtio, Request/response #0072B2' labels.txt &&
+    [ "$(grep -c '^series=' labels.txt)" = 12 ] && grep -q '|key=Strategy, Workload$' labels.txt &&
+    [ "$(grep '^fill=' labels.txt | sort -u | tr '\n' ,)" = "fill=0.55,fill=1," ]
+ok $? "bars --by two keys: a bar per pair, the strategy's colour, paler for the second value"
+labels l6.png a.db --x queue.stations --y sojourn_mean --by queue.servers,queue.service
+[ "$(grep '^series=' labels.txt | tr '\n' ,)" = "series=1, exp(1s) #0072B2,series=2, exp(2s) #E69F00," ] &&
+    [ "$(grep '^dt=' labels.txt | tr '\n' ,)" = "dt=1,dt=2," ] &&
+    grep -q '|key=Servers, Service time$' labels.txt
+ok $? "lines --by two keys: colour by the first, dash type by the second ($(grep '^series=' labels.txt | tr '\n' ' '))"
+bad "three --by keys" "--by 'queue.servers,queue.service,queue.stations': expected one key or two" \
+    "$IOVSIM" plot a.db --x queue.stations --y sojourn_mean -o b3.png \
+    --by queue.servers,queue.service,queue.stations
+# Stages stack in the order a packet meets them (models/net/net.h), not by name.
+labels q6.png q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=rr
+sed -n 's/^ *X(\([a-z_]*\)) *\\\{0,1\}$/\1/p' "$SRC/models/net/net.h" | tr _ ' ' >path.txt
+grep '^series=' labels.txt | sed 's/^series=\(.*\) #.*/\1/' >shown.txt
+[ "$(grep -cxFf shown.txt path.txt)" = "$(wc -l <shown.txt)" ] && [ "$(wc -l <shown.txt)" -gt 5 ] &&
+    [ "$(grep -xFf shown.txt path.txt)" = "$(cat shown.txt)" ]
+ok $? "stages in data path order ($(tr '\n' , <shown.txt))"
+labels q7.png q.db --kind stack --x io.strategy --by workload.type --y 'stage_*'
+[ "$(grep '^group=' labels.txt | tr '\n' ,)" = "group=Bare metal,group=Emulation,group=virtio,\
+group=Passthrough,group=SR-IOV,group=vDPA," ] && grep -q '^x=Strategy|' labels.txt && is_png q7.png
+ok $? "a stack --x and --by: bars per --by value, each group named under them"
+labels q8.png q.db --kind stack --y 'stage_*' --where workload.type=stream &&
+    grep -q '^x=Strategy|' labels.txt
+ok $? "a stack over points that differ in one key names its bars by it"
+bad "a stack over points that differ in several keys refuses as lines do" \
+    "several points per bar: the points differ in 'io.strategy', 'workload.type'; pick one with \
+--where KEY=VALUE, or name the bars with --x KEY and split them with --by KEY" \
+    "$IOVSIM" plot q.db --kind stack --y 'stage_*' -o many.png
+labels c1.png det2.db --kind cdf --y sojourn --by queue.servers --where queue.service=1s
+[ "$(grep '^series=' labels.txt | cut -d' ' -f1-4 | tr '\n' ,)" = "series=1 #0072B2,series=2 (same as 1)," ]
+ok $? "a CDF hidden under another says so in the key ($(grep '^series=' labels.txt | tr '\n' ' '))"
 # Results another user made (here: root's, read by nobody) can be read.
 if [ "$(id -u)" = 0 ] && command -v su >/dev/null; then
     ro=$(mktemp -d /tmp/iovsim-ro-XXXXXX)

@@ -720,4 +720,6 @@ const struct model_ops blk_model_ops = {
     .report = blk_report,
     .destroy = blk_destroy,
     .mem_estimate = blk_mem_estimate,
+    .stages = blk_stage_names,
+    .n_stages = BLK_N_STAGES,
 };

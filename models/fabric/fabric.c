@@ -856,4 +856,6 @@ const struct model_ops fabric_model_ops = {
     .report = fabric_report,
     .destroy = fabric_destroy,
     .mem_estimate = fabric_mem_estimate,
+    .stages = fabric_stage_names,
+    .n_stages = N_STAGES,
 };

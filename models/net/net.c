@@ -785,4 +785,6 @@ const struct model_ops net_model_ops = {
     .report = net_report,
     .destroy = net_destroy,
     .mem_estimate = net_mem_estimate,
+    .stages = net_stage_names,
+    .n_stages = NET_N_STAGES,
 };
