@@ -454,6 +454,7 @@ void blk_disk_warmup_end(struct blk_world *w)
         if (w->qcow2) {
             vm->l2.hits = vm->l2.misses = 0;
             vm->q.reads = vm->q.backing_reads = vm->q.zero_reads = vm->q.cow_bytes = 0;
+            vm->q.l2_allocs = vm->q.rc_block_allocs = vm->q.rc_table_growths = 0;
         }
         blk_image_reset_stats(w, vm);
     }
@@ -468,6 +469,7 @@ struct blk_totals {
     /* the image file */
     uint64_t alloc_writes, meta_bytes, guest_writes, page_hits, page_misses;
     uint64_t reads, backing_reads, zero_reads, cow_bytes; /* qcow2 */
+    uint64_t l2_allocs, rc_block_allocs, rc_table_growths;
 };
 
 static void add_image(struct blk_totals *t, const struct blk_totals *vm)
@@ -481,6 +483,9 @@ static void add_image(struct blk_totals *t, const struct blk_totals *vm)
     t->backing_reads += vm->backing_reads;
     t->zero_reads += vm->zero_reads;
     t->cow_bytes += vm->cow_bytes;
+    t->l2_allocs += vm->l2_allocs;
+    t->rc_block_allocs += vm->rc_block_allocs;
+    t->rc_table_growths += vm->rc_table_growths;
 }
 
 static void add_totals(struct blk_totals *t, const struct blk_stats *st)
@@ -553,6 +558,9 @@ static void report_scope(struct blk_world *w, struct report *out, const char *sc
         put(w, out, scope, "zero_read_fraction", (double)t->zero_reads * reads, "1");
         put(w, out, scope, "cow_bytes_per_write",
             t->guest_writes ? (double)t->cow_bytes / (double)t->guest_writes : NAN, "B");
+        put(w, out, scope, "l2_table_allocs", (double)t->l2_allocs, "1");
+        put(w, out, scope, "refcount_block_allocs", (double)t->rc_block_allocs, "1");
+        put(w, out, scope, "refcount_table_growths", (double)t->rc_table_growths, "1");
     }
     for (unsigned s = 0; s < BLK_N_STAGES; s++) {
         char name[48];
@@ -600,6 +608,9 @@ static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals 
         t->backing_reads = vm->q.backing_reads;
         t->zero_reads = vm->q.zero_reads;
         t->cow_bytes = vm->q.cow_bytes;
+        t->l2_allocs = vm->q.l2_allocs;
+        t->rc_block_allocs = vm->q.rc_block_allocs;
+        t->rc_table_growths = vm->q.rc_table_growths;
     }
     t->issued = vm->issued_total;
     t->completed = vm->completed_total;

@@ -69,6 +69,10 @@ struct blk_req {
     uint32_t q_rc_writebacks;   /* dirty refcount blocks to write first */
     uint32_t q_l2_writebacks;   /* dirty L2 slices to write first */
     uint32_t q_cow_bytes;       /* copy-on-write: bytes to read from the backing chain */
+    uint32_t q_new_clusters;    /* new L2 tables and refcount blocks to write, a cluster each */
+    uint32_t q_table_bytes;     /* a grown refcount table to write */
+    uint32_t q_syncs;           /* L1 / refcount table / header updates: a sector and a flush */
+    bool q_sync_flush;          /* the flush of the sync write just done */
     bool zero_read;             /* reads a cluster the image lacks, no backing file: zeros */
     uint32_t dev_bytes;         /* bytes the device moves, if not @bytes (a new cluster) */
     sim_time irq_exit_ps;       /* what the completion interrupt's exits cost */

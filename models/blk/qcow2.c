@@ -13,31 +13,94 @@
  * bit refcounts a refcount block of one cluster covers cluster_size / 2
  * clusters (docs/qcow2-cache.txt). Backing files are backing.c's: a read
  * of clusters the image lacks looks them up down the chain, a first write
- * reads the rest of its clusters from it. Left out: L1 growth, refcount
- * table growth, compressed clusters, discard and zero clusters, several
- * requests allocating the same cluster at once. */
+ * reads the rest of its clusters from it. The metadata grows with the
+ * file: the first cluster under an L2 table not yet allocated allocates
+ * the table (l2_allocate(): a host cluster, the zeroed table written, then
+ * its L1 entry with bdrv_pwrite_sync(), a sector and a flush); a host
+ * cluster past the last refcount block's reach allocates a new block
+ * (alloc_refcount_block(): the block in a cluster of its own, written, and
+ * its refcount table entry synced), and a refcount table full of blocks
+ * grows to twice its size (written, and the header synced). The L1 table
+ * itself is sized for the virtual disk at creation (qemu-img create) and
+ * never grows here. Left out: compressed clusters, discard and zero
+ * clusters, several requests allocating the same cluster at once, resize. */
 #include "qcow2.h"
 
 #include <glib.h>
 
 #include "blk_world.h"
 
+#define QCOW2_SECTOR 512 /* what an L1 or refcount table entry's update writes */
+
 void blk_qcow2_init(struct blk_world *w, struct blk_vm *vm)
 {
     struct blk_qcow2 *q = &vm->q;
     uint64_t clusters = (w->span + w->cluster_size - 1) / w->cluster_size;
 
+    uint64_t per_table = w->cluster_size / 8, tables = (clusters + per_table - 1) / per_table;
+    /* Host clusters are handed out in order: one per guest cluster, L2
+     * table and refcount block at most. */
+    uint64_t host = clusters + tables + clusters / (w->cluster_size / 2) + 2;
+
     q->allocated = w->qcow2_alloc ? g_new0(uint64_t, (clusters + 63) / 64) : NULL;
+    q->l2_tables = w->qcow2_alloc ? g_new0(uint64_t, (tables + 63) / 64) : NULL;
     q->next_host = 0;
-    /* Host clusters are handed out in order, one per guest cluster at most. */
-    blk_cache_init(&q->refcounts, w->refcount_blocks, clusters / (w->cluster_size / 2) + 1);
+    q->rc_blocks = 1;
+    q->rc_table_entries = w->cluster_size / 8;
+    blk_cache_init(&q->refcounts, w->refcount_blocks, host / (w->cluster_size / 2) + 2);
 }
 
 void blk_qcow2_release(struct blk_world *w, struct blk_vm *vm)
 {
     (void)w;
     g_free(vm->q.allocated);
+    g_free(vm->q.l2_tables);
     blk_cache_release(&vm->q.refcounts);
+}
+
+/* The next host cluster for @r: its refcount raised in the refcount block
+ * cache (a block to read on a miss, a dirty victim to write first), and a
+ * new refcount block when it lies past the last one's reach. */
+static void host_cluster(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    struct blk_qcow2 *q = &vm->q;
+    uint64_t block = q->next_host++ / (w->cluster_size / 2);
+    bool wrote_back = false;
+
+    if (block >= q->rc_blocks) {
+        /* The new block covers its own cluster; it is written whole and
+         * its refcount table entry synced. */
+        q->rc_blocks++;
+        q->rc_block_allocs++;
+        q->next_host++;
+        r->q_new_clusters++;
+        r->q_syncs++;
+        if (q->rc_blocks > q->rc_table_entries) {
+            q->rc_table_entries *= 2;
+            q->rc_table_growths++;
+            r->q_table_bytes += (uint32_t)MIN(q->rc_table_entries * 8, UINT32_MAX);
+            r->q_syncs++; /* the header points at the new table */
+        }
+        blk_cache_access(&q->refcounts, block, true, &wrote_back);
+    } else if (!blk_cache_access(&q->refcounts, block, true, &wrote_back)) {
+        r->q_rc_reads++;
+    }
+    r->q_rc_writebacks += wrote_back;
+}
+
+/* Guest cluster @c's L2 table, allocated if it has none yet. */
+static void l2_table(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, uint64_t c)
+{
+    struct blk_qcow2 *q = &vm->q;
+    uint64_t t = c / (w->cluster_size / 8), bit = 1ull << (t % 64);
+
+    if (q->l2_tables[t / 64] & bit)
+        return;
+    q->l2_tables[t / 64] |= bit;
+    q->l2_allocs++;
+    host_cluster(w, vm, r);
+    r->q_new_clusters++; /* the zeroed table */
+    r->q_syncs++;        /* its L1 entry */
 }
 
 /* Give @r's unallocated clusters host clusters: refcounts raised, their L2
@@ -52,16 +115,13 @@ static void allocate(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, 
     *fresh = false;
     for (uint64_t c = first; c <= last; c++) {
         uint64_t bit = 1ull << (c % 64);
-        bool wrote_back = false;
 
         if (q->allocated[c / 64] & bit)
             continue;
         q->allocated[c / 64] |= bit;
         *fresh = true;
-        if (!blk_cache_access(&q->refcounts, q->next_host++ / (w->cluster_size / 2), true,
-                              &wrote_back))
-            r->q_rc_reads++;
-        r->q_rc_writebacks += wrote_back;
+        l2_table(w, vm, r, c);
+        host_cluster(w, vm, r);
     }
     if (!*fresh)
         return;
@@ -120,7 +180,10 @@ static void next_meta(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     uint32_t n;
 
-    if ((n = r->q_rc_writebacks)) {
+    if (r->q_sync_flush) {
+        r->q_sync_flush = false;
+        blk_device_flush(w, vm, r, next_meta);
+    } else if ((n = r->q_rc_writebacks)) {
         r->q_rc_writebacks = 0;
         meta_io(w, vm, r, n, true, w->cluster_size);
     } else if ((n = r->q_l2_writebacks)) {
@@ -129,6 +192,17 @@ static void next_meta(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
     } else if (r->q_rc_reads) {
         r->q_rc_reads--;
         meta_io(w, vm, r, 1, false, w->cluster_size);
+    } else if ((n = r->q_new_clusters)) {
+        r->q_new_clusters = 0;
+        meta_io(w, vm, r, n, true, w->cluster_size);
+    } else if ((n = r->q_table_bytes)) {
+        r->q_table_bytes = 0;
+        meta_io(w, vm, r, 1, true, n);
+    } else if (r->q_syncs) {
+        /* bdrv_pwrite_sync(): the sector, then a flush */
+        r->q_syncs--;
+        r->q_sync_flush = true;
+        meta_io(w, vm, r, 1, true, QCOW2_SECTOR);
     } else if (r->meta_left) {
         r->meta_left--;
         meta_io(w, vm, r, 1, false, w->l2_entry_size);

@@ -19,12 +19,20 @@
  * @backing_reads: of them, reads served by the backing chain
  * @zero_reads: of them, reads of clusters nobody has (zeros, no device)
  * @cow_bytes:  bytes copied up from the backing chain on first writes
+ * @l2_tables:  per L2 table of the span, 1 once allocated (owned; NULL
+ *              when preallocated: preallocation=metadata writes them all)
+ * @rc_blocks:  refcount blocks the file has (the first comes with it)
+ * @rc_table_entries: the refcount table's capacity in blocks
+ * @l2_allocs, @rc_block_allocs, @rc_table_growths: metadata allocated
  */
 struct blk_qcow2 {
     uint64_t *allocated;
     struct blk_cache refcounts;
     uint64_t next_host;
     uint64_t reads, backing_reads, zero_reads, cow_bytes;
+    uint64_t *l2_tables;
+    uint64_t rc_blocks, rc_table_entries;
+    uint64_t l2_allocs, rc_block_allocs, rc_table_growths;
 };
 
 #endif
