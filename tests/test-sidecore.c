@@ -2,8 +2,8 @@
  * packet where virtio exits for its kicks and interrupts; the polling core
  * is busy even when the guests are idle, and it is host CPU; one thread
  * serves several VMs without context switches where their vhost threads
- * on one core switch; and a sidecore with no core to poll on is refused in
- * one line. */
+ * on one core switch; a VM migrating to another host joins its thread;
+ * and a sidecore with no core to poll on is refused in one line. */
 #include <glib.h>
 
 #include "report.h"
@@ -88,6 +88,23 @@ static void test_one_thread(void)
     report_free(v);
 }
 
+/* VM 0 live-migrates to host 1, whose thread already serves that host's
+ * two VMs: it joins the scan there (a heap overflow once: the thread's
+ * list had room only for its own host's VMs) and keeps receiving. */
+static void test_migrates(void)
+{
+    struct report *r = run_body("[io]\nstrategy = sidecore\n[host]\ncount = 2\n[vm]\ncount = 2\n"
+                                "[fabric]\nleaves = 1\nhosts_per_leaf = 2\nspines = 1\n"
+                                "[workload]\ntype = stream\ndirection = rx\n"
+                                "[migration]\nvm = 0\nto = 1\nstart = 1ms\nmemory = 1MiB\n"
+                                "wws = 64KiB\nbandwidth = 8Gbps\n");
+
+    g_assert_cmpfloat(test_all(r, "migration_time"), >, 0);
+    g_assert_cmpfloat(test_value(r, "vm0", "throughput"), >, 1e9);
+    g_assert_cmpfloat(test_all(r, "exits_per_packet"), <, 0.01);
+    report_free(r);
+}
+
 static void test_no_spare_core(void)
 {
     test_expect_refused("[scenario]\nmodel = net\n[io]\nstrategy = sidecore\n[vm]\ncount = 4\n"
@@ -104,6 +121,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sidecore/no-exits", test_no_exits);
     g_test_add_func("/sidecore/core-always-busy", test_core_always_busy);
     g_test_add_func("/sidecore/one-thread", test_one_thread);
+    g_test_add_func("/sidecore/migrates", test_migrates);
     g_test_add_func("/sidecore/no-spare-core", test_no_spare_core);
     return g_test_run();
 }

@@ -60,7 +60,7 @@ struct poller {
     struct cpu_core *core;
     unsigned idx;         /* on its host */
     struct net_vm **vms;  /* the queues it scans, in order */
-    unsigned n;           /* VMs attached */
+    unsigned n, cap;      /* VMs attached, room for */
     unsigned pos;         /* the queue the scan looks at next */
     bool busy;            /* it has found work and is serving it */
     bool waking;          /* it will find work at @wake_at */
@@ -284,7 +284,8 @@ static struct poller *poller_of(struct net_world *w, struct net_vm *vm)
     pl->w = w;
     pl->idx = idx;
     pl->core = net_polling_core(nh, idx);
-    pl->vms = g_new0(struct net_vm *, nh->n_vms);
+    pl->cap = nh->n_vms;
+    pl->vms = g_new0(struct net_vm *, pl->cap);
     pl->idle_since = sim_now(w->sim);
     return pl;
 }
@@ -321,6 +322,11 @@ static void sidecore_attach(struct net_world *w, struct net_vm *vm)
     vm->backend = pl->core;
     s->poller = pl;
     s->slot = pl->n;
+    /* A VM migrating in joins the destination's thread. */
+    if (pl->n == pl->cap) {
+        pl->cap *= 2;
+        pl->vms = g_renew(struct net_vm *, pl->vms, pl->cap);
+    }
     pl->vms[pl->n++] = vm;
     vm->io = s;
     net_vm_ready(w, vm);
