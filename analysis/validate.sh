@@ -345,6 +345,15 @@ row Q "added RTT" "+60 us (0.321 vs 0.198 ms ping)" "+$(fmt %.1f "$DRTT") us ($(
     "rr 64 B, QEMU-style backend vs bare metal; the model has no host scheduler wake-up latency, epoll loop or tap device"
 row Q "block: <= 1 GiB/s at <= 70% of a core" "SPECIFICATION.md" "-" "-" "n/a" \
     "iovsim has no storage model yet"
+# The packed ring under the same user-space device (virtio.ring = packed;
+# the model counts the ring's cache lines but does not charge them).
+point fc_packed $F virtio.ring=packed
+PK=$(calc "$(m fc_packed throughput) / $(m fc_stream throughput)")
+row O "packed ring: a small gain for a user-space device" \
+    "about +2% (Firecracker PoC, issue #2477, m5d.metal; sources.md firecracker-packed)" \
+    "$(fmt %.3f "$PK")x; ring lines per packet $(fmt %.2f "$(m fc_stream virtio_ring_lines_per_packet)") split, $(fmt %.2f "$(m fc_packed virtio_ring_lines_per_packet)") packed" \
+    "between 0.98x and 1.05x" "$PK >= 0.98 && $PK <= 1.05" \
+    "the 2.4 stream with virtio.ring = packed; the lines are counted, not charged as time, so the throughput moves only with the layouts' notification rules"
 
 ###########################################################################
 # 2.5 EVENT_IDX (Tsirkin, virtio_ring: support event idx feature)
