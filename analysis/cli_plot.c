@@ -205,14 +205,16 @@ int cli_plot(int argc, char **argv)
     GOptionEntry entries[] = {
         { "x", 'x', 0, G_OPTION_ARG_STRING, &o.x, "parameter on the x axis", "PARAM" },
         { "y", 'y', 0, G_OPTION_ARG_STRING, &o.y,
-          "metric (bars, stack: A,B,... or prefix_*; cdf: histogram name)", "METRIC" },
+          "metric (bars, stack: A,B,... or prefix_*; cdf: histogram name; series: time series "
+          "name)",
+          "METRIC" },
         { "by", 'b', 0, G_OPTION_ARG_STRING, &o.by,
           "one series per value of (K1,K2: per pair, colour by K1, dashes or paler fill by K2; "
           "stack: bars within each --x group)",
           "PARAM[,PARAM]" },
         { "scope", 0, 0, G_OPTION_ARG_STRING, &o.scope, "scope of the metric (default all)",
           "SCOPE" },
-        { "kind", 'k', 0, G_OPTION_ARG_STRING, &o.kind, "lines (default), bars, cdf, stack",
+        { "kind", 'k', 0, G_OPTION_ARG_STRING, &o.kind, "lines (default), bars, cdf, stack, series",
           "KIND" },
         { "where", 'w', 0, G_OPTION_ARG_STRING_ARRAY, &o.where, "only points with this value",
           "KEY=VALUE" },

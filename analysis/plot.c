@@ -44,7 +44,7 @@ static void series_free(gpointer p)
 
 bool plot_kind_parse(const char *name, enum plot_kind *out, GError **error)
 {
-    static const char *const names[] = { "lines", "bars", "cdf", "stack" };
+    static const char *const names[] = { "lines", "bars", "cdf", "stack", "series" };
 
     for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
         if (strcmp(name, names[i]) == 0) {
@@ -53,7 +53,7 @@ bool plot_kind_parse(const char *name, enum plot_kind *out, GError **error)
         }
     }
     g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
-                "unknown plot kind '%s' (valid: lines, bars, cdf, stack)", name);
+                "unknown plot kind '%s' (valid: lines, bars, cdf, stack, series)", name);
     return false;
 }
 
@@ -547,6 +547,21 @@ static void draw_lines_data(struct gp_job *j, const struct plot_spec *sp, struct
     set_integer_tics(j, d);
 }
 
+/* @sql prepared with ?1, ?2, ?3 bound to @point, @scope and @name
+ * (borrowed until the statement is finalized). */
+static sqlite3_stmt *point_query(sqlite3 *db, const char *sql, const char *point, const char *scope,
+                                 const char *name)
+{
+    sqlite3_stmt *s = NULL;
+
+    sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+    g_assert(s);
+    sqlite3_bind_text(s, 1, point, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, scope, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
+    return s;
+}
+
 /* The CDF of @name at @point, over the done replications, as (x, F(x))
  * rows: F rises linearly across each bucket [lo, hi), from F(lo) of the
  * buckets below to F(hi), and stays flat over empty ranges, so the curve
@@ -555,21 +570,16 @@ static void draw_lines_data(struct gp_job *j, const struct plot_spec *sp, struct
 static GArray *cdf_buckets(sqlite3 *db, const char *point, const char *scope, const char *name,
                            char unit[16])
 {
-    sqlite3_stmt *s = NULL;
+    sqlite3_stmt *s = point_query(db,
+                                  "SELECT h.lo, h.hi, sum(h.count), h.unit FROM hist AS h "
+                                  "JOIN runs AS r ON r.run_id = h.run_id WHERE r.status = 'done' "
+                                  "AND r.point = ?1 AND h.scope = ?2 AND h.name = ?3 "
+                                  "GROUP BY h.lo, h.hi, h.unit ORDER BY h.lo",
+                                  point, scope, name);
     GArray *buckets = g_array_new(FALSE, FALSE, sizeof(double) * 3);
     GArray *out = g_array_new(FALSE, FALSE, sizeof(double) * 2);
     double total = 0, cum = 0;
 
-    sqlite3_prepare_v2(db,
-                       "SELECT h.lo, h.hi, sum(h.count), h.unit FROM hist AS h "
-                       "JOIN runs AS r ON r.run_id = h.run_id WHERE r.status = 'done' "
-                       "AND r.point = ?1 AND h.scope = ?2 AND h.name = ?3 "
-                       "GROUP BY h.lo, h.hi, h.unit ORDER BY h.lo",
-                       -1, &s, NULL);
-    g_assert(s);
-    sqlite3_bind_text(s, 1, point, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, scope, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
     while (sqlite3_step(s) == SQLITE_ROW) {
         double b[3] = { sqlite3_column_double(s, 0), sqlite3_column_double(s, 1),
                         sqlite3_column_double(s, 2) };
@@ -608,9 +618,50 @@ static int same_cdf(GPtrArray *curves, guint k)
     return -1;
 }
 
-static bool cdf_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtrArray *points,
-                     GError **error)
+/* A time series of @point, the mean over its done replications at each
+ * sample time, as (t, value) rows; NULL samples are left out. */
+static GArray *series_samples(sqlite3 *db, const char *point, const char *scope, const char *name,
+                              char unit[16])
 {
+    sqlite3_stmt *s = point_query(db,
+                                  "SELECT v.t, avg(v.value), v.unit FROM sample AS v "
+                                  "JOIN runs AS r ON r.run_id = v.run_id WHERE r.status = 'done' "
+                                  "AND r.point = ?1 AND v.scope = ?2 AND v.name = ?3 "
+                                  "AND v.value IS NOT NULL GROUP BY v.t, v.unit ORDER BY v.t",
+                                  point, scope, name);
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(double) * 2);
+
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        double row[2] = { sqlite3_column_double(s, 0), sqlite3_column_double(s, 1) };
+
+        g_strlcpy(unit, (const char *)sqlite3_column_text(s, 2), 16);
+        g_array_append_vals(out, row, 1);
+    }
+    sqlite3_finalize(s);
+    return out;
+}
+
+/* The largest x and |y| of @c: a series' scales (the CDF's x scale is its
+ * 99th percentile instead: the far tail would squeeze the rest). */
+static void curve_range(GArray *c, bool cdf, double *x, double *y)
+{
+    for (guint i = 0; i < c->len; i++) {
+        double cx = g_array_index(c, double, 2 * i), cy = g_array_index(c, double, 2 * i + 1);
+
+        if (!cdf || cy <= 0.99)
+            *x = MAX(*x, cx);
+        *y = MAX(*y, fabs(cy));
+    }
+}
+
+/* Curves, one per point: the CDF of a histogram (cdf) or a time series
+ * (series), which differ in their rows, scales and axis labels. */
+static bool curves_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp,
+                        GPtrArray *points, GError **error)
+{
+    bool cdf = sp->kind == PLOT_CDF;
+    double ybig = 0, fy = 1;
+    const char *yu = NULL;
     g_autoptr(GPtrArray) curves = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
     FILE *f = gp_job_data(j);
@@ -619,11 +670,13 @@ static bool cdf_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, 
     const char *xu;
 
     struct plot_by b = plot_by_of(sp);
-    bool ok = query_check_hist(db, sp->scope, sp->y, error);
+    bool ok = cdf ? query_check_hist(db, sp->scope, sp->y, error)
+                  : query_check_series(db, sp->scope, sp->y, error);
 
     for (guint p = 0; ok && p < points->len; p++) {
         char *name = plot_by_value(&b, db, points->pdata[p]);
-        GArray *c = cdf_buckets(db, points->pdata[p], sp->scope, sp->y, unit);
+        GArray *c =
+            (cdf ? cdf_buckets : series_samples)(db, points->pdata[p], sp->scope, sp->y, unit);
 
         if (!name)
             name = g_strdup(points->pdata[p]);
@@ -633,10 +686,7 @@ static bool cdf_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, 
             ok = plot_ambiguous(db, sp, points->pdata[p], error);
             break;
         }
-        /* Scale from the 99th percentile: the far tail would squeeze the rest. */
-        for (guint i = 0; i < c->len; i++)
-            if (g_array_index(c, double, 2 * i + 1) <= 0.99)
-                big = MAX(big, g_array_index(c, double, 2 * i));
+        curve_range(c, cdf, &big, &ybig);
         g_ptr_array_add(names, name);
         g_ptr_array_add(curves, c);
     }
@@ -644,7 +694,9 @@ static bool cdf_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, 
         plot_by_release(&b);
         return false;
     }
-    xu = humanize_scale(big, unit, &fx);
+    xu = humanize_scale(big, cdf ? unit : "s", &fx);
+    if (!cdf)
+        yu = humanize_scale(ybig, unit, &fy);
     for (guint k = 0; k < curves->len; k++) {
         GArray *c = curves->pdata[k];
         int twin = same_cdf(curves, k);
@@ -658,7 +710,7 @@ static bool cdf_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, 
 
         for (guint i = 0; i < c->len; i++) {
             plot_write_num(f, g_array_index(c, double, 2 * i) * fx);
-            plot_write_num(f, g_array_index(c, double, 2 * i + 1));
+            plot_write_num(f, g_array_index(c, double, 2 * i + 1) * fy);
             fputc('\n', f);
         }
         fputs("\n\n", f);
@@ -670,9 +722,13 @@ static bool cdf_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, 
     plot_by_release(&b);
     const char *count_unit;
     g_autofree char *name = plot_metric_label(sp->y, &count_unit);
-    g_autofree char *xl = sp->xlabel ? g_strdup(sp->xlabel) : plot_axis_label(name, xu);
+    g_autofree char *xl =
+        sp->xlabel ? g_strdup(sp->xlabel) : plot_axis_label(cdf ? name : "Time", xu);
+    g_autofree char *yl = sp->ylabel ? g_strdup(sp->ylabel)
+                          : cdf      ? g_strdup("Fraction of samples")
+                                     : plot_axis_label(name, yu);
     gp_set_str(j, "x_label", xl);
-    gp_set_str(j, "y_label", sp->ylabel ? sp->ylabel : "Fraction of samples");
+    gp_set_str(j, "y_label", yl);
     return true;
 }
 
@@ -729,7 +785,8 @@ static bool fill(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtr
         ok = plot_stack_data(db, j, sp, points, error);
         break;
     case PLOT_CDF:
-        ok = cdf_data(db, j, sp, points, error);
+    case PLOT_SERIES:
+        ok = curves_data(db, j, sp, points, error);
         break;
     }
     g_ptr_array_unref(d.series);
@@ -738,10 +795,8 @@ static bool fill(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtr
 }
 
 static const char *const templates[] = {
-    [PLOT_LINES] = "lines.gp",
-    [PLOT_BARS] = "bars.gp",
-    [PLOT_CDF] = "cdf.gp",
-    [PLOT_STACK] = "stack.gp",
+    [PLOT_LINES] = "lines.gp", [PLOT_BARS] = "bars.gp",     [PLOT_CDF] = "cdf.gp",
+    [PLOT_STACK] = "stack.gp", [PLOT_SERIES] = "series.gp",
 };
 
 bool plot_draw(sqlite3 *db, const struct plot_spec *sp, char **note, GError **error)
@@ -774,10 +829,9 @@ bool plot_draw(sqlite3 *db, const struct plot_spec *sp, char **note, GError **er
     gp_set_num(j, "log_x", sp->logx);
     gp_set_num(j, "log_y", sp->logy);
     static const char *const shown[] = {
-        [PLOT_LINES] = "mean ± 95% CI",
-        [PLOT_BARS] = "mean ± 95% CI",
-        [PLOT_CDF] = "samples pooled",
-        [PLOT_STACK] = "mean",
+        [PLOT_LINES] = "mean ± 95% CI",      [PLOT_BARS] = "mean ± 95% CI",
+        [PLOT_CDF] = "samples pooled",       [PLOT_STACK] = "mean",
+        [PLOT_SERIES] = "mean at each time",
     };
     g_autofree char *caption =
         sp->caption ? NULL : identical_caption(db, points, sp->scope, shown[sp->kind]);

@@ -14,13 +14,15 @@ enum plot_kind {
     PLOT_BARS,
     PLOT_CDF,
     PLOT_STACK,
+    PLOT_SERIES,
 };
 
 /**
  * struct plot_spec - one figure
  * @x:      parameter on the x axis (lines, bars); labels the bars of a stack
  * @y:      metric; bars and stack: a comma list (stack also "prefix_*");
- *          cdf: the histogram name (e.g. "sojourn")
+ *          cdf: the histogram name (e.g. "sojourn"); series: the time
+ *          series name (e.g. "migration_vm_throughput")
  * @by:     parameter with one series per value, or two "K1,K2" (a series
  *          per pair: plot_by.h); stack: the bars within each @x group
  *          (optional)

@@ -259,6 +259,18 @@ bool query_check_hist(sqlite3 *db, const char *scope, const char *name, GError *
     return contains(valid, name) || unknown(error, "distribution", name, valid, where);
 }
 
+bool query_check_series(sqlite3 *db, const char *scope, const char *name, GError **error)
+{
+    sqlite3_stmt *s =
+        prepare(db, "SELECT DISTINCT name FROM series WHERE scope = ?1 ORDER BY name");
+    g_autoptr(GPtrArray) valid = NULL;
+    g_autofree char *where = g_strdup_printf(" in scope '%s'", scope);
+
+    bind(s, 1, scope);
+    valid = column(s);
+    return contains(valid, name) || unknown(error, "time series", name, valid, where);
+}
+
 bool query_check_param(sqlite3 *db, const char *key, GError **error)
 {
     sqlite3_stmt *s = prepare(db, "SELECT EXISTS (SELECT 1 FROM params WHERE key = ?1)");

@@ -32,6 +32,8 @@ bool query_check_param(sqlite3 *db, const char *key, GError **error);
 bool query_check_varied(sqlite3 *db, const char *key, GError **error);
 /* Names of histograms in @scope; for the CDF plot. */
 bool query_check_hist(sqlite3 *db, const char *scope, const char *name, GError **error);
+/* @name is a time series of @scope (the series table). */
+bool query_check_series(sqlite3 *db, const char *scope, const char *name, GError **error);
 
 struct query_stat {
     int64_t n;

@@ -100,6 +100,10 @@ static bool copy_children(sqlite3 *db, int version, sqlite3_int64 from, sqlite3_
         "run_id = ?1 ORDER BY scope, name, lo) GROUP BY scope, name, unit)",
     };
     const char *const *stmts = version == 1 ? sql_v1 : version == 2 ? sql_v2 : sql;
+    /* Schema 4 added the series; older inputs have none. */
+    static const char series_sql[] =
+        "INSERT INTO main.series (run_id, scope, name, unit, t0, dt, samples) SELECT ?2, scope, "
+        "name, unit, t0, dt, samples FROM src.series WHERE run_id = ?1";
 
     for (size_t i = 0; i < G_N_ELEMENTS(sql); i++) {
         sqlite3_stmt *s = prepare(db, stmts[i]);
@@ -112,7 +116,14 @@ static bool copy_children(sqlite3 *db, int version, sqlite3_int64 from, sqlite3_
         if (rc != SQLITE_DONE)
             return false;
     }
-    return true;
+    if (version < 4)
+        return true;
+    sqlite3_stmt *s = prepare(db, series_sql);
+    sqlite3_bind_int64(s, 1, from);
+    sqlite3_bind_int64(s, 2, to);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE;
 }
 
 /*

@@ -27,12 +27,24 @@ static void hist_row_free(gpointer p)
     g_free(h);
 }
 
+static void series_free(gpointer p)
+{
+    struct report_series *s = p;
+
+    g_free(s->scope);
+    g_free(s->name);
+    g_free(s->unit);
+    g_free(s->values);
+    g_free(s);
+}
+
 struct report *report_new(void)
 {
     struct report *r = g_new0(struct report, 1);
 
     r->metrics = g_ptr_array_new_with_free_func(metric_free);
     r->hists = g_ptr_array_new_with_free_func(hist_row_free);
+    r->series = g_ptr_array_new_with_free_func(series_free);
     r->index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return r;
 }
@@ -44,6 +56,7 @@ void report_free(struct report *r)
     g_hash_table_unref(r->index);
     g_ptr_array_unref(r->metrics);
     g_ptr_array_unref(r->hists);
+    g_ptr_array_unref(r->series);
     g_free(r);
 }
 
@@ -130,4 +143,19 @@ void report_hist(struct report *r, const char *scope, const char *name, const st
 const struct report_metric *report_find(const struct report *r, const char *scope, const char *name)
 {
     return metric_lookup(r, scope, name);
+}
+
+void report_series(struct report *r, const char *scope, const char *name, const char *unit,
+                   double t0, double dt, const double *values, size_t n)
+{
+    struct report_series *s = g_new0(struct report_series, 1);
+
+    s->scope = g_strdup(scope);
+    s->name = g_strdup(name);
+    s->unit = g_strdup(unit);
+    s->t0 = t0;
+    s->dt = dt;
+    s->values = g_memdup2(values, n * sizeof(double));
+    s->n = n;
+    g_ptr_array_add(r->series, s);
 }

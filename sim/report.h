@@ -33,9 +33,21 @@ struct report_hist {
     size_t n_bins;
 };
 
+/* A quantity sampled at regular times of the run: values[k] at t0 + k dt
+ * (seconds of simulated time); NaN where it is undefined. */
+struct report_series {
+    char *scope;
+    char *name;
+    char *unit;
+    double t0, dt;
+    double *values;
+    size_t n;
+};
+
 struct report {
     GPtrArray *metrics; /* struct report_metric *, owned */
     GPtrArray *hists;   /* struct report_hist *, owned */
+    GPtrArray *series;  /* struct report_series *, owned */
     GHashTable *index;  /* "scope\x1fname" -> struct report_metric *, borrowed */
 };
 
@@ -48,6 +60,9 @@ void report_metric(struct report *r, const char *scope, const char *name, double
  * 1e-12 to turn picoseconds into seconds). */
 void report_hist(struct report *r, const char *scope, const char *name, const struct hist *h,
                  double scale, const char *unit);
+/* Add the @n @values sampled every @dt from @t0 (s); copied. */
+void report_series(struct report *r, const char *scope, const char *name, const char *unit,
+                   double t0, double dt, const double *values, size_t n);
 /* Look up a metric; returns NULL if absent. */
 const struct report_metric *report_find(const struct report *r, const char *scope,
                                         const char *name);

@@ -5,9 +5,10 @@
  * creation and the summary view are in store_schema.c. */
 
 /*
- * Results database, schema version 3
+ * Results database, schema version 4
  * ===================================
- * (Schema 2 differs in: hists(..., scale, bins TEXT) with bins the JSON
+ * (Schema 3 differs in having no series table and sample view. Schema 2
+ * also differs in: hists(..., scale, bins TEXT) with bins the JSON
  * [[lo, hi, count], ...] of the non-empty buckets, lo and hi in units of
  * scale. Schema 1 also has no runs.host, runs.git_commit, params.num,
  * claims, and hist is a table of one row per bucket instead of the view
@@ -18,13 +19,13 @@
  * is written in one transaction: a run is there complete or not at all.
  *
  * meta(key TEXT PRIMARY KEY, value TEXT)
- *   'application' = 'iovsim', 'schema_version' = '3', 'created_by' = iovsim
+ *   'application' = 'iovsim', 'schema_version' = '4', 'created_by' = iovsim
  *   version that made the file, 'created_at' = ISO 8601 UTC;
  *   'scenario_hash' and 'scenario_version', the first scenario admitted
  *   (store_check_scenario()), so that a sweep owns a new file before its
  *   first run is written. The file header
  *   also carries PRAGMA application_id = 1229936211 (0x494f5653, "IOVS") and
- *   PRAGMA user_version = 3.
+ *   PRAGMA user_version = 4.
  *
  * runs: one row per replication
  *   run_id         INTEGER PRIMARY KEY
@@ -71,6 +72,14 @@
  *   the non-empty buckets one per row, lo = lo_units * scale in unit: the
  *   doubles the run computed, exactly (schema 1's table of that name)
  *
+ * series(run_id, scope TEXT, name TEXT, unit TEXT, t0 REAL, dt REAL,
+ *        samples TEXT), PRIMARY KEY (run_id, scope, name)
+ *   a quantity sampled at regular times of the run (a migrating VM's
+ *   goodput, ...): samples is the JSON array of its values at t0, t0 + dt,
+ *   ... (s of simulated time), in unit; null where undefined
+ * sample VIEW (run_id, scope, name, unit, t REAL, value)
+ *   the same samples one per row, t = t0 + k dt
+ *
  * claims(scenario_hash, point, rep, owner TEXT, heartbeat REAL)
  *   which running sweep (owner = host:pid) runs a replication now, with
  *   the Unix time it last said it is alive; rows go when the run is written
@@ -87,7 +96,7 @@
  *   view needs sqrt(): the sqlite3 shell has it when built with math
  *   functions (Debian's is); iovsim registers its own where missing.
  *
- * params, metrics and hists reference runs(run_id) ON DELETE CASCADE (with
+ * params, metrics, hists and series reference runs(run_id) ON DELETE CASCADE (with
  * PRAGMA foreign_keys = ON) and are WITHOUT ROWID tables clustered on their
  * primary keys, so a run's rows sit together and lookups by run_id, or by
  * (run_id, scope, name) from a join with runs, need no extra index. The
@@ -114,6 +123,7 @@
 #include "scenario.h"
 #include "store_hist.h"
 #include "store_schema.h"
+#include "store_series.h"
 
 #ifndef IOVSIM_VERSION
 #error "IOVSIM_VERSION must be defined by the build"
@@ -135,6 +145,7 @@ enum stmt_id {
     STMT_INS_PARAM,
     STMT_INS_METRIC,
     STMT_INS_HIST,
+    STMT_INS_SERIES,
     STMT_HAS_DONE,
     STMT_OTHER_HASH,
     STMT_OTHER_VERSION,
@@ -160,6 +171,7 @@ static const char *const stmt_sql[N_STMTS] = {
                         "VALUES (?1, ?2, ?3, ?4, ?5)",
     [STMT_INS_HIST] = "INSERT INTO hists (run_id, scope, name, unit, scale, first, counts) "
                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_INS_SERIES] = STORE_SERIES_INSERT_SQL,
     [STMT_HAS_DONE] = "SELECT EXISTS (SELECT 1 FROM runs WHERE point = ?1 AND rep = ?2 "
                       "AND status = 'done' AND (?3 IS NULL OR scenario_hash = ?3))",
     [STMT_OTHER_HASH] = "SELECT scenario, scenario_hash FROM runs WHERE scenario_hash <> ?1 "
@@ -665,6 +677,28 @@ static bool insert_hists(struct store *st, int64_t run_id, GPtrArray *hists)
     return true;
 }
 
+static bool insert_series(struct store *st, int64_t run_id, GPtrArray *series)
+{
+    sqlite3_stmt *s = stmt(st, STMT_INS_SERIES);
+    g_autoptr(GString) samples = g_string_new(NULL);
+
+    sqlite3_bind_int64(s, 1, run_id);
+    for (guint i = 0; i < series->len; i++) {
+        const struct report_series *r = g_ptr_array_index(series, i);
+
+        bind_text(s, 2, r->scope);
+        bind_text(s, 3, r->name);
+        bind_text(s, 4, r->unit);
+        sqlite3_bind_double(s, 5, r->t0);
+        sqlite3_bind_double(s, 6, r->dt);
+        store_series_samples(samples, r);
+        sqlite3_bind_text(s, 7, samples->str, (int)samples->len, SQLITE_STATIC);
+        if (!step(st, STMT_INS_SERIES))
+            return false;
+    }
+    return true;
+}
+
 static bool write_failed(struct store *st, const struct store_run *run, GError **error)
 {
     /* Take the message before ROLLBACK replaces it. */
@@ -681,7 +715,8 @@ static bool insert_all(struct store *st, const struct store_run *run, GPtrArray 
 {
     return insert_run(st, run, id) && insert_params(st, *id, params) &&
            (!report ||
-            (insert_metrics(st, *id, report->metrics) && insert_hists(st, *id, report->hists)));
+            (insert_metrics(st, *id, report->metrics) && insert_hists(st, *id, report->hists) &&
+             insert_series(st, *id, report->series)));
 }
 
 static void check_run(const struct store *st, const struct store_run *run)

@@ -25,7 +25,7 @@
 
 #include "report.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 /* PRAGMA application_id of our databases: "IOVS" in ASCII. */
 #define STORE_APPLICATION_ID 0x494f5653
 

@@ -11,6 +11,7 @@
 #include "scenario.h"
 #include "store.h"
 #include "store_hist.h"
+#include "store_series.h"
 
 #ifndef IOVSIM_VERSION
 #error "IOVSIM_VERSION must be defined by the build"
@@ -120,7 +121,8 @@ static const char schema_sql[] =
     "    value REAL,\n"
     "    unit TEXT NOT NULL,\n"
     "    PRIMARY KEY (run_id, scope, name)\n"
-    ") WITHOUT ROWID;\n" HISTS_TABLE_SQL HIST_VIEW_SQL CLAIMS_TABLE_SQL "CREATE TABLE tdist (\n"
+    ") WITHOUT ROWID;\n" HISTS_TABLE_SQL HIST_VIEW_SQL CLAIMS_TABLE_SQL STORE_SERIES_SQL
+    "CREATE TABLE tdist (\n"
     "    dof INTEGER PRIMARY KEY,\n"
     "    t975 REAL NOT NULL\n"
     ");\n"
@@ -152,7 +154,14 @@ enum probe {
     PROBE_OURS,  /* an iovsim database of our schema version */
     PROBE_OLD,   /* an iovsim database of schema version 1 */
     PROBE_V2,    /* an iovsim database of schema version 2 */
+    PROBE_V3,    /* an iovsim database of schema version 3 */
 };
+
+/* An older schema: read as it is, converted before a write. */
+static bool is_older(enum probe p)
+{
+    return p == PROBE_OLD || p == PROBE_V2 || p == PROBE_V3;
+}
 
 static bool db_error(sqlite3 *db, const char *path, GError **error)
 {
@@ -224,7 +233,10 @@ static enum probe check_version(const char *path, gint64 version, GError **error
     }
     if (version < 1)
         return not_ours(path, error);
-    return version == 1 ? PROBE_OLD : version == 2 ? PROBE_V2 : PROBE_OURS;
+    return version == 1   ? PROBE_OLD
+           : version == 2 ? PROBE_V2
+           : version == 3 ? PROBE_V3
+                          : PROBE_OURS;
 }
 
 /* Read-only look at @db: a foreign file must come out of this unchanged. */
@@ -258,13 +270,23 @@ static const char *const shape_checks_v2[] = {
     NULL,
 };
 
+#define SHAPE_CHECKS_V3                                                              \
+    SHAPE_CHECKS_V2_V3,                                                              \
+        "SELECT run_id, scope, name, unit, scale, first, counts FROM hists LIMIT 0", \
+        "SELECT run_id, scope, name, unit, lo, hi, count FROM hist LIMIT 0",         \
+        "SELECT scenario_hash, point, rep, owner, heartbeat FROM claims LIMIT 0",    \
+        "SELECT dof, t975 FROM tdist LIMIT 0",                                       \
+        "SELECT scenario, point, scope, name, unit, n, mean, stddev, ci95 FROM summary LIMIT 0"
+
 static const char *const shape_checks_v3[] = {
-    SHAPE_CHECKS_V2_V3,
-    "SELECT run_id, scope, name, unit, scale, first, counts FROM hists LIMIT 0",
-    "SELECT run_id, scope, name, unit, lo, hi, count FROM hist LIMIT 0",
-    "SELECT scenario_hash, point, rep, owner, heartbeat FROM claims LIMIT 0",
-    "SELECT dof, t975 FROM tdist LIMIT 0",
-    "SELECT scenario, point, scope, name, unit, n, mean, stddev, ci95 FROM summary LIMIT 0",
+    SHAPE_CHECKS_V3,
+    NULL,
+};
+
+static const char *const shape_checks_v4[] = {
+    SHAPE_CHECKS_V3,
+    "SELECT run_id, scope, name, unit, t0, dt, samples FROM series LIMIT 0",
+    "SELECT run_id, scope, name, unit, t, value FROM sample LIMIT 0",
     NULL,
 };
 
@@ -272,7 +294,8 @@ static enum probe check_shape(sqlite3 *db, const char *path, enum probe p, GErro
 {
     const char *const *checks = p == PROBE_OLD  ? shape_checks_v1
                                 : p == PROBE_V2 ? shape_checks_v2
-                                                : shape_checks_v3;
+                                : p == PROBE_V3 ? shape_checks_v3
+                                                : shape_checks_v4;
 
     for (size_t i = 0; checks[i]; i++) {
         sqlite3_stmt *s = NULL;
@@ -419,7 +442,7 @@ static bool lock_for_create(sqlite3 *db, const char *path, bool *made_by_other, 
     enum probe p = PROBE_EMPTY;
 
     sqlite3_busy_timeout(db, CREATE_POLL_MS);
-    while (!locked && (p == PROBE_EMPTY || p == PROBE_OLD || p == PROBE_V2)) {
+    while (!locked && (p == PROBE_EMPTY || is_older(p))) {
         GError *probe_error = NULL;
         bool busy;
 
@@ -436,7 +459,7 @@ static bool lock_for_create(sqlite3 *db, const char *path, bool *made_by_other, 
     }
     store_schema_busy_wait(db);
     *made_by_other = p == PROBE_OURS;
-    if (!locked && (p == PROBE_EMPTY || p == PROBE_OLD || p == PROBE_V2))
+    if (!locked && (p == PROBE_EMPTY || is_older(p)))
         db_error(db, path, error);
     return locked;
 }
@@ -535,17 +558,21 @@ static bool convert_v2(sqlite3 *db, const char *path, int from, GError **error)
     return true;
 }
 
-/* Schema 1 or 2 to ours, in the caller's transaction. */
+/* Schema 1, 2 or 3 to ours, in the caller's transaction; schema 4 adds
+ * the series table. */
 static bool convert(sqlite3 *db, const char *path, enum probe p, GError **error)
 {
-    int from = p == PROBE_OLD ? 1 : 2;
+    int from = p == PROBE_OLD ? 1 : p == PROBE_V2 ? 2 : 3;
     g_autofree char *header = g_strdup_printf("PRAGMA user_version = %d; "
                                               "UPDATE meta SET value = '%d' WHERE key = "
                                               "'schema_version'",
                                               STORE_SCHEMA_VERSION, STORE_SCHEMA_VERSION);
 
-    if ((p == PROBE_OLD && !convert_v1(db, path, error)) || !convert_v2(db, path, from, error))
+    if ((p == PROBE_OLD && !convert_v1(db, path, error)) ||
+        (from < 3 && !convert_v2(db, path, from, error)))
         return false;
+    if (sqlite3_exec(db, STORE_SERIES_SQL, NULL, NULL, NULL) != SQLITE_OK)
+        return convert_error(db, path, from, NULL, error);
     if (sqlite3_exec(db, header, NULL, NULL, NULL) != SQLITE_OK)
         return convert_error(db, path, from, NULL, error);
     return true;
@@ -565,7 +592,7 @@ static bool create(sqlite3 *db, const char *path, GError **error)
         (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK || !fill_tables(db))) {
         db_error(db, path, error);
         p = PROBE_ERROR;
-    } else if ((p == PROBE_OLD || p == PROBE_V2) && !convert(db, path, p, error)) {
+    } else if (is_older(p) && !convert(db, path, p, error)) {
         p = PROBE_ERROR;
     }
     if (p != PROBE_ERROR && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -699,8 +726,10 @@ bool store_schema_check(sqlite3 *db, const char *path, GError **error)
         not_ours(path, error);
     if (p == PROBE_OLD && sqlite3_exec(db, compat_v1_sql, NULL, NULL, NULL) != SQLITE_OK)
         return db_error(db, path, error);
+    if (is_older(p) && sqlite3_exec(db, STORE_SERIES_COMPAT_SQL, NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(db, path, error);
     /* Files written before the points view existed get a temporary one. */
-    if (p == PROBE_OURS || p == PROBE_OLD || p == PROBE_V2) {
+    if (p == PROBE_OURS || is_older(p)) {
         g_autofree char *has = NULL;
 
         if (!query_value(db, "SELECT count(*) FROM sqlite_master WHERE name = 'points'", &has))
@@ -712,5 +741,5 @@ bool store_schema_check(sqlite3 *db, const char *path, GError **error)
                 return db_error(db, path, error);
         }
     }
-    return p == PROBE_OURS || p == PROBE_OLD || p == PROBE_V2;
+    return p == PROBE_OURS || is_older(p);
 }

@@ -385,6 +385,39 @@ static void test_vdpa_migrates(void)
     report_free(pv);
 }
 
+/* migration.sample: the VM's goodput per interval from the warm-up on, a
+ * series whose samples add up to what it received and which drops to
+ * nothing while it is paused. */
+static void test_goodput_series(void)
+{
+    const char *body = "[workload]\ntype = stream\ndirection = rx\n[migration]\nvm = 0\n"
+                       "start = 10ms\nmemory = 8MiB\nwws = 2MiB\ndirty_rate = 4Gbps\n"
+                       "bandwidth = 2Gbps\nmax_rounds = 3\nsample = 500us\n";
+    struct report *r = run("60ms", body);
+    const struct report_series *vm = NULL;
+    double bytes = 0, low = INFINITY;
+
+    for (guint k = 0; k < r->series->len; k++) {
+        const struct report_series *s = g_ptr_array_index(r->series, k);
+
+        if (strcmp(s->name, "migration_vm_throughput") == 0)
+            vm = s;
+    }
+    g_assert_nonnull(vm);
+    g_assert_cmpstr(vm->unit, ==, "bit/s");
+    g_assert_cmpfloat(vm->t0, ==, 1.5e-3);
+    g_assert_cmpfloat(vm->dt, ==, 500e-6);
+    g_assert_cmpuint(vm->n, ==, 118);
+    for (size_t k = 0; k < vm->n; k++) {
+        bytes += vm->values[k] * vm->dt / 8;
+        low = MIN(low, vm->values[k]);
+    }
+    /* The last sample is at 60 ms: everything the VM received is in one. */
+    g_assert_cmpfloat(fabs(bytes - test_value(r, "vm0", "throughput") * 59e-3 / 8), <, 1);
+    g_assert_cmpfloat(low, ==, 0);
+    report_free(r);
+}
+
 /* A re-plug still running when the run ends: the VM has resumed, so the
  * migration's times are known; the failover's are not. */
 static void test_replug_after_the_run(void)
@@ -457,6 +490,7 @@ static void test_bad_input(void)
         { "[migration]\nvm = 0\nmax_rounds = 0\ndirty_rate = 2Gbps\nbandwidth = 1Gbps\n"
           "downtime_limit = 1ms\n",
           "migration.max_rounds", "never converges" },
+        { "[migration]\nvm = 0\nsample = 1us\n", "migration.sample", "more than 100000 samples" },
         { "[migration]\nvm = 0\nmode = postcopy\nmemory = 5000B\nwws = 4096B\n", "migration.memory",
           "whole 4096-byte pages" },
     };
@@ -480,6 +514,7 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/move/vf-pays-failover", test_vf_pays_failover);
     g_test_add_func("/migration/move/vdpa-migrates", test_vdpa_migrates);
     g_test_add_func("/migration/move/replug-after-the-run", test_replug_after_the_run);
+    g_test_add_func("/migration/series/goodput", test_goodput_series);
     g_test_add_func("/migration/move/downtime-orderings", test_downtime_orderings);
     g_test_add_func("/migration/bad-input", test_bad_input);
     return g_test_run();

@@ -740,6 +740,45 @@ static void test_write_hist_buckets(struct fixture *fx, gconstpointer data)
     report_free(r);
 }
 
+/* A time series reads back from the sample view sample by sample, its
+ * times t0 + k dt and its values exactly, an undefined sample as NULL. */
+static void test_write_series(struct fixture *fx, gconstpointer data)
+{
+    static const double values[] = { 9.5e9, 0, NAN, 1.0 / 3.0, 4.25e-7 };
+    struct store *st = open_ok(fx->path);
+    sqlite3 *db = store_db(st);
+    struct store_run run = make_run("p", 0, "done");
+    struct report *r = report_new();
+    GError *error = NULL;
+    sqlite3_stmt *s = NULL;
+    size_t n = 0;
+
+    (void)data;
+    report_series(r, "all", "goodput", "bit/s", 0.002, 0.001, values, G_N_ELEMENTS(values));
+    report_series(r, "vm1", "empty", "1", 0, 1, NULL, 0);
+    g_assert_true(store_write_run(st, &run, NULL, r, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM series"), ==, 2);
+    g_assert_cmpint(sqlite3_prepare_v2(db,
+                                       "SELECT t, value, unit FROM sample WHERE name = 'goodput' "
+                                       "ORDER BY t",
+                                       -1, &s, NULL),
+                    ==, SQLITE_OK);
+    for (; sqlite3_step(s) == SQLITE_ROW; n++) {
+        g_assert_cmpfloat(sqlite3_column_double(s, 0), ==, 0.002 + 0.001 * (double)n);
+        if (isnan(values[n]))
+            g_assert_cmpint(sqlite3_column_type(s, 1), ==, SQLITE_NULL);
+        else
+            g_assert_cmpfloat(sqlite3_column_double(s, 1), ==, values[n]);
+        g_assert_cmpstr((const char *)sqlite3_column_text(s, 2), ==, "bit/s");
+    }
+    sqlite3_finalize(s);
+    g_assert_cmpuint(n, ==, G_N_ELEMENTS(values));
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM sample WHERE name = 'empty'"), ==, 0);
+    store_close(st);
+    report_free(r);
+}
+
 /* One run is one transaction: a commit hook sees exactly one commit. */
 static int count_commit(void *p)
 {
@@ -1488,6 +1527,7 @@ int main(int argc, char **argv)
     ADD("open/corrupt", test_open_corrupt);
     ADD("write/roundtrip", test_write_roundtrip);
     ADD("write/hist-buckets", test_write_hist_buckets);
+    ADD("write/series", test_write_series);
     ADD("write/one-transaction", test_write_one_transaction);
     ADD("write/failed-replaced", test_write_failed_replaced);
     ADD("write/rollback", test_write_rollback);

@@ -294,6 +294,26 @@ void migration_pkt_dropped(struct net_world *w, const struct net_pkt *p)
     migration_pump(m);
 }
 
+/* The goodput of the VM and of the others over the interval just ended;
+ * the counters restart at the warm-up cut, where the first interval
+ * begins. */
+static void on_sample(struct sim *sim, void *ctx, const void *payload)
+{
+    struct migration *m = ctx;
+    uint64_t now[2];
+    double s = sim_time_to_s(m->sample), vm, others;
+
+    (void)payload;
+    migration_snapshot(m, &now[0], &now[1]);
+    vm = (double)(now[0] - m->traced[0]) * 8.0 / s;
+    others = (double)(now[1] - m->traced[1]) * 8.0 / s;
+    g_array_append_val(m->vm_trace, vm);
+    g_array_append_val(m->others_trace, others);
+    m->traced[0] = now[0];
+    m->traced[1] = now[1];
+    sim_schedule(sim, m->sample, on_sample, m, NULL, 0);
+}
+
 struct migration *migration_new(struct net_world *w)
 {
     const struct scenario *sc = w->sc;
@@ -327,6 +347,12 @@ struct migration *migration_new(struct net_world *w)
     m->round_bytes = g_array_new(FALSE, FALSE, sizeof(uint64_t));
     if (m->postcopy)
         postcopy_init(m);
+    m->sample = scenario_time(sc, "migration.sample");
+    m->vm_trace = g_array_new(FALSE, FALSE, sizeof(double));
+    m->others_trace = g_array_new(FALSE, FALSE, sizeof(double));
+    if (m->sample > 0)
+        sim_schedule(w->sim, scenario_time(sc, "scenario.warmup") + m->sample, on_sample, m, NULL,
+                     0);
     sim_schedule(w->sim, scenario_time(sc, "migration.start"), started, m, NULL, 0);
     return m;
 }
@@ -336,6 +362,8 @@ void migration_free(struct migration *m)
     if (!m)
         return;
     g_array_unref(m->round_bytes);
+    g_array_unref(m->vm_trace);
+    g_array_unref(m->others_trace);
     postcopy_release(m);
     g_free(m);
 }
@@ -423,6 +451,16 @@ void migration_report(const struct migration *m, struct report *out)
     report_metric(out, "all", "migration_resent", (double)m->resent, "B");
     report_move(m, out);
     postcopy_report(m, out);
+    if (m->sample > 0) {
+        /* Sample k is the goodput over the interval that ends at t0 + k dt. */
+        double dt = sim_time_to_s(m->sample);
+        double t0 = sim_time_to_s(scenario_time(m->w->sc, "scenario.warmup")) + dt;
+
+        report_series(out, "all", "migration_vm_throughput", "bit/s", t0, dt,
+                      (const double *)m->vm_trace->data, m->vm_trace->len);
+        report_series(out, "all", "migration_others_throughput", "bit/s", t0, dt,
+                      (const double *)m->others_trace->data, m->others_trace->len);
+    }
 }
 
 unsigned migration_spare_queues(const struct scenario *sc)
@@ -539,6 +577,16 @@ static bool timing_check(const struct scenario *sc, GError **error)
     if (scenario_real(sc, "migration.wws") > scenario_real(sc, "migration.memory")) {
         scenario_error(sc, "migration.wws", error,
                        "the writable working set is larger than the memory (migration.memory)");
+        return false;
+    }
+    sim_time sample = scenario_time(sc, "migration.sample");
+
+    if (sample > 0 &&
+        (scenario_time(sc, "scenario.duration") - scenario_time(sc, "scenario.warmup")) / sample >
+            MIGRATION_MAX_SAMPLES) {
+        scenario_error(sc, "migration.sample", error,
+                       "more than %d samples over the run: sample less often",
+                       MIGRATION_MAX_SAMPLES);
         return false;
     }
     if (strcmp(scenario_str(sc, "migration.mode"), "postcopy") == 0)

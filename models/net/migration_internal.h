@@ -12,6 +12,10 @@
 
 #include "net.h"
 
+/* Samples of a migration.sample time series at most: a run's report stays
+ * small. */
+#define MIGRATION_MAX_SAMPLES 100000
+
 /* x86's base page: the unit a post-copy fault fetches. */
 #define MIGRATION_PAGE 4096u
 
@@ -66,6 +70,11 @@ struct migration {
     uint64_t vm_bytes[5], others_bytes[5];
     sim_time last_seen, gap;
     struct postcopy pc;
+    /* migration.sample: goodput (bit/s) of the VM and of the others per
+     * interval, and the bytes at the last sample */
+    sim_time sample;
+    GArray *vm_trace, *others_trace;
+    uint64_t traced[2];
 };
 
 /* Send what the window and the bandwidth limit allow now. */

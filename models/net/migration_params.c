@@ -58,6 +58,11 @@ static const struct param_def migration_params[] = {
               "failover: from the resumption until the destination's new VF carries the "
               "traffic (hot-plug, driver probe, bond switch-back)",
               "placeholder"),
+    PDEF_TIME("migration.sample", "0s", 0, 1,
+              "sample the migrating VM's and the other VMs' goodput this often, from the "
+              "warm-up on (time series migration_vm_throughput, migration_others_throughput; "
+              "0: none)",
+              "choice"),
     PDEF_ENUM("migration.mode", "precopy", "precopy|postcopy",
               "precopy: copy the memory while the VM runs, then switch over; postcopy: switch "
               "over first, then push the memory while the VM runs at the destination and "
