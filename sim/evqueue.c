@@ -7,6 +7,8 @@
  * entries are filed again, in order, each strictly lower than before. */
 #include "evqueue.h"
 
+#include <string.h>
+
 #include <glib.h>
 
 /* Chunks come in slabs of this many; the first chunk of a slab links the
@@ -92,6 +94,49 @@ struct evq_entry *evq_extend(struct evq *q, struct evq_list *b)
     return c->e;
 }
 
+/* The sorted run's chunk is full and @e belongs in it: put the run's
+ * entries back into the now list and level 0's buckets, in order, then
+ * file @e as usual. */
+void evq_unsort(struct evq *q, struct evq_entry e)
+{
+    struct evq_entry run[EVQ_CHUNK];
+    size_t n = (size_t)(q->now.w - q->r);
+
+    memcpy(run, q->r, n * sizeof(run[0]));
+    chunk_put(q, chunk_of(q->now.w - 1));
+    q->now = empty_list;
+    q->r = NULL;
+    q->sorted = false;
+    for (size_t i = 0; i < n; i++)
+        evq_file(q, run[i]);
+    evq_file(q, e);
+}
+
+/* A level 1 bucket of one chunk: sort it in place, stably (equal keys keep
+ * their order), and make it the now list (see evq_insert_sorted()). */
+static void sort_run(struct evq *q, const struct evq_list *src)
+{
+    struct evq_entry *a = src->head->e;
+    size_t n = (size_t)(src->w - a);
+
+    for (size_t i = 1; i < n; i++) {
+        struct evq_entry e = a[i];
+        size_t j = i;
+
+        while (j > 0 && a[j - 1].time > e.time) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = e;
+    }
+    if (q->prefetch_below)
+        for (size_t i = 0; i < n; i++)
+            __builtin_prefetch(q->prefetch_base + (size_t)a[i].slot * q->prefetch_stride);
+    q->now = *src;
+    q->r = a;
+    q->sorted = true;
+}
+
 /* The now list is empty: move `last` to the smallest key and make the now
  * list hold its entries. */
 static void refill(struct evq *q)
@@ -113,6 +158,10 @@ static void refill(struct evq *q)
     if (l == 0 || src.w == src.head->e + 1) {
         q->now = src;
         q->r = src.head->e;
+        return;
+    }
+    if (l == 1 && !src.head->next) {
+        sort_run(q, &src);
         return;
     }
     struct evq_chunk *next;
@@ -144,6 +193,7 @@ bool evq_advance(struct evq *q)
         chunk_put(q, chunk_of(q->now.w - 1)); /* the last: the others went above */
     q->now = empty_list;
     q->r = NULL;
+    q->sorted = false;
     if (!q->levels)
         return false;
     refill(q);

@@ -51,6 +51,7 @@ struct evq {
     sim_time last;                          /* last key popped (or the lower bound) */
     struct evq_list now;                    /* keys equal to last, read at r */
     const struct evq_entry *r;              /* next entry of the now list to pop */
+    bool sorted;                            /* now list: a sorted run, see evq_insert_sorted() */
     uint32_t levels;                        /* bit l: some bucket of level l is non-empty */
     uint8_t words[EVQ_LEVELS];              /* bit w of [l]: digits[l][w] is not 0 */
     uint64_t digits[EVQ_LEVELS][EVQ_WORDS]; /* bit d%64 of [l][d/64]: bucket (l, d) is non-empty */
@@ -79,6 +80,7 @@ void evq_set_prefetch(struct evq *q, const void *base, size_t stride, uint64_t w
 
 /* Out-of-line halves of the inline functions below. */
 struct evq_entry *evq_extend(struct evq *q, struct evq_list *b);
+void evq_unsort(struct evq *q, struct evq_entry e);
 bool evq_advance(struct evq *q);
 void evq_push_into_past(const struct evq *q, sim_time t) __attribute__((noreturn));
 
@@ -96,12 +98,37 @@ static inline void evq_append(struct evq *q, struct evq_list *b, struct evq_entr
     b->w = w + 1;
 }
 
+/* A bucket of level 1 small enough for one chunk is not spread into level
+ * 0 when it comes up: it is sorted in place (stably, so equal keys keep
+ * their order) and becomes the now list, a run of keys that differ only in
+ * the low digit. Until it is drained, q->last follows the keys popped and
+ * an entry of that digit range is inserted into the run in order (after
+ * equal keys); when the chunk is full the run goes back to buckets. */
+static inline void evq_insert_sorted(struct evq *q, struct evq_entry e)
+{
+    struct evq_entry *w = q->now.w, *p = w;
+
+    if (__builtin_expect(evq_at_chunk_end(w), 0)) {
+        evq_unsort(q, e);
+        return;
+    }
+    while (p > q->r && p[-1].time > e.time) {
+        *p = p[-1];
+        p--;
+    }
+    *p = e;
+    q->now.w = w + 1;
+}
+
 /* File @e relative to q->last (e.time >= q->last). */
 static inline void evq_file(struct evq *q, struct evq_entry e)
 {
     uint64_t x = (uint64_t)e.time ^ (uint64_t)q->last;
-    if (!x) {
-        evq_append(q, &q->now, e);
+    if (x < EVQ_FANOUT && (q->sorted || !x)) {
+        if (q->sorted)
+            evq_insert_sorted(q, e);
+        else
+            evq_append(q, &q->now, e);
         return;
     }
     unsigned l = (63u - (unsigned)__builtin_clzll(x)) / EVQ_DIGIT_BITS;
@@ -143,6 +170,7 @@ static inline bool evq_peek(struct evq *q, struct evq_entry *out)
 /* Remove the entry evq_peek() returned; call only after a successful peek. */
 static inline void evq_pop(struct evq *q)
 {
+    q->last = q->r->time;
     q->r++;
     q->len--;
 }

@@ -317,6 +317,54 @@ static void test_evqueue_random_prefetch(void)
     evqueue_random(true);
 }
 
+/* A level-1 bucket comes up as a sorted run: entries pushed into its key
+ * range while it drains, in descending order and as ties, pop in (time,
+ * push) order, also once the run's chunk is full and it goes back to
+ * buckets; and a bucket of two chunks is spread as before. */
+static void test_evqueue_sorted_run(void)
+{
+    for (int round = 0; round < 2; round++) {
+        struct evq q;
+        GArray *ref = g_array_new(FALSE, FALSE, sizeof(struct ref_item));
+        uint64_t seq = 0;
+        /* Round 0: 3 entries in keys 768..1023 (one chunk); round 1: 20. */
+        int first = round == 0 ? 3 : 20;
+
+        evq_init(&q, 0);
+        for (int i = 0; i < first; i++) {
+            sim_time t = 1000 - 10 * i;
+            evq_push(&q, (struct evq_entry){ .time = t, .slot = (uint32_t)seq });
+            ref_insert(ref, (struct ref_item){ t, seq++ });
+        }
+        for (int step = 0; step < 200; step++) {
+            struct ref_item want = g_array_index(ref, struct ref_item, 0);
+            struct evq_entry got = { 0 };
+
+            g_array_remove_index(ref, 0);
+            g_assert_true(evq_peek(&q, &got));
+            evq_pop(&q);
+            g_assert_cmpint(got.time, ==, want.time);
+            g_assert_cmpuint(got.slot, ==, (uint32_t)want.seq);
+            /* Two pushes per pop, descending in the run's range, every
+             * third a tie with now or with a queued key. */
+            for (int k = 0; k < 2 && step < 25; k++) {
+                sim_time t = step % 3 == 0 ? got.time : MAX(got.time, 1023 - 7 * step - k);
+
+                if (k == 1 && step % 3 == 1 && ref->len)
+                    t = g_array_index(ref, struct ref_item, ref->len - 1).time;
+                evq_push(&q, (struct evq_entry){ .time = t, .slot = (uint32_t)seq });
+                ref_insert(ref, (struct ref_item){ t, seq++ });
+            }
+            if (!ref->len)
+                break;
+        }
+        g_assert_cmpuint(ref->len, ==, 0);
+        g_assert_cmpuint(evq_len(&q), ==, 0);
+        g_array_unref(ref);
+        evq_release(&q);
+    }
+}
+
 static uint32_t pop_slot(struct evq *q, sim_time want_time)
 {
     struct evq_entry e = { 0 };
@@ -471,6 +519,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sim/evqueue/random-vs-reference", test_evqueue_random);
     g_test_add_func("/sim/evqueue/random-with-prefetch", test_evqueue_random_prefetch);
     g_test_add_func("/sim/evqueue/ties-and-extremes", test_evqueue_ties_and_extremes);
+    g_test_add_func("/sim/evqueue/sorted-run", test_evqueue_sorted_run);
     g_test_add_func("/sim/evqueue/memory-bound", test_evqueue_memory_bound);
     g_test_add_func("/sim/pool/growth-keeps-payloads", test_pool_growth_payloads);
     g_test_add_func("/sim/rng/streams", test_rng_streams);
