@@ -44,10 +44,11 @@ const struct param_def blk_params[] = {
               "QEMU hw/block/virtio-blk.c: request-merging defaults to on "
               "(sources.md#virtio-blk-merge)"),
     /* backends (models/blk/backend.c) */
-    BLK_CYC("blk.syscall", "500",
+    BLK_CYC("blk.syscall", "728",
             "one system call of a backend thread (io_submit, io_uring_enter, "
             "pread, reading an eventfd): entry, exit and mitigations",
-            PLACEHOLDER ": ~100 ns commonly quoted, doubled by KPTI"),
+            "uarch-bench issue 34 (2018): getpid through syscall() takes 728 unhalted core "
+            "cycles on Skylake, kernel included (sources.md#syscall-cost)"),
     BLK_CYC("blk.aio_per_request", "1704",
             "Linux AIO's work per request beyond io_uring's (iocb copy, aio ring, reaping)",
             "Axboe 2019 9.1: 608K IOPS via Linux AIO, 1.2M via io_uring (D: 1/608K - 1/1.2M s "
