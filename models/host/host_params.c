@@ -26,6 +26,12 @@ static const struct param_def host_params[] = {
                 "switching a shared core between threads (vCPUs or backends)",
                 "guest idle-poll patch, LKML 2017: contextswitch 2,050 ns/switch (idle=poll) (D: x "
                 "2.1 GHz) (sources.md#guest-ctxsw)"),
+    PDEF_INT("host.vswitch_cores", "0", 0, 4096,
+             "cores set apart for the host's receive path and software switch (the PF "
+             "queues' interrupts, the host NIC driver, the bridge/vSwitch), shared by "
+             "every software-path VM (0: each VM's backend core does that work)",
+             "choice: 0, the host's interrupt affinity following each VM's backend "
+             "thread, as the published per-VM measurements pin it"),
     PDEF_TIME("host.sched_slice", "3ms", 1e-6, 10.0,
               "a thread keeps a time-shared core this long while other threads wait",
               "Linux v6.6 kernel/sched/fair.c: sysctl_sched_base_slice 0.75 ms x (1 + "

@@ -52,7 +52,7 @@ static void emulation_attach(struct net_world *w, struct net_vm *vm)
         cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(sc, "emulation.device_per_packet"));
     e->hb.host_stack = vm->nh->host.stack_per_packet;
     e->hb.copy_per_byte = scenario_real(sc, "emulation.copy_per_byte") * 1e12;
-    host_io_init(&e->hb.io, w, vm);
+    host_backend_init(&e->hb, w, vm);
     e->hb.io.on_room = emu_on_room;
     vm->io = e;
     net_vm_ready(w, vm);

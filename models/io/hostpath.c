@@ -31,10 +31,11 @@ sim_time host_dma_api(struct net_world *w, struct net_vm *vm, struct host_io *h,
                        p->bytes);
 }
 
-void host_io_init(struct host_io *h, const struct net_world *w, const struct net_vm *vm)
+void host_backend_init(struct host_backend *b, const struct net_world *w, struct net_vm *vm)
 {
     (void)w;
-    h->tx_cap = vm->nh->nic.txq[vm->local + 1].cap;
+    b->io.tx_cap = vm->nh->nic.txq[vm->local + 1].cap;
+    vm->hb = b;
 }
 
 static void host_dev_tx(struct net_world *w, struct net_vm *vm, struct host_io *h,
@@ -96,11 +97,30 @@ void host_backend_tx(struct net_world *w, struct net_vm *vm, struct host_backend
     net_step_cpu(w, p, core, vm, b->per_packet, next);
 }
 
+/* The backend's half of a packet the vSwitch core switched: into guest
+ * memory on the VM's backend thread, then the strategy's step. */
+static void rx_switched(struct net_world *w, struct net_pkt *p)
+{
+    struct net_vm *vm = net_pkt_dst_vm(w, p);
+
+    net_step(w, p, NET_STAGE_backend);
+    net_step_part(p, NET_STAGE_copy, host_backend_copy(vm->hb, p));
+    net_step_cpu(w, p, vm->backend, vm, vm->hb->per_packet, p->then);
+}
+
 void host_backend_rx(struct net_world *w, struct net_vm *vm, const struct host_backend *b,
                      struct net_pkt *p, void (*next)(struct net_world *, struct net_pkt *))
 {
     net_step(w, p, NET_STAGE_host_stack);
     net_step_part(p, NET_STAGE_iommu, p->held);
+    if (vm->vswitch != vm->backend) {
+        /* The host driver and the switch run where the PF queue's
+         * interrupt lands; the backend thread then copies. */
+        g_assert(b == vm->hb);
+        p->then = next;
+        net_step_cpu(w, p, vm->vswitch, vm, host_backend_stack(w, b, p), rx_switched);
+        return;
+    }
     net_step_part(p, NET_STAGE_backend, b->per_packet);
     net_step_part(p, NET_STAGE_copy, host_backend_copy(b, p));
     net_step_cpu(w, p, vm->backend, vm, host_backend_stack(w, b, p), next);

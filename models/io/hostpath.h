@@ -42,8 +42,8 @@ struct host_backend {
     uint32_t header_bytes; /* copied with each packet (the virtio-net header) */
 };
 
-/* Set up @h for @vm's queue of the host NIC. */
-void host_io_init(struct host_io *h, const struct net_world *w, const struct net_vm *vm);
+/* Set up @b for @vm's queue of the host NIC; @vm's receive path finds it. */
+void host_backend_init(struct host_backend *b, const struct net_world *w, struct net_vm *vm);
 
 /* The host NIC's ring for @vm is full: a backend stops taking packets from
  * the guest (vhost's handle_tx gets -EAGAIN from the socket and waits for

@@ -307,7 +307,7 @@ static void sidecore_attach(struct net_world *w, struct net_vm *vm)
     s->hb.host_stack = vm->nh->host.stack_per_packet;
     s->hb.copy_per_byte = scenario_real(sc, "virtio.copy_per_byte") * 1e12;
     s->hb.header_bytes = SIDECORE_NET_HDR;
-    host_io_init(&s->hb.io, w, vm);
+    host_backend_init(&s->hb, w, vm);
     s->hb.io.on_room = sidecore_on_room;
     s->poll = host_cycles(&vm->nh->host, sc, "sidecore.poll_cost");
     s->batch = (unsigned)scenario_int(sc, "sidecore.batch");

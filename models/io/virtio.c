@@ -198,7 +198,7 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
     virtio_backend_costs(w, vm, v, backend);
     v->hb.copy_per_byte = scenario_real(sc, "virtio.copy_per_byte") * 1e12;
     v->hb.header_bytes = v->neg.hdr_bytes;
-    host_io_init(&v->hb.io, w, vm);
+    host_backend_init(&v->hb, w, vm);
     v->hb.io.on_room = virtio_on_room;
     /* The backend needs no kicks while it has buffers. */
     rx_fill(w, v);

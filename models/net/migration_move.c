@@ -66,12 +66,12 @@ void vm_quiesce(struct net_world *w, struct net_vm *vm, vm_quiet_fn then, void *
 }
 
 /* The core of @h with the fewest threads placed on it (the first of
- * those), which takes one more. */
+ * those, not one of the vSwitch's), which takes one more. */
 static struct cpu_core *least_loaded(struct net_host *h)
 {
     struct cpu_core *best = &h->host.cpu.cores[0];
 
-    for (unsigned k = 1; k < h->host.cpu.n_cores; k++)
+    for (unsigned k = 1; k < h->host.cpu.n_cores - h->vswitch_cores; k++)
         if (h->host.cpu.cores[k].n_threads < best->n_threads)
             best = &h->host.cpu.cores[k];
     best->n_threads++;
@@ -95,6 +95,11 @@ void vm_rehome(struct net_world *w, struct net_vm *vm, struct net_host *to, unsi
         vm->vcpu = vm->vcpus[0];
         guest_queues_place(vm);
         vm->backend = least_loaded(to);
+        vm->vswitch =
+            to->vswitch_cores
+                ? &to->host.cpu
+                       .cores[to->host.cpu.n_cores - to->vswitch_cores + local % to->vswitch_cores]
+                : vm->backend;
     }
     /* A new device moderates with its own driver's algorithm. */
     if (ops != vm->ops)

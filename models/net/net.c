@@ -114,7 +114,18 @@ static bool groups_check(const struct scenario *sc, const struct net_group *g, u
                          GError **error)
 {
     int64_t vms = 0, vcpus = 0, cores = scenario_int(sc, "host.cores");
+    int64_t vswitch = scenario_int(sc, "host.vswitch_cores");
     char key[96];
+
+    if (vswitch >= cores) {
+        scenario_error(sc, "host.vswitch_cores", error,
+                       "%" G_GINT64_FORMAT
+                       " cores for the vSwitch leave none of the %" G_GINT64_FORMAT
+                       " host cores for the VMs",
+                       vswitch, cores);
+        return false;
+    }
+    cores -= vswitch; /* what the VMs' threads may use */
 
     for (unsigned k = 0; k < n; k++) {
         int64_t same = 0;
@@ -155,14 +166,15 @@ static bool groups_check(const struct scenario *sc, const struct net_group *g, u
         cores - polling - MIN(vcpus, cores - polling) < vms) {
         scenario_error(sc, "host.backend_placement", error,
                        "pinned backends need a core per VM beyond the vCPUs' (%" G_GINT64_FORMAT
-                       " VMs, %" G_GINT64_FORMAT " vCPUs, %" G_GINT64_FORMAT " host cores)",
+                       " VMs, %" G_GINT64_FORMAT " vCPUs, %" G_GINT64_FORMAT
+                       " host cores not set apart for the vSwitch)",
                        vms, vcpus, cores);
         return false;
     }
     if (pinned && vcpus > cores) {
         scenario_error(sc, group_key(&g[n - 1], "vcpus", key, sizeof(key)), error,
                        "%" G_GINT64_FORMAT " vCPUs cannot be pinned on %" G_GINT64_FORMAT
-                       " host cores",
+                       " host cores (host.vswitch_cores excluded)",
                        vcpus, cores);
         return false;
     }
@@ -324,7 +336,7 @@ static void nic_from_scenario(struct net_world *w, struct net_host *nh)
  * sharing the vCPUs' cores when none are left. */
 static void place_threads(struct net_world *w, struct net_host *nh)
 {
-    unsigned n = nh->host.cpu.n_cores, next = 0, total = 0;
+    unsigned n = nh->host.cpu.n_cores - nh->vswitch_cores, next = 0, total = 0;
     const char *key;
 
     /* The last cores for polling threads (net_check() left room), the
@@ -355,13 +367,21 @@ static void place_threads(struct net_world *w, struct net_host *nh)
         struct net_vm *vm = &w->vms[nh->first_vm + i];
 
         vm->backend = net_backend_core(w, vm);
+        vm->vswitch = vm->backend;
     }
+    /* The vSwitch cores take the PF queues' interrupts in turn, one VM's
+     * receive path on one of them; softirq work switches no thread. */
+    n = nh->host.cpu.n_cores - nh->vswitch_cores;
+    for (unsigned k = 0; k < nh->vswitch_cores; k++)
+        nh->host.cpu.cores[n + k].n_threads = 1;
+    for (unsigned i = 0; i < nh->n_vms && nh->vswitch_cores; i++)
+        w->vms[nh->first_vm + i].vswitch = &nh->host.cpu.cores[n + i % nh->vswitch_cores];
 }
 
 struct cpu_core *net_backend_core(struct net_world *w, struct net_vm *vm)
 {
     struct net_host *nh = vm->nh;
-    unsigned spare = nh->host.cpu.n_cores - nh->vcpu_cores - nh->polling_cores;
+    unsigned spare = nh->host.cpu.n_cores - nh->vswitch_cores - nh->vcpu_cores - nh->polling_cores;
     enum sched_placement how = nh->host.sched.placement;
     struct cpu_core *core;
 
@@ -475,6 +495,7 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
                 vm->ops = w->groups[g].ops;
             }
         nic_from_scenario(w, nh);
+        nh->vswitch_cores = (unsigned)scenario_int(sc, "host.vswitch_cores");
         place_threads(w, nh);
     }
     guest_from_scenario(w);

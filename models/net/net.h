@@ -177,6 +177,7 @@ struct net_sendq {
 };
 
 struct net_host;
+struct host_backend;
 
 /**
  * struct net_group - VMs alike: a [group NAME] section, or the [vm] keys
@@ -226,8 +227,12 @@ struct net_vm {
     struct cpu_core *vcpu;    /* vCPU 0 */
     struct net_sendq *sendq;  /* one per vCPU, owned */
     struct cpu_core *backend; /* host core of this VM's backend / host driver work */
-    void *io;                 /* strategy's per-VM state, owned by the strategy */
-    struct workload *wl;      /* owned */
+    /* Where the host's receive path and switch run for this VM: a core of
+     * host.vswitch_cores, or @backend. */
+    struct cpu_core *vswitch;
+    const struct host_backend *hb; /* its software backend's costs, or NULL */
+    void *io;                      /* strategy's per-VM state, owned by the strategy */
+    struct workload *wl;           /* owned */
     /* Largest segment its device takes from the guest / gives it (0: any;
      * set by the strategy, e.g. virtio without TSO offloads). */
     uint32_t seg_max_tx, seg_max_rx;
@@ -266,8 +271,11 @@ struct net_host {
     struct nic nic;
     unsigned first_vm, n_vms;
     unsigned vcpu_cores;
-    unsigned polling_cores; /* the last cores: strategies' polling threads */
+    unsigned polling_cores; /* strategies' polling threads, before the vSwitch's */
     unsigned next_backend;  /* next spare core handed to a backend thread */
+    /* host.vswitch_cores: the last cores of the host, running the receive
+     * path and software switch of every software-path VM (0: none) */
+    unsigned vswitch_cores;
 };
 
 struct net_fabric;
@@ -447,7 +455,7 @@ static inline unsigned net_core_id(const struct net_vm *vm, const struct cpu_cor
 static inline struct cpu_core *net_polling_core(struct net_host *nh, unsigned k)
 {
     g_assert(k < nh->polling_cores);
-    return &nh->host.cpu.cores[nh->host.cpu.n_cores - nh->polling_cores + k];
+    return &nh->host.cpu.cores[nh->host.cpu.n_cores - nh->vswitch_cores - nh->polling_cores + k];
 }
 
 static inline struct cpu_core *net_pkt_vcpu(const struct net_vm *vm, const struct net_pkt *p)
