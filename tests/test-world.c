@@ -285,10 +285,11 @@ static void test_bridge_pays_host_switch(void)
     static const char *const nets[] = { "virtio", "emulation", "sriov" };
 
     for (size_t k = 0; k < G_N_ELEMENTS(nets); k++) {
-        g_autofree char *ini = g_strdup_printf("[vm]\ncount = 2\n[io]\nstrategy = %s\n"
-                                               "[workload]\ntype = udp\ntarget = vm\n"
-                                               "rate = 20Kpps\nsize = 64B\n",
-                                               nets[k]);
+        g_autofree char *ini =
+            g_strdup_printf("[vm]\ncount = 2\n[io]\nstrategy = %s\n"
+                            "[host]\nstack_per_packet = 1000\n[workload]\ntype = udp\ntarget = vm\n"
+                            "rate = 20Kpps\nsize = 64B\n",
+                            nets[k]);
         struct report *r = run("net", ini, 4);
         double host_stack = test_all(r, "stage_host_stack");
 
@@ -309,7 +310,8 @@ static void test_bridge_pays_host_switch(void)
  * up with 8 x 400 Kpps; a VF's packets never touch them. */
 static void test_vswitch_cores_are_shared(void)
 {
-    const char *fmt = "[vm]\ncount = 8\n[io]\nstrategy = %s\n[host]\nvswitch_cores = %d\n"
+    const char *fmt = "[vm]\ncount = 8\n[io]\nstrategy = %s\n[host]\nvswitch_cores = "
+                      "%d\nstack_per_packet = 1000\n"
                       "[workload]\ntype = udp\ndirection = rx\nrate = 400Kpps\nsize = 64B\n";
     double pps[2][3];
 
