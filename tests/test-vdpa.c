@@ -69,11 +69,24 @@ static void test_needs_vfs(void)
                         "t.ini:6: key 'vm.count'", "need one VF each");
 }
 
+/* A plain SR-IOV NIC has no virtio rings in hardware; its VFs still serve
+ * sriov. */
+static void test_needs_vdpa_nic(void)
+{
+    struct scenario *sc;
+
+    test_expect_refused("[scenario]\nmodel = net\n[io]\nstrategy = vdpa\n[nic]\nvdpa = false\n",
+                        "t.ini:6: key 'nic.vdpa'", "implement the virtio ring");
+    sc = test_load("[scenario]\nmodel = net\n[io]\nstrategy = sriov\n[nic]\nvdpa = false\n");
+    scenario_free(sc);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/vdpa/mapped-is-a-vf", test_mapped_is_a_vf);
     g_test_add_func("/vdpa/trapped-kicks", test_trapped_kicks);
     g_test_add_func("/vdpa/needs-vfs", test_needs_vfs);
+    g_test_add_func("/vdpa/needs-a-vdpa-nic", test_needs_vdpa_nic);
     return g_test_run();
 }

@@ -21,6 +21,19 @@
 #include "assigned.h"
 #include "param_table.h"
 
+/* A vDPA device is a function of a NIC that implements virtio rings. */
+static bool vdpa_check(const struct scenario *sc, const char *count_key, int64_t vms,
+                       GError **error)
+{
+    if (!scenario_bool(sc, "nic.vdpa")) {
+        scenario_error(sc, scenario_is_set(sc, "nic.vdpa") ? "nic.vdpa" : count_key, error,
+                       "vDPA needs a NIC whose functions implement the virtio ring "
+                       "(nic.vdpa = false: a plain SR-IOV NIC); use sriov or virtio here");
+        return false;
+    }
+    return assigned_check_vfs(sc, count_key, vms, error);
+}
+
 static const struct param_def vdpa_params[] = {
     PDEF_BOOL("vdpa.notify_mapped", "true",
               "the device's notification area is mapped into the guest, so a kick does not exit "
@@ -53,7 +66,7 @@ const struct io_strategy_ops vdpa_strategy_ops = {
      * and reads its ring indices back, as vhost does a backend's. */
     .keeps_state = true,
     .vm_to_vm = true,
-    .check = assigned_check_vfs,
+    .check = vdpa_check,
     .attach = vdpa_attach,
     ASSIGNED_DATA_PATH_OPS,
     .bridge_rx = assigned_device_rx,

@@ -131,6 +131,11 @@ const struct param_def net_params[] = {
               "choice: native, as usually deployed; the others compare like with like"),
     PDEF_SIZE("nic.descriptor_size", "16B", 1, 256, "DMA descriptor",
               "choice: ixgbe advanced descriptor"),
+    PDEF_BOOL("nic.vdpa", "true",
+              "the NIC's functions implement the virtio ring in hardware (vDPA); false: a "
+              "plain SR-IOV NIC such as the 82599, on which io.strategy = vdpa is refused",
+              "choice: a vDPA-capable SmartNIC (e.g. NVIDIA ConnectX-6 Dx, whose VFs the "
+              "mlx5_vdpa driver exposes as vDPA devices)"),
     PDEF_BOOL("nic.vxlan_offload", "false",
               "the NIC encapsulates its functions' traffic in VXLAN itself (passthrough, SR-IOV); "
               "false: assigned functions send on the underlay, outside the overlay",
