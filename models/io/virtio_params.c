@@ -73,10 +73,12 @@ static const struct param_def virtio_params[] = {
                 "its loop over its ports)",
                 "placeholder: a poll loop over a few rings, each a cache line the guest wrote "
                 "(sources.md#vhost-user)"),
-    PDEF_CYCLES("virtio.vhost_user_call", "500", 0, 1e9,
+    PDEF_CYCLES("virtio.vhost_user_call", "728", 0, 1e9,
                 "vhost-user: the polling thread signalling the guest (a write to the call "
                 "eventfd, KVM's irqfd injects)",
-                "placeholder: one system call, as blk.syscall (sources.md#vhost-user)"),
+                "uarch-bench issue 34: a getpid system call takes 728 cycles on Skylake (D: the "
+                "eventfd write costed as one system call; the irqfd's injection work not "
+                "included, a lower bound) (sources.md#syscall-cost)"),
     PDEF_BOOL("virtio.event_idx", "true",
               "the device offers EVENT_IDX notification suppression (QEMU's event_idx)",
               "Tsirkin, \"virtio_ring: support event idx feature\": Linux guests "
