@@ -8,6 +8,7 @@
  * tables) this path does not take: rules are installed in advance. */
 #include <glib.h>
 
+#include "../fabric/addressing.h"
 #include "../fabric/fabric_params.h"
 #include "net.h"
 
@@ -19,6 +20,8 @@ struct fport {
 };
 
 struct net_fabric {
+    struct net_world *w;
+    struct addr_plane *addr;                    /* fabric.addressing, or NULL */
     unsigned leaves, per_leaf, spines, n_ports; /* ports: the hosts, then the peer */
     sim_time link_delay, sw_latency;
     uint64_t buffer;
@@ -29,6 +32,24 @@ struct net_fabric {
 };
 
 enum { HOP_SRC_LEAF, HOP_SPINE, HOP_DST_LEAF };
+
+static unsigned leaf_of(const struct net_fabric *f, unsigned k);
+
+/* The address plane of fabric.addressing over the hosts' ports and the
+ * peer's gateway port; a broadcast's crossing is leaf, spine, leaf
+ * unloaded. */
+static struct addr_plane *addr_new(struct net_world *w, struct net_fabric *f)
+{
+    g_autofree unsigned *vm_host = g_new(unsigned, MAX(w->n_vms, 1));
+    g_autofree unsigned *port_switch = g_new(unsigned, f->n_ports);
+
+    for (unsigned i = 0; i < w->n_vms; i++)
+        vm_host[i] = w->vms[i].nh->id;
+    for (unsigned k = 0; k < f->n_ports; k++)
+        port_switch[k] = leaf_of(f, k);
+    return addr_plane_new(w->sim, w->sc, f->n_ports, w->n_vms, vm_host, port_switch,
+                          f->leaves + f->spines, f->leaves, 4 * f->link_delay + 3 * f->sw_latency);
+}
 
 static void fport_init(struct fport *p, struct sim *sim, const char *name, double rate)
 {
@@ -64,11 +85,14 @@ struct net_fabric *net_fabric_new(struct net_world *w)
         fport_init(&f->up[k], w->sim, "fabric.up", up_rate);
         fport_init(&f->spdown[k], w->sim, "fabric.spine", up_rate);
     }
+    f->w = w;
+    f->addr = addr_new(w, f);
     return f;
 }
 
 void net_fabric_free(struct net_fabric *f)
 {
+    addr_plane_free(f->addr);
     for (unsigned k = 0; k < f->n_ports; k++)
         fifo_server_release(&f->down[k].srv);
     for (unsigned k = 0; k < f->leaves * f->spines; k++) {
@@ -95,6 +119,8 @@ void net_fabric_reset_stats(struct net_fabric *f)
         fport_reset(&f->up[k]);
         fport_reset(&f->spdown[k]);
     }
+    if (f->addr)
+        addr_reset_stats(f->addr);
 }
 
 void net_fabric_report(const struct net_fabric *f, struct report *out)
@@ -109,6 +135,8 @@ void net_fabric_report(const struct net_fabric *f, struct report *out)
     }
     report_metric(out, "all", "fabric_uplink_utilization", up / (f->leaves * f->spines), "1");
     report_metric(out, "all", "fabric_uplink_utilization_max", up_max, "1");
+    if (f->addr)
+        addr_report(f->addr, sim_time_to_s(sim_now(f->w->sim) - f->w->stat_start), out);
 }
 
 /* The leaf of port @k: hosts fill the leaves in order; the peer hangs
@@ -139,9 +167,28 @@ static unsigned ecmp_spine(const struct net_fabric *f, const struct net_pkt *p)
 
 static void at_switch(struct net_world *w, struct net_pkt *p);
 
+static void enter(struct net_world *w, struct net_pkt *p);
+
+/* @p reached the host its sender believed its VM is on, which the VM has
+ * left: lost, or sent on from there (VL2). */
+static void stale(struct net_world *w, struct net_pkt *p)
+{
+    unsigned here = p->to_port;
+
+    if (addr_misdelivered(w->fabric->addr, p->from_port, (unsigned)p->dst, here) == ADDR_DROP) {
+        net_pkt_drop(w, p, NET_DROP_misdelivered);
+        return;
+    }
+    p->from_port = (uint16_t)here;
+    p->to_port = (uint16_t)net_ep_port(w, p->dst);
+    enter(w, p);
+}
+
 static void arrived(struct net_world *w, struct net_pkt *p)
 {
-    if (p->dst >= 0)
+    if (p->dst >= 0 && p->to_port != net_ep_port(w, p->dst))
+        stale(w, p);
+    else if (p->dst >= 0)
         net_nic_rx(w, p);
     else if (p->dst == NET_PEER)
         peer_rx(w, p);
@@ -160,7 +207,7 @@ static void link_sent(struct net_world *w, struct net_pkt *p);
 static struct fport *next_port(struct net_world *w, struct net_pkt *p)
 {
     struct net_fabric *f = w->fabric;
-    unsigned dst = net_ep_port(w, p->dst), src_leaf = leaf_of(f, net_ep_port(w, p->src));
+    unsigned dst = p->to_port, src_leaf = leaf_of(f, p->from_port);
     unsigned dst_leaf = leaf_of(f, dst);
 
     switch (p->hop) {
@@ -224,7 +271,34 @@ void net_fabric_send(struct net_world *w, struct net_pkt *p, unsigned from)
         return;
     }
     g_assert(from == net_ep_port(w, p->src));
+    p->from_port = (uint16_t)from;
+    p->to_port = (uint16_t)net_ep_port(w, p->dst);
+    /* A VM's address is resolved where the packet enters (its sender's
+     * cache, the switches' tables, the vSwitch's rules); the host's own
+     * stream and the peer need none. */
+    if (w->fabric->addr && p->dst >= 0) {
+        sim_time wait;
+
+        p->to_port = (uint16_t)addr_resolve(w->fabric->addr, from, (unsigned)p->dst,
+                                            p->src >= 0 ? p->src : -1, &wait);
+        if (wait > 0) {
+            net_step(w, p, NET_STAGE_resolve);
+            net_step_delay(w, p, wait, enter);
+            return;
+        }
+    }
+    enter(w, p);
+}
+
+static void enter(struct net_world *w, struct net_pkt *p)
+{
     p->hop = HOP_SRC_LEAF;
     p->spine = (uint8_t)ecmp_spine(w->fabric, p);
     propagate(w, p, at_switch);
+}
+
+void net_fabric_moved(struct net_world *w, const struct net_vm *vm)
+{
+    if (w->fabric->addr)
+        addr_moved(w->fabric->addr, vm->id, vm->nh->id);
 }

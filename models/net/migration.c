@@ -113,6 +113,7 @@ static void moved(void *ctx)
     struct migration *m = ctx;
 
     vm_rehome(m->w, m->vm, m->dst, m->dst->n_vms, m->vm->ops);
+    net_fabric_moved(m->w, m->vm);
     vm_resume(m->w, m->vm);
     m->t_resume = sim_now(m->w->sim);
     migration_snapshot(m, &m->vm_bytes[2], &m->others_bytes[2]);

@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "../blk/blk.h"
+#include "../fabric/addressing.h"
 #include "../fabric/fabric_params.h"
 #include "../param_tables.h"
 #include "guest_stack.h"
@@ -212,8 +213,6 @@ static const char *const fabric_model_only[] = {
     "fabric.table_size",
     "fabric.idle_timeout",
     "fabric.controller_service",
-    "fabric.control_delay",
-    "fabric.install_latency",
     "fabric.devoflow_threshold",
     "fabric.vswitch_packet",
 };
@@ -238,6 +237,12 @@ static bool fabric_check(const struct scenario *sc, GError **error)
                        " leaves x %" G_GINT64_FORMAT " hosts",
                        hosts, scenario_int(sc, "fabric.leaves"),
                        scenario_int(sc, "fabric.hosts_per_leaf"));
+        return false;
+    }
+    if (strcmp(scenario_str(sc, "fabric.addressing"), "none") != 0 && hosts < 2) {
+        scenario_error(sc, "fabric.addressing", error,
+                       "addresses are resolved across the fabric between hosts: it needs "
+                       "host.count >= 2");
         return false;
     }
     if (g_strcmp0(target, "remote") == 0 && hosts < 2) {
@@ -787,13 +792,11 @@ static void net_destroy(struct model *base)
 static const struct param_table net_own_params = { .params = net_params, .n = &net_n_params };
 
 static const struct param_table *const net_param_tables[] = {
-    &net_own_params,        &host_param_table,
-    &hv_param_table,        &guest_param_table,
-    &iommu_param_table,     &pcie_param_table,
-    &virtio_param_table,    &emulation_param_table,
-    &vdpa_param_table,      &sidecore_param_table,
-    &blk_param_table,       &fabric_param_table,
-    &migration_param_table, NULL,
+    &net_own_params,        &host_param_table,       &hv_param_table,
+    &guest_param_table,     &iommu_param_table,      &pcie_param_table,
+    &virtio_param_table,    &emulation_param_table,  &vdpa_param_table,
+    &sidecore_param_table,  &blk_param_table,        &fabric_param_table,
+    &migration_param_table, &addressing_param_table, NULL,
 };
 
 const struct model_ops net_model_ops = {

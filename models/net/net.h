@@ -43,6 +43,7 @@ extern const struct model_ops net_model_ops;
     X(wire)               \
     X(fabric_queue)       \
     X(switching)          \
+    X(resolve)            \
     X(veb)                \
     X(peer)               \
     X(irq_coalesce)       \
@@ -62,7 +63,8 @@ enum net_stage {
  * systems drop: a sender's full queue (open loop), full receive rings, a
  * switch's full buffer, a VM paused for its live migration.
  * Transmit rings stop their queue instead (backpressure). */
-#define NET_DROP_LIST(X) X(tx_queue_full) X(rx_ring_full) X(nic_rx_full) X(switch_full) X(vm_paused)
+#define NET_DROP_LIST(X) \
+    X(tx_queue_full) X(rx_ring_full) X(nic_rx_full) X(switch_full) X(vm_paused) X(misdelivered)
 
 enum net_drop {
 
@@ -130,6 +132,7 @@ struct net_pkt {
     uint16_t queue;                 /* NIC queue while the device handles it */
     uint8_t hop;                    /* fabric: the switch it is at or heads for (or NONE) */
     uint8_t spine;                  /* fabric: its ECMP spine */
+    uint16_t from_port, to_port;    /* fabric: the ports it entered at and heads for */
     uint64_t iova;                  /* DMA address of its current buffer */
     sim_time held;                  /* a cost worked out early, charged by a later step */
     sim_time bill_guest, bill_host; /* CPU of the current step, billed when it ends */
@@ -426,6 +429,8 @@ void net_fabric_reset_stats(struct net_fabric *f);
 void net_fabric_report(const struct net_fabric *f, struct report *out);
 /* @p left the port of host @from (n_hosts: the peer) for its receiver. */
 void net_fabric_send(struct net_world *w, struct net_pkt *p, unsigned from);
+/* @vm now runs on its new host: the address plane converges. */
+void net_fabric_moved(struct net_world *w, const struct net_vm *vm);
 /* The fabric port of endpoint @ep: its host's, or n_hosts for the peer. */
 unsigned net_ep_port(const struct net_world *w, int ep);
 
