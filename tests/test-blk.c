@@ -580,6 +580,24 @@ static void test_sparse_first_write(void)
 /* cache=writeback: reads of a span the cache holds hit after the warm-up
  * and skip the device (and the host's interrupt); cache=none reads the
  * device every time. */
+/* A sparse file's holes read as zeros with no device access; a
+ * preallocated file reads the device; once written, a block reads it. */
+static void test_sparse_hole_reads(void)
+{
+    struct report *hole = run_image("rw = randread", "preallocation = off");
+    struct report *full = run_image("rw = randread", "preallocation = full");
+    struct report *written = run_image("rw = randrw\nspan = 64KiB", "preallocation = off");
+
+    g_assert_cmpfloat(test_all(hole, "zero_read_fraction"), ==, 1);
+    g_assert_cmpfloat(test_all(hole, "stage_device"), ==, 0);
+    g_assert_cmpfloat(test_all(full, "zero_read_fraction"), ==, 0);
+    g_assert_cmpfloat(test_all(full, "stage_device"), >, 9e-6);
+    g_assert_cmpfloat(test_all(written, "zero_read_fraction"), ==, 0);
+    report_free(hole);
+    report_free(full);
+    report_free(written);
+}
+
 static void test_writeback_hits(void)
 {
     const char *fio = "rw = randread\nspan = 64KiB";
@@ -963,6 +981,7 @@ int main(int argc, char **argv)
     g_test_add_func("/blk/backend/vfio-nvme", test_vfio_nvme);
     g_test_add_func("/blk/virtio/event-idx", test_event_idx);
     g_test_add_func("/blk/image/sparse-first-write", test_sparse_first_write);
+    g_test_add_func("/blk/image/sparse-hole-reads", test_sparse_hole_reads);
     g_test_add_func("/blk/image/writeback-hits", test_writeback_hits);
     g_test_add_func("/blk/image/writeback-dirty", test_writeback_dirty);
     g_test_add_func("/blk/image/flush-device", test_flush_device);

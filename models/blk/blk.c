@@ -453,7 +453,7 @@ void blk_disk_warmup_end(struct blk_world *w)
         timeavg_reset(&vm->busy_poll, now);
         if (w->qcow2) {
             vm->l2.hits = vm->l2.misses = 0;
-            vm->q.reads = vm->q.backing_reads = vm->q.zero_reads = vm->q.cow_bytes = 0;
+            vm->q.backing_reads = vm->q.cow_bytes = 0;
             vm->q.l2_allocs = vm->q.rc_block_allocs = vm->q.rc_table_growths = 0;
         }
         blk_image_reset_stats(w, vm);
@@ -468,7 +468,8 @@ struct blk_totals {
     uint64_t hits, misses, issued, completed, in_flight;
     /* the image file */
     uint64_t alloc_writes, meta_bytes, guest_writes, page_hits, page_misses;
-    uint64_t reads, backing_reads, zero_reads, cow_bytes; /* qcow2 */
+    uint64_t reads, zero_reads;        /* the image file */
+    uint64_t backing_reads, cow_bytes; /* qcow2 */
     uint64_t l2_allocs, rc_block_allocs, rc_table_growths;
 };
 
@@ -533,6 +534,8 @@ static void report_scope(struct blk_world *w, struct report *out, const char *sc
     put(w, out, scope, "alloc_writes_per_write",
         t->guest_writes ? (double)t->alloc_writes / (double)t->guest_writes : NAN, "1");
     put(w, out, scope, "metadata_bytes_per_request", (double)t->meta_bytes * per_req, "B");
+    put(w, out, scope, "zero_read_fraction",
+        t->reads ? (double)t->zero_reads / (double)t->reads : NAN, "1");
     if (w->cache_mode != BLK_CACHE_MODE_none)
         put(w, out, scope, "host_cache_hit_rate",
             t->page_hits + t->page_misses
@@ -555,7 +558,6 @@ static void report_scope(struct blk_world *w, struct report *out, const char *sc
         put(w, out, scope, "l2_hit_rate",
             t->hits + t->misses ? (double)t->hits / (double)(t->hits + t->misses) : NAN, "1");
         put(w, out, scope, "backing_read_fraction", (double)t->backing_reads * reads, "1");
-        put(w, out, scope, "zero_read_fraction", (double)t->zero_reads * reads, "1");
         put(w, out, scope, "cow_bytes_per_write",
             t->guest_writes ? (double)t->cow_bytes / (double)t->guest_writes : NAN, "B");
         put(w, out, scope, "l2_table_allocs", (double)t->l2_allocs, "1");
@@ -604,9 +606,7 @@ static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals 
     if (w->qcow2) {
         t->hits = vm->l2.hits;
         t->misses = vm->l2.misses;
-        t->reads = vm->q.reads;
         t->backing_reads = vm->q.backing_reads;
-        t->zero_reads = vm->q.zero_reads;
         t->cow_bytes = vm->q.cow_bytes;
         t->l2_allocs = vm->q.l2_allocs;
         t->rc_block_allocs = vm->q.rc_block_allocs;
@@ -618,6 +618,8 @@ static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals 
     t->alloc_writes = vm->image.alloc_writes;
     t->meta_bytes = vm->image.meta_bytes;
     t->guest_writes = vm->image.guest_writes;
+    t->reads = vm->image.reads;
+    t->zero_reads = vm->image.zero_reads;
     if (w->cache_mode != BLK_CACHE_MODE_none) {
         t->page_hits = vm->image.pages.hits;
         t->page_misses = vm->image.pages.misses;

@@ -12,7 +12,8 @@
  * allocation commits then); writethrough writes to the device and flushes
  * it after every write (QEMU's block layer, blk_co_pwritev() without a
  * write cache). A flush (fio.fsync) writes back the image's dirty pages and
- * then flushes the device. Left out: readahead, the flusher thread's timed
+ * then flushes the device. A read of blocks never written (a hole) returns
+ * zeros without a device access. Left out: readahead, the flusher thread's timed
  * write-back, jbd2's batching of commits from several writes, the qcow2
  * file's own allocation in the host file system, pages shared by VMs. */
 #include "image.h"
@@ -47,8 +48,21 @@ void blk_image_reset_stats(struct blk_world *w, struct blk_vm *vm)
     struct blk_image *im = &vm->image;
 
     im->alloc_writes = im->meta_bytes = im->flushes = im->guest_writes = 0;
+    im->reads = im->zero_reads = 0;
     if (w->cache_mode != BLK_CACHE_MODE_none)
         blk_cache_reset_stats(&im->pages);
+}
+
+/* None of the blocks [@first, @last] was ever written (a sparse file's
+ * hole: the file system returns zeros without reading the device). */
+static bool hole(const struct blk_image *im, uint64_t first, uint64_t last)
+{
+    if (!im->allocated)
+        return false;
+    for (uint64_t b = first; b <= last; b++)
+        if (im->allocated[b / 64] & (1ull << (b % 64)))
+            return false;
+    return true;
 }
 
 /* Mark the blocks [@first, @last] allocated; true if one was not. */
@@ -199,7 +213,14 @@ void blk_image_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
         write_back(w, vm, r, evicted, flush_device);
         return;
     }
-    if (r->zero_read) { /* qcow2: no cluster anywhere, the buffer is zeroed */
+    if (!r->is_write) {
+        vm->image.reads += 1u + r->n_merged;
+        /* qcow2 maps its clusters itself (qcow2.c); the file's holes are raw's */
+        r->zero_read |= !w->qcow2 && hole(&vm->image, r->offset / w->fs_block,
+                                          (r->offset + r->bytes - 1) / w->fs_block);
+    }
+    if (r->zero_read) { /* never written: the buffer is zeroed */
+        vm->image.zero_reads += 1u + r->n_merged;
         r->no_device = true;
         to_strategy(w, vm, r);
         return;

@@ -22,11 +22,16 @@ enum blk_cache_mode { BLK_CACHE_MODE_none, BLK_CACHE_MODE_writeback, BLK_CACHE_M
  * @guest_writes: write requests that reached the image
  * @pending_alloc: writeback: blocks allocated in the page cache whose
  *                journal commit waits for their write-back
+ * @reads:        read requests that reached the image
+ * @zero_reads:   of them, reads of what was never written (a sparse raw
+ *                file's hole, a cluster no qcow2 image of the chain has):
+ *                zeros, no device access
  */
 struct blk_image {
     uint64_t *allocated;
     struct blk_cache pages;
     uint64_t alloc_writes, meta_bytes, flushes, guest_writes;
+    uint64_t reads, zero_reads;
     bool pending_alloc;
 };
 

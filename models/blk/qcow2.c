@@ -143,7 +143,6 @@ static void map_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
     uint64_t first = r->offset / w->cluster_size,
              last = (r->offset + r->bytes - 1) / w->cluster_size, lacking = 0;
 
-    q->reads++;
     if (!q->allocated)
         return;
     for (uint64_t c = first; c <= last; c++)
@@ -154,7 +153,6 @@ static void map_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
         q->backing_reads++;
         r->meta_left += blk_backing_lookup(w, vm, r->offset, r->bytes);
     } else if (lacking == last - first + 1) {
-        q->zero_reads++;
         r->zero_read = true;
     }
 }

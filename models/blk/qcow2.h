@@ -15,9 +15,7 @@
  *              (owned; NULL when preallocated)
  * @refcounts:  the refcount block cache (entries are clusters)
  * @next_host:  the next host cluster to allocate (the file's end)
- * @reads:      guest reads mapped
- * @backing_reads: of them, reads served by the backing chain
- * @zero_reads: of them, reads of clusters nobody has (zeros, no device)
+ * @backing_reads: reads served by the backing chain
  * @cow_bytes:  bytes copied up from the backing chain on first writes
  * @l2_tables:  per L2 table of the span, 1 once allocated (owned; NULL
  *              when preallocated: preallocation=metadata writes them all)
@@ -29,7 +27,7 @@ struct blk_qcow2 {
     uint64_t *allocated;
     struct blk_cache refcounts;
     uint64_t next_host;
-    uint64_t reads, backing_reads, zero_reads, cow_bytes;
+    uint64_t backing_reads, cow_bytes;
     uint64_t *l2_tables;
     uint64_t rc_blocks, rc_table_entries;
     uint64_t l2_allocs, rc_block_allocs, rc_table_growths;
