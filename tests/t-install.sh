@@ -15,8 +15,12 @@ fi
 echo "1..13"
 stage=$T/stage
 root=$stage/opt/iovsim
-# A make run by `make sanitize` would pass its BUILD on: this is a plain install.
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$SRC" install DESTDIR="$stage" \
+# A make run by `make sanitize` passes its BUILD, OPT and LDFLAGS on, in
+# MAKEFLAGS and in the environment (command-line variables are exported):
+# with them, install would copy the ASan build over ./iovsim, which the
+# valgrind step then runs. This is a plain install.
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u OPT -u LDFLAGS -u CFLAGS \
+    make -s -C "$SRC" install DESTDIR="$stage" \
     PREFIX=/opt/iovsim >make.txt 2>&1
 ok $? "make install DESTDIR=... PREFIX=/opt/iovsim ($(tail -c 300 make.txt))"
 [ -x "$root/bin/iovsim" ] && [ -f "$root/share/iovsim/analysis/style.gp" ] &&
