@@ -199,7 +199,7 @@ static void rx_host_landed(struct net_world *w, struct net_pkt *p)
     struct net_vm *vm = net_pkt_dst_vm(w, p);
     struct emu_vm *e = vm->io;
 
-    host_backend_rx(w, vm, &e->hb, p, rx_emulated);
+    host_backend_rx(w, vm, &e->hb, vm->backend, p, rx_emulated);
 }
 
 static void emulation_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)

@@ -109,7 +109,8 @@ static void rx_switched(struct net_world *w, struct net_pkt *p)
 }
 
 void host_backend_rx(struct net_world *w, struct net_vm *vm, const struct host_backend *b,
-                     struct net_pkt *p, void (*next)(struct net_world *, struct net_pkt *))
+                     struct cpu_core *core, struct net_pkt *p,
+                     void (*next)(struct net_world *, struct net_pkt *))
 {
     net_step(w, p, NET_STAGE_host_stack);
     net_step_part(p, NET_STAGE_iommu, p->held);
@@ -123,7 +124,7 @@ void host_backend_rx(struct net_world *w, struct net_vm *vm, const struct host_b
     }
     net_step_part(p, NET_STAGE_backend, b->per_packet);
     net_step_part(p, NET_STAGE_copy, host_backend_copy(b, p));
-    net_step_cpu(w, p, vm->backend, vm, host_backend_stack(w, b, p), next);
+    net_step_cpu(w, p, core, vm, host_backend_stack(w, b, p), next);
 }
 
 sim_time host_backend_stack(const struct net_world *w, const struct host_backend *b,

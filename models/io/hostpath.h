@@ -67,9 +67,10 @@ void host_backend_tx(struct net_world *w, struct net_vm *vm, struct host_backend
                      struct cpu_core *core, struct net_pkt *p,
                      void (*next)(struct net_world *, struct net_pkt *));
 /* For host_rx()'s @next: the host stack and the backend bring @p from the
- * host buffer into guest memory on @vm's backend core, then @next. */
+ * host buffer into guest memory on @core, then @next. */
 void host_backend_rx(struct net_world *w, struct net_vm *vm, const struct host_backend *b,
-                     struct net_pkt *p, void (*next)(struct net_world *, struct net_pkt *));
+                     struct cpu_core *core, struct net_pkt *p,
+                     void (*next)(struct net_world *, struct net_pkt *));
 
 /* Host-driver CPU cost of mapping and unmapping @p's buffer (0 when the
  * IOMMU is off); sets @p->iova. */

@@ -232,7 +232,7 @@ static void serve(struct poller *pl, unsigned slot)
         n++;
     }
     while (n < s->batch && (p = net_pktq_pop(w, &s->rx_landed))) {
-        host_backend_rx(w, vm, &s->hb, p, rx_to_guest);
+        host_backend_rx(w, vm, &s->hb, vm->backend, p, rx_to_guest);
         n++;
     }
     pl->batches++;

@@ -11,11 +11,15 @@
  * (check_sq_full_and_disable) and the senders wait until the interrupt's
  * NAPI poll (virtnet_poll_tx) frees enough. The backend waits while the
  * host NIC's ring is full (vhost's handle_tx on -EAGAIN).
- * Multiqueue: transmit queue k has its own ring, lock (vCPUs sharing it are
- * serialised, and the waits counted) and backend thread. Costs:
- * docs/sources.md#dall-atc17, #tun-skb-array, #firecracker. Left out: receive multiqueue, mergeable
- * buffers, busy polling of the receive socket (virtio.busy_poll polls the
- * transmit ring), separate transmit and receive vectors (one per VM). */
+ * Multiqueue (MQ, virtio.queues pairs): transmit queue k has its own ring,
+ * lock (vCPUs sharing it are serialised, and the waits counted) and backend
+ * thread; receive queue k has its own ring served by the same thread (QEMU
+ * opens one vhost-net device, hence one worker, per pair), and received
+ * flows reach a queue by the guest's RSS hash, each pair with its own
+ * vector on its own vCPU (virtnet_set_affinity spreads them). Costs:
+ * docs/sources.md#dall-atc17, #tun-skb-array, #firecracker. Left out: busy
+ * polling of the receive socket (virtio.busy_poll polls the transmit ring),
+ * separate transmit and receive vectors (one per pair). */
 #include <math.h>
 #include <string.h>
 
@@ -60,14 +64,20 @@ struct virtio_txq {
     uint64_t unsignalled_bytes; /* used since the worker last signalled */
 };
 
+/* One receive queue: its ring and the packet written into each buffer;
+ * its pair's backend thread fills it. */
+struct virtio_rxq {
+    struct vring vr;
+    uint32_t *pkt;
+};
+
 struct virtio_vm {
     struct host_backend hb;
     struct virtio_negotiation neg;
     struct virtio_startup start;
     struct virtio_txq *txq;
     unsigned n_txq;
-    struct vring rx;
-    uint32_t *rx_pkt;       /* packet written into each receive buffer */
+    struct virtio_rxq *rxq; /* n_txq of them */
     unsigned rx_buf_slots;  /* ring slots one receive buffer takes */
     uint32_t rx_buf_bytes;  /* one receive buffer */
     uint32_t tx_frag_bytes; /* payload per fragment (virtio.tx_frag_size) */
@@ -98,10 +108,24 @@ static bool virtio_check(const struct scenario *sc, const char *count_key, int64
                          GError **error)
 {
     struct virtio_negotiation neg;
+    int64_t nic_queues = scenario_int(sc, "nic.queues"), pairs = scenario_int(sc, "virtio.queues");
 
     (void)count_key;
     (void)vms;
     if (!virtio_net_negotiate(sc, &neg, error))
+        return false;
+    /* nic.queues, the function's queue pairs, may name virtio.queues again
+     * (a sweep over both strategies moves the two together). */
+    if (nic_queues > 1 && nic_queues != pairs) {
+        scenario_error(sc, "nic.queues", error,
+                       "virtio devices have one queue pair unless virtio.queues gives more; "
+                       "nic.queues is %" G_GINT64_FORMAT " but virtio.queues is %" G_GINT64_FORMAT,
+                       nic_queues, pairs);
+        return false;
+    }
+    /* One vector per pair (virtnet_find_vqs() asks for a vector per
+     * virtqueue; the pair's two share one here). */
+    if (!guest_vectors_check(sc, "virtio.queues", pairs, error))
         return false;
     if (!virtio_has(neg.accepted, VIRTIO_F_INDIRECT_DESC) &&
         scenario_int(sc, "virtio.ring_size") < VIRTIO_TX_STOP) {
@@ -118,14 +142,14 @@ static bool virtio_check(const struct scenario *sc, const char *count_key, int64
  * buffers of one frame, big buffers of 64 KiB and more when the device
  * may write large segments without them, else one frame each
  * (virtnet_probe(), add_recvbuf_{mergeable,big,small}()). */
-static void rx_fill(struct net_world *w, struct virtio_vm *v)
+static void rx_fill(struct net_world *w, struct virtio_vm *v, struct vring *rx)
 {
     unsigned descs = !v->neg.mergeable && v->neg.big_rx ? VIRTIO_BIG_DESCS : 1;
 
     v->rx_buf_slots = chain_slots(v, descs);
     v->rx_buf_bytes = descs > 1 ? VIRTIO_BIG_BYTES : w->mss + w->frame_overhead + v->neg.hdr_bytes;
-    while (v->rx.num_free >= v->rx_buf_slots)
-        vring_add_buf(&v->rx, 0, v->rx_buf_slots, v->rx_buf_bytes, 0);
+    while (rx->num_free >= v->rx_buf_slots)
+        vring_add_buf(rx, 0, v->rx_buf_slots, v->rx_buf_bytes, 0);
 }
 
 static sim_time cycles(struct net_vm *vm, const char *key)
@@ -193,17 +217,30 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
         else
             vring_enable_notify(&v->txq[q].vr);
     }
-    vring_init(&v->rx, size, event_idx, packed);
-    v->rx_pkt = g_new(uint32_t, size);
+    /* One vector per pair: the guest's queues follow the pairs. A
+     * migration re-attaches a paused VM whose queues may have events
+     * pending: they stay (a VF's queues on a one-pair standby device all
+     * take its one receive ring, as before MQ). */
+    if (!vm->paused && vm->n_queues != v->n_txq) {
+        guest_queues_init(vm, v->n_txq, vm->irq_vcpu, vm->q[0].itr.mode, vm->q[0].itr.interval);
+        guest_queues_place(vm);
+    }
+    v->rxq = g_new0(struct virtio_rxq, v->n_txq);
     virtio_backend_costs(w, vm, v, backend);
     v->hb.copy_per_byte = scenario_real(sc, "virtio.copy_per_byte") * 1e12;
     v->hb.header_bytes = v->neg.hdr_bytes;
     host_backend_init(&v->hb, w, vm);
     v->hb.io.on_room = virtio_on_room;
-    /* The backend needs no kicks while it has buffers. */
-    rx_fill(w, v);
-    vring_kick_prepare(&v->rx);
-    vring_disable_notify(&v->rx);
+    for (unsigned q = 0; q < v->n_txq; q++) {
+        struct vring *rx = &v->rxq[q].vr;
+
+        vring_init(rx, size, event_idx, packed);
+        v->rxq[q].pkt = g_new(uint32_t, size);
+        /* The backend needs no kicks while it has buffers. */
+        rx_fill(w, v, rx);
+        vring_kick_prepare(rx);
+        vring_disable_notify(rx);
+    }
     vm->io = v;
     net_vm_ready(w, vm);
 }
@@ -217,10 +254,11 @@ static void virtio_detach(struct net_world *w, struct net_vm *vm)
             sim_cancel(w->sim, v->txq[q].poll_end);
         vring_release(&v->txq[q].vr);
         sim_lock_release_resources(&v->txq[q].lock);
+        vring_release(&v->rxq[q].vr);
+        g_free(v->rxq[q].pkt);
     }
     g_free(v->txq);
-    vring_release(&v->rx);
-    g_free(v->rx_pkt);
+    g_free(v->rxq);
     g_free(v);
     vm->io = NULL;
     vm->seg_max_tx = vm->seg_max_rx = 0;
@@ -581,37 +619,54 @@ static unsigned rx_bufs(const struct net_world *w, const struct virtio_vm *v,
     return v->neg.mergeable ? (len + v->rx_buf_bytes - 1) / v->rx_buf_bytes : 1;
 }
 
+/* The pair that receives @p: the one whose vector RSS gives it. */
+static unsigned rx_pair(struct net_vm *vm, const struct net_pkt *p)
+{
+    struct virtio_vm *v = vm->io;
+
+    return v->n_txq == 1 ? 0 : guest_rss_queue(vm, p)->id % v->n_txq;
+}
+
+/* The receive ring of the guest queue being served. */
+static struct virtio_rxq *rxq_cur(struct net_vm *vm)
+{
+    struct virtio_vm *v = vm->io;
+
+    return &v->rxq[v->n_txq == 1 ? 0 : vm->cur->id % v->n_txq];
+}
+
 static void rx_to_guest(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
     struct virtio_vm *v = vm->io;
-    unsigned n = rx_bufs(w, v, p);
+    unsigned n = rx_bufs(w, v, p), pair = rx_pair(vm, p);
+    struct virtio_rxq *rq = &v->rxq[pair];
     uint32_t left = p->bytes + w->frame_overhead + v->neg.hdr_bytes;
 
-    if (vring_avail_pending(&v->rx) < n) {
+    if (vring_avail_pending(&rq->vr) < n) {
         /* Out of guest buffers: ask the guest to kick when it refills
          * (a polling backend looks again at the next packet). */
         if (!v->pmd)
-            vring_enable_notify(&v->rx);
+            vring_enable_notify(&rq->vr);
         net_pkt_drop(w, p, NET_DROP_rx_ring_full);
         return;
     }
-    vring_disable_notify(&v->rx);
+    vring_disable_notify(&rq->vr);
     for (unsigned k = 0; k < n; k++) {
-        int head = vring_pop_avail(&v->rx);
+        int head = vring_pop_avail(&rq->vr);
 
         if (k == 0)
-            v->rx_pkt[head] = p->idx;
+            rq->pkt[head] = p->idx;
         uint32_t len = left < v->rx_buf_bytes ? left : v->rx_buf_bytes;
 
-        vring_push_used(&v->rx, (uint16_t)head, len);
+        vring_push_used(&rq->vr, (uint16_t)head, len);
         left -= len;
     }
     v->rx_pkts++;
     v->rx_bufs += n;
     v->rx_slots += n * v->rx_buf_slots;
     guest_rx_arrive(w, vm, p);
-    if (vring_need_interrupt(&v->rx)) {
-        signal_cost(vm, vm->backend);
+    if (vring_need_interrupt(&rq->vr)) {
+        signal_cost(vm, v->txq[pair].core);
         guest_irq_raise(w, vm);
     }
 }
@@ -629,7 +684,7 @@ static void rx_host_landed(struct net_world *w, struct net_pkt *p)
     struct net_vm *vm = net_pkt_dst_vm(w, p);
     struct virtio_vm *v = vm->io;
 
-    host_backend_rx(w, vm, &v->hb, p, rx_backend_done);
+    host_backend_rx(w, vm, &v->hb, v->txq[rx_pair(vm, p)].core, p, rx_backend_done);
 }
 
 static void virtio_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
@@ -650,30 +705,29 @@ static void virtio_bridge_rx(struct net_world *w, struct net_vm *vm, struct net_
 
     net_step(w, p, NET_STAGE_backend);
     net_step_part(p, NET_STAGE_copy, host_backend_copy(&v->hb, p));
-    net_step_cpu(w, p, vm->backend, vm, v->hb.per_packet, rx_bridged);
+    net_step_cpu(w, p, v->txq[rx_pair(vm, p)].core, vm, v->hb.per_packet, rx_bridged);
 }
 
 /* ---- receive: guest ---- */
 
 static sim_time virtio_irq_deliver(struct net_world *w, struct net_vm *vm)
 {
-    struct virtio_vm *v = vm->io;
-
     /* The interrupt handler schedules NAPI, which turns callbacks off. */
-    vring_disable_cb(&v->rx);
+    vring_disable_cb(&rxq_cur(vm)->vr);
     return net_irq_virtual(w, vm);
 }
 
 static sim_time virtio_rx_driver(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
     struct virtio_vm *v = vm->io;
+    struct virtio_rxq *rq = rxq_cur(vm);
     uint32_t len;
 
     /* Used entries come back in the order the guest's list holds them. */
-    g_assert(v->rx_pkt[vring_next_used_id(&v->rx)] == p->idx);
+    g_assert(rq->pkt[vring_next_used_id(&rq->vr)] == p->idx);
     for (unsigned k = rx_bufs(w, v, p); k > 0; k--) {
-        vring_get_buf(&v->rx, &len);
-        vring_add_buf(&v->rx, 0, v->rx_buf_slots, v->rx_buf_bytes, 0);
+        vring_get_buf(&rq->vr, &len);
+        vring_add_buf(&rq->vr, 0, v->rx_buf_slots, v->rx_buf_bytes, 0);
     }
     return w->g.driver_rx;
 }
@@ -681,14 +735,15 @@ static sim_time virtio_rx_driver(struct net_world *w, struct net_vm *vm, struct 
 static sim_time virtio_irq_complete(struct net_world *w, struct net_vm *vm, bool *rearmed)
 {
     struct virtio_vm *v = vm->io;
+    struct vring *rx = &rxq_cur(vm)->vr;
     sim_time t = 0;
 
     /* Refilled buffers: kick only if the backend asked (it ran dry). */
-    if (vring_kick_prepare(&v->rx))
+    if (vring_kick_prepare(rx))
         t += net_exit(w, vm, v->kick_exit);
-    *rearmed = vring_enable_cb(&v->rx);
+    *rearmed = vring_enable_cb(rx);
     if (!*rearmed)
-        vring_disable_cb(&v->rx);
+        vring_disable_cb(rx);
     return t;
 }
 
@@ -720,7 +775,8 @@ static void report_config(struct net_world *w, struct report *out)
         rx_pkts += v->rx_pkts;
         rx_bufs += v->rx_bufs;
         rx_slots += v->rx_slots;
-        lines += vring_line_misses(&v->rx);
+        for (unsigned q = 0; q < v->n_txq; q++)
+            lines += vring_line_misses(&v->rxq[q].vr);
         for (unsigned q = 0; q < v->n_txq; q++)
             lines += vring_line_misses(&v->txq[q].vr);
     }
@@ -775,6 +831,7 @@ static void virtio_report(struct net_world *w, struct report *out)
     uint64_t kicks = 0, suppressed = 0, irqs = 0, irqs_suppressed = 0;
     uint64_t locks = 0, contended = 0, wakeups = 0, spurious = 0, stops = 0;
     uint64_t cb_races = 0, notify_races = 0, irqs_off = 0;
+    unsigned vms = 0, pair_cores = 0;
     struct welford wait, hold;
 
     welford_init(&wait);
@@ -794,22 +851,33 @@ static void virtio_report(struct net_world *w, struct report *out)
             wakeups += v->txq[q].wakeups;
             spurious += v->txq[q].spurious;
         }
+        /* Host cores the VM's pair threads run on (host.backend_placement). */
+        vms++;
+        for (unsigned q = 0; q < v->n_txq; q++) {
+            unsigned j = 0;
+
+            while (j < q && v->txq[j].core != v->txq[q].core)
+                j++;
+            pair_cores += j == q;
+        }
         for (unsigned q = 0; q < v->n_txq; q++) {
             irqs += v->txq[q].vr.irqs;
             irqs_suppressed += v->txq[q].vr.irqs_suppressed;
             stops += v->txq[q].stops;
         }
-        for (unsigned q = 0; q <= v->n_txq; q++) {
-            const struct vring *vr = q < v->n_txq ? &v->txq[q].vr : &v->rx;
+        for (unsigned q = 0; q < 2 * v->n_txq; q++) {
+            const struct vring *vr = q < v->n_txq ? &v->txq[q].vr : &v->rxq[q - v->n_txq].vr;
 
             cb_races += vr->cb_races;
             notify_races += vr->notify_races;
             irqs_off += vr->irqs_while_off;
         }
-        kicks += v->rx.kicks;
-        suppressed += v->rx.kicks_suppressed;
-        irqs += v->rx.irqs;
-        irqs_suppressed += v->rx.irqs_suppressed;
+        for (unsigned q = 0; q < v->n_txq; q++) {
+            kicks += v->rxq[q].vr.kicks;
+            suppressed += v->rxq[q].vr.kicks_suppressed;
+            irqs += v->rxq[q].vr.irqs;
+            irqs_suppressed += v->rxq[q].vr.irqs_suppressed;
+        }
     }
     /* Lifetime counts (since the start, warm-up included). */
     report_metric(out, "all", "virtio_lock_contended", locks ? (double)contended / locks : 0, "1");
@@ -828,6 +896,7 @@ static void virtio_report(struct net_world *w, struct report *out)
     report_metric(out, "all", "virtio_interrupts", (double)irqs, "1");
     report_metric(out, "all", "virtio_interrupts_suppressed", (double)irqs_suppressed, "1");
     report_metric(out, "all", "tx_queue_stops", (double)stops, "1");
+    report_metric(out, "all", "virtio_pair_cores", vms ? (double)pair_cores / vms : 0, "1");
     report_config(w, out);
 }
 
@@ -849,4 +918,5 @@ const struct io_strategy_ops virtio_strategy_ops = {
     .detach = virtio_detach,
     .tx_clean = virtio_tx_clean,
     .settle = virtio_settle,
+    .multiqueue = true,
 };

@@ -70,6 +70,18 @@ void guest_xmit_done(struct net_world *w, struct net_vm *vm, unsigned cpu)
     stack_start(w, vm, p);
 }
 
+bool guest_vectors_check(const struct scenario *sc, const char *key, int64_t queues, GError **error)
+{
+    if (queues > scenario_int(sc, "nic.msix_vectors")) {
+        scenario_error(sc, key, error,
+                       "%" G_GINT64_FORMAT " queues need a vector each but nic.msix_vectors is "
+                       "%" G_GINT64_FORMAT,
+                       queues, scenario_int(sc, "nic.msix_vectors"));
+        return false;
+    }
+    return true;
+}
+
 bool guest_queues_check(const struct scenario *sc, const struct io_strategy_ops *ops,
                         unsigned vcpus, GError **error)
 {
@@ -79,13 +91,8 @@ bool guest_queues_check(const struct scenario *sc, const struct io_strategy_ops 
         scenario_error(sc, "nic.queues", error, "%s devices have one queue pair", ops->name);
         return false;
     }
-    if (queues > scenario_int(sc, "nic.msix_vectors")) {
-        scenario_error(sc, "nic.queues", error,
-                       "%" G_GINT64_FORMAT " queues need a vector each but nic.msix_vectors is "
-                       "%" G_GINT64_FORMAT,
-                       queues, scenario_int(sc, "nic.msix_vectors"));
+    if (!guest_vectors_check(sc, "nic.queues", queues, error))
         return false;
-    }
     if (irq_vcpu >= (int64_t)vcpus) {
         scenario_error(sc, "vm.irq_vcpu", error,
                        "vectors affine to vCPU %" G_GINT64_FORMAT " but the VM has %u vCPU(s)",
@@ -129,7 +136,7 @@ void guest_queues_reset_itr(struct net_vm *vm, enum nic_itr_driver driver)
 
 /* RSS: the flow's hash through the indirection table. A flow is its two
  * endpoints and the sending thread. */
-static struct net_queue *rss_queue(struct net_vm *vm, const struct net_pkt *p)
+struct net_queue *guest_rss_queue(struct net_vm *vm, const struct net_pkt *p)
 {
     uint64_t flow =
         ((uint64_t)(uint16_t)p->src << 32) | ((uint64_t)(uint16_t)p->dst << 16) | p->cpu;
@@ -145,7 +152,7 @@ static void queue_irq_raise(struct net_world *w, struct net_queue *q);
 
 void guest_rx_arrive(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_queue *q = rss_queue(vm, p);
+    struct net_queue *q = guest_rss_queue(vm, p);
 
     net_pkt_wait(w, p, NET_STAGE_irq_coalesce);
     net_pktq_push(w, &q->rx, p);

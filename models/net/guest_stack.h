@@ -42,9 +42,15 @@ void guest_tx_complete_on(struct net_world *w, struct net_vm *vm, unsigned cpu, 
  * placed, and after they move. */
 bool guest_queues_check(const struct scenario *sc, const struct io_strategy_ops *ops,
                         unsigned vcpus, GError **error);
+/* @queues (the value of @key) fit in nic.msix_vectors, a vector each. */
+bool guest_vectors_check(const struct scenario *sc, const char *key, int64_t queues,
+                         GError **error);
 void guest_queues_init(struct net_vm *vm, unsigned n, int irq_vcpu, enum nic_itr_mode mode,
                        sim_time interval);
 void guest_queues_place(struct net_vm *vm);
+/* The queue RSS puts @p on (a device that picks its ring before the guest
+ * sees @p asks the same). */
+struct net_queue *guest_rss_queue(struct net_vm *vm, const struct net_pkt *p);
 /* A new device: its driver's moderation, from its initial state. */
 void guest_queues_reset_itr(struct net_vm *vm, enum nic_itr_driver driver);
 
