@@ -1,8 +1,8 @@
-/* The net model: builds the host (cores, hypervisor, PCIe, IOMMU, NIC), the
- * VMs with their workloads and the chosen strategy's devices, and the peer;
- * reports throughput, latency, CPU, exits, interrupts and the per-stage
- * breakdown per run (scope "all") and per VM ("vm0", "vm1", ...). Left out:
- * receive multiqueue (receive and interrupts on vCPU 0). Defaults and their sources: net_params.c;
+/* The net model: builds the hosts (cores, hypervisor, PCIe, IOMMU, NIC), the
+ * VMs with their workloads and each group's strategy and disk, the fabric
+ * and the peer; reports throughput, latency, CPU, exits, interrupts and the
+ * per-stage breakdown per run (scope "all"), per group and per VM ("vm0",
+ * ...). Defaults and their sources: net_params.c and the component tables;
  * the whole model: docs/models.md. */
 #include "net.h"
 

@@ -141,8 +141,8 @@ const struct param_def net_params[] = {
               "false: assigned functions send on the underlay, outside the overlay",
               "choice: VXLAN offload exists on e.g. Intel X710/E810 but needs configuring"),
     PDEF_INT("nic.queues", "1", 1, 64,
-             "queue pairs of each VM's NIC function, each with its own MSI-X vector (RSS; bare "
-             "metal, passthrough and SR-IOV)",
+             "queue pairs of each VM's NIC function, each with its own MSI-X vector, flows "
+             "spread by RSS (bare metal, passthrough, SR-IOV; virtio: equal to virtio.queues)",
              "choice: one queue pair, as an ixgbevf VF with one vCPU"),
     PDEF_INT("nic.msix_vectors", "64", 1, 2048, "MSI-X vectors of a NIC function",
              "choice: 82599 PF MSI-X table of 64 (a VF has 3)"),
