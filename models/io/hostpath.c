@@ -105,7 +105,7 @@ static void rx_switched(struct net_world *w, struct net_pkt *p)
 
     net_step(w, p, NET_STAGE_backend);
     net_step_part(p, NET_STAGE_copy, host_backend_copy(vm->hb, p));
-    net_step_cpu(w, p, vm->backend, vm, vm->hb->per_packet, p->then);
+    net_step_cpu(w, p, &vm->nh->host.cpu.cores[p->core], vm, vm->hb->per_packet, p->then);
 }
 
 void host_backend_rx(struct net_world *w, struct net_vm *vm, const struct host_backend *b,
@@ -118,6 +118,7 @@ void host_backend_rx(struct net_world *w, struct net_vm *vm, const struct host_b
         /* The host driver and the switch run where the PF queue's
          * interrupt lands; the backend thread then copies. */
         g_assert(b == vm->hb);
+        p->core = (uint16_t)(core - vm->nh->host.cpu.cores);
         p->then = next;
         net_step_cpu(w, p, vm->vswitch, vm, host_backend_stack(w, b, p), rx_switched);
         return;

@@ -125,13 +125,14 @@ struct net_pkt {
     uint8_t kind;
     uint8_t cpu; /* sending vCPU of its VM */
     bool live;
-    uint32_t bytes;                 /* payload (goodput) bytes */
-    uint64_t ack;                   /* ACK: bytes the receiver has, cumulative */
-    uint32_t frames;                /* wire frames after TSO/GSO segmentation */
-    uint32_t slot;                  /* ring slot or descriptor head, owner's use */
-    uint16_t queue;                 /* NIC queue while the device handles it */
-    uint8_t hop;                    /* fabric: the switch it is at or heads for (or NONE) */
-    uint8_t spine;                  /* fabric: its ECMP spine */
+    uint16_t core;   /* host core of its next backend step, once the vSwitch's is done */
+    uint32_t bytes;  /* payload (goodput) bytes */
+    uint64_t ack;    /* ACK: bytes the receiver has, cumulative */
+    uint32_t frames; /* wire frames after TSO/GSO segmentation */
+    uint32_t slot;   /* ring slot or descriptor head, owner's use */
+    uint16_t queue;  /* NIC queue while the device handles it */
+    uint8_t hop;     /* fabric: the switch it is at or heads for (or NONE) */
+    uint8_t spine;   /* fabric: its ECMP spine */
     uint16_t from_port, to_port;    /* fabric: the ports it entered at and heads for */
     uint64_t iova;                  /* DMA address of its current buffer */
     sim_time held;                  /* a cost worked out early, charged by a later step */
