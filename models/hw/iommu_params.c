@@ -17,8 +17,9 @@ static const struct param_def iommu_params[] = {
               "Linux dma-iommu (sources.md#iova-flush-queue)"),
     PDEF_ENUM("iommu.page_size", "4KiB", "4KiB|2MiB", "IOMMU page size of DMA mappings", "choice"),
     PDEF_INT("iommu.iotlb_entries", "64", 1, 1 << 20, "IOTLB entries (fully associative, LRU)",
-             "placeholder: Intel and AMD publish no IOTLB sizes and no measured "
-             "figure was found"),
+             "pcie-bench data, Xeon E5-2630 v4, IOMMU on, no superpages: random 64 B DMA reads "
+             "keep full rate up to a 256 KiB window and lose a quarter at 512 KiB (D: between 64 "
+             "and 127 4 KiB entries; 64) (sources.md#pcie-bench-iotlb)"),
     PDEF_INT("iommu.walkers", "64", 1, 4096,
              "page walks the IOMMU performs at once; a DMA whose translation misses waits for one",
              "choice: not binding below 100 Gb/s; the walker count of VT-d and AMD-Vi is not "
