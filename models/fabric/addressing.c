@@ -36,12 +36,14 @@ static const struct param_def addressing_params[] = {
               "(one L2 segment: ARP broadcast, MAC learning), vl2 (directory lookups cached at "
               "each host's agent), overlay (the SDN controller pushes mappings to every vSwitch)",
               "choice: none keeps the runs without an address plane as they were"),
-    PDEF_INT("fabric.mac_table_size", "16384", 1, 4194304,
+    PDEF_INT("fabric.mac_table_size", "32768", 1, 4194304,
              "flat: MAC addresses each switch's table holds (LRU eviction when full; a miss "
              "floods the frame)",
-             "placeholder"),
+             "trident2-tables: Trident II, default forwarding profile, 32k MAC addresses "
+             "(Cumulus Linux)"),
     PDEF_TIME("fabric.mac_aging", "300s", 0, 1e6,
-              "flat: a MAC entry unused this long ages out (0: never)", "placeholder"),
+              "flat: a MAC entry unused this long ages out (0: never)",
+              "mac-ageing: IEEE 802.1Q recommends 300 s; Linux BR_DEFAULT_AGEING_TIME = 300 s"),
     PDEF_TIME("fabric.cache_timeout", "30s", 1e-6, 1e6,
               "flat and vl2: how long a host keeps a VM's resolved address (ARP cache, VL2 "
               "agent cache) before resolving it again",
