@@ -286,7 +286,8 @@ static void test_controller_mm1(void)
     welford_init(&u);
     for (uint64_t seed = 1; seed <= 10; seed++) {
         struct report *r = run_ini("duration = 1s\nwarmup = 100ms\n[fabric]\nflow_rate = 375pps\n"
-                                   "flow_size = det(1000B)\ntable_size = 100000\n",
+                                   "flow_size = det(1000B)\ntable_size = 100000\n"
+                                   "control_delay = 50us\ninstall_latency = 1ms\n",
                                    seed);
 
         welford_add(&w, test_all(r, "controller_sojourn_mean"));
