@@ -157,7 +157,9 @@ const struct param_def blk_params[] = {
               "P4800X: 2.4 GB/s sequential reads, 6 channels x 4 Gb/s = 3 GB/s only if a large "
               "request uses them all (D) (sources.md#p4800x)"),
     PDEF_DTIME("disk.flush", "det(10us)", 0, 1,
-               "time of a flush of the device's write cache (NVMe Flush)", PLACEHOLDER),
+               "time of a flush of the device's write cache (NVMe Flush)",
+               "placeholder: the P4800X has no DRAM cache, so Linux sends it no flush; 0 awaits a "
+               "flush that bypasses the device queue (sources.md#p4800x)"),
     PDEF_INT("disk.channels", "6", 1, 4096,
              "requests the device serves at once (internal parallelism; one FIFO in front)",
              "P4800X: 550k IOPS at ~10 us (D: Little, 550k x 10.2 us = 5.6 -> 6) "
