@@ -95,7 +95,7 @@ void blk_host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_re
 
     /* The thread submits with the virtqueue's notifications still off. */
     vm->sub_host++;
-    blk_run(w, vm->backend, r, BLK_STAGE_host_io, &part, 1, host_io_done);
+    blk_run(w, &vm->backend, r, BLK_STAGE_host_io, &part, 1, host_io_done);
 }
 
 static void to_image(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
@@ -132,7 +132,7 @@ static void start_pass(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
 
     if (opens)
         vm->st.submit_passes++;
-    blk_run(w, vm->backend, r, BLK_STAGE_backend, parts, G_N_ELEMENTS(parts), pass_done);
+    blk_run(w, &vm->backend, r, BLK_STAGE_backend, parts, G_N_ELEMENTS(parts), pass_done);
 }
 
 void blk_host_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, sim_time thread_ps)
@@ -192,5 +192,5 @@ void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
                              kernel + (opens ? vm->be->reap_calls * w->c.syscall : 0) };
 
     r->irq_exit_ps = irq_exit_ps;
-    blk_run(w, vm->backend, r, BLK_STAGE_host_io, &part, 1, host_complete_done);
+    blk_run(w, &vm->backend, r, BLK_STAGE_host_io, &part, 1, host_complete_done);
 }

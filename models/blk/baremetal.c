@@ -12,7 +12,7 @@ static void baremetal_submit(struct blk_world *w, struct blk_vm *vm, struct blk_
 {
     struct blk_part part = { BLK_STAGE_guest_submit, w->c.guest_submit };
 
-    blk_run(w, vm->vcpu, r, BLK_STAGE_guest_submit, &part, 1, to_device);
+    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_submit, &part, 1, to_device);
 }
 
 static void baremetal_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)

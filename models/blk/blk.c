@@ -1,9 +1,8 @@
 /* The blk model: builds the world (VMs with a vCPU, a backend thread and
- * their virtual disk; one host SSD), runs the fio-like workload and reports.
- * A VM keeps iodepth requests outstanding (closed loop) or issues them at
- * random times (open loop). Left out: the guest page cache and file system,
- * host CPU contention (each vCPU and backend thread has its own core),
- * the guest block layer's merging, discards. */
+ * their virtual disk on one host's cores; one host SSD), runs the fio-like
+ * workload and reports. A VM keeps iodepth requests outstanding (closed
+ * loop) or issues them at random times (open loop). Left out: the guest
+ * page cache and file system, the guest block layer's merging, discards. */
 #include "blk.h"
 
 #include <inttypes.h>
@@ -299,10 +298,6 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
     vm->index = k;
     vm->serial_head = vm->serial_tail = BLK_NO_REQ;
     snprintf(vm->name, sizeof(vm->name), "vm%u", k);
-    fifo_server_init(&vm->own_vcpu, w->sim, "vcpu", 1);
-    fifo_server_init(&vm->own_backend, w->sim, "backend", 1);
-    vm->vcpu = &vm->own_vcpu;
-    vm->backend = &vm->own_backend;
     snprintf(stream, sizeof(stream), "blk.vm%u", k);
     vm->rng = sim_rng(w->sim, stream);
     timeavg_init(&vm->busy_poll, sim_now(w->sim), 0.0);
@@ -373,9 +368,17 @@ struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struc
     return w;
 }
 
+bool blk_disk_has_thread(const char *strategy)
+{
+    const struct blk_strategy_ops *ops = blk_strategy_lookup(strategy);
+
+    g_assert(ops);
+    return ops->uses_image;
+}
+
 void blk_disk_place(struct blk_world *w, unsigned vm, unsigned id, const char *strategy,
-                    struct host *host, unsigned disk, struct fifo_server *vcpu,
-                    struct fifo_server *backend)
+                    struct host *host, unsigned disk, const struct blk_thread *vcpu,
+                    const struct blk_thread *backend)
 {
     struct blk_vm *v = &w->vms[vm];
 
@@ -388,11 +391,11 @@ void blk_disk_place(struct blk_world *w, unsigned vm, unsigned id, const char *s
     v->merges = v->ops->merges && v->be->merges;
     v->host = host;
     v->dev = &w->disks[disk];
-    if (vcpu) {
-        v->vcpu = vcpu;
-        v->backend = backend;
-        v->shared = true;
-    }
+    g_assert(vcpu && vcpu->core);
+    g_assert(!backend == !v->ops->uses_image);
+    v->vcpu = *vcpu;
+    if (backend)
+        v->backend = *backend;
 }
 
 void blk_disk_start(struct blk_world *w)
@@ -411,9 +414,66 @@ void blk_disk_start(struct blk_world *w)
     }
 }
 
+/* The blk model's host: a vCPU per VM, each on a core of its own while
+ * there are cores, and the software paths' I/O threads on the cores left
+ * as host.backend_placement says. */
+static bool check_cores(const struct scenario *sc, GError **error)
+{
+    int64_t cores = scenario_int(sc, "host.cores"), vms = scenario_int(sc, "blk.vms");
+
+    if (scenario_bool(sc, "host.pin_vcpus") && vms > cores) {
+        scenario_error(sc, "blk.vms", error,
+                       "%" G_GINT64_FORMAT
+                       " vCPUs (one per VM) cannot be pinned on %" G_GINT64_FORMAT
+                       " host cores (host.pin_vcpus)",
+                       vms, cores);
+        return false;
+    }
+    if (blk_disk_has_thread(scenario_str(sc, "blk.strategy")) &&
+        g_strcmp0(scenario_str(sc, "host.backend_placement"), "pinned") == 0 &&
+        cores - MIN(vms, cores) < vms) {
+        scenario_error(sc, "host.backend_placement", error,
+                       "pinned I/O threads need a core per VM beyond the vCPUs' (%" G_GINT64_FORMAT
+                       " VMs, %" G_GINT64_FORMAT " host cores)",
+                       vms, cores);
+        return false;
+    }
+    return true;
+}
+
 static bool blk_check(const struct scenario *sc, GError **error)
 {
-    return blk_disk_check(sc, scenario_str(sc, "blk.strategy"), error);
+    return blk_disk_check(sc, scenario_str(sc, "blk.strategy"), error) && check_cores(sc, error);
+}
+
+/* The VM's thread numbers: 2k its vCPU, 2k + 1 its I/O thread. */
+static void bill_switch(void *ctx, int owner, sim_time t)
+{
+    struct blk_world *w = ctx;
+
+    w->vms[owner / 2].host_busy += t;
+}
+
+/* vCPU k on core k (in turn when host.pin_vcpus is off and they are
+ * fewer), then each I/O thread where host_backend_core() puts it, as the
+ * net model places its backends. */
+static void place_threads(struct blk_world *w, struct host *h, const char *strategy)
+{
+    unsigned n = h->cpu.n_cores, vcpu_cores = MIN(w->n_vms, n), next = 0;
+    bool has_thread = blk_disk_has_thread(strategy);
+
+    h->sched.bill = bill_switch;
+    h->sched.bill_ctx = w;
+    for (unsigned k = 0; k < w->n_vms; k++) {
+        struct blk_thread vcpu = { &h->cpu.cores[k % n], (int)(2 * k) }, io = { NULL, 0 };
+
+        vcpu.core->n_threads++;
+        if (has_thread)
+            io = (struct blk_thread){ host_backend_core(h, vcpu_cores, n - vcpu_cores, k,
+                                                        &vcpu.core, 1, &next),
+                                      (int)(2 * k + 1) };
+        blk_disk_place(w, k, k, strategy, h, 0, &vcpu, has_thread ? &io : NULL);
+    }
 }
 
 static struct model *blk_create(struct sim *sim, const struct scenario *sc, GError **error)
@@ -427,8 +487,7 @@ static struct model *blk_create(struct sim *sim, const struct scenario *sc, GErr
     host_init(host, sim, sc);
     w = blk_disk_new(sim, sc, host, (unsigned)scenario_int(sc, "blk.vms"), 1, "");
     w->own_host = host;
-    for (unsigned k = 0; k < w->n_vms; k++)
-        blk_disk_place(w, k, k, scenario_str(sc, "blk.strategy"), host, 0, NULL, NULL);
+    place_threads(w, host, scenario_str(sc, "blk.strategy"));
     blk_disk_start(w);
     return &w->base;
 }
@@ -438,6 +497,8 @@ void blk_disk_warmup_end(struct blk_world *w)
     sim_time now = sim_now(w->sim);
 
     w->stat_start = now;
+    if (w->own_host)
+        host_reset_stats(w->own_host);
     for (unsigned d = 0; d < w->n_disks; d++)
         disk_reset_stats(&w->disks[d]);
     for (unsigned k = 0; k < w->n_vms; k++) {
@@ -447,8 +508,6 @@ void blk_disk_warmup_end(struct blk_world *w)
         memset(&vm->st, 0, sizeof(vm->st));
         vm->st.lat = lat;
         hist_reset(&vm->st.lat);
-        fifo_server_reset_stats(&vm->own_vcpu);
-        fifo_server_reset_stats(&vm->own_backend);
         vm->guest_busy = vm->host_busy = vm->halt_poll = 0;
         timeavg_reset(&vm->busy_poll, now);
         if (w->qcow2) {
@@ -585,9 +644,7 @@ static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals 
 {
     double spin = timeavg_mean(&vm->busy_poll, sim_now(w->sim));
     double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
-    double work = !vm->shared ? fifo_server_utilization(vm->vcpu)
-                  : span > 0  ? sim_time_to_s(vm->guest_busy) / span
-                              : 0.0;
+    double work = span > 0 ? sim_time_to_s(vm->guest_busy) / span : 0.0;
 
     memset(t, 0, sizeof(*t));
     add_totals(t, &vm->st);
@@ -597,8 +654,6 @@ static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals 
         t->host_cpu = 0.0;
     else if (vm->be->polls) /* it spins whether or not there is work */
         t->host_cpu = 1.0;
-    else if (!vm->shared)
-        t->host_cpu = fifo_server_utilization(vm->backend);
     else
         t->host_cpu = span > 0 ? sim_time_to_s(vm->host_busy) / span : 0.0;
     if (span > 0)
@@ -664,6 +719,9 @@ void blk_disk_report(struct blk_world *w, struct report *out)
     report_scope(w, out, "all", &all, &lat, span);
     put(w, out, "all", "device_utilization", devices_mean(w, false), "1");
     put(w, out, "all", "device_queue_mean", devices_mean(w, true), "1");
+    /* Beside a NIC the world reports its hosts' switches itself. */
+    if (w->own_host)
+        put(w, out, "all", "context_switches", (double)w->own_host->cpu.switches, "1");
     hist_release(&lat);
 }
 
@@ -676,8 +734,6 @@ void blk_disk_free(struct blk_world *w)
 
         if (vm->next_arrival)
             sim_cancel(w->sim, vm->next_arrival);
-        fifo_server_release(&vm->own_vcpu);
-        fifo_server_release(&vm->own_backend);
         hist_release(&vm->st.lat);
         blk_merge_release(vm);
         if (w->qcow2) {

@@ -15,7 +15,15 @@
 extern const struct model_ops blk_model_ops;
 
 struct host;
+struct cpu_core;
 struct blk_world;
+
+/* A thread of a VM on one of its host's cores, as the host scheduler
+ * (host/sched.h) knows it: its jobs go through sched_submit(). */
+struct blk_thread {
+    struct cpu_core *core; /* borrowed: the host's */
+    int owner;             /* the thread's number among the host's threads */
+};
 
 /*
  * The disks as a device component of the hosts, for a world that also has
@@ -23,16 +31,19 @@ struct blk_world;
  * their metrics named @prefix + name. Check each strategy with
  * blk_disk_check() first. blk_disk_place() says for VM @vm (named "vm@id")
  * how its disk is virtualized (@strategy, a blk.strategy name), which host
- * and SSD it uses, and the cores its requests run on (NULL: servers of its
- * own); blk_disk_start() issues the first requests. Costs in cycles are
- * converted at @clock's clock.
+ * and SSD it uses, and the threads its requests run on: a vCPU, and the
+ * I/O thread of a software path (copied; NULL when blk_disk_has_thread()
+ * says it has none). blk_disk_start() issues the first requests. Costs in
+ * cycles are converted at @clock's clock.
  */
 bool blk_disk_check(const struct scenario *sc, const char *strategy, GError **error);
+/* The disk of blk.strategy @strategy has a backend thread on the host. */
+bool blk_disk_has_thread(const char *strategy);
 struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struct host *clock,
                                unsigned n_vms, unsigned n_disks, const char *prefix);
 void blk_disk_place(struct blk_world *w, unsigned vm, unsigned id, const char *strategy,
-                    struct host *host, unsigned disk, struct fifo_server *vcpu,
-                    struct fifo_server *backend);
+                    struct host *host, unsigned disk, const struct blk_thread *vcpu,
+                    const struct blk_thread *backend);
 void blk_disk_start(struct blk_world *w);
 void blk_disk_warmup_end(struct blk_world *w);
 void blk_disk_report(struct blk_world *w, struct report *out);

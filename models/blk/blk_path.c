@@ -67,24 +67,42 @@ static void on_step_done(struct sim *sim, void *ctx, uint64_t tag)
     r->cont(w, &w->vms[r->vm], r);
 }
 
-void blk_run(struct blk_world *w, struct fifo_server *srv, struct blk_req *r,
-             enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
-             blk_cont_fn cont)
+/* Open @wait_stage, give the parts their stages and @cont: the job's
+ * total. */
+static sim_time job_start(struct blk_world *w, struct blk_req *r, enum blk_stage wait_stage,
+                          const struct blk_part *parts, unsigned n_parts, blk_cont_fn cont)
 {
     sim_time total;
 
     blk_step(w, r, wait_stage);
     set_parts(r, parts, n_parts, &total);
     r->cont = cont;
-    fifo_server_submit(srv, total, on_step_done, w, r->idx);
-    if (w->vms[r->vm].shared) {
-        struct blk_vm *vm = &w->vms[r->vm];
+    return total;
+}
 
-        if (srv == vm->vcpu)
-            vm->guest_busy += total;
-        else if (srv == vm->backend)
-            vm->host_busy += total;
-    }
+void blk_run(struct blk_world *w, const struct blk_thread *t, struct blk_req *r,
+             enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
+             blk_cont_fn cont)
+{
+    struct blk_vm *vm = &w->vms[r->vm];
+    struct host *h = vm->host;
+    sim_time total = job_start(w, r, wait_stage, parts, n_parts, cont);
+
+    g_assert(t == &vm->vcpu || t == &vm->backend);
+    g_assert(t->core);
+    sched_submit(&h->sched, &h->cpu, t->core, t->owner, total, on_step_done, w, r->idx);
+    if (t == &vm->vcpu)
+        vm->guest_busy += total;
+    else
+        vm->host_busy += total;
+}
+
+void blk_serve(struct blk_world *w, struct fifo_server *srv, struct blk_req *r,
+               enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
+               blk_cont_fn cont)
+{
+    fifo_server_submit(srv, job_start(w, r, wait_stage, parts, n_parts, cont), on_step_done, w,
+                       r->idx);
 }
 
 static void on_delay(struct sim *sim, void *ctx, const void *payload)
@@ -207,7 +225,7 @@ static void poll_seen(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     struct blk_part part = { BLK_STAGE_guest_complete, w->c.guest_complete };
 
-    blk_run(w, vm->vcpu, r, BLK_STAGE_guest_complete, &part, 1, guest_done);
+    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_complete, &part, 1, guest_done);
 }
 
 void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
@@ -228,7 +246,7 @@ void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *
         { BLK_STAGE_guest_complete, w->c.guest_complete },
     };
 
-    blk_run(w, vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), guest_done);
+    blk_run(w, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), guest_done);
 }
 
 sim_time blk_irq_injection(struct blk_world *w, struct blk_req *r)
@@ -239,7 +257,7 @@ sim_time blk_irq_injection(struct blk_world *w, struct blk_req *r)
 
     if (w->poll) /* a polling guest masks the completion interrupt */
         return 0;
-    t = host_virq_deliver(vm->host, vm->vcpu, exits, &vm->halt_poll);
+    t = host_virq_deliver(vm->host, &vm->vcpu.core->srv, exits, &vm->halt_poll);
     for (unsigned k = 0; k < HV_N_EXITS; k++)
         r->exits[k] = (uint16_t)(r->exits[k] + exits[k]);
     return t;

@@ -114,10 +114,9 @@ struct blk_vm {
     unsigned index;
     char name[16];
     /* The guest's vCPU (bare metal: the core) and the QEMU I/O thread /
-     * vhost worker of the software paths: a VM's own servers in the blk
-     * model, the host cores of its VM in a world with NICs too. */
-    struct fifo_server *vcpu, *backend;
-    struct fifo_server own_vcpu, own_backend;
+     * vhost worker of the software paths, on the host's cores: the host
+     * scheduler serves them beside every other thread placed there. */
+    struct blk_thread vcpu, backend;
     const struct blk_strategy_ops *ops; /* how its disk is virtualized */
     const struct blk_backend *be;       /* its host side (software paths) */
     /* Requests in the backend thread's current submission and completion
@@ -133,8 +132,7 @@ struct blk_vm {
     uint32_t serial_head, serial_tail; /* requests waiting for it, FIFO */
     struct host *host;                 /* the machine it runs on */
     struct disk *dev;                  /* that machine's SSD */
-    bool shared;                       /* vcpu/backend are cores other work also runs on */
-    sim_time guest_busy, host_busy;    /* work this disk put on them (shared) */
+    sim_time guest_busy, host_busy;    /* work this disk put on its threads, switches included */
     sim_time halt_poll;                /* host CPU KVM burnt polling its halted vCPU */
     struct blk_image image;            /* the image file (software paths) */
     struct blk_qcow2 q;                /* qcow2 only */
@@ -246,12 +244,17 @@ void blk_req_free(struct blk_world *w, struct blk_req *r);
 /* Close the open stage at now (its fixed parts get their time, the stage the
  * rest) and open @next. */
 void blk_step(struct blk_world *w, struct blk_req *r, enum blk_stage next);
-/* Run a job of the parts' total on @srv; waiting and anything not in a part
+/* Run a job of the parts' total on thread @t of @r's VM (its vcpu or
+ * backend) through the host scheduler; waiting and anything not in a part
  * is charged to the open stage, which must be @wait_stage (opened here).
  * @cont runs when the job ends. */
-void blk_run(struct blk_world *w, struct fifo_server *srv, struct blk_req *r,
+void blk_run(struct blk_world *w, const struct blk_thread *t, struct blk_req *r,
              enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
              blk_cont_fn cont);
+/* The same on a resource that is no thread (the IOMMU's walkers). */
+void blk_serve(struct blk_world *w, struct fifo_server *srv, struct blk_req *r,
+               enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
+               blk_cont_fn cont);
 /* Spend @delay in @stage (no resource busy), then @cont. */
 void blk_delay(struct blk_world *w, struct blk_req *r, enum blk_stage stage, sim_time delay,
                blk_cont_fn cont);

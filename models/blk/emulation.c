@@ -34,7 +34,7 @@ static void emulation_submit(struct blk_world *w, struct blk_vm *vm, struct blk_
         { BLK_STAGE_exit, blk_exits(w, r, HV_EXIT_mmio_user, w->c.emulation_submit_exits) },
         { BLK_STAGE_backend, w->c.emulation_per_request },
     };
-    blk_run(w, vm->vcpu, r, BLK_STAGE_guest_submit, parts, G_N_ELEMENTS(parts), to_host);
+    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_submit, parts, G_N_ELEMENTS(parts), to_host);
 }
 
 static void emulation_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)

@@ -186,7 +186,7 @@ static void cache_copy(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
     struct blk_part part = { BLK_STAGE_page_cache,
                              (sim_time)((double)r->bytes * w->copy_ps_per_byte) };
 
-    blk_run(w, vm->backend, r, BLK_STAGE_page_cache, &part, 1, copy_done);
+    blk_run(w, &vm->backend, r, BLK_STAGE_page_cache, &part, 1, copy_done);
 }
 
 static void to_device(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)

@@ -34,14 +34,14 @@ static void to_iommu(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
         blk_device_submit(w, vm, r);
         return;
     }
-    blk_run(w, &vm->host->walkers, r, BLK_STAGE_iommu, &part, 1, iommu_done);
+    blk_serve(w, &vm->host->walkers, r, BLK_STAGE_iommu, &part, 1, iommu_done);
 }
 
 static void passthrough_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     struct blk_part part = { BLK_STAGE_guest_submit, w->c.guest_submit };
 
-    blk_run(w, vm->vcpu, r, BLK_STAGE_guest_submit, &part, 1, to_iommu);
+    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_submit, &part, 1, to_iommu);
 }
 
 static void passthrough_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)

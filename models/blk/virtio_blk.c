@@ -30,7 +30,7 @@ static void virtio_blk_submit(struct blk_world *w, struct blk_vm *vm, struct blk
         { BLK_STAGE_guest_submit, w->c.guest_submit },
         { BLK_STAGE_exit, kick },
     };
-    blk_run(w, vm->vcpu, r, BLK_STAGE_guest_submit, parts, G_N_ELEMENTS(parts), to_host);
+    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_submit, parts, G_N_ELEMENTS(parts), to_host);
 }
 
 static void virtio_blk_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)

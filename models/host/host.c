@@ -21,6 +21,24 @@ sim_time host_virq_deliver(const struct host *h, const struct fifo_server *vcpu,
     return t + hv_irq_inject(&h->hv, exits, NULL);
 }
 
+struct cpu_core *host_backend_core(struct host *h, unsigned first_spare, unsigned n_spare,
+                                   unsigned local, struct cpu_core *const *vcpus, unsigned n_vcpus,
+                                   unsigned *next)
+{
+    struct cpu_core *core;
+
+    if (h->sched.placement == SCHED_PINNED)
+        core = &h->cpu.cores[first_spare + local];
+    else if (n_spare && h->sched.placement == SCHED_SPREAD)
+        core = &h->cpu.cores[first_spare + *next % n_spare];
+    else
+        core = vcpus[*next % n_vcpus];
+    g_assert(core < h->cpu.cores + h->cpu.n_cores);
+    (*next)++;
+    core->n_threads++;
+    return core;
+}
+
 sim_time host_cycles(const struct host *h, const struct scenario *sc, const char *key)
 {
     return cpu_cycles(&h->cpu, (double)scenario_int(sc, key));

@@ -51,6 +51,20 @@ void host_reset_stats(struct host *h);
 sim_time host_virq_deliver(const struct host *h, const struct fifo_server *vcpu,
                            uint64_t exits[HV_N_EXITS], sim_time *burn);
 
+/*
+ * host_backend_core - the core of a VM's next backend thread (a NIC's
+ * backend, a disk's I/O thread) under host.backend_placement, the one
+ * placement of every device class. The host's spare cores (no vCPU, not
+ * set apart) are the @n_spare from @first_spare. Pinned: spare core
+ * @local, the VM's own (the caller checked there is one per VM). Spread:
+ * the spare cores in turn (*@next counts the backends placed), or the VM's
+ * vCPU cores when there are none. Shared: the VM's @vcpus in turn. Counts
+ * the thread on the core it returns (borrowed).
+ */
+struct cpu_core *host_backend_core(struct host *h, unsigned first_spare, unsigned n_spare,
+                                   unsigned local, struct cpu_core *const *vcpus, unsigned n_vcpus,
+                                   unsigned *next);
+
 /* The scenario's cycle count @key as time at the host's clock. */
 sim_time host_cycles(const struct host *h, const struct scenario *sc, const char *key);
 

@@ -387,20 +387,11 @@ struct cpu_core *net_backend_core(struct net_world *w, struct net_vm *vm)
 {
     struct net_host *nh = vm->nh;
     unsigned spare = nh->host.cpu.n_cores - nh->vswitch_cores - nh->vcpu_cores - nh->polling_cores;
-    enum sched_placement how = nh->host.sched.placement;
-    struct cpu_core *core;
 
     (void)w;
     /* net_check() made sure that pinned backends have their cores. */
-    if (how == SCHED_PINNED)
-        core = &nh->host.cpu.cores[nh->vcpu_cores + vm->local];
-    else if (spare && how == SCHED_SPREAD)
-        core = &nh->host.cpu.cores[nh->vcpu_cores + nh->next_backend % spare];
-    else
-        core = vm->vcpus[nh->next_backend % vm->n_vcpus];
-    nh->next_backend++;
-    core->n_threads++;
-    return core;
+    return host_backend_core(&nh->host, nh->vcpu_cores, spare, vm->local, vm->vcpus, vm->n_vcpus,
+                             &nh->next_backend);
 }
 
 static void counters_init(struct net_counters *c)
@@ -415,7 +406,8 @@ static void counters_init(struct net_counters *c)
 
 /* Each VM's disk on the same host: its requests run on the VM's last vCPU
  * (its first takes the NIC's interrupts) and, on software paths, on an I/O
- * thread of its own placed like the NIC's backends. */
+ * thread of its own placed like the NIC's backends, all through the host
+ * scheduler. */
 static void disks_create(struct net_world *w)
 {
     unsigned n = 0, k = 0;
@@ -430,8 +422,14 @@ static void disks_create(struct net_world *w)
 
         if (!vm->group->disk)
             continue;
-        blk_disk_place(w->disk, k++, vm->id, vm->group->disk, &vm->nh->host, vm->nh->id,
-                       &vm->vcpus[vm->n_vcpus - 1]->srv, &net_backend_core(w, vm)->srv);
+        struct cpu_core *core = vm->vcpus[vm->n_vcpus - 1];
+        struct blk_thread vcpu = { core, net_thread_id(vm, core, false) }, io = { NULL, 0 };
+        bool has_thread = blk_disk_has_thread(vm->group->disk);
+
+        if (has_thread)
+            io = (struct blk_thread){ net_backend_core(w, vm), NET_THREAD_DISK(vm) };
+        blk_disk_place(w->disk, k++, vm->id, vm->group->disk, &vm->nh->host, vm->nh->id, &vcpu,
+                       has_thread ? &io : NULL);
     }
     blk_disk_start(w->disk);
 }

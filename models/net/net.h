@@ -391,6 +391,12 @@ void net_vcpu_stall(struct net_world *w, struct net_vm *vm, sim_time t);
 void net_backend_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time host,
                      resource_done_fn done, void *ctx, uint64_t tag);
 
+/* The host scheduler's number (its owner) of @vm's thread on @core: one
+ * of its vCPUs, id x 256 + the vCPU, or its backend thread there, id x 256
+ * + 128 + the core (mod 128). Its disk's I/O thread is NET_THREAD_DISK. */
+int net_thread_id(const struct net_vm *vm, const struct cpu_core *core, bool backend);
+#define NET_THREAD_DISK(vm) ((int)((vm)->id * 256 + 127)) /* vCPUs are at most 64 */
+
 /* The host scheduler's switch to a thread of a VM, billed to that VM
  * (struct sched_policy.bill; @ctx is the world). */
 void net_bill_switch(void *ctx, int owner, sim_time t);

@@ -87,9 +87,9 @@ static void step_on_cpu(struct sim *sim, void *ctx, uint64_t tag)
     p->next(w, p);
 }
 
-/* The thread of @vm that runs on @core: one of its vCPUs, or its backend
- * thread there (a backend may share a core with a vCPU). */
-static int thread_of(const struct net_vm *vm, const struct cpu_core *core, bool backend)
+/* A backend may share a core with a vCPU: the thread is the vCPU's only
+ * when asked for one. */
+int net_thread_id(const struct net_vm *vm, const struct cpu_core *core, bool backend)
 {
     for (unsigned k = 0; k < vm->n_vcpus && !backend; k++)
         if (vm->vcpus[k] == core)
@@ -117,7 +117,7 @@ void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core,
     }
     p->next = next;
     /* The guest's stages run in its vCPU thread, the others in a backend's. */
-    sched_submit(&h->sched, &h->cpu, core, thread_of(vm, core, !stage_is_guest(l->stage)),
+    sched_submit(&h->sched, &h->cpu, core, net_thread_id(vm, core, !stage_is_guest(l->stage)),
                  guest + host, step_on_cpu, w, p->idx);
     p->bill_vm = (uint16_t)vm->id;
     p->bill_guest = guest;
@@ -125,7 +125,7 @@ void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core,
 }
 
 /* A time-shared core switched to a thread of the VM (its owner number from
- * thread_of()): host work, while the packet waits in its first stage. */
+ * net_thread_id()): host work, while the packet waits in its first stage. */
 void net_bill_switch(void *ctx, int owner, sim_time t)
 {
     struct net_world *w = ctx;
@@ -138,8 +138,8 @@ static void cpu_job(struct net_vm *vm, struct cpu_core *core, bool backend, sim_
 {
     struct host *h = &vm->nh->host;
 
-    sched_submit(&h->sched, &h->cpu, core, thread_of(vm, core, backend), guest + host, done, ctx,
-                 tag);
+    sched_submit(&h->sched, &h->cpu, core, net_thread_id(vm, core, backend), guest + host, done,
+                 ctx, tag);
     vm->c.guest_busy += guest;
     vm->c.host_busy += host;
 }
@@ -156,7 +156,8 @@ void net_vcpu_stall(struct net_world *w, struct net_vm *vm, sim_time t)
     struct host *h = &vm->nh->host;
 
     (void)w;
-    sched_submit(&h->sched, &h->cpu, vm->vcpu, thread_of(vm, vm->vcpu, false), t, NULL, NULL, 0);
+    sched_submit(&h->sched, &h->cpu, vm->vcpu, net_thread_id(vm, vm->vcpu, false), t, NULL, NULL,
+                 0);
 }
 
 void net_backend_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time host,
