@@ -1,7 +1,8 @@
 /* Shared resources on top of the engine: a FIFO queue in front of c identical
  * servers, and a FIFO lock. Both keep their waiters in a growable ring buffer
  * (no allocation per job once warm) and their statistics in stats.h
- * collectors. Left out: priorities, preemption, balking and timeouts. Pending
+ * collectors. Priority is two lanes (urgent before ordinary), never
+ * preemption. Left out: balking and timeouts. Pending
  * completions are not cancelled on release, so release a resource only when
  * its sim will not run again. */
 #include "resource.h"
@@ -71,8 +72,10 @@ void fifo_server_init(struct fifo_server *s, struct sim *sim, const char *name, 
 void fifo_server_release(struct fifo_server *s)
 {
     g_free(s->queue);
-    s->queue = NULL;
+    g_free(s->urgent);
+    s->queue = s->urgent = NULL;
     s->q_cap = s->q_head = s->q_len = 0;
+    s->u_cap = s->u_head = s->u_len = 0;
 }
 
 static void server_on_done(struct sim *sim, void *ctx, const void *payload);
@@ -96,10 +99,11 @@ static void server_on_done(struct sim *sim, void *ctx, const void *payload)
     s->completed++;
     /* Hand the server straight to the head of the queue before calling back,
      * so a job the callback submits here queues behind those already waiting. */
-    if (s->q_len) {
-        struct fifo_job next = ring_pop(s->queue, s->q_cap, &s->q_head, &s->q_len);
+    if (s->u_len | s->q_len) {
+        struct fifo_job next = s->u_len ? ring_pop(s->urgent, s->u_cap, &s->u_head, &s->u_len)
+                                        : ring_pop(s->queue, s->q_cap, &s->q_head, &s->q_len);
 
-        timeavg_set(&s->qlen_avg, sim_now(sim), (double)s->q_len);
+        timeavg_set(&s->qlen_avg, sim_now(sim), (double)(s->q_len + s->u_len));
         server_start(s, &next);
     } else {
         g_assert(s->busy > 0);
@@ -112,8 +116,8 @@ static void server_on_done(struct sim *sim, void *ctx, const void *payload)
         msg.done(sim, msg.ctx, msg.tag);
 }
 
-void fifo_server_submit(struct fifo_server *s, sim_time service, resource_done_fn done, void *ctx,
-                        uint64_t tag)
+static void server_submit(struct fifo_server *s, bool urgent, sim_time service,
+                          resource_done_fn done, void *ctx, uint64_t tag)
 {
     sim_time now = sim_now(s->sim);
     struct fifo_job job = {
@@ -128,14 +132,29 @@ void fifo_server_submit(struct fifo_server *s, sim_time service, resource_done_f
     if (s->busy < s->servers) {
         /* A free server means nobody is waiting: the queue only builds up
          * while every server is busy. */
-        g_assert(s->q_len == 0);
+        g_assert(s->q_len == 0 && s->u_len == 0);
         s->busy++;
         timeavg_set(&s->busy_avg, now, (double)s->busy);
         server_start(s, &job);
         return;
     }
-    ring_push(s->sim, &s->queue, &s->q_cap, &s->q_head, &s->q_len, &job);
-    timeavg_set(&s->qlen_avg, now, (double)s->q_len);
+    if (urgent)
+        ring_push(s->sim, &s->urgent, &s->u_cap, &s->u_head, &s->u_len, &job);
+    else
+        ring_push(s->sim, &s->queue, &s->q_cap, &s->q_head, &s->q_len, &job);
+    timeavg_set(&s->qlen_avg, now, (double)(s->q_len + s->u_len));
+}
+
+void fifo_server_submit(struct fifo_server *s, sim_time service, resource_done_fn done, void *ctx,
+                        uint64_t tag)
+{
+    server_submit(s, false, service, done, ctx, tag);
+}
+
+void fifo_server_submit_urgent(struct fifo_server *s, sim_time service, resource_done_fn done,
+                               void *ctx, uint64_t tag)
+{
+    server_submit(s, true, service, done, ctx, tag);
 }
 
 void fifo_server_reset_stats(struct fifo_server *s)

@@ -1,6 +1,8 @@
 /* Shared resources: a FIFO server with c identical servers (a CPU core, a
  * DMA engine, a link) and a lock with wait-time accounting. Both queue their
- * customers in arrival order and call back when service starts / ends. */
+ * customers in arrival order and call back when service starts / ends; the
+ * server has a second, urgent lane (a core's interrupt and softirq work)
+ * whose jobs start before any ordinary job that waits. */
 #ifndef IOVSIM_RESOURCE_H
 #define IOVSIM_RESOURCE_H
 
@@ -34,6 +36,8 @@ struct fifo_server {
                              * over the warm-up cut (unlike the statistics) */
     struct fifo_job *queue; /* ring buffer */
     size_t q_cap, q_head, q_len;
+    struct fifo_job *urgent; /* ring buffer: served before queue */
+    size_t u_cap, u_head, u_len;
     struct timeavg busy_avg; /* busy servers */
     struct timeavg qlen_avg; /* jobs waiting (not in service) */
     struct welford wait;     /* seconds waited before service */
@@ -45,6 +49,11 @@ void fifo_server_release(struct fifo_server *s);
 /* Queue a job needing @service of work; @done runs when it completes. */
 void fifo_server_submit(struct fifo_server *s, sim_time service, resource_done_fn done, void *ctx,
                         uint64_t tag);
+/* As fifo_server_submit(), in the urgent lane: it starts when a server next
+ * becomes free, ahead of every ordinary job waiting (non-preemptive: the job
+ * in service finishes first). Urgent jobs keep FIFO order among themselves. */
+void fifo_server_submit_urgent(struct fifo_server *s, sim_time service, resource_done_fn done,
+                               void *ctx, uint64_t tag);
 void fifo_server_reset_stats(struct fifo_server *s);
 /* Mean busy servers / servers, in [0, 1]. */
 double fifo_server_utilization(const struct fifo_server *s);

@@ -323,6 +323,52 @@ static void test_lock_unlock_free(void)
     g_test_trap_assert_failed();
 }
 
+/* The urgent lane: A(2) starts at 0 on one server; B and C (ordinary) and
+ * then U1 and U2 (urgent) arrive at 1 with 1 s each. A is never preempted;
+ * then U1, U2 (FIFO among themselves), then B, C. */
+struct lane_arrival {
+    uint64_t tag;
+    bool urgent;
+};
+
+static void on_lane_arrive(struct sim *sim, void *ctx, const void *payload)
+{
+    struct trace *t = ctx;
+    struct lane_arrival a;
+
+    (void)sim;
+    memcpy(&a, payload, sizeof(a));
+    if (a.urgent)
+        fifo_server_submit_urgent(&t->server, 1 * SIM_S, record_done, t, a.tag);
+    else
+        fifo_server_submit(&t->server, 1 * SIM_S, record_done, t, a.tag);
+}
+
+static void test_server_urgent_lane(void)
+{
+    static const struct lane_arrival later[] = {
+        { 1, false }, { 2, false }, { 3, true }, { 4, true }
+    };
+    static const uint64_t order[] = { 0, 3, 4, 1, 2 };
+    struct trace t;
+
+    trace_setup(&t, 1, NULL, NULL, 0);
+    fifo_server_submit(&t.server, 2 * SIM_S, record_done, &t, 0);
+    for (size_t i = 0; i < G_N_ELEMENTS(later); i++)
+        sim_schedule_at(t.sim, 1 * SIM_S, on_lane_arrive, &t, &later[i], sizeof(later[i]));
+    sim_run_until(t.sim, 10 * SIM_S);
+    g_assert_cmpuint(t.n_done, ==, 5);
+    for (size_t i = 0; i < 5; i++) {
+        g_assert_cmpuint(t.done_tag[i], ==, order[i]);
+        g_assert_cmpint(t.done_at[i], ==, (sim_time)(2 + i) * SIM_S);
+    }
+    /* Waits: 0, then U1 1, U2 2, B 3, C 4 s; the queue holds both lanes. */
+    g_assert_cmpfloat_with_epsilon(welford_mean(&t.server.wait), 10.0 / 5.0, 1e-12);
+    g_assert_cmpfloat_with_epsilon(timeavg_mean(&t.server.qlen_avg, sim_now(t.sim)),
+                                   (4 + 3 + 2 + 1) / 10.0, 1e-12);
+    trace_teardown(&t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -331,6 +377,7 @@ int main(int argc, char **argv)
     g_test_add_func("/resource/server/fifo-order", test_server_fifo_order);
     g_test_add_func("/resource/server/resubmit", test_server_resubmit);
     g_test_add_func("/resource/server/reset", test_server_reset);
+    g_test_add_func("/resource/server/urgent-lane", test_server_urgent_lane);
     g_test_add_func("/resource/lock/order", test_lock_order);
     g_test_add_func("/resource/lock/sync-grant", test_lock_sync_grant);
     g_test_add_func("/resource/lock/unlock-free", test_lock_unlock_free);

@@ -126,6 +126,55 @@ static void test_slice(void)
     g_assert_cmpint(woken_after(false), ==, 2 * SIM_US + SIM_MS + 2 * SIM_US);
 }
 
+/* A thread's urgent jobs on a time-shared core: thread 1 runs a 1 us job
+ * and has three ordinary jobs queued; at 0.5 us an urgent job of thread 1
+ * arrives. It runs when the job in service ends (1 us), before the three
+ * that waited: done at 2 us. */
+struct lane {
+    struct sched_policy p;
+    struct cpu_host cpu;
+    sim_time urgent_done, last_done;
+};
+
+static void lane_ordinary_done(struct sim *sim, void *ctx, uint64_t tag)
+{
+    (void)tag;
+    ((struct lane *)ctx)->last_done = sim_now(sim);
+}
+
+static void lane_urgent_done(struct sim *sim, void *ctx, uint64_t tag)
+{
+    (void)tag;
+    ((struct lane *)ctx)->urgent_done = sim_now(sim);
+}
+
+static void lane_interrupt(struct sim *sim, void *ctx, const void *payload)
+{
+    struct lane *l = ctx;
+
+    (void)sim;
+    (void)payload;
+    sched_submit_urgent(&l->p, &l->cpu, &l->cpu.cores[0], 1, SIM_US, lane_urgent_done, l, 0);
+}
+
+static void test_urgent_lane(void)
+{
+    struct sim *sim = sim_new(1);
+    struct lane l = { .p = { .slice = 1 * SIM_MS } };
+
+    cpu_host_init(&l.cpu, sim, 1, 2.1e9, 2100);
+    l.cpu.cores[0].n_threads = 2;
+    for (int k = 0; k < 4; k++)
+        sched_submit(&l.p, &l.cpu, &l.cpu.cores[0], 1, SIM_US, lane_ordinary_done, &l, 0);
+    sim_schedule(sim, SIM_US / 2, lane_interrupt, &l, NULL, 0);
+    sim_run_until(sim, SIM_MS);
+    g_assert_cmpint(l.urgent_done, ==, 2 * SIM_US);
+    g_assert_cmpint(l.last_done, ==, 5 * SIM_US);
+    sched_release(&l.cpu);
+    cpu_host_release(&l.cpu);
+    sim_free(sim);
+}
+
 static void test_pinned_needs_cores(void)
 {
     test_expect_refused("[scenario]\nmodel = net\n[vm]\ncount = 3\n[host]\ncores = 5\n"
@@ -139,6 +188,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sched/guests-per-core", test_guests_per_core);
     g_test_add_func("/sched/backend-is-a-thread", test_backend_is_a_thread);
     g_test_add_func("/sched/slice", test_slice);
+    g_test_add_func("/sched/urgent-lane", test_urgent_lane);
     g_test_add_func("/sched/pinned-needs-cores", test_pinned_needs_cores);
     return g_test_run();
 }

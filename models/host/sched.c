@@ -4,7 +4,9 @@
  * used up while others wait, or (with wake-up preemption) a thread woke
  * meanwhile; then the longest-waiting thread gets it, after a context
  * switch. Jobs are never preempted inside: a job is one step of a packet
- * or request, microseconds long, against a slice of milliseconds.
+ * or request, microseconds long, against a slice of milliseconds. A thread's
+ * urgent jobs (its interrupt and softirq work) run before its ordinary ones;
+ * they do not make a waiting thread preempt the running one.
  * Left out: vruntime and weights (waiting threads run in FIFO order),
  * migration between cores, SMT. Defaults: host_params.c. */
 #include "sched.h"
@@ -15,13 +17,17 @@
 
 #define SCHED_NONE UINT32_MAX
 
+struct job_ring {
+    struct fifo_job *jobs;
+    size_t cap, head, len;
+};
+
 /* One thread placed on a time-shared core. */
 struct sched_thread {
     int owner;
     uint32_t next; /* run-queue link */
     bool runnable; /* in the run queue, or holding the core */
-    struct fifo_job *jobs;
-    size_t cap, head, len;
+    struct job_ring urgent, ordinary;
 };
 
 struct sched_rq {
@@ -35,35 +41,42 @@ struct sched_rq {
     uint32_t last;           /* ran last, or NONE */
     bool yield;              /* a thread woke: cur gives way after this job */
     sim_time since;          /* cur got the core */
+    struct fifo_job running; /* cur's job on the core */
 };
 
-static void job_push(struct sim *sim, struct sched_thread *t, const struct fifo_job *job)
+static void job_push(struct sim *sim, struct job_ring *r, const struct fifo_job *job)
 {
-    if (t->len == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 8;
+    if (r->len == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 8;
         struct fifo_job *grown = g_new(struct fifo_job, cap);
 
-        sim_mem_account(sim, (cap - t->cap) * sizeof(*grown));
-        for (size_t i = 0; i < t->len; i++)
-            grown[i] = t->jobs[(t->head + i) & (t->cap - 1)];
-        g_free(t->jobs);
-        t->jobs = grown;
-        t->cap = cap;
-        t->head = 0;
+        sim_mem_account(sim, (cap - r->cap) * sizeof(*grown));
+        for (size_t i = 0; i < r->len; i++)
+            grown[i] = r->jobs[(r->head + i) & (r->cap - 1)];
+        g_free(r->jobs);
+        r->jobs = grown;
+        r->cap = cap;
+        r->head = 0;
     }
-    t->jobs[(t->head + t->len++) & (t->cap - 1)] = *job;
+    r->jobs[(r->head + r->len++) & (r->cap - 1)] = *job;
 }
 
-static struct fifo_job *job_head(struct sched_thread *t)
+static bool thread_has_jobs(const struct sched_thread *t)
 {
-    g_assert(t->len > 0);
-    return &t->jobs[t->head];
+    return t->urgent.len | t->ordinary.len;
 }
 
-static void job_pop(struct sched_thread *t)
+/* The thread's next job, urgent ones first, taken off its queue. */
+static struct fifo_job job_take(struct sched_thread *t)
 {
-    t->head = (t->head + 1) & (t->cap - 1);
-    t->len--;
+    struct job_ring *r = t->urgent.len ? &t->urgent : &t->ordinary;
+    struct fifo_job job;
+
+    g_assert(r->len > 0);
+    job = r->jobs[r->head];
+    r->head = (r->head + 1) & (r->cap - 1);
+    r->len--;
+    return job;
 }
 
 static uint32_t thread_find(struct sched_rq *rq, int owner)
@@ -106,7 +119,8 @@ static void on_job_done(struct sim *sim, void *ctx, uint64_t tag);
 /* cur's next job goes to the core. */
 static void dispatch(struct sched_rq *rq)
 {
-    fifo_server_submit(&rq->core->srv, job_head(&rq->t[rq->cur])->service, on_job_done, rq, 0);
+    rq->running = job_take(&rq->t[rq->cur]);
+    fifo_server_submit(&rq->core->srv, rq->running.service, on_job_done, rq, 0);
 }
 
 static void on_switched(struct sim *sim, void *ctx, uint64_t tag)
@@ -142,23 +156,23 @@ static void on_woken(struct sim *sim, void *ctx, const void *payload)
 static void on_job_done(struct sim *sim, void *ctx, uint64_t tag)
 {
     struct sched_rq *rq = ctx;
-    struct sched_thread *t = &rq->t[rq->cur];
-    struct fifo_job job = *job_head(t);
+    struct sched_thread *t;
+    struct fifo_job job = rq->running;
     bool keep;
 
     (void)tag;
-    job_pop(t);
     /* The callback may queue more work, for this thread or others. */
-    job.done(sim, job.ctx, job.tag);
+    if (job.done)
+        job.done(sim, job.ctx, job.tag);
     t = &rq->t[rq->cur];
-    keep = t->len &&
+    keep = thread_has_jobs(t) &&
            (rq->q_head == SCHED_NONE || (!rq->yield && sim_now(sim) - rq->since < rq->p->slice));
     if (keep) {
         dispatch(rq);
         return;
     }
     rq->yield = false;
-    if (t->len)
+    if (thread_has_jobs(t))
         runq_push(rq, rq->cur);
     else
         t->runnable = false;
@@ -182,8 +196,9 @@ static struct sched_rq *rq_new(const struct sched_policy *p, struct cpu_host *h,
     return rq;
 }
 
-void sched_submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core,
-                  int owner, sim_time service, resource_done_fn done, void *ctx, uint64_t tag)
+static void submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core,
+                   int owner, bool urgent, sim_time service, resource_done_fn done, void *ctx,
+                   uint64_t tag)
 {
     struct fifo_job job = { .service = service, .done = done, .ctx = ctx, .tag = tag };
     struct sched_rq *rq = core->rq;
@@ -192,7 +207,10 @@ void sched_submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_c
 
     /* A core of its own: nothing to schedule. */
     if (core->n_threads <= 1 && (!rq || rq->cur == SCHED_NONE)) {
-        fifo_server_submit(&core->srv, service, done, ctx, tag);
+        if (urgent)
+            fifo_server_submit_urgent(&core->srv, service, done, ctx, tag);
+        else
+            fifo_server_submit(&core->srv, service, done, ctx, tag);
         return;
     }
     if (!rq)
@@ -200,7 +218,7 @@ void sched_submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_c
     i = thread_find(rq, owner);
     t = &rq->t[i];
     job.enqueued = sim_now(core->srv.sim);
-    job_push(core->srv.sim, t, &job);
+    job_push(core->srv.sim, urgent ? &t->urgent : &t->ordinary, &job);
     if (t->runnable)
         return;
     t->runnable = true;
@@ -216,6 +234,19 @@ void sched_submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_c
         run_cur(rq);
 }
 
+void sched_submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core,
+                  int owner, sim_time service, resource_done_fn done, void *ctx, uint64_t tag)
+{
+    submit(p, h, core, owner, false, service, done, ctx, tag);
+}
+
+void sched_submit_urgent(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core,
+                         int owner, sim_time service, resource_done_fn done, void *ctx,
+                         uint64_t tag)
+{
+    submit(p, h, core, owner, true, service, done, ctx, tag);
+}
+
 void sched_release(struct cpu_host *h)
 {
     for (unsigned k = 0; k < h->n_cores; k++) {
@@ -223,8 +254,10 @@ void sched_release(struct cpu_host *h)
 
         if (!rq)
             continue;
-        for (unsigned i = 0; i < rq->n; i++)
-            g_free(rq->t[i].jobs);
+        for (unsigned i = 0; i < rq->n; i++) {
+            g_free(rq->t[i].urgent.jobs);
+            g_free(rq->t[i].ordinary.jobs);
+        }
         g_free(rq->t);
         g_free(rq);
         h->cores[k].rq = NULL;

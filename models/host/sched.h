@@ -50,5 +50,10 @@ void sched_release(struct cpu_host *h);
  */
 void sched_submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core,
                   int owner, sim_time service, resource_done_fn done, void *ctx, uint64_t tag);
+/* As sched_submit(), for the thread's interrupt and softirq work: it runs
+ * before the thread's ordinary jobs that wait (not before the one running). */
+void sched_submit_urgent(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core,
+                         int owner, sim_time service, resource_done_fn done, void *ctx,
+                         uint64_t tag);
 
 #endif

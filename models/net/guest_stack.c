@@ -232,7 +232,7 @@ static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)
         i = p->next_free;
         net_pkt_wait(w, p, NET_STAGE_irq_delivery);
     }
-    net_cpu_job(w, q->vcpu, vm, vm->nh->host.hv.isr, host, irq_on_handled, q, 0);
+    net_irq_job(w, q->vcpu, vm, vm->nh->host.hv.isr, host, irq_on_handled, q, 0);
 }
 
 static void irq_on_handled(struct sim *sim, void *ctx, uint64_t tag)
@@ -279,7 +279,12 @@ static void poll_round(struct net_world *w, struct net_queue *q)
         nic_itr_count(&q->itr, true, net_pkt_l2_bytes(w, p));
         net_step(w, p, NET_STAGE_driver);
         net_step_part(p, NET_STAGE_guest_stack, stack);
-        net_step_cpu(w, p, q->vcpu, vm, drv, rx_delivered);
+        /* Softirq context preempts the vCPU's process work; a poll-mode
+         * driver's loop is the application's own thread. */
+        if (w->g.poll_mode)
+            net_step_cpu(w, p, q->vcpu, vm, drv, rx_delivered);
+        else
+            net_step_cpu_irq(w, p, q->vcpu, vm, drv, rx_delivered);
         n++;
     }
     if (q->tx_done) {
@@ -291,7 +296,10 @@ static void poll_round(struct net_world *w, struct net_queue *q)
         clean = cleaned * w->g.tx_clean;
     }
     /* The round's own work and its transmit cleaning: one job. */
-    net_cpu_job(w, q->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, q, 0);
+    if (w->g.poll_mode)
+        net_cpu_job(w, q->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, q, 0);
+    else
+        net_irq_job(w, q->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, q, 0);
 }
 
 static void complete_on_end(struct sim *sim, void *ctx, uint64_t tag);
@@ -324,7 +332,7 @@ static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag)
         poll_round(w, q);
         return;
     }
-    net_cpu_job(w, q->vcpu, vm, 0, cost, complete_on_end, q, 0);
+    net_irq_job(w, q->vcpu, vm, 0, cost, complete_on_end, q, 0);
 }
 
 static void complete_on_end(struct sim *sim, void *ctx, uint64_t tag)

@@ -374,6 +374,10 @@ static inline void net_pkt_wait(struct net_world *w, struct net_pkt *p, enum net
  * driver) or host CPU (everything else). */
 void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core, struct net_vm *vm,
                   sim_time base, net_step_fn next);
+/* As net_step_cpu(), as interrupt or softirq work (NAPI's receive
+ * processing): it runs before the vCPU's process-context jobs that wait. */
+void net_step_cpu_irq(struct net_world *w, struct net_pkt *p, struct cpu_core *core,
+                      struct net_vm *vm, sim_time base, net_step_fn next);
 /* Run the step as a job of @service (parts included) on @srv. */
 void net_step_serve(struct net_world *w, struct net_pkt *p, struct fifo_server *srv,
                     sim_time service, net_step_fn next);
@@ -383,6 +387,10 @@ void net_step_delay(struct net_world *w, struct net_pkt *p, sim_time delay, net_
 /* CPU work of @vm's vCPU thread that belongs to no single packet
  * (interrupts, kicks): @guest + @host of service on @core, billed to @vm. */
 void net_cpu_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time guest,
+                 sim_time host, resource_done_fn done, void *ctx, uint64_t tag);
+/* As net_cpu_job(), for interrupt and softirq work (a handler, a NAPI round,
+ * re-enabling the vector), which goes before waiting process-context jobs. */
+void net_irq_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time guest,
                  sim_time host, resource_done_fn done, void *ctx, uint64_t tag);
 /* @vm's vCPU 0 waits @t without running (a post-copy remote fault): its
  * core is held, no CPU time is billed. */

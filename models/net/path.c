@@ -102,12 +102,13 @@ static bool stage_is_guest(unsigned stage)
     return stage == NET_STAGE_guest_stack || stage == NET_STAGE_driver;
 }
 
-void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core, struct net_vm *vm,
-                  sim_time base, net_step_fn next)
+static void step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core,
+                     struct net_vm *vm, bool urgent, sim_time base, net_step_fn next)
 {
     const struct ledger *l = &p->led;
     sim_time guest = stage_is_guest(l->stage) ? base : 0, host = base - guest;
     struct host *h = &vm->nh->host;
+    int thread;
 
     for (unsigned k = 0; k < l->n_parts; k++) {
         if (stage_is_guest(l->part_stage[k]))
@@ -117,11 +118,26 @@ void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core,
     }
     p->next = next;
     /* The guest's stages run in its vCPU thread, the others in a backend's. */
-    sched_submit(&h->sched, &h->cpu, core, net_thread_id(vm, core, !stage_is_guest(l->stage)),
-                 guest + host, step_on_cpu, w, p->idx);
+    thread = net_thread_id(vm, core, !stage_is_guest(l->stage));
+    if (urgent)
+        sched_submit_urgent(&h->sched, &h->cpu, core, thread, guest + host, step_on_cpu, w, p->idx);
+    else
+        sched_submit(&h->sched, &h->cpu, core, thread, guest + host, step_on_cpu, w, p->idx);
     p->bill_vm = (uint16_t)vm->id;
     p->bill_guest = guest;
     p->bill_host = host;
+}
+
+void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core, struct net_vm *vm,
+                  sim_time base, net_step_fn next)
+{
+    step_cpu(w, p, core, vm, false, base, next);
+}
+
+void net_step_cpu_irq(struct net_world *w, struct net_pkt *p, struct cpu_core *core,
+                      struct net_vm *vm, sim_time base, net_step_fn next)
+{
+    step_cpu(w, p, core, vm, true, base, next);
 }
 
 /* A time-shared core switched to a thread of the VM (its owner number from
@@ -133,13 +149,16 @@ void net_bill_switch(void *ctx, int owner, sim_time t)
     w->vms[owner / 256].c.host_busy += t;
 }
 
-static void cpu_job(struct net_vm *vm, struct cpu_core *core, bool backend, sim_time guest,
-                    sim_time host, resource_done_fn done, void *ctx, uint64_t tag)
+static void cpu_job(struct net_vm *vm, struct cpu_core *core, bool backend, bool urgent,
+                    sim_time guest, sim_time host, resource_done_fn done, void *ctx, uint64_t tag)
 {
     struct host *h = &vm->nh->host;
+    int thread = net_thread_id(vm, core, backend);
 
-    sched_submit(&h->sched, &h->cpu, core, net_thread_id(vm, core, backend), guest + host, done,
-                 ctx, tag);
+    if (urgent)
+        sched_submit_urgent(&h->sched, &h->cpu, core, thread, guest + host, done, ctx, tag);
+    else
+        sched_submit(&h->sched, &h->cpu, core, thread, guest + host, done, ctx, tag);
     vm->c.guest_busy += guest;
     vm->c.host_busy += host;
 }
@@ -148,7 +167,14 @@ void net_cpu_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, 
                  sim_time host, resource_done_fn done, void *ctx, uint64_t tag)
 {
     (void)w;
-    cpu_job(vm, core, false, guest, host, done, ctx, tag);
+    cpu_job(vm, core, false, false, guest, host, done, ctx, tag);
+}
+
+void net_irq_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time guest,
+                 sim_time host, resource_done_fn done, void *ctx, uint64_t tag)
+{
+    (void)w;
+    cpu_job(vm, core, false, true, guest, host, done, ctx, tag);
 }
 
 void net_vcpu_stall(struct net_world *w, struct net_vm *vm, sim_time t)
@@ -164,7 +190,7 @@ void net_backend_job(struct net_world *w, struct cpu_core *core, struct net_vm *
                      resource_done_fn done, void *ctx, uint64_t tag)
 {
     (void)w;
-    cpu_job(vm, core, true, 0, host, done, ctx, tag);
+    cpu_job(vm, core, true, false, 0, host, done, ctx, tag);
 }
 
 void net_step_serve(struct net_world *w, struct net_pkt *p, struct fifo_server *srv,
