@@ -26,7 +26,7 @@ G_STATIC_ASSERT(sizeof(struct evq_chunk) == EVQ_CHUNK_BYTES);
 
 void evq_init(struct evq *q, sim_time start)
 {
-    *q = (struct evq){ .last = start };
+    *q = (struct evq){ .last = start, .run_span = 1 };
     q->now = empty_list;
     for (int l = 0; l < EVQ_LEVELS; l++)
         for (unsigned d = 0; d < EVQ_FANOUT; d++)
@@ -106,35 +106,43 @@ void evq_unsort(struct evq *q, struct evq_entry e)
     chunk_put(q, chunk_of(q->now.w - 1));
     q->now = empty_list;
     q->r = NULL;
-    q->sorted = false;
+    q->run_span = 1;
     for (size_t i = 0; i < n; i++)
         evq_file(q, run[i]);
     evq_file(q, e);
 }
 
-/* A level 1 bucket of one chunk: sort it in place, stably (equal keys keep
- * their order), and make it the now list (see evq_insert_sorted()). */
-static void sort_run(struct evq *q, const struct evq_list *src)
+/* A bucket of level @l of one chunk: sort it, stably (equal keys keep their
+ * order), into a fresh chunk and make that the now list (see
+ * evq_insert_sorted()). Each entry goes to its rank, counted without
+ * branches: a few keys in random order would mispredict an insertion sort's
+ * every step. */
+static void sort_run(struct evq *q, const struct evq_list *src, unsigned l)
 {
-    struct evq_entry *a = src->head->e;
-    size_t n = (size_t)(src->w - a);
+    const struct evq_entry *a = src->head->e;
+    int n = (int)(src->w - a);
+    struct evq_chunk *c = chunk_get(q);
+    sim_time t[EVQ_CHUNK];
 
-    for (size_t i = 1; i < n; i++) {
-        struct evq_entry e = a[i];
-        size_t j = i;
+    for (int i = 0; i < n; i++)
+        t[i] = a[i].time;
+    for (int i = 0; i < n; i++) {
+        int rank = 0;
 
-        while (j > 0 && a[j - 1].time > e.time) {
-            a[j] = a[j - 1];
-            j--;
-        }
-        a[j] = e;
+        for (int j = 0; j < i; j++)
+            rank += t[j] <= t[i];
+        for (int j = i + 1; j < n; j++)
+            rank += t[j] < t[i];
+        c->e[rank] = a[i];
     }
+    chunk_put(q, src->head);
+    c->next = NULL;
     if (q->prefetch_below)
-        for (size_t i = 0; i < n; i++)
-            __builtin_prefetch(q->prefetch_base + (size_t)a[i].slot * q->prefetch_stride);
-    q->now = *src;
-    q->r = a;
-    q->sorted = true;
+        for (int i = 0; i < n; i++)
+            __builtin_prefetch(q->prefetch_base + (size_t)c->e[i].slot * q->prefetch_stride);
+    q->now = (struct evq_list){ .head = c, .w = c->e + n, .min = src->min };
+    q->r = c->e;
+    q->run_span = (uint64_t)1 << (l * EVQ_DIGIT_BITS);
 }
 
 /* The now list is empty: move `last` to the smallest key and make the now
@@ -160,8 +168,8 @@ static void refill(struct evq *q)
         q->r = src.head->e;
         return;
     }
-    if (l == 1 && !src.head->next) {
-        sort_run(q, &src);
+    if (!src.head->next) {
+        sort_run(q, &src, l);
         return;
     }
     struct evq_chunk *next;
@@ -193,7 +201,7 @@ bool evq_advance(struct evq *q)
         chunk_put(q, chunk_of(q->now.w - 1)); /* the last: the others went above */
     q->now = empty_list;
     q->r = NULL;
-    q->sorted = false;
+    q->run_span = 1;
     if (!q->levels)
         return false;
     refill(q);

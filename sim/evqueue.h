@@ -48,12 +48,12 @@ struct evq_list {
 };
 
 struct evq {
-    sim_time last;                          /* last key popped (or the lower bound) */
-    struct evq_list now;                    /* keys equal to last, read at r */
-    const struct evq_entry *r;              /* next entry of the now list to pop */
-    bool sorted;                            /* now list: a sorted run, see evq_insert_sorted() */
-    uint32_t levels;                        /* bit l: some bucket of level l is non-empty */
-    uint8_t words[EVQ_LEVELS];              /* bit w of [l]: digits[l][w] is not 0 */
+    sim_time last;             /* last key popped (or the lower bound) */
+    struct evq_list now;       /* keys equal to last, read at r */
+    const struct evq_entry *r; /* next entry of the now list to pop */
+    uint64_t run_span;         /* keys k with (k ^ last) < run_span go to the now list */
+    uint32_t levels;           /* bit l: some bucket of level l is non-empty */
+    uint8_t words[EVQ_LEVELS]; /* bit w of [l]: digits[l][w] is not 0 */
     uint64_t digits[EVQ_LEVELS][EVQ_WORDS]; /* bit d%64 of [l][d/64]: bucket (l, d) is non-empty */
     size_t len;                             /* entries queued, stale ones included */
     struct evq_chunk *free;                 /* chunks to reuse */
@@ -98,12 +98,13 @@ static inline void evq_append(struct evq *q, struct evq_list *b, struct evq_entr
     b->w = w + 1;
 }
 
-/* A bucket of level 1 small enough for one chunk is not spread into level
- * 0 when it comes up: it is sorted in place (stably, so equal keys keep
- * their order) and becomes the now list, a run of keys that differ only in
- * the low digit. Until it is drained, q->last follows the keys popped and
- * an entry of that digit range is inserted into the run in order (after
- * equal keys); when the chunk is full the run goes back to buckets. */
+/* A bucket of level l >= 1 small enough for one chunk is not spread into
+ * the levels below when it comes up: it is sorted into a chunk of its own
+ * (stably, so equal keys keep their order) and becomes the now list, a run of keys that differ
+ * only in the l low digits (run_span is 2^(8l); 1 for a plain now list of
+ * keys equal to last). Until it is drained, q->last follows the keys popped
+ * and an entry of that range is inserted into the run in order (after equal
+ * keys); when the chunk is full the run goes back to buckets. */
 static inline void evq_insert_sorted(struct evq *q, struct evq_entry e)
 {
     struct evq_entry *w = q->now.w, *p = w;
@@ -124,8 +125,8 @@ static inline void evq_insert_sorted(struct evq *q, struct evq_entry e)
 static inline void evq_file(struct evq *q, struct evq_entry e)
 {
     uint64_t x = (uint64_t)e.time ^ (uint64_t)q->last;
-    if (x < EVQ_FANOUT && (q->sorted || !x)) {
-        if (q->sorted)
+    if (x < q->run_span) {
+        if (q->run_span > 1)
             evq_insert_sorted(q, e);
         else
             evq_append(q, &q->now, e);

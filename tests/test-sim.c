@@ -317,22 +317,26 @@ static void test_evqueue_random_prefetch(void)
     evqueue_random(true);
 }
 
-/* A level-1 bucket comes up as a sorted run: entries pushed into its key
- * range while it drains, in descending order and as ties, pop in (time,
- * push) order, also once the run's chunk is full and it goes back to
- * buckets; and a bucket of two chunks is spread as before. */
+/* A bucket of level 1 or 2 that fits one chunk comes up as a sorted run
+ * over its whole key range: entries pushed into that range while it drains,
+ * in descending order and as ties, pop in (time, push) order, also once the
+ * run's chunk is full and it goes back to buckets; and a bucket of two
+ * chunks is spread as before. */
 static void test_evqueue_sorted_run(void)
 {
-    for (int round = 0; round < 2; round++) {
+    for (int round = 0; round < 4; round++) {
         struct evq q;
         GArray *ref = g_array_new(FALSE, FALSE, sizeof(struct ref_item));
         uint64_t seq = 0;
-        /* Round 0: 3 entries in keys 768..1023 (one chunk); round 1: 20. */
-        int first = round == 0 ? 3 : 20;
+        /* Rounds 0, 1: keys in 768..1023 (level 1), 2, 3: in 65536..131071
+         * (level 2, steps wider than a digit); 3 entries (one chunk) or 20. */
+        int level = round < 2 ? 1 : 2;
+        sim_time top = level == 1 ? 1023 : 131071, unit = level == 1 ? 1 : 256;
+        int first = round % 2 == 0 ? 3 : 20;
 
         evq_init(&q, 0);
         for (int i = 0; i < first; i++) {
-            sim_time t = 1000 - 10 * i;
+            sim_time t = top - 23 * unit - 10 * unit * i;
             evq_push(&q, (struct evq_entry){ .time = t, .slot = (uint32_t)seq });
             ref_insert(ref, (struct ref_item){ t, seq++ });
         }
@@ -345,10 +349,13 @@ static void test_evqueue_sorted_run(void)
             evq_pop(&q);
             g_assert_cmpint(got.time, ==, want.time);
             g_assert_cmpuint(got.slot, ==, (uint32_t)want.seq);
+            if (step == 0)
+                g_assert_cmpuint(q.run_span, ==,
+                                 first <= EVQ_CHUNK ? (uint64_t)1 << (8 * level) : 1);
             /* Two pushes per pop, descending in the run's range, every
              * third a tie with now or with a queued key. */
             for (int k = 0; k < 2 && step < 25; k++) {
-                sim_time t = step % 3 == 0 ? got.time : MAX(got.time, 1023 - 7 * step - k);
+                sim_time t = step % 3 == 0 ? got.time : MAX(got.time, top - 7 * unit * step - k);
 
                 if (k == 1 && step % 3 == 1 && ref->len)
                     t = g_array_index(ref, struct ref_item, ref->len - 1).time;
