@@ -18,5 +18,6 @@ extern const struct param_table vdpa_param_table;      /* vdpa.* */
 extern const struct param_table sidecore_param_table;  /* sidecore.* */
 extern const struct param_table blk_param_table;       /* blk.*, fio.*, disk.*, qcow2.* */
 extern const struct param_table fabric_param_table;    /* fabric.* */
+extern const struct param_table vswitch_param_table;   /* vswitch.*: the host's switch */
 
 #endif

@@ -43,16 +43,6 @@ static void check_breakdown(const struct report *r, const char *scope)
     test_check_breakdown(r, scope, "latency_mean", net_stage_names, NET_N_STAGES, BREAKDOWN_REL);
 }
 
-static void check_conservation(const struct report *r)
-{
-    double sent = test_all(r, "sent_total");
-
-    g_assert_cmpfloat(sent, >, 0);
-    g_assert_cmpfloat(sent, ==,
-                      test_all(r, "received_total") + test_all(r, "dropped_total") +
-                          test_all(r, "in_flight"));
-}
-
 /* ---- every strategy x workload ---- */
 
 struct e2e_case {
@@ -86,7 +76,7 @@ static void test_e2e(gconstpointer data)
     /* Interrupt and poll jobs are billed when submitted (net_cpu_job): a
      * saturated vCPU's last one, still queued at the end, may overshoot. */
     g_assert_cmpfloat(test_all(r, "guest_cpu"), <=, 1.0 * (c->vm_to_vm ? 3 : 1) + 1e-3);
-    check_conservation(r);
+    test_check_net_conservation(r);
     check_breakdown(r, "all");
     check_breakdown(r, "vm0");
     if (g_str_has_prefix(c->workload, "type = rr"))
@@ -105,7 +95,7 @@ static void test_gso(void)
 
     g_assert_cmpfloat(fabs(test_all(r, "throughput") / 9.4916e9 - 1), <, 0.01);
     g_assert_cmpfloat(test_all(r, "pps"), <, 20e3);
-    check_conservation(r);
+    test_check_net_conservation(r);
     check_breakdown(r, "all");
     report_free(r);
 }
@@ -121,7 +111,7 @@ static void test_time_shared(void)
 
     g_assert_cmpfloat(test_all(r, "throughput"), <, test_all(pinned, "throughput"));
     g_assert_cmpfloat(test_all(r, "fairness"), >, 0.95);
-    check_conservation(r);
+    test_check_net_conservation(r);
     check_breakdown(r, "all");
     report_free(r);
     report_free(pinned);
@@ -146,7 +136,7 @@ static void test_multiqueue(void)
     g_assert_cmpfloat(test_all(four, "virtio_lock_contended"), <, 0.01);
     g_assert_cmpfloat(test_all(four, "throughput"), >, 3 * test_all(one, "throughput"));
     g_assert_cmpfloat(test_all(four, "host_cpu"), >, 3.5);
-    check_conservation(four);
+    test_check_net_conservation(four);
     check_breakdown(four, "all");
     report_free(one);
     report_free(four);
@@ -162,7 +152,7 @@ static void test_multi_vcpu(void)
         struct report *r = run_ini(body, 5);
 
         g_assert_cmpfloat(test_all(r, "packets"), >, 100);
-        check_conservation(r);
+        test_check_net_conservation(r);
         check_breakdown(r, "all");
         report_free(r);
     }
@@ -186,7 +176,7 @@ static void test_stream_queue_drop(void)
      * the warm-up; live ones keep meeting the full queue. */
     g_assert_cmpfloat(test_all(r4, "drops_tx_queue_full"), >, 0);
     g_assert_cmpfloat(test_all(r4, "throughput"), >, test_all(r1, "throughput"));
-    check_conservation(r4);
+    test_check_net_conservation(r4);
     report_free(r1);
     report_free(r4);
 }
@@ -220,7 +210,7 @@ static void test_backpressure(void)
             g_assert_cmpfloat(test_all(r, "throughput"), >, 5e8);
             if (k == G_N_ELEMENTS(windows) - 1 && strcmp(io_strategies[s]->name, "emulation"))
                 g_assert_cmpfloat(test_all(r, "tx_queue_stops"), >, 0);
-            check_conservation(r);
+            test_check_net_conservation(r);
             check_breakdown(r, "all");
             report_free(r);
         }
@@ -281,7 +271,7 @@ static void test_acks(void)
         /* A sidecore interrupts its guests without exits. */
         if (strcmp(name, "baremetal") != 0 && strcmp(name, "sidecore") != 0)
             g_assert_cmpfloat(test_all(r, "exits_external_interrupt_per_second"), >, 1000);
-        check_conservation(r);
+        test_check_net_conservation(r);
         check_breakdown(r, "all");
         report_free(r);
         report_free(n);
@@ -343,7 +333,7 @@ static void test_probe(void)
                                (test_all(n, "guest_cpu") + test_all(n, "host_cpu")) -
                            1),
                       <, 1e-9);
-    check_conservation(b);
+    test_check_net_conservation(b);
     check_breakdown(b, "all");
     report_free(b);
     report_free(i);

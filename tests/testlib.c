@@ -69,6 +69,16 @@ void test_check_breakdown(const struct report *r, const char *scope, const char 
     g_assert_cmpfloat(fabs(sum - lat), <=, rel * lat);
 }
 
+void test_check_net_conservation(const struct report *r)
+{
+    double sent = test_all(r, "sent_total");
+
+    g_assert_cmpfloat(sent, >, 0);
+    g_assert_cmpfloat(sent, ==,
+                      test_all(r, "received_total") + test_all(r, "dropped_total") +
+                          test_all(r, "in_flight"));
+}
+
 void test_expect_refused(const char *ini, const char *key, const char *says)
 {
     GError *error = NULL;

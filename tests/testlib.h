@@ -23,6 +23,10 @@ double test_all(const struct report *r, const char *name);
 void test_check_breakdown(const struct report *r, const char *scope, const char *latency,
                           const char *const *stages, size_t n, double rel);
 
+/* A net run's lifetime counters: sent_total > 0 and sent_total =
+ * received_total + dropped_total + in_flight. */
+void test_check_net_conservation(const struct report *r);
+
 /* @ini, loaded as "t.ini", is refused at load or by its model's check
  * with one line that names the file and line, @key, and @says (NULL: no
  * wording required). */

@@ -109,10 +109,12 @@ void host_reset_stats(struct host *h)
     pcie_reset_stats(&h->pcie);
     iommu_reset_stats(&h->iommu);
     fifo_server_reset_stats(&h->walkers);
+    vswitch_reset_stats(&h->vswitch);
 }
 
 void host_release(struct host *h)
 {
+    vswitch_release(&h->vswitch);
     iommu_release(&h->iommu);
     fifo_server_release(&h->walkers);
     pcie_release(&h->pcie);

@@ -15,6 +15,7 @@
 #include "scenario.h"
 #include "sched.h"
 #include "sim.h"
+#include "vswitch.h"
 
 /**
  * struct host - one physical machine
@@ -35,6 +36,8 @@ struct host {
     struct pcie_link pcie;
     sim_time stack_per_packet;
     sim_time block_submit, block_complete;
+    /* Its software switch (vswitch.*), set up by the net world. */
+    struct vswitch vswitch;
 };
 
 /* Build the host from the scenario's host.*, hv.*, iommu.* and pcie.* keys. */

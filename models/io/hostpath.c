@@ -2,8 +2,9 @@
  * buffers are DMA-mapped per packet when the host IOMMU is on (iommu.mode),
  * with the costs of docs/sources.md#viommu and #iova-flush-queue, unless nic.dma_mapping is
  * static. Left out: the host's own
- * interrupts and NAPI (folded into host.stack_per_packet), GRO, the
- * vswitch's flow tables. */
+ * interrupts and NAPI (folded into host.stack_per_packet), GRO. An Open
+ * vSwitch datapath's lookup (vswitch.datapath = ovs) is charged where the
+ * packet is switched, on that core, as the vswitch stage. */
 #include "hostpath.h"
 
 #include <math.h>
@@ -83,6 +84,18 @@ sim_time host_backend_copy(const struct host_backend *b, const struct net_pkt *p
     return (sim_time)llround(b->copy_per_byte * (double)(p->bytes + b->header_bytes));
 }
 
+/* The host's switch looks @p up on @core (host/vswitch.c; nothing for a
+ * plain bridge). */
+static void switch_lookup(struct net_world *w, struct net_vm *vm, const struct cpu_core *core,
+                          struct net_pkt *p)
+{
+    sim_time t = vswitch_lookup(&vm->nh->host.vswitch, net_core_id(vm, core), net_pkt_flow(p),
+                                sim_now(w->sim));
+
+    if (t)
+        net_step_part(p, NET_STAGE_vswitch, t);
+}
+
 void host_backend_tx(struct net_world *w, struct net_vm *vm, struct host_backend *b,
                      struct cpu_core *core, struct net_pkt *p,
                      void (*next)(struct net_world *, struct net_pkt *))
@@ -92,6 +105,7 @@ void host_backend_tx(struct net_world *w, struct net_vm *vm, struct host_backend
     /* The tap and the host's switch, for another VM of this host too; out
      * through the host NIC, its driver's DMA mapping as well. */
     net_step_part(p, NET_STAGE_host_stack, host_backend_stack(w, b, p));
+    switch_lookup(w, vm, core, p);
     if (!net_pkt_local(w, p))
         net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &b->io, p, 0));
     net_step_cpu(w, p, core, vm, b->per_packet, next);
@@ -120,11 +134,13 @@ void host_backend_rx(struct net_world *w, struct net_vm *vm, const struct host_b
         g_assert(b == vm->hb);
         p->core = (uint16_t)(core - vm->nh->host.cpu.cores);
         p->then = next;
+        switch_lookup(w, vm, vm->vswitch, p);
         net_step_cpu(w, p, vm->vswitch, vm, host_backend_stack(w, b, p), rx_switched);
         return;
     }
     net_step_part(p, NET_STAGE_backend, b->per_packet);
     net_step_part(p, NET_STAGE_copy, host_backend_copy(b, p));
+    switch_lookup(w, vm, core, p);
     net_step_cpu(w, p, core, vm, host_backend_stack(w, b, p), next);
 }
 

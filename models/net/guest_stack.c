@@ -134,13 +134,10 @@ void guest_queues_reset_itr(struct net_vm *vm, enum nic_itr_driver driver)
     }
 }
 
-/* RSS: the flow's hash through the indirection table. A flow is its two
- * endpoints and the sending thread. */
+/* RSS: the flow's hash through the indirection table. */
 struct net_queue *guest_rss_queue(struct net_vm *vm, const struct net_pkt *p)
 {
-    uint64_t flow =
-        ((uint64_t)(uint16_t)p->src << 32) | ((uint64_t)(uint16_t)p->dst << 16) | p->cpu;
-    unsigned slot = (unsigned)((flow * 0x9E3779B97F4A7C15ull) >> 57);
+    unsigned slot = (unsigned)((net_pkt_flow(p) * 0x9E3779B97F4A7C15ull) >> 57);
 
     return &vm->q[slot % vm->n_queues];
 }

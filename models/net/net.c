@@ -486,6 +486,7 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
         nh->n_vms = w->n_vms / w->n_hosts;
         nh->first_vm = h * nh->n_vms;
         host_init(&nh->host, sim, sc);
+        vswitch_init(&nh->host.vswitch, sim, sc, nh->host.cpu.n_cores, nh->scope);
         nh->host.sched.bill = net_bill_switch;
         nh->host.sched.bill_ctx = w;
         for (unsigned g = 0, i = 0; g < w->n_groups; g++)
@@ -679,6 +680,7 @@ static void net_report(struct model *base, struct report *out)
     double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
     uint64_t switches = 0, mailbox = 0, flushes = 0;
     double pcie = 0, lock_wait = 0;
+    struct vswitch_stats vsw = { 0 };
 
     for (unsigned h = 0; h < w->n_hosts; h++) {
         const struct host *hh = &w->hosts[h].host;
@@ -687,6 +689,7 @@ static void net_report(struct model *base, struct report *out)
         mailbox += w->hosts[h].nic.mailbox_msgs;
         flushes += hh->iommu.flushes;
         lock_wait += sim_time_to_s(hh->iommu.lock_wait);
+        vswitch_stats_add(&vsw, &hh->vswitch);
         pcie = fmax(pcie, fmax(fifo_server_utilization(&hh->pcie.to_host),
                                fifo_server_utilization(&hh->pcie.to_dev)));
     }
@@ -724,6 +727,8 @@ static void net_report(struct model *base, struct report *out)
     report_metric(out, "all", "fairness", sum2 > 0 ? sum * sum / (w->n_vms * sum2) : 1.0, "1");
     report_metric(out, "all", "iotlb_hit_rate", hosts_iotlb_hit_rate(w), "1");
     report_metric(out, "all", "iotlb_flushes", (double)flushes, "1");
+    if (w->hosts[0].host.vswitch.enabled)
+        vswitch_report(&vsw, span, out);
     /* Cores spinning on the DMA API's shared locks, as host_cpu counts. */
     report_metric(out, "all", "iommu_lock_wait", span > 0 ? lock_wait / span : 0.0, "1");
     report_metric(out, "all", "sent_total", (double)sent, "1");
@@ -790,11 +795,10 @@ static void net_destroy(struct model *base)
 static const struct param_table net_own_params = { .params = net_params, .n = &net_n_params };
 
 static const struct param_table *const net_param_tables[] = {
-    &net_own_params,        &host_param_table,       &hv_param_table,
-    &guest_param_table,     &iommu_param_table,      &pcie_param_table,
-    &virtio_param_table,    &emulation_param_table,  &vdpa_param_table,
-    &sidecore_param_table,  &blk_param_table,        &fabric_param_table,
-    &migration_param_table, &addressing_param_table, NULL,
+    &net_own_params,        &host_param_table,       &hv_param_table,      &guest_param_table,
+    &iommu_param_table,     &pcie_param_table,       &virtio_param_table,  &emulation_param_table,
+    &vdpa_param_table,      &sidecore_param_table,   &blk_param_table,     &fabric_param_table,
+    &migration_param_table, &addressing_param_table, &vswitch_param_table, NULL,
 };
 
 const struct model_ops net_model_ops = {

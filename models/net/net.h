@@ -37,6 +37,7 @@ extern const struct model_ops net_model_ops;
     X(backend)            \
     X(copy)               \
     X(host_stack)         \
+    X(vswitch)            \
     X(iommu)              \
     X(dma)                \
     X(nic_queue)          \
@@ -495,6 +496,13 @@ static inline bool net_vm_hold(struct net_world *w, struct net_vm *vm, struct ne
 
 /* The VM may start its workload (its device is set up). */
 void net_vm_ready(struct net_world *w, struct net_vm *vm);
+
+/* @p's flow: its two endpoints and the sending thread (RSS hashes it; the
+ * vSwitch caches it). */
+static inline uint64_t net_pkt_flow(const struct net_pkt *p)
+{
+    return (uint64_t)(uint16_t)p->src << 32 | (uint64_t)(uint16_t)p->dst << 16 | p->cpu;
+}
 
 /* @p goes between two VMs of one host: through its VEB or software bridge,
  * never out of its port. */

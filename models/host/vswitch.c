@@ -1,0 +1,251 @@
+/* Open vSwitch's datapath lookup, after lib/dpif-netdev.c and
+ * lib/dpif-netdev-dfc.h (OVS 3.x): each switching thread has its own EMC
+ * (two candidate slots per flow hash, a new flow replacing an empty slot
+ * or the one with the lower hash, inserted with probability
+ * 1/emc-insert-inv-prob) and its own megaflow classifier, whose subtables
+ * are probed in the order of their hits over the last interval
+ * (dpcls_sort_subtable_vector). Left out: megaflows shared by several
+ * flows (every flow gets its own, as with rules on transport ports), their
+ * expiry and revalidation, the signature match cache (off by default), the
+ * kernel datapath's per-CPU mask cache, and upcalls handed to other
+ * threads (a PMD thread runs its own, so the packet waits for it).
+ * Costs: docs/sources.md#ovs-datapath. */
+#include "vswitch.h"
+
+#include <glib.h>
+
+#include "rng.h"
+
+/* An EMC slot: the flow it holds (0: empty) and that flow's hash. */
+struct emc_slot {
+    uint64_t flow;
+    uint32_t hash;
+};
+
+/**
+ * struct vswitch_pmd - the state of the thread that switches on one core
+ * @emc:       its exact-match cache, vswitch.emc_entries slots
+ * @megaflows: flow -> its subtable + 1 (one megaflow per flow)
+ * @order:     the subtables that exist, in probe order
+ * @pos:       each subtable's index in @order, or -1 before its first megaflow
+ * @hits:      each subtable's hits since the last reordering
+ */
+struct vswitch_pmd {
+    struct emc_slot *emc;
+    GHashTable *megaflows;
+    unsigned *order, n_order;
+    int *pos;
+    uint64_t *hits;
+    sim_time next_sort;
+};
+
+/* A flow's hash, as the NIC's RSS hash or the datapath's would be. */
+static uint32_t flow_hash(uint64_t flow, uint64_t salt)
+{
+    uint64_t x = (flow ^ salt) * 0x9E3779B97F4A7C15ull;
+
+    x ^= x >> 31;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 29;
+    return (uint32_t)(x >> 32);
+}
+
+static guint megaflow_hash(gconstpointer key)
+{
+    return flow_hash((uint64_t)(uintptr_t)key, 0);
+}
+
+void vswitch_init(struct vswitch *vs, struct sim *sim, const struct scenario *sc, unsigned n_cores,
+                  const char *name)
+{
+    g_autofree char *stream = g_strdup_printf("%s.vswitch", name);
+
+    *vs = (struct vswitch){ 0 };
+    vs->enabled = g_strcmp0(scenario_str(sc, "vswitch.datapath"), "ovs") == 0;
+    if (!vs->enabled)
+        return;
+    vs->emc_entries = (unsigned)scenario_int(sc, "vswitch.emc_entries");
+    vs->emc_insert_inv = (unsigned)scenario_int(sc, "vswitch.emc_insert_inv_prob");
+    if (!vs->emc_entries)
+        vs->emc_insert_inv = 0;
+    vs->masks = (unsigned)scenario_int(sc, "vswitch.masks");
+    vs->emc_hit = scenario_time(sc, "vswitch.emc_hit");
+    vs->probe = scenario_time(sc, "vswitch.probe");
+    vs->upcall = scenario_time(sc, "vswitch.upcall");
+    vs->sort_interval = scenario_time(sc, "vswitch.sort_interval");
+    vs->rng = sim_rng(sim, stream);
+    vs->n_cores = n_cores;
+    vs->pmd = g_new0(struct vswitch_pmd *, n_cores);
+}
+
+static struct vswitch_pmd *pmd_new(const struct vswitch *vs, sim_time now)
+{
+    struct vswitch_pmd *t = g_new0(struct vswitch_pmd, 1);
+
+    if (vs->emc_insert_inv)
+        t->emc = g_new0(struct emc_slot, vs->emc_entries);
+    t->megaflows = g_hash_table_new(megaflow_hash, g_direct_equal);
+    t->order = g_new0(unsigned, vs->masks);
+    t->pos = g_new(int, vs->masks);
+    for (unsigned m = 0; m < vs->masks; m++)
+        t->pos[m] = -1;
+    t->hits = g_new0(uint64_t, vs->masks);
+    t->next_sort = now + vs->sort_interval;
+    return t;
+}
+
+static void pmd_free(struct vswitch_pmd *t)
+{
+    if (!t)
+        return;
+    g_free(t->emc);
+    g_hash_table_destroy(t->megaflows);
+    g_free(t->order);
+    g_free(t->pos);
+    g_free(t->hits);
+    g_free(t);
+}
+
+void vswitch_release(struct vswitch *vs)
+{
+    for (unsigned c = 0; vs->pmd && c < vs->n_cores; c++)
+        pmd_free(vs->pmd[c]);
+    g_free(vs->pmd);
+    vs->pmd = NULL;
+}
+
+void vswitch_reset_stats(struct vswitch *vs)
+{
+    vs->st = (struct vswitch_stats){ 0 };
+}
+
+/* The EMC's candidate slots for @hash: the hash's low bits, then the next
+ * ones (EMC_FOR_EACH_POS_WITH_HASH, for any size). */
+static struct emc_slot *emc_slot(const struct vswitch *vs, struct vswitch_pmd *t, uint32_t hash,
+                                 unsigned i)
+{
+    return &t->emc[(i ? hash / vs->emc_entries : hash) % vs->emc_entries];
+}
+
+static bool emc_lookup(const struct vswitch *vs, struct vswitch_pmd *t, uint64_t flow,
+                       uint32_t hash)
+{
+    for (unsigned i = 0; i < 2; i++)
+        if (emc_slot(vs, t, hash, i)->flow == flow)
+            return true;
+    return false;
+}
+
+/* emc_insert(): an empty slot first, else the one with the lower hash. */
+static void emc_insert(const struct vswitch *vs, struct vswitch_pmd *t, uint64_t flow,
+                       uint32_t hash)
+{
+    struct emc_slot *victim = emc_slot(vs, t, hash, 0), *s = emc_slot(vs, t, hash, 1);
+
+    if ((victim->flow && !s->flow) || s->hash < victim->hash)
+        victim = s;
+    victim->flow = flow;
+    victim->hash = hash;
+}
+
+/* Most-hit subtables first; equal counts keep their order. */
+static void sort_subtables(struct vswitch_pmd *t)
+{
+    for (unsigned i = 1; i < t->n_order; i++) {
+        unsigned s = t->order[i], j = i;
+
+        for (; j > 0 && t->hits[t->order[j - 1]] < t->hits[s]; j--)
+            t->order[j] = t->order[j - 1];
+        t->order[j] = s;
+    }
+    for (unsigned i = 0; i < t->n_order; i++) {
+        t->pos[t->order[i]] = (int)i;
+        t->hits[t->order[i]] = 0;
+    }
+}
+
+/* The classifier's search: the subtables probed and whether one held
+ * @flow's megaflow; a miss installs it (a new subtable goes last). */
+static bool classify(const struct vswitch *vs, struct vswitch_pmd *t, uint64_t flow,
+                     unsigned *probed)
+{
+    gpointer key = (gpointer)(uintptr_t)flow;
+    unsigned s = GPOINTER_TO_UINT(g_hash_table_lookup(t->megaflows, key));
+
+    if (s) {
+        *probed = (unsigned)t->pos[s - 1] + 1;
+        t->hits[s - 1]++;
+        return true;
+    }
+    *probed = t->n_order;
+    s = flow_hash(flow, 0x5bd1e995) % vs->masks;
+    if (t->pos[s] < 0) {
+        t->pos[s] = (int)t->n_order;
+        t->order[t->n_order++] = s;
+    }
+    t->hits[s]++;
+    g_hash_table_insert(t->megaflows, key, GUINT_TO_POINTER(s + 1));
+    return false;
+}
+
+sim_time vswitch_lookup(struct vswitch *vs, unsigned core, uint64_t flow, sim_time now)
+{
+    struct vswitch_pmd *t;
+    uint32_t hash;
+    unsigned probed = 0;
+    sim_time cost;
+
+    if (!vs->enabled)
+        return 0;
+    g_assert(core < vs->n_cores && flow < 1ull << 63);
+    flow |= 1ull << 63; /* never 0, the EMC's empty slot */
+    hash = flow_hash(flow, 0);
+    if (!(t = vs->pmd[core]))
+        t = vs->pmd[core] = pmd_new(vs, now);
+    if (now >= t->next_sort) {
+        sort_subtables(t);
+        t->next_sort = now + vs->sort_interval;
+    }
+    vs->st.lookups++;
+    cost = vs->emc_hit;
+    if (t->emc && emc_lookup(vs, t, flow, hash)) {
+        vs->st.emc_hits++;
+    } else {
+        if (classify(vs, t, flow, &probed)) {
+            vs->st.megaflow_hits++;
+        } else {
+            vs->st.upcalls++;
+            cost += vs->upcall;
+        }
+        vs->st.masks_probed += probed;
+        cost += (sim_time)probed * vs->probe;
+        if (t->emc && gsl_rng_uniform_int(vs->rng, vs->emc_insert_inv) == 0)
+            emc_insert(vs, t, flow, hash);
+    }
+    vs->st.cpu += cost;
+    return cost;
+}
+
+void vswitch_stats_add(struct vswitch_stats *sum, const struct vswitch *vs)
+{
+    sum->lookups += vs->st.lookups;
+    sum->emc_hits += vs->st.emc_hits;
+    sum->megaflow_hits += vs->st.megaflow_hits;
+    sum->upcalls += vs->st.upcalls;
+    sum->masks_probed += vs->st.masks_probed;
+    sum->cpu += vs->st.cpu;
+}
+
+void vswitch_report(const struct vswitch_stats *s, double span, struct report *out)
+{
+    double n = s->lookups ? (double)s->lookups : 1;
+
+    report_metric(out, "all", "vswitch_lookups", (double)s->lookups, "1");
+    report_metric(out, "all", "vswitch_emc_hits", (double)s->emc_hits, "1");
+    report_metric(out, "all", "vswitch_megaflow_hits", (double)s->megaflow_hits, "1");
+    report_metric(out, "all", "vswitch_upcalls", (double)s->upcalls, "1");
+    report_metric(out, "all", "vswitch_emc_hit_rate", (double)s->emc_hits / n, "1");
+    report_metric(out, "all", "vswitch_masks_per_packet", (double)s->masks_probed / n, "1");
+    report_metric(out, "all", "vswitch_cost_per_packet", sim_time_to_s(s->cpu) / n, "s");
+    report_metric(out, "all", "vswitch_cpu", span > 0 ? sim_time_to_s(s->cpu) / span : 0, "1");
+}
