@@ -8,32 +8,26 @@
 #include "param_table.h"
 
 static const struct param_def guest_params[] = {
-    PDEF_CYCLES("guest.stack_tx_packet", "1500", 0, 1e9, "guest TCP/IP transmit cost per packet",
+    PDEF_CYCLES("guest.stack_tx_packet", "2060", 0, 1e9, "guest TCP/IP transmit cost per packet",
                 "netmap ATC'12 §5.2 Fig. 5: sendto 1.05 Mpps minus pktgen 4 Mpps on "
-                "i7-870 2.93 GHz (D: 2,790 - 733 cycles) (sources.md#netmap): 2060 "
-                "cycles; the default awaits a re-validation with it"),
-    PDEF_TIME("guest.stack_tx_byte", "0.1ns", 0, 1e-6, "guest transmit cost per payload byte",
+                "i7-870 2.93 GHz (D: 2,790 - 733 cycles) (sources.md#netmap)"),
+    PDEF_TIME("guest.stack_tx_byte", "0.17ns", 0, 1e-6, "guest transmit cost per payload byte",
               "Benson/McCalpin, Intel forum 2014: single-thread copy 5,896 MB/s on "
-              "E5-2670 (D: 1/5.9 GB/s) (sources.md#memcpy): 0.17ns s; the default "
-              "awaits a re-validation with it"),
-    PDEF_CYCLES("guest.stack_rx_packet", "1500", 0, 1e9, "guest TCP/IP receive cost per packet",
+              "E5-2670 (D: 1/5.9 GB/s) (sources.md#memcpy)"),
+    PDEF_CYCLES("guest.stack_rx_packet", "2060", 0, 1e9, "guest TCP/IP receive cost per packet",
                 "netmap ATC'12 §5.2 Fig. 5: as the send path (D; receive assumed "
-                "symmetric) (sources.md#netmap): 2060 cycles; the default awaits a "
-                "re-validation with it"),
-    PDEF_TIME("guest.stack_rx_byte", "0.1ns", 0, 1e-6, "guest receive cost per payload byte",
+                "symmetric) (sources.md#netmap)"),
+    PDEF_TIME("guest.stack_rx_byte", "0.17ns", 0, 1e-6, "guest receive cost per payload byte",
               "Benson/McCalpin, Intel forum 2014: single-thread copy 5,896 MB/s on "
-              "E5-2670 (D: 1/5.9 GB/s) (sources.md#memcpy): 0.17ns s; the default "
-              "awaits a re-validation with it"),
-    PDEF_CYCLES("guest.driver_tx", "300", 0, 1e9,
+              "E5-2670 (D: 1/5.9 GB/s) (sources.md#memcpy)"),
+    PDEF_CYCLES("guest.driver_tx", "733", 0, 1e9,
                 "driver transmit work per packet (descriptor, doorbell)",
-                "netmap ATC'12 §5.2 Fig. 5: Linux pktgen ~4 Mpps on i7-870 2.93 GHz (D: "
-                "250 ns = 733 cycles) (sources.md#netmap): 733 cycles; the default "
-                "awaits a re-validation with it"),
-    PDEF_CYCLES("guest.driver_rx", "300", 0, 1e9,
+                "netmap ATC'12 §5.2 Fig. 5: Linux pktgen ~4 Mpps on i7-870 2.93 GHz "
+                "(D: 250 ns = 733 cycles) (sources.md#netmap)"),
+    PDEF_CYCLES("guest.driver_rx", "733", 0, 1e9,
                 "driver receive work per packet (descriptor, refill)",
                 "netmap ATC'12 §5.2 Fig. 5: pktgen 4 Mpps (D; receive assumed "
-                "symmetric) (sources.md#netmap): 733 cycles; the default awaits a "
-                "re-validation with it"),
+                "symmetric) (sources.md#netmap)"),
     PDEF_CYCLES("guest.tx_clean", "100", 0, 1e9, "reclaiming one transmitted buffer",
                 "placeholder: per-buffer transmit reclaim is never reported separately "
                 "(folded into driver/buffer-release shares)"),

@@ -51,11 +51,10 @@ static const struct param_def host_params[] = {
               "cores); pinned: each VM's on a core of its own (error if too few); shared: "
               "on the VM's own vCPU cores",
               "choice: spread, as a host with spare cores runs them"),
-    PDEF_CYCLES("host.stack_per_packet", "1000", 0, 1e9,
+    PDEF_CYCLES("host.stack_per_packet", "733", 0, 1e9,
                 "host NIC driver plus bridge/tap work per packet (virtio, emulation)",
-                "netmap ATC'12 §5.2 Fig. 5: pktgen ~4 Mpps on i7-870 2.93 GHz (D: 250 "
-                "ns = 733 cycles; lower bound, no bridge/tap) (sources.md#netmap): 733 "
-                "cycles; the default awaits a re-validation with it"),
+                "netmap ATC'12 §5.2 Fig. 5: pktgen ~4 Mpps on i7-870 2.93 GHz (D: "
+                "250 ns = 733 cycles; lower bound, no bridge/tap) (sources.md#netmap)"),
     PDEF_CYCLES("host.block_submit", "875", 0, 1e9,
                 "host block layer and NVMe driver submission per request (disks on software paths)",
                 "Axboe, \"Efficient IO with io_uring\" §9.1: 1.2M IOPS with interrupts (D: 833 ns "

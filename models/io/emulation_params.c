@@ -8,11 +8,10 @@
 #include "param_table.h"
 
 static const struct param_def emulation_params[] = {
-    PDEF_CYCLES("emulation.device_per_packet", "4000", 0, 1e9,
+    PDEF_CYCLES("emulation.device_per_packet", "2200", 0, 1e9,
                 "e1000-like device model work per packet in QEMU",
                 "Sugerman ATC'01 §3: Lance transmit emulation 3.0 us on a 733 MHz "
-                "Pentium III (D: 2,199 cycles) (sources.md#sugerman): 2200 cycles; the "
-                "default awaits a re-validation with it"),
+                "Pentium III (D: 2,199 cycles) (sources.md#sugerman)"),
     PDEF_TIME("emulation.copy_per_byte", "0.32ns", 0, 1e-6, "device model copy cost per byte",
               "Firecracker SPECIFICATION: 25 Gb/s per core (D: 0.32 ns/B) "
               "(sources.md#firecracker)"),

@@ -92,14 +92,13 @@ static const struct param_def virtio_params[] = {
     PDEF_CYCLES("virtio.notify_latency", "560", 0, 1e9, "guest kick until the backend sees it",
                 "Dall ISCA'16 Table II: I/O latency out 560 cycles "
                 "(sources.md#dall-isca16)"),
-    PDEF_CYCLES("virtio.vhost_per_packet", "1000", 0, 1e9, "vhost worker work per packet",
-                "Linux commit 1576d98605 (Wang 2016): vhost-net ~1.5 Mpps into a guest "
-                "(D: 667 ns x 2.1 GHz; CPU not stated) (sources.md#tun-skb-array): 1400 "
-                "cycles; the default awaits a re-validation with it"),
-    PDEF_CYCLES("virtio.qemu_per_packet", "2600", 0, 1e9, "QEMU virtio thread work per packet",
-                "D: 2.6 x vhost_per_packet, the user/kernel exit ratio of Dall ATC'17 "
-                "Table 2 (sources.md#firecracker): 3640 cycles; the default awaits a "
-                "re-validation with it"),
+    PDEF_CYCLES("virtio.vhost_per_packet", "1400", 0, 1e9, "vhost worker work per packet",
+                "Linux commit 1576d98605 (Wang 2016): vhost-net ~1.5 Mpps into a "
+                "guest (D: 667 ns x 2.1 GHz; CPU not stated) "
+                "(sources.md#tun-skb-array)"),
+    PDEF_CYCLES("virtio.qemu_per_packet", "3640", 0, 1e9, "QEMU virtio thread work per packet",
+                "D: 2.6 x vhost_per_packet, the user/kernel exit ratio of Dall "
+                "ATC'17 Table 2 (sources.md#firecracker)"),
     PDEF_TIME("virtio.copy_per_byte", "0.32ns", 0, 1e-6, "backend copy cost per byte",
               "Firecracker SPECIFICATION: 25 Gb/s per core (D: 0.32 ns/B) "
               "(sources.md#firecracker)"),
@@ -108,10 +107,9 @@ static const struct param_def virtio_params[] = {
               "it this long with kicks off before it sleeps (0: sleeps at once)",
               "choice: off, the default of vhost-net's busyloop_timeout (QEMU tap poll-us=0; "
               "Linux drivers/vhost/net.c vhost_net_busy_poll())"),
-    PDEF_CYCLES("virtio.wake", "2000", 0, 1e9, "waking the backend thread after a kick",
+    PDEF_CYCLES("virtio.wake", "4300", 0, 1e9, "waking the backend thread after a kick",
                 "guest idle-poll patch, LKML 2017: contextswitch 2,050 ns (D: x 2.1 "
-                "GHz; CPU not stated) (sources.md#guest-ctxsw): 4300 cycles; the "
-                "default awaits a re-validation with it"),
+                "GHz; CPU not stated) (sources.md#guest-ctxsw)"),
     PDEF_CYCLES("virtio.blk_qemu_per_request", "5600", 0, 1e9,
                 "virtio-blk: QEMU I/O thread work per request (pop, map, submit, push used, irqfd)",
                 "Firecracker SPECIFICATION: block 1 GiB/s at <=70% of a core (D: 4 KiB requests "

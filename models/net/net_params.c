@@ -169,10 +169,9 @@ const struct param_def net_params[] = {
                 "pcie.latency 850 ns x 2.1 GHz; the handling's own work not included, a lower "
                 "bound) (sources.md#ixgbe-sriov)"),
     PDEF_INT("peer.cores", "64", 1, 4096, "cores of the peer host", "choice: never the bottleneck"),
-    PDEF_TIME("peer.per_packet", "500ns", 0, 1, "peer host's stack cost per packet",
-              "netmap ATC'12 §5.2 Fig. 5: raw-socket send 1.05 Mpps on i7-870 (D: 952 "
-              "ns per packet) (sources.md#netmap): 950ns s; the default awaits a "
-              "re-validation with it"),
+    PDEF_TIME("peer.per_packet", "950ns", 0, 1, "peer host's stack cost per packet",
+              "netmap ATC'12 §5.2 Fig. 5: raw-socket send 1.05 Mpps on i7-870 (D: "
+              "952 ns per packet) (sources.md#netmap)"),
 };
 
 const size_t net_n_params = G_N_ELEMENTS(net_params);
