@@ -141,8 +141,8 @@ static inline void evq_file(struct evq *q, struct evq_entry e)
         q->levels |= 1u << l;
     }
     evq_append(q, b, e);
-    if (e.time < b->min)
-        b->min = e.time;
+    /* Keys come in random order: a branch here would mispredict often. */
+    b->min = e.time < b->min ? e.time : b->min;
 }
 
 /* @e.time must be >= the last key popped (aborts otherwise). The hot path
