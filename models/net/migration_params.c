@@ -1,7 +1,7 @@
 /* The migration.* parameters: which VM, where, when, its memory, the
  * pre-copy's knobs, post-copy's and the failover's. Sources:
  * docs/sources.md (clark-nsdi05, qemu-migration, xen-save, zhai-ols08,
- * hines-vee09). */
+ * hines-vee09, qemu-postcopy-latency). */
 #include <glib.h>
 
 #include "migration.h"
@@ -68,10 +68,11 @@ static const struct param_def migration_params[] = {
               "over first, then push the memory while the VM runs at the destination and "
               "fetches each page it writes before the push has sent it (a remote fault)",
               "choice: QEMU's default (postcopy-ram off); post-copy after hines-vee09"),
-    PDEF_TIME("migration.fault_latency", "500us", 0, 1,
+    PDEF_TIME("migration.fault_latency", "250us", 0, 1,
               "post-copy: how long a remote page fault stalls the faulting vCPU (the request "
               "to the source, its reply over the fabric, mapping the page)",
-              "placeholder"),
+              "qemu-postcopy-latency: QEMU's remote-fault latency histogram, 73,618 faults, 68% "
+              "in 128-256 us (D: mean ~246 us at bucket midpoints)"),
 };
 
 static const size_t migration_n_params = G_N_ELEMENTS(migration_params);
