@@ -1,7 +1,7 @@
 /* The migration.* parameters: which VM, where, when, its memory, the
  * pre-copy's knobs, post-copy's and the failover's. Sources:
  * docs/sources.md (clark-nsdi05, qemu-migration, xen-save, zhai-ols08,
- * hines-vee09, qemu-postcopy-latency). */
+ * hines-vee09, qemu-postcopy-latency, pciehp-unplug). */
 #include <glib.h>
 
 #include "migration.h"
@@ -50,14 +50,17 @@ static const struct param_def migration_params[] = {
               "a VM with a VF or passthrough NIC fails over to a standby virtio NIC for the "
               "migration (false: its migration is refused)",
               "zhai-ols08: bonding failover to a paravirtual NIC"),
-    PDEF_TIME("migration.unplug", "20ms", 0, 10,
+    PDEF_TIME("migration.unplug", "6.5s", 0, 10,
               "failover: from the VF's hot-unplug request until the pre-copy may start; the "
               "VM's traffic is on the standby virtio NIC from the request on",
-              "placeholder"),
-    PDEF_TIME("migration.replug", "50ms", 0, 10,
+              "pciehp-unplug: a QEMU guest's PCIe hot-unplug takes 6-7 s (D: midpoint), 5 s "
+              "of it Linux pciehp's attention-button wait (Hoffmann, linux-pci 2021)"),
+    PDEF_TIME("migration.replug", "120ms", 0, 10,
               "failover: from the resumption until the destination's new VF carries the "
               "traffic (hot-plug, driver probe, bond switch-back)",
-              "placeholder"),
+              "pciehp-unplug: D: lower bound, Linux waits 20 ms, the link, then 100 ms "
+              "(pcie_wait_for_link) before it probes a hot-added device; probe and "
+              "switch-back not measured"),
     PDEF_TIME("migration.sample", "0s", 0, 1,
               "sample the migrating VM's and the other VMs' goodput this often, from the "
               "warm-up on (time series migration_vm_throughput, migration_others_throughput; "
