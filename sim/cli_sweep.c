@@ -1,8 +1,9 @@
 /* `iovsim sweep`: every point of the grid times every replication, in this
- * process or in N forked workers that each open the database themselves and
- * take (point, rep) tasks from the parent one at a time. Runs already done are
- * skipped, so a second call resumes; --plan prints one command per task
- * instead, for GNU parallel or a Slurm array. */
+ * process or in N forked workers that take (point, rep) tasks from the parent
+ * one at a time and send it their results, which the parent alone writes to
+ * the database. Runs already done are skipped, so a second call resumes;
+ * --plan prints one command per task instead, for GNU parallel or a Slurm
+ * array. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "store.h"
 #include "store_claims.h"
 #include "sweep.h"
+#include "sweep_wire.h"
 #include "walltime.h"
 
 /* Sweeps with more workers than this are a typo, not a machine. */
@@ -85,14 +87,6 @@ enum task_status {
     TASK_FAILED,      /* written as 'failed' */
     TASK_INTERRUPTED, /* nothing written */
     TASK_LOST,        /* store error or a dead worker */
-};
-
-/* Worker -> parent; smaller than PIPE_BUF, so each write is atomic. */
-struct task_msg {
-    gint32 worker;
-    gint32 task;
-    gint32 status;
-    gint32 pad;
 };
 
 static void ctx_release(struct sweep_ctx *c)
@@ -183,8 +177,9 @@ static bool record_part(struct sweep_ctx *c, struct store *st, GError **error)
     return ok;
 }
 
-/* The tasks of the grid not yet done in the database. */
-static bool plan_tasks(struct sweep_ctx *c, GError **error)
+/* The database, checked and stamped for this scenario (and the part of a
+ * plan this is); the sweep writes through this one connection. */
+static struct store *open_store(struct sweep_ctx *c, GError **error)
 {
     g_autofree char *dir = g_path_get_dirname(c->db);
     struct store *st;
@@ -195,19 +190,27 @@ static bool plan_tasks(struct sweep_ctx *c, GError **error)
         /* A path that cannot hold a database is bad input, as for run. */
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "'%s': cannot make directory: %s", dir,
                     g_strerror(errno));
-        return false;
+        return NULL;
     }
     st = store_open(c->db, error);
-    if (!st)
-        return false;
-    if (!store_check_scenario(st, scenario_hash(c->base), IOVSIM_VERSION, c->o->force, error)) {
+    if (st &&
+        (!store_check_scenario(st, scenario_hash(c->base), IOVSIM_VERSION, c->o->force, error) ||
+         ((c->o->only >= 0 || c->o->rep >= 0) && !record_part(c, st, error)))) {
         store_close(st);
-        return false;
+        return NULL;
     }
-    if ((c->o->only >= 0 || c->o->rep >= 0) && !record_part(c, st, error)) {
-        store_close(st);
-        return false;
-    }
+    return st;
+}
+
+/* How many (point, rep) tasks --only and --rep select, done or not. */
+static size_t n_selected(const struct sweep_ctx *c)
+{
+    return (c->o->only >= 0 ? 1 : c->n_points) * (size_t)(c->o->rep >= 0 ? 1 : c->reps);
+}
+
+/* The tasks of the grid not yet done in the database. */
+static void plan_tasks(struct sweep_ctx *c, struct store *st)
+{
     c->tasks = g_array_new(FALSE, FALSE, sizeof(struct task));
     for (int rep = 0; rep < c->reps; rep++) {
         for (size_t p = 0; p < c->n_points; p++) {
@@ -220,7 +223,6 @@ static bool plan_tasks(struct sweep_ctx *c, GError **error)
                 g_array_append_val(c->tasks, t);
         }
     }
-    store_close(st);
     c->claims = g_new0(struct store_task, MAX(c->tasks->len, 1));
     for (guint i = 0; i < c->tasks->len; i++) {
         const struct task *t = &g_array_index(c->tasks, struct task, i);
@@ -228,50 +230,72 @@ static bool plan_tasks(struct sweep_ctx *c, GError **error)
         c->claims[i] = (struct store_task){ .point = c->labels[t->point], .rep = t->rep };
     }
     c->owner = store_claim_owner();
-    return true;
 }
 
-/* One run, written to @st; messages about failures go to stderr here. */
-static enum task_status run_task(struct sweep_ctx *c, struct store *st, const struct task *t)
+/* Run @t into @d (d->task is the caller's); messages about a failed run go
+ * to stderr here. Returns d->status. */
+static enum task_status run_one(struct sweep_ctx *c, const struct task *t, struct sweep_done *d)
 {
-    struct scenario *sc = c->points[t->point];
-    uint64_t seed = rng_rep_seed(c->base_seed, t->rep);
     g_autofree char *started = walltime_utc_iso();
-    struct run_result res;
     GError *error = NULL;
     bool ok;
 
-    if (!c->params[t->point])
-        c->params[t->point] = scenario_effective(sc);
-    ok = runner_run_bounded(sc, seed, &cli_interrupted, c->o->mem_limit, &res, &error);
-    if (ok && res.interrupted)
-        return TASK_INTERRUPTED;
-    struct store_run run = {
-        .scenario = scenario_name(c->base),
-        .point = c->labels[t->point],
-        .rep = t->rep,
-        .seed = seed,
-        .status = ok ? "done" : "failed",
-        .sim_seconds = res.sim_seconds,
-        .wall_seconds = res.wall_seconds,
-        .events = res.events,
-        .started_at = started,
-        .scenario_hash = scenario_hash(c->base),
-    };
+    g_strlcpy(d->started_at, started, sizeof(d->started_at));
+    ok = runner_run_bounded(c->points[t->point], rng_rep_seed(c->base_seed, t->rep),
+                            &cli_interrupted, c->o->mem_limit, &d->res, &error);
+    d->status = !ok ? TASK_FAILED : d->res.interrupted ? TASK_INTERRUPTED : TASK_DONE;
     if (!ok) {
-        g_autofree char *msg = g_strdup_printf("iovsim: point '%s' rep %d failed: %s", run.point,
-                                               t->rep, error->message);
+        g_autofree char *msg = g_strdup_printf("iovsim: point '%s' rep %d failed: %s",
+                                               c->labels[t->point], t->rep, error->message);
 
         cli_print_line(msg);
         g_clear_error(&error);
     }
+    return d->status;
+}
+
+/* Queue the run @d tells of (an interrupted one leaves nothing), taking
+ * its report; TASK_LOST if the database refused it. */
+static enum task_status store_one(struct sweep_ctx *c, struct store *st, const struct task *t,
+                                  struct sweep_done *d)
+{
+    GError *error = NULL;
+    struct report *report = g_steal_pointer(&d->res.report);
+
+    if (d->status == TASK_INTERRUPTED) {
+        report_free(report);
+        return TASK_INTERRUPTED;
+    }
+    if (!c->params[t->point])
+        c->params[t->point] = scenario_effective(c->points[t->point]);
+    struct store_run run = {
+        .scenario = scenario_name(c->base),
+        .point = c->labels[t->point],
+        .rep = t->rep,
+        .seed = d->res.seed,
+        .status = d->status == TASK_DONE ? "done" : "failed",
+        .sim_seconds = d->res.sim_seconds,
+        .wall_seconds = d->res.wall_seconds,
+        .events = d->res.events,
+        .started_at = d->started_at,
+        .scenario_hash = scenario_hash(c->base),
+    };
     /* Queued: short runs cost more to commit one by one than to simulate. */
-    if (!store_queue_run(st, &run, c->params[t->point], res.report, &error)) {
+    if (!store_queue_run(st, &run, c->params[t->point], report, &error)) {
         cli_print_line(error->message);
         g_clear_error(&error);
         return TASK_LOST;
     }
-    return ok ? TASK_DONE : TASK_FAILED;
+    return (enum task_status)d->status;
+}
+
+/* One run here, written to @st. */
+static enum task_status run_task(struct sweep_ctx *c, struct store *st, const struct task *t)
+{
+    struct sweep_done d = { 0 };
+
+    run_one(c, t, &d);
+    return store_one(c, st, t, &d);
 }
 
 /* Seconds between progress lines when stderr is a log, not a terminal
@@ -348,18 +372,19 @@ static void progress_count(struct progress *pg, enum task_status s)
     progress_draw(pg, false);
 }
 
-/* The runs the store still holds back; counted lost if they cannot be
- * written (the error says how many). */
-static void flush_queue(struct store *st, struct progress *pg)
+/* The runs the store still holds back (@due: only if they have waited
+ * long enough); counted lost if they cannot be written (the error says how
+ * many). */
+static bool flush_queue(struct store *st, struct progress *pg, bool due)
 {
     GError *error = NULL;
 
-    if (store_flush(st, &error))
-        return;
+    if (due ? store_flush_due(st, &error) : store_flush(st, &error))
+        return true;
     cli_print_line(error->message);
     g_clear_error(&error);
-    if (pg)
-        pg->lost++;
+    pg->lost++;
+    return false;
 }
 
 /* What next_task() returns when it has no task to hand out. */
@@ -424,7 +449,7 @@ static gint32 next_task(struct sweep_ctx *c, struct store *st, size_t max, struc
  * it never waits for us in turn. */
 static void wait_for_others(struct store *st, struct progress *pg)
 {
-    flush_queue(st, pg);
+    flush_queue(st, pg, false);
     for (int i = 0; i < WAIT_MS / 50 && !cli_interrupted; i++) {
         progress_draw(pg, false);
         g_usleep(50000);
@@ -454,7 +479,7 @@ static void run_here(struct sweep_ctx *c, struct store *st, struct progress *pg)
         if (s == TASK_LOST)
             break;
     }
-    flush_queue(st, pg);
+    flush_queue(st, pg, false);
 }
 
 static void release_claims(struct sweep_ctx *c, struct store *st)
@@ -467,44 +492,18 @@ static void release_claims(struct sweep_ctx *c, struct store *st)
     }
 }
 
-static struct store *open_checked(struct sweep_ctx *c, GError **error)
+/* Open the database and plan: the tasks left, and what progress counts. */
+static struct store *prepare(struct sweep_ctx *c, struct progress *pg, GError **error)
 {
-    struct store *st = store_open(c->db, error);
-
-    /* Already checked: this only tells the store the scenario's hash. */
-    if (st && !store_check_scenario(st, scenario_hash(c->base), IOVSIM_VERSION, true, error)) {
-        store_close(st);
-        return NULL;
-    }
-    return st;
-}
-
-static bool run_serial(struct sweep_ctx *c, struct progress *pg, GError **error)
-{
-    struct store *st = open_checked(c, error);
+    struct store *st = open_store(c, error);
 
     if (!st)
-        return false;
-    run_here(c, st, pg);
-    release_claims(c, st);
-    store_close(st);
-    return true;
-}
-
-static void write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        p += n;
-        len -= (size_t)n;
-    }
+        return NULL;
+    plan_tasks(c, st);
+    pg->total = c->total;
+    pg->already = c->total - c->tasks->len;
+    pg->t0 = pg->last_draw = walltime_now();
+    return st;
 }
 
 static void worker_on_signal(int sig)
@@ -526,76 +525,69 @@ static void worker_catch_interrupts(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* A worker: read task numbers until EOF or an interrupt, run each, report. */
-static int worker_main(struct sweep_ctx *c, int id, int task_fd, int result_fd)
+/* A worker: read tasks until EOF or an interrupt, run each, send the result.
+ * It never opens the database: the parent writes what it sends. */
+static int worker_main(struct sweep_ctx *c, int task_fd, int result_fd)
 {
-    GError *error = NULL;
-    struct store *st;
-    gint32 task;
+    g_autoptr(GByteArray) buf = g_byte_array_new();
+    struct sweep_task_msg m;
 
     worker_catch_interrupts();
-    st = store_open(c->db, &error);
-
-    if (!st) {
-        cli_print_line(error->message);
-        g_clear_error(&error);
-        return 3;
-    }
     while (!cli_interrupted) {
-        ssize_t n = read(task_fd, &task, sizeof(task));
+        ssize_t n = read(task_fd, &m, sizeof(m));
 
         if (n < 0 && errno == EINTR)
             continue;
-        if (n != sizeof(task))
+        if (n != sizeof(m))
             break;
-        enum task_status s = run_task(c, st, &g_array_index(c->tasks, struct task, task));
-        struct task_msg m = { .worker = id, .task = task, .status = s };
+        struct task t = { .point = (guint)m.point, .rep = m.rep };
+        struct sweep_done d = { .task = m.task };
 
-        write_all(result_fd, &m, sizeof(m));
-        if (s == TASK_INTERRUPTED)
+        run_one(c, &t, &d);
+        g_byte_array_set_size(buf, 0);
+        sweep_wire_put(buf, &d);
+        report_free(d.res.report);
+        if (!sweep_wire_write(result_fd, buf->data, buf->len) || d.status == TASK_INTERRUPTED)
             break;
     }
-    if (!store_flush(st, &error)) {
-        struct task_msg m = { .worker = id, .task = -1, .status = TASK_LOST };
-
-        cli_print_line(error->message);
-        g_clear_error(&error);
-        write_all(result_fd, &m, sizeof(m));
-    }
-    store_close(st);
     return 0;
 }
 
 struct worker {
     pid_t pid;
-    int task_fd; /* parent's write end, -1 once closed */
-    gint32 busy; /* task it runs, or -1 */
+    int task_fd;   /* parent's write end, -1 once closed */
+    int result_fd; /* parent's read end, -1 once the worker closed it */
+    gint32 busy;   /* task it runs, or -1 */
 };
 
-/* Where the parent gets tasks from; @st is its own connection, opened
- * after the fork (a connection must not cross one). */
+/* Where the parent gets tasks from and writes results to: its connection,
+ * opened after the fork (a connection must not cross one). */
 struct source {
     struct sweep_ctx *c;
     struct store *st;
     struct progress *pg;
     size_t max; /* claimed at a time */
-    bool stop;  /* hand out nothing more */
+    bool stop;  /* hand out nothing more, write nothing more */
     bool wait;  /* some runs are another sweep's: finish them in the parent */
 };
 
-/* Hand @w the next task, or close its pipe when there is none (it flushes
- * its queue and exits: a worker never idles holding unwritten runs another
- * sweep may be waiting for). */
+/* Hand @w the next task, or close its pipe when there is none (it exits). */
 static void dispatch(struct worker *w, struct source *src)
 {
     gint32 t = src && !src->stop && w->task_fd >= 0 ? next_task(src->c, src->st, src->max, src->pg)
                                                     : NEXT_NONE;
 
-    if (src && t == NEXT_WAIT)
+    if (src && t == NEXT_WAIT) {
         src->wait = true;
+        /* The other sweep may be waiting for ours in turn. */
+        src->stop = !flush_queue(src->st, src->pg, false);
+    }
     if (t >= 0) {
+        const struct task *task = &g_array_index(src->c->tasks, struct task, t);
+        struct sweep_task_msg m = { .task = t, .point = (gint32)task->point, .rep = task->rep };
+
         w->busy = t;
-        write_all(w->task_fd, &t, sizeof(t));
+        sweep_wire_write(w->task_fd, &m, sizeof(m));
         return;
     }
     w->busy = -1;
@@ -605,19 +597,13 @@ static void dispatch(struct worker *w, struct source *src)
 }
 
 /* Collect workers that have exited; a task a dead worker held is lost. */
-static int reap(struct sweep_ctx *c, struct worker *ws, int n, struct progress *pg, bool block)
+static void reap(struct sweep_ctx *c, struct worker *ws, int n, struct progress *pg, bool block)
 {
-    int alive = 0;
-
     for (int i = 0; i < n; i++) {
         int wstatus;
 
-        if (ws[i].pid <= 0)
+        if (ws[i].pid <= 0 || waitpid(ws[i].pid, &wstatus, block ? 0 : WNOHANG) != ws[i].pid)
             continue;
-        if (waitpid(ws[i].pid, &wstatus, block ? 0 : WNOHANG) != ws[i].pid) {
-            alive++;
-            continue;
-        }
         ws[i].pid = 0;
         if (ws[i].busy >= 0 && !cli_interrupted) {
             const struct task *t = &g_array_index(c->tasks, struct task, ws[i].busy);
@@ -633,36 +619,63 @@ static int reap(struct sweep_ctx *c, struct worker *ws, int n, struct progress *
         }
         ws[i].busy = -1;
     }
-    return alive;
 }
 
-static bool read_results(struct sweep_ctx *c, int fd, struct worker *ws, struct source *src,
-                         struct progress *pg)
+/* A result from @w: write it, count it, give @w its next task. */
+static void take_result(struct worker *w, struct sweep_done *d, struct source *src)
 {
-    struct pollfd pfd = { .fd = fd, .events = POLLIN };
-    struct task_msg m;
+    struct sweep_ctx *c = src->c;
+    enum task_status s;
 
-    if (poll(&pfd, 1, TICK_MS) <= 0)
-        return true;
-    ssize_t n = read(fd, &m, sizeof(m));
-    if (n == 0)
-        return false; /* every worker has gone */
-    if (n != sizeof(m))
-        return true;
-    if (m.task < 0) { /* the worker's last runs could not be written */
-        pg->lost++;
-        return true;
+    if (d->task != w->busy) { /* not what it was given: cannot happen */
+        report_free(d->res.report);
+        return;
     }
-    ws[m.worker].busy = -1;
-    if (m.status != TASK_INTERRUPTED) {
-        c->claims[m.task].state = STORE_TASK_FINISHED;
-        progress_count(pg, (enum task_status)m.status);
+    w->busy = -1;
+    if (d->status != TASK_INTERRUPTED) {
+        /* After a refused write, the rest are left for the next call. */
+        s = src->stop ? TASK_LOST
+                      : store_one(c, src->st, &g_array_index(c->tasks, struct task, d->task), d);
+        c->claims[d->task].state = STORE_TASK_FINISHED;
+        progress_count(src->pg, s);
+        /* The database refused a write (a full disk, say): hand out no
+         * more work, the rest would fail the same way. */
+        if (s == TASK_LOST)
+            src->stop = true;
     }
-    /* A lost run (the database refused a write): hand out no more work,
-     * the rest would fail the same way. */
-    if (m.status == TASK_LOST)
-        src->stop = true;
-    dispatch(&ws[m.worker], src);
+    report_free(d->res.report);
+    dispatch(w, src);
+}
+
+/* Wait up to a tick for results and take one from each worker that has
+ * one. False once every worker has closed its end. */
+static bool read_results(struct worker *ws, int n, struct source *src)
+{
+    g_autofree struct pollfd *pfd = g_new(struct pollfd, n);
+    int open = 0;
+
+    for (int i = 0; i < n; i++) {
+        /* poll() skips negative descriptors. */
+        pfd[i] = (struct pollfd){ .fd = ws[i].result_fd, .events = POLLIN };
+        open += ws[i].result_fd >= 0;
+    }
+    if (open == 0)
+        return false;
+    if (poll(pfd, (nfds_t)n, TICK_MS) <= 0)
+        return true;
+    for (int i = 0; i < n; i++) {
+        struct sweep_done d;
+
+        if (pfd[i].fd < 0 || !pfd[i].revents)
+            continue;
+        if (sweep_wire_read(ws[i].result_fd, &d)) {
+            take_result(&ws[i], &d, src);
+            continue;
+        }
+        /* It has exited (or died writing): reap() says whether it held a task. */
+        close(ws[i].result_fd);
+        ws[i].result_fd = -1;
+    }
     return true;
 }
 
@@ -675,50 +688,62 @@ static void stop_workers(struct worker *ws, int n)
     }
 }
 
-static bool run_parallel(struct sweep_ctx *c, int jobs, struct progress *pg, GError **error)
+/* Fork @jobs workers. In a worker, returns false having run it (its exit
+ * status in c->worker_status); in the parent, true. */
+static bool start_workers(struct sweep_ctx *c, struct worker *ws, int jobs)
 {
-    g_autofree struct worker *ws = g_new0(struct worker, jobs);
-    struct source src = { .c = c, .pg = pg, .max = (size_t)jobs * CLAIM_PER_JOB };
-    int result[2];
-    bool stopping = false;
-
-    if (pipe(result) != 0) {
-        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "iovsim: pipe: %s", g_strerror(errno));
-        return false;
-    }
     /* A worker that died leaves a pipe nobody reads: EPIPE, not death. */
     signal(SIGPIPE, SIG_IGN);
     fflush(NULL);
     for (int i = 0; i < jobs; i++) {
-        int tp[2];
+        int tp[2], rp[2];
 
-        if (pipe(tp) != 0)
+        if (pipe(tp) != 0 || pipe(rp) != 0)
             g_error("pipe: %s", g_strerror(errno));
         ws[i].pid = fork();
         if (ws[i].pid == 0) {
             close(tp[1]);
-            close(result[0]);
-            for (int k = 0; k < i; k++)
+            close(rp[0]);
+            for (int k = 0; k < i; k++) {
                 close(ws[k].task_fd);
+                close(ws[k].result_fd);
+            }
             /* The worker unwinds like the parent (freeing what it
              * inherited) but prints nothing: see sweep_file(). */
-            c->worker_status = worker_main(c, i, tp[0], result[1]);
+            c->worker_status = worker_main(c, tp[0], rp[1]);
             close(tp[0]);
-            close(result[1]);
-            return true;
+            close(rp[1]);
+            return false;
         }
         if (ws[i].pid < 0)
             g_error("fork: %s", g_strerror(errno));
         close(tp[0]);
+        close(rp[1]);
         ws[i].task_fd = tp[1];
+        ws[i].result_fd = rp[0];
         ws[i].busy = -1;
     }
-    close(result[1]);
-    src.st = open_checked(c, error);
+    return true;
+}
+
+/* Fork the workers first (the parent then opens the database: a connection
+ * must not cross a fork), then plan, hand out tasks and write the results.
+ * Sets *@st in the parent. */
+static bool run_parallel(struct sweep_ctx *c, int jobs, struct store **st, struct progress *pg,
+                         GError **error)
+{
+    g_autofree struct worker *ws = g_new0(struct worker, jobs);
+    struct source src = { .c = c, .pg = pg, .max = (size_t)jobs * CLAIM_PER_JOB };
+    bool stopping = false;
+
+    if (!start_workers(c, ws, jobs))
+        return true;
+    src.st = *st = prepare(c, pg, error);
     if (!src.st) {
         stop_workers(ws, jobs);
         reap(c, ws, jobs, pg, true);
-        close(result[0]);
+        for (int i = 0; i < jobs; i++)
+            close(ws[i].result_fd);
         return false;
     }
     for (int i = 0; i < jobs; i++)
@@ -728,25 +753,25 @@ static bool run_parallel(struct sweep_ctx *c, int jobs, struct progress *pg, GEr
             stopping = true;
             stop_workers(ws, jobs);
         }
-        if (!read_results(c, result[0], ws, &src, pg))
+        if (!read_results(ws, jobs, &src))
             break;
-        if (reap(c, ws, jobs, pg, false) == 0)
-            break;
+        reap(c, ws, jobs, pg, false);
         /* A dead worker's share goes to the others: wake one that is idle. */
         for (int i = 0; i < jobs && !stopping; i++)
             if (ws[i].pid > 0 && ws[i].busy < 0 && ws[i].task_fd >= 0)
                 dispatch(&ws[i], &src);
+        /* Between results too: a run done is written within
+         * STORE_QUEUE_SECONDS and a tick, however long the next ones. */
+        if (!src.stop && !flush_queue(src.st, pg, true))
+            src.stop = true;
         progress_draw(pg, false);
     }
     stop_workers(ws, jobs);
     reap(c, ws, jobs, pg, true);
-    close(result[0]);
     /* What another sweep held when the workers ran out of work: wait for
      * it here, and run what it leaves behind. */
     if (src.wait && !src.stop && !cli_interrupted)
         run_here(c, src.st, pg);
-    release_claims(c, src.st);
-    store_close(src.st);
     return true;
 }
 
@@ -792,17 +817,11 @@ static void print_plan(struct sweep_ctx *c, const char *path)
     g_string_free(common, TRUE);
 }
 
-static void print_summary(struct sweep_ctx *c)
+static void print_summary(struct sweep_ctx *c, struct store *st)
 {
     GError *error = NULL;
-    struct store *st = store_open(c->db, &error);
     g_autoptr(GPtrArray) labels = g_ptr_array_new();
 
-    if (!st) {
-        cli_print_line(error->message);
-        g_clear_error(&error);
-        return;
-    }
     for (size_t p = 0; p < c->n_points; p++)
         if (c->o->only < 0 || (size_t)c->o->only == p)
             g_ptr_array_add(labels, c->labels[p]);
@@ -825,7 +844,6 @@ static void print_summary(struct sweep_ctx *c)
         cli_print_line(error->message);
         g_clear_error(&error);
     }
-    store_close(st);
 }
 
 static int sweep_file(const char *path, const struct sweep_opts *o)
@@ -838,6 +856,7 @@ static int sweep_file(const char *path, const struct sweep_opts *o)
         .interval = log_interval(),
     };
     GError *error = NULL;
+    struct store *st = NULL;
     int status = 0;
 
     if (!ctx_init(&c, path, o, &error))
@@ -846,20 +865,22 @@ static int sweep_file(const char *path, const struct sweep_opts *o)
         print_plan(&c, path);
         goto out;
     }
-    if (!plan_tasks(&c, &error))
-        goto fail;
-    pg.total = c.total;
-    pg.already = c.total - c.tasks->len;
-    pg.t0 = pg.last_draw = walltime_now();
     cli_catch_interrupts();
-    if (!(o->jobs <= 1 || c.tasks->len <= 1
-              ? run_serial(&c, &pg, &error)
-              : run_parallel(&c, MIN(o->jobs, (int)c.tasks->len), &pg, &error)))
-        goto fail;
-    if (c.worker_status >= 0) {
-        status = c.worker_status;
-        goto out;
+    if (o->jobs > 1 && n_selected(&c) > 1) {
+        if (!run_parallel(&c, (int)MIN((size_t)o->jobs, n_selected(&c)), &st, &pg, &error))
+            goto fail;
+        if (c.worker_status >= 0) {
+            status = c.worker_status;
+            goto out;
+        }
+    } else {
+        st = prepare(&c, &pg, &error);
+        if (!st)
+            goto fail;
+        run_here(&c, st, &pg);
     }
+    flush_queue(st, &pg, false);
+    release_claims(&c, st);
     progress_draw(&pg, true);
     if (cli_interrupted) {
         fprintf(stderr,
@@ -875,7 +896,7 @@ static int sweep_file(const char *path, const struct sweep_opts *o)
                scenario_name(c.base), c.n_points, c.n_points == 1 ? "" : "s", c.reps,
                c.reps == 1 ? "" : "s", pg.done, pg.done == 1 ? "" : "s", pg.already + pg.elsewhere,
                c.db);
-        print_summary(&c);
+        print_summary(&c, st);
     }
     if (pg.failed || pg.lost) {
         fprintf(stderr, "iovsim: %zu run%s failed; run the same command again to retry\n",
@@ -886,6 +907,7 @@ static int sweep_file(const char *path, const struct sweep_opts *o)
 fail:
     status = cli_fail(error);
 out:
+    store_close(st);
     ctx_release(&c);
     return status;
 }

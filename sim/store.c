@@ -833,9 +833,18 @@ bool store_queue_run(struct store *st, const struct store_run *run, GPtrArray *p
     g_ptr_array_add(st->queue, q);
     st->queue_rows += 1 + q->params->len + (report ? report->metrics->len : 0);
     if (st->queue->len >= STORE_QUEUE_RUNS || st->queue_rows >= STORE_QUEUE_ROWS ||
-        now - st->queue_since >= STORE_QUEUE_SECONDS)
+        now - st->queue_since >= STORE_QUEUE_SECONDS || run->wall_seconds >= STORE_QUEUE_SECONDS)
         return store_flush(st, error);
     return true;
+}
+
+bool store_flush_due(struct store *st, GError **error)
+{
+    double now = (double)g_get_monotonic_time() * 1e-6;
+
+    if (!st->queue || st->queue->len == 0 || now - st->queue_since < STORE_QUEUE_SECONDS)
+        return true;
+    return store_flush(st, error);
 }
 
 bool store_flush(struct store *st, GError **error)

@@ -76,11 +76,12 @@ bool store_write_run(struct store *st, const struct store_run *run, GPtrArray *p
  * to be written with others in one transaction (a sweep of short runs spent
  * most of its time committing them one by one). Takes @report (freed by the
  * store); copies the rest. Writes the queue when it holds STORE_QUEUE_RUNS
- * runs or STORE_QUEUE_ROWS rows, or its oldest run waited
- * STORE_QUEUE_SECONDS, and at store_flush() or store_close(). Each run
- * is still there complete or not at all; a process killed meanwhile loses
- * the queued runs, which a resumed sweep runs again. False with @error if
- * a write it made failed (every queued run is then lost).
+ * runs or STORE_QUEUE_ROWS rows, its oldest run waited STORE_QUEUE_SECONDS
+ * or this run took that long itself (the next may too), and at
+ * store_flush_due(), store_flush() or store_close(). Each run is still
+ * there complete or not at all; a process killed meanwhile loses the queued
+ * runs, which a resumed sweep runs again. False with @error if a write it
+ * made failed (every queued run is then lost).
  */
 #define STORE_QUEUE_RUNS    256
 #define STORE_QUEUE_ROWS    20000
@@ -89,6 +90,9 @@ bool store_queue_run(struct store *st, const struct store_run *run, GPtrArray *p
                      struct report *report, GError **error);
 /* Write the queued runs now, in one transaction. */
 bool store_flush(struct store *st, GError **error);
+/* store_flush() if the oldest queued run has waited STORE_QUEUE_SECONDS:
+ * for a writer that waits for runs between them. */
+bool store_flush_due(struct store *st, GError **error);
 
 /* Is (point, rep) already there with status 'done'? After
  * store_check_scenario(), only runs with that scenario hash count. */
