@@ -51,8 +51,8 @@ const struct param_def fabric_params[] = {
          "(D: 66.7/s per host) (sources.md#tootoonchian)"),
     PDEF("fabric.flow_size", PARAM_DIST, DIM_SIZE, "pareto(1.2, 10KB)", 1, 1e12,
          "payload bytes of a flow; heavy-tailed: many short flows, most bytes in a few long ones",
-         "placeholder: studies give classes (DCTCP: 50 KB-1 MB, 1-100 MB) and "
-         "shapes but no distribution parameters were retrieved"),
+         "placeholder: published distributions are tables (web search, Facebook Hadoop: "
+         "sources.md#flow-size-cdfs), usable only as a scenario's empirical(file)"),
     PDEF_SIZE("fabric.mtu", "1500B", 128, 9216, "IP MTU seen by the hosts (inner, under VXLAN)",
               "choice: standard Ethernet"),
     PDEF_SIZE("fabric.header", "40B", 0, 120, "TCP/IP headers per packet; payload = mtu - header",
