@@ -502,10 +502,11 @@ static void test_vfio_nvme(void)
 
 /* At depth the backend thread is still draining when the next request
  * comes and the guest's handler is still reaping when the next completion
- * lands: with EVENT_IDX neither needs an exit, so a request costs less than
- * one exit; at QD1 nothing overlaps and each pays its kick, injection and
- * EOI. Without EVENT_IDX every request pays all three, and the vCPU's exits
- * cap the IOPS. */
+ * lands: neither needs an exit, so a request costs less than one exit; at
+ * QD1 nothing overlaps and each pays its kick, injection and EOI. The
+ * flags scheme (no EVENT_IDX) suppresses as long, and lets through at
+ * most a little more (tests/test-blk-virtq.c: the kicks while the thread
+ * wakes). */
 static void test_event_idx(void)
 {
     static const char *const backends[] = { "qemu", "io_uring", "vhost" };
@@ -523,8 +524,13 @@ static void test_event_idx(void)
         /* A ratio of counts: 3 up to rounding. */
         g_assert_cmpfloat(fabs(test_all(q1, "exits_per_request") - 3), <, 1e-9);
         g_assert_cmpfloat(test_all(q32, "exits_per_request"), <, 1);
-        g_assert_cmpfloat(fabs(test_all(off, "exits_per_request") - 3), <, 1e-9);
-        g_assert_cmpfloat(test_all(q32, "iops"), >, 1.5 * test_all(off, "iops"));
+        /* The flags scheme suppresses while the thread drains too; at
+         * most it lets through what EVENT_IDX's stale indices hold back. */
+        g_assert_cmpfloat(test_all(off, "exits_per_request"), <, 1);
+        g_assert_cmpfloat(test_all(off, "exits_per_request"), >=,
+                          test_all(q32, "exits_per_request"));
+        g_assert_cmpfloat(test_all(off, "kicks_per_request"), >=,
+                          test_all(q32, "kicks_per_request"));
         report_free(q1);
         report_free(q32);
         report_free(off);

@@ -80,11 +80,19 @@ static sim_time driver_cost(const struct blk_world *w, const struct blk_vm *vm)
 
 static void start_pass(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
 
+/* A thread that sleeps between passes (a virtqueue's device) may now. */
+static void check_idle(struct blk_world *w, struct blk_vm *vm)
+{
+    if (vm->ops->idle && !blk_backend_draining(vm))
+        vm->ops->idle(w, vm);
+}
+
 static void host_io_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     g_assert(vm->sub_host > 0);
     vm->sub_host--;
     blk_device_submit(w, vm, r);
+    check_idle(w, vm);
 }
 
 /* The host kernel's block layer, or the user-space driver's doorbell. */
@@ -116,20 +124,25 @@ static void pass_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
         blk_merge_gather(w, vm, r, to_image);
     else
         to_image(w, vm, r);
+    check_idle(w, vm);
 }
 
 /* @r's turn on the thread: the first request of a pass wakes the thread
- * (when it was kicked and the thread sleeps) and makes the pass's calls. */
+ * when it was kicked and the thread sleeps (a virtqueue's device says
+ * which request pays: wake_owed), and makes the pass's calls. */
 static void start_pass(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     bool opens = vm->sub_open++ == 0;
-    sim_time wake = opens && r->kicked && !vm->be->polls ? w->c.backend_wake : 0;
+    bool wakes =
+        vm->wake_owed || (opens && r->kicked && !vm->be->polls && vm->dev_state == BLK_DEV_ASLEEP);
+    sim_time wake = wakes ? w->c.backend_wake : 0;
     struct blk_part parts[] = {
         { BLK_STAGE_backend, wake + r->thread_ps },
         { BLK_STAGE_host_io, opens ? vm->be->submit_calls * w->c.syscall : 0 },
         { BLK_STAGE_image, w->qcow2 ? w->c.qcow2_lookup : 0 },
     };
 
+    vm->wake_owed = false;
     if (opens)
         vm->st.submit_passes++;
     blk_run(w, &vm->backend, r, BLK_STAGE_backend, parts, G_N_ELEMENTS(parts), pass_done);
@@ -164,6 +177,7 @@ static void serial_next(struct blk_world *w, struct blk_vm *vm)
     g_assert(vm->serial_busy);
     if (vm->serial_head == BLK_NO_REQ) {
         vm->serial_busy = false;
+        check_idle(w, vm);
         return;
     }
     next = blk_req_at(w, vm->serial_head);
@@ -176,9 +190,10 @@ static void host_complete_done(struct blk_world *w, struct blk_vm *vm, struct bl
     g_assert(vm->cpl_open > 0);
     vm->cpl_open--;
     serial_next(w, vm);
-    if (vm->ops->notify)
-        r->irq_exit_ps = vm->ops->notify(w, vm, r);
-    blk_guest_complete(w, vm, r, r->irq_exit_ps);
+    if (vm->ops->complete)
+        vm->ops->complete(w, vm, r);
+    else
+        blk_guest_complete(w, vm, r, r->irq_exit_ps);
 }
 
 void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,

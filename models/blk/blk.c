@@ -334,8 +334,8 @@ struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struc
     w->prefix = prefix;
     costs_init(w, sc);
     w->poll = strcmp(scenario_str(sc, "blk.completion"), "poll") == 0;
-    w->event_idx = scenario_bool(sc, "virtio.event_idx");
     w->request_merging = scenario_bool(sc, "blk.request_merging");
+    blk_virtio_config(w, sc);
     w->stripe = (uint32_t)scenario_real(sc, "disk.stripe");
     w->be = blk_backend_lookup(scenario_str(sc, "blk.backend"));
     g_assert(w->be); /* the enum's choices are the rows' names */
@@ -396,6 +396,8 @@ void blk_disk_place(struct blk_world *w, unsigned vm, unsigned id, const char *s
     v->vcpu = *vcpu;
     if (backend)
         v->backend = *backend;
+    if (v->ops->attach)
+        v->ops->attach(w, v);
 }
 
 void blk_disk_start(struct blk_world *w)
@@ -557,6 +559,9 @@ static void add_totals(struct blk_totals *t, const struct blk_stats *st)
     t->st.flushes += st->flushes;
     t->st.merged += st->merged;
     t->st.device_requests += st->device_requests;
+    t->st.kicks += st->kicks;
+    t->st.irqs += st->irqs;
+    t->st.wakeups += st->wakeups;
     for (unsigned k = 0; k < HV_N_EXITS; k++)
         t->st.exits_by[k] += st->exits_by[k];
     t->st.lat_ps_sum += st->lat_ps_sum;
@@ -587,6 +592,9 @@ static void report_scope(struct blk_world *w, struct report *out, const char *sc
     put(w, out, scope, "latency_p99", hist_quantile_defined(lat, 0.99) * 1e-12, "s");
     put(w, out, scope, "latency_p999", hist_quantile_defined(lat, 0.999) * 1e-12, "s");
     put(w, out, scope, "exits_per_request", (double)t->st.exits * per_req, "1");
+    put(w, out, scope, "kicks_per_request", (double)t->st.kicks * per_req, "1");
+    put(w, out, scope, "interrupts_per_request", (double)t->st.irqs * per_req, "1");
+    put(w, out, scope, "backend_wakeups_per_request", (double)t->st.wakeups * per_req, "1");
     put(w, out, scope, "flushes_per_second", span > 0 ? (double)t->st.flushes / span : 0, "1/s");
     put(w, out, scope, "merged_per_request", (double)t->st.merged * per_req, "1");
     put(w, out, scope, "device_requests_per_request", (double)t->st.device_requests * per_req, "1");
@@ -735,6 +743,8 @@ void blk_disk_free(struct blk_world *w)
         if (vm->next_arrival)
             sim_cancel(w->sim, vm->next_arrival);
         hist_release(&vm->st.lat);
+        if (vm->ops && vm->ops->detach)
+            vm->ops->detach(w, vm);
         blk_merge_release(vm);
         if (w->qcow2) {
             blk_cache_release(&vm->l2);

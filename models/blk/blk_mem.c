@@ -11,8 +11,18 @@
 #include "blk_world.h"
 #include "cache.h"
 
-/* A VM's own state (servers, statistics, histogram), generously. */
+/* A VM's own state (statistics, histogram), generously. */
 #define VM_BYTES 8192
+
+/* virtio-blk's virtqueue (vring.c): descriptors, the two rings, a token
+ * per slot and a byte per cache line of the shared memory, generously. */
+static uint64_t vq_bytes(const struct scenario *sc)
+{
+    uint64_t size = (uint64_t)scenario_int(sc, "virtio.ring_size");
+
+    return sizeof(struct vring) + size * (sizeof(struct vring_desc) + sizeof(uint16_t) +
+                                          sizeof(struct vring_used_elem) + sizeof(uint64_t) + 4);
+}
 
 /* The image file's structures (image.c): an allocation bit per
  * file-system block of the span when sparse, and with a host page cache a
@@ -61,6 +71,7 @@ uint64_t blk_mem_disks(const struct scenario *sc, uint64_t n_vms, const char *vm
 {
     uint64_t disk, reach, slices, slots, map, cache, layers, image = image_bytes(sc, keys);
 
+    image += vq_bytes(sc);
     if (strcmp(scenario_str(sc, "blk.format"), "qcow2") != 0) {
         g_string_append(keys, vms_key);
         return n_vms * (VM_BYTES + image);

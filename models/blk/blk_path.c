@@ -212,20 +212,11 @@ void blk_device_flush(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
 
 /* ---- completion ---- */
 
-static void guest_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
-{
-    if (r->in_irq_pass) {
-        g_assert(vm->irq_open > 0);
-        vm->irq_open--;
-    }
-    blk_req_finish(w, vm, r);
-}
-
 static void poll_seen(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     struct blk_part part = { BLK_STAGE_guest_complete, w->c.guest_complete };
 
-    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_complete, &part, 1, guest_done);
+    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_complete, &part, 1, blk_req_finish);
 }
 
 void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
@@ -236,17 +227,13 @@ void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *
         blk_delay(w, r, BLK_STAGE_poll, w->c.poll_check, poll_seen);
         return;
     }
-    /* A completion that joined an open handler pass is found by that
-     * handler's loop (Linux virtblk_done()): no handler of its own. */
-    r->in_irq_pass = true;
-    vm->irq_open++;
     struct blk_part parts[] = {
         { BLK_STAGE_exit, irq_exit_ps },
-        { BLK_STAGE_irq, (r->irq_joined ? 0 : w->c.irq_handler) + w->c.wakeup },
+        { BLK_STAGE_irq, w->c.irq_handler + w->c.wakeup },
         { BLK_STAGE_guest_complete, w->c.guest_complete },
     };
 
-    blk_run(w, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), guest_done);
+    blk_run(w, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), blk_req_finish);
 }
 
 sim_time blk_irq_injection(struct blk_world *w, struct blk_req *r)
@@ -257,6 +244,7 @@ sim_time blk_irq_injection(struct blk_world *w, struct blk_req *r)
 
     if (w->poll) /* a polling guest masks the completion interrupt */
         return 0;
+    vm->st.irqs++;
     t = host_virq_deliver(vm->host, &vm->vcpu.core->srv, exits, &vm->halt_poll);
     for (unsigned k = 0; k < HV_N_EXITS; k++)
         r->exits[k] = (uint16_t)(r->exits[k] + exits[k]);

@@ -11,6 +11,7 @@
 
 #include "../host/host.h"
 #include "../hw/disk.h"
+#include "../virtio/vring.h"
 #include "backend.h"
 #include "blk.h"
 #include "cache.h"
@@ -25,6 +26,14 @@
 struct blk_world;
 struct blk_vm;
 struct blk_req;
+
+/* A backend thread that takes requests off a virtqueue sleeps with
+ * notifications on, is woken by a kick, and runs with them off. */
+enum blk_dev_state {
+    BLK_DEV_ASLEEP,
+    BLK_DEV_WAKING,
+    BLK_DEV_AWAKE,
+};
 
 /* What a request does when its current step ends. */
 typedef void (*blk_cont_fn)(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
@@ -46,13 +55,13 @@ struct blk_req {
     uint16_t vm;
     bool live;
     bool is_write;
-    bool is_flush;    /* a flush (fio.fsync): no data, the device's cache to media */
-    bool journal;     /* the data allocated file-system blocks: commit after it */
-    bool then_flush;  /* writethrough: flush the device after the data */
-    bool no_device;   /* no device access of its own: a page-cache hit, a merged follower */
-    bool kicked;      /* the guest notified the backend of it (an exit) */
-    bool in_irq_pass; /* counted in its VM's irq_open */
-    bool irq_joined;  /* completed inside an open handler pass: no interrupt of its own */
+    bool is_flush;   /* a flush (fio.fsync): no data, the device's cache to media */
+    bool journal;    /* the data allocated file-system blocks: commit after it */
+    bool then_flush; /* writethrough: flush the device after the data */
+    bool no_device;  /* no device access of its own: a page-cache hit, a merged follower */
+    bool kicked;     /* the guest notified the backend of it (an exit) */
+    bool ready;      /* virtio-blk: its vCPU work is done, the device may take it */
+    uint16_t head;   /* virtio-blk: its buffer's id in the virtqueue */
     uint32_t bytes;
     uint32_t buf; /* the guest buffer it uses, one of iodepth (fio's io_u) */
     /* Request merging (merge.c): the pass's batch, and the run a leader's
@@ -102,6 +111,9 @@ struct blk_stats {
     uint64_t flushes;         /* completed flush requests */
     uint64_t merged;          /* requests merged into another's device access */
     uint64_t device_requests; /* data accesses of the device for guest requests */
+    uint64_t kicks;           /* notifications of the backend (a kick, a command write) */
+    uint64_t irqs;            /* interrupts the device raised, merged ones included */
+    uint64_t wakeups;         /* the backend thread woken from sleep by a kick */
     uint64_t exits_by[HV_N_EXITS];
     /* ps; double, not int64: the sums grow with depth x VMs x duration
      * and overflowed 2^63 ps in long, deep runs. */
@@ -122,10 +134,21 @@ struct blk_vm {
     /* Requests in the backend thread's current submission and completion
      * passes: one that arrives while a pass is open joins it. */
     uint32_t sub_open, cpl_open;
-    uint32_t sub_host; /* requests in the thread's host submission (still draining) */
-    /* Completions in the guest's open interrupt-handler pass (injected or
-     * running): with EVENT_IDX the device interrupts again only after it. */
-    uint32_t irq_open;
+    uint32_t sub_host;            /* requests in the thread's host submission (still draining) */
+    enum blk_dev_state dev_state; /* the backend thread's, as a virtqueue's device sees it */
+    /* virtio-blk (virtio_blk.c): its virtqueue (owned); the driver's
+     * submission, one request at a time, and the requests waiting for it;
+     * the one waiting for descriptors; those made available that the
+     * device has not taken yet, in ring order; the guest's interrupt
+     * handler's pass (callbacks off) running. */
+    struct vring *vq;
+    bool submitting;
+    uint32_t sub_q_head, sub_q_tail;
+    uint32_t blocked;
+    uint32_t avail_head, avail_tail;
+    bool irq_pass, handler_owed;       /* the handler's cost is on the pass's next completion */
+    bool wake_owed;                    /* the thread's wake-up is on the next request it takes */
+    sim_time woken_at;                 /* a waking thread runs from then on */
     bool serial_busy;                  /* a serial thread is blocked in a request */
     bool merges;                       /* QEMU's virtio-blk gathers a pass's requests (merge.c) */
     GArray *batch_sort;                /* uint32_t: the pass's gathered requests (owned) */
@@ -160,9 +183,13 @@ struct blk_vm {
  *               blk_device_submit() or blk_host_submit()
  * @device_done: the device finished @r: bring the completion to the guest,
  *               ending in blk_guest_complete()
- * @notify:      the backend thread has completed @r: the exits its
- *               notification of the guest costs, counted against @r
- *               (optional; NULL: those given to blk_host_complete())
+ * @complete:    the backend thread has completed @r: bring it to the
+ *               guest (optional; NULL: blk_guest_complete() with the
+ *               exits given to blk_host_complete())
+ * @attach:      build @vm's device state (optional)
+ * @detach:      free it (optional)
+ * @idle:        @vm's backend thread has no request in a pass left
+ *               (optional: a device that may now sleep)
  * @backend:     the blk.backend row its host side always uses (optional;
  *               NULL: the scenario's blk.backend)
  * @merges:      the device merges the contiguous requests of a pass when
@@ -174,7 +201,10 @@ struct blk_strategy_ops {
     bool (*check)(const struct scenario *sc, GError **error);
     void (*submit)(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
     void (*device_done)(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
-    sim_time (*notify)(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+    void (*complete)(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+    void (*attach)(struct blk_world *w, struct blk_vm *vm);
+    void (*detach)(struct blk_world *w, struct blk_vm *vm);
+    void (*idle)(struct blk_world *w, struct blk_vm *vm);
     const char *backend;
     bool merges;
 };
@@ -196,10 +226,12 @@ struct blk_world {
     struct blk_costs c;
     bool poll;                    /* blk.completion = poll */
     const struct blk_backend *be; /* blk.backend */
-    bool event_idx;               /* virtio.event_idx: notifications suppressed while draining */
-    bool request_merging;         /* blk.request_merging */
-    uint32_t stripe;              /* disk.stripe (0: a request on one channel) */
-    bool qcow2;                   /* blk.format = qcow2 (software paths only) */
+    /* virtio-blk's virtqueue: virtio.ring_size and what negotiation gave */
+    uint16_t vq_size;
+    bool vq_event_idx, vq_packed, vq_indirect;
+    bool request_merging; /* blk.request_merging */
+    uint32_t stripe;      /* disk.stripe (0: a request on one channel) */
+    bool qcow2;           /* blk.format = qcow2 (software paths only) */
     /* workload */
     bool open_loop, random, mixed;
     bool always_write;
@@ -325,6 +357,11 @@ void blk_backing_release(struct blk_vm *vm);
 unsigned blk_backing_lookup(struct blk_world *w, struct blk_vm *vm, uint64_t offset,
                             uint64_t bytes);
 
+/* virtio_blk.c: the virtqueue's size and negotiated layout (vq_size 0
+ * when the virtio.* keys fail virtio-blk's negotiation, which its check
+ * refuses). */
+void blk_virtio_config(struct blk_world *w, const struct scenario *sc);
+
 /* backend.c: the host block layer (or the user-space driver), then the
  * device. */
 void blk_host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
@@ -333,7 +370,7 @@ void blk_host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_re
 bool blk_backend_draining(const struct blk_vm *vm);
 /* backend.c. Software paths: the completion pass on the backend thread
  * (the host's block-layer completion, the reaping calls), then the
- * strategy's notify (or @irq_exit_ps of exits), then blk_guest_complete(). */
+ * strategy's complete (or blk_guest_complete() with @irq_exit_ps of exits). */
 void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
                        sim_time irq_exit_ps);
 /* The guest learns of @r's completion: by interrupt (@irq_exit_ps of exits,

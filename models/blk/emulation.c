@@ -24,6 +24,7 @@ static bool emulation_check(const struct scenario *sc, GError **error)
 static void to_host(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     r->kicked = true; /* the command register's write */
+    vm->st.kicks++;
     blk_host_submit(w, vm, r, 0);
 }
 

@@ -1,36 +1,299 @@
-/* virtio-blk: the guest driver puts the request on the virtqueue and
- * notifies the device (Linux drivers/block/virtio_blk.c virtio_queue_rq()).
- * The notification's exit and the thread that serves the queue are the
- * backend's (backend.c): an exit to user space for QEMU's threads, an
- * ioeventfd in the kernel for vhost, none for a thread that polls the
- * virtqueue. The completion is pushed on the used ring and injected through
- * irqfd (exits unless posted), or seen by a polling guest. With EVENT_IDX
- * (virtio.event_idx) the guest does not kick a thread that is draining the
- * queue and the device does not interrupt a handler that is still reaping,
- * so at depth a request costs less than one exit each way.
- * Left out: multiqueue, the guest block layer's plugging (bd->last). */
+/* virtio-blk: the request queue is a virtqueue of models/virtio (vring.c,
+ * split or packed), the one virtio-net's queues are, with the features the
+ * virtio.* keys negotiate. The guest driver adds each request to the ring
+ * and kicks when the ring's rule says so (Linux drivers/block/virtio_blk.c
+ * virtio_queue_rq(): add, kick_prepare, notify); the exit is the backend
+ * row's (backend.c): to user space for QEMU's threads, an ioeventfd for
+ * vhost, none for a thread that polls. The device's thread sleeps with
+ * notifications on, a kick wakes it, it drains the ring with them off and
+ * turns them back on when it has nothing left, looking once more (QEMU
+ * virtio_blk_handle_vq(), vhost's handle loop). Completions go on the used
+ * ring; the device interrupts when the ring's rule says so, and the
+ * guest's handler reaps the used ring until its re-enabled callbacks find
+ * nothing new (virtblk_done()). So at depth EVENT_IDX spares kicks and
+ * interrupts as it does for the NIC. Left out: multiqueue, the guest block
+ * layer's plugging (bd->last), QEMU's writing avail_event when it turns
+ * notifications off (vring.c leaves it stale, as vhost does), indirect
+ * descriptor tables' own memory. */
+#include <string.h>
+
+#include "../virtio/virtio_features.h"
 #include "blk_world.h"
+#include "scenario.h"
+
+/* The device-independent bits (spec 6): the ring's, which virtio-blk's
+ * device offers from the same virtio.* lists as virtio-net's. */
+#define RING_FEATURES                                                            \
+    (VIRTIO_BIT(INDIRECT_DESC) | VIRTIO_BIT(EVENT_IDX) | VIRTIO_BIT(VERSION_1) | \
+     VIRTIO_BIT(ACCESS_PLATFORM) | VIRTIO_BIT(RING_PACKED))
+
+static uint64_t features_of(const struct scenario *sc, const char *key)
+{
+    uint64_t set = 0;
+    bool ok = virtio_features_parse(scenario_str(sc, key), &set, NULL);
+
+    g_assert(ok); /* the key's check parsed it */
+    return set & RING_FEATURES;
+}
+
+/* QEMU's virtio-blk offers the listed ring features, EVENT_IDX unless
+ * virtio.event_idx withdraws it, RING_PACKED with virtio.ring = packed
+ * unless the backend is the kernel's vhost (its core has no packed ring,
+ * drivers/vhost). The driver accepts what it knows. */
+static bool negotiate(const struct scenario *sc, struct virtio_negotiation *neg, GError **error)
+{
+    uint64_t offered = features_of(sc, "virtio.device_features");
+    int64_t size = scenario_int(sc, "virtio.ring_size");
+    GError *e = NULL;
+    bool packed;
+
+    if (!scenario_bool(sc, "virtio.event_idx"))
+        offered &= ~VIRTIO_BIT(EVENT_IDX);
+    if (strcmp(scenario_str(sc, "virtio.ring"), "packed") == 0)
+        offered |= VIRTIO_BIT(RING_PACKED);
+    if (strcmp(scenario_str(sc, "blk.backend"), "vhost") == 0)
+        offered &= ~VIRTIO_BIT(RING_PACKED);
+    if (!virtio_negotiate(offered, features_of(sc, "virtio.driver_features"),
+                          features_of(sc, "virtio.driver_requires"), 1, neg, &e)) {
+        scenario_error(sc,
+                       scenario_is_set(sc, "virtio.driver_requires") ? "virtio.driver_requires"
+                                                                     : "virtio.device_features",
+                       error, "virtio-blk: %s", e->message);
+        g_error_free(e);
+        return false;
+    }
+    /* Spec 2.7 and 2.8: a split ring's size is a power of two, a packed
+     * ring's at most 2^15. */
+    packed = virtio_has(neg->accepted, VIRTIO_F_RING_PACKED);
+    if (packed ? size > VRING_MAX_SIZE : (size & (size - 1)) != 0) {
+        scenario_error(sc, "virtio.ring_size", error,
+                       "%" G_GINT64_FORMAT " descriptors is no %s ring's size (split: a power of "
+                       "two; packed: at most 32768)",
+                       size, packed ? "packed" : "split");
+        return false;
+    }
+    return true;
+}
+
+static bool virtio_blk_check(const struct scenario *sc, GError **error)
+{
+    struct virtio_negotiation neg;
+
+    return negotiate(sc, &neg, error);
+}
+
+void blk_virtio_config(struct blk_world *w, const struct scenario *sc)
+{
+    struct virtio_negotiation neg;
+
+    w->vq_size = 0;
+    if (!negotiate(sc, &neg, NULL))
+        return;
+    w->vq_size = (uint16_t)scenario_int(sc, "virtio.ring_size");
+    w->vq_event_idx = virtio_has(neg.accepted, VIRTIO_F_EVENT_IDX);
+    w->vq_packed = virtio_has(neg.accepted, VIRTIO_F_RING_PACKED);
+    w->vq_indirect = virtio_has(neg.accepted, VIRTIO_F_INDIRECT_DESC);
+}
+
+static void virtio_blk_attach(struct blk_world *w, struct blk_vm *vm)
+{
+    g_assert(w->vq_size); /* virtio_blk_check() */
+    vm->vq = g_new0(struct vring, 1);
+    vring_init(vm->vq, w->vq_size, w->vq_event_idx, w->vq_packed);
+    vm->blocked = vm->avail_head = vm->avail_tail = BLK_NO_REQ;
+    vm->sub_q_head = vm->sub_q_tail = BLK_NO_REQ;
+    /* A polling thread never sleeps and asks for no kicks; a polling
+     * guest's queue has no interrupt (Linux's poll queues get no vector). */
+    if (vm->be->polls) {
+        vm->dev_state = BLK_DEV_AWAKE;
+        vring_disable_notify(vm->vq);
+    } else {
+        vring_enable_notify(vm->vq);
+    }
+    if (w->poll)
+        vring_disable_cb(vm->vq);
+}
+
+static void virtio_blk_detach(struct blk_world *w, struct blk_vm *vm)
+{
+    (void)w;
+    vring_release(vm->vq);
+    g_free(vm->vq);
+    vm->vq = NULL;
+}
+
+/* ---- lists of requests, linked through next ---- */
+
+static void list_push(struct blk_world *w, uint32_t *head, uint32_t *tail, struct blk_req *r)
+{
+    r->next = BLK_NO_REQ;
+    if (*head == BLK_NO_REQ)
+        *head = r->idx;
+    else
+        blk_req_at(w, *tail)->next = r->idx;
+    *tail = r->idx;
+}
+
+static struct blk_req *list_pop(struct blk_world *w, uint32_t *head)
+{
+    struct blk_req *r = blk_req_at(w, *head);
+
+    *head = r->next;
+    return r;
+}
+
+/* ---- the device: the backend thread ---- */
 
 static void to_host(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
     blk_host_submit(w, vm, r, vm->be->in_kernel ? w->c.vhost_per_request : w->c.qemu_per_request);
 }
 
+/* The thread, woken or waking, takes what the ring holds, in ring order,
+ * up to a request whose vCPU is still in its kick (the buffer is
+ * published, but the model runs one step of a request at a time). Its
+ * jobs queue on its core behind the wake-up. */
+static void drain(struct blk_world *w, struct blk_vm *vm)
+{
+    while (vm->avail_head != BLK_NO_REQ && blk_req_at(w, vm->avail_head)->ready) {
+        struct blk_req *r = list_pop(w, &vm->avail_head);
+        int head = vring_pop_avail(vm->vq);
+
+        g_assert(head == r->head);
+        to_host(w, vm, r);
+    }
+}
+
+/* A woken thread turns notifications off once it runs: kicks before
+ * find them on under the flags scheme, off under EVENT_IDX (its
+ * avail_event is stale). When it runs is computed, not an event: its
+ * wake-up is the first part of the first job it takes. */
+static void settle(struct blk_world *w, struct blk_vm *vm, bool force)
+{
+    if (vm->dev_state != BLK_DEV_WAKING || (!force && sim_now(w->sim) < vm->woken_at))
+        return;
+    vm->dev_state = BLK_DEV_AWAKE;
+    vring_disable_notify(vm->vq);
+}
+
+/* A kick reached the device: a sleeping thread wakes (virtio.wake, paid
+ * by the first request it takes). */
+static void device_kicked(struct blk_world *w, struct blk_vm *vm)
+{
+    if (vm->dev_state != BLK_DEV_ASLEEP)
+        return;
+    vm->dev_state = BLK_DEV_WAKING;
+    vm->woken_at = sim_now(w->sim) + w->c.backend_wake;
+    vm->wake_owed = true;
+    vm->st.wakeups++;
+    drain(w, vm);
+}
+
+/* Nothing left in a pass: notifications on, then one more look. */
+static void virtio_blk_idle(struct blk_world *w, struct blk_vm *vm)
+{
+    settle(w, vm, true);
+    if (vm->dev_state != BLK_DEV_AWAKE || vm->be->polls)
+        return;
+    if (vring_enable_notify(vm->vq)) {
+        vm->dev_state = BLK_DEV_ASLEEP;
+        return;
+    }
+    vring_disable_notify(vm->vq);
+    drain(w, vm);
+}
+
+/* ---- the driver: submission ---- */
+
+/* @r is published: the device may take it once awake. */
+static void ready(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    r->ready = true;
+    blk_step(w, r, BLK_STAGE_backend);
+    if (vm->dev_state != BLK_DEV_ASLEEP)
+        drain(w, vm);
+}
+
+static void submit_next(struct blk_world *w, struct blk_vm *vm);
+
+static void kicked(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    ready(w, vm, r);
+    device_kicked(w, vm);
+    submit_next(w, vm);
+}
+
+/* The request header, the data and the status byte: three descriptors,
+ * or one indirect descriptor pointing at them. False while the ring has
+ * too few free. */
+static bool ring_add(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    unsigned n_out = w->vq_indirect ? 1 : 1 + (r->is_write && !r->is_flush);
+    unsigned n_in = w->vq_indirect ? 0 : 1 + (!r->is_write && !r->is_flush);
+    int head = vring_add_buf(vm->vq, n_out, n_in, r->bytes, r->idx);
+
+    if (head < 0)
+        return false;
+    r->head = (uint16_t)head;
+    list_push(w, &vm->avail_head, &vm->avail_tail, r);
+    settle(w, vm, false);
+    /* Whether to notify follows the ring; a polling device never asks. */
+    r->kicked = vring_kick_prepare(vm->vq) && vm->be->kick != HV_N_EXITS;
+    vm->st.kicks += r->kicked;
+    if (!r->kicked) {
+        ready(w, vm, r);
+        submit_next(w, vm);
+        return true;
+    }
+    struct blk_part part = { BLK_STAGE_exit, blk_exits(w, r, vm->be->kick, 1) };
+
+    blk_run(w, &vm->vcpu, r, BLK_STAGE_exit, &part, 1, kicked);
+    return true;
+}
+
+/* The guest's work is done: onto the ring, or, while the ring is full,
+ * the driver's queue stops (blk-mq's BLK_STS_DEV_RESOURCE) until a
+ * completion frees descriptors. */
+static void published(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    g_assert(vm->blocked == BLK_NO_REQ);
+    if (!ring_add(w, vm, r))
+        vm->blocked = r->idx;
+}
+
+static void refill(struct blk_world *w, struct blk_vm *vm)
+{
+    if (vm->blocked != BLK_NO_REQ && ring_add(w, vm, blk_req_at(w, vm->blocked)))
+        vm->blocked = BLK_NO_REQ;
+}
+
+static void guest_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    struct blk_part part = { BLK_STAGE_guest_submit, w->c.guest_submit };
+
+    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_submit, &part, 1, published);
+}
+
+/* One request at a time goes through the driver's submission, its kick's
+ * exit included, as the submitting thread makes them in turn: a later
+ * request's work does not slip in between an add and its notify. */
+static void submit_next(struct blk_world *w, struct blk_vm *vm)
+{
+    if (vm->sub_q_head == BLK_NO_REQ) {
+        vm->submitting = false;
+        return;
+    }
+    guest_submit(w, vm, list_pop(w, &vm->sub_q_head));
+}
+
 static void virtio_blk_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 {
-    sim_time kick = 0;
-
-    /* With EVENT_IDX the device asks for no kick while its thread drains
-     * the queue with notifications off (QEMU virtio_blk_handle_vq()); the
-     * thread's re-check before it sleeps finds @r. */
-    r->kicked = vm->be->kick != HV_N_EXITS && !(w->event_idx && blk_backend_draining(vm));
-    if (r->kicked)
-        kick = blk_exits(w, r, vm->be->kick, 1);
-    struct blk_part parts[] = {
-        { BLK_STAGE_guest_submit, w->c.guest_submit },
-        { BLK_STAGE_exit, kick },
-    };
-    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_submit, parts, G_N_ELEMENTS(parts), to_host);
+    if (vm->submitting) {
+        list_push(w, &vm->sub_q_head, &vm->sub_q_tail, r);
+        return;
+    }
+    vm->submitting = true;
+    guest_submit(w, vm, r);
 }
 
 static void virtio_blk_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
@@ -38,24 +301,83 @@ static void virtio_blk_device_done(struct blk_world *w, struct blk_vm *vm, struc
     blk_host_complete(w, vm, r, 0);
 }
 
-/* The backend has pushed @r on the used ring. With EVENT_IDX the guest's
- * used_event stays where its handler's pass began until the pass ends
- * (virtblk_done()'s disable_cb/enable_cb loop), so a completion landing
- * while the pass is open raises no interrupt: the handler's loop finds it. */
-static sim_time virtio_blk_notify(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+/* ---- the driver: completion ---- */
+
+static void reaped_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+
+/* The handler's loop (virtblk_done()), callbacks off: the next used
+ * buffer's completion (guest.wakeup and the block layer's) on the vCPU;
+ * with none left, callbacks on, and if one came meanwhile, on. */
+static void reap_next(struct blk_world *w, struct blk_vm *vm)
 {
-    if (w->event_idx && !w->poll && vm->irq_open > 0) {
-        r->irq_joined = true;
-        return 0;
+    uint64_t token;
+
+    while ((token = vring_get_buf(vm->vq, NULL)) == VRING_NONE) {
+        if (vring_enable_cb(vm->vq)) {
+            vm->irq_pass = false;
+            return;
+        }
+        vring_disable_cb(vm->vq);
     }
-    return blk_irq_injection(w, r);
+    struct blk_req *r = blk_req_at(w, (uint32_t)token);
+    struct blk_part parts[] = {
+        { BLK_STAGE_exit, r->irq_exit_ps },
+        { BLK_STAGE_irq, (vm->handler_owed ? w->c.irq_handler : 0) + w->c.wakeup },
+        { BLK_STAGE_guest_complete, w->c.guest_complete },
+    };
+
+    vm->handler_owed = false;
+    blk_run(w, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), reaped_done);
+    refill(w, vm);
+}
+
+static void reaped_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    blk_req_finish(w, vm, r);
+    reap_next(w, vm);
+}
+
+/* The backend pushed @r on the used ring. An interrupt starts the
+ * handler's pass (its cost on the first completion it reaps); one raised
+ * while a pass is open merges with it (its vector is pending or in
+ * service: no more exits, the loop finds @r). */
+static void virtio_blk_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+{
+    uint64_t token;
+
+    vring_push_used(vm->vq, r->head, r->is_write || r->is_flush ? 1 : r->bytes + 1);
+    r->irq_exit_ps = 0;
+    if (w->poll) {
+        /* The spinning guest reaps it (guest.poll_check later). */
+        token = vring_get_buf(vm->vq, NULL);
+        g_assert(token == r->idx);
+        refill(w, vm);
+        blk_guest_complete(w, vm, r, 0);
+        return;
+    }
+    blk_step(w, r, BLK_STAGE_irq);
+    if (!vring_need_interrupt(vm->vq))
+        return;
+    if (vm->irq_pass) {
+        vm->st.irqs++;
+        return;
+    }
+    r->irq_exit_ps = blk_irq_injection(w, r);
+    vm->irq_pass = true;
+    vm->handler_owed = true;
+    vring_disable_cb(vm->vq);
+    reap_next(w, vm);
 }
 
 const struct blk_strategy_ops blk_virtio_blk_ops = {
     .name = "virtio-blk",
     .uses_image = true,
+    .check = virtio_blk_check,
     .submit = virtio_blk_submit,
     .device_done = virtio_blk_device_done,
-    .notify = virtio_blk_notify,
+    .complete = virtio_blk_complete,
+    .attach = virtio_blk_attach,
+    .detach = virtio_blk_detach,
+    .idle = virtio_blk_idle,
     .merges = true,
 };
