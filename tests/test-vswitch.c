@@ -28,13 +28,14 @@ static struct report *run(const char *duration, const char *warmup, const char *
     return test_run_ini(ini, seed);
 }
 
-/* The closed form: every packet switched once pays the EMC pass, each
+/* The closed form: a packet pays the EMC pass for each datapath pass, each
  * probed subtable and, on a miss, the upcall. */
 static double closed_form(const struct report *r, double hit, double probe, double upcall)
 {
-    double n = test_all(r, "vswitch_lookups");
+    double n = test_all(r, "vswitch_packets");
 
-    return hit + test_all(r, "vswitch_masks_per_packet") * probe +
+    return hit * test_all(r, "vswitch_passes_per_packet") +
+           test_all(r, "vswitch_masks_per_packet") * probe +
            test_all(r, "vswitch_upcalls") / n * upcall;
 }
 
@@ -178,6 +179,52 @@ static void test_cross_host_conserves(void)
     report_free(r);
 }
 
+/* On the VXLAN overlay the receiving host's switch decapsulates and the
+ * inner packet recirculates: every packet crosses the sender's datapath
+ * once and the receiver's twice, 1.5 passes a switching; off the overlay,
+ * one. A request/response loop, so every packet crosses both hosts. */
+static void test_decap_recirculates(void)
+{
+    static const char *const vxlan[] = { "false", "true" };
+    static const double passes[] = { 1.0, 1.5 };
+
+    for (size_t k = 0; k < 2; k++) {
+        g_autofree char *body =
+            g_strdup_printf("[host]\ncount = 2\n[io]\nstrategy = virtio\n"
+                            "[workload]\ntype = rr\ntarget = remote\n"
+                            "[fabric]\nleaves = 1\nhosts_per_leaf = 2\nvxlan = %s\n"
+                            "[vswitch]\ndatapath = ovs\n",
+                            vxlan[k]);
+        struct report *r = run("10ms", "1ms", body, 19);
+
+        g_test_message("vxlan %s: %.4f passes per packet", vxlan[k],
+                       test_all(r, "vswitch_passes_per_packet"));
+        /* The run's ends cut a few packets between their two hosts. */
+        g_assert_cmpfloat(fabs(test_all(r, "vswitch_passes_per_packet") - passes[k]), <, 1e-3);
+        g_assert_cmpfloat(
+            fabs(test_all(r, "vswitch_cost_per_packet") - closed_form(r, 83e-9, 72e-9, 12.5e-6)), <,
+            1e-12);
+        test_check_net_conservation(r);
+        report_free(r);
+    }
+}
+
+/* The estimate of the world's memory counts an EMC per core: 16 bytes a
+ * slot, none for a bridge; a million-slot EMC on 64 cores names its key. */
+static void test_memory_estimate(void)
+{
+    struct scenario *bridge = test_load(HEAD_BAD "[host]\ncores = 64\n");
+    struct scenario *ovs = test_load(HEAD_BAD "[host]\ncores = 64\n"
+                                              "[vswitch]\ndatapath = ovs\nemc_entries = 1048576\n");
+    g_autoptr(GString) keys = g_string_new(NULL);
+    uint64_t base = scenario_mem_estimate(bridge, NULL);
+
+    g_assert_cmpuint(scenario_mem_estimate(ovs, keys), ==, base + 64ull * 1048576 * 16);
+    g_assert_nonnull(strstr(keys->str, "vswitch.emc_entries"));
+    scenario_free(bridge);
+    scenario_free(ovs);
+}
+
 static void test_bad_input(void)
 {
     test_expect_refused(HEAD_BAD "[vswitch]\nmasks = 0\n", "vswitch.masks", NULL);
@@ -193,6 +240,8 @@ int main(int argc, char **argv)
     g_test_add_func("/vswitch/vf-bypasses-switch", test_vf_bypasses_switch);
     g_test_add_func("/vswitch/free-switch-is-bridge", test_free_switch_is_bridge);
     g_test_add_func("/vswitch/cross-host-conserves", test_cross_host_conserves);
+    g_test_add_func("/vswitch/decap-recirculates", test_decap_recirculates);
+    g_test_add_func("/vswitch/memory-estimate", test_memory_estimate);
     g_test_add_func("/vswitch/bad-input", test_bad_input);
     return g_test_run();
 }

@@ -20,7 +20,8 @@
 
 /* What the switch did, counted since the last reset. */
 struct vswitch_stats {
-    uint64_t lookups;       /* packets switched */
+    uint64_t packets;       /* packets switched */
+    uint64_t lookups;       /* datapath passes: a decapsulated packet makes two */
     uint64_t emc_hits;      /* found in the switching thread's EMC */
     uint64_t megaflow_hits; /* found by the classifier */
     uint64_t upcalls;       /* missed both: the slow path installed a megaflow */
@@ -60,15 +61,20 @@ void vswitch_init(struct vswitch *vs, struct sim *sim, const struct scenario *sc
 void vswitch_release(struct vswitch *vs);
 void vswitch_reset_stats(struct vswitch *vs);
 
-/* The switch's work on a packet of @flow (any value below 2^63) switched by
+/* The switch's work on a packet of @flow (any value below 2^48) switched by
  * the thread on core @core at @now: the time it costs that core (0 for a
- * bridge). */
-sim_time vswitch_lookup(struct vswitch *vs, unsigned core, uint64_t flow, sim_time now);
+ * bridge). A packet @decap-sulated from a tunnel recirculates: a second
+ * pass looks the inner packet up, as one from the tunnel port. */
+sim_time vswitch_lookup(struct vswitch *vs, unsigned core, uint64_t flow, bool decap, sim_time now);
+
+/* The most memory one core's thread takes (its EMC), for the estimate of a
+ * world's size. */
+uint64_t vswitch_core_bytes(const struct scenario *sc);
 
 /* Add @vs's counters to @sum. */
 void vswitch_stats_add(struct vswitch_stats *sum, const struct vswitch *vs);
-/* vswitch_* metrics of @s in scope "all": lookups, hit rates, masks probed
- * per packet, upcalls, the switching CPU over @span seconds. */
+/* vswitch_* metrics of @s in scope "all": passes, hit rates, masks probed
+ * per pass, upcalls, the switching CPU over @span seconds. */
 void vswitch_report(const struct vswitch_stats *s, double span, struct report *out);
 
 #endif

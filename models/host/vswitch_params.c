@@ -18,7 +18,7 @@ static const struct param_def vswitch_params[] = {
              "megaflow falls in one of them by its hash",
              "OVS commit 3453b4d62 (Scheurich, 2016): an L3-VPN pipeline on a VXLAN overlay "
              "gives 4 subtables (sources.md#ovs-datapath)"),
-    PDEF_INT("vswitch.emc_entries", "8192", 0, 1 << 24,
+    PDEF_INT("vswitch.emc_entries", "8192", 0, 1 << 20,
              "exact-match cache slots of each switching thread, two candidates per flow "
              "(0: no EMC)",
              "OVS lib/dpif-netdev-dfc.h: EM_FLOW_HASH_SHIFT 13 = 8,192 entries per PMD thread, "

@@ -85,12 +85,12 @@ sim_time host_backend_copy(const struct host_backend *b, const struct net_pkt *p
 }
 
 /* The host's switch looks @p up on @core (host/vswitch.c; nothing for a
- * plain bridge). */
+ * plain bridge); received from the overlay, it decapsulates @p first. */
 static void switch_lookup(struct net_world *w, struct net_vm *vm, const struct cpu_core *core,
-                          struct net_pkt *p)
+                          struct net_pkt *p, bool rx)
 {
     sim_time t = vswitch_lookup(&vm->nh->host.vswitch, net_core_id(vm, core), net_pkt_flow(p),
-                                sim_now(w->sim));
+                                rx && net_pkt_overlay(w, p), sim_now(w->sim));
 
     if (t)
         net_step_part(p, NET_STAGE_vswitch, t);
@@ -105,7 +105,7 @@ void host_backend_tx(struct net_world *w, struct net_vm *vm, struct host_backend
     /* The tap and the host's switch, for another VM of this host too; out
      * through the host NIC, its driver's DMA mapping as well. */
     net_step_part(p, NET_STAGE_host_stack, host_backend_stack(w, b, p));
-    switch_lookup(w, vm, core, p);
+    switch_lookup(w, vm, core, p, false);
     if (!net_pkt_local(w, p))
         net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &b->io, p, 0));
     net_step_cpu(w, p, core, vm, b->per_packet, next);
@@ -134,13 +134,13 @@ void host_backend_rx(struct net_world *w, struct net_vm *vm, const struct host_b
         g_assert(b == vm->hb);
         p->core = (uint16_t)(core - vm->nh->host.cpu.cores);
         p->then = next;
-        switch_lookup(w, vm, vm->vswitch, p);
+        switch_lookup(w, vm, vm->vswitch, p, true);
         net_step_cpu(w, p, vm->vswitch, vm, host_backend_stack(w, b, p), rx_switched);
         return;
     }
     net_step_part(p, NET_STAGE_backend, b->per_packet);
     net_step_part(p, NET_STAGE_copy, host_backend_copy(b, p));
-    switch_lookup(w, vm, core, p);
+    switch_lookup(w, vm, core, p, true);
     net_step_cpu(w, p, core, vm, host_backend_stack(w, b, p), next);
 }
 

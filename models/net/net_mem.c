@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../blk/blk_mem.h"
+#include "../host/vswitch.h"
 #include "../hw/cpu.h"
 #include "../hw/iommu.h"
 #include "../hw/nic.h"
@@ -65,6 +66,9 @@ uint64_t net_mem_estimate(const struct scenario *sc, GString *keys)
     /* The IOTLB and its hash buckets, about two per entry. */
     add(&t, iotlb * (sizeof(struct iommu_entry) + 2 * sizeof(uint32_t)), "iommu.iotlb_entries");
     add(&t, (uint64_t)scenario_int(sc, "host.cores") * sizeof(struct cpu_core), "host.cores");
+    /* An OVS datapath's EMC on each core that switches: at most every core. */
+    add(&t, (uint64_t)scenario_int(sc, "host.cores") * vswitch_core_bytes(sc),
+        "vswitch.emc_entries, host.cores");
     add(&t, vms * (VM_BYTES + (uint64_t)scenario_int(sc, "vm.vcpus") * 64), "vm.count, vm.vcpus");
     if (strcmp(scenario_str(sc, "vm.disk"), "none") != 0) {
         g_autoptr(GString) disk_keys = g_string_new(NULL);
