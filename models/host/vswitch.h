@@ -3,8 +3,8 @@
  * classifier searched one mask (subtable) at a time in the order of their
  * recent hits (tuple space search), then, on a miss, the slow path (an
  * upcall to ovs-vswitchd, which installs the flow's megaflow). A plain Linux
- * bridge (vswitch.datapath = bridge, the default) has none of these: its
- * forwarding is inside host.stack_per_packet. */
+ * bridge (vswitch.datapath = bridge, the default) has none of these and is
+ * charged nothing apart from host.stack_per_packet. */
 #ifndef IOVSIM_HOST_VSWITCH_H
 #define IOVSIM_HOST_VSWITCH_H
 

@@ -9,10 +9,11 @@
 static const struct param_def vswitch_params[] = {
     PDEF_ENUM("vswitch.datapath", "bridge", "bridge|ovs",
               "the host's software switch on the path of emulation and virtio traffic: bridge, "
-              "a Linux bridge whose forwarding is part of host.stack_per_packet; ovs, Open "
+              "a Linux bridge charged nothing apart from host.stack_per_packet; ovs, Open "
               "vSwitch's datapath (EMC, megaflow classifier, upcalls) charged on top, as the "
               "vswitch stage",
-              "choice: bridge, the plain bridge the validation rows assume"),
+              "choice: bridge, the validation rows' case: no switching cost beyond "
+              "host.stack_per_packet (sources.md#ovs-datapath)"),
     PDEF_INT("vswitch.masks", "4", 1, 4096,
              "distinct megaflow masks (classifier subtables) the rule set yields; a flow's "
              "megaflow falls in one of them by its hash",
