@@ -366,9 +366,9 @@ ok $? "lines --by two keys: colour by the first, dash type by the second ($(grep
 bad "three --by keys" "--by 'queue.servers,queue.service,queue.stations': expected one key or two" \
     "$IOVSIM" plot a.db --x queue.stations --y sojourn_mean -o b3.png \
     --by queue.servers,queue.service,queue.stations
-# Stages stack in the order a packet meets them (models/net/net.h), not by name.
+# Stages stack in the order a packet meets them (models/net/dev.h), not by name.
 labels q6.png q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=rr
-sed -n 's/^ *X(\([a-z_]*\)) *\\\{0,1\}$/\1/p' "$SRC/models/net/net.h" | tr _ ' ' >path.txt
+sed -n 's/^ *X(\([a-z_]*\)) *\\\{0,1\}$/\1/p' "$SRC/models/net/dev.h" | tr _ ' ' >path.txt
 grep '^series=' labels.txt | sed 's/^series=\(.*\) #.*/\1/' >shown.txt
 [ "$(grep -cxFf shown.txt path.txt)" = "$(wc -l <shown.txt)" ] && [ "$(wc -l <shown.txt)" -gt 5 ] &&
     [ "$(grep -xFf shown.txt path.txt)" = "$(cat shown.txt)" ]

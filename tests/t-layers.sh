@@ -41,6 +41,26 @@ sed 's/^/# /' sim-models.txt
 test ! -s sim-models.txt
 ok $? "sim/ includes no header of models/"
 
+# A strategy works on one host and one VM's device (net/dev.h): no file of
+# models/io/ sees the world's definition (net/net.h), even through another
+# header, nor names a world's fields. net/path.c does: the check can fail.
+read -ra glib_flags <<<"$(pkg-config --cflags glib-2.0)"
+sees_world() {
+    ${CC:-cc} -E "${glib_flags[@]}" -I"$SRC/sim" "$1" 2>/dev/null |
+        grep -q '^struct net_world {'
+}
+seen=""
+for f in "$SRC"/models/io/*.c; do
+    sees_world "$f" && seen="$seen ${f#"$SRC"/}"
+done
+echo "# see struct net_world:${seen:- none}"
+[ -z "$seen" ] && sees_world "$SRC/models/net/path.c"
+ok $? "models/io/ strategies do not see the world's definition"
+grep -n '\bw->' "$SRC"/models/io/*.[ch] >io-world.txt
+sed 's/^/# /' io-world.txt
+test ! -s io-world.txt
+ok $? "models/io/ names no world's field (w->)"
+
 # The check itself can fail: a planted cycle is found.
 printf 'a b\nb a\n' | tsort >/dev/null 2>&1
 test $? -ne 0

@@ -11,7 +11,6 @@
 
 #include <glib.h>
 
-#include "../net/net.h"
 #include "../net/strategy.h"
 
 /* Receive buffers sit 1 GiB above transmit buffers in each VM's space. */
@@ -22,8 +21,7 @@
  * that. */
 #define DESC_NEEDED 21
 
-struct assigned_vm *assigned_new(struct net_world *w, struct net_vm *vm, bool translate,
-                                 bool dma_api)
+struct assigned_vm *assigned_new(struct net_vm *vm, bool translate, bool dma_api)
 {
     struct assigned_vm *a = g_new0(struct assigned_vm, 1);
 
@@ -34,44 +32,42 @@ struct assigned_vm *assigned_new(struct net_world *w, struct net_vm *vm, bool tr
     /* Rings too small for the driver's margins stop only when full. */
     a->tx_stop = vm->nh->nic.txq[a->queue].cap >= 4 * DESC_NEEDED ? DESC_NEEDED : 1;
     a->tx_wake = 2 * a->tx_stop;
-    a->mask_per_irq = g_strcmp0(scenario_str(w->sc, "guest.msix_mask"), "per-interrupt") == 0;
-    a->route_rebuild = scenario_time(w->sc, "hv.msix_route_rebuild");
+    a->mask_per_irq = g_strcmp0(scenario_str(vm->nh->sc, "guest.msix_mask"), "per-interrupt") == 0;
+    a->route_rebuild = scenario_time(vm->nh->sc, "hv.msix_route_rebuild");
     return a;
 }
 
-void assigned_detach(struct net_world *w, struct net_vm *vm)
+void assigned_detach(struct net_vm *vm)
 {
-    (void)w;
     g_free(vm->io);
     vm->io = NULL;
 }
 
-static uint64_t next_iova(struct net_world *w, const struct net_vm *vm, struct assigned_vm *a,
-                          bool rx)
+static uint64_t next_iova(const struct net_vm *vm, struct assigned_vm *a, bool rx)
 {
     uint32_t ring = rx ? vm->nh->nic.rx_cap : vm->nh->nic.txq[a->queue].cap;
     uint32_t *slot = rx ? &a->rx_slot : &a->tx_slot;
-    uint64_t iova = a->iova_base + (rx ? RX_OFFSET : 0) + (uint64_t)(*slot % ring) * w->buf_size;
+    uint64_t iova =
+        a->iova_base + (rx ? RX_OFFSET : 0) + (uint64_t)(*slot % ring) * vm->nh->cfg->buf_size;
 
     (*slot)++;
     return iova;
 }
 
-static void tx_posted(struct net_world *w, struct net_pkt *p)
+static void tx_posted(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_vm *vm = &w->vms[p->src];
     struct assigned_vm *a = vm->io;
     unsigned cpu = p->cpu;
 
-    net_dev_tx(w, p, a->queue, a->translate, p->iova);
-    guest_xmit_done(w, vm, cpu);
+    net_dev_tx(vm, p, a->queue, a->translate, p->iova);
+    guest_xmit_done(vm, cpu);
 }
 
 /* Post @p's descriptor: its slot is taken from now until cleaned. */
-static void tx_post(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void tx_post(struct net_vm *vm, struct net_pkt *p)
 {
     struct assigned_vm *a = vm->io;
-    uint64_t iova = next_iova(w, vm, a, false);
+    uint64_t iova = next_iova(vm, a, false);
     sim_time map = 0;
 
     a->tx_used++;
@@ -81,30 +77,30 @@ static void tx_post(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
         a->tx_stops++;
     }
     if (a->dma_api)
-        map = iommu_remap(&vm->nh->host.iommu, sim_now(w->sim),
+        map = iommu_remap(&vm->nh->host.iommu, sim_now(vm->nh->host.sim),
                           net_core_id(vm, net_pkt_vcpu(vm, p)), iova, p->bytes);
     p->iova = iova;
-    net_step(w, p, NET_STAGE_driver);
+    net_step(vm->nh->host.sim, p, NET_STAGE_driver);
     net_step_part(p, NET_STAGE_iommu, map);
     if (a->kick_exit)
-        net_step_part(p, NET_STAGE_exit, net_exit(w, vm, HV_EXIT_mmio_kernel));
-    net_step_cpu(w, p, net_pkt_vcpu(vm, p), vm, w->g.driver_tx, tx_posted);
+        net_step_part(p, NET_STAGE_exit, net_exit(vm, HV_EXIT_mmio_kernel));
+    net_step_cpu(p, net_pkt_vcpu(vm, p), vm, vm->nh->g->driver_tx, tx_posted);
 }
 
-void assigned_guest_tx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+void assigned_guest_tx(struct net_vm *vm, struct net_pkt *p)
 {
     struct assigned_vm *a = vm->io;
 
     if (!a->tx_stopped) {
-        tx_post(w, vm, p);
+        tx_post(vm, p);
         return;
     }
     /* The stack holds it while the queue is stopped: its sender waits. */
-    net_pkt_wait(w, p, NET_STAGE_nic_queue);
-    net_pktq_push(w, &a->waiting, p);
+    net_pkt_wait(vm->nh->host.sim, p, NET_STAGE_nic_queue);
+    net_pktq_push(vm->nh->pkts, &a->waiting, p);
 }
 
-unsigned assigned_tx_clean(struct net_world *w, struct net_vm *vm, unsigned done)
+unsigned assigned_tx_clean(struct net_vm *vm, unsigned done)
 {
     struct assigned_vm *a = vm->io;
 
@@ -114,54 +110,52 @@ unsigned assigned_tx_clean(struct net_world *w, struct net_vm *vm, unsigned done
         a->tx_stopped = false;
         struct net_pkt *p;
 
-        while (!a->tx_stopped && (p = net_pktq_pop(w, &a->waiting)))
-            tx_post(w, vm, p);
+        while (!a->tx_stopped && (p = net_pktq_pop(vm->nh->pkts, &a->waiting)))
+            tx_post(vm, p);
     }
     return done;
 }
 
-void assigned_report(struct net_world *w, struct report *out)
+void assigned_report(struct net_host *hosts, unsigned n_hosts, struct report *out)
 {
     uint64_t stops = 0;
 
-    for (unsigned i = 0; i < w->n_vms; i++)
-        if (w->vms[i].ops->report == assigned_report)
-            stops += ((const struct assigned_vm *)w->vms[i].io)->tx_stops;
+    NET_FOR_EACH_VM (vm, hosts, n_hosts)
+        if (vm->ops->report == assigned_report)
+            stops += ((const struct assigned_vm *)vm->io)->tx_stops;
     /* Lifetime count (warm-up included), as the other strategy counters. */
     report_metric(out, "all", "tx_queue_stops", (double)stops, "1");
 }
 
-static void rx_landed(struct net_world *w, struct net_pkt *p)
+static void rx_landed(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_vm *vm = net_pkt_dst_vm(w, p);
-
-    guest_rx_arrive(w, vm, p);
-    guest_irq_raise(w, vm);
+    guest_rx_arrive(vm, p);
+    guest_irq_raise(vm);
 }
 
-void assigned_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+void assigned_device_rx(struct net_vm *vm, struct net_pkt *p)
 {
     struct assigned_vm *a = vm->io;
 
-    p->iova = next_iova(w, vm, a, true);
-    net_dev_rx(w, p, a->queue, a->translate, p->iova, rx_landed);
+    p->iova = next_iova(vm, a, true);
+    net_dev_rx(vm, p, a->queue, a->translate, p->iova, rx_landed);
 }
 
-void assigned_tx_wire_done(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+void assigned_tx_wire_done(struct net_vm *vm, struct net_pkt *p)
 {
-    guest_tx_complete_on(w, vm, p->cpu, p->frames, net_pkt_l2_bytes(w, p));
+    guest_tx_complete_on(vm, p->cpu, p->frames, net_pkt_l2_bytes(vm->nh->cfg, p));
 }
 
-sim_time assigned_rx_driver(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+sim_time assigned_rx_driver(struct net_vm *vm, struct net_pkt *p)
 {
     struct assigned_vm *a = vm->io;
-    sim_time t = w->g.driver_rx;
+    sim_time t = vm->nh->g->driver_rx;
 
     nic_rx_release(&vm->nh->nic, a->queue);
     if (a->dma_api) {
         /* Unmap the filled buffer, map its replacement. */
-        t += iommu_remap(&vm->nh->host.iommu, sim_now(w->sim), net_core_id(vm, vm->cur->vcpu),
-                         p->iova, p->bytes);
+        t += iommu_remap(&vm->nh->host.iommu, sim_now(vm->nh->host.sim),
+                         net_core_id(vm, vm->cur->vcpu), p->iova, p->bytes);
     }
     return t;
 }
@@ -169,24 +163,24 @@ sim_time assigned_rx_driver(struct net_world *w, struct net_vm *vm, struct net_p
 /* A guest that masks its vector writes the function's MSI-X table: under
  * device assignment the table is emulated, so the write exits to user space
  * and the VMM updates the vector's route. */
-static sim_time msix_table_write(struct net_world *w, struct net_vm *vm)
+static sim_time msix_table_write(struct net_vm *vm)
 {
     struct assigned_vm *a = vm->io;
 
     if (!a->mask_per_irq || !a->msix_trapped)
         return 0;
-    return net_exit(w, vm, HV_EXIT_mmio_user) + a->route_rebuild;
+    return net_exit(vm, HV_EXIT_mmio_user) + a->route_rebuild;
 }
 
-sim_time assigned_irq_deliver(struct net_world *w, struct net_vm *vm)
+sim_time assigned_irq_deliver(struct net_vm *vm)
 {
-    return net_irq_virtual(w, vm) + msix_table_write(w, vm);
+    return net_irq_virtual(vm) + msix_table_write(vm);
 }
 
-sim_time assigned_irq_complete(struct net_world *w, struct net_vm *vm, bool *rearmed)
+sim_time assigned_irq_complete(struct net_vm *vm, bool *rearmed)
 {
     /* Re-enabling the vector is an MMIO write to the function (no exit),
      * unless the guest unmasks it in the MSI-X table. */
     *rearmed = true;
-    return msix_table_write(w, vm);
+    return msix_table_write(vm);
 }

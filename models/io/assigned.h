@@ -8,11 +8,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../net/net.h"
+#include "../net/dev.h"
 #include "report.h"
 #include "simtime.h"
 
-struct net_world;
 struct net_vm;
 struct net_pkt;
 
@@ -62,18 +61,17 @@ bool assigned_check_vfs(const struct scenario *sc, const char *count_key, int64_
                         GError **error);
 
 /* Caller owns the result (vm->io); freed by assigned_detach(). */
-struct assigned_vm *assigned_new(struct net_world *w, struct net_vm *vm, bool translate,
-                                 bool dma_api);
-void assigned_guest_tx(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
-void assigned_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
-void assigned_tx_wire_done(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
-sim_time assigned_rx_driver(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
-sim_time assigned_irq_complete(struct net_world *w, struct net_vm *vm, bool *rearmed);
+struct assigned_vm *assigned_new(struct net_vm *vm, bool translate, bool dma_api);
+void assigned_guest_tx(struct net_vm *vm, struct net_pkt *p);
+void assigned_device_rx(struct net_vm *vm, struct net_pkt *p);
+void assigned_tx_wire_done(struct net_vm *vm, struct net_pkt *p);
+sim_time assigned_rx_driver(struct net_vm *vm, struct net_pkt *p);
+sim_time assigned_irq_complete(struct net_vm *vm, bool *rearmed);
 /* An injected or posted interrupt (net_irq_virtual()) and the guest's mask. */
-sim_time assigned_irq_deliver(struct net_world *w, struct net_vm *vm);
-unsigned assigned_tx_clean(struct net_world *w, struct net_vm *vm, unsigned done);
+sim_time assigned_irq_deliver(struct net_vm *vm);
+unsigned assigned_tx_clean(struct net_vm *vm, unsigned done);
 /* Metrics common to the assigned strategies (queue stops). */
-void assigned_report(struct net_world *w, struct report *out);
-void assigned_detach(struct net_world *w, struct net_vm *vm);
+void assigned_report(struct net_host *hosts, unsigned n_hosts, struct report *out);
+void assigned_detach(struct net_vm *vm);
 
 #endif

@@ -4,22 +4,20 @@
  * (iommu.mode other than off), then mapped per buffer or once
  * (nic.dma_mapping). Left out: RSS and
  * interrupt affinity (each application has its own queue and vector). */
-#include "../net/net.h"
 #include "../net/strategy.h"
 #include "assigned.h"
 
-static void baremetal_attach(struct net_world *w, struct net_vm *vm)
+static void baremetal_attach(struct net_vm *vm)
 {
     bool on = iommu_translates(&vm->nh->host.iommu);
 
-    vm->io = assigned_new(w, vm, on, on && net_maps_per_buffer(w, false));
-    net_vm_ready(w, vm);
+    vm->io = assigned_new(vm, on, on && net_maps_per_buffer(vm->nh->cfg, false));
+    net_vm_ready(vm);
 }
 
-static sim_time baremetal_irq_deliver(struct net_world *w, struct net_vm *vm)
+static sim_time baremetal_irq_deliver(struct net_vm *vm)
 {
     /* Native delivery: the handler's own cost (hv.isr) is all there is. */
-    (void)w;
     (void)vm;
     return 0;
 }

@@ -13,7 +13,6 @@
 
 #include <glib.h>
 
-#include "../net/net.h"
 #include "../net/strategy.h"
 #include "hostpath.h"
 
@@ -29,21 +28,21 @@ struct emu_vm {
     uint64_t tdt_writes, descriptors;
 };
 
-static void emulation_xmit(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
+static void emulation_xmit(struct net_vm *vm, struct net_pkt *p);
 
-static void emu_on_room(struct net_world *w, struct net_vm *vm)
+static void emu_on_room(struct net_vm *vm)
 {
     struct emu_vm *e = vm->io;
 
     struct net_pkt *p;
 
-    while (!host_tx_full(&e->hb.io) && (p = net_pktq_pop(w, &e->waiting)))
-        emulation_xmit(w, vm, p);
+    while (!host_tx_full(&e->hb.io) && (p = net_pktq_pop(vm->nh->pkts, &e->waiting)))
+        emulation_xmit(vm, p);
 }
 
-static void emulation_attach(struct net_world *w, struct net_vm *vm)
+static void emulation_attach(struct net_vm *vm)
 {
-    const struct scenario *sc = w->sc;
+    const struct scenario *sc = vm->nh->sc;
     struct emu_vm *e = g_new0(struct emu_vm, 1);
 
     e->rx_cap = (uint32_t)scenario_int(sc, "emulation.rx_ring");
@@ -52,92 +51,89 @@ static void emulation_attach(struct net_world *w, struct net_vm *vm)
         cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(sc, "emulation.device_per_packet"));
     e->hb.host_stack = vm->nh->host.stack_per_packet;
     e->hb.copy_per_byte = scenario_real(sc, "emulation.copy_per_byte") * 1e12;
-    host_backend_init(&e->hb, w, vm);
+    host_backend_init(&e->hb, vm);
     e->hb.io.on_room = emu_on_room;
     vm->io = e;
-    net_vm_ready(w, vm);
+    net_vm_ready(vm);
 }
 
-static void emulation_detach(struct net_world *w, struct net_vm *vm)
+static void emulation_detach(struct net_vm *vm)
 {
     struct emu_vm *e = vm->io;
     struct net_pkt *p;
 
     /* Descriptors the device never saw go with it. */
-    while ((p = net_pktq_pop(w, &e->posted)))
-        net_pkt_drop(w, p, NET_DROP_vm_paused);
+    while ((p = net_pktq_pop(vm->nh->pkts, &e->posted)))
+        net_dev_drop(vm, p, NET_DROP_vm_paused);
     g_free(vm->io);
     vm->io = NULL;
 }
 
 /* The device model marked the descriptor done: TXDW, then the host. */
-static void tx_processed(struct net_world *w, struct net_pkt *p)
+static void tx_processed(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_vm *vm = &w->vms[p->src];
     struct emu_vm *e = vm->io;
 
-    guest_tx_complete(w, vm, p->frames, net_pkt_l2_bytes(w, p));
-    host_tx(w, vm, &e->hb.io, p);
+    guest_tx_complete(vm, p->frames, net_pkt_l2_bytes(vm->nh->cfg, p));
+    host_tx(vm, &e->hb.io, p);
 }
 
 /* The TDT write's own packet: the vCPU returns to the guest after it. */
-static void tx_emulated(struct net_world *w, struct net_pkt *p)
+static void tx_emulated(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_vm *vm = &w->vms[p->src];
     unsigned cpu = p->cpu;
 
-    tx_processed(w, p);
-    guest_xmit_done(w, vm, cpu);
+    tx_processed(vm, p);
+    guest_xmit_done(vm, cpu);
 }
 
-static void tx_posted(struct net_world *w, struct net_pkt *p)
+static void tx_posted(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_vm *vm = &w->vms[p->src];
     struct emu_vm *e = vm->io;
     unsigned cpu = p->cpu;
 
-    net_pkt_wait(w, p, NET_STAGE_driver);
-    net_pktq_push(w, &e->posted, p);
-    guest_xmit_done(w, vm, cpu);
+    net_pkt_wait(vm->nh->host.sim, p, NET_STAGE_driver);
+    net_pktq_push(vm->nh->pkts, &e->posted, p);
+    guest_xmit_done(vm, cpu);
 }
 
-static void emulation_guest_tx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void emulation_guest_tx(struct net_vm *vm, struct net_pkt *p)
 {
     struct emu_vm *e = vm->io;
 
-    if (!net_pkt_local(w, p) && (e->waiting.len || host_tx_full(&e->hb.io))) {
-        net_pkt_wait(w, p, NET_STAGE_backend);
-        net_pktq_push(w, &e->waiting, p);
+    if (!net_pkt_local(vm, p) && (e->waiting.len || host_tx_full(&e->hb.io))) {
+        net_pkt_wait(vm->nh->host.sim, p, NET_STAGE_backend);
+        net_pktq_push(vm->nh->pkts, &e->waiting, p);
         return;
     }
-    emulation_xmit(w, vm, p);
+    emulation_xmit(vm, p);
 }
 
 /* The device model's work on one descriptor, in the vCPU thread. */
-static void device_parts(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void device_parts(struct net_vm *vm, struct net_pkt *p)
 {
     struct emu_vm *e = vm->io;
 
     net_step_part(p, NET_STAGE_backend, e->hb.per_packet);
     net_step_part(p, NET_STAGE_copy, host_backend_copy(&e->hb, p));
-    net_step_part(p, NET_STAGE_host_stack, host_backend_stack(w, &e->hb, p));
-    if (!net_pkt_local(w, p))
-        net_step_part(p, NET_STAGE_iommu, host_dma_api(w, vm, &e->hb.io, p, 0));
+    net_step_part(p, NET_STAGE_host_stack, host_backend_stack(vm, &e->hb, p));
+    if (!net_pkt_local(vm, p))
+        net_step_part(p, NET_STAGE_iommu, host_dma_api(vm, &e->hb.io, p, 0));
 }
 
-static void emulation_xmit(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void emulation_xmit(struct net_vm *vm, struct net_pkt *p)
 {
     struct emu_vm *e = vm->io;
     struct cpu_core *vcpu = net_pkt_vcpu(vm, p);
     struct net_pkt *q;
 
     e->descriptors++;
-    net_step(w, p, NET_STAGE_driver);
+    net_step(vm->nh->host.sim, p, NET_STAGE_driver);
     /* e1000_xmit_frame: with more sends queued in the stack, the driver
      * writes the descriptor and leaves the tail for the last of them; the
      * stack hands over at most a batch at a time. */
     if (vm->sendq[p->cpu % vm->n_vcpus].waiting.len && e->posted.len + 1 < e->tx_batch) {
-        net_step_cpu(w, p, vcpu, vm, w->g.driver_tx, tx_posted);
+        net_step_cpu(p, vcpu, vm, vm->nh->g->driver_tx, tx_posted);
         return;
     }
     /* The TDT write traps to QEMU, whose start_xmit runs the device model
@@ -145,24 +141,24 @@ static void emulation_xmit(struct net_world *w, struct net_vm *vm, struct net_pk
      * every descriptor posted since the last write (any vCPU's), then this
      * one. */
     e->tdt_writes++;
-    while ((q = net_pktq_pop(w, &e->posted))) {
-        net_step(w, q, NET_STAGE_backend);
-        device_parts(w, vm, q);
-        net_step_cpu(w, q, vcpu, vm, 0, tx_processed);
+    while ((q = net_pktq_pop(vm->nh->pkts, &e->posted))) {
+        net_step(vm->nh->host.sim, q, NET_STAGE_backend);
+        device_parts(vm, q);
+        net_step_cpu(q, vcpu, vm, 0, tx_processed);
     }
-    net_step_part(p, NET_STAGE_exit, net_exit(w, vm, HV_EXIT_mmio_user));
-    device_parts(w, vm, p);
-    net_step_cpu(w, p, vcpu, vm, w->g.driver_tx, tx_emulated);
+    net_step_part(p, NET_STAGE_exit, net_exit(vm, HV_EXIT_mmio_user));
+    device_parts(vm, p);
+    net_step_cpu(p, vcpu, vm, vm->nh->g->driver_tx, tx_emulated);
 }
 
-static void emulation_report(struct net_world *w, struct report *out)
+static void emulation_report(struct net_host *hosts, unsigned n_hosts, struct report *out)
 {
     uint64_t writes = 0, descriptors = 0;
 
-    for (unsigned i = 0; i < w->n_vms; i++) {
-        const struct emu_vm *e = w->vms[i].io;
+    NET_FOR_EACH_VM (vm, hosts, n_hosts) {
+        const struct emu_vm *e = vm->io;
 
-        if (e && w->vms[i].ops->report == emulation_report) {
+        if (e && vm->ops->report == emulation_report) {
             writes += e->tdt_writes;
             descriptors += e->descriptors;
         }
@@ -172,82 +168,78 @@ static void emulation_report(struct net_world *w, struct report *out)
                   writes ? (double)descriptors / (double)writes : 0.0, "1");
 }
 
-static void rx_to_guest(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void rx_to_guest(struct net_vm *vm, struct net_pkt *p)
 {
     struct emu_vm *e = vm->io;
 
     if (e->rx_used >= e->rx_cap) {
-        net_pkt_drop(w, p, NET_DROP_rx_ring_full);
+        net_dev_drop(vm, p, NET_DROP_rx_ring_full);
         return;
     }
     e->rx_used++;
-    guest_rx_arrive(w, vm, p);
-    guest_irq_raise(w, vm);
+    guest_rx_arrive(vm, p);
+    guest_irq_raise(vm);
 }
 
-static void rx_emulated(struct net_world *w, struct net_pkt *p)
+static void rx_emulated(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_vm *vm = net_pkt_dst_vm(w, p);
-
     if (p->src < 0)
         nic_rx_release(&vm->nh->nic, p->queue);
-    rx_to_guest(w, vm, p);
+    rx_to_guest(vm, p);
 }
 
-static void rx_host_landed(struct net_world *w, struct net_pkt *p)
-{
-    struct net_vm *vm = net_pkt_dst_vm(w, p);
-    struct emu_vm *e = vm->io;
-
-    host_backend_rx(w, vm, &e->hb, vm->backend, p, rx_emulated);
-}
-
-static void emulation_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void rx_host_landed(struct net_vm *vm, struct net_pkt *p)
 {
     struct emu_vm *e = vm->io;
 
-    host_rx(w, vm, &e->hb.io, p, rx_host_landed);
+    host_backend_rx(vm, &e->hb, vm->backend, p, rx_emulated);
 }
 
-static void emulation_bridge_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void emulation_device_rx(struct net_vm *vm, struct net_pkt *p)
 {
     struct emu_vm *e = vm->io;
 
-    net_step(w, p, NET_STAGE_backend);
+    host_rx(vm, &e->hb.io, p, rx_host_landed);
+}
+
+static void emulation_bridge_rx(struct net_vm *vm, struct net_pkt *p)
+{
+    struct emu_vm *e = vm->io;
+
+    net_step(vm->nh->host.sim, p, NET_STAGE_backend);
     net_step_part(p, NET_STAGE_copy, host_backend_copy(&e->hb, p));
-    net_step_cpu(w, p, vm->backend, vm, e->hb.per_packet, rx_emulated);
+    net_step_cpu(p, vm->backend, vm, e->hb.per_packet, rx_emulated);
 }
 
-static void emulation_tx_wire_done(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void emulation_tx_wire_done(struct net_vm *vm, struct net_pkt *p)
 {
     struct emu_vm *e = vm->io;
 
     (void)p;
-    host_tx_wire_done(w, vm, &e->hb.io);
+    host_tx_wire_done(vm, &e->hb.io);
 }
 
-static sim_time emulation_irq_deliver(struct net_world *w, struct net_vm *vm)
+static sim_time emulation_irq_deliver(struct net_vm *vm)
 {
     /* Injection and EOI, plus the handler's ICR read and IMC mask write. */
-    return net_irq_virtual(w, vm) + net_exit(w, vm, HV_EXIT_mmio_user) +
-           net_exit(w, vm, HV_EXIT_mmio_user);
+    return net_irq_virtual(vm) + net_exit(vm, HV_EXIT_mmio_user) + net_exit(vm, HV_EXIT_mmio_user);
 }
 
-static sim_time emulation_rx_driver(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static sim_time emulation_rx_driver(struct net_vm *vm, struct net_pkt *p)
 {
     struct emu_vm *e = vm->io;
 
     (void)p;
     g_assert(e->rx_used > 0);
     e->rx_used--;
-    return w->g.driver_rx;
+    return vm->nh->g->driver_rx;
 }
 
-static sim_time emulation_irq_complete(struct net_world *w, struct net_vm *vm, bool *rearmed)
+static sim_time emulation_irq_complete(struct net_vm *vm, bool *rearmed)
 {
     /* RDT write for the refilled buffers and IMS unmask: two exits. */
     *rearmed = true;
-    return net_exit(w, vm, HV_EXIT_mmio_user) + net_exit(w, vm, HV_EXIT_mmio_user);
+    return net_exit(vm, HV_EXIT_mmio_user) + net_exit(vm, HV_EXIT_mmio_user);
 }
 
 const struct io_strategy_ops emulation_strategy_ops = {

@@ -7,10 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../net/net.h"
+#include "../net/dev.h"
 #include "simtime.h"
 
-struct net_world;
 struct net_vm;
 struct net_pkt;
 
@@ -28,7 +27,7 @@ struct host_io {
     uint32_t tx_slot, rx_slot;
     uint32_t tx_inflight, tx_cap;
     struct net_pktq waiting;
-    void (*on_room)(struct net_world *w, struct net_vm *vm);
+    void (*on_room)(struct net_vm *vm);
 };
 
 /* What a software backend (emulation's device model, virtio's QEMU or vhost
@@ -43,7 +42,7 @@ struct host_backend {
 };
 
 /* Set up @b for @vm's queue of the host NIC; @vm's receive path finds it. */
-void host_backend_init(struct host_backend *b, const struct net_world *w, struct net_vm *vm);
+void host_backend_init(struct host_backend *b, struct net_vm *vm);
 
 /* The host NIC's ring for @vm is full: a backend stops taking packets from
  * the guest (vhost's handle_tx gets -EAGAIN from the socket and waits for
@@ -55,7 +54,7 @@ static inline bool host_tx_full(const struct host_io *h)
 
 /* The host stack and vSwitch's work on @p: b->host_stack, plus the VXLAN
  * share (fabric.vxlan_cpu) when @p travels on the overlay. */
-sim_time host_backend_stack(const struct net_world *w, const struct host_backend *b,
+sim_time host_backend_stack(const struct net_vm *vm, const struct host_backend *b,
                             const struct net_pkt *p);
 /* Time the backend spends copying @p. */
 sim_time host_backend_copy(const struct host_backend *b, const struct net_pkt *p);
@@ -63,27 +62,23 @@ sim_time host_backend_copy(const struct host_backend *b, const struct net_pkt *p
 /* The backend takes @p from the guest's ring on @core: its copy, the tap
  * and the host's switch, and, out through the host NIC, the driver's DMA
  * mapping, with @b->per_packet of its own; then @next. */
-void host_backend_tx(struct net_world *w, struct net_vm *vm, struct host_backend *b,
-                     struct cpu_core *core, struct net_pkt *p,
-                     void (*next)(struct net_world *, struct net_pkt *));
+void host_backend_tx(struct net_vm *vm, struct host_backend *b, struct cpu_core *core,
+                     struct net_pkt *p, io_step_fn next);
 /* For host_rx()'s @next: the host stack and the backend bring @p from the
  * host buffer into guest memory on @core, then @next. */
-void host_backend_rx(struct net_world *w, struct net_vm *vm, const struct host_backend *b,
-                     struct cpu_core *core, struct net_pkt *p,
-                     void (*next)(struct net_world *, struct net_pkt *));
+void host_backend_rx(struct net_vm *vm, const struct host_backend *b, struct cpu_core *core,
+                     struct net_pkt *p, io_step_fn next);
 
 /* Host-driver CPU cost of mapping and unmapping @p's buffer (0 when the
  * IOMMU is off); sets @p->iova. */
-sim_time host_dma_api(struct net_world *w, struct net_vm *vm, struct host_io *h, struct net_pkt *p,
-                      int rx);
+sim_time host_dma_api(struct net_vm *vm, struct host_io *h, struct net_pkt *p, int rx);
 /* The backend has @p ready for the host: to another VM through the bridge,
  * or out through the PF's queue for @vm (waiting while its ring is full). */
-void host_tx(struct net_world *w, struct net_vm *vm, struct host_io *h, struct net_pkt *p);
+void host_tx(struct net_vm *vm, struct host_io *h, struct net_pkt *p);
 /* A frame of @vm's left the wire (its tx_wire_done): its ring slot frees. */
-void host_tx_wire_done(struct net_world *w, struct net_vm *vm, struct host_io *h);
+void host_tx_wire_done(struct net_vm *vm, struct host_io *h);
 /* The NIC received @p for @vm: DMA into a host buffer, then @next, with
  * the buffer's DMA-API cost in @p->held for the host driver's step. */
-void host_rx(struct net_world *w, struct net_vm *vm, struct host_io *h, struct net_pkt *p,
-             void (*next)(struct net_world *, struct net_pkt *));
+void host_rx(struct net_vm *vm, struct host_io *h, struct net_pkt *p, io_step_fn next);
 
 #endif

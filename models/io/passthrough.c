@@ -4,7 +4,6 @@
  * no per-buffer map/unmap, unless nic.dma_mapping = per-buffer); interrupts arrive on the host and
  * are injected (an exit) or posted, and the EOI exits unless exitless (docs/sources.md#eli).
  * Left out: the host's VFIO set-up and the vIOMMU. */
-#include "../net/net.h"
 #include "../net/strategy.h"
 #include "assigned.h"
 
@@ -24,11 +23,11 @@ static bool passthrough_check(const struct scenario *sc, const char *count_key, 
     return true;
 }
 
-static void passthrough_attach(struct net_world *w, struct net_vm *vm)
+static void passthrough_attach(struct net_vm *vm)
 {
-    vm->io = assigned_new(w, vm, true, net_maps_per_buffer(w, true));
+    vm->io = assigned_new(vm, true, net_maps_per_buffer(vm->nh->cfg, true));
     ((struct assigned_vm *)vm->io)->msix_trapped = true;
-    net_vm_ready(w, vm);
+    net_vm_ready(vm);
 }
 
 const struct io_strategy_ops passthrough_strategy_ops = {

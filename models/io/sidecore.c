@@ -17,7 +17,6 @@
 #include <glib.h>
 
 #include "../net/guest_stack.h"
-#include "../net/net.h"
 #include "../net/strategy.h"
 #include "../param_sources.h"
 #include "../param_tables.h"
@@ -56,7 +55,7 @@ const struct param_table sidecore_param_table = { .params = sidecore_params,
 
 /* One polling thread on a core of its own. */
 struct poller {
-    struct net_world *w;
+    struct net_host *nh;
     struct cpu_core *core;
     unsigned idx;         /* on its host */
     struct net_vm **vms;  /* the queues it scans, in order */
@@ -107,13 +106,13 @@ static bool has_work(const struct net_vm *vm)
 /* Spinning over empty queues until now is host CPU, shared by the VMs. */
 static void bill_spin(struct poller *pl)
 {
-    sim_time now = sim_now(pl->w->sim);
-    sim_time from = MAX(MAX(pl->idle_since, pl->billed), pl->w->stat_start), spin = now - from;
+    sim_time now = sim_now(pl->nh->host.sim);
+    sim_time from = MAX(MAX(pl->idle_since, pl->billed), net_stat_start(pl->nh)), spin = now - from;
 
     pl->billed = now;
-    if (pl->spun_from != pl->w->stat_start) {
+    if (pl->spun_from != net_stat_start(pl->nh)) {
         pl->spun = 0;
-        pl->spun_from = pl->w->stat_start;
+        pl->spun_from = net_stat_start(pl->nh);
     }
     if (spin <= 0)
         return;
@@ -144,7 +143,7 @@ static void poller_notice(struct net_vm *vm)
 {
     struct sidecore_vm *s = vm->io;
     struct poller *pl = s->poller;
-    sim_time now = sim_now(pl->w->sim), elapsed, at;
+    sim_time now = sim_now(pl->nh->host.sim), elapsed, at;
     unsigned cur;
 
     if (pl->busy)
@@ -156,39 +155,37 @@ static void poller_notice(struct net_vm *vm)
     if (pl->waking && pl->wake_at <= at)
         return;
     if (pl->waking)
-        sim_cancel(pl->w->sim, pl->wake_ev);
+        sim_cancel(pl->nh->host.sim, pl->wake_ev);
     pl->waking = true;
     pl->wake_at = at;
-    pl->wake_ev = sim_schedule(pl->w->sim, at - now, on_found, pl, &s->slot, sizeof(s->slot));
+    pl->wake_ev = sim_schedule(pl->nh->host.sim, at - now, on_found, pl, &s->slot, sizeof(s->slot));
 }
 
-static void tx_served(struct net_world *w, struct net_pkt *p)
+static void tx_served(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_vm *vm = &w->vms[p->src];
     struct sidecore_vm *s = vm->io;
 
     vring_push_used(&s->tx, (uint16_t)p->slot, 0);
     s->unsignalled_bytes += p->bytes;
-    host_tx(w, vm, &s->hb.io, p);
+    host_tx(vm, &s->hb.io, p);
 }
 
-static void rx_to_guest(struct net_world *w, struct net_pkt *p)
+static void rx_to_guest(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_vm *vm = net_pkt_dst_vm(w, p);
     struct sidecore_vm *s = vm->io;
     int head;
 
     nic_rx_release(&vm->nh->nic, p->queue);
     head = vring_pop_avail(&s->rx);
     if (head < 0) {
-        net_pkt_drop(w, p, NET_DROP_rx_ring_full);
+        net_dev_drop(vm, p, NET_DROP_rx_ring_full);
         return;
     }
     s->rx_pkt[head] = p->idx;
     vring_push_used(&s->rx, (uint16_t)head, p->bytes + SIDECORE_NET_HDR);
-    guest_rx_arrive(w, vm, p);
+    guest_rx_arrive(vm, p);
     if (vring_need_interrupt(&s->rx))
-        guest_irq_raise(w, vm);
+        guest_irq_raise(vm);
 }
 
 static void on_checked(struct sim *sim, void *ctx, uint64_t tag)
@@ -207,7 +204,7 @@ static void on_batch_done(struct sim *sim, void *ctx, uint64_t tag)
     (void)sim;
     /* Used transmit buffers are signalled once per batch, as vhost does. */
     if (vring_need_interrupt(&s->tx))
-        guest_tx_complete(pl->w, vm, 0, s->unsignalled_bytes);
+        guest_tx_complete(vm, 0, s->unsignalled_bytes);
     s->unsignalled_bytes = 0;
     pl->pos = (unsigned)(tag + 1) % pl->n;
     poller_scan(pl);
@@ -218,25 +215,24 @@ static void on_batch_done(struct sim *sim, void *ctx, uint64_t tag)
  * first. Every job of the batch runs on the thread's core in order. */
 static void serve(struct poller *pl, unsigned slot)
 {
-    struct net_world *w = pl->w;
     struct net_vm *vm = pl->vms[slot];
     struct sidecore_vm *s = vm->io;
     unsigned n = 0;
     struct net_pkt *p;
     int head;
 
-    net_backend_job(w, pl->core, vm, s->empty_before + s->poll, on_checked, pl, slot);
+    net_backend_job(pl->core, vm, s->empty_before + s->poll, on_checked, pl, slot);
     while (n < s->batch && !host_tx_full(&s->hb.io) && (head = vring_pop_avail(&s->tx)) >= 0) {
-        p = net_pkt_at(w, (uint32_t)s->tx.token[head]);
-        host_backend_tx(w, vm, &s->hb, pl->core, p, tx_served);
+        p = net_pkt_at(vm->nh->pkts, (uint32_t)s->tx.token[head]);
+        host_backend_tx(vm, &s->hb, pl->core, p, tx_served);
         n++;
     }
-    while (n < s->batch && (p = net_pktq_pop(w, &s->rx_landed))) {
-        host_backend_rx(w, vm, &s->hb, vm->backend, p, rx_to_guest);
+    while (n < s->batch && (p = net_pktq_pop(vm->nh->pkts, &s->rx_landed))) {
+        host_backend_rx(vm, &s->hb, vm->backend, p, rx_to_guest);
         n++;
     }
     pl->batches++;
-    net_backend_job(w, pl->core, vm, 0, on_batch_done, pl, slot);
+    net_backend_job(pl->core, vm, 0, on_batch_done, pl, slot);
 }
 
 static void poller_scan(struct poller *pl)
@@ -253,13 +249,12 @@ static void poller_scan(struct poller *pl)
     }
     /* A whole round found nothing: spin from here. */
     pl->busy = false;
-    pl->idle_since = sim_now(pl->w->sim);
+    pl->idle_since = sim_now(pl->nh->host.sim);
 }
 
 /* The host's ring has room again: the thread's next visit takes more. */
-static void sidecore_on_room(struct net_world *w, struct net_vm *vm)
+static void sidecore_on_room(struct net_vm *vm)
 {
-    (void)w;
     if (has_work(vm))
         poller_notice(vm);
 }
@@ -267,35 +262,35 @@ static void sidecore_on_room(struct net_world *w, struct net_vm *vm)
 /* ---- set-up ---- */
 
 /* The poller of @vm's share on its host, made by its first VM. */
-static struct poller *poller_of(struct net_world *w, struct net_vm *vm)
+static struct poller *poller_of(struct net_vm *vm)
 {
     struct net_host *nh = vm->nh;
-    unsigned idx = vm->local % (unsigned)scenario_int(w->sc, "sidecore.cores");
+    unsigned idx = vm->local % (unsigned)scenario_int(vm->nh->sc, "sidecore.cores");
     struct poller *pl;
 
     for (unsigned i = 0; i < nh->n_vms; i++) {
-        struct net_vm *o = &w->vms[nh->first_vm + i];
+        struct net_vm *o = &nh->vms[i];
 
-        if (o != vm && o->ops == vm->ops && o->io &&
+        if (o != vm && o->nh == nh && o->ops == vm->ops && o->io &&
             ((struct sidecore_vm *)o->io)->poller->idx == idx)
             return ((struct sidecore_vm *)o->io)->poller;
     }
     pl = g_new0(struct poller, 1);
-    pl->w = w;
+    pl->nh = nh;
     pl->idx = idx;
     pl->core = net_polling_core(nh, idx);
     pl->cap = nh->n_vms;
     pl->vms = g_new0(struct net_vm *, pl->cap);
-    pl->idle_since = sim_now(w->sim);
+    pl->idle_since = sim_now(vm->nh->host.sim);
     return pl;
 }
 
-static void sidecore_attach(struct net_world *w, struct net_vm *vm)
+static void sidecore_attach(struct net_vm *vm)
 {
-    const struct scenario *sc = w->sc;
+    const struct scenario *sc = vm->nh->sc;
     struct sidecore_vm *s = g_new0(struct sidecore_vm, 1);
     uint16_t size = (uint16_t)scenario_int(sc, "virtio.ring_size");
-    struct poller *pl = poller_of(w, vm);
+    struct poller *pl = poller_of(vm);
 
     vring_init(&s->tx, size, true, false);
     vring_init(&s->rx, size, true, false);
@@ -307,13 +302,14 @@ static void sidecore_attach(struct net_world *w, struct net_vm *vm)
     s->hb.host_stack = vm->nh->host.stack_per_packet;
     s->hb.copy_per_byte = scenario_real(sc, "virtio.copy_per_byte") * 1e12;
     s->hb.header_bytes = SIDECORE_NET_HDR;
-    host_backend_init(&s->hb, w, vm);
+    host_backend_init(&s->hb, vm);
     s->hb.io.on_room = sidecore_on_room;
     s->poll = host_cycles(&vm->nh->host, sc, "sidecore.poll_cost");
     s->batch = (unsigned)scenario_int(sc, "sidecore.batch");
     s->exitless = scenario_bool(sc, "sidecore.exitless_irq");
     while (s->rx.num_free)
-        vring_add_buf(&s->rx, 0, 1, w->mss + w->frame_overhead + SIDECORE_NET_HDR, 0);
+        vring_add_buf(&s->rx, 0, 1,
+                      vm->nh->cfg->mss + vm->nh->cfg->frame_overhead + SIDECORE_NET_HDR, 0);
     vring_kick_prepare(&s->rx);
     /* The thread does this VM's host work: the host stack of what it
      * receives runs there too (host_backend_rx()). */
@@ -329,17 +325,17 @@ static void sidecore_attach(struct net_world *w, struct net_vm *vm)
     }
     pl->vms[pl->n++] = vm;
     vm->io = s;
-    net_vm_ready(w, vm);
+    net_vm_ready(vm);
 }
 
-static void sidecore_detach(struct net_world *w, struct net_vm *vm)
+static void sidecore_detach(struct net_vm *vm)
 {
     struct sidecore_vm *s = vm->io;
     struct poller *pl = s->poller;
 
     bill_spin(pl);
     if (pl->waking)
-        sim_cancel(w->sim, pl->wake_ev);
+        sim_cancel(vm->nh->host.sim, pl->wake_ev);
     pl->waking = false;
     for (unsigned k = s->slot + 1; k < pl->n; k++) {
         pl->vms[k - 1] = pl->vms[k];
@@ -375,9 +371,8 @@ static unsigned free_old_xmit(struct sidecore_vm *s)
     return n;
 }
 
-static void tx_added(struct net_world *w, struct net_pkt *p)
+static void tx_added(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_vm *vm = &w->vms[p->src];
     struct sidecore_vm *s = vm->io;
     int head = vring_add_buf(&s->tx, 1, 0, p->bytes + SIDECORE_NET_HDR, p->idx);
 
@@ -385,8 +380,8 @@ static void tx_added(struct net_world *w, struct net_pkt *p)
      * (no lock orders them): back to the qdisc until the queue wakes. */
     if (head < 0) {
         s->stopped = true;
-        net_pkt_wait(w, p, NET_STAGE_vring);
-        net_pktq_push(w, &s->waiting, p);
+        net_pkt_wait(vm->nh->host.sim, p, NET_STAGE_vring);
+        net_pktq_push(vm->nh->pkts, &s->waiting, p);
         return;
     }
     p->slot = (uint32_t)head;
@@ -394,25 +389,25 @@ static void tx_added(struct net_world *w, struct net_pkt *p)
         s->stopped = true;
         s->stops++;
         if (!vring_enable_cb_delayed(&s->tx))
-            guest_tx_complete(w, vm, 0, 0);
+            guest_tx_complete(vm, 0, 0);
     }
     /* No kick: the notification stays suppressed, the poller will look. */
     vring_kick_prepare(&s->tx);
-    net_pkt_wait(w, p, NET_STAGE_vring);
+    net_pkt_wait(vm->nh->host.sim, p, NET_STAGE_vring);
     poller_notice(vm);
-    guest_xmit_done(w, vm, p->cpu);
+    guest_xmit_done(vm, p->cpu);
 }
 
-static void sidecore_guest_tx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void sidecore_guest_tx(struct net_vm *vm, struct net_pkt *p)
 {
     struct sidecore_vm *s = vm->io;
     unsigned reclaimed = 0;
 
-    net_step(w, p, NET_STAGE_driver);
+    net_step(vm->nh->host.sim, p, NET_STAGE_driver);
     if (s->stopped) {
         /* The qdisc holds it until the queue wakes; its sender waits. */
-        net_pkt_wait(w, p, NET_STAGE_vring);
-        net_pktq_push(w, &s->waiting, p);
+        net_pkt_wait(vm->nh->host.sim, p, NET_STAGE_vring);
+        net_pktq_push(vm->nh->pkts, &s->waiting, p);
         return;
     }
     /* start_xmit frees what was used and asks for an interrupt once 3/4 of
@@ -422,11 +417,11 @@ static void sidecore_guest_tx(struct net_world *w, struct net_vm *vm, struct net
         reclaimed += free_old_xmit(s);
     } while (!vring_enable_cb_delayed(&s->tx));
     vm->c.tx_cleaned += reclaimed;
-    net_step_cpu(w, p, net_pkt_vcpu(vm, p), vm, w->g.driver_tx + reclaimed * w->g.tx_clean,
+    net_step_cpu(p, net_pkt_vcpu(vm, p), vm, vm->nh->g->driver_tx + reclaimed * vm->nh->g->tx_clean,
                  tx_added);
 }
 
-static unsigned sidecore_tx_clean(struct net_world *w, struct net_vm *vm, unsigned signalled)
+static unsigned sidecore_tx_clean(struct net_vm *vm, unsigned signalled)
 {
     struct sidecore_vm *s = vm->io;
     unsigned n;
@@ -437,66 +432,65 @@ static unsigned sidecore_tx_clean(struct net_world *w, struct net_vm *vm, unsign
     n = free_old_xmit(s);
     if (s->stopped && s->tx.num_free >= SIDECORE_TX_STOP) {
         s->stopped = false;
-        while (!s->stopped && (p = net_pktq_pop(w, &s->waiting)))
-            sidecore_guest_tx(w, vm, p);
+        while (!s->stopped && (p = net_pktq_pop(vm->nh->pkts, &s->waiting)))
+            sidecore_guest_tx(vm, p);
     }
     if (!vring_enable_cb(&s->tx))
-        guest_tx_complete(w, vm, 0, 0);
+        guest_tx_complete(vm, 0, 0);
     return n;
 }
 
-static void rx_landed(struct net_world *w, struct net_pkt *p)
+static void rx_landed(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_vm *vm = net_pkt_dst_vm(w, p);
     struct sidecore_vm *s = vm->io;
 
     /* In a host buffer until the thread's scan reaches this VM. */
-    net_pkt_wait(w, p, NET_STAGE_backend);
-    net_pktq_push(w, &s->rx_landed, p);
+    net_pkt_wait(vm->nh->host.sim, p, NET_STAGE_backend);
+    net_pktq_push(vm->nh->pkts, &s->rx_landed, p);
     poller_notice(vm);
 }
 
-static void sidecore_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void sidecore_device_rx(struct net_vm *vm, struct net_pkt *p)
 {
     struct sidecore_vm *s = vm->io;
 
-    host_rx(w, vm, &s->hb.io, p, rx_landed);
+    host_rx(vm, &s->hb.io, p, rx_landed);
 }
 
-static void sidecore_tx_wire_done(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void sidecore_tx_wire_done(struct net_vm *vm, struct net_pkt *p)
 {
     struct sidecore_vm *s = vm->io;
 
     (void)p;
-    host_tx_wire_done(w, vm, &s->hb.io);
+    host_tx_wire_done(vm, &s->hb.io);
 }
 
-static sim_time sidecore_irq_deliver(struct net_world *w, struct net_vm *vm)
+static sim_time sidecore_irq_deliver(struct net_vm *vm)
 {
     struct sidecore_vm *s = vm->io;
 
     vring_disable_cb(&s->rx);
     /* ELI needs the vCPU in guest mode: a halted one is woken as usual. */
     if (!s->exitless || (vm->nh->host.hv.halt && vm->vcpu->srv.busy == 0))
-        return net_irq_virtual(w, vm);
+        return net_irq_virtual(vm);
     return 0;
 }
 
-static sim_time sidecore_rx_driver(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static sim_time sidecore_rx_driver(struct net_vm *vm, struct net_pkt *p)
 {
     struct sidecore_vm *s = vm->io;
 
     g_assert(s->rx_pkt[vring_next_used_id(&s->rx)] == p->idx);
     vring_get_buf(&s->rx, NULL);
-    vring_add_buf(&s->rx, 0, 1, w->mss + w->frame_overhead + SIDECORE_NET_HDR, 0);
-    return w->g.driver_rx;
+    vring_add_buf(&s->rx, 0, 1, vm->nh->cfg->mss + vm->nh->cfg->frame_overhead + SIDECORE_NET_HDR,
+                  0);
+    return vm->nh->g->driver_rx;
 }
 
-static sim_time sidecore_irq_complete(struct net_world *w, struct net_vm *vm, bool *rearmed)
+static sim_time sidecore_irq_complete(struct net_vm *vm, bool *rearmed)
 {
     struct sidecore_vm *s = vm->io;
 
-    (void)w;
     /* Refilled buffers need no kick: the thread sees them. */
     vring_kick_prepare(&s->rx);
     *rearmed = vring_enable_cb(&s->rx);
@@ -506,33 +500,34 @@ static sim_time sidecore_irq_complete(struct net_world *w, struct net_vm *vm, bo
 }
 
 /* Spinning up to now is billed before the run's totals are read. */
-static void sidecore_settle(struct net_world *w)
+static void sidecore_settle(struct net_host *hosts, unsigned n_hosts)
 {
-    for (unsigned i = 0; i < w->n_vms; i++) {
-        struct sidecore_vm *s = w->vms[i].io;
+    NET_FOR_EACH_VM (vm, hosts, n_hosts) {
+        struct sidecore_vm *s = vm->io;
 
-        if (w->vms[i].ops == &sidecore_strategy_ops && s->slot == 0 && !s->poller->busy)
+        if (vm->ops == &sidecore_strategy_ops && s->slot == 0 && !s->poller->busy)
             bill_spin(s->poller);
     }
 }
 
-static void sidecore_report(struct net_world *w, struct report *out)
+static void sidecore_report(struct net_host *hosts, unsigned n_hosts, struct report *out)
 {
     uint64_t stops = 0, batches = 0, kicks = 0;
     double cores = 0, spun = 0;
-    double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
+    sim_time start = net_stat_start(&hosts[0]);
+    double span = sim_time_to_s(sim_now(hosts[0].host.sim) - start);
 
-    for (unsigned i = 0; i < w->n_vms; i++) {
-        const struct sidecore_vm *s = w->vms[i].io;
+    NET_FOR_EACH_VM (vm, hosts, n_hosts) {
+        const struct sidecore_vm *s = vm->io;
 
-        if (w->vms[i].ops != &sidecore_strategy_ops)
+        if (vm->ops != &sidecore_strategy_ops)
             continue;
         stops += s->stops;
         kicks += s->tx.kicks + s->rx.kicks;
         if (s->slot == 0) {
             cores += 1;
             batches += s->poller->batches;
-            spun += s->poller->spun_from == w->stat_start ? sim_time_to_s(s->poller->spun) : 0;
+            spun += s->poller->spun_from == start ? sim_time_to_s(s->poller->spun) : 0;
         }
     }
     report_metric(out, "all", "sidecore_cores", cores, "1");

@@ -6,7 +6,6 @@
  * (docs/sources.md#ixgbe-sriov). Left out: VLAN/MAC anti-spoofing, VF resets later. */
 #include <string.h>
 
-#include "../net/net.h"
 #include "../net/strategy.h"
 #include "assigned.h"
 
@@ -39,14 +38,14 @@ static void mailbox_on_reply(struct sim *sim, void *ctx, uint64_t tag);
 
 /* The VF writes a request into its 64-byte mailbox and rings the PF's
  * doorbell; the PF driver handles it on a host core and answers. */
-static void mailbox_request(struct net_world *w, struct net_vm *vm, uint32_t left)
+static void mailbox_request(struct net_vm *vm, uint32_t left)
 {
     /* Set-up only, never per packet: the registry lookup is fine here. */
     sim_time cost =
-        cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(w->sc, "sriov.mailbox_cost"));
+        cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(vm->nh->sc, "sriov.mailbox_cost"));
 
     vm->nh->nic.mailbox_msgs++;
-    net_backend_job(w, vm->backend, vm, cost, mailbox_on_reply, vm, left);
+    net_backend_job(vm->backend, vm, cost, mailbox_on_reply, vm, left);
 }
 
 static void mailbox_on_reply(struct sim *sim, void *ctx, uint64_t tag)
@@ -55,21 +54,21 @@ static void mailbox_on_reply(struct sim *sim, void *ctx, uint64_t tag)
 
     (void)sim;
     if (tag > 1)
-        mailbox_request(vm->w, vm, (uint32_t)tag - 1);
+        mailbox_request(vm, (uint32_t)tag - 1);
     else
-        net_vm_ready(vm->w, vm);
+        net_vm_ready(vm);
 }
 
-static void sriov_attach(struct net_world *w, struct net_vm *vm)
+static void sriov_attach(struct net_vm *vm)
 {
-    uint32_t msgs = (uint32_t)scenario_int(w->sc, "sriov.mailbox_msgs");
+    uint32_t msgs = (uint32_t)scenario_int(vm->nh->sc, "sriov.mailbox_msgs");
 
-    vm->io = assigned_new(w, vm, true, net_maps_per_buffer(w, true));
+    vm->io = assigned_new(vm, true, net_maps_per_buffer(vm->nh->cfg, true));
     ((struct assigned_vm *)vm->io)->msix_trapped = true;
     if (msgs)
-        mailbox_request(w, vm, msgs);
+        mailbox_request(vm, msgs);
     else
-        net_vm_ready(w, vm);
+        net_vm_ready(vm);
 }
 
 const struct io_strategy_ops sriov_strategy_ops = {

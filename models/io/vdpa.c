@@ -14,7 +14,6 @@
  * mailbox. Left out: the configuration-space exits at start-up, the shadow
  * virtqueue QEMU interposes during live migration, event-index kick
  * suppression by the device. */
-#include "../net/net.h"
 #include "../net/strategy.h"
 #include "../param_sources.h"
 #include "../param_tables.h"
@@ -46,13 +45,13 @@ static const size_t vdpa_n_params = G_N_ELEMENTS(vdpa_params);
 
 const struct param_table vdpa_param_table = { .params = vdpa_params, .n = &vdpa_n_params };
 
-static void vdpa_attach(struct net_world *w, struct net_vm *vm)
+static void vdpa_attach(struct net_vm *vm)
 {
-    struct assigned_vm *a = assigned_new(w, vm, true, false);
+    struct assigned_vm *a = assigned_new(vm, true, false);
 
-    a->kick_exit = !scenario_bool(w->sc, "vdpa.notify_mapped");
+    a->kick_exit = !scenario_bool(vm->nh->sc, "vdpa.notify_mapped");
     vm->io = a;
-    net_vm_ready(w, vm);
+    net_vm_ready(vm);
 }
 
 const struct io_strategy_ops vdpa_strategy_ops = {

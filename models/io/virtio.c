@@ -25,7 +25,6 @@
 
 #include <glib.h>
 
-#include "../net/net.h"
 #include "../net/strategy.h"
 #include "../virtio/vring.h"
 #include "hostpath.h"
@@ -90,7 +89,7 @@ struct virtio_vm {
     sim_time call;
 };
 
-static void virtio_on_room(struct net_world *w, struct net_vm *vm);
+static void virtio_on_room(struct net_vm *vm);
 
 static bool virtio_indirect(const struct virtio_vm *v)
 {
@@ -142,26 +141,27 @@ static bool virtio_check(const struct scenario *sc, const char *count_key, int64
  * buffers of one frame, big buffers of 64 KiB and more when the device
  * may write large segments without them, else one frame each
  * (virtnet_probe(), add_recvbuf_{mergeable,big,small}()). */
-static void rx_fill(struct net_world *w, struct virtio_vm *v, struct vring *rx)
+static void rx_fill(const struct net_vm *vm, struct virtio_vm *v, struct vring *rx)
 {
     unsigned descs = !v->neg.mergeable && v->neg.big_rx ? VIRTIO_BIG_DESCS : 1;
 
     v->rx_buf_slots = chain_slots(v, descs);
-    v->rx_buf_bytes = descs > 1 ? VIRTIO_BIG_BYTES : w->mss + w->frame_overhead + v->neg.hdr_bytes;
+    v->rx_buf_bytes = descs > 1 ? VIRTIO_BIG_BYTES
+                                : vm->nh->cfg->mss + vm->nh->cfg->frame_overhead + v->neg.hdr_bytes;
     while (rx->num_free >= v->rx_buf_slots)
         vring_add_buf(rx, 0, v->rx_buf_slots, v->rx_buf_bytes, 0);
 }
 
 static sim_time cycles(struct net_vm *vm, const char *key)
 {
-    return cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(vm->w->sc, key));
+    return cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(vm->nh->sc, key));
 }
 
 /* What the backend costs: QEMU's thread and kernel vhost go through the
  * host stack and sleep until kicked (ioeventfd: a user-space or an
  * in-kernel exit); vhost-user's thread drives the NIC with a poll-mode
  * driver (no host stack) and finds buffers by polling. */
-static void virtio_backend_costs(struct net_world *w, struct net_vm *vm, struct virtio_vm *v,
+static void virtio_backend_costs(struct net_vm *vm, struct virtio_vm *v,
                                  enum virtio_backend backend)
 {
     static const char *const per_packet[] = {
@@ -170,20 +170,19 @@ static void virtio_backend_costs(struct net_world *w, struct net_vm *vm, struct 
         [VIRTIO_BACKEND_VHOST_USER] = "virtio.vhost_user_per_packet",
     };
 
-    (void)w;
     v->pmd = backend == VIRTIO_BACKEND_VHOST_USER;
     v->kick_exit = backend == VIRTIO_BACKEND_QEMU ? HV_EXIT_mmio_user : HV_EXIT_mmio_kernel;
     v->hb.per_packet = cycles(vm, per_packet[backend]);
     v->notify_latency = cycles(vm, v->pmd ? "virtio.vhost_user_poll" : "virtio.notify_latency");
     v->wake = cycles(vm, "virtio.wake");
     v->call = v->pmd ? cycles(vm, "virtio.vhost_user_call") : 0;
-    v->busy_poll = scenario_time(vm->w->sc, "virtio.busy_poll");
+    v->busy_poll = scenario_time(vm->nh->sc, "virtio.busy_poll");
     v->hb.host_stack = v->pmd ? 0 : vm->nh->host.stack_per_packet;
 }
 
-static void virtio_attach(struct net_world *w, struct net_vm *vm)
+static void virtio_attach(struct net_vm *vm)
 {
-    const struct scenario *sc = w->sc;
+    const struct scenario *sc = vm->nh->sc;
     struct virtio_vm *v = g_new0(struct virtio_vm, 1);
     uint16_t size = (uint16_t)scenario_int(sc, "virtio.ring_size");
     enum virtio_backend backend = virtio_backend_of(sc);
@@ -196,16 +195,16 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
     v->tx_frag_bytes = (uint32_t)scenario_real(sc, "virtio.tx_frag_size");
     /* Without TSO the guest's stack segments (GSO) before the driver;
      * without guest TSO the host's does before the device. */
-    vm->seg_max_tx = v->neg.tso_tx ? 0 : w->mss;
-    vm->seg_max_rx = v->neg.big_rx ? 0 : w->mss;
+    vm->seg_max_tx = v->neg.tso_tx ? 0 : vm->nh->cfg->mss;
+    vm->seg_max_rx = v->neg.big_rx ? 0 : vm->nh->cfg->mss;
     v->n_txq = v->neg.queue_pairs;
     v->txq = g_new0(struct virtio_txq, v->n_txq);
     for (unsigned q = 0; q < v->n_txq; q++) {
         vring_init(&v->txq[q].vr, size, event_idx, packed);
-        sim_lock_init(&v->txq[q].lock, w->sim);
+        sim_lock_init(&v->txq[q].lock, vm->nh->host.sim);
         welford_init(&v->txq[q].hold);
         v->txq[q].vm = vm;
-        v->txq[q].core = q ? net_backend_core(w, vm) : vm->backend;
+        v->txq[q].core = q ? net_backend_core(vm) : vm->backend;
         /* Rings too small for the driver's margin stop only when full
          * (when one slot is all a packet takes). */
         v->txq[q].stop_at = size >= 4 * VIRTIO_TX_STOP || !virtio_indirect(v) ? VIRTIO_TX_STOP : 1;
@@ -226,10 +225,10 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
         guest_queues_place(vm);
     }
     v->rxq = g_new0(struct virtio_rxq, v->n_txq);
-    virtio_backend_costs(w, vm, v, backend);
+    virtio_backend_costs(vm, v, backend);
     v->hb.copy_per_byte = scenario_real(sc, "virtio.copy_per_byte") * 1e12;
     v->hb.header_bytes = v->neg.hdr_bytes;
-    host_backend_init(&v->hb, w, vm);
+    host_backend_init(&v->hb, vm);
     v->hb.io.on_room = virtio_on_room;
     for (unsigned q = 0; q < v->n_txq; q++) {
         struct vring *rx = &v->rxq[q].vr;
@@ -237,21 +236,21 @@ static void virtio_attach(struct net_world *w, struct net_vm *vm)
         vring_init(rx, size, event_idx, packed);
         v->rxq[q].pkt = g_new(uint32_t, size);
         /* The backend needs no kicks while it has buffers. */
-        rx_fill(w, v, rx);
+        rx_fill(vm, v, rx);
         vring_kick_prepare(rx);
         vring_disable_notify(rx);
     }
     vm->io = v;
-    net_vm_ready(w, vm);
+    net_vm_ready(vm);
 }
 
-static void virtio_detach(struct net_world *w, struct net_vm *vm)
+static void virtio_detach(struct net_vm *vm)
 {
     struct virtio_vm *v = vm->io;
 
     for (unsigned q = 0; q < v->n_txq; q++) {
         if (v->txq[q].polling)
-            sim_cancel(w->sim, v->txq[q].poll_end);
+            sim_cancel(vm->nh->host.sim, v->txq[q].poll_end);
         vring_release(&v->txq[q].vr);
         sim_lock_release_resources(&v->txq[q].lock);
         vring_release(&v->rxq[q].vr);
@@ -273,7 +272,7 @@ static struct virtio_txq *txq_of(const struct net_vm *vm, const struct net_pkt *
     return &v->txq[p->cpu % v->n_txq];
 }
 
-static void backend_tx_notify(struct net_world *w, struct virtio_txq *q);
+static void backend_tx_notify(struct virtio_txq *q);
 
 static void tx_on_kicked(struct sim *sim, void *ctx, uint64_t tag)
 {
@@ -281,7 +280,7 @@ static void tx_on_kicked(struct sim *sim, void *ctx, uint64_t tag)
 
     (void)sim;
     (void)tag;
-    backend_tx_notify(q->vm->w, q);
+    backend_tx_notify(q);
 }
 
 /* Ring slots of a packet (xmit_skb()): the header in a descriptor of its
@@ -302,9 +301,9 @@ static unsigned tx_slots(const struct virtio_vm *v, const struct net_pkt *p)
 
 /* netif_tx_unlock: the hold time is the add_buf, the reclaim and the
  * kick decision, in simulated time the driver's step. */
-static void txq_unlock(struct net_world *w, struct virtio_txq *q)
+static void txq_unlock(struct virtio_txq *q)
 {
-    welford_add(&q->hold, sim_time_to_s(sim_now(w->sim) - q->locked_at));
+    welford_add(&q->hold, sim_time_to_s(sim_now(q->vm->nh->host.sim) - q->locked_at));
     sim_lock_unlock(&q->lock);
 }
 
@@ -317,11 +316,10 @@ static unsigned free_old_xmit(struct virtio_txq *q)
     return n;
 }
 
-static void busy_poll_found(struct net_world *w, struct virtio_txq *q);
+static void busy_poll_found(struct virtio_txq *q);
 
-static void tx_added(struct net_world *w, struct net_pkt *p)
+static void tx_added(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_vm *vm = &w->vms[p->src];
     struct virtio_vm *v = vm->io;
     struct virtio_txq *q = txq_of(vm, p);
     unsigned slots = tx_slots(v, p), cpu = p->cpu;
@@ -339,40 +337,39 @@ static void tx_added(struct net_world *w, struct net_pkt *p)
         /* Interrupt me once 3/4 are used; if that many already are,
          * NAPI runs at once. */
         if (!vring_enable_cb_delayed(&q->vr))
-            guest_tx_complete(w, vm, 0, 0);
+            guest_tx_complete(vm, 0, 0);
     }
     /* Published: from now on the backend may take it, even while the vCPU
      * is still exiting to kick, so the kick is the vCPU's work and the
      * packet waits in the ring. The notify itself happens outside the lock,
      * as in Linux (kick_prepare under it, notify after). */
     kick = vring_kick_prepare(&q->vr);
-    txq_unlock(w, q);
-    net_pkt_wait(w, p, NET_STAGE_vring);
+    txq_unlock(q);
+    net_pkt_wait(vm->nh->host.sim, p, NET_STAGE_vring);
     if (q->polling)
-        busy_poll_found(w, q);
+        busy_poll_found(q);
     if (kick)
-        net_cpu_job(w, vm->vcpus[cpu % vm->n_vcpus], vm, 0, net_exit(w, vm, v->kick_exit),
-                    tx_on_kicked, q, 0);
+        net_cpu_job(vm->vcpus[cpu % vm->n_vcpus], vm, 0, net_exit(vm, v->kick_exit), tx_on_kicked,
+                    q, 0);
     else if (v->pmd)
-        backend_tx_notify(w, q);
-    guest_xmit_done(w, vm, cpu);
+        backend_tx_notify(q);
+    guest_xmit_done(vm, cpu);
 }
 
 static void tx_locked(struct sim *sim, void *ctx, uint64_t tag)
 {
-    struct net_world *w = ctx;
-    struct net_pkt *p = net_pkt_at(w, (uint32_t)tag);
-    struct net_vm *vm = &w->vms[p->src];
+    struct net_vm *vm = ctx;
+    struct net_pkt *p = net_pkt_at(vm->nh->pkts, (uint32_t)tag);
     struct virtio_txq *q = txq_of(vm, p);
     unsigned reclaimed = 0;
 
     (void)sim;
-    q->locked_at = sim_now(w->sim);
+    q->locked_at = sim_now(vm->nh->host.sim);
     if (q->stopped) {
         /* The qdisc holds it until the queue wakes; its sender waits. */
-        txq_unlock(w, q);
-        net_pkt_wait(w, p, NET_STAGE_vring);
-        net_pktq_push(w, &q->waiting, p);
+        txq_unlock(q);
+        net_pkt_wait(vm->nh->host.sim, p, NET_STAGE_vring);
+        net_pktq_push(vm->nh->pkts, &q->waiting, p);
         return;
     }
     /* start_xmit frees what the backend has used since last time and
@@ -382,34 +379,35 @@ static void tx_locked(struct sim *sim, void *ctx, uint64_t tag)
         reclaimed += free_old_xmit(q);
     } while (!vring_enable_cb_delayed(&q->vr));
     vm->c.tx_cleaned += reclaimed;
-    net_step_cpu(w, p, net_pkt_vcpu(vm, p), vm, w->g.driver_tx + reclaimed * w->g.tx_clean,
+    net_step_cpu(p, net_pkt_vcpu(vm, p), vm, vm->nh->g->driver_tx + reclaimed * vm->nh->g->tx_clean,
                  tx_added);
 }
 
-static void virtio_guest_tx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void virtio_guest_tx(struct net_vm *vm, struct net_pkt *p)
 {
     /* Waiting for the queue's lock is part of the driver's time. */
-    net_step(w, p, NET_STAGE_driver);
-    sim_lock_acquire(&txq_of(vm, p)->lock, tx_locked, w, p->idx);
+    net_step(vm->nh->host.sim, p, NET_STAGE_driver);
+    sim_lock_acquire(&txq_of(vm, p)->lock, tx_locked, vm, p->idx);
 }
 
 /* ---- transmit: backend ---- */
 
-static void backend_tx_run(struct net_world *w, struct virtio_txq *q);
+static void backend_tx_run(struct virtio_txq *q);
 
 /* The worker polled its empty ring since poll_start, burning its core. */
 static void busy_poll_stop(struct virtio_txq *q)
 {
     q->polling = false;
-    q->vm->c.host_busy += sim_now(q->vm->w->sim) - MAX(q->poll_start, q->vm->w->stat_start);
+    q->vm->c.host_busy +=
+        sim_now(q->vm->nh->host.sim) - MAX(q->poll_start, net_stat_start(q->vm->nh));
 }
 
 /* Its polling sees the buffer just added: no kick, no wake-up. */
-static void busy_poll_found(struct net_world *w, struct virtio_txq *q)
+static void busy_poll_found(struct virtio_txq *q)
 {
-    sim_cancel(w->sim, q->poll_end);
+    sim_cancel(q->vm->nh->host.sim, q->poll_end);
     busy_poll_stop(q);
-    backend_tx_run(w, q);
+    backend_tx_run(q);
 }
 
 /* Nothing came within virtio.busy_poll: kicks on, then to sleep (unless
@@ -418,7 +416,7 @@ static void tx_sleep(struct virtio_txq *q)
 {
     if (!vring_enable_notify(&q->vr)) {
         vring_disable_notify(&q->vr);
-        backend_tx_run(q->vm->w, q);
+        backend_tx_run(q);
         return;
     }
     q->awake = false;
@@ -441,7 +439,7 @@ static void signal_cost(struct net_vm *vm, struct cpu_core *core)
     struct virtio_vm *v = vm->io;
 
     if (v->call)
-        net_backend_job(vm->w, core, vm, v->call, NULL, NULL, 0);
+        net_backend_job(core, vm, v->call, NULL, NULL, 0);
 }
 
 static void tx_on_drain(struct sim *sim, void *ctx, uint64_t tag)
@@ -455,7 +453,7 @@ static void tx_on_drain(struct sim *sim, void *ctx, uint64_t tag)
      * vhost_net_signal_used; QEMU's virtio_notify after a flush). */
     if (vring_need_interrupt(&q->vr)) {
         signal_cost(q->vm, q->core);
-        guest_tx_complete(q->vm->w, q->vm, 0, q->unsignalled_bytes);
+        guest_tx_complete(q->vm, 0, q->unsignalled_bytes);
     }
     q->unsignalled_bytes = 0;
     if (vring_avail_pending(&q->vr) && host_tx_full(&v->hb.io)) {
@@ -465,7 +463,7 @@ static void tx_on_drain(struct sim *sim, void *ctx, uint64_t tag)
         return;
     }
     if (vring_avail_pending(&q->vr)) {
-        backend_tx_run(q->vm->w, q);
+        backend_tx_run(q);
         return;
     }
     if (v->pmd) {
@@ -485,18 +483,17 @@ static void tx_on_drain(struct sim *sim, void *ctx, uint64_t tag)
     tx_sleep(q);
 }
 
-static void tx_backend_done(struct net_world *w, struct net_pkt *p)
+static void tx_backend_done(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_vm *vm = &w->vms[p->src];
     struct virtio_vm *v = vm->io;
     struct virtio_txq *q = txq_of(vm, p);
 
     vring_push_used(&q->vr, (uint16_t)p->slot, 0);
     q->unsignalled_bytes += p->bytes;
-    host_tx(w, vm, &v->hb.io, p);
+    host_tx(vm, &v->hb.io, p);
 }
 
-static void backend_tx_run(struct net_world *w, struct virtio_txq *q)
+static void backend_tx_run(struct virtio_txq *q)
 {
     struct net_vm *vm = q->vm;
     struct virtio_vm *v = vm->io;
@@ -505,10 +502,10 @@ static void backend_tx_run(struct net_world *w, struct virtio_txq *q)
     while (!host_tx_full(&v->hb.io) && (head = vring_pop_avail(&q->vr)) >= 0) {
         /* The token is the driver's; reading it here stands for reading
          * the descriptor's buffer. */
-        host_backend_tx(w, vm, &v->hb, q->core, net_pkt_at(w, (uint32_t)q->vr.token[head]),
+        host_backend_tx(vm, &v->hb, q->core, net_pkt_at(vm->nh->pkts, (uint32_t)q->vr.token[head]),
                         tx_backend_done);
     }
-    net_backend_job(w, q->core, vm, 0, tx_on_drain, q, 0);
+    net_backend_job(q->core, vm, 0, tx_on_drain, q, 0);
 }
 
 static void tx_on_woken(struct sim *sim, void *ctx, uint64_t tag)
@@ -522,7 +519,7 @@ static void tx_on_woken(struct sim *sim, void *ctx, uint64_t tag)
      * scheme, while EVENT_IDX's stale avail_event already suppresses them
      * (Tsirkin's "spurious wakeups", docs/validation.md 2.5). */
     vring_disable_notify(&q->vr);
-    backend_tx_run(q->vm->w, q);
+    backend_tx_run(q);
 }
 
 static void tx_on_notify(struct sim *sim, void *ctx, const void *payload)
@@ -535,14 +532,14 @@ static void tx_on_notify(struct sim *sim, void *ctx, const void *payload)
     q->waking = false;
     q->awake = true;
     if (v->pmd) {
-        backend_tx_run(q->vm->w, q);
+        backend_tx_run(q);
         return;
     }
     q->wakeups++;
-    net_backend_job(q->vm->w, q->core, q->vm, v->wake, tx_on_woken, q, 0);
+    net_backend_job(q->core, q->vm, v->wake, tx_on_woken, q, 0);
 }
 
-static void backend_tx_notify(struct net_world *w, struct virtio_txq *q)
+static void backend_tx_notify(struct virtio_txq *q)
 {
     struct virtio_vm *v = q->vm->io;
 
@@ -553,35 +550,35 @@ static void backend_tx_notify(struct net_world *w, struct virtio_txq *q)
         return;
     }
     q->waking = true;
-    sim_schedule(w->sim, v->notify_latency, tx_on_notify, q, NULL, 0);
+    sim_schedule(q->vm->nh->host.sim, v->notify_latency, tx_on_notify, q, NULL, 0);
 }
 
 /* The host's ring has room: stalled backend threads are woken (vhost's
  * socket poll), as by a kick but without the guest's exit. */
-static void virtio_on_room(struct net_world *w, struct net_vm *vm)
+static void virtio_on_room(struct net_vm *vm)
 {
     struct virtio_vm *v = vm->io;
 
     for (unsigned k = 0; k < v->n_txq; k++) {
         if (v->txq[k].stalled) {
             v->txq[k].stalled = false;
-            backend_tx_notify(w, &v->txq[k]);
+            backend_tx_notify(&v->txq[k]);
         }
     }
 }
 
-static void virtio_tx_wire_done(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void virtio_tx_wire_done(struct net_vm *vm, struct net_pkt *p)
 {
     struct virtio_vm *v = vm->io;
 
     (void)p;
-    host_tx_wire_done(w, vm, &v->hb.io);
+    host_tx_wire_done(vm, &v->hb.io);
 }
 
 /* virtnet_poll_tx: free what was used, wake the queue once 2 +
  * MAX_SKB_FRAGS slots are free (the waiting sends go through start_xmit
  * again), re-arm the interrupt. */
-static unsigned virtio_tx_clean(struct net_world *w, struct net_vm *vm, unsigned signalled)
+static unsigned virtio_tx_clean(struct net_vm *vm, unsigned signalled)
 {
     struct virtio_vm *v = vm->io;
     unsigned n = 0;
@@ -596,13 +593,13 @@ static unsigned virtio_tx_clean(struct net_world *w, struct net_vm *vm, unsigned
             struct net_pkt *p;
 
             q->stopped = false;
-            while ((p = net_pktq_pop(w, &q->waiting))) {
-                net_step(w, p, NET_STAGE_driver);
-                sim_lock_acquire(&q->lock, tx_locked, w, p->idx);
+            while ((p = net_pktq_pop(vm->nh->pkts, &q->waiting))) {
+                net_step(vm->nh->host.sim, p, NET_STAGE_driver);
+                sim_lock_acquire(&q->lock, tx_locked, vm, p->idx);
             }
         }
         if (!vring_enable_cb(&q->vr))
-            guest_tx_complete(w, vm, 0, 0);
+            guest_tx_complete(vm, 0, 0);
     }
     return n;
 }
@@ -611,10 +608,9 @@ static unsigned virtio_tx_clean(struct net_world *w, struct net_vm *vm, unsigned
 
 /* Receive buffers @p fills: with mergeable buffers as many as its bytes
  * need (the header's num_buffers), else one. */
-static unsigned rx_bufs(const struct net_world *w, const struct virtio_vm *v,
-                        const struct net_pkt *p)
+static unsigned rx_bufs(const struct net_vm *vm, const struct virtio_vm *v, const struct net_pkt *p)
 {
-    uint32_t len = p->bytes + w->frame_overhead + v->neg.hdr_bytes;
+    uint32_t len = p->bytes + vm->nh->cfg->frame_overhead + v->neg.hdr_bytes;
 
     return v->neg.mergeable ? (len + v->rx_buf_bytes - 1) / v->rx_buf_bytes : 1;
 }
@@ -635,19 +631,19 @@ static struct virtio_rxq *rxq_cur(struct net_vm *vm)
     return &v->rxq[v->n_txq == 1 ? 0 : vm->cur->id % v->n_txq];
 }
 
-static void rx_to_guest(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void rx_to_guest(struct net_vm *vm, struct net_pkt *p)
 {
     struct virtio_vm *v = vm->io;
-    unsigned n = rx_bufs(w, v, p), pair = rx_pair(vm, p);
+    unsigned n = rx_bufs(vm, v, p), pair = rx_pair(vm, p);
     struct virtio_rxq *rq = &v->rxq[pair];
-    uint32_t left = p->bytes + w->frame_overhead + v->neg.hdr_bytes;
+    uint32_t left = p->bytes + vm->nh->cfg->frame_overhead + v->neg.hdr_bytes;
 
     if (vring_avail_pending(&rq->vr) < n) {
         /* Out of guest buffers: ask the guest to kick when it refills
          * (a polling backend looks again at the next packet). */
         if (!v->pmd)
             vring_enable_notify(&rq->vr);
-        net_pkt_drop(w, p, NET_DROP_rx_ring_full);
+        net_dev_drop(vm, p, NET_DROP_rx_ring_full);
         return;
     }
     vring_disable_notify(&rq->vr);
@@ -664,60 +660,57 @@ static void rx_to_guest(struct net_world *w, struct net_vm *vm, struct net_pkt *
     v->rx_pkts++;
     v->rx_bufs += n;
     v->rx_slots += n * v->rx_buf_slots;
-    guest_rx_arrive(w, vm, p);
+    guest_rx_arrive(vm, p);
     if (vring_need_interrupt(&rq->vr)) {
         signal_cost(vm, v->txq[pair].core);
-        guest_irq_raise(w, vm);
+        guest_irq_raise(vm);
     }
 }
 
-static void rx_backend_done(struct net_world *w, struct net_pkt *p)
+static void rx_backend_done(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_vm *vm = net_pkt_dst_vm(w, p);
-
     nic_rx_release(&vm->nh->nic, p->queue);
-    rx_to_guest(w, vm, p);
+    rx_to_guest(vm, p);
 }
 
-static void rx_host_landed(struct net_world *w, struct net_pkt *p)
-{
-    struct net_vm *vm = net_pkt_dst_vm(w, p);
-    struct virtio_vm *v = vm->io;
-
-    host_backend_rx(w, vm, &v->hb, v->txq[rx_pair(vm, p)].core, p, rx_backend_done);
-}
-
-static void virtio_device_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void rx_host_landed(struct net_vm *vm, struct net_pkt *p)
 {
     struct virtio_vm *v = vm->io;
 
-    host_rx(w, vm, &v->hb.io, p, rx_host_landed);
+    host_backend_rx(vm, &v->hb, v->txq[rx_pair(vm, p)].core, p, rx_backend_done);
 }
 
-static void rx_bridged(struct net_world *w, struct net_pkt *p)
-{
-    rx_to_guest(w, net_pkt_dst_vm(w, p), p);
-}
-
-static void virtio_bridge_rx(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static void virtio_device_rx(struct net_vm *vm, struct net_pkt *p)
 {
     struct virtio_vm *v = vm->io;
 
-    net_step(w, p, NET_STAGE_backend);
+    host_rx(vm, &v->hb.io, p, rx_host_landed);
+}
+
+static void rx_bridged(struct net_vm *vm, struct net_pkt *p)
+{
+    rx_to_guest(vm, p);
+}
+
+static void virtio_bridge_rx(struct net_vm *vm, struct net_pkt *p)
+{
+    struct virtio_vm *v = vm->io;
+
+    net_step(vm->nh->host.sim, p, NET_STAGE_backend);
     net_step_part(p, NET_STAGE_copy, host_backend_copy(&v->hb, p));
-    net_step_cpu(w, p, v->txq[rx_pair(vm, p)].core, vm, v->hb.per_packet, rx_bridged);
+    net_step_cpu(p, v->txq[rx_pair(vm, p)].core, vm, v->hb.per_packet, rx_bridged);
 }
 
 /* ---- receive: guest ---- */
 
-static sim_time virtio_irq_deliver(struct net_world *w, struct net_vm *vm)
+static sim_time virtio_irq_deliver(struct net_vm *vm)
 {
     /* The interrupt handler schedules NAPI, which turns callbacks off. */
     vring_disable_cb(&rxq_cur(vm)->vr);
-    return net_irq_virtual(w, vm);
+    return net_irq_virtual(vm);
 }
 
-static sim_time virtio_rx_driver(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+static sim_time virtio_rx_driver(struct net_vm *vm, struct net_pkt *p)
 {
     struct virtio_vm *v = vm->io;
     struct virtio_rxq *rq = rxq_cur(vm);
@@ -725,14 +718,14 @@ static sim_time virtio_rx_driver(struct net_world *w, struct net_vm *vm, struct 
 
     /* Used entries come back in the order the guest's list holds them. */
     g_assert(rq->pkt[vring_next_used_id(&rq->vr)] == p->idx);
-    for (unsigned k = rx_bufs(w, v, p); k > 0; k--) {
+    for (unsigned k = rx_bufs(vm, v, p); k > 0; k--) {
         vring_get_buf(&rq->vr, &len);
         vring_add_buf(&rq->vr, 0, v->rx_buf_slots, v->rx_buf_bytes, 0);
     }
-    return w->g.driver_rx;
+    return vm->nh->g->driver_rx;
 }
 
-static sim_time virtio_irq_complete(struct net_world *w, struct net_vm *vm, bool *rearmed)
+static sim_time virtio_irq_complete(struct net_vm *vm, bool *rearmed)
 {
     struct virtio_vm *v = vm->io;
     struct vring *rx = &rxq_cur(vm)->vr;
@@ -740,7 +733,7 @@ static sim_time virtio_irq_complete(struct net_world *w, struct net_vm *vm, bool
 
     /* Refilled buffers: kick only if the backend asked (it ran dry). */
     if (vring_kick_prepare(rx))
-        t += net_exit(w, vm, v->kick_exit);
+        t += net_exit(vm, v->kick_exit);
     *rearmed = vring_enable_cb(rx);
     if (!*rearmed)
         vring_disable_cb(rx);
@@ -750,7 +743,7 @@ static sim_time virtio_irq_complete(struct net_world *w, struct net_vm *vm, bool
 /* The negotiated features (each 0 or 1, and the bit mask), what the
  * device's start-up and reset cost, and the ring slots per packet they
  * lead to. */
-static void report_config(struct net_world *w, struct report *out)
+static void report_config(struct net_host *hosts, unsigned n_hosts, struct report *out)
 {
     static const struct {
         const char *name;
@@ -764,10 +757,10 @@ static void report_config(struct net_world *w, struct report *out)
     const struct virtio_vm *first = NULL;
     uint64_t tx_pkts = 0, tx_slots = 0, rx_pkts = 0, rx_bufs = 0, rx_slots = 0, lines = 0;
 
-    for (unsigned i = 0; i < w->n_vms; i++) {
-        const struct virtio_vm *v = w->vms[i].io;
+    NET_FOR_EACH_VM (vm, hosts, n_hosts) {
+        const struct virtio_vm *v = vm->io;
 
-        if (w->vms[i].ops != &virtio_strategy_ops)
+        if (vm->ops != &virtio_strategy_ops)
             continue;
         first = first ? first : v;
         tx_pkts += v->tx_pkts;
@@ -807,26 +800,26 @@ static void report_config(struct net_world *w, struct report *out)
 /* A polling backend's cores never idle: what they did not spend on jobs
  * they spent polling, billed as host CPU of their VM when the core is its
  * own (a core shared with other threads is billed by its jobs). */
-static void virtio_settle(struct net_world *w)
+static void virtio_settle(struct net_host *hosts, unsigned n_hosts)
 {
-    sim_time span = sim_now(w->sim) - w->stat_start;
+    sim_time span = sim_now(hosts[0].host.sim) - net_stat_start(&hosts[0]);
 
-    for (unsigned i = 0; i < w->n_vms; i++) {
-        struct virtio_vm *v = w->vms[i].io;
+    NET_FOR_EACH_VM (vm, hosts, n_hosts) {
+        struct virtio_vm *v = vm->io;
 
-        if (w->vms[i].ops != &virtio_strategy_ops || !v->pmd)
+        if (vm->ops != &virtio_strategy_ops || !v->pmd)
             continue;
         for (unsigned q = 0; q < v->n_txq; q++) {
             const struct cpu_core *core = v->txq[q].core;
 
             if (core->n_threads == 1)
-                w->vms[i].c.host_busy +=
+                vm->c.host_busy +=
                     (sim_time)((1 - fifo_server_utilization(&core->srv)) * (double)span);
         }
     }
 }
 
-static void virtio_report(struct net_world *w, struct report *out)
+static void virtio_report(struct net_host *hosts, unsigned n_hosts, struct report *out)
 {
     uint64_t kicks = 0, suppressed = 0, irqs = 0, irqs_suppressed = 0;
     uint64_t locks = 0, contended = 0, wakeups = 0, spurious = 0, stops = 0;
@@ -836,10 +829,10 @@ static void virtio_report(struct net_world *w, struct report *out)
 
     welford_init(&wait);
     welford_init(&hold);
-    for (unsigned i = 0; i < w->n_vms; i++) {
-        struct virtio_vm *v = w->vms[i].io;
+    NET_FOR_EACH_VM (vm, hosts, n_hosts) {
+        struct virtio_vm *v = vm->io;
 
-        if (w->vms[i].ops != &virtio_strategy_ops)
+        if (vm->ops != &virtio_strategy_ops)
             continue;
         for (unsigned q = 0; q < v->n_txq; q++) {
             kicks += v->txq[q].vr.kicks;
@@ -897,7 +890,7 @@ static void virtio_report(struct net_world *w, struct report *out)
     report_metric(out, "all", "virtio_interrupts_suppressed", (double)irqs_suppressed, "1");
     report_metric(out, "all", "tx_queue_stops", (double)stops, "1");
     report_metric(out, "all", "virtio_pair_cores", vms ? (double)pair_cores / vms : 0, "1");
-    report_config(w, out);
+    report_config(hosts, n_hosts, out);
 }
 
 const struct io_strategy_ops virtio_strategy_ops = {

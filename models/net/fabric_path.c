@@ -198,7 +198,7 @@ static void arrived(struct net_world *w, struct net_pkt *p)
 
 static void propagate(struct net_world *w, struct net_pkt *p, net_step_fn next)
 {
-    net_step(w, p, NET_STAGE_wire);
+    net_step(w->sim, p, NET_STAGE_wire);
     net_step_delay(w, p, w->fabric->link_delay, next);
 }
 
@@ -235,7 +235,7 @@ static void switched(struct net_world *w, struct net_pkt *p)
         return;
     }
     out->queued += bytes;
-    net_step(w, p, NET_STAGE_fabric_queue);
+    net_step(w->sim, p, NET_STAGE_fabric_queue);
     net_step_part(p, NET_STAGE_wire, ser);
     net_step_serve(w, p, &out->srv, ser, link_sent);
 }
@@ -258,7 +258,7 @@ static void link_sent(struct net_world *w, struct net_pkt *p)
 
 static void at_switch(struct net_world *w, struct net_pkt *p)
 {
-    net_step(w, p, NET_STAGE_switching);
+    net_step(w->sim, p, NET_STAGE_switching);
     net_step_delay(w, p, w->fabric->sw_latency, switched);
 }
 
@@ -282,7 +282,7 @@ void net_fabric_send(struct net_world *w, struct net_pkt *p, unsigned from)
         p->to_port = (uint16_t)addr_resolve(w->fabric->addr, from, (unsigned)p->dst,
                                             p->src >= 0 ? p->src : -1, &wait);
         if (wait > 0) {
-            net_step(w, p, NET_STAGE_resolve);
+            net_step(w->sim, p, NET_STAGE_resolve);
             net_step_delay(w, p, wait, enter);
             return;
         }

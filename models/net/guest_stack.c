@@ -18,15 +18,13 @@
 #include "strategy.h"
 #include "workload.h"
 
-static void stack_tx_done(struct net_world *w, struct net_pkt *p)
+static void stack_tx_done(struct net_vm *vm, struct net_pkt *p)
 {
     struct net_pkt sent = { .vm = p->vm, .kind = p->kind, .cpu = p->cpu };
 
     /* @p may be gone (dropped) when guest_tx returns, hence the copy. */
-    struct net_vm *vm = &w->vms[p->src];
-
-    vm->ops->guest_tx(w, vm, p);
-    workload_stack_done(w, &sent);
+    vm->ops->guest_tx(vm, p);
+    workload_stack_done(vm->w, &sent);
 }
 
 static void stack_start(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
@@ -34,8 +32,8 @@ static void stack_start(struct net_world *w, struct net_vm *vm, struct net_pkt *
     sim_time t = w->g.stack_tx_pkt + (sim_time)llround(w->g.stack_tx_byte * p->bytes);
 
     workload_left(w, p);
-    net_step(w, p, NET_STAGE_guest_stack);
-    net_step_cpu(w, p, net_pkt_vcpu(vm, p), vm, t, stack_tx_done);
+    net_step(w->sim, p, NET_STAGE_guest_stack);
+    net_step_cpu(p, net_pkt_vcpu(vm, p), vm, t, stack_tx_done);
 }
 
 void guest_send(struct net_world *w, struct net_pkt *p)
@@ -48,21 +46,22 @@ void guest_send(struct net_world *w, struct net_pkt *p)
     /* One send at a time per thread, through stack and driver, as a
      * synchronous sendmsg(): the rest wait their turn (in guest_stack). */
     if (q->busy) {
-        net_pkt_wait(w, p, NET_STAGE_guest_stack);
-        net_pktq_push(w, &q->waiting, p);
+        net_pkt_wait(w->sim, p, NET_STAGE_guest_stack);
+        net_pktq_push(&w->pkts, &q->waiting, p);
         return;
     }
     q->busy = true;
     stack_start(w, vm, p);
 }
 
-void guest_xmit_done(struct net_world *w, struct net_vm *vm, unsigned cpu)
+void guest_xmit_done(struct net_vm *vm, unsigned cpu)
 {
+    struct net_world *w = vm->w;
     struct net_sendq *q = &vm->sendq[cpu % vm->n_vcpus];
     struct net_pkt *p;
 
     g_assert(q->busy);
-    p = net_pktq_pop(w, &q->waiting);
+    p = net_pktq_pop(&w->pkts, &q->waiting);
     if (!p) {
         q->busy = false;
         return;
@@ -147,12 +146,13 @@ static void irq_on_handled(struct sim *sim, void *ctx, uint64_t tag);
 static void poll_round(struct net_world *w, struct net_queue *q);
 static void queue_irq_raise(struct net_world *w, struct net_queue *q);
 
-void guest_rx_arrive(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
+void guest_rx_arrive(struct net_vm *vm, struct net_pkt *p)
 {
+    struct net_world *w = vm->w;
     struct net_queue *q = guest_rss_queue(vm, p);
 
-    net_pkt_wait(w, p, NET_STAGE_irq_coalesce);
-    net_pktq_push(w, &q->rx, p);
+    net_pkt_wait(w->sim, p, NET_STAGE_irq_coalesce);
+    net_pktq_push(&w->pkts, &q->rx, p);
     /* A poll-mode driver looks at its rings whether or not the device
      * would interrupt. */
     if (w->g.poll_mode)
@@ -182,15 +182,14 @@ static void queue_irq_raise(struct net_world *w, struct net_queue *q)
     sim_schedule_at(w->sim, at, irq_on_fire, q, NULL, 0);
 }
 
-void guest_irq_raise(struct net_world *w, struct net_vm *vm)
+void guest_irq_raise(struct net_vm *vm)
 {
     for (unsigned i = 0; i < vm->n_queues; i++)
         if (vm->q[i].rx.len || vm->q[i].tx_done)
-            queue_irq_raise(w, &vm->q[i]);
+            queue_irq_raise(vm->w, &vm->q[i]);
 }
 
-void guest_tx_complete_on(struct net_world *w, struct net_vm *vm, unsigned cpu, uint32_t frames,
-                          uint64_t l2_bytes)
+void guest_tx_complete_on(struct net_vm *vm, unsigned cpu, uint32_t frames, uint64_t l2_bytes)
 {
     struct net_queue *q = &vm->q[cpu % vm->n_queues];
 
@@ -198,12 +197,12 @@ void guest_tx_complete_on(struct net_world *w, struct net_vm *vm, unsigned cpu, 
     /* Counted as the driver's clean_tx_irq counts them: segments, bytes. */
     q->itr.tx.packets += frames;
     q->itr.tx.bytes += l2_bytes;
-    queue_irq_raise(w, q);
+    queue_irq_raise(vm->w, q);
 }
 
-void guest_tx_complete(struct net_world *w, struct net_vm *vm, uint32_t frames, uint64_t l2_bytes)
+void guest_tx_complete(struct net_vm *vm, uint32_t frames, uint64_t l2_bytes)
 {
-    guest_tx_complete_on(w, vm, 0, frames, l2_bytes);
+    guest_tx_complete_on(vm, 0, frames, l2_bytes);
 }
 
 static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)
@@ -221,15 +220,15 @@ static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)
         vm->c.rx_interrupts++;
     q->last_irq = sim_now(sim);
     vm->cur = q;
-    host = vm->ops->irq_deliver(w, vm);
+    host = vm->ops->irq_deliver(vm);
     /* Packets already waiting now wait for the handler instead. */
     for (uint32_t i = q->rx.head, k = 0; k < q->rx.len; k++) {
-        struct net_pkt *p = net_pkt_at(w, i);
+        struct net_pkt *p = net_pkt_at(&w->pkts, i);
 
         i = p->next_free;
-        net_pkt_wait(w, p, NET_STAGE_irq_delivery);
+        net_pkt_wait(w->sim, p, NET_STAGE_irq_delivery);
     }
-    net_irq_job(w, q->vcpu, vm, vm->nh->host.hv.isr, host, irq_on_handled, q, 0);
+    net_irq_job(q->vcpu, vm, vm->nh->host.hv.isr, host, irq_on_handled, q, 0);
 }
 
 static void irq_on_handled(struct sim *sim, void *ctx, uint64_t tag)
@@ -254,9 +253,9 @@ static void on_polled(struct sim *sim, void *ctx, const void *payload)
     poll_round(q->vm->w, q);
 }
 
-static void rx_delivered(struct net_world *w, struct net_pkt *p)
+static void rx_delivered(struct net_vm *vm, struct net_pkt *p)
 {
-    net_pkt_deliver(w, p);
+    net_pkt_deliver(vm->w, p);
 }
 
 static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag);
@@ -269,34 +268,34 @@ static void poll_round(struct net_world *w, struct net_queue *q)
     sim_time clean = 0;
 
     vm->cur = q;
-    while (n < w->g.budget && (p = net_pktq_pop(w, &q->rx))) {
-        sim_time drv = vm->ops->rx_driver(w, vm, p);
+    while (n < w->g.budget && (p = net_pktq_pop(&w->pkts, &q->rx))) {
+        sim_time drv = vm->ops->rx_driver(vm, p);
         sim_time stack = w->g.stack_rx_pkt + (sim_time)llround(w->g.stack_rx_byte * p->bytes);
 
-        nic_itr_count(&q->itr, true, net_pkt_l2_bytes(w, p));
-        net_step(w, p, NET_STAGE_driver);
+        nic_itr_count(&q->itr, true, net_pkt_l2_bytes(&w->cfg, p));
+        net_step(w->sim, p, NET_STAGE_driver);
         net_step_part(p, NET_STAGE_guest_stack, stack);
         /* Softirq context preempts the vCPU's process work; a poll-mode
          * driver's loop is the application's own thread. */
         if (w->g.poll_mode)
-            net_step_cpu(w, p, q->vcpu, vm, drv, rx_delivered);
+            net_step_cpu(p, q->vcpu, vm, drv, rx_delivered);
         else
-            net_step_cpu_irq(w, p, q->vcpu, vm, drv, rx_delivered);
+            net_step_cpu_irq(p, q->vcpu, vm, drv, rx_delivered);
         n++;
     }
     if (q->tx_done) {
         unsigned signalled = q->tx_done, cleaned;
 
         q->tx_done = 0;
-        cleaned = vm->ops->tx_clean ? vm->ops->tx_clean(w, vm, signalled) : signalled;
+        cleaned = vm->ops->tx_clean ? vm->ops->tx_clean(vm, signalled) : signalled;
         vm->c.tx_cleaned += cleaned;
         clean = cleaned * w->g.tx_clean;
     }
     /* The round's own work and its transmit cleaning: one job. */
     if (w->g.poll_mode)
-        net_cpu_job(w, q->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, q, 0);
+        net_cpu_job(q->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, q, 0);
     else
-        net_irq_job(w, q->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, q, 0);
+        net_irq_job(q->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, q, 0);
 }
 
 static void complete_on_end(struct sim *sim, void *ctx, uint64_t tag);
@@ -324,12 +323,12 @@ static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag)
      * call *_set_itr before re-enabling the vector). */
     nic_itr_update(&q->itr, sim_now(w->sim));
     vm->cur = q;
-    cost = vm->ops->irq_complete(w, vm, &rearmed);
+    cost = vm->ops->irq_complete(vm, &rearmed);
     if (!rearmed) {
         poll_round(w, q);
         return;
     }
-    net_irq_job(w, q->vcpu, vm, 0, cost, complete_on_end, q, 0);
+    net_irq_job(q->vcpu, vm, 0, cost, complete_on_end, q, 0);
 }
 
 static void complete_on_end(struct sim *sim, void *ctx, uint64_t tag)

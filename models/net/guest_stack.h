@@ -23,17 +23,16 @@ struct net_pkt;
 void guest_send(struct net_world *w, struct net_pkt *p);
 /* The driver's synchronous part of vCPU @cpu's current send is over (the
  * packet went on, or was dropped): the next send may start. */
-void guest_xmit_done(struct net_world *w, struct net_vm *vm, unsigned cpu);
+void guest_xmit_done(struct net_vm *vm, unsigned cpu);
 /* @p is in guest memory and visible to the driver. */
-void guest_rx_arrive(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
+void guest_rx_arrive(struct net_vm *vm, struct net_pkt *p);
 /* The device wants to interrupt @vm (moderated, or ignored while polling). */
-void guest_irq_raise(struct net_world *w, struct net_vm *vm);
+void guest_irq_raise(struct net_vm *vm);
 /* The device finished transmitting what the driver must clean (interrupt-
  * driven): @frames wire frames of @l2_bytes, for adaptive moderation. */
-void guest_tx_complete(struct net_world *w, struct net_vm *vm, uint32_t frames, uint64_t l2_bytes);
+void guest_tx_complete(struct net_vm *vm, uint32_t frames, uint64_t l2_bytes);
 /* The same for a send of vCPU @cpu: its queue's vector (XPS). */
-void guest_tx_complete_on(struct net_world *w, struct net_vm *vm, unsigned cpu, uint32_t frames,
-                          uint64_t l2_bytes);
+void guest_tx_complete_on(struct net_vm *vm, unsigned cpu, uint32_t frames, uint64_t l2_bytes);
 /* The queues and vectors of a VM with @vcpus vCPUs and strategy @ops are
  * possible: scenario_error() if not. */
 /* @vm's @n queue pairs and vectors, moderated in @mode (@interval when

@@ -184,7 +184,7 @@ static void send_segment(struct migration *m, uint32_t bytes)
     p->queue = 0;
     if (!nic_tx_enqueue(&m->src->nic, 0, p->idx, ser))
         g_error("migration: the PF's transmit ring overflowed");
-    net_step(w, p, NET_STAGE_nic_queue);
+    net_step(w->sim, p, NET_STAGE_nic_queue);
     net_step_part(p, NET_STAGE_wire, ser);
 }
 
@@ -342,7 +342,7 @@ struct migration *migration_new(struct net_world *w)
     m->unplug = scenario_time(sc, "migration.unplug");
     m->replug = scenario_time(sc, "migration.replug");
     m->window = (uint64_t)scenario_real(sc, "workload.window");
-    m->seg = w->g.gso_size > w->mss ? w->g.gso_size : w->mss;
+    m->seg = w->g.gso_size > w->cfg.mss ? w->g.gso_size : w->cfg.mss;
     if (m->seg > m->window)
         m->seg = (uint32_t)m->window;
     m->round_bytes = g_array_new(FALSE, FALSE, sizeof(uint64_t));

@@ -35,7 +35,7 @@ static bool vm_quiet(const struct net_world *w, const struct net_vm *vm)
     uint32_t n = 0, all = w->pkts.n_chunks << POOL_CHUNK_BITS;
 
     for (uint32_t i = 0; i < all; i++) {
-        const struct net_pkt *p = net_pkt_at(w, i);
+        const struct net_pkt *p = net_pkt_at(&w->pkts, i);
 
         if (p->live && p->kind != NET_PKT_MIGRATE &&
             (p->src == id || (p->dst == id && p->hop != NET_HOP_NONE)))
@@ -82,7 +82,7 @@ void vm_rehome(struct net_world *w, struct net_vm *vm, struct net_host *to, unsi
                const struct io_strategy_ops *ops)
 {
     g_assert(vm->paused && vm_quiet(w, vm));
-    vm->ops->detach(w, vm);
+    vm->ops->detach(vm);
     if (to != vm->nh) {
         for (unsigned k = 0; k < vm->n_vcpus; k++)
             vm->vcpus[k]->n_threads--;
@@ -106,7 +106,7 @@ void vm_rehome(struct net_world *w, struct net_vm *vm, struct net_host *to, unsi
         guest_queues_reset_itr(vm, ops->itr_driver);
     vm->ops = ops;
     /* The workload runs on: attach's net_vm_ready() does not restart it. */
-    ops->attach(w, vm);
+    ops->attach(vm);
 }
 
 void vm_resume(struct net_world *w, struct net_vm *vm)
@@ -114,6 +114,6 @@ void vm_resume(struct net_world *w, struct net_vm *vm)
     struct net_pkt *p;
 
     vm->paused = false;
-    while ((p = net_pktq_pop(w, &vm->held)))
+    while ((p = net_pktq_pop(&w->pkts, &vm->held)))
         guest_send(w, p);
 }

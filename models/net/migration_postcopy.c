@@ -60,7 +60,7 @@ static void touched(struct sim *sim, void *ctx, const void *payload)
     pc->urgent++;
     pc->faults++;
     pc->stall += pc->fault_cost;
-    net_vcpu_stall(m->w, m->vm, pc->fault_cost);
+    net_vcpu_stall(m->vm, pc->fault_cost);
     (void)sim;
     migration_pump(m);
 }

@@ -371,7 +371,7 @@ static void place_threads(struct net_world *w, struct net_host *nh)
     for (unsigned i = 0; i < nh->n_vms; i++) {
         struct net_vm *vm = &w->vms[nh->first_vm + i];
 
-        vm->backend = net_backend_core(w, vm);
+        vm->backend = net_backend_core(vm);
         vm->vswitch = vm->backend;
     }
     /* The vSwitch cores take the PF queues' interrupts in turn, one VM's
@@ -383,12 +383,11 @@ static void place_threads(struct net_world *w, struct net_host *nh)
         w->vms[nh->first_vm + i].vswitch = &nh->host.cpu.cores[n + i % nh->vswitch_cores];
 }
 
-struct cpu_core *net_backend_core(struct net_world *w, struct net_vm *vm)
+struct cpu_core *net_backend_core(struct net_vm *vm)
 {
     struct net_host *nh = vm->nh;
     unsigned spare = nh->host.cpu.n_cores - nh->vswitch_cores - nh->vcpu_cores - nh->polling_cores;
 
-    (void)w;
     /* net_check() made sure that pinned backends have their cores. */
     return host_backend_core(&nh->host, nh->vcpu_cores, spare, vm->local, vm->vcpus, vm->n_vcpus,
                              &nh->next_backend);
@@ -427,7 +426,7 @@ static void disks_create(struct net_world *w)
         bool has_thread = blk_disk_has_thread(vm->group->disk);
 
         if (has_thread)
-            io = (struct blk_thread){ net_backend_core(w, vm), NET_THREAD_DISK(vm) };
+            io = (struct blk_thread){ net_backend_core(vm), NET_THREAD_DISK(vm) };
         blk_disk_place(w->disk, k++, vm->id, vm->group->disk, &vm->nh->host, vm->nh->id, &vcpu,
                        has_thread ? &io : NULL);
     }
@@ -463,18 +462,18 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
     }
     POOL_INIT(&w->pkts, struct net_pkt, next_free);
     pool_set_grow_hook(&w->pkts, sim_mem_account, sim);
-    w->frame_overhead = (unsigned)scenario_real(sc, "net.l34_header");
-    w->mss = (unsigned)scenario_real(sc, "net.mtu") - w->frame_overhead;
-    w->desc_bytes = (unsigned)scenario_real(sc, "nic.descriptor_size");
-    w->buf_size = (unsigned)scenario_real(sc, "nic.buffer_size");
-    w->dma_mapping =
+    w->cfg.frame_overhead = (unsigned)scenario_real(sc, "net.l34_header");
+    w->cfg.mss = (unsigned)scenario_real(sc, "net.mtu") - w->cfg.frame_overhead;
+    w->cfg.desc_bytes = (unsigned)scenario_real(sc, "nic.descriptor_size");
+    w->cfg.buf_size = (unsigned)scenario_real(sc, "nic.buffer_size");
+    w->cfg.dma_mapping =
         g_strcmp0(scenario_str(sc, "nic.dma_mapping"), "per-buffer") == 0 ? NET_MAP_PER_BUFFER
         : g_strcmp0(scenario_str(sc, "nic.dma_mapping"), "static") == 0   ? NET_MAP_STATIC
                                                                           : NET_MAP_NATIVE;
     w->wire_delay = scenario_time(sc, "net.wire_delay");
-    w->vxlan = scenario_bool(sc, "fabric.vxlan");
-    w->vxlan_offload = scenario_bool(sc, "nic.vxlan_offload");
-    w->vxlan_cpu = scenario_real(sc, "fabric.vxlan_cpu");
+    w->cfg.vxlan = scenario_bool(sc, "fabric.vxlan");
+    w->cfg.vxlan_offload = scenario_bool(sc, "nic.vxlan_offload");
+    w->cfg.vxlan_cpu = scenario_real(sc, "fabric.vxlan_cpu");
     w->hosts = g_new0(struct net_host, w->n_hosts);
     w->vms = g_new0(struct net_vm, w->n_vms);
     for (unsigned h = 0; h < w->n_hosts; h++) {
@@ -485,6 +484,11 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
         snprintf(nh->scope, sizeof(nh->scope), "host%u", h);
         nh->n_vms = w->n_vms / w->n_hosts;
         nh->first_vm = h * nh->n_vms;
+        nh->vms = &w->vms[nh->first_vm];
+        nh->sc = sc;
+        nh->g = &w->g;
+        nh->cfg = &w->cfg;
+        nh->pkts = &w->pkts;
         host_init(&nh->host, sim, sc);
         vswitch_init(&nh->host.vswitch, sim, sc, nh->host.cpu.n_cores, nh->scope);
         nh->host.sched.bill = net_bill_switch;
@@ -517,7 +521,7 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
         workload_init(w, vm, vm->wl);
     }
     for (unsigned i = 0; i < w->n_vms; i++)
-        w->vms[i].ops->attach(w, &w->vms[i]);
+        w->vms[i].ops->attach(&w->vms[i]);
     disks_create(w);
     w->migration = migration_new(w);
     w->stat_start = sim_now(sim);
@@ -702,7 +706,7 @@ static void net_report(struct model *base, struct report *out)
         for (unsigned k = 0; k < g; k++)
             seen |= w->groups[k].ops == w->groups[g].ops;
         if (w->groups[g].ops->settle && !seen)
-            w->groups[g].ops->settle(w);
+            w->groups[g].ops->settle(w->hosts, w->n_hosts);
     }
     settle_poll_mode(w, span);
     double sum = 0, sum2 = 0;
@@ -748,7 +752,7 @@ static void net_report(struct model *base, struct report *out)
         for (unsigned k = 0; k < g; k++)
             seen |= w->groups[k].ops->report == w->groups[g].ops->report;
         if (w->groups[g].ops->report && !seen)
-            w->groups[g].ops->report(w, out);
+            w->groups[g].ops->report(w->hosts, w->n_hosts, out);
     }
     report_hist(out, "all", "latency", &all.latency_ps, 1e-12, "s");
     hist_release(&all.latency_ps);
@@ -768,7 +772,7 @@ static void net_destroy(struct model *base)
         struct net_vm *vm = &w->vms[i];
 
         if (vm->io)
-            vm->ops->detach(w, vm);
+            vm->ops->detach(vm);
         hist_release(&vm->c.latency_ps);
         g_free(vm->wl);
         g_free(vm->vcpus);

@@ -29,7 +29,7 @@ struct net_pkt *net_pkt_new(struct net_world *w, unsigned vm, int src, int dst,
                             enum net_pkt_kind kind, uint32_t bytes)
 {
     uint32_t idx = pool_alloc(&w->pkts);
-    struct net_pkt *p = net_pkt_at(w, idx);
+    struct net_pkt *p = net_pkt_at(&w->pkts, idx);
 
     memset(p, 0, sizeof(*p));
     p->idx = idx;
@@ -39,7 +39,7 @@ struct net_pkt *net_pkt_new(struct net_world *w, unsigned vm, int src, int dst,
     p->dst = (int16_t)dst;
     p->kind = (uint8_t)kind;
     p->bytes = bytes;
-    p->frames = bytes ? (bytes + w->mss - 1) / w->mss : 1;
+    p->frames = bytes ? (bytes + w->cfg.mss - 1) / w->cfg.mss : 1;
     p->live = true;
     p->hop = NET_HOP_NONE;
     p->born = sim_now(w->sim);
@@ -58,33 +58,41 @@ static void pkt_free(struct net_world *w, struct net_pkt *p)
 
 /* End the open step at now: fixed parts get their time, the first stage
  * the rest (it is never negative: the parts were part of the service). */
-static void step_close(struct net_world *w, struct net_pkt *p)
+static void step_close(struct sim *sim, struct net_pkt *p)
 {
-    ledger_close(&p->led, p->st, sim_now(w->sim));
+    ledger_close(&p->led, p->st, sim_now(sim));
 }
 
-void net_step(struct net_world *w, struct net_pkt *p, enum net_stage first)
+void net_step(struct sim *sim, struct net_pkt *p, enum net_stage first)
 {
-    ledger_step(&p->led, p->st, sim_now(w->sim), first);
+    ledger_step(&p->led, p->st, sim_now(sim), first);
 }
 
-static void step_on_cpu(struct sim *sim, void *ctx, uint64_t tag)
+/* A world's step ended (@ctx is the world). */
+static void step_done(struct sim *sim, void *ctx, uint64_t tag)
 {
     struct net_world *w = ctx;
-    struct net_pkt *p = net_pkt_at(w, (uint32_t)tag);
+    struct net_pkt *p = net_pkt_at(&w->pkts, (uint32_t)tag);
 
-    (void)sim;
+    step_close(sim, p);
+    p->next(w, p);
+}
+
+/* A device's step on a core ended (@ctx is its VM). */
+static void step_on_cpu(struct sim *sim, void *ctx, uint64_t tag)
+{
+    struct net_vm *vm = ctx;
+    struct net_pkt *p = net_pkt_at(&vm->w->pkts, (uint32_t)tag);
+
     /* Billed when the work is done, so that a backlog at the end of the
      * run is not counted as busy time. */
     if (p->bill_guest | p->bill_host) {
-        struct net_counters *c = &w->vms[p->bill_vm].c;
-
-        c->guest_busy += p->bill_guest;
-        c->host_busy += p->bill_host;
+        vm->c.guest_busy += p->bill_guest;
+        vm->c.host_busy += p->bill_host;
         p->bill_guest = p->bill_host = 0;
     }
-    step_close(w, p);
-    p->next(w, p);
+    step_close(sim, p);
+    p->next_dev(vm, p);
 }
 
 /* A backend may share a core with a vCPU: the thread is the vCPU's only
@@ -102,8 +110,8 @@ static bool stage_is_guest(unsigned stage)
     return stage == NET_STAGE_guest_stack || stage == NET_STAGE_driver;
 }
 
-static void step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core,
-                     struct net_vm *vm, bool urgent, sim_time base, net_step_fn next)
+static void step_cpu(struct net_pkt *p, struct cpu_core *core, struct net_vm *vm, bool urgent,
+                     sim_time base, io_step_fn next)
 {
     const struct ledger *l = &p->led;
     sim_time guest = stage_is_guest(l->stage) ? base : 0, host = base - guest;
@@ -116,28 +124,28 @@ static void step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *co
         else
             host += l->part_t[k];
     }
-    p->next = next;
+    p->next_dev = next;
     /* The guest's stages run in its vCPU thread, the others in a backend's. */
     thread = net_thread_id(vm, core, !stage_is_guest(l->stage));
     if (urgent)
-        sched_submit_urgent(&h->sched, &h->cpu, core, thread, guest + host, step_on_cpu, w, p->idx);
+        sched_submit_urgent(&h->sched, &h->cpu, core, thread, guest + host, step_on_cpu, vm,
+                            p->idx);
     else
-        sched_submit(&h->sched, &h->cpu, core, thread, guest + host, step_on_cpu, w, p->idx);
-    p->bill_vm = (uint16_t)vm->id;
+        sched_submit(&h->sched, &h->cpu, core, thread, guest + host, step_on_cpu, vm, p->idx);
     p->bill_guest = guest;
     p->bill_host = host;
 }
 
-void net_step_cpu(struct net_world *w, struct net_pkt *p, struct cpu_core *core, struct net_vm *vm,
-                  sim_time base, net_step_fn next)
+void net_step_cpu(struct net_pkt *p, struct cpu_core *core, struct net_vm *vm, sim_time base,
+                  io_step_fn next)
 {
-    step_cpu(w, p, core, vm, false, base, next);
+    step_cpu(p, core, vm, false, base, next);
 }
 
-void net_step_cpu_irq(struct net_world *w, struct net_pkt *p, struct cpu_core *core,
-                      struct net_vm *vm, sim_time base, net_step_fn next)
+void net_step_cpu_irq(struct net_pkt *p, struct cpu_core *core, struct net_vm *vm, sim_time base,
+                      io_step_fn next)
 {
-    step_cpu(w, p, core, vm, true, base, next);
+    step_cpu(p, core, vm, true, base, next);
 }
 
 /* A time-shared core switched to a thread of the VM (its owner number from
@@ -163,33 +171,29 @@ static void cpu_job(struct net_vm *vm, struct cpu_core *core, bool backend, bool
     vm->c.host_busy += host;
 }
 
-void net_cpu_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time guest,
-                 sim_time host, resource_done_fn done, void *ctx, uint64_t tag)
+void net_cpu_job(struct cpu_core *core, struct net_vm *vm, sim_time guest, sim_time host,
+                 resource_done_fn done, void *ctx, uint64_t tag)
 {
-    (void)w;
     cpu_job(vm, core, false, false, guest, host, done, ctx, tag);
 }
 
-void net_irq_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time guest,
-                 sim_time host, resource_done_fn done, void *ctx, uint64_t tag)
+void net_irq_job(struct cpu_core *core, struct net_vm *vm, sim_time guest, sim_time host,
+                 resource_done_fn done, void *ctx, uint64_t tag)
 {
-    (void)w;
     cpu_job(vm, core, false, true, guest, host, done, ctx, tag);
 }
 
-void net_vcpu_stall(struct net_world *w, struct net_vm *vm, sim_time t)
+void net_vcpu_stall(struct net_vm *vm, sim_time t)
 {
     struct host *h = &vm->nh->host;
 
-    (void)w;
     sched_submit(&h->sched, &h->cpu, vm->vcpu, net_thread_id(vm, vm->vcpu, false), t, NULL, NULL,
                  0);
 }
 
-void net_backend_job(struct net_world *w, struct cpu_core *core, struct net_vm *vm, sim_time host,
-                     resource_done_fn done, void *ctx, uint64_t tag)
+void net_backend_job(struct cpu_core *core, struct net_vm *vm, sim_time host, resource_done_fn done,
+                     void *ctx, uint64_t tag)
 {
-    (void)w;
     cpu_job(vm, core, true, false, 0, host, done, ctx, tag);
 }
 
@@ -197,7 +201,7 @@ void net_step_serve(struct net_world *w, struct net_pkt *p, struct fifo_server *
                     sim_time service, net_step_fn next)
 {
     p->next = next;
-    fifo_server_submit(srv, service, step_on_cpu, w, p->idx);
+    fifo_server_submit(srv, service, step_done, w, p->idx);
 }
 
 struct step_msg {
@@ -209,7 +213,7 @@ static void step_on_delay(struct sim *sim, void *ctx, const void *payload)
     struct step_msg msg;
 
     memcpy(&msg, payload, sizeof(msg));
-    step_on_cpu(sim, ctx, msg.pkt);
+    step_done(sim, ctx, msg.pkt);
 }
 
 void net_step_delay(struct net_world *w, struct net_pkt *p, sim_time delay, net_step_fn next)
@@ -220,18 +224,17 @@ void net_step_delay(struct net_world *w, struct net_pkt *p, sim_time delay, net_
     sim_schedule(w->sim, delay, step_on_delay, w, &msg, sizeof(msg));
 }
 
-sim_time net_exit(struct net_world *w, struct net_vm *vm, enum hv_exit_reason why)
+sim_time net_exit(struct net_vm *vm, enum hv_exit_reason why)
 {
-    (void)w;
     vm->c.exits[why]++;
     return vm->nh->host.hv.exit_cost[why];
 }
 
-sim_time net_irq_virtual(struct net_world *w, struct net_vm *vm)
+sim_time net_irq_virtual(struct net_vm *vm)
 {
     const struct hv *hv = &vm->nh->host.hv;
     struct net_queue *q = vm->cur;
-    sim_time now = sim_now(w->sim);
+    sim_time now = sim_now(vm->nh->host.sim);
 
     /* Another vector's notification to the same vCPU is recent enough:
      * this interrupt rides on it (hv.notify_coalesce). */
@@ -254,7 +257,7 @@ void net_pkt_deliver(struct net_world *w, struct net_pkt *p)
     struct net_counters *c = &vm->c;
     sim_time lat;
 
-    step_close(w, p);
+    step_close(w->sim, p);
     vm->delivered_total++;
     if (p->kind == NET_PKT_MIGRATE) {
         migration_pkt_delivered(w, p);
@@ -296,12 +299,17 @@ void net_pkt_drop(struct net_world *w, struct net_pkt *p, enum net_drop why)
     pkt_free(w, p);
 }
 
-void net_vm_ready(struct net_world *w, struct net_vm *vm)
+void net_dev_drop(struct net_vm *vm, struct net_pkt *p, enum net_drop why)
+{
+    net_pkt_drop(vm->w, p, why);
+}
+
+void net_vm_ready(struct net_vm *vm)
 {
     /* A device re-attached by a migration: the workload runs on. */
     if (vm->wl->started)
         return;
-    workload_start(w, vm);
+    workload_start(vm->w, vm);
 }
 
 /* ---- hand-offs ---- */
@@ -314,11 +322,12 @@ void net_nic_rx(struct net_world *w, struct net_pkt *p)
         net_pkt_drop(w, p, NET_DROP_vm_paused);
         return;
     }
-    vm->ops->device_rx(w, vm, p);
+    vm->ops->device_rx(vm, p);
 }
 
-void net_bridge(struct net_world *w, struct net_pkt *p)
+void net_bridge(struct net_vm *from, struct net_pkt *p)
 {
+    struct net_world *w = from->w;
     struct net_vm *vm = net_pkt_dst_vm(w, p);
 
     if (vm->paused) {
@@ -326,7 +335,7 @@ void net_bridge(struct net_world *w, struct net_pkt *p)
         return;
     }
     g_assert(vm->ops->bridge_rx);
-    vm->ops->bridge_rx(w, vm, p);
+    vm->ops->bridge_rx(vm, p);
 }
 
 static void wire_arrived(struct net_world *w, struct net_pkt *p)
@@ -340,11 +349,11 @@ void net_wire_out(struct net_world *w, struct net_pkt *p)
         net_fabric_send(w, p, net_ep_port(w, p->src));
         return;
     }
-    net_step(w, p, NET_STAGE_wire);
+    net_step(w->sim, p, NET_STAGE_wire);
     net_step_delay(w, p, w->wire_delay, wire_arrived);
 }
 
-bool net_pkt_overlay(const struct net_world *w, const struct net_pkt *p)
+bool net_world_pkt_overlay(const struct net_world *w, const struct net_pkt *p)
 {
     /* A VM's tunnel endpoint is its own host's (the peer is a gateway). */
     const struct io_strategy_ops *ops;
@@ -353,15 +362,30 @@ bool net_pkt_overlay(const struct net_world *w, const struct net_pkt *p)
     if (p->kind == NET_PKT_MIGRATE)
         return false;
     ops = w->vms[p->src >= 0 ? p->src : p->dst].ops;
-    return w->vxlan && !net_pkt_local(w, p) &&
-           (ops->vswitch || (ops->assigned && w->vxlan_offload));
+    return w->cfg.vxlan && !net_world_pkt_local(w, p) &&
+           (ops->vswitch || (ops->assigned && w->cfg.vxlan_offload));
+}
+
+bool net_pkt_overlay(const struct net_vm *vm, const struct net_pkt *p)
+{
+    return net_world_pkt_overlay(vm->w, p);
+}
+
+bool net_pkt_local(const struct net_vm *vm, const struct net_pkt *p)
+{
+    return net_world_pkt_local(vm->w, p);
+}
+
+sim_time net_stat_start(const struct net_host *nh)
+{
+    return nh->w->stat_start;
 }
 
 /* L3/L4 headers of each of @p's frames, and VXLAN's outer headers on the
  * overlay. */
 unsigned net_frame_headers(const struct net_world *w, const struct net_pkt *p)
 {
-    return w->frame_overhead + (net_pkt_overlay(w, p) ? FABRIC_VXLAN_BYTES : 0);
+    return w->cfg.frame_overhead + (net_world_pkt_overlay(w, p) ? FABRIC_VXLAN_BYTES : 0);
 }
 
 /* Every port runs at nic.line_rate (the peer's too). */
@@ -388,7 +412,8 @@ static struct net_host *rx_host(struct net_world *w, const struct net_pkt *p)
  * descriptor fetch and one write-back. */
 static uint64_t dma_bytes(const struct net_world *w, const struct net_pkt *p)
 {
-    return (uint64_t)p->bytes + (uint64_t)p->frames * (w->frame_overhead + 14) + 2 * w->desc_bytes;
+    return (uint64_t)p->bytes + (uint64_t)p->frames * (w->cfg.frame_overhead + 14) +
+           2 * w->cfg.desc_bytes;
 }
 
 static void veb_done(struct net_world *w, struct net_pkt *p)
@@ -396,7 +421,7 @@ static void veb_done(struct net_world *w, struct net_pkt *p)
     struct net_vm *vm = &w->vms[p->src];
 
     if (vm->ops->tx_wire_done)
-        vm->ops->tx_wire_done(w, vm, p);
+        vm->ops->tx_wire_done(vm, p);
     net_nic_rx(w, p);
 }
 
@@ -406,17 +431,17 @@ static void dev_tx_fetched(struct net_world *w, struct net_pkt *p)
 
     struct nic *nic = &tx_host(w, p)->nic;
 
-    if (net_pkt_local(w, p)) {
+    if (net_world_pkt_local(w, p)) {
         /* The embedded switch carries VF-to-VF frames at the port's rate
          * without putting them on the wire. */
-        net_step(w, p, NET_STAGE_veb);
+        net_step(w->sim, p, NET_STAGE_veb);
         net_step_serve(w, p, &nic->veb, ser, veb_done);
         return;
     }
     /* Drivers stop their queue before its ring fills (backpressure). */
     if (!nic_tx_enqueue(nic, p->queue, p->idx, ser))
         g_error("transmit ring %u overflowed: a driver did not stop its queue", p->queue);
-    net_step(w, p, NET_STAGE_nic_queue);
+    net_step(w->sim, p, NET_STAGE_nic_queue);
     net_step_part(p, NET_STAGE_wire, ser);
 }
 
@@ -424,18 +449,19 @@ static void dev_tx_requested(struct net_world *w, struct net_pkt *p)
 {
     struct pcie_link *pcie = &tx_host(w, p)->host.pcie;
 
-    net_step(w, p, NET_STAGE_dma);
+    net_step(w->sim, p, NET_STAGE_dma);
     net_step_serve(w, p, &pcie->to_dev, pcie_xfer_time(pcie, dma_bytes(w, p)), dev_tx_fetched);
 }
 
 static void tx_walked(struct net_world *w, struct net_pkt *p)
 {
-    net_step(w, p, NET_STAGE_dma);
+    net_step(w->sim, p, NET_STAGE_dma);
     net_step_delay(w, p, tx_host(w, p)->host.pcie.read_latency, dev_tx_requested);
 }
 
-void net_dev_tx(struct net_world *w, struct net_pkt *p, unsigned q, bool translate, uint64_t iova)
+void net_dev_tx(struct net_vm *vm, struct net_pkt *p, unsigned q, bool translate, uint64_t iova)
 {
+    struct net_world *w = vm->w;
     struct host *h = &tx_host(w, p)->host;
     sim_time walk = translate ? iommu_translate(&h->iommu, iova, p->bytes) : 0;
 
@@ -444,50 +470,53 @@ void net_dev_tx(struct net_world *w, struct net_pkt *p, unsigned q, bool transla
      * back: the round trip, then the data occupies the link. A miss first
      * waits for one of the IOMMU's page walkers. */
     if (walk > 0) {
-        net_step(w, p, NET_STAGE_iommu);
+        net_step(w->sim, p, NET_STAGE_iommu);
         net_step_serve(w, p, &h->walkers, walk, tx_walked);
         return;
     }
-    net_step(w, p, NET_STAGE_dma);
+    net_step(w->sim, p, NET_STAGE_dma);
     net_step_delay(w, p, h->pcie.read_latency, dev_tx_requested);
 }
 
 void net_port_done(void *ctx, uint32_t pkt)
 {
     struct net_world *w = ((struct net_host *)ctx)->w;
-    struct net_pkt *p = net_pkt_at(w, pkt);
+    struct net_pkt *p = net_pkt_at(&w->pkts, pkt);
 
-    step_close(w, p);
+    step_close(w->sim, p);
     if (p->src >= 0 && p->kind != NET_PKT_MIGRATE && w->vms[p->src].ops->tx_wire_done)
-        w->vms[p->src].ops->tx_wire_done(w, &w->vms[p->src], p);
+        w->vms[p->src].ops->tx_wire_done(&w->vms[p->src], p);
     net_wire_out(w, p);
 }
 
 static void dev_rx_written(struct net_world *w, struct net_pkt *p)
 {
-    p->then(w, p);
+    p->then(net_pkt_dst_vm(w, p), p);
 }
 
 static void dev_rx_translated(struct net_world *w, struct net_pkt *p)
 {
     struct pcie_link *pcie = &rx_host(w, p)->host.pcie;
 
-    net_step(w, p, NET_STAGE_dma);
+    net_step(w->sim, p, NET_STAGE_dma);
     net_step_serve(w, p, &pcie->to_host, pcie_xfer_time(pcie, dma_bytes(w, p)), dev_rx_written);
 }
 
 static void rx_walked(struct net_world *w, struct net_pkt *p)
 {
-    net_step(w, p, NET_STAGE_dma);
+    net_step(w->sim, p, NET_STAGE_dma);
     net_step_delay(w, p, rx_host(w, p)->host.pcie.read_latency / 2, dev_rx_translated);
 }
 
-bool net_dev_rx(struct net_world *w, struct net_pkt *p, unsigned q, bool translate, uint64_t iova,
-                net_step_fn next)
+bool net_dev_rx(struct net_vm *vm, struct net_pkt *p, unsigned q, bool translate, uint64_t iova,
+                io_step_fn next)
 {
+    struct net_world *w = vm->w;
     struct host *h = &rx_host(w, p)->host;
     sim_time walk;
 
+    /* dev_rx_written() hands @p to @next with its receiver. */
+    g_assert(vm == net_pkt_dst_vm(w, p));
     if (!nic_rx_reserve(&rx_host(w, p)->nic, q)) {
         net_pkt_drop(w, p, NET_DROP_nic_rx_full);
         return false;
@@ -499,11 +528,11 @@ bool net_dev_rx(struct net_world *w, struct net_pkt *p, unsigned q, bool transla
      * read round trip until the data lands, then the data occupies the
      * link. */
     if (walk > 0) {
-        net_step(w, p, NET_STAGE_iommu);
+        net_step(w->sim, p, NET_STAGE_iommu);
         net_step_serve(w, p, &h->walkers, walk, rx_walked);
         return true;
     }
-    net_step(w, p, NET_STAGE_dma);
+    net_step(w->sim, p, NET_STAGE_dma);
     net_step_delay(w, p, h->pcie.read_latency / 2, dev_rx_translated);
     return true;
 }

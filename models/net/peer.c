@@ -28,7 +28,7 @@ static void peer_rx_done(struct net_world *w, struct net_pkt *p)
 
 void peer_rx(struct net_world *w, struct net_pkt *p)
 {
-    net_step(w, p, NET_STAGE_peer);
+    net_step(w->sim, p, NET_STAGE_peer);
     net_step_serve(w, p, &w->peer.cpu, w->peer.per_packet, peer_rx_done);
 }
 
@@ -44,14 +44,14 @@ static void peer_sent(struct net_world *w, struct net_pkt *p)
         net_fabric_send(w, p, w->n_hosts);
         return;
     }
-    net_step(w, p, NET_STAGE_wire);
+    net_step(w->sim, p, NET_STAGE_wire);
     net_step_delay(w, p, w->wire_delay, peer_arrived);
 }
 
 static void peer_stack_done(struct net_world *w, struct net_pkt *p)
 {
     workload_stack_done(w, p);
-    net_step(w, p, NET_STAGE_wire);
+    net_step(w->sim, p, NET_STAGE_wire);
     net_step_serve(w, p, &w->peer.port, net_wire_time(w, p), peer_sent);
 }
 
@@ -62,6 +62,6 @@ void peer_tx_ack(struct net_world *w, struct net_pkt *p)
 
 void peer_tx(struct net_world *w, struct net_pkt *p)
 {
-    net_step(w, p, NET_STAGE_peer);
+    net_step(w->sim, p, NET_STAGE_peer);
     net_step_serve(w, p, &w->peer.cpu, w->peer.per_packet, peer_stack_done);
 }

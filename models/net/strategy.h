@@ -1,7 +1,10 @@
 /* The interchangeable I/O virtualization strategies behind one ops table.
  * Each strategy moves a packet between the guest driver and the NIC (or the
  * host's switch) and charges its costs on the shared resources; the guest
- * stack, the NIC, the wire and the peer are common. */
+ * stack, the NIC, the wire and the peer are common. A strategy works on one
+ * VM's device and the host it runs on (dev.h): its hooks get that VM, whose
+ * @nh is the host, never the world (net.h), which its files do not include.
+ * World-wide hooks (@report, @settle) get the hosts, each with its VMs. */
 #ifndef IOVSIM_NET_STRATEGY_H
 #define IOVSIM_NET_STRATEGY_H
 
@@ -10,13 +13,11 @@
 #include <glib.h>
 
 #include "../hw/nic.h"
+#include "dev.h"
+#include "guest_stack.h"
 #include "report.h"
 #include "scenario.h"
 #include "simtime.h"
-
-struct net_world;
-struct net_vm;
-struct net_pkt;
 
 /**
  * struct io_strategy_ops - one I/O virtualization technique
@@ -38,7 +39,8 @@ struct net_pkt;
  * @check:        cross-parameter checks (optional) for @vms VMs per host
  *                with this strategy, counted by @count_key; scenario_error()
  *                on bad input
- * @attach:       set up @vm's device; call net_vm_ready() when it may send
+ * @attach:       set up @vm's device on its host @vm->nh; call net_vm_ready()
+ *                when it may send
  * @guest_tx:     the guest stack handed over @p: driver, notification and
  *                whatever brings it to the NIC or the host's switch; calls
  *                guest_xmit_done() once the driver's synchronous part is
@@ -54,7 +56,8 @@ struct net_pkt;
  *                driver's cost, recycles the buffer
  * @irq_complete: polling is over, re-enable interrupts: returns the cost;
  *                sets *@rearmed false if work arrived meanwhile (poll again)
- * @report:       strategy-specific metrics (optional)
+ * @report:       strategy-specific metrics over the VMs of its strategy on
+ *                @hosts (optional)
  * @detach:       free @vm's device state
  * @tx_clean:     NAPI's transmit cleaning after @signalled calls of
  *                guest_tx_complete(): reclaim the transmitted buffers, wake
@@ -63,7 +66,8 @@ struct net_pkt;
  * @polling_cores: cores per host its polling threads hold, none of them a
  *                vCPU's (optional: none); *@key names the parameter
  * @settle:       bring what it bills by the time (a spinning core) up to
- *                now, before the report reads the counters (optional)
+ *                now on @hosts, before the report reads the counters
+ *                (optional)
  */
 struct io_strategy_ops {
     const char *name;
@@ -75,19 +79,19 @@ struct io_strategy_ops {
     bool multiqueue;
     bool keeps_state;
     bool (*check)(const struct scenario *sc, const char *count_key, int64_t vms, GError **error);
-    void (*attach)(struct net_world *w, struct net_vm *vm);
-    void (*guest_tx)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
-    void (*device_rx)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
-    void (*bridge_rx)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
-    void (*tx_wire_done)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
-    sim_time (*irq_deliver)(struct net_world *w, struct net_vm *vm);
-    sim_time (*rx_driver)(struct net_world *w, struct net_vm *vm, struct net_pkt *p);
-    sim_time (*irq_complete)(struct net_world *w, struct net_vm *vm, bool *rearmed);
-    void (*report)(struct net_world *w, struct report *out);
-    void (*detach)(struct net_world *w, struct net_vm *vm);
-    unsigned (*tx_clean)(struct net_world *w, struct net_vm *vm, unsigned signalled);
+    void (*attach)(struct net_vm *vm);
+    void (*guest_tx)(struct net_vm *vm, struct net_pkt *p);
+    void (*device_rx)(struct net_vm *vm, struct net_pkt *p);
+    void (*bridge_rx)(struct net_vm *vm, struct net_pkt *p);
+    void (*tx_wire_done)(struct net_vm *vm, struct net_pkt *p);
+    sim_time (*irq_deliver)(struct net_vm *vm);
+    sim_time (*rx_driver)(struct net_vm *vm, struct net_pkt *p);
+    sim_time (*irq_complete)(struct net_vm *vm, bool *rearmed);
+    void (*report)(struct net_host *hosts, unsigned n_hosts, struct report *out);
+    void (*detach)(struct net_vm *vm);
+    unsigned (*tx_clean)(struct net_vm *vm, unsigned signalled);
     unsigned (*polling_cores)(const struct scenario *sc, const char **key);
-    void (*settle)(struct net_world *w);
+    void (*settle)(struct net_host *hosts, unsigned n_hosts);
 };
 
 /* Every strategy, in the order `iovsim params` lists them. */

@@ -55,7 +55,7 @@ static void send_one(struct net_world *w, struct net_vm *vm, int src, int dst,
  * than the sending and the receiving VM's devices take (net_vm.seg_max). */
 static uint32_t segment_bytes(const struct net_world *w, const struct workload *wl, uint32_t want)
 {
-    uint32_t seg = w->g.gso_size > w->mss ? w->g.gso_size : w->mss;
+    uint32_t seg = w->g.gso_size > w->cfg.mss ? w->g.gso_size : w->cfg.mss;
 
     if (wl->sender >= 0 && w->vms[wl->sender].seg_max_tx)
         seg = MIN(seg, w->vms[wl->sender].seg_max_tx);
@@ -264,7 +264,7 @@ static void stream_received(struct net_world *w, struct net_vm *vm, uint32_t byt
     struct workload *wl = vm->wl;
 
     wl->rcv_bytes += bytes;
-    if (wl->rcv_bytes - wl->rcv_acked > w->mss)
+    if (wl->rcv_bytes - wl->rcv_acked > w->cfg.mss)
         send_ack(w, vm);
     else if (!wl->delack)
         wl->delack = sim_schedule(w->sim, wl->delack_timeout, delack_on_timer, vm, NULL, 0);
