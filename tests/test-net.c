@@ -586,6 +586,10 @@ struct bad_case {
 /* The header written by load_bad() takes 5 lines. */
 static const struct bad_case bad_cases[] = {
     { "unknown-strategy", "[io]\nstrategy = vmware\n", "io.strategy", 7 },
+    /* The host scheduler numbers every thread of the world in an int. */
+    { "too-many-threads",
+      "[host]\ncount = 8\ncores = 4096\npin_vcpus = false\n[group a]\ncount = 65535\n",
+      "host.count", 7 },
     { "unknown-backend", "[io]\nstrategy = virtio\n[virtio]\nbackend = kvmtool\n", "virtio.backend",
       9 },
     { "too-many-vms-for-vfs", "[io]\nstrategy = sriov\n[nic]\nvfs = 8\n[vm]\ncount = 10\n",
@@ -633,6 +637,60 @@ static void test_bad(gconstpointer data)
     g_assert_true(g_str_has_prefix(error->message, where));
     g_assert_null(strchr(error->message, '\n'));
     g_error_free(error);
+}
+
+/* ---- the host scheduler's threads ---- */
+
+/* Two VMs of 200 vCPUs each with a disk on a host of 460 cores: every
+ * vCPU, disk I/O thread and backend thread (one per VM and core) has a
+ * number of its own, and the number names its VM (the switch billing's
+ * way back). Numbers of id x 256 + the vCPU, or + 128 + the core mod 128,
+ * gave vCPU 130 and the backend on core 2 one thread. */
+static void test_thread_ids_distinct(void)
+{
+    struct scenario *sc = load("[vm]\ncount = 2\nvcpus = 200\ndisk = virtio-blk\n"
+                               "[host]\ncores = 460\n[workload]\ntype = stream\n");
+    struct sim *sim = sim_new(1);
+    GError *error = NULL;
+    struct model *m = net_model_ops.create(sim, sc, &error);
+    struct net_world *w = container_of(m, struct net_world, base);
+    GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    unsigned n = 0;
+
+    g_assert_no_error(error);
+    for (unsigned i = 0; i < w->n_vms; i++) {
+        struct net_vm *vm = &w->vms[i];
+        struct cpu_host *cpu = &vm->nh->host.cpu;
+
+        g_assert_cmpuint(vm->n_vcpus, ==, 200);
+        for (unsigned c = 0; c <= vm->n_vcpus + cpu->n_cores; c++) {
+            int id = c < vm->n_vcpus    ? net_thread_id(vm, vm->vcpus[c], false)
+                     : c == vm->n_vcpus ? net_thread_disk(vm)
+                                        : net_thread_id(vm, &cpu->cores[c - vm->n_vcpus - 1], true);
+
+            g_assert_true(net_thread_vm(w, id) == vm);
+            g_assert_true(g_hash_table_add(seen, GINT_TO_POINTER(id)));
+            n++;
+        }
+    }
+    g_assert_cmpuint(g_hash_table_size(seen), ==, n);
+    g_hash_table_unref(seen);
+    net_model_ops.destroy(m);
+    sim_free(sim);
+    scenario_free(sc);
+}
+
+/* ... and such a VM runs: 200 senders, its packets all accounted for. */
+static void test_many_vcpus_run(void)
+{
+    struct scenario *sc = load("[vm]\ncount = 2\nvcpus = 200\n[host]\ncores = 460\n"
+                               "[workload]\ntype = stream\n");
+    struct report *r = test_run(sc, 3);
+
+    test_check_net_conservation(r);
+    g_assert_cmpfloat(test_all(r, "throughput"), >, 1e9);
+    report_free(r);
+    scenario_free(sc);
 }
 
 int main(int argc, char **argv)
@@ -683,6 +741,8 @@ int main(int argc, char **argv)
     g_test_add_func("/net/validation/exit-ratio", test_exit_ratio);
     g_test_add_func("/net/validation/eli", test_eli);
     g_test_add_func("/net/validation/event-idx", test_event_idx);
+    g_test_add_func("/net/threads/distinct-ids", test_thread_ids_distinct);
+    g_test_add_func("/net/threads/many-vcpus-run", test_many_vcpus_run);
     for (size_t k = 0; k < G_N_ELEMENTS(bad_cases); k++) {
         g_autofree char *path = g_strdup_printf("/net/bad-input/%s", bad_cases[k].name);
 

@@ -143,7 +143,7 @@ struct net_pkt {
     int16_t src, dst;   /* endpoints: VM index, NET_PEER or NET_HOST_EP() */
     uint16_t vm;        /* VM whose flow this is (statistics) */
     uint8_t kind;
-    uint8_t cpu; /* sending vCPU of its VM */
+    uint16_t cpu; /* sending vCPU of its VM */
     bool live;
     uint16_t core;   /* host core of its next backend step, once the vSwitch's is done */
     uint32_t bytes;  /* payload (goodput) bytes */

@@ -6,6 +6,7 @@
  * the whole model: docs/models.md. */
 #include "net.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -196,6 +197,27 @@ static bool groups_check(const struct scenario *sc, const struct net_group *g, u
     return true;
 }
 
+/* The host scheduler tells threads apart by an int: every VM of the world
+ * has one per vCPU, its disk's and one per host core (net_thread_id()). */
+static bool threads_check(const struct scenario *sc, const struct net_group *g, unsigned n,
+                          GError **error)
+{
+    int64_t vms = 0, max_vcpus = 0, hosts = scenario_int(sc, "host.count");
+
+    for (unsigned k = 0; k < n; k++) {
+        vms += g[k].count;
+        max_vcpus = MAX(max_vcpus, (int64_t)g[k].vcpus);
+    }
+    if (hosts * vms * (max_vcpus + 1 + scenario_int(sc, "host.cores")) > INT_MAX) {
+        scenario_error(sc, "host.count", error,
+                       "%" G_GINT64_FORMAT " hosts of %" G_GINT64_FORMAT
+                       " VMs have more threads than the host scheduler can number",
+                       hosts, vms);
+        return false;
+    }
+    return true;
+}
+
 /* The fabric model's flow set-up, which a net world's fabric does not
  * take (its rules are in place before the run). */
 static const char *const fabric_model_only[] = {
@@ -266,7 +288,8 @@ static bool net_check(const struct scenario *sc, GError **error)
     groups = net_groups(sc, error);
     if (!groups || !fabric_check(sc, error))
         return false;
-    if (!groups_check(sc, (const struct net_group *)groups->data, groups->len, error))
+    if (!groups_check(sc, (const struct net_group *)groups->data, groups->len, error) ||
+        !threads_check(sc, (const struct net_group *)groups->data, groups->len, error))
         return false;
     return migration_check(sc, (const struct net_group *)groups->data, groups->len, error);
 }
@@ -426,7 +449,7 @@ static void disks_create(struct net_world *w)
         bool has_thread = blk_disk_has_thread(vm->group->disk);
 
         if (has_thread)
-            io = (struct blk_thread){ net_backend_core(vm), NET_THREAD_DISK(vm) };
+            io = (struct blk_thread){ net_backend_core(vm), net_thread_disk(vm) };
         blk_disk_place(w->disk, k++, vm->id, vm->group->disk, &vm->nh->host, vm->nh->id, &vcpu,
                        has_thread ? &io : NULL);
     }
@@ -453,12 +476,14 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
         w->n_groups = groups->len;
         w->groups = (struct net_group *)(void *)g_array_free(groups, FALSE);
         for (unsigned g = 0; g < w->n_groups; g++) {
+            w->max_vcpus = MAX(w->max_vcpus, w->groups[g].vcpus);
             w->groups[g].first = per_host;
             per_host += w->groups[g].count;
             snprintf(w->groups[g].scope, sizeof(w->groups[g].scope), "group.%s", w->groups[g].name);
         }
         w->n_hosts = (unsigned)scenario_int(sc, "host.count");
         w->n_vms = w->n_hosts * per_host;
+        w->thread_stride = w->max_vcpus + 1 + (unsigned)scenario_int(sc, "host.cores");
     }
     POOL_INIT(&w->pkts, struct net_pkt, next_free);
     pool_set_grow_hook(&w->pkts, sim_mem_account, sim);

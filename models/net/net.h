@@ -43,6 +43,8 @@ struct net_world {
     unsigned n_vms;
     struct blk_world *disk; /* the VMs' virtual disks (vm.disk), or NULL */
     sim_time wire_delay;    /* propagation, each way */
+    unsigned max_vcpus;     /* of any VM */
+    unsigned thread_stride; /* net_thread_id()'s numbers per VM */
     struct net_dev_cfg cfg;
     struct pool pkts; /* struct net_pkt, linked through next_free while free */
     sim_time stat_start;
@@ -63,11 +65,15 @@ void net_step_serve(struct net_world *w, struct net_pkt *p, struct fifo_server *
 /* The step lasts @delay (parts included), on no resource. */
 void net_step_delay(struct net_world *w, struct net_pkt *p, sim_time delay, net_step_fn next);
 
-/* The host scheduler's number (its owner) of @vm's thread on @core: one
- * of its vCPUs, id x 256 + the vCPU, or its backend thread there, id x 256
- * + 128 + the core (mod 128). Its disk's I/O thread is NET_THREAD_DISK. */
+/* The host scheduler's number (its owner) of @vm's thread on @core: one of
+ * its vCPUs, or its backend thread there (@backend, or no vCPU of @vm is
+ * on @core). Each VM has w->thread_stride numbers: its vCPUs', its disk's
+ * I/O thread's (net_thread_disk()), then one per host core for backends,
+ * so no two threads of the world share one. */
 int net_thread_id(const struct net_vm *vm, const struct cpu_core *core, bool backend);
-#define NET_THREAD_DISK(vm) ((int)((vm)->id * 256 + 127)) /* vCPUs are at most 64 */
+int net_thread_disk(const struct net_vm *vm);
+/* The VM whose thread is number @owner. */
+struct net_vm *net_thread_vm(const struct net_world *w, int owner);
 
 /* The host scheduler's switch to a thread of a VM, billed to that VM
  * (struct sched_policy.bill; @ctx is the world). */

@@ -99,10 +99,24 @@ static void step_on_cpu(struct sim *sim, void *ctx, uint64_t tag)
  * when asked for one. */
 int net_thread_id(const struct net_vm *vm, const struct cpu_core *core, bool backend)
 {
+    const struct net_world *w = vm->w;
+    unsigned base = vm->id * w->thread_stride;
+
     for (unsigned k = 0; k < vm->n_vcpus && !backend; k++)
         if (vm->vcpus[k] == core)
-            return (int)(vm->id * 256 + k);
-    return (int)(vm->id * 256 + 128 + (unsigned)(core - vm->nh->host.cpu.cores) % 128);
+            return (int)(base + k);
+    return (int)(base + w->max_vcpus + 1 + net_core_id(vm, core));
+}
+
+int net_thread_disk(const struct net_vm *vm)
+{
+    return (int)(vm->id * vm->w->thread_stride + vm->w->max_vcpus);
+}
+
+struct net_vm *net_thread_vm(const struct net_world *w, int owner)
+{
+    g_assert(owner >= 0 && (unsigned)owner / w->thread_stride < w->n_vms);
+    return &w->vms[(unsigned)owner / w->thread_stride];
 }
 
 static bool stage_is_guest(unsigned stage)
@@ -154,7 +168,7 @@ void net_bill_switch(void *ctx, int owner, sim_time t)
 {
     struct net_world *w = ctx;
 
-    w->vms[owner / 256].c.host_busy += t;
+    net_thread_vm(w, owner)->c.host_busy += t;
 }
 
 static void cpu_job(struct net_vm *vm, struct cpu_core *core, bool backend, bool urgent,

@@ -17,6 +17,12 @@
 #include "net.h"
 #include "rng.h"
 
+/* A stream's sender on vCPU @cpu has a send in the stack. */
+static bool sender_busy(const struct workload *wl, unsigned cpu)
+{
+    return wl->busy[cpu / 64] >> (cpu % 64) & 1;
+}
+
 static void send_one(struct net_world *w, struct net_vm *vm, int src, int dst,
                      enum net_pkt_kind kind, uint32_t bytes, sim_time txn_start)
 {
@@ -27,9 +33,9 @@ static void send_one(struct net_world *w, struct net_vm *vm, int src, int dst,
     /* Open-loop senders take the vCPUs in turn; request/response stays on
      * vCPU 0; streams pick their vCPU in stream_fill(). */
     if (kind == NET_PKT_DATA && wl->type == WL_UDP)
-        p->cpu = (uint8_t)(wl->next_cpu++ % wl->senders);
+        p->cpu = (uint16_t)(wl->next_cpu++ % wl->senders);
     else if (kind == NET_PKT_DATA)
-        p->cpu = (uint8_t)wl->next_cpu;
+        p->cpu = (uint16_t)wl->next_cpu;
     /* An open-loop sender faster than its stack fills the queue in front
      * of it (socket buffer / qdisc), then loses packets. */
     if (wl->queued >= wl->txqueuelen) {
@@ -37,9 +43,9 @@ static void send_one(struct net_world *w, struct net_vm *vm, int src, int dst,
          * workload_stack_done(), so free it here or it stays busy for good
          * (the loss still waits for loss_recovery to return its credit). */
         if (kind == NET_PKT_DATA && wl->type == WL_STREAM) {
-            g_assert(wl->in_stack > 0 && (wl->busy & (1ull << p->cpu)));
+            g_assert(wl->in_stack > 0 && sender_busy(wl, p->cpu));
             wl->in_stack--;
-            wl->busy &= ~(1ull << p->cpu);
+            wl->busy[p->cpu / 64] &= ~(1ull << p->cpu % 64);
         }
         net_pkt_drop(w, p, NET_DROP_tx_queue_full);
         return;
@@ -76,9 +82,9 @@ static void stream_fill(struct net_world *w, struct net_vm *vm)
     while (wl->in_stack < wl->senders && wl->in_flight + seg <= wl->window) {
         unsigned cpu = 0;
 
-        while (wl->busy & (1ull << cpu))
+        while (sender_busy(wl, cpu))
             cpu++;
-        wl->busy |= 1ull << cpu;
+        wl->busy[cpu / 64] |= 1ull << cpu % 64;
         wl->next_cpu = cpu;
         wl->in_stack++;
         wl->in_flight += seg;
@@ -177,10 +183,10 @@ void workload_init(struct net_world *w, struct net_vm *vm, struct workload *wl)
     wl->next = 0;
     wl->started = false;
     wl->in_stack = 0;
-    /* vm.vcpus is at most 64: one bit each in @busy. */
     wl->senders = wl->sender >= 0 ? (unsigned)scenario_int(sc, "vm.vcpus")
                                   : (unsigned)scenario_int(sc, "workload.flows");
-    wl->busy = 0;
+    memset(wl->busy, 0, sizeof(wl->busy));
+    g_assert(wl->senders <= 64 * G_N_ELEMENTS(wl->busy));
     wl->next_cpu = 0;
     wl->queued = 0;
     wl->txqueuelen = (uint32_t)scenario_int(sc, "guest.txqueuelen");
@@ -398,9 +404,9 @@ void workload_stack_done(struct net_world *w, const struct net_pkt *p)
     struct workload *wl = vm->wl;
 
     if (p->kind == NET_PKT_DATA && wl->type == WL_STREAM) {
-        g_assert(wl->in_stack > 0 && (wl->busy & (1ull << p->cpu)));
+        g_assert(wl->in_stack > 0 && sender_busy(wl, p->cpu));
         wl->in_stack--;
-        wl->busy &= ~(1ull << p->cpu);
+        wl->busy[p->cpu / 64] &= ~(1ull << p->cpu % 64);
         stream_fill(w, vm);
     }
 }

@@ -39,8 +39,9 @@ struct workload {
     gsl_rng *rng;
     sim_event_id next;
     bool started;
-    unsigned in_stack;   /* stream: sends in the sender's stack */
-    uint64_t busy;       /* stream: vCPUs with a send in the stack (bit mask) */
+    unsigned in_stack; /* stream: sends in the sender's stack */
+    /* stream: vCPUs with a send in the stack (a bit each; vm.vcpus <= 256) */
+    uint64_t busy[4];
     unsigned senders;    /* stream/udp: sending threads (the sender's vCPUs) */
     unsigned next_cpu;   /* round robin over them */
     uint32_t queued;     /* sends not yet out of the sender's stack / port */
