@@ -1,13 +1,15 @@
-/* What building a net world allocates, from its parameters alone: the
- * NIC's transmit rings (a queue per VM and one for the host), each VM's
- * virtqueues or emulated ring, the IOMMU's IOTLB, the host's cores, the
- * VMs' own state and, with vm.disk, their virtual disks. Packets in flight
- * come later, from the run's share of the limit. */
+/* What building a net world allocates, from its parameters alone, on every
+ * host: the NIC's transmit rings (a queue per VM and one for the host),
+ * each VM's virtqueues or emulated ring, the IOMMU's IOTLB, the host's
+ * cores, the VMs' own state and their virtual disks (vm.disk or a group's
+ * disk); and the fabric between the hosts. Packets in flight come later,
+ * from the run's share of the limit. */
 #include "net_mem.h"
 
 #include <string.h>
 
 #include "../blk/blk_mem.h"
+#include "../fabric/fabric_mem.h"
 #include "../host/vswitch.h"
 #include "../hw/cpu.h"
 #include "../hw/iommu.h"
@@ -48,33 +50,109 @@ static uint64_t virtio_bytes(const struct scenario *sc)
     return rings * size * per_slot + size * sizeof(uint32_t);
 }
 
+/* One kind of VM on each host: a [group NAME] section, or the [vm] keys. */
+struct mem_group {
+    uint64_t count, vcpus;
+    const char *net, *disk;
+    char count_key[96];
+};
+
+static GArray *mem_groups(const struct scenario *sc)
+{
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(struct mem_group));
+    GPtrArray *names = scenario_instances(sc, "group");
+    char key[96];
+
+    for (guint k = 0; k < names->len; k++) {
+        const char *name = g_ptr_array_index(names, k);
+        struct mem_group g = { 0 };
+
+        g_snprintf(g.count_key, sizeof(g.count_key), "group.%s.count", name);
+        g.count = (uint64_t)scenario_int(sc, g.count_key);
+        g_snprintf(key, sizeof(key), "group.%s.vcpus", name);
+        g.vcpus = (uint64_t)scenario_int(sc, key);
+        g_snprintf(key, sizeof(key), "group.%s.net", name);
+        g.net = scenario_str(sc, key);
+        g_snprintf(key, sizeof(key), "group.%s.disk", name);
+        g.disk = scenario_str(sc, key);
+        g_array_append_val(out, g);
+    }
+    g_ptr_array_unref(names);
+    if (!out->len) {
+        struct mem_group g = { .count = (uint64_t)scenario_int(sc, "vm.count"),
+                               .vcpus = (uint64_t)scenario_int(sc, "vm.vcpus"),
+                               .net = scenario_str(sc, "io.strategy"),
+                               .disk = scenario_str(sc, "vm.disk") };
+
+        g_strlcpy(g.count_key, "vm.count", sizeof(g.count_key));
+        g_array_append_val(out, g);
+    }
+    return out;
+}
+
+/* The keys of a part; with several hosts host.count comes first, as it
+ * multiplies everything (the first key locates the message). */
+static char *part_keys(uint64_t hosts, const char *keys)
+{
+    return hosts > 1 ? g_strdup_printf("host.count, %s", keys) : g_strdup(keys);
+}
+
+/* Every host holds the groups' VMs. */
 uint64_t net_mem_estimate(const struct scenario *sc, GString *keys)
 {
-    uint64_t vms = (uint64_t)scenario_int(sc, "vm.count");
+    uint64_t hosts = (uint64_t)scenario_int(sc, "host.count");
     uint64_t tx_ring = (uint64_t)scenario_int(sc, "nic.tx_ring");
     uint64_t iotlb = (uint64_t)scenario_int(sc, "iommu.iotlb_entries");
-    const char *strategy = scenario_str(sc, "io.strategy");
+    g_autoptr(GArray) groups = mem_groups(sc);
     struct tally t = { 0 };
+    uint64_t vms = 0;
 
-    add(&t, (vms + 1) * (sizeof(struct nic_txq) + tx_ring * (sizeof(uint32_t) + sizeof(sim_time))),
-        "nic.tx_ring, vm.count");
-    if (strcmp(strategy, "virtio") == 0)
-        add(&t, vms * virtio_bytes(sc), "virtio.ring_size, virtio.queues, vm.count");
-    else if (strcmp(strategy, "emulation") == 0)
-        add(&t, vms * (uint64_t)scenario_int(sc, "emulation.rx_ring") * sizeof(uint64_t),
-            "emulation.rx_ring, vm.count");
+    for (guint k = 0; k < groups->len; k++) {
+        const struct mem_group *g = &g_array_index(groups, struct mem_group, k);
+        uint64_t n = g->count * hosts;
+        const char *count = g->count_key;
+        g_autofree char *k_rings = NULL, *k_vm = NULL, *k_disks = NULL;
+
+        vms += g->count;
+        if (strcmp(g->net, "virtio") == 0) {
+            k_rings = g_strdup_printf(hosts > 1 ? "host.count, %s, virtio.ring_size, virtio.queues"
+                                                : "virtio.ring_size, virtio.queues, %s",
+                                      count);
+            add(&t, n * virtio_bytes(sc), k_rings);
+        } else if (strcmp(g->net, "emulation") == 0) {
+            k_rings = g_strdup_printf(
+                hosts > 1 ? "host.count, %s, emulation.rx_ring" : "emulation.rx_ring, %s", count);
+            add(&t, n * (uint64_t)scenario_int(sc, "emulation.rx_ring") * sizeof(uint64_t),
+                k_rings);
+        }
+        k_vm = part_keys(hosts, count);
+        add(&t, n * (VM_BYTES + g->vcpus * 64), k_vm);
+        if (strcmp(g->disk, "none") != 0) {
+            g_autoptr(GString) disk_keys = g_string_new(NULL);
+            uint64_t disks = blk_mem_disks(sc, n, count, disk_keys);
+
+            k_disks = part_keys(hosts, disk_keys->str);
+            add(&t, disks, k_disks);
+        }
+    }
+    add(&t,
+        hosts * (vms + 1) *
+            (sizeof(struct nic_txq) + tx_ring * (sizeof(uint32_t) + sizeof(sim_time))),
+        hosts > 1 ? "host.count, nic.tx_ring" : "nic.tx_ring, vm.count");
     /* The IOTLB and its hash buckets, about two per entry. */
-    add(&t, iotlb * (sizeof(struct iommu_entry) + 2 * sizeof(uint32_t)), "iommu.iotlb_entries");
-    add(&t, (uint64_t)scenario_int(sc, "host.cores") * sizeof(struct cpu_core), "host.cores");
+    add(&t, hosts * iotlb * (sizeof(struct iommu_entry) + 2 * sizeof(uint32_t)),
+        hosts > 1 ? "host.count, iommu.iotlb_entries" : "iommu.iotlb_entries");
+    add(&t, hosts * (uint64_t)scenario_int(sc, "host.cores") * sizeof(struct cpu_core),
+        hosts > 1 ? "host.count, host.cores" : "host.cores");
     /* An OVS datapath's EMC on each core that switches: at most every core. */
-    add(&t, (uint64_t)scenario_int(sc, "host.cores") * vswitch_core_bytes(sc),
-        "vswitch.emc_entries, host.cores");
-    add(&t, vms * (VM_BYTES + (uint64_t)scenario_int(sc, "vm.vcpus") * 64), "vm.count, vm.vcpus");
-    if (strcmp(scenario_str(sc, "vm.disk"), "none") != 0) {
-        g_autoptr(GString) disk_keys = g_string_new(NULL);
-        uint64_t disks = blk_mem_disks(sc, vms, "vm.count", disk_keys);
+    add(&t, hosts * (uint64_t)scenario_int(sc, "host.cores") * vswitch_core_bytes(sc),
+        hosts > 1 ? "host.count, vswitch.emc_entries, host.cores"
+                  : "vswitch.emc_entries, host.cores");
+    if (hosts > 1) {
+        g_autoptr(GString) fabric_keys = g_string_new(NULL);
+        uint64_t fabric = fabric_mem_estimate(sc, fabric_keys);
 
-        add(&t, disks, disk_keys->str);
+        add(&t, fabric, fabric_keys->str);
     }
     g_string_append(keys, t.keys);
     g_free(t.keys);
