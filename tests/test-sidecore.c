@@ -2,7 +2,8 @@
  * packet where virtio exits for its kicks and interrupts; the polling core
  * is busy even when the guests are idle, and it is host CPU; one thread
  * serves several VMs without context switches where their vhost threads
- * on one core switch; a VM migrating to another host joins its thread;
+ * on one core switch; each host's thread serves that host's VMs, and a VM
+ * migrating to another host joins its thread;
  * and a sidecore with no core to poll on is refused in one line. */
 #include <glib.h>
 
@@ -105,6 +106,30 @@ static void test_migrates(void)
     report_free(r);
 }
 
+/* Two hosts of two VMs each: each host's thread serves its own VMs (a
+ * thread found by a world-wide search would serve both hosts' VMs), and the
+ * report counts both threads and both spinning cores. */
+static void test_one_thread_per_host(void)
+{
+    struct report *r = run_body("[io]\nstrategy = sidecore\n[host]\ncount = 2\n[vm]\ncount = 2\n"
+                                "[fabric]\nleaves = 1\nhosts_per_leaf = 2\nspines = 1\n"
+                                "[workload]\ntype = udp\nrate = 5Kpps\n");
+
+    g_test_message("2 hosts: %.0f sidecore cores, host CPU %.4g, spinning %.3g",
+                   test_all(r, "sidecore_cores"), test_all(r, "host_cpu"),
+                   test_all(r, "sidecore_spin"));
+    g_assert_cmpfloat(test_all(r, "sidecore_cores"), ==, 2);
+    g_assert_cmpfloat(test_all(r, "host_cpu"), >, 1.998);
+    g_assert_cmpfloat(test_all(r, "host_cpu"), <, 2.002);
+    g_assert_cmpfloat(test_all(r, "sidecore_spin"), >, 0.9);
+    for (unsigned i = 0; i < 4; i++) {
+        g_autofree char *vm = g_strdup_printf("vm%u", i);
+
+        g_assert_cmpfloat(test_value(r, vm, "packets"), >, 0);
+    }
+    report_free(r);
+}
+
 static void test_no_spare_core(void)
 {
     test_expect_refused("[scenario]\nmodel = net\n[io]\nstrategy = sidecore\n[vm]\ncount = 4\n"
@@ -122,6 +147,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sidecore/core-always-busy", test_core_always_busy);
     g_test_add_func("/sidecore/one-thread", test_one_thread);
     g_test_add_func("/sidecore/migrates", test_migrates);
+    g_test_add_func("/sidecore/one-thread-per-host", test_one_thread_per_host);
     g_test_add_func("/sidecore/no-spare-core", test_no_spare_core);
     return g_test_run();
 }
