@@ -2,8 +2,9 @@
  * and host.backend_placement: N disk VMs sharing fewer cores each get less
  * as N grows, bounded by the cores' capacity over the CPU a request takes;
  * pinned I/O threads keep each VM's rate whatever N; a VM's disk beside its
- * NIC under shared placement waits for its network backend's core; bad
- * placements are refused with one located line. */
+ * NIC under shared placement waits for its network backend's core, and its
+ * completions take the vCPU's interrupt lane; bad placements are refused
+ * with one located line. */
 #include <math.h>
 #include <string.h>
 
@@ -140,6 +141,39 @@ static void test_disk_waits_for_network_backend(void)
     report_free(sp_busy);
 }
 
+/* One vCPU, an SR-IOV NIC and a virtio-blk disk at QD1. */
+static struct report *run_tx_and_disk(const char *workload)
+{
+    g_autofree char *ini =
+        g_strdup_printf("[scenario]\nname = t\nmodel = net\nduration = 20ms\nwarmup = 2ms\n"
+                        "[vm]\ncount = 1\nvcpus = 1\ndisk = virtio-blk\n[io]\nstrategy = sriov\n"
+                        "[workload]\n%s\n[fio]\niodepth = 1\n",
+                        workload);
+
+    return test_run_ini(ini, 5);
+}
+
+/* The guest's completion interrupt goes in the vCPU's interrupt lane, as
+ * the NIC's does: under a transmitting application on the same vCPU a
+ * disk submission waits behind every transmit job queued there, its
+ * completion only behind the one running. */
+static void test_completion_in_interrupt_lane(void)
+{
+    struct report *idle = run_tx_and_disk("type = udp\ndirection = tx\nrate = 1pps");
+    struct report *busy = run_tx_and_disk("type = stream\ndirection = tx");
+    double submit =
+        test_all(busy, "disk_stage_guest_submit") - test_all(idle, "disk_stage_guest_submit");
+    double irq = test_all(busy, "disk_stage_irq") - test_all(idle, "disk_stage_irq");
+
+    g_test_message("beside a transmit stream: submission +%.2f us, completion +%.2f us",
+                   submit * 1e6, irq * 1e6);
+    g_assert_cmpfloat(test_all(busy, "throughput"), >, 1e9);
+    g_assert_cmpfloat(submit, >, 1e-6);
+    g_assert_cmpfloat(irq, <, 0.25 * submit);
+    report_free(idle);
+    report_free(busy);
+}
+
 #define HEAD "[scenario]\nname = t\nmodel = blk\nduration = 10ms\n"
 
 static void test_bad_placement(void)
@@ -170,6 +204,7 @@ int main(int argc, char **argv)
     g_test_add_func("/blk-sched/pinned/stays-flat", test_pinned_stays_flat);
     g_test_add_func("/blk-sched/nic-and-disk/waits-for-network-backend",
                     test_disk_waits_for_network_backend);
+    g_test_add_func("/blk-sched/nic-and-disk/interrupt-lane", test_completion_in_interrupt_lane);
     g_test_add_func("/blk-sched/bad/placement", test_bad_placement);
     g_test_add_func("/blk-sched/passthrough/no-thread", test_assigned_needs_no_thread_core);
     return g_test_run();

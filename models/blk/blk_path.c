@@ -80,9 +80,9 @@ static sim_time job_start(struct blk_world *w, struct blk_req *r, enum blk_stage
     return total;
 }
 
-void blk_run(struct blk_world *w, const struct blk_thread *t, struct blk_req *r,
-             enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
-             blk_cont_fn cont)
+static void run_on(struct blk_world *w, const struct blk_thread *t, struct blk_req *r,
+                   enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
+                   blk_cont_fn cont, bool urgent)
 {
     struct blk_vm *vm = &w->vms[r->vm];
     struct host *h = vm->host;
@@ -90,11 +90,28 @@ void blk_run(struct blk_world *w, const struct blk_thread *t, struct blk_req *r,
 
     g_assert(t == &vm->vcpu || t == &vm->backend);
     g_assert(t->core);
-    sched_submit(&h->sched, &h->cpu, t->core, t->owner, total, on_step_done, w, r->idx);
+    if (urgent)
+        sched_submit_urgent(&h->sched, &h->cpu, t->core, t->owner, total, on_step_done, w, r->idx);
+    else
+        sched_submit(&h->sched, &h->cpu, t->core, t->owner, total, on_step_done, w, r->idx);
     if (t == &vm->vcpu)
         vm->guest_busy += total;
     else
         vm->host_busy += total;
+}
+
+void blk_run(struct blk_world *w, const struct blk_thread *t, struct blk_req *r,
+             enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
+             blk_cont_fn cont)
+{
+    run_on(w, t, r, wait_stage, parts, n_parts, cont, false);
+}
+
+void blk_run_irq(struct blk_world *w, const struct blk_thread *t, struct blk_req *r,
+                 enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
+                 blk_cont_fn cont)
+{
+    run_on(w, t, r, wait_stage, parts, n_parts, cont, true);
 }
 
 void blk_serve(struct blk_world *w, struct fifo_server *srv, struct blk_req *r,
@@ -233,7 +250,7 @@ void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *
         { BLK_STAGE_guest_complete, w->c.guest_complete },
     };
 
-    blk_run(w, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), blk_req_finish);
+    blk_run_irq(w, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), blk_req_finish);
 }
 
 sim_time blk_irq_injection(struct blk_world *w, struct blk_req *r)

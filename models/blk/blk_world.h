@@ -283,6 +283,12 @@ void blk_step(struct blk_world *w, struct blk_req *r, enum blk_stage next);
 void blk_run(struct blk_world *w, const struct blk_thread *t, struct blk_req *r,
              enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
              blk_cont_fn cont);
+/* The same in the thread's interrupt lane (sched_submit_urgent()): the
+ * guest's interrupt handler and the completions it runs go before the
+ * vCPU's waiting process-context work, as the NIC's do. */
+void blk_run_irq(struct blk_world *w, const struct blk_thread *t, struct blk_req *r,
+                 enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
+                 blk_cont_fn cont);
 /* The same on a resource that is no thread (the IOMMU's walkers). */
 void blk_serve(struct blk_world *w, struct fifo_server *srv, struct blk_req *r,
                enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,

@@ -327,7 +327,7 @@ static void reap_next(struct blk_world *w, struct blk_vm *vm)
     };
 
     vm->handler_owed = false;
-    blk_run(w, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), reaped_done);
+    blk_run_irq(w, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), reaped_done);
     refill(w, vm);
 }
 
