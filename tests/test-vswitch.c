@@ -122,6 +122,27 @@ static void test_upcall_once_per_flow(void)
     }
 }
 
+/* 64 flows from the peer to one VM: rules on ports give each its
+ * megaflow and its upcall; rules on addresses alone give the 64 one
+ * megaflow, so one upcall, and the others' first packets hit it. Either
+ * way each flow has its own EMC entry. */
+static void test_megaflow_follows_match(void)
+{
+    static const char *const match[] = { "ports", "addresses" };
+    static const double upcalls[] = { 64, 1 };
+
+    for (size_t k = 0; k < 2; k++) {
+        g_autofree char *body =
+            g_strdup_printf(RX_FLOWS "[vswitch]\ndatapath = ovs\nmatch = %s\n", 64u, match[k]);
+        struct report *r = run("10ms", "0s", body, 23);
+
+        g_assert_cmpfloat(test_all(r, "vswitch_upcalls"), ==, upcalls[k]);
+        g_assert_cmpfloat(test_all(r, "vswitch_megaflow_hits"), >=, 64 - upcalls[k]);
+        g_assert_cmpfloat(test_all(r, "vswitch_emc_hits"), >, 0);
+        report_free(r);
+    }
+}
+
 /* virtio and SR-IOV VMs side by side on one host behind an OVS datapath:
  * the virtio group's packets pay the switch, the VF group's none. */
 static void test_vf_bypasses_switch(void)
@@ -237,6 +258,7 @@ int main(int argc, char **argv)
     g_test_add_func("/vswitch/probes-follow-masks", test_probes_follow_masks);
     g_test_add_func("/vswitch/emc-thrashes", test_emc_thrashes);
     g_test_add_func("/vswitch/upcall-once-per-flow", test_upcall_once_per_flow);
+    g_test_add_func("/vswitch/megaflow-follows-match", test_megaflow_follows_match);
     g_test_add_func("/vswitch/vf-bypasses-switch", test_vf_bypasses_switch);
     g_test_add_func("/vswitch/free-switch-is-bridge", test_free_switch_is_bridge);
     g_test_add_func("/vswitch/cross-host-conserves", test_cross_host_conserves);

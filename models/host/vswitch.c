@@ -5,12 +5,12 @@
  * 1/emc-insert-inv-prob) and its own megaflow classifier, whose subtables
  * are probed in the order of their hits over the last interval
  * (dpcls_sort_subtable_vector). A packet decapsulated from a tunnel
- * recirculates: its inner packet takes a second pass. Left out: megaflows shared by several
- * flows (every flow gets its own, as with rules on transport ports), their
- * expiry and revalidation, the signature match cache (off by default), the
- * kernel datapath's per-CPU mask cache, and upcalls handed to other
- * threads (a PMD thread runs its own, so the packet waits for it).
- * Costs: docs/sources.md#ovs-datapath. */
+ * recirculates: its inner packet takes a second pass. A megaflow matches
+ * what the rules match: the whole flow when they read transport ports,
+ * every flow between two endpoints when they read addresses alone
+ * (vswitch.match). Left out: megaflows' expiry and revalidation, the signature match cache (off by
+ * default), the kernel datapath's per-CPU mask cache, and upcalls handed to other threads (a PMD
+ * thread runs its own, so the packet waits for it). Costs: docs/sources.md#ovs-datapath. */
 #include "vswitch.h"
 
 #include <glib.h>
@@ -26,7 +26,8 @@ struct emc_slot {
 /**
  * struct vswitch_pmd - the state of the thread that switches on one core
  * @emc:       its exact-match cache, vswitch.emc_entries slots
- * @megaflows: flow -> its subtable + 1 (one megaflow per flow)
+ * @megaflows: a megaflow (a flow without what the rules wildcard) -> its
+ *             subtable + 1
  * @order:     the subtables that exist, in probe order
  * @pos:       each subtable's index in @order, or -1 before its first megaflow
  * @hits:      each subtable's hits since the last reordering
@@ -70,6 +71,8 @@ void vswitch_init(struct vswitch *vs, struct sim *sim, const struct scenario *sc
     if (!vs->emc_entries)
         vs->emc_insert_inv = 0;
     vs->masks = (unsigned)scenario_int(sc, "vswitch.masks");
+    if (g_strcmp0(scenario_str(sc, "vswitch.match"), "addresses") == 0)
+        vs->wildcard = VSWITCH_PORTS;
     vs->emc_hit = scenario_time(sc, "vswitch.emc_hit");
     vs->probe = scenario_time(sc, "vswitch.probe");
     vs->upcall = scenario_time(sc, "vswitch.upcall");
@@ -170,7 +173,7 @@ static void sort_subtables(struct vswitch_pmd *t)
 static bool classify(const struct vswitch *vs, struct vswitch_pmd *t, uint64_t flow,
                      unsigned *probed)
 {
-    gpointer key = (gpointer)(uintptr_t)flow;
+    gpointer key = (gpointer)(uintptr_t)(flow & ~vs->wildcard);
     unsigned s = GPOINTER_TO_UINT(g_hash_table_lookup(t->megaflows, key));
 
     if (s) {
@@ -179,7 +182,7 @@ static bool classify(const struct vswitch *vs, struct vswitch_pmd *t, uint64_t f
         return true;
     }
     *probed = t->n_order;
-    s = flow_hash(flow, 0x5bd1e995) % vs->masks;
+    s = flow_hash(flow & ~vs->wildcard, 0x5bd1e995) % vs->masks;
     if (t->pos[s] < 0) {
         t->pos[s] = (int)t->n_order;
         t->order[t->n_order++] = s;

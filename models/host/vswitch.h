@@ -31,12 +31,17 @@ struct vswitch_stats {
 
 struct vswitch_pmd;
 
+/* A flow's low 16 bits stand for its transport ports: what rules that
+ * match addresses alone leave out of a megaflow. */
+#define VSWITCH_PORTS 0xffffull
+
 /**
  * struct vswitch - one host's virtual switch
  * @enabled:    false for a plain bridge: vswitch_lookup() costs nothing
  * @emc_entries, @emc_insert_inv: EMC size and inverse insertion probability
  *                                (0: no EMC)
  * @masks:      distinct megaflow masks the rule set yields
+ * @wildcard:   the bits of a flow its megaflow ignores (vswitch.match)
  * @emc_hit, @probe, @upcall: a pass that hits the EMC, one subtable probe,
  *                            the slow path of a miss
  * @sort_interval: how often a thread reorders its subtables by hits
@@ -46,6 +51,7 @@ struct vswitch_pmd;
 struct vswitch {
     bool enabled;
     unsigned emc_entries, emc_insert_inv, masks;
+    uint64_t wildcard;
     sim_time emc_hit, probe, upcall, sort_interval;
     gsl_rng *rng; /* the EMC's insertion draws (borrowed from the sim) */
     struct vswitch_pmd **pmd;
@@ -61,7 +67,8 @@ void vswitch_init(struct vswitch *vs, struct sim *sim, const struct scenario *sc
 void vswitch_release(struct vswitch *vs);
 void vswitch_reset_stats(struct vswitch *vs);
 
-/* The switch's work on a packet of @flow (any value below 2^48) switched by
+/* The switch's work on a packet of @flow (any value below 2^48, its ports
+ * in the low bits: VSWITCH_PORTS) switched by
  * the thread on core @core at @now: the time it costs that core (0 for a
  * bridge). A packet @decap-sulated from a tunnel recirculates: a second
  * pass looks the inner packet up, as one from the tunnel port. */

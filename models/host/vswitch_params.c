@@ -19,6 +19,11 @@ static const struct param_def vswitch_params[] = {
              "megaflow falls in one of them by its hash",
              "OVS commit 3453b4d62 (Scheurich, 2016): an L3-VPN pipeline on a VXLAN overlay "
              "gives 4 subtables (sources.md#ovs-datapath)"),
+    PDEF_ENUM("vswitch.match", "ports", "ports|addresses",
+              "what the rule set matches, and so each megaflow: ports, every connection its "
+              "own (security groups, ACLs on ports, connection tracking); addresses, every "
+              "flow between two endpoints one (L2/L3 forwarding alone)",
+              "choice: ports, as a cloud's security groups match them"),
     PDEF_INT("vswitch.emc_entries", "8192", 0, 1 << 20,
              "exact-match cache slots of each switching thread, two candidates per flow "
              "(0: no EMC)",

@@ -439,8 +439,9 @@ static inline struct cpu_core *net_pkt_vcpu(const struct net_vm *vm, const struc
 /* The VM may start its workload (its device is set up). */
 void net_vm_ready(struct net_vm *vm);
 
-/* @p's flow: its two endpoints and the sending thread (RSS hashes it; the
- * vSwitch caches it). */
+/* @p's flow: its two endpoints and the sending thread, which stands for its
+ * transport ports in the low 16 bits (RSS hashes it; the vSwitch caches
+ * it). */
 static inline uint64_t net_pkt_flow(const struct net_pkt *p)
 {
     return (uint64_t)(uint16_t)p->src << 32 | (uint64_t)(uint16_t)p->dst << 16 | p->cpu;
