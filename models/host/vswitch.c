@@ -1,16 +1,9 @@
-/* Open vSwitch's datapath lookup, after lib/dpif-netdev.c and
- * lib/dpif-netdev-dfc.h (OVS 3.x): each switching thread has its own EMC
- * (two candidate slots per flow hash, a new flow replacing an empty slot
- * or the one with the lower hash, inserted with probability
- * 1/emc-insert-inv-prob) and its own megaflow classifier, whose subtables
- * are probed in the order of their hits over the last interval
- * (dpcls_sort_subtable_vector). A packet decapsulated from a tunnel
- * recirculates: its inner packet takes a second pass. A megaflow matches
- * what the rules match: the whole flow when they read transport ports,
- * every flow between two endpoints when they read addresses alone
- * (vswitch.match). Left out: megaflows' expiry and revalidation, the signature match cache (off by
- * default), the kernel datapath's per-CPU mask cache, and upcalls handed to other threads (a PMD
- * thread runs its own, so the packet waits for it). Costs: docs/sources.md#ovs-datapath. */
+/* Open vSwitch's datapath lookup after lib/dpif-netdev.c (OVS 3.x): per
+ * switching thread an exact-match cache and a megaflow classifier probed in
+ * the order of its subtables' hits, an upcall run by the thread itself, a
+ * second pass for a tunnel's inner packet. Left out: megaflow expiry, the
+ * signature match cache, the kernel datapath's per-CPU mask cache.
+ * Costs: docs/sources.md#ovs-datapath. */
 #include "vswitch.h"
 
 #include <glib.h>
@@ -51,6 +44,9 @@ static uint32_t flow_hash(uint64_t flow, uint64_t salt)
     x ^= x >> 29;
     return (uint32_t)(x >> 32);
 }
+
+/* Megaflows are keyed by their 64-bit flow, stored as the pointer. */
+G_STATIC_ASSERT(sizeof(gpointer) >= sizeof(uint64_t));
 
 static guint megaflow_hash(gconstpointer key)
 {
@@ -152,7 +148,8 @@ static void emc_insert(const struct vswitch *vs, struct vswitch_pmd *t, uint64_t
     victim->hash = hash;
 }
 
-/* Most-hit subtables first; equal counts keep their order. */
+/* dpcls_sort_subtable_vector(): most-hit subtables first, equal counts in
+ * their order; the counts start again. */
 static void sort_subtables(struct vswitch_pmd *t)
 {
     for (unsigned i = 1; i < t->n_order; i++) {
@@ -212,6 +209,8 @@ static sim_time pass(struct vswitch *vs, struct vswitch_pmd *t, uint64_t flow)
         }
         vs->st.masks_probed += probed;
         cost += (sim_time)probed * vs->probe;
+        /* emc_probabilistic_insert(): rarely, so that a crowd of flows does
+         * not thrash the cache and the busiest flows get in first. */
         if (t->emc && gsl_rng_uniform_int(vs->rng, vs->emc_insert_inv) == 0)
             emc_insert(vs, t, flow, hash);
     }
