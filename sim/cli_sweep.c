@@ -553,11 +553,18 @@ static int worker_main(struct sweep_ctx *c, int task_fd, int result_fd)
     return 0;
 }
 
+/* Tasks a worker holds: the one it runs and the next, so that it never
+ * waits for the parent, who may be writing a group of runs meanwhile. */
+#define AHEAD 2
+/* Runs the parent writes at a time (a sweep in one process: STORE_QUEUE_RUNS). */
+#define PARENT_GROUP 32
+
 struct worker {
     pid_t pid;
-    int task_fd;   /* parent's write end, -1 once closed */
-    int result_fd; /* parent's read end, -1 once the worker closed it */
-    gint32 busy;   /* task it runs, or -1 */
+    int task_fd;        /* parent's write end, -1 once closed */
+    int result_fd;      /* parent's read end, -1 once the worker closed it */
+    gint32 held[AHEAD]; /* tasks handed to it, the one it runs first */
+    int n_held;
 };
 
 /* Where the parent gets tasks from and writes results to: its connection,
@@ -571,42 +578,52 @@ struct source {
     bool wait;  /* some runs are another sweep's: finish them in the parent */
 };
 
-/* Hand @w the next task, or close its pipe when there is none (it exits). */
-static void dispatch(struct worker *w, struct source *src)
+/* No more tasks for @w: it runs what it holds and exits. */
+static void close_tasks(struct worker *w)
 {
-    gint32 t = src && !src->stop && w->task_fd >= 0 ? next_task(src->c, src->st, src->max, src->pg)
-                                                    : NEXT_NONE;
-
-    if (src && t == NEXT_WAIT) {
-        src->wait = true;
-        /* The other sweep may be waiting for ours in turn. */
-        src->stop = !flush_queue(src->st, src->pg, false);
-    }
-    if (t >= 0) {
-        const struct task *task = &g_array_index(src->c->tasks, struct task, t);
-        struct sweep_task_msg m = { .task = t, .point = (gint32)task->point, .rep = task->rep };
-
-        w->busy = t;
-        sweep_wire_write(w->task_fd, &m, sizeof(m));
-        return;
-    }
-    w->busy = -1;
     if (w->task_fd >= 0)
         close(w->task_fd);
     w->task_fd = -1;
 }
 
-/* Collect workers that have exited; a task a dead worker held is lost. */
+/* Hand @w tasks until it holds AHEAD, or close its pipe when there are no
+ * more. */
+static void dispatch(struct worker *w, struct source *src)
+{
+    while (w->task_fd >= 0 && w->n_held < AHEAD) {
+        gint32 t = !src->stop ? next_task(src->c, src->st, src->max, src->pg) : NEXT_NONE;
+
+        if (t == NEXT_WAIT) {
+            src->wait = true;
+            /* The other sweep may be waiting for ours in turn. */
+            src->stop = !flush_queue(src->st, src->pg, false);
+        }
+        if (t < 0) {
+            close_tasks(w);
+            break;
+        }
+        const struct task *task = &g_array_index(src->c->tasks, struct task, t);
+        struct sweep_task_msg m = { .task = t, .point = (gint32)task->point, .rep = task->rep };
+
+        w->held[w->n_held++] = t;
+        sweep_wire_write(w->task_fd, &m, sizeof(m));
+    }
+}
+
+/* Collect workers that have exited and whose results have all been read;
+ * a task a dead worker held is lost. */
 static void reap(struct sweep_ctx *c, struct worker *ws, int n, struct progress *pg, bool block)
 {
     for (int i = 0; i < n; i++) {
         int wstatus;
 
-        if (ws[i].pid <= 0 || waitpid(ws[i].pid, &wstatus, block ? 0 : WNOHANG) != ws[i].pid)
+        /* One that exits after its last result may not have been read yet. */
+        if (ws[i].pid <= 0 || ws[i].result_fd >= 0 ||
+            waitpid(ws[i].pid, &wstatus, block ? 0 : WNOHANG) != ws[i].pid)
             continue;
         ws[i].pid = 0;
-        if (ws[i].busy >= 0 && !cli_interrupted) {
-            const struct task *t = &g_array_index(c->tasks, struct task, ws[i].busy);
+        if (ws[i].n_held > 0 && !cli_interrupted) {
+            const struct task *t = &g_array_index(c->tasks, struct task, ws[i].held[0]);
 
             g_autofree char *msg =
                 g_strdup_printf("iovsim: worker %d died (%s %d) during point '%s' rep %d", i,
@@ -616,35 +633,46 @@ static void reap(struct sweep_ctx *c, struct worker *ws, int n, struct progress 
 
             cli_print_line(msg);
             progress_count(pg, TASK_LOST);
+            /* What it had not started goes to the others. */
+            for (int k = 1; k < ws[i].n_held; k++) {
+                c->claims[ws[i].held[k]].state = STORE_TASK_MINE;
+                c->give = MIN(c->give, (size_t)ws[i].held[k]);
+            }
         }
-        ws[i].busy = -1;
+        ws[i].n_held = 0;
     }
 }
 
-/* A result from @w: write it, count it, give @w its next task. */
+/* A result from @w: give @w its next task, then write the result and
+ * count it. */
 static void take_result(struct worker *w, struct sweep_done *d, struct source *src)
 {
     struct sweep_ctx *c = src->c;
     enum task_status s;
 
-    if (d->task != w->busy) { /* not what it was given: cannot happen */
+    if (w->n_held == 0 || d->task != w->held[0]) { /* not what it was given: cannot happen */
         report_free(d->res.report);
         return;
     }
-    w->busy = -1;
+    memmove(w->held, w->held + 1, (size_t)--w->n_held * sizeof(*w->held));
+    dispatch(w, src);
     if (d->status != TASK_INTERRUPTED) {
         /* After a refused write, the rest are left for the next call. */
         s = src->stop ? TASK_LOST
                       : store_one(c, src->st, &g_array_index(c->tasks, struct task, d->task), d);
         c->claims[d->task].state = STORE_TASK_FINISHED;
         progress_count(src->pg, s);
+        /* Written in smaller groups than alone, while the workers run:
+         * what is left when they are done is written while they wait. */
+        if (s != TASK_LOST && store_queued(src->st) >= PARENT_GROUP &&
+            !flush_queue(src->st, src->pg, false))
+            s = TASK_LOST;
         /* The database refused a write (a full disk, say): hand out no
          * more work, the rest would fail the same way. */
         if (s == TASK_LOST)
             src->stop = true;
     }
     report_free(d->res.report);
-    dispatch(w, src);
 }
 
 /* Wait up to a tick for results and take one from each worker that has
@@ -684,7 +712,7 @@ static void stop_workers(struct worker *ws, int n)
     for (int i = 0; i < n; i++) {
         if (ws[i].pid > 0)
             kill(ws[i].pid, SIGINT);
-        dispatch(&ws[i], NULL);
+        close_tasks(&ws[i]);
     }
 }
 
@@ -698,7 +726,7 @@ static bool start_workers(struct sweep_ctx *c, struct worker *ws, int jobs)
     for (int i = 0; i < jobs; i++) {
         int tp[2], rp[2];
 
-        if (pipe(tp) != 0 || pipe(rp) != 0)
+        if (pipe(tp) != 0 || !sweep_wire_pipe(rp))
             g_error("pipe: %s", g_strerror(errno));
         ws[i].pid = fork();
         if (ws[i].pid == 0) {
@@ -721,7 +749,6 @@ static bool start_workers(struct sweep_ctx *c, struct worker *ws, int jobs)
         close(rp[1]);
         ws[i].task_fd = tp[1];
         ws[i].result_fd = rp[0];
-        ws[i].busy = -1;
     }
     return true;
 }
@@ -741,9 +768,11 @@ static bool run_parallel(struct sweep_ctx *c, int jobs, struct store **st, struc
     src.st = *st = prepare(c, pg, error);
     if (!src.st) {
         stop_workers(ws, jobs);
-        reap(c, ws, jobs, pg, true);
-        for (int i = 0; i < jobs; i++)
+        for (int i = 0; i < jobs; i++) {
             close(ws[i].result_fd);
+            ws[i].result_fd = -1;
+        }
+        reap(c, ws, jobs, pg, true);
         return false;
     }
     for (int i = 0; i < jobs; i++)
@@ -758,7 +787,7 @@ static bool run_parallel(struct sweep_ctx *c, int jobs, struct store **st, struc
         reap(c, ws, jobs, pg, false);
         /* A dead worker's share goes to the others: wake one that is idle. */
         for (int i = 0; i < jobs && !stopping; i++)
-            if (ws[i].pid > 0 && ws[i].busy < 0 && ws[i].task_fd >= 0)
+            if (ws[i].pid > 0 && ws[i].n_held < AHEAD && ws[i].task_fd >= 0)
                 dispatch(&ws[i], &src);
         /* Between results too: a run done is written within
          * STORE_QUEUE_SECONDS and a tick, however long the next ones. */

@@ -838,6 +838,11 @@ bool store_queue_run(struct store *st, const struct store_run *run, GPtrArray *p
     return true;
 }
 
+size_t store_queued(const struct store *st)
+{
+    return st->queue ? st->queue->len : 0;
+}
+
 bool store_flush_due(struct store *st, GError **error)
 {
     double now = (double)g_get_monotonic_time() * 1e-6;

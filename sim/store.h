@@ -93,6 +93,8 @@ bool store_flush(struct store *st, GError **error);
 /* store_flush() if the oldest queued run has waited STORE_QUEUE_SECONDS:
  * for a writer that waits for runs between them. */
 bool store_flush_due(struct store *st, GError **error);
+/* Runs queued and not yet written. */
+size_t store_queued(const struct store *st);
 
 /* Is (point, rep) already there with status 'done'? After
  * store_check_scenario(), only runs with that scenario hash count. */

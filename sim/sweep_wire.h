@@ -40,6 +40,10 @@ void sweep_wire_put(GByteArray *out, const struct sweep_done *d);
  */
 bool sweep_wire_get(const guint8 *body, size_t len, struct sweep_done *d);
 
+/* A pipe for results: pipe(2), made big enough for a few runs where the
+ * system allows. False with errno set if there is none. */
+bool sweep_wire_pipe(int fds[2]);
+
 /* Write all of @len bytes, retrying after signals; false on an error (a
  * reader that has gone: EPIPE, as SIGPIPE is ignored). */
 bool sweep_wire_write(int fd, const void *buf, size_t len);

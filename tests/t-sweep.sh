@@ -46,7 +46,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..37"
+echo "1..38"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -130,6 +130,23 @@ for j in 1 2; do
         [ "$(sqlite3 k.db 'SELECT count(*) FROM runs')" -ge "$written" ]
     ok $? "-j $j: a finished run is written while the next runs ($written written, running $running)"
 done
+
+# A worker killed mid-sweep: its run is reported lost (status 1), and the
+# task it held next is run by the other worker, so every other run is there.
+rm -f w.db*
+IOVSIM_PROGRESS_INTERVAL=0.05 "$IOVSIM" sweep k.ini -o w.db -j 2 --reps 8 \
+    --set scenario.duration=3000s >/dev/null 2>w.txt &
+pid=$!
+for _ in $(seq 1200); do
+    grep -q '^iovsim sweep: [1-9]' w.txt && break
+    sleep 0.05
+done
+kill -KILL "$(pgrep -P $pid | head -1)"
+wait $pid
+rc=$?
+[ $rc = 1 ] && grep -q 'worker [01] died (signal 9)' w.txt &&
+    [ "$(sqlite3 w.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 7 ]
+ok $? "-j 2: a killed worker's run is lost and the rest are done (rc $rc, $(sqlite3 w.db 'SELECT count(*) FROM runs') runs)"
 
 # The guard against mixing scenarios and versions.
 bad "another seed is another scenario" "--force" "$IOVSIM" sweep s.ini -o b.db --seed 7

@@ -1,35 +1,43 @@
 #!/usr/bin/env bash
-# A sweep on 1 and 2 worker processes: the speed-up, and the share of
-# -j 1's time spent outside the runs (loading, writing results, the
-# summary), an upper bound on what the store costs. Median of $BENCH_RUNS.
+# A sweep on 1 and 2 worker processes, interleaved: the speed-up, the CPU
+# time (user + system, the workers' included), and the share of -j 1's time
+# spent outside the runs (loading, writing results, the summary), an upper
+# bound on what the store costs. Medians of $BENCH_RUNS (default 5); the
+# load average beside them, since wall times follow the machine's load.
 # Usage: sweep-speed.sh ARGS... (the arguments of `iovsim sweep`, no -o/-j)
 set -euo pipefail
 IOVSIM=${IOVSIM:-./iovsim}
-runs=${BENCH_RUNS:-3}
+runs=${BENCH_RUNS:-5}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-t1s=(); t2s=(); fracs=()
+t1s=(); t2s=(); c1s=(); c2s=(); fracs=()
+load0=$(cut -d' ' -f1 /proc/loadavg)
 for ((i = 0; i < runs; i++)); do
     for j in 1 2; do
         rm -f "$tmp"/s.db*
-        start=$(date +%s.%N)
-        "$IOVSIM" sweep "$@" -o "$tmp/s.db" -q -j "$j"
-        end=$(date +%s.%N)
-        t=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
+        # bash's time: wall, then the CPU of the sweep and of its workers.
+        TIMEFORMAT='%R %U %S'
+        { time "$IOVSIM" sweep "$@" -o "$tmp/s.db" -q -j "$j"; } 2>"$tmp/time.txt"
+        read -r t user sys <"$tmp/time.txt"
+        cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
         if [ "$j" = 1 ]; then
-            t1s+=("$t")
+            t1s+=("$t"); c1s+=("$cpu")
             inside=$(sqlite3 "$tmp/s.db" 'SELECT sum(wall_seconds) FROM runs')
             fracs+=("$(awk -v t="$t" -v s="$inside" 'BEGIN { print (t - s) / t }')")
         else
-            t2s+=("$t")
+            t2s+=("$t"); c2s+=("$cpu")
         fi
     done
 done
 t1=$(printf '%s\n' "${t1s[@]}" | median); t2=$(printf '%s\n' "${t2s[@]}" | median)
+c1=$(printf '%s\n' "${c1s[@]}" | median); c2=$(printf '%s\n' "${c2s[@]}" | median)
 frac=$(printf '%s\n' "${fracs[@]}" | median)
-awk -v a="$t1" -v b="$t2" -v f="$frac" 'BEGIN {
-    printf "-j 1 %.3f s, -j 2 %.3f s: speed-up %.2fx (goal >= 1.8x)\n", a, b, a / b
-    printf "outside the runs at -j 1 (loading, writing results, summary): %.1f%% (goal: store < 10%%)\n", 100 * f }'
+awk -v a="$t1" -v b="$t2" -v ca="$c1" -v cb="$c2" -v f="$frac" -v l0="$load0" \
+    -v l1="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+    printf "-j 1 %.3f s (CPU %.3f s), -j 2 %.3f s (CPU %.3f s): speed-up %.2fx (goal >= 1.8x)\n",
+        a, ca, b, cb, a / b
+    printf "outside the runs at -j 1 (loading, writing results, summary): %.1f%% (goal: store < 10%%)\n", 100 * f
+    printf "load average %s before, %s after\n", l0, l1 }'
