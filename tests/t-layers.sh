@@ -47,19 +47,31 @@ ok $? "sim/ includes no header of models/"
 read -ra glib_flags <<<"$(pkg-config --cflags glib-2.0)"
 sees_world() {
     ${CC:-cc} -E "${glib_flags[@]}" -I"$SRC/sim" "$1" 2>/dev/null |
-        grep -q '^struct net_world {'
+        grep -q "^struct $2_world {"
 }
 seen=""
 for f in "$SRC"/models/io/*.c; do
-    sees_world "$f" && seen="$seen ${f#"$SRC"/}"
+    sees_world "$f" net && seen="$seen ${f#"$SRC"/}"
 done
 echo "# see struct net_world:${seen:- none}"
-[ -z "$seen" ] && sees_world "$SRC/models/net/path.c"
+[ -z "$seen" ] && sees_world "$SRC/models/net/path.c" net
 ok $? "models/io/ strategies do not see the world's definition"
 grep -n '\bw->' "$SRC"/models/io/*.[ch] >io-world.txt
 sed 's/^/# /' io-world.txt
 test ! -s io-world.txt
 ok $? "models/io/ names no world's field (w->)"
+
+# The same for the disk strategies (blk_*_ops) and the blk world.
+blk_strategies="baremetal emulation virtio_blk passthrough"
+seen=""
+for s in $blk_strategies; do
+    sees_world "$SRC/models/blk/$s.c" blk && seen="$seen $s"
+    grep -n '\bw->' "$SRC/models/blk/$s.c" | sed "s|^|# $s.c:|"
+    grep -q '\bw->' "$SRC/models/blk/$s.c" && seen="$seen $s(w->)"
+done
+echo "# see struct blk_world:${seen:- none}"
+[ -z "$seen" ] && sees_world "$SRC/models/blk/blk_path.c" blk
+ok $? "blk strategies neither see the blk world's definition nor name its fields"
 
 # The check itself can fail: a planted cycle is found.
 printf 'a b\nb a\n' | tsort >/dev/null 2>&1

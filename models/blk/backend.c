@@ -71,104 +71,109 @@ bool blk_backend_draining(const struct blk_vm *vm)
     return vm->sub_open > 0 || vm->sub_host > 0 || vm->serial_busy;
 }
 
-static sim_time driver_cost(const struct blk_world *w, const struct blk_vm *vm)
+static sim_time driver_cost(const struct blk_vm *vm)
 {
-    return w->c.driver[vm->be - blk_backends];
+    struct blk_world *w = vm->w;
+
+    return w->cfg.c.driver[vm->be - blk_backends];
 }
 
 /* ---- submission ---- */
 
-static void start_pass(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+static void start_pass(struct blk_vm *vm, struct blk_req *r);
 
 /* A thread that sleeps between passes (a virtqueue's device) may now. */
-static void check_idle(struct blk_world *w, struct blk_vm *vm)
+static void check_idle(struct blk_vm *vm)
 {
     if (vm->ops->idle && !blk_backend_draining(vm))
-        vm->ops->idle(w, vm);
+        vm->ops->idle(vm);
 }
 
-static void host_io_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void host_io_done(struct blk_vm *vm, struct blk_req *r)
 {
     g_assert(vm->sub_host > 0);
     vm->sub_host--;
-    blk_device_submit(w, vm, r);
-    check_idle(w, vm);
+    blk_device_submit(vm, r);
+    check_idle(vm);
 }
 
 /* The host kernel's block layer, or the user-space driver's doorbell. */
-void blk_host_block_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+void blk_host_block_submit(struct blk_vm *vm, struct blk_req *r)
 {
-    struct blk_part part = { BLK_STAGE_host_io, (vm->be->host_kernel ? vm->host->block_submit : 0) +
-                                                    driver_cost(w, vm) };
+    struct blk_part part = { BLK_STAGE_host_io,
+                             (vm->be->host_kernel ? vm->host->block_submit : 0) + driver_cost(vm) };
 
     /* The thread submits with the virtqueue's notifications still off. */
     vm->sub_host++;
-    blk_run(w, &vm->backend, r, BLK_STAGE_host_io, &part, 1, host_io_done);
+    blk_run(vm, &vm->backend, r, BLK_STAGE_host_io, &part, 1, host_io_done);
 }
 
-static void to_image(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void to_image(struct blk_vm *vm, struct blk_req *r)
 {
+    struct blk_world *w = vm->w;
+
     if (!w->qcow2)
-        blk_image_io(w, vm, r);
+        blk_image_io(vm, r);
     else if (r->is_flush)
-        blk_qcow2_flush(w, vm, r, blk_image_io);
+        blk_qcow2_flush(vm, r, blk_image_io);
     else
-        blk_qcow2_map(w, vm, r, blk_image_io);
+        blk_qcow2_map(vm, r, blk_image_io);
 }
 
-static void pass_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void pass_done(struct blk_vm *vm, struct blk_req *r)
 {
     g_assert(vm->sub_open > 0);
     vm->sub_open--;
     if (vm->merges)
-        blk_merge_gather(w, vm, r, to_image);
+        blk_merge_gather(vm, r, to_image);
     else
-        to_image(w, vm, r);
-    check_idle(w, vm);
+        to_image(vm, r);
+    check_idle(vm);
 }
 
 /* @r's turn on the thread: the first request of a pass wakes the thread
  * when it was kicked and the thread sleeps (a virtqueue's device says
  * which request pays: wake_owed), and makes the pass's calls. */
-static void start_pass(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void start_pass(struct blk_vm *vm, struct blk_req *r)
 {
+    struct blk_world *w = vm->w;
     bool opens = vm->sub_open++ == 0;
     bool wakes =
         vm->wake_owed || (opens && r->kicked && !vm->be->polls && vm->dev_state == BLK_DEV_ASLEEP);
-    sim_time wake = wakes ? w->c.backend_wake : 0;
+    sim_time wake = wakes ? w->cfg.c.backend_wake : 0;
     struct blk_part parts[] = {
         { BLK_STAGE_backend, wake + r->thread_ps },
-        { BLK_STAGE_host_io, opens ? vm->be->submit_calls * w->c.syscall : 0 },
-        { BLK_STAGE_image, w->qcow2 ? w->c.qcow2_lookup : 0 },
+        { BLK_STAGE_host_io, opens ? vm->be->submit_calls * w->cfg.c.syscall : 0 },
+        { BLK_STAGE_image, w->qcow2 ? w->cfg.c.qcow2_lookup : 0 },
     };
 
     vm->wake_owed = false;
     if (opens)
         vm->st.submit_passes++;
-    blk_run(w, &vm->backend, r, BLK_STAGE_backend, parts, G_N_ELEMENTS(parts), pass_done);
+    blk_run(vm, &vm->backend, r, BLK_STAGE_backend, parts, G_N_ELEMENTS(parts), pass_done);
 }
 
-void blk_host_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, sim_time thread_ps)
+void blk_host_submit(struct blk_vm *vm, struct blk_req *r, sim_time thread_ps)
 {
     r->thread_ps = thread_ps;
     if (vm->be->serial && vm->serial_busy) {
         /* The thread is blocked in another request's read or write. */
-        blk_step(w, r, BLK_STAGE_backend);
+        blk_step(vm, r, BLK_STAGE_backend);
         r->next = BLK_NO_REQ;
         if (vm->serial_head == BLK_NO_REQ)
             vm->serial_head = r->idx;
         else
-            blk_req_at(w, vm->serial_tail)->next = r->idx;
+            blk_req_at(vm, vm->serial_tail)->next = r->idx;
         vm->serial_tail = r->idx;
         return;
     }
     vm->serial_busy = vm->be->serial;
-    start_pass(w, vm, r);
+    start_pass(vm, r);
 }
 
 /* ---- completion ---- */
 
-static void serial_next(struct blk_world *w, struct blk_vm *vm)
+static void serial_next(struct blk_vm *vm)
 {
     struct blk_req *next;
 
@@ -177,35 +182,35 @@ static void serial_next(struct blk_world *w, struct blk_vm *vm)
     g_assert(vm->serial_busy);
     if (vm->serial_head == BLK_NO_REQ) {
         vm->serial_busy = false;
-        check_idle(w, vm);
+        check_idle(vm);
         return;
     }
-    next = blk_req_at(w, vm->serial_head);
+    next = blk_req_at(vm, vm->serial_head);
     vm->serial_head = next->next;
-    start_pass(w, vm, next);
+    start_pass(vm, next);
 }
 
-static void host_complete_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void host_complete_done(struct blk_vm *vm, struct blk_req *r)
 {
     g_assert(vm->cpl_open > 0);
     vm->cpl_open--;
-    serial_next(w, vm);
+    serial_next(vm);
     if (vm->ops->complete)
-        vm->ops->complete(w, vm, r);
+        vm->ops->complete(vm, r);
     else
-        blk_guest_complete(w, vm, r, r->irq_exit_ps);
+        blk_guest_complete(vm, r, r->irq_exit_ps);
 }
 
-void blk_host_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
-                       sim_time irq_exit_ps)
+void blk_host_complete(struct blk_vm *vm, struct blk_req *r, sim_time irq_exit_ps)
 {
+    struct blk_world *w = vm->w;
     bool opens = vm->cpl_open++ == 0;
     /* A user-space driver polls the completion entry, and a page-cache hit
      * had no device: no host interrupt. */
     sim_time kernel = vm->be->host_kernel && !r->no_device ? vm->host->block_complete : 0;
     struct blk_part part = { BLK_STAGE_host_io,
-                             kernel + (opens ? vm->be->reap_calls * w->c.syscall : 0) };
+                             kernel + (opens ? vm->be->reap_calls * w->cfg.c.syscall : 0) };
 
     r->irq_exit_ps = irq_exit_ps;
-    blk_run(w, &vm->backend, r, BLK_STAGE_host_io, &part, 1, host_complete_done);
+    blk_run(vm, &vm->backend, r, BLK_STAGE_host_io, &part, 1, host_complete_done);
 }

@@ -77,9 +77,9 @@ bool blk_backing_check(const struct scenario *sc, GError **error)
     return true;
 }
 
-void blk_backing_init(struct blk_world *w, struct blk_vm *vm, uint64_t l2_entries, uint64_t slices,
-                      bool warm)
+void blk_backing_init(struct blk_vm *vm, uint64_t l2_entries, uint64_t slices, bool warm)
 {
+    struct blk_world *w = vm->w;
     unsigned n = w->chain_len - (w->base_raw ? 1 : 0);
 
     vm->chain_l2 = n ? g_new0(struct blk_cache, n) : NULL;
@@ -103,8 +103,9 @@ void blk_backing_release(struct blk_vm *vm)
     vm->n_chain_l2 = 0;
 }
 
-unsigned blk_backing_lookup(struct blk_world *w, struct blk_vm *vm, uint64_t offset, uint64_t bytes)
+unsigned blk_backing_lookup(struct blk_vm *vm, uint64_t offset, uint64_t bytes)
 {
+    struct blk_world *w = vm->w;
     uint64_t first = offset / w->slice_reach, last = (offset + bytes - 1) / w->slice_reach;
     unsigned misses = 0;
 

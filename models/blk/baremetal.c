@@ -1,23 +1,23 @@
 /* Bare metal: the application's core runs the block layer and the NVMe
  * driver; the doorbell write and the completion need no hypervisor. The
  * baseline the virtualized strategies are compared with. */
-#include "blk_world.h"
+#include "blk_dev.h"
 
-static void to_device(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void to_device(struct blk_vm *vm, struct blk_req *r)
 {
-    blk_device_submit(w, vm, r);
+    blk_device_submit(vm, r);
 }
 
-static void baremetal_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void baremetal_submit(struct blk_vm *vm, struct blk_req *r)
 {
-    struct blk_part part = { BLK_STAGE_guest_submit, w->c.guest_submit };
+    struct blk_part part = { BLK_STAGE_guest_submit, vm->cfg->c.guest_submit };
 
-    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_submit, &part, 1, to_device);
+    blk_run(vm, &vm->vcpu, r, BLK_STAGE_guest_submit, &part, 1, to_device);
 }
 
-static void baremetal_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void baremetal_device_done(struct blk_vm *vm, struct blk_req *r)
 {
-    blk_guest_complete(w, vm, r, 0);
+    blk_guest_complete(vm, r, 0);
 }
 
 const struct blk_strategy_ops blk_baremetal_ops = {

@@ -148,25 +148,27 @@ bool blk_disk_check(const struct scenario *sc, const char *strategy, GError **er
 
 /* ---- the workload ---- */
 
-static uint64_t next_offset(struct blk_world *w, struct blk_vm *vm)
+static uint64_t next_offset(struct blk_vm *vm)
 {
-    uint64_t blocks = w->span / w->bs, off;
+    struct blk_world *w = vm->w;
+    uint64_t blocks = w->span / w->cfg.bs, off;
 
     if (w->random) {
         uint64_t b = (uint64_t)(gsl_rng_uniform(vm->rng) * (double)blocks);
 
-        return (b < blocks ? b : blocks - 1) * w->bs;
+        return (b < blocks ? b : blocks - 1) * w->cfg.bs;
     }
     off = vm->seq_next;
-    vm->seq_next = off + 2 * (uint64_t)w->bs <= w->span ? off + w->bs : 0;
+    vm->seq_next = off + 2 * (uint64_t)w->cfg.bs <= w->span ? off + w->cfg.bs : 0;
     return off;
 }
 
 /* A new request in guest buffer @buf: a closed loop's next request reuses
  * the buffer of the one that just completed, as fio reuses its io_u. */
-static void issue(struct blk_world *w, struct blk_vm *vm, uint32_t buf)
+static void issue(struct blk_vm *vm, uint32_t buf)
 {
-    struct blk_req *r = blk_req_new(w, vm);
+    struct blk_world *w = vm->w;
+    struct blk_req *r = blk_req_new(vm);
 
     r->buf = buf;
     if (w->fsync && vm->writes_unsynced >= w->fsync) {
@@ -174,8 +176,8 @@ static void issue(struct blk_world *w, struct blk_vm *vm, uint32_t buf)
         vm->writes_unsynced = 0;
         r->is_flush = true;
     } else {
-        r->bytes = w->bs;
-        r->offset = next_offset(w, vm);
+        r->bytes = w->cfg.bs;
+        r->offset = next_offset(vm);
         if (w->mixed)
             r->is_write = gsl_rng_uniform(vm->rng) >= w->rwmixread;
         else
@@ -185,7 +187,7 @@ static void issue(struct blk_world *w, struct blk_vm *vm, uint32_t buf)
     if (vm->in_flight++ == 0)
         timeavg_set(&vm->busy_poll, sim_now(w->sim), 1.0);
     vm->issued_total++;
-    vm->ops->submit(w, vm, r);
+    vm->ops->submit(vm, r);
 }
 
 static void on_arrival(struct sim *sim, void *ctx, const void *payload)
@@ -196,16 +198,17 @@ static void on_arrival(struct sim *sim, void *ctx, const void *payload)
     memcpy(&w, payload, sizeof(w));
     vm->next_arrival = sim_schedule(sim, dist_sample_time(w->interarrival, w->arrival_rng),
                                     on_arrival, vm, &w, sizeof(w));
-    issue(w, vm, (uint32_t)(vm->issued_total % w->iodepth));
+    issue(vm, (uint32_t)(vm->issued_total % w->iodepth));
 }
 
-void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+void blk_req_finish(struct blk_vm *vm, struct blk_req *r)
 {
+    struct blk_world *w = vm->w;
     sim_time now = sim_now(w->sim), lat = now - r->born;
     struct blk_stats *st = &vm->st;
     uint32_t buf;
 
-    blk_step(w, r, r->led.stage);
+    blk_step(vm, r, r->led.stage);
     /* Every picosecond in exactly one stage. */
     g_assert(ledger_merge(st->stage_ps_sum, r->stage_ps, BLK_N_STAGES) == lat);
     st->completed++;
@@ -224,14 +227,14 @@ void blk_req_finish(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
     buf = r->buf;
     blk_req_free(w, r);
     if (!w->open_loop)
-        issue(w, vm, buf);
+        issue(vm, buf);
 }
 
 /* ---- building the world ---- */
 
 static void costs_init(struct blk_world *w, const struct scenario *sc)
 {
-    struct blk_costs *c = &w->c;
+    struct blk_costs *c = &w->cfg.c;
     const struct host *h = w->host;
 
     c->emulation_per_request = host_cycles(h, sc, "emulation.blk_per_request");
@@ -260,8 +263,8 @@ static void fio_workload_init(struct blk_world *w, const struct scenario *sc)
     w->mixed = strcmp(rw, "randrw") == 0;
     w->always_write = strcmp(rw, "randwrite") == 0 || strcmp(rw, "write") == 0;
     w->rwmixread = scenario_real(sc, "fio.rwmixread");
-    w->bs = (uint32_t)scenario_real(sc, "fio.bs");
-    w->span = span_of(sc) / w->bs * w->bs;
+    w->cfg.bs = (uint32_t)scenario_real(sc, "fio.bs");
+    w->span = span_of(sc) / w->cfg.bs * w->cfg.bs;
     w->iodepth = (unsigned)scenario_int(sc, "fio.iodepth");
     w->open_loop = strcmp(scenario_str(sc, "fio.mode"), "open") == 0;
     w->interarrival = scenario_dist(sc, "fio.interarrival");
@@ -295,6 +298,8 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
 {
     char stream[32];
 
+    vm->w = w;
+    vm->cfg = &w->cfg;
     vm->index = k;
     vm->serial_head = vm->serial_tail = BLK_NO_REQ;
     snprintf(vm->name, sizeof(vm->name), "vm%u", k);
@@ -303,9 +308,9 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
     timeavg_init(&vm->busy_poll, sim_now(w->sim), 0.0);
     hist_init(&vm->st.lat);
     blk_merge_init(vm);
-    blk_image_init(w, vm);
+    blk_image_init(vm);
     if (w->qcow2) {
-        blk_qcow2_init(w, vm);
+        blk_qcow2_init(vm);
         uint64_t disk = (uint64_t)scenario_real(sc, "blk.disk_size");
         uint64_t entries = (uint64_t)scenario_real(sc, "qcow2.l2_cache_size") / w->l2_entry_size;
 
@@ -319,7 +324,7 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
                 blk_cache_access(&vm->l2, s, false, NULL);
             vm->l2.hits = vm->l2.misses = 0;
         }
-        blk_backing_init(w, vm, entries, slices, warm);
+        blk_backing_init(vm, entries, slices, warm);
     }
 }
 
@@ -333,9 +338,9 @@ struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struc
     w->host = clock;
     w->prefix = prefix;
     costs_init(w, sc);
-    w->poll = strcmp(scenario_str(sc, "blk.completion"), "poll") == 0;
+    w->cfg.poll = strcmp(scenario_str(sc, "blk.completion"), "poll") == 0;
     w->request_merging = scenario_bool(sc, "blk.request_merging");
-    blk_virtio_config(w, sc);
+    blk_virtio_config(&w->cfg, sc);
     w->stripe = (uint32_t)scenario_real(sc, "disk.stripe");
     w->be = blk_backend_lookup(scenario_str(sc, "blk.backend"));
     g_assert(w->be); /* the enum's choices are the rows' names */
@@ -397,7 +402,7 @@ void blk_disk_place(struct blk_world *w, unsigned vm, unsigned id, const char *s
     if (backend)
         v->backend = *backend;
     if (v->ops->attach)
-        v->ops->attach(w, v);
+        v->ops->attach(v);
 }
 
 void blk_disk_start(struct blk_world *w)
@@ -412,7 +417,7 @@ void blk_disk_start(struct blk_world *w)
                              vm, &w, sizeof(w));
         else
             for (unsigned q = 0; q < w->iodepth; q++)
-                issue(w, vm, q);
+                issue(vm, q);
     }
 }
 
@@ -517,7 +522,7 @@ void blk_disk_warmup_end(struct blk_world *w)
             vm->q.backing_reads = vm->q.cow_bytes = 0;
             vm->q.l2_allocs = vm->q.rc_block_allocs = vm->q.rc_table_growths = 0;
         }
-        blk_image_reset_stats(w, vm);
+        blk_image_reset_stats(vm);
     }
 }
 
@@ -648,8 +653,9 @@ static void report_scope(struct blk_world *w, struct report *out, const char *sc
     }
 }
 
-static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals *t)
+static void vm_totals(struct blk_vm *vm, struct blk_totals *t)
 {
+    struct blk_world *w = vm->w;
     double spin = timeavg_mean(&vm->busy_poll, sim_now(w->sim));
     double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
     double work = span > 0 ? sim_time_to_s(vm->guest_busy) / span : 0.0;
@@ -657,7 +663,7 @@ static void vm_totals(struct blk_world *w, struct blk_vm *vm, struct blk_totals 
     memset(t, 0, sizeof(*t));
     add_totals(t, &vm->st);
     /* A polling guest spins whenever a request is outstanding. */
-    t->guest_cpu = w->poll ? MAX(spin, work) : work;
+    t->guest_cpu = w->cfg.poll ? MAX(spin, work) : work;
     if (!vm->ops->uses_image)
         t->host_cpu = 0.0;
     else if (vm->be->polls) /* it spins whether or not there is work */
@@ -711,7 +717,7 @@ void blk_disk_report(struct blk_world *w, struct report *out)
     for (unsigned k = 0; k < w->n_vms; k++) {
         struct blk_vm *vm = &w->vms[k];
 
-        vm_totals(w, vm, &t);
+        vm_totals(vm, &t);
         report_scope(w, out, vm->name, &t, &vm->st.lat, span);
         add_totals(&all, &t.st);
         all.guest_cpu += t.guest_cpu;
@@ -744,14 +750,14 @@ void blk_disk_free(struct blk_world *w)
             sim_cancel(w->sim, vm->next_arrival);
         hist_release(&vm->st.lat);
         if (vm->ops && vm->ops->detach)
-            vm->ops->detach(w, vm);
+            vm->ops->detach(vm);
         blk_merge_release(vm);
         if (w->qcow2) {
             blk_cache_release(&vm->l2);
             blk_backing_release(vm);
-            blk_qcow2_release(w, vm);
+            blk_qcow2_release(vm);
         }
-        blk_image_release(w, vm);
+        blk_image_release(vm);
     }
     for (unsigned d = 0; d < w->n_disks; d++)
         disk_release(&w->disks[d]);

@@ -16,16 +16,22 @@ const char *const blk_stage_names[BLK_N_STAGES] = {
 #undef BLK_STAGE_NAME
 };
 
-struct blk_req *blk_req_at(struct blk_world *w, uint32_t idx)
+static struct blk_req *req_at(const struct blk_world *w, uint32_t idx)
 {
     g_assert(pool_holds(&w->reqs, idx));
     return POOL_AT(&w->reqs, struct blk_req, idx);
 }
 
-struct blk_req *blk_req_new(struct blk_world *w, struct blk_vm *vm)
+struct blk_req *blk_req_at(const struct blk_vm *vm, uint32_t idx)
 {
+    return req_at(vm->w, idx);
+}
+
+struct blk_req *blk_req_new(struct blk_vm *vm)
+{
+    struct blk_world *w = vm->w;
     uint32_t idx = pool_alloc(&w->reqs);
-    struct blk_req *r = blk_req_at(w, idx);
+    struct blk_req *r = blk_req_at(vm, idx);
 
     memset(r, 0, sizeof(*r));
     r->idx = idx;
@@ -43,9 +49,9 @@ void blk_req_free(struct blk_world *w, struct blk_req *r)
     pool_free(&w->reqs, r->idx);
 }
 
-void blk_step(struct blk_world *w, struct blk_req *r, enum blk_stage next)
+void blk_step(const struct blk_vm *vm, struct blk_req *r, enum blk_stage next)
 {
-    ledger_step(&r->led, r->stage_ps, sim_now(w->sim), next);
+    ledger_step(&r->led, r->stage_ps, sim_now(vm->w->sim), next);
 }
 
 static void set_parts(struct blk_req *r, const struct blk_part *parts, unsigned n, sim_time *total)
@@ -60,33 +66,36 @@ static void set_parts(struct blk_req *r, const struct blk_part *parts, unsigned 
 static void on_step_done(struct sim *sim, void *ctx, uint64_t tag)
 {
     struct blk_world *w = ctx;
-    struct blk_req *r = blk_req_at(w, (uint32_t)tag);
+    struct blk_req *r = req_at(w, (uint32_t)tag);
 
     (void)sim;
     g_assert(r->live);
-    r->cont(w, &w->vms[r->vm], r);
+    r->cont(&w->vms[r->vm], r);
 }
 
 /* Open @wait_stage, give the parts their stages and @cont: the job's
  * total. */
-static sim_time job_start(struct blk_world *w, struct blk_req *r, enum blk_stage wait_stage,
+static sim_time job_start(const struct blk_vm *vm, struct blk_req *r, enum blk_stage wait_stage,
                           const struct blk_part *parts, unsigned n_parts, blk_cont_fn cont)
 {
     sim_time total;
 
-    blk_step(w, r, wait_stage);
+    blk_step(vm, r, wait_stage);
     set_parts(r, parts, n_parts, &total);
     r->cont = cont;
     return total;
 }
 
-static void run_on(struct blk_world *w, const struct blk_thread *t, struct blk_req *r,
+static void run_on(struct blk_vm *vm, const struct blk_thread *t, struct blk_req *r,
                    enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
                    blk_cont_fn cont, bool urgent)
 {
-    struct blk_vm *vm = &w->vms[r->vm];
+    struct blk_world *w = vm->w;
     struct host *h = vm->host;
-    sim_time total = job_start(w, r, wait_stage, parts, n_parts, cont);
+    sim_time total;
+
+    g_assert(vm->index == r->vm);
+    total = job_start(vm, r, wait_stage, parts, n_parts, cont);
 
     g_assert(t == &vm->vcpu || t == &vm->backend);
     g_assert(t->core);
@@ -100,25 +109,27 @@ static void run_on(struct blk_world *w, const struct blk_thread *t, struct blk_r
         vm->host_busy += total;
 }
 
-void blk_run(struct blk_world *w, const struct blk_thread *t, struct blk_req *r,
+void blk_run(struct blk_vm *vm, const struct blk_thread *t, struct blk_req *r,
              enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
              blk_cont_fn cont)
 {
-    run_on(w, t, r, wait_stage, parts, n_parts, cont, false);
+    run_on(vm, t, r, wait_stage, parts, n_parts, cont, false);
 }
 
-void blk_run_irq(struct blk_world *w, const struct blk_thread *t, struct blk_req *r,
+void blk_run_irq(struct blk_vm *vm, const struct blk_thread *t, struct blk_req *r,
                  enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
                  blk_cont_fn cont)
 {
-    run_on(w, t, r, wait_stage, parts, n_parts, cont, true);
+    run_on(vm, t, r, wait_stage, parts, n_parts, cont, true);
 }
 
-void blk_serve(struct blk_world *w, struct fifo_server *srv, struct blk_req *r,
+void blk_serve(struct blk_vm *vm, struct fifo_server *srv, struct blk_req *r,
                enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
                blk_cont_fn cont)
 {
-    fifo_server_submit(srv, job_start(w, r, wait_stage, parts, n_parts, cont), on_step_done, w,
+    struct blk_world *w = vm->w;
+
+    fifo_server_submit(srv, job_start(vm, r, wait_stage, parts, n_parts, cont), on_step_done, w,
                        r->idx);
 }
 
@@ -133,40 +144,43 @@ static void on_delay(struct sim *sim, void *ctx, const void *payload)
 void blk_delay(struct blk_world *w, struct blk_req *r, enum blk_stage stage, sim_time delay,
                blk_cont_fn cont)
 {
-    blk_step(w, r, stage);
+    blk_step(&w->vms[r->vm], r, stage);
     r->cont = cont;
     sim_schedule(w->sim, delay, on_delay, w, &r->idx, sizeof(r->idx));
 }
 
 /* ---- the device ---- */
 
-static void device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void device_done(struct blk_vm *vm, struct blk_req *r)
 {
     if (vm->ops->uses_image)
-        blk_image_device_done(w, vm, r);
+        blk_image_device_done(vm, r);
     else
-        vm->ops->device_done(w, vm, r);
+        vm->ops->device_done(vm, r);
 }
 
 static void on_fanout_done(struct sim *sim, void *ctx, uint64_t tag);
 
 /* Channels a request of @bytes is spread over: the SSD stripes a command
  * over its channels in units of disk.stripe. */
-static unsigned stripes(const struct blk_world *w, const struct blk_vm *vm, uint32_t bytes)
+static unsigned stripes(const struct blk_vm *vm, uint32_t bytes)
 {
+    struct blk_world *w = vm->w;
     uint64_t units = w->stripe ? (bytes + w->stripe - 1) / w->stripe : 1;
 
     return (unsigned)MIN(MAX(units, 1), (uint64_t)vm->dev->srv.servers);
 }
 
-void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+void blk_device_submit(struct blk_vm *vm, struct blk_req *r)
 {
+    struct blk_world *w = vm->w;
+
     if (r->is_flush) {
-        blk_device_flush(w, vm, r, device_done);
+        blk_device_flush(vm, r, device_done);
         return;
     }
     uint32_t bytes = r->dev_bytes ? r->dev_bytes : r->bytes;
-    unsigned n = stripes(w, vm, bytes);
+    unsigned n = stripes(vm, bytes);
     uint32_t share = (uint32_t)((bytes + n - 1) / n);
     sim_time service[BLK_MAX_STRIPES], longest = 0;
     struct blk_part part;
@@ -181,7 +195,7 @@ void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
     /* Done when its last stripe is: its longest service is device time,
      * the rest waiting for channels. */
     part = (struct blk_part){ BLK_STAGE_device, longest };
-    blk_step(w, r, BLK_STAGE_device_queue);
+    blk_step(vm, r, BLK_STAGE_device_queue);
     set_parts(r, &part, 1, &total);
     r->cont = device_done;
     if (n == 1) {
@@ -197,22 +211,22 @@ void blk_device_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
 static void on_fanout_done(struct sim *sim, void *ctx, uint64_t tag)
 {
     struct blk_world *w = ctx;
-    struct blk_req *r = blk_req_at(w, (uint32_t)tag);
+    struct blk_req *r = req_at(w, (uint32_t)tag);
 
     g_assert(r->io_left > 0);
     if (--r->io_left == 0)
         on_step_done(sim, ctx, tag);
 }
 
-void blk_device_fanout(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
-                       enum blk_stage stage, unsigned n, bool is_write, uint32_t bytes,
-                       blk_cont_fn cont)
+void blk_device_fanout(struct blk_vm *vm, struct blk_req *r, enum blk_stage stage, unsigned n,
+                       bool is_write, uint32_t bytes, blk_cont_fn cont)
 {
-    unsigned k = stripes(w, vm, bytes);
+    struct blk_world *w = vm->w;
+    unsigned k = stripes(vm, bytes);
     uint32_t share = (uint32_t)((bytes + k - 1) / k);
 
     g_assert(n > 0 && r->io_left == 0);
-    blk_step(w, r, stage);
+    blk_step(vm, r, stage);
     r->cont = cont;
     r->io_left = n * k;
     for (unsigned j = 0; j < n * k; j++)
@@ -220,46 +234,50 @@ void blk_device_fanout(struct blk_world *w, struct blk_vm *vm, struct blk_req *r
                     on_fanout_done, w, r->idx);
 }
 
-void blk_device_flush(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
+void blk_device_flush(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
 {
-    blk_step(w, r, BLK_STAGE_flush);
+    struct blk_world *w = vm->w;
+
+    blk_step(vm, r, BLK_STAGE_flush);
     r->cont = cont;
     disk_submit_flush(vm->dev, on_step_done, w, r->idx);
 }
 
 /* ---- completion ---- */
 
-static void poll_seen(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void poll_seen(struct blk_vm *vm, struct blk_req *r)
 {
-    struct blk_part part = { BLK_STAGE_guest_complete, w->c.guest_complete };
+    struct blk_world *w = vm->w;
+    struct blk_part part = { BLK_STAGE_guest_complete, w->cfg.c.guest_complete };
 
-    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_complete, &part, 1, blk_req_finish);
+    blk_run(vm, &vm->vcpu, r, BLK_STAGE_guest_complete, &part, 1, blk_req_finish);
 }
 
-void blk_guest_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
-                        sim_time irq_exit_ps)
+void blk_guest_complete(struct blk_vm *vm, struct blk_req *r, sim_time irq_exit_ps)
 {
-    if (w->poll) {
+    struct blk_world *w = vm->w;
+
+    if (w->cfg.poll) {
         /* The spinning thread sees the completion entry: no interrupt. */
-        blk_delay(w, r, BLK_STAGE_poll, w->c.poll_check, poll_seen);
+        blk_delay(w, r, BLK_STAGE_poll, w->cfg.c.poll_check, poll_seen);
         return;
     }
     struct blk_part parts[] = {
         { BLK_STAGE_exit, irq_exit_ps },
-        { BLK_STAGE_irq, w->c.irq_handler + w->c.wakeup },
-        { BLK_STAGE_guest_complete, w->c.guest_complete },
+        { BLK_STAGE_irq, w->cfg.c.irq_handler + w->cfg.c.wakeup },
+        { BLK_STAGE_guest_complete, w->cfg.c.guest_complete },
     };
 
-    blk_run_irq(w, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), blk_req_finish);
+    blk_run_irq(vm, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), blk_req_finish);
 }
 
-sim_time blk_irq_injection(struct blk_world *w, struct blk_req *r)
+sim_time blk_irq_injection(struct blk_vm *vm, struct blk_req *r)
 {
-    struct blk_vm *vm = &w->vms[r->vm];
+    struct blk_world *w = vm->w;
     uint64_t exits[HV_N_EXITS] = { 0 };
     sim_time t;
 
-    if (w->poll) /* a polling guest masks the completion interrupt */
+    if (w->cfg.poll) /* a polling guest masks the completion interrupt */
         return 0;
     vm->st.irqs++;
     t = host_virq_deliver(vm->host, &vm->vcpu.core->srv, exits, &vm->halt_poll);

@@ -7,7 +7,7 @@
  * guest's handler reads and clears the interrupt status: more exits.
  * Completion by polling is refused: polling an emulated status register
  * would exit on every read. */
-#include "blk_world.h"
+#include "blk_dev.h"
 #include "scenario.h"
 
 static bool emulation_check(const struct scenario *sc, GError **error)
@@ -21,30 +21,30 @@ static bool emulation_check(const struct scenario *sc, GError **error)
     return true;
 }
 
-static void to_host(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void to_host(struct blk_vm *vm, struct blk_req *r)
 {
     r->kicked = true; /* the command register's write */
     vm->st.kicks++;
-    blk_host_submit(w, vm, r, 0);
+    blk_host_submit(vm, r, 0);
 }
 
-static void emulation_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void emulation_submit(struct blk_vm *vm, struct blk_req *r)
 {
     struct blk_part parts[] = {
-        { BLK_STAGE_guest_submit, w->c.guest_submit },
-        { BLK_STAGE_exit, blk_exits(w, r, HV_EXIT_mmio_user, w->c.emulation_submit_exits) },
-        { BLK_STAGE_backend, w->c.emulation_per_request },
+        { BLK_STAGE_guest_submit, vm->cfg->c.guest_submit },
+        { BLK_STAGE_exit, blk_exits(vm, r, HV_EXIT_mmio_user, vm->cfg->c.emulation_submit_exits) },
+        { BLK_STAGE_backend, vm->cfg->c.emulation_per_request },
     };
-    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_submit, parts, G_N_ELEMENTS(parts), to_host);
+    blk_run(vm, &vm->vcpu, r, BLK_STAGE_guest_submit, parts, G_N_ELEMENTS(parts), to_host);
 }
 
-static void emulation_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void emulation_device_done(struct blk_vm *vm, struct blk_req *r)
 {
     /* The handler reads and clears the controller's status: more exits. */
-    sim_time exits =
-        blk_irq_injection(w, r) + blk_exits(w, r, HV_EXIT_mmio_user, w->c.emulation_complete_exits);
+    sim_time exits = blk_irq_injection(vm, r) +
+                     blk_exits(vm, r, HV_EXIT_mmio_user, vm->cfg->c.emulation_complete_exits);
 
-    blk_host_complete(w, vm, r, exits);
+    blk_host_complete(vm, r, exits);
 }
 
 const struct blk_strategy_ops blk_emulation_ops = {

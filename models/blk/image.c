@@ -24,8 +24,9 @@
 
 #include "blk_world.h"
 
-void blk_image_init(struct blk_world *w, struct blk_vm *vm)
+void blk_image_init(struct blk_vm *vm)
 {
+    struct blk_world *w = vm->w;
     struct blk_image *im = &vm->image;
     uint64_t blocks = (w->span + w->fs_block - 1) / w->fs_block;
 
@@ -36,15 +37,18 @@ void blk_image_init(struct blk_world *w, struct blk_vm *vm)
         blk_cache_init(&im->pages, w->cache_pages, blocks);
 }
 
-void blk_image_release(struct blk_world *w, struct blk_vm *vm)
+void blk_image_release(struct blk_vm *vm)
 {
+    struct blk_world *w = vm->w;
+
     g_free(vm->image.allocated);
     if (w->cache_mode != BLK_CACHE_MODE_none)
         blk_cache_release(&vm->image.pages);
 }
 
-void blk_image_reset_stats(struct blk_world *w, struct blk_vm *vm)
+void blk_image_reset_stats(struct blk_vm *vm)
 {
+    struct blk_world *w = vm->w;
     struct blk_image *im = &vm->image;
 
     im->alloc_writes = im->meta_bytes = im->flushes = im->guest_writes = 0;
@@ -83,83 +87,85 @@ static bool allocate(struct blk_image *im, uint64_t first, uint64_t last)
     return fresh;
 }
 
-static void strategy_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void strategy_done(struct blk_vm *vm, struct blk_req *r)
 {
-    vm->ops->device_done(w, vm, r);
+    vm->ops->device_done(vm, r);
 }
 
 /* The image's part is over: @r, and the requests merged into it. */
-static void to_strategy(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void to_strategy(struct blk_vm *vm, struct blk_req *r)
 {
-    blk_merge_done(w, vm, r, strategy_done);
+    blk_merge_done(vm, r, strategy_done);
 }
 
 /* The journal commit of an allocation (ordered mode: after the data),
  * then @cont. */
-static void commit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
+static void commit(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
 {
+    struct blk_world *w = vm->w;
+
     vm->image.alloc_writes++;
     vm->image.meta_bytes += w->journal_bytes;
-    blk_device_fanout(w, vm, r, BLK_STAGE_fs_meta, 1, true, w->journal_bytes, cont);
+    blk_device_fanout(vm, r, BLK_STAGE_fs_meta, 1, true, w->journal_bytes, cont);
 }
 
 /* ---- after the device: the journal commit, writethrough's flush ---- */
 
-static void after_journal(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void after_journal(struct blk_vm *vm, struct blk_req *r)
 {
     if (r->then_flush) {
         r->then_flush = false;
-        blk_device_flush(w, vm, r, to_strategy);
+        blk_device_flush(vm, r, to_strategy);
     } else {
-        to_strategy(w, vm, r);
+        to_strategy(vm, r);
     }
 }
 
-void blk_image_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+void blk_image_device_done(struct blk_vm *vm, struct blk_req *r)
 {
     if (r->journal) {
         r->journal = false;
-        commit(w, vm, r, after_journal);
+        commit(vm, r, after_journal);
         return;
     }
-    after_journal(w, vm, r);
+    after_journal(vm, r);
 }
 
 /* ---- write-back of dirty pages ---- */
 
-static void written_back(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void written_back(struct blk_vm *vm, struct blk_req *r)
 {
     if (vm->image.pending_alloc) {
         /* The pages' allocations commit once, after them. */
         vm->image.pending_alloc = false;
-        commit(w, vm, r, r->then);
+        commit(vm, r, r->then);
         return;
     }
-    r->then(w, vm, r);
+    r->then(vm, r);
 }
 
 /* @pages dirty pages go to the device on @r's behalf (evicted to make room
  * for @r's, or flushed), then @cont. */
-static void write_back(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, uint64_t pages,
-                       blk_cont_fn cont)
+static void write_back(struct blk_vm *vm, struct blk_req *r, uint64_t pages, blk_cont_fn cont)
 {
+    struct blk_world *w = vm->w;
+
     if (pages == 0) {
-        cont(w, vm, r);
+        cont(vm, r);
         return;
     }
     g_assert(pages <= UINT32_MAX);
     r->then = cont;
-    blk_device_fanout(w, vm, r, BLK_STAGE_writeback, (unsigned)pages, true, w->fs_block,
-                      written_back);
+    blk_device_fanout(vm, r, BLK_STAGE_writeback, (unsigned)pages, true, w->fs_block, written_back);
 }
 
 /* ---- the page cache ---- */
 
 /* Look @r's pages up (a write under writeback dirties them); whether all
  * hit, and in *@evicted the dirty pages evicted to make room. */
-static bool cache_pages(struct blk_world *w, struct blk_vm *vm, struct blk_req *r,
-                        uint64_t *evicted)
+static bool cache_pages(struct blk_vm *vm, struct blk_req *r, uint64_t *evicted)
 {
+    struct blk_world *w = vm->w;
     bool dirty = r->is_write && w->cache_mode == BLK_CACHE_MODE_writeback;
     bool all_hit = true;
 
@@ -174,35 +180,37 @@ static bool cache_pages(struct blk_world *w, struct blk_vm *vm, struct blk_req *
     return all_hit;
 }
 
-static void copy_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void copy_done(struct blk_vm *vm, struct blk_req *r)
 {
     r->no_device = true;
-    to_strategy(w, vm, r);
+    to_strategy(vm, r);
 }
 
 /* The data moves between the guest's buffer and the page cache. */
-static void cache_copy(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void cache_copy(struct blk_vm *vm, struct blk_req *r)
 {
+    struct blk_world *w = vm->w;
     struct blk_part part = { BLK_STAGE_page_cache,
                              (sim_time)((double)r->bytes * w->copy_ps_per_byte) };
 
-    blk_run(w, &vm->backend, r, BLK_STAGE_page_cache, &part, 1, copy_done);
+    blk_run(vm, &vm->backend, r, BLK_STAGE_page_cache, &part, 1, copy_done);
 }
 
-static void to_device(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void to_device(struct blk_vm *vm, struct blk_req *r)
 {
-    blk_host_block_submit(w, vm, r);
+    blk_host_block_submit(vm, r);
 }
 
-static void flush_device(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void flush_device(struct blk_vm *vm, struct blk_req *r)
 {
-    blk_device_flush(w, vm, r, to_strategy);
+    blk_device_flush(vm, r, to_strategy);
 }
 
 /* ---- entry ---- */
 
-void blk_image_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+void blk_image_io(struct blk_vm *vm, struct blk_req *r)
 {
+    struct blk_world *w = vm->w;
     uint64_t evicted = 0;
     bool fresh, hit;
 
@@ -210,7 +218,7 @@ void blk_image_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
         vm->image.flushes++;
         if (w->cache_mode == BLK_CACHE_MODE_writeback)
             evicted = blk_cache_clean_all(&vm->image.pages);
-        write_back(w, vm, r, evicted, flush_device);
+        write_back(vm, r, evicted, flush_device);
         return;
     }
     if (!r->is_write) {
@@ -222,7 +230,7 @@ void blk_image_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
     if (r->zero_read) { /* never written: the buffer is zeroed */
         vm->image.zero_reads += 1u + r->n_merged;
         r->no_device = true;
-        to_strategy(w, vm, r);
+        to_strategy(vm, r);
         return;
     }
     if (r->is_write)
@@ -231,19 +239,19 @@ void blk_image_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
             allocate(&vm->image, r->offset / w->fs_block, (r->offset + r->bytes - 1) / w->fs_block);
     if (w->cache_mode == BLK_CACHE_MODE_none) {
         r->journal = fresh;
-        to_device(w, vm, r);
+        to_device(vm, r);
         return;
     }
-    hit = cache_pages(w, vm, r, &evicted);
+    hit = cache_pages(vm, r, &evicted);
     if (r->is_write && w->cache_mode == BLK_CACHE_MODE_writeback) {
         /* Delayed: the allocation commits when the pages are written back. */
         vm->image.pending_alloc |= fresh;
-        write_back(w, vm, r, evicted, cache_copy);
+        write_back(vm, r, evicted, cache_copy);
     } else if (!r->is_write && hit) {
-        write_back(w, vm, r, evicted, cache_copy);
+        write_back(vm, r, evicted, cache_copy);
     } else {
         r->journal = fresh;
         r->then_flush = r->is_write; /* writethrough */
-        write_back(w, vm, r, evicted, to_device);
+        write_back(vm, r, evicted, to_device);
     }
 }

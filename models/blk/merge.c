@@ -36,9 +36,9 @@ void blk_merge_release(struct blk_vm *vm)
 
 static int by_offset(gconstpointer a, gconstpointer b, gpointer data)
 {
-    struct blk_world *w = data;
-    uint64_t x = blk_req_at(w, *(const uint32_t *)a)->offset;
-    uint64_t y = blk_req_at(w, *(const uint32_t *)b)->offset;
+    const struct blk_vm *vm = data;
+    uint64_t x = blk_req_at(vm, *(const uint32_t *)a)->offset;
+    uint64_t y = blk_req_at(vm, *(const uint32_t *)b)->offset;
 
     return x < y ? -1 : x > y;
 }
@@ -46,74 +46,76 @@ static int by_offset(gconstpointer a, gconstpointer b, gpointer data)
 /* @f rides on @lead's device access from now on: its stages until the
  * leader's completion will be the leader's from now (both steps closed
  * here, so the difference of their sums is exactly that span). */
-static void join(struct blk_world *w, struct blk_req *lead, struct blk_req *last, struct blk_req *f)
+static void join(struct blk_vm *vm, struct blk_req *lead, struct blk_req *last, struct blk_req *f)
 {
-    blk_step(w, f, f->led.stage);
+    blk_step(vm, f, f->led.stage);
     for (unsigned s = 0; s < BLK_N_STAGES; s++)
         f->stage_ps[s] -= lead->stage_ps[s];
     f->merged_next = BLK_NO_REQ;
     last->merged_next = f->idx;
     lead->bytes += f->bytes;
     lead->n_merged++;
-    w->vms[lead->vm].st.merged++;
+    vm->st.merged++;
 }
 
 /* Sort one submission (same direction, no flush) by offset, merge the
  * contiguous runs, and send each run's leader on. */
-static void submit_run(struct blk_world *w, struct blk_vm *vm, blk_cont_fn cont)
+static void submit_run(struct blk_vm *vm, blk_cont_fn cont)
 {
+    struct blk_world *w = vm->w;
     GArray *a = vm->batch_sort;
     struct blk_req *lead = NULL, *last = NULL;
 
-    g_array_sort_with_data(a, by_offset, w);
+    g_array_sort_with_data(a, by_offset, vm);
     for (guint k = 0; k < a->len; k++) {
-        struct blk_req *r = blk_req_at(w, g_array_index(a, uint32_t, k));
+        struct blk_req *r = blk_req_at(vm, g_array_index(a, uint32_t, k));
 
         if (lead && w->request_merging && lead->offset + lead->bytes == r->offset) {
-            join(w, lead, last, r);
+            join(vm, lead, last, r);
             last = r;
             continue;
         }
         if (lead)
-            cont(w, vm, lead);
-        blk_step(w, r, r->led.stage);
+            cont(vm, lead);
+        blk_step(vm, r, r->led.stage);
         r->own_bytes = r->bytes;
         r->merged_next = BLK_NO_REQ;
         lead = last = r;
     }
     if (lead)
-        cont(w, vm, lead);
+        cont(vm, lead);
     g_array_set_size(a, 0);
 }
 
-void blk_merge_gather(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
+void blk_merge_gather(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
 {
     GArray *a = vm->batch_sort;
 
     if (a->len > 0 && (r->is_flush || a->len == MERGE_MAX_REQS ||
-                       blk_req_at(w, g_array_index(a, uint32_t, 0))->is_write != r->is_write))
-        submit_run(w, vm, cont);
+                       blk_req_at(vm, g_array_index(a, uint32_t, 0))->is_write != r->is_write))
+        submit_run(vm, cont);
     if (r->is_flush)
-        cont(w, vm, r);
+        cont(vm, r);
     else
         g_array_append_val(a, r->idx);
     if (vm->sub_open == 0) /* the pass is over */
-        submit_run(w, vm, cont);
+        submit_run(vm, cont);
 }
 
-void blk_merge_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *lead, blk_cont_fn cont)
+void blk_merge_done(struct blk_vm *vm, struct blk_req *lead, blk_cont_fn cont)
 {
+    struct blk_world *w = vm->w;
     uint32_t idx;
 
     if (lead->n_merged == 0) {
-        cont(w, vm, lead);
+        cont(vm, lead);
         return;
     }
-    blk_step(w, lead, lead->led.stage);
+    blk_step(vm, lead, lead->led.stage);
     lead->bytes = lead->own_bytes;
     lead->n_merged = 0;
-    for (idx = lead->merged_next; idx != BLK_NO_REQ; idx = blk_req_at(w, idx)->merged_next) {
-        struct blk_req *f = blk_req_at(w, idx);
+    for (idx = lead->merged_next; idx != BLK_NO_REQ; idx = blk_req_at(vm, idx)->merged_next) {
+        struct blk_req *f = blk_req_at(vm, idx);
 
         for (unsigned s = 0; s < BLK_N_STAGES; s++)
             f->stage_ps[s] += lead->stage_ps[s];
@@ -122,11 +124,11 @@ void blk_merge_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *lead
         f->no_device = true;
     }
     idx = lead->merged_next;
-    cont(w, vm, lead);
+    cont(vm, lead);
     while (idx != BLK_NO_REQ) {
-        struct blk_req *f = blk_req_at(w, idx);
+        struct blk_req *f = blk_req_at(vm, idx);
 
         idx = f->merged_next;
-        cont(w, vm, f);
+        cont(vm, f);
     }
 }

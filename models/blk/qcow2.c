@@ -32,8 +32,9 @@
 
 #define QCOW2_SECTOR 512 /* what an L1 or refcount table entry's update writes */
 
-void blk_qcow2_init(struct blk_world *w, struct blk_vm *vm)
+void blk_qcow2_init(struct blk_vm *vm)
 {
+    struct blk_world *w = vm->w;
     struct blk_qcow2 *q = &vm->q;
     uint64_t clusters = (w->span + w->cluster_size - 1) / w->cluster_size;
 
@@ -50,8 +51,10 @@ void blk_qcow2_init(struct blk_world *w, struct blk_vm *vm)
     blk_cache_init(&q->refcounts, w->refcount_blocks, host / (w->cluster_size / 2) + 2);
 }
 
-void blk_qcow2_release(struct blk_world *w, struct blk_vm *vm)
+void blk_qcow2_release(struct blk_vm *vm)
 {
+    struct blk_world *w = vm->w;
+
     (void)w;
     g_free(vm->q.allocated);
     g_free(vm->q.l2_tables);
@@ -61,8 +64,9 @@ void blk_qcow2_release(struct blk_world *w, struct blk_vm *vm)
 /* The next host cluster for @r: its refcount raised in the refcount block
  * cache (a block to read on a miss, a dirty victim to write first), and a
  * new refcount block when it lies past the last one's reach. */
-static void host_cluster(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void host_cluster(struct blk_vm *vm, struct blk_req *r)
 {
+    struct blk_world *w = vm->w;
     struct blk_qcow2 *q = &vm->q;
     uint64_t block = q->next_host++ / (w->cluster_size / 2);
     bool wrote_back = false;
@@ -89,8 +93,9 @@ static void host_cluster(struct blk_world *w, struct blk_vm *vm, struct blk_req 
 }
 
 /* Guest cluster @c's L2 table, allocated if it has none yet. */
-static void l2_table(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, uint64_t c)
+static void l2_table(struct blk_vm *vm, struct blk_req *r, uint64_t c)
 {
+    struct blk_world *w = vm->w;
     struct blk_qcow2 *q = &vm->q;
     uint64_t t = c / (w->cluster_size / 8), bit = 1ull << (t % 64);
 
@@ -98,7 +103,7 @@ static void l2_table(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, 
         return;
     q->l2_tables[t / 64] |= bit;
     q->l2_allocs++;
-    host_cluster(w, vm, r);
+    host_cluster(vm, r);
     r->q_new_clusters++; /* the zeroed table */
     r->q_syncs++;        /* its L1 entry */
 }
@@ -106,8 +111,9 @@ static void l2_table(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, 
 /* Give @r's unallocated clusters host clusters: refcounts raised, their L2
  * slices to be dirtied, the data write widened to whole clusters. Counts
  * the refcount blocks to read and the dirty ones evicted. */
-static void allocate(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, bool *fresh)
+static void allocate(struct blk_vm *vm, struct blk_req *r, bool *fresh)
 {
+    struct blk_world *w = vm->w;
     struct blk_qcow2 *q = &vm->q;
     uint64_t first = r->offset / w->cluster_size,
              last = (r->offset + r->bytes - 1) / w->cluster_size;
@@ -120,8 +126,8 @@ static void allocate(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, 
             continue;
         q->allocated[c / 64] |= bit;
         *fresh = true;
-        l2_table(w, vm, r, c);
-        host_cluster(w, vm, r);
+        l2_table(vm, r, c);
+        host_cluster(vm, r);
     }
     if (!*fresh)
         return;
@@ -131,14 +137,15 @@ static void allocate(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, 
     if (w->chain_len && r->dev_bytes > r->bytes) {
         r->q_cow_bytes = r->dev_bytes - r->bytes;
         q->cow_bytes += r->q_cow_bytes;
-        r->meta_left += blk_backing_lookup(w, vm, first * w->cluster_size, r->dev_bytes);
+        r->meta_left += blk_backing_lookup(vm, first * w->cluster_size, r->dev_bytes);
     }
 }
 
 /* A read: clusters the image lacks come from the backing chain, or read
  * as zeros when it has none and lacks them all. */
-static void map_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void map_read(struct blk_vm *vm, struct blk_req *r)
 {
+    struct blk_world *w = vm->w;
     struct blk_qcow2 *q = &vm->q;
     uint64_t first = r->offset / w->cluster_size,
              last = (r->offset + r->bytes - 1) / w->cluster_size, lacking = 0;
@@ -151,7 +158,7 @@ static void map_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
         return;
     if (w->chain_len) {
         q->backing_reads++;
-        r->meta_left += blk_backing_lookup(w, vm, r->offset, r->bytes);
+        r->meta_left += blk_backing_lookup(vm, r->offset, r->bytes);
     } else if (lacking == last - first + 1) {
         r->zero_read = true;
     }
@@ -159,68 +166,69 @@ static void map_read(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
 
 /* ---- the chain of metadata accesses, each a stage qcow2_meta step ---- */
 
-static void next_meta(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+static void next_meta(struct blk_vm *vm, struct blk_req *r);
 
 /* @n accesses of @bytes, counted as metadata (and as allocation writes). */
-static void meta_io(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, uint32_t n,
-                    bool is_write, uint32_t bytes)
+static void meta_io(struct blk_vm *vm, struct blk_req *r, uint32_t n, bool is_write, uint32_t bytes)
 {
     vm->image.meta_bytes += (uint64_t)n * bytes;
     if (is_write)
         vm->image.alloc_writes += n;
-    blk_device_fanout(w, vm, r, BLK_STAGE_qcow2_meta, n, is_write, bytes, next_meta);
+    blk_device_fanout(vm, r, BLK_STAGE_qcow2_meta, n, is_write, bytes, next_meta);
 }
 
 /* Dirty victims go first (their slots are reused), then the reads; a
  * request's L2 slices are read one after another, as QEMU maps a request
  * cluster range by cluster range. */
-static void next_meta(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void next_meta(struct blk_vm *vm, struct blk_req *r)
 {
+    struct blk_world *w = vm->w;
     uint32_t n;
 
     if (r->q_sync_flush) {
         r->q_sync_flush = false;
-        blk_device_flush(w, vm, r, next_meta);
+        blk_device_flush(vm, r, next_meta);
     } else if ((n = r->q_rc_writebacks)) {
         r->q_rc_writebacks = 0;
-        meta_io(w, vm, r, n, true, w->cluster_size);
+        meta_io(vm, r, n, true, w->cluster_size);
     } else if ((n = r->q_l2_writebacks)) {
         r->q_l2_writebacks = 0;
-        meta_io(w, vm, r, n, true, w->l2_entry_size);
+        meta_io(vm, r, n, true, w->l2_entry_size);
     } else if (r->q_rc_reads) {
         r->q_rc_reads--;
-        meta_io(w, vm, r, 1, false, w->cluster_size);
+        meta_io(vm, r, 1, false, w->cluster_size);
     } else if ((n = r->q_new_clusters)) {
         r->q_new_clusters = 0;
-        meta_io(w, vm, r, n, true, w->cluster_size);
+        meta_io(vm, r, n, true, w->cluster_size);
     } else if ((n = r->q_table_bytes)) {
         r->q_table_bytes = 0;
-        meta_io(w, vm, r, 1, true, n);
+        meta_io(vm, r, 1, true, n);
     } else if (r->q_syncs) {
         /* bdrv_pwrite_sync(): the sector, then a flush */
         r->q_syncs--;
         r->q_sync_flush = true;
-        meta_io(w, vm, r, 1, true, QCOW2_SECTOR);
+        meta_io(vm, r, 1, true, QCOW2_SECTOR);
     } else if (r->meta_left) {
         r->meta_left--;
-        meta_io(w, vm, r, 1, false, w->l2_entry_size);
+        meta_io(vm, r, 1, false, w->l2_entry_size);
     } else if ((n = r->q_cow_bytes)) {
         r->q_cow_bytes = 0;
-        blk_device_fanout(w, vm, r, BLK_STAGE_backing, 1, false, n, next_meta);
+        blk_device_fanout(vm, r, BLK_STAGE_backing, 1, false, n, next_meta);
     } else {
-        r->then(w, vm, r);
+        r->then(vm, r);
     }
 }
 
-void blk_qcow2_map(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
+void blk_qcow2_map(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
 {
+    struct blk_world *w = vm->w;
     uint64_t first = r->offset / w->slice_reach, last = (r->offset + r->bytes - 1) / w->slice_reach;
     bool fresh = false;
 
     if (r->is_write && vm->q.allocated)
-        allocate(w, vm, r, &fresh);
+        allocate(vm, r, &fresh);
     else if (!r->is_write)
-        map_read(w, vm, r);
+        map_read(vm, r);
     for (uint64_t s = first; s <= last; s++) {
         bool wrote_back = false;
 
@@ -230,14 +238,14 @@ void blk_qcow2_map(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, bl
         r->q_l2_writebacks += wrote_back;
     }
     r->then = cont;
-    next_meta(w, vm, r);
+    next_meta(vm, r);
 }
 
 /* A flush writes the dirty refcount blocks, then the dirty L2 slices. */
-void blk_qcow2_flush(struct blk_world *w, struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
+void blk_qcow2_flush(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
 {
     r->q_rc_writebacks = (uint32_t)blk_cache_clean_all(&vm->q.refcounts);
     r->q_l2_writebacks = (uint32_t)blk_cache_clean_all(&vm->l2);
     r->then = cont;
-    next_meta(w, vm, r);
+    next_meta(vm, r);
 }

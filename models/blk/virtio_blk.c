@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "../virtio/virtio_features.h"
-#include "blk_world.h"
+#include "blk_dev.h"
 #include "scenario.h"
 
 /* The device-independent bits (spec 6): the ring's, which virtio-blk's
@@ -82,24 +82,24 @@ static bool virtio_blk_check(const struct scenario *sc, GError **error)
     return negotiate(sc, &neg, error);
 }
 
-void blk_virtio_config(struct blk_world *w, const struct scenario *sc)
+void blk_virtio_config(struct blk_dev_cfg *cfg, const struct scenario *sc)
 {
     struct virtio_negotiation neg;
 
-    w->vq_size = 0;
+    cfg->vq_size = 0;
     if (!negotiate(sc, &neg, NULL))
         return;
-    w->vq_size = (uint16_t)scenario_int(sc, "virtio.ring_size");
-    w->vq_event_idx = virtio_has(neg.accepted, VIRTIO_F_EVENT_IDX);
-    w->vq_packed = virtio_has(neg.accepted, VIRTIO_F_RING_PACKED);
-    w->vq_indirect = virtio_has(neg.accepted, VIRTIO_F_INDIRECT_DESC);
+    cfg->vq_size = (uint16_t)scenario_int(sc, "virtio.ring_size");
+    cfg->vq_event_idx = virtio_has(neg.accepted, VIRTIO_F_EVENT_IDX);
+    cfg->vq_packed = virtio_has(neg.accepted, VIRTIO_F_RING_PACKED);
+    cfg->vq_indirect = virtio_has(neg.accepted, VIRTIO_F_INDIRECT_DESC);
 }
 
-static void virtio_blk_attach(struct blk_world *w, struct blk_vm *vm)
+static void virtio_blk_attach(struct blk_vm *vm)
 {
-    g_assert(w->vq_size); /* virtio_blk_check() */
+    g_assert(vm->cfg->vq_size); /* virtio_blk_check() */
     vm->vq = g_new0(struct vring, 1);
-    vring_init(vm->vq, w->vq_size, w->vq_event_idx, w->vq_packed);
+    vring_init(vm->vq, vm->cfg->vq_size, vm->cfg->vq_event_idx, vm->cfg->vq_packed);
     vm->blocked = vm->avail_head = vm->avail_tail = BLK_NO_REQ;
     vm->sub_q_head = vm->sub_q_tail = BLK_NO_REQ;
     /* A polling thread never sleeps and asks for no kicks; a polling
@@ -110,12 +110,14 @@ static void virtio_blk_attach(struct blk_world *w, struct blk_vm *vm)
     } else {
         vring_enable_notify(vm->vq);
     }
-    if (w->poll)
+    if (vm->cfg->poll)
         vring_disable_cb(vm->vq);
 }
 
-static void virtio_blk_detach(struct blk_world *w, struct blk_vm *vm)
+static void virtio_blk_detach(struct blk_vm *vm)
 {
+    struct blk_world *w = vm->w;
+
     (void)w;
     vring_release(vm->vq);
     g_free(vm->vq);
@@ -124,19 +126,19 @@ static void virtio_blk_detach(struct blk_world *w, struct blk_vm *vm)
 
 /* ---- lists of requests, linked through next ---- */
 
-static void list_push(struct blk_world *w, uint32_t *head, uint32_t *tail, struct blk_req *r)
+static void list_push(const struct blk_vm *vm, uint32_t *head, uint32_t *tail, struct blk_req *r)
 {
     r->next = BLK_NO_REQ;
     if (*head == BLK_NO_REQ)
         *head = r->idx;
     else
-        blk_req_at(w, *tail)->next = r->idx;
+        blk_req_at(vm, *tail)->next = r->idx;
     *tail = r->idx;
 }
 
-static struct blk_req *list_pop(struct blk_world *w, uint32_t *head)
+static struct blk_req *list_pop(const struct blk_vm *vm, uint32_t *head)
 {
-    struct blk_req *r = blk_req_at(w, *head);
+    struct blk_req *r = blk_req_at(vm, *head);
 
     *head = r->next;
     return r;
@@ -144,23 +146,24 @@ static struct blk_req *list_pop(struct blk_world *w, uint32_t *head)
 
 /* ---- the device: the backend thread ---- */
 
-static void to_host(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void to_host(struct blk_vm *vm, struct blk_req *r)
 {
-    blk_host_submit(w, vm, r, vm->be->in_kernel ? w->c.vhost_per_request : w->c.qemu_per_request);
+    blk_host_submit(vm, r,
+                    vm->be->in_kernel ? vm->cfg->c.vhost_per_request : vm->cfg->c.qemu_per_request);
 }
 
 /* The thread, woken or waking, takes what the ring holds, in ring order,
  * up to a request whose vCPU is still in its kick (the buffer is
  * published, but the model runs one step of a request at a time). Its
  * jobs queue on its core behind the wake-up. */
-static void drain(struct blk_world *w, struct blk_vm *vm)
+static void drain(struct blk_vm *vm)
 {
-    while (vm->avail_head != BLK_NO_REQ && blk_req_at(w, vm->avail_head)->ready) {
-        struct blk_req *r = list_pop(w, &vm->avail_head);
+    while (vm->avail_head != BLK_NO_REQ && blk_req_at(vm, vm->avail_head)->ready) {
+        struct blk_req *r = list_pop(vm, &vm->avail_head);
         int head = vring_pop_avail(vm->vq);
 
         g_assert(head == r->head);
-        to_host(w, vm, r);
+        to_host(vm, r);
     }
 }
 
@@ -168,9 +171,9 @@ static void drain(struct blk_world *w, struct blk_vm *vm)
  * find them on under the flags scheme, off under EVENT_IDX (its
  * avail_event is stale). When it runs is computed, not an event: its
  * wake-up is the first part of the first job it takes. */
-static void settle(struct blk_world *w, struct blk_vm *vm, bool force)
+static void settle(struct blk_vm *vm, bool force)
 {
-    if (vm->dev_state != BLK_DEV_WAKING || (!force && sim_now(w->sim) < vm->woken_at))
+    if (vm->dev_state != BLK_DEV_WAKING || (!force && sim_now(vm->host->sim) < vm->woken_at))
         return;
     vm->dev_state = BLK_DEV_AWAKE;
     vring_disable_notify(vm->vq);
@@ -178,21 +181,21 @@ static void settle(struct blk_world *w, struct blk_vm *vm, bool force)
 
 /* A kick reached the device: a sleeping thread wakes (virtio.wake, paid
  * by the first request it takes). */
-static void device_kicked(struct blk_world *w, struct blk_vm *vm)
+static void device_kicked(struct blk_vm *vm)
 {
     if (vm->dev_state != BLK_DEV_ASLEEP)
         return;
     vm->dev_state = BLK_DEV_WAKING;
-    vm->woken_at = sim_now(w->sim) + w->c.backend_wake;
+    vm->woken_at = sim_now(vm->host->sim) + vm->cfg->c.backend_wake;
     vm->wake_owed = true;
     vm->st.wakeups++;
-    drain(w, vm);
+    drain(vm);
 }
 
 /* Nothing left in a pass: notifications on, then one more look. */
-static void virtio_blk_idle(struct blk_world *w, struct blk_vm *vm)
+static void virtio_blk_idle(struct blk_vm *vm)
 {
-    settle(w, vm, true);
+    settle(vm, true);
     if (vm->dev_state != BLK_DEV_AWAKE || vm->be->polls)
         return;
     if (vring_enable_notify(vm->vq)) {
@@ -200,115 +203,115 @@ static void virtio_blk_idle(struct blk_world *w, struct blk_vm *vm)
         return;
     }
     vring_disable_notify(vm->vq);
-    drain(w, vm);
+    drain(vm);
 }
 
 /* ---- the driver: submission ---- */
 
 /* @r is published: the device may take it once awake. */
-static void ready(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void ready(struct blk_vm *vm, struct blk_req *r)
 {
     r->ready = true;
-    blk_step(w, r, BLK_STAGE_backend);
+    blk_step(vm, r, BLK_STAGE_backend);
     if (vm->dev_state != BLK_DEV_ASLEEP)
-        drain(w, vm);
+        drain(vm);
 }
 
-static void submit_next(struct blk_world *w, struct blk_vm *vm);
+static void submit_next(struct blk_vm *vm);
 
-static void kicked(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void kicked(struct blk_vm *vm, struct blk_req *r)
 {
-    ready(w, vm, r);
-    device_kicked(w, vm);
-    submit_next(w, vm);
+    ready(vm, r);
+    device_kicked(vm);
+    submit_next(vm);
 }
 
 /* The request header, the data and the status byte: three descriptors,
  * or one indirect descriptor pointing at them. False while the ring has
  * too few free. */
-static bool ring_add(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static bool ring_add(struct blk_vm *vm, struct blk_req *r)
 {
-    unsigned n_out = w->vq_indirect ? 1 : 1 + (r->is_write && !r->is_flush);
-    unsigned n_in = w->vq_indirect ? 0 : 1 + (!r->is_write && !r->is_flush);
+    unsigned n_out = vm->cfg->vq_indirect ? 1 : 1 + (r->is_write && !r->is_flush);
+    unsigned n_in = vm->cfg->vq_indirect ? 0 : 1 + (!r->is_write && !r->is_flush);
     int head = vring_add_buf(vm->vq, n_out, n_in, r->bytes, r->idx);
 
     if (head < 0)
         return false;
     r->head = (uint16_t)head;
-    list_push(w, &vm->avail_head, &vm->avail_tail, r);
-    settle(w, vm, false);
+    list_push(vm, &vm->avail_head, &vm->avail_tail, r);
+    settle(vm, false);
     /* Whether to notify follows the ring; a polling device never asks. */
     r->kicked = vring_kick_prepare(vm->vq) && vm->be->kick != HV_N_EXITS;
     vm->st.kicks += r->kicked;
     if (!r->kicked) {
-        ready(w, vm, r);
-        submit_next(w, vm);
+        ready(vm, r);
+        submit_next(vm);
         return true;
     }
-    struct blk_part part = { BLK_STAGE_exit, blk_exits(w, r, vm->be->kick, 1) };
+    struct blk_part part = { BLK_STAGE_exit, blk_exits(vm, r, vm->be->kick, 1) };
 
-    blk_run(w, &vm->vcpu, r, BLK_STAGE_exit, &part, 1, kicked);
+    blk_run(vm, &vm->vcpu, r, BLK_STAGE_exit, &part, 1, kicked);
     return true;
 }
 
 /* The guest's work is done: onto the ring, or, while the ring is full,
  * the driver's queue stops (blk-mq's BLK_STS_DEV_RESOURCE) until a
  * completion frees descriptors. */
-static void published(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void published(struct blk_vm *vm, struct blk_req *r)
 {
     g_assert(vm->blocked == BLK_NO_REQ);
-    if (!ring_add(w, vm, r))
+    if (!ring_add(vm, r))
         vm->blocked = r->idx;
 }
 
-static void refill(struct blk_world *w, struct blk_vm *vm)
+static void refill(struct blk_vm *vm)
 {
-    if (vm->blocked != BLK_NO_REQ && ring_add(w, vm, blk_req_at(w, vm->blocked)))
+    if (vm->blocked != BLK_NO_REQ && ring_add(vm, blk_req_at(vm, vm->blocked)))
         vm->blocked = BLK_NO_REQ;
 }
 
-static void guest_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void guest_submit(struct blk_vm *vm, struct blk_req *r)
 {
-    struct blk_part part = { BLK_STAGE_guest_submit, w->c.guest_submit };
+    struct blk_part part = { BLK_STAGE_guest_submit, vm->cfg->c.guest_submit };
 
-    blk_run(w, &vm->vcpu, r, BLK_STAGE_guest_submit, &part, 1, published);
+    blk_run(vm, &vm->vcpu, r, BLK_STAGE_guest_submit, &part, 1, published);
 }
 
 /* One request at a time goes through the driver's submission, its kick's
  * exit included, as the submitting thread makes them in turn: a later
  * request's work does not slip in between an add and its notify. */
-static void submit_next(struct blk_world *w, struct blk_vm *vm)
+static void submit_next(struct blk_vm *vm)
 {
     if (vm->sub_q_head == BLK_NO_REQ) {
         vm->submitting = false;
         return;
     }
-    guest_submit(w, vm, list_pop(w, &vm->sub_q_head));
+    guest_submit(vm, list_pop(vm, &vm->sub_q_head));
 }
 
-static void virtio_blk_submit(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void virtio_blk_submit(struct blk_vm *vm, struct blk_req *r)
 {
     if (vm->submitting) {
-        list_push(w, &vm->sub_q_head, &vm->sub_q_tail, r);
+        list_push(vm, &vm->sub_q_head, &vm->sub_q_tail, r);
         return;
     }
     vm->submitting = true;
-    guest_submit(w, vm, r);
+    guest_submit(vm, r);
 }
 
-static void virtio_blk_device_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void virtio_blk_device_done(struct blk_vm *vm, struct blk_req *r)
 {
-    blk_host_complete(w, vm, r, 0);
+    blk_host_complete(vm, r, 0);
 }
 
 /* ---- the driver: completion ---- */
 
-static void reaped_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r);
+static void reaped_done(struct blk_vm *vm, struct blk_req *r);
 
 /* The handler's loop (virtblk_done()), callbacks off: the next used
  * buffer's completion (guest.wakeup and the block layer's) on the vCPU;
  * with none left, callbacks on, and if one came meanwhile, on. */
-static void reap_next(struct blk_world *w, struct blk_vm *vm)
+static void reap_next(struct blk_vm *vm)
 {
     uint64_t token;
 
@@ -319,54 +322,54 @@ static void reap_next(struct blk_world *w, struct blk_vm *vm)
         }
         vring_disable_cb(vm->vq);
     }
-    struct blk_req *r = blk_req_at(w, (uint32_t)token);
+    struct blk_req *r = blk_req_at(vm, (uint32_t)token);
     struct blk_part parts[] = {
         { BLK_STAGE_exit, r->irq_exit_ps },
-        { BLK_STAGE_irq, (vm->handler_owed ? w->c.irq_handler : 0) + w->c.wakeup },
-        { BLK_STAGE_guest_complete, w->c.guest_complete },
+        { BLK_STAGE_irq, (vm->handler_owed ? vm->cfg->c.irq_handler : 0) + vm->cfg->c.wakeup },
+        { BLK_STAGE_guest_complete, vm->cfg->c.guest_complete },
     };
 
     vm->handler_owed = false;
-    blk_run_irq(w, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), reaped_done);
-    refill(w, vm);
+    blk_run_irq(vm, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), reaped_done);
+    refill(vm);
 }
 
-static void reaped_done(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void reaped_done(struct blk_vm *vm, struct blk_req *r)
 {
-    blk_req_finish(w, vm, r);
-    reap_next(w, vm);
+    blk_req_finish(vm, r);
+    reap_next(vm);
 }
 
 /* The backend pushed @r on the used ring. An interrupt starts the
  * handler's pass (its cost on the first completion it reaps); one raised
  * while a pass is open merges with it (its vector is pending or in
  * service: no more exits, the loop finds @r). */
-static void virtio_blk_complete(struct blk_world *w, struct blk_vm *vm, struct blk_req *r)
+static void virtio_blk_complete(struct blk_vm *vm, struct blk_req *r)
 {
     uint64_t token;
 
     vring_push_used(vm->vq, r->head, r->is_write || r->is_flush ? 1 : r->bytes + 1);
     r->irq_exit_ps = 0;
-    if (w->poll) {
+    if (vm->cfg->poll) {
         /* The spinning guest reaps it (guest.poll_check later). */
         token = vring_get_buf(vm->vq, NULL);
         g_assert(token == r->idx);
-        refill(w, vm);
-        blk_guest_complete(w, vm, r, 0);
+        refill(vm);
+        blk_guest_complete(vm, r, 0);
         return;
     }
-    blk_step(w, r, BLK_STAGE_irq);
+    blk_step(vm, r, BLK_STAGE_irq);
     if (!vring_need_interrupt(vm->vq))
         return;
     if (vm->irq_pass) {
         vm->st.irqs++;
         return;
     }
-    r->irq_exit_ps = blk_irq_injection(w, r);
+    r->irq_exit_ps = blk_irq_injection(vm, r);
     vm->irq_pass = true;
     vm->handler_owed = true;
     vring_disable_cb(vm->vq);
-    reap_next(w, vm);
+    reap_next(vm);
 }
 
 const struct blk_strategy_ops blk_virtio_blk_ops = {
