@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "../models/host/vswitch.h"
 #include "../models/net/net.h"
 #include "report.h"
 #include "scenario.h"
@@ -246,6 +247,58 @@ static void test_memory_estimate(void)
     scenario_free(ovs);
 }
 
+/* The kernel datapath's flow table is the host's: a flow one CPU's packet
+ * installed is there for another CPU's, where the userspace datapath's
+ * every thread installs its own (driven directly, two cores, one flow). */
+static void test_kernel_shares_megaflows(void)
+{
+    static const char *const dp[] = { "ovs", "ovs-kernel" };
+    static const uint64_t upcalls[] = { 2, 1 };
+
+    for (size_t k = 0; k < 2; k++) {
+        g_autofree char *ini = g_strdup_printf(HEAD_BAD "[vswitch]\ndatapath = %s\n", dp[k]);
+        struct scenario *sc = test_load(ini);
+        struct sim *sim = sim_new(1);
+        struct vswitch vs;
+
+        vswitch_init(&vs, sim, sc, 2, "host0");
+        for (unsigned core = 0; core < 2; core++)
+            vswitch_lookup(&vs, core, 42, false, 0);
+        g_assert_cmpuint(vs.st.upcalls, ==, upcalls[k]);
+        g_assert_cmpuint(vs.st.packets, ==, 2);
+        vswitch_release(&vs);
+        sim_free(sim);
+        scenario_free(sc);
+    }
+}
+
+/* 64 flows over 64 masks: the kernel's mask cache remembers each flow's
+ * subtable, so a packet probes one where the userspace classifier (its
+ * EMC off) searches a dozen or more. */
+static void test_kernel_mask_cache(void)
+{
+    g_autofree char *kernel =
+        g_strdup_printf(RX_FLOWS "[vswitch]\ndatapath = ovs-kernel\nmasks = 64\n", 64u);
+    g_autofree char *user = g_strdup_printf(
+        RX_FLOWS "[vswitch]\ndatapath = ovs\nmasks = 64\nemc_insert_inv_prob = 0\n", 64u);
+    struct report *k = run("20ms", "2ms", kernel, 29);
+    struct report *u = run("20ms", "2ms", user, 29);
+
+    g_test_message("masks probed per packet: kernel %.3f, userspace %.3f",
+                   test_all(k, "vswitch_masks_per_packet"),
+                   test_all(u, "vswitch_masks_per_packet"));
+    g_assert_cmpfloat(test_all(k, "vswitch_mask_cache_hits"), >,
+                      0.99 * test_all(k, "vswitch_lookups"));
+    g_assert_cmpfloat(test_all(k, "vswitch_masks_per_packet"), <, 1.01);
+    g_assert_cmpfloat(test_all(u, "vswitch_masks_per_packet"), >, 10);
+    g_assert_cmpfloat(test_all(k, "vswitch_emc_hits"), ==, 0);
+    g_assert_cmpfloat(
+        fabs(test_all(k, "vswitch_cost_per_packet") - closed_form(k, 83e-9, 72e-9, 12.5e-6)), <,
+        1e-12);
+    report_free(k);
+    report_free(u);
+}
+
 static void test_bad_input(void)
 {
     test_expect_refused(HEAD_BAD "[vswitch]\nmasks = 0\n", "vswitch.masks", NULL);
@@ -264,6 +317,8 @@ int main(int argc, char **argv)
     g_test_add_func("/vswitch/cross-host-conserves", test_cross_host_conserves);
     g_test_add_func("/vswitch/decap-recirculates", test_decap_recirculates);
     g_test_add_func("/vswitch/memory-estimate", test_memory_estimate);
+    g_test_add_func("/vswitch/kernel/shares-megaflows", test_kernel_shares_megaflows);
+    g_test_add_func("/vswitch/kernel/mask-cache", test_kernel_mask_cache);
     g_test_add_func("/vswitch/bad-input", test_bad_input);
     return g_test_run();
 }

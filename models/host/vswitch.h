@@ -20,13 +20,14 @@
 
 /* What the switch did, counted since the last reset. */
 struct vswitch_stats {
-    uint64_t packets;       /* packets switched */
-    uint64_t lookups;       /* datapath passes: a decapsulated packet makes two */
-    uint64_t emc_hits;      /* found in the switching thread's EMC */
-    uint64_t megaflow_hits; /* found by the classifier */
-    uint64_t upcalls;       /* missed both: the slow path installed a megaflow */
-    uint64_t masks_probed;  /* subtables searched, over every lookup */
-    sim_time cpu;           /* switching time charged to the cores */
+    uint64_t packets;         /* packets switched */
+    uint64_t lookups;         /* datapath passes: a decapsulated packet makes two */
+    uint64_t emc_hits;        /* found in the switching thread's EMC */
+    uint64_t megaflow_hits;   /* found by the classifier */
+    uint64_t mask_cache_hits; /* kernel: of those, at the mask its cache named */
+    uint64_t upcalls;         /* missed both: the slow path installed a megaflow */
+    uint64_t masks_probed;    /* subtables searched, over every lookup */
+    sim_time cpu;             /* switching time charged to the cores */
 };
 
 struct vswitch_pmd;
@@ -38,19 +39,22 @@ struct vswitch_pmd;
 /**
  * struct vswitch - one host's virtual switch
  * @enabled:    false for a plain bridge: vswitch_lookup() costs nothing
+ * @kernel:     the kernel datapath: a mask cache per core, one classifier
  * @emc_entries, @emc_insert_inv: EMC size and inverse insertion probability
  *                                (0: no EMC)
+ * @mc_entries: the kernel's mask cache slots per core
  * @masks:      distinct megaflow masks the rule set yields
  * @wildcard:   the bits of a flow its megaflow ignores (vswitch.match)
  * @emc_hit, @probe, @upcall: a pass that hits the EMC, one subtable probe,
  *                            the slow path of a miss
  * @sort_interval: how often a thread reorders its subtables by hits
  * @pmd:        per host core, the state of the thread switching there
- *              (created at its first packet; owned)
+ *              (created at its first packet; owned); for the kernel, one
+ *              more: the host's classifier
  */
 struct vswitch {
-    bool enabled;
-    unsigned emc_entries, emc_insert_inv, masks;
+    bool enabled, kernel;
+    unsigned emc_entries, emc_insert_inv, mc_entries, masks;
     uint64_t wildcard;
     sim_time emc_hit, probe, upcall, sort_interval;
     gsl_rng *rng; /* the EMC's insertion draws (borrowed from the sim) */

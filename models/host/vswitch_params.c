@@ -7,11 +7,12 @@
 #include "param_table.h"
 
 static const struct param_def vswitch_params[] = {
-    PDEF_ENUM("vswitch.datapath", "bridge", "bridge|ovs",
+    PDEF_ENUM("vswitch.datapath", "bridge", "bridge|ovs|ovs-kernel",
               "the host's software switch on the path of emulation and virtio traffic: bridge, "
               "a Linux bridge charged nothing apart from host.stack_per_packet; ovs, Open "
-              "vSwitch's datapath (EMC, megaflow classifier, upcalls) charged on top, as the "
-              "vswitch stage",
+              "vSwitch's userspace datapath (per-thread EMC and classifier, upcalls); "
+              "ovs-kernel, its kernel datapath (a per-CPU mask cache, one classifier per "
+              "host); both charged on top, as the vswitch stage",
               "choice: bridge, the validation rows' case: no switching cost beyond "
               "host.stack_per_packet (sources.md#ovs-datapath)"),
     PDEF_INT("vswitch.masks", "4", 1, 4096,
@@ -33,6 +34,11 @@ static const struct param_def vswitch_params[] = {
              "a flow that misses the EMC is inserted with probability 1/this (0: EMC off)",
              "OVS commit 4c30b2460 (Loftus, 2017): DEFAULT_EM_FLOW_INSERT_INV_PROB 100, a 1% "
              "insertion probability (sources.md#ovs-datapath)"),
+    PDEF_INT("vswitch.mask_cache_entries", "256", 0, 1 << 20,
+             "ovs-kernel: slots of each CPU's mask cache, four candidates per flow hash "
+             "(0: none)",
+             "Linux net/openvswitch/flow_table.h: MC_DEFAULT_HASH_ENTRIES 256, MC_HASH_SEGS 4 "
+             "(sources.md#ovs-datapath)"),
     PDEF_TIME("vswitch.emc_hit", "83ns", 0, 1e-3,
               "a packet's pass through the datapath when it hits the EMC (flow key, lookup, "
               "actions); every packet pays it",
