@@ -212,7 +212,7 @@ static void test_postcopy_vs_precopy(void)
     const char *body = "[vm]\ncount = 2\n[workload]\ntype = stream\ndirection = rx\n"
                        "[migration]\nvm = 0\nstart = 10ms\nmemory = 8MiB\nwws = 4MiB\n"
                        "dirty_rate = 4Gbps\nbandwidth = 2Gbps\ndowntime_limit = 1ms\n"
-                       "max_rounds = 5\nfault_latency = 2ms\nmode = %s\n";
+                       "max_rounds = 5\nfault_latency = 2ms\nswitchover = 1ms\nmode = %s\n";
     g_autofree char *pre_ini = g_strdup_printf(body, "precopy");
     g_autofree char *post_ini = g_strdup_printf(body, "postcopy");
     struct report *pre = run("150ms", pre_ini), *post = run("150ms", post_ini);
@@ -246,7 +246,7 @@ static void test_busy_path_slows_migration(void)
 {
     const char *mig = "[vm]\ncount = 2\n[migration]\nvm = 0\nto = 1\nstart = 10ms\n"
                       "memory = 8MiB\nwws = 1MiB\ndirty_rate = 1Gbps\nbandwidth = 8Gbps\n"
-                      "downtime_limit = 1ms\n";
+                      "downtime_limit = 1ms\nswitchover = 1ms\n";
     g_autofree char *quiet = g_strdup_printf("[workload]\ntype = rr\n%s", mig);
     /* TSO segments, so that the two streams fill the port whatever the
      * stack's per-packet costs. */
@@ -428,7 +428,7 @@ static void test_replug_after_the_run(void)
 {
     const char *body = "[io]\nstrategy = sriov\n[workload]\ntype = rr\n[migration]\nvm = 0\n"
                        "start = 2ms\nmemory = 4MiB\nwws = 1MiB\nbandwidth = 8Gbps\n"
-                       "downtime_limit = 1ms\nunplug = 1ms\nreplug = 1s\n";
+                       "downtime_limit = 1ms\nunplug = 1ms\nreplug = 1s\nswitchover = 1ms\n";
     struct report *r = run("30ms", body);
 
     g_assert_cmpfloat(test_all(r, "migration_done"), ==, 0);

@@ -98,7 +98,7 @@ static void test_migrates(void)
                                 "[fabric]\nleaves = 1\nhosts_per_leaf = 2\nspines = 1\n"
                                 "[workload]\ntype = stream\ndirection = rx\n"
                                 "[migration]\nvm = 0\nto = 1\nstart = 1ms\nmemory = 1MiB\n"
-                                "wws = 64KiB\nbandwidth = 8Gbps\n");
+                                "wws = 64KiB\nbandwidth = 8Gbps\nswitchover = 1ms\n");
 
     g_assert_cmpfloat(test_all(r, "migration_time"), >, 0);
     g_assert_cmpfloat(test_value(r, "vm0", "throughput"), >, 1e9);
