@@ -219,6 +219,29 @@ static void test_vxlan_tradeoff(void)
     report_free(rs2);
 }
 
+/* A group's vCPUs are its VMs' senders, as [vm] vcpus are: a stream from a
+ * two-vCPU VM gives the same numbers however the VM is declared (a group's
+ * stream used to send from one vCPU, the [vm] default). */
+static void test_group_vcpus_send(void)
+{
+    struct report *vm = run("net",
+                            "[vm]\nvcpus = 2\n[io]\nstrategy = sriov\n"
+                            "[workload]\ntype = stream\n",
+                            4);
+    struct report *group = run("net",
+                               "[group a]\ncount = 1\nvcpus = 2\nnet = sriov\n"
+                               "[workload]\ntype = stream\n",
+                               4);
+    struct report *one = run("net", "[io]\nstrategy = sriov\n[workload]\ntype = stream\n", 4);
+
+    g_assert_cmpfloat(test_all(group, "throughput"), ==, test_all(vm, "throughput"));
+    g_assert_cmpfloat(test_all(group, "guest_cpu"), ==, test_all(vm, "guest_cpu"));
+    g_assert_cmpfloat(test_all(group, "guest_cpu"), >, 1.5 * test_all(one, "guest_cpu"));
+    report_free(vm);
+    report_free(group);
+    report_free(one);
+}
+
 /* One host with virtio VMs next to SR-IOV VMs, each with a disk on the
  * host's SSD, on two hosts: each group behaves as it does alone, where
  * they share nothing but the hosts' spare cores. */
@@ -398,6 +421,7 @@ int main(int argc, char **argv)
     g_test_add_func("/world/nic-alone-equals-nic-beside-disk",
                     test_nic_alone_equals_nic_beside_disk);
     g_test_add_func("/world/shared-vcpu-contends", test_shared_vcpu_contends);
+    g_test_add_func("/world/group-vcpus-send", test_group_vcpus_send);
     g_test_add_func("/world/fabric/cross-host-conservation", test_cross_host_conservation);
     g_test_add_func("/world/fabric/switch-hops", test_switch_hops);
     g_test_add_func("/world/fabric/vxlan-tradeoff", test_vxlan_tradeoff);

@@ -183,8 +183,7 @@ void workload_init(struct net_world *w, struct net_vm *vm, struct workload *wl)
     wl->next = 0;
     wl->started = false;
     wl->in_stack = 0;
-    wl->senders = wl->sender >= 0 ? (unsigned)scenario_int(sc, "vm.vcpus")
-                                  : (unsigned)scenario_int(sc, "workload.flows");
+    wl->senders = wl->sender >= 0 ? vm->n_vcpus : (unsigned)scenario_int(sc, "workload.flows");
     memset(wl->busy, 0, sizeof(wl->busy));
     g_assert(wl->senders <= 64 * G_N_ELEMENTS(wl->busy));
     wl->next_cpu = 0;
