@@ -16,7 +16,8 @@ static const struct param_def migration_params[] = {
               "choice: small enough to simulate packet by packet"),
     PDEF_SIZE("migration.wws", "8MiB", 0, 1e13,
               "writable working set: a round re-sends at most this much dirtied memory",
-              "placeholder: depends on the workload (clark-nsdi05)"),
+              "choice: describes the migrated VM's workload, not a cost; an example "
+              "(Clark et al. measure it per benchmark: sources.md#clark-nsdi05)"),
     { .key = "migration.dirty_rate",
       .type = PARAM_REAL,
       .dim = DIM_BITRATE,
@@ -24,7 +25,8 @@ static const struct param_def migration_params[] = {
       .min = 0,
       .max = 1e13,
       .help = "how fast the VM dirties its memory (constant), in the bandwidth's unit",
-      .source = "placeholder: depends on the workload" },
+      .source = "choice: describes the migrated VM's workload, not a cost; an example "
+                "(sources.md#clark-nsdi05)" },
     { .key = "migration.bandwidth",
       .type = PARAM_REAL,
       .dim = DIM_BITRATE,
