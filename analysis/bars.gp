@@ -6,7 +6,16 @@ set style histogram errorbars gap 1.5 lw 1.5
 set style fill solid 1.0 border rgb '#333333'
 set boxwidth 0.9
 set xtics scale 0
-if (!log_y) { set yrange [0:*] }
+# The histogram style autoscales to the bars, not to their error bars:
+# take the top of the highest error bar instead.
+if (!log_y) {
+    ytop = 0
+    do for [i=1:n_series] {
+        stats data_file using (column(2*i) + column(2*i+1)) nooutput
+        if (STATS_records > 0 && STATS_max > ytop) { ytop = STATS_max }
+    }
+    if (ytop > 0) { set yrange [0:ytop * 1.05] } else { set yrange [0:*] }
+}
 
 plot for [i=1:n_series] data_file using (column(2*i)):(column(2*i+1)):xtic(1) \
     lc rgb series_colour[i] fs solid series_fill[i] border rgb '#333333' \
