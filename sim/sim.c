@@ -5,6 +5,7 @@
  * O(1) cancel, no back-pointers from the pool into the heap). */
 #include "sim.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include <glib.h>
@@ -23,7 +24,7 @@ struct event {
 #define NO_SLOT UINT32_MAX
 
 struct sim {
-    sim_time now;
+    struct sim_clock clock; /* first: see sim_now() */
     uint64_t seed;
     struct evq queue;
     struct event *pool;
@@ -37,6 +38,8 @@ struct sim {
     size_t mem_cap, mem_used; /* see sim_mem_account() */
     bool mem_over;
 };
+
+G_STATIC_ASSERT(offsetof(struct sim, clock) == 0);
 
 struct sim *sim_new(uint64_t seed)
 {
@@ -56,11 +59,6 @@ void sim_free(struct sim *sim)
     g_free(sim->pool);
     rng_streams_release(&sim->rngs);
     g_free(sim);
-}
-
-sim_time sim_now(const struct sim *sim)
-{
-    return sim->now;
 }
 
 uint64_t sim_seed(const struct sim *sim)
@@ -135,13 +133,35 @@ static struct event *lookup(const struct sim *sim, sim_event_id id)
     return &sim->pool[slot];
 }
 
+/* Copy @len <= SIM_PAYLOAD_MAX bytes in at most two fixed-size moves each
+ * way (overlapping when @len is not a power of two): a memcpy of a
+ * variable length is a library call on every event. */
+static inline void copy_payload(unsigned char *dst, const void *payload, size_t len)
+{
+    const unsigned char *src = payload;
+
+    if (len >= 16) {
+        memcpy(dst, src, 16);
+        memcpy(dst + len - 16, src + len - 16, 16);
+    } else if (len >= 8) {
+        memcpy(dst, src, 8);
+        memcpy(dst + len - 8, src + len - 8, 8);
+    } else if (len >= 4) {
+        memcpy(dst, src, 4);
+        memcpy(dst + len - 4, src + len - 4, 4);
+    } else {
+        for (size_t i = 0; i < len; i++)
+            dst[i] = src[i];
+    }
+}
+
 sim_event_id sim_schedule_at(struct sim *sim, sim_time when, sim_handler_fn fn, void *ctx,
                              const void *payload, size_t len)
 {
-    if (G_UNLIKELY(when < sim->now))
+    if (G_UNLIKELY(when < sim->clock.now))
         g_error("sim_schedule_at: time %" G_GINT64_FORMAT " ps is before now (%" G_GINT64_FORMAT
                 " ps)",
-                when, sim->now);
+                when, sim->clock.now);
     if (G_UNLIKELY(!fn))
         g_error("sim_schedule_at: NULL handler");
     if (G_UNLIKELY(len > SIM_PAYLOAD_MAX))
@@ -151,8 +171,7 @@ sim_event_id sim_schedule_at(struct sim *sim, sim_time when, sim_handler_fn fn, 
     ev->gen++;
     ev->fn = fn;
     ev->ctx = ctx;
-    if (len)
-        memcpy(ev->payload, payload, len);
+    copy_payload(ev->payload, payload, len);
     evq_push(&sim->queue, (struct evq_entry){ .time = when, .slot = slot, .gen = ev->gen });
     sim->pending++;
     return make_id(slot, ev->gen);
@@ -163,7 +182,7 @@ sim_event_id sim_schedule(struct sim *sim, sim_time delay, sim_handler_fn fn, vo
 {
     if (G_UNLIKELY(delay < 0))
         g_error("sim_schedule: negative delay %" G_GINT64_FORMAT " ps", delay);
-    return sim_schedule_at(sim, sim->now + delay, fn, ctx, payload, len);
+    return sim_schedule_at(sim, sim->clock.now + delay, fn, ctx, payload, len);
 }
 
 bool sim_is_pending(const struct sim *sim, sim_event_id id)
@@ -185,7 +204,7 @@ sim_event_id sim_reschedule(struct sim *sim, sim_event_id id, sim_time when)
     struct event *ev = lookup(sim, id);
     if (!ev)
         return 0;
-    if (G_UNLIKELY(when < sim->now))
+    if (G_UNLIKELY(when < sim->clock.now))
         g_error("sim_reschedule: time %" G_GINT64_FORMAT " ps is before now", when);
     uint32_t slot = (uint32_t)id;
     /* Same slot, new generation: the old queue entry goes stale. */
@@ -212,7 +231,7 @@ uint64_t sim_run_until(struct sim *sim, sim_time end)
         struct event *ev = &sim->pool[e.slot];
         if (ev->gen != e.gen)
             continue; /* cancelled or rescheduled */
-        sim->now = e.time;
+        sim->clock.now = e.time;
         /* The handler may schedule and so move the pool: keep copies. */
         sim_handler_fn fn = ev->fn;
         void *ctx = ev->ctx;
@@ -225,8 +244,8 @@ uint64_t sim_run_until(struct sim *sim, sim_time end)
             sim->stop = true;
     }
     sim->executed += ran;
-    if (!sim->stop && end != SIM_TIME_MAX && end > sim->now)
-        sim->now = end;
+    if (!sim->stop && end != SIM_TIME_MAX && end > sim->clock.now)
+        sim->clock.now = end;
     return ran;
 }
 

@@ -56,14 +56,6 @@ void timeavg_init(struct timeavg *ta, sim_time now, double value)
     ta->area = 0.0;
 }
 
-void timeavg_set(struct timeavg *ta, sim_time now, double value)
-{
-    g_assert(now >= ta->last);
-    ta->area += ta->value * (double)(now - ta->last);
-    ta->last = now;
-    ta->value = value;
-}
-
 void timeavg_add(struct timeavg *ta, sim_time now, double delta)
 {
     timeavg_set(ta, now, ta->value + delta);

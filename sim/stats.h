@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "simtime.h"
 
 /* Welford's online mean and variance (numerically stable). */
@@ -55,7 +57,17 @@ struct timeavg {
 };
 
 void timeavg_init(struct timeavg *ta, sim_time now, double value);
-void timeavg_set(struct timeavg *ta, sim_time now, double value);
+
+/* Inline, as welford_add(): servers call it at every arrival and
+ * departure. */
+static inline void timeavg_set(struct timeavg *ta, sim_time now, double value)
+{
+    g_assert(now >= ta->last);
+    ta->area += ta->value * (double)(now - ta->last);
+    ta->last = now;
+    ta->value = value;
+}
+
 void timeavg_add(struct timeavg *ta, sim_time now, double delta);
 /* Start collecting afresh at @now, keeping the current value (warm-up cut). */
 void timeavg_reset(struct timeavg *ta, sim_time now);

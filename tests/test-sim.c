@@ -435,6 +435,46 @@ static void test_evqueue_memory_bound(void)
     gsl_rng_free(rng);
 }
 
+/* Every payload length arrives byte for byte, into a slot that held a
+ * longer payload before (so a short copy that wrote too little shows). */
+struct len_check {
+    size_t len;
+    unsigned fired;
+};
+
+static void check_len(struct sim *sim, void *ctx, const void *payload)
+{
+    struct len_check *c = ctx;
+    const unsigned char *b = payload;
+
+    (void)sim;
+    for (size_t i = 0; i < c->len; i++)
+        g_assert_cmpuint(b[i], ==, (unsigned)(c->len * 7 + i) & 0xff);
+    c->fired++;
+}
+
+static void test_payload_lengths(void)
+{
+    struct sim *sim = sim_new(1);
+    unsigned char junk[SIM_PAYLOAD_MAX];
+
+    memset(junk, 0xa5, sizeof(junk));
+    for (size_t len = 0; len <= SIM_PAYLOAD_MAX; len++) {
+        struct len_check c = { .len = len };
+        unsigned char buf[SIM_PAYLOAD_MAX];
+
+        /* One slot, reused: first junk of full length, then @len bytes. */
+        sim_schedule(sim, 0, noop, NULL, junk, sizeof(junk));
+        sim_run_until(sim, SIM_TIME_MAX);
+        for (size_t i = 0; i < len; i++)
+            buf[i] = (unsigned char)(len * 7 + i);
+        sim_schedule(sim, 1, check_len, &c, buf, len);
+        sim_run_until(sim, SIM_TIME_MAX);
+        g_assert_cmpuint(c.fired, ==, 1);
+    }
+    sim_free(sim);
+}
+
 /* Pool growth while events are pending keeps payloads intact. */
 struct counter {
     uint64_t sum;
@@ -529,6 +569,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sim/evqueue/sorted-run", test_evqueue_sorted_run);
     g_test_add_func("/sim/evqueue/memory-bound", test_evqueue_memory_bound);
     g_test_add_func("/sim/pool/growth-keeps-payloads", test_pool_growth_payloads);
+    g_test_add_func("/sim/pool/payload-lengths", test_payload_lengths);
     g_test_add_func("/sim/rng/streams", test_rng_streams);
     return g_test_run();
 }
