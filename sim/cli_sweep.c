@@ -427,6 +427,15 @@ static bool claim_more(struct sweep_ctx *c, struct store *st, size_t max, struct
     return true;
 }
 
+/* Is a task claimed by us still to be handed out? */
+static bool holds_mine(const struct sweep_ctx *c)
+{
+    for (size_t i = 0; i < c->tasks->len; i++)
+        if (c->claims[i].state == STORE_TASK_MINE)
+            return true;
+    return false;
+}
+
 /* The next task to run here, NEXT_WAIT or NEXT_NONE. */
 static gint32 next_task(struct sweep_ctx *c, struct store *st, size_t max, struct progress *pg)
 {
@@ -798,8 +807,9 @@ static bool run_parallel(struct sweep_ctx *c, int jobs, struct store **st, struc
     stop_workers(ws, jobs);
     reap(c, ws, jobs, pg, true);
     /* What another sweep held when the workers ran out of work: wait for
-     * it here, and run what it leaves behind. */
-    if (src.wait && !src.stop && !cli_interrupted)
+     * it here, and run what it leaves behind; and what a dead worker had
+     * not started if the others were gone by then. */
+    if ((src.wait || holds_mine(c)) && !src.stop && !cli_interrupted)
         run_here(c, src.st, pg);
     return true;
 }

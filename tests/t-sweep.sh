@@ -46,7 +46,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..38"
+echo "1..39"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -110,7 +110,9 @@ done
 printf '[scenario]\nname = tkill\nduration = 30000s\nwarmup = 0s\n[queue]\n%s\n%s\n' \
     'interarrival = exp(1.25ms)' 'service = exp(1ms)' >k.ini
 for j in 1 2; do
-    rm -f k.db*
+    # Removed first: the shell truncates it in the child, maybe after the
+    # loop below has read the last round's lines.
+    rm -f k.db* k.txt
     IOVSIM_PROGRESS_INTERVAL=0.05 "$IOVSIM" sweep k.ini -o k.db -j $j --reps 4 >/dev/null 2>k.txt &
     pid=$!
     for _ in $(seq 1200); do
@@ -133,7 +135,7 @@ done
 
 # A worker killed mid-sweep: its run is reported lost (status 1), and the
 # task it held next is run by the other worker, so every other run is there.
-rm -f w.db*
+rm -f w.db* w.txt
 IOVSIM_PROGRESS_INTERVAL=0.05 "$IOVSIM" sweep k.ini -o w.db -j 2 --reps 8 \
     --set scenario.duration=3000s >/dev/null 2>w.txt &
 pid=$!
@@ -147,6 +149,26 @@ rc=$?
 [ $rc = 1 ] && grep -q 'worker [01] died (signal 9)' w.txt &&
     [ "$(sqlite3 w.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 7 ]
 ok $? "-j 2: a killed worker's run is lost and the rest are done (rc $rc, $(sqlite3 w.db 'SELECT count(*) FROM runs') runs)"
+
+# The same when the other worker has already run out of tasks: worker 0
+# holds two long runs, worker 1 two short ones and is done first; the long
+# run worker 0 had not started is then run by the parent.
+rm -f w.db* w.txt
+IOVSIM_PROGRESS_INTERVAL=0.05 "$IOVSIM" sweep k.ini -o w.db -j 2 --reps 1 \
+    --vary scenario.duration=30000s,30001s,100s,101s >/dev/null 2>w.txt &
+pid=$!
+for _ in $(seq 1200); do
+    grep -q '^iovsim sweep: [2-9]' w.txt && break
+    sleep 0.05
+done
+kill -KILL "$(pgrep -o -P $pid)"
+wait $pid
+rc=$?
+done_points=$(sqlite3 w.db "SELECT group_concat(point, ' ') FROM
+    (SELECT point FROM runs WHERE status = 'done' ORDER BY point)")
+[ $rc = 1 ] && grep -q 'worker 0 died (signal 9)' w.txt &&
+    [ "$done_points" = "scenario.duration=100s scenario.duration=101s scenario.duration=30001s" ]
+ok $? "-j 2: a killed worker's next task is run even when the other has finished (rc $rc: $done_points)"
 
 # The guard against mixing scenarios and versions.
 bad "another seed is another scenario" "--force" "$IOVSIM" sweep s.ini -o b.db --seed 7
