@@ -153,6 +153,8 @@ static void port_start(struct nic *n)
         ready_clear(n, q);
     n->rr = q + 1 == n->n_queues ? 0 : q + 1;
     n->busy = true;
+    if (n->tx_started)
+        n->tx_started(n->ctx, msg.pkt);
     sim_schedule(n->sim, ser, port_on_done, n, &msg, sizeof(msg));
 }
 

@@ -89,6 +89,7 @@ struct nic {
     uint64_t *ready, *ready_sum;
     bool busy;
     nic_tx_done_fn tx_done;
+    nic_tx_done_fn tx_started; /* optional: the port starts sending a frame */
     void *ctx;
     struct fifo_server veb; /* the embedded switch's data path */
     uint64_t frames_tx, mailbox_msgs;

@@ -352,6 +352,7 @@ static void nic_from_scenario(struct net_world *w, struct net_host *nh)
              nh->n_vms + 1 + migration_spare_queues(sc), (unsigned)scenario_int(sc, "nic.max_vfs"),
              (uint32_t)scenario_int(sc, "nic.tx_ring"), (uint32_t)scenario_int(sc, "nic.rx_ring"),
              net_port_done, nh);
+    nh->nic.tx_started = net_port_started;
     for (unsigned i = 0; i < nh->n_vms; i++) {
         struct net_vm *vm = &w->vms[nh->first_vm + i];
 

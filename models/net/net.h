@@ -84,6 +84,8 @@ unsigned net_frame_headers(const struct net_world *w, const struct net_pkt *p);
 sim_time net_wire_time(const struct net_world *w, const struct net_pkt *p);
 /* The port finished sending packet number @pkt (nic tx_done callback). */
 void net_port_done(void *ctx, uint32_t pkt);
+/* It starts sending it (nic tx_started): warms the record for the above. */
+void net_port_started(void *ctx, uint32_t pkt);
 /* The packet reached the host's NIC from the wire, or a VF through the VEB. */
 void net_nic_rx(struct net_world *w, struct net_pkt *p);
 /* A frame left the host's port: propagation, then the peer. */

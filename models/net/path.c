@@ -492,6 +492,18 @@ void net_dev_tx(struct net_vm *vm, struct net_pkt *p, unsigned q, bool translate
     net_step_delay(w, p, h->pcie.read_latency, dev_tx_requested);
 }
 
+/* A frame waits in its transmit queue long enough (a full port's queues
+ * hold milliseconds) for its record to leave the cache, and
+ * net_port_done() reads it: start the load now, one frame time ahead.
+ * Speed only; nothing is written. */
+void net_port_started(void *ctx, uint32_t pkt)
+{
+    const char *p = (const char *)net_pkt_at(&((struct net_host *)ctx)->w->pkts, pkt);
+
+    for (size_t off = 0; off < sizeof(struct net_pkt); off += 64)
+        __builtin_prefetch(p + off);
+}
+
 void net_port_done(void *ctx, uint32_t pkt)
 {
     struct net_world *w = ((struct net_host *)ctx)->w;
