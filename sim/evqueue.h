@@ -4,7 +4,7 @@
  * Tarjan, "Faster algorithms for the shortest path problem", JACM 1990). An
  * entry is filed by the highest 8-bit digit in which its key differs from
  * the last key popped (its level) and by its own value of that digit, so it
- * moves down at most once per level (2.0-2.9 filings per event in the hold
+ * moves down at most once per level (1.1-2.9 filings per event in the hold
  * model at 10^2-10^6 pending) instead of once per bit. Entries with equal
  * keys always share a bucket and keep their insertion order, so ties pop
  * FIFO without a sequence number. Buckets are lists of fixed-size chunks from one shared
