@@ -24,10 +24,7 @@
 #include "strategy.h"
 #include "workload.h"
 
-/* The VM groups: the [group NAME] sections in file order, or one group of
- * the [vm] keys and io.strategy. A group section and those keys exclude
- * each other. Caller frees the array. */
-static GArray *net_groups(const struct scenario *sc, GError **error)
+GArray *net_groups(const struct scenario *sc, GError **error)
 {
     static const char *const single[] = { "vm.count", "vm.vcpus", "vm.disk", "io.strategy" };
     GArray *groups = g_array_new(FALSE, TRUE, sizeof(struct net_group));
@@ -75,8 +72,7 @@ static GArray *net_groups(const struct scenario *sc, GError **error)
     return groups;
 }
 
-/* The key that sets @g's count, for messages. */
-static const char *group_key(const struct net_group *g, const char *field, char *buf, size_t n)
+const char *net_group_key(const struct net_group *g, const char *field, char *buf, size_t n)
 {
     static const char *const vm_keys[][2] = { { "count", "vm.count" },
                                               { "vcpus", "vm.vcpus" },
@@ -138,7 +134,7 @@ static bool groups_check(const struct scenario *sc, const struct net_group *g, u
             if (g[j].ops == g[k].ops)
                 same += g[j].count;
         if (g[k].ops->check &&
-            !g[k].ops->check(sc, group_key(&g[k], "count", key, sizeof(key)), same, error))
+            !g[k].ops->check(sc, net_group_key(&g[k], "count", key, sizeof(key)), same, error))
             return false;
         if (g[k].disk && !blk_disk_check(sc, g[k].disk, error))
             return false;
@@ -146,7 +142,7 @@ static bool groups_check(const struct scenario *sc, const struct net_group *g, u
             return false;
     }
     if (vms > 65535) {
-        scenario_error(sc, group_key(&g[n - 1], "count", key, sizeof(key)), error,
+        scenario_error(sc, net_group_key(&g[n - 1], "count", key, sizeof(key)), error,
                        "at most 65535 VMs per host");
         return false;
     }
@@ -174,7 +170,7 @@ static bool groups_check(const struct scenario *sc, const struct net_group *g, u
         return false;
     }
     if (pinned && vcpus > cores) {
-        scenario_error(sc, group_key(&g[n - 1], "vcpus", key, sizeof(key)), error,
+        scenario_error(sc, net_group_key(&g[n - 1], "vcpus", key, sizeof(key)), error,
                        "%" G_GINT64_FORMAT " vCPUs cannot be pinned on %" G_GINT64_FORMAT
                        " host cores (host.vswitch_cores excluded)",
                        vcpus, cores);
@@ -190,7 +186,7 @@ static bool groups_check(const struct scenario *sc, const struct net_group *g, u
         if (g[k].count < 2) {
             scenario_error(sc, "workload.target", error,
                            "VM-to-VM traffic needs %s >= 2 (the next VM of its group)",
-                           group_key(&g[k], "count", key, sizeof(key)));
+                           net_group_key(&g[k], "count", key, sizeof(key)));
             return false;
         }
     }

@@ -104,6 +104,14 @@ void net_fabric_moved(struct net_world *w, const struct net_vm *vm);
 /* The fabric port of endpoint @ep: its host's, or n_hosts for the peer. */
 unsigned net_ep_port(const struct net_world *w, int ep);
 
+/* The VM groups: the [group NAME] sections in file order, or one group of
+ * the [vm] keys and io.strategy. A group section and those keys exclude
+ * each other (scenario_error() on @error). Caller frees the array. */
+GArray *net_groups(const struct scenario *sc, GError **error);
+/* The key that sets @g's @field ("count", "vcpus", "net", "disk"), for
+ * messages: group.NAME.FIELD, or the [vm] / io.strategy key. */
+const char *net_group_key(const struct net_group *g, const char *field, char *buf, size_t n);
+
 /* Peer host (net/peer.c). */
 void peer_init(struct net_world *w);
 void peer_release(struct net_world *w);

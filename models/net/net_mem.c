@@ -6,8 +6,6 @@
  * from the run's share of the limit. */
 #include "net_mem.h"
 
-#include <string.h>
-
 #include "../blk/blk_mem.h"
 #include "../fabric/fabric_mem.h"
 #include "../host/vswitch.h"
@@ -15,6 +13,8 @@
 #include "../hw/iommu.h"
 #include "../hw/nic.h"
 #include "../virtio/vring.h"
+#include "net.h"
+#include "strategy.h"
 
 /* A VM's own state (counters, histograms, workload) besides its rings. */
 #define VM_BYTES 16384
@@ -50,46 +50,6 @@ static uint64_t virtio_bytes(const struct scenario *sc)
     return rings * size * per_slot + size * sizeof(uint32_t);
 }
 
-/* One kind of VM on each host: a [group NAME] section, or the [vm] keys. */
-struct mem_group {
-    uint64_t count, vcpus;
-    const char *net, *disk;
-    char count_key[96];
-};
-
-static GArray *mem_groups(const struct scenario *sc)
-{
-    GArray *out = g_array_new(FALSE, TRUE, sizeof(struct mem_group));
-    GPtrArray *names = scenario_instances(sc, "group");
-    char key[96];
-
-    for (guint k = 0; k < names->len; k++) {
-        const char *name = g_ptr_array_index(names, k);
-        struct mem_group g = { 0 };
-
-        g_snprintf(g.count_key, sizeof(g.count_key), "group.%s.count", name);
-        g.count = (uint64_t)scenario_int(sc, g.count_key);
-        g_snprintf(key, sizeof(key), "group.%s.vcpus", name);
-        g.vcpus = (uint64_t)scenario_int(sc, key);
-        g_snprintf(key, sizeof(key), "group.%s.net", name);
-        g.net = scenario_str(sc, key);
-        g_snprintf(key, sizeof(key), "group.%s.disk", name);
-        g.disk = scenario_str(sc, key);
-        g_array_append_val(out, g);
-    }
-    g_ptr_array_unref(names);
-    if (!out->len) {
-        struct mem_group g = { .count = (uint64_t)scenario_int(sc, "vm.count"),
-                               .vcpus = (uint64_t)scenario_int(sc, "vm.vcpus"),
-                               .net = scenario_str(sc, "io.strategy"),
-                               .disk = scenario_str(sc, "vm.disk") };
-
-        g_strlcpy(g.count_key, "vm.count", sizeof(g.count_key));
-        g_array_append_val(out, g);
-    }
-    return out;
-}
-
 /* The keys of a part; with several hosts host.count comes first, as it
  * multiplies everything (the first key locates the message). */
 static char *part_keys(uint64_t hosts, const char *keys)
@@ -103,31 +63,36 @@ uint64_t net_mem_estimate(const struct scenario *sc, GString *keys)
     uint64_t hosts = (uint64_t)scenario_int(sc, "host.count");
     uint64_t tx_ring = (uint64_t)scenario_int(sc, "nic.tx_ring");
     uint64_t iotlb = (uint64_t)scenario_int(sc, "iommu.iotlb_entries");
-    g_autoptr(GArray) groups = mem_groups(sc);
+    g_autoptr(GArray) groups = net_groups(sc, NULL);
     struct tally t = { 0 };
     uint64_t vms = 0;
 
+    /* Groups that contradict the [vm] keys: the model's check says so. */
+    if (!groups)
+        return 0;
+
     for (guint k = 0; k < groups->len; k++) {
-        const struct mem_group *g = &g_array_index(groups, struct mem_group, k);
-        uint64_t n = g->count * hosts;
-        const char *count = g->count_key;
+        const struct net_group *g = &g_array_index(groups, struct net_group, k);
+        uint64_t n = (uint64_t)g->count * hosts;
+        char buf[96];
+        const char *count = net_group_key(g, "count", buf, sizeof(buf));
         g_autofree char *k_rings = NULL, *k_vm = NULL, *k_disks = NULL;
 
         vms += g->count;
-        if (strcmp(g->net, "virtio") == 0) {
+        if (g->ops == &virtio_strategy_ops) {
             k_rings = g_strdup_printf(hosts > 1 ? "host.count, %s, virtio.ring_size, virtio.queues"
                                                 : "virtio.ring_size, virtio.queues, %s",
                                       count);
             add(&t, n * virtio_bytes(sc), k_rings);
-        } else if (strcmp(g->net, "emulation") == 0) {
+        } else if (g->ops == &emulation_strategy_ops) {
             k_rings = g_strdup_printf(
                 hosts > 1 ? "host.count, %s, emulation.rx_ring" : "emulation.rx_ring, %s", count);
             add(&t, n * (uint64_t)scenario_int(sc, "emulation.rx_ring") * sizeof(uint64_t),
                 k_rings);
         }
         k_vm = part_keys(hosts, count);
-        add(&t, n * (VM_BYTES + g->vcpus * 64), k_vm);
-        if (strcmp(g->disk, "none") != 0) {
+        add(&t, n * (VM_BYTES + (uint64_t)g->vcpus * 64), k_vm);
+        if (g->disk) {
             g_autoptr(GString) disk_keys = g_string_new(NULL);
             uint64_t disks = blk_mem_disks(sc, n, count, disk_keys);
 
