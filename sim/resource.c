@@ -78,6 +78,11 @@ void fifo_server_release(struct fifo_server *s)
     s->u_cap = s->u_head = s->u_len = 0;
 }
 
+void fifo_server_keep_waits(struct fifo_server *s)
+{
+    s->keep_waits = true;
+}
+
 static void server_on_done(struct sim *sim, void *ctx, const void *payload);
 
 /* Put @job on a free server now; the caller has already counted it busy. */
@@ -86,7 +91,8 @@ static void server_start(struct fifo_server *s, const struct fifo_job *job)
     sim_time now = sim_now(s->sim);
     struct resource_msg msg = { .done = job->done, .ctx = job->ctx, .tag = job->tag };
 
-    welford_add(&s->wait, sim_time_to_s(now - job->enqueued));
+    if (s->keep_waits)
+        welford_add(&s->wait, sim_time_to_s(now - job->enqueued));
     sim_schedule(s->sim, job->service, server_on_done, s, &msg, sizeof(msg));
 }
 

@@ -25,7 +25,9 @@ struct fifo_job {
 
 /**
  * struct fifo_server - c identical servers in front of one FIFO queue
- * Utilization and queue length are time-weighted; waits are Welford means.
+ * Utilization and queue length are time-weighted; waits are Welford means,
+ * kept only when asked for (fifo_server_keep_waits()): the mean's division
+ * is on the path of every job, and most servers never report it.
  */
 struct fifo_server {
     struct sim *sim;
@@ -40,12 +42,15 @@ struct fifo_server {
     size_t u_cap, u_head, u_len;
     struct timeavg busy_avg; /* busy servers */
     struct timeavg qlen_avg; /* jobs waiting (not in service) */
-    struct welford wait;     /* seconds waited before service */
+    struct welford wait;     /* seconds waited before service, if keep_waits */
+    bool keep_waits;
     uint64_t completed;
 };
 
 void fifo_server_init(struct fifo_server *s, struct sim *sim, const char *name, unsigned servers);
 void fifo_server_release(struct fifo_server *s);
+/* Record every job's wait in s->wait from now on. */
+void fifo_server_keep_waits(struct fifo_server *s);
 /* Queue a job needing @service of work; @done runs when it completes. */
 void fifo_server_submit(struct fifo_server *s, sim_time service, resource_done_fn done, void *ctx,
                         uint64_t tag);

@@ -52,6 +52,7 @@ static void trace_setup(struct trace *t, unsigned servers, const sim_time *arriv
 {
     t->sim = sim_new(1);
     fifo_server_init(&t->server, t->sim, "srv", servers);
+    fifo_server_keep_waits(&t->server);
     sim_lock_init(&t->lock, t->sim);
     t->n_jobs = n;
     t->n_done = 0;
@@ -106,6 +107,25 @@ static void test_server_single(void)
 /* Two servers: A(5) and B(3) at 0, C(2) at 1, D(1) at 2. A runs [0,5), B
  * [0,3), C [3,5), D [5,6). At 5 A's completion (queued first) frees the
  * server D takes, then C completes. */
+/* The same trace on a server that was not asked for waits: the same service
+ * times and utilization, no wait samples (nothing reads them). */
+static void test_server_waits_opt_in(void)
+{
+    static const sim_time arrive[] = { 0, 1 * SIM_S, 2 * SIM_S };
+    static const sim_time service[] = { 2 * SIM_S, 2 * SIM_S, 2 * SIM_S };
+    struct trace t;
+
+    trace_setup(&t, 1, arrive, service, 3);
+    t.server.keep_waits = false;
+    sim_run_until(t.sim, 8 * SIM_S);
+    g_assert_cmpuint(t.n_done, ==, 3);
+    for (size_t i = 0; i < 3; i++)
+        g_assert_cmpint(t.done_at[i], ==, (sim_time)(2 * (i + 1)) * SIM_S);
+    g_assert_cmpuint(t.server.wait.n, ==, 0);
+    g_assert_cmpfloat_with_epsilon(fifo_server_utilization(&t.server), 6.0 / 8.0, 1e-12);
+    trace_teardown(&t);
+}
+
 static void test_server_multi(void)
 {
     static const sim_time arrive[] = { 0, 0, 1 * SIM_S, 2 * SIM_S };
@@ -373,6 +393,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/resource/server/single", test_server_single);
+    g_test_add_func("/resource/server/waits-opt-in", test_server_waits_opt_in);
     g_test_add_func("/resource/server/multi", test_server_multi);
     g_test_add_func("/resource/server/fifo-order", test_server_fifo_order);
     g_test_add_func("/resource/server/resubmit", test_server_resubmit);

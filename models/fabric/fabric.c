@@ -692,6 +692,7 @@ static struct model *fabric_create(struct sim *sim, const struct scenario *sc, G
             fifo_server_init(&m->vswitch[i], sim, "vswitch", 1);
     }
     fifo_server_init(&m->controller, sim, "controller", 1);
+    fifo_server_keep_waits(&m->controller);
     POOL_INIT(&m->pkts, struct fpkt, next);
     POOL_INIT(&m->flows, struct fflow, next_free);
     pool_set_grow_hook(&m->pkts, sim_mem_account, sim);
