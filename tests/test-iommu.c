@@ -13,8 +13,9 @@
 #define MAP   (200 * SIM_NS)
 #define UNMAP (300 * SIM_NS)
 #define INVAL (2 * SIM_US)
-#define HOLD  (250 * SIM_NS)
-#define QHOLD (50 * SIM_NS)
+#define LINE  (41 * SIM_NS) /* one cache line from another core */
+#define HOLD  (4 * LINE)    /* the allocator's lock after another core */
+#define QHOLD (3 * LINE)    /* the single flush queue's */
 
 /* @sim may be NULL for designs without a timer. */
 static void make_on(struct iommu *m, struct sim *sim, const char *mode, unsigned entries,
@@ -29,8 +30,9 @@ static void make_on(struct iommu *m, struct sim *sim, const char *mode, unsigned
         .unmap_cost = UNMAP,
         .inval_cost = INVAL,
         .iova_cache = iova_cache,
-        .iova_lock_hold = HOLD,
-        .fq_lock_hold = QHOLD,
+        .iova_lock_lines = 4,
+        .fq_lock_lines = 3,
+        .line_transfer = LINE,
         .fq_size = 256,
         .fq_timeout = 10 * SIM_MS,
         .n_cpus = 4,
@@ -199,8 +201,9 @@ static void test_shared_locks(void)
     make_on(&m, sim, "batched", 8, 12, true);
     g_assert_cmpint(iommu_unmap(&m, 0, 0, 0, 64), ==, UNMAP + QHOLD);
     g_assert_cmpint(iommu_unmap(&m, 0, 1, 0, 64), ==, UNMAP + 2 * QHOLD);
-    /* A core's own earlier hold is not a wait: its work runs in order. */
-    g_assert_cmpint(iommu_unmap(&m, 0, 1, 0, 64), ==, UNMAP + QHOLD);
+    /* A core's own earlier hold is not a wait (its work runs in order), and
+     * the lines are still in its cache. */
+    g_assert_cmpint(iommu_unmap(&m, 0, 1, 0, 64), ==, UNMAP);
     iommu_release(&m);
     make_on(&m, sim, "deferred", 8, 12, true);
     g_assert_cmpint(iommu_unmap(&m, 0, 0, 0, 64), ==, UNMAP);
@@ -208,6 +211,32 @@ static void test_shared_locks(void)
     g_assert_cmpint(m.lock_wait, ==, 0);
     iommu_release(&m);
     sim_free(sim);
+}
+
+/* The section's lines move with the lock: a core that held it last pays
+ * nothing beyond the map's own work, one that takes it after another core
+ * pays every line's fetch, whether or not it had to wait. */
+static void test_lock_lines_follow_holder(void)
+{
+    struct iommu m;
+    sim_time one = 0, turns = 0;
+
+    make_on(&m, NULL, "strict", 8, 12, false);
+    for (unsigned k = 0; k < 100; k++)
+        one += iommu_map(&m, (sim_time)k * SIM_US, 0, (uint64_t)k << 12, 64);
+    /* Only the first acquisition fetches the lines (from nowhere local). */
+    g_assert_cmpint(one, ==, 100 * MAP + HOLD);
+    g_assert_cmpuint(m.lock_handoffs, ==, 1);
+    iommu_release(&m);
+
+    make_on(&m, NULL, "strict", 8, 12, false);
+    for (unsigned k = 0; k < 100; k++)
+        turns += iommu_map(&m, (sim_time)k * SIM_US, k % 2, (uint64_t)k << 12, 64);
+    /* Two cores in turn, never at once: no wait, every section longer. */
+    g_assert_cmpint(turns, ==, 100 * (MAP + HOLD));
+    g_assert_cmpint(m.lock_wait, ==, 0);
+    g_assert_cmpuint(m.lock_handoffs, ==, 100);
+    iommu_release(&m);
 }
 
 /* CPU time of @n buffer turns (unmap + map) on 4 CPUs in turn. */
@@ -282,6 +311,7 @@ int main(int argc, char **argv)
     g_test_add_func("/iommu/mode/batched-count", test_batched_count);
     g_test_add_func("/iommu/mode/deferred-timer", test_deferred_timer);
     g_test_add_func("/iommu/mode/shared-locks", test_shared_locks);
+    g_test_add_func("/iommu/mode/lock-lines-follow-holder", test_lock_lines_follow_holder);
     g_test_add_func("/iommu/mode/batching-recovers-invalidation-only",
                     test_batching_recovers_invalidation_only);
     g_test_add_func("/iommu/mode/persistent", test_persistent);

@@ -32,6 +32,11 @@ static const struct param_def host_params[] = {
              "every software-path VM (0: each VM's backend core does that work)",
              "choice: 0, the host's interrupt affinity following each VM's backend "
              "thread, as the published per-VM measurements pin it"),
+    PDEF_TIME("host.line_transfer", "41ns", 0, 1e-5,
+              "fetching a cache line another core of the socket wrote last (shared data under "
+              "a lock that changed cores)",
+              "McCalpin, Intel forum 2016: Intel MLC L2-to-L2 modified intervention 40.3-42.3 ns "
+              "within a socket, Xeon E5-2660 v4 (sources.md#line-transfer)"),
     PDEF_TIME("host.sched_slice", "3ms", 1e-6, 10.0,
               "a thread keeps a time-shared core this long while other threads wait",
               "Linux v6.6 kernel/sched/fair.c: sysctl_sched_base_slice 0.75 ms x (1 + "

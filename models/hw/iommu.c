@@ -36,8 +36,9 @@ void iommu_init(struct iommu *m, struct sim *sim, const struct iommu_config *cfg
     m->unmap_cost = cfg->unmap_cost;
     m->inval_cost = cfg->inval_cost;
     m->iova_cache = cfg->iova_cache;
-    m->iova_lock_hold = cfg->iova_lock_hold;
-    m->fq_lock_hold = cfg->fq_lock_hold;
+    m->iova_lock_lines = cfg->iova_lock_lines;
+    m->fq_lock_lines = cfg->fq_lock_lines;
+    m->line_transfer = cfg->line_transfer;
     m->iova_lock.holder = m->fq_lock.holder = UINT32_MAX;
     m->fq_size = cfg->fq_size;
     m->fq_timeout = cfg->fq_timeout;
@@ -71,6 +72,7 @@ void iommu_reset_stats(struct iommu *m)
 {
     m->hits = m->misses = m->maps = m->unmaps = m->flushes = m->invalidations = 0;
     m->lock_acquisitions = 0;
+    m->lock_handoffs = 0;
     m->lock_wait = 0;
 }
 
@@ -208,16 +210,24 @@ sim_time iommu_remap(struct iommu *m, sim_time now, unsigned cpu, uint64_t iova,
 }
 
 sim_time iommu_lock(struct iommu *m, struct iommu_lock *lock, unsigned cpu, sim_time now,
-                    sim_time hold)
+                    unsigned lines, sim_time work)
 {
+    bool handoff = lock->holder != cpu;
     /* Costs are worked out when a core's work is queued, not when it runs:
      * a core's own earlier holds are already in its queue ahead of this
      * one, so only another core's hold makes it spin. */
-    sim_time wait = lock->holder != cpu && lock->free_at > now ? lock->free_at - now : 0;
+    sim_time wait = handoff && lock->free_at > now ? lock->free_at - now : 0;
+    /* The section's own instructions are in the map and unmap costs,
+     * measured on one core with the lines in its cache; after another
+     * core they come from that core's cache, one after another (each
+     * access depends on the one before), and the section lasts that much
+     * longer. */
+    sim_time hold = work + (handoff ? (sim_time)lines * m->line_transfer : 0);
 
     lock->free_at = now + wait + hold;
     lock->holder = cpu;
     m->lock_acquisitions++;
+    m->lock_handoffs += handoff;
     m->lock_wait += wait;
     return wait + hold;
 }
@@ -228,7 +238,7 @@ sim_time iommu_iova_op(struct iommu *m, unsigned cpu, sim_time now)
      * 128 KiB without the rbtree lock: every buffer of the net model. */
     if (m->iova_cache)
         return 0;
-    return iommu_lock(m, &m->iova_lock, cpu, now, m->iova_lock_hold);
+    return iommu_lock(m, &m->iova_lock, cpu, now, m->iova_lock_lines, 0);
 }
 
 sim_time iommu_map_buffer(struct iommu *m, sim_time now, unsigned cpu, uint64_t iova, uint32_t len)

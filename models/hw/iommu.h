@@ -71,8 +71,11 @@ struct iommu_entry {
  * @inval_cost:  one IOTLB invalidation and its wait
  * @iova_cache:  IOVAs come from per-CPU caches (Linux 4.7 on); false: every
  *               allocation and free takes the allocator's global lock
- * @iova_lock_hold / @fq_lock_hold: critical sections of the allocator's
- *               lock and of the single flush queue's
+ * @iova_lock_lines / @fq_lock_lines: cache lines the allocator's lock and
+ *               the single flush queue's lock touch in sequence (the lock
+ *               word included), fetched from another core's cache when
+ *               that core held the lock last
+ * @line_transfer: one such fetch
  * @fq_size / @fq_timeout: flush-queue high-water mark and timer
  * @n_cpus:      cores that may map (per-CPU queues)
  */
@@ -81,7 +84,8 @@ struct iommu_config {
     unsigned iotlb_entries, page_shift;
     sim_time walk_cost, map_cost, unmap_cost, inval_cost;
     bool iova_cache;
-    sim_time iova_lock_hold, fq_lock_hold;
+    unsigned iova_lock_lines, fq_lock_lines;
+    sim_time line_transfer;
     unsigned fq_size;
     sim_time fq_timeout;
     unsigned n_cpus;
@@ -101,7 +105,8 @@ struct iommu {
     sim_time walk_cost;  /* one IOTLB miss */
     sim_time map_cost, unmap_cost, inval_cost;
     bool iova_cache;
-    sim_time iova_lock_hold, fq_lock_hold;
+    unsigned iova_lock_lines, fq_lock_lines;
+    sim_time line_transfer;
     struct iommu_lock iova_lock, fq_lock;
     unsigned fq_size;    /* flush when a queue holds this many unmaps */
     sim_time fq_timeout; /* or this long after the timer was armed */
@@ -121,7 +126,8 @@ struct iommu {
     /* counters */
     uint64_t hits, misses, maps, unmaps, flushes, invalidations;
     uint64_t lock_acquisitions;
-    sim_time lock_wait; /* time cores spun on a shared lock */
+    uint64_t lock_handoffs; /* acquisitions after another core's */
+    sim_time lock_wait;     /* time cores spun on a shared lock */
 };
 
 /* @sim is borrowed; the deferred designs arm their flush timer on it. */
@@ -151,9 +157,10 @@ double iommu_hit_rate(const struct iommu *m);
 /* For the designs (iommu_*.c). */
 /* Drop @iova's pages from the IOTLB now. */
 void iommu_invalidate_range(struct iommu *m, uint64_t iova, uint32_t len);
-/* Core @cpu takes @lock at @now for @hold: returns the wait plus the hold. */
+/* Core @cpu takes @lock at @now, touches @lines cache lines under it and
+ * works @work more: returns the wait plus the hold. */
 sim_time iommu_lock(struct iommu *m, struct iommu_lock *lock, unsigned cpu, sim_time now,
-                    sim_time hold);
+                    unsigned lines, sim_time work);
 /* Allocating or freeing one IOVA range at @now: per-CPU caches cost nothing
  * beyond the map itself; without them the global lock is taken. */
 sim_time iommu_iova_op(struct iommu *m, unsigned cpu, sim_time now);

@@ -20,7 +20,7 @@ static sim_time batched_unmap(struct iommu *m, sim_time now, unsigned cpu, uint6
     m->unmaps++;
     /* Queue under the shared lock; a flush happens inside it. */
     flush = m->fq_len[0] + 1 >= m->fq_size ? m->inval_cost : 0;
-    got = iommu_lock(m, &m->fq_lock, cpu, now + t, m->fq_lock_hold + flush);
+    got = iommu_lock(m, &m->fq_lock, cpu, now + t, m->fq_lock_lines, flush);
     iommu_fq_push(m, 0);
     t += got;
     return t + iommu_iova_op(m, cpu, now + t);

@@ -51,18 +51,19 @@ static const struct param_def iommu_params[] = {
               "takes the IOVA allocator's global lock",
               "Linux iova.c: per-CPU rcache for ranges up to 128 KiB, commit 9257b4a206fc "
               "(sources.md#iova-flush-queue)"),
-    PDEF_TIME("iommu.iova_lock_hold", "250ns", 0, 1e-3,
-              "without iova_cache: the IOVA allocator's rbtree work under its global lock, per "
-              "allocation and per free",
-              "placeholder: Peleg et al. ATC'15's hold time not retrieved; iova.c's serial line "
-              "fetches give ~240 ns only under contention, and one hold is charged to every "
-              "acquisition (sources.md#iova-flush-queue)"),
-    PDEF_TIME("iommu.fq_lock_hold", "50ns", 0, 1e-3,
-              "batched: queueing one unmap under the single flush queue's lock (a flush it "
-              "triggers holds the lock too)",
-              "placeholder: not measured; add_unmap()'s two serial line fetches give ~160 ns "
-              "only under contention, and one hold is charged to every acquisition "
-              "(sources.md#iova-flush-queue)"),
+    PDEF_INT("iommu.iova_lock_lines", "4", 0, 64,
+             "without iova_cache: cache lines the IOVA allocator touches one after another under "
+             "its global lock, per allocation and per free; each costs host.line_transfer when "
+             "another core held the lock last",
+             "Linux iova.c __alloc_and_insert_iova_range(): the lock and the domain's cached "
+             "node pointer (one line), the cached node, its predecessor, the rebalanced parent "
+             "(D: 4 dependent fetches) (sources.md#iova-flush-queue)"),
+    PDEF_INT("iommu.fq_lock_lines", "3", 0, 64,
+             "batched: cache lines queueing one unmap touches one after another under the single "
+             "flush queue's lock (a flush it triggers holds the lock too); each costs "
+             "host.line_transfer when another core held the lock last",
+             "intel-iommu add_unmap() before per-CPU queues: the lock, the queue's counters, the "
+             "entries they index (D: 3 dependent fetches) (sources.md#iova-flush-queue)"),
 };
 
 static const size_t iommu_n_params = G_N_ELEMENTS(iommu_params);

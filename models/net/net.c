@@ -704,7 +704,7 @@ static void net_report(struct model *base, struct report *out)
 {
     struct net_world *w = container_of(base, struct net_world, base);
     double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
-    uint64_t switches = 0, mailbox = 0, flushes = 0;
+    uint64_t switches = 0, mailbox = 0, flushes = 0, handoffs = 0;
     double pcie = 0, lock_wait = 0;
     struct vswitch_stats vsw = { 0 };
 
@@ -715,6 +715,7 @@ static void net_report(struct model *base, struct report *out)
         mailbox += w->hosts[h].nic.mailbox_msgs;
         flushes += hh->iommu.flushes;
         lock_wait += sim_time_to_s(hh->iommu.lock_wait);
+        handoffs += hh->iommu.lock_handoffs;
         vswitch_stats_add(&vsw, &hh->vswitch);
         pcie = fmax(pcie, fmax(fifo_server_utilization(&hh->pcie.to_host),
                                fifo_server_utilization(&hh->pcie.to_dev)));
@@ -757,6 +758,8 @@ static void net_report(struct model *base, struct report *out)
         vswitch_report(&vsw, span, out);
     /* Cores spinning on the DMA API's shared locks, as host_cpu counts. */
     report_metric(out, "all", "iommu_lock_wait", span > 0 ? lock_wait / span : 0.0, "1");
+    /* Acquisitions whose lines came from another core's cache. */
+    report_metric(out, "all", "iommu_lock_handoffs", (double)handoffs, "1");
     report_metric(out, "all", "sent_total", (double)sent, "1");
     report_metric(out, "all", "received_total", (double)received, "1");
     report_metric(out, "all", "dropped_total", (double)dropped, "1");
