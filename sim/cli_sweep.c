@@ -33,7 +33,8 @@
 /* How often a sweep that waits for runs another sweep claimed looks again. */
 #define WAIT_MS 300
 /* Runs claimed per worker at a time: a few runs' worth, so that two sweeps share
- * a grid, and few enough claims that they cost little beside short runs. */
+ * a grid; more when runs are short (store_claim_batch()), so that claims
+ * cost little beside them. */
 #define CLAIM_PER_JOB 16
 
 struct sweep_opts {
@@ -410,6 +411,7 @@ static bool claim_more(struct sweep_ctx *c, struct store *st, size_t max, struct
     size_t n = c->tasks->len;
     size_t from = c->scan < n ? c->scan : 0;
 
+    max = store_claim_batch(max, pg->done, walltime_now() - pg->t0);
     if (!store_claim(st, c->owner, c->claims + from, n - from, max, &error)) {
         cli_print_line(error->message);
         g_clear_error(&error);

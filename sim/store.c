@@ -196,6 +196,7 @@ struct store {
     double queue_since;            /* monotonic seconds when the oldest was queued */
     sqlite3_int64 changes_at_open; /* to tell at close whether we wrote */
     sqlite3_stmt *stmt[N_STMTS];
+    GHashTable *cached; /* SQL text (borrowed) -> sqlite3_stmt *: store_stmt_cached() */
 };
 
 static bool open_error(GError **error, const char *path, const char *why)
@@ -510,6 +511,8 @@ void store_close(struct store *st)
     }
     for (int i = 0; i < N_STMTS; i++)
         sqlite3_finalize(st->stmt[i]);
+    if (st->cached)
+        g_hash_table_unref(st->cached);
     /* Every statement is finalized, so this cannot return SQLITE_BUSY; the
      * last connection to close checkpoints and removes the -wal file. */
     sqlite3_close(st->db);
@@ -523,6 +526,23 @@ void store_close(struct store *st)
 struct sqlite3 *store_db(struct store *st)
 {
     return st->db;
+}
+
+static void stmt_free(gpointer s)
+{
+    sqlite3_finalize(s);
+}
+
+sqlite3_stmt *store_stmt_cached(struct store *st, const char *sql)
+{
+    sqlite3_stmt *s;
+
+    if (!st->cached)
+        st->cached = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, stmt_free);
+    s = g_hash_table_lookup(st->cached, sql);
+    if (!s && sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) == SQLITE_OK)
+        g_hash_table_insert(st->cached, (gpointer)sql, s);
+    return s;
 }
 
 const char *store_path(const struct store *st)

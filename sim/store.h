@@ -119,4 +119,12 @@ const char *store_path(const struct store *st);
 /* The underlying handle, for analysis code that reads (borrowed). */
 struct sqlite3 *store_db(struct store *st);
 
+/**
+ * store_stmt_cached - @sql prepared once per connection, for helpers that run
+ * the same statements often (claims): NULL on failure, the message in
+ * sqlite3_errmsg(). Borrowed: finalized by store_close(); reset it after use.
+ * @sql is the cache's key and must stay valid until then (a literal).
+ */
+struct sqlite3_stmt *store_stmt_cached(struct store *st, const char *sql);
+
 #endif

@@ -49,12 +49,15 @@ static bool fail(struct store *st, GError **error)
     return false;
 }
 
-static sqlite3_stmt *prepare(sqlite3 *db, const char *sql)
+/* Run @sql, a transaction's BEGIN or COMMIT. */
+static bool exec(struct store *st, const char *sql)
 {
-    sqlite3_stmt *s = NULL;
+    sqlite3_stmt *s = store_stmt_cached(st, sql);
+    int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
 
-    sqlite3_prepare_v2(db, sql, -1, &s, NULL);
-    return s;
+    if (s)
+        sqlite3_reset(s);
+    return rc == SQLITE_DONE;
 }
 
 /* One task: DONE, BUSY or claimed (MINE). False on an SQL error. */
@@ -92,28 +95,34 @@ static bool claim_one(struct store *st, sqlite3_stmt *get, sqlite3_stmt *put, st
     return rc == SQLITE_DONE;
 }
 
+/* Prepared once (store_stmt_cached()): a sweep of short runs claims often. */
+static const char touch_sql[] = "UPDATE claims SET heartbeat = ?2 WHERE owner = ?1";
+static const char get_sql[] = "SELECT owner, heartbeat FROM claims WHERE scenario_hash = ?1 AND "
+                              "point = ?2 AND rep = ?3";
+static const char put_sql[] = "INSERT OR REPLACE INTO claims (scenario_hash, point, rep, owner, "
+                              "heartbeat) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char release_sql[] = "DELETE FROM claims WHERE owner = ?1";
+
 bool store_claim(struct store *st, const char *owner, struct store_task *tasks, size_t n,
                  size_t max, GError **error)
 {
-    sqlite3 *db = store_db(st);
     double now = unix_now();
     sqlite3_stmt *touch, *get, *put;
     size_t mine = 0;
     bool ok;
 
     g_assert(store_checked_hash(st));
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    if (!exec(st, "BEGIN IMMEDIATE"))
         return fail(st, error);
-    touch = prepare(db, "UPDATE claims SET heartbeat = ?2 WHERE owner = ?1");
-    get = prepare(db, "SELECT owner, heartbeat FROM claims WHERE scenario_hash = ?1 AND "
-                      "point = ?2 AND rep = ?3");
-    put = prepare(db, "INSERT OR REPLACE INTO claims (scenario_hash, point, rep, owner, "
-                      "heartbeat) VALUES (?1, ?2, ?3, ?4, ?5)");
+    touch = store_stmt_cached(st, touch_sql);
+    get = store_stmt_cached(st, get_sql);
+    put = store_stmt_cached(st, put_sql);
     ok = touch && get && put;
     if (ok) {
         sqlite3_bind_text(touch, 1, owner, -1, SQLITE_STATIC);
         sqlite3_bind_double(touch, 2, now);
         ok = sqlite3_step(touch) == SQLITE_DONE;
+        sqlite3_reset(touch);
     }
     for (size_t i = 0; ok && i < n && mine < max; i++) {
         if (tasks[i].state != STORE_TASK_NEW && tasks[i].state != STORE_TASK_BUSY)
@@ -121,23 +130,28 @@ bool store_claim(struct store *st, const char *owner, struct store_task *tasks, 
         ok = claim_one(st, get, put, &tasks[i], owner, now);
         mine += tasks[i].state == STORE_TASK_MINE;
     }
-    sqlite3_finalize(touch);
-    sqlite3_finalize(get);
-    sqlite3_finalize(put);
-    if (!ok || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    if (!ok || !exec(st, "COMMIT"))
         return fail(st, error);
     return true;
 }
 
 bool store_release(struct store *st, const char *owner, GError **error)
 {
-    sqlite3_stmt *s = prepare(store_db(st), "DELETE FROM claims WHERE owner = ?1");
+    sqlite3_stmt *s = store_stmt_cached(st, release_sql);
     int rc;
 
     if (!s)
         return fail(st, error);
     sqlite3_bind_text(s, 1, owner, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc == SQLITE_DONE || fail(st, error);
+}
+
+size_t store_claim_batch(size_t least, size_t done, double elapsed)
+{
+    double pace = elapsed > 0 ? (double)done / elapsed * STORE_CLAIM_SECONDS : 0;
+
+    /* Bounded: a clock that barely moved must not claim a whole grid. */
+    return pace > (double)least ? (size_t)MIN(pace, 100.0 * (double)least) : least;
 }

@@ -1179,6 +1179,57 @@ static void test_claims(struct fixture *fx, gconstpointer data)
     store_close(st);
 }
 
+/* SQLite asks the authorizer about every statement it compiles, and only
+ * then: the count of statements prepared. */
+static int count_compiles(void *n, int action, const char *a, const char *b, const char *c,
+                          const char *d)
+{
+    (void)a, (void)b, (void)c, (void)d;
+    *(int *)n += action == SQLITE_TRANSACTION || action == SQLITE_INSERT ||
+                 action == SQLITE_UPDATE || action == SQLITE_DELETE || action == SQLITE_SELECT;
+    return SQLITE_OK;
+}
+
+/* A sweep of short runs claims often: its statements are prepared once per
+ * connection, not per claim. */
+static void test_claims_prepared_once(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    struct store_task t[40];
+    g_autofree char *me = store_claim_owner();
+    GError *error = NULL;
+    int compiles = 0;
+
+    (void)data;
+    for (size_t i = 0; i < G_N_ELEMENTS(t); i++)
+        t[i] = (struct store_task){ .point = i % 2 ? "odd" : "even", .rep = (int)i };
+    g_assert_true(store_check_scenario(st, HASH_A, IOVSIM_VERSION, false, &error));
+    /* Setting an authorizer expires what was prepared before it. */
+    sqlite3_set_authorizer(store_db(st), count_compiles, &compiles);
+    g_assert_true(store_claim(st, me, t, G_N_ELEMENTS(t), 4, &error));
+    g_assert_true(store_release(st, me, &error));
+    g_assert_cmpint(compiles, >, 0);
+    compiles = 0;
+    for (int i = 0; i < 5; i++)
+        g_assert_true(store_claim(st, me, t, G_N_ELEMENTS(t), 4, &error));
+    g_assert_true(store_release(st, me, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(compiles, ==, 0);
+    g_assert_cmpint(t[23].state, ==, STORE_TASK_MINE);
+    g_assert_cmpint(t[24].state, ==, STORE_TASK_NEW);
+    sqlite3_set_authorizer(store_db(st), NULL, NULL);
+    store_close(st);
+}
+
+/* Claims grow with the pace of the runs, within bounds. */
+static void test_claim_batch(void)
+{
+    g_assert_cmpuint(store_claim_batch(16, 0, 0), ==, 16);
+    g_assert_cmpuint(store_claim_batch(16, 10, 1.0), ==, 16); /* 10 runs/s: 1 per 0.1 s */
+    g_assert_cmpuint(store_claim_batch(16, 700, 1.0), ==, 70);
+    g_assert_cmpuint(store_claim_batch(32, 16, 1e-9), ==, 3200);
+}
+
 /* ---- summary view ---- */
 
 static void write_value(struct store *st, const char *point, int rep, const char *status,
@@ -1538,6 +1589,8 @@ int main(int argc, char **argv)
     ADD("query/check-scenario", test_check_scenario);
     ADD("query/check-scenario-stamp", test_check_scenario_stamp);
     ADD("query/claims", test_claims);
+    ADD("query/claims-prepared-once", test_claims_prepared_once);
+    g_test_add_func("/store/query/claim-batch", test_claim_batch);
     ADD("summary/known", test_summary_known);
     ADD("summary/many", test_summary_many);
     ADD("summary/cache-fresh", test_summary_cache_fresh);
