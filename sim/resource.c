@@ -93,6 +93,8 @@ static void server_start(struct fifo_server *s, const struct fifo_job *job)
 
     if (s->keep_waits)
         welford_add(&s->wait, sim_time_to_s(now - job->enqueued));
+    if (s->on_start)
+        s->on_start(job->done, job->ctx, job->tag);
     sim_schedule(s->sim, job->service, server_on_done, s, &msg, sizeof(msg));
 }
 

@@ -14,6 +14,10 @@
 
 /* Called when a job's service ends (server) or when the lock is granted. */
 typedef void (*resource_done_fn)(struct sim *sim, void *ctx, uint64_t tag);
+/* Called when a job starts service, with what its completion will call: a
+ * hint for speed only (e.g. prefetching what the completion reads); it must
+ * not change any state a result depends on. */
+typedef void (*resource_start_fn)(resource_done_fn done, void *ctx, uint64_t tag);
 
 struct fifo_job {
     sim_time service;  /* service time, fixed when the job is queued */
@@ -44,6 +48,7 @@ struct fifo_server {
     struct timeavg qlen_avg; /* jobs waiting (not in service) */
     struct welford wait;     /* seconds waited before service, if keep_waits */
     bool keep_waits;
+    resource_start_fn on_start; /* or NULL */
     uint64_t completed;
 };
 

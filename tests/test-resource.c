@@ -107,6 +107,45 @@ static void test_server_single(void)
 /* Two servers: A(5) and B(3) at 0, C(2) at 1, D(1) at 2. A runs [0,5), B
  * [0,3), C [3,5), D [5,6). At 5 A's completion (queued first) frees the
  * server D takes, then C completes. */
+/* The start hook hears each job once, when its service starts (not when it
+ * queues), with the completion's callback and tag. */
+static struct {
+    struct sim *sim;
+    unsigned n;
+    sim_time at[4];
+    uint64_t tag[4];
+    bool done_ok;
+} started;
+
+static void on_started(resource_done_fn done, void *ctx, uint64_t tag)
+{
+    (void)ctx;
+    started.at[started.n] = sim_now(started.sim);
+    started.tag[started.n] = tag;
+    started.done_ok = done == record_done;
+    started.n++;
+}
+
+static void test_server_start_hook(void)
+{
+    static const sim_time arrive[] = { 0, 1 * SIM_S, 2 * SIM_S };
+    static const sim_time service[] = { 2 * SIM_S, 2 * SIM_S, 2 * SIM_S };
+    struct trace t;
+
+    trace_setup(&t, 1, arrive, service, 3);
+    started.sim = t.sim;
+    started.n = 0;
+    t.server.on_start = on_started;
+    sim_run_until(t.sim, 8 * SIM_S);
+    g_assert_cmpuint(started.n, ==, 3);
+    g_assert_true(started.done_ok);
+    for (unsigned i = 0; i < 3; i++) {
+        g_assert_cmpint(started.at[i], ==, (sim_time)(2 * i) * SIM_S);
+        g_assert_cmpuint(started.tag[i], ==, i);
+    }
+    trace_teardown(&t);
+}
+
 /* The same trace on a server that was not asked for waits: the same service
  * times and utilization, no wait samples (nothing reads them). */
 static void test_server_waits_opt_in(void)
@@ -394,6 +433,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/resource/server/single", test_server_single);
     g_test_add_func("/resource/server/waits-opt-in", test_server_waits_opt_in);
+    g_test_add_func("/resource/server/start-hook", test_server_start_hook);
     g_test_add_func("/resource/server/multi", test_server_multi);
     g_test_add_func("/resource/server/fifo-order", test_server_fifo_order);
     g_test_add_func("/resource/server/resubmit", test_server_resubmit);

@@ -122,3 +122,11 @@ void host_release(struct host *h)
     sched_release(&h->cpu);
     cpu_host_release(&h->cpu);
 }
+
+void host_on_start(struct host *h, resource_start_fn fn)
+{
+    for (unsigned k = 0; k < h->cpu.n_cores; k++)
+        h->cpu.cores[k].srv.on_start = fn;
+    h->pcie.to_host.on_start = h->pcie.to_dev.on_start = fn;
+    h->walkers.on_start = fn;
+}

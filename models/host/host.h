@@ -44,6 +44,8 @@ struct host {
 void host_init(struct host *h, struct sim *sim, const struct scenario *sc);
 void host_release(struct host *h);
 void host_reset_stats(struct host *h);
+/* @fn hears every job start of the host's cores, PCIe and page walkers. */
+void host_on_start(struct host *h, resource_start_fn fn);
 
 /* A virtual interrupt for a guest whose vCPU is served by @vcpu, the one
  * delivery path of every device class. A vCPU that went idle has executed

@@ -86,6 +86,9 @@ sim_time net_wire_time(const struct net_world *w, const struct net_pkt *p);
 void net_port_done(void *ctx, uint32_t pkt);
 /* It starts sending it (nic tx_started): warms the record for the above. */
 void net_port_started(void *ctx, uint32_t pkt);
+/* A host's server starts a packet's step (fifo_server on_start): warms its
+ * record for the step's end. */
+void net_server_started(resource_done_fn done, void *ctx, uint64_t tag);
 /* The packet reached the host's NIC from the wire, or a VF through the VEB. */
 void net_nic_rx(struct net_world *w, struct net_pkt *p);
 /* A frame left the host's port: propagation, then the peer. */

@@ -492,16 +492,31 @@ void net_dev_tx(struct net_vm *vm, struct net_pkt *p, unsigned q, bool translate
     net_step_delay(w, p, h->pcie.read_latency, dev_tx_requested);
 }
 
+static void pkt_prefetch(const struct net_pkt *p)
+{
+    for (size_t off = 0; off < sizeof(struct net_pkt); off += 64)
+        __builtin_prefetch((const char *)p + off);
+}
+
+/* A packet that waited in a queue (a PCIe direction, the page walkers, a
+ * busy core) has left the cache by the time its step starts; its step's
+ * end reads it (the ledger, what comes next). Start that load now, a
+ * service time ahead. Speed only; nothing is written. */
+void net_server_started(resource_done_fn done, void *ctx, uint64_t tag)
+{
+    if (done == step_done)
+        pkt_prefetch(net_pkt_at(&((struct net_world *)ctx)->pkts, (uint32_t)tag));
+    else if (done == step_on_cpu)
+        pkt_prefetch(net_pkt_at(&((struct net_vm *)ctx)->w->pkts, (uint32_t)tag));
+}
+
 /* A frame waits in its transmit queue long enough (a full port's queues
  * hold milliseconds) for its record to leave the cache, and
  * net_port_done() reads it: start the load now, one frame time ahead.
  * Speed only; nothing is written. */
 void net_port_started(void *ctx, uint32_t pkt)
 {
-    const char *p = (const char *)net_pkt_at(&((struct net_host *)ctx)->w->pkts, pkt);
-
-    for (size_t off = 0; off < sizeof(struct net_pkt); off += 64)
-        __builtin_prefetch(p + off);
+    pkt_prefetch(net_pkt_at(&((struct net_host *)ctx)->w->pkts, pkt));
 }
 
 void net_port_done(void *ctx, uint32_t pkt)

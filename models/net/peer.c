@@ -12,6 +12,7 @@ void peer_init(struct net_world *w)
 {
     fifo_server_init(&w->peer.cpu, w->sim, "peer.cpu", (unsigned)scenario_int(w->sc, "peer.cores"));
     fifo_server_init(&w->peer.port, w->sim, "peer.port", 1);
+    w->peer.cpu.on_start = w->peer.port.on_start = net_server_started;
     w->peer.per_packet = scenario_time(w->sc, "peer.per_packet");
 }
 
