@@ -312,6 +312,8 @@ struct plot_data {
 static bool collect_lines(sqlite3 *db, const struct plot_spec *sp, GPtrArray *points,
                           struct plot_data *d, GError **error)
 {
+    bool defined = false;
+
     d->xdef = registry_def(sp->x);
     for (guint p = 0; p < points->len; p++) {
         const char *point = points->pdata[p];
@@ -337,6 +339,15 @@ static bool collect_lines(sqlite3 *db, const struct plot_spec *sp, GPtrArray *po
         row.ci = st.ci95;
         g_strlcpy(d->unit, st.unit, sizeof(d->unit));
         g_array_append_val(s->rows, row);
+        defined |= isfinite(row.y);
+    }
+    /* Said here, not by gnuplot's "all points y value undefined". */
+    if (points->len && !defined) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "'%s' has no value at any point: it is undefined in every run (no samples "
+                    "in the measured span; a longer scenario.duration may give it some)",
+                    sp->y);
+        return false;
     }
     return true;
 }

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..103"
+echo "1..104"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -477,6 +477,10 @@ cp a.db new.db
 sqlite3 new.db "PRAGMA user_version = 99; UPDATE meta SET value = '99' WHERE key = 'schema_version'"
 bad "a newer schema" "schema version 99 is newer" "$IOVSIM" table new.db
 bad "a missing database" "'missing.db': no such database" "$IOVSIM" table missing.db
+# No job finishes in 1 us: every run leaves wait_mean undefined.
+"$IOVSIM" run a.ini -o undef.db -q --reps 1 --set scenario.duration=1us >/dev/null 2>&1
+bad "a metric undefined in every run" "'wait_mean' has no value at any point" \
+    "$IOVSIM" plot undef.db --x queue.servers --y wait_mean -o undef.png
 [ ! -e missing.db ]
 ok $? "a missing database is not created"
 bad "gnuplot missing" \
