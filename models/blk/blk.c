@@ -163,17 +163,56 @@ static uint64_t next_offset(struct blk_vm *vm)
     return off;
 }
 
+/* fio's fsync=N: a flush after every N writes, issued only when nothing
+ * is in flight, and nothing issued while it runs (fio's libaio and
+ * io_uring engines answer FIO_Q_BUSY to an fsync while requests are
+ * queued, then call fsync() synchronously: engines/libaio.c
+ * fio_libaio_queue()). So the flush follows the writes it covers, and a
+ * request that comes meanwhile keeps its buffer until the flush is done.
+ * True if @buf is held. */
+static bool hold_for_sync(struct blk_vm *vm, uint32_t buf)
+{
+    struct blk_world *w = vm->w;
+
+    if (w->fsync && vm->writes_unsynced >= w->fsync)
+        vm->sync_due = true;
+    if (vm->sync_out || (vm->sync_due && vm->in_flight > 0)) {
+        g_array_append_val(vm->held, buf);
+        return true;
+    }
+    return false;
+}
+
+static void issue(struct blk_vm *vm, uint32_t buf);
+
+/* Issue what was held, in order, once neither a flush out nor one due
+ * waits; a request may be held again (by a flush it makes due). */
+static void release_held(struct blk_vm *vm)
+{
+    unsigned n = vm->held->len;
+
+    if (!n || vm->sync_out || (vm->sync_due && vm->in_flight > 0))
+        return;
+    for (unsigned i = 0; i < n; i++)
+        issue(vm, g_array_index(vm->held, uint32_t, i));
+    g_array_remove_range(vm->held, 0, n);
+}
+
 /* A new request in guest buffer @buf: a closed loop's next request reuses
  * the buffer of the one that just completed, as fio reuses its io_u. */
 static void issue(struct blk_vm *vm, uint32_t buf)
 {
     struct blk_world *w = vm->w;
-    struct blk_req *r = blk_req_new(vm);
+    struct blk_req *r;
 
+    if (hold_for_sync(vm, buf))
+        return;
+    r = blk_req_new(vm);
     r->buf = buf;
-    if (w->fsync && vm->writes_unsynced >= w->fsync) {
-        /* fio's fsync=N: a flush after every N writes */
+    if (vm->sync_due) {
         vm->writes_unsynced = 0;
+        vm->sync_due = false;
+        vm->sync_out = true;
         r->is_flush = true;
     } else {
         r->bytes = w->cfg.bs;
@@ -225,9 +264,11 @@ void blk_req_finish(struct blk_vm *vm, struct blk_req *r)
     if (--vm->in_flight == 0)
         timeavg_set(&vm->busy_poll, now, 0.0);
     buf = r->buf;
+    vm->sync_out &= !r->is_flush;
     blk_req_free(w, r);
     if (!w->open_loop)
         issue(vm, buf);
+    release_held(vm);
 }
 
 /* ---- building the world ---- */
@@ -306,6 +347,7 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
     snprintf(stream, sizeof(stream), "blk.vm%u", k);
     vm->rng = sim_rng(w->sim, stream);
     timeavg_init(&vm->busy_poll, sim_now(w->sim), 0.0);
+    vm->held = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     hist_init(&vm->st.lat);
     blk_merge_init(vm);
     blk_image_init(vm);
@@ -361,8 +403,8 @@ struct blk_world *blk_disk_new(struct sim *sim, const struct scenario *sc, struc
 
         disk_init(&w->disks[d], sim, (unsigned)scenario_int(sc, "disk.channels"),
                   scenario_dist(sc, "disk.read_access"), scenario_dist(sc, "disk.write_access"),
-                  scenario_dist(sc, "disk.flush"), scenario_real(sc, "disk.channel_rate") / 8.0,
-                  sim_rng(sim, stream));
+                  scenario_dist(sc, "disk.flush"), scenario_bool(sc, "disk.write_cache"),
+                  scenario_real(sc, "disk.channel_rate") / 8.0, sim_rng(sim, stream));
     }
     POOL_INIT(&w->reqs, struct blk_req, next_free);
     pool_set_grow_hook(&w->reqs, sim_mem_account, sim);
@@ -706,6 +748,16 @@ static double devices_mean(const struct blk_world *w, bool queue)
     return sum / w->n_disks;
 }
 
+/* Flush commands the hosts' SSDs served (not the requests' flushes). */
+static double device_flushes(const struct blk_world *w)
+{
+    uint64_t n = 0;
+
+    for (unsigned d = 0; d < w->n_disks; d++)
+        n += w->disks[d].flushes;
+    return (double)n;
+}
+
 void blk_disk_report(struct blk_world *w, struct report *out)
 {
     double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
@@ -733,6 +785,7 @@ void blk_disk_report(struct blk_world *w, struct report *out)
     report_scope(w, out, "all", &all, &lat, span);
     put(w, out, "all", "device_utilization", devices_mean(w, false), "1");
     put(w, out, "all", "device_queue_mean", devices_mean(w, true), "1");
+    put(w, out, "all", "device_flushes_per_second", span > 0 ? device_flushes(w) / span : 0, "1/s");
     /* Beside a NIC the world reports its hosts' switches itself. */
     if (w->own_host)
         put(w, out, "all", "context_switches", (double)w->own_host->cpu.switches, "1");
@@ -749,6 +802,7 @@ void blk_disk_free(struct blk_world *w)
         if (vm->next_arrival)
             sim_cancel(w->sim, vm->next_arrival);
         hist_release(&vm->st.lat);
+        g_array_free(vm->held, TRUE);
         if (vm->ops && vm->ops->detach)
             vm->ops->detach(vm);
         blk_merge_release(vm);

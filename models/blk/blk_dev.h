@@ -188,6 +188,11 @@ struct blk_vm {
     struct timeavg busy_poll;               /* 1 while a request is outstanding (polling spins) */
     uint64_t issued_total, completed_total; /* whole run, never reset */
     unsigned writes_unsynced;               /* writes since the last flush (fio.fsync) */
+    /* fio's fsync waits for the requests in flight, and requests wait for
+     * it (blk.c): a flush is due or out; the guest buffers held meanwhile
+     * (uint32_t, owned). */
+    bool sync_due, sync_out;
+    GArray *held;
     struct blk_stats st;
 };
 
@@ -287,8 +292,13 @@ void blk_device_submit(struct blk_vm *vm, struct blk_req *r);
 void blk_device_fanout(struct blk_vm *vm, struct blk_req *r, enum blk_stage stage, unsigned n,
                        bool is_write, uint32_t bytes, blk_cont_fn cont);
 /* A flush of the device's volatile cache on @r's behalf (stage flush), then
- * @cont. */
+ * @cont; at once, the device untouched, when it reports no write cache. */
 void blk_device_flush(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont);
+/* An assigned or bare-metal disk's driver is the guest's (the host's): if
+ * @r is a flush and the device reports no write cache, the guest's block
+ * layer ends it with no command, so no DMA, device or interrupt: only the
+ * fsync system call on the vCPU, then @r is done (true). */
+bool blk_flush_ends_in_guest(struct blk_vm *vm, struct blk_req *r);
 
 /* --- image.c: the image file between the backend thread and the device --- */
 

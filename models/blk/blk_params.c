@@ -156,10 +156,16 @@ const struct param_def blk_params[] = {
               "taking its access and its share of the transfer at once (0: one channel a request)",
               "P4800X: 2.4 GB/s sequential reads, 6 channels x 4 Gb/s = 3 GB/s only if a large "
               "request uses them all (D) (sources.md#p4800x)"),
-    PDEF_DTIME("disk.flush", "det(10us)", 0, 1,
-               "time of a flush of the device's write cache (NVMe Flush)",
-               "placeholder: the P4800X has no DRAM cache, so Linux sends it no flush; 0 awaits a "
-               "flush that bypasses the device queue (sources.md#p4800x)"),
+    PDEF_BOOL("disk.write_cache", "false",
+              "the device reports a volatile write cache (NVMe VWC): the kernel driving it sends "
+              "it flushes; false: Linux's block layer completes a flush at once, the device never "
+              "sees it",
+              "P4800X: no DRAM cache, 3D XPoint written in place (sources.md#p4800x)"),
+    PDEF_DTIME("disk.flush", "uniform(17ms, 18ms)", 0, 1,
+               "device time of a flush of its volatile write cache (NVMe Flush; only with "
+               "disk.write_cache)",
+               "Axboe, linux-block commit \"apple-nvme: defer cache flushes\": the M1's NVMe "
+               "flushes take 17-18 ms (sources.md#nvme-flush)"),
     PDEF_INT("disk.channels", "6", 1, 4096,
              "requests the device serves at once (internal parallelism; one FIFO in front)",
              "P4800X: 550k IOPS at ~10 us (D: Little, 550k x 10.2 us = 5.6 -> 6) "

@@ -234,13 +234,34 @@ void blk_device_fanout(struct blk_vm *vm, struct blk_req *r, enum blk_stage stag
                     on_fanout_done, w, r->idx);
 }
 
+/* Linux sends a flush to the device only if it reports a volatile write
+ * cache (drivers/nvme/host/core.c sets the queue's write cache from the
+ * Identify Controller VWC bit); without one the block layer completes it
+ * at once, before any driver sees it (block/blk-flush.c blk_insert_flush()
+ * with an empty policy; submit_bio_noacct() in newer kernels), and NVMe
+ * 6.8 has such a device complete a Flush with no effect anyway. */
 void blk_device_flush(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
 {
     struct blk_world *w = vm->w;
 
+    if (!vm->dev->write_cache) {
+        cont(vm, r);
+        return;
+    }
     blk_step(vm, r, BLK_STAGE_flush);
     r->cont = cont;
     disk_submit_flush(vm->dev, on_step_done, w, r->idx);
+}
+
+bool blk_flush_ends_in_guest(struct blk_vm *vm, struct blk_req *r)
+{
+    struct blk_part part = { BLK_STAGE_guest_submit, vm->cfg->c.syscall };
+
+    if (!r->is_flush || vm->dev->write_cache)
+        return false;
+    /* fio's fsync(): the system call, the block layer's early end, back. */
+    blk_run(vm, &vm->vcpu, r, BLK_STAGE_guest_submit, &part, 1, blk_req_finish);
+    return true;
 }
 
 /* ---- completion ---- */

@@ -41,6 +41,8 @@ static void passthrough_submit(struct blk_vm *vm, struct blk_req *r)
 {
     struct blk_part part = { BLK_STAGE_guest_submit, vm->cfg->c.guest_submit };
 
+    if (blk_flush_ends_in_guest(vm, r))
+        return;
     blk_run(vm, &vm->vcpu, r, BLK_STAGE_guest_submit, &part, 1, to_iommu);
 }
 

@@ -1,21 +1,24 @@
 /* The host's SSD: c channels behind one FIFO; service = access time (a
  * distribution, default near the ~10 us QD1 floor of an Optane P4800X,
- * docs/sources.md#p4800x) + bytes / channel rate; a flush takes a channel for
- * disk.flush. Left out: garbage collection, write buffering (a flush costs
- * the same however much was written), per-die queues, read/write
- * interference. */
+ * docs/sources.md#p4800x) + bytes / channel rate. A device with a volatile
+ * write cache (disk.write_cache) serves a flush on a channel for
+ * disk.flush; one without is never sent a flush (the block layer ends it,
+ * models/blk/blk_path.c). Left out: garbage collection, the cache's
+ * contents (a flush costs the same however much was written), per-die
+ * queues, read/write interference. */
 #include "disk.h"
 
 #include <glib.h>
 
 void disk_init(struct disk *d, struct sim *sim, unsigned channels, const struct dist *read_access,
-               const struct dist *write_access, const struct dist *flush, double channel_Bps,
-               gsl_rng *rng)
+               const struct dist *write_access, const struct dist *flush, bool write_cache,
+               double channel_Bps, gsl_rng *rng)
 {
     fifo_server_init(&d->srv, sim, "disk", channels);
     d->read_access = read_access;
     d->write_access = write_access;
     d->flush = flush;
+    d->write_cache = write_cache;
     d->channel_Bps = channel_Bps;
     d->rng = rng;
     d->reads = d->writes = d->bytes = d->flushes = 0;
@@ -48,6 +51,7 @@ void disk_submit(struct disk *d, sim_time service, bool is_write, uint64_t bytes
 
 void disk_submit_flush(struct disk *d, resource_done_fn done, void *ctx, uint64_t tag)
 {
+    g_assert(d->write_cache);
     d->flushes++;
     fifo_server_submit(&d->srv, dist_sample_time(d->flush, d->rng), done, ctx, tag);
 }
