@@ -65,9 +65,10 @@ static bool check_input(struct store *out, const char *path, bool force, GError 
     return ok;
 }
 
-/* The run's children, under its new id. An input of schema 2 spells each
+/* The run's children, under its new id. An input of schema 3 or 4 has its
+ * counts in one run from the first bucket, one of schema 2 spells each
  * bucket out, [lo, hi, count], and one of schema 1 has a hist row per
- * bucket (its picosecond bounds are those integers): both become the first
+ * bucket (its picosecond bounds are those integers): all become the first
  * bucket and counts of ours (store_hist.h). */
 #define V1_BINS_SQL                                                           \
     "'[' || group_concat('[' || CAST(round(lo * 1e12) AS INTEGER) || ',' || " \
@@ -82,6 +83,13 @@ static bool copy_children(sqlite3 *db, int version, sqlite3_int64 from, sqlite3_
         "value, unit FROM src.metrics WHERE run_id = ?1",
         "INSERT INTO main.hists (run_id, scope, name, unit, scale, first, counts) SELECT ?2, "
         "scope, name, unit, scale, first, counts FROM src.hists WHERE run_id = ?1",
+    };
+    static const char *const sql_v4[] = {
+        sql[0],
+        sql[1],
+        "INSERT INTO main.hists (run_id, scope, name, unit, scale, first, counts) SELECT ?2, "
+        "scope, name, unit, scale, first, iovsim_hist_runs(counts) FROM src.hists WHERE "
+        "run_id = ?1",
     };
     static const char *const sql_v2[] = {
         sql[0],
@@ -99,7 +107,10 @@ static bool copy_children(sqlite3 *db, int version, sqlite3_int64 from, sqlite3_
         "(SELECT scope, name, unit, " V1_BINS_SQL " AS bins FROM (SELECT * FROM src.hist WHERE "
         "run_id = ?1 ORDER BY scope, name, lo) GROUP BY scope, name, unit)",
     };
-    const char *const *stmts = version == 1 ? sql_v1 : version == 2 ? sql_v2 : sql;
+    const char *const *stmts = version == 1   ? sql_v1
+                               : version == 2 ? sql_v2
+                               : version < 5  ? sql_v4
+                                              : sql;
     /* Schema 4 added the series; older inputs have none. */
     static const char series_sql[] =
         "INSERT INTO main.series (run_id, scope, name, unit, t0, dt, samples) SELECT ?2, scope, "

@@ -5,27 +5,29 @@
  * creation and the summary view are in store_schema.c. */
 
 /*
- * Results database, schema version 4
+ * Results database, schema version 5
  * ===================================
- * (Schema 3 differs in having no series table and sample view. Schema 2
- * also differs in: hists(..., scale, bins TEXT) with bins the JSON
- * [[lo, hi, count], ...] of the non-empty buckets, lo and hi in units of
- * scale. Schema 1 also has no runs.host, runs.git_commit, params.num,
- * claims, and hist is a table of one row per bucket instead of the view
- * below. Both are read as they are and converted on the first write, see
+ * (Schema 4 differs in hists.counts: one run [c0, c1, ...] of the counts of
+ * buckets first, first + 1, ... to the last non-empty one. Schema 3 also
+ * has no series table and sample view. Schema 2 also differs in:
+ * hists(..., scale, bins TEXT) with bins the JSON [[lo, hi, count], ...] of
+ * the non-empty buckets, lo and hi in units of scale. Schema 1 also has no
+ * runs.host, runs.git_commit, params.num, claims, and hist is a table of
+ * one row per bucket instead of the view below. All are read as they are
+ * (their own hist view) and converted on the first write, see
  * store_schema.c.)
  * One SQLite file per experiment, in WAL mode. Every value is in SI base
  * units; the unit column names it ('s', 'B', 'bit/s', '1/s', '1'). Each run
  * is written in one transaction: a run is there complete or not at all.
  *
  * meta(key TEXT PRIMARY KEY, value TEXT)
- *   'application' = 'iovsim', 'schema_version' = '4', 'created_by' = iovsim
+ *   'application' = 'iovsim', 'schema_version' = '5', 'created_by' = iovsim
  *   version that made the file, 'created_at' = ISO 8601 UTC;
  *   'scenario_hash' and 'scenario_version', the first scenario admitted
  *   (store_check_scenario()), so that a sweep owns a new file before its
  *   first run is written. The file header
  *   also carries PRAGMA application_id = 1229936211 (0x494f5653, "IOVS") and
- *   PRAGMA user_version = 4.
+ *   PRAGMA user_version = 5.
  *
  * runs: one row per replication
  *   run_id         INTEGER PRIMARY KEY
@@ -61,9 +63,12 @@
  *
  * hists(run_id, scope TEXT, name TEXT, unit TEXT, scale REAL,
  *       first INTEGER, counts TEXT), PRIMARY KEY (run_id, scope, name)
- *   one row per distribution: counts is the JSON array of the counts of
- *   buckets first, first + 1, ... up to the last non-empty one (empty ones
- *   0; [] with first 0 for an empty distribution). The buckets are
+ *   one row per distribution: first is its first non-empty bucket and
+ *   counts the JSON array of its runs of neighbouring buckets,
+ *   [[offset, count, count, ...], ...]: a run holds the counts of buckets
+ *   first + offset, first + offset + 1, ..., empty ones inside it 0; five
+ *   or more empty buckets end a run ([] with first 0 for an empty
+ *   distribution; the first run's offset is 0). The buckets are
  *   log-linear in integer units of scale (1e-12: picoseconds) of unit:
  *   bucket i < 128 is [i, i + 1); above, with g = i / 128 and s = i % 128,
  *   it is [(128 + s) * 2^(g-1), (129 + s) * 2^(g-1)), each power of two in

@@ -8,7 +8,7 @@
  *        git_commit)
  *   params(run_id, key, value, num)
  *   metrics(run_id, scope, name, value, unit)
- *   hists(run_id, scope, name, unit, scale, first, counts)   counts as JSON
+ *   hists(run_id, scope, name, unit, scale, first, counts)   counts as JSON runs
  *   hist view: (run_id, scope, name, unit, lo, hi, count)
  *   claims(scenario_hash, point, rep, owner, heartbeat)
  *   tdist(dof, t975)                  Student t quantiles for the view
@@ -25,7 +25,7 @@
 
 #include "report.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 /* PRAGMA application_id of our databases: "IOVS" in ASCII. */
 #define STORE_APPLICATION_ID 0x494f5653
 

@@ -25,46 +25,63 @@ static char *put_uint(char *p, uint64_t v)
     return p + (sizeof(buf) - i);
 }
 
-/* Counts are appended in increasing bucket order; the buckets between two
- * are empty and written as 0. */
+/* Counts are appended in increasing bucket order. Empty buckets between
+ * two inside a run are written as 0; STORE_HIST_GAP or more start a new run,
+ * whose head ("],[1234,") is then the shorter. */
+#define STORE_HIST_GAP 5
+
 struct counts {
     GString *out;
-    int64_t first, next;
+    int64_t base; /* runs' offsets are from this bucket; -1: the first one added */
+    int64_t next; /* the bucket after the last one added, -1 before the first */
 };
 
-static void counts_begin(struct counts *c, GString *out)
+static void counts_begin(struct counts *c, GString *out, int64_t base)
 {
     c->out = out;
-    c->first = c->next = -1;
+    c->base = base;
+    c->next = -1;
     g_string_assign(out, "[");
 }
 
-/* Written in place, room made first: most of a row is the zeros of empty
- * buckets, and GString's appends one by one were half the cost of it. */
+/* Written in place, room made first: a thousand buckets a run made
+ * GString's appends one by one a visible part of writing one. */
 static void counts_add(struct counts *c, int64_t bucket, uint64_t count)
 {
-    size_t zeros = c->next < 0 ? 0 : (size_t)(bucket - c->next);
+    int64_t gap = c->next < 0 ? 0 : bucket - c->next;
     gsize len = c->out->len;
     char *p;
 
     g_assert(bucket >= c->next);
-    g_string_set_size(c->out, len + 2 * zeros + 21); /* ',' and 20 digits at most */
+    /* "],[" and an offset, or the zeros; ',' and 20 digits */
+    g_string_set_size(c->out, len + 2 * STORE_HIST_GAP + 24 + 21);
     p = c->out->str + len;
-    if (c->next < 0)
-        c->first = bucket;
-    else
+    if (c->next < 0 || gap >= STORE_HIST_GAP) {
+        if (c->next < 0 && c->base < 0)
+            c->base = bucket;
+        g_assert(bucket >= c->base);
+        if (c->next >= 0) {
+            memcpy(p, "],", 2);
+            p += 2;
+        }
+        *p++ = '[';
+        p = put_uint(p, (uint64_t)(bucket - c->base));
         *p++ = ',';
-    for (size_t i = 0; i < zeros; i++, p += 2)
-        memcpy(p, "0,", 2);
+    } else {
+        *p++ = ',';
+        for (int64_t i = 0; i < gap; i++, p += 2)
+            memcpy(p, "0,", 2);
+    }
     p = put_uint(p, MIN(count, (uint64_t)INT64_MAX));
     g_string_truncate(c->out, (gsize)(p - c->out->str));
     c->next = bucket + 1;
 }
 
+/* The row's first: the base of the offsets, 0 for an empty histogram. */
 static int64_t counts_end(struct counts *c)
 {
-    g_string_append_c(c->out, ']');
-    return c->first < 0 ? 0 : c->first;
+    g_string_append(c->out, c->next < 0 ? "]" : "]]");
+    return c->base < 0 ? 0 : c->base;
 }
 
 /* The bucket whose bounds are [@lo, @hi), or -1 if there is none. */
@@ -84,7 +101,7 @@ void store_hist_counts(GString *out, int64_t *first, const struct report_hist *h
 {
     struct counts c;
 
-    counts_begin(&c, out);
+    counts_begin(&c, out, -1);
     for (size_t b = 0; b < h->n_bins; b++) {
         int64_t i = bucket_of(h->bins[b].lo_units, h->bins[b].hi_units);
 
@@ -101,7 +118,7 @@ static bool from_bins(const char *bins, GString *out, int64_t *first)
     const char *p = bins;
     struct counts c;
 
-    counts_begin(&c, out);
+    counts_begin(&c, out, -1);
     while (*p == ' ' || *p == '[')
         p++;
     while (*p && *p != ']') {
@@ -128,6 +145,52 @@ static bool from_bins(const char *bins, GString *out, int64_t *first)
     }
     *first = counts_end(&c);
     return true;
+}
+
+/* Schema 3's and 4's counts, [c0, c1, ...] of buckets first, first + 1,
+ * ..., as ours with offsets from that same first; false if they are not a
+ * JSON array of counts. */
+static bool from_flat(const char *flat, GString *out)
+{
+    const char *p = flat;
+    struct counts c;
+
+    counts_begin(&c, out, 0);
+    while (*p == ' ')
+        p++;
+    if (*p++ != '[')
+        return false;
+    while (*p == ' ')
+        p++;
+    for (int64_t k = 0; *p != ']'; k++) {
+        char *end;
+        gint64 v = g_ascii_strtoll(p, &end, 10);
+
+        if (end == p || v < 0)
+            return false;
+        if (v > 0)
+            counts_add(&c, k, (uint64_t)v);
+        for (p = end; *p == ' '; p++)
+            ;
+        if (*p == ',')
+            p++;
+        else if (*p != ']')
+            return false;
+    }
+    counts_end(&c);
+    return p[1] == '\0';
+}
+
+static void sql_from_flat(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const char *flat = (const char *)sqlite3_value_text(argv[0]);
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    (void)argc;
+    if (!flat || !from_flat(flat, out))
+        sqlite3_result_error(ctx, "histogram counts are not a JSON array of counts", -1);
+    else
+        sqlite3_result_text(ctx, out->str, (int)out->len, SQLITE_TRANSIENT);
 }
 
 static void sql_from_bins(sqlite3_context *ctx, int argc, sqlite3_value **argv, bool want_first)
@@ -164,5 +227,7 @@ bool store_hist_register(sqlite3 *db)
     return sqlite3_create_function(db, "iovsim_hist_first", 1, flags, NULL, sql_first, NULL,
                                    NULL) == SQLITE_OK &&
            sqlite3_create_function(db, "iovsim_hist_counts", 1, flags, NULL, sql_counts, NULL,
+                                   NULL) == SQLITE_OK &&
+           sqlite3_create_function(db, "iovsim_hist_runs", 1, flags, NULL, sql_from_flat, NULL,
                                    NULL) == SQLITE_OK;
 }

@@ -1,9 +1,12 @@
-/* Internal to the store: a histogram's row in the hists table (schema 3).
+/* Internal to the store: a histogram's row in the hists table (schema 5).
  * The buckets are those of stats.h (log-linear, 2^HIST_SUB_BITS per power of
  * two), so a bucket is named by its index and the row holds the index of the
- * first non-empty bucket and the counts from there to the last non-empty
- * one, empty ones as 0. Schema 2 spelled every bucket out as [lo, hi,
- * count]: six times the bytes, which were most of what a short run wrote. */
+ * first non-empty bucket and the counts from there in runs of neighbouring
+ * buckets: [[offset, count, count, ...], ...], empty buckets inside a run as
+ * 0. Schema 2 spelled every bucket out as [lo, hi, count]: six times the
+ * bytes, which were most of what a short run wrote; schemas 3 and 4 wrote
+ * one run from the first bucket to the last, whose empty buckets were over
+ * a third of its bytes. */
 #ifndef IOVSIM_STORE_HIST_H
 #define IOVSIM_STORE_HIST_H
 
@@ -24,14 +27,17 @@
     "ELSE (129 + i % 128) << (i / 128 - 1) END"
 
 /* @h's buckets as the JSON counts of the row, into @out; *@first is the
- * index of the first. Every bucket of @h must be one of stats.h's. */
+ * index of the first, from which the runs' offsets count. Every bucket of
+ * @h must be one of stats.h's. */
 void store_hist_counts(GString *out, int64_t *first, const struct report_hist *h);
 
 /**
  * store_hist_register - SQL functions that turn schema 2's bins into a row
  * iovsim_hist_first(bins) and iovsim_hist_counts(bins) take the JSON
  * [[lo, hi, count], ...] of schema 2 and give the row's first and counts
- * (NULL, and an SQL error, for bins that are not stats.h's buckets). For the
+ * (NULL, and an SQL error, for bins that are not stats.h's buckets);
+ * iovsim_hist_runs(counts) takes the counts of schemas 3 and 4, [c0, c1, ...]
+ * from the row's first bucket on, and gives ours for the same first. For the
  * conversion of an older database and for merging one.
  */
 bool store_hist_register(sqlite3 *db);

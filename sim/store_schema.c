@@ -37,14 +37,25 @@
 /* One row per bucket, as schema 1 stored them: the bounds are integers in
  * the histogram's own unit (picoseconds), so lo = lo_units * scale is the
  * same double the run computed, bit for bit. Schema 3 names a bucket by its
- * index (store_hist.h); schema 2 spelled out its bounds. */
-#define HIST_VIEW_SQL                                                                  \
-    "CREATE VIEW hist AS\n"                                                            \
-    "SELECT run_id, scope, name, unit, (" STORE_HIST_LO_SQL ") * scale AS lo,\n"       \
-    "       (" STORE_HIST_HI_SQL ") * scale AS hi, count\n"                            \
-    "FROM (SELECT h.run_id, h.scope, h.name, h.unit, h.scale, h.first + c.key AS i,\n" \
-    "             c.value AS count\n"                                                  \
-    "      FROM hists AS h, json_each(h.counts) AS c WHERE c.value > 0);\n"
+ * index (store_hist.h); schema 2 spelled out its bounds. A run's offset is
+ * its first element (key 0): SQLite keeps the parse of the run's JSON
+ * between the rows of its buckets. */
+#define HIST_BOUNDS_SQL                                                   \
+    "SELECT run_id, scope, name, unit, (" STORE_HIST_LO_SQL ") * scale, " \
+    "(" STORE_HIST_HI_SQL ") * scale, count\n"
+
+#define HIST_VIEW_SQL                                                                           \
+    "CREATE VIEW hist (run_id, scope, name, unit, lo, hi, count) AS\n" HIST_BOUNDS_SQL          \
+    "FROM (SELECT h.run_id, h.scope, h.name, h.unit, h.scale,\n"                                \
+    "             h.first + json_extract(r.value, '$[0]') + c.key - 1 AS i, c.value AS count\n" \
+    "      FROM hists AS h, json_each(h.counts) AS r, json_each(r.value) AS c\n"                \
+    "      WHERE c.key > 0 AND c.value > 0);\n"
+
+/* Schema 3's and 4's rows of the view, over their hists table renamed. */
+#define HIST_V4_ROWS_SQL                                                          \
+    HIST_BOUNDS_SQL "FROM (SELECT h.run_id, h.scope, h.name, h.unit, h.scale, "   \
+                    "h.first + c.key AS i, c.value AS count FROM hists_v4 AS h, " \
+                    "json_each(h.counts) AS c WHERE c.value > 0)"
 
 /* The hists table of schema 3, then of schema 2: their columns differ
  * after scale. */
@@ -155,12 +166,13 @@ enum probe {
     PROBE_OLD,   /* an iovsim database of schema version 1 */
     PROBE_V2,    /* an iovsim database of schema version 2 */
     PROBE_V3,    /* an iovsim database of schema version 3 */
+    PROBE_V4,    /* an iovsim database of schema version 4 */
 };
 
 /* An older schema: read as it is, converted before a write. */
 static bool is_older(enum probe p)
 {
-    return p == PROBE_OLD || p == PROBE_V2 || p == PROBE_V3;
+    return p == PROBE_OLD || p == PROBE_V2 || p == PROBE_V3 || p == PROBE_V4;
 }
 
 static bool db_error(sqlite3 *db, const char *path, GError **error)
@@ -236,6 +248,7 @@ static enum probe check_version(const char *path, gint64 version, GError **error
     return version == 1   ? PROBE_OLD
            : version == 2 ? PROBE_V2
            : version == 3 ? PROBE_V3
+           : version == 4 ? PROBE_V4
                           : PROBE_OURS;
 }
 
@@ -283,6 +296,7 @@ static const char *const shape_checks_v3[] = {
     NULL,
 };
 
+/* Schema 5 has the same tables and columns as 4. */
 static const char *const shape_checks_v4[] = {
     SHAPE_CHECKS_V3,
     "SELECT run_id, scope, name, unit, t0, dt, samples FROM series LIMIT 0",
@@ -485,7 +499,7 @@ static const char convert_v1_check_sql[] =
     "SELECT run_id, scope, name, unit, lo, hi, count FROM hist_v1 EXCEPT "
     "SELECT run_id, scope, name, unit, lo, hi, count FROM hist)";
 
-/* Schema 2 to 3: each histogram's bins to its first bucket and counts
+/* Schema 2 to ours: each histogram's bins to its first bucket and counts
  * (store_hist.h), checked as above against schema 2's view. */
 static const char convert_v2_sql[] =
     "DROP VIEW hist;\n"
@@ -502,6 +516,19 @@ static const char convert_v2_sql[] =
 static const char convert_v2_check_sql[] =
     "SELECT (SELECT count(*) FROM (" HIST_V2_ROWS_SQL ")) = (SELECT count(*) FROM hist) "
     "AND NOT EXISTS (" HIST_V2_ROWS_SQL " EXCEPT "
+    "SELECT run_id, scope, name, unit, lo, hi, count FROM hist)";
+
+/* Schema 3 or 4 to 5: each histogram's counts from one run to runs of
+ * neighbouring buckets, checked as above against the old view's rows. */
+static const char convert_v4_sql[] =
+    "DROP VIEW hist;\n"
+    "ALTER TABLE hists RENAME TO hists_v4;\n" HISTS_TABLE_SQL HIST_VIEW_SQL
+    "INSERT INTO hists (run_id, scope, name, unit, scale, first, counts)\n"
+    "SELECT run_id, scope, name, unit, scale, first, iovsim_hist_runs(counts) FROM hists_v4;\n";
+
+static const char convert_v4_check_sql[] =
+    "SELECT (SELECT count(*) FROM (" HIST_V4_ROWS_SQL ")) = (SELECT count(*) FROM hist) "
+    "AND NOT EXISTS (" HIST_V4_ROWS_SQL " EXCEPT "
     "SELECT run_id, scope, name, unit, lo, hi, count FROM hist)";
 
 static bool convert_error(sqlite3 *db, const char *path, int from, const char *why, GError **error)
@@ -547,38 +574,47 @@ static bool convert_v1(sqlite3 *db, const char *path, GError **error)
     return true;
 }
 
-static bool convert_v2(sqlite3 *db, const char *path, int from, GError **error)
+/* The hists table renamed @old, rebuilt by @sql and checked by @check;
+ * then @old goes. */
+static bool convert_hists(sqlite3 *db, const char *path, int from, const char *sql,
+                          const char *check, const char *old, GError **error)
 {
-    if (sqlite3_exec(db, convert_v2_sql, NULL, NULL, NULL) != SQLITE_OK)
+    g_autofree char *drop = g_strconcat("DROP TABLE ", old, NULL);
+
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return convert_error(db, path, from, NULL, error);
-    if (!converted_exactly(db, path, from, convert_v2_check_sql, error))
+    if (!converted_exactly(db, path, from, check, error))
         return false;
-    if (sqlite3_exec(db, "DROP TABLE hists_v2", NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(db, drop, NULL, NULL, NULL) != SQLITE_OK)
         return convert_error(db, path, from, NULL, error);
     return true;
 }
 
-/* Schema 1, 2 or 3 to ours, in the caller's transaction; schema 4 adds
- * the series table. */
+/* Schema 1 to 4 to ours, in the caller's transaction; schema 4 added the
+ * series table. */
 static bool convert(sqlite3 *db, const char *path, enum probe p, GError **error)
 {
-    int from = p == PROBE_OLD ? 1 : p == PROBE_V2 ? 2 : 3;
+    int from = p == PROBE_OLD ? 1 : p == PROBE_V2 ? 2 : p == PROBE_V3 ? 3 : 4;
     g_autofree char *header = g_strdup_printf("PRAGMA user_version = %d; "
                                               "UPDATE meta SET value = '%d' WHERE key = "
                                               "'schema_version'",
                                               STORE_SCHEMA_VERSION, STORE_SCHEMA_VERSION);
 
+    /* Schema 2's bins become our counts directly. */
     if ((p == PROBE_OLD && !convert_v1(db, path, error)) ||
-        (from < 3 && !convert_v2(db, path, from, error)))
+        (from < 3 &&
+         !convert_hists(db, path, from, convert_v2_sql, convert_v2_check_sql, "hists_v2", error)) ||
+        (from >= 3 &&
+         !convert_hists(db, path, from, convert_v4_sql, convert_v4_check_sql, "hists_v4", error)))
         return false;
-    if (sqlite3_exec(db, STORE_SERIES_SQL, NULL, NULL, NULL) != SQLITE_OK)
+    if (from < 4 && sqlite3_exec(db, STORE_SERIES_SQL, NULL, NULL, NULL) != SQLITE_OK)
         return convert_error(db, path, from, NULL, error);
     if (sqlite3_exec(db, header, NULL, NULL, NULL) != SQLITE_OK)
         return convert_error(db, path, from, NULL, error);
     return true;
 }
 
-/* Create the schema (or convert schema 1 or 2) under the write lock; probe again
+/* Create the schema (or convert an older one) under the write lock; probe again
  * once we hold it, as another opener may have done it just before. */
 static bool create(sqlite3 *db, const char *path, GError **error)
 {
@@ -726,7 +762,8 @@ bool store_schema_check(sqlite3 *db, const char *path, GError **error)
         not_ours(path, error);
     if (p == PROBE_OLD && sqlite3_exec(db, compat_v1_sql, NULL, NULL, NULL) != SQLITE_OK)
         return db_error(db, path, error);
-    if (is_older(p) && sqlite3_exec(db, STORE_SERIES_COMPAT_SQL, NULL, NULL, NULL) != SQLITE_OK)
+    if (is_older(p) && p != PROBE_V4 &&
+        sqlite3_exec(db, STORE_SERIES_COMPAT_SQL, NULL, NULL, NULL) != SQLITE_OK)
         return db_error(db, path, error);
     /* Files written before the points view existed get a temporary one. */
     if (p == PROBE_OURS || is_older(p)) {

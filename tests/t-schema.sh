@@ -3,9 +3,11 @@
 # 0.1.0 (schema 1: one hist row per bucket), tests/data/schema2.db by the
 # iovsim of 2026-12-04 before schema 3 (one hists row per histogram with
 # every bucket's bounds), tests/data/schema3.db by the one before schema 4
-# (no time series). Reading commands read each as it is and change
-# nothing; a command that writes converts it to the current schema, keeping
-# every old row exactly; merge takes it as an input.
+# (no time series), tests/data/schema4.db by the one before schema 5 (each
+# histogram's counts in one run, its empty buckets as zeros). Reading
+# commands read each as it is and change nothing; a command that writes
+# converts it to the current schema, keeping every old row exactly; merge
+# takes it as an input.
 # Prints TAP. Needs IOVSIM and sqlite3.
 set -u
 # shellcheck source=tests/tap.sh
@@ -21,7 +23,7 @@ dump() {
             FROM hist WHERE run_id <= 4 ORDER BY run_id, scope, name, lo"
 }
 
-for v in 1 2 3; do
+for v in 1 2 3 4; do
     rm -f merged.db merged.db-*
     cp "$SRC/tests/data/schema$v.db" old.db
     sum_before=$(md5sum <old.db)
@@ -38,7 +40,7 @@ for v in 1 2 3; do
     "$IOVSIM" plot old.db --kind series --y migration_vm_throughput -o series.png >/dev/null \
         2>err.txt
     [ $? = 2 ] && grep -q "time series" err.txt
-    ok $? "a schema $v database has no time series, and says so ($(head -c 200 err.txt))"
+    ok $? "a schema $v database has no time series here, and says so ($(head -c 200 err.txt))"
     [ "$(md5sum <old.db)" = "$sum_before" ] && [ -z "$(ls old.db-* 2>/dev/null)" ]
     ok $? "reading changes nothing and leaves no side file"
 
@@ -48,12 +50,15 @@ for v in 1 2 3; do
     "$IOVSIM" run "$SRC/scenarios/mm1.ini" -o conv.db -q --reps 1 --force \
         --set scenario.duration=1000s --set scenario.warmup=100s 2>err.txt
     ok $? "run into a schema $v database ($(head -c 200 err.txt))"
-    [ "$(sqlite3 conv.db 'PRAGMA user_version')" = 4 ] &&
-        [ "$(sqlite3 conv.db "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] &&
+    [ "$(sqlite3 conv.db 'PRAGMA user_version')" = 5 ] &&
+        [ "$(sqlite3 conv.db "SELECT value FROM meta WHERE key = 'schema_version'")" = 5 ] &&
         [ "$(sqlite3 conv.db "SELECT count(*) FROM series")" = 0 ] &&
         [ "$(sqlite3 conv.db "SELECT type FROM sqlite_master WHERE name = 'hist'")" = view ] &&
         [ "$(sqlite3 conv.db "SELECT count(*) FROM sqlite_master WHERE name GLOB 'hist*_v*'")" = 0 ]
     ok $? "it is converted: hist is a view over one row per histogram, no old table left, a series table"
+    [ "$(sqlite3 conv.db "SELECT count(*) FROM hists WHERE counts NOT GLOB '[[][[]0,*]]'
+            AND counts <> '[]'")" = 0 ]
+    ok $? "its histograms' counts are runs of buckets from the first"
     dump conv.db >after.txt
     cmp -s before.txt after.txt
     ok $? "every old row reads back exactly after the conversion"

@@ -685,7 +685,6 @@ static void test_write_hist_buckets(struct fixture *fx, gconstpointer data)
     struct report *r = report_new();
     struct report_hist *h = g_new0(struct report_hist, 1);
     g_autofree char *counts = NULL, *first = NULL;
-    g_autoptr(GString) want = NULL;
     GError *error = NULL;
     sqlite3_stmt *s = NULL;
     size_t n = 0;
@@ -720,15 +719,26 @@ static void test_write_hist_buckets(struct fixture *fx, gconstpointer data)
     sqlite3_finalize(s);
     g_assert_cmpuint(n, ==, h->n_bins);
     g_assert_cmpint(h->bins[h->n_bins - 1].hi_units, ==, INT64_MAX);
+    /* Runs of neighbouring buckets, offsets from the first. */
+    counts = query_text(db, "SELECT counts FROM hists");
+    g_assert_cmpstr(counts, ==,
+                    "[[0,1,11],[127,21,31,41],[255,51,61],[300,71],[1000,81],[7294,91,101]]");
+    g_clear_pointer(&counts, g_free);
 
     /* Schema 2's spelling of buckets 0, 3 and 129 (the second is [3, 4)),
-     * and bins that are no bucket of ours. */
+     * and bins that are no bucket of ours: fewer than five empty buckets
+     * stay inside a run. */
     counts = query_text(db, "SELECT iovsim_hist_counts('[[0,1,5],[3,4,1],[129,130,2]]')");
-    want = g_string_new("[5,0,0,1,");
-    for (int i = 4; i < 129; i++)
-        g_string_append(want, "0,");
-    g_string_append(want, "2]");
-    g_assert_cmpstr(counts, ==, want->str);
+    g_assert_cmpstr(counts, ==, "[[0,5,0,0,1],[129,2]]");
+    g_clear_pointer(&counts, g_free);
+    /* Schema 3's and 4's counts, from the same first bucket. */
+    counts = query_text(db, "SELECT iovsim_hist_runs('[5,0,0,0,0,1,0,0,0,0,0,2]') || "
+                            "iovsim_hist_runs('[]') || iovsim_hist_runs('[0,0,3]')");
+    g_assert_cmpstr(counts, ==, "[[0,5,0,0,0,0,1],[11,2]][][[2,3]]");
+    g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT iovsim_hist_runs('[1,-2]')", -1, &s, NULL), ==,
+                    SQLITE_OK);
+    g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ERROR);
+    sqlite3_finalize(s);
     first = query_text(db, "SELECT iovsim_hist_first('[[256,258,1]]')");
     g_assert_cmpstr(first, ==, "256");
     g_assert_cmpint(
