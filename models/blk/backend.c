@@ -144,7 +144,7 @@ static void start_pass(struct blk_vm *vm, struct blk_req *r)
     struct blk_part parts[] = {
         { BLK_STAGE_backend, wake + r->thread_ps },
         { BLK_STAGE_host_io, opens ? vm->be->submit_calls * w->cfg.c.syscall : 0 },
-        { BLK_STAGE_image, w->qcow2 ? w->cfg.c.qcow2_lookup : 0 },
+        { BLK_STAGE_image, w->qcow2 ? blk_qcow2_lookup(vm, r) : 0 },
     };
 
     vm->wake_owed = false;

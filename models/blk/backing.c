@@ -87,6 +87,7 @@ void blk_backing_init(struct blk_vm *vm, uint64_t l2_entries, uint64_t slices, b
     for (unsigned k = 0; k < n; k++) {
         blk_cache_init(&vm->chain_l2[k], (uint32_t)MIN(l2_entries, (uint64_t)UINT32_MAX - 1),
                        slices);
+        blk_cache_hash(&vm->chain_l2[k], BLK_QCOW2_HASH);
         if (warm)
             for (uint64_t s = vm->chain_l2[k].capacity; s-- > 0;)
                 blk_cache_access(&vm->chain_l2[k], s, false, NULL);

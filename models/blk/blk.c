@@ -284,7 +284,7 @@ static void costs_init(struct blk_world *w, const struct scenario *sc)
     c->qemu_per_request = host_cycles(h, sc, "virtio.blk_qemu_per_request");
     c->backend_wake = host_cycles(h, sc, "virtio.wake");
     c->vhost_per_request = host_cycles(h, sc, "virtio.blk_vhost_per_request");
-    c->qcow2_lookup = host_cycles(h, sc, "qcow2.lookup");
+    c->qcow2_lookup_entry = host_cycles(h, sc, "qcow2.lookup_entry");
     c->syscall = host_cycles(h, sc, "blk.syscall");
     for (unsigned k = 0; k < BLK_N_BACKENDS; k++)
         c->driver[k] =
@@ -360,6 +360,7 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
         bool warm = scenario_bool(sc, "qcow2.warm_start");
 
         blk_cache_init(&vm->l2, (uint32_t)MIN(entries, (uint64_t)UINT32_MAX - 1), slices);
+        blk_cache_hash(&vm->l2, BLK_QCOW2_HASH);
         if (warm) {
             /* Slice 0 ends most recent; the load is not counted. */
             for (uint64_t s = vm->l2.capacity; s-- > 0;)
@@ -563,6 +564,7 @@ void blk_disk_warmup_end(struct blk_world *w)
             vm->l2.hits = vm->l2.misses = 0;
             vm->q.backing_reads = vm->q.cow_bytes = 0;
             vm->q.l2_allocs = vm->q.rc_block_allocs = vm->q.rc_table_growths = 0;
+            vm->q.lookups = vm->q.lookup_entries = 0;
         }
         blk_image_reset_stats(vm);
     }
@@ -579,6 +581,7 @@ struct blk_totals {
     uint64_t reads, zero_reads;        /* the image file */
     uint64_t backing_reads, cow_bytes; /* qcow2 */
     uint64_t l2_allocs, rc_block_allocs, rc_table_growths;
+    uint64_t lookups, lookup_entries; /* qcow2's L2 cache */
 };
 
 static void add_image(struct blk_totals *t, const struct blk_totals *vm)
@@ -593,6 +596,8 @@ static void add_image(struct blk_totals *t, const struct blk_totals *vm)
     t->zero_reads += vm->zero_reads;
     t->cow_bytes += vm->cow_bytes;
     t->l2_allocs += vm->l2_allocs;
+    t->lookups += vm->lookups;
+    t->lookup_entries += vm->lookup_entries;
     t->rc_block_allocs += vm->rc_block_allocs;
     t->rc_table_growths += vm->rc_table_growths;
 }
@@ -674,6 +679,8 @@ static void report_scope(struct blk_world *w, struct report *out, const char *sc
         put(w, out, scope, "backing_read_fraction", (double)t->backing_reads * reads, "1");
         put(w, out, scope, "cow_bytes_per_write",
             t->guest_writes ? (double)t->cow_bytes / (double)t->guest_writes : NAN, "B");
+        put(w, out, scope, "l2_entries_per_lookup",
+            t->lookups ? (double)t->lookup_entries / (double)t->lookups : NAN, "1");
         put(w, out, scope, "l2_table_allocs", (double)t->l2_allocs, "1");
         put(w, out, scope, "refcount_block_allocs", (double)t->rc_block_allocs, "1");
         put(w, out, scope, "refcount_table_growths", (double)t->rc_table_growths, "1");
@@ -720,6 +727,8 @@ static void vm_totals(struct blk_vm *vm, struct blk_totals *t)
         t->backing_reads = vm->q.backing_reads;
         t->cow_bytes = vm->q.cow_bytes;
         t->l2_allocs = vm->q.l2_allocs;
+        t->lookups = vm->q.lookups;
+        t->lookup_entries = vm->q.lookup_entries;
         t->rc_block_allocs = vm->q.rc_block_allocs;
         t->rc_table_growths = vm->q.rc_table_growths;
     }

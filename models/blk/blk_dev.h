@@ -99,7 +99,7 @@ struct blk_costs {
     sim_time emulation_per_request;
     unsigned emulation_submit_exits, emulation_complete_exits;
     sim_time qemu_per_request, backend_wake, vhost_per_request;
-    sim_time qcow2_lookup;
+    sim_time qcow2_lookup_entry;     /* one entry a qcow2 cache lookup visits */
     sim_time syscall;                /* one system call of a backend thread */
     sim_time driver[BLK_N_BACKENDS]; /* each backend's interface work per request */
     sim_time guest_submit, guest_complete, irq_handler, wakeup, poll_check;
@@ -320,6 +320,10 @@ void blk_qcow2_release(struct blk_vm *vm);
  * allocation; the metadata reads and write-backs that takes (stage
  * qcow2_meta), then @cont. */
 void blk_qcow2_map(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont);
+/* What looking @r's L2 slices up in the L2 cache costs the thread now:
+ * the entries QEMU's scan visits, each qcow2.lookup_entry (none for a
+ * flush). Counts them for l2_entries_per_lookup. */
+sim_time blk_qcow2_lookup(struct blk_vm *vm, const struct blk_req *r);
 /* A flush's qcow2 part: dirty refcount blocks, then dirty L2 slices, then
  * @cont. */
 void blk_qcow2_flush(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont);

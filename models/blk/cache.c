@@ -1,7 +1,9 @@
 /* The LRU cache of cache.h: sim/lru.h's list over a fixed array of slots
  * plus a direct map from key to slot, so a lookup is O(1) and allocates
- * nothing. Replacement is exact LRU; QEMU's qcow2 cache approximates it
- * with hit counters that halve (qcow2_cache_find_entry_to_replace()). */
+ * nothing. Replacement is exact LRU, as QEMU's qcow2 cache since it keeps
+ * an LRU counter per entry (commit 2693310e). QEMU finds an entry by a
+ * linear scan from a hashed slot (commit 812e4082); a hashed cache keeps
+ * its entries where that scan finds them, to count what it visits. */
 #include "cache.h"
 
 #include <glib.h>
@@ -21,6 +23,43 @@ void blk_cache_init(struct blk_cache *c, uint32_t capacity, uint64_t n_keys)
     c->slots = g_new0(struct blk_cache_slot, c->capacity);
     LRU_INIT(&c->lru, c->slots, lru);
     c->hits = c->misses = c->dirty = c->written_back = 0;
+    c->hash_mult = 0;
+}
+
+void blk_cache_hash(struct blk_cache *c, uint32_t mult)
+{
+    g_assert(c->used == 0 && mult > 0);
+    c->hash_mult = mult;
+}
+
+static uint32_t home_of(const struct blk_cache *c, uint64_t key)
+{
+    return (uint32_t)(key * c->hash_mult % c->capacity);
+}
+
+uint32_t blk_cache_probes(const struct blk_cache *c, uint64_t key)
+{
+    uint32_t s;
+
+    g_assert(c->hash_mult && key < c->n_keys);
+    s = c->slot_of[key];
+    if (s == BLK_CACHE_NONE)
+        return c->capacity;
+    return (s + c->capacity - home_of(c, key)) % c->capacity + 1;
+}
+
+/* A slot for a new entry while some are free: the next one, or in a
+ * hashed cache the first free one from @key's home on (QEMU's scan takes
+ * the first entry of the lowest LRU count, 0 for an empty one). */
+static uint32_t free_slot(const struct blk_cache *c, uint64_t key)
+{
+    uint32_t s;
+
+    if (!c->hash_mult)
+        return c->used;
+    for (s = home_of(c, key); c->slots[s].live; s = (s + 1) % c->capacity)
+        ;
+    return s;
 }
 
 void blk_cache_release(struct blk_cache *c)
@@ -57,7 +96,8 @@ bool blk_cache_access(struct blk_cache *c, uint64_t key, bool make_dirty, bool *
     }
     c->misses++;
     if (c->used < c->capacity) {
-        s = c->used++;
+        s = free_slot(c, key);
+        c->used++;
     } else {
         s = lru_victim(&c->lru);
         lru_unlink(&c->lru, s);
@@ -70,6 +110,7 @@ bool blk_cache_access(struct blk_cache *c, uint64_t key, bool make_dirty, bool *
         }
     }
     c->slots[s].key = key;
+    c->slots[s].live = true;
     c->slot_of[key] = s;
     lru_push_front(&c->lru, s);
     set_dirty(c, s, make_dirty);
@@ -80,7 +121,7 @@ uint64_t blk_cache_clean_all(struct blk_cache *c)
 {
     uint64_t n = c->dirty;
 
-    for (uint32_t s = 0; s < c->used && c->dirty > 0; s++)
+    for (uint32_t s = 0; s < c->capacity && c->dirty > 0; s++)
         set_dirty(c, s, false);
     c->written_back += n;
     return n;

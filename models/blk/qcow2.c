@@ -241,6 +241,23 @@ void blk_qcow2_map(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
     next_meta(vm, r);
 }
 
+/* Counted as the thread takes the request (its part is charged then), so
+ * a miss another request of the pass loads first still counts whole. */
+sim_time blk_qcow2_lookup(struct blk_vm *vm, const struct blk_req *r)
+{
+    struct blk_world *w = vm->w;
+    uint64_t first = r->offset / w->slice_reach, last = (r->offset + r->bytes - 1) / w->slice_reach;
+    uint64_t entries = 0;
+
+    if (r->is_flush)
+        return 0;
+    for (uint64_t s = first; s <= last; s++)
+        entries += blk_cache_probes(&vm->l2, s);
+    vm->q.lookups += last - first + 1;
+    vm->q.lookup_entries += entries;
+    return (sim_time)entries * w->cfg.c.qcow2_lookup_entry;
+}
+
 /* A flush writes the dirty refcount blocks, then the dirty L2 slices. */
 void blk_qcow2_flush(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
 {

@@ -9,6 +9,14 @@
 
 #include "cache.h"
 
+/* QEMU hashes an L2 slice to its home slot as its offset in slices times
+ * 4 (block/qcow2-cache.c qcow2_cache_do_get(), commit 812e4082: "to make
+ * it perform better when there are collisions"). The model takes the
+ * image's L2 slices to lie in the file in guest order, as a metadata-
+ * preallocated image's do, so a slice's offset is its index up to a shift
+ * every home shares. */
+#define BLK_QCOW2_HASH 4
+
 /**
  * struct blk_qcow2 - one VM's qcow2 image
  * @allocated:  per cluster of the span, 1 once it has a host cluster
@@ -22,6 +30,7 @@
  * @rc_blocks:  refcount blocks the file has (the first comes with it)
  * @rc_table_entries: the refcount table's capacity in blocks
  * @l2_allocs, @rc_block_allocs, @rc_table_growths: metadata allocated
+ * @lookups, @lookup_entries: L2 cache lookups and the entries they visited
  */
 struct blk_qcow2 {
     uint64_t *allocated;
@@ -31,6 +40,7 @@ struct blk_qcow2 {
     uint64_t *l2_tables;
     uint64_t rc_blocks, rc_table_entries;
     uint64_t l2_allocs, rc_block_allocs, rc_table_growths;
+    uint64_t lookups, lookup_entries;
 };
 
 #endif
