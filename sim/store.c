@@ -358,6 +358,17 @@ static bool sync_file(const char *path)
 }
 
 /*
+ * Page size of new databases (an older file keeps its own). A row of an
+ * index B-tree, as our WITHOUT ROWID tables are, keeps at most about a
+ * quarter of a page in place and the rest in overflow pages: at SQLite's
+ * 4 KiB that is 1 KB, less than the histogram of a 1 ms run (3.3 KB), and
+ * each page a commit writes costs two writes to the WAL and a copy at the
+ * checkpoint. 16 KiB made a sweep of such runs spend 3 ms less CPU in 300
+ * and the analysis no slower.
+ */
+#define STORE_PAGE_SIZE 16384
+
+/*
  * Make a new database complete under a temporary name in the same
  * directory, then link it into place: @path never exists empty or half
  * made (a failed creation, a full disk, leaves nothing), and of several
@@ -378,7 +389,10 @@ static bool create_file(const char *path, GError **error)
      * syncs of each step of making it (about ten, most of a short sweep's
      * start on a busy disk) protect nothing: one sync before the link does. */
     ok = sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK && ensure_sqrt(db) &&
-         sqlite3_exec(db, "PRAGMA synchronous = OFF", NULL, NULL, NULL) == SQLITE_OK;
+         sqlite3_exec(db,
+                      "PRAGMA synchronous = OFF; "
+                      "PRAGMA page_size = " G_STRINGIFY(STORE_PAGE_SIZE),
+                      NULL, NULL, NULL) == SQLITE_OK;
     if (!ok)
         open_error(error, path, db ? sqlite3_errmsg(db) : "out of memory");
     else

@@ -275,6 +275,8 @@ static void test_schema_created(struct fixture *fx, gconstpointer data)
     /* synchronous NORMAL = 1, foreign keys on (the busy handler: write/waits). */
     g_assert_cmpint(query_int(db, "PRAGMA synchronous"), ==, 1);
     g_assert_cmpint(query_int(db, "PRAGMA foreign_keys"), ==, 1);
+    /* A short run's histogram row fits in a page (store.c). */
+    g_assert_cmpint(query_int(db, "PRAGMA page_size"), ==, 16384);
     g_assert_cmpint(query_int(db, "SELECT count(*) FROM tdist"), ==, 1000);
     g_assert_cmpint(query_int(db, "SELECT count(*) FROM runs"), ==, 0);
     g_assert_cmpstr(store_path(st), ==, fx->path);
