@@ -171,6 +171,45 @@ void blk_host_submit(struct blk_vm *vm, struct blk_req *r, sim_time thread_ps)
     start_pass(vm, r);
 }
 
+/* ---- a polling thread holds its core ---- */
+
+/* A user-space driver's thread never sleeps: between requests it spins on
+ * the virtqueue and the completion queue. On a core of its own that only
+ * makes the core busy (vm_totals() counts it whole); on a core it shares
+ * (host.backend_placement = shared, or more pollers than spare cores) the
+ * host scheduler has it always runnable, so it spins as jobs of one pass
+ * of its loop each (blk.vfio_nvme_poll), billed as its host CPU: another
+ * thread gets the core between two passes (wake-up preemption) or at the
+ * end of the poller's slice, paying the switches, and a request that
+ * comes while the poller is out waits for it. */
+static void on_spun(struct sim *sim, void *ctx, uint64_t tag)
+{
+    struct blk_vm *vm = ctx;
+
+    (void)sim;
+    (void)tag;
+    vm->spinning = false;
+    blk_backend_spin(vm);
+}
+
+void blk_backend_spin(struct blk_vm *vm)
+{
+    struct host *h = vm->host;
+
+    if (!vm->spins || vm->spinning || vm->backend_jobs)
+        return;
+    vm->spinning = true;
+    vm->host_busy += vm->cfg->c.poll_pass;
+    sched_submit(&h->sched, &h->cpu, vm->backend.core, vm->backend.owner, vm->cfg->c.poll_pass,
+                 on_spun, vm, 0);
+}
+
+void blk_backend_start(struct blk_vm *vm)
+{
+    vm->spins = vm->be->polls && vm->ops->uses_image && vm->backend.core->n_threads > 1;
+    blk_backend_spin(vm);
+}
+
 /* ---- completion ---- */
 
 static void serial_next(struct blk_vm *vm)

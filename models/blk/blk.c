@@ -286,6 +286,7 @@ static void costs_init(struct blk_world *w, const struct scenario *sc)
     c->vhost_per_request = host_cycles(h, sc, "virtio.blk_vhost_per_request");
     c->qcow2_lookup_entry = host_cycles(h, sc, "qcow2.lookup_entry");
     c->syscall = host_cycles(h, sc, "blk.syscall");
+    c->poll_pass = host_cycles(h, sc, "blk.vfio_nvme_poll");
     for (unsigned k = 0; k < BLK_N_BACKENDS; k++)
         c->driver[k] =
             blk_backends[k].driver_key ? host_cycles(h, sc, blk_backends[k].driver_key) : 0;
@@ -454,6 +455,7 @@ void blk_disk_start(struct blk_world *w)
     for (unsigned k = 0; k < w->n_vms; k++) {
         struct blk_vm *vm = &w->vms[k];
 
+        blk_backend_start(vm);
         if (w->open_loop)
             vm->next_arrival =
                 sim_schedule(w->sim, dist_sample_time(w->interarrival, w->arrival_rng), on_arrival,
@@ -715,7 +717,7 @@ static void vm_totals(struct blk_vm *vm, struct blk_totals *t)
     t->guest_cpu = w->cfg.poll ? MAX(spin, work) : work;
     if (!vm->ops->uses_image)
         t->host_cpu = 0.0;
-    else if (vm->be->polls) /* it spins whether or not there is work */
+    else if (vm->be->polls && !vm->spins) /* on a core of its own it spins all along */
         t->host_cpu = 1.0;
     else
         t->host_cpu = span > 0 ? sim_time_to_s(vm->host_busy) / span : 0.0;

@@ -101,6 +101,7 @@ struct blk_costs {
     sim_time qemu_per_request, backend_wake, vhost_per_request;
     sim_time qcow2_lookup_entry;     /* one entry a qcow2 cache lookup visits */
     sim_time syscall;                /* one system call of a backend thread */
+    sim_time poll_pass;              /* one pass of a polling thread's loop */
     sim_time driver[BLK_N_BACKENDS]; /* each backend's interface work per request */
     sim_time guest_submit, guest_complete, irq_handler, wakeup, poll_check;
 };
@@ -165,10 +166,15 @@ struct blk_vm {
     uint32_t sub_q_head, sub_q_tail;
     uint32_t blocked;
     uint32_t avail_head, avail_tail;
-    bool irq_pass, handler_owed;       /* the handler's cost is on the pass's next completion */
-    bool wake_owed;                    /* the thread's wake-up is on the next request it takes */
-    sim_time woken_at;                 /* a waking thread runs from then on */
-    bool serial_busy;                  /* a serial thread is blocked in a request */
+    bool irq_pass, handler_owed; /* the handler's cost is on the pass's next completion */
+    bool wake_owed;              /* the thread's wake-up is on the next request it takes */
+    sim_time woken_at;           /* a waking thread runs from then on */
+    bool serial_busy;            /* a serial thread is blocked in a request */
+    /* A polling thread that shares its core (backend.c): it spins, one
+     * pass of its loop a job, whenever it has no job of a request
+     * (@backend_jobs: queued or running). */
+    bool spins, spinning;
+    uint32_t backend_jobs;
     bool merges;                       /* QEMU's virtio-blk gathers a pass's requests (merge.c) */
     GArray *batch_sort;                /* uint32_t: the pass's gathered requests (owned) */
     uint32_t serial_head, serial_tail; /* requests waiting for it, FIFO */
@@ -350,6 +356,11 @@ void blk_virtio_config(struct blk_dev_cfg *cfg, const struct scenario *sc);
 /* backend.c: the host block layer (or the user-space driver), then the
  * device. */
 void blk_host_block_submit(struct blk_vm *vm, struct blk_req *r);
+/* backend.c. A polling thread starts holding its core (blk_disk_start()). */
+void blk_backend_start(struct blk_vm *vm);
+/* backend.c. A job of the VM's backend thread is over: a polling thread
+ * with none left spins. */
+void blk_backend_spin(struct blk_vm *vm);
 /* backend.c. The VM's backend thread is draining its queue (a submission
  * pass is open, or a serial thread is busy): the guest need not notify it. */
 bool blk_backend_draining(const struct blk_vm *vm);

@@ -58,6 +58,11 @@ const struct param_def blk_params[] = {
             "completion), in place of the host block layer",
             "Axboe 2020: 388 ns a request on the leanest polled kernel path, taken as a bound "
             "(D: x 2.1 GHz) (sources.md#blk-backends)"),
+    BLK_CYC("blk.vfio_nvme_poll", "166",
+            "one pass of the polling thread's loop (it reads a queue the guest or the device "
+            "wrote); a thread sharing its core gets it only between passes",
+            "McCalpin 2014: 79 ns memory latency (D: one cache-line fetch a pass, x 2.1 GHz) "
+            "(sources.md#mem-latency)"),
     /* the image file (models/blk/image.c) */
     PDEF_ENUM("image.preallocation", "full", "off|metadata|full",
               "how the image file was created (qemu-img -o preallocation=): off: sparse, blocks "

@@ -86,12 +86,25 @@ static sim_time job_start(const struct blk_vm *vm, struct blk_req *r, enum blk_s
     return total;
 }
 
+/* A job of the backend thread: a polling thread spins when it has none. */
+static void on_backend_done(struct sim *sim, void *ctx, uint64_t tag)
+{
+    struct blk_world *w = ctx;
+    struct blk_vm *vm = &w->vms[req_at(w, (uint32_t)tag)->vm];
+
+    g_assert(vm->backend_jobs > 0);
+    vm->backend_jobs--;
+    on_step_done(sim, ctx, tag);
+    blk_backend_spin(vm);
+}
+
 static void run_on(struct blk_vm *vm, const struct blk_thread *t, struct blk_req *r,
                    enum blk_stage wait_stage, const struct blk_part *parts, unsigned n_parts,
                    blk_cont_fn cont, bool urgent)
 {
     struct blk_world *w = vm->w;
     struct host *h = vm->host;
+    resource_done_fn done = on_step_done;
     sim_time total;
 
     g_assert(vm->index == r->vm);
@@ -99,14 +112,17 @@ static void run_on(struct blk_vm *vm, const struct blk_thread *t, struct blk_req
 
     g_assert(t == &vm->vcpu || t == &vm->backend);
     g_assert(t->core);
-    if (urgent)
-        sched_submit_urgent(&h->sched, &h->cpu, t->core, t->owner, total, on_step_done, w, r->idx);
-    else
-        sched_submit(&h->sched, &h->cpu, t->core, t->owner, total, on_step_done, w, r->idx);
-    if (t == &vm->vcpu)
+    if (t == &vm->vcpu) {
         vm->guest_busy += total;
-    else
+    } else {
         vm->host_busy += total;
+        vm->backend_jobs++;
+        done = on_backend_done;
+    }
+    if (urgent)
+        sched_submit_urgent(&h->sched, &h->cpu, t->core, t->owner, total, done, w, r->idx);
+    else
+        sched_submit(&h->sched, &h->cpu, t->core, t->owner, total, done, w, r->idx);
 }
 
 void blk_run(struct blk_vm *vm, const struct blk_thread *t, struct blk_req *r,
