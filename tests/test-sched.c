@@ -101,8 +101,11 @@ static void wake_second(struct sim *sim, void *ctx, const void *payload)
 static sim_time woken_after(bool preempt)
 {
     struct sim *sim = sim_new(1);
-    struct busy b = { .p = {
-                          .slice = 1 * SIM_MS, .wakeup = 2 * SIM_US, .wakeup_preempt = preempt } };
+    struct busy b = { .p = { .slice = 1 * SIM_MS, .wakeup_preempt = preempt } };
+
+    /* host.idle = legacy: an idle time-shared core always exits C1, 2 us. */
+    idle_model_c1(&b.p.idle, 2 * SIM_US);
+    b.p.idle.menu = false;
 
     /* 2.1 GHz, a switch of 2,100 cycles: 1 us. */
     cpu_host_init(&b.cpu, sim, 1, 2.1e9, 2100);

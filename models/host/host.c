@@ -36,6 +36,8 @@ struct cpu_core *host_backend_core(struct host *h, unsigned first_spare, unsigne
     g_assert(core < h->cpu.cores + h->cpu.n_cores);
     (*next)++;
     core->n_threads++;
+    /* A host thread blocks when it has nothing to do: its core sleeps. */
+    core->idle_spin = 0;
     return core;
 }
 
@@ -93,6 +95,11 @@ void host_init(struct host *h, struct sim *sim, const struct scenario *sc)
                   scenario_real(sc, "host.clock"), (double)scenario_int(sc, "host.switch_cost"));
     sched_policy_from_scenario(&h->sched, sc);
     hv_from_scenario(h, sc);
+    /* Until a backend thread is placed on it, a core runs a guest (or a
+     * bare-metal application): with hv.halt off it idles by polling and
+     * never sleeps; with it, KVM halt-polls before the core may sleep. */
+    for (unsigned k = 0; k < h->cpu.n_cores; k++)
+        h->cpu.cores[k].idle_spin = h->hv.halt ? h->hv.halt_poll : CPU_SPINS;
     pcie_init(&h->pcie, sim, scenario_real(sc, "pcie.bandwidth"),
               (unsigned)scenario_real(sc, "pcie.max_payload"),
               (unsigned)scenario_real(sc, "pcie.tlp_overhead"), scenario_time(sc, "pcie.latency"));

@@ -41,11 +41,40 @@ static const struct param_def host_params[] = {
               "a thread keeps a time-shared core this long while other threads wait",
               "Linux v6.6 kernel/sched/fair.c: sysctl_sched_base_slice 0.75 ms x (1 + "
               "ilog2(min(CPUs, 8))) = 3 ms on 8 or more CPUs (sources.md#linux-sched)"),
-    PDEF_TIME("host.sched_wakeup", "2us", 0, 1e-3,
-              "from a wake-up to the thread running on an idle time-shared core (the "
-              "core's exit from idle; no CPU charged)",
-              "Linux drivers/idle/intel_idle.c snb_cstates: C1 exit latency 2 us on Sandy "
-              "Bridge (sources.md#linux-sched)"),
+    PDEF_ENUM("host.idle", "legacy", "legacy|menu",
+              "idle states: menu, every core that sleeps enters the state Linux's menu governor "
+              "would choose and the work that wakes it waits out its exit latency; legacy, only "
+              "a time-shared core pays an exit (the shallowest state's, on every wake-up), a core "
+              "of its own never sleeps",
+              "choice: legacy until the validated rows and tests are checked under menu "
+              "(docs/validation.md, sources.md#linux-cpuidle)"),
+    PDEF_ENUM("host.idle_max", "C6", "C6|C1E|C1|poll",
+              "deepest idle state a sleeping core may enter (intel_idle.max_cstate; poll: "
+              "idle=poll, cores never sleep)",
+              "choice: every state of the reference table, as a server runs by default "
+              "(sources.md#linux-cpuidle)"),
+    PDEF_TIME("host.idle_tick", "4ms", 0, 1.0,
+              "scheduler tick period; a sleeping core that expects less keeps it and chooses "
+              "again at each tick (0: no tick)",
+              "Linux kernel/Kconfig.hz: default HZ_250 (sources.md#linux-cpuidle)"),
+    PDEF_TIME("host.idle_c1_exit", "2us", 0, 1e-2, "exit latency of C1",
+              "Linux drivers/idle/intel_idle.c skx_cstates: C1 exit_latency 2 us (Skylake-SP) "
+              "(sources.md#linux-cpuidle)"),
+    PDEF_TIME("host.idle_c1_residency", "2us", 0, 1.0, "target residency of C1",
+              "Linux drivers/idle/intel_idle.c skx_cstates: C1 target_residency 2 us "
+              "(sources.md#linux-cpuidle)"),
+    PDEF_TIME("host.idle_c1e_exit", "10us", 0, 1e-2, "exit latency of C1E",
+              "Linux drivers/idle/intel_idle.c skx_cstates: C1E exit_latency 10 us "
+              "(sources.md#linux-cpuidle)"),
+    PDEF_TIME("host.idle_c1e_residency", "20us", 0, 1.0, "target residency of C1E",
+              "Linux drivers/idle/intel_idle.c skx_cstates: C1E target_residency 20 us "
+              "(sources.md#linux-cpuidle)"),
+    PDEF_TIME("host.idle_c6_exit", "133us", 0, 1e-2, "exit latency of C6",
+              "Linux drivers/idle/intel_idle.c skx_cstates: C6 exit_latency 133 us "
+              "(sources.md#linux-cpuidle)"),
+    PDEF_TIME("host.idle_c6_residency", "600us", 0, 1.0, "target residency of C6",
+              "Linux drivers/idle/intel_idle.c skx_cstates: C6 target_residency 600 us "
+              "(sources.md#linux-cpuidle)"),
     PDEF_BOOL("host.sched_wakeup_preempt", "true",
               "a woken thread makes the running one yield at the end of its current job "
               "(else at the end of its slice)",

@@ -7,6 +7,10 @@
  * or request, microseconds long, against a slice of milliseconds. A thread's
  * urgent jobs (its interrupt and softirq work) run before its ordinary ones;
  * they do not make a waiting thread preempt the running one.
+ * A core that idles past its idle_spin sleeps; the first job to find it
+ * asleep starts after the exit latency of the state its governor chose
+ * (idle.c), on either kind of core, and jobs that come meanwhile queue
+ * behind it in their order. The exit occupies no server: it is not CPU.
  * Left out: vruntime and weights (waiting threads run in FIFO order),
  * migration between cores, SMT. Defaults: host_params.c. */
 #include "sched.h"
@@ -66,10 +70,8 @@ static bool thread_has_jobs(const struct sched_thread *t)
     return t->urgent.len | t->ordinary.len;
 }
 
-/* The thread's next job, urgent ones first, taken off its queue. */
-static struct fifo_job job_take(struct sched_thread *t)
+static struct fifo_job ring_take(struct job_ring *r)
 {
-    struct job_ring *r = t->urgent.len ? &t->urgent : &t->ordinary;
     struct fifo_job job;
 
     g_assert(r->len > 0);
@@ -77,6 +79,106 @@ static struct fifo_job job_take(struct sched_thread *t)
     r->head = (r->head + 1) & (r->cap - 1);
     r->len--;
     return job;
+}
+
+/* The thread's next job, urgent ones first, taken off its queue. */
+static struct fifo_job job_take(struct sched_thread *t)
+{
+    return ring_take(t->urgent.len ? &t->urgent : &t->ordinary);
+}
+
+/* A core that slept: its governor's memory, and the jobs that came while
+ * it exits its idle state. */
+struct sched_sleep {
+    struct idle_history hist;
+    bool waking, first_urgent;
+    struct fifo_job first; /* the job that woke it */
+    struct job_ring urgent, ordinary;
+};
+
+static void core_submit(struct cpu_core *core, bool urgent, const struct fifo_job *job)
+{
+    if (urgent)
+        fifo_server_submit_urgent(&core->srv, job->service, job->done, job->ctx, job->tag);
+    else
+        fifo_server_submit(&core->srv, job->service, job->done, job->ctx, job->tag);
+}
+
+/* What work arriving now at @core waits for the core to wake: nothing
+ * while it runs or spins, else the exit latency of the state its governor
+ * chose when it fell asleep (from the periods it slept before this one).
+ * Legacy (host.idle): a time-shared core exits the shallowest physical
+ * state, whatever its idle time, and a core of its own never sleeps. */
+static sim_time wake_latency(const struct sched_policy *p, struct cpu_host *h,
+                             struct cpu_core *core, bool shared)
+{
+    sim_time idle;
+    unsigned state;
+
+    if (!p->idle.menu) {
+        state = shared && p->idle.n > 1 ? 1 : 0;
+        h->wakes[state] += shared;
+        h->wake_time += p->idle.s[state].exit;
+        return p->idle.s[state].exit;
+    }
+    if (core->srv.busy > 0 || core->idle_spin == CPU_SPINS)
+        return 0;
+    idle = sim_now(core->srv.sim) - core->srv.idle_since;
+    if (idle <= core->idle_spin)
+        return 0;
+    if (!core->sleep)
+        core->sleep = g_new0(struct sched_sleep, 1);
+    state = idle_sleep(&p->idle, &core->sleep->hist, core->srv.idle_since + core->idle_spin,
+                       sim_now(core->srv.sim));
+    h->wakes[state]++;
+    h->wake_time += p->idle.s[state].exit;
+    return p->idle.s[state].exit;
+}
+
+static void on_core_woken(struct sim *sim, void *ctx, const void *payload)
+{
+    struct cpu_core *core = ctx;
+    struct sched_sleep *s = core->sleep;
+
+    (void)sim;
+    (void)payload;
+    s->waking = false;
+    /* The job that woke the core starts now; those that came meanwhile
+     * queue behind it, each in its lane. */
+    core_submit(core, s->first_urgent, &s->first);
+    while (s->urgent.len) {
+        struct fifo_job job = ring_take(&s->urgent);
+
+        core_submit(core, true, &job);
+    }
+    while (s->ordinary.len) {
+        struct fifo_job job = ring_take(&s->ordinary);
+
+        core_submit(core, false, &job);
+    }
+}
+
+/* A core of its own: straight to the core, unless it must wake first. */
+static void own_submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core,
+                       bool urgent, const struct fifo_job *job)
+{
+    struct sched_sleep *s = core->sleep;
+
+    if (!s || !s->waking) {
+        sim_time lat = wake_latency(p, h, core, false);
+
+        if (lat == 0) {
+            core_submit(core, urgent, job);
+            return;
+        }
+        s = core->sleep;
+        s->waking = true;
+        s->first = *job;
+        s->first_urgent = urgent;
+        sim_schedule(core->srv.sim, lat, on_core_woken, core, NULL, 0);
+        return;
+    }
+    job_push(core->srv.sim, urgent ? &s->urgent : &s->ordinary, job);
 }
 
 static uint32_t thread_find(struct sched_rq *rq, int owner)
@@ -203,14 +305,12 @@ static void submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_
     struct fifo_job job = { .service = service, .done = done, .ctx = ctx, .tag = tag };
     struct sched_rq *rq = core->rq;
     struct sched_thread *t;
+    sim_time lat;
     uint32_t i;
 
     /* A core of its own: nothing to schedule. */
     if (core->n_threads <= 1 && (!rq || rq->cur == SCHED_NONE)) {
-        if (urgent)
-            fifo_server_submit_urgent(&core->srv, service, done, ctx, tag);
-        else
-            fifo_server_submit(&core->srv, service, done, ctx, tag);
+        own_submit(p, h, core, urgent, &job);
         return;
     }
     if (!rq)
@@ -228,8 +328,9 @@ static void submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_
         return;
     }
     rq->cur = i;
-    if (p->wakeup > 0)
-        sim_schedule(core->srv.sim, p->wakeup, on_woken, rq, NULL, 0);
+    lat = wake_latency(p, h, core, true);
+    if (lat > 0)
+        sim_schedule(core->srv.sim, lat, on_woken, rq, NULL, 0);
     else
         run_cur(rq);
 }
@@ -251,7 +352,14 @@ void sched_release(struct cpu_host *h)
 {
     for (unsigned k = 0; k < h->n_cores; k++) {
         struct sched_rq *rq = h->cores[k].rq;
+        struct sched_sleep *s = h->cores[k].sleep;
 
+        if (s) {
+            g_free(s->urgent.jobs);
+            g_free(s->ordinary.jobs);
+            g_free(s);
+            h->cores[k].sleep = NULL;
+        }
         if (!rq)
             continue;
         for (unsigned i = 0; i < rq->n; i++) {
@@ -270,7 +378,7 @@ void sched_policy_from_scenario(struct sched_policy *p, const struct scenario *s
 
     memset(p, 0, sizeof(*p));
     p->slice = scenario_time(sc, "host.sched_slice");
-    p->wakeup = scenario_time(sc, "host.sched_wakeup");
+    idle_model_from_scenario(&p->idle, sc);
     p->wakeup_preempt = scenario_bool(sc, "host.sched_wakeup_preempt");
     p->placement = g_strcmp0(placement, "pinned") == 0   ? SCHED_PINNED
                    : g_strcmp0(placement, "shared") == 0 ? SCHED_SHARED

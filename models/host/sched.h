@@ -1,14 +1,16 @@
 /* The host scheduler: vCPU threads and backend threads (QEMU I/O threads,
  * vhost workers) share the host's cores through per-core run queues with a
- * time slice, a wake-up latency and a context-switch cost. A core that holds
- * one thread is a plain FIFO server; a core that time-shares gets a run
- * queue the first time a job comes for it. */
+ * time slice and a context-switch cost. A core that holds one thread is a
+ * plain FIFO server; a core that time-shares gets a run queue the first
+ * time a job comes for it. Either way, work that finds its core asleep
+ * waits out the exit latency of the idle state the core chose (idle.h). */
 #ifndef IOVSIM_HOST_SCHED_H
 #define IOVSIM_HOST_SCHED_H
 
 #include <stdbool.h>
 
 #include "../hw/cpu.h"
+#include "idle.h"
 #include "resource.h"
 #include "scenario.h"
 #include "sim.h"
@@ -23,30 +25,33 @@ enum sched_placement {
 /**
  * struct sched_policy - how a host's time-shared cores pick their threads
  * @slice:          a thread keeps its core this long while others wait
- * @wakeup:         from a wake-up to the thread running on the idle core it
- *                  time-shares (no CPU is charged for it)
+ * @idle:           the idle states a sleeping core chooses from; waking it
+ *                  delays the work by the exit latency (no CPU is charged)
  * @wakeup_preempt: a woken thread makes the running one yield at the end of
  *                  its current job instead of at the end of its slice
  * @bill:           charges @t of switching to the thread @owner (optional)
  */
 struct sched_policy {
-    sim_time slice, wakeup;
+    sim_time slice;
+    struct idle_model idle;
     bool wakeup_preempt;
     enum sched_placement placement;
     void (*bill)(void *ctx, int owner, sim_time t);
     void *bill_ctx;
 };
 
-/* The host.sched_* and host.backend_placement keys of @sc. */
+/* The host.sched_*, host.idle_* and host.backend_placement keys of @sc. */
 void sched_policy_from_scenario(struct sched_policy *p, const struct scenario *sc);
-/* Free the run queues of @h's cores (the cores stay). */
+/* Free the run queues and idle histories of @h's cores (the cores stay). */
 void sched_release(struct cpu_host *h);
 
 /*
  * sched_submit - queue @service of work for thread @owner on @core
  * @done runs when it is over. On a core with more than one thread the job
  * waits until its thread holds the core, which may cost a switch
- * (cpu_host.switch_cost, charged through @p->bill).
+ * (cpu_host.switch_cost, charged through @p->bill). A core asleep (idle
+ * past its idle_spin) first exits its idle state; jobs that arrive
+ * meanwhile wait behind this one.
  */
 void sched_submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core,
                   int owner, sim_time service, resource_done_fn done, void *ctx, uint64_t tag);

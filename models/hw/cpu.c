@@ -1,11 +1,14 @@
 /* Host cores as FIFO servers at one clock rate. Costs are given in cycles and
  * converted at the host clock (docs/sources.md converts the same way).
+ * A core sleeps when idle unless its idle_spin says otherwise; its idle
+ * states and their governor: host/idle.c.
  * Left out: frequency scaling, SMT, caches (the indirect cost of an exit is in
  * its cycle count). Which thread a shared core runs: host/sched.c. */
 #include "cpu.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -18,6 +21,8 @@ void cpu_host_init(struct cpu_host *h, struct sim *sim, unsigned n_cores, double
     h->cores = g_new0(struct cpu_core, n_cores);
     h->switch_cost = cpu_cycles(h, switch_cycles);
     h->switches = 0;
+    memset(h->wakes, 0, sizeof(h->wakes));
+    h->wake_time = 0;
     for (unsigned i = 0; i < n_cores; i++) {
         struct cpu_core *c = &h->cores[i];
 
@@ -39,6 +44,8 @@ void cpu_host_reset_stats(struct cpu_host *h)
     for (unsigned i = 0; i < h->n_cores; i++)
         fifo_server_reset_stats(&h->cores[i].srv);
     h->switches = 0;
+    memset(h->wakes, 0, sizeof(h->wakes));
+    h->wake_time = 0;
 }
 
 sim_time cpu_cycles(const struct cpu_host *h, double cycles)

@@ -10,18 +10,34 @@
 #include "resource.h"
 #include "sim.h"
 
-struct sched_rq;
+/* Idle states a core can be in, POLL first (host/idle.h). */
+#define CPU_IDLE_STATES 4
 
+struct sched_rq;
+struct sched_sleep;
+
+/* A core whose thread never lets it sleep (a guest or poll-mode loop). */
+#define CPU_SPINS SIM_TIME_MAX
+
+/**
+ * struct cpu_core - one core
+ * @idle_spin: once idle, the core spins this long before it sleeps in an
+ *             idle state (0: at once; CPU_SPINS: never)
+ */
 struct cpu_core {
     struct fifo_server srv;
     char name[16];
     unsigned n_threads;  /* threads placed here (vCPUs and backends) */
     struct sched_rq *rq; /* its run queue once it time-shares (host/sched.c) */
+    sim_time idle_spin;
+    struct sched_sleep *sleep; /* its idle history once it slept (host/sched.c) */
 };
 
 /**
  * struct cpu_host - the host's cores at one clock
  * @switch_cost: a time-shared core switching to another thread
+ * @wakes:       exits from an idle state, by state (POLL first)
+ * @wake_time:   their exit latencies together
  */
 struct cpu_host {
     struct cpu_core *cores;
@@ -29,6 +45,8 @@ struct cpu_host {
     double clock_hz;
     sim_time switch_cost;
     uint64_t switches;
+    uint64_t wakes[CPU_IDLE_STATES];
+    sim_time wake_time;
 };
 
 void cpu_host_init(struct cpu_host *h, struct sim *sim, unsigned n_cores, double clock_hz,

@@ -368,8 +368,10 @@ static void place_threads(struct net_world *w, struct net_host *nh)
      * vCPUs on the others. */
     nh->polling_cores = polling_cores(w->sc, w->groups, w->n_groups, &key);
     g_assert(nh->polling_cores < n);
-    for (unsigned k = 0; k < nh->polling_cores; k++)
+    for (unsigned k = 0; k < nh->polling_cores; k++) {
         net_polling_core(nh, k)->n_threads = 1;
+        net_polling_core(nh, k)->idle_spin = CPU_SPINS; /* it polls: never sleeps */
+    }
     n -= nh->polling_cores;
     for (unsigned i = 0; i < nh->n_vms; i++)
         total += w->vms[nh->first_vm + i].group->vcpus;

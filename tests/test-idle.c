@@ -1,0 +1,223 @@
+/* Tests for the cores' idle states (models/host/idle.c, sched.c): the
+ * governor's choice follows the idle history; a core asleep delays the job
+ * that wakes it by the exit latency, queues what comes meanwhile behind it
+ * and bills none of it as CPU; and in whole runs a request every 10 ms pays
+ * the deep state's exit where a busy loop does not, unless the deepest
+ * state is capped. */
+#include <glib.h>
+
+#include "../models/host/idle.h"
+#include "../models/host/sched.h"
+#include "report.h"
+#include "sim.h"
+#include "testlib.h"
+
+/* The reference table: POLL, C1 2/2 us, C1E 10/20 us, C6 133/600 us. */
+static void skx(struct idle_model *m, unsigned n)
+{
+    static const struct idle_state s[IDLE_MAX_STATES] = {
+        { "POLL", 0, 0 },
+        { "C1", 2 * SIM_US, 2 * SIM_US },
+        { "C1E", 10 * SIM_US, 20 * SIM_US },
+        { "C6", 133 * SIM_US, 600 * SIM_US },
+    };
+
+    for (unsigned i = 0; i < IDLE_MAX_STATES; i++)
+        m->s[i] = s[i];
+    m->n = n;
+    m->tick = 0;
+}
+
+static unsigned after(const struct idle_model *m, const sim_time *iv, unsigned n)
+{
+    struct idle_history h = { 0 };
+
+    for (unsigned i = 0; i < n; i++)
+        idle_record(&h, iv[i]);
+    return idle_select(m, &h);
+}
+
+static void test_governor(void)
+{
+    struct idle_model m;
+    sim_time iv[8];
+
+    skx(&m, 4);
+    /* No history: it expects a long sleep. */
+    g_assert_cmpuint(after(&m, iv, 0), ==, 3);
+    /* Steady 10 us idles: C1 (C1E needs 20 us of residency). */
+    for (unsigned i = 0; i < 8; i++)
+        iv[i] = 10 * SIM_US;
+    g_assert_cmpuint(after(&m, iv, 8), ==, 1);
+    /* Steady 100 us: C1E; steady 1 ms: C6. */
+    for (unsigned i = 0; i < 8; i++)
+        iv[i] = 100 * SIM_US;
+    g_assert_cmpuint(after(&m, iv, 8), ==, 2);
+    for (unsigned i = 0; i < 8; i++)
+        iv[i] = SIM_MS;
+    g_assert_cmpuint(after(&m, iv, 8), ==, 3);
+    /* Short idles and one long one: the outlier is dropped, C1 stays. */
+    for (unsigned i = 0; i < 8; i++)
+        iv[i] = i == 7 ? 5 * SIM_MS : 5 * SIM_US;
+    g_assert_cmpuint(after(&m, iv, 8), ==, 1);
+    /* Half 5 us, half 5 ms: the long ones are dropped as outliers. */
+    for (unsigned i = 0; i < 8; i++)
+        iv[i] = i % 2 ? 5 * SIM_MS : 5 * SIM_US;
+    g_assert_cmpuint(after(&m, iv, 8), ==, 1);
+    /* Spread from 10 us to 8 ms: no typical interval, deep again. */
+    for (unsigned i = 0; i < 8; i++)
+        iv[i] = (sim_time)(10 << i) * SIM_US;
+    g_assert_cmpuint(after(&m, iv, 8), ==, 3);
+    /* Under 2 us nothing physical fits: POLL. */
+    for (unsigned i = 0; i < 8; i++)
+        iv[i] = SIM_US;
+    g_assert_cmpuint(after(&m, iv, 8), ==, 0);
+    /* Capped at C1 (host.idle_max), a long sleep takes C1. */
+    skx(&m, 2);
+    g_assert_cmpuint(after(&m, iv, 0), ==, 1);
+}
+
+/* Steady 5 us idles, then a 10 ms one: the core goes to C1 keeping its
+ * 1 ms tick; each tick is remembered as a long stay, and once they
+ * outnumber the short ones the core chooses C6 (and stops the tick). */
+static void test_tick_corrects(void)
+{
+    struct idle_model m;
+    struct idle_history h = { 0 };
+
+    skx(&m, 4);
+    m.tick = SIM_MS;
+    for (unsigned i = 0; i < 8; i++)
+        idle_record(&h, 5 * SIM_US);
+    g_assert_cmpuint(idle_sleep(&m, &h, 0, 900 * SIM_US), ==, 1);
+    g_assert_cmpuint(idle_sleep(&m, &h, SIM_MS, 11 * SIM_MS), ==, 3);
+    /* Without a tick it stays in C1. */
+    m.tick = 0;
+    for (unsigned i = 0; i < 8; i++)
+        idle_record(&h, 5 * SIM_US);
+    g_assert_cmpuint(idle_sleep(&m, &h, 0, 10 * SIM_MS), ==, 1);
+}
+
+/* One core of its own, asleep in C1 (2 us exit) at 1 ms: a 1 us job
+ * arrives, then an ordinary and an urgent one during the exit. The first
+ * starts at 1 ms + 2 us, the urgent one next, the ordinary last; the core
+ * was busy 3 us, not 5. */
+struct wake {
+    struct sched_policy p;
+    struct cpu_host cpu;
+    sim_time done[3];
+};
+
+static void wake_done(struct sim *sim, void *ctx, uint64_t tag)
+{
+    ((struct wake *)ctx)->done[tag] = sim_now(sim);
+}
+
+/* Job @payload (a uint64_t: 0, 1 ordinary, 2 urgent) arrives. */
+static void wake_submit(struct sim *sim, void *ctx, const void *payload)
+{
+    struct wake *w = ctx;
+    uint64_t tag = *(const uint64_t *)payload;
+
+    (void)sim;
+    if (tag == 2)
+        sched_submit_urgent(&w->p, &w->cpu, &w->cpu.cores[0], 1, SIM_US, wake_done, w, tag);
+    else
+        sched_submit(&w->p, &w->cpu, &w->cpu.cores[0], 1, SIM_US, wake_done, w, tag);
+}
+
+static void test_wake_delays_not_bills(void)
+{
+    struct sim *sim = sim_new(1);
+    struct wake w = { .p = { .slice = SIM_MS } };
+    const sim_time at[3] = { SIM_MS, SIM_MS + SIM_US, SIM_MS + 3 * SIM_US / 2 };
+
+    idle_model_c1(&w.p.idle, 2 * SIM_US);
+    cpu_host_init(&w.cpu, sim, 1, 2.1e9, 2100);
+    w.cpu.cores[0].n_threads = 1;
+    for (uint64_t k = 0; k < 3; k++)
+        sim_schedule(sim, at[k], wake_submit, &w, &k, sizeof(k));
+    sim_run_until(sim, 2 * SIM_MS);
+    g_assert_cmpint(w.done[0], ==, SIM_MS + 3 * SIM_US);
+    g_assert_cmpint(w.done[2], ==, SIM_MS + 4 * SIM_US);
+    g_assert_cmpint(w.done[1], ==, SIM_MS + 5 * SIM_US);
+    g_assert_cmpfloat_with_epsilon(fifo_server_utilization(&w.cpu.cores[0].srv), 3e-6 / 2e-3, 1e-9);
+    g_assert_cmpuint(w.cpu.wakes[1], ==, 1);
+    g_assert_cmpint(w.cpu.wake_time, ==, 2 * SIM_US);
+    /* A core that spins (a polling guest's) pays nothing. */
+    w.cpu.cores[0].idle_spin = CPU_SPINS;
+    sim_schedule(sim, SIM_MS, wake_submit, &w, &(uint64_t){ 0 }, sizeof(uint64_t));
+    sim_run_until(sim, 4 * SIM_MS);
+    g_assert_cmpint(w.done[0], ==, 3 * SIM_MS + SIM_US);
+    sched_release(&w.cpu);
+    cpu_host_release(&w.cpu);
+    sim_free(sim);
+}
+
+/* The same on a time-shared core (its run queue wakes it): one job at
+ * 1 ms ends 2 us + 1 us later. */
+static void test_shared_core_wakes(void)
+{
+    struct sim *sim = sim_new(1);
+    struct wake w = { .p = { .slice = SIM_MS } };
+
+    idle_model_c1(&w.p.idle, 2 * SIM_US);
+    cpu_host_init(&w.cpu, sim, 1, 2.1e9, 2100);
+    w.cpu.cores[0].n_threads = 2;
+    sim_schedule(sim, SIM_MS, wake_submit, &w, &(uint64_t){ 0 }, sizeof(uint64_t));
+    sim_run_until(sim, 2 * SIM_MS);
+    g_assert_cmpint(w.done[0], ==, SIM_MS + 3 * SIM_US);
+    g_assert_cmpuint(w.cpu.wakes[1], ==, 1);
+    g_assert_cmpfloat_with_epsilon(fifo_server_utilization(&w.cpu.cores[0].srv), 1e-6 / 2e-3, 1e-9);
+    sched_release(&w.cpu);
+    cpu_host_release(&w.cpu);
+    sim_free(sim);
+}
+
+/* A virtio VM's round trip with @think between requests, the vhost
+ * worker's core sleeping at most in @max; *@cpu gets the backend's CPU. */
+static double rtt(const char *think, const char *max, double *cpu)
+{
+    g_autofree char *ini =
+        g_strdup_printf("[scenario]\nname = t\nmodel = net\nduration = 300ms\nwarmup = 50ms\n"
+                        "[io]\nstrategy = virtio\n[host]\nidle = menu\nidle_max = %s\n"
+                        "[workload]\ntype = rr\nthink_time = %s\n",
+                        max, think);
+    struct report *r = test_run_ini(ini, 1);
+    double v = test_all(r, "rtt_mean");
+
+    if (cpu)
+        *cpu = test_all(r, "backend_cpu");
+    g_test_message("think %s, idle_max %s: rtt %.2f us", think, max, v * 1e6);
+    report_free(r);
+    return v;
+}
+
+static void test_sparse_requests_pay_deep_exit(void)
+{
+    double cpu_c6, cpu_poll;
+    double sparse_c6 = rtt("10ms", "C6", &cpu_c6), sparse_poll = rtt("10ms", "poll", &cpu_poll);
+    double sparse_c1 = rtt("10ms", "C1", NULL);
+    double busy_c6 = rtt("0s", "C6", NULL), busy_poll = rtt("0s", "poll", NULL);
+
+    /* At least one C6 exit (133 us) per round trip. */
+    g_assert_cmpfloat(sparse_c6 - sparse_poll, >=, 133e-6);
+    /* Capped at C1: a few 2 us exits at most. */
+    g_assert_cmpfloat(sparse_c1 - sparse_poll, >, 0);
+    g_assert_cmpfloat(sparse_c1 - sparse_poll, <, 10e-6);
+    /* A busy loop never gets deep. */
+    g_assert_cmpfloat(busy_c6 - busy_poll, <, 30e-6);
+    /* The exits are waiting, not work. */
+    g_assert_cmpfloat(cpu_c6, <=, cpu_poll * 1.001);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/idle/governor", test_governor);
+    g_test_add_func("/idle/tick-corrects", test_tick_corrects);
+    g_test_add_func("/idle/wake-delays-not-bills", test_wake_delays_not_bills);
+    g_test_add_func("/idle/shared-core-wakes", test_shared_core_wakes);
+    g_test_add_func("/idle/sparse-requests-pay-deep-exit", test_sparse_requests_pay_deep_exit);
+    return g_test_run();
+}
