@@ -108,6 +108,37 @@ static void test_ordering(void)
     report_free(each1);
 }
 
+/* QEMU's virtual disk reports a write cache unless cache=writethrough
+ * (its drive's cache.writeback): then the guest's block layer ends the
+ * fsync itself and the backend never sees it (no kick); otherwise every
+ * flush goes to the backend. A drive with a write cache changes nothing
+ * for the guest. */
+static void test_writethrough_guest(gconstpointer data)
+{
+    const char *strategy = data;
+    g_autofree char *fmt = g_strdup_printf(
+        "[scenario]\nname = t\nmodel = blk\nduration = 30ms\nwarmup = 5ms\n"
+        "[blk]\nstrategy = %s\n[fio]\nrw = randwrite\nfsync = 1\n[image]\ncache = %%s\n"
+        "[disk]\nwrite_cache = true\nflush = det(20us)\n",
+        strategy);
+    g_autofree char *wt_ini = g_strdup_printf(fmt, "writethrough");
+    g_autofree char *none_ini = g_strdup_printf(fmt, "none");
+    struct report *wt = test_run_ini(wt_ini, 7), *none = test_run_ini(none_ini, 7);
+
+    g_test_message("%s: kicks a request %.3f under writethrough, %.3f under none", strategy,
+                   test_all(wt, "kicks_per_request"), test_all(none, "kicks_per_request"));
+    g_assert_cmpfloat(fabs(test_all(wt, "flushes_per_second") / test_all(wt, "iops") - 0.5), <,
+                      0.01);
+    g_assert_cmpfloat(fabs(test_all(wt, "kicks_per_request") - 0.5), <, 0.01);
+    g_assert_cmpfloat(test_all(none, "kicks_per_request"), >, 0.99);
+    /* Writethrough's own flush after each write still reaches the drive. */
+    g_assert_cmpfloat(
+        fabs(test_all(wt, "device_flushes_per_second") / test_all(wt, "flushes_per_second") - 1), <,
+        0.02);
+    report_free(wt);
+    report_free(none);
+}
+
 int main(int argc, char **argv)
 {
     static const char *const strategies[] = { "baremetal", "passthrough", "virtio-blk" };
@@ -121,5 +152,9 @@ int main(int argc, char **argv)
         g_test_add_data_func(c, strategies[k], test_cache);
     }
     g_test_add_func("/blk/flush/ordering", test_ordering);
+    g_test_add_data_func("/blk/flush/writethrough-guest/virtio-blk", "virtio-blk",
+                         test_writethrough_guest);
+    g_test_add_data_func("/blk/flush/writethrough-guest/emulation", "emulation",
+                         test_writethrough_guest);
     return g_test_run();
 }

@@ -300,10 +300,11 @@ void blk_device_fanout(struct blk_vm *vm, struct blk_req *r, enum blk_stage stag
 /* A flush of the device's volatile cache on @r's behalf (stage flush), then
  * @cont; at once, the device untouched, when it reports no write cache. */
 void blk_device_flush(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont);
-/* An assigned or bare-metal disk's driver is the guest's (the host's): if
- * @r is a flush and the device reports no write cache, the guest's block
- * layer ends it with no command, so no DMA, device or interrupt: only the
- * fsync system call on the vCPU, then @r is done (true). */
+/* If @r is a flush and the guest's disk reports no write cache (an
+ * assigned or bare-metal disk: the device's own; QEMU's virtual disk: none
+ * under cache=writethrough), the guest's block layer ends it with no
+ * command, so no exit, DMA, device or interrupt: only the fsync system
+ * call on the vCPU, then @r is done (true). */
 bool blk_flush_ends_in_guest(struct blk_vm *vm, struct blk_req *r);
 
 /* --- image.c: the image file between the backend thread and the device --- */

@@ -269,11 +269,24 @@ void blk_device_flush(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
     disk_submit_flush(vm->dev, on_step_done, w, r->idx);
 }
 
+/* The write cache the guest's block layer sees on its disk: an assigned
+ * or bare-metal disk's own (NVMe VWC); QEMU's virtual disk reports its
+ * drive's cache.writeback, off only under cache=writethrough (virtio-blk's
+ * config wce = blk_enable_write_cache(), hw/block/virtio-blk.c, which
+ * Linux's virtblk_get_cache_mode() reads; the IDE/AHCI identify data's
+ * write-cache bit alike). */
+static bool guest_sees_cache(const struct blk_vm *vm)
+{
+    if (vm->ops->uses_image)
+        return vm->w->cache_mode != BLK_CACHE_MODE_writethrough;
+    return vm->dev->write_cache;
+}
+
 bool blk_flush_ends_in_guest(struct blk_vm *vm, struct blk_req *r)
 {
     struct blk_part part = { BLK_STAGE_guest_submit, vm->cfg->c.syscall };
 
-    if (!r->is_flush || vm->dev->write_cache)
+    if (!r->is_flush || guest_sees_cache(vm))
         return false;
     /* fio's fsync(): the system call, the block layer's early end, back. */
     blk_run(vm, &vm->vcpu, r, BLK_STAGE_guest_submit, &part, 1, blk_req_finish);

@@ -30,6 +30,9 @@ static void to_host(struct blk_vm *vm, struct blk_req *r)
 
 static void emulation_submit(struct blk_vm *vm, struct blk_req *r)
 {
+    if (blk_flush_ends_in_guest(vm, r))
+        return;
+
     struct blk_part parts[] = {
         { BLK_STAGE_guest_submit, vm->cfg->c.guest_submit },
         { BLK_STAGE_exit, blk_exits(vm, r, HV_EXIT_mmio_user, vm->cfg->c.emulation_submit_exits) },

@@ -291,6 +291,8 @@ static void submit_next(struct blk_vm *vm)
 
 static void virtio_blk_submit(struct blk_vm *vm, struct blk_req *r)
 {
+    if (blk_flush_ends_in_guest(vm, r))
+        return;
     if (vm->submitting) {
         list_push(vm, &vm->sub_q_head, &vm->sub_q_tail, r);
         return;
