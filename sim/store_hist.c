@@ -17,6 +17,10 @@ static char *put_uint(char *p, uint64_t v)
     char buf[20];
     size_t i = sizeof(buf);
 
+    if (v < 10) { /* most counts of a short run */
+        *p = (char)('0' + v);
+        return p + 1;
+    }
     do {
         buf[--i] = (char)('0' + v % 10);
         v /= 10;
@@ -29,33 +33,45 @@ static char *put_uint(char *p, uint64_t v)
  * two inside a run are written as 0; STORE_HIST_GAP or more start a new run,
  * whose head ("],[1234,") is then the shorter. */
 #define STORE_HIST_GAP 5
+/* The most one bucket adds: "],[", an offset and ',' (or ',' and the zeros
+ * before it), then its count. */
+#define BUCKET_MAX_CHARS (3 + 20 + 1 + 20)
 
+/* Written through a cursor into room made beforehand (counts_room()): with
+ * a GString's checks on each of a run's thousand buckets, making the row
+ * was a third of writing a short run. */
 struct counts {
     GString *out;
+    char *p;      /* where the next character goes, inside out's room */
     int64_t base; /* runs' offsets are from this bucket; -1: the first one added */
     int64_t next; /* the bucket after the last one added, -1 before the first */
 };
 
-static void counts_begin(struct counts *c, GString *out, int64_t base)
+/* Room for @n more buckets and the end. */
+static void counts_room(struct counts *c, size_t n)
+{
+    gsize used = (gsize)(c->p - c->out->str);
+
+    g_string_set_size(c->out, used + n * BUCKET_MAX_CHARS + 3);
+    c->p = c->out->str + used;
+}
+
+static void counts_begin(struct counts *c, GString *out, int64_t base, size_t n)
 {
     c->out = out;
     c->base = base;
     c->next = -1;
     g_string_assign(out, "[");
+    c->p = out->str + 1;
+    counts_room(c, n);
 }
 
-/* Written in place, room made first: a thousand buckets a run made
- * GString's appends one by one a visible part of writing one. */
 static void counts_add(struct counts *c, int64_t bucket, uint64_t count)
 {
     int64_t gap = c->next < 0 ? 0 : bucket - c->next;
-    gsize len = c->out->len;
-    char *p;
+    char *p = c->p;
 
     g_assert(bucket >= c->next);
-    /* "],[" and an offset, or the zeros; ',' and 20 digits */
-    g_string_set_size(c->out, len + 2 * STORE_HIST_GAP + 24 + 21);
-    p = c->out->str + len;
     if (c->next < 0 || gap >= STORE_HIST_GAP) {
         if (c->next < 0 && c->base < 0)
             c->base = bucket;
@@ -66,21 +82,21 @@ static void counts_add(struct counts *c, int64_t bucket, uint64_t count)
         }
         *p++ = '[';
         p = put_uint(p, (uint64_t)(bucket - c->base));
-        *p++ = ',';
-    } else {
-        *p++ = ',';
-        for (int64_t i = 0; i < gap; i++, p += 2)
-            memcpy(p, "0,", 2);
     }
-    p = put_uint(p, MIN(count, (uint64_t)INT64_MAX));
-    g_string_truncate(c->out, (gsize)(p - c->out->str));
+    *p++ = ',';
+    for (int64_t i = 0; i < gap && gap < STORE_HIST_GAP; i++, p += 2)
+        memcpy(p, "0,", 2);
+    c->p = put_uint(p, MIN(count, (uint64_t)INT64_MAX));
     c->next = bucket + 1;
 }
 
 /* The row's first: the base of the offsets, 0 for an empty histogram. */
 static int64_t counts_end(struct counts *c)
 {
-    g_string_append(c->out, c->next < 0 ? "]" : "]]");
+    if (c->next >= 0)
+        *c->p++ = ']';
+    *c->p++ = ']';
+    g_string_truncate(c->out, (gsize)(c->p - c->out->str));
     return c->base < 0 ? 0 : c->base;
 }
 
@@ -101,7 +117,7 @@ void store_hist_counts(GString *out, int64_t *first, const struct report_hist *h
 {
     struct counts c;
 
-    counts_begin(&c, out, -1);
+    counts_begin(&c, out, -1, h->n_bins);
     for (size_t b = 0; b < h->n_bins; b++) {
         int64_t i = bucket_of(h->bins[b].lo_units, h->bins[b].hi_units);
 
@@ -118,7 +134,7 @@ static bool from_bins(const char *bins, GString *out, int64_t *first)
     const char *p = bins;
     struct counts c;
 
-    counts_begin(&c, out, -1);
+    counts_begin(&c, out, -1, 0);
     while (*p == ' ' || *p == '[')
         p++;
     while (*p && *p != ']') {
@@ -134,6 +150,7 @@ static bool from_bins(const char *bins, GString *out, int64_t *first)
         i = bucket_of(v[0], v[1]);
         if (*p != ']' || i < 0 || i < c.next || v[2] < 0)
             return false;
+        counts_room(&c, 1);
         counts_add(&c, i, (uint64_t)v[2]);
         p++;
         if (*p == ',')
@@ -155,7 +172,7 @@ static bool from_flat(const char *flat, GString *out)
     const char *p = flat;
     struct counts c;
 
-    counts_begin(&c, out, 0);
+    counts_begin(&c, out, 0, 0);
     while (*p == ' ')
         p++;
     if (*p++ != '[')
@@ -168,8 +185,10 @@ static bool from_flat(const char *flat, GString *out)
 
         if (end == p || v < 0)
             return false;
-        if (v > 0)
+        if (v > 0) {
+            counts_room(&c, 1);
             counts_add(&c, k, (uint64_t)v);
+        }
         for (p = end; *p == ' '; p++)
             ;
         if (*p == ',')
