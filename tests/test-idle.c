@@ -4,6 +4,8 @@
  * and bills none of it as CPU; and in whole runs a request every 10 ms pays
  * the deep state's exit where a busy loop does not, unless the deepest
  * state is capped. */
+#include <math.h>
+
 #include <glib.h>
 
 #include "../models/host/idle.h"
@@ -174,23 +176,59 @@ static void test_shared_core_wakes(void)
     sim_free(sim);
 }
 
-/* A virtio VM's round trip with @think between requests, the vhost
- * worker's core sleeping at most in @max; *@cpu gets the backend's CPU. */
-static double rtt(const char *think, const char *max, double *cpu)
+/* A VM's round trip (@strategy, @extra keys) with @think between
+ * requests, the cores sleeping at most in @max; *@cpu gets the backend's
+ * CPU. */
+static double rtt_of(const char *strategy, const char *extra, const char *think, const char *max,
+                     double *cpu)
 {
     g_autofree char *ini =
         g_strdup_printf("[scenario]\nname = t\nmodel = net\nduration = 300ms\nwarmup = 50ms\n"
-                        "[io]\nstrategy = virtio\n[host]\nidle = menu\nidle_max = %s\n"
-                        "[workload]\ntype = rr\nthink_time = %s\n",
-                        max, think);
+                        "[io]\nstrategy = %s\n[host]\nidle = menu\nidle_max = %s\n"
+                        "[workload]\ntype = rr\nthink_time = %s\n%s",
+                        strategy, max, think, extra);
     struct report *r = test_run_ini(ini, 1);
     double v = test_all(r, "rtt_mean");
 
     if (cpu)
         *cpu = test_all(r, "backend_cpu");
-    g_test_message("think %s, idle_max %s: rtt %.2f us", think, max, v * 1e6);
+    g_test_message("%s, think %s, idle_max %s: rtt %.2f us", strategy, think, max, v * 1e6);
     report_free(r);
     return v;
+}
+
+/* The vhost worker's core sleeps when the worker blocks (the vCPU's
+ * guest polls: hv.halt is off). */
+static double rtt(const char *think, const char *max, double *cpu)
+{
+    return rtt_of("virtio", "", think, max, cpu);
+}
+
+/* A halting guest's vCPU core (SR-IOV, no host thread on the path): KVM
+ * halt-polls 200 us before the core may sleep, so pauses shorter than that
+ * cost nothing, and a 10 ms pause costs a C6 exit. */
+static void test_halt_poll_before_sleep(void)
+{
+    const char *halt = "[hv]\nhalt = true\n";
+    double short_c6 = rtt_of("sriov", halt, "150us", "C6", NULL);
+    double short_poll = rtt_of("sriov", halt, "150us", "poll", NULL);
+    double long_c6 = rtt_of("sriov", halt, "10ms", "C6", NULL);
+    double long_poll = rtt_of("sriov", halt, "10ms", "poll", NULL);
+
+    g_assert_cmpfloat(fabs(short_c6 - short_poll), <, 1e-9);
+    g_assert_cmpfloat(long_c6 - long_poll, >=, 133e-6);
+    g_assert_cmpfloat(long_c6 - long_poll, <, 2 * 133e-6);
+}
+
+/* A poll-mode backend (vhost-user) never lets its core sleep: a request
+ * every 10 ms costs what it costs with no idle states at all. */
+static void test_poll_mode_never_sleeps(void)
+{
+    const char *user = "[virtio]\nbackend = vhost-user\n";
+
+    g_assert_cmpfloat(fabs(rtt_of("virtio", user, "10ms", "C6", NULL) -
+                           rtt_of("virtio", user, "10ms", "poll", NULL)),
+                      <, 1e-9);
 }
 
 static void test_sparse_requests_pay_deep_exit(void)
@@ -218,6 +256,8 @@ int main(int argc, char **argv)
     g_test_add_func("/idle/tick-corrects", test_tick_corrects);
     g_test_add_func("/idle/wake-delays-not-bills", test_wake_delays_not_bills);
     g_test_add_func("/idle/shared-core-wakes", test_shared_core_wakes);
+    g_test_add_func("/idle/halt-poll-before-sleep", test_halt_poll_before_sleep);
+    g_test_add_func("/idle/poll-mode-never-sleeps", test_poll_mode_never_sleeps);
     g_test_add_func("/idle/sparse-requests-pay-deep-exit", test_sparse_requests_pay_deep_exit);
     return g_test_run();
 }

@@ -208,7 +208,9 @@ static void virtio_attach(struct net_vm *vm)
         /* A poll-mode thread never lets its core sleep; vhost's busy
          * polling keeps it awake that long after the ring empties. */
         v->txq[q].core->idle_spin =
-            v->pmd ? CPU_SPINS : MAX(v->txq[q].core->idle_spin, v->busy_poll);
+            backend == VIRTIO_BACKEND_VHOST_USER
+                ? CPU_SPINS
+                : MAX(v->txq[q].core->idle_spin, scenario_time(sc, "virtio.busy_poll"));
         /* Rings too small for the driver's margin stop only when full
          * (when one slot is all a packet takes). */
         v->txq[q].stop_at = size >= 4 * VIRTIO_TX_STOP || !virtio_indirect(v) ? VIRTIO_TX_STOP : 1;
