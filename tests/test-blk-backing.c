@@ -3,7 +3,8 @@
  * file it reads zeros (no device); once the guest has written a cluster,
  * its reads stay in the overlay; a first write copies the rest of its
  * cluster up from the chain and costs more than on an image without one;
- * every qcow2 file of the chain looks clusters up in its own L2 cache. */
+ * every qcow2 file of the chain looks clusters up in its own L2 cache,
+ * and pays for the scan. */
 #include <math.h>
 
 #include <glib.h>
@@ -92,6 +93,28 @@ static void test_each_qcow2_file_looks_up(void)
     g_assert_cmpfloat(fabs(q1raw - q1), <, 0.05 * q1);
 }
 
+/* Lookups a read of a fresh overlay makes, from what the image stage
+ * cost: every lookup's entries at qcow2.lookup_entry (9 cycles, 2.1 GHz). */
+static double lookups_per_read(const char *chain, const char *base_format)
+{
+    g_autofree char *extra =
+        g_strdup_printf("backing_format = %s\n[fio]\nrw = randread\n", base_format);
+    struct report *r = run(chain, extra);
+    double v = test_all(r, "stage_image") / (test_all(r, "l2_entries_per_lookup") * 9 / 2.1e9);
+
+    report_free(r);
+    return v;
+}
+
+/* Each qcow2 file of the chain scans its own L2 cache (the lookup's cost,
+ * models/blk/qcow2.c); a raw base has none to scan. */
+static void test_each_qcow2_file_scans(void)
+{
+    g_assert_cmpfloat(fabs(lookups_per_read("base.qcow2", "qcow2") - 2), <, 0.01);
+    g_assert_cmpfloat(fabs(lookups_per_read("mid.qcow2, base.qcow2", "qcow2") - 3), <, 0.01);
+    g_assert_cmpfloat(fabs(lookups_per_read("base.img", "raw") - 1), <, 0.01);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -99,5 +122,6 @@ int main(int argc, char **argv)
     g_test_add_func("/blk/backing/written-clusters-stay", test_written_clusters_stay);
     g_test_add_func("/blk/backing/first-write-copies", test_first_write_copies);
     g_test_add_func("/blk/backing/each-qcow2-file-looks-up", test_each_qcow2_file_looks_up);
+    g_test_add_func("/blk/backing/each-qcow2-file-scans", test_each_qcow2_file_scans);
     return g_test_run();
 }

@@ -104,14 +104,20 @@ void blk_backing_release(struct blk_vm *vm)
     vm->n_chain_l2 = 0;
 }
 
-unsigned blk_backing_lookup(struct blk_vm *vm, uint64_t offset, uint64_t bytes)
+unsigned blk_backing_lookup(struct blk_vm *vm, struct blk_req *r, uint64_t offset, uint64_t bytes)
 {
     struct blk_world *w = vm->w;
     uint64_t first = offset / w->slice_reach, last = (offset + bytes - 1) / w->slice_reach;
     unsigned misses = 0;
 
     for (unsigned k = 0; k < vm->n_chain_l2; k++)
-        for (uint64_t s = first; s <= last; s++)
+        for (uint64_t s = first; s <= last; s++) {
+            uint32_t entries = blk_cache_probes(&vm->chain_l2[k], s);
+
+            r->q_chain_entries += entries;
+            vm->q.lookups++;
+            vm->q.lookup_entries += entries;
             misses += !blk_cache_access(&vm->chain_l2[k], s, false, NULL);
+        }
     return misses;
 }

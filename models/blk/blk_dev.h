@@ -82,6 +82,7 @@ struct blk_req {
     uint32_t q_new_clusters;    /* new L2 tables and refcount blocks to write, a cluster each */
     uint32_t q_table_bytes;     /* a grown refcount table to write */
     uint32_t q_syncs;           /* L1 / refcount table / header updates: a sector and a flush */
+    uint32_t q_chain_entries;   /* L2 cache entries the backing files' lookups visited */
     bool q_sync_flush;          /* the flush of the sync write just done */
     bool zero_read;             /* reads a cluster the image lacks, no backing file: zeros */
     uint32_t dev_bytes;         /* bytes the device moves, if not @bytes (a new cluster) */
@@ -345,9 +346,11 @@ bool blk_backing_check(const struct scenario *sc, GError **error);
  * @slices slices; @warm: full, as the image's own. */
 void blk_backing_init(struct blk_vm *vm, uint64_t l2_entries, uint64_t slices, bool warm);
 void blk_backing_release(struct blk_vm *vm);
-/* A cluster range the image lacks, looked up down the chain: the L2
- * slices each qcow2 backing file must read first. */
-unsigned blk_backing_lookup(struct blk_vm *vm, uint64_t offset, uint64_t bytes);
+/* A cluster range the image lacks, looked up down the chain on @r's
+ * behalf: the L2 slices each qcow2 backing file must read first; the
+ * entries the files' cache lookups visit are added to @r's
+ * q_chain_entries. */
+unsigned blk_backing_lookup(struct blk_vm *vm, struct blk_req *r, uint64_t offset, uint64_t bytes);
 
 /* virtio_blk.c: the virtqueue's size and negotiated layout (vq_size 0
  * when the virtio.* keys fail virtio-blk's negotiation, which its check

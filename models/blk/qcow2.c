@@ -137,7 +137,7 @@ static void allocate(struct blk_vm *vm, struct blk_req *r, bool *fresh)
     if (w->chain_len && r->dev_bytes > r->bytes) {
         r->q_cow_bytes = r->dev_bytes - r->bytes;
         q->cow_bytes += r->q_cow_bytes;
-        r->meta_left += blk_backing_lookup(vm, first * w->cluster_size, r->dev_bytes);
+        r->meta_left += blk_backing_lookup(vm, r, first * w->cluster_size, r->dev_bytes);
     }
 }
 
@@ -158,7 +158,7 @@ static void map_read(struct blk_vm *vm, struct blk_req *r)
         return;
     if (w->chain_len) {
         q->backing_reads++;
-        r->meta_left += blk_backing_lookup(vm, r->offset, r->bytes);
+        r->meta_left += blk_backing_lookup(vm, r, r->offset, r->bytes);
     } else if (lacking == last - first + 1) {
         r->zero_read = true;
     }
@@ -238,6 +238,15 @@ void blk_qcow2_map(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
         r->q_l2_writebacks += wrote_back;
     }
     r->then = cont;
+    if (r->q_chain_entries) {
+        /* The backing files' lookups, known only now, on the thread. */
+        struct blk_part part = { BLK_STAGE_image,
+                                 (sim_time)r->q_chain_entries * w->cfg.c.qcow2_lookup_entry };
+
+        r->q_chain_entries = 0;
+        blk_run(vm, &vm->backend, r, BLK_STAGE_image, &part, 1, next_meta);
+        return;
+    }
     next_meta(vm, r);
 }
 
