@@ -204,6 +204,16 @@ void blk_backend_spin(struct blk_vm *vm)
                  on_spun, vm, 0);
 }
 
+void blk_backend_notice(struct blk_vm *vm, struct blk_req *r, enum blk_stage stage,
+                        blk_cont_fn cont)
+{
+    /* Sharing its core, the passes it spins as jobs give the delay. */
+    if (vm->be->polls && !vm->spins)
+        blk_delay(vm->w, r, stage, vm->cfg->c.poll_pass, cont);
+    else
+        cont(vm, r);
+}
+
 void blk_backend_start(struct blk_vm *vm)
 {
     vm->spins = vm->be->polls && vm->ops->uses_image && vm->backend.core->n_threads > 1;
@@ -240,7 +250,7 @@ static void host_complete_done(struct blk_vm *vm, struct blk_req *r)
         blk_guest_complete(vm, r, r->irq_exit_ps);
 }
 
-void blk_host_complete(struct blk_vm *vm, struct blk_req *r, sim_time irq_exit_ps)
+static void host_complete(struct blk_vm *vm, struct blk_req *r)
 {
     struct blk_world *w = vm->w;
     bool opens = vm->cpl_open++ == 0;
@@ -250,6 +260,14 @@ void blk_host_complete(struct blk_vm *vm, struct blk_req *r, sim_time irq_exit_p
     struct blk_part part = { BLK_STAGE_host_io,
                              kernel + (opens ? vm->be->reap_calls * w->cfg.c.syscall : 0) };
 
-    r->irq_exit_ps = irq_exit_ps;
     blk_run(vm, &vm->backend, r, BLK_STAGE_host_io, &part, 1, host_complete_done);
+}
+
+void blk_host_complete(struct blk_vm *vm, struct blk_req *r, sim_time irq_exit_ps)
+{
+    r->irq_exit_ps = irq_exit_ps;
+    if (r->no_device)
+        host_complete(vm, r);
+    else
+        blk_backend_notice(vm, r, BLK_STAGE_host_io, host_complete);
 }

@@ -362,6 +362,13 @@ void blk_virtio_config(struct blk_dev_cfg *cfg, const struct scenario *sc);
 void blk_host_block_submit(struct blk_vm *vm, struct blk_req *r);
 /* backend.c. A polling thread starts holding its core (blk_disk_start()). */
 void blk_backend_start(struct blk_vm *vm);
+/* backend.c. What @r's backend thread has to notice (a request on the
+ * virtqueue, its completion entry) is there: a polling thread on a core of
+ * its own sees it one pass of its loop later (blk.vfio_nvme_poll, spent
+ * in @stage), then @cont; any other thread at once (it was woken, or is
+ * draining). */
+void blk_backend_notice(struct blk_vm *vm, struct blk_req *r, enum blk_stage stage,
+                        blk_cont_fn cont);
 /* backend.c. A job of the VM's backend thread is over: a polling thread
  * with none left spins. */
 void blk_backend_spin(struct blk_vm *vm);

@@ -60,7 +60,8 @@ const struct param_def blk_params[] = {
             "(D: x 2.1 GHz) (sources.md#blk-backends)"),
     BLK_CYC("blk.vfio_nvme_poll", "166",
             "one pass of the polling thread's loop (it reads a queue the guest or the device "
-            "wrote); a thread sharing its core gets it only between passes",
+            "wrote): what it takes to see a new request or completion; a thread sharing its "
+            "core gets it only between passes",
             "McCalpin 2014: 79 ns memory latency (D: one cache-line fetch a pass, x 2.1 GHz) "
             "(sources.md#mem-latency)"),
     /* the image file (models/blk/image.c) */

@@ -244,7 +244,7 @@ static bool ring_add(struct blk_vm *vm, struct blk_req *r)
     r->kicked = vring_kick_prepare(vm->vq) && vm->be->kick != HV_N_EXITS;
     vm->st.kicks += r->kicked;
     if (!r->kicked) {
-        ready(vm, r);
+        blk_backend_notice(vm, r, BLK_STAGE_backend, ready);
         submit_next(vm);
         return true;
     }
