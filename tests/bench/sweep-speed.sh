@@ -3,9 +3,10 @@
 # time (user + system, the workers' included), and the share of -j 1's time
 # spent outside the runs (loading, writing results, the summary), an upper
 # bound on what the store costs; and how much longer the runs themselves
-# take on two workers than on one (summed): the cores' interference, which
-# no store work explains. Medians of $BENCH_RUNS (default 5); the load
-# average beside them, since wall times follow the machine's load.
+# take, summed, on two workers than on one: their wall time includes the
+# time the parent (writing results) or another process held their core.
+# Medians of $BENCH_RUNS (default 5); the load average beside them, since
+# wall times follow the machine's load.
 # Usage: sweep-speed.sh ARGS... (the arguments of `iovsim sweep`, no -o/-j)
 set -euo pipefail
 IOVSIM=${IOVSIM:-./iovsim}
