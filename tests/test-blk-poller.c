@@ -54,6 +54,33 @@ static void test_sees_work_a_pass_later(void)
     report_free(instant);
 }
 
+/* Sparse requests under the menu governor: the poller's core never
+ * sleeps (no C6 exit, as with sleep disabled), an io_uring thread's does. */
+static double sparse_latency(const char *backend, const char *deepest)
+{
+    g_autofree char *ini =
+        g_strdup_printf("[scenario]\nname = t\nmodel = blk\nduration = 60ms\nwarmup = 5ms\n"
+                        "[blk]\nstrategy = virtio-blk\nbackend = %s\n[fio]\nmode = open\n"
+                        "interarrival = det(1ms)\n[host]\nidle = menu\nidle_max = %s\n",
+                        backend, deepest);
+    struct report *r = test_run_ini(ini, 11);
+    double v = test_all(r, "latency_mean");
+
+    report_free(r);
+    return v;
+}
+
+static void test_never_sleeps(void)
+{
+    double poller = sparse_latency("vfio-nvme", "C6") - sparse_latency("vfio-nvme", "poll");
+    double thread = sparse_latency("io_uring", "C6") - sparse_latency("io_uring", "poll");
+
+    g_test_message("C6 over no sleep: vfio-nvme %.3f us, io_uring %.1f us", poller * 1e6,
+                   thread * 1e6);
+    g_assert_cmpfloat(fabs(poller), <, 1e-9);
+    g_assert_cmpfloat(thread, >, 100e-6);
+}
+
 /* Two VMs' pollers on the one core their vCPUs leave (spread placement):
  * one busy core between them, taken in turns of a slice. */
 static void test_two_pollers_one_core(void)
@@ -112,6 +139,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/blk/poller/own-core", test_own_core);
     g_test_add_func("/blk/poller/sees-work-a-pass-later", test_sees_work_a_pass_later);
+    g_test_add_func("/blk/poller/never-sleeps", test_never_sleeps);
     g_test_add_func("/blk/poller/two-on-one-core", test_two_pollers_one_core);
     g_test_add_func("/blk/poller/shared-core", test_shared_core);
     g_test_add_func("/blk/poller/vcpu-waits-for-slice", test_vcpu_waits_for_slice);

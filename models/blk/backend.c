@@ -216,7 +216,13 @@ void blk_backend_notice(struct blk_vm *vm, struct blk_req *r, enum blk_stage sta
 
 void blk_backend_start(struct blk_vm *vm)
 {
-    vm->spins = vm->be->polls && vm->ops->uses_image && vm->backend.core->n_threads > 1;
+    bool polls = vm->be->polls && vm->ops->uses_image;
+
+    /* Its core never sleeps in an idle state (host.idle = menu), as a
+     * poll-mode network thread's (CPU_SPINS). */
+    if (polls)
+        vm->backend.core->idle_spin = CPU_SPINS;
+    vm->spins = polls && vm->backend.core->n_threads > 1;
     blk_backend_spin(vm);
 }
 
