@@ -176,11 +176,14 @@ static void test_shared_core_wakes(void)
     sim_free(sim);
 }
 
-/* A VM's round trip (@strategy, @extra keys) with @think between
- * requests, the cores sleeping at most in @max; *@cpu gets the backend's
- * CPU. */
-static double rtt_of(const char *strategy, const char *extra, const char *think, const char *max,
-                     double *cpu)
+/* What one rr run reports about its round trip and its cores. */
+struct rr {
+    double rtt, backend_cpu, exits_per_s, exit_mean;
+};
+
+/* A VM's rr run (@strategy, @extra keys) with @think between requests,
+ * the cores sleeping at most in @max. */
+static struct rr rr_run(const char *strategy, const char *extra, const char *think, const char *max)
 {
     g_autofree char *ini =
         g_strdup_printf("[scenario]\nname = t\nmodel = net\nduration = 300ms\nwarmup = 50ms\n"
@@ -188,20 +191,17 @@ static double rtt_of(const char *strategy, const char *extra, const char *think,
                         "[workload]\ntype = rr\nthink_time = %s\n%s",
                         strategy, max, think, extra);
     struct report *r = test_run_ini(ini, 1);
-    double v = test_all(r, "rtt_mean");
+    struct rr v = {
+        .rtt = test_all(r, "rtt_mean"),
+        .backend_cpu = test_all(r, "backend_cpu"),
+        .exits_per_s = test_all(r, "idle_exits_per_second"),
+        .exit_mean = test_all(r, "idle_exit_mean"),
+    };
 
-    if (cpu)
-        *cpu = test_all(r, "backend_cpu");
-    g_test_message("%s, think %s, idle_max %s: rtt %.2f us", strategy, think, max, v * 1e6);
+    g_test_message("%s, think %s, idle_max %s: rtt %.2f us, %.0f exits/s of %.1f us", strategy,
+                   think, max, v.rtt * 1e6, v.exits_per_s, v.exit_mean * 1e6);
     report_free(r);
     return v;
-}
-
-/* The vhost worker's core sleeps when the worker blocks (the vCPU's
- * guest polls: hv.halt is off). */
-static double rtt(const char *think, const char *max, double *cpu)
-{
-    return rtt_of("virtio", "", think, max, cpu);
 }
 
 /* A halting guest's vCPU core (SR-IOV, no host thread on the path): KVM
@@ -210,14 +210,15 @@ static double rtt(const char *think, const char *max, double *cpu)
 static void test_halt_poll_before_sleep(void)
 {
     const char *halt = "[hv]\nhalt = true\n";
-    double short_c6 = rtt_of("sriov", halt, "150us", "C6", NULL);
-    double short_poll = rtt_of("sriov", halt, "150us", "poll", NULL);
-    double long_c6 = rtt_of("sriov", halt, "10ms", "C6", NULL);
-    double long_poll = rtt_of("sriov", halt, "10ms", "poll", NULL);
+    struct rr short_c6 = rr_run("sriov", halt, "150us", "C6");
+    struct rr short_poll = rr_run("sriov", halt, "150us", "poll");
+    struct rr long_c6 = rr_run("sriov", halt, "10ms", "C6");
+    struct rr long_poll = rr_run("sriov", halt, "10ms", "poll");
 
-    g_assert_cmpfloat(fabs(short_c6 - short_poll), <, 1e-9);
-    g_assert_cmpfloat(long_c6 - long_poll, >=, 133e-6);
-    g_assert_cmpfloat(long_c6 - long_poll, <, 2 * 133e-6);
+    g_assert_cmpfloat(fabs(short_c6.rtt - short_poll.rtt), <, 1e-9);
+    g_assert_cmpfloat(short_c6.exits_per_s, ==, 0);
+    g_assert_cmpfloat(long_c6.rtt - long_poll.rtt, >=, 133e-6);
+    g_assert_cmpfloat(long_c6.rtt - long_poll.rtt, <, 2 * 133e-6);
 }
 
 /* A poll-mode backend (vhost-user) never lets its core sleep: a request
@@ -225,28 +226,37 @@ static void test_halt_poll_before_sleep(void)
 static void test_poll_mode_never_sleeps(void)
 {
     const char *user = "[virtio]\nbackend = vhost-user\n";
+    struct rr c6 = rr_run("virtio", user, "10ms", "C6");
 
-    g_assert_cmpfloat(fabs(rtt_of("virtio", user, "10ms", "C6", NULL) -
-                           rtt_of("virtio", user, "10ms", "poll", NULL)),
-                      <, 1e-9);
+    g_assert_cmpfloat(fabs(c6.rtt - rr_run("virtio", user, "10ms", "poll").rtt), <, 1e-9);
+    g_assert_cmpfloat(c6.exits_per_s, ==, 0);
 }
 
+/* The vhost worker's core sleeps when the worker blocks (the vCPU's
+ * guest polls: hv.halt is off). */
 static void test_sparse_requests_pay_deep_exit(void)
 {
-    double cpu_c6, cpu_poll;
-    double sparse_c6 = rtt("10ms", "C6", &cpu_c6), sparse_poll = rtt("10ms", "poll", &cpu_poll);
-    double sparse_c1 = rtt("10ms", "C1", NULL);
-    double busy_c6 = rtt("0s", "C6", NULL), busy_poll = rtt("0s", "poll", NULL);
+    struct rr sparse_c6 = rr_run("virtio", "", "10ms", "C6");
+    struct rr sparse_poll = rr_run("virtio", "", "10ms", "poll");
+    struct rr sparse_c1 = rr_run("virtio", "", "10ms", "C1");
+    struct rr busy_c6 = rr_run("virtio", "", "0s", "C6");
+    struct rr busy_poll = rr_run("virtio", "", "0s", "poll");
 
-    /* At least one C6 exit (133 us) per round trip. */
-    g_assert_cmpfloat(sparse_c6 - sparse_poll, >=, 133e-6);
+    /* At least one C6 exit (133 us) per round trip, and the exits the
+     * report counts are mostly C6's. */
+    g_assert_cmpfloat(sparse_c6.rtt - sparse_poll.rtt, >=, 133e-6);
+    g_assert_cmpfloat(sparse_c6.exit_mean, >, 100e-6);
+    g_assert_cmpfloat(sparse_c6.exit_mean, <=, 133e-6);
+    g_assert_cmpfloat(sparse_poll.exits_per_s, ==, 0);
     /* Capped at C1: a few 2 us exits at most. */
-    g_assert_cmpfloat(sparse_c1 - sparse_poll, >, 0);
-    g_assert_cmpfloat(sparse_c1 - sparse_poll, <, 10e-6);
+    g_assert_cmpfloat(sparse_c1.rtt - sparse_poll.rtt, >, 0);
+    g_assert_cmpfloat(sparse_c1.rtt - sparse_poll.rtt, <, 10e-6);
+    g_assert_cmpfloat(sparse_c1.exit_mean, ==, 2e-6);
     /* A busy loop never gets deep. */
-    g_assert_cmpfloat(busy_c6 - busy_poll, <, 30e-6);
+    g_assert_cmpfloat(busy_c6.rtt - busy_poll.rtt, <, 30e-6);
+    g_assert_cmpfloat(busy_c6.exit_mean, <, 20e-6);
     /* The exits are waiting, not work. */
-    g_assert_cmpfloat(cpu_c6, <=, cpu_poll * 1.001);
+    g_assert_cmpfloat(sparse_c6.backend_cpu, <=, sparse_poll.backend_cpu * 1.001);
 }
 
 int main(int argc, char **argv)

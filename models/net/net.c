@@ -707,14 +707,18 @@ static void net_report(struct model *base, struct report *out)
 {
     struct net_world *w = container_of(base, struct net_world, base);
     double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
-    uint64_t switches = 0, mailbox = 0, flushes = 0, handoffs = 0;
-    double pcie = 0, lock_wait = 0;
+    uint64_t switches = 0, mailbox = 0, flushes = 0, handoffs = 0, exits = 0;
+    double pcie = 0, lock_wait = 0, exit_wait = 0;
     struct vswitch_stats vsw = { 0 };
 
     for (unsigned h = 0; h < w->n_hosts; h++) {
         const struct host *hh = &w->hosts[h].host;
 
         switches += hh->cpu.switches;
+        /* Wake-ups from a physical idle state (POLL costs nothing). */
+        for (unsigned k = 1; k < CPU_IDLE_STATES; k++)
+            exits += hh->cpu.wakes[k];
+        exit_wait += sim_time_to_s(hh->cpu.wake_time);
         mailbox += w->hosts[h].nic.mailbox_msgs;
         flushes += hh->iommu.flushes;
         lock_wait += sim_time_to_s(hh->iommu.lock_wait);
@@ -768,6 +772,8 @@ static void net_report(struct model *base, struct report *out)
     report_metric(out, "all", "dropped_total", (double)dropped, "1");
     report_metric(out, "all", "in_flight", (double)pool_live(&w->pkts), "1");
     report_metric(out, "all", "context_switches", (double)switches, "1");
+    report_metric(out, "all", "idle_exits_per_second", span > 0 ? (double)exits / span : 0, "1/s");
+    report_metric(out, "all", "idle_exit_mean", exits ? exit_wait / (double)exits : 0, "s");
     report_metric(out, "all", "mailbox_messages", (double)mailbox, "1");
     report_metric(out, "all", "pcie_utilization", pcie, "1");
     report_backend_cores(w, out);
