@@ -1242,6 +1242,54 @@ static void test_claim_batch(void)
     g_assert_cmpuint(store_claim_batch(32, 16, 1e-9), ==, 3200);
 }
 
+/* Write a run of @point whose parameters are the "key=value" pairs of
+ * @pairs (space-separated). */
+static void write_params(struct store *st, const char *point, const char *status, const char *pairs)
+{
+    struct store_run run = make_run(point, 0, status);
+    g_auto(GStrv) items = g_strsplit(pairs, " ", -1);
+    GPtrArray *params = g_ptr_array_new();
+
+    for (char **it = items; *it; it++) {
+        struct scenario_kv *kv = g_new(struct scenario_kv, 1);
+        char *eq = strchr(*it, '=');
+
+        kv->key = g_strndup(*it, (gsize)(eq - *it));
+        kv->value = g_strdup(eq + 1);
+        g_ptr_array_add(params, kv);
+    }
+    write_ok(st, &run, params, NULL);
+    free_params(params);
+}
+
+/* The points view's columns are the parameters with two values or more
+ * among the done runs: not one that differs only in a failed run, nor one
+ * with a single value where some runs lack it. */
+static void test_points_columns(struct fixture *fx, gconstpointer data)
+{
+    static const char cols_sql[] =
+        "SELECT group_concat(name, ' ') FROM pragma_table_info('points') WHERE name GLOB 'q.*'";
+    struct store *st = open_ok(fx->path);
+    g_autofree char *cols = NULL;
+
+    (void)data;
+    write_params(st, "a", "done", "q.a=1 q.b=x q.d=same");
+    write_params(st, "b", "done", "q.a=2 q.b=x q.c=5 q.d=same");
+    write_params(st, "c", "failed", "q.a=3 q.b=y q.c=6");
+    store_close(st);
+    st = open_ok(fx->path);
+    cols = query_text(store_db(st), cols_sql);
+    g_assert_cmpstr(cols, ==, "q.a");
+    g_clear_pointer(&cols, g_free);
+    /* A done run with another value of q.b and q.c: both vary now. */
+    write_params(st, "d", "done", "q.a=1 q.b=z q.c=6 q.d=same");
+    store_close(st);
+    st = open_ok(fx->path);
+    cols = query_text(store_db(st), cols_sql);
+    g_assert_cmpstr(cols, ==, "q.a q.b q.c");
+    store_close(st);
+}
+
 /* ---- summary view ---- */
 
 static void write_value(struct store *st, const char *point, int rep, const char *status,
@@ -1601,6 +1649,7 @@ int main(int argc, char **argv)
     ADD("query/check-scenario", test_check_scenario);
     ADD("query/check-scenario-stamp", test_check_scenario_stamp);
     ADD("query/claims", test_claims);
+    ADD("query/points-columns", test_points_columns);
     ADD("query/claims-prepared-once", test_claims_prepared_once);
     g_test_add_func("/store/query/claim-batch", test_claim_batch);
     ADD("summary/known", test_summary_known);
