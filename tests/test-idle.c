@@ -91,13 +91,19 @@ static void test_tick_corrects(void)
     m.tick = SIM_MS;
     for (unsigned i = 0; i < 8; i++)
         idle_record(&h, 5 * SIM_US);
-    g_assert_cmpuint(idle_sleep(&m, &h, 0, 900 * SIM_US), ==, 1);
-    g_assert_cmpuint(idle_sleep(&m, &h, SIM_MS, 11 * SIM_MS), ==, 3);
+    g_assert_cmpuint(idle_sleep(&m, &h, 0, 900 * SIM_US, false), ==, 1);
+    g_assert_cmpuint(idle_sleep(&m, &h, SIM_MS, 11 * SIM_MS, false), ==, 3);
+    /* A timer it knew of, 300 us away, bounds a long guess: C1E. */
+    m.tick = 0;
+    for (unsigned i = 0; i < 8; i++)
+        idle_record(&h, SIM_MS);
+    g_assert_cmpuint(idle_sleep(&m, &h, 0, 300 * SIM_US, true), ==, 2);
+    g_assert_cmpuint(idle_sleep(&m, &h, 0, 300 * SIM_US, false), ==, 3);
     /* Without a tick it stays in C1. */
     m.tick = 0;
     for (unsigned i = 0; i < 8; i++)
         idle_record(&h, 5 * SIM_US);
-    g_assert_cmpuint(idle_sleep(&m, &h, 0, 10 * SIM_MS), ==, 1);
+    g_assert_cmpuint(idle_sleep(&m, &h, 0, 10 * SIM_MS, false), ==, 1);
 }
 
 /* One core of its own, asleep in C1 (2 us exit) at 1 ms: a 1 us job
@@ -205,8 +211,10 @@ static struct rr rr_run(const char *strategy, const char *extra, const char *thi
 }
 
 /* A halting guest's vCPU core (SR-IOV, no host thread on the path): KVM
- * halt-polls 200 us before the core may sleep, so pauses shorter than that
- * cost nothing, and a 10 ms pause costs a C6 exit. */
+ * halt-polls 200 us before the core may sleep, so a 150 us pause costs
+ * nothing. After a 10 ms pause the core wakes from C6 on the guest's
+ * timer, before the application stamps its request, and the reply comes
+ * within the halt polling: C6 exits, but none in the round trip. */
 static void test_halt_poll_before_sleep(void)
 {
     const char *halt = "[hv]\nhalt = true\n";
@@ -217,8 +225,9 @@ static void test_halt_poll_before_sleep(void)
 
     g_assert_cmpfloat(fabs(short_c6.rtt - short_poll.rtt), <, 1e-9);
     g_assert_cmpfloat(short_c6.exits_per_s, ==, 0);
-    g_assert_cmpfloat(long_c6.rtt - long_poll.rtt, >=, 133e-6);
-    g_assert_cmpfloat(long_c6.rtt - long_poll.rtt, <, 2 * 133e-6);
+    g_assert_cmpfloat(fabs(long_c6.exit_mean - 133e-6), <, 1e-12);
+    g_assert_cmpfloat(long_c6.exits_per_s, >, 90);
+    g_assert_cmpfloat(fabs(long_c6.rtt - long_poll.rtt), <, 1e-9);
 }
 
 /* A poll-mode backend (vhost-user) never lets its core sleep: a request
@@ -251,7 +260,7 @@ static void test_sparse_requests_pay_deep_exit(void)
     /* Capped at C1: a few 2 us exits at most. */
     g_assert_cmpfloat(sparse_c1.rtt - sparse_poll.rtt, >, 0);
     g_assert_cmpfloat(sparse_c1.rtt - sparse_poll.rtt, <, 10e-6);
-    g_assert_cmpfloat(sparse_c1.exit_mean, ==, 2e-6);
+    g_assert_cmpfloat(fabs(sparse_c1.exit_mean - 2e-6), <, 1e-12);
     /* A busy loop never gets deep. */
     g_assert_cmpfloat(busy_c6.rtt - busy_poll.rtt, <, 30e-6);
     g_assert_cmpfloat(busy_c6.exit_mean, <, 20e-6);

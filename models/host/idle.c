@@ -5,9 +5,9 @@
  * the last 8 idle periods; it then takes the deepest state whose target
  * residency and exit latency both fit in the prediction, and a physical
  * state rather than POLL unless a timer fires too soon for one. The cores
- * here have no timers (an idle NOHZ core stops its tick and nothing else in
- * the model arms one), so the prediction is the detector's alone: the
- * typical interval when the remembered periods are consistent, else
+ * here know one timer only, an application's own that ends its pause
+ * (sched_timer_wake()); otherwise the prediction is the detector's alone:
+ * the typical interval when the remembered periods are consistent, else
  * unbounded (the deepest state allowed). Like menu, a core that expects
  * less than a tick keeps its tick: each tick wakes it, is remembered as a
  * long idle period (menu_update: 9/10 of MAX_INTERESTING, 45 ms) and the
@@ -73,9 +73,9 @@ sim_time idle_predict(const struct idle_history *h)
     }
 }
 
-unsigned idle_select(const struct idle_model *m, const struct idle_history *h)
+/* The deepest state whose residency and exit fit @predicted. */
+static unsigned select_for(const struct idle_model *m, sim_time predicted)
 {
-    sim_time predicted = idle_predict(h);
     unsigned idx = 0;
 
     for (unsigned i = 1; i < m->n; i++) {
@@ -95,6 +95,11 @@ unsigned idle_select(const struct idle_model *m, const struct idle_history *h)
     return idx;
 }
 
+unsigned idle_select(const struct idle_model *m, const struct idle_history *h)
+{
+    return select_for(m, idle_predict(h));
+}
+
 void idle_record(struct idle_history *h, sim_time t)
 {
     h->iv[h->next] = t;
@@ -103,13 +108,16 @@ void idle_record(struct idle_history *h, sim_time t)
         h->len++;
 }
 
-unsigned idle_sleep(const struct idle_model *m, struct idle_history *h, sim_time from, sim_time to)
+unsigned idle_sleep(const struct idle_model *m, struct idle_history *h, sim_time from, sim_time to,
+                    bool timer)
 {
     for (;;) {
-        unsigned state = idle_select(m, h);
+        /* A timer the core knew of bounds the stay (menu's next timer). */
+        sim_time predicted = timer ? MIN(idle_predict(h), to - from) : idle_predict(h);
+        unsigned state = select_for(m, predicted);
         sim_time tick;
 
-        if (m->tick <= 0 || idle_predict(h) >= m->tick)
+        if (m->tick <= 0 || predicted >= m->tick)
             tick = SIM_TIME_MAX;
         else
             tick = (from / m->tick + 1) * m->tick;

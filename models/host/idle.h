@@ -65,7 +65,9 @@ unsigned idle_select(const struct idle_model *m, const struct idle_history *h);
 void idle_record(struct idle_history *h, sim_time t);
 /* A core with history @h fell asleep at @from and is woken at @to: the
  * state it is in then, after any tick wake-ups and new choices on the way
- * (all remembered in @h, as is the last stretch). */
-unsigned idle_sleep(const struct idle_model *m, struct idle_history *h, sim_time from, sim_time to);
+ * (all remembered in @h, as is the last stretch). @timer: a timer it knew
+ * of when it fell asleep fires at @to, which bounds the prediction. */
+unsigned idle_sleep(const struct idle_model *m, struct idle_history *h, sim_time from, sim_time to,
+                    bool timer);
 
 #endif

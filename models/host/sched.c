@@ -91,8 +91,9 @@ static struct fifo_job job_take(struct sched_thread *t)
  * it exits its idle state. */
 struct sched_sleep {
     struct idle_history hist;
-    bool waking, first_urgent;
-    struct fifo_job first; /* the job that woke it */
+    bool waking, first_urgent, has_first;
+    struct fifo_job first; /* the job that woke it, if a job did */
+    sim_time awake_at;     /* it last woke (an idle stretch starts no earlier) */
     struct job_ring urgent, ordinary;
 };
 
@@ -110,9 +111,9 @@ static void core_submit(struct cpu_core *core, bool urgent, const struct fifo_jo
  * Legacy (host.idle): a time-shared core exits the shallowest physical
  * state, whatever its idle time, and a core of its own never sleeps. */
 static sim_time wake_latency(const struct sched_policy *p, struct cpu_host *h,
-                             struct cpu_core *core, bool shared)
+                             struct cpu_core *core, bool shared, bool timer)
 {
-    sim_time idle;
+    sim_time idle, since;
     unsigned state;
 
     if (!p->idle.menu) {
@@ -123,13 +124,14 @@ static sim_time wake_latency(const struct sched_policy *p, struct cpu_host *h,
     }
     if (core->srv.busy > 0 || core->idle_spin == CPU_SPINS)
         return 0;
-    idle = sim_now(core->srv.sim) - core->srv.idle_since;
+    since = MAX(core->srv.idle_since, core->sleep ? core->sleep->awake_at : 0);
+    idle = sim_now(core->srv.sim) - since;
     if (idle <= core->idle_spin)
         return 0;
     if (!core->sleep)
         core->sleep = g_new0(struct sched_sleep, 1);
-    state = idle_sleep(&p->idle, &core->sleep->hist, core->srv.idle_since + core->idle_spin,
-                       sim_now(core->srv.sim));
+    state = idle_sleep(&p->idle, &core->sleep->hist, since + core->idle_spin,
+                       sim_now(core->srv.sim), timer);
     h->wakes[state]++;
     h->wake_time += p->idle.s[state].exit;
     return p->idle.s[state].exit;
@@ -140,12 +142,13 @@ static void on_core_woken(struct sim *sim, void *ctx, const void *payload)
     struct cpu_core *core = ctx;
     struct sched_sleep *s = core->sleep;
 
-    (void)sim;
     (void)payload;
     s->waking = false;
+    s->awake_at = sim_now(sim);
     /* The job that woke the core starts now; those that came meanwhile
      * queue behind it, each in its lane. */
-    core_submit(core, s->first_urgent, &s->first);
+    if (s->has_first)
+        core_submit(core, s->first_urgent, &s->first);
     while (s->urgent.len) {
         struct fifo_job job = ring_take(&s->urgent);
 
@@ -165,7 +168,7 @@ static void own_submit(const struct sched_policy *p, struct cpu_host *h, struct 
     struct sched_sleep *s = core->sleep;
 
     if (!s || !s->waking) {
-        sim_time lat = wake_latency(p, h, core, false);
+        sim_time lat = wake_latency(p, h, core, false, false);
 
         if (lat == 0) {
             core_submit(core, urgent, job);
@@ -173,6 +176,7 @@ static void own_submit(const struct sched_policy *p, struct cpu_host *h, struct 
         }
         s = core->sleep;
         s->waking = true;
+        s->has_first = true;
         s->first = *job;
         s->first_urgent = urgent;
         sim_schedule(core->srv.sim, lat, on_core_woken, core, NULL, 0);
@@ -328,7 +332,7 @@ static void submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_
         return;
     }
     rq->cur = i;
-    lat = wake_latency(p, h, core, true);
+    lat = wake_latency(p, h, core, true, false);
     if (lat > 0)
         sim_schedule(core->srv.sim, lat, on_woken, rq, NULL, 0);
     else
@@ -346,6 +350,22 @@ void sched_submit_urgent(const struct sched_policy *p, struct cpu_host *h, struc
                          uint64_t tag)
 {
     submit(p, h, core, owner, true, service, done, ctx, tag);
+}
+
+sim_time sched_timer_wake(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core)
+{
+    sim_time lat;
+
+    if (!p->idle.menu || core->n_threads > 1 || (core->rq && core->rq->cur != SCHED_NONE) ||
+        (core->sleep && core->sleep->waking))
+        return 0;
+    lat = wake_latency(p, h, core, false, true);
+    if (lat > 0) {
+        core->sleep->waking = true;
+        core->sleep->has_first = false;
+        sim_schedule(core->srv.sim, lat, on_core_woken, core, NULL, 0);
+    }
+    return lat;
 }
 
 void sched_release(struct cpu_host *h)

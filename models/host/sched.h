@@ -61,4 +61,15 @@ void sched_submit_urgent(const struct sched_policy *p, struct cpu_host *h, struc
                          int owner, sim_time service, resource_done_fn done, void *ctx,
                          uint64_t tag);
 
+/*
+ * sched_timer_wake - a timer of the thread on @core fires now (an
+ * application's pause between requests ends)
+ * The core knew of the timer when it fell asleep, so its governor chose
+ * within it; the thread runs after the exit latency, which is returned
+ * (0: it runs at once, as on a time-shared core, where the thread's first
+ * job pays any exit, or under host.idle = legacy). Jobs that come
+ * meanwhile wait for the core.
+ */
+sim_time sched_timer_wake(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core);
+
 #endif

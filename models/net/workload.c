@@ -119,11 +119,23 @@ static sim_time udp_gap(struct workload *wl)
     return sim_time_from_s(wl->poisson ? gsl_ran_exponential(wl->rng, mean) : mean);
 }
 
+static void on_woken(struct sim *sim, void *ctx, const void *payload)
+{
+    struct net_vm *vm = ctx;
+
+    (void)sim;
+    (void)payload;
+    vm->wl->next = 0;
+    rr_request(vm->w, vm);
+}
+
 static void on_timer(struct sim *sim, void *ctx, const void *payload)
 {
     struct net_vm *vm = ctx;
     struct net_world *w = vm->w;
     struct workload *wl = vm->wl;
+    struct host *h = &vm->nh->host;
+    sim_time wake;
 
     (void)payload;
     wl->next = 0;
@@ -132,7 +144,13 @@ static void on_timer(struct sim *sim, void *ctx, const void *payload)
         stream_fill(w, vm);
         break;
     case WL_RR:
-        rr_request(w, vm);
+        /* The pause ends on the application's timer: its core leaves its
+         * idle state before the application runs and stamps the request. */
+        wake = sched_timer_wake(&h->sched, &h->cpu, vm->vcpu);
+        if (wake > 0)
+            wl->next = sim_schedule(sim, wake, on_woken, vm, NULL, 0);
+        else
+            rr_request(w, vm);
         break;
     case WL_UDP:
         wl->next = sim_schedule(sim, udp_gap(wl), on_timer, vm, NULL, 0);
