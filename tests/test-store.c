@@ -1290,6 +1290,53 @@ static void test_points_columns(struct fixture *fx, gconstpointer data)
     store_close(st);
 }
 
+/* Rows of @table whose run is gone. */
+static gint64 orphans(sqlite3 *db, const char *table)
+{
+    g_autofree char *sql = g_strdup_printf(
+        "SELECT count(*) FROM %s WHERE run_id NOT IN (SELECT run_id FROM runs)", table);
+
+    return query_int(db, sql);
+}
+
+/* Runs queued and written together replace earlier attempts as one
+ * written alone does: the earlier run's params, metrics, histograms and
+ * series go with it, also when the earlier one is in the same group. */
+static void test_queue_replaces(struct fixture *fx, gconstpointer data)
+{
+    static const char *const tables[] = { "params", "metrics", "hists", "series" };
+    struct store *st = open_ok(fx->path);
+    sqlite3 *db = store_db(st);
+    struct store_run run = make_run("p", 0, "done");
+    GPtrArray *params = make_params(4);
+    const double samples[] = { 1, 2 };
+    GError *error = NULL;
+
+    (void)data;
+    run.wall_seconds = 0.001; /* short runs wait to be written together */
+    for (int k = 0; k < 3; k++) {
+        struct report *r = make_report(5, k, 3);
+
+        report_series(r, "vm0", "goodput", "bit/s", 0, 1, samples, 2);
+        run.rep = k % 2; /* the third replaces the first */
+        g_assert_true(store_queue_run(st, &run, params, r, &error));
+    }
+    g_assert_cmpuint(store_queued(st), ==, 3);
+    g_assert_true(store_flush(st, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM runs"), ==, 2);
+    for (size_t i = 0; i < G_N_ELEMENTS(tables); i++)
+        g_assert_cmpint(orphans(db, tables[i]), ==, 0);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM params"), ==, 8);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM series"), ==, 2);
+    /* The latest attempt is the one kept. */
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM metrics m JOIN runs r USING (run_id) "
+                                  "WHERE r.rep = 0 AND m.name = 'm0' AND m.value = 2"),
+                    ==, 1);
+    store_close(st);
+    free_params(params);
+}
+
 /* ---- summary view ---- */
 
 static void write_value(struct store *st, const char *point, int rep, const char *status,
@@ -1649,6 +1696,7 @@ int main(int argc, char **argv)
     ADD("query/check-scenario", test_check_scenario);
     ADD("query/check-scenario-stamp", test_check_scenario_stamp);
     ADD("query/claims", test_claims);
+    ADD("write/queue-replaces", test_queue_replaces);
     ADD("query/points-columns", test_points_columns);
     ADD("query/claims-prepared-once", test_claims_prepared_once);
     g_test_add_func("/store/query/claim-batch", test_claim_batch);
