@@ -20,39 +20,28 @@ struct resource_msg {
 
 G_STATIC_ASSERT(sizeof(struct resource_msg) <= SIM_PAYLOAD_MAX);
 
-/* Ring capacities are powers of two, so wrapping is a mask, not a division. */
-/* Growth counts against the run's memory bound (sim_mem_account()): jobs
- * piling up in front of a saturated server are what a run grows by. */
-static void ring_push(struct sim *sim, struct fifo_job **buf, size_t *cap, size_t *head,
-                      size_t *len, const struct fifo_job *job)
+void job_ring_push(struct sim *sim, struct job_ring *r, const struct fifo_job *job)
 {
-    if (*len == *cap) {
-        size_t new_cap = *cap ? 2 * *cap : 16;
-        struct fifo_job *grown = g_new(struct fifo_job, new_cap);
+    if (r->len == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 16;
+        struct fifo_job *grown = g_new(struct fifo_job, cap);
 
-        sim_mem_account(sim, (new_cap - *cap) * sizeof(struct fifo_job));
-
+        sim_mem_account(sim, (cap - r->cap) * sizeof(*grown));
         /* Unwrap into the new buffer so the head moves to index 0. */
-        for (size_t i = 0; i < *len; i++)
-            grown[i] = (*buf)[(*head + i) & (*cap - 1)];
-        g_free(*buf);
-        *buf = grown;
-        *cap = new_cap;
-        *head = 0;
+        for (size_t i = 0; i < r->len; i++)
+            grown[i] = r->jobs[(r->head + i) & (r->cap - 1)];
+        g_free(r->jobs);
+        r->jobs = grown;
+        r->cap = cap;
+        r->head = 0;
     }
-    (*buf)[(*head + *len) & (*cap - 1)] = *job;
-    (*len)++;
+    r->jobs[(r->head + r->len++) & (r->cap - 1)] = *job;
 }
 
-static struct fifo_job ring_pop(struct fifo_job *buf, size_t cap, size_t *head, size_t *len)
+void job_ring_release(struct job_ring *r)
 {
-    struct fifo_job job;
-
-    g_assert(*len > 0);
-    job = buf[*head];
-    *head = (*head + 1) & (cap - 1);
-    (*len)--;
-    return job;
+    g_free(r->jobs);
+    *r = (struct job_ring){ 0 };
 }
 
 void fifo_server_init(struct fifo_server *s, struct sim *sim, const char *name, unsigned servers)
@@ -71,11 +60,8 @@ void fifo_server_init(struct fifo_server *s, struct sim *sim, const char *name, 
 
 void fifo_server_release(struct fifo_server *s)
 {
-    g_free(s->queue);
-    g_free(s->urgent);
-    s->queue = s->urgent = NULL;
-    s->q_cap = s->q_head = s->q_len = 0;
-    s->u_cap = s->u_head = s->u_len = 0;
+    job_ring_release(&s->queue);
+    job_ring_release(&s->urgent);
 }
 
 void fifo_server_keep_waits(struct fifo_server *s)
@@ -107,11 +93,10 @@ static void server_on_done(struct sim *sim, void *ctx, const void *payload)
     s->completed++;
     /* Hand the server straight to the head of the queue before calling back,
      * so a job the callback submits here queues behind those already waiting. */
-    if (s->u_len | s->q_len) {
-        struct fifo_job next = s->u_len ? ring_pop(s->urgent, s->u_cap, &s->u_head, &s->u_len)
-                                        : ring_pop(s->queue, s->q_cap, &s->q_head, &s->q_len);
+    if (s->urgent.len | s->queue.len) {
+        struct fifo_job next = job_ring_take(s->urgent.len ? &s->urgent : &s->queue);
 
-        timeavg_set(&s->qlen_avg, sim_now(sim), (double)(s->q_len + s->u_len));
+        timeavg_set(&s->qlen_avg, sim_now(sim), (double)(s->queue.len + s->urgent.len));
         server_start(s, &next);
     } else {
         g_assert(s->busy > 0);
@@ -140,17 +125,17 @@ static void server_submit(struct fifo_server *s, bool urgent, sim_time service,
     if (s->busy < s->servers) {
         /* A free server means nobody is waiting: the queue only builds up
          * while every server is busy. */
-        g_assert(s->q_len == 0 && s->u_len == 0);
+        g_assert(s->queue.len == 0 && s->urgent.len == 0);
         s->busy++;
         timeavg_set(&s->busy_avg, now, (double)s->busy);
         server_start(s, &job);
         return;
     }
     if (urgent)
-        ring_push(s->sim, &s->urgent, &s->u_cap, &s->u_head, &s->u_len, &job);
+        job_ring_push(s->sim, &s->urgent, &job);
     else
-        ring_push(s->sim, &s->queue, &s->q_cap, &s->q_head, &s->q_len, &job);
-    timeavg_set(&s->qlen_avg, now, (double)(s->q_len + s->u_len));
+        job_ring_push(s->sim, &s->queue, &job);
+    timeavg_set(&s->qlen_avg, now, (double)(s->queue.len + s->urgent.len));
 }
 
 void fifo_server_submit(struct fifo_server *s, sim_time service, resource_done_fn done, void *ctx,
@@ -190,9 +175,7 @@ void sim_lock_init(struct sim_lock *l, struct sim *sim)
 
 void sim_lock_release_resources(struct sim_lock *l)
 {
-    g_free(l->waiters);
-    l->waiters = NULL;
-    l->w_cap = l->w_head = l->w_len = 0;
+    job_ring_release(&l->waiters);
 }
 
 static void lock_on_grant(struct sim *sim, void *ctx, const void *payload)
@@ -218,7 +201,7 @@ void sim_lock_acquire(struct sim_lock *l, resource_done_fn granted, void *ctx, u
         granted(l->sim, ctx, tag);
         return;
     }
-    ring_push(l->sim, &l->waiters, &l->w_cap, &l->w_head, &l->w_len, &job);
+    job_ring_push(l->sim, &l->waiters, &job);
 }
 
 void sim_lock_unlock(struct sim_lock *l)
@@ -228,7 +211,7 @@ void sim_lock_unlock(struct sim_lock *l)
     struct resource_msg msg;
 
     g_assert(l->held);
-    if (!l->w_len) {
+    if (!l->waiters.len) {
         l->held = false;
         timeavg_set(&l->held_avg, now, 0.0);
         return;
@@ -236,7 +219,7 @@ void sim_lock_unlock(struct sim_lock *l)
     /* Hand the lock over now (it stays held, so nobody can barge in), but
      * run the new holder's callback as its own event: the unlocking code
      * finishes first and a chain of waiters never nests on the stack. */
-    next = ring_pop(l->waiters, l->w_cap, &l->w_head, &l->w_len);
+    next = job_ring_take(&l->waiters);
     l->acquisitions++;
     l->contended++;
     welford_add(&l->wait, sim_time_to_s(now - next.enqueued));

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "sim.h"
 #include "stats.h"
 
@@ -28,6 +30,33 @@ struct fifo_job {
 };
 
 /**
+ * struct job_ring - jobs waiting in arrival order
+ * A ring buffer whose capacity is a power of two (wrapping is a mask); it
+ * grows by doubling, so no job costs an allocation once it is warm. The one
+ * queue of the servers, the locks and the host scheduler's threads.
+ */
+struct job_ring {
+    struct fifo_job *jobs;
+    size_t cap, head, len;
+};
+
+/* Growth counts against the run's memory bound (sim_mem_account()). */
+void job_ring_push(struct sim *sim, struct job_ring *r, const struct fifo_job *job);
+void job_ring_release(struct job_ring *r);
+
+/* The oldest job, taken off @r (which must not be empty). */
+static inline struct fifo_job job_ring_take(struct job_ring *r)
+{
+    struct fifo_job job;
+
+    g_assert(r->len > 0);
+    job = r->jobs[r->head];
+    r->head = (r->head + 1) & (r->cap - 1);
+    r->len--;
+    return job;
+}
+
+/**
  * struct fifo_server - c identical servers in front of one FIFO queue
  * Utilization and queue length are time-weighted; waits are Welford means,
  * kept only when asked for (fifo_server_keep_waits()): the mean's division
@@ -38,12 +67,10 @@ struct fifo_server {
     const char *name; /* borrowed */
     unsigned servers;
     unsigned busy;
-    sim_time idle_since;    /* when busy last fell to 0: model state, kept
-                             * over the warm-up cut (unlike the statistics) */
-    struct fifo_job *queue; /* ring buffer */
-    size_t q_cap, q_head, q_len;
-    struct fifo_job *urgent; /* ring buffer: served before queue */
-    size_t u_cap, u_head, u_len;
+    sim_time idle_since; /* when busy last fell to 0: model state, kept
+                          * over the warm-up cut (unlike the statistics) */
+    struct job_ring queue;
+    struct job_ring urgent;  /* served before queue */
     struct timeavg busy_avg; /* busy servers */
     struct timeavg qlen_avg; /* jobs waiting (not in service) */
     struct welford wait;     /* seconds waited before service, if keep_waits */
@@ -75,9 +102,8 @@ double fifo_server_utilization(const struct fifo_server *s);
 struct sim_lock {
     struct sim *sim;
     bool held;
-    struct fifo_job *waiters; /* ring buffer; service unused */
-    size_t w_cap, w_head, w_len;
-    struct welford wait; /* seconds waited, including zero waits */
+    struct job_ring waiters; /* service unused */
+    struct welford wait;     /* seconds waited, including zero waits */
     uint64_t acquisitions;
     uint64_t contended; /* acquisitions that had to wait */
     struct timeavg held_avg;

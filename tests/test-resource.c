@@ -91,7 +91,7 @@ static void test_server_single(void)
     g_assert_cmpfloat_with_epsilon(welford_mean(&t.server.wait), 1.0, 1e-12);
     g_assert_cmpfloat_with_epsilon(welford_variance(&t.server.wait), 1.0, 1e-12);
     g_assert_cmpuint(t.server.busy, ==, 0);
-    g_assert_cmpuint(t.server.q_len, ==, 0);
+    g_assert_cmpuint(t.server.queue.len, ==, 0);
     /* Busy 6 s of 8. */
     g_assert_cmpfloat_with_epsilon(fifo_server_utilization(&t.server), 6.0 / 8.0, 1e-12);
     g_assert_cmpfloat_with_epsilon(timeavg_mean(&t.server.qlen_avg, sim_now(t.sim)), 3.0 / 8.0,
@@ -206,7 +206,7 @@ static void test_server_fifo_order(void)
     }
     trace_setup(&t, 1, arrive, service, MAX_JOBS);
     while (sim_run_until(t.sim, sim_now(t.sim) + 100 * SIM_NS) || sim_events_pending(t.sim))
-        max_q = MAX(max_q, t.server.q_len);
+        max_q = MAX(max_q, t.server.queue.len);
     g_assert_cmpuint(max_q, >, 16);
     g_assert_cmpuint(t.n_done, ==, MAX_JOBS);
     for (size_t i = 0; i < MAX_JOBS; i++) {

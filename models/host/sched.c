@@ -21,11 +21,6 @@
 
 #define SCHED_NONE UINT32_MAX
 
-struct job_ring {
-    struct fifo_job *jobs;
-    size_t cap, head, len;
-};
-
 /* One thread placed on a time-shared core. */
 struct sched_thread {
     int owner;
@@ -48,43 +43,15 @@ struct sched_rq {
     struct fifo_job running; /* cur's job on the core */
 };
 
-static void job_push(struct sim *sim, struct job_ring *r, const struct fifo_job *job)
-{
-    if (r->len == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 8;
-        struct fifo_job *grown = g_new(struct fifo_job, cap);
-
-        sim_mem_account(sim, (cap - r->cap) * sizeof(*grown));
-        for (size_t i = 0; i < r->len; i++)
-            grown[i] = r->jobs[(r->head + i) & (r->cap - 1)];
-        g_free(r->jobs);
-        r->jobs = grown;
-        r->cap = cap;
-        r->head = 0;
-    }
-    r->jobs[(r->head + r->len++) & (r->cap - 1)] = *job;
-}
-
 static bool thread_has_jobs(const struct sched_thread *t)
 {
     return t->urgent.len | t->ordinary.len;
 }
 
-static struct fifo_job ring_take(struct job_ring *r)
-{
-    struct fifo_job job;
-
-    g_assert(r->len > 0);
-    job = r->jobs[r->head];
-    r->head = (r->head + 1) & (r->cap - 1);
-    r->len--;
-    return job;
-}
-
 /* The thread's next job, urgent ones first, taken off its queue. */
 static struct fifo_job job_take(struct sched_thread *t)
 {
-    return ring_take(t->urgent.len ? &t->urgent : &t->ordinary);
+    return job_ring_take(t->urgent.len ? &t->urgent : &t->ordinary);
 }
 
 /* A core that slept: its governor's memory, and the jobs that came while
@@ -150,12 +117,12 @@ static void on_core_woken(struct sim *sim, void *ctx, const void *payload)
     if (s->has_first)
         core_submit(core, s->first_urgent, &s->first);
     while (s->urgent.len) {
-        struct fifo_job job = ring_take(&s->urgent);
+        struct fifo_job job = job_ring_take(&s->urgent);
 
         core_submit(core, true, &job);
     }
     while (s->ordinary.len) {
-        struct fifo_job job = ring_take(&s->ordinary);
+        struct fifo_job job = job_ring_take(&s->ordinary);
 
         core_submit(core, false, &job);
     }
@@ -182,7 +149,7 @@ static void own_submit(const struct sched_policy *p, struct cpu_host *h, struct 
         sim_schedule(core->srv.sim, lat, on_core_woken, core, NULL, 0);
         return;
     }
-    job_push(core->srv.sim, urgent ? &s->urgent : &s->ordinary, job);
+    job_ring_push(core->srv.sim, urgent ? &s->urgent : &s->ordinary, job);
 }
 
 static uint32_t thread_find(struct sched_rq *rq, int owner)
@@ -322,7 +289,7 @@ static void submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_
     i = thread_find(rq, owner);
     t = &rq->t[i];
     job.enqueued = sim_now(core->srv.sim);
-    job_push(core->srv.sim, urgent ? &t->urgent : &t->ordinary, &job);
+    job_ring_push(core->srv.sim, urgent ? &t->urgent : &t->ordinary, &job);
     if (t->runnable)
         return;
     t->runnable = true;
@@ -375,16 +342,16 @@ void sched_release(struct cpu_host *h)
         struct sched_sleep *s = h->cores[k].sleep;
 
         if (s) {
-            g_free(s->urgent.jobs);
-            g_free(s->ordinary.jobs);
+            job_ring_release(&s->urgent);
+            job_ring_release(&s->ordinary);
             g_free(s);
             h->cores[k].sleep = NULL;
         }
         if (!rq)
             continue;
         for (unsigned i = 0; i < rq->n; i++) {
-            g_free(rq->t[i].urgent.jobs);
-            g_free(rq->t[i].ordinary.jobs);
+            job_ring_release(&rq->t[i].urgent);
+            job_ring_release(&rq->t[i].ordinary);
         }
         g_free(rq->t);
         g_free(rq);
