@@ -135,17 +135,24 @@ done
 
 # A worker killed mid-sweep: its run is reported lost (status 1), and the
 # task it held next is run by the other worker, so every other run is there.
-rm -f w.db* w.txt
-IOVSIM_PROGRESS_INTERVAL=0.05 "$IOVSIM" sweep k.ini -o w.db -j 2 --reps 8 \
-    --set scenario.duration=3000s >/dev/null 2>w.txt &
-pid=$!
-for _ in $(seq 1200); do
-    grep -q '^iovsim sweep: [1-9]' w.txt && break
-    sleep 0.05
-done
-kill -KILL "$(pgrep -P $pid | head -1)"
-wait $pid
-rc=$?
+# kill_worker RUNS_DONE SWEEP_ARGS...: start a 2-worker sweep into w.db,
+# wait until its progress line reports RUNS_DONE (a bracket expression),
+# SIGKILL the first worker forked (worker 0), and set rc.
+kill_worker() {
+    local done=$1 pid
+    shift
+    rm -f w.db* w.txt
+    IOVSIM_PROGRESS_INTERVAL=0.05 "$IOVSIM" sweep k.ini -o w.db -j 2 "$@" >/dev/null 2>w.txt &
+    pid=$!
+    for _ in $(seq 1200); do
+        grep -q "^iovsim sweep: $done" w.txt && break
+        sleep 0.05
+    done
+    kill -KILL "$(pgrep -o -P $pid)"
+    wait $pid
+    rc=$?
+}
+kill_worker '[1-9]' --reps 8 --set scenario.duration=3000s
 [ $rc = 1 ] && grep -q 'worker [01] died (signal 9)' w.txt &&
     [ "$(sqlite3 w.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 7 ]
 ok $? "-j 2: a killed worker's run is lost and the rest are done (rc $rc, $(sqlite3 w.db 'SELECT count(*) FROM runs') runs)"
@@ -153,17 +160,7 @@ ok $? "-j 2: a killed worker's run is lost and the rest are done (rc $rc, $(sqli
 # The same when the other worker has already run out of tasks: worker 0
 # holds two long runs, worker 1 two short ones and is done first; the long
 # run worker 0 had not started is then run by the parent.
-rm -f w.db* w.txt
-IOVSIM_PROGRESS_INTERVAL=0.05 "$IOVSIM" sweep k.ini -o w.db -j 2 --reps 1 \
-    --vary scenario.duration=30000s,30001s,100s,101s >/dev/null 2>w.txt &
-pid=$!
-for _ in $(seq 1200); do
-    grep -q '^iovsim sweep: [2-9]' w.txt && break
-    sleep 0.05
-done
-kill -KILL "$(pgrep -o -P $pid)"
-wait $pid
-rc=$?
+kill_worker '[2-9]' --reps 1 --vary scenario.duration=30000s,30001s,100s,101s
 done_points=$(sqlite3 w.db "SELECT group_concat(point, ' ') FROM
     (SELECT point FROM runs WHERE status = 'done' ORDER BY point)")
 [ $rc = 1 ] && grep -q 'worker 0 died (signal 9)' w.txt &&
