@@ -74,6 +74,21 @@ static GPtrArray *key_candidates(const struct scenario *sc, const char *key)
     return c;
 }
 
+/* Keys a mechanism replaced: a scenario written for the old one is told
+ * what to set now, not only that the key is unknown. */
+static const struct {
+    const char *key, *why;
+} retired_keys[] = {
+    { "iommu.iova_lock_hold",
+      "retired: the allocator's lock now costs iommu.iova_lock_lines x host.line_transfer "
+      "after another core held it" },
+    { "iommu.fq_lock_hold",
+      "retired: the flush queue's lock now costs iommu.fq_lock_lines x host.line_transfer "
+      "after another core held it" },
+    { "host.sched_wakeup", "retired: a core's wake-up is its idle state's exit (host.idle, "
+                           "host.idle_c1_exit)" },
+};
+
 /* "did you mean" for an unknown key: the same name in another section
  * first (a key in the wrong group), then the nearest spelling. */
 static const char *suggest_key(GPtrArray *cands, const char *key)
@@ -113,6 +128,11 @@ void scenario_unknown_key(const struct scenario *sc, const char *key, int line, 
                            key);
         return;
     }
+    for (size_t i = 0; i < G_N_ELEMENTS(retired_keys); i++)
+        if (strcmp(key, retired_keys[i].key) == 0) {
+            scenario_key_error(sc, line, key, error, "%s", retired_keys[i].why);
+            return;
+        }
     cands = key_candidates(sc, key);
     near = suggest_key(cands, key);
     if (near)

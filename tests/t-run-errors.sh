@@ -56,6 +56,14 @@ head -c 2000 /dev/urandom >"$tmp/garbage.ini"
 printf '\0\0\1' >>"$tmp/garbage.ini"
 expect_error "binary garbage" "garbage\.ini" "$db" run "$tmp/garbage.ini" -o "$db"
 
+# A key a mechanism replaced says what replaced it.
+printf '[scenario]\nmodel = net\nduration = 1ms\n[iommu]\niova_lock_hold = 250ns\n' >"$tmp/retired.ini"
+expect_error "a retired key names what replaced it" \
+    "retired\.ini:5: key 'iommu\.iova_lock_hold': retired: .*iommu\.iova_lock_lines x host\.line_transfer" \
+    "$db" run "$tmp/retired.ini" -o "$db"
+printf '[scenario]\nmodel = net\nduration = 1ms\n' >"$tmp/net.ini"
+expect_error "a retired key given with --set too" "key 'host\.sched_wakeup': retired: .*host\.idle" \
+    "$db" run "$tmp/net.ini" -o "$db" --set host.sched_wakeup=2us
 mk() { # mk NAME: copy good.ini with sed expression $2 applied
     sed -e "$2" "$good" >"$tmp/$1.ini"
 }
