@@ -159,12 +159,7 @@ void blk_host_submit(struct blk_vm *vm, struct blk_req *r, sim_time thread_ps)
     if (vm->be->serial && vm->serial_busy) {
         /* The thread is blocked in another request's read or write. */
         blk_step(vm, r, BLK_STAGE_backend);
-        r->next = BLK_NO_REQ;
-        if (vm->serial_head == BLK_NO_REQ)
-            vm->serial_head = r->idx;
-        else
-            blk_req_at(vm, vm->serial_tail)->next = r->idx;
-        vm->serial_tail = r->idx;
+        blk_list_push(vm, &vm->serial_head, &vm->serial_tail, r);
         return;
     }
     vm->serial_busy = vm->be->serial;
@@ -230,8 +225,6 @@ void blk_backend_start(struct blk_vm *vm)
 
 static void serial_next(struct blk_vm *vm)
 {
-    struct blk_req *next;
-
     if (!vm->be->serial)
         return;
     g_assert(vm->serial_busy);
@@ -240,9 +233,7 @@ static void serial_next(struct blk_vm *vm)
         check_idle(vm);
         return;
     }
-    next = blk_req_at(vm, vm->serial_head);
-    vm->serial_head = next->next;
-    start_pass(vm, next);
+    start_pass(vm, blk_list_pop(vm, &vm->serial_head));
 }
 
 static void host_complete_done(struct blk_vm *vm, struct blk_req *r)

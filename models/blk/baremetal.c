@@ -1,5 +1,6 @@
 /* Bare metal: the application's core runs the block layer and the NVMe
- * driver; the doorbell write and the completion need no hypervisor. The
+ * driver; the doorbell write and the completion (nvme_cq.c) need no
+ * hypervisor. The
  * baseline the virtualized strategies are compared with. */
 #include "blk_dev.h"
 
@@ -19,7 +20,7 @@ static void baremetal_submit(struct blk_vm *vm, struct blk_req *r)
 
 static void baremetal_device_done(struct blk_vm *vm, struct blk_req *r)
 {
-    blk_guest_complete(vm, r, 0);
+    blk_cq_post(vm, r, false);
 }
 
 const struct blk_strategy_ops blk_baremetal_ops = {

@@ -344,6 +344,7 @@ static void vm_init(struct blk_world *w, struct blk_vm *vm, unsigned k, const st
     vm->cfg = &w->cfg;
     vm->index = k;
     vm->serial_head = vm->serial_tail = BLK_NO_REQ;
+    vm->cq_head = vm->cq_tail = BLK_NO_REQ;
     snprintf(vm->name, sizeof(vm->name), "vm%u", k);
     snprintf(stream, sizeof(stream), "blk.vm%u", k);
     vm->rng = sim_rng(w->sim, stream);

@@ -52,7 +52,7 @@ struct blk_part {
 struct blk_req {
     uint32_t idx;
     uint32_t next_free; /* the pool's while the request is free */
-    uint32_t next;      /* in the VM's list of requests waiting for a serial thread */
+    uint32_t next;      /* in one of the VM's lists (blk_list_push()) */
     uint16_t vm;
     bool live;
     bool is_write;
@@ -168,6 +168,7 @@ struct blk_vm {
     uint32_t blocked;
     uint32_t avail_head, avail_tail;
     bool irq_pass, handler_owed; /* the handler's cost is on the pass's next completion */
+    uint32_t cq_head, cq_tail;   /* nvme_cq.c: completions the handler's pass has not reaped */
     bool wake_owed;              /* the thread's wake-up is on the next request it takes */
     sim_time woken_at;           /* a waking thread runs from then on */
     bool serial_busy;            /* a serial thread is blocked in a request */
@@ -254,6 +255,10 @@ const struct blk_strategy_ops *blk_strategy_lookup(const char *name);
 
 /* Request number @idx of the pool @vm's world shares. */
 struct blk_req *blk_req_at(const struct blk_vm *vm, uint32_t idx);
+/* A FIFO of requests linked through their @next (one list at a time):
+ * append @r; take the first (the list must not be empty). */
+void blk_list_push(const struct blk_vm *vm, uint32_t *head, uint32_t *tail, struct blk_req *r);
+struct blk_req *blk_list_pop(const struct blk_vm *vm, uint32_t *head);
 /* A request of @vm from the pool, born now, its stage guest_submit open. */
 struct blk_req *blk_req_new(struct blk_vm *vm);
 /* Close the open stage at now (its fixed parts get their time, the stage the
@@ -387,6 +392,17 @@ void blk_guest_complete(struct blk_vm *vm, struct blk_req *r, sim_time irq_exit_
  * delivery path (host_virq_deliver(): a halted vCPU's HLT exit, halt
  * polling and wake-up, then injection and EOI), exits counted against @r. */
 sim_time blk_irq_injection(struct blk_vm *vm, struct blk_req *r);
+
+/* nvme_cq.c. Bare metal and an assigned disk: the device posts @r's entry
+ * on the guest's completion queue; an interrupt (@inject: taken by the host
+ * and injected) starts the handler's pass unless one is open, which reaps
+ * it; by polling, blk_guest_complete(). */
+void blk_cq_post(struct blk_vm *vm, struct blk_req *r, bool inject);
+/* nvme_cq.c. The open handler pass reaps @r on the vCPU (interrupt lane):
+ * its injection's exits (@r->irq_exit_ps), the handler when the pass owes
+ * it (@vm->handler_owed), the waiter's wake-up and the block layer's
+ * completion; then @cont. virtio-blk's pass uses it too. */
+void blk_reap(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont);
 
 /* --- merge.c: a pass's requests gathered, merged, submitted at its end --- */
 

@@ -49,6 +49,24 @@ void blk_req_free(struct blk_world *w, struct blk_req *r)
     pool_free(&w->reqs, r->idx);
 }
 
+void blk_list_push(const struct blk_vm *vm, uint32_t *head, uint32_t *tail, struct blk_req *r)
+{
+    r->next = BLK_NO_REQ;
+    if (*head == BLK_NO_REQ)
+        *head = r->idx;
+    else
+        blk_req_at(vm, *tail)->next = r->idx;
+    *tail = r->idx;
+}
+
+struct blk_req *blk_list_pop(const struct blk_vm *vm, uint32_t *head)
+{
+    struct blk_req *r = blk_req_at(vm, *head);
+
+    *head = r->next;
+    return r;
+}
+
 void blk_step(const struct blk_vm *vm, struct blk_req *r, enum blk_stage next)
 {
     ledger_step(&r->led, r->stage_ps, sim_now(vm->w->sim), next);

@@ -2,9 +2,10 @@
  * guest's doorbell write goes straight to the device's BAR (no exit); the
  * device's DMA is translated by the IOMMU (page walks on IOTLB misses,
  * docs/sources.md#fands); a miss waits for one of the host's page walkers,
- * the same walkers the NICs' DMA uses (one IOMMU for every device). Its
- * completion interrupt is taken by the host and injected (exit + EOI
- * exit), or posted to the running vCPU without exits.
+ * the same walkers the NICs' DMA uses (one IOMMU for every device). The
+ * completion interrupt that starts a handler pass (nvme_cq.c) is taken by
+ * the host and injected (exit + EOI exit), or posted to the running vCPU
+ * without exits.
  * Left out: IOVA map/unmap costs in the guest, interrupt remapping table
  * lookups, ATS. */
 #include "blk_dev.h"
@@ -48,7 +49,7 @@ static void passthrough_submit(struct blk_vm *vm, struct blk_req *r)
 
 static void passthrough_device_done(struct blk_vm *vm, struct blk_req *r)
 {
-    blk_guest_complete(vm, r, blk_irq_injection(vm, r));
+    blk_cq_post(vm, r, true);
 }
 
 const struct blk_strategy_ops blk_passthrough_ops = {

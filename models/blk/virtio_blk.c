@@ -126,24 +126,6 @@ static void virtio_blk_detach(struct blk_vm *vm)
 
 /* ---- lists of requests, linked through next ---- */
 
-static void list_push(const struct blk_vm *vm, uint32_t *head, uint32_t *tail, struct blk_req *r)
-{
-    r->next = BLK_NO_REQ;
-    if (*head == BLK_NO_REQ)
-        *head = r->idx;
-    else
-        blk_req_at(vm, *tail)->next = r->idx;
-    *tail = r->idx;
-}
-
-static struct blk_req *list_pop(const struct blk_vm *vm, uint32_t *head)
-{
-    struct blk_req *r = blk_req_at(vm, *head);
-
-    *head = r->next;
-    return r;
-}
-
 /* ---- the device: the backend thread ---- */
 
 static void to_host(struct blk_vm *vm, struct blk_req *r)
@@ -159,7 +141,7 @@ static void to_host(struct blk_vm *vm, struct blk_req *r)
 static void drain(struct blk_vm *vm)
 {
     while (vm->avail_head != BLK_NO_REQ && blk_req_at(vm, vm->avail_head)->ready) {
-        struct blk_req *r = list_pop(vm, &vm->avail_head);
+        struct blk_req *r = blk_list_pop(vm, &vm->avail_head);
         int head = vring_pop_avail(vm->vq);
 
         g_assert(head == r->head);
@@ -238,7 +220,7 @@ static bool ring_add(struct blk_vm *vm, struct blk_req *r)
     if (head < 0)
         return false;
     r->head = (uint16_t)head;
-    list_push(vm, &vm->avail_head, &vm->avail_tail, r);
+    blk_list_push(vm, &vm->avail_head, &vm->avail_tail, r);
     settle(vm, false);
     /* Whether to notify follows the ring; a polling device never asks. */
     r->kicked = vring_kick_prepare(vm->vq) && vm->be->kick != HV_N_EXITS;
@@ -286,7 +268,7 @@ static void submit_next(struct blk_vm *vm)
         vm->submitting = false;
         return;
     }
-    guest_submit(vm, list_pop(vm, &vm->sub_q_head));
+    guest_submit(vm, blk_list_pop(vm, &vm->sub_q_head));
 }
 
 static void virtio_blk_submit(struct blk_vm *vm, struct blk_req *r)
@@ -294,7 +276,7 @@ static void virtio_blk_submit(struct blk_vm *vm, struct blk_req *r)
     if (blk_flush_ends_in_guest(vm, r))
         return;
     if (vm->submitting) {
-        list_push(vm, &vm->sub_q_head, &vm->sub_q_tail, r);
+        blk_list_push(vm, &vm->sub_q_head, &vm->sub_q_tail, r);
         return;
     }
     vm->submitting = true;
@@ -324,15 +306,7 @@ static void reap_next(struct blk_vm *vm)
         }
         vring_disable_cb(vm->vq);
     }
-    struct blk_req *r = blk_req_at(vm, (uint32_t)token);
-    struct blk_part parts[] = {
-        { BLK_STAGE_exit, r->irq_exit_ps },
-        { BLK_STAGE_irq, (vm->handler_owed ? vm->cfg->c.irq_handler : 0) + vm->cfg->c.wakeup },
-        { BLK_STAGE_guest_complete, vm->cfg->c.guest_complete },
-    };
-
-    vm->handler_owed = false;
-    blk_run_irq(vm, &vm->vcpu, r, BLK_STAGE_irq, parts, G_N_ELEMENTS(parts), reaped_done);
+    blk_reap(vm, blk_req_at(vm, (uint32_t)token), reaped_done);
     refill(vm);
 }
 
