@@ -346,12 +346,13 @@ bool plot_stack_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, 
     order_stages(sp, star, metrics, &places);
     yu = humanize_scale(biggest(db, points, metrics, sp->scope, true), unit, &fy);
     stack_rows(db, j, &one, &by, points, metrics, fy);
-    /* "stage_*": the key says "host stack", the axis "Time by stage (µs)";
+    /* "stage_*": the key says "Host stack", the axis "Time by stage (µs)";
      * a stage has its colour in every figure (its place in the data path),
      * disk_stage_exit as stage_exit. */
     for (guint m = 0; m < metrics->len; m++) {
         const char *stage = stage_of(sp, star, metrics->pdata[m]);
-        g_autofree char *words = g_strdelimit(g_strdup(plot_value_name(sp, NULL, stage)), "_", ' ');
+        const char *named = plot_value_name(sp, NULL, stage);
+        g_autofree char *words = named != stage ? g_strdup(named) : plot_words(stage);
         int place = g_array_index(places, int, m);
 
         if (place >= 0)

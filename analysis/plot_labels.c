@@ -1,10 +1,12 @@
 /* The names figures show. The parameter tables in models/ are built by
  * macros and carry no display name, so the names of the keys that bundled
  * scenarios sweep live here, next to those of the metrics (which have no
- * registry: models report them by name); any other key or metric shows as
- * written or in words made from its name. */
+ * registry: models report them by name); any other key or metric shows in
+ * words made from its name (test-analysis checks that every key and metric
+ * a bundled scenario sweeps or plots has a name here). */
 #include "plot_labels.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include <glib.h>
@@ -37,6 +39,31 @@ static const char *const param_labels[][2] = {
     { "iommu.page_size", "IOMMU page size" },
     { "hv.posted_interrupts", "Posted interrupts" },
     { "hv.exitless_eoi", "Exitless EOI" },
+    { "hv.msix_route_rebuild", "MSI-X route rebuild" },
+    { "blk.vms", "VMs with a disk" },
+    { "blk.format", "Image format" },
+    { "disk.write_cache", "Drive write cache" },
+    { "fio.bs", "Block size" },
+    { "fio.fsync", "Writes per fsync" },
+    { "fio.rw", "I/O pattern" },
+    { "guest.msix_mask", "Guest MSI-X masking" },
+    { "host.backend_placement", "Backend placement" },
+    { "host.idle_max", "Deepest idle state" },
+    { "image.preallocation", "Preallocation" },
+    { "iommu.walkers", "IOMMU page walkers" },
+    { "migration.dirty_rate", "Dirty rate" },
+    { "migration.mode", "Migration" },
+    { "fabric.addressing", "Addressing" },
+    { "nic.dma_mapping", "DMA mapping" },
+    { "nic.queues", "NIC queues" },
+    { "virtio.queues", "virtio queues" },
+    { "virtio.ring", "virtio ring" },
+    { "vm.irq_vcpu", "Interrupt vCPU" },
+    { "vm.vcpus", "vCPUs per VM" },
+    { "vswitch.masks", "Flow table masks" },
+    { "workload.flows", "Flows" },
+    { "workload.target", "Destination" },
+    { "workload.think_time", "Think time" },
 };
 
 /* Values of the strategy and workload keys; true/false are "on"/"off". */
@@ -51,6 +78,22 @@ static const char *const value_labels[][2] = {
     { "stream", "Bulk stream" },
     { "rr", "Request/response" },
     { "udp", "UDP" },
+    { "qemu", "QEMU" },
+    { "precopy", "Pre-copy" },
+    { "postcopy", "Post-copy" },
+    { "flat", "Flat L2" },
+    { "vl2", "VL2" },
+    { "overlay", "Overlay" },
+    { "reactive", "Reactive" },
+    { "proactive", "Proactive" },
+    { "devoflow", "DevoFlow" },
+    { "split", "Split ring" },
+    { "packed", "Packed ring" },
+    { "write", "Sequential write" },
+    { "randwrite", "Random write" },
+    { "per-buffer", "Per buffer" },
+    { "per-interrupt", "Per interrupt" },
+    { "remote", "Remote host" },
     { "true", "on" },
     { "false", "off" },
 };
@@ -61,6 +104,7 @@ static const struct {
 } metric_labels[] = {
     { "throughput", "Throughput", NULL },
     { "pps", "Packet rate", NULL },
+    { "cpu_per_gbps", "CPU per Gb/s", "cores" },
     { "transactions_per_second", "Transactions", NULL },
     { "rtt_mean", "Mean RTT", NULL },
     { "guest_cpu", "Guest CPU", "cores" },
@@ -83,14 +127,78 @@ static const struct {
     { "in_system_mean", "Mean number in system", NULL },
     { "stage_*", "Time by stage", NULL },
     { "disk_stage_*", "Disk time by stage", NULL },
+    { "addr_control_per_second", "Address control messages", NULL },
+    { "addr_misdelivered", "Packets to the old host", NULL },
+    { "addr_switch_table_max", "Largest switch table", "entries" },
+    { "alloc_writes_per_write", "Allocating writes per write", NULL },
+    { "exits_mmio_user_per_second", "MMIO exits to user space", NULL },
+    { "flow_setup_mean", "Mean flow setup time", NULL },
+    { "idle_exit_mean", "Mean idle-state exit latency", NULL },
+    { "migration_vm_throughput", "Migrating VM's throughput", NULL },
+    { "virtio_lock_contended", "Contended fraction of virtio locks", NULL },
+    { "virtio_interrupts_while_polling", "Interrupts while the driver polled", NULL },
+    { "virtio_ring_lines_per_packet", "Ring cache lines moved per packet", NULL },
+    { "vswitch_masks_per_packet", "Masks probed per packet", NULL },
 };
+
+/* Words of names written in upper or mixed case ("cpu" is "CPU"). */
+static const char *const word_labels[][2] = {
+    { "cpu", "CPU" },       { "rtt", "RTT" },         { "mmio", "MMIO" },   { "vm", "VM" },
+    { "vms", "VMs" },       { "iotlb", "IOTLB" },     { "iommu", "IOMMU" }, { "fct", "FCT" },
+    { "l2", "L2" },         { "msix", "MSI-X" },      { "irq", "IRQ" },     { "irqs", "IRQs" },
+    { "vf", "VF" },         { "vfs", "VFs" },         { "dma", "DMA" },     { "nic", "NIC" },
+    { "io", "I/O" },        { "iops", "IOPS" },       { "gbps", "Gb/s" },   { "vcpu", "vCPU" },
+    { "vcpus", "vCPUs" },   { "vswitch", "vSwitch" }, { "eoi", "EOI" },     { "tlb", "TLB" },
+    { "pcie", "PCIe" },     { "tx", "TX" },           { "rx", "RX" },       { "itr", "ITR" },
+    { "vxlan", "VXLAN" },   { "mtu", "MTU" },         { "tso", "TSO" },     { "hv", "Hypervisor" },
+    { "virtio", "virtio" }, { "qcow2", "qcow2" },     { "fio", "fio" },     { "blk", "Block" },
+    { "vring", "vring" },
+};
+
+/* @name's words (split at '_' and '.') joined by spaces after @pre, each
+ * in its own case, the first capitalized unless it keeps its case. */
+static char *join_words(const char *pre, const char *name)
+{
+    g_auto(GStrv) parts = g_strsplit_set(name, "_.", -1);
+    GString *out = g_string_new(pre);
+
+    for (size_t i = 0; parts[i]; i++) {
+        const char *w = parts[i];
+        bool kept = false;
+
+        for (size_t k = 0; k < G_N_ELEMENTS(word_labels); k++)
+            if (g_ascii_strcasecmp(word_labels[k][0], w) == 0) {
+                w = word_labels[k][1];
+                kept = out->len == 0;
+            }
+        if (!*w)
+            continue;
+        if (out->len > 0 && out->str[out->len - 1] != ' ')
+            g_string_append_c(out, ' ');
+        size_t at = out->len;
+        g_string_append(out, w);
+        if (at == 0 && !kept)
+            out->str[0] = g_ascii_toupper(out->str[0]);
+    }
+    return g_string_free(out, FALSE);
+}
 
 const char *plot_param_label(const char *key)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(param_labels); i++)
         if (strcmp(param_labels[i][0], key) == 0)
             return param_labels[i][1];
-    return key;
+    /* Interned: a figure names a handful of keys, each once. */
+    g_autofree char *w = join_words("", key);
+    return g_intern_string(w);
+}
+
+bool plot_param_label_known(const char *key)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(param_labels); i++)
+        if (strcmp(param_labels[i][0], key) == 0)
+            return true;
+    return false;
 }
 
 const char *plot_value_label(const char *key, const char *value)
@@ -103,11 +211,12 @@ const char *plot_value_label(const char *key, const char *value)
 }
 
 /* Words from a metric's name: "latency_p99" is "99th-percentile latency",
- * "queue_length_mean" "Mean queue length", "drops_ring_full" "Drops ring full". */
+ * "queue_length_mean" "Mean queue length", "drops_ring_full" "Drops ring full",
+ * "exits_mmio_kernel_per_second" "Exits MMIO kernel". */
 static char *words(const char *name)
 {
     static const char *const prefixes[][2] = {
-        { "_mean", "mean " },           { "_p50", "median " },
+        { "_mean", "Mean " },           { "_p50", "Median " },
         { "_p99", "99th-percentile " }, { "_p999", "99.9th-percentile " },
         { "_per_second", "" },
     };
@@ -121,10 +230,20 @@ static char *words(const char *name)
             break;
         }
     }
-    g_strdelimit(stem, "_", ' ');
-    char *out = g_strconcat(pre, stem, NULL);
-    out[0] = g_ascii_toupper(out[0]);
-    return out;
+    return join_words(pre, stem);
+}
+
+char *plot_words(const char *name)
+{
+    return join_words("", name);
+}
+
+bool plot_metric_label_known(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(metric_labels); i++)
+        if (strcmp(metric_labels[i].name, name) == 0)
+            return true;
+    return false;
 }
 
 char *plot_metric_label(const char *name, const char **count_unit)

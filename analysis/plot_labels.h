@@ -5,9 +5,17 @@
 #ifndef IOVSIM_ANALYSIS_PLOT_LABELS_H
 #define IOVSIM_ANALYSIS_PLOT_LABELS_H
 
-/* The name of parameter @key on an axis or over a legend; @key itself when
- * none is known. Static or @key: borrowed. */
+#include <stdbool.h>
+
+/* The name of parameter @key on an axis or over a legend; words made from
+ * @key when none is known ("NIC DMA mapping" for nic.dma_mapping).
+ * Borrowed (static or interned). */
 const char *plot_param_label(const char *key);
+
+/* Has @key (@name) a name of its own, not words made from it? For the test
+ * that every key and metric bundled scenarios plot has one. */
+bool plot_param_label_known(const char *key);
+bool plot_metric_label_known(const char *name);
 
 /* The name of @value of @key as a series or category ("SR-IOV", "on");
  * @value itself when none is known. Borrowed. */
@@ -20,6 +28,9 @@ const char *plot_value_label(const char *key, const char *value);
  * stored as a plain number ("cores" for host_cpu), else NULL. Caller frees.
  */
 char *plot_metric_label(const char *name, const char **count_unit);
+
+/* @name in words: "irq_delivery" is "IRQ delivery". Caller frees. */
+char *plot_words(const char *name);
 
 /* "Label (unit)", or "Label" for an empty or NULL unit; "us" shows as "µs".
  * Caller frees. */

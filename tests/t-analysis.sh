@@ -335,7 +335,7 @@ labels q2.png q.db --x workload.type --y throughput --by io.strategy
 ok $? "the same colours in a line plot"
 labels q3.png q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=rr
 grep '^series=' labels.txt | sort >s1.txt
-grep -q '^x=Strategy|y=Time by stage (µs)|key=$' labels.txt && grep -q '^series=guest stack ' s1.txt &&
+grep -q '^x=Strategy|y=Time by stage (µs)|key=$' labels.txt && grep -q '^series=Guest stack ' s1.txt &&
     grep -qxE 'caption=mean(, n = 2| of n = 2) replications(, all identical \(no interval\))?' \
         labels.txt
 ok $? "stacked stages: named in words, 'Time by stage' on the axis"
@@ -366,12 +366,13 @@ ok $? "lines --by two keys: colour by the first, dash type by the second ($(grep
 bad "three --by keys" "--by 'queue.servers,queue.service,queue.stations': expected one key or two" \
     "$IOVSIM" plot a.db --x queue.stations --y sojourn_mean -o b3.png \
     --by queue.servers,queue.service,queue.stations
-# Stages stack in the order a packet meets them (models/net/dev.h), not by name.
+# Stages stack in the order a packet meets them (models/net/dev.h), not by name;
+# their names are words (IRQ delivery for irq_delivery).
 labels q6.png q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=rr
 sed -n 's/^ *X(\([a-z_]*\)) *\\\{0,1\}$/\1/p' "$SRC/models/net/dev.h" | tr _ ' ' >path.txt
 grep '^series=' labels.txt | sed 's/^series=\(.*\) #.*/\1/' >shown.txt
-[ "$(grep -cxFf shown.txt path.txt)" = "$(wc -l <shown.txt)" ] && [ "$(wc -l <shown.txt)" -gt 5 ] &&
-    [ "$(grep -xFf shown.txt path.txt)" = "$(cat shown.txt)" ]
+[ "$(grep -cxiFf shown.txt path.txt)" = "$(wc -l <shown.txt)" ] && [ "$(wc -l <shown.txt)" -gt 5 ] &&
+    [ "$(grep -xiFf shown.txt path.txt)" = "$(tr A-Z a-z <shown.txt)" ]
 ok $? "stages in data path order ($(tr '\n' , <shown.txt))"
 labels q7.png q.db --kind stack --x io.strategy --by workload.type --y 'stage_*'
 [ "$(grep '^group=' labels.txt | tr '\n' ,)" = "group=Bare metal,group=Emulation,group=virtio,\
