@@ -50,6 +50,8 @@ static const char *const param_labels[][2] = {
     { "host.backend_placement", "Backend placement" },
     { "host.idle_max", "Deepest idle state" },
     { "image.preallocation", "Preallocation" },
+    { "image.cache", "Host cache mode" },
+    { "image.host_cache_size", "Host page cache" },
     { "iommu.walkers", "IOMMU page walkers" },
     { "migration.dirty_rate", "Dirty rate" },
     { "migration.mode", "Migration" },

@@ -43,8 +43,10 @@ static void unnamed(const char *keys, const char *where, GString *out)
     for (size_t i = 0; parts[i]; i++) {
         const char *k = g_strstrip(parts[i]);
 
-        if (*k && !plot_param_label_known(k))
-            g_string_append_printf(out, " %s:%s", where, k);
+        g_autofree char *item = g_strdup_printf(" %s:%s", where, k);
+
+        if (*k && !plot_param_label_known(k) && !strstr(out->str, item))
+            g_string_append(out, item);
     }
 }
 
