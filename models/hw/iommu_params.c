@@ -22,8 +22,9 @@ static const struct param_def iommu_params[] = {
              "and 127 4 KiB entries; 64) (sources.md#pcie-bench-iotlb)"),
     PDEF_INT("iommu.walkers", "64", 1, 4096,
              "page walks the IOMMU performs at once; a DMA whose translation misses waits for one",
-             "choice: not binding below 100 Gb/s; the walker count of VT-d and AMD-Vi is not "
-             "published (the IOTLB wall at 200 Gb/s: Farshin et al., PeerJ CS 2023)"),
+             "choice: the walker count of VT-d and AMD-Vi is not published; 64 never binds in the "
+             "bundled scenarios (iotlb-reach.ini: 48 VFs at 200 Gb/s need 2) (the IOTLB wall: "
+             "sources.md#farshin-iotlb)"),
     PDEF_INT("iommu.walk_levels", "2", 1, 6, "page-table levels read on an IOTLB miss",
              "F&S SOSP'24 artifact: ~2 IOMMU memory reads per IOTLB miss, 0.95-1.20 misses per 4 "
              "KiB page under strict mapping (D: 1.90/0.95); no paging-structure cache in the model "
