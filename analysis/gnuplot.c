@@ -74,6 +74,7 @@ static const struct {
 } strategies[] = {
     { "baremetal", "#000000", 5 },    { "emulation", "#D55E00", 9 }, { "virtio", "#0072B2", 7 },
     { "passthrough", "#009E73", 13 }, { "sriov", "#E69F00", 11 },    { "vdpa", "#CC79A7", 15 },
+    { "sidecore", "#56B4E9", 4 },
 };
 
 /* Point types for generic series: filled circle, square, triangles, diamond. */

@@ -76,6 +76,7 @@ static const char *const value_labels[][2] = {
     { "passthrough", "Passthrough" },
     { "sriov", "SR-IOV" },
     { "vdpa", "vDPA" },
+    { "sidecore", "Sidecore" },
     { "virtio-blk", "virtio-blk" },
     { "stream", "Bulk stream" },
     { "rr", "Request/response" },
