@@ -864,6 +864,46 @@ static void test_qcow2_dirty_eviction(void)
     report_free(big);
 }
 
+/* A 4 KiB write to a new cluster of an image with no backing file zeroes
+ * the cluster with one write-zeroes call (handle_alloc_space()) and writes
+ * its 4 KiB: the cluster size hardly matters. Over a backing file the
+ * rest of the cluster is copied up and written with it, so a 2 MiB
+ * cluster costs far more than a 64 KiB one. Before, the zeros were
+ * written too, and without a backing file a 2 MiB cluster cost 2 MiB of
+ * writing. */
+static struct report *run_first_writes(const char *cluster, const char *backing)
+{
+    g_autofree char *body = g_strdup_printf(
+        "[blk]\nstrategy = virtio-blk\nbackend = io_uring\nformat = qcow2\ndisk_size = 40GiB\n"
+        "[fio]\nrw = randwrite\n[image]\npreallocation = off\n%s\n"
+        "[qcow2]\ncluster_size = %s\nrefcount_cache_size = 8MiB\n",
+        backing, cluster);
+
+    return run_ini(body, 47);
+}
+
+static void test_qcow2_zeroed_clusters(void)
+{
+    const char *chain = "backing_chain = base.img\nbacking_format = raw";
+    struct report *z64 = run_first_writes("64KiB", ""), *z2m = run_first_writes("2MiB", "");
+    struct report *c64 = run_first_writes("64KiB", chain), *c2m = run_first_writes("2MiB", chain);
+
+    g_test_message("no backing file: %.2f vs %.2f us; over one: %.2f vs %.2f us (64 KiB vs 2 MiB)",
+                   test_all(z64, "latency_mean") * 1e6, test_all(z2m, "latency_mean") * 1e6,
+                   test_all(c64, "latency_mean") * 1e6, test_all(c2m, "latency_mean") * 1e6);
+    g_assert_cmpfloat(fabs(test_all(z2m, "latency_mean") / test_all(z64, "latency_mean") - 1), <,
+                      0.05);
+    g_assert_cmpfloat(test_all(z2m, "cow_bytes_per_write"), ==, 0);
+    g_assert_cmpfloat(test_all(c2m, "latency_mean"), >, 10 * test_all(c64, "latency_mean"));
+    g_assert_cmpfloat(test_all(c64, "latency_mean"), >, test_all(z64, "latency_mean"));
+    check_breakdown(z2m, "all");
+    check_breakdown(c2m, "all");
+    report_free(z64);
+    report_free(z2m);
+    report_free(c64);
+    report_free(c2m);
+}
+
 /* ---- M/M/c: Poisson arrivals, exponential service, c channels ---- */
 
 /* Erlang C: mean wait in queue of M/M/c with arrival rate @lambda and
@@ -1046,6 +1086,7 @@ int main(int argc, char **argv)
     g_test_add_func("/blk/qcow2/reach", test_qcow2_reach);
     g_test_add_func("/blk/qcow2/alloc-fresh", test_qcow2_alloc);
     g_test_add_func("/blk/qcow2/dirty-eviction", test_qcow2_dirty_eviction);
+    g_test_add_func("/blk/qcow2/zeroed-clusters", test_qcow2_zeroed_clusters);
     g_test_add_func("/blk/device/mmc-erlang-c", test_mmc);
     g_test_add_func("/blk/latency/long-sums", test_long_sums);
     for (size_t k = 0; k < G_N_ELEMENTS(bad_cases); k++) {

@@ -84,6 +84,7 @@ struct blk_req {
     uint32_t q_syncs;           /* L1 / refcount table / header updates: a sector and a flush */
     uint32_t q_chain_entries;   /* L2 cache entries the backing files' lookups visited */
     bool q_sync_flush;          /* the flush of the sync write just done */
+    bool q_zeroes;              /* new clusters zeroed by a write-zeroes call first */
     bool zero_read;             /* reads a cluster the image lacks, no backing file: zeros */
     uint32_t dev_bytes;         /* bytes the device moves, if not @bytes (a new cluster) */
     sim_time irq_exit_ps;       /* what the completion interrupt's exits cost */

@@ -3,10 +3,13 @@
  * image created with image.preallocation = off a write to a cluster that
  * has none gets one (QEMU block/qcow2-cluster.c qcow2_alloc_host_offset(),
  * handle_alloc()): a host cluster at the end of the file, its refcount
- * raised in the refcount block cache (block/qcow2-refcount.c), the data
- * written as the whole cluster (the unwritten parts are zeros, written with
- * the guest's data in one request as perform_cow() merges them), then the
- * L2 entry set (qcow2_alloc_cluster_link_l2()), which dirties its L2 slice.
+ * raised in the refcount block cache (block/qcow2-refcount.c), the parts
+ * of the cluster the guest does not write zeroed (without a backing file:
+ * one write-zeroes call, fallocate(FALLOC_FL_ZERO_RANGE) on the file, as
+ * handle_alloc_space() does since QEMU commit c8bb23cbdb; with one: copied
+ * from the chain and written with the guest's data in one request, as
+ * perform_cow() merges them), then the L2 entry set
+ * (qcow2_alloc_cluster_link_l2()), which dirties its L2 slice.
  * Dirty L2 slices and refcount blocks reach the device when evicted
  * (qcow2_cache_do_get() flushes a dirty victim before reusing its slot) or
  * on a flush, refcount blocks first (qcow2_cache_set_dependency()). With 16
@@ -131,14 +134,24 @@ static void allocate(struct blk_vm *vm, struct blk_req *r, bool *fresh)
     }
     if (!*fresh)
         return;
-    r->dev_bytes = (uint32_t)((last - first + 1) * w->cluster_size);
-    /* What the guest does not write of the new clusters comes from the
-     * backing chain (zeros without one: nothing to read). */
-    if (w->chain_len && r->dev_bytes > r->bytes) {
-        r->q_cow_bytes = r->dev_bytes - r->bytes;
-        q->cow_bytes += r->q_cow_bytes;
-        r->meta_left += blk_backing_lookup(vm, r, first * w->cluster_size, r->dev_bytes);
+    uint32_t clusters = (uint32_t)((last - first + 1) * w->cluster_size);
+
+    if (clusters == r->bytes)
+        return;
+    if (!w->chain_len) {
+        /* The rest reads as zeros (is_zero_cow()): handle_alloc_space()
+         * zeroes the new clusters with one write-zeroes call, which the
+         * file turns into fallocate(FALLOC_FL_ZERO_RANGE), and the guest's
+         * data is written alone. */
+        r->q_zeroes = true;
+        return;
     }
+    /* The rest comes from the backing chain, written with the guest's
+     * data as one request (perform_cow()). */
+    r->dev_bytes = clusters;
+    r->q_cow_bytes = clusters - r->bytes;
+    q->cow_bytes += r->q_cow_bytes;
+    r->meta_left += blk_backing_lookup(vm, r, first * w->cluster_size, clusters);
 }
 
 /* A read: clusters the image lacks come from the backing chain, or read
@@ -238,13 +251,17 @@ void blk_qcow2_map(struct blk_vm *vm, struct blk_req *r, blk_cont_fn cont)
         r->q_l2_writebacks += wrote_back;
     }
     r->then = cont;
-    if (r->q_chain_entries) {
-        /* The backing files' lookups, known only now, on the thread. */
-        struct blk_part part = { BLK_STAGE_image,
-                                 (sim_time)r->q_chain_entries * w->cfg.c.qcow2_lookup_entry };
+    if (r->q_chain_entries || r->q_zeroes) {
+        /* The backing files' lookups, known only now, and the zeroing
+         * call, on the thread. */
+        struct blk_part parts[] = {
+            { BLK_STAGE_image, (sim_time)r->q_chain_entries * w->cfg.c.qcow2_lookup_entry },
+            { BLK_STAGE_qcow2_meta, r->q_zeroes ? w->cfg.c.syscall : 0 },
+        };
 
         r->q_chain_entries = 0;
-        blk_run(vm, &vm->backend, r, BLK_STAGE_image, &part, 1, next_meta);
+        r->q_zeroes = false;
+        blk_run(vm, &vm->backend, r, BLK_STAGE_image, parts, G_N_ELEMENTS(parts), next_meta);
         return;
     }
     next_meta(vm, r);
