@@ -151,18 +151,23 @@ static gint declared_cmp(gconstpointer a, gconstpointer b, gpointer data)
 }
 
 /*
- * The points in the order the scenario declares them (@sp->order), or else
- * by the registry's order of each key's values. Series, bars and categories
- * then appear as their values first appear among the points: in the row-major
+ * The points in the order the scenario declares them (@sp->order, else the
+ * order the database recorded when they were swept), or else by the
+ * registry's order of each key's values. Series, bars and categories then
+ * appear as their values first appear among the points: in the row-major
  * order of a sweep that is each key's declared order.
  */
-static void sort_points(const struct plot_spec *sp, GPtrArray *points)
+static void sort_points(sqlite3 *db, const struct plot_spec *sp, GPtrArray *points)
 {
-    g_autoptr(GHashTable) rank = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) rank = sp->order ? g_hash_table_new(g_str_hash, g_str_equal) : NULL;
 
     for (int i = 0; sp->order && sp->order[i]; i++)
         if (!g_hash_table_contains(rank, sp->order[i]))
             g_hash_table_insert(rank, (gpointer)sp->order[i], GINT_TO_POINTER(i + 1));
+    if (!rank)
+        rank = query_declared(db);
+    if (!rank)
+        rank = g_hash_table_new(g_str_hash, g_str_equal);
     g_ptr_array_sort_with_data(points, declared_cmp, rank);
 }
 
@@ -821,7 +826,7 @@ bool plot_draw(sqlite3 *db, const struct plot_spec *sp, char **note, GError **er
     points = select_points(db, sp->where, error);
     if (!points)
         return false;
-    sort_points(sp, points);
+    sort_points(db, sp, points);
     j = gp_job_new(sp->output, error);
     if (!j)
         return false;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "store.h"
 #include "suggest.h"
 #include "sweep.h"
 
@@ -155,11 +156,48 @@ static gint label_cmp(gconstpointer a, gconstpointer b)
     return sweep_label_cmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+GHashTable *query_declared(sqlite3 *db)
+{
+    sqlite3_stmt *s =
+        prepare(db, "SELECT substr(key, length('" STORE_META_ORDER "') + 1), "
+                    "CAST(value AS INTEGER) FROM meta WHERE key GLOB '" STORE_META_ORDER "*'");
+    GHashTable *rank = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *label = (const char *)sqlite3_column_text(s, 0);
+        sqlite3_int64 at = sqlite3_column_int64(s, 1);
+
+        if (label && at >= 0 && at < G_MAXINT - 1)
+            g_hash_table_insert(rank, g_strdup(label), GINT_TO_POINTER((int)at + 1));
+    }
+    sqlite3_finalize(s);
+    if (g_hash_table_size(rank) == 0) {
+        g_hash_table_unref(rank);
+        return NULL;
+    }
+    return rank;
+}
+
+/* By declared place, those without one after them; ties in label order. */
+static gint declared_cmp(gconstpointer a, gconstpointer b, gpointer data)
+{
+    int ra = GPOINTER_TO_INT(g_hash_table_lookup(data, *(const char *const *)a));
+    int rb = GPOINTER_TO_INT(g_hash_table_lookup(data, *(const char *const *)b));
+
+    if (ra != rb)
+        return ra && rb ? ra - rb : ra ? -1 : 1;
+    return label_cmp(a, b);
+}
+
 GPtrArray *query_points(sqlite3 *db)
 {
     GPtrArray *out = column(prepare(db, "SELECT DISTINCT point FROM runs WHERE status = 'done'"));
+    g_autoptr(GHashTable) rank = query_declared(db);
 
-    g_ptr_array_sort(out, label_cmp);
+    if (rank)
+        g_ptr_array_sort_with_data(out, declared_cmp, rank);
+    else
+        g_ptr_array_sort(out, label_cmp);
     return out;
 }
 

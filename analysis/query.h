@@ -17,8 +17,13 @@
  * Caller closes with store_close(). */
 struct store *query_open(const char *path, GError **error);
 
-/* Points with done runs, in label order (sweep_label_cmp). Caller unrefs. */
+/* Points with done runs in the order their sweep declared them (meta
+ * 'order LABEL'), those without an order after them in label order
+ * (sweep_label_cmp). Caller unrefs. */
 GPtrArray *query_points(sqlite3 *db);
+/* Each point's place in its sweep plus one (label -> GINT_TO_POINTER), or
+ * NULL for a database that records none. Caller unrefs. */
+GHashTable *query_declared(sqlite3 *db);
 /* Metric names of @scope, sorted. Caller unrefs. */
 GPtrArray *query_metrics(sqlite3 *db, const char *scope);
 /* Keys that vary across the points (from their labels), in label order. */

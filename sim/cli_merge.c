@@ -233,7 +233,7 @@ static bool merge_one(struct store *out, const char *path, bool force, struct me
     if (ok) {
         ok = exec(db, "BEGIN IMMEDIATE") && copy_runs(db, schema_version(db), n) &&
              exec(db, "INSERT OR IGNORE INTO main.meta (key, value) SELECT key, value FROM "
-                      "src.meta WHERE key GLOB 'plan_*'") &&
+                      "src.meta WHERE key GLOB 'plan_*' OR key GLOB '" STORE_META_ORDER "*'") &&
              exec(db, "COMMIT");
         if (!ok) {
             sql_fail(db, path, error);

@@ -178,6 +178,41 @@ static bool record_part(struct sweep_ctx *c, struct store *st, GError **error)
     return ok;
 }
 
+/*
+ * The order the scenario declares its points in, as meta rows 'order LABEL'
+ * = the point's index, so that figures and tables show series, bars and
+ * rows in that order (query_points()). A part of a plan records its own
+ * point and merge collects them; a later sweep's order replaces an earlier.
+ */
+static bool record_order(struct sweep_ctx *c, struct store *st, GError **error)
+{
+    sqlite3 *db = store_db(st);
+    sqlite3_stmt *s = NULL;
+    bool ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
+              sqlite3_prepare_v2(db,
+                                 "INSERT OR REPLACE INTO meta (key, value) VALUES ("
+                                 "'" STORE_META_ORDER "' || ?1, ?2)",
+                                 -1, &s, NULL) == SQLITE_OK;
+
+    for (size_t p = 0; ok && p < c->n_points; p++) {
+        if ((c->o->only >= 0 && (size_t)c->o->only != p) || !*c->labels[p])
+            continue;
+        sqlite3_bind_text(s, 1, c->labels[p], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)p);
+        ok = sqlite3_step(s) == SQLITE_DONE;
+        sqlite3_reset(s);
+    }
+    sqlite3_finalize(s);
+    ok = ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+    if (!ok) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot write meta: %s", c->db,
+                    sqlite3_errmsg(db));
+        if (!sqlite3_get_autocommit(db))
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return ok;
+}
+
 /* The database, checked and stamped for this scenario (and the part of a
  * plan this is); the sweep writes through this one connection. */
 static struct store *open_store(struct sweep_ctx *c, GError **error)
@@ -196,7 +231,8 @@ static struct store *open_store(struct sweep_ctx *c, GError **error)
     st = store_open(c->db, error);
     if (st &&
         (!store_check_scenario(st, scenario_hash(c->base), IOVSIM_VERSION, c->o->force, error) ||
-         ((c->o->only >= 0 || c->o->rep >= 0) && !record_part(c, st, error)))) {
+         ((c->o->only >= 0 || c->o->rep >= 0) && !record_part(c, st, error)) ||
+         !record_order(c, st, error))) {
         store_close(st);
         return NULL;
     }

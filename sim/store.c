@@ -25,7 +25,9 @@
  *   version that made the file, 'created_at' = ISO 8601 UTC;
  *   'scenario_hash' and 'scenario_version', the first scenario admitted
  *   (store_check_scenario()), so that a sweep owns a new file before its
- *   first run is written. The file header
+ *   first run is written; 'order LABEL' = the point's place in the sweep
+ *   that ran it (STORE_META_ORDER, written by sweep, read by analysis); a
+ *   part of a plan's 'plan_points', 'plan_reps', 'plan_part P R'. The file header
  *   also carries PRAGMA application_id = 1229936211 (0x494f5653, "IOVS") and
  *   PRAGMA user_version = 5.
  *

@@ -2,7 +2,8 @@
  * written in one transaction, so it is either there complete with status
  * 'done' or not there at all. Schema (a public interface, see README.md):
  *
- *   meta(key, value)                  application, schema_version, created_by
+ *   meta(key, value)                  application, schema_version, created_by;
+ *                                     'order LABEL' = the point's place in its sweep
  *   runs(run_id, scenario, point, rep, seed, status, sim_seconds,
  *        wall_seconds, events, version, started_at, scenario_hash, host,
  *        git_commit)
@@ -26,6 +27,9 @@
 #include "report.h"
 
 #define STORE_SCHEMA_VERSION 5
+/* Prefix of the meta keys that record the order a sweep declares its points
+ * in: 'order LABEL' = the point's index in the sweep. */
+#define STORE_META_ORDER "order "
 /* PRAGMA application_id of our databases: "IOVS" in ASCII. */
 #define STORE_APPLICATION_ID 0x494f5653
 

@@ -35,14 +35,14 @@ duration = 2000s
 reps = 2
 
 [sweep]
-queue.servers = 1, 2
+queue.servers = 2, 1
 INI
 
 if ! command -v parallel >/dev/null; then
     echo "1..0 # SKIP GNU parallel is not installed"
     exit 0
 fi
-echo "1..16"
+echo "1..17"
 # The commands say "iovsim": put the program under test first on PATH.
 mkdir bin && ln -s "$IOVSIM" bin/iovsim
 export PATH="$T/bin:$PATH"
@@ -60,6 +60,12 @@ ok $? "merge"
 iovsim sweep p.ini -o ref.db -q --vary 'queue.stations=1,2'
 same_rows all.db ref.db
 ok $? "merged database has the rows of a -j 1 sweep"
+# Each part records its point's place in the sweep: the merged rows come in
+# the declared order (servers 2 before 1), as a one-process sweep's do.
+iovsim table all.db -m utilization | awk '{ print $1 }' >rows.txt &&
+    iovsim table ref.db -m utilization | awk '{ print $1 }' | cmp -s - rows.txt &&
+    [ "$(sed -n 2p rows.txt)" = queue.servers=2,queue.stations=1 ]
+ok $? "merged points in the declared order ($(tr '\n' ' ' <rows.txt))"
 iovsim merge all.db parts/*.db >out.txt && grep -q 'merged 0 runs' out.txt &&
     same_rows all.db ref.db
 ok $? "merging again adds nothing"
