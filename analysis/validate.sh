@@ -533,7 +533,7 @@ MG=$TMP/migration.ini
 # (the scenario shortens them to fit its 300 ms runs).
 awk '/^\[/ { skip = ($0 == "[sweep]") } !skip && !/^(unplug|replug|switchover) =/' \
     scenarios/migration.ini >"$MG"
-MIG=(workload.type=rr scenario.duration=700ms migration.memory=64MiB migration.bandwidth=1073741824bps
+MIG=(workload.type=rr scenario.duration=700ms migration.start=1ms migration.memory=64MiB migration.bandwidth=1073741824bps
     migration.downtime_limit=300ms migration.max_rounds=30 migration.dirty_rate=200Mbps)
 POINT_REPS=1 point mig_pv "$MG" io.strategy=virtio migration.wws=8MiB "${MIG[@]}"
 POINT_REPS=1 point mig_pv_wws "$MG" io.strategy=virtio migration.wws=32MiB "${MIG[@]}"
