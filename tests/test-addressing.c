@@ -19,21 +19,32 @@
 #define N_PER 4
 #define N     (H * N_PER)
 
-static struct report *run_plane(const char *scheme, double rate, double timeout, double secs)
+/* The plane of H hosts (and a gateway, port H) under two leaves and a
+ * spine, its keys in @fabric (lines of [fabric]). */
+static struct addr_plane *plane_new(struct sim *sim, struct scenario **sc, const char *fabric)
 {
-    g_autofree char *ini = g_strdup_printf("[scenario]\nmodel = net\n[host]\ncount = 2\n"
-                                           "[fabric]\naddressing = %s\nconversation_rate = %gpps\n"
-                                           "cache_timeout = %gs\nmac_table_size = 12\n",
-                                           scheme, rate, timeout);
-    struct scenario *sc = test_load(ini);
-    struct sim *sim = sim_new(7);
+    g_autofree char *ini =
+        g_strdup_printf("[scenario]\nmodel = net\n[host]\ncount = 2\n[fabric]\n%s", fabric);
     unsigned vm_host[N], port_switch[H + 1] = { 0, 0, 1, 1, 0 };
-    struct addr_plane *a;
-    struct report *r = report_new();
 
+    *sc = test_load(ini);
     for (unsigned v = 0; v < N; v++)
         vm_host[v] = v / N_PER;
-    a = addr_plane_new(sim, sc, H + 1, N, vm_host, port_switch, 3, 2, sim_time_from_s(3e-6));
+    return addr_plane_new(sim, *sc, H + 1, N, vm_host, port_switch, 3, 2, sim_time_from_s(3e-6));
+}
+
+static struct report *run_plane_with(const char *scheme, double rate, double timeout, double secs,
+                                     const char *more)
+{
+    g_autofree char *fabric =
+        g_strdup_printf("addressing = %s\nconversation_rate = %gpps\ncache_timeout = %gs\n"
+                        "mac_table_size = 12\n%s",
+                        scheme, rate, timeout, more);
+    struct scenario *sc;
+    struct sim *sim = sim_new(7);
+    struct addr_plane *a = plane_new(sim, &sc, fabric);
+    struct report *r = report_new();
+
     sim_run_until(sim, sim_time_from_s(timeout * 5));
     addr_reset_stats(a);
     sim_run_until(sim, sim_time_from_s(timeout * 5 + secs));
@@ -42,6 +53,11 @@ static struct report *run_plane(const char *scheme, double rate, double timeout,
     sim_free(sim);
     scenario_free(sc);
     return r;
+}
+
+static struct report *run_plane(const char *scheme, double rate, double timeout, double secs)
+{
+    return run_plane_with(scheme, rate, timeout, secs, "");
 }
 
 /*
@@ -103,6 +119,86 @@ static void test_table_occupancy(void)
     report_free(flat);
     report_free(vl2);
     report_free(ovl);
+}
+
+/* ---- an overlay's finite tables ---- */
+
+/*
+ * With one mapping per vSwitch, a host's next conversation misses unless it
+ * goes to the VM of the one before: with probability 1 - sum p_v^2 over
+ * the destinations' probabilities, 1 / (N - 1) for a VM elsewhere and
+ * (n - 1) / (n (N - 1)) for one on the host itself (its own VMs do not
+ * converse with themselves). Each miss asks the controller for the rule.
+ */
+static void test_overlay_table_misses(void)
+{
+    const double r = 400, secs = 20;
+    const double p2 = ((N - N_PER) + (N_PER - 1.0) * (N_PER - 1) / N_PER) / ((N - 1.0) * (N - 1));
+    const double want = N * r * (1 - p2), sd = sqrt(want / secs);
+    struct report *one = run_plane_with("overlay", r, 10e-3, secs, "overlay_table_size = 1\n");
+    g_autofree char *all_size = g_strdup_printf("overlay_table_size = %d\n", N);
+    struct report *all = run_plane_with("overlay", r, 10e-3, secs, all_size);
+    double got = test_all(one, "addr_rule_requests_per_second");
+
+    g_test_message("controller requests/s with one entry per vSwitch: %.1f (expected %.1f, sd "
+                   "%.1f)",
+                   got, want, sd);
+    g_assert_cmpfloat(fabs(got - want), <, 4 * sd);
+    g_assert_cmpfloat(test_all(one, "addr_rule_installs_per_second"), ==, got);
+    g_assert_cmpfloat(test_all(one, "addr_control_per_second"), ==, got);
+    /* The gateway converses with nobody: its table stays empty. */
+    g_assert_cmpfloat(test_all(one, "addr_host_table_mean"), ==, (double)H / (H + 1));
+    /* A table that holds every VM is pushed whole: nothing to ask. */
+    g_assert_cmpfloat(test_all(all, "addr_control_per_second"), ==, 0);
+    g_assert_cmpfloat(test_all(all, "addr_host_table_mean"), ==, N);
+    report_free(one);
+    report_free(all);
+}
+
+/* Resolve VM @vm from sender @from: the host, and whether it waited for
+ * the controller's install (@rule). */
+static void expect_resolved(struct addr_plane *a, unsigned from, unsigned vm, unsigned host,
+                            sim_time rule)
+{
+    sim_time wait;
+
+    g_assert_cmpuint(addr_resolve(a, from, vm, -1, &wait), ==, host);
+    g_assert_cmpint(wait, ==, rule);
+}
+
+/* After a move, the controller updates the vSwitches that hold the VM's
+ * mapping, including one that just learned the old one; a vSwitch whose
+ * full table evicted it learns the new location at its next miss. */
+static void test_overlay_move_holders(void)
+{
+    struct scenario *sc;
+    struct sim *sim = sim_new(7);
+    struct addr_plane *a = plane_new(sim, &sc,
+                                     "addressing = overlay\noverlay_table_size = 2\n"
+                                     "control_delay = 50us\ninstall_latency = 1ms\n");
+    const sim_time rule = sim_time_from_s(1.05e-3);
+    struct report *r = report_new();
+
+    expect_resolved(a, 0, 5, 1, rule);
+    expect_resolved(a, 0, 5, 1, 0);
+    for (unsigned vm = 5; vm <= 7; vm++) /* sender 2 evicts VM 5 */
+        expect_resolved(a, 2, vm, 1, rule);
+    addr_reset_stats(a);
+    addr_moved(a, 5, 3);
+    /* Until the controller knows, it answers a miss with the old host. */
+    expect_resolved(a, 1, 5, 1, rule);
+    sim_run_until(sim, rule + 1);
+    addr_report(a, 1, r);
+    /* Senders 0 and 1 updated; 2, 3 and the gateway hold no mapping of 5. */
+    g_assert_cmpfloat(test_all(r, "addr_rule_installs_per_second"), ==, 1 + 2);
+    expect_resolved(a, 0, 5, 3, 0);
+    expect_resolved(a, 1, 5, 3, 0);
+    expect_resolved(a, 2, 5, 3, rule);
+    expect_resolved(a, H, 5, 3, rule);
+    report_free(r);
+    addr_plane_free(a);
+    sim_free(sim);
+    scenario_free(sc);
 }
 
 /* ---- a migration in a net world ---- */
@@ -176,6 +272,8 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/addressing/resolution-rate", test_resolution_rate);
     g_test_add_func("/addressing/table-occupancy", test_table_occupancy);
+    g_test_add_func("/addressing/overlay/table-misses", test_overlay_table_misses);
+    g_test_add_func("/addressing/overlay/move-holders", test_overlay_move_holders);
     g_test_add_func("/addressing/move-convergence", test_move_convergence);
     g_test_add_func("/addressing/bad-input", test_bad_input);
     return g_test_run();

@@ -9,8 +9,11 @@
  * a lookup. A move converges as each scheme does: a gratuitous ARP that
  * reaches every switch after one crossing; a directory update, then a
  * correction to each sender whose packet reached the old locator (which
- * forwards it); the controller's rule on every vSwitch after
- * fabric.control_delay + fabric.install_latency. fabric.conversation_rate
+ * forwards it); the controller's rule on every vSwitch that holds the VM's
+ * mapping after fabric.control_delay + fabric.install_latency. An overlay
+ * whose vSwitch tables (fabric.overlay_table_size) cannot hold every VM
+ * fills them on demand: a miss asks the controller and waits for the
+ * install, as a reactive OpenFlow switch does. fabric.conversation_rate
  * adds conversations that only resolve (the address traffic of a busy
  * subnet without simulating its data). Left out: MAC learning from unicast
  * frames (switches learn from broadcasts), the copies a flood sends,
@@ -55,6 +58,12 @@ static const struct param_def addressing_params[] = {
     PDEF_TIME("fabric.directory_update", "1ms", 0, 10,
               "vl2: from a VM's resumption until the directory maps it to its new locator",
               "placeholder"),
+    PDEF_INT("fabric.overlay_table_size", "0", 0, 4194304,
+             "overlay: VM mappings each vSwitch (or NIC) holds, LRU when full (0: every VM's). "
+             "Smaller than the VMs, the controller installs them on demand: a packet whose "
+             "mapping is missing waits fabric.control_delay + fabric.install_latency",
+             "choice: 0, a software vSwitch's tables are bounded by memory only; set it for a "
+             "NIC's offload table"),
     PDEF("fabric.conversation_rate", PARAM_REAL, DIM_PKTRATE, "0pps", 0, 1e9,
          "new conversations per VM per second, each with a uniformly drawn other VM: each "
          "resolves its address (broadcast, lookup or nothing) without sending data",
@@ -76,10 +85,11 @@ struct addr_plane {
     sim_time *expiry;        /* [from * n_vms + vm]: its cache entry until (flat, vl2) */
     unsigned *port_switch;   /* the switch of each sender port */
     struct flow_table *macs; /* flat: one MAC table per switch */
+    struct flow_table *maps; /* overlay with finite tables: one per sender */
     sim_time one_way, timeout, lookup, dir_update, rule_time;
     double conv_rate;
     gsl_rng *rng;
-    uint64_t broadcasts, lookups, installs, floods, misdelivered, forwarded, corrections;
+    uint64_t broadcasts, lookups, installs, requests, floods, misdelivered, forwarded, corrections;
     sim_time moved_at, last_stale;
     bool moved;
 };
@@ -128,6 +138,24 @@ static unsigned resolve_flat(struct addr_plane *a, unsigned from, unsigned vm, i
     return a->dir[vm];
 }
 
+/* Overlay: the mapping pushed to @from's vSwitch; one its full table has
+ * evicted (or never got) is asked of the controller, and the packet waits
+ * for the install. */
+static unsigned resolve_overlay(struct addr_plane *a, unsigned from, unsigned vm, sim_time *wait)
+{
+    sim_time now = sim_now(a->sim);
+    size_t k = at(a, from, vm);
+
+    if (a->maps && !flow_table_lookup(&a->maps[from], vm, now)) {
+        a->requests++;
+        a->installs++;
+        *wait = a->rule_time;
+        a->view[k] = a->dir[vm];
+        flow_table_insert(&a->maps[from], vm, now);
+    }
+    return a->view[k];
+}
+
 unsigned addr_resolve(struct addr_plane *a, unsigned from, unsigned vm, int src, sim_time *wait)
 {
     sim_time now = sim_now(a->sim);
@@ -147,7 +175,7 @@ unsigned addr_resolve(struct addr_plane *a, unsigned from, unsigned vm, int src,
         }
         return a->view[k];
     case ADDR_OVERLAY:
-        return a->view[at(a, from, vm)];
+        return resolve_overlay(a, from, vm, wait);
     default:
         return a->where[vm];
     }
@@ -160,22 +188,25 @@ struct move_msg {
 };
 
 /* Flat: the gratuitous ARP has crossed the fabric; VL2: the directory is
- * updated; overlay: the controller's rule is on every vSwitch. */
+ * updated; overlay: the controller's rule is on every vSwitch that holds
+ * the VM's mapping (the others ask it on their next miss). */
 static void on_view_update(struct sim *sim, void *ctx, const void *payload)
 {
     struct addr_plane *a = ctx;
     struct move_msg m;
 
-    (void)sim;
     memcpy(&m, payload, sizeof(m));
     a->dir[m.vm] = m.to;
     if (a->scheme == ADDR_FLAT)
         broadcast_from(a, m.vm);
     if (a->scheme != ADDR_OVERLAY)
         return;
-    for (unsigned f = 0; f < a->n_senders; f++)
+    for (unsigned f = 0; f < a->n_senders; f++) {
+        if (a->maps && !flow_table_holds(&a->maps[f], m.vm, sim_now(sim)))
+            continue;
         a->view[at(a, f, m.vm)] = m.to;
-    a->installs += a->n_senders;
+        a->installs++;
+    }
 }
 
 void addr_moved(struct addr_plane *a, unsigned vm, unsigned to)
@@ -274,11 +305,20 @@ struct addr_plane *addr_plane_new(struct sim *sim, const struct scenario *sc, un
     a->dir_update = scenario_time(sc, "fabric.directory_update");
     a->rule_time =
         scenario_time(sc, "fabric.control_delay") + scenario_time(sc, "fabric.install_latency");
+    /* Tables keyed by VM never hold more than the VMs: no larger array. */
     if (a->scheme == ADDR_FLAT) {
+        uint32_t cap = (uint32_t)MIN((unsigned)scenario_int(sc, "fabric.mac_table_size"), n_vms);
+
         a->macs = g_new0(struct flow_table, n_switches);
         for (unsigned s = 0; s < n_switches; s++)
-            flow_table_init(&a->macs[s], (uint32_t)scenario_int(sc, "fabric.mac_table_size"),
-                            scenario_time(sc, "fabric.mac_aging"));
+            flow_table_init(&a->macs[s], cap, scenario_time(sc, "fabric.mac_aging"));
+    }
+    /* Tables too small for every mapping start empty and fill on demand. */
+    unsigned maps = (unsigned)scenario_int(sc, "fabric.overlay_table_size");
+    if (a->scheme == ADDR_OVERLAY && maps > 0 && maps < n_vms) {
+        a->maps = g_new0(struct flow_table, n_senders);
+        for (unsigned f = 0; f < n_senders; f++)
+            flow_table_init(&a->maps[f], maps, 0);
     }
     a->conv_rate = scenario_real(sc, "fabric.conversation_rate");
     a->rng = sim_rng(sim, "fabric.conversations");
@@ -293,7 +333,10 @@ void addr_plane_free(struct addr_plane *a)
         return;
     for (unsigned s = 0; a->macs && s < a->n_switches; s++)
         flow_table_release(&a->macs[s]);
+    for (unsigned f = 0; a->maps && f < a->n_senders; f++)
+        flow_table_release(&a->maps[f]);
     g_free(a->macs);
+    g_free(a->maps);
     g_free(a->where);
     g_free(a->dir);
     g_free(a->port_switch);
@@ -304,7 +347,7 @@ void addr_plane_free(struct addr_plane *a)
 
 void addr_reset_stats(struct addr_plane *a)
 {
-    a->broadcasts = a->lookups = a->installs = a->floods = 0;
+    a->broadcasts = a->lookups = a->installs = a->requests = a->floods = 0;
     a->misdelivered = a->forwarded = a->corrections = 0;
     for (unsigned s = 0; a->macs && s < a->n_switches; s++)
         flow_table_reset_stats(&a->macs[s]);
@@ -328,15 +371,19 @@ static void switch_tables(const struct addr_plane *a, double *mean, double *max)
     }
 }
 
-/* Entries a sender holds: its cache's live ones, or every mapping pushed
- * to an overlay's vSwitch. */
+/* Entries a sender holds: its cache's live ones, or the mappings in an
+ * overlay's vSwitch (every VM's when its table can hold them). */
 static double host_table(const struct addr_plane *a)
 {
     sim_time now = sim_now(a->sim);
     size_t live = 0, pairs = (size_t)a->n_senders * a->n_vms;
 
-    if (a->scheme == ADDR_OVERLAY)
+    if (a->scheme == ADDR_OVERLAY && !a->maps)
         return a->n_vms;
+    for (unsigned f = 0; a->maps && f < a->n_senders; f++)
+        live += a->maps[f].used;
+    if (a->maps)
+        return (double)live / a->n_senders;
     for (size_t k = 0; k < pairs; k++)
         live += a->expiry[k] > now;
     return (double)live / a->n_senders;
@@ -353,6 +400,7 @@ void addr_report(const struct addr_plane *a, double span, struct report *out)
     report_metric(out, "all", "addr_floods_per_second", (double)a->floods / span, "1/s");
     report_metric(out, "all", "addr_lookups_per_second", (double)a->lookups / span, "1/s");
     report_metric(out, "all", "addr_rule_installs_per_second", (double)a->installs / span, "1/s");
+    report_metric(out, "all", "addr_rule_requests_per_second", (double)a->requests / span, "1/s");
     report_metric(out, "all", "addr_control_per_second",
                   (double)(a->broadcasts + a->floods + a->lookups + a->installs + a->corrections) /
                       span,

@@ -114,6 +114,13 @@ bool flow_table_lookup(struct flow_table *t, uint64_t key, sim_time now)
     return true;
 }
 
+bool flow_table_holds(const struct flow_table *t, uint64_t key, sim_time now)
+{
+    uint32_t e = t->slots[find_slot(t, key)];
+
+    return e != FT_NONE && !is_dead(t, e, now);
+}
+
 void flow_table_insert(struct flow_table *t, uint64_t key, sim_time now)
 {
     uint32_t s = find_slot(t, key);

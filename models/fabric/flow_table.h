@@ -41,6 +41,9 @@ void flow_table_release(struct flow_table *t);
 /* Look @key up at @now; a hit refreshes its last use. Counts a lookup and,
  * if absent or expired, a miss. */
 bool flow_table_lookup(struct flow_table *t, uint64_t key, sim_time now);
+/* Does @key hold a live entry at @now? Neither counted nor refreshed: the
+ * controller asking which tables hold a rule it must update. */
+bool flow_table_holds(const struct flow_table *t, uint64_t key, sim_time now);
 /* Install @key at @now (refresh if present), evicting the LRU entry if the
  * table is full of live entries. */
 void flow_table_insert(struct flow_table *t, uint64_t key, sim_time now);
