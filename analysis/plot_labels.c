@@ -61,6 +61,7 @@ static const char *const param_labels[][2] = {
     { "nic.queues", "NIC queues" },
     { "virtio.queues", "virtio queues" },
     { "virtio.ring", "virtio ring" },
+    { "virtio.disable_cb", "Driver's disable_cb" },
     { "vm.irq_vcpu", "Interrupt vCPU" },
     { "vm.vcpus", "vCPUs per VM" },
     { "vswitch.masks", "Flow table masks" },

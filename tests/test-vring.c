@@ -127,14 +127,23 @@ static void test_kicks(void)
 }
 
 /* The guest polls (callbacks off) while the device completes 3 buffers,
- * one at a time. Flags: no interrupt. EVENT_IDX: the stale used_event lets
- * exactly one through (the first completion), none after. */
-static unsigned irqs_while_polling(bool event_idx)
+ * one at a time. Flags: no interrupt. EVENT_IDX with a driver that only
+ * sets the flag (Linux before 5.14): the stale used_event lets exactly one
+ * through (the first completion), none after. With one that moves
+ * used_event to 0 (5.14 on): none. */
+static unsigned irqs_while_polling(bool event_idx, bool zero_event)
 {
     struct vring vr;
     unsigned irqs = 0;
 
     vring_init(&vr, 16, event_idx, false);
+    vr.disable_zeroes_event = zero_event;
+    /* Away from index 0, which used_event = 0 names (see below). */
+    vring_add_buf(&vr, 0, 1, 64, 9);
+    vring_push_used(&vr, (uint16_t)vring_pop_avail(&vr), 64);
+    vring_need_interrupt(&vr);
+    vring_get_buf(&vr, NULL);
+    vr.irqs_while_off = 0;
     for (int k = 0; k < 3; k++)
         vring_add_buf(&vr, 0, 1, 64, (uint64_t)k);
     g_assert_true(vring_enable_cb(&vr));
@@ -143,14 +152,70 @@ static unsigned irqs_while_polling(bool event_idx)
         vring_push_used(&vr, (uint16_t)vring_pop_avail(&vr), 64);
         irqs += vring_need_interrupt(&vr);
     }
+    g_assert_cmpuint(vr.irqs_while_off, ==, irqs);
     vring_release(&vr);
     return irqs;
 }
 
+/* used_event = 0 is crossed once per 65,536 completions (as the used
+ * index passes 0 on to 1): polling through 70,000 of them from index 1
+ * takes exactly one interrupt. */
+static void test_zero_event_wraps(void)
+{
+    struct vring vr;
+    unsigned irqs = 0;
+
+    vring_init(&vr, 16, true, false);
+    vring_add_buf(&vr, 0, 1, 64, 0);
+    vring_push_used(&vr, (uint16_t)vring_pop_avail(&vr), 64);
+    vring_need_interrupt(&vr);
+    vring_get_buf(&vr, NULL);
+    g_assert_true(vring_enable_cb(&vr));
+    vring_disable_cb(&vr);
+    for (unsigned k = 1; k <= 70000; k++) {
+        vring_add_buf(&vr, 0, 1, 64, k);
+        vring_push_used(&vr, (uint16_t)vring_pop_avail(&vr), 64);
+        irqs += vring_need_interrupt(&vr);
+        g_assert_cmpuint(vring_get_buf(&vr, NULL), ==, k);
+    }
+    g_assert_cmpuint(irqs, ==, 1);
+    vring_release(&vr);
+}
+
+/* Disabled from the interrupt's own path, the driver writes nothing: the
+ * used_event the device just crossed already keeps it quiet. */
+static void test_disable_after_interrupt(void)
+{
+    struct vring vr;
+
+    vring_init(&vr, 16, true, false);
+    for (int k = 0; k < 4; k++)
+        vring_add_buf(&vr, 0, 1, 64, (uint64_t)k);
+    g_assert_true(vring_enable_cb(&vr));
+    vring_push_used(&vr, (uint16_t)vring_pop_avail(&vr), 64);
+    g_assert_true(vring_need_interrupt(&vr));
+    vring_disable_cb(&vr);
+    g_assert_cmpuint(vr.used_event, ==, 0);
+    for (int k = 1; k < 4; k++) {
+        vring_push_used(&vr, (uint16_t)vring_pop_avail(&vr), 64);
+        g_assert_false(vring_need_interrupt(&vr));
+    }
+    g_assert_cmpuint(vr.irqs_while_off, ==, 0);
+    /* Re-armed, the hint is gone: the next disable writes used_event. */
+    while (vring_get_buf(&vr, NULL) != VRING_NONE)
+        ;
+    g_assert_true(vring_enable_cb(&vr));
+    g_assert_cmpuint(vr.used_event, ==, 4);
+    vring_disable_cb(&vr);
+    g_assert_cmpuint(vr.used_event, ==, 0);
+    vring_release(&vr);
+}
+
 static void test_interrupts(void)
 {
-    g_assert_cmpuint(irqs_while_polling(false), ==, 0);
-    g_assert_cmpuint(irqs_while_polling(true), ==, 1);
+    g_assert_cmpuint(irqs_while_polling(false, true), ==, 0);
+    g_assert_cmpuint(irqs_while_polling(true, false), ==, 1);
+    g_assert_cmpuint(irqs_while_polling(true, true), ==, 0);
 }
 
 static void enable_cb_race(bool event_idx)
@@ -225,6 +290,8 @@ int main(int argc, char **argv)
     g_test_add_func("/vring/notify/need-event", test_need_event);
     g_test_add_func("/vring/notify/kicks", test_kicks);
     g_test_add_func("/vring/notify/interrupts", test_interrupts);
+    g_test_add_func("/vring/notify/zero-event-wraps", test_zero_event_wraps);
+    g_test_add_func("/vring/notify/disable-after-interrupt", test_disable_after_interrupt);
     g_test_add_func("/vring/notify/enable-cb-race", test_enable_cb_race);
     g_test_add_func("/vring/notify/enable-cb-delayed", test_enable_cb_delayed);
     return g_test_run();

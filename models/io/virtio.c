@@ -187,6 +187,7 @@ static void virtio_attach(struct net_vm *vm)
     uint16_t size = (uint16_t)scenario_int(sc, "virtio.ring_size");
     enum virtio_backend backend = virtio_backend_of(sc);
     bool event_idx, packed, ok = virtio_net_negotiate(sc, &v->neg, NULL);
+    bool zero_event = strcmp(scenario_str(sc, "virtio.disable_cb"), "zero-event") == 0;
 
     g_assert(ok);
     event_idx = virtio_has(v->neg.accepted, VIRTIO_F_EVENT_IDX);
@@ -201,6 +202,7 @@ static void virtio_attach(struct net_vm *vm)
     v->txq = g_new0(struct virtio_txq, v->n_txq);
     for (unsigned q = 0; q < v->n_txq; q++) {
         vring_init(&v->txq[q].vr, size, event_idx, packed);
+        v->txq[q].vr.disable_zeroes_event = zero_event;
         sim_lock_init(&v->txq[q].lock, vm->nh->host.sim);
         welford_init(&v->txq[q].hold);
         v->txq[q].vm = vm;
@@ -240,6 +242,7 @@ static void virtio_attach(struct net_vm *vm)
         struct vring *rx = &v->rxq[q].vr;
 
         vring_init(rx, size, event_idx, packed);
+        rx->disable_zeroes_event = zero_event;
         v->rxq[q].pkt = g_new(uint32_t, size);
         /* The backend needs no kicks while it has buffers. */
         rx_fill(vm, v, rx);
@@ -280,6 +283,10 @@ static struct virtio_txq *txq_of(const struct net_vm *vm, const struct net_pkt *
 
 static void backend_tx_notify(struct virtio_txq *q);
 
+static void txq_unlock(struct virtio_txq *q);
+
+/* The kick's exit is over: the device is notified, and start_xmit returns
+ * and drops the queue's lock. */
 static void tx_on_kicked(struct sim *sim, void *ctx, uint64_t tag)
 {
     struct virtio_txq *q = ctx;
@@ -287,6 +294,7 @@ static void tx_on_kicked(struct sim *sim, void *ctx, uint64_t tag)
     (void)sim;
     (void)tag;
     backend_tx_notify(q);
+    txq_unlock(q);
 }
 
 /* Ring slots of a packet (xmit_skb()): the header in a descriptor of its
@@ -305,8 +313,8 @@ static unsigned tx_slots(const struct virtio_vm *v, const struct net_pkt *p)
     return chain_slots(v, n);
 }
 
-/* netif_tx_unlock: the hold time is the add_buf, the reclaim and the
- * kick decision, in simulated time the driver's step. */
+/* netif_tx_unlock: the hold time is the reclaim, the add_buf and the kick
+ * decision (the driver's step), and the kick's exit when it kicks. */
 static void txq_unlock(struct virtio_txq *q)
 {
     welford_add(&q->hold, sim_time_to_s(sim_now(q->vm->nh->host.sim) - q->locked_at));
@@ -347,10 +355,12 @@ static void tx_added(struct net_vm *vm, struct net_pkt *p)
     }
     /* Published: from now on the backend may take it, even while the vCPU
      * is still exiting to kick, so the kick is the vCPU's work and the
-     * packet waits in the ring. The notify itself happens outside the lock,
-     * as in Linux (kick_prepare under it, notify after). */
+     * packet waits in the ring. virtio_net's start_xmit notifies before it
+     * returns, so the exit is taken with the queue's lock held (the qdisc's
+     * HARD_TX_LOCK spans dev_hard_start_xmit). */
     kick = vring_kick_prepare(&q->vr);
-    txq_unlock(q);
+    if (!kick)
+        txq_unlock(q);
     net_pkt_wait(vm->nh->host.sim, p, NET_STAGE_vring);
     if (q->polling)
         busy_poll_found(q);

@@ -89,6 +89,13 @@ static const struct param_def virtio_params[] = {
               "the device offers EVENT_IDX notification suppression (QEMU's event_idx)",
               "Tsirkin, \"virtio_ring: support event idx feature\": Linux guests "
               "negotiate it (sources.md#event-idx)"),
+    PDEF_ENUM("virtio.disable_cb", "zero-event", "zero-event|flag-only",
+              "how the guest driver turns interrupts off on a split ring with EVENT_IDX: "
+              "zero-event moves used_event to 0 unless the device has just interrupted "
+              "(Linux 5.14+); flag-only sets the flag such a device ignores (older Linux)",
+              "Linux drivers/virtio/virtio_ring.c virtqueue_disable_cb_split(), commit "
+              "8d622d21d248 \"virtio: fix up virtio_disable_cb\" (v5.14) "
+              "(sources.md#virtio-disable-cb)"),
     PDEF_CYCLES("virtio.notify_latency", "560", 0, 1e9, "guest kick until the backend sees it",
                 "Dall ISCA'16 Table II: I/O latency out 560 cycles "
                 "(sources.md#dall-isca16)"),

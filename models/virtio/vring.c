@@ -59,6 +59,7 @@ void vring_init(struct vring *vr, uint16_t size, bool event_idx, bool packed)
     vr->size = size;
     vr->event_idx = event_idx;
     vr->packed = packed;
+    vr->disable_zeroes_event = true;
     vr->token = g_new(uint64_t, size);
     for (uint16_t i = 0; i < size; i++)
         vr->token[i] = VRING_NONE;
@@ -151,6 +152,10 @@ bool vring_count_irq(struct vring *vr, bool irq)
     bool off = vr->packed ? vr->p.driver_event.flags == VRING_PACKED_EVENT_DISABLE
                           : vr->avail_flags & VRING_AVAIL_F_NO_INTERRUPT;
 
+    /* vring_interrupt(): with EVENT_IDX the driver notes that the device
+     * has fired and will not again until it re-arms. */
+    if (irq && vr->event_idx)
+        vr->event_triggered = true;
     if (irq)
         vr->irqs++;
     else
@@ -204,11 +209,22 @@ void vring_disable_cb(struct vring *vr)
         vring_packed_disable_cb(vr);
         return;
     }
-    /* With EVENT_IDX the flag is ignored by the device; the stale used_event
-     * lets at most one more interrupt through (as in Linux). */
-    if (!vr->event_idx && !(vr->avail_flags & VRING_AVAIL_F_NO_INTERRUPT))
-        wr(vr, RING_DRIVER, AVAIL_FLAGS(vr), 2);
+    if (vr->avail_flags & VRING_AVAIL_F_NO_INTERRUPT)
+        return;
     vr->avail_flags |= VRING_AVAIL_F_NO_INTERRUPT;
+    if (!vr->event_idx) {
+        wr(vr, RING_DRIVER, AVAIL_FLAGS(vr), 2);
+        return;
+    }
+    /* With EVENT_IDX the device ignores the flag. After an interrupt the
+     * crossed used_event already silences it; otherwise Linux 5.14+ moves
+     * used_event to 0, which the used index crosses once per 65,536
+     * buffers, where older drivers left it stale, so that the device
+     * interrupts the polling driver once its index reaches it. */
+    if (vr->disable_zeroes_event && !vr->event_triggered) {
+        vr->used_event = 0;
+        wr(vr, RING_DRIVER, USED_EVENT(vr), 2);
+    }
 }
 
 /* Callbacks on, interrupting once used reaches @event (EVENT_IDX). */
@@ -226,6 +242,7 @@ static void arm_cb(struct vring *vr, uint16_t event)
 
 bool vring_enable_cb(struct vring *vr)
 {
+    vr->event_triggered = false;
     if (vr->packed)
         return count_race(&vr->cb_races, vring_packed_enable_cb(vr, 0));
     arm_cb(vr, vr->last_used);
@@ -237,6 +254,7 @@ bool vring_enable_cb_delayed(struct vring *vr)
     uint16_t outstanding = (uint16_t)(vr->avail_idx - vr->last_used);
     uint16_t bufs = (uint16_t)(outstanding * 3 / 4);
 
+    vr->event_triggered = false;
     if (vr->packed)
         return count_race(&vr->cb_races, vring_packed_enable_cb(
                                              vr, (uint16_t)((vr->size - vr->num_free) * 3 / 4)));

@@ -85,6 +85,12 @@ struct vring {
     uint16_t size;
     bool event_idx;
     bool packed;
+    /* The driver's disable_cb on a split ring with EVENT_IDX writes
+     * used_event = 0 unless the device has just interrupted
+     * (@event_triggered), as Linux does since 5.14; else it leaves
+     * used_event stale, as before. vring_init sets it. */
+    bool disable_zeroes_event;
+    bool event_triggered;
     struct vring_packed p;
     struct ring_cache cache;
     uint64_t buffers;
