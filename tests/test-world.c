@@ -9,6 +9,7 @@
 
 #include "../models/blk/blk.h"
 #include "../models/net/net.h"
+#include "../models/net/strategy.h"
 #include "report.h"
 #include "scenario.h"
 #include "testlib.h"
@@ -123,23 +124,22 @@ static void test_shared_vcpu_contends(void)
 
 #define FABRIC "[fabric]\nleaves = 2\nhosts_per_leaf = 2\nspines = 2\n"
 
-static const char *const strategies[] = { "baremetal", "emulation", "virtio", "passthrough",
-                                          "sriov" };
-
 /* Cross-host traffic of every strategy: every packet is delivered, dropped
  * or still in flight, and the stages of a cross-host packet add up to its
  * latency, the fabric's switching and queueing included. */
 static void test_cross_host_conservation(void)
 {
-    for (size_t k = 0; k < G_N_ELEMENTS(strategies); k++) {
+    for (size_t k = 0; io_strategies[k]; k++) {
+        const char *strategy = io_strategies[k]->name;
+
         for (int rr = 0; rr < 2; rr++) {
             g_autofree char *body = g_strdup_printf(
                 "[host]\ncount = 4\n[vm]\ncount = 2\n[io]\nstrategy = %s\n"
                 "[workload]\ntype = %s\ntarget = remote\n[passthrough]\ndevices = 2\n" FABRIC,
-                strategies[k], rr ? "rr" : "stream");
+                strategy, rr ? "rr" : "stream");
             struct report *r = run("net", body, 4);
 
-            g_test_message("%s %s: %.3g b/s, %.3g us, switching %.3g us", strategies[k],
+            g_test_message("%s %s: %.3g b/s, %.3g us, switching %.3g us", strategy,
                            rr ? "rr" : "stream", test_all(r, "throughput"),
                            test_all(r, "latency_mean") * 1e6, test_all(r, "stage_switching") * 1e6);
             g_assert_cmpfloat(test_all(r, "sent_total"), ==,
