@@ -259,7 +259,10 @@ static void test_packed_sizes(void)
                         "ring_size = 40000\n",
                         "t.ini:6: key 'virtio.ring_size'", "at most 32768");
     test_expect_refused("[scenario]\nmodel = net\n[virtio]\nring = packed\nring_size = 300\n",
-                        "t.ini:5: key 'virtio.ring_size'", "not a power of two");
+                        "t.ini:5: key 'virtio.ring_size'", "kernel vhost has no packed ring");
+    test_expect_refused("[scenario]\nmodel = net\n[virtio]\nring = packed\nbackend = qemu\n"
+                        "ring_size = 300\ndriver_features = CSUM,VERSION_1,CTRL_VQ\n",
+                        "t.ini:6: key 'virtio.ring_size'", "driver_features lacks RING_PACKED");
 }
 
 /* The packed ring moves fewer lines of ring memory between the guest's

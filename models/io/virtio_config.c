@@ -42,6 +42,18 @@ static uint64_t list_of(const struct scenario *sc, const char *key)
     return set;
 }
 
+/* Why virtio.ring = packed left a split ring, or "" when it was not asked
+ * for. */
+static const char *packed_refused(const struct scenario *sc)
+{
+    if (strcmp(scenario_str(sc, "virtio.ring"), "packed") != 0)
+        return "";
+    if (backend_lacks(virtio_backend_of(sc)) & VIRTIO_BIT(RING_PACKED))
+        return "; virtio.ring = packed was not negotiated: kernel vhost has no packed ring, so "
+               "QEMU does not offer it (use backend qemu or vhost-user)";
+    return "; virtio.ring = packed was not negotiated: virtio.driver_features lacks RING_PACKED";
+}
+
 static bool ring_size_ok(const struct scenario *sc, const struct virtio_negotiation *neg,
                          GError **error)
 {
@@ -59,8 +71,8 @@ static bool ring_size_ok(const struct scenario *sc, const struct virtio_negotiat
     if (!virtio_packed(neg) && (size & (size - 1))) {
         scenario_error(sc, "virtio.ring_size", error,
                        "ring size %" G_GINT64_FORMAT " is not a power of two (the split ring's "
-                       "rule; only a packed ring may have any size)",
-                       size);
+                       "rule; only a packed ring may have any size)%s",
+                       size, packed_refused(sc));
         return false;
     }
     return true;
