@@ -838,6 +838,47 @@ static void test_qcow2_alloc(void)
     }
 }
 
+/* On a qcow2 image created with preallocation = off, first writes cost
+ * more than overwrites: a writer that always reaches new clusters pays
+ * the allocation (refcount, L2 entry, the file system's commit), while
+ * random overwrites of a span the warm-up has allocated pay none and cost
+ * what writes to a fully preallocated image cost. */
+static struct report *run_qcow2_writes(const char *fio, const char *prealloc)
+{
+    g_autofree char *body =
+        g_strdup_printf("[blk]\nstrategy = virtio-blk\nbackend = io_uring\nformat = qcow2\n"
+                        "[fio]\n%s\nfsync = 16\n[image]\npreallocation = %s\n",
+                        fio, prealloc);
+
+    return run_ini(body, 53);
+}
+
+static void test_qcow2_first_vs_overwrite(void)
+{
+    const char *fresh = "rw = write", *over = "rw = randwrite\nspan = 256KiB";
+    struct report *of = run_qcow2_writes(fresh, "off"), *oo = run_qcow2_writes(over, "off");
+    struct report *ff = run_qcow2_writes(fresh, "full"), *fo = run_qcow2_writes(over, "full");
+
+    g_test_message("off: first writes %.2f us (%.3f allocation writes each), overwrites %.2f us "
+                   "(%.3f); full: %.2f / %.2f us",
+                   test_all(of, "latency_mean") * 1e6, test_all(of, "alloc_writes_per_write"),
+                   test_all(oo, "latency_mean") * 1e6, test_all(oo, "alloc_writes_per_write"),
+                   test_all(ff, "latency_mean") * 1e6, test_all(fo, "latency_mean") * 1e6);
+    g_assert_cmpfloat(test_all(of, "alloc_writes_per_write"), >=, 1);
+    g_assert_cmpfloat(test_all(of, "latency_mean"), >, test_all(ff, "latency_mean") + 5e-6);
+    /* The first fsync after the warm-up writes back the L2 slice and
+     * refcount block the warm-up's allocations dirtied: once. */
+    g_assert_cmpfloat(test_all(oo, "alloc_writes_per_write"), <, 0.01);
+    g_assert_cmpfloat(fabs(test_all(oo, "latency_mean") - test_all(fo, "latency_mean")), <,
+                      0.02 * test_all(fo, "latency_mean"));
+    g_assert_cmpfloat(test_all(ff, "alloc_writes_per_write"), ==, 0);
+    g_assert_cmpfloat(test_all(fo, "alloc_writes_per_write"), ==, 0);
+    report_free(of);
+    report_free(oo);
+    report_free(ff);
+    report_free(fo);
+}
+
 /* Random 4 KiB writes on a fresh image dirty the L2 slice of every new
  * cluster: with an L2 cache far smaller than the disk, nearly every miss
  * evicts a dirty slice, written back before the new one is read; with one
@@ -1085,6 +1126,7 @@ int main(int argc, char **argv)
     g_test_add_func("/blk/qcow2/lru-sequential", test_lru_sequential);
     g_test_add_func("/blk/qcow2/reach", test_qcow2_reach);
     g_test_add_func("/blk/qcow2/alloc-fresh", test_qcow2_alloc);
+    g_test_add_func("/blk/qcow2/first-vs-overwrite", test_qcow2_first_vs_overwrite);
     g_test_add_func("/blk/qcow2/dirty-eviction", test_qcow2_dirty_eviction);
     g_test_add_func("/blk/qcow2/zeroed-clusters", test_qcow2_zeroed_clusters);
     g_test_add_func("/blk/device/mmc-erlang-c", test_mmc);
