@@ -102,7 +102,9 @@ void host_init(struct host *h, struct sim *sim, const struct scenario *sc)
         h->cpu.cores[k].idle_spin = h->hv.halt ? h->hv.halt_poll : CPU_SPINS;
     pcie_init(&h->pcie, sim, scenario_real(sc, "pcie.bandwidth"),
               (unsigned)scenario_real(sc, "pcie.max_payload"),
-              (unsigned)scenario_real(sc, "pcie.tlp_overhead"), scenario_time(sc, "pcie.latency"));
+              (unsigned)scenario_real(sc, "pcie.tlp_overhead"), scenario_time(sc, "pcie.latency"),
+              (unsigned)scenario_int(sc, "pcie.read_tags"),
+              (unsigned)scenario_real(sc, "pcie.max_read_request"));
     iommu_from_scenario(h, sim, sc);
     fifo_server_init(&h->walkers, sim, "iommu.walkers",
                      (unsigned)scenario_int(sc, "iommu.walkers"));

@@ -23,6 +23,14 @@ static const struct param_def pcie_params[] = {
     PDEF_TIME("pcie.latency", "850ns", 0, 1e-3, "round trip of a device read",
               "PCIe latency blog 2014: ~850 ns endpoint round trip (i7-4771, Gen3) "
               "(sources.md#pcie-latency)"),
+    PDEF_INT("pcie.read_tags", "256", 1, 16384,
+             "non-posted reads the device (PF and VFs together) may have outstanding",
+             "PCIe 8-bit Extended Tag field, enabled by Linux since 4.13 (commit 60db3a4d8cc9); "
+             "PFs and VFs share one tag space (Intel P-Tile PCIe IP guide) (sources.md#pcie-tags)"),
+    PDEF_SIZE("pcie.max_read_request", "512B", 128, 4096,
+              "bytes one read request asks for (Max_Read_Request_Size)",
+              "PCIe Device Control register: Max_Read_Request_Size resets to 512 B "
+              "(sources.md#pcie-tags)"),
 };
 
 static const size_t pcie_n_params = G_N_ELEMENTS(pcie_params);

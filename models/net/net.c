@@ -708,7 +708,8 @@ static void net_report(struct model *base, struct report *out)
     struct net_world *w = container_of(base, struct net_world, base);
     double span = sim_time_to_s(sim_now(w->sim) - w->stat_start);
     uint64_t switches = 0, mailbox = 0, flushes = 0, handoffs = 0, exits = 0;
-    double pcie = 0, lock_wait = 0, exit_wait = 0;
+    double pcie = 0, lock_wait = 0, exit_wait = 0, tags = 0;
+    uint64_t tag_waits = 0;
     struct vswitch_stats vsw = { 0 };
 
     for (unsigned h = 0; h < w->n_hosts; h++) {
@@ -726,6 +727,8 @@ static void net_report(struct model *base, struct report *out)
         vswitch_stats_add(&vsw, &hh->vswitch);
         pcie = fmax(pcie, fmax(fifo_server_utilization(&hh->pcie.to_host),
                                fifo_server_utilization(&hh->pcie.to_dev)));
+        tags = fmax(tags, timeavg_mean(&hh->pcie.tags_avg, sim_now(w->sim)));
+        tag_waits += hh->pcie.tag_waits;
     }
     struct net_counters all;
     uint64_t sent = 0, received = 0, dropped = 0;
@@ -776,6 +779,9 @@ static void net_report(struct model *base, struct report *out)
     report_metric(out, "all", "idle_exit_mean", exits ? exit_wait / (double)exits : 0, "s");
     report_metric(out, "all", "mailbox_messages", (double)mailbox, "1");
     report_metric(out, "all", "pcie_utilization", pcie, "1");
+    /* Read tags in use on the busiest host's NIC, and reads that waited. */
+    report_metric(out, "all", "pcie_read_tags_mean", tags, "1");
+    report_metric(out, "all", "pcie_tag_waits", (double)tag_waits, "1");
     report_backend_cores(w, out);
     if (w->fabric)
         net_fabric_report(w->fabric, out);

@@ -442,8 +442,12 @@ static void veb_done(struct net_world *w, struct net_pkt *p)
 static void dev_tx_fetched(struct net_world *w, struct net_pkt *p)
 {
     sim_time ser = net_wire_time(w, p);
+    struct pcie_link *pcie = &tx_host(w, p)->host.pcie;
 
     struct nic *nic = &tx_host(w, p)->nic;
+
+    /* The read's data is in: its tags are free for the next reads. */
+    pcie_tags_put(pcie, pcie_read_tags(pcie, dma_bytes(w, p)));
 
     if (net_world_pkt_local(w, p)) {
         /* The embedded switch carries VF-to-VF frames at the port's rate
@@ -473,16 +477,15 @@ static void tx_walked(struct net_world *w, struct net_pkt *p)
     net_step_delay(w, p, tx_host(w, p)->host.pcie.read_latency, dev_tx_requested);
 }
 
-void net_dev_tx(struct net_vm *vm, struct net_pkt *p, unsigned q, bool translate, uint64_t iova)
+/* The read's requests hold their tags: they travel, are translated, and
+ * the completions come back: the round trip, then the data occupies the
+ * link. A miss first waits for one of the IOMMU's page walkers, and its
+ * tags stay held meanwhile. */
+static void tx_issue(struct net_world *w, struct net_pkt *p, bool translate)
 {
-    struct net_world *w = vm->w;
     struct host *h = &tx_host(w, p)->host;
-    sim_time walk = translate ? iommu_translate(&h->iommu, iova, p->bytes) : 0;
+    sim_time walk = translate ? iommu_translate(&h->iommu, p->iova, p->bytes) : 0;
 
-    p->queue = (uint16_t)q;
-    /* The read request travels, is translated, and the completion comes
-     * back: the round trip, then the data occupies the link. A miss first
-     * waits for one of the IOMMU's page walkers. */
     if (walk > 0) {
         net_step(w->sim, p, NET_STAGE_iommu);
         net_step_serve(w, p, &h->walkers, walk, tx_walked);
@@ -490,6 +493,32 @@ void net_dev_tx(struct net_vm *vm, struct net_pkt *p, unsigned q, bool translate
     }
     net_step(w->sim, p, NET_STAGE_dma);
     net_step_delay(w, p, h->pcie.read_latency, dev_tx_requested);
+}
+
+/* Tags granted to a read that waited: @tag is the packet, bit 32 whether
+ * it is translated. */
+static void tx_tagged(struct sim *sim, void *ctx, uint64_t tag)
+{
+    struct net_world *w = ctx;
+
+    (void)sim;
+    tx_issue(w, net_pkt_at(&w->pkts, (uint32_t)tag), (tag >> 32) & 1);
+}
+
+void net_dev_tx(struct net_vm *vm, struct net_pkt *p, unsigned q, bool translate, uint64_t iova)
+{
+    struct net_world *w = vm->w;
+    struct pcie_link *pcie = &tx_host(w, p)->host.pcie;
+
+    p->queue = (uint16_t)q;
+    p->iova = iova;
+    /* Too few of the device's read tags free: the read waits for them. */
+    if (!pcie_tags_take(pcie, pcie_read_tags(pcie, dma_bytes(w, p)), tx_tagged, w,
+                        p->idx | (uint64_t)translate << 32)) {
+        net_step(w->sim, p, NET_STAGE_dma);
+        return;
+    }
+    tx_issue(w, p, translate);
 }
 
 static void pkt_prefetch(const struct net_pkt *p)
