@@ -6,6 +6,8 @@ set style histogram errorbars gap 1.5 lw 1.5
 set style fill solid 1.0 border rgb '#333333'
 set boxwidth 0.9
 set xtics scale 0
+# Text labels that would run into each other (x_slant) slant.
+if (x_slant) { set xtics rotate by 45 right }
 # The histogram style autoscales to the bars, not to their error bars:
 # take the top of the highest error bar instead.
 if (!log_y) {

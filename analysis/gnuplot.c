@@ -31,6 +31,7 @@ struct gp_job {
     int n_series;
     guint64 used;      /* palette slots taken by series */
     GHashTable *named; /* reserved name -> slot + 1 (NULL until one is) */
+    double cols;       /* characters of its font across the plot's width */
 };
 
 /* Slots: twenty colours, then the same paler; a named series hashes into
@@ -525,6 +526,13 @@ bool gp_job_set_look(struct gp_job *j, const char *theme, const char *size, doub
                     "--font %g: expected a size from 4 to 200", font);
         return false;
     }
+    /* Text columns across the plot: the width in points (PNG and SVG at 96
+     * pixels per inch) over half an em, an average glyph, less the key on
+     * the right (a fifth of the width) and the y axis's labels. */
+    double w_pt = look.w * (strcmp(j->type, "pdf") == 0 ? 72 : 72.0 / 96);
+    double em = font != 0 ? font : look.font;
+    j->cols = (strcmp(name, "paper") == 0 ? 0.95 : 0.8) * w_pt / (0.5 * em) - 10;
+    gp_set_num(j, "x_slant", 0);
     gp_set_num(j, "term_w", look.w);
     gp_set_num(j, "term_h", look.h);
     gp_set_num(j, "term_font", font != 0 ? font : look.font);
@@ -532,6 +540,16 @@ bool gp_job_set_look(struct gp_job *j, const char *theme, const char *size, doub
     gp_set_num(j, "term_ps", look.ps);
     gp_set_num(j, "key_above", strcmp(name, "paper") == 0);
     return true;
+}
+
+bool gp_job_slant_labels(struct gp_job *j, size_t n, size_t longest)
+{
+    /* Two characters of space between neighbours. */
+    bool slant = (double)n * (double)(longest + 2) > j->cols;
+
+    if (slant)
+        gp_set_num(j, "x_slant", 1);
+    return slant;
 }
 
 static bool write_params(struct gp_job *j, const char *path, GError **error)

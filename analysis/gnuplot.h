@@ -38,6 +38,12 @@ const char *gp_figure_type(const char *name);
 bool gp_job_set_look(struct gp_job *j, const char *theme, const char *size, double font,
                      GError **error);
 
+/* Slant the x axis's @n text labels, the longest @longest characters, if
+ * side by side they would run into each other at this figure's width and
+ * font (sets x_slant, which the templates read; 0 unless this says so).
+ * True if it did. */
+bool gp_job_slant_labels(struct gp_job *j, size_t n, size_t longest);
+
 /* The data file (data.dat), for the caller to write; borrowed. */
 FILE *gp_job_data(struct gp_job *j);
 

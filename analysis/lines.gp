@@ -4,6 +4,8 @@
 # x axis instead of the numbers in column 1.
 
 if (!log_y) { set yrange [0:*] }
+# Text labels that would run into each other (x_slant) slant.
+if (x_slant) { set xtics rotate by 45 right }
 # Exact x range plus a margin: extending it to the next tic could show a
 # negative number of VMs.
 set autoscale xfix

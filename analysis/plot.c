@@ -507,8 +507,15 @@ static void draw_lines_data(struct gp_job *j, const struct plot_spec *sp, struct
 
     g_autoptr(GPtrArray) names = g_ptr_array_new();
 
-    if (d->categorical)
+    if (d->categorical) {
+        size_t longest = 0;
+
         cats = categories(d);
+        for (guint c = 0; c < cats->len; c++)
+            longest =
+                MAX(longest, (size_t)g_utf8_strlen(plot_value_name(sp, sp->x, cats->pdata[c]), -1));
+        gp_job_slant_labels(j, cats->len, longest);
+    }
     for (guint i = 0; i < d->series->len; i++) {
         struct plot_series *s = d->series->pdata[i];
 

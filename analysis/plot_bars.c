@@ -304,8 +304,7 @@ static void stack_rows(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp
         g_array_append_val(at, mid);
     }
     /* Labels that would run into each other slant instead. */
-    bool slant = rows * (longest + 2) > 90;
-    gp_set_num(j, "x_slant", slant);
+    bool slant = gp_job_slant_labels(j, rows, longest);
     gp_set_num(j, "n_groups", bars ? titles->len : 0);
     if (bars) {
         gp_set_str_array(j, "group_title", (const char *const *)titles->pdata, titles->len);
@@ -420,15 +419,14 @@ bool plot_bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, G
         return plot_ambiguous(db, sp, points->pdata[0], error);
     }
     yu = humanize_scale(biggest(db, points, metrics, sp->scope, false), unit, &fy);
+    size_t longest = 0;
     for (guint g = 0; g < groups->len; g++) {
-        if (sp->x) {
-            gp_write_field(f, plot_value_name(sp, sp->x, groups->pdata[g]));
-        } else {
-            const char *unused;
-            g_autofree char *metric = plot_metric_label(groups->pdata[g], &unused);
+        const char *unused;
+        g_autofree char *name = sp->x ? g_strdup(plot_value_name(sp, sp->x, groups->pdata[g]))
+                                      : plot_metric_label(groups->pdata[g], &unused);
 
-            gp_write_field(f, metric);
-        }
+        longest = MAX(longest, (size_t)g_utf8_strlen(name, -1));
+        gp_write_field(f, name);
         for (guint b = 0; b < (bars ? bars->len : (sp->x ? 1 : points->len)); b++) {
             const char *metric = sp->x ? metrics->pdata[0] : groups->pdata[g];
             const char *point =
@@ -444,6 +442,7 @@ bool plot_bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, G
         }
         fputc('\n', f);
     }
+    gp_job_slant_labels(j, groups->len, longest);
     for (guint b = 0; b < (bars ? bars->len : (sp->x ? 1 : points->len)); b++) {
         g_autofree char *name = bars || sp->x ? NULL : short_label(sp, points->pdata[b]);
 

@@ -2,7 +2,7 @@
 # the stages of the per-packet cost). Rows: "label" value1 value2 ...
 # n_groups > 0 (--x and --by): the rows come in groups, group_title[g]
 # centred under its bars at group_at[g], group_drop lines below the axis;
-# x_slant = 1 slants labels that would run into each other.
+# x_slant = 1 slants labels that would run into each other (gnuplot.c).
 
 set style data histogram
 set style histogram rowstacked
