@@ -406,8 +406,8 @@ static void write_series(struct gp_job *j, const char *title, const char *colour
     /* A long label would squeeze the plot beside the key. */
     /* Labels come from databases: never walk invalid UTF-8. */
     g_autofree char *valid = g_utf8_make_valid(title, -1);
-    bool is_long = g_utf8_strlen(valid, -1) > 40;
-    g_autofree char *head = is_long ? g_utf8_substring(valid, 0, 39) : NULL;
+    bool is_long = g_utf8_strlen(valid, -1) > 48;
+    g_autofree char *head = is_long ? g_utf8_substring(valid, 0, 47) : NULL;
     g_autofree char *shown = is_long ? g_strconcat(head, "…", NULL) : g_strdup(valid);
     g_autofree char *q = gp_quote(shown);
     g_string_append_printf(j->params,

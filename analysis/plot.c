@@ -14,6 +14,7 @@
 #include "identical.h"
 #include "param.h"
 #include "plot_by.h"
+#include "plot_hidden.h"
 #include "plot_internal.h"
 #include "plot_labels.h"
 #include "query.h"
@@ -474,27 +475,66 @@ char *plot_param_axis(const struct plot_spec *sp, const char *key, bool dist_mea
     return plot_axis_label(name, unit);
 }
 
-/* An earlier series that series @i coincides with (the same x and y at
- * every point), or NULL: the later line hides the earlier, so the key says
- * so (passthrough and SR-IOV share a data path with one VM). */
-static const struct plot_series *same_curve(const struct plot_data *d, guint i)
+/* An earlier series that series @i is drawn over (the same x, and y the
+ * same or within @ey: plot_hidden.h), or NULL; *@how says which. The key
+ * then says so (passthrough and SR-IOV share a data path with one VM). */
+static const struct plot_series *same_curve(const struct plot_data *d, guint i, double ey,
+                                            bool logy, enum plot_overlap *how)
 {
     const struct plot_series *s = d->series->pdata[i];
+    g_autofree double *ya = g_new(double, s->rows->len + 1);
+    g_autofree double *yb = g_new(double, s->rows->len + 1);
 
     for (guint k = 0; k < i; k++) {
         const struct plot_series *t = d->series->pdata[k];
-        bool same = t->rows->len == s->rows->len && s->rows->len > 0;
+        bool same_x = t->rows->len == s->rows->len && s->rows->len > 0;
 
-        for (guint r = 0; same && r < s->rows->len; r++) {
+        for (guint r = 0; same_x && r < s->rows->len; r++) {
             const struct plot_row *a = &g_array_index(s->rows, struct plot_row, r);
             const struct plot_row *b = &g_array_index(t->rows, struct plot_row, r);
 
-            same = a->x == b->x && fabs(a->y - b->y) <= 1e-9 * fmax(fabs(a->y), fabs(b->y));
+            same_x = a->x == b->x;
+            ya[r] = a->y;
+            yb[r] = b->y;
         }
-        if (same)
+        *how = same_x ? plot_points_overlap(ya, yb, s->rows->len, ey, logy) : PLOT_APART;
+        if (*how != PLOT_APART)
             return t;
     }
     return NULL;
+}
+
+/* How far apart two lines may be and look like one: a fraction of the y
+ * axis (from 0 to the top of the highest error bar; on a log axis, of its
+ * decades). */
+static double hidden_within(const struct plot_data *d, bool logy)
+{
+    double top = 0, bottom = INFINITY;
+
+    for (guint i = 0; i < d->series->len; i++) {
+        const struct plot_series *s = d->series->pdata[i];
+
+        for (guint r = 0; r < s->rows->len; r++) {
+            const struct plot_row *row = &g_array_index(s->rows, struct plot_row, r);
+
+            if (!isfinite(row->y))
+                continue;
+            top = fmax(top, fabs(row->y) + (isfinite(row->ci) ? row->ci : 0));
+            if (row->y > 0)
+                bottom = fmin(bottom, row->y);
+        }
+    }
+    if (logy)
+        return PLOT_HIDDEN_FRACTION * (isfinite(bottom) ? fmax(log10(top / bottom), 1) : 1);
+    return PLOT_HIDDEN_FRACTION * top;
+}
+
+/* "NAME (same as TWIN)", or "NAME (≈ TWIN)" for one that only looks the same. */
+static char *hidden_title(const char *name, const char *twin, enum plot_overlap how)
+{
+    if (!twin)
+        return g_strdup(name);
+    return g_strdup_printf(how == PLOT_IDENTICAL ? "%s (same as %s)" : "%s (≈ %s)", name, twin);
 }
 
 static void draw_lines_data(struct gp_job *j, const struct plot_spec *sp, struct plot_data *d)
@@ -551,11 +591,13 @@ static void draw_lines_data(struct gp_job *j, const struct plot_spec *sp, struct
         }
         fputs("\n\n", f);
         if (sp->by) {
-            const struct plot_series *twin = same_curve(d, i);
+            enum plot_overlap how = PLOT_APART;
+            const struct plot_series *twin =
+                same_curve(d, i, hidden_within(d, sp->logy), sp->logy, &how);
             g_autofree char *name = plot_by_name(&d->by, sp, s->name);
-            g_autofree char *twin_name = twin ? plot_by_name(&d->by, sp, twin->name) : NULL;
-            g_autofree char *title =
-                twin ? g_strdup_printf("%s (same as %s)", name, twin_name) : g_strdup(name);
+            g_autofree char *twin_name =
+                twin ? plot_by_twin_name(&d->by, sp, s->name, twin->name) : NULL;
+            g_autofree char *title = hidden_title(name, twin_name, how);
 
             plot_by_add_series(&d->by, j, names, s->name, title);
         } else {
@@ -625,17 +667,37 @@ static GArray *cdf_buckets(sqlite3 *db, const char *point, const char *scope, co
     return out;
 }
 
-/* An earlier curve of @curves identical to curve @k (its index), or -1:
- * the key then says the later one hides it. */
-static int same_cdf(GPtrArray *curves, guint k)
+/* An earlier curve of @curves that curve @k is drawn over, or -1; *@how
+ * says whether it is identical or only within a fraction of the axes
+ * (@xmax, @ymax: their extents). CDFs are compared as rising curves
+ * (plot_cdf_overlap()), time series at the same sample times. */
+static int same_cdf(GPtrArray *curves, guint k, bool cdf, double xmax, double ymax,
+                    enum plot_overlap *how)
 {
     GArray *c = curves->pdata[k];
+    const double *a = (const double *)(void *)c->data;
 
     for (guint e = 0; e < k; e++) {
         GArray *o = curves->pdata[e];
+        const double *b = (const double *)(void *)o->data;
 
-        if (o->len == c->len && c->len > 0 &&
-            memcmp(o->data, c->data, (size_t)c->len * g_array_get_element_size(c)) == 0)
+        if (cdf) {
+            *how = plot_cdf_overlap(a, c->len, b, o->len, PLOT_HIDDEN_FRACTION * xmax,
+                                    PLOT_HIDDEN_FRACTION * ymax);
+        } else {
+            bool same_t = o->len == c->len && c->len > 0;
+            g_autofree double *ya = g_new(double, c->len + 1);
+            g_autofree double *yb = g_new(double, c->len + 1);
+
+            for (guint i = 0; same_t && i < c->len; i++) {
+                same_t = a[2 * i] == b[2 * i];
+                ya[i] = a[2 * i + 1];
+                yb[i] = b[2 * i + 1];
+            }
+            *how = same_t ? plot_points_overlap(ya, yb, c->len, PLOT_HIDDEN_FRACTION * ymax, false)
+                          : PLOT_APART;
+        }
+        if (*how != PLOT_APART)
             return (int)e;
     }
     return -1;
@@ -720,16 +782,26 @@ static bool curves_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *s
     xu = humanize_scale(big, cdf ? unit : "s", &fx);
     if (!cdf)
         yu = humanize_scale(ybig, unit, &fy);
+    /* The axes' extents, for what looks like one curve: x to the last
+     * sample of any curve, y to 1 (a CDF) or the highest sample. */
+    double xmax = 0;
     for (guint k = 0; k < curves->len; k++) {
         GArray *c = curves->pdata[k];
-        int twin = same_cdf(curves, k);
+
+        if (c->len)
+            xmax = fmax(xmax, g_array_index(c, double, 2 * (c->len - 1)));
+    }
+    for (guint k = 0; k < curves->len; k++) {
+        GArray *c = curves->pdata[k];
+        enum plot_overlap how = PLOT_APART;
+        int twin = same_cdf(curves, k, cdf, xmax, cdf ? 1 : ybig, &how);
         g_autofree char *name =
             sp->by ? plot_by_name(&b, sp, names->pdata[k]) : g_strdup(names->pdata[k]);
-        g_autofree char *twin_name = twin < 0 ? NULL
-                                     : sp->by ? plot_by_name(&b, sp, names->pdata[twin])
-                                              : g_strdup(names->pdata[twin]);
-        g_autofree char *title =
-            twin_name ? g_strdup_printf("%s (same as %s)", name, twin_name) : g_strdup(name);
+        g_autofree char *twin_name =
+            twin < 0 ? NULL
+            : sp->by ? plot_by_twin_name(&b, sp, names->pdata[k], names->pdata[twin])
+                     : g_strdup(names->pdata[twin]);
+        g_autofree char *title = hidden_title(name, twin_name, how);
 
         for (guint i = 0; i < c->len; i++) {
             plot_write_num(f, g_array_index(c, double, 2 * i) * fx);

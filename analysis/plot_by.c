@@ -81,6 +81,21 @@ char *plot_by_name(const struct plot_by *b, const struct plot_spec *sp, const ch
                            plot_value_name(sp, b->key[1], parts[1]));
 }
 
+char *plot_by_twin_name(const struct plot_by *b, const struct plot_spec *sp, const char *value,
+                        const char *twin)
+{
+    g_auto(GStrv) v = g_strsplit(value, PLOT_BY_SEP, 2);
+    g_auto(GStrv) t = g_strsplit(twin, PLOT_BY_SEP, 2);
+
+    if (b->n < 2 || !v[0] || !v[1] || !t[0] || !t[1])
+        return plot_by_name(b, sp, twin);
+    if (strcmp(v[1], t[1]) == 0)
+        return g_strdup(plot_value_name(sp, b->key[0], t[0]));
+    if (strcmp(v[0], t[0]) == 0)
+        return g_strdup(plot_value_name(sp, b->key[1], t[1]));
+    return plot_by_name(b, sp, twin);
+}
+
 /* The place of @value's part @part among the distinct parts @part of
  * @values, in their order. */
 static int part_index(GPtrArray *values, const char *value, int part)

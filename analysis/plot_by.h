@@ -41,6 +41,12 @@ char *plot_by_legend(const struct plot_by *b);
  * labels or human names, ", "-joined. Caller frees. */
 char *plot_by_name(const struct plot_by *b, const struct plot_spec *sp, const char *value);
 
+/* What the key calls @twin beside @value's name, the curve @value is drawn
+ * over: the part of it that differs when the other part is the same
+ * ("vDPA" for SR-IOV's stream over vDPA's), else plot_by_name(). */
+char *plot_by_twin_name(const struct plot_by *b, const struct plot_spec *sp, const char *value,
+                        const char *twin);
+
 /**
  * plot_by_add_series - the series of @value, one of @values (every value
  * of the figure, in its order), titled @title: one key, as gp_add_series()
