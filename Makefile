@@ -67,12 +67,14 @@ $(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Runs record the commit of a build from a git checkout (sim/store.c); the
-# header changes only when the commit does, so store.o rebuilds only then.
+# Runs record the commit of a build from a git checkout (sim/store.c),
+# "-dirty" after it when tracked files differ from it; the header changes
+# only when that does, so store.o rebuilds only then.
 $(BUILD)/gen/git_commit.h: FORCE
 	@mkdir -p $(@D)
 	@printf '#define IOVSIM_GIT_COMMIT "%s"\n' \
-	    "$$(git rev-parse --short=12 HEAD 2>/dev/null)" >$@.tmp
+	    "$$(git rev-parse --short=12 HEAD 2>/dev/null)$$(git rev-parse -q HEAD >/dev/null 2>&1 && \
+	    ! git diff --quiet HEAD -- 2>/dev/null && echo -dirty)" >$@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 $(BUILD)/sim/store.o: $(BUILD)/gen/git_commit.h
 $(BUILD)/sim/store.o: ALL_CFLAGS += -I$(BUILD)/gen -DIOVSIM_HAVE_GIT_COMMIT_H

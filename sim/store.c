@@ -47,7 +47,8 @@
  *   scenario_hash  TEXT     SHA-256 (hex) of the effective parameters and the
  *                           [sweep] group (scenario_hash())
  *   host           TEXT     host name of the machine that ran it
- *   git_commit     TEXT     commit iovsim was built from; NULL outside git
+ *   git_commit     TEXT     commit iovsim was built from ("-dirty" after it if
+ *                           tracked files differed); NULL outside git
  *   A new attempt at a (scenario_hash, point, rep) replaces the earlier
  *   one, failed or done, and so does a run of the same (scenario, point,
  *   rep, seed) under another hash (--force): one replication never counts

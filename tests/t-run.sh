@@ -169,6 +169,10 @@ nums=$(sqlite3 "$tmp/b.db" "SELECT group_concat(key || '=' || coalesce(num, 'NUL
 # Provenance: the host, and the commit of a build from a git checkout.
 top_dir=$(cd "$(dirname "$0")/.." && pwd)
 want_commit=$(git -C "$top_dir" rev-parse --short=12 HEAD 2>/dev/null)
+# A build from changed files says so (the program was built from this tree).
+if [ -n "$want_commit" ] && ! git -C "$top_dir" diff --quiet HEAD -- 2>/dev/null; then
+    want_commit=$want_commit-dirty
+fi
 prov=$(sqlite3 "$tmp/b.db" "SELECT DISTINCT host || ' ' || coalesce(git_commit, '') || ' ' || version FROM runs")
 [ "$prov" = "$(hostname) $want_commit $(cat "$top_dir/VERSION" 2>/dev/null || echo 0.1.0)" ] &&
     ok "runs record host, commit and version ($prov)" || not_ok "runs record host, commit and version" "$prov"
