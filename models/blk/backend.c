@@ -7,7 +7,7 @@
  * block/linux-aio.c ioq_submit(), one io_uring_enter() in block/io_uring.c),
  * a request that reaches the thread while it is in a pass joins the pass:
  * only the pass's first request pays the wake-up and the calls. Left out:
- * QEMU's coroutines, the thread pool of aio=threads, poll-max-ns adapting. */
+ * QEMU's coroutines, the thread pool of aio=threads. */
 #include "backend.h"
 
 #include <string.h>
@@ -35,14 +35,16 @@ const struct blk_backend blk_backends[BLK_N_BACKENDS] = {
                            .submit_calls = 1,
                            .reap_calls = 1,
                            .driver_key = "blk.aio_per_request",
-                           .merges = true },
+                           .merges = true,
+                           .iothread_poll = true },
     /* aio=io_uring: one io_uring_enter() per pass; completions are read
      * from the shared completion ring without a call. */
     [BLK_BACKEND_io_uring] = { .name = "io_uring",
                                .kick = HV_EXIT_mmio_user,
                                .host_kernel = true,
                                .submit_calls = 1,
-                               .merges = true },
+                               .merges = true,
+                               .iothread_poll = true },
     /* vhost-blk: the kick is an ioeventfd in the kernel, whose worker
      * submits bios directly: no system calls. */
     [BLK_BACKEND_vhost] = { .name = "vhost",
@@ -191,6 +193,9 @@ void blk_backend_spin(struct blk_vm *vm)
 {
     struct host *h = vm->host;
 
+    /* An IOThread that polls starts its window once its last job is done. */
+    if (blk_iothread_polls(vm) && !vm->backend_jobs)
+        check_idle(vm);
     if (!vm->spins || vm->spinning || vm->backend_jobs)
         return;
     vm->spinning = true;

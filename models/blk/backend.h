@@ -34,6 +34,8 @@
  *                key), or NULL
  * @merges:       QEMU's virtio-blk device runs on it: the requests of a
  *                pass are merged (merge.c)
+ * @iothread_poll: a QEMU IOThread: with blk.iothread_poll_max it polls the
+ *                virtqueue for a while before it sleeps (virtio_blk.c)
  */
 struct blk_backend {
     const char *name;
@@ -41,7 +43,7 @@ struct blk_backend {
     bool in_kernel, serial, polls, host_kernel;
     unsigned submit_calls, reap_calls;
     const char *driver_key;
-    bool merges;
+    bool merges, iothread_poll;
 };
 
 /* clang-format off */

@@ -287,6 +287,7 @@ static void costs_init(struct blk_world *w, const struct scenario *sc)
     c->qcow2_lookup_entry = host_cycles(h, sc, "qcow2.lookup_entry");
     c->syscall = host_cycles(h, sc, "blk.syscall");
     c->poll_pass = host_cycles(h, sc, "blk.vfio_nvme_poll");
+    c->iothread_poll_max = sim_time_from_s(scenario_real(sc, "blk.iothread_poll_max"));
     for (unsigned k = 0; k < BLK_N_BACKENDS; k++)
         c->driver[k] =
             blk_backends[k].driver_key ? host_cycles(h, sc, blk_backends[k].driver_key) : 0;
@@ -561,7 +562,8 @@ void blk_disk_warmup_end(struct blk_world *w)
         memset(&vm->st, 0, sizeof(vm->st));
         vm->st.lat = lat;
         hist_reset(&vm->st.lat);
-        vm->guest_busy = vm->host_busy = vm->halt_poll = 0;
+        vm->guest_busy = vm->host_busy = vm->halt_poll = vm->poll_busy = 0;
+        vm->poll_from = now; /* a polling window's spin before the cut is not counted */
         timeavg_reset(&vm->busy_poll, now);
         if (w->qcow2) {
             vm->l2.hits = vm->l2.misses = 0;

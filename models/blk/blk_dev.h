@@ -34,6 +34,7 @@ enum blk_dev_state {
     BLK_DEV_ASLEEP,
     BLK_DEV_WAKING,
     BLK_DEV_AWAKE,
+    BLK_DEV_POLLING, /* an IOThread polling, notifications still off */
 };
 
 /* What a request does when its current step ends. */
@@ -104,6 +105,7 @@ struct blk_costs {
     sim_time qcow2_lookup_entry;     /* one entry a qcow2 cache lookup visits */
     sim_time syscall;                /* one system call of a backend thread */
     sim_time poll_pass;              /* one pass of a polling thread's loop */
+    sim_time iothread_poll_max;      /* an IOThread's longest polling window (0: none) */
     sim_time driver[BLK_N_BACKENDS]; /* each backend's interface work per request */
     sim_time guest_submit, guest_complete, irq_handler, wakeup, poll_check;
 };
@@ -172,7 +174,12 @@ struct blk_vm {
     uint32_t cq_head, cq_tail;   /* nvme_cq.c: completions the handler's pass has not reaped */
     bool wake_owed;              /* the thread's wake-up is on the next request it takes */
     sim_time woken_at;           /* a waking thread runs from then on */
-    bool serial_busy;            /* a serial thread is blocked in a request */
+    /* An IOThread's adaptive polling (virtio_blk.c): when it last ran out
+     * of work, its current window; since when the window's spin counts
+     * and its host_busy then; the window's end. */
+    sim_time idle_since, poll_ns, poll_from, poll_busy;
+    sim_event_id poll_end;
+    bool serial_busy; /* a serial thread is blocked in a request */
     /* A polling thread that shares its core (backend.c): it spins, one
      * pass of its loop a job, whenever it has no job of a request
      * (@backend_jobs: queued or running). */
@@ -375,8 +382,17 @@ void blk_backend_start(struct blk_vm *vm);
  * draining). */
 void blk_backend_notice(struct blk_vm *vm, struct blk_req *r, enum blk_stage stage,
                         blk_cont_fn cont);
+
+/* backend.c. The VM's backend thread is an IOThread that polls the
+ * virtqueue before it sleeps (blk.iothread_poll_max on a backend row that
+ * has one). */
+static inline bool blk_iothread_polls(const struct blk_vm *vm)
+{
+    return vm->be && vm->be->iothread_poll && vm->cfg->c.iothread_poll_max > 0;
+}
+
 /* backend.c. A job of the VM's backend thread is over: a polling thread
- * with none left spins. */
+ * with none left spins; an IOThread with none left may poll. */
 void blk_backend_spin(struct blk_vm *vm);
 /* backend.c. The VM's backend thread is draining its queue (a submission
  * pass is open, or a serial thread is busy): the guest need not notify it. */

@@ -64,6 +64,15 @@ const struct param_def blk_params[] = {
             "core gets it only between passes",
             "McCalpin 2014: 79 ns memory latency (D: one cache-line fetch a pass, x 2.1 GHz) "
             "(sources.md#mem-latency)"),
+    PDEF_TIME(
+        "blk.iothread_poll_max", "0ns", 0, 1,
+        "an IOThread backend (qemu, io_uring) polls the virtqueue before it sleeps: the window "
+        "starts at 4 us once a request came within this long, doubles while requests come "
+        "within it, up to this, and drops to none when one takes longer (QEMU -object "
+        "iothread,poll-max-ns=); while it polls, the guest's requests need no kick and the "
+        "thread no wake-up; 0: it sleeps at once",
+        "choice: 0 keeps the main loop's behaviour; an IOThread's default is 32768 ns, QEMU "
+        "iothread.c IOTHREAD_POLL_MAX_NS_DEFAULT (sources.md#blk-backends)"),
     /* the image file (models/blk/image.c) */
     PDEF_ENUM("image.preallocation", "full", "off|metadata|full",
               "how the image file was created (qemu-img -o preallocation=): off: sparse, blocks "

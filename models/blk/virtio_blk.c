@@ -134,12 +134,52 @@ static void to_host(struct blk_vm *vm, struct blk_req *r)
                     vm->be->in_kernel ? vm->cfg->c.vhost_per_request : vm->cfg->c.qemu_per_request);
 }
 
+/* ---- an IOThread's adaptive polling (QEMU util/aio-posix.c) ---- */
+
+#define POLL_START_NS 4000 /* adjust_polling_time(): the first window */
+#define POLL_GROW     2    /* poll-grow's default */
+
+/* The thread blocked from @idle_since until now: QEMU's
+ * adjust_polling_time() grows the window when the wait would have fit in
+ * poll-max-ns, and drops it (poll-shrink 0) when it would not. */
+static void poll_adjust(struct blk_vm *vm)
+{
+    sim_time max = vm->cfg->c.iothread_poll_max, blocked = sim_now(vm->host->sim) - vm->idle_since;
+
+    if (blocked <= vm->poll_ns)
+        return;
+    if (blocked > max)
+        vm->poll_ns = 0;
+    else if (vm->poll_ns < max)
+        vm->poll_ns = MIN(vm->poll_ns ? vm->poll_ns * POLL_GROW : POLL_START_NS * SIM_NS, max);
+}
+
+/* The window is over: the thread spun from @poll_from until now, except
+ * while it ran jobs (its completion passes), which its CPU holds already. */
+static void poll_over(struct blk_vm *vm)
+{
+    sim_time spun = sim_now(vm->host->sim) - vm->poll_from, jobs = vm->host_busy - vm->poll_busy;
+
+    vm->host_busy = vm->poll_busy + MAX(spun, jobs);
+    vm->dev_state = BLK_DEV_AWAKE;
+}
+
+/* A request came while the thread polled: it takes it at once. */
+static void poll_stop(struct blk_vm *vm)
+{
+    sim_cancel(vm->host->sim, vm->poll_end);
+    poll_over(vm);
+}
+
 /* The thread, woken or waking, takes what the ring holds, in ring order,
  * up to a request whose vCPU is still in its kick (the buffer is
  * published, but the model runs one step of a request at a time). Its
  * jobs queue on its core behind the wake-up. */
 static void drain(struct blk_vm *vm)
 {
+    if (vm->dev_state == BLK_DEV_POLLING && vm->avail_head != BLK_NO_REQ &&
+        blk_req_at(vm, vm->avail_head)->ready)
+        poll_stop(vm);
     while (vm->avail_head != BLK_NO_REQ && blk_req_at(vm, vm->avail_head)->ready) {
         struct blk_req *r = blk_list_pop(vm, &vm->avail_head);
         int head = vring_pop_avail(vm->vq);
@@ -167,6 +207,8 @@ static void device_kicked(struct blk_vm *vm)
 {
     if (vm->dev_state != BLK_DEV_ASLEEP)
         return;
+    if (blk_iothread_polls(vm))
+        poll_adjust(vm);
     vm->dev_state = BLK_DEV_WAKING;
     vm->woken_at = sim_now(vm->host->sim) + vm->cfg->c.backend_wake;
     vm->wake_owed = true;
@@ -174,18 +216,51 @@ static void device_kicked(struct blk_vm *vm)
     drain(vm);
 }
 
-/* Nothing left in a pass: notifications on, then one more look. */
-static void virtio_blk_idle(struct blk_vm *vm)
+/* Notifications on, then one more look: asleep, or back to work. */
+static void sleep_or_drain(struct blk_vm *vm)
 {
-    settle(vm, true);
-    if (vm->dev_state != BLK_DEV_AWAKE || vm->be->polls)
-        return;
     if (vring_enable_notify(vm->vq)) {
         vm->dev_state = BLK_DEV_ASLEEP;
         return;
     }
     vring_disable_notify(vm->vq);
     drain(vm);
+}
+
+static void on_poll_end(struct sim *sim, void *ctx, const void *payload)
+{
+    struct blk_vm *vm = ctx;
+
+    (void)sim;
+    (void)payload;
+    g_assert(vm->dev_state == BLK_DEV_POLLING);
+    poll_over(vm);
+    sleep_or_drain(vm);
+}
+
+/* Nothing left in a pass. An IOThread with a polling window spins on the
+ * virtqueue with notifications still off (aio_poll() runs the poll
+ * handlers before it blocks), on a core of its own (sharing one, the
+ * model lets it sleep at once); otherwise, or when the window ends, it
+ * sleeps. */
+static void virtio_blk_idle(struct blk_vm *vm)
+{
+    settle(vm, true);
+    if (vm->dev_state != BLK_DEV_AWAKE || vm->be->polls)
+        return;
+    /* aio_poll() polls only once its handlers are done (blk_backend_spin()
+     * calls again after the last job). */
+    if (blk_iothread_polls(vm) && vm->backend_jobs)
+        return;
+    vm->idle_since = sim_now(vm->host->sim);
+    if (blk_iothread_polls(vm) && vm->poll_ns && vm->backend.core->n_threads == 1) {
+        vm->dev_state = BLK_DEV_POLLING;
+        vm->poll_busy = vm->host_busy;
+        vm->poll_from = vm->idle_since;
+        vm->poll_end = sim_schedule(vm->host->sim, vm->poll_ns, on_poll_end, vm, NULL, 0);
+        return;
+    }
+    sleep_or_drain(vm);
 }
 
 /* ---- the driver: submission ---- */
