@@ -1,8 +1,10 @@
 /* Pre-copy live migration (Clark et al., NSDI'05): round 0 sends the whole
  * memory, each later round what the VM dirtied during the previous one, at
- * migration.dirty_rate and at most the writable working set; rounds stop
- * once what is left could be sent within migration.downtime_limit (QEMU's
- * switch-over test) or after migration.max_rounds; then the VM pauses, the
+ * migration.dirty_rate (plus, with migration.dirty_rx, the payload rate the
+ * VM received before the start) and at most the writable working set;
+ * rounds stop once what is left could be sent within
+ * migration.downtime_limit (QEMU's switch-over test) or after
+ * migration.max_rounds; then the VM pauses, the
  * rest is sent (stop-and-copy) and the switch-over costs
  * migration.switchover. The memory travels as segments of one bulk flow
  * from the source host's NIC (its PF queue) over the fabric to the
@@ -255,6 +257,8 @@ static void started(struct sim *sim, void *ctx, const void *payload)
 
     m->t_start = m->last_seen = sim_now(sim);
     migration_snapshot(m, &m->vm_bytes[0], &m->others_bytes[0]);
+    if (m->dirty_rx)
+        m->dirty_bps += (double)m->rx_before * 8.0 / sim_time_to_s(m->t_start - m->warmup);
     if (!m->failover) {
         precopy(sim, ctx, payload);
         return;
@@ -268,8 +272,14 @@ void migration_vm_delivered(struct net_world *w, const struct net_pkt *p)
     struct migration *m = w->migration;
     sim_time now = sim_now(w->sim);
 
-    if (m->phase == MIG_WAITING || (p->src != (int)m->vm->id && p->dst != (int)m->vm->id))
+    if (p->src != (int)m->vm->id && p->dst != (int)m->vm->id)
         return;
+    if (m->phase == MIG_WAITING) {
+        /* What the VM's workload writes into its memory (migration.dirty_rx). */
+        if (p->dst == (int)m->vm->id && !net_pkt_kind_is_control(p->kind) && now >= m->warmup)
+            m->rx_before += p->bytes;
+        return;
+    }
     if (now - m->last_seen > m->gap)
         m->gap = now - m->last_seen;
     m->last_seen = now;
@@ -332,6 +342,8 @@ struct migration *migration_new(struct net_world *w)
     m->postcopy = strcmp(scenario_str(sc, "migration.mode"), "postcopy") == 0;
     m->bw_bps = scenario_real(sc, "migration.bandwidth");
     m->dirty_bps = scenario_real(sc, "migration.dirty_rate");
+    m->dirty_rx = scenario_bool(sc, "migration.dirty_rx");
+    m->warmup = scenario_time(sc, "scenario.warmup");
     m->wws = (uint64_t)scenario_real(sc, "migration.wws");
     m->threshold =
         (uint64_t)(m->bw_bps / 8.0 * sim_time_to_s(scenario_time(sc, "migration.downtime_limit")));
@@ -449,6 +461,9 @@ void migration_report(const struct migration *m, struct report *out)
     report_metric(out, "all", "migration_rounds",
                   resumed ? (m->postcopy ? 0 : (double)m->round - 1) : NAN, "1");
     report_metric(out, "all", "migration_bytes", copied ? (double)total : NAN, "B");
+    /* The dirty rate the rounds used: the given one, and the workload's. */
+    report_metric(out, "all", "migration_dirty_rate", m->phase == MIG_WAITING ? NAN : m->dirty_bps,
+                  "bit/s");
     report_metric(out, "all", "migration_resent", (double)m->resent, "B");
     report_move(m, out);
     postcopy_report(m, out);
@@ -590,8 +605,22 @@ static bool timing_check(const struct scenario *sc, GError **error)
                        MIGRATION_MAX_SAMPLES);
         return false;
     }
+    if (scenario_bool(sc, "migration.dirty_rx") && start == scenario_time(sc, "scenario.warmup")) {
+        scenario_error(sc, "migration.dirty_rx", error,
+                       "the VM's receive rate is measured from the warm-up to migration.start, "
+                       "which leaves no time: start the migration later");
+        return false;
+    }
     if (strcmp(scenario_str(sc, "migration.mode"), "postcopy") == 0)
         return postcopy_check(sc, error);
+    /* The receive rate may reach the bandwidth: only a round limit bounds
+     * the rounds. */
+    if (scenario_int(sc, "migration.max_rounds") == 0 && scenario_bool(sc, "migration.dirty_rx")) {
+        scenario_error(sc, "migration.max_rounds", error,
+                       "the VM's receive rate (migration.dirty_rx) is known only as it runs, so "
+                       "pre-copy might never converge: set a round limit");
+        return false;
+    }
     /* Rounds shrink only while the VM dirties slower than they send. */
     if (scenario_int(sc, "migration.max_rounds") == 0 &&
         scenario_real(sc, "migration.dirty_rate") >= bw &&

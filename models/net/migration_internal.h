@@ -51,7 +51,10 @@ struct migration {
     const struct io_strategy_ops *own; /* the VM's NIC strategy */
     bool failover;                     /* it has a VF or device: fails over to virtio */
     bool postcopy;                     /* migration.mode = postcopy */
-    double bw_bps, dirty_bps;
+    double bw_bps, dirty_bps;          /* dirty_bps: with the receive rate once started */
+    bool dirty_rx;                     /* migration.dirty_rx */
+    uint64_t rx_before;                /* payload received from the warm-up to the start */
+    sim_time warmup;
     uint64_t memory, wws, threshold, window;
     unsigned max_rounds, seg;
     sim_time switchover, unplug, replug;

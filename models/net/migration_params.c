@@ -27,6 +27,13 @@ static const struct param_def migration_params[] = {
       .help = "how fast the VM dirties its memory (constant), in the bandwidth's unit",
       .source = "choice: describes the migrated VM's workload, not a cost; an example "
                 "(sources.md#clark-nsdi05)" },
+    PDEF_BOOL("migration.dirty_rx", "false",
+              "add the VM's receive rate to migration.dirty_rate: the payload it received "
+              "from the warm-up to migration.start, per second (each received byte is written "
+              "into its memory)",
+              "choice: off, the given rate alone; on, a lower bound of the workload's dirtying "
+              "(the copy into the application's buffer writes it again; the VM's own writes "
+              "are the given rate)"),
     { .key = "migration.bandwidth",
       .type = PARAM_REAL,
       .dim = DIM_BITRATE,

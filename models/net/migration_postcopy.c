@@ -35,7 +35,6 @@ void postcopy_init(struct migration *m)
     pc->pages = pc->unsent = m->memory / MIGRATION_PAGE;
     pc->fetched = g_new0(uint8_t, pc->pages / 8 + 1);
     pc->fault_cost = scenario_time(m->w->sc, "migration.fault_latency");
-    pc->touch_rate = m->wws ? m->dirty_bps / 8.0 / (double)m->wws : 0;
     pc->rng = sim_rng(m->w->sim, "migration.pages");
     /* A fault's page must fit a segment. */
     if (m->seg < MIGRATION_PAGE)
@@ -73,6 +72,8 @@ void postcopy_begin(struct migration *m)
     struct postcopy *pc = &m->pc;
     uint64_t want = m->wws / MIGRATION_PAGE;
 
+    /* The rate is known once the migration has started (migration.dirty_rx). */
+    pc->touch_rate = m->wws ? m->dirty_bps / 8.0 / (double)m->wws : 0;
     if (pc->touch_rate <= 0)
         return;
     for (uint64_t i = 0; i < pc->pages && want; i++) {
