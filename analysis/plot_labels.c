@@ -135,6 +135,7 @@ static const struct {
     { "stage_*", "Time by stage", NULL },
     { "disk_stage_*", "Disk time by stage", NULL },
     { "addr_control_per_second", "Address control messages", NULL },
+    { "addr_convergence", "Convergence after the move", NULL },
     { "addr_misdelivered", "Packets to the old host", NULL },
     { "addr_switch_table_max", "Largest switch table", "entries" },
     { "alloc_writes_per_write", "Allocating writes per write", NULL },
