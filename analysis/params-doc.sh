@@ -42,7 +42,8 @@ groups=$(awk -F'`' 'NR > 2 { split($2, k, "."); if (!(k[1] in seen)) { seen[k[1]
 {
     echo "$BEGIN"
     echo
-    echo "$(awk 'NR > 2' "$TMP/all.md" | wc -l | tr -d ' ') parameters. Cycle costs are converted at \`host.clock\`;"
+    # No count here: two changes that each add a key would both rebase cleanly onto a wrong total.
+    echo "Every parameter, by section. Cycle costs are converted at \`host.clock\`;"
     echo "\"placeholder\" in the source column marks a default no published number backs yet."
     for g in $groups; do
         echo
