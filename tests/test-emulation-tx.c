@@ -3,7 +3,12 @@
  * TDH to TDT), and the driver writes TDT once per batch the stack hands it
  * (xmit_more). A sender that outpaces its vCPU queues sends behind the
  * current one, so its TDT writes, and their exits, cover many packets; a
- * sparse sender writes TDT for every packet. */
+ * sparse sender writes TDT for every packet. The device model's interrupt
+ * mitigation (QEMU's mitigation timer): an interrupt opens a window of at
+ * least QEMU's floor, so a request/response loop, which needs an
+ * interrupt per transaction, runs at most one transaction per floor; a
+ * window opened with a transmit completion pending is TADV when that is
+ * shorter than the ITR's. */
 #include <glib.h>
 
 #include "report.h"
@@ -41,9 +46,58 @@ static void test_tdt_write_covers_descriptors(void)
     report_free(single);
 }
 
+static struct report *emu(const char *type, const char *extra)
+{
+    g_autofree char *ini = g_strdup_printf(
+        "[scenario]\nmodel = net\nduration = 20ms\nwarmup = 4ms\n[io]\nstrategy = emulation\n"
+        "[workload]\ntype = %s\nsize = 1460B\n[emulation]\n%s",
+        type, extra);
+
+    return test_run_ini(ini, 1);
+}
+
+static void test_mitigation_floor(void)
+{
+    struct report *on = emu("rr", "mitigation_floor = 128us\n");
+    struct report *off = emu("rr", "mitigation = false\n");
+    double tps = test_all(on, "transactions_per_second");
+
+    g_test_message("rr: %.4g transactions/s, %.4g interrupts/s under the 128 us floor; "
+                   "%.4g without QEMU's timer",
+                   tps, test_all(on, "interrupts_per_second"),
+                   test_all(off, "transactions_per_second"));
+    /* One window per interrupt: never more than 1 / 128 us. */
+    g_assert_cmpfloat(test_all(on, "interrupts_per_second"), <=, 1.0 / 128e-6);
+    g_assert_cmpfloat(tps, >, 0.95 / 128e-6);
+    g_assert_cmpfloat(test_all(on, "rtt_mean"), >=, 128e-6);
+    g_assert_cmpfloat(test_all(off, "transactions_per_second"), >, 2.0 * tps);
+    report_free(on);
+    report_free(off);
+}
+
+static void test_tadv_shortens_tx_windows(void)
+{
+    /* Without the floor (QEMU before it had one), a bulk sender's
+     * completions open TADV's 32.768 us windows instead of the ITR's
+     * (conservative mode: 20,000/s here, or 4,000/s in its bulk class). */
+    struct report *tadv = emu("stream", "mitigation_floor = 0s\ntadv = 32.768us\n");
+    struct report *itr = emu("stream", "mitigation_floor = 0s\ntadv = 0s\n");
+    double a = test_all(tadv, "tx_interrupts_per_second");
+
+    g_test_message("bulk: %.4g transmit interrupts/s with TADV, %.4g with the ITR alone", a,
+                   test_all(itr, "tx_interrupts_per_second"));
+    g_assert_cmpfloat(test_all(itr, "interrupts_per_second"), <=, 20000 * 1.01);
+    g_assert_cmpfloat(a, >, 1.3 * test_all(itr, "tx_interrupts_per_second"));
+    g_assert_cmpfloat(test_all(tadv, "interrupts_per_second"), <=, 1.0 / 32.768e-6);
+    report_free(tadv);
+    report_free(itr);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/emulation/tdt-write-covers-descriptors", test_tdt_write_covers_descriptors);
+    g_test_add_func("/emulation/mitigation-floor", test_mitigation_floor);
+    g_test_add_func("/emulation/tadv-shortens-tx-windows", test_tadv_shortens_tx_windows);
     return g_test_run();
 }

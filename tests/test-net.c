@@ -69,7 +69,9 @@ static void test_e2e(gconstpointer data)
                         c->strategy, c->vm_to_vm ? 3 : 1, c->workload, c->vm_to_vm ? "vm" : "peer");
     struct report *r = run_ini(body, 7);
 
-    g_assert_cmpfloat(test_all(r, "packets"), >, 100);
+    /* At least 50: emulation's request/response takes one transaction per
+     * QEMU mitigation window (128 us), 39 in the 5 ms measured. */
+    g_assert_cmpfloat(test_all(r, "packets"), >, 50);
     g_assert_cmpfloat(test_all(r, "throughput"), >, 0);
     g_assert_cmpfloat(test_all(r, "latency_p50"), <=, test_all(r, "latency_p99"));
     g_assert_cmpfloat(test_all(r, "latency_p99"), <=, test_all(r, "latency_p999"));

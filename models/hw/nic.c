@@ -205,5 +205,11 @@ void nic_rx_release(struct nic *n, unsigned q)
 
 sim_time nic_itr_next(const struct nic_itr *itr, sim_time last)
 {
-    return itr->mode == NIC_ITR_OFF ? last : last + itr->interval;
+    sim_time gap = itr->mode == NIC_ITR_OFF ? 0 : itr->interval;
+
+    /* QEMU's set_interrupt_cause(): the least non-zero delay of those that
+     * apply, then at least the device's floor. */
+    if (itr->tx_cause && itr->tx_delay > 0 && (gap == 0 || itr->tx_delay < gap))
+        gap = itr->tx_delay;
+    return last + MAX(gap, itr->floor);
 }

@@ -46,6 +46,11 @@ struct nic_itr_ring {
  * @interval: static mode's gap, and the adaptive mode's current one
  * @reg:      adaptive: the value the driver last wrote (its own units)
  * @rx/@tx:   adaptive: what each ring cleaned since the last update
+ * @floor:    the device's own shortest gap, whatever the driver writes
+ *            (QEMU's e1000 mitigation timer); 0 for real hardware
+ * @tx_delay: a gap opened with a transmit completion pending is the
+ *            shorter of this and @interval (e1000's TADV), before @floor
+ * @tx_cause: the last interrupt had a transmit completion pending
  */
 struct nic_itr {
     enum nic_itr_mode mode;
@@ -54,6 +59,8 @@ struct nic_itr {
     unsigned reg;
     sim_time last_update;
     struct nic_itr_ring rx, tx;
+    sim_time floor, tx_delay;
+    bool tx_cause;
 };
 
 /* Moderation in @mode (@interval for static) with @driver's algorithm. */

@@ -22,6 +22,19 @@ static const struct param_def emulation_params[] = {
              "run (sources.md#e1000-tdt)"),
     PDEF_INT("emulation.rx_ring", "256", 1, 65536, "emulated receive descriptors",
              "choice: Linux e1000 default 256"),
+    PDEF_BOOL("emulation.mitigation", "true",
+              "QEMU's e1000 interrupt mitigation timer (its 'mitigation' property); false: "
+              "every interrupt at once, the guest's ITR ignored",
+              "QEMU hw/net/e1000.c: the property defaults to on (sources.md#e1000-mit)"),
+    PDEF_TIME("emulation.mitigation_floor", "128us", 0, 1.0,
+              "shortest gap QEMU's e1000 leaves after an interrupt, whatever ITR and TADV say",
+              "QEMU hw/net/e1000.c set_interrupt_cause(): at least 500 units of 256 ns, the "
+              "8254x's 7,813 interrupts/s (sources.md#e1000-mit)"),
+    PDEF_TIME("emulation.tadv", "32.768us", 0, 1.0,
+              "e1000 TADV: the gap after an interrupt raised with a transmit completion "
+              "pending, when shorter than the ITR's",
+              "Linux e1000_param.c: TxAbsIntDelay 32 units of 1.024 us, with IDE set on every "
+              "descriptor (TxIntDelay 8 != 0) (sources.md#e1000-mit)"),
     PDEF_CYCLES("emulation.blk_per_request", "10000", 0, 1e9,
                 "emulated disk controller: QEMU device model work per request (AHCI command, PRD "
                 "walk)",

@@ -219,6 +219,7 @@ static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)
     if (q->rx.len)
         vm->c.rx_interrupts++;
     q->last_irq = sim_now(sim);
+    q->itr.tx_cause = q->tx_done > 0;
     vm->cur = q;
     host = vm->ops->irq_deliver(vm);
     /* Packets already waiting now wait for the handler instead. */
