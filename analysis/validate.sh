@@ -524,6 +524,26 @@ row O "per-interrupt masking with the route rebuilt collapses a VF's rr rate" \
     "SR-IOV VF, 64 B request/response; one vector per queue pair (igbvf had two: the published rate is about half the model's)"
 
 ###########################################################################
+# 2.9 A polling sidecore (issue 10's mechanisms)
+###########################################################################
+section "2.9 A polling sidecore against vhost and SR-IOV (ELVIS, sources.md#elvis)" \
+    "scenarios/sidecore.ini: 1, 4 and 16 one-vCPU VMs running 64-byte request/response on a five-core host, vhost workers spread over the cores no vCPU holds; the sidecore takes one core for its polling thread. The published figure is a talk abstract's summary over ELVIS's workloads, not one setup, so the row is an ordering with the published band beside it."
+SC=scenarios/sidecore.ini
+for n in 1 4 16; do
+    for s in virtio sidecore sriov; do
+        point "sc_${s}_$n" $SC io.strategy=$s vm.count=$n host.backend_placement=spread
+    done
+done
+sctps() { fmt %.1f "$(calc "$(m "$1" transactions_per_second) / 1e3")"; }
+scx() { fmt %.2f "$(calc "$(m "sc_sidecore_$1" transactions_per_second) / $(m "sc_virtio_$1" transactions_per_second)")"; }
+row O "sidecore vs vhost: faster, approaching or exceeding SR-IOV" \
+    "ELVIS improved virtio performance by 1.2x-3x, approaching and in some cases exceeding SR-IOV (Gordon, KVM Forum 2013 abstract)" \
+    "sidecore / vhost $(scx 1)x, $(scx 4)x, $(scx 16)x at 1, 4, 16 VMs; K transactions/s sidecore $(sctps sc_sidecore_1), $(sctps sc_sidecore_4), $(sctps sc_sidecore_16) vs SR-IOV $(sctps sc_sriov_1), $(sctps sc_sriov_4), $(sctps sc_sriov_16)" \
+    "every ratio >= 1.2x; sidecore >= 80% of SR-IOV at one VM" \
+    "$(m sc_sidecore_1 transactions_per_second) >= 1.2 * $(m sc_virtio_1 transactions_per_second) && $(m sc_sidecore_4 transactions_per_second) >= 1.2 * $(m sc_virtio_4 transactions_per_second) && $(m sc_sidecore_16 transactions_per_second) >= 1.2 * $(m sc_virtio_16 transactions_per_second) && $(m sc_sidecore_1 transactions_per_second) >= 0.8 * $(m sc_sriov_1 transactions_per_second)" \
+    "the VMs' vCPUs time-share the four cores the sidecore leaves (host.pin_vcpus = false), so at 16 VMs every strategy waits for the host scheduler; a ratio above 3x means the model's vhost pays more for sharing cores than ELVIS's measurements showed"
+
+###########################################################################
 # Live migration (net model, migration.*)
 ###########################################################################
 section "Live migration (Clark et al., NSDI 2005; Zhai et al., OLS 2008)" \
