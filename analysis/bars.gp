@@ -1,11 +1,15 @@
 # Grouped bars with 95% confidence-interval error bars: one group per row
-# of data_file, one bar per series. Rows: "label" mean1 ci1 mean2 ci2 ...
+# of data_file (bar_groups), one bar per series. Rows: "label" mean1 ci1
+# mean2 ci2 ...
 
 set style data histogram
 set style histogram errorbars gap 1.5 lw 1.5
 set style fill solid 1.0 border rgb '#333333'
 set boxwidth 0.9
 set xtics scale 0
+# One group fills the plot instead of a third of it (the histogram style
+# leaves a group's width of room on either side).
+if (bar_groups == 1) { set xrange [-0.55:0.55] }
 # Text labels that would run into each other (x_slant) slant.
 if (x_slant) { set xtics rotate by 45 right }
 # The histogram style autoscales to the bars, not to their error bars:

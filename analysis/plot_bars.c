@@ -426,7 +426,8 @@ bool plot_bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, G
                                       : plot_metric_label(groups->pdata[g], &unused);
 
         longest = MAX(longest, (size_t)g_utf8_strlen(name, -1));
-        gp_write_field(f, name);
+        /* One metric's bars alone: the y axis names it already. */
+        gp_write_field(f, !sp->x && groups->len == 1 ? "" : name);
         for (guint b = 0; b < (bars ? bars->len : (sp->x ? 1 : points->len)); b++) {
             const char *metric = sp->x ? metrics->pdata[0] : groups->pdata[g];
             const char *point =
@@ -443,6 +444,7 @@ bool plot_bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, G
         fputc('\n', f);
     }
     gp_job_slant_labels(j, groups->len, longest);
+    gp_set_num(j, "bar_groups", groups->len);
     for (guint b = 0; b < (bars ? bars->len : (sp->x ? 1 : points->len)); b++) {
         g_autofree char *name = bars || sp->x ? NULL : short_label(sp, points->pdata[b]);
 

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..108"
+echo "1..109"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -234,6 +234,7 @@ print sprintf("slant=%d", x_slant)
 load "$SRC/analysis/style.gp"
 GP
 for t in lines bars stack cdf; do echo "load \"$SRC/analysis/$t.gp\"" >gplabels/$t.gp; done
+echo 'print sprintf("xrange=%g:%g", GPVAL_X_MIN, GPVAL_X_MAX)' >>gplabels/bars.gp
 # labels.sh OUTPUT ARGS...: what `plot ARGS -o OUTPUT` says, in labels.txt.
 labels() {
     local out=$1
@@ -342,6 +343,11 @@ grep '^series=' labels.txt | tr '\n' , >q1.txt
 series=vDPA #CC79A7,series=Passthrough #009E73,series=SR-IOV #E69F00," ] &&
     grep -q '|key=Strategy$' labels.txt
 ok $? "strategies by name, in the declared order, each in its colour ($(cat q1.txt))"
+# One metric's bars: one group across the plot, not a third of it.
+grep -qx 'xrange=-0.55:0.55' labels.txt &&
+    labels q1b.png q.db --kind bars --x io.strategy --y throughput --where workload.type=stream &&
+    ! grep -qx 'xrange=-0.55:0.55' labels.txt
+ok $? "one group of bars fills the plot, several keep gnuplot's layout"
 labels q2.png q.db --x workload.type --y throughput --by io.strategy
 # (A line drawn over another's says so: "SR-IOV (≈ vDPA)".)
 [ "$(grep '^series=' labels.txt | sed 's/ (\(≈\|same as\) [^)]*)//' | sort | tr '\n' ,)" = \
