@@ -43,21 +43,28 @@ static void test_parse(void)
     g_assert_nonnull(strstr(error->message, "'EVENT_INDEX'"));
 }
 
-/* Linux accepts what is offered and known; an offload without the
- * checksum it needs is dropped; queue pairs need MQ. */
+/* Linux accepts what is offered and known, an offload without the
+ * checksum it needs too, but does not use it; queue pairs need MQ. */
 static void test_negotiate(void)
 {
     struct virtio_negotiation n;
     uint64_t offered = LINUX_DRIVER & ~VIRTIO_BIT(CSUM) & ~VIRTIO_BIT(RING_PACKED);
 
     g_assert_true(virtio_negotiate(offered, LINUX_DRIVER, VIRTIO_BIT(VERSION_1), 4, &n, NULL));
-    g_assert_false(virtio_has(n.accepted, VIRTIO_F_HOST_TSO4));
+    g_assert_true(virtio_has(n.accepted, VIRTIO_F_HOST_TSO4));
     g_assert_false(n.tso_tx);
     g_assert_false(n.sg);
     g_assert_true(n.big_rx);
+    g_assert_true(n.gso_rx);
     g_assert_true(n.mergeable);
     g_assert_cmpuint(n.hdr_bytes, ==, 12);
     g_assert_cmpuint(n.queue_pairs, ==, 4);
+    /* Guest TSO without GUEST_CSUM: big buffers, but tap sends no large
+     * segments. */
+    g_assert_true(virtio_negotiate(LINUX_DRIVER & ~VIRTIO_BIT(GUEST_CSUM), LINUX_DRIVER,
+                                   VIRTIO_BIT(VERSION_1), 1, &n, NULL));
+    g_assert_true(n.big_rx);
+    g_assert_false(n.gso_rx);
     /* A legacy device without MQ or mergeable buffers. */
     g_assert_true(
         virtio_negotiate(VIRTIO_BIT(CSUM) | VIRTIO_BIT(HOST_TSO4), LINUX_DRIVER, 0, 4, &n, NULL));
@@ -144,8 +151,9 @@ static void test_indirect(void)
     report_free(direct);
 }
 
-/* Without CSUM there is no TSO: the guest's stack cuts MSS segments, and
- * more packets cross the ring for the same bytes. */
+/* Without CSUM there is no TSO (HOST_TSO4 is negotiated, not used): the
+ * guest's stack cuts MSS segments, and more packets cross the ring for the
+ * same bytes. */
 static void test_no_csum_no_tso(void)
 {
     struct report *tso = run(TSO_STREAM);
@@ -153,7 +161,8 @@ static void test_no_csum_no_tso(void)
         run(TSO_STREAM "device_features = GUEST_CSUM,GUEST_TSO4,HOST_TSO4,MRG_RXBUF,CTRL_VQ,"
                        "INDIRECT_DESC,EVENT_IDX,VERSION_1\n");
 
-    g_assert_cmpfloat(test_all(gso, "virtio_feature_host_tso4"), ==, 0);
+    /* Negotiated, as Linux accepts it, but unused without CSUM. */
+    g_assert_cmpfloat(test_all(gso, "virtio_feature_host_tso4"), ==, 1);
     g_test_message("pps %.0f with TSO, %.0f without", test_all(tso, "pps"), test_all(gso, "pps"));
     g_assert_cmpfloat(test_all(gso, "pps"), >, 10 * test_all(tso, "pps"));
     /* Linear packets: one descriptor each even without indirect ones. */
@@ -308,6 +317,40 @@ static void test_mq(void)
     report_free(single);
 }
 
+/* virtnet_probe(): every offered pair is set up, but a guest uses no more
+ * pairs than it has CPUs: two vCPUs on a device of four pairs run two
+ * pair threads, and set up the queues of all four. */
+static void test_mq_pairs_per_cpu(void)
+{
+    struct report *two = run("[vm]\nvcpus = 2\n[virtio]\nqueues = 4\n"),
+                  *four = run("[vm]\nvcpus = 4\n[virtio]\nqueues = 4\n");
+
+    g_assert_cmpfloat(test_all(two, "virtio_pair_cores"), ==, 2);
+    g_assert_cmpfloat(test_all(four, "virtio_pair_cores"), ==, 4);
+    g_assert_cmpfloat(test_all(two, "virtio_startup_exits"), ==,
+                      test_all(four, "virtio_startup_exits"));
+    report_free(two);
+    report_free(four);
+}
+
+/* A device offering guest TSO without GUEST_CSUM (which the spec forbids
+ * it): Linux still posts a 72 KiB chain of 19 descriptors per packet, and
+ * tap, without the checksum offload, hands it MSS-sized packets. */
+static void test_guest_tso_without_csum(void)
+{
+    const char *body = "[guest]\ngso_size = 64KiB\n[workload]\ndirection = rx\nsize = 64KiB\n"
+                       "[virtio]\ndevice_features = CSUM,GUEST_TSO4,HOST_TSO4,CTRL_VQ,"
+                       "INDIRECT_DESC,EVENT_IDX,VERSION_1\n";
+    struct report *r = run(body);
+
+    g_assert_cmpfloat(test_all(r, "virtio_feature_guest_tso4"), ==, 1);
+    g_assert_cmpfloat(test_all(r, "virtio_rx_buffer_bytes"), ==, 18 * 4096);
+    g_assert_cmpfloat(test_all(r, "virtio_rx_buffers_per_packet"), ==, 1);
+    /* 1460-byte segments: over 40 per 64 KiB sent. */
+    g_assert_cmpfloat(test_all(r, "pps") * 65536, >, 40 * test_all(r, "throughput") / 8);
+    report_free(r);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -322,6 +365,8 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-features/rx-segments", test_rx_segments);
     g_test_add_func("/virtio-features/startup", test_startup);
     g_test_add_func("/virtio-features/mq", test_mq);
+    g_test_add_func("/virtio-features/mq-pairs-per-cpu", test_mq_pairs_per_cpu);
+    g_test_add_func("/virtio-features/guest-tso-without-csum", test_guest_tso_without_csum);
     g_test_add_func("/virtio-features/packed/negotiated", test_packed_negotiated);
     g_test_add_func("/virtio-features/packed/sizes", test_packed_sizes);
     g_test_add_func("/virtio-features/packed/lines", test_packed_lines);

@@ -197,8 +197,11 @@ static void virtio_attach(struct net_vm *vm)
     /* Without TSO the guest's stack segments (GSO) before the driver;
      * without guest TSO the host's does before the device. */
     vm->seg_max_tx = v->neg.tso_tx ? 0 : vm->nh->cfg->mss;
-    vm->seg_max_rx = v->neg.big_rx ? 0 : vm->nh->cfg->mss;
-    v->n_txq = v->neg.queue_pairs;
+    vm->seg_max_rx = v->neg.gso_rx ? 0 : vm->nh->cfg->mss;
+    /* virtnet_probe() sets up every pair the device offers but uses no
+     * more than the guest has CPUs (curr_queue_pairs, sent with
+     * VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET). */
+    v->n_txq = MIN(v->neg.queue_pairs, vm->n_vcpus);
     v->txq = g_new0(struct virtio_txq, v->n_txq);
     for (unsigned q = 0; q < v->n_txq; q++) {
         vring_init(&v->txq[q].vr, size, event_idx, packed);

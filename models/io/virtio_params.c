@@ -27,8 +27,8 @@ static const struct param_def virtio_params[] = {
              "QEMU hw/net/virtio-net.c: VIRTIO_NET_{RX,TX}_QUEUE_DEFAULT_SIZE 256 "
              "(sources.md#virtio-spec)"),
     PDEF_INT("virtio.queues", "1", 1, 64,
-             "queue pairs with MQ, each with its rings, vector and backend thread (vCPU k "
-             "sends on k mod n; RSS spreads receive)",
+             "queue pairs with MQ, each with its rings, vector and backend thread; the guest "
+             "uses one per vCPU at most (vCPU k sends on k mod n; RSS spreads receive)",
              "choice: single queue, QEMU's default"),
     PDEF_ENUM("virtio.ring", "split", "split|packed",
               "packed: the device offers RING_PACKED (QEMU's packed=on); used if negotiated",

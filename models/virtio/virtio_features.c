@@ -1,6 +1,7 @@
 /* Feature names, lists of them, and the driver's negotiation with Linux's
- * rules: accept the offered features the driver knows, drop those whose
- * prerequisite is missing (spec 5.1.3.1), fail the probe where Linux does.
+ * rules: accept the offered features the driver knows (an offload whose
+ * checksum feature is missing too, which Linux then leaves unused), fail
+ * the probe where Linux does.
  * Left out: the device refusing FEATURES_OK, features iovsim does not
  * model (ECN, UFO, RSS, MTU, ...). */
 #include "virtio_features.h"
@@ -74,21 +75,11 @@ static const enum virtio_feature need_ctrl_vq[] = {
     VIRTIO_F_MQ,      VIRTIO_F_CTRL_MAC_ADDR,
 };
 
-/* Spec 5.1.3.1: an offload is accepted only with the checksum it needs. */
-static uint64_t drop_orphans(uint64_t set)
-{
-    if (!virtio_has(set, VIRTIO_F_CSUM))
-        set &= ~(VIRTIO_BIT(HOST_TSO4) | VIRTIO_BIT(HOST_TSO6));
-    if (!virtio_has(set, VIRTIO_F_GUEST_CSUM))
-        set &= ~(VIRTIO_BIT(GUEST_TSO4) | VIRTIO_BIT(GUEST_TSO6));
-    return set;
-}
-
 bool virtio_negotiate(uint64_t offered, uint64_t known, uint64_t required, unsigned pairs,
                       struct virtio_negotiation *out, GError **error)
 {
     uint64_t missing = required & ~offered;
-    uint64_t a = drop_orphans(offered & known);
+    uint64_t a = offered & known;
 
     memset(out, 0, sizeof(*out));
     if (missing) {
@@ -108,9 +99,17 @@ bool virtio_negotiate(uint64_t offered, uint64_t known, uint64_t required, unsig
         }
     out->offered = offered;
     out->accepted = a;
+    /* virtnet_probe(): scatter-gather and TSO only under CSUM, but an
+     * offload offered without its checksum (which spec 5.1.3.1 forbids
+     * the device) is still accepted; virtnet_set_big_packets() posts big
+     * buffers for guest TSO whatever GUEST_CSUM says, while QEMU's
+     * tap_fd_set_offload() lets the host hand the guest large segments
+     * only with it. */
     out->sg = virtio_has(a, VIRTIO_F_CSUM);
-    out->tso_tx = virtio_has(a, VIRTIO_F_HOST_TSO4) || virtio_has(a, VIRTIO_F_HOST_TSO6);
+    out->tso_tx =
+        out->sg && (virtio_has(a, VIRTIO_F_HOST_TSO4) || virtio_has(a, VIRTIO_F_HOST_TSO6));
     out->big_rx = virtio_has(a, VIRTIO_F_GUEST_TSO4) || virtio_has(a, VIRTIO_F_GUEST_TSO6);
+    out->gso_rx = out->big_rx && virtio_has(a, VIRTIO_F_GUEST_CSUM);
     out->mergeable = virtio_has(a, VIRTIO_F_MRG_RXBUF);
     /* virtnet_probe(): the 12-byte header with mergeable buffers or a
      * modern device, else the legacy 10 bytes; a modern device takes the

@@ -65,15 +65,19 @@ bool virtio_features_check(const char *text, GError **error);
  * @accepted:   what the driver wrote back: the offered features it knows
  * @tso_tx:     it hands the device segments larger than the MTU (TSO)
  * @sg:         scatter-gather: a packet's fragments are descriptors
- * @big_rx:     the device may write segments larger than the MTU
+ * @big_rx:     the driver posts receive buffers for segments larger than
+ *              the MTU (guest TSO)
+ * @gso_rx:     the host hands the guest such segments (guest TSO with
+ *              GUEST_CSUM)
  * @mergeable:  a received packet may span several small buffers
  * @hdr_pushed: the virtio-net header shares the packet's first descriptor
  * @hdr_bytes:  that header's size
- * @queue_pairs: queue pairs in use (1 unless MQ and CTRL_VQ)
+ * @queue_pairs: queue pairs set up (1 unless MQ and CTRL_VQ); the driver
+ *              uses at most one per CPU of the guest
  */
 struct virtio_negotiation {
     uint64_t offered, accepted;
-    bool tso_tx, sg, big_rx, mergeable, hdr_pushed;
+    bool tso_tx, sg, big_rx, gso_rx, mergeable, hdr_pushed;
     unsigned hdr_bytes;
     unsigned queue_pairs;
 };
