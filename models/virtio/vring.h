@@ -106,7 +106,8 @@ struct vring {
     uint16_t last_avail, signalled_used, avail_seen;
     /* counters; the races: enable_cb or enable_notify's re-check found
      * work; irqs_while_off: signalled while the driver had callbacks off
-     * (split's stale used_event lets one through) */
+     * (a split ring's used_event left stale by a flag-only disable_cb, or
+     * moved to 0 and crossed at the index wrap) */
     uint64_t kicks, kicks_suppressed, irqs, irqs_suppressed;
     uint64_t cb_races, notify_races, irqs_while_off;
 };
