@@ -6,8 +6,13 @@
  * submits the drained requests under one blk_io_plug() (one io_submit() in
  * block/linux-aio.c ioq_submit(), one io_uring_enter() in block/io_uring.c),
  * a request that reaches the thread while it is in a pass joins the pass:
- * only the pass's first request pays the wake-up and the calls. Left out:
- * QEMU's coroutines, the thread pool of aio=threads. */
+ * only the pass's first request pays the wake-up and the calls. QEMU's
+ * block layer runs each of its requests (a merged run is one) in a
+ * coroutine: blk_aio_prwv() creates and enters it, it yields in
+ * laio_co_submit() / luring_co_submit(), the completion re-enters it and
+ * it ends: two switches at submission, two at completion (a page-cache
+ * hit's four on its copy). Left out: a flush's coroutine, the thread pool
+ * of aio=threads. */
 #include "backend.h"
 
 #include <string.h>
@@ -36,7 +41,8 @@ const struct blk_backend blk_backends[BLK_N_BACKENDS] = {
                            .reap_calls = 1,
                            .driver_key = "blk.aio_per_request",
                            .merges = true,
-                           .iothread_poll = true },
+                           .iothread_poll = true,
+                           .coroutines = true },
     /* aio=io_uring: one io_uring_enter() per pass; completions are read
      * from the shared completion ring without a call. */
     [BLK_BACKEND_io_uring] = { .name = "io_uring",
@@ -44,7 +50,8 @@ const struct blk_backend blk_backends[BLK_N_BACKENDS] = {
                                .host_kernel = true,
                                .submit_calls = 1,
                                .merges = true,
-                               .iothread_poll = true },
+                               .iothread_poll = true,
+                               .coroutines = true },
     /* vhost-blk: the kick is an ioeventfd in the kernel, whose worker
      * submits bios directly: no system calls. */
     [BLK_BACKEND_vhost] = { .name = "vhost",
@@ -71,6 +78,11 @@ const struct blk_backend *blk_backend_lookup(const char *name)
 bool blk_backend_draining(const struct blk_vm *vm)
 {
     return vm->sub_open > 0 || vm->sub_host > 0 || vm->serial_busy;
+}
+
+sim_time blk_coroutine_switches(const struct blk_vm *vm, unsigned n)
+{
+    return vm->be->coroutines ? n * vm->cfg->c.coroutine_switch : 0;
 }
 
 static sim_time driver_cost(const struct blk_vm *vm)
@@ -102,8 +114,9 @@ static void host_io_done(struct blk_vm *vm, struct blk_req *r)
 /* The host kernel's block layer, or the user-space driver's doorbell. */
 void blk_host_block_submit(struct blk_vm *vm, struct blk_req *r)
 {
-    struct blk_part part = { BLK_STAGE_host_io,
-                             (vm->be->host_kernel ? vm->host->block_submit : 0) + driver_cost(vm) };
+    struct blk_part part = { BLK_STAGE_host_io, (vm->be->host_kernel ? vm->host->block_submit : 0) +
+                                                    driver_cost(vm) +
+                                                    blk_coroutine_switches(vm, 2) };
 
     /* The thread submits with the virtqueue's notifications still off. */
     vm->sub_host++;
@@ -260,7 +273,8 @@ static void host_complete(struct blk_vm *vm, struct blk_req *r)
      * had no device: no host interrupt. */
     sim_time kernel = vm->be->host_kernel && !r->no_device ? vm->host->block_complete : 0;
     struct blk_part part = { BLK_STAGE_host_io,
-                             kernel + (opens ? vm->be->reap_calls * w->cfg.c.syscall : 0) };
+                             kernel + (opens ? vm->be->reap_calls * w->cfg.c.syscall : 0) +
+                                 (r->no_device ? 0 : blk_coroutine_switches(vm, 2)) };
 
     blk_run(vm, &vm->backend, r, BLK_STAGE_host_io, &part, 1, host_complete_done);
 }

@@ -36,6 +36,9 @@
  *                pass are merged (merge.c)
  * @iothread_poll: a QEMU IOThread: with blk.iothread_poll_max it polls the
  *                virtqueue for a while before it sleeps (virtio_blk.c)
+ * @coroutines:   QEMU's block layer runs each request in a coroutine:
+ *                entered and yielding at submission, re-entered and ended
+ *                at completion (blk.coroutine_switch each)
  */
 struct blk_backend {
     const char *name;
@@ -43,7 +46,7 @@ struct blk_backend {
     bool in_kernel, serial, polls, host_kernel;
     unsigned submit_calls, reap_calls;
     const char *driver_key;
-    bool merges, iothread_poll;
+    bool merges, iothread_poll, coroutines;
 };
 
 /* clang-format off */

@@ -288,6 +288,7 @@ static void costs_init(struct blk_world *w, const struct scenario *sc)
     c->syscall = host_cycles(h, sc, "blk.syscall");
     c->poll_pass = host_cycles(h, sc, "blk.vfio_nvme_poll");
     c->iothread_poll_max = sim_time_from_s(scenario_real(sc, "blk.iothread_poll_max"));
+    c->coroutine_switch = host_cycles(h, sc, "blk.coroutine_switch");
     for (unsigned k = 0; k < BLK_N_BACKENDS; k++)
         c->driver[k] =
             blk_backends[k].driver_key ? host_cycles(h, sc, blk_backends[k].driver_key) : 0;

@@ -106,6 +106,7 @@ struct blk_costs {
     sim_time syscall;                /* one system call of a backend thread */
     sim_time poll_pass;              /* one pass of a polling thread's loop */
     sim_time iothread_poll_max;      /* an IOThread's longest polling window (0: none) */
+    sim_time coroutine_switch;       /* one switch of a QEMU coroutine */
     sim_time driver[BLK_N_BACKENDS]; /* each backend's interface work per request */
     sim_time guest_submit, guest_complete, irq_handler, wakeup, poll_check;
 };
@@ -370,6 +371,9 @@ unsigned blk_backing_lookup(struct blk_vm *vm, struct blk_req *r, uint64_t offse
  * refuses). */
 void blk_virtio_config(struct blk_dev_cfg *cfg, const struct scenario *sc);
 
+/* backend.c. What @n switches of QEMU's block-layer coroutines cost the
+ * VM's backend thread (0 on a row without them). */
+sim_time blk_coroutine_switches(const struct blk_vm *vm, unsigned n);
 /* backend.c: the host block layer (or the user-space driver), then the
  * device. */
 void blk_host_block_submit(struct blk_vm *vm, struct blk_req *r);

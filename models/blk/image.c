@@ -190,10 +190,12 @@ static void copy_done(struct blk_vm *vm, struct blk_req *r)
 static void cache_copy(struct blk_vm *vm, struct blk_req *r)
 {
     struct blk_world *w = vm->w;
-    struct blk_part part = { BLK_STAGE_page_cache,
-                             (sim_time)((double)r->bytes * w->copy_ps_per_byte) };
+    struct blk_part parts[] = {
+        { BLK_STAGE_page_cache, (sim_time)((double)r->bytes * w->copy_ps_per_byte) },
+        { BLK_STAGE_host_io, blk_coroutine_switches(vm, 4) },
+    };
 
-    blk_run(vm, &vm->backend, r, BLK_STAGE_page_cache, &part, 1, copy_done);
+    blk_run(vm, &vm->backend, r, BLK_STAGE_page_cache, parts, G_N_ELEMENTS(parts), copy_done);
 }
 
 static void to_device(struct blk_vm *vm, struct blk_req *r)
