@@ -499,6 +499,29 @@ static void test_nvme_handler_pass(void)
     report_free(p32);
 }
 
+/* QEMU's block layer runs each request in a coroutine: four switches of
+ * blk.coroutine_switch a request on the I/O thread (qemu and io_uring
+ * rows), none on vhost's kernel worker. */
+static void test_coroutine_switches(void)
+{
+    static const struct {
+        const char *backend;
+        double switches;
+    } rows[] = { { "qemu", 4 }, { "io_uring", 4 }, { "vhost", 0 } };
+
+    for (size_t k = 0; k < G_N_ELEMENTS(rows); k++) {
+        struct report *with = run_backend(rows[k].backend, 1, "");
+        struct report *none = run_backend(rows[k].backend, 1, "[blk]\ncoroutine_switch = 0\n");
+        /* At QD1 nothing waits: the host side's stage holds the switches. */
+        double more = test_all(with, "stage_host_io") - test_all(none, "stage_host_io");
+
+        g_test_message("%s: %.2f ns more a request in stage host_io", rows[k].backend, more * 1e9);
+        g_assert_cmpfloat(fabs(more - rows[k].switches * 56 / 2.1e9), <, 0.5e-9);
+        report_free(with);
+        report_free(none);
+    }
+}
+
 /* ... until the device saturates: with one slow channel (30 us a read,
  * well above the guest's work per request), QD8 keeps it busy and QD32
  * only queues longer. */
@@ -1115,6 +1138,7 @@ int main(int argc, char **argv)
     g_test_add_func("/blk/device/shared", test_shared_device);
     g_test_add_func("/blk/backend/serial-vs-async", test_serial_vs_async);
     g_test_add_func("/blk/completion/nvme-handler-pass", test_nvme_handler_pass);
+    g_test_add_func("/blk/backend/coroutines", test_coroutine_switches);
     g_test_add_func("/blk/backend/async-saturates", test_async_saturates);
     g_test_add_func("/blk/backend/vfio-nvme", test_vfio_nvme);
     g_test_add_func("/blk/virtio/event-idx", test_event_idx);
