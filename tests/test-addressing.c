@@ -112,6 +112,12 @@ static void test_table_occupancy(void)
     struct report *ovl = run_plane("overlay", 400, 10e-3, 2);
 
     g_assert_cmpfloat(test_all(flat, "addr_switch_table_max"), ==, 12);
+    /* Per switch: two leaves and a spine, every one full here. */
+    for (const char *const *sw = (const char *const[]){ "leaf0", "leaf1", "spine0", NULL }; *sw;
+         sw++) {
+        g_assert_cmpfloat(test_value(flat, *sw, "addr_switch_table"), ==, 12);
+        g_assert_cmpfloat(test_value(vl2, *sw, "addr_switch_table"), ==, 2);
+    }
     g_assert_cmpfloat(test_all(flat, "addr_table_evictions"), >, 0);
     g_assert_cmpfloat(test_all(flat, "addr_floods_per_second"), >, 0);
     g_assert_cmpfloat(test_all(vl2, "addr_switch_table_max"), ==, 2);

@@ -23,6 +23,7 @@
 #include "addressing.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
@@ -353,19 +354,30 @@ void addr_reset_stats(struct addr_plane *a)
         flow_table_reset_stats(&a->macs[s]);
 }
 
-/* Entries each switch holds: flat, the MACs it learned (an aged-out one
- * until a lookup or an insert removes it);
- * VL2's switches route the ToRs' locators, an overlay's underlay the
- * tunnel endpoints. */
-static void switch_tables(const struct addr_plane *a, double *mean, double *max)
+/* Entries switch @s holds: flat, the MACs it learned (an aged-out one
+ * until a lookup or an insert removes it); VL2's switches route the ToRs'
+ * locators, an overlay's underlay the tunnel endpoints. */
+static double switch_table(const struct addr_plane *a, unsigned s)
 {
-    *mean = *max = a->scheme == ADDR_VL2 ? a->n_leaves : a->n_senders;
-    if (a->scheme != ADDR_FLAT)
-        return;
+    if (a->scheme == ADDR_FLAT)
+        return a->macs[s].used;
+    return a->scheme == ADDR_VL2 ? a->n_leaves : a->n_senders;
+}
+
+/* Each switch's (scopes leafN, spineN), their mean and the fullest. */
+static void switch_tables(const struct addr_plane *a, struct report *out, double *mean, double *max)
+{
+    char scope[24];
+
     *mean = *max = 0;
     for (unsigned s = 0; s < a->n_switches; s++) {
-        double used = a->macs[s].used;
+        double used = switch_table(a, s);
 
+        if (s < a->n_leaves)
+            snprintf(scope, sizeof(scope), "leaf%u", s);
+        else
+            snprintf(scope, sizeof(scope), "spine%u", s - a->n_leaves);
+        report_metric(out, scope, "addr_switch_table", used, "1");
         *mean += used / a->n_switches;
         *max = MAX(*max, used);
     }
@@ -393,7 +405,7 @@ void addr_report(const struct addr_plane *a, double span, struct report *out)
 {
     double mean, max, evictions = 0;
 
-    switch_tables(a, &mean, &max);
+    switch_tables(a, out, &mean, &max);
     for (unsigned s = 0; a->macs && s < a->n_switches; s++)
         evictions += (double)a->macs[s].evictions;
     report_metric(out, "all", "addr_broadcasts_per_second", (double)a->broadcasts / span, "1/s");
