@@ -20,15 +20,19 @@ struct analysis_opts {
 };
 
 /* A table wider than this wraps on most screens; a terminal's own width
- * when stdout is one. */
+ * when stdout is one, else $COLUMNS when set (a pager, a script). */
 #define TABLE_WIDTH 160
 
 static size_t screen_width(void)
 {
     struct winsize ws;
+    const char *env = g_getenv("COLUMNS");
+    guint64 cols = 0;
 
     if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
         return ws.ws_col;
+    if (env && g_ascii_string_to_unsigned(env, 10, 40, 10000, &cols, NULL))
+        return (size_t)cols;
     return TABLE_WIDTH;
 }
 

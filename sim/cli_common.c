@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "escape.h"
 #include "scenario.h"
+#include "suggest.h"
 #include "sweep.h"
 #include "units.h"
 
@@ -52,10 +53,50 @@ int cli_fail(GError *error)
     return status;
 }
 
+/* "--name" of an argument GOption did not know, or NULL: the first "--"
+ * word (up to an '=') that @ctx's help does not list. */
+static char *unknown_long_option(GOptionContext *ctx, int argc, char **argv, GPtrArray *known)
+{
+    g_autofree char *help = g_option_context_get_help(ctx, FALSE, NULL);
+
+    for (const char *p = strstr(help, "--"); p; p = strstr(p + 2, "--")) {
+        size_t n = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
+
+        if (n)
+            g_ptr_array_add(known, g_strndup(p, n + 2));
+    }
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (!g_str_has_prefix(argv[i], "--"))
+            continue;
+        g_autofree char *name = g_strndup(argv[i], strcspn(argv[i], "="));
+        if (!g_ptr_array_find_with_equal_func(known, name, g_str_equal, NULL))
+            return g_steal_pointer(&name);
+    }
+    return NULL;
+}
+
 bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, GError **error)
 {
     g_option_context_set_help_enabled(ctx, TRUE);
+    g_autoptr(GPtrArray) known = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *bad = unknown_long_option(ctx, *argc, *argv, known);
+
     if (!g_option_context_parse(ctx, argc, argv, error)) {
+        const char *near =
+            bad && g_error_matches(*error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION)
+                ? suggest_closest(bad, (const char *const *)known->pdata, known->len)
+                : NULL;
+
+        /* The command's own options, as the program's are (main.c). */
+        if (near) {
+            g_clear_error(error);
+            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                        "iovsim %s: unknown option '%s' (did you mean '%s'?)", (*argv)[0], bad,
+                        near);
+            return false;
+        }
         g_prefix_error(error, "iovsim: ");
         (*error)->domain = IOVSIM_ERROR;
         (*error)->code = IOVSIM_ERROR_INPUT;

@@ -3,7 +3,8 @@
 # mistyped command, options before the command's name, `params` with a
 # prefix nothing has, `run` on a scenario with a [sweep] (base point only),
 # `--where` with a value no point has, and `table` without -m (the
-# scenario's `table` key, else the headline metrics that fit). Prints TAP.
+# scenario's `table` key, else the headline metrics that fit), and a
+# command's mistyped option. Prints TAP.
 set -u
 . "$(dirname "$0")/tap.sh"
 export LC_ALL=C.UTF-8
@@ -27,7 +28,7 @@ queue.servers = 1, 2
 INI
 sed '/^\[sweep\]/,$d' s.ini >nosweep.ini
 sed 's/^reps = 2$/reps = 2\ntable = wait_mean, utilization/' s.ini >tabled.ini
-echo "1..15"
+echo "1..17"
 
 one_line 2 "iovsim: unknown command 'plt' (did you mean 'plot'?)" plt x.db
 ok $? "a mistyped command gets a did-you-mean ($(cat err.txt))"
@@ -40,6 +41,11 @@ one_line 2 "iovsim: unknown option '--verison' (did you mean '--version'?)" --ve
 ok $? "a mistyped program option gets a did-you-mean"
 one_line 2 "iovsim: '-o' is an option of a command: write it after the command's name" -o x.db
 ok $? "an option with no command says where options go"
+one_line 2 "iovsim sweep: unknown option '--varry' (did you mean '--vary'?)" \
+    sweep s.ini --varry queue.servers=1,2 && one_line 2 \
+    "iovsim plot: unknown option '--them' (did you mean '--theme'?)" plot x.db --them=paper &&
+    one_line 2 "iovsim: Unknown option --zzzzz" table x.db --zzzzz
+ok $? "a command's mistyped option gets a did-you-mean ($(cat err.txt))"
 
 one_line 2 "iovsim params: no parameter starts with 'workload.tipe' (did you mean 'workload.type'?)" \
     params workload.tipe
@@ -68,6 +74,10 @@ ok $? "table without -m shows the scenario's table key ($(head -1 out.txt))"
     grep -q "^note: [0-9]* more metrics not shown; -m A,B,... picks them, -m all shows every one$" err.txt &&
     head -1 out.txt | grep -q '^point  *n  *throughput'
 ok $? "table without -m or table key: headline metrics first, 160 columns at most"
+COLUMNS=90 "$IOVSIM" table s.db >out.txt 2>err.txt &&
+    [ "$(awk '{ if (length($0) > w) w = length($0) } END { print w }' out.txt)" -le 90 ] &&
+    [ "$(head -1 out.txt | wc -w)" -lt "$("$IOVSIM" table s.db 2>/dev/null | head -1 | wc -w)" ]
+ok $? "table without -m fits \$COLUMNS when stdout is no terminal"
 "$IOVSIM" table s.db -m all >out.txt 2>err.txt && [ ! -s err.txt ] &&
     [ "$(head -1 out.txt | wc -w)" -gt "$(("$("$IOVSIM" table s.db 2>/dev/null | head -1 | wc -w)" + 3))" ]
 ok $? "table -m all shows every metric"
