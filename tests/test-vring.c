@@ -137,7 +137,7 @@ static unsigned irqs_while_polling(bool event_idx, bool zero_event)
     unsigned irqs = 0;
 
     vring_init(&vr, 16, event_idx, false);
-    vr.disable_zeroes_event = zero_event;
+    vr.modern_disable_cb = zero_event;
     /* Away from index 0, which used_event = 0 names (see below). */
     vring_add_buf(&vr, 0, 1, 64, 9);
     vring_push_used(&vr, (uint16_t)vring_pop_avail(&vr), 64);

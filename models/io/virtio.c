@@ -205,7 +205,7 @@ static void virtio_attach(struct net_vm *vm)
     v->txq = g_new0(struct virtio_txq, v->n_txq);
     for (unsigned q = 0; q < v->n_txq; q++) {
         vring_init(&v->txq[q].vr, size, event_idx, packed);
-        v->txq[q].vr.disable_zeroes_event = zero_event;
+        v->txq[q].vr.modern_disable_cb = zero_event;
         sim_lock_init(&v->txq[q].lock, vm->nh->host.sim);
         welford_init(&v->txq[q].hold);
         v->txq[q].vm = vm;
@@ -245,7 +245,7 @@ static void virtio_attach(struct net_vm *vm)
         struct vring *rx = &v->rxq[q].vr;
 
         vring_init(rx, size, event_idx, packed);
-        rx->disable_zeroes_event = zero_event;
+        rx->modern_disable_cb = zero_event;
         v->rxq[q].pkt = g_new(uint32_t, size);
         /* The backend needs no kicks while it has buffers. */
         rx_fill(vm, v, rx);

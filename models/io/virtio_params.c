@@ -90,10 +90,11 @@ static const struct param_def virtio_params[] = {
               "Tsirkin, \"virtio_ring: support event idx feature\": Linux guests "
               "negotiate it (sources.md#event-idx)"),
     PDEF_ENUM("virtio.disable_cb", "zero-event", "zero-event|flag-only",
-              "how the guest driver turns interrupts off on a split ring with EVENT_IDX: "
-              "zero-event moves used_event to 0 unless the device has just interrupted "
-              "(Linux 5.14+); flag-only sets the flag such a device ignores (older Linux)",
-              "Linux drivers/virtio/virtio_ring.c virtqueue_disable_cb_split(), commit "
+              "how the guest driver turns interrupts off: zero-event (Linux 5.14+) writes "
+              "nothing right after the device interrupted, else on a split ring with EVENT_IDX "
+              "moves used_event to 0; flag-only (older Linux) writes the flags, which such a "
+              "device ignores",
+              "Linux drivers/virtio/virtio_ring.c virtqueue_disable_cb_split/_packed(), commit "
               "8d622d21d248 \"virtio: fix up virtio_disable_cb\" (v5.14) "
               "(sources.md#virtio-disable-cb)"),
     PDEF_CYCLES("virtio.notify_latency", "560", 0, 1e9, "guest kick until the backend sees it",

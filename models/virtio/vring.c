@@ -59,7 +59,7 @@ void vring_init(struct vring *vr, uint16_t size, bool event_idx, bool packed)
     vr->size = size;
     vr->event_idx = event_idx;
     vr->packed = packed;
-    vr->disable_zeroes_event = true;
+    vr->modern_disable_cb = true;
     vr->token = g_new(uint64_t, size);
     for (uint16_t i = 0; i < size; i++)
         vr->token[i] = VRING_NONE;
@@ -149,7 +149,7 @@ bool vring_count_kick(struct vring *vr, bool kick)
 
 bool vring_count_irq(struct vring *vr, bool irq)
 {
-    bool off = vr->packed ? vr->p.driver_event.flags == VRING_PACKED_EVENT_DISABLE
+    bool off = vr->packed ? vr->p.event_flags_shadow == VRING_PACKED_EVENT_DISABLE
                           : vr->avail_flags & VRING_AVAIL_F_NO_INTERRUPT;
 
     /* vring_interrupt(): with EVENT_IDX the driver notes that the device
@@ -221,7 +221,7 @@ void vring_disable_cb(struct vring *vr)
      * used_event to 0, which the used index crosses once per 65,536
      * buffers, where older drivers left it stale, so that the device
      * interrupts the polling driver once its index reaches it. */
-    if (vr->disable_zeroes_event && !vr->event_triggered) {
+    if (vr->modern_disable_cb && !vr->event_triggered) {
         vr->used_event = 0;
         wr(vr, RING_DRIVER, USED_EVENT(vr), 2);
     }

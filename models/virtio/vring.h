@@ -66,6 +66,7 @@ struct vring_packed {
     uint16_t next_avail, last_used, free_id;
     bool avail_wrap, used_wrap;
     uint16_t *id_next, *chain;
+    uint16_t event_flags_shadow; /* the driver's idea of driver_event.flags */
     uint16_t dev_avail, dev_used, signalled_used;
     bool dev_avail_wrap, dev_used_wrap, signalled_valid;
     uint32_t posted, popped; /* buffers, for the pending counts */
@@ -85,11 +86,11 @@ struct vring {
     uint16_t size;
     bool event_idx;
     bool packed;
-    /* The driver's disable_cb on a split ring with EVENT_IDX writes
-     * used_event = 0 unless the device has just interrupted
-     * (@event_triggered), as Linux does since 5.14; else it leaves
-     * used_event stale, as before. vring_init sets it. */
-    bool disable_zeroes_event;
+    /* The driver's disable_cb as Linux's since 5.14: nothing written when
+     * the device has just interrupted (@event_triggered), else a split
+     * ring with EVENT_IDX gets used_event = 0; before, only the flags were
+     * written (which such a device ignores). vring_init sets it. */
+    bool modern_disable_cb;
     bool event_triggered;
     struct vring_packed p;
     struct ring_cache cache;

@@ -90,6 +90,7 @@ void vring_packed_init(struct vring *vr)
         p->id_next[i] = (uint16_t)(i + 1);
     p->avail_wrap = p->used_wrap = p->dev_avail_wrap = p->dev_used_wrap = true;
     p->driver_event.flags = p->device_event.flags = VRING_PACKED_EVENT_ENABLE;
+    p->event_flags_shadow = VRING_PACKED_EVENT_ENABLE;
     ring_cache_init(&vr->cache, event_at(vr, RING_DEVICE) + RING_CACHE_LINE);
 }
 
@@ -167,10 +168,17 @@ uint64_t vring_packed_get_buf(struct vring *vr, uint32_t *len)
 
 void vring_packed_disable_cb(struct vring *vr)
 {
-    if (vr->p.driver_event.flags != VRING_PACKED_EVENT_DISABLE) {
-        vr->p.driver_event.flags = VRING_PACKED_EVENT_DISABLE;
-        touch_event(vr, RING_DRIVER, RING_DRIVER, true);
-    }
+    struct vring_packed *p = &vr->p;
+
+    if (p->event_flags_shadow == VRING_PACKED_EVENT_DISABLE)
+        return;
+    p->event_flags_shadow = VRING_PACKED_EVENT_DISABLE;
+    /* Linux 5.14+: the device that just interrupted stays quiet until
+     * re-armed, so nothing is written. */
+    if (vr->modern_disable_cb && vr->event_triggered)
+        return;
+    p->driver_event.flags = VRING_PACKED_EVENT_DISABLE;
+    touch_event(vr, RING_DRIVER, RING_DRIVER, true);
 }
 
 bool vring_packed_enable_cb(struct vring *vr, uint16_t bufs)
@@ -185,8 +193,9 @@ bool vring_packed_enable_cb(struct vring *vr, uint16_t bufs)
         p->driver_event.off_wrap = off_wrap(at, wrap);
         touch_event(vr, RING_DRIVER, RING_DRIVER, true);
     }
-    if (p->driver_event.flags == VRING_PACKED_EVENT_DISABLE) {
-        p->driver_event.flags = vr->event_idx ? VRING_PACKED_EVENT_DESC : VRING_PACKED_EVENT_ENABLE;
+    if (p->event_flags_shadow == VRING_PACKED_EVENT_DISABLE) {
+        p->event_flags_shadow = vr->event_idx ? VRING_PACKED_EVENT_DESC : VRING_PACKED_EVENT_ENABLE;
+        p->driver_event.flags = p->event_flags_shadow;
         touch_event(vr, RING_DRIVER, RING_DRIVER, true);
     }
     touch_desc(vr, RING_DRIVER, p->last_used, false);
