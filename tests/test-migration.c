@@ -180,6 +180,29 @@ static void test_precopy_dirty_rx(void)
     }
 }
 
+/* Post-copy takes the receive rate too: a VM that only receives faults on
+ * pages it writes before the push reaches them. */
+static void test_postcopy_dirty_rx(void)
+{
+    for (int on = 0; on <= 1; on++) {
+        g_autofree char *body = g_strdup_printf(
+            "[workload]\ntype = udp\ndirection = rx\nrate = 40Kpps\nsize = 1460B\n"
+            "[migration]\nvm = 0\nto = 1\nstart = 5ms\nmode = postcopy\nmemory = 16MiB\n"
+            "wws = 4MiB\ndirty_rate = 0bps\ndirty_rx = %s\nbandwidth = 1Gbps\n",
+            on ? "true" : "false");
+        struct report *r = run("1s", body);
+
+        g_test_message("post-copy, dirty_rx %s: %g remote faults at %.4g b/s", on ? "on" : "off",
+                       test_all(r, "migration_remote_faults"), test_all(r, "migration_dirty_rate"));
+        g_assert_cmpfloat(test_all(r, "migration_done"), ==, 1);
+        if (on)
+            g_assert_cmpfloat(test_all(r, "migration_remote_faults"), >, 0);
+        else
+            g_assert_cmpfloat(test_all(r, "migration_remote_faults"), ==, 0);
+        report_free(r);
+    }
+}
+
 /* ---- post-copy ---- */
 
 /*
@@ -558,6 +581,7 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/precopy/closed-form", test_precopy_oracle);
     g_test_add_func("/migration/precopy/dirty-rx", test_precopy_dirty_rx);
     g_test_add_func("/migration/postcopy/closed-form", test_postcopy_oracle);
+    g_test_add_func("/migration/postcopy/dirty-rx", test_postcopy_dirty_rx);
     g_test_add_func("/migration/postcopy/vs-precopy", test_postcopy_vs_precopy);
     g_test_add_func("/migration/fabric/busy-path-slows-it", test_busy_path_slows_migration);
     g_test_add_func("/migration/fabric/underlay", test_underlay_not_overlay);
