@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "datadir.h"
 #include "humanize.h"
+#include "progress.h"
 #include "rng.h"
 #include "runner.h"
 #include "scenario.h"
@@ -128,6 +129,14 @@ struct run_opts {
     uint64_t mem_limit;
 };
 
+/* The error's line on a line of its own, after a redrawn progress line. */
+static int run_failed(const struct progress *pg, GError *error)
+{
+    if (pg->tty && pg->done)
+        fputc('\n', stderr);
+    return cli_fail(error);
+}
+
 static int run_all(struct scenario *sc, struct store *st, const char *db, const struct run_opts *o)
 {
     int reps = (int)scenario_int(sc, "scenario.reps");
@@ -138,14 +147,20 @@ static int run_all(struct scenario *sc, struct store *st, const char *db, const 
     uint64_t events = 0;
     double wall = 0;
     int written = 0;
+    struct progress pg;
+
+    progress_init(&pg, "run", o->quiet);
+    pg.total = (size_t)reps;
     for (int rep = 0; rep < reps; rep++) {
         struct run_result res;
         GError *error = NULL;
         g_autofree char *started = walltime_utc_iso();
         uint64_t seed = rng_rep_seed(base, rep);
         if (!runner_run_bounded(sc, seed, &cli_interrupted, o->mem_limit, &res, &error))
-            return cli_fail(error);
+            return run_failed(&pg, error);
         if (res.interrupted) {
+            if (pg.tty && pg.done)
+                fputc('\n', stderr);
             fprintf(stderr,
                     "iovsim: interrupted during replication %d; %d of %d runs written to "
                     "'%s', database intact\n",
@@ -169,11 +184,13 @@ static int run_all(struct scenario *sc, struct store *st, const char *db, const 
             table_add(rows, index, res.report);
         report_free(res.report);
         if (!ok)
-            return cli_fail(error);
+            return run_failed(&pg, error);
         written++;
         events += res.events;
         wall += res.wall_seconds;
+        progress_ended(&pg, false, false);
     }
+    progress_draw(&pg, true);
     if (!o->quiet) {
         printf("scenario '%s' (model %s): %d replication%s of %g s simulated after %g s warm-up\n",
                scenario_name(sc), scenario_model(sc), reps, reps == 1 ? "" : "s",

@@ -17,6 +17,7 @@
 #include "../analysis/table.h"
 #include "cli.h"
 #include "datadir.h"
+#include "progress.h"
 #include "rng.h"
 #include "runner.h"
 #include "scenario.h"
@@ -335,78 +336,9 @@ static enum task_status run_task(struct sweep_ctx *c, struct store *st, const st
     return store_one(c, st, t, &d);
 }
 
-/* Seconds between progress lines when stderr is a log, not a terminal
- * (Slurm's output file, CI); IOVSIM_PROGRESS_INTERVAL changes it. */
-#define LOG_INTERVAL_S 5.0
-
-struct progress {
-    bool tty;
-    bool log;        /* stderr is not a terminal: a line every interval */
-    double interval; /* seconds between log lines */
-    bool logged;     /* a log line was printed: the final one follows */
-    size_t total;    /* tasks of the grid */
-    size_t already;  /* done before this call */
-    size_t done;     /* finished in this call (any status) */
-    size_t failed;
-    size_t lost;
-    size_t elsewhere; /* done meanwhile by another sweep on the database */
-    double t0;
-    double last_draw;
-};
-
-static void progress_draw(struct progress *pg, bool final)
-{
-    double now = walltime_now();
-    double dt = now - pg->t0;
-    double rate = dt > 0 ? (double)pg->done / dt : 0;
-    size_t left = pg->total - pg->already - pg->done - pg->elsewhere;
-
-    if (pg->log) {
-        /* A sweep shorter than one interval leaves the log alone. */
-        if (final ? !pg->logged : now - pg->last_draw < pg->interval)
-            return;
-        pg->logged = true;
-    } else if (!pg->tty || (!final && now - pg->last_draw < TICK_MS * 1e-3)) {
-        return;
-    }
-    pg->last_draw = now;
-    /* The rate is the runs this call finished over its wall time: with -j N
-     * the workers' measured speed together, what the ETA needs. */
-    fprintf(stderr, "%s%zu/%zu runs", pg->log ? "iovsim sweep: " : "\r",
-            pg->already + pg->done + pg->elsewhere, pg->total);
-    if (pg->failed)
-        fprintf(stderr, ", %zu failed", pg->failed);
-    if (final && pg->log) {
-        fprintf(stderr, ", %.3g runs/s, done in %.3g s", rate, dt);
-    } else if (rate > 0) {
-        double eta = (double)left / rate;
-
-        fprintf(stderr, ", %.3g runs/s, ETA %d:%02d:%02d%s", rate, (int)(eta / 3600),
-                (int)(eta / 60) % 60, (int)eta % 60, pg->log ? "" : "   ");
-    } else if (pg->log) {
-        fprintf(stderr, ", no run has ended yet (%.0f s)", dt);
-    }
-    if (final || pg->log)
-        fputc('\n', stderr);
-    fflush(stderr);
-}
-
-/* An interval from IOVSIM_PROGRESS_INTERVAL, else LOG_INTERVAL_S. */
-static double log_interval(void)
-{
-    const char *env = g_getenv("IOVSIM_PROGRESS_INTERVAL");
-    char *end = NULL;
-    double v = env ? g_ascii_strtod(env, &end) : 0;
-
-    return env && end != env && *end == '\0' && v > 0 && v < 1e6 ? v : LOG_INTERVAL_S;
-}
-
 static void progress_count(struct progress *pg, enum task_status s)
 {
-    pg->done++;
-    pg->failed += s == TASK_FAILED;
-    pg->lost += s == TASK_LOST;
-    progress_draw(pg, false);
+    progress_ended(pg, s == TASK_FAILED, s == TASK_LOST);
 }
 
 /* The runs the store still holds back (@due: only if they have waited
@@ -926,16 +858,12 @@ static void print_summary(struct sweep_ctx *c, struct store *st)
 static int sweep_file(const char *path, const struct sweep_opts *o)
 {
     struct sweep_ctx c = { .worker_status = -1 };
-    bool tty = isatty(STDERR_FILENO);
-    struct progress pg = {
-        .tty = tty && !o->quiet,
-        .log = !tty && !o->quiet,
-        .interval = log_interval(),
-    };
+    struct progress pg;
     GError *error = NULL;
     struct store *st = NULL;
     int status = 0;
 
+    progress_init(&pg, "sweep", o->quiet);
     if (!ctx_init(&c, path, o, &error))
         goto fail;
     if (o->plan) {
