@@ -2,8 +2,10 @@
  * net/guest_stack.c): on the assigned strategies and virtio the guest takes
  * no interrupt and no interrupt exit, its polling vCPU is busy even when
  * traffic is light, its round trips lose the interrupt's delivery and
- * moderation, and every picosecond is still in one stage. And vhost's busy
- * polling (virtio.busy_poll): no kick exits, a busier host core. */
+ * moderation, and every picosecond is still in one stage. Two polling
+ * vCPUs that time-share a core hold it for a slice each, so each VM's
+ * requests wait out the other's slice. And vhost's busy polling
+ * (virtio.busy_poll): no kick exits, a busier host core. */
 #include <glib.h>
 
 #include "../models/net/net.h"
@@ -99,6 +101,76 @@ static void test_vhost_busy_poll(void)
     report_free(on);
 }
 
+/* Two one-vCPU VMs in request/response on @cores host cores. */
+static struct report *shared(const char *driver, int cores)
+{
+    g_autofree char *ini = g_strdup_printf(
+        "[scenario]\nmodel = net\nduration = 50ms\nwarmup = 5ms\n[io]\nstrategy = sriov\n"
+        "[vm]\ncount = 2\n[host]\ncores = %d\npin_vcpus = false\nsched_slice = 3ms\n"
+        "[guest]\nnet_driver = %s\n[workload]\ntype = rr\n",
+        cores, driver);
+
+    return test_run_ini(ini, 1);
+}
+
+/* A virtio VM whose vhost worker shares its one vCPU's core. */
+static struct report *own_backend(const char *driver, const char *preempt)
+{
+    g_autofree char *ini = g_strdup_printf(
+        "[scenario]\nmodel = net\nduration = 50ms\nwarmup = 5ms\n[io]\nstrategy = virtio\n"
+        "[host]\ncores = 1\nbackend_placement = shared\nsched_slice = 3ms\n"
+        "sched_wakeup_preempt = %s\n[guest]\nnet_driver = %s\n[workload]\ntype = rr\n",
+        preempt, driver);
+
+    return test_run_ini(ini, 1);
+}
+
+static void test_spinner_holds_shared_core(void)
+{
+    struct report *poll = shared("poll", 1), *irq = shared("interrupt", 1);
+    struct report *own = shared("poll", 2);
+
+    g_test_message("p99.9 latency: polling on one core %.3g s (%.0f switches, guest CPU %.3g), "
+                   "with interrupts %.3g s, polling on two cores %.3g s",
+                   test_all(poll, "latency_p999"), test_all(poll, "context_switches"),
+                   test_all(poll, "guest_cpu"), test_all(irq, "latency_p999"),
+                   test_all(own, "latency_p999"));
+    /* Neither vCPU ever blocks: a request that arrives during the other's
+     * slice waits for its end. */
+    g_assert_cmpfloat(test_all(poll, "latency_p999"), >, 2.5e-3);
+    g_assert_cmpfloat(test_all(poll, "context_switches"), <, 50e-3 / 3e-3 + 2);
+    /* The spinning fills the one core, and no more. */
+    g_assert_cmpfloat(test_all(poll, "guest_cpu") + test_all(poll, "host_cpu"), <=, 1.0 + 1e-3);
+    g_assert_cmpfloat(test_all(poll, "guest_cpu"), >, 0.95);
+    g_assert_cmpfloat(test_all(irq, "latency_p999"), <, 0.1e-3);
+    g_assert_cmpfloat(test_all(own, "latency_p999"), <, 0.1e-3);
+    report_free(poll);
+    report_free(irq);
+    report_free(own);
+}
+
+static void test_spinner_starves_its_backend(void)
+{
+    struct report *poll = own_backend("poll", "false"), *pre = own_backend("poll", "true");
+    struct report *irq = own_backend("interrupt", "false");
+
+    g_test_message("virtio, vhost on the vCPU's core: %.4g transactions/s polling, %.4g with "
+                   "wake-up preemption, %.4g with interrupts",
+                   test_all(poll, "transactions_per_second"),
+                   test_all(pre, "transactions_per_second"),
+                   test_all(irq, "transactions_per_second"));
+    /* The vhost worker runs only when the spinning vCPU's slice ends. */
+    g_assert_cmpfloat(test_all(poll, "transactions_per_second"), <, 2.0 / 3e-3);
+    /* A woken worker takes the core from the spinner at once. */
+    g_assert_cmpfloat(test_all(pre, "transactions_per_second"), >,
+                      10 * test_all(poll, "transactions_per_second"));
+    g_assert_cmpfloat(test_all(irq, "transactions_per_second"), >,
+                      10 * test_all(poll, "transactions_per_second"));
+    report_free(poll);
+    report_free(pre);
+    report_free(irq);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -106,5 +178,7 @@ int main(int argc, char **argv)
     g_test_add_func("/pollmode/vcpu-burns", test_vcpu_burns);
     g_test_add_func("/pollmode/latency", test_latency);
     g_test_add_func("/pollmode/vhost-busy-poll", test_vhost_busy_poll);
+    g_test_add_func("/pollmode/spinner-holds-shared-core", test_spinner_holds_shared_core);
+    g_test_add_func("/pollmode/spinner-starves-its-backend", test_spinner_starves_its_backend);
     return g_test_run();
 }

@@ -116,6 +116,7 @@ void host_init(struct host *h, struct sim *sim, const struct scenario *sc)
 void host_reset_stats(struct host *h)
 {
     cpu_host_reset_stats(&h->cpu);
+    sched_reset_stats(&h->cpu);
     pcie_reset_stats(&h->pcie);
     iommu_reset_stats(&h->iommu);
     fifo_server_reset_stats(&h->walkers);

@@ -11,6 +11,10 @@
  * asleep starts after the exit latency of the state its governor chose
  * (idle.c), on either kind of core, and jobs that come meanwhile queue
  * behind it in their order. The exit occupies no server: it is not CPU.
+ * A spinning thread (a poll-mode driver's vCPU, sched_spin()) never
+ * blocks: with no job it holds the core and polls until its slice ends
+ * while others wait (at once, with wake-up preemption, when one wakes),
+ * then waits its turn again, runnable, like any other.
  * Left out: vruntime and weights (waiting threads run in FIFO order),
  * migration between cores, SMT. Defaults: host_params.c. */
 #include "sched.h"
@@ -24,8 +28,10 @@
 /* One thread placed on a time-shared core. */
 struct sched_thread {
     int owner;
-    uint32_t next; /* run-queue link */
-    bool runnable; /* in the run queue, or holding the core */
+    uint32_t next;       /* run-queue link */
+    bool runnable;       /* in the run queue, or holding the core */
+    bool spins;          /* polls when it has no job: never blocks */
+    struct timeavg spun; /* 1 while it holds the core polling */
     struct job_ring urgent, ordinary;
 };
 
@@ -39,6 +45,9 @@ struct sched_rq {
     uint32_t cur;            /* holding (or waking onto) the core, or NONE */
     uint32_t last;           /* ran last, or NONE */
     bool yield;              /* a thread woke: cur gives way after this job */
+    bool spinning;           /* cur spins: it holds the core with no job */
+    bool spin_armed;         /* spin_end is pending */
+    sim_event_id spin_end;   /* the spinning cur's slice ends */
     sim_time since;          /* cur got the core */
     struct fifo_job running; /* cur's job on the core */
 };
@@ -162,6 +171,7 @@ static uint32_t thread_find(struct sched_rq *rq, int owner)
         rq->t = g_renew(struct sched_thread, rq->t, rq->cap);
     }
     memset(&rq->t[rq->n], 0, sizeof(rq->t[0]));
+    timeavg_init(&rq->t[rq->n].spun, sim_now(rq->core->srv.sim), 0.0);
     rq->t[rq->n].owner = owner;
     rq->t[rq->n].next = SCHED_NONE;
     return rq->n++;
@@ -188,12 +198,100 @@ static uint32_t runq_pop(struct sched_rq *rq)
 }
 
 static void on_job_done(struct sim *sim, void *ctx, uint64_t tag);
+static void run_cur(struct sched_rq *rq);
 
-/* cur's next job goes to the core. */
+/* cur starts or stops polling on the core. */
+static void set_spinning(struct sched_rq *rq, bool on)
+{
+    if (rq->spinning != on)
+        timeavg_set(&rq->t[rq->cur].spun, sim_now(rq->core->srv.sim), on);
+    rq->spinning = on;
+}
+
+static void spin(struct sched_rq *rq);
+
+/* The next runnable thread takes the core, if one waits. A thread that
+ * stopped spinning (its VM moved) and has no job leaves the queue. */
+static void run_next(struct sched_rq *rq)
+{
+    rq->cur = SCHED_NONE;
+    while (rq->q_head != SCHED_NONE) {
+        uint32_t i = runq_pop(rq);
+
+        if (thread_has_jobs(&rq->t[i]) || rq->t[i].spins) {
+            rq->cur = i;
+            run_cur(rq);
+            return;
+        }
+        rq->t[i].runnable = false;
+    }
+}
+
+/* cur's next job goes to the core; a spinner without one polls. */
 static void dispatch(struct sched_rq *rq)
 {
-    rq->running = job_take(&rq->t[rq->cur]);
+    struct sched_thread *t = &rq->t[rq->cur];
+
+    if (rq->spin_armed) {
+        sim_cancel(rq->core->srv.sim, rq->spin_end);
+        rq->spin_armed = false;
+    }
+    set_spinning(rq, false);
+    if (!thread_has_jobs(t)) {
+        if (t->spins) {
+            spin(rq);
+            return;
+        }
+        t->runnable = false;
+        rq->last = rq->cur;
+        run_next(rq);
+        return;
+    }
+    rq->running = job_take(t);
     fifo_server_submit(&rq->core->srv, rq->running.service, on_job_done, rq, 0);
+}
+
+/* The spinning cur gives the core to the longest-waiting thread and
+ * waits its turn, runnable. */
+static void spin_yield(struct sched_rq *rq)
+{
+    if (rq->spin_armed) {
+        sim_cancel(rq->core->srv.sim, rq->spin_end);
+        rq->spin_armed = false;
+    }
+    set_spinning(rq, false);
+    rq->yield = false;
+    runq_push(rq, rq->cur);
+    rq->last = rq->cur;
+    run_next(rq);
+}
+
+static void on_spin_end(struct sim *sim, void *ctx, const void *payload)
+{
+    struct sched_rq *rq = ctx;
+
+    (void)sim;
+    (void)payload;
+    rq->spin_armed = false;
+    spin_yield(rq);
+}
+
+/* cur polls with no job: alone, for as long as it likes; with others
+ * waiting, until its slice ends, or at once when one woke and wake-up
+ * preemption is on. */
+static void spin(struct sched_rq *rq)
+{
+    sim_time now = sim_now(rq->core->srv.sim), end = rq->since + rq->p->slice;
+
+    set_spinning(rq, true);
+    if (rq->q_head == SCHED_NONE || rq->spin_armed)
+        return;
+    if (rq->yield || end <= now) {
+        spin_yield(rq);
+        return;
+    }
+    rq->spin_end = sim_schedule(rq->core->srv.sim, end - now, on_spin_end, rq, NULL, 0);
+    rq->spin_armed = true;
 }
 
 static void on_switched(struct sim *sim, void *ctx, uint64_t tag)
@@ -238,23 +336,19 @@ static void on_job_done(struct sim *sim, void *ctx, uint64_t tag)
     if (job.done)
         job.done(sim, job.ctx, job.tag);
     t = &rq->t[rq->cur];
-    keep = thread_has_jobs(t) &&
+    keep = (thread_has_jobs(t) || t->spins) &&
            (rq->q_head == SCHED_NONE || (!rq->yield && sim_now(sim) - rq->since < rq->p->slice));
     if (keep) {
         dispatch(rq);
         return;
     }
     rq->yield = false;
-    if (thread_has_jobs(t))
+    if (thread_has_jobs(t) || t->spins)
         runq_push(rq, rq->cur);
     else
         t->runnable = false;
     rq->last = rq->cur;
-    rq->cur = SCHED_NONE;
-    if (rq->q_head == SCHED_NONE)
-        return;
-    rq->cur = runq_pop(rq);
-    run_cur(rq);
+    run_next(rq);
 }
 
 static struct sched_rq *rq_new(const struct sched_policy *p, struct cpu_host *h,
@@ -290,12 +384,19 @@ static void submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_
     t = &rq->t[i];
     job.enqueued = sim_now(core->srv.sim);
     job_ring_push(core->srv.sim, urgent ? &t->urgent : &t->ordinary, &job);
-    if (t->runnable)
+    if (t->runnable) {
+        /* A spinner polling on the core sees its work at once. */
+        if (rq->cur == i && rq->spinning)
+            dispatch(rq);
         return;
+    }
     t->runnable = true;
     if (rq->cur != SCHED_NONE) {
         runq_push(rq, i);
         rq->yield |= p->wakeup_preempt;
+        /* Someone waits now: a spinner's slice starts to count. */
+        if (rq->spinning)
+            spin(rq);
         return;
     }
     rq->cur = i;
@@ -317,6 +418,61 @@ void sched_submit_urgent(const struct sched_policy *p, struct cpu_host *h, struc
                          uint64_t tag)
 {
     submit(p, h, core, owner, true, service, done, ctx, tag);
+}
+
+void sched_spin(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core, int owner,
+                bool on)
+{
+    struct sched_rq *rq = core->rq;
+    struct sched_thread *t;
+    uint32_t i;
+
+    if (!rq && (!on || core->n_threads <= 1))
+        return;
+    if (!rq)
+        rq = core->rq = rq_new(p, h, core);
+    i = thread_find(rq, owner);
+    t = &rq->t[i];
+    t->spins = on;
+    if (!on) {
+        /* It stops polling: off the core now if it polls there; a queued
+         * entry without work leaves when its turn comes (run_next). */
+        if (rq->cur == i && rq->spinning)
+            dispatch(rq);
+        return;
+    }
+    if (t->runnable)
+        return;
+    t->runnable = true;
+    if (rq->cur != SCHED_NONE) {
+        runq_push(rq, i);
+        if (rq->spinning)
+            spin(rq);
+        return;
+    }
+    rq->cur = i;
+    rq->since = sim_now(core->srv.sim);
+    dispatch(rq);
+}
+
+double sched_spin_share(const struct cpu_core *core, int owner)
+{
+    const struct sched_rq *rq = core->rq;
+
+    for (unsigned i = 0; rq && i < rq->n; i++)
+        if (rq->t[i].owner == owner && rq->t[i].spins)
+            return timeavg_mean(&rq->t[i].spun, sim_now(core->srv.sim));
+    return -1;
+}
+
+void sched_reset_stats(struct cpu_host *h)
+{
+    for (unsigned k = 0; k < h->n_cores; k++) {
+        struct sched_rq *rq = h->cores[k].rq;
+
+        for (unsigned i = 0; rq && i < rq->n; i++)
+            timeavg_reset(&rq->t[i].spun, sim_now(h->cores[k].srv.sim));
+    }
 }
 
 sim_time sched_timer_wake(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core)

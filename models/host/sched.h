@@ -62,6 +62,24 @@ void sched_submit_urgent(const struct sched_policy *p, struct cpu_host *h, struc
                          uint64_t tag);
 
 /*
+ * sched_spin - thread @owner on @core polls instead of blocking (@on), or
+ * blocks again (a VM whose poll-mode vCPU moved away)
+ * On a time-shared core a spinning thread stays runnable: with no job it
+ * holds the core, polling, until its slice ends while others wait (or one
+ * wakes, with wake-up preemption), then queues behind them. A core with one
+ * thread needs nothing: none waits for it.
+ */
+void sched_spin(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core, int owner,
+                bool on);
+
+/* Share of the time since the last reset that thread @owner, a spinner on
+ * the time-shared @core, held it polling; -1 when it spins on no run queue
+ * there (a core of its own, all of whose idle time it polls). */
+double sched_spin_share(const struct cpu_core *core, int owner);
+/* Restart the spinning shares (the warm-up cut). */
+void sched_reset_stats(struct cpu_host *h);
+
+/*
  * sched_timer_wake - a timer of the thread on @core fires now (an
  * application's pause between requests ends)
  * The core knew of the timer when it fell asleep, so its governor chose

@@ -116,12 +116,31 @@ void guest_queues_init(struct net_vm *vm, unsigned n, int irq_vcpu, enum nic_itr
     }
 }
 
+void guest_queues_spin(struct net_vm *vm, bool on)
+{
+    struct host *h = &vm->nh->host;
+    /* Each vCPU once: queues go round the vCPUs, or all on one. */
+    unsigned n = vm->irq_vcpu < 0 ? MIN(vm->n_queues, vm->n_vcpus) : 1;
+
+    for (unsigned i = 0; i < n; i++)
+        sched_spin(&h->sched, &h->cpu, vm->q[i].vcpu,
+                   net_vcpu_thread(vm, vm->irq_vcpu < 0 ? i : (unsigned)vm->irq_vcpu), on);
+}
+
 void guest_queues_place(struct net_vm *vm)
 {
+    /* Placed again (its VM moved): a poll-mode driver's vCPUs stop
+     * spinning where they were and spin where they go. */
+    bool moving = vm->w && vm->w->g.poll_mode && vm->q[0].vcpu;
+
+    if (moving)
+        guest_queues_spin(vm, false);
     /* Linux spreads a device's vectors over the CPUs in turn; a fixed
      * affinity puts every vector on one vCPU. */
     for (unsigned i = 0; i < vm->n_queues; i++)
         vm->q[i].vcpu = vm->vcpus[vm->irq_vcpu < 0 ? i % vm->n_vcpus : (unsigned)vm->irq_vcpu];
+    if (moving)
+        guest_queues_spin(vm, true);
 }
 
 void guest_queues_reset_itr(struct net_vm *vm, enum nic_itr_driver driver)

@@ -47,6 +47,9 @@ bool guest_vectors_check(const struct scenario *sc, const char *key, int64_t que
 void guest_queues_init(struct net_vm *vm, unsigned n, int irq_vcpu, enum nic_itr_mode mode,
                        sim_time interval);
 void guest_queues_place(struct net_vm *vm);
+/* A poll-mode driver: each queue's vCPU spins on its core (@on) or stops
+ * (sched_spin(); a core of its own needs nothing). */
+void guest_queues_spin(struct net_vm *vm, bool on);
 /* The queue RSS puts @p on (a device that picks its ring before the guest
  * sees @p asks the same). */
 struct net_queue *guest_rss_queue(struct net_vm *vm, const struct net_pkt *p);

@@ -326,9 +326,15 @@ static void settle_poll_mode(struct net_world *w, double span)
 
             for (unsigned j = 0; j < k; j++)
                 seen |= vm->q[j].vcpu == vm->q[k].vcpu;
-            if (!seen)
-                vm->c.guest_busy +=
-                    sim_time_from_s(span * (1.0 - fifo_server_utilization(&vm->q[k].vcpu->srv)));
+            if (seen)
+                continue;
+            /* On a core of its own it polls all the time it has no job;
+             * on a time-shared one, the time it held the core polling. */
+            double share = sched_spin_share(vm->q[k].vcpu, net_thread_id(vm, vm->q[k].vcpu, false));
+
+            if (share < 0)
+                share = 1.0 - fifo_server_utilization(&vm->q[k].vcpu->srv);
+            vm->c.guest_busy += sim_time_from_s(span * share);
         }
     }
 }
@@ -547,6 +553,9 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
     }
     for (unsigned i = 0; i < w->n_vms; i++)
         w->vms[i].ops->attach(&w->vms[i]);
+    /* A poll-mode driver's vCPUs hold time-shared cores while they spin. */
+    for (unsigned i = 0; i < w->n_vms && w->g.poll_mode; i++)
+        guest_queues_spin(&w->vms[i], true);
     disks_create(w);
     w->migration = migration_new(w);
     w->stat_start = sim_now(sim);

@@ -71,6 +71,8 @@ void net_step_delay(struct net_world *w, struct net_pkt *p, sim_time delay, net_
  * I/O thread's (net_thread_disk()), then one per host core for backends,
  * so no two threads of the world share one. */
 int net_thread_id(const struct net_vm *vm, const struct cpu_core *core, bool backend);
+/* The thread number of @vm's vCPU @k. */
+int net_vcpu_thread(const struct net_vm *vm, unsigned k);
 int net_thread_disk(const struct net_vm *vm);
 /* The VM whose thread is number @owner. */
 struct net_vm *net_thread_vm(const struct net_world *w, int owner);

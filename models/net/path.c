@@ -100,12 +100,16 @@ static void step_on_cpu(struct sim *sim, void *ctx, uint64_t tag)
 int net_thread_id(const struct net_vm *vm, const struct cpu_core *core, bool backend)
 {
     const struct net_world *w = vm->w;
-    unsigned base = vm->id * w->thread_stride;
 
     for (unsigned k = 0; k < vm->n_vcpus && !backend; k++)
         if (vm->vcpus[k] == core)
-            return (int)(base + k);
-    return (int)(base + w->max_vcpus + 1 + net_core_id(vm, core));
+            return net_vcpu_thread(vm, k);
+    return (int)(vm->id * w->thread_stride + w->max_vcpus + 1 + net_core_id(vm, core));
+}
+
+int net_vcpu_thread(const struct net_vm *vm, unsigned k)
+{
+    return (int)(vm->id * vm->w->thread_stride + k);
 }
 
 int net_thread_disk(const struct net_vm *vm)
