@@ -41,7 +41,7 @@ done
 [ "$(ls block-* | grep -c -v '\.out$\|\.err$')" -ge 5 ]
 ok $? "the examples were found"
 # What they print: the sqlite3 table (6 points), the pandas pivot (3 x 2),
-# the figure.
+# the figure, the declared order.
 [ "$(grep -c 'exp(' block-02.sh.out)" = 6 ]
 ok $? "the sqlite3 example lists the 6 points"
 if [ $has_pandas = 1 ]; then
@@ -50,6 +50,8 @@ if [ $has_pandas = 1 ]; then
 fi
 [ -s sojourn.png ] && [ "$(head -c 4 sojourn.png | tail -c 3)" = PNG ]
 ok $? "the gnuplot example draws sojourn.png"
+[ "$(wc -l <block-06.sh.out)" = 6 ] && [ "$(head -1 block-06.sh.out)" = 'queue.servers=1,queue.service=exp(1s)' ]
+ok $? "the sweep's order, as declared ($(head -2 block-06.sh.out | tr '\n' ' '))"
 [ -z "$(ls results/mm1.db-* 2>/dev/null)" ]
 ok $? "the examples leave no side file beside the database"
 echo "1..$n"
