@@ -40,6 +40,7 @@ static const char *const param_labels[][2] = {
     { "hv.posted_interrupts", "Posted interrupts" },
     { "hv.exitless_eoi", "Exitless EOI" },
     { "hv.msix_route_rebuild", "MSI-X route rebuild" },
+    { "hv.notify_coalesce", "Notification coalescing window" },
     { "blk.vms", "VMs with a disk" },
     { "blk.format", "Image format" },
     { "blk.iothread_poll_max", "IOThread polling window" },
