@@ -63,8 +63,9 @@ static void tx_posted(struct net_vm *vm, struct net_pkt *p)
     guest_xmit_done(vm, cpu);
 }
 
-/* Post @p's descriptor: its slot is taken from now until cleaned. */
-static void tx_post(struct net_vm *vm, struct net_pkt *p)
+/* Post @p's descriptor: its slot is taken from now until cleaned;
+ * @reclaim is the driver's cleaning before it (virtio ring). */
+static void tx_post(struct net_vm *vm, struct net_pkt *p, sim_time reclaim)
 {
     struct assigned_vm *a = vm->io;
     uint64_t iova = next_iova(vm, a, false);
@@ -84,7 +85,23 @@ static void tx_post(struct net_vm *vm, struct net_pkt *p)
     net_step_part(p, NET_STAGE_iommu, map);
     if (a->kick_exit)
         net_step_part(p, NET_STAGE_exit, net_exit(vm, HV_EXIT_mmio_kernel));
-    net_step_cpu(p, net_pkt_vcpu(vm, p), vm, vm->nh->g->driver_tx, tx_posted);
+    net_step_cpu(p, net_pkt_vcpu(vm, p), vm, vm->nh->g->driver_tx + reclaim, tx_posted);
+}
+
+static unsigned release(struct net_vm *vm, unsigned done);
+
+/* virtio_net's start_xmit with napi_tx: free what the device has used,
+ * then ask for an interrupt once 3/4 of what is still outstanding is used
+ * (virtqueue_enable_cb_delayed; none outstanding: the next one). */
+static sim_time ring_xmit_reclaim(struct net_vm *vm)
+{
+    struct assigned_vm *a = vm->io;
+    unsigned done = a->dev_used - a->reclaimed;
+
+    a->reclaimed = a->dev_used;
+    vm->c.tx_cleaned += release(vm, done);
+    a->used_event = a->reclaimed + a->tx_used * 3 / 4;
+    return done * vm->nh->g->tx_clean;
 }
 
 void assigned_guest_tx(struct net_vm *vm, struct net_pkt *p)
@@ -92,7 +109,7 @@ void assigned_guest_tx(struct net_vm *vm, struct net_pkt *p)
     struct assigned_vm *a = vm->io;
 
     if (!a->tx_stopped) {
-        tx_post(vm, p);
+        tx_post(vm, p, a->virtio_ring ? ring_xmit_reclaim(vm) : 0);
         return;
     }
     /* The stack holds it while the queue is stopped: its sender waits. */
@@ -104,6 +121,19 @@ unsigned assigned_tx_clean(struct net_vm *vm, unsigned done)
 {
     struct assigned_vm *a = vm->io;
 
+    if (a->virtio_ring) {
+        /* virtnet_poll_tx frees everything used, then re-enables
+         * callbacks for the next used buffer (virtqueue_napi_complete). */
+        done = a->dev_used - a->reclaimed;
+        a->reclaimed = a->used_event = a->dev_used;
+    }
+    return release(vm, done);
+}
+
+static unsigned release(struct net_vm *vm, unsigned done)
+{
+    struct assigned_vm *a = vm->io;
+
     g_assert(a->tx_used >= done);
     a->tx_used -= done;
     if (a->tx_stopped && vm->nh->nic.txq[a->queue].cap - a->tx_used >= a->tx_wake) {
@@ -111,7 +141,7 @@ unsigned assigned_tx_clean(struct net_vm *vm, unsigned done)
         struct net_pkt *p;
 
         while (!a->tx_stopped && (p = net_pktq_pop(vm->nh->pkts, &a->waiting)))
-            tx_post(vm, p);
+            tx_post(vm, p, 0);
     }
     return done;
 }
@@ -143,6 +173,12 @@ void assigned_device_rx(struct net_vm *vm, struct net_pkt *p)
 
 void assigned_tx_wire_done(struct net_vm *vm, struct net_pkt *p)
 {
+    struct assigned_vm *a = vm->io;
+
+    /* A virtio device signals only the used buffer at used_event + 1
+     * (vring_need_event); the others wait for the driver to free them. */
+    if (a->virtio_ring && ++a->dev_used != a->used_event + 1)
+        return;
     guest_tx_complete_on(vm, p->cpu, p->frames, net_pkt_l2_bytes(vm->nh->cfg, p));
 }
 

@@ -45,6 +45,12 @@ struct assigned_vm {
     bool tx_stopped;
     struct net_pktq waiting;
     uint64_t tx_stops;
+    /* @virtio_ring: the function is a virtio device (vDPA) driven by
+     * virtio_net with napi_tx. Its completions interrupt only when the
+     * used index passes @used_event; the driver reclaims what the device
+     * used (@dev_used, @reclaimed) before each send and in NAPI. */
+    bool virtio_ring;
+    uint32_t dev_used, reclaimed, used_event;
 };
 
 /* The ops rows every strategy on this data path shares; a strategy's

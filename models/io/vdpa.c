@@ -11,9 +11,16 @@
  * doorbell write then reaches the device directly; otherwise it traps to
  * the host kernel, which forwards it through vhost-vdpa (an exit per kick).
  * Set-up goes through the virtio configuration space instead of the PF-VF
- * mailbox. Left out: the configuration-space exits at start-up, the shadow
+ * mailbox. Interrupts follow the virtio ring, not a VF driver's ITR: the
+ * device raises its MSI-X vector (mlx5_vdpa's MSI-X event mode, or a
+ * firmware QP event that vhost-vdpa forwards) for a used buffer whenever
+ * virtio_net has callbacks on, with no moderation (docs/sources.md#vdpa-irq);
+ * the vector is quiet while NAPI polls, and transmit completions interrupt
+ * only at the used_event that start_xmit sets (assigned.c, virtio_ring).
+ * Left out: the configuration-space exits at start-up, the shadow
  * virtqueue QEMU interposes during live migration, event-index kick
- * suppression by the device. */
+ * suppression by the device, the host interrupt and eventfd hop of
+ * mlx5_vdpa's QP event mode when no MSI-X vector per queue is free. */
 #include "../net/strategy.h"
 #include "../param_sources.h"
 #include "../param_tables.h"
@@ -50,16 +57,21 @@ static void vdpa_attach(struct net_vm *vm)
     struct assigned_vm *a = assigned_new(vm, true, false);
 
     a->kick_exit = !scenario_bool(vm->nh->sc, "vdpa.notify_mapped");
+    a->virtio_ring = true;
     vm->io = a;
     net_vm_ready(vm);
 }
 
 const struct io_strategy_ops vdpa_strategy_ops = {
     .name = "vdpa",
-    .uses_itr = true,
-    /* A VF's moderation: the vDPA device's own coalescing defaults are not
-     * published, so it moderates as the VF driver of its class does. */
-    .itr_driver = NIC_ITR_IXGBEVF,
+    /* No moderation: virtio_net programs no ITR, and the device
+     * interrupts for a used buffer whenever the driver has callbacks on.
+     * mlx5_vdpa creates each virtqueue's event CQ without a moderation
+     * period or count and does not offer VIRTIO_NET_F_NOTF_COAL, the only
+     * way a virtio driver could ask for coalescing. NAPI keeps the vector
+     * quiet while it polls (guest_stack.c), as virtqueue_napi_schedule()
+     * disables callbacks until virtqueue_napi_complete(). */
+    .uses_itr = false,
     .assigned = true,
     /* The guest keeps its virtio driver: vhost-vdpa suspends the device
      * and reads its ring indices back, as vhost does a backend's. */
