@@ -156,7 +156,8 @@ static bool groups_check(const struct scenario *sc, const struct net_group *g, u
     if (polling && (pinned ? vcpus + polling > cores : polling >= cores)) {
         scenario_error(sc, scenario_is_set(sc, poll_key) ? poll_key : "host.cores", error,
                        "%" G_GINT64_FORMAT " polling core(s) need cores that hold no vCPU; "
-                       "the host's %" G_GINT64_FORMAT " cores hold %" G_GINT64_FORMAT " vCPUs%s",
+                       "the host's %" G_GINT64_FORMAT " core(s) hold %" G_GINT64_FORMAT
+                       " vCPU(s)%s",
                        polling, cores, vcpus, pinned ? " (pinned)" : "");
         return false;
     }
