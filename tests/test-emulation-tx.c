@@ -14,14 +14,25 @@
 #include "report.h"
 #include "testlib.h"
 
-static struct report *udp(const char *rate, const char *batch)
+/* An emulated NIC's VM sending 1460-byte @workload (a type and its keys)
+ * for @ms milliseconds, with @emulation's keys. */
+static struct report *emu_run(int ms, const char *workload, const char *emulation)
 {
-    g_autofree char *ini = g_strdup_printf(
-        "[scenario]\nmodel = net\nduration = 10ms\nwarmup = 2ms\n[io]\nstrategy = emulation\n"
-        "[workload]\ntype = udp\nsize = 1460B\nrate = %s\n[emulation]\ntx_batch = %s\n",
-        rate, batch);
+    g_autofree char *ini =
+        g_strdup_printf("[scenario]\nmodel = net\nduration = %dms\nwarmup = %dms\n[io]\n"
+                        "strategy = emulation\n[workload]\ntype = %s\nsize = 1460B\n"
+                        "[emulation]\n%s",
+                        ms, ms / 5, workload, emulation);
 
     return test_run_ini(ini, 1);
+}
+
+static struct report *udp(const char *rate, const char *batch)
+{
+    g_autofree char *workload = g_strdup_printf("udp\nrate = %s", rate);
+    g_autofree char *emulation = g_strdup_printf("tx_batch = %s\n", batch);
+
+    return emu_run(10, workload, emulation);
 }
 
 static void test_tdt_write_covers_descriptors(void)
@@ -48,12 +59,7 @@ static void test_tdt_write_covers_descriptors(void)
 
 static struct report *emu(const char *type, const char *extra)
 {
-    g_autofree char *ini = g_strdup_printf(
-        "[scenario]\nmodel = net\nduration = 20ms\nwarmup = 4ms\n[io]\nstrategy = emulation\n"
-        "[workload]\ntype = %s\nsize = 1460B\n[emulation]\n%s",
-        type, extra);
-
-    return test_run_ini(ini, 1);
+    return emu_run(20, type, extra);
 }
 
 static void test_mitigation_floor(void)
