@@ -55,6 +55,7 @@ static const char *const param_labels[][2] = {
     { "image.preallocation", "Preallocation" },
     { "image.cache", "Host cache mode" },
     { "image.host_cache_size", "Host page cache" },
+    { "image.fs_free_run", "Free run of the host file system" },
     { "iommu.walkers", "IOMMU page walkers" },
     { "migration.dirty_rate", "Dirty rate" },
     { "migration.memory", "VM memory" },

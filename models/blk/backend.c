@@ -114,9 +114,11 @@ static void host_io_done(struct blk_vm *vm, struct blk_req *r)
 /* The host kernel's block layer, or the user-space driver's doorbell. */
 void blk_host_block_submit(struct blk_vm *vm, struct blk_req *r)
 {
-    struct blk_part part = { BLK_STAGE_host_io, (vm->be->host_kernel ? vm->host->block_submit : 0) +
-                                                    driver_cost(vm) +
-                                                    blk_coroutine_switches(vm, 2) };
+    /* A bio, and a block-layer request, per extent the data touches. */
+    sim_time runs = MAX(r->dev_runs, 1u);
+    struct blk_part part = { BLK_STAGE_host_io,
+                             (vm->be->host_kernel ? runs * vm->host->block_submit : 0) +
+                                 driver_cost(vm) + blk_coroutine_switches(vm, 2) };
 
     /* The thread submits with the virtqueue's notifications still off. */
     vm->sub_host++;
@@ -271,7 +273,8 @@ static void host_complete(struct blk_vm *vm, struct blk_req *r)
     bool opens = vm->cpl_open++ == 0;
     /* A user-space driver polls the completion entry, and a page-cache hit
      * had no device: no host interrupt. */
-    sim_time kernel = vm->be->host_kernel && !r->no_device ? vm->host->block_complete : 0;
+    sim_time kernel =
+        vm->be->host_kernel && !r->no_device ? MAX(r->dev_runs, 1u) * vm->host->block_complete : 0;
     struct blk_part part = { BLK_STAGE_host_io,
                              kernel + (opens ? vm->be->reap_calls * w->cfg.c.syscall : 0) +
                                  (r->no_device ? 0 : blk_coroutine_switches(vm, 2)) };

@@ -101,6 +101,13 @@ static bool check_image(const struct scenario *sc, const struct blk_strategy_ops
         scenario_error(sc, "image.fs_block", error, "%.0f B is not a power of two", fs_block);
         return false;
     }
+    if (fmod(scenario_real(sc, "image.fs_free_run"), fs_block) != 0) {
+        scenario_error(sc, "image.fs_free_run", error,
+                       "%.0f B is not a whole number of image.fs_block (%.0f B): free space "
+                       "comes in whole file-system blocks",
+                       scenario_real(sc, "image.fs_free_run"), fs_block);
+        return false;
+    }
     /* O_DIRECT (and an assigned device) moves whole device blocks only. */
     if (direct && fmod(bs, block) != 0) {
         scenario_error(sc, "fio.bs", error,
@@ -333,6 +340,9 @@ static void image_init(struct blk_world *w, const struct scenario *sc)
                                                          : BLK_CACHE_MODE_none;
     w->fs_block = (uint32_t)scenario_real(sc, "image.fs_block");
     w->journal_bytes = (uint32_t)scenario_real(sc, "image.journal_bytes");
+    w->free_run_blocks = (uint64_t)scenario_real(sc, "image.fs_free_run") / w->fs_block;
+    w->prewritten = strcmp(scenario_str(sc, "image.prewritten"), "none") != 0;
+    w->prewritten_random = strcmp(scenario_str(sc, "image.prewritten"), "random") == 0;
     w->cache_pages = (uint32_t)MIN(
         MAX(scenario_real(sc, "image.host_cache_size") / w->fs_block, 1.0), UINT32_MAX - 1.0);
     w->copy_ps_per_byte = scenario_real(sc, "image.cache_copy_per_byte") * 1e12;
@@ -585,6 +595,7 @@ struct blk_totals {
     /* the image file */
     uint64_t alloc_writes, meta_bytes, guest_writes, page_hits, page_misses;
     uint64_t reads, zero_reads;        /* the image file */
+    uint64_t extents;                  /* the image files' (end of run) */
     uint64_t backing_reads, cow_bytes; /* qcow2 */
     uint64_t l2_allocs, rc_block_allocs, rc_table_growths;
     uint64_t lookups, lookup_entries; /* qcow2's L2 cache */
@@ -600,6 +611,7 @@ static void add_image(struct blk_totals *t, const struct blk_totals *vm)
     t->reads += vm->reads;
     t->backing_reads += vm->backing_reads;
     t->zero_reads += vm->zero_reads;
+    t->extents += vm->extents;
     t->cow_bytes += vm->cow_bytes;
     t->l2_allocs += vm->l2_allocs;
     t->lookups += vm->lookups;
@@ -656,6 +668,7 @@ static void report_scope(struct blk_world *w, struct report *out, const char *sc
     put(w, out, scope, "flushes_per_second", span > 0 ? (double)t->st.flushes / span : 0, "1/s");
     put(w, out, scope, "merged_per_request", (double)t->st.merged * per_req, "1");
     put(w, out, scope, "device_requests_per_request", (double)t->st.device_requests * per_req, "1");
+    put(w, out, scope, "image_extents", (double)t->extents, "1");
     put(w, out, scope, "alloc_writes_per_write",
         t->guest_writes ? (double)t->alloc_writes / (double)t->guest_writes : NAN, "1");
     put(w, out, scope, "metadata_bytes_per_request", (double)t->meta_bytes * per_req, "B");
@@ -746,6 +759,7 @@ static void vm_totals(struct blk_vm *vm, struct blk_totals *t)
     t->guest_writes = vm->image.guest_writes;
     t->reads = vm->image.reads;
     t->zero_reads = vm->image.zero_reads;
+    t->extents = vm->ops->uses_image ? blk_extents_count(&vm->image.map) : 0;
     if (w->cache_mode != BLK_CACHE_MODE_none) {
         t->page_hits = vm->image.pages.hits;
         t->page_misses = vm->image.pages.misses;

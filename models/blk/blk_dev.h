@@ -88,6 +88,7 @@ struct blk_req {
     bool q_zeroes;              /* new clusters zeroed by a write-zeroes call first */
     bool zero_read;             /* reads a cluster the image lacks, no backing file: zeros */
     uint32_t dev_bytes;         /* bytes the device moves, if not @bytes (a new cluster) */
+    uint32_t dev_runs;          /* device requests its data takes: the image's extents (0: 1) */
     sim_time irq_exit_ps;       /* what the completion interrupt's exits cost */
     sim_time thread_ps;         /* the strategy's work on the backend thread */
     blk_cont_fn cont;

@@ -24,27 +24,34 @@ static uint64_t vq_bytes(const struct scenario *sc)
                                           sizeof(struct vring_used_elem) + sizeof(uint64_t) + 4);
 }
 
-/* The image file's structures (image.c): an allocation bit per
- * file-system block of the span when sparse, and with a host page cache a
+/* The image file's structures (image.c, extents.c): a bit per device
+ * block the file system models when sparse, an extent per block at worst on
+ * an aged file system (a fresh one's grow with the writes), and with a host page cache a
  * slot number per block plus a slot per cached page. */
 static uint64_t image_bytes(const struct scenario *sc, GString *keys)
 {
     uint64_t span = (uint64_t)scenario_real(sc, "fio.span"), blocks, bytes = 0, pages;
-    uint64_t fs_block = (uint64_t)scenario_real(sc, "image.fs_block");
+    uint64_t fs_block = (uint64_t)scenario_real(sc, "image.fs_block"), run, phys;
     bool raw = strcmp(scenario_str(sc, "blk.format"), "qcow2") != 0;
 
     if (span == 0)
         span = (uint64_t)scenario_real(sc, "blk.disk_size");
     blocks = (span + fs_block - 1) / fs_block;
+    /* extents.c: the device blocks modelled, twice the file's and a run when aged */
+    run = (uint64_t)scenario_real(sc, "image.fs_free_run") / fs_block;
+    phys = run ? 2 * run * ((blocks + run - 1) / run + 1) : blocks;
+    if (raw && run) /* every block its own extent, at worst */
+        bytes += blocks * sizeof(struct blk_extent);
     if (raw && strcmp(scenario_str(sc, "image.preallocation"), "off") == 0)
-        bytes += (blocks + 63) / 64 * sizeof(uint64_t);
+        bytes += (phys + 63) / 64 * sizeof(uint64_t);
     if (strcmp(scenario_str(sc, "image.cache"), "none") != 0) {
         pages =
             MIN(MAX((uint64_t)scenario_real(sc, "image.host_cache_size") / fs_block, 1), blocks);
         bytes += blocks * sizeof(uint32_t) + pages * sizeof(struct blk_cache_slot);
     }
     if (bytes)
-        g_string_append(keys, "fio.span, image.fs_block, image.host_cache_size, ");
+        g_string_append(keys,
+                        "fio.span, image.fs_block, image.fs_free_run, image.host_cache_size, ");
     return bytes;
 }
 

@@ -112,6 +112,20 @@ const struct param_def blk_params[] = {
     PDEF_SIZE("image.fs_block", "4KiB", 512, 65536,
               "host file-system block: the unit of allocation and of the page cache",
               "ext4's default block, mke2fs.conf (sources.md#image-file)"),
+    PDEF_SIZE("image.fs_free_run", "0B", 0, 1125899906842624.0,
+              "a raw image's host file system is aged: its free space comes in runs of this "
+              "size, each followed by as much held by other files, so a block's goal (ext4: the "
+              "one continuing its neighbour's extent) may be taken and the file fragments; a "
+              "request is one device request per extent it touches (a whole number of "
+              "image.fs_block; 0: unlimited, a fresh file system, the file in guest order)",
+              "choice: 0 keeps the earlier layout; e2freefrag(8)'s example reports a 252 KB mean "
+              "free extent, Ts'o's root file system after five months 184 KB "
+              "(sources.md#image-extents)"),
+    PDEF_ENUM("image.prewritten", "none", "none|sequential|random",
+              "a sparse raw image's span was written once before the run, a file-system block "
+              "at a time, in this order (an installer; a database filling its file at random); "
+              "none: it holds no data yet",
+              "choice: none, the fresh image of earlier results"),
     PDEF_SIZE("image.journal_bytes", "12KiB", 512, 16777216,
               "journal commit of one allocation: descriptor, the changed metadata block, commit "
               "record (written after the data, ext4 data=ordered)",

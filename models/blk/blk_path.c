@@ -202,7 +202,7 @@ static unsigned stripes(const struct blk_vm *vm, uint32_t bytes)
     struct blk_world *w = vm->w;
     uint64_t units = w->stripe ? (bytes + w->stripe - 1) / w->stripe : 1;
 
-    return (unsigned)MIN(MAX(units, 1), (uint64_t)vm->dev->srv.servers);
+    return (unsigned)MIN(MIN(MAX(units, 1), (uint64_t)vm->dev->srv.servers), BLK_MAX_STRIPES);
 }
 
 void blk_device_submit(struct blk_vm *vm, struct blk_req *r)
@@ -213,33 +213,30 @@ void blk_device_submit(struct blk_vm *vm, struct blk_req *r)
         blk_device_flush(vm, r, device_done);
         return;
     }
-    uint32_t bytes = r->dev_bytes ? r->dev_bytes : r->bytes;
-    unsigned n = stripes(vm, bytes);
-    uint32_t share = (uint32_t)((bytes + n - 1) / n);
-    sim_time service[BLK_MAX_STRIPES], longest = 0;
+    /* One device request per extent of the image file it touches, an
+     * equal share each, each striped over the channels. */
+    unsigned runs = MAX(r->dev_runs, 1u);
+    uint32_t piece = ((r->dev_bytes ? r->dev_bytes : r->bytes) + runs - 1) / runs;
+    unsigned n = stripes(vm, piece);
+    uint32_t share = (piece + n - 1) / n;
+    sim_time longest = 0, total;
     struct blk_part part;
-    sim_time total;
 
-    g_assert(n <= BLK_MAX_STRIPES);
-    vm->st.device_requests++;
-    for (unsigned k = 0; k < n; k++) {
-        service[k] = disk_service(vm->dev, r->is_write, share);
-        longest = MAX(longest, service[k]);
+    vm->st.device_requests += runs;
+    blk_step(vm, r, BLK_STAGE_device_queue);
+    r->cont = device_done;
+    g_assert(r->io_left == 0);
+    r->io_left = runs * n;
+    for (unsigned k = 0; k < runs * n; k++) {
+        sim_time service = disk_service(vm->dev, r->is_write, share);
+
+        longest = MAX(longest, service);
+        disk_submit(vm->dev, service, r->is_write, share, on_fanout_done, w, r->idx);
     }
-    /* Done when its last stripe is: its longest service is device time,
+    /* Done when its last access is: its longest service is device time,
      * the rest waiting for channels. */
     part = (struct blk_part){ BLK_STAGE_device, longest };
-    blk_step(vm, r, BLK_STAGE_device_queue);
     set_parts(r, &part, 1, &total);
-    r->cont = device_done;
-    if (n == 1) {
-        disk_submit(vm->dev, service[0], r->is_write, bytes, on_step_done, w, r->idx);
-        return;
-    }
-    g_assert(r->io_left == 0);
-    r->io_left = n;
-    for (unsigned k = 0; k < n; k++)
-        disk_submit(vm->dev, service[k], r->is_write, share, on_fanout_done, w, r->idx);
 }
 
 static void on_fanout_done(struct sim *sim, void *ctx, uint64_t tag)

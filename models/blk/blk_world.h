@@ -34,13 +34,15 @@ struct blk_world {
     const struct dist *interarrival;
     gsl_rng *arrival_rng;
     /* the image file (image.c) */
-    bool sparse;                    /* raw, image.preallocation = off */
-    enum blk_cache_mode cache_mode; /* image.cache */
-    uint32_t fs_block;              /* image.fs_block: allocation unit and page */
-    uint32_t journal_bytes;         /* image.journal_bytes */
-    uint32_t cache_pages;           /* image.host_cache_size / fs_block */
-    unsigned fsync;                 /* fio.fsync: a flush after every this many writes */
-    double copy_ps_per_byte;        /* image.cache_copy_per_byte */
+    bool sparse;                        /* raw, image.preallocation = off */
+    enum blk_cache_mode cache_mode;     /* image.cache */
+    uint32_t fs_block;                  /* image.fs_block: allocation unit and page */
+    uint32_t journal_bytes;             /* image.journal_bytes */
+    uint64_t free_run_blocks;           /* image.fs_free_run / fs_block (0: unlimited) */
+    bool prewritten, prewritten_random; /* image.prewritten: not none; random */
+    uint32_t cache_pages;               /* image.host_cache_size / fs_block */
+    unsigned fsync;                     /* fio.fsync: a flush after every this many writes */
+    double copy_ps_per_byte;            /* image.cache_copy_per_byte */
     /* qcow2 */
     bool qcow2_alloc;         /* image.preallocation = off: clusters on first write */
     uint32_t cluster_size;    /* qcow2.cluster_size */

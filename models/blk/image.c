@@ -21,8 +21,28 @@
 #include <string.h>
 
 #include <glib.h>
+#include <gsl/gsl_randist.h>
 
 #include "blk_world.h"
+#include "rng.h"
+
+/* image.prewritten: the span's @blocks written once, a block at a time,
+ * in order or shuffled (a stream of its own: the workload's draws stay). */
+static void prewrite(struct blk_vm *vm, uint64_t blocks)
+{
+    struct blk_world *w = vm->w;
+    g_autofree uint64_t *order = g_new(uint64_t, blocks);
+    char stream[32];
+
+    for (uint64_t b = 0; b < blocks; b++)
+        order[b] = b;
+    if (w->prewritten_random) {
+        snprintf(stream, sizeof(stream), "blk.prewrite%u", vm->index);
+        gsl_ran_shuffle(sim_rng(w->sim, stream), order, blocks, sizeof(*order));
+    }
+    for (uint64_t b = 0; b < blocks; b++)
+        blk_extents_allocate(&vm->image.map, order[b], order[b]);
+}
 
 void blk_image_init(struct blk_vm *vm)
 {
@@ -31,8 +51,10 @@ void blk_image_init(struct blk_vm *vm)
     uint64_t blocks = (w->span + w->fs_block - 1) / w->fs_block;
 
     memset(im, 0, sizeof(*im));
-    if (w->sparse)
-        im->allocated = g_new0(uint64_t, (blocks + 63) / 64);
+    /* qcow2's file offsets are not the guest's: only raw lies on the free runs. */
+    blk_extents_init(&im->map, blocks, w->qcow2 ? 0 : w->free_run_blocks, !w->sparse);
+    if (w->sparse && !w->qcow2 && w->prewritten)
+        prewrite(vm, blocks);
     if (w->cache_mode != BLK_CACHE_MODE_none)
         blk_cache_init(&im->pages, w->cache_pages, blocks);
 }
@@ -41,7 +63,7 @@ void blk_image_release(struct blk_vm *vm)
 {
     struct blk_world *w = vm->w;
 
-    g_free(vm->image.allocated);
+    blk_extents_release(&vm->image.map);
     if (w->cache_mode != BLK_CACHE_MODE_none)
         blk_cache_release(&vm->image.pages);
 }
@@ -55,36 +77,6 @@ void blk_image_reset_stats(struct blk_vm *vm)
     im->reads = im->zero_reads = 0;
     if (w->cache_mode != BLK_CACHE_MODE_none)
         blk_cache_reset_stats(&im->pages);
-}
-
-/* None of the blocks [@first, @last] was ever written (a sparse file's
- * hole: the file system returns zeros without reading the device). */
-static bool hole(const struct blk_image *im, uint64_t first, uint64_t last)
-{
-    if (!im->allocated)
-        return false;
-    for (uint64_t b = first; b <= last; b++)
-        if (im->allocated[b / 64] & (1ull << (b % 64)))
-            return false;
-    return true;
-}
-
-/* Mark the blocks [@first, @last] allocated; true if one was not. */
-static bool allocate(struct blk_image *im, uint64_t first, uint64_t last)
-{
-    bool fresh = false;
-
-    if (!im->allocated)
-        return false;
-    for (uint64_t b = first; b <= last; b++) {
-        uint64_t bit = 1ull << (b % 64);
-
-        if (!(im->allocated[b / 64] & bit)) {
-            im->allocated[b / 64] |= bit;
-            fresh = true;
-        }
-    }
-    return fresh;
 }
 
 static void strategy_done(struct blk_vm *vm, struct blk_req *r)
@@ -213,6 +205,7 @@ static void flush_device(struct blk_vm *vm, struct blk_req *r)
 void blk_image_io(struct blk_vm *vm, struct blk_req *r)
 {
     struct blk_world *w = vm->w;
+    uint64_t first = r->offset / w->fs_block, last = (r->offset + r->bytes - 1) / w->fs_block;
     uint64_t evicted = 0;
     bool fresh, hit;
 
@@ -226,8 +219,7 @@ void blk_image_io(struct blk_vm *vm, struct blk_req *r)
     if (!r->is_write) {
         vm->image.reads += 1u + r->n_merged;
         /* qcow2 maps its clusters itself (qcow2.c); the file's holes are raw's */
-        r->zero_read |= !w->qcow2 && hole(&vm->image, r->offset / w->fs_block,
-                                          (r->offset + r->bytes - 1) / w->fs_block);
+        r->zero_read |= !w->qcow2 && blk_extents_hole(&vm->image.map, first, last);
     }
     if (r->zero_read) { /* never written: the buffer is zeroed */
         vm->image.zero_reads += 1u + r->n_merged;
@@ -237,8 +229,9 @@ void blk_image_io(struct blk_vm *vm, struct blk_req *r)
     }
     if (r->is_write)
         vm->image.guest_writes += 1u + r->n_merged;
-    fresh = r->is_write &&
-            allocate(&vm->image, r->offset / w->fs_block, (r->offset + r->bytes - 1) / w->fs_block);
+    fresh = r->is_write && blk_extents_allocate(&vm->image.map, first, last);
+    /* One device request per extent (raw: qcow2 maps its own offsets). */
+    r->dev_runs = w->qcow2 ? 1 : blk_extents_runs(&vm->image.map, first, last);
     if (w->cache_mode == BLK_CACHE_MODE_none) {
         r->journal = fresh;
         to_device(vm, r);

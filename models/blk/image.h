@@ -1,5 +1,5 @@
 /* The virtual disk as a file on the host (image.c): the file system's
- * allocation of a sparse image on first write, and the host page cache of
+ * allocation of a sparse image on first write, its extents, and the host page cache of
  * cache=writeback and writethrough. */
 #ifndef IOVSIM_BLK_IMAGE_H
 #define IOVSIM_BLK_IMAGE_H
@@ -8,13 +8,14 @@
 #include <stdint.h>
 
 #include "cache.h"
+#include "extents.h"
 
 enum blk_cache_mode { BLK_CACHE_MODE_none, BLK_CACHE_MODE_writeback, BLK_CACHE_MODE_writethrough };
 
 /**
  * struct blk_image - one VM's image file
- * @allocated: per file-system block of the span, 1 once written (sparse
- *             images only; owned)
+ * @map:       its blocks on the host file system (extents.c): a sparse
+ *             image's get theirs on first write
  * @pages:     its share of the host page cache (cache != none)
  * @alloc_writes: journal writes of block allocations
  * @meta_bytes:   bytes of metadata the host read or wrote for it
@@ -28,7 +29,7 @@ enum blk_cache_mode { BLK_CACHE_MODE_none, BLK_CACHE_MODE_writeback, BLK_CACHE_M
  *                zeros, no device access
  */
 struct blk_image {
-    uint64_t *allocated;
+    struct blk_extents map;
     struct blk_cache pages;
     uint64_t alloc_writes, meta_bytes, flushes, guest_writes;
     uint64_t reads, zero_reads;

@@ -1,0 +1,219 @@
+/* The image file's extents. A block written for the first time gets the
+ * device block ext4 aims at, ext4_ext_find_goal() (fs/ext4/extents.c): the
+ * block that continues the extent of its nearest neighbour in the file
+ * (the one at or before it, else the first after it, counting backwards);
+ * mballoc takes that goal when the whole request is free there
+ * (ext4_mb_find_by_goal(), fs/ext4/mballoc.c) and otherwise searches on
+ * from it for free space, here the first free stretch as long as the
+ * request (or as a whole free run, if the request is longer: it then takes
+ * several). A goal before the file system's start or past its end falls
+ * back to its first block, as ext4_mb_initialize_context() does. An empty
+ * file's goal is ext4's inode group; here it is the block at the file's
+ * own offset (choice): on a fresh file system the file then maps its
+ * offsets one to one in any write order, the layout earlier results
+ * assumed. On an aged one (free space in runs of @free_run blocks, each
+ * followed by as many held by other files) a goal is often taken and a
+ * file written out of order ends in many extents. A request is one device
+ * request per extent it touches (iomap's direct I/O builds one bio per
+ * mapping). Left out: mballoc's preallocation windows and request
+ * normalization, ext4's 32768-block cap on one extent (contiguous runs are
+ * counted whole), the extent tree's own blocks. */
+#include "extents.h"
+
+#define EXT(x, i) (&g_array_index((x)->ext, struct blk_extent, (i)))
+
+static bool held(const struct blk_extents *x, uint64_t p)
+{
+    if (x->free_run && (p / x->free_run) % 2 == 1)
+        return true; /* another file's */
+    return x->used[p / 64] & (1ull << (p % 64));
+}
+
+/* Free device blocks from @p on, up to @want. */
+static uint64_t free_len(const struct blk_extents *x, uint64_t p, uint64_t want)
+{
+    uint64_t n = 0;
+
+    while (n < want && p + n < x->n_phys && !held(x, p + n))
+        n++;
+    return n;
+}
+
+/* The first device block from @goal on (wrapping once) that starts @want
+ * free blocks. */
+static uint64_t find_free(const struct blk_extents *x, uint64_t goal, uint64_t want)
+{
+    uint64_t p = goal;
+
+    for (uint64_t seen = 0; seen < 2 * x->n_phys;) {
+        uint64_t step = 1;
+
+        if (p >= x->n_phys) {
+            p = 0;
+            continue;
+        }
+        if (x->free_run && (p / x->free_run) % 2 == 1) {
+            step = x->free_run - p % x->free_run; /* past another file's run */
+        } else if (p % 64 == 0 && x->used[p / 64] == UINT64_MAX) {
+            step = 64;
+        } else if (!held(x, p)) {
+            step = free_len(x, p, want);
+            if (step >= want)
+                return p;
+        }
+        p += step;
+        seen += step;
+    }
+    g_assert_not_reached(); /* init leaves free space for the whole file */
+}
+
+/* Index of the first extent that starts after file block @lblk. */
+static guint after(const struct blk_extents *x, uint64_t lblk)
+{
+    guint lo = 0, hi = x->ext->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+
+        if (EXT(x, mid)->lblk <= lblk)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static uint64_t end_of(const struct blk_extent *e)
+{
+    return e->lblk + e->len;
+}
+
+/* ext4_ext_find_goal() for file block @a, which has none. */
+static uint64_t goal_of(const struct blk_extents *x, uint64_t a)
+{
+    guint j = after(x, a);
+    const struct blk_extent *e;
+
+    if (x->ext->len == 0)
+        return a; /* the empty file's home (choice, see above) */
+    e = j > 0 ? EXT(x, j - 1) : EXT(x, 0);
+    if (a > e->lblk)
+        return e->pblk + (a - e->lblk);
+    return e->pblk >= e->lblk - a ? e->pblk - (e->lblk - a) : 0;
+}
+
+/* File blocks [@a, @a + @n) now lie at device blocks [@p, ...). */
+static void insert(struct blk_extents *x, uint64_t a, uint64_t p, uint64_t n)
+{
+    guint j = after(x, a);
+    struct blk_extent *l = j > 0 ? EXT(x, j - 1) : NULL;
+    struct blk_extent *r = j < x->ext->len ? EXT(x, j) : NULL;
+    bool to_l = l && end_of(l) == a && l->pblk + l->len == p;
+    bool to_r = r && a + n == r->lblk && p + n == r->pblk;
+
+    for (uint64_t b = p; b < p + n; b++)
+        x->used[b / 64] |= 1ull << (b % 64);
+    if (to_l && to_r) {
+        l->len += n + r->len;
+        g_array_remove_index(x->ext, j);
+    } else if (to_l) {
+        l->len += n;
+    } else if (to_r) {
+        r->lblk = a;
+        r->pblk = p;
+        r->len += n;
+    } else {
+        struct blk_extent e = { a, p, n };
+
+        g_array_insert_val(x->ext, j, e);
+    }
+}
+
+/* Allocate file blocks [@a, @b], none of which has one. */
+static void allocate_gap(struct blk_extents *x, uint64_t a, uint64_t b)
+{
+    while (a <= b) {
+        uint64_t n = b - a + 1, goal = goal_of(x, a), got;
+
+        if (goal >= x->n_phys)
+            goal = 0;
+        got = free_len(x, goal, n);
+        if (got < n) {
+            uint64_t want = x->free_run ? MIN(n, x->free_run) : n;
+
+            goal = find_free(x, goal, want);
+            got = free_len(x, goal, n);
+        }
+        insert(x, a, goal, got);
+        a += got;
+    }
+}
+
+bool blk_extents_allocate(struct blk_extents *x, uint64_t first, uint64_t last)
+{
+    bool fresh = false;
+
+    for (uint64_t cur = first; cur <= last;) {
+        guint j = after(x, cur);
+        uint64_t gap_end;
+
+        if (j > 0 && end_of(EXT(x, j - 1)) > cur) {
+            cur = end_of(EXT(x, j - 1));
+            continue;
+        }
+        gap_end = j < x->ext->len ? MIN(EXT(x, j)->lblk - 1, last) : last;
+        g_assert(x->used);
+        allocate_gap(x, cur, gap_end);
+        fresh = true;
+        cur = gap_end + 1;
+    }
+    return fresh;
+}
+
+bool blk_extents_hole(const struct blk_extents *x, uint64_t first, uint64_t last)
+{
+    guint j = after(x, first);
+
+    if (j > 0 && end_of(EXT(x, j - 1)) > first)
+        return false;
+    return j >= x->ext->len || EXT(x, j)->lblk > last;
+}
+
+unsigned blk_extents_runs(const struct blk_extents *x, uint64_t first, uint64_t last)
+{
+    guint j = after(x, first);
+    unsigned runs = 0;
+
+    if (j > 0 && end_of(EXT(x, j - 1)) > first)
+        j--;
+    for (; j < x->ext->len && EXT(x, j)->lblk <= last; j++)
+        runs++;
+    return MAX(runs, 1u);
+}
+
+void blk_extents_init(struct blk_extents *x, uint64_t blocks, uint64_t free_run, bool preallocated)
+{
+    x->ext = g_array_new(FALSE, FALSE, sizeof(struct blk_extent));
+    x->free_run = free_run;
+    /* Half of it free: room for the whole file and a run to spare. */
+    x->n_phys = free_run ? 2 * free_run * ((blocks + free_run - 1) / free_run + 1) : blocks;
+    if (preallocated && !free_run) { /* all free: one extent, in order */
+        struct blk_extent e = { 0, 0, blocks };
+
+        x->used = NULL;
+        if (blocks > 0)
+            g_array_append_val(x->ext, e);
+        return;
+    }
+    x->used = g_new0(uint64_t, (x->n_phys + 63) / 64);
+    if (preallocated && blocks > 0) {
+        blk_extents_allocate(x, 0, blocks - 1);
+        g_clear_pointer(&x->used, g_free); /* nothing left to allocate */
+    }
+}
+
+void blk_extents_release(struct blk_extents *x)
+{
+    g_array_free(x->ext, TRUE);
+    g_free(x->used);
+}
