@@ -46,16 +46,15 @@ static double mean_runs(const struct blk_extents *x)
 static void check_disjoint(const struct blk_extents *x)
 {
     g_autofree uint8_t *seen = g_new0(uint8_t, x->n_phys);
+    const struct blk_extent *p = NULL;
     uint64_t blocks = 0;
 
-    for (guint k = 0; k < x->ext->len; k++) {
-        const struct blk_extent *e = &g_array_index(x->ext, struct blk_extent, k);
+    for (GTreeNode *n = g_tree_node_first(x->tree); n; n = g_tree_node_next(n)) {
+        const struct blk_extent *e = g_tree_node_value(n);
 
-        if (k > 0) {
-            const struct blk_extent *p = &g_array_index(x->ext, struct blk_extent, k - 1);
-
+        if (p)
             g_assert_cmpuint(p->lblk + p->len, <=, e->lblk);
-        }
+        p = e;
         g_assert_cmpuint(e->pblk + e->len, <=, x->n_phys);
         for (uint64_t b = e->pblk; b < e->pblk + e->len; b++) {
             g_assert_false(seen[b]);
@@ -78,7 +77,8 @@ static void test_fresh_random(void)
     write_shuffled(&x, 3);
     check_disjoint(&x);
     g_assert_cmpuint(blk_extents_count(&x), ==, 1);
-    g_assert_cmpuint(g_array_index(x.ext, struct blk_extent, 0).pblk, ==, 0);
+    g_assert_cmpuint(((struct blk_extent *)g_tree_node_value(g_tree_node_first(x.tree)))->pblk, ==,
+                     0);
     g_assert_cmpfloat(mean_runs(&x), ==, 1);
     blk_extents_release(&x);
 }

@@ -20,7 +20,13 @@
  * counted whole), the extent tree's own blocks. */
 #include "extents.h"
 
-#define EXT(x, i) (&g_array_index((x)->ext, struct blk_extent, (i)))
+static int by_lblk(gconstpointer a, gconstpointer b, gpointer data)
+{
+    const struct blk_extent *x = a, *y = b;
+
+    (void)data;
+    return x->lblk < y->lblk ? -1 : x->lblk > y->lblk;
+}
 
 static bool held(const struct blk_extents *x, uint64_t p)
 {
@@ -67,20 +73,23 @@ static uint64_t find_free(const struct blk_extents *x, uint64_t goal, uint64_t w
     g_assert_not_reached(); /* init leaves free space for the whole file */
 }
 
-/* Index of the first extent that starts after file block @lblk. */
-static guint after(const struct blk_extents *x, uint64_t lblk)
+/* The last extent that starts at or before file block @lblk, or NULL. */
+static struct blk_extent *at_or_before(const struct blk_extents *x, uint64_t lblk)
 {
-    guint lo = 0, hi = x->ext->len;
+    struct blk_extent key = { .lblk = lblk };
+    GTreeNode *n = g_tree_upper_bound(x->tree, &key);
 
-    while (lo < hi) {
-        guint mid = lo + (hi - lo) / 2;
+    n = n ? g_tree_node_previous(n) : g_tree_node_last(x->tree);
+    return n ? g_tree_node_value(n) : NULL;
+}
 
-        if (EXT(x, mid)->lblk <= lblk)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+/* The first extent that starts after file block @lblk, or NULL. */
+static struct blk_extent *after(const struct blk_extents *x, uint64_t lblk)
+{
+    struct blk_extent key = { .lblk = lblk };
+    GTreeNode *n = g_tree_upper_bound(x->tree, &key);
+
+    return n ? g_tree_node_value(n) : NULL;
 }
 
 static uint64_t end_of(const struct blk_extent *e)
@@ -91,12 +100,12 @@ static uint64_t end_of(const struct blk_extent *e)
 /* ext4_ext_find_goal() for file block @a, which has none. */
 static uint64_t goal_of(const struct blk_extents *x, uint64_t a)
 {
-    guint j = after(x, a);
-    const struct blk_extent *e;
+    const struct blk_extent *e = at_or_before(x, a);
 
-    if (x->ext->len == 0)
+    if (!e && g_tree_nnodes(x->tree) == 0)
         return a; /* the empty file's home (choice, see above) */
-    e = j > 0 ? EXT(x, j - 1) : EXT(x, 0);
+    if (!e)
+        e = g_tree_node_value(g_tree_node_first(x->tree));
     if (a > e->lblk)
         return e->pblk + (a - e->lblk);
     return e->pblk >= e->lblk - a ? e->pblk - (e->lblk - a) : 0;
@@ -105,9 +114,7 @@ static uint64_t goal_of(const struct blk_extents *x, uint64_t a)
 /* File blocks [@a, @a + @n) now lie at device blocks [@p, ...). */
 static void insert(struct blk_extents *x, uint64_t a, uint64_t p, uint64_t n)
 {
-    guint j = after(x, a);
-    struct blk_extent *l = j > 0 ? EXT(x, j - 1) : NULL;
-    struct blk_extent *r = j < x->ext->len ? EXT(x, j) : NULL;
+    struct blk_extent *l = at_or_before(x, a), *r = after(x, a);
     bool to_l = l && end_of(l) == a && l->pblk + l->len == p;
     bool to_r = r && a + n == r->lblk && p + n == r->pblk;
 
@@ -115,17 +122,18 @@ static void insert(struct blk_extents *x, uint64_t a, uint64_t p, uint64_t n)
         x->used[b / 64] |= 1ull << (b % 64);
     if (to_l && to_r) {
         l->len += n + r->len;
-        g_array_remove_index(x->ext, j);
+        g_tree_remove(x->tree, r);
     } else if (to_l) {
         l->len += n;
     } else if (to_r) {
-        r->lblk = a;
+        r->lblk = a; /* still between its neighbours: the tree's order holds */
         r->pblk = p;
         r->len += n;
     } else {
-        struct blk_extent e = { a, p, n };
+        struct blk_extent *e = g_new(struct blk_extent, 1);
 
-        g_array_insert_val(x->ext, j, e);
+        *e = (struct blk_extent){ a, p, n };
+        g_tree_insert(x->tree, e, e);
     }
 }
 
@@ -154,14 +162,15 @@ bool blk_extents_allocate(struct blk_extents *x, uint64_t first, uint64_t last)
     bool fresh = false;
 
     for (uint64_t cur = first; cur <= last;) {
-        guint j = after(x, cur);
+        const struct blk_extent *l = at_or_before(x, cur), *r;
         uint64_t gap_end;
 
-        if (j > 0 && end_of(EXT(x, j - 1)) > cur) {
-            cur = end_of(EXT(x, j - 1));
+        if (l && end_of(l) > cur) {
+            cur = end_of(l);
             continue;
         }
-        gap_end = j < x->ext->len ? MIN(EXT(x, j)->lblk - 1, last) : last;
+        r = after(x, cur);
+        gap_end = r ? MIN(r->lblk - 1, last) : last;
         g_assert(x->used);
         allocate_gap(x, cur, gap_end);
         fresh = true;
@@ -172,37 +181,40 @@ bool blk_extents_allocate(struct blk_extents *x, uint64_t first, uint64_t last)
 
 bool blk_extents_hole(const struct blk_extents *x, uint64_t first, uint64_t last)
 {
-    guint j = after(x, first);
+    const struct blk_extent *l = at_or_before(x, first), *r = after(x, first);
 
-    if (j > 0 && end_of(EXT(x, j - 1)) > first)
-        return false;
-    return j >= x->ext->len || EXT(x, j)->lblk > last;
+    return !(l && end_of(l) > first) && !(r && r->lblk <= last);
 }
 
 unsigned blk_extents_runs(const struct blk_extents *x, uint64_t first, uint64_t last)
 {
-    guint j = after(x, first);
+    struct blk_extent key = { .lblk = first };
+    GTreeNode *n = g_tree_upper_bound(x->tree, &key);
+    GTreeNode *prev = n ? g_tree_node_previous(n) : g_tree_node_last(x->tree);
     unsigned runs = 0;
 
-    if (j > 0 && end_of(EXT(x, j - 1)) > first)
-        j--;
-    for (; j < x->ext->len && EXT(x, j)->lblk <= last; j++)
+    if (prev && end_of(g_tree_node_value(prev)) > first)
+        n = prev;
+    for (; n && ((struct blk_extent *)g_tree_node_value(n))->lblk <= last; n = g_tree_node_next(n))
         runs++;
     return MAX(runs, 1u);
 }
 
 void blk_extents_init(struct blk_extents *x, uint64_t blocks, uint64_t free_run, bool preallocated)
 {
-    x->ext = g_array_new(FALSE, FALSE, sizeof(struct blk_extent));
+    x->tree = g_tree_new_full(by_lblk, NULL, NULL, g_free);
     x->free_run = free_run;
     /* Half of it free: room for the whole file and a run to spare. */
     x->n_phys = free_run ? 2 * free_run * ((blocks + free_run - 1) / free_run + 1) : blocks;
     if (preallocated && !free_run) { /* all free: one extent, in order */
-        struct blk_extent e = { 0, 0, blocks };
+        struct blk_extent *e = g_new(struct blk_extent, 1);
 
+        *e = (struct blk_extent){ 0, 0, blocks };
         x->used = NULL;
         if (blocks > 0)
-            g_array_append_val(x->ext, e);
+            g_tree_insert(x->tree, e, e);
+        else
+            g_free(e);
         return;
     }
     x->used = g_new0(uint64_t, (x->n_phys + 63) / 64);
@@ -214,6 +226,6 @@ void blk_extents_init(struct blk_extents *x, uint64_t blocks, uint64_t free_run,
 
 void blk_extents_release(struct blk_extents *x)
 {
-    g_array_free(x->ext, TRUE);
+    g_tree_destroy(x->tree);
     g_free(x->used);
 }

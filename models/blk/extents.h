@@ -16,8 +16,9 @@ struct blk_extent {
 
 /**
  * struct blk_extents - one image file's block map
- * @ext:      struct blk_extent sorted by @lblk, none touching another both
- *            in the file and on the device (merged; owned)
+ * @tree:     struct blk_extent by @lblk (a balanced tree: a first write
+ *            costs a logarithm, however fragmented), none touching another
+ *            both in the file and on the device (merged; owned)
  * @used:     a bit per device block the file holds (owned; NULL once no
  *            block can be allocated any more)
  * @n_phys:   device blocks of the file system modelled
@@ -25,7 +26,7 @@ struct blk_extent {
  *            used by other files (0: all free, a fresh file system)
  */
 struct blk_extents {
-    GArray *ext;
+    GTree *tree;
     uint64_t *used;
     uint64_t n_phys, free_run;
 };
@@ -47,7 +48,7 @@ unsigned blk_extents_runs(const struct blk_extents *x, uint64_t first, uint64_t 
 /* Extents the file has. */
 static inline uint64_t blk_extents_count(const struct blk_extents *x)
 {
-    return x->ext->len;
+    return (uint64_t)g_tree_nnodes(x->tree);
 }
 
 #endif
