@@ -11,6 +11,9 @@
 #include "blk_world.h"
 #include "cache.h"
 
+/* An extent (extents.c) with its tree node and two allocations' headers. */
+#define EXTENT_BYTES 96
+
 /* A VM's own state (statistics, histogram), generously. */
 #define VM_BYTES 8192
 
@@ -41,7 +44,7 @@ static uint64_t image_bytes(const struct scenario *sc, GString *keys)
     run = (uint64_t)scenario_real(sc, "image.fs_free_run") / fs_block;
     phys = run ? 2 * run * ((blocks + run - 1) / run + 1) : blocks;
     if (raw && run) /* every block its own extent, at worst */
-        bytes += blocks * sizeof(struct blk_extent);
+        bytes += blocks * EXTENT_BYTES;
     if (raw && strcmp(scenario_str(sc, "image.preallocation"), "off") == 0)
         bytes += (phys + 63) / 64 * sizeof(uint64_t);
     if (strcmp(scenario_str(sc, "image.cache"), "none") != 0) {
