@@ -601,9 +601,8 @@ static void draw_lines_data(struct gp_job *j, const struct plot_spec *sp, struct
 
             plot_by_add_series(&d->by, j, names, s->name, title);
         } else {
-            g_autofree char *title = plot_metric_axis(sp, sp->y, NULL);
-
-            gp_add_series(j, title, NULL);
+            /* One line: the y axis names it, a key would only repeat it. */
+            gp_add_series(j, "", NULL);
         }
     }
     gp_set_str(j, "x_label", xl);

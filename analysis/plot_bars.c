@@ -453,9 +453,8 @@ bool plot_bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, G
 
             plot_by_add_series(&by, j, bars, bars->pdata[b], title);
         } else if (sp->x) {
-            g_autofree char *title = plot_metric_axis(sp, metrics->pdata[0], NULL);
-
-            gp_add_series(j, title, NULL);
+            /* One series: the y axis names it, a key would only repeat it. */
+            gp_add_series(j, "", NULL);
         } else {
             gp_add_series(j, name, NULL);
         }

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..109"
+echo "1..110"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -245,6 +245,12 @@ labels() {
 labels l1.png a.db --x queue.servers --y sojourn_mean --by queue.stations
 [ "$(head -1 labels.txt)" = "x=Servers|y=Mean sojourn time (s)|key=Stations" ]
 ok $? "axis labels and legend title from human names ($(head -1 labels.txt))"
+# One series alone: the y axis names it, the key stays empty.
+labels l7.png a.db --x queue.servers --y sojourn_mean --where queue.stations=1 &&
+    [ "$(grep '^series=' labels.txt)" = 'series= #0072B2' ] &&
+    labels b7.png a.db --kind bars --x queue.servers --y sojourn_mean --where queue.stations=1 &&
+    [ "$(grep '^series=' labels.txt)" = 'series= #0072B2' ]
+ok $? "a lone line or set of bars has no key ($(grep '^series=' labels.txt))"
 grep -qx 'caption=mean ± 95% CI, n = 3 replications' labels.txt
 ok $? "the caption says what the bars are and n"
 labels l3.png det.db --x queue.servers --y sojourn_mean
