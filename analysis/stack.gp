@@ -10,8 +10,9 @@ set style fill solid 1.0 border rgb '#333333'
 set boxwidth 0.7
 set xtics scale 0
 set yrange [0:*]
-# Top segment first in the key, as in the bars.
-set key invert
+# Top segment first in a key beside the plot; a key above the plot (paper)
+# reads down its columns from the bottom segment, as a reader reads.
+if (!key_above) { set key invert }
 if (x_slant) { set xtics rotate by 45 right }
 if (n_groups > 0) {
     do for [g=1:n_groups] {

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..110"
+echo "1..111"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -235,6 +235,7 @@ load "$SRC/analysis/style.gp"
 GP
 for t in lines bars stack cdf; do echo "load \"$SRC/analysis/$t.gp\"" >gplabels/$t.gp; done
 echo 'print sprintf("xrange=%g:%g", GPVAL_X_MIN, GPVAL_X_MAX)' >>gplabels/bars.gp
+echo 'save set "stackset.gp"' >>gplabels/stack.gp
 # labels.sh OUTPUT ARGS...: what `plot ARGS -o OUTPUT` says, in labels.txt.
 labels() {
     local out=$1
@@ -380,6 +381,13 @@ slants() {
     slants q11.pdf q.db --x io.strategy --by workload.type --y cycles_per_packet \
         --theme paper)" = 010101 ]
 ok $? "x labels slant only where they would collide"
+# The key beside a stack lists the top segment first; a key above it (paper)
+# lists the bottom one first, reading down its columns.
+labels q12.png q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=rr &&
+    grep -q '^set key .*invert' stackset.gp &&
+    labels q12.pdf q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=rr \
+        --theme paper && grep -q '^set key .*noinvert' stackset.gp
+ok $? "a stack's key: top segment first beside the plot, bottom first above it"
 labels q4.png q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=stream
 grep '^series=' labels.txt | sort >s2.txt
 # Every stage in both figures has one colour: "NAME #RRGGBB" lines.
