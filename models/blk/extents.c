@@ -73,23 +73,19 @@ static uint64_t find_free(const struct blk_extents *x, uint64_t goal, uint64_t w
     g_assert_not_reached(); /* init leaves free space for the whole file */
 }
 
-/* The last extent that starts at or before file block @lblk, or NULL. */
-static struct blk_extent *at_or_before(const struct blk_extents *x, uint64_t lblk)
+/* The extents around file block @lblk: the last that starts at or before
+ * it (@l) and the first that starts after it (@r), either NULL; one search. */
+struct around {
+    struct blk_extent *l, *r;
+};
+
+static struct around around(const struct blk_extents *x, uint64_t lblk)
 {
     struct blk_extent key = { .lblk = lblk };
-    GTreeNode *n = g_tree_upper_bound(x->tree, &key);
+    GTreeNode *r = g_tree_upper_bound(x->tree, &key);
+    GTreeNode *l = r ? g_tree_node_previous(r) : g_tree_node_last(x->tree);
 
-    n = n ? g_tree_node_previous(n) : g_tree_node_last(x->tree);
-    return n ? g_tree_node_value(n) : NULL;
-}
-
-/* The first extent that starts after file block @lblk, or NULL. */
-static struct blk_extent *after(const struct blk_extents *x, uint64_t lblk)
-{
-    struct blk_extent key = { .lblk = lblk };
-    GTreeNode *n = g_tree_upper_bound(x->tree, &key);
-
-    return n ? g_tree_node_value(n) : NULL;
+    return (struct around){ l ? g_tree_node_value(l) : NULL, r ? g_tree_node_value(r) : NULL };
 }
 
 static uint64_t end_of(const struct blk_extent *e)
@@ -97,24 +93,24 @@ static uint64_t end_of(const struct blk_extent *e)
     return e->lblk + e->len;
 }
 
-/* ext4_ext_find_goal() for file block @a, which has none. */
-static uint64_t goal_of(const struct blk_extents *x, uint64_t a)
+/* ext4_ext_find_goal() for file block @a, which has none (@nb around it). */
+static uint64_t goal_of(uint64_t a, struct around nb)
 {
-    const struct blk_extent *e = at_or_before(x, a);
+    /* Without one before it, the first after it is the file's first. */
+    const struct blk_extent *e = nb.l ? nb.l : nb.r;
 
-    if (!e && g_tree_nnodes(x->tree) == 0)
-        return a; /* the empty file's home (choice, see above) */
     if (!e)
-        e = g_tree_node_value(g_tree_node_first(x->tree));
+        return a; /* the empty file's home (choice, see above) */
     if (a > e->lblk)
         return e->pblk + (a - e->lblk);
     return e->pblk >= e->lblk - a ? e->pblk - (e->lblk - a) : 0;
 }
 
-/* File blocks [@a, @a + @n) now lie at device blocks [@p, ...). */
-static void insert(struct blk_extents *x, uint64_t a, uint64_t p, uint64_t n)
+/* File blocks [@a, @a + @n) now lie at device blocks [@p, ...) (@nb
+ * around @a). */
+static void insert(struct blk_extents *x, uint64_t a, uint64_t p, uint64_t n, struct around nb)
 {
-    struct blk_extent *l = at_or_before(x, a), *r = after(x, a);
+    struct blk_extent *l = nb.l, *r = nb.r;
     bool to_l = l && end_of(l) == a && l->pblk + l->len == p;
     bool to_r = r && a + n == r->lblk && p + n == r->pblk;
 
@@ -137,11 +133,11 @@ static void insert(struct blk_extents *x, uint64_t a, uint64_t p, uint64_t n)
     }
 }
 
-/* Allocate file blocks [@a, @b], none of which has one. */
-static void allocate_gap(struct blk_extents *x, uint64_t a, uint64_t b)
+/* Allocate file blocks [@a, @b], none of which has one (@nb around @a). */
+static void allocate_gap(struct blk_extents *x, uint64_t a, uint64_t b, struct around nb)
 {
     while (a <= b) {
-        uint64_t n = b - a + 1, goal = goal_of(x, a), got;
+        uint64_t n = b - a + 1, goal = goal_of(a, nb), got;
 
         if (goal >= x->n_phys)
             goal = 0;
@@ -152,8 +148,10 @@ static void allocate_gap(struct blk_extents *x, uint64_t a, uint64_t b)
             goal = find_free(x, goal, want);
             got = free_len(x, goal, n);
         }
-        insert(x, a, goal, got);
+        insert(x, a, goal, got, nb);
         a += got;
+        if (a <= b)
+            nb = around(x, a);
     }
 }
 
@@ -162,17 +160,16 @@ bool blk_extents_allocate(struct blk_extents *x, uint64_t first, uint64_t last)
     bool fresh = false;
 
     for (uint64_t cur = first; cur <= last;) {
-        const struct blk_extent *l = at_or_before(x, cur), *r;
+        struct around nb = around(x, cur);
         uint64_t gap_end;
 
-        if (l && end_of(l) > cur) {
-            cur = end_of(l);
+        if (nb.l && end_of(nb.l) > cur) {
+            cur = end_of(nb.l);
             continue;
         }
-        r = after(x, cur);
-        gap_end = r ? MIN(r->lblk - 1, last) : last;
+        gap_end = nb.r ? MIN(nb.r->lblk - 1, last) : last;
         g_assert(x->used);
-        allocate_gap(x, cur, gap_end);
+        allocate_gap(x, cur, gap_end, nb);
         fresh = true;
         cur = gap_end + 1;
     }
@@ -181,9 +178,9 @@ bool blk_extents_allocate(struct blk_extents *x, uint64_t first, uint64_t last)
 
 bool blk_extents_hole(const struct blk_extents *x, uint64_t first, uint64_t last)
 {
-    const struct blk_extent *l = at_or_before(x, first), *r = after(x, first);
+    struct around nb = around(x, first);
 
-    return !(l && end_of(l) > first) && !(r && r->lblk <= last);
+    return !(nb.l && end_of(nb.l) > first) && !(nb.r && nb.r->lblk <= last);
 }
 
 unsigned blk_extents_runs(const struct blk_extents *x, uint64_t first, uint64_t last)
