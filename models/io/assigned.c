@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "../net/strategy.h"
+#include "../virtio/vring.h"
 
 /* Receive buffers sit 1 GiB above transmit buffers in each VM's space. */
 #define RX_OFFSET (1ull << 30)
@@ -175,10 +176,14 @@ void assigned_tx_wire_done(struct net_vm *vm, struct net_pkt *p)
 {
     struct assigned_vm *a = vm->io;
 
-    /* A virtio device signals only the used buffer at used_event + 1
-     * (vring_need_event); the others wait for the driver to free them. */
-    if (a->virtio_ring && ++a->dev_used != a->used_event + 1)
-        return;
+    /* A virtio device signals only a used buffer that crosses used_event;
+     * the others wait for the driver to free them. */
+    if (a->virtio_ring) {
+        uint32_t old = a->dev_used++;
+
+        if (!vring_need_event((uint16_t)a->used_event, (uint16_t)a->dev_used, (uint16_t)old))
+            return;
+    }
     guest_tx_complete_on(vm, p->cpu, p->frames, net_pkt_l2_bytes(vm->nh->cfg, p));
 }
 
