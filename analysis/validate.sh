@@ -323,9 +323,13 @@ for r in 5000 10000 20000 27657 35000 40000; do
     pts="$pts $(m "fc_$r" throughput) $(m "fc_$r" backend_cpu_max)"
 done
 # CPU per Gb/s at each rate below saturation: linear if all the same.
-LIN=$(awk -v p="$pts" 'BEGIN { n = split(p, a, " "); lo = 1e99; hi = 0;
-    for (i = 1; i < n; i += 2) { k = a[i + 1] / a[i] * 1e9; if (k < lo) lo = k; if (k > hi) hi = k }
-    printf "%.6g %.6g", lo, hi }')
+# $1: "throughput cpu" pairs; prints the lowest and highest CPU per Gb/s.
+cpu_per_gbps_range() {
+    awk -v p="$1" 'BEGIN { n = split(p, a, " "); lo = 1e99; hi = 0;
+        for (i = 1; i < n; i += 2) { k = a[i + 1] / a[i] * 1e9; if (k < lo) lo = k; if (k > hi) hi = k }
+        printf "%.6g %.6g", lo, hi }'
+}
+LIN=$(cpu_per_gbps_range "$pts")
 LO=${LIN% *}
 HI=${LIN#* }
 AT145=$(m fc_27657 backend_cpu_max)
@@ -338,9 +342,7 @@ for r in 5000 10000 20000 27657 35000 40000; do
     point "fcm_$r" $F workload.type=udp workload.rate=${r}pps host.idle=menu
     pts="$pts $(m "fcm_$r" throughput) $(m "fcm_$r" backend_cpu_max)"
 done
-LIN_M=$(awk -v p="$pts" 'BEGIN { n = split(p, a, " "); lo = 1e99; hi = 0;
-    for (i = 1; i < n; i += 2) { k = a[i + 1] / a[i] * 1e9; if (k < lo) lo = k; if (k > hi) hi = k }
-    printf "%.6g %.6g", lo, hi }')
+LIN_M=$(cpu_per_gbps_range "$pts")
 LO_M=${LIN_M% *}
 HI_M=${LIN_M#* }
 row O "backend CPU linear in throughput until one core saturates" "linear" \
