@@ -8,7 +8,11 @@
 #
 # usage: run-peers.sh [BINDIR]       (BINDIR holds bench-engine; default build/bench)
 # env:   PEER_RUNS (3), PEER_EVENTS (10^7), PEER_SIZES ("100 1000 10000 100000 1000000"),
-#        PEER_TIMEOUT (60 s for one ns-3 run)
+#        PEER_TIMEOUT (60 s for one ns-3 run),
+#        NS3_DIR: an ns-3 build tree (include/ and lib/, as build-ns3.sh makes
+#        one) to measure instead of Debian's package. Debian's libns3 keeps
+#        logging and asserts compiled in; a release build (-O3, NS3_LOG and
+#        NS3_ASSERT off) is the fair peer.
 set -euo pipefail
 bindir=${1:-build/bench}
 runs=${PEER_RUNS:-3}
@@ -18,21 +22,36 @@ limit=${PEER_TIMEOUT:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 scheds=(Map List Heap Calendar PriorityQueue)
 
-if ! pkg-config --exists ns3-core 2>/dev/null && [ ! -f /usr/include/ns3/core-module.h ]; then
-    if [ "$(id -u)" = 0 ]; then
-        echo "bench-peers: installing libns3-dev g++" >&2
-        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-            --no-install-recommends libns3-dev g++) >&2
-    else
-        echo "bench-peers: ns-3 missing; run: sudo apt-get install -y libns3-dev g++" >&2
-        exit 1
-    fi
-fi
 ns3=$bindir/ns3-hold
+if [ -n "${NS3_DIR:-}" ]; then
+    lib=$(ls "$NS3_DIR"/lib/libns3*-core*.so 2>/dev/null | head -n 1 || true)
+    if [ -z "$lib" ] || [ ! -f "$NS3_DIR/include/ns3/core-module.h" ]; then
+        echo "bench-peers: NS3_DIR=$NS3_DIR has no include/ns3/core-module.h and lib/libns3*-core*.so" >&2
+        exit 2
+    fi
+    ns3=$bindir/ns3-hold-$(basename "$lib" .so)
+    ns3_cflags=(-isystem "$NS3_DIR/include")
+    ns3_libs=(-L"$NS3_DIR/lib" "-l:$(basename "$lib")" -Wl,-rpath,"$NS3_DIR/lib")
+    ns3_label="$(basename "$lib" .so) from $NS3_DIR ($(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$NS3_DIR/CMakeCache.txt" 2>/dev/null || echo unknown) build)"
+else
+    if ! pkg-config --exists ns3-core 2>/dev/null && [ ! -f /usr/include/ns3/core-module.h ]; then
+        if [ "$(id -u)" = 0 ]; then
+            echo "bench-peers: installing libns3-dev g++" >&2
+            (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+                --no-install-recommends libns3-dev g++) >&2
+        else
+            echo "bench-peers: ns-3 missing; run: sudo apt-get install -y libns3-dev g++" >&2
+            exit 1
+        fi
+    fi
+    # Not -I/usr/include/ns3: ns-3 ships a string.h that would shadow libc's.
+    ns3_cflags=()
+    ns3_libs=(-lns3-core)
+    ns3_label="$(dpkg-query -W -f '${Package} ${Version}' libns3-dev 2>/dev/null || echo unknown) (Debian's build, logging compiled in)"
+fi
 if [ ! -x "$ns3" ] || [ "$here/ns3-hold.cc" -nt "$ns3" ] || [ "$here/../hold-rng.h" -nt "$ns3" ]; then
     mkdir -p "$bindir"
-    # Not -I/usr/include/ns3: ns-3 ships a string.h that would shadow libc's.
-    g++ -O2 -std=c++17 -Wall -Wextra -Werror -o "$ns3" "$here/ns3-hold.cc" -lns3-core
+    g++ -O2 -std=c++17 -Wall -Wextra -Werror "${ns3_cflags[@]}" -o "$ns3" "$here/ns3-hold.cc" "${ns3_libs[@]}"
 fi
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "")}'; }
@@ -49,7 +68,7 @@ check_end() {
     fi
 }
 
-echo "== hold model, events/s of CPU time (M), median of $runs runs; ns-3: $(dpkg-query -W -f '${Package} ${Version}' libns3-dev 2>/dev/null || echo unknown) =="
+echo "== hold model, events/s of CPU time (M), median of $runs runs; ns-3: $ns3_label =="
 printf '%-9s %8s %8s' pending iovsim 4-ary
 for s in "${scheds[@]}"; do printf ' %8s' "$s"; done
 printf ' %14s\n' "iovsim/best"
