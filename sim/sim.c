@@ -85,25 +85,34 @@ static void pool_moved(struct sim *sim)
                      bytes > PREFETCH_POOL_BYTES ? PREFETCH_WINDOW_PS : 0);
 }
 
-static uint32_t slot_alloc(struct sim *sim)
+/* Double the pool and thread the new slots onto the free list, lowest
+ * index first. Out of line: it runs a few times per run, and keeping it
+ * out of sim_schedule_at() keeps that function's every call cheap. */
+static G_GNUC_NO_INLINE void pool_grow(struct sim *sim)
 {
-    if (sim->free_head == NO_SLOT) {
-        uint32_t old = sim->pool_cap;
-        uint32_t cap = old ? old * 2 : 256;
-        g_assert(cap > old && cap < NO_SLOT);
-        /* A queue entry or two per event besides the slot. */
-        sim_mem_account(sim, (cap - old) * (sizeof(struct event) + 2 * sizeof(struct evq_entry)));
-        sim->pool = g_renew(struct event, sim->pool, cap);
-        /* Thread the new slots onto the free list, lowest index first. */
-        for (uint32_t i = old; i < cap; i++) {
-            sim->pool[i].gen = 0;
-            sim->pool[i].next_free = i + 1 < cap ? i + 1 : NO_SLOT;
-        }
-        sim->free_head = old;
-        sim->pool_cap = cap;
-        pool_moved(sim);
+    uint32_t old = sim->pool_cap;
+    uint32_t cap = old ? old * 2 : 256;
+
+    g_assert(cap > old && cap < NO_SLOT);
+    /* A queue entry or two per event besides the slot. */
+    sim_mem_account(sim, (cap - old) * (sizeof(struct event) + 2 * sizeof(struct evq_entry)));
+    sim->pool = g_renew(struct event, sim->pool, cap);
+    for (uint32_t i = old; i < cap; i++) {
+        sim->pool[i].gen = 0;
+        sim->pool[i].next_free = i + 1 < cap ? i + 1 : NO_SLOT;
     }
-    uint32_t slot = sim->free_head;
+    sim->free_head = old;
+    sim->pool_cap = cap;
+    pool_moved(sim);
+}
+
+static inline uint32_t slot_alloc(struct sim *sim)
+{
+    uint32_t slot;
+
+    if (G_UNLIKELY(sim->free_head == NO_SLOT))
+        pool_grow(sim);
+    slot = sim->free_head;
     sim->free_head = sim->pool[slot].next_free;
     return slot;
 }
