@@ -41,6 +41,7 @@ static const char *const param_labels[][2] = {
     { "hv.exitless_eoi", "Exitless EOI" },
     { "hv.msix_route_rebuild", "MSI-X route rebuild" },
     { "hv.notify_coalesce", "Notification coalescing window" },
+    { "hv.exit_mmio_kernel", "In-kernel MMIO exit (the kick)" },
     { "blk.vms", "VMs with a disk" },
     { "blk.format", "Image format" },
     { "blk.iothread_poll_max", "IOThread polling window" },
@@ -148,6 +149,8 @@ static const struct {
     { "migration_others_throughput", "Other VMs' throughput", NULL },
     { "virtio_lock_contended", "Contended fraction of virtio locks", NULL },
     { "virtio_interrupts_while_polling", "Interrupts while the driver polled", NULL },
+    { "virtio_enable_cb_races", "Re-checks that found work", NULL },
+    { "virtio_interrupts", "Interrupts from the device", NULL },
     { "virtio_ring_lines_per_packet", "Ring cache lines moved per packet", NULL },
     { "vswitch_masks_per_packet", "Masks probed per packet", NULL },
 };

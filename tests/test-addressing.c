@@ -247,7 +247,12 @@ static void test_move_convergence(void)
     g_assert_cmpfloat(test_all(none, "drops_misdelivered"), ==, 0);
     g_assert_cmpfloat(test_all(flat, "addr_convergence"), <=, 4 * 0.5e-6 + 3 * 1e-6);
     g_assert_cmpfloat(test_all(ovl, "addr_convergence"), <=, 1.05e-3 + 50e-6);
-    g_assert_cmpfloat(test_all(ovl, "addr_convergence"), >, 0.9e-3);
+    /* The sender goes on into the drop at least until its 256 KiB window
+     * is spent, which the 10 Gb/s line cannot do in under 0.21 ms; whether
+     * a retransmission (workload.loss_recovery, 1 ms) still finds the old
+     * host depends on when its last ACK came, a few microseconds either
+     * side of the install. */
+    g_assert_cmpfloat(test_all(ovl, "addr_convergence"), >, 0.21e-3);
     g_assert_cmpfloat(test_all(ovl, "drops_misdelivered"), ==, test_all(ovl, "addr_misdelivered"));
     g_assert_cmpfloat(test_all(ovl, "addr_misdelivered"), >,
                       10 * test_all(flat, "addr_misdelivered"));

@@ -744,19 +744,28 @@ static sim_time virtio_rx_driver(struct net_vm *vm, struct net_pkt *p)
     return vm->nh->g->driver_rx;
 }
 
+/* virtnet_poll's end (virtnet_receive's try_fill_recv, then
+ * virtqueue_napi_complete): the refilled buffers are kicked to the device
+ * if it asked (it ran dry), and only then are callbacks re-enabled and the
+ * ring checked again (virtio_irq_recheck), at the time the kick's exit
+ * ends. What the device used in between raised no interrupt, since
+ * callbacks were off: the re-check finds it and NAPI polls again. */
 static sim_time virtio_irq_complete(struct net_vm *vm, bool *rearmed)
 {
     struct virtio_vm *v = vm->io;
-    struct vring *rx = &rxq_cur(vm)->vr;
-    sim_time t = 0;
 
-    /* Refilled buffers: kick only if the backend asked (it ran dry). */
-    if (vring_kick_prepare(rx))
-        t += net_exit(vm, v->kick_exit);
-    *rearmed = vring_enable_cb(rx);
-    if (!*rearmed)
-        vring_disable_cb(rx);
-    return t;
+    *rearmed = true;
+    return vring_kick_prepare(&rxq_cur(vm)->vr) ? net_exit(vm, v->kick_exit) : 0;
+}
+
+static bool virtio_irq_recheck(struct net_vm *vm)
+{
+    struct vring *rx = &rxq_cur(vm)->vr;
+
+    if (vring_enable_cb(rx))
+        return true;
+    vring_disable_cb(rx);
+    return false;
 }
 
 /* The negotiated features (each 0 or 1, and the bit mask), what the
@@ -926,6 +935,7 @@ const struct io_strategy_ops virtio_strategy_ops = {
     .irq_deliver = virtio_irq_deliver,
     .rx_driver = virtio_rx_driver,
     .irq_complete = virtio_irq_complete,
+    .irq_recheck = virtio_irq_recheck,
     .report = virtio_report,
     .detach = virtio_detach,
     .tx_clean = virtio_tx_clean,

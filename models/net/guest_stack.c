@@ -348,15 +348,29 @@ static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag)
         poll_round(w, q);
         return;
     }
+    /* The completion runs in the poll's softirq: a re-check with no work
+     * before it follows at once, not behind work queued on the vCPU. */
+    if (!cost && vm->ops->irq_recheck) {
+        complete_on_end(sim, q, 0);
+        return;
+    }
     net_irq_job(q->vcpu, vm, 0, cost, complete_on_end, q, 0);
 }
 
 static void complete_on_end(struct sim *sim, void *ctx, uint64_t tag)
 {
     struct net_queue *q = ctx;
+    struct net_vm *vm = q->vm;
 
     (void)sim;
     (void)tag;
+    if (vm->ops->irq_recheck) {
+        vm->cur = q;
+        if (!vm->ops->irq_recheck(vm)) {
+            poll_round(vm->w, q);
+            return;
+        }
+    }
     q->napi_active = false;
     /* Work that came in while interrupts were being re-enabled: the device
      * sees them unmasked and interrupts. */

@@ -56,6 +56,10 @@
  *                driver's cost, recycles the buffer
  * @irq_complete: polling is over, re-enable interrupts: returns the cost;
  *                sets *@rearmed false if work arrived meanwhile (poll again)
+ * @irq_recheck:  the work @irq_complete returned is done: re-enable
+ *                interrupts now and re-check; false if work arrived
+ *                meanwhile (poll again, no interrupt). Optional: without
+ *                it @irq_complete re-enables them
  * @report:       strategy-specific metrics over the VMs of its strategy on
  *                @hosts (optional)
  * @detach:       free @vm's device state
@@ -87,6 +91,7 @@ struct io_strategy_ops {
     sim_time (*irq_deliver)(struct net_vm *vm);
     sim_time (*rx_driver)(struct net_vm *vm, struct net_pkt *p);
     sim_time (*irq_complete)(struct net_vm *vm, bool *rearmed);
+    bool (*irq_recheck)(struct net_vm *vm);
     void (*report)(struct net_host *hosts, unsigned n_hosts, struct report *out);
     void (*detach)(struct net_vm *vm);
     unsigned (*tx_clean)(struct net_vm *vm, unsigned signalled);
