@@ -112,16 +112,12 @@ void evq_unsort(struct evq *q, struct evq_entry e)
     evq_file(q, e);
 }
 
-/* A bucket of level @l of one chunk: sort it, stably (equal keys keep their
- * order), into a fresh chunk and make that the now list (see
- * evq_insert_sorted()). Each entry goes to its rank, counted without
- * branches: a few keys in random order would mispredict an insertion sort's
- * every step. */
-static void sort_run(struct evq *q, const struct evq_list *src, unsigned l)
+/* The entries of a one-chunk bucket, @n of them, sorted stably (equal
+ * keys keep their order) into the fresh chunk @c. Each entry goes to its
+ * rank, counted without branches: a few keys in random order would
+ * mispredict an insertion sort's every step. */
+static void sort_into(struct evq_chunk *c, const struct evq_entry *a, int n)
 {
-    const struct evq_entry *a = src->head->e;
-    int n = (int)(src->w - a);
-    struct evq_chunk *c = chunk_get(q);
     sim_time t[EVQ_CHUNK];
 
     for (int i = 0; i < n; i++)
@@ -135,8 +131,30 @@ static void sort_run(struct evq *q, const struct evq_list *src, unsigned l)
             rank += t[j] < t[i];
         c->e[rank] = a[i];
     }
-    chunk_put(q, src->head);
-    c->next = NULL;
+}
+
+/* A bucket of level @l of one chunk: sort it and make it the now list
+ * (see evq_insert_sorted()). Most such buckets hold two entries (90% of
+ * the sorted runs of the 60-VM port, docs/performance.md): those are put
+ * in order where they are, with selects rather than a branch (their order
+ * is random), instead of the rank counts' loops. */
+static void sort_run(struct evq *q, const struct evq_list *src, unsigned l)
+{
+    struct evq_chunk *c = src->head;
+    int n = (int)(src->w - c->e);
+
+    if (n == 2) {
+        struct evq_entry x = c->e[0], y = c->e[1];
+        bool swap = y.time < x.time;
+
+        c->e[0] = swap ? y : x;
+        c->e[1] = swap ? x : y;
+    } else {
+        c = chunk_get(q);
+        sort_into(c, src->head->e, n);
+        chunk_put(q, src->head);
+        c->next = NULL;
+    }
     if (q->prefetch_below)
         for (int i = 0; i < n; i++)
             __builtin_prefetch(q->prefetch_base + (size_t)c->e[i].slot * q->prefetch_stride);
