@@ -79,8 +79,6 @@ static void server_start(struct fifo_server *s, const struct fifo_job *job)
 
     if (s->keep_waits)
         welford_add(&s->wait, sim_time_to_s(now - job->enqueued));
-    if (s->on_start)
-        s->on_start(job->done, job->ctx, job->tag);
     sim_schedule(s->sim, job->service, server_on_done, s, &msg, sizeof(msg));
 }
 
@@ -97,6 +95,8 @@ static void server_on_done(struct sim *sim, void *ctx, const void *payload)
         struct fifo_job next = job_ring_take(s->urgent.len ? &s->urgent : &s->queue);
 
         timeavg_set(&s->qlen_avg, sim_now(sim), (double)(s->queue.len + s->urgent.len));
+        if (s->on_start)
+            s->on_start(next.done, next.ctx, next.tag);
         server_start(s, &next);
     } else {
         g_assert(s->busy > 0);

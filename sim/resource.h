@@ -16,9 +16,11 @@
 
 /* Called when a job's service ends (server) or when the lock is granted. */
 typedef void (*resource_done_fn)(struct sim *sim, void *ctx, uint64_t tag);
-/* Called when a job starts service, with what its completion will call: a
- * hint for speed only (e.g. prefetching what the completion reads); it must
- * not change any state a result depends on. */
+/* Called when a job that waited in the queue starts service, with what its
+ * completion will call: a hint for speed only (e.g. prefetching what the
+ * completion reads, which has left the cache while the job waited; a job
+ * that starts as it arrives was just touched by its submitter); it must not
+ * change any state a result depends on. */
 typedef void (*resource_start_fn)(resource_done_fn done, void *ctx, uint64_t tag);
 
 struct fifo_job {

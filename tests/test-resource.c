@@ -107,8 +107,10 @@ static void test_server_single(void)
 /* Two servers: A(5) and B(3) at 0, C(2) at 1, D(1) at 2. A runs [0,5), B
  * [0,3), C [3,5), D [5,6). At 5 A's completion (queued first) frees the
  * server D takes, then C completes. */
-/* The start hook hears each job once, when its service starts (not when it
- * queues), with the completion's callback and tag. */
+/* The start hook hears each job that waited once, when its service starts
+ * (not when it queues), with the completion's callback and tag; a job that
+ * starts as it arrives is not heard (its submitter has just touched what
+ * the hook would warm). */
 static struct {
     struct sim *sim;
     unsigned n;
@@ -137,11 +139,11 @@ static void test_server_start_hook(void)
     started.n = 0;
     t.server.on_start = on_started;
     sim_run_until(t.sim, 8 * SIM_S);
-    g_assert_cmpuint(started.n, ==, 3);
+    g_assert_cmpuint(started.n, ==, 2);
     g_assert_true(started.done_ok);
-    for (unsigned i = 0; i < 3; i++) {
-        g_assert_cmpint(started.at[i], ==, (sim_time)(2 * i) * SIM_S);
-        g_assert_cmpuint(started.tag[i], ==, i);
+    for (unsigned i = 0; i < 2; i++) {
+        g_assert_cmpint(started.at[i], ==, (sim_time)(2 * (i + 1)) * SIM_S);
+        g_assert_cmpuint(started.tag[i], ==, i + 1);
     }
     trace_teardown(&t);
 }
