@@ -79,7 +79,7 @@ static void server_start(struct fifo_server *s, const struct fifo_job *job)
 
     if (s->keep_waits)
         welford_add(&s->wait, sim_time_to_s(now - job->enqueued));
-    sim_schedule(s->sim, job->service, server_on_done, s, &msg, sizeof(msg));
+    sim_schedule_at(s->sim, now + job->service, server_on_done, s, &msg, sizeof(msg));
 }
 
 static void server_on_done(struct sim *sim, void *ctx, const void *payload)
