@@ -152,6 +152,9 @@ static const struct {
     { "virtio_enable_cb_races", "Re-checks that found work", NULL },
     { "virtio_interrupts", "Interrupts from the device", NULL },
     { "virtio_ring_lines_per_packet", "Ring cache lines moved per packet", NULL },
+    { "virtio_startup_time", "virtio device start-up (probe to DRIVER_OK)", NULL },
+    { "vdpa_startup_time", "vDPA device start-up (probe to DRIVER_OK)", NULL },
+    { "migration_device_start", "Device start-up at the destination", NULL },
     { "vswitch_masks_per_packet", "Masks probed per packet", NULL },
 };
 

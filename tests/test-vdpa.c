@@ -43,7 +43,11 @@ static void test_mapped_is_a_vf_without_itr(void)
     g_assert_cmpfloat(
         fabs(test_all(vd, "interrupts_per_second") / test_all(vf_off, "interrupts_per_second") - 1),
         <, 0.01);
-    g_assert_cmpfloat(test_all(vd, "exits_per_packet"), ==, test_all(vf_off, "exits_per_packet"));
+    /* Not to the last digit: vDPA's VM starts sending later (its
+     * virtqueues are readied at DRIVER_OK), so the runs measure different
+     * phases of the same transactions. */
+    g_assert_cmpfloat(
+        fabs(test_all(vd, "exits_per_packet") / test_all(vf_off, "exits_per_packet") - 1), <, 0.01);
     report_free(vf);
     report_free(vf_off);
     report_free(vd);

@@ -1,7 +1,7 @@
 /* virtio-net's configuration side: feature negotiation with Linux's
  * fallbacks and refusals, what each negotiated feature changes (descriptor
- * slots, receive buffers, segment sizes, suppression), and the cost of the
- * status sequence and of a reset. */
+ * slots, receive buffers, segment sizes, suppression); the status sequence
+ * that negotiates them is tests/test-virtio-config.c's. */
 #include <math.h>
 #include <string.h>
 
@@ -215,32 +215,6 @@ static void test_rx_segments(void)
     report_free(mss);
 }
 
-/* Start-up: reset, four status bits (ACKNOWLEDGE, DRIVER, FEATURES_OK,
- * DRIVER_OK), both feature words, the FEATURES_OK check, the device configuration, the
- * configuration vector and 13 accesses per queue (receive, transmit, control), each an exit to
- * QEMU; vhost adds its set-up requests. A reset is the status write and read. */
-static void test_startup(void)
-{
-    struct report *vhost = run("[workload]\ntype = rr\n");
-    struct report *qemu = run("[workload]\ntype = rr\n[virtio]\nbackend = qemu\n");
-    struct report *mq = run("[workload]\ntype = rr\n[virtio]\nqueues = 4\n");
-    double exit_s = test_all(qemu, "virtio_startup_time") / test_all(qemu, "virtio_startup_exits");
-
-    g_assert_cmpfloat(test_all(vhost, "virtio_startup_exits"), ==,
-                      2 + 4 * 2 + 2 * 4 + 1 + 10 + 2 + 3 * 13);
-    g_assert_cmpfloat(test_all(qemu, "virtio_startup_exits"), ==,
-                      test_all(vhost, "virtio_startup_exits"));
-    g_assert_cmpfloat(
-        test_all(mq, "virtio_startup_exits") - test_all(vhost, "virtio_startup_exits"), ==, 6 * 13);
-    g_assert_cmpfloat(test_all(vhost, "virtio_startup_time"), >,
-                      test_all(qemu, "virtio_startup_time"));
-    g_assert_cmpfloat(fabs(test_all(qemu, "virtio_reset_time") / exit_s - 2), <, 1e-6);
-    g_assert_cmpfloat(test_all(vhost, "virtio_reset_time"), >, test_all(qemu, "virtio_reset_time"));
-    report_free(vhost);
-    report_free(qemu);
-    report_free(mq);
-}
-
 /* virtio.ring = packed offers RING_PACKED: QEMU's own device uses it; a
  * kernel vhost backend has no packed ring, so QEMU withdraws the offer and
  * the split ring stays. */
@@ -363,7 +337,6 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-features/no-csum-no-tso", test_no_csum_no_tso);
     g_test_add_func("/virtio-features/mrg-rxbuf", test_mrg_rxbuf);
     g_test_add_func("/virtio-features/rx-segments", test_rx_segments);
-    g_test_add_func("/virtio-features/startup", test_startup);
     g_test_add_func("/virtio-features/mq", test_mq);
     g_test_add_func("/virtio-features/mq-pairs-per-cpu", test_mq_pairs_per_cpu);
     g_test_add_func("/virtio-features/guest-tso-without-csum", test_guest_tso_without_csum);

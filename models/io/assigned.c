@@ -151,8 +151,10 @@ void assigned_report(struct net_host *hosts, unsigned n_hosts, struct report *ou
 {
     uint64_t stops = 0;
 
+    /* Every VM on this data path, whichever strategy reports it (vDPA
+     * adds its own metrics). */
     NET_FOR_EACH_VM (vm, hosts, n_hosts)
-        if (vm->ops->report == assigned_report)
+        if (vm->ops->guest_tx == assigned_guest_tx)
             stops += ((const struct assigned_vm *)vm->io)->tx_stops;
     /* Lifetime count (warm-up included), as the other strategy counters. */
     report_metric(out, "all", "tx_queue_stops", (double)stops, "1");

@@ -17,15 +17,25 @@
  * virtio_net has callbacks on, with no moderation (docs/sources.md#vdpa-irq);
  * the vector is quiet while NAPI polls, and transmit completions interrupt
  * only at the used_event that start_xmit sets (assigned.c, virtio_ring).
- * Left out: the configuration-space exits at start-up, the shadow
- * virtqueue QEMU interposes during live migration, event-index kick
- * suppression by the device, the host interrupt and eventfd hop of
- * mlx5_vdpa's QP event mode when no MSI-X vector per queue is free. */
+ * Start-up is virtio's (io/virtio_config.c): the guest's probe exits to
+ * QEMU, which emulates the configuration space, and at DRIVER_OK QEMU's
+ * vhost_dev_start() makes vhost-vdpa's ioctls, after which the parent
+ * driver readies each data virtqueue with a firmware command (mlx5_vdpa
+ * creates them at .dev_add since Linux 6.12, so DRIVER_OK only resumes
+ * them). A migration's destination does the same without the probe.
+ * Left out: the shadow virtqueue QEMU interposes during live migration,
+ * the pinning of guest memory at the first DRIVER_OK, the control queue's
+ * state QEMU replays at the destination, event-index kick suppression by
+ * the device, the host interrupt and eventfd hop of mlx5_vdpa's QP event
+ * mode when no MSI-X vector per queue is free. */
+#include <string.h>
+
 #include "../net/strategy.h"
 #include "../param_sources.h"
 #include "../param_tables.h"
 #include "assigned.h"
 #include "param_table.h"
+#include "virtio_config.h"
 
 /* A vDPA device is a function of a NIC that implements virtio rings. */
 static bool vdpa_check(const struct scenario *sc, const char *count_key, int64_t vms,
@@ -46,20 +56,70 @@ static const struct param_def vdpa_params[] = {
               "(false: each kick traps to the host kernel and vhost-vdpa forwards it)",
               "choice: QEMU maps it when the device's notify area is page-aligned "
               "(hw/virtio/vhost-vdpa.c, vhost_vdpa_host_notifiers_init())"),
+    PDEF_TIME("vdpa.vq_start", "500us", 0, 1,
+              "the device's firmware work per data virtqueue at DRIVER_OK (mlx5_vdpa: a "
+              "pre-created hardware queue moved to ready), one queue after the other",
+              "Tatulea, vdpa/mlx5 'Parallelize device resume', LKML 2024: resuming 32 "
+              "virtqueues one by one ~16 ms (D: 16 ms / 32) (sources.md#mlx5-vdpa-vq)"),
 };
 
 static const size_t vdpa_n_params = G_N_ELEMENTS(vdpa_params);
 
 const struct param_table vdpa_param_table = { .params = vdpa_params, .n = &vdpa_n_params };
 
+/* virtio-net's probe over the VF's queue pairs and the control queue
+ * (mlx5_vdpa offers CTRL_VQ), or with @restore QEMU's restart alone; then
+ * vhost_dev_start()'s ioctls and a firmware command per data queue. */
+static void vdpa_plan(const struct net_vm *vm, bool restore, struct virtio_plan *plan)
+{
+    const struct scenario *sc = vm->nh->sc;
+    unsigned data_queues = 2 * vm->n_queues;
+
+    if (restore)
+        memset(plan, 0, sizeof(*plan));
+    else
+        virtio_plan_probe(data_queues + 1, plan);
+    virtio_plan_backend(sc, &vm->nh->host.cpu, VIRTIO_BACKEND_VHOST, data_queues, plan);
+    plan->fw = data_queues;
+    plan->fw_cmd = scenario_time(sc, "vdpa.vq_start");
+}
+
 static void vdpa_attach(struct net_vm *vm)
 {
     struct assigned_vm *a = assigned_new(vm, true, false);
+    struct virtio_plan plan;
 
     a->kick_exit = !scenario_bool(vm->nh->sc, "vdpa.notify_mapped");
     a->virtio_ring = true;
     vm->io = a;
-    net_vm_ready(vm);
+    /* The VM sends once its device is DRIVER_OK. */
+    vdpa_plan(vm, net_vm_running(vm), &plan);
+    virtio_seq_start(vm, &plan);
+}
+
+static void vdpa_detach(struct net_vm *vm)
+{
+    virtio_seq_stop(vm);
+    assigned_detach(vm);
+}
+
+static void vdpa_report(struct net_host *hosts, unsigned n_hosts, struct report *out)
+{
+    struct virtio_seq_sum sum;
+    bool shared = false;
+
+    virtio_seq_sum_init(&sum);
+    NET_FOR_EACH_VM (vm, hosts, n_hosts) {
+        if (vm->ops == &vdpa_strategy_ops)
+            virtio_seq_sum_add(&sum, vm);
+        shared |= vm->ops->report == assigned_report;
+    }
+    /* The world reports each report function once: the data path's
+     * metrics come from here unless another strategy's assigned_report()
+     * gives them (for vDPA's VMs too). */
+    if (!shared)
+        assigned_report(hosts, n_hosts, out);
+    virtio_seq_report(&sum, "vdpa", out);
 }
 
 const struct io_strategy_ops vdpa_strategy_ops = {
@@ -79,7 +139,16 @@ const struct io_strategy_ops vdpa_strategy_ops = {
     .vm_to_vm = true,
     .check = vdpa_check,
     .attach = vdpa_attach,
-    ASSIGNED_DATA_PATH_OPS,
+    /* ASSIGNED_DATA_PATH_OPS, with its own detach and report */
+    .guest_tx = assigned_guest_tx,
+    .device_rx = assigned_device_rx,
+    .tx_wire_done = assigned_tx_wire_done,
+    .rx_driver = assigned_rx_driver,
+    .irq_complete = assigned_irq_complete,
+    .tx_clean = assigned_tx_clean,
+    .report = vdpa_report,
+    .detach = vdpa_detach,
+    .multiqueue = true,
     .bridge_rx = assigned_device_rx,
     .irq_deliver = net_irq_virtual,
 };

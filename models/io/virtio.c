@@ -73,7 +73,6 @@ struct virtio_rxq {
 struct virtio_vm {
     struct host_backend hb;
     struct virtio_negotiation neg;
-    struct virtio_startup start;
     struct virtio_txq *txq;
     unsigned n_txq;
     struct virtio_rxq *rxq; /* n_txq of them */
@@ -188,11 +187,11 @@ static void virtio_attach(struct net_vm *vm)
     enum virtio_backend backend = virtio_backend_of(sc);
     bool event_idx, packed, ok = virtio_net_negotiate(sc, &v->neg, NULL);
     bool zero_event = strcmp(scenario_str(sc, "virtio.disable_cb"), "zero-event") == 0;
+    struct virtio_plan plan;
 
     g_assert(ok);
     event_idx = virtio_has(v->neg.accepted, VIRTIO_F_EVENT_IDX);
     packed = virtio_packed(&v->neg);
-    virtio_startup_cost(sc, &v->neg, &vm->nh->host.hv, &vm->nh->host.cpu, &v->start);
     v->tx_frag_bytes = (uint32_t)scenario_real(sc, "virtio.tx_frag_size");
     /* Without TSO the guest's stack segments (GSO) before the driver;
      * without guest TSO the host's does before the device. */
@@ -253,7 +252,10 @@ static void virtio_attach(struct net_vm *vm)
         vring_disable_notify(rx);
     }
     vm->io = v;
-    net_vm_ready(vm);
+    /* The guest's driver probes the device (or QEMU restores it at a
+     * migration's destination); the VM sends once it is DRIVER_OK. */
+    virtio_net_plan(sc, &v->neg, &vm->nh->host.cpu, net_vm_running(vm), &plan);
+    virtio_seq_start(vm, &plan);
 }
 
 static void virtio_detach(struct net_vm *vm)
@@ -270,6 +272,7 @@ static void virtio_detach(struct net_vm *vm)
     }
     g_free(v->txq);
     g_free(v->rxq);
+    virtio_seq_stop(vm);
     g_free(v);
     vm->io = NULL;
     vm->seg_max_tx = vm->seg_max_rx = 0;
@@ -783,14 +786,17 @@ static void report_config(struct net_host *hosts, unsigned n_hosts, struct repor
 #undef VIRTIO_FEATURE_ROW
     };
     const struct virtio_vm *first = NULL;
+    struct virtio_seq_sum seqs;
     uint64_t tx_pkts = 0, tx_slots = 0, rx_pkts = 0, rx_bufs = 0, rx_slots = 0, lines = 0;
 
+    virtio_seq_sum_init(&seqs);
     NET_FOR_EACH_VM (vm, hosts, n_hosts) {
         const struct virtio_vm *v = vm->io;
 
         if (vm->ops != &virtio_strategy_ops)
             continue;
         first = first ? first : v;
+        virtio_seq_sum_add(&seqs, vm);
         tx_pkts += v->tx_pkts;
         tx_slots += v->tx_slots;
         rx_pkts += v->rx_pkts;
@@ -809,9 +815,7 @@ static void report_config(struct net_host *hosts, unsigned n_hosts, struct repor
         report_metric(out, "all", name, virtio_has(first->neg.accepted, features[k].bit), "1");
     }
     report_metric(out, "all", "virtio_features", (double)first->neg.accepted, "1");
-    report_metric(out, "all", "virtio_startup_time", sim_time_to_s(first->start.time), "s");
-    report_metric(out, "all", "virtio_startup_exits", first->start.accesses, "1");
-    report_metric(out, "all", "virtio_reset_time", sim_time_to_s(first->start.reset_time), "s");
+    virtio_seq_report(&seqs, "virtio", out);
     report_metric(out, "all", "virtio_tx_slots_per_packet",
                   tx_pkts ? (double)tx_slots / tx_pkts : 0, "1");
     report_metric(out, "all", "virtio_rx_buffers_per_packet",

@@ -4,17 +4,19 @@
  * lacks (kernel vhost-net has no packed ring: drivers/vhost/net.c
  * VHOST_NET_FEATURES, and QEMU masks the bits of hw/net/vhost_net.c
  * kernel_feature_bits that the backend does not offer). Start-up and reset
- * are counted access by access as Linux's modern virtio-pci driver makes
- * them (drivers/virtio/virtio.c virtio_dev_probe(), virtio_pci_modern.c
- * setup_vq()); every access traps to the VMM, which handles the
- * configuration space in user space whatever the backend. Left out: the
+ * run access by access as Linux's modern virtio-pci driver makes them
+ * (drivers/virtio/virtio.c virtio_dev_probe(), virtio_pci_modern.c
+ * setup_vq(), vp_reset()): each access is an exit on the guest's vCPU, a
+ * job of its core like any other (QEMU handles the configuration space in
+ * user space whatever the backend), then QEMU's requests to its backend
+ * while it handles DRIVER_OK; the VM sends from there on. Left out: the
  * MSI-X table writes (the vector's own set-up), the control queue's
  * commands after DRIVER_OK, the guest's own time between accesses. */
 #include "virtio_config.h"
 
+#include <stdio.h>
 #include <string.h>
 
-#include "../hv/hv.h"
 #include "../hw/cpu.h"
 
 enum virtio_backend virtio_backend_of(const struct scenario *sc)
@@ -134,35 +136,176 @@ enum {
 
 /* vhost_dev_start(): SET_FEATURES and SET_MEM_TABLE, then per queue
  * SET_VRING_NUM, _BASE, _ADDR, _KICK, _CALL and vhost-net's SET_BACKEND
- * (vhost-user: SET_VRING_ENABLE, each a message on the backend's socket);
- * vhost_dev_stop(): GET_VRING_BASE and SET_BACKEND(-1) (vhost-user:
- * SET_VRING_ENABLE 0) per queue. */
+ * (vhost-user: SET_VRING_ENABLE, each a message on the backend's socket;
+ * vhost-vdpa: VHOST_VDPA_SET_VRING_ENABLE). */
 #define VHOST_MSGS_DEVICE    2
 #define VHOST_MSGS_PER_QUEUE 6
-#define VHOST_MSGS_STOP      2
 
-void virtio_startup_cost(const struct scenario *sc, const struct virtio_negotiation *neg,
-                         const struct hv *hv, const struct cpu_host *cpu,
-                         struct virtio_startup *out)
+void virtio_plan_probe(unsigned queues, struct virtio_plan *out)
+{
+    memset(out, 0, sizeof(*out));
+    /* virtio_reset_device(): QEMU resets the device inside the write's
+     * exit (virtio_pci_common_write() calls virtio_pci_reset()), so the
+     * first read of vp_reset()'s loop returns 0. */
+    out->reset = ACC_RESET;
+    /* register_virtio_device() acknowledges; the driver's probe adds
+     * DRIVER, negotiates, sets up the queues, DRIVER_OK. */
+    out->accesses = 2 * ACC_STATUS + 2 * ACC_FEATURES + ACC_STATUS + ACC_FEATURES_OK +
+                    ACC_DEVICE_CONFIG + ACC_CONFIG_VECTOR + queues * ACC_PER_QUEUE + ACC_STATUS;
+    out->on_vcpu = true;
+}
+
+void virtio_plan_backend(const struct scenario *sc, const struct cpu_host *cpu,
+                         enum virtio_backend backend, unsigned data_queues,
+                         struct virtio_plan *plan)
+{
+    if (backend == VIRTIO_BACKEND_QEMU)
+        return;
+    plan->msgs += VHOST_MSGS_DEVICE + data_queues * VHOST_MSGS_PER_QUEUE;
+    plan->msg = cpu_cycles(cpu, (double)scenario_int(sc, backend == VIRTIO_BACKEND_VHOST_USER
+                                                             ? "virtio.vhost_user_msg"
+                                                             : "virtio.vhost_msg"));
+}
+
+void virtio_net_plan(const struct scenario *sc, const struct virtio_negotiation *neg,
+                     const struct cpu_host *cpu, bool restore, struct virtio_plan *out)
 {
     unsigned queues = 2 * neg->queue_pairs + virtio_has(neg->accepted, VIRTIO_F_CTRL_VQ);
-    unsigned data_queues = 2 * neg->queue_pairs;
-    enum virtio_backend b = virtio_backend_of(sc);
-    bool vhost = b != VIRTIO_BACKEND_QEMU;
-    sim_time exit = hv->exit_cost[HV_EXIT_mmio_user];
-    sim_time msg = cpu_cycles(cpu, (double)scenario_int(sc, b == VIRTIO_BACKEND_VHOST_USER
-                                                                ? "virtio.vhost_user_msg"
-                                                                : "virtio.vhost_msg"));
 
-    memset(out, 0, sizeof(*out));
-    /* register_virtio_device() resets and acknowledges; the driver's
-     * probe adds DRIVER, negotiates, sets up the queues, DRIVER_OK. */
-    out->accesses = ACC_RESET + 2 * ACC_STATUS + 2 * ACC_FEATURES + ACC_STATUS + ACC_FEATURES_OK +
-                    ACC_DEVICE_CONFIG + ACC_CONFIG_VECTOR + queues * ACC_PER_QUEUE + ACC_STATUS;
+    if (restore)
+        memset(out, 0, sizeof(*out));
+    else
+        virtio_plan_probe(queues, out);
     /* The control queue stays in QEMU; the data queues go to vhost. */
-    out->backend_msgs = vhost ? VHOST_MSGS_DEVICE + data_queues * VHOST_MSGS_PER_QUEUE : 0;
-    out->time = out->accesses * exit + out->backend_msgs * msg;
-    out->reset_accesses = ACC_RESET;
-    out->reset_msgs = vhost ? data_queues * VHOST_MSGS_STOP : 0;
-    out->reset_time = out->reset_accesses * exit + out->reset_msgs * msg;
+    virtio_plan_backend(sc, cpu, virtio_backend_of(sc), 2 * neg->queue_pairs, out);
+}
+
+/* ---- running a plan ---- */
+
+enum { STEP_RESET, STEP_ACCESS, STEP_MSG, STEP_FW, N_STEPS };
+
+static void seq_next(struct virtio_seq *s);
+
+static void seq_on_job(struct sim *sim, void *ctx, uint64_t gen)
+{
+    struct virtio_seq *s = ctx;
+
+    (void)sim;
+    if (gen != s->gen || !s->running)
+        return; /* its device went meanwhile */
+    s->left--;
+    seq_next(s);
+}
+
+static void seq_on_timer(struct sim *sim, void *ctx, const void *payload)
+{
+    uint64_t gen;
+
+    memcpy(&gen, payload, sizeof(gen));
+    seq_on_job(sim, ctx, gen);
+}
+
+static unsigned step_count(const struct virtio_plan *p, unsigned step)
+{
+    const unsigned n[N_STEPS] = { p->reset, p->accesses, p->msgs, p->fw };
+
+    return n[step];
+}
+
+static void seq_done(struct virtio_seq *s, sim_time now)
+{
+    s->running = false;
+    if (s->plan.reset) {
+        s->probed = true;
+        s->startup = now - s->t0;
+        s->reset = s->reset_done - s->t0;
+        s->probe_exits = s->exits;
+    }
+    net_vm_ready(s->vm);
+}
+
+/* The next access, request or command of the sequence, or its end. */
+static void seq_next(struct virtio_seq *s)
+{
+    struct net_vm *vm = s->vm;
+    sim_time now = sim_now(vm->nh->host.sim);
+
+    while (s->left == 0 && s->step < N_STEPS) {
+        if (s->step == STEP_RESET)
+            s->reset_done = now;
+        if (++s->step < N_STEPS)
+            s->left = step_count(&s->plan, s->step);
+    }
+    if (s->step == N_STEPS) {
+        seq_done(s, now);
+        return;
+    }
+    switch (s->step) {
+    case STEP_MSG:
+        if (s->plan.on_vcpu)
+            net_cpu_job(vm->vcpu, vm, 0, s->plan.msg, seq_on_job, s, s->gen);
+        else
+            net_backend_job(vm->backend, vm, s->plan.msg, seq_on_job, s, s->gen);
+        break;
+    case STEP_FW:
+        sim_schedule(vm->nh->host.sim, s->plan.fw_cmd, seq_on_timer, s, &s->gen, sizeof(s->gen));
+        break;
+    default:
+        /* A configuration-space access: an exit to QEMU, which emulates
+         * the space in user space whatever the backend. */
+        s->exits++;
+        net_cpu_job(vm->vcpu, vm, 0, net_exit(vm, HV_EXIT_mmio_user), seq_on_job, s, s->gen);
+    }
+}
+
+void virtio_seq_start(struct net_vm *vm, const struct virtio_plan *plan)
+{
+    struct virtio_seq *s = vm->seq ? vm->seq : g_new0(struct virtio_seq, 1);
+
+    vm->seq = s;
+    s->vm = vm;
+    s->plan = *plan;
+    s->gen++;
+    s->running = true;
+    s->t0 = sim_now(vm->nh->host.sim);
+    s->exits = 0;
+    s->step = STEP_RESET;
+    s->left = plan->reset;
+    seq_next(s);
+}
+
+void virtio_seq_stop(struct net_vm *vm)
+{
+    if (vm->seq)
+        vm->seq->running = false;
+}
+
+void virtio_seq_sum_init(struct virtio_seq_sum *sum)
+{
+    welford_init(&sum->startup);
+    welford_init(&sum->reset);
+    welford_init(&sum->exits);
+}
+
+void virtio_seq_sum_add(struct virtio_seq_sum *sum, const struct net_vm *vm)
+{
+    const struct virtio_seq *s = vm->seq;
+
+    if (!s || !s->probed)
+        return;
+    welford_add(&sum->startup, sim_time_to_s(s->startup));
+    welford_add(&sum->reset, sim_time_to_s(s->reset));
+    welford_add(&sum->exits, s->probe_exits);
+}
+
+void virtio_seq_report(const struct virtio_seq_sum *sum, const char *prefix, struct report *out)
+{
+    char name[64];
+
+    snprintf(name, sizeof(name), "%s_startup_time", prefix);
+    report_metric(out, "all", name, welford_mean_defined(&sum->startup), "s");
+    snprintf(name, sizeof(name), "%s_startup_exits", prefix);
+    report_metric(out, "all", name, welford_mean_defined(&sum->exits), "1");
+    snprintf(name, sizeof(name), "%s_reset_time", prefix);
+    report_metric(out, "all", name, welford_mean_defined(&sum->reset), "s");
 }

@@ -207,6 +207,7 @@ struct net_sendq {
 
 struct net_host;
 struct host_backend;
+struct virtio_seq;
 
 /**
  * struct net_group - VMs alike: a [group NAME] section, or the [vm] keys
@@ -283,6 +284,9 @@ struct net_vm {
      * sends wait in @held) and what is sent to it is lost. */
     bool paused;
     struct net_pktq held;
+    /* Its device's status sequences (io/virtio_config.c fills it; a plain
+     * allocation, freed with the VM: a device may go while one runs). */
+    struct virtio_seq *seq;
 };
 
 /**
@@ -436,8 +440,12 @@ static inline struct cpu_core *net_pkt_vcpu(const struct net_vm *vm, const struc
     return vm->vcpus[p->cpu % vm->n_vcpus];
 }
 
-/* The VM may start its workload (its device is set up). */
+/* The VM may start its workload (its device is set up); a device
+ * restored at a migration's destination lets the VM resume. */
 void net_vm_ready(struct net_vm *vm);
+/* The VM ran before: a device attached now is restored (a migration, a
+ * failover), not probed by the guest. */
+bool net_vm_running(const struct net_vm *vm);
 
 /* @p's flow: its two endpoints and the sending thread, which stands for its
  * transport ports in the low 16 bits (RSS hashes it; the vSwitch caches

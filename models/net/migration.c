@@ -107,14 +107,17 @@ void migration_copied(struct migration *m)
     sim_schedule(m->w->sim, m->replug, replug_due, m, NULL, 0);
 }
 
-/* The VM is quiet after the switch-over: it runs on at the destination,
- * on the standby virtio NIC until a new VF is plugged when failing over;
- * after a post-copy's switch-over its memory follows it there. */
-static void moved(void *ctx)
+/* Its device at the destination is ready (restored as the strategy does
+ * it, net/migration_move.c): the VM runs on there, on the standby virtio
+ * NIC until a new VF is plugged when failing over; after a post-copy's
+ * switch-over its memory follows it there. */
+void migration_device_ready(struct net_world *w, struct net_vm *vm)
 {
-    struct migration *m = ctx;
+    struct migration *m = w->migration;
 
-    vm_rehome(m->w, m->vm, m->dst, m->dst->n_vms, m->vm->ops);
+    if (!m || m->vm != vm || !m->restoring)
+        return;
+    m->restoring = false;
     net_fabric_moved(m->w, m->vm);
     vm_resume(m->w, m->vm);
     m->t_resume = sim_now(m->w->sim);
@@ -127,6 +130,18 @@ static void moved(void *ctx)
     m->next_send = m->t_resume;
     postcopy_begin(m);
     round_begin(m, m->memory);
+}
+
+/* The VM is quiet after the switch-over: its device is attached at the
+ * destination, whose start-up (a backend's restart, vDPA's hardware
+ * queues) the VM waits for. */
+static void moved(void *ctx)
+{
+    struct migration *m = ctx;
+
+    m->t_moved = sim_now(m->w->sim);
+    m->restoring = true;
+    vm_rehome(m->w, m->vm, m->dst, m->dst->n_vms, m->vm->ops);
 }
 
 static void switched_over(struct sim *sim, void *ctx, const void *payload)
@@ -457,6 +472,9 @@ void migration_report(const struct migration *m, struct report *out)
                   copied ? sim_time_to_s(m->t_copied - m->t_start) : NAN, "s");
     report_metric(out, "all", "migration_downtime",
                   resumed ? sim_time_to_s(m->t_resume - m->t_pause) : NAN, "s");
+    /* Part of it: the device's start-up at the destination. */
+    report_metric(out, "all", "migration_device_start",
+                  resumed ? sim_time_to_s(m->t_resume - m->t_moved) : NAN, "s");
     /* Pre-copy rounds, the stop-and-copy not included. */
     report_metric(out, "all", "migration_rounds",
                   resumed ? (m->postcopy ? 0 : (double)m->round - 1) : NAN, "1");

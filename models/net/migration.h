@@ -16,6 +16,7 @@
 struct net_world;
 struct net_group;
 struct net_pkt;
+struct net_vm;
 struct migration;
 
 /* migration.*: which VM, where, when, its memory and the pre-copy's knobs. */
@@ -40,6 +41,9 @@ void migration_report(const struct migration *m, struct report *out);
  * was lost on the way (its bytes are sent again). */
 void migration_pkt_delivered(struct net_world *w, const struct net_pkt *p);
 void migration_pkt_dropped(struct net_world *w, const struct net_pkt *p);
+/* @vm's device, attached anew, is ready (net_vm_ready()): the migrating
+ * VM resumes at its destination. */
+void migration_device_ready(struct net_world *w, struct net_vm *vm);
 /* Any other packet delivered (the application-visible gap of the VM). */
 void migration_vm_delivered(struct net_world *w, const struct net_pkt *p);
 

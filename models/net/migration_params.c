@@ -50,7 +50,8 @@ static const struct param_def migration_params[] = {
              "pre-copy rounds at most, round 0 included (0: no limit)",
              "xen-save: at most 30 rounds (DEF_MAX_ITERS 29)"),
     PDEF_TIME("migration.switchover", "27ms", 0, 10,
-              "switch-over after the last byte: device state, address update, resumption",
+              "switch-over after the last byte: device state, address update, resumption (the "
+              "device's start-up at the destination is simulated after it)",
               "ch-downtime: cloud-hypervisor's downtime breakdown, state 7 + send_state 19 + "
               "complete 1 ms after the last memory iteration (D: 27 ms)"),
     PDEF_INT("migration.spare_queues", "1", 0, 64,

@@ -828,6 +828,7 @@ static void net_destroy(struct model *base)
         g_free(vm->vcpus);
         g_free(vm->sendq);
         g_free(vm->q);
+        g_free(vm->seq);
     }
     migration_free(w->migration);
     g_free(w->vms);

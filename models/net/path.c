@@ -324,10 +324,17 @@ void net_dev_drop(struct net_vm *vm, struct net_pkt *p, enum net_drop why)
 
 void net_vm_ready(struct net_vm *vm)
 {
-    /* A device re-attached by a migration: the workload runs on. */
-    if (vm->wl->started)
-        return;
-    workload_start(vm->w, vm);
+    /* A device re-attached by a migration: the VM resumes, and its
+     * workload runs on (or starts, if it moved before its first device
+     * was ready). */
+    migration_device_ready(vm->w, vm);
+    if (!vm->wl->started)
+        workload_start(vm->w, vm);
+}
+
+bool net_vm_running(const struct net_vm *vm)
+{
+    return vm->wl->started;
 }
 
 /* ---- hand-offs ---- */
