@@ -50,6 +50,14 @@ static void test_wire_time(void)
     /* A 3-frame TSO segment pays the overhead three times. */
     g_assert_cmpint(nic_wire_time(&n, 4380, 3, 40), ==, 3 * 1230400);
     nic_release(&n);
+    /* A bit takes 40 ps at 25 Gb/s; at 3 Gb/s, 333.3 ps: the same 12304
+     * bits round up to the next picosecond, not down to 333 ps a bit. */
+    nic_init(&n, sim, 25e9, ETH_OVERHEAD, 1, 64, 4, 4, on_sent, NULL);
+    g_assert_cmpint(nic_wire_time(&n, 1460, 1, 40), ==, 492160);
+    nic_release(&n);
+    nic_init(&n, sim, 3e9, ETH_OVERHEAD, 1, 64, 4, 4, on_sent, NULL);
+    g_assert_cmpint(nic_wire_time(&n, 1460, 1, 40), ==, 4101334);
+    nic_release(&n);
     sim_free(sim);
 }
 

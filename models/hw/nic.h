@@ -83,6 +83,8 @@ void nic_itr_update(struct nic_itr *itr, sim_time now);
 struct nic {
     struct sim *sim;
     double line_rate_bps;
+    uint64_t ps_per_bit;   /* 10^12 / line rate when that is exact (10, 25, 40,
+                            * 100 Gb/s), else 0: see nic_wire_time() */
     unsigned eth_overhead; /* bytes per frame: preamble, IFG, FCS, MAC header */
     unsigned max_vfs;
     struct nic_txq *txq;
