@@ -365,14 +365,14 @@ row Q "added RTT" "+60 us (0.321 vs 0.198 ms ping)" "+$(fmt %.1f "$DRTT") us ($(
     "30%" "$(within "$DRTT" 60 0.30)" \
     "rr 64 B, QEMU-style backend vs bare metal; the backend's idle core is woken per ping (virtio.wake), but the model has no epoll loop or tap device, and by default (host.idle = legacy) no idle-state exit of a core of its own. With idle states (host.idle = menu, Skylake-SP's C1/C1E/C6) and halting guests (hv.halt): +$(fmt %.1f "$DRTT_MENU") us ($(fmt %.1f "$(calc "$(m fc_rr_menu rtt_mean) * 1e6")") vs $(fmt %.1f "$(calc "$(m fc_rr_bm_menu rtt_mean) * 1e6")") us): the backend's core sleeps in C6 between pings and pays the exit for the request and, when the governor mispredicts the short gap before the reply, again; the guest's and bare metal's cores wake on their own timers before the request is stamped and are still in their 200 us polling window when the reply comes (for bare metal a simplification). The published set-up also ran 10 Mb/s of background traffic between the hosts, which the model leaves out and which keeps cores shallower. (Firecracker's block figure, 1 GiB/s at <= 70% of a core, sets virtio.blk_qemu_per_request and is not a check.)"
 # The packed ring under the same user-space device (virtio.ring = packed;
-# the model counts the ring's cache lines but does not charge them).
+# its steps pay or save the ring's cache lines beyond the split ring's).
 point fc_packed $F virtio.ring=packed
 PK=$(calc "$(m fc_packed throughput) / $(m fc_stream throughput)")
 row O "packed ring: a small gain for a user-space device" \
     "about +2% (Firecracker PoC, issue #2477, m5d.metal; sources.md firecracker-packed)" \
-    "$(fmt %.3f "$PK")x; ring lines per packet $(fmt %.2f "$(m fc_stream virtio_ring_lines_per_packet)") split, $(fmt %.2f "$(m fc_packed virtio_ring_lines_per_packet)") packed" \
+    "$(fmt %.3f "$PK")x; ring lines per packet $(fmt %.2f "$(m fc_stream virtio_ring_lines_per_packet)") split, $(fmt %.2f "$(m fc_packed virtio_ring_lines_per_packet)") packed ($(fmt %.2f "$(m fc_packed virtio_ring_lines_beyond_split)") beyond its split twin)" \
     "between 0.98x and 1.05x" "$PK >= 0.98 && $PK <= 1.05" \
-    "the 2.4 stream with virtio.ring = packed; the lines are counted, not charged as time, so the throughput moves only with the layouts' notification rules"
+    "the 2.4 stream with virtio.ring = packed. The per-packet costs were measured on split rings, so the packed ring's steps pay or save only its lines beyond a split ring's (host.line_transfer, 41 ns each); with 64 KiB segments a line is a small share of a packet's cost. DPDK's first packed implementation measured 3-4% less in a PVP test (sources.md firecracker-packed): the sign depends on the implementation, which the model does not have"
 
 ###########################################################################
 # 2.5 EVENT_IDX (Tsirkin, virtio_ring: support event idx feature)

@@ -132,33 +132,68 @@ static void test_disable_after_interrupt(void)
  * a descriptor, the avail ring and index, the used ring and index and the
  * event fields, each on its own line; packed the one descriptor and the
  * suppression structures. */
-static double lines_per_packet(bool packed, unsigned batch)
+static uint64_t round_trips(struct vring *vr, unsigned batch)
 {
-    struct vring vr;
     uint64_t token = 0;
     unsigned rounds = 4000 / batch;
 
-    vring_init(&vr, 256, true, packed);
-    vring_enable_notify(&vr);
+    vring_enable_notify(vr);
     for (unsigned r = 0; r < rounds; r++) {
         for (unsigned k = 0; k < batch; k++)
-            vring_add_buf(&vr, 1, 0, 64, token++);
-        vring_kick_prepare(&vr);
-        vring_disable_notify(&vr);
-        for (int id; (id = vring_pop_avail(&vr)) >= 0;)
-            vring_push_used(&vr, (uint16_t)id, 64);
-        vring_need_interrupt(&vr);
-        g_assert_true(vring_enable_notify(&vr));
-        vring_disable_cb(&vr);
-        while (vring_get_buf(&vr, NULL) != VRING_NONE)
+            vring_add_buf(vr, 1, 0, 64, token++);
+        vring_kick_prepare(vr);
+        vring_disable_notify(vr);
+        for (int id; (id = vring_pop_avail(vr)) >= 0;)
+            vring_push_used(vr, (uint16_t)id, 64);
+        vring_need_interrupt(vr);
+        g_assert_true(vring_enable_notify(vr));
+        vring_disable_cb(vr);
+        while (vring_get_buf(vr, NULL) != VRING_NONE)
             ;
-        g_assert_true(vring_enable_cb(&vr));
+        g_assert_true(vring_enable_cb(vr));
     }
-    double lines = (double)vring_line_misses(&vr) / (double)token;
+    g_assert_cmpuint(vr->buffers, ==, token);
+    return token;
+}
 
-    g_assert_cmpuint(vr.buffers, ==, token);
+static double lines_per_packet(bool packed, unsigned batch)
+{
+    struct vring vr;
+    uint64_t packets;
+    double lines;
+
+    vring_init(&vr, 256, true, packed);
+    packets = round_trips(&vr, batch);
+    lines = (double)vring_line_misses(&vr) / (double)packets;
     vring_release(&vr);
     return lines;
+}
+
+/* A packed ring's split twin moves, side by side, the lines a split ring
+ * of the next power-of-two size moves through the same operations, and
+ * the excess is the packed ring's lines less those. */
+static void test_split_twin(void)
+{
+    for (unsigned batch = 1; batch <= 16; batch *= 4) {
+        struct vring packed, split;
+
+        vring_init(&packed, 200, true, true);
+        vring_shadow_split(&packed);
+        vring_init(&split, 256, true, false);
+        round_trips(&packed, batch);
+        round_trips(&split, batch);
+        for (enum ring_side side = RING_DRIVER; side <= RING_DEVICE; side++) {
+            g_assert_cmpuint(packed.shadow->cache.misses[side], ==, split.cache.misses[side]);
+            g_assert_cmpint(vring_line_excess(&packed, side), ==,
+                            (int64_t)packed.cache.misses[side] - (int64_t)split.cache.misses[side]);
+        }
+        vring_line_charge(&packed, RING_DRIVER, -2);
+        g_assert_cmpint(vring_line_excess(&packed, RING_DRIVER), ==,
+                        (int64_t)packed.cache.misses[RING_DRIVER] -
+                            (int64_t)split.cache.misses[RING_DRIVER] + 2);
+        vring_release(&packed);
+        vring_release(&split);
+    }
 }
 
 static void test_cache_lines(void)
@@ -184,5 +219,6 @@ int main(int argc, char **argv)
     g_test_add_func("/vring-packed/notify/interrupts", test_interrupts);
     g_test_add_func("/vring-packed/notify/disable-after-interrupt", test_disable_after_interrupt);
     g_test_add_func("/vring-packed/cache/lines-per-packet", test_cache_lines);
+    g_test_add_func("/vring-packed/cache/split-twin", test_split_twin);
     return g_test_run();
 }

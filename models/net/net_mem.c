@@ -41,11 +41,15 @@ static uint64_t virtio_bytes(const struct scenario *sc)
 {
     uint64_t size = (uint64_t)scenario_int(sc, "virtio.ring_size");
     uint64_t rings = (uint64_t)scenario_int(sc, "virtio.queues") + 1;
-    /* The larger layout: split's three areas, or packed's descriptor, id
-     * list and chain length; and a byte of line state per 16 bytes. */
-    uint64_t split = sizeof(struct vring_desc) + sizeof(uint16_t) + sizeof(struct vring_used_elem);
-    uint64_t packed = sizeof(struct vring_packed_desc) + 2 * sizeof(uint16_t);
-    uint64_t per_slot = MAX(split, packed) + sizeof(uint64_t) + 1;
+    /* The larger layout, each with a token and a byte of line state per
+     * 16 bytes a slot: split's three areas, or packed's descriptor, id
+     * list, chain length and twin's head, with its split twin of up to
+     * twice the slots (vring_shadow_split()). */
+    uint64_t split = sizeof(struct vring_desc) + sizeof(uint16_t) + sizeof(struct vring_used_elem) +
+                     sizeof(uint64_t) + 1;
+    uint64_t packed =
+        sizeof(struct vring_packed_desc) + 3 * sizeof(uint16_t) + sizeof(uint64_t) + 1 + 2 * split;
+    uint64_t per_slot = MAX(split, packed);
 
     return rings * size * per_slot + size * sizeof(uint32_t);
 }

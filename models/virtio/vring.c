@@ -77,8 +77,26 @@ void vring_init(struct vring *vr, uint16_t size, bool event_idx, bool packed)
     ring_cache_init(&vr->cache, used_at(vr) + 6 + (size_t)8 * size);
 }
 
+void vring_shadow_split(struct vring *vr)
+{
+    unsigned size = 1;
+
+    g_assert(vr->packed && !vr->shadow);
+    while (size < vr->size)
+        size <<= 1;
+    vr->shadow = g_new(struct vring, 1);
+    vring_init(vr->shadow, (uint16_t)size, vr->event_idx, false);
+    vr->shadow->modern_disable_cb = vr->modern_disable_cb;
+    vr->shadow_head = g_new0(uint16_t, vr->size);
+}
+
 void vring_release(struct vring *vr)
 {
+    if (vr->shadow) {
+        vring_release(vr->shadow);
+        g_free(vr->shadow);
+        g_free(vr->shadow_head);
+    }
     if (vr->packed)
         vring_packed_release(vr);
     g_free(vr->desc);
@@ -243,8 +261,11 @@ static void arm_cb(struct vring *vr, uint16_t event)
 bool vring_enable_cb(struct vring *vr)
 {
     vr->event_triggered = false;
-    if (vr->packed)
+    if (vr->packed) {
+        if (vr->shadow)
+            vring_enable_cb(vr->shadow);
         return count_race(&vr->cb_races, vring_packed_enable_cb(vr, 0));
+    }
     arm_cb(vr, vr->last_used);
     return count_race(&vr->cb_races, vr->last_used == vr->used_idx);
 }
@@ -255,9 +276,12 @@ bool vring_enable_cb_delayed(struct vring *vr)
     uint16_t bufs = (uint16_t)(outstanding * 3 / 4);
 
     vr->event_triggered = false;
-    if (vr->packed)
+    if (vr->packed) {
+        if (vr->shadow)
+            vring_enable_cb_delayed(vr->shadow);
         return count_race(&vr->cb_races, vring_packed_enable_cb(
                                              vr, (uint16_t)((vr->size - vr->num_free) * 3 / 4)));
+    }
     arm_cb(vr, (uint16_t)(vr->last_used + bufs));
     return count_race(&vr->cb_races, (uint16_t)(vr->used_idx - vr->last_used) <= bufs);
 }

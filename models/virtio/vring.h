@@ -81,6 +81,10 @@ struct vring_packed {
  * and the split fields are unused but for @token, @num_free, @num_added
  * (descriptors, as Linux counts them there) and the counters.
  * @cache: the shared memory's lines; @buffers: buffers the driver got back
+ * @shadow: a packed ring's split twin (vring_shadow_split()), driven
+ * through the same operations so that the lines each layout moves can be
+ * compared; @shadow_head maps a packed id to the twin's head
+ * @line_charged: lines per side the owner charged (vring_line_charge())
  */
 struct vring {
     uint16_t size;
@@ -94,6 +98,9 @@ struct vring {
     bool event_triggered;
     struct vring_packed p;
     struct ring_cache cache;
+    struct vring *shadow;
+    uint16_t *shadow_head;
+    int64_t line_charged[3];
     uint64_t buffers;
     struct vring_desc *desc;
     uint16_t *avail_ring;
@@ -152,6 +159,28 @@ int vring_next_used_id(const struct vring *vr);
 static inline uint64_t vring_line_misses(const struct vring *vr)
 {
     return vr->cache.misses[RING_DRIVER] + vr->cache.misses[RING_DEVICE];
+}
+
+/* A packed ring's costs measured on split rings pay only for the lines
+ * its layout moves beyond a split ring's: give @vr (packed) a split twin
+ * of the next power-of-two size, driven through every operation after
+ * this; its decisions are ignored. Call after setting modern_disable_cb. */
+void vring_shadow_split(struct vring *vr);
+
+/* Lines @side moved beyond (negative: fewer than) what the split twin
+ * moved for the same operations, less what was charged; 0 without one. */
+static inline int64_t vring_line_excess(const struct vring *vr, enum ring_side side)
+{
+    if (!vr->shadow)
+        return 0;
+    return (int64_t)vr->cache.misses[side] - (int64_t)vr->shadow->cache.misses[side] -
+           vr->line_charged[side];
+}
+
+/* The owner charged @lines of @side's excess as time. */
+static inline void vring_line_charge(struct vring *vr, enum ring_side side, int64_t lines)
+{
+    vr->line_charged[side] += lines;
 }
 
 /* Device side. */

@@ -9,8 +9,9 @@
  * device's QEMU's hw/virtio/virtio.c (virtio_packed_should_notify,
  * virtio_queue_packed_set_notification), which writes DISABLE while it
  * polls where the split ring's EVENT_IDX leaves avail_event stale. The
- * device uses buffers in order. Left out: out-of-order completion, the
- * in-order feature's batching of used descriptors. */
+ * device uses buffers in order. With a split twin (vring_shadow_split())
+ * every operation is done on the twin first. Left out: out-of-order
+ * completion, the in-order feature's batching of used descriptors. */
 #include "vring_packed.h"
 
 #include <string.h>
@@ -110,6 +111,8 @@ int vring_packed_add_buf(struct vring *vr, unsigned n_out, unsigned n_in, uint32
 
     if (vr->num_free < n)
         return -1;
+    if (vr->shadow)
+        vring_add_buf(vr->shadow, n_out, n_in, len, token);
     p->free_id = p->id_next[id];
     for (unsigned k = 0; k < n; k++) {
         struct vring_packed_desc *d = &p->desc[p->next_avail];
@@ -134,6 +137,8 @@ bool vring_packed_kick_prepare(struct vring *vr)
     struct vring_packed *p = &vr->p;
     uint16_t new_idx = p->next_avail, old_idx = (uint16_t)(new_idx - vr->num_added);
 
+    if (vr->shadow)
+        vring_kick_prepare(vr->shadow);
     vr->num_added = 0;
     touch_event(vr, RING_DRIVER, RING_DEVICE, false);
     if (p->device_event.flags != VRING_PACKED_EVENT_DESC)
@@ -149,6 +154,8 @@ uint64_t vring_packed_get_buf(struct vring *vr, uint32_t *len)
     uint16_t id;
     uint64_t token;
 
+    if (vr->shadow)
+        vring_get_buf(vr->shadow, NULL);
     touch_desc(vr, RING_DRIVER, p->last_used, false);
     if (!is_used(vr, p->last_used, p->used_wrap))
         return VRING_NONE;
@@ -170,6 +177,8 @@ void vring_packed_disable_cb(struct vring *vr)
 {
     struct vring_packed *p = &vr->p;
 
+    if (vr->shadow)
+        vring_disable_cb(vr->shadow);
     if (p->event_flags_shadow == VRING_PACKED_EVENT_DISABLE)
         return;
     p->event_flags_shadow = VRING_PACKED_EVENT_DISABLE;
@@ -225,11 +234,18 @@ int vring_packed_pop_avail(struct vring *vr)
     struct vring_packed *p = &vr->p;
     uint16_t id, pos = p->dev_avail;
     unsigned n = 1;
+    int twin = vr->shadow ? vring_pop_avail(vr->shadow) : -1;
 
     touch_desc(vr, RING_DEVICE, pos, false);
-    if (!is_avail(vr, pos, p->dev_avail_wrap))
+    if (!is_avail(vr, pos, p->dev_avail_wrap)) {
+        g_assert(twin < 0);
         return -1;
+    }
     id = p->desc[pos].id;
+    if (vr->shadow) {
+        g_assert(twin >= 0);
+        vr->shadow_head[id] = (uint16_t)twin;
+    }
     while (p->desc[pos].flags & VRING_DESC_F_NEXT) {
         pos = (uint16_t)(pos + 1 == vr->size ? 0 : pos + 1);
         touch_desc(vr, RING_DEVICE, pos, false);
@@ -247,6 +263,8 @@ void vring_packed_push_used(struct vring *vr, uint16_t id, uint32_t len)
     struct vring_packed_desc *d = &p->desc[p->dev_used];
     bool wrap = p->dev_used_wrap;
 
+    if (vr->shadow)
+        vring_push_used(vr->shadow, vr->shadow_head[id], len);
     d->id = id;
     d->len = len;
     d->flags = wrap ? VRING_PACKED_DESC_F_AVAIL | VRING_PACKED_DESC_F_USED : 0;
@@ -263,6 +281,8 @@ bool vring_packed_need_interrupt(struct vring *vr)
     uint16_t new_idx = p->dev_used, old_idx = p->signalled_used;
     bool valid = p->signalled_valid;
 
+    if (vr->shadow)
+        vring_need_interrupt(vr->shadow);
     p->signalled_used = new_idx;
     p->signalled_valid = true;
     if (valid && new_idx == old_idx)
@@ -277,6 +297,8 @@ bool vring_packed_need_interrupt(struct vring *vr)
 
 void vring_packed_disable_notify(struct vring *vr)
 {
+    if (vr->shadow)
+        vring_disable_notify(vr->shadow);
     if (vr->p.device_event.flags != VRING_PACKED_EVENT_DISABLE) {
         vr->p.device_event.flags = VRING_PACKED_EVENT_DISABLE;
         touch_event(vr, RING_DEVICE, RING_DEVICE, true);
@@ -287,6 +309,8 @@ bool vring_packed_enable_notify(struct vring *vr)
 {
     struct vring_packed *p = &vr->p;
 
+    if (vr->shadow)
+        vring_enable_notify(vr->shadow);
     if (vr->event_idx) {
         p->device_event.off_wrap = off_wrap(p->dev_avail, p->dev_avail_wrap);
         p->device_event.flags = VRING_PACKED_EVENT_DESC;
