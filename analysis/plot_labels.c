@@ -155,6 +155,7 @@ static const struct {
     { "virtio_startup_time", "virtio device start-up (probe to DRIVER_OK)", NULL },
     { "vdpa_startup_time", "vDPA device start-up (probe to DRIVER_OK)", NULL },
     { "migration_device_start", "Device start-up at the destination", NULL },
+    { "migration_device_stop", "Device stop at the source", NULL },
     { "vswitch_masks_per_packet", "Masks probed per packet", NULL },
 };
 

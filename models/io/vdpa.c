@@ -22,7 +22,9 @@
  * vhost_dev_start() makes vhost-vdpa's ioctls, after which the parent
  * driver readies each data virtqueue with a firmware command (mlx5_vdpa
  * creates them at .dev_add since Linux 6.12, so DRIVER_OK only resumes
- * them). A migration's destination does the same without the probe.
+ * them). A migration suspends the device at the source (a firmware
+ * command per data virtqueue) and its destination starts one without the
+ * probe.
  * Left out: the shadow virtqueue QEMU interposes during live migration,
  * the pinning of guest memory at the first DRIVER_OK, the control queue's
  * state QEMU replays at the destination, event-index kick suppression by
@@ -56,6 +58,12 @@ static const struct param_def vdpa_params[] = {
               "(false: each kick traps to the host kernel and vhost-vdpa forwards it)",
               "choice: QEMU maps it when the device's notify area is page-aligned "
               "(hw/virtio/vhost-vdpa.c, vhost_vdpa_host_notifiers_init())"),
+    PDEF_TIME("vdpa.vq_stop", "830us", 0, 1,
+              "the device's firmware work per data virtqueue when a migration suspends it "
+              "(mlx5_vdpa: suspend and query), one queue after the other",
+              "Tatulea, vdpa/mlx5 'Parallelize device suspend', LKML 2024: suspending 32 "
+              "virtqueues one by one ~37 ms, of which ~10.5 ms unregistering the link notifier "
+              "(D: (37 - 10.5) ms / 32) (sources.md#mlx5-vdpa-vq)"),
     PDEF_TIME("vdpa.vq_start", "500us", 0, 1,
               "the device's firmware work per data virtqueue at DRIVER_OK (mlx5_vdpa: a "
               "pre-created hardware queue moved to ready), one queue after the other",
@@ -94,6 +102,23 @@ static void vdpa_attach(struct net_vm *vm)
     vm->io = a;
     /* The VM sends once its device is DRIVER_OK. */
     vdpa_plan(vm, net_vm_running(vm), &plan);
+    virtio_seq_start(vm, &plan);
+}
+
+/* A migration suspends the device (VHOST_VDPA_SUSPEND: the parent
+ * suspends each data virtqueue by firmware) and reads each queue's index
+ * back (GET_VRING_BASE). */
+static void vdpa_stop(struct net_vm *vm)
+{
+    unsigned data_queues = 2 * vm->n_queues;
+    struct virtio_plan plan = {
+        .msgs = 1 + data_queues,
+        .msg = cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(vm->nh->sc, "virtio.vhost_msg")),
+        .fw = data_queues,
+        .fw_cmd = scenario_time(vm->nh->sc, "vdpa.vq_stop"),
+        .stop = true,
+    };
+
     virtio_seq_start(vm, &plan);
 }
 
@@ -151,4 +176,5 @@ const struct io_strategy_ops vdpa_strategy_ops = {
     .multiqueue = true,
     .bridge_rx = assigned_device_rx,
     .irq_deliver = net_irq_virtual,
+    .stop = vdpa_stop,
 };

@@ -282,6 +282,19 @@ static void virtio_attach(struct net_vm *vm)
     virtio_seq_start(vm, &plan);
 }
 
+/* A migration stops the backend: vhost_dev_stop()'s requests, each
+ * served on the pair's worker core after what it is doing (the ioctl
+ * waits for the worker to release the queue). */
+static void virtio_stop(struct net_vm *vm)
+{
+    struct virtio_vm *v = vm->io;
+    struct virtio_plan plan;
+
+    virtio_plan_backend_stop(vm->nh->sc, &vm->nh->host.cpu, virtio_backend_of(vm->nh->sc),
+                             2 * v->neg.queue_pairs, &plan);
+    virtio_seq_start(vm, &plan);
+}
+
 static void virtio_detach(struct net_vm *vm)
 {
     struct virtio_vm *v = vm->io;
@@ -991,5 +1004,6 @@ const struct io_strategy_ops virtio_strategy_ops = {
     .detach = virtio_detach,
     .tx_clean = virtio_tx_clean,
     .settle = virtio_settle,
+    .stop = virtio_stop,
     .multiqueue = true,
 };

@@ -137,9 +137,20 @@ enum {
 /* vhost_dev_start(): SET_FEATURES and SET_MEM_TABLE, then per queue
  * SET_VRING_NUM, _BASE, _ADDR, _KICK, _CALL and vhost-net's SET_BACKEND
  * (vhost-user: SET_VRING_ENABLE, each a message on the backend's socket;
- * vhost-vdpa: VHOST_VDPA_SET_VRING_ENABLE). */
+ * vhost-vdpa: VHOST_VDPA_SET_VRING_ENABLE); vhost_dev_stop(): per queue
+ * vhost-net's SET_BACKEND(-1) (vhost-user: SET_VRING_ENABLE 0) and
+ * GET_VRING_BASE, which waits for the worker to let the queue go. */
 #define VHOST_MSGS_DEVICE    2
 #define VHOST_MSGS_PER_QUEUE 6
+#define VHOST_MSGS_STOP      2
+
+static sim_time msg_cost(const struct scenario *sc, const struct cpu_host *cpu,
+                         enum virtio_backend backend)
+{
+    return cpu_cycles(cpu, (double)scenario_int(sc, backend == VIRTIO_BACKEND_VHOST_USER
+                                                        ? "virtio.vhost_user_msg"
+                                                        : "virtio.vhost_msg"));
+}
 
 void virtio_plan_probe(unsigned queues, struct virtio_plan *out)
 {
@@ -162,9 +173,19 @@ void virtio_plan_backend(const struct scenario *sc, const struct cpu_host *cpu,
     if (backend == VIRTIO_BACKEND_QEMU)
         return;
     plan->msgs += VHOST_MSGS_DEVICE + data_queues * VHOST_MSGS_PER_QUEUE;
-    plan->msg = cpu_cycles(cpu, (double)scenario_int(sc, backend == VIRTIO_BACKEND_VHOST_USER
-                                                             ? "virtio.vhost_user_msg"
-                                                             : "virtio.vhost_msg"));
+    plan->msg = msg_cost(sc, cpu, backend);
+}
+
+void virtio_plan_backend_stop(const struct scenario *sc, const struct cpu_host *cpu,
+                              enum virtio_backend backend, unsigned data_queues,
+                              struct virtio_plan *plan)
+{
+    memset(plan, 0, sizeof(*plan));
+    plan->stop = true;
+    if (backend == VIRTIO_BACKEND_QEMU)
+        return;
+    plan->msgs = data_queues * VHOST_MSGS_STOP;
+    plan->msg = msg_cost(sc, cpu, backend);
 }
 
 void virtio_net_plan(const struct scenario *sc, const struct virtio_negotiation *neg,
@@ -215,6 +236,10 @@ static unsigned step_count(const struct virtio_plan *p, unsigned step)
 static void seq_done(struct virtio_seq *s, sim_time now)
 {
     s->running = false;
+    if (s->plan.stop) {
+        net_vm_stopped(s->vm);
+        return;
+    }
     if (s->plan.reset) {
         s->probed = true;
         s->startup = now - s->t0;

@@ -55,11 +55,13 @@ static inline bool virtio_packed(const struct virtio_negotiation *neg)
  * @on_vcpu:  the VMM's work runs on the vCPU thread that exited (a probe);
  *            false: on the VM's host-side thread (a restore at a
  *            migration's destination, where no guest access exits)
+ * @stop:     it stops the device (ends with net_vm_stopped(), not
+ *            net_vm_ready())
  */
 struct virtio_plan {
     unsigned reset, accesses, msgs, fw;
     sim_time msg, fw_cmd;
-    bool on_vcpu;
+    bool on_vcpu, stop;
 };
 
 /* Linux's modern virtio-pci probe over @queues virtqueues (the control
@@ -73,6 +75,12 @@ void virtio_plan_probe(unsigned queues, struct virtio_plan *out);
 void virtio_plan_backend(const struct scenario *sc, const struct cpu_host *cpu,
                          enum virtio_backend backend, unsigned data_queues,
                          struct virtio_plan *plan);
+
+/* What QEMU does to stop @backend over @data_queues virtqueues for a
+ * migration (vhost_dev_stop()): @plan, on the backend's thread. */
+void virtio_plan_backend_stop(const struct scenario *sc, const struct cpu_host *cpu,
+                              enum virtio_backend backend, unsigned data_queues,
+                              struct virtio_plan *plan);
 
 /* The scenario's virtio device (virtio.*, negotiated as @neg): its probe,
  * or with @restore the backend's restart at a migration's destination. */

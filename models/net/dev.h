@@ -446,6 +446,9 @@ void net_vm_ready(struct net_vm *vm);
 /* The VM ran before: a device attached now is restored (a migration, a
  * failover), not probed by the guest. */
 bool net_vm_running(const struct net_vm *vm);
+/* The VMM has stopped the VM's device (io_strategy_ops.stop): its
+ * migration's stop-and-copy goes on. */
+void net_vm_stopped(struct net_vm *vm);
 
 /* @p's flow: its two endpoints and the sending thread, which stands for its
  * transport ports in the low 16 bits (RSS hashes it; the vSwitch caches

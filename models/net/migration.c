@@ -153,6 +153,34 @@ static void switched_over(struct sim *sim, void *ctx, const void *payload)
     vm_quiesce(m->w, m->vm, moved, m);
 }
 
+/* The VM pauses: QEMU stops its device (vm_stop() before the last
+ * copy), then the stop-and-copy sends @bytes, or post-copy switches over. */
+static void pause_vm(struct migration *m, uint64_t bytes)
+{
+    m->t_pause = sim_now(m->w->sim);
+    m->vm->paused = true;
+    m->stopping = true;
+    m->stop_then = bytes;
+    if (m->vm->ops->stop)
+        m->vm->ops->stop(m->vm);
+    else
+        migration_device_stopped(m->w, m->vm);
+}
+
+void migration_device_stopped(struct net_world *w, struct net_vm *vm)
+{
+    struct migration *m = w->migration;
+
+    if (!m || m->vm != vm || !m->stopping)
+        return;
+    m->stopping = false;
+    m->t_stopped = sim_now(w->sim);
+    if (m->phase == MIG_SWITCHOVER)
+        sim_schedule(w->sim, m->switchover, switched_over, m, NULL, 0);
+    else
+        round_begin(m, m->stop_then);
+}
+
 /* What the VM dirtied during a round of @t, at most its working set. */
 static uint64_t dirtied(const struct migration *m, sim_time t)
 {
@@ -180,8 +208,8 @@ static void round_end(struct migration *m)
     }
     if (next <= m->threshold || (m->max_rounds && m->round >= m->max_rounds)) {
         m->phase = MIG_STOPCOPY;
-        m->t_pause = now;
-        m->vm->paused = true;
+        pause_vm(m, next);
+        return;
     }
     round_begin(m, next);
 }
@@ -213,7 +241,7 @@ void migration_pump(struct migration *m)
     const struct nic_txq *txq = &m->src->nic.txq[0];
     bool to_dst = m->phase == MIG_STOPCOPY || m->phase == MIG_POSTCOPY;
 
-    if (m->phase != MIG_PRECOPY && !to_dst)
+    if ((m->phase != MIG_PRECOPY && !to_dst) || m->stopping)
         return;
     if (m->next_send < now)
         m->next_send = now;
@@ -247,9 +275,7 @@ static void precopy(struct sim *sim, void *ctx, const void *payload)
     if (m->postcopy) {
         /* Switch over first: only the device state crosses now. */
         m->phase = MIG_SWITCHOVER;
-        m->t_pause = m->t_precopy;
-        m->vm->paused = true;
-        sim_schedule(sim, m->switchover, switched_over, m, NULL, 0);
+        pause_vm(m, 0);
         return;
     }
     m->phase = MIG_PRECOPY;
@@ -472,7 +498,10 @@ void migration_report(const struct migration *m, struct report *out)
                   copied ? sim_time_to_s(m->t_copied - m->t_start) : NAN, "s");
     report_metric(out, "all", "migration_downtime",
                   resumed ? sim_time_to_s(m->t_resume - m->t_pause) : NAN, "s");
-    /* Part of it: the device's start-up at the destination. */
+    /* Parts of it: the device's stop at the source and its start-up at
+     * the destination. */
+    report_metric(out, "all", "migration_device_stop",
+                  resumed ? sim_time_to_s(m->t_stopped - m->t_pause) : NAN, "s");
     report_metric(out, "all", "migration_device_start",
                   resumed ? sim_time_to_s(m->t_resume - m->t_moved) : NAN, "s");
     /* Pre-copy rounds, the stop-and-copy not included. */

@@ -44,6 +44,9 @@ void migration_pkt_dropped(struct net_world *w, const struct net_pkt *p);
 /* @vm's device, attached anew, is ready (net_vm_ready()): the migrating
  * VM resumes at its destination. */
 void migration_device_ready(struct net_world *w, struct net_vm *vm);
+/* @vm's device is stopped at the source (net_vm_stopped()): the
+ * stop-and-copy, or post-copy's switch-over, goes on. */
+void migration_device_stopped(struct net_world *w, struct net_vm *vm);
 /* Any other packet delivered (the application-visible gap of the VM). */
 void migration_vm_delivered(struct net_world *w, const struct net_pkt *p);
 

@@ -64,8 +64,11 @@ struct migration {
     uint64_t unacked;   /* sent, neither delivered nor lost */
     sim_time next_send; /* the bandwidth limit's clock */
     sim_time round_start, t_start, t_precopy, t_pause, t_resume, t_copied, t_done;
-    sim_time t_moved; /* the device was attached at the destination */
-    bool restoring;   /* the VM waits for that device's start-up */
+    sim_time t_moved;   /* the device was attached at the destination */
+    bool restoring;     /* the VM waits for that device's start-up */
+    bool stopping;      /* the source waits for the paused VM's device to stop */
+    uint64_t stop_then; /* then the stop-and-copy sends this */
+    sim_time t_stopped;
     sim_event_id timer;
     GArray *round_bytes; /* uint64_t per round, the stop-and-copy last */
     uint64_t resent;

@@ -337,6 +337,11 @@ bool net_vm_running(const struct net_vm *vm)
     return vm->wl->started;
 }
 
+void net_vm_stopped(struct net_vm *vm)
+{
+    migration_device_stopped(vm->w, vm);
+}
+
 /* ---- hand-offs ---- */
 
 void net_nic_rx(struct net_world *w, struct net_pkt *p)

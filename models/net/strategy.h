@@ -72,6 +72,9 @@
  * @settle:       bring what it bills by the time (a spinning core) up to
  *                now on @hosts, before the report reads the counters
  *                (optional)
+ * @stop:         the VMM stops @vm's device for a migration's
+ *                stop-and-copy (QEMU's vhost_dev_stop()); calls
+ *                net_vm_stopped() when done (optional: stopped at once)
  */
 struct io_strategy_ops {
     const char *name;
@@ -97,6 +100,7 @@ struct io_strategy_ops {
     unsigned (*tx_clean)(struct net_vm *vm, unsigned signalled);
     unsigned (*polling_cores)(const struct scenario *sc, const char **key);
     void (*settle)(struct net_host *hosts, unsigned n_hosts);
+    void (*stop)(struct net_vm *vm);
 };
 
 /* Every strategy, in the order `iovsim params` lists them. */
