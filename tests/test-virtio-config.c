@@ -138,6 +138,10 @@ static void test_shared_core(void)
     g_assert_cmpfloat(t2, >, 1.2 * t1);
     g_assert_cmpfloat(t2, <=, 2 * t1 + 2 * 84 * (4300 / 2.1e9 + 2e-6));
     g_assert_cmpfloat(test_all(both, "virtio_reset_time"), >, test_all(alone, "virtio_reset_time"));
+    /* On their own cores both start alike; on one, the later waits for
+     * both probes. */
+    g_assert_cmpfloat(test_all(alone, "virtio_startup_time_max"), ==, t1);
+    g_assert_cmpfloat(test_all(both, "virtio_startup_time_max"), >, t2);
     report_free(alone);
     report_free(both);
 }

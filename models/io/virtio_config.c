@@ -14,6 +14,7 @@
  * commands after DRIVER_OK, the guest's own time between accesses. */
 #include "virtio_config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -310,6 +311,7 @@ void virtio_seq_sum_init(struct virtio_seq_sum *sum)
     welford_init(&sum->startup);
     welford_init(&sum->reset);
     welford_init(&sum->exits);
+    sum->latest = 0;
 }
 
 void virtio_seq_sum_add(struct virtio_seq_sum *sum, const struct net_vm *vm)
@@ -321,6 +323,7 @@ void virtio_seq_sum_add(struct virtio_seq_sum *sum, const struct net_vm *vm)
     welford_add(&sum->startup, sim_time_to_s(s->startup));
     welford_add(&sum->reset, sim_time_to_s(s->reset));
     welford_add(&sum->exits, s->probe_exits);
+    sum->latest = MAX(sum->latest, s->startup);
 }
 
 void virtio_seq_report(const struct virtio_seq_sum *sum, const char *prefix, struct report *out)
@@ -329,6 +332,8 @@ void virtio_seq_report(const struct virtio_seq_sum *sum, const char *prefix, str
 
     snprintf(name, sizeof(name), "%s_startup_time", prefix);
     report_metric(out, "all", name, welford_mean_defined(&sum->startup), "s");
+    snprintf(name, sizeof(name), "%s_startup_time_max", prefix);
+    report_metric(out, "all", name, sum->startup.n ? sim_time_to_s(sum->latest) : NAN, "s");
     snprintf(name, sizeof(name), "%s_startup_exits", prefix);
     report_metric(out, "all", name, welford_mean_defined(&sum->exits), "1");
     snprintf(name, sizeof(name), "%s_reset_time", prefix);

@@ -119,16 +119,18 @@ void virtio_seq_stop(struct net_vm *vm);
  * @startup: seconds from the probe's start to DRIVER_OK handled, per VM
  * @reset:   seconds of the probe's reset, per VM
  * @exits:   configuration-space exits per VM
+ * @latest:  the longest start-up (when the last VM could send)
  */
 struct virtio_seq_sum {
     struct welford startup, reset, exits;
+    sim_time latest;
 };
 
 void virtio_seq_sum_init(struct virtio_seq_sum *sum);
 /* Adds @vm's probe if it finished. */
 void virtio_seq_sum_add(struct virtio_seq_sum *sum, const struct net_vm *vm);
 /* <prefix>_startup_time, <prefix>_startup_exits, <prefix>_reset_time:
- * means over the VMs (NaN without any). */
+ * means over the VMs (NaN without any); <prefix>_startup_time_max. */
 void virtio_seq_report(const struct virtio_seq_sum *sum, const char *prefix, struct report *out);
 
 #endif
