@@ -283,8 +283,9 @@ static void virtio_attach(struct net_vm *vm)
 }
 
 /* A migration stops the backend: vhost_dev_stop()'s requests, each
- * served on the pair's worker core after what it is doing (the ioctl
- * waits for the worker to release the queue). */
+ * served on the first pair's worker core (vm->backend) after what it is
+ * doing there (the ioctl waits for the worker to release the queue);
+ * the other pairs' workers are not waited for. */
 static void virtio_stop(struct net_vm *vm)
 {
     struct virtio_vm *v = vm->io;

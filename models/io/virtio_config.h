@@ -53,8 +53,9 @@ static inline bool virtio_packed(const struct virtio_negotiation *neg)
  * @fw:       device firmware commands after them (vDPA's virtqueues),
  *            @fw_cmd each; the VMM's thread waits, its core is free
  * @on_vcpu:  the VMM's work runs on the vCPU thread that exited (a probe);
- *            false: on the VM's host-side thread (a restore at a
- *            migration's destination, where no guest access exits)
+ *            false: on the VM's host-side core, vm->backend (a restore at
+ *            a migration's destination or a stop, where no guest access
+ *            exits)
  * @stop:     it stops the device (ends with net_vm_stopped(), not
  *            net_vm_ready())
  */
