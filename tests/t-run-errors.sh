@@ -121,7 +121,7 @@ expect_error "check: 1280 switches of 1e6 flow entries" "fabric\.ini:8: key 'fab
 expect_error "run: the same, nothing written" "fabric\.ini:8: key 'fabric\.table_size': needs about" "$db" run "$tmp/fabric.ini" --mem-limit 8GiB -o "$db"
 printf '[scenario]\nmodel = blk\nduration = 1s\n[blk]\nformat = qcow2\ndisk_size = 1048576GiB\nvms = 64\n[qcow2]\ncluster_size = 512B\nl2_entry_size = 512B\n' >"$tmp/qcow2.ini"
 expect_error "check: huge qcow2 images" "qcow2\.ini:6: key 'blk\.disk_size': needs about .*blk\.vms" "$db" check "$tmp/qcow2.ini" --mem-limit 8GiB
-printf '[scenario]\nmodel = net\nduration = 1s\n[host]\npin_vcpus = false\n[vm]\ncount = 1024\n[virtio]\nring_size = 32768\nqueues = 64\n' >"$tmp/rings.ini"
+printf '[scenario]\nmodel = net\nduration = 1s\n[host]\npin_vcpus = false\n[vm]\ncount = 1024\n[virtio]\nring_size = 32768\nqueues = 64\n[nic]\nmsix_vectors = 129\n' >"$tmp/rings.ini"
 expect_error "check: 1024 VMs with the largest rings" "rings\.ini:9: key 'virtio\.ring_size': needs about .*vm\.count" "$db" check "$tmp/rings.ini" --mem-limit 8GiB
 printf '[scenario]\nmodel = net\nduration = 1ms\n[host]\ncount = 4096\ncores = 1024\n[fabric]\nleaves = 64\nhosts_per_leaf = 64\nspines = 16\n[group a]\ncount = 256\nnet = virtio\ndisk = virtio-blk\n[workload]\ntarget = remote\n' >"$tmp/hosts.ini"
 expect_error "run: 4096 hosts of 256 VMs each, refused before anything is built" "hosts\.ini:5: key 'host\.count': needs about .*host\.count, group\.a\.count" \

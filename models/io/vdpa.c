@@ -177,4 +177,7 @@ const struct io_strategy_ops vdpa_strategy_ops = {
     .bridge_rx = assigned_device_rx,
     .irq_deliver = net_irq_virtual,
     .stop = vdpa_stop,
+    /* virtio_net's vector per virtqueue: transmit completions interrupt
+     * on their own (mlx5_vdpa gives each virtqueue its MSI-X vector). */
+    .tx_irq_deliver = net_irq_virtual,
 };

@@ -224,12 +224,31 @@ struct net_group {
     const char *disk;
 };
 
+struct net_queue;
+
 /**
- * struct net_queue - one queue pair of a VM's device and its MSI-X vector:
- * its own interrupt, moderation and NAPI context, on the vCPU the vector's
+ * struct net_vector - an MSI-X vector of a queue pair and the NAPI context
+ * its interrupt schedules
+ * @is_tx: the pair's transmit vector, for a driver with one per virtqueue
+ *         (struct io_strategy_ops.tx_irq_deliver)
+ */
+struct net_vector {
+    struct net_queue *q;
+    bool is_tx;
+    bool irq_pending; /* an interrupt is scheduled or being delivered */
+    bool napi_active; /* interrupts off, the guest is polling */
+    sim_time last_irq;
+};
+
+/**
+ * struct net_queue - one queue pair of a VM's device and its MSI-X vectors,
+ * each with its own interrupt and NAPI context, on the vCPU the vectors'
  * affinity names (RSS spreads received flows over the queues)
+ * @itr:     the driver's moderation of @vec
  * @rx:      received packets the driver has not yet taken, in order
  * @tx_done: transmit completions not yet cleaned
+ * @vec:     the pair's vector: both directions, or receive only when the
+ *           transmit completions have @tx_vec
  */
 struct net_queue {
     struct net_vm *vm;
@@ -238,9 +257,7 @@ struct net_queue {
     struct nic_itr itr;
     struct net_pktq rx;
     uint32_t tx_done;
-    bool irq_pending; /* an interrupt is scheduled or being delivered */
-    bool napi_active; /* interrupts off, the guest is polling */
-    sim_time last_irq;
+    struct net_vector vec, tx_vec;
     sim_time notified_at; /* the host's last notification for it (0: none) */
 };
 
@@ -278,6 +295,9 @@ struct net_vm {
     unsigned n_queues;
     struct net_queue *cur;
     int irq_vcpu; /* every vector's vCPU, or -1: spread */
+    /* nic.msix_vectors holds a vector per virtqueue and one for
+     * configuration changes, as virtio_net asks (vp_find_vqs()) */
+    bool vq_vectors;
     struct net_counters c;
     uint64_t sent_total, delivered_total, dropped_total; /* never reset */
     /* Live migration (net/migration.c): a paused VM sends nothing (its

@@ -2,8 +2,10 @@
  * cost, then the receive side, per queue pair of the device and its MSI-X
  * vector: one interrupt on the vCPU of the vector's affinity, a NAPI poll of
  * up to a budget of packets per round while the vector stays off, and
- * re-arming at the end. Received flows are spread over the queues by RSS (a
- * hash through a 128-entry indirection table filled round robin, as Linux
+ * re-arming at the end. A driver that asks for a vector per virtqueue
+ * (virtio_net) gets a second one per pair for its transmit completions,
+ * with a NAPI context of its own, when the function has enough of them. Received flows are spread
+ * over the queues by RSS (a hash through a 128-entry indirection table filled round robin, as Linux
  * drivers fill it); transmit completions go to the sending vCPU's queue
  * (XPS). Costs are parameters (net_params.c). Left out: socket buffers,
  * GRO, RPS, softirq deferral to ksoftirqd, per-queue rings on the device
@@ -69,13 +71,35 @@ void guest_xmit_done(struct net_vm *vm, unsigned cpu)
     stack_start(w, vm, p);
 }
 
-bool guest_vectors_check(const struct scenario *sc, const char *key, int64_t queues, GError **error)
+/* vp_find_vqs(): a vector per virtqueue and one for configuration changes
+ * (VP_VQ_VECTOR_POLICY_EACH; virtio_net's control queue takes none). */
+static int64_t vq_vectors(int64_t queues)
 {
-    if (queues > scenario_int(sc, "nic.msix_vectors")) {
+    return 2 * queues + 1;
+}
+
+bool guest_vectors_check(const struct scenario *sc, const struct io_strategy_ops *ops,
+                         const char *key, int64_t queues, GError **error)
+{
+    int64_t have = scenario_int(sc, "nic.msix_vectors");
+
+    if (queues > have) {
         scenario_error(sc, key, error,
                        "%" G_GINT64_FORMAT " queues need a vector each but nic.msix_vectors is "
                        "%" G_GINT64_FORMAT,
-                       queues, scenario_int(sc, "nic.msix_vectors"));
+                       queues, have);
+        return false;
+    }
+    /* Short of them, Linux shares one vector among every virtqueue
+     * (VP_VQ_VECTOR_POLICY_SHARED): for one pair the one vector per pair
+     * modelled here, for more a layout the model does not have. */
+    if (ops->tx_irq_deliver && queues > 1 && vq_vectors(queues) > have) {
+        scenario_error(sc, key, error,
+                       "%" G_GINT64_FORMAT " queue pairs need %" G_GINT64_FORMAT
+                       " vectors (one per virtqueue and one for configuration changes) but "
+                       "nic.msix_vectors is %" G_GINT64_FORMAT
+                       "; one vector shared by all queues is not modelled",
+                       queues, vq_vectors(queues), have);
         return false;
     }
     return true;
@@ -90,7 +114,7 @@ bool guest_queues_check(const struct scenario *sc, const struct io_strategy_ops 
         scenario_error(sc, "nic.queues", error, "%s devices have one queue pair", ops->name);
         return false;
     }
-    if (!guest_vectors_check(sc, "nic.queues", queues, error))
+    if (!guest_vectors_check(sc, ops, "nic.queues", queues, error))
         return false;
     if (irq_vcpu >= (int64_t)vcpus) {
         scenario_error(sc, "vm.irq_vcpu", error,
@@ -109,9 +133,12 @@ void guest_queues_init(struct net_vm *vm, unsigned n, int irq_vcpu, enum nic_itr
     vm->n_queues = n;
     vm->cur = &vm->q[0];
     vm->irq_vcpu = irq_vcpu;
+    vm->vq_vectors = vq_vectors(n) <= scenario_int(vm->nh->sc, "nic.msix_vectors");
     for (unsigned i = 0; i < n; i++) {
         vm->q[i].vm = vm;
         vm->q[i].id = i;
+        vm->q[i].vec.q = vm->q[i].tx_vec.q = &vm->q[i];
+        vm->q[i].tx_vec.is_tx = true;
         nic_itr_init(&vm->q[i].itr, mode, vm->ops->itr_driver, interval);
     }
 }
@@ -162,8 +189,29 @@ struct net_queue *guest_rss_queue(struct net_vm *vm, const struct net_pkt *p)
 
 static void irq_on_fire(struct sim *sim, void *ctx, const void *payload);
 static void irq_on_handled(struct sim *sim, void *ctx, uint64_t tag);
-static void poll_round(struct net_world *w, struct net_queue *q);
-static void queue_irq_raise(struct net_world *w, struct net_queue *q);
+static void poll_round(struct net_world *w, struct net_vector *v);
+static void vector_raise(struct net_world *w, struct net_vector *v);
+
+/* The pairs' transmit completions have vectors of their own: the driver
+ * asks for them, the function has them, and the driver takes interrupts
+ * (a poll-mode driver takes none). */
+static inline bool tx_vectors(const struct net_vm *vm)
+{
+    return vm->ops->tx_irq_deliver && vm->vq_vectors && !vm->w->g.poll_mode;
+}
+
+/* Work for @v's NAPI context: received packets unless it is a transmit
+ * vector, transmit completions unless the pair has a transmit vector and
+ * @v is not it. */
+static inline bool vector_rx_work(const struct net_vector *v)
+{
+    return !v->is_tx && v->q->rx.len;
+}
+
+static inline bool vector_tx_work(const struct net_vector *v)
+{
+    return v->q->tx_done && (v->is_tx || !tx_vectors(v->q->vm));
+}
 
 void guest_rx_arrive(struct net_vm *vm, struct net_pkt *p)
 {
@@ -175,37 +223,38 @@ void guest_rx_arrive(struct net_vm *vm, struct net_pkt *p)
     /* A poll-mode driver looks at its rings whether or not the device
      * would interrupt. */
     if (w->g.poll_mode)
-        queue_irq_raise(w, q);
+        vector_raise(w, &q->vec);
 }
 
 static void on_polled(struct sim *sim, void *ctx, const void *payload);
 
-static void queue_irq_raise(struct net_world *w, struct net_queue *q)
+static void vector_raise(struct net_world *w, struct net_vector *v)
 {
+    struct net_queue *q = v->q;
     sim_time now = sim_now(w->sim), at = now;
 
-    if (q->irq_pending || q->napi_active)
+    if (v->irq_pending || v->napi_active)
         return;
-    q->irq_pending = true;
+    v->irq_pending = true;
     /* A poll-mode driver takes no interrupt: its spinning loop sees the
      * ring's new entry one check later and runs a round. */
     if (w->g.poll_mode) {
-        sim_schedule(w->sim, w->g.poll_check, on_polled, q, NULL, 0);
+        sim_schedule(w->sim, w->g.poll_check, on_polled, v, NULL, 0);
         return;
     }
     if (q->vm->ops->uses_itr) {
-        at = nic_itr_next(&q->itr, q->last_irq);
+        at = nic_itr_next(&q->itr, v->last_irq);
         if (at < now)
             at = now;
     }
-    sim_schedule_at(w->sim, at, irq_on_fire, q, NULL, 0);
+    sim_schedule_at(w->sim, at, irq_on_fire, v, NULL, 0);
 }
 
 void guest_irq_raise(struct net_vm *vm)
 {
     for (unsigned i = 0; i < vm->n_queues; i++)
-        if (vm->q[i].rx.len || vm->q[i].tx_done)
-            queue_irq_raise(vm->w, &vm->q[i]);
+        if (vector_rx_work(&vm->q[i].vec) || vector_tx_work(&vm->q[i].vec))
+            vector_raise(vm->w, &vm->q[i].vec);
 }
 
 void guest_tx_complete_on(struct net_vm *vm, unsigned cpu, uint32_t frames, uint64_t l2_bytes)
@@ -216,7 +265,7 @@ void guest_tx_complete_on(struct net_vm *vm, unsigned cpu, uint32_t frames, uint
     /* Counted as the driver's clean_tx_irq counts them: segments, bytes. */
     q->itr.tx.packets += frames;
     q->itr.tx.bytes += l2_bytes;
-    queue_irq_raise(vm->w, q);
+    vector_raise(vm->w, tx_vectors(vm) ? &q->tx_vec : &q->vec);
 }
 
 void guest_tx_complete(struct net_vm *vm, uint32_t frames, uint64_t l2_bytes)
@@ -226,51 +275,50 @@ void guest_tx_complete(struct net_vm *vm, uint32_t frames, uint64_t l2_bytes)
 
 static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)
 {
-    struct net_queue *q = ctx;
+    struct net_vector *v = ctx;
+    struct net_queue *q = v->q;
     struct net_vm *vm = q->vm;
     struct net_world *w = vm->w;
+    bool tx = vector_tx_work(v);
     sim_time host;
 
     (void)payload;
     vm->c.interrupts++;
-    if (q->tx_done)
-        vm->c.tx_interrupts++;
-    if (q->rx.len)
-        vm->c.rx_interrupts++;
-    q->last_irq = sim_now(sim);
-    q->itr.tx_cause = q->tx_done > 0;
+    vm->c.tx_interrupts += tx;
+    vm->c.rx_interrupts += vector_rx_work(v);
+    v->last_irq = sim_now(sim);
+    q->itr.tx_cause = tx;
     vm->cur = q;
-    host = vm->ops->irq_deliver(vm);
+    host = v->is_tx ? vm->ops->tx_irq_deliver(vm) : vm->ops->irq_deliver(vm);
     /* Packets already waiting now wait for the handler instead. */
-    for (uint32_t i = q->rx.head, k = 0; k < q->rx.len; k++) {
+    for (uint32_t i = q->rx.head, k = 0; !v->is_tx && k < q->rx.len; k++) {
         struct net_pkt *p = net_pkt_at(&w->pkts, i);
 
         i = p->next_free;
         net_pkt_wait(w->sim, p, NET_STAGE_irq_delivery);
     }
-    net_irq_job(q->vcpu, vm, vm->nh->host.hv.isr, host, irq_on_handled, q, 0);
+    net_irq_job(q->vcpu, vm, vm->nh->host.hv.isr, host, irq_on_handled, v, 0);
+}
+
+static void napi_start(struct net_vector *v)
+{
+    v->irq_pending = false;
+    v->napi_active = true;
+    poll_round(v->q->vm->w, v);
 }
 
 static void irq_on_handled(struct sim *sim, void *ctx, uint64_t tag)
 {
-    struct net_queue *q = ctx;
-
     (void)sim;
     (void)tag;
-    q->irq_pending = false;
-    q->napi_active = true;
-    poll_round(q->vm->w, q);
+    napi_start(ctx);
 }
 
 static void on_polled(struct sim *sim, void *ctx, const void *payload)
 {
-    struct net_queue *q = ctx;
-
     (void)sim;
     (void)payload;
-    q->irq_pending = false;
-    q->napi_active = true;
-    poll_round(q->vm->w, q);
+    napi_start(ctx);
 }
 
 static void rx_delivered(struct net_vm *vm, struct net_pkt *p)
@@ -280,15 +328,16 @@ static void rx_delivered(struct net_vm *vm, struct net_pkt *p)
 
 static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag);
 
-static void poll_round(struct net_world *w, struct net_queue *q)
+static void poll_round(struct net_world *w, struct net_vector *v)
 {
+    struct net_queue *q = v->q;
     struct net_vm *vm = q->vm;
     struct net_pkt *p;
     unsigned n = 0;
     sim_time clean = 0;
 
     vm->cur = q;
-    while (n < w->g.budget && (p = net_pktq_pop(&w->pkts, &q->rx))) {
+    while (!v->is_tx && n < w->g.budget && (p = net_pktq_pop(&w->pkts, &q->rx))) {
         sim_time drv = vm->ops->rx_driver(vm, p);
         sim_time stack = w->g.stack_rx_pkt + (sim_time)llround(w->g.stack_rx_byte * p->bytes);
 
@@ -303,7 +352,7 @@ static void poll_round(struct net_world *w, struct net_queue *q)
             net_step_cpu_irq(p, q->vcpu, vm, drv, rx_delivered);
         n++;
     }
-    if (q->tx_done) {
+    if (vector_tx_work(v)) {
         unsigned signalled = q->tx_done, cleaned;
 
         q->tx_done = 0;
@@ -313,16 +362,17 @@ static void poll_round(struct net_world *w, struct net_queue *q)
     }
     /* The round's own work and its transmit cleaning: one job. */
     if (w->g.poll_mode)
-        net_cpu_job(q->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, q, 0);
+        net_cpu_job(q->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, v, 0);
     else
-        net_irq_job(q->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, q, 0);
+        net_irq_job(q->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, v, 0);
 }
 
 static void complete_on_end(struct sim *sim, void *ctx, uint64_t tag);
 
 static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag)
 {
-    struct net_queue *q = ctx;
+    struct net_vector *v = ctx;
+    struct net_queue *q = v->q;
     struct net_vm *vm = q->vm;
     struct net_world *w = vm->w;
     bool rearmed = true;
@@ -330,13 +380,15 @@ static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag)
 
     (void)sim;
     (void)tag;
-    if (q->rx.len || q->tx_done) {
-        poll_round(w, q);
+    if (vector_rx_work(v) || vector_tx_work(v)) {
+        poll_round(w, v);
         return;
     }
-    /* A poll-mode driver goes back to spinning; nothing to re-arm. */
-    if (w->g.poll_mode) {
-        q->napi_active = false;
+    /* A poll-mode driver goes back to spinning; nothing to re-arm. A
+     * transmit vector's poll re-armed its queue as it cleaned
+     * (virtnet_poll_tx). */
+    if (w->g.poll_mode || v->is_tx) {
+        v->napi_active = false;
         return;
     }
     /* NAPI completes: the driver updates its moderation (ixgbe_poll et al.
@@ -345,35 +397,37 @@ static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag)
     vm->cur = q;
     cost = vm->ops->irq_complete(vm, &rearmed);
     if (!rearmed) {
-        poll_round(w, q);
+        poll_round(w, v);
         return;
     }
     /* The completion runs in the poll's softirq: a re-check with no work
      * before it follows at once, not behind work queued on the vCPU. */
     if (!cost && vm->ops->irq_recheck) {
-        complete_on_end(sim, q, 0);
+        complete_on_end(sim, v, 0);
         return;
     }
-    net_irq_job(q->vcpu, vm, 0, cost, complete_on_end, q, 0);
+    net_irq_job(q->vcpu, vm, 0, cost, complete_on_end, v, 0);
 }
 
 static void complete_on_end(struct sim *sim, void *ctx, uint64_t tag)
 {
-    struct net_queue *q = ctx;
-    struct net_vm *vm = q->vm;
+    struct net_vector *v = ctx;
+    struct net_vm *vm = v->q->vm;
 
     (void)sim;
     (void)tag;
+    /* Reached by a pair's vector or a receive vector only: a transmit
+     * vector's poll re-armed as it cleaned. */
     if (vm->ops->irq_recheck) {
-        vm->cur = q;
+        vm->cur = v->q;
         if (!vm->ops->irq_recheck(vm)) {
-            poll_round(vm->w, q);
+            poll_round(vm->w, v);
             return;
         }
     }
-    q->napi_active = false;
+    v->napi_active = false;
     /* Work that came in while interrupts were being re-enabled: the device
      * sees them unmasked and interrupts. */
-    if (q->rx.len || q->tx_done)
-        queue_irq_raise(q->vm->w, q);
+    if (vector_rx_work(v) || vector_tx_work(v))
+        vector_raise(vm->w, v);
 }

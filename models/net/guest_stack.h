@@ -41,9 +41,11 @@ void guest_tx_complete_on(struct net_vm *vm, unsigned cpu, uint32_t frames, uint
  * placed, and after they move. */
 bool guest_queues_check(const struct scenario *sc, const struct io_strategy_ops *ops,
                         unsigned vcpus, GError **error);
-/* @queues (the value of @key) fit in nic.msix_vectors, a vector each. */
-bool guest_vectors_check(const struct scenario *sc, const char *key, int64_t queues,
-                         GError **error);
+/* @queues (the value of @key) fit in nic.msix_vectors: a vector each, and
+ * for a driver of @ops that asks for one per virtqueue (tx_irq_deliver)
+ * two each and one more, or a single pair's shared vector. */
+bool guest_vectors_check(const struct scenario *sc, const struct io_strategy_ops *ops,
+                         const char *key, int64_t queues, GError **error);
 void guest_queues_init(struct net_vm *vm, unsigned n, int irq_vcpu, enum nic_itr_mode mode,
                        sim_time interval);
 void guest_queues_place(struct net_vm *vm);

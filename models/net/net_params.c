@@ -145,7 +145,10 @@ const struct param_def net_params[] = {
              "queue pairs of each VM's NIC function, each with its own MSI-X vector, flows "
              "spread by RSS (bare metal, passthrough, SR-IOV; virtio: equal to virtio.queues)",
              "choice: one queue pair, as an ixgbevf VF with one vCPU"),
-    PDEF_INT("nic.msix_vectors", "64", 1, 2048, "MSI-X vectors of a NIC function",
+    PDEF_INT("nic.msix_vectors", "64", 1, 2048,
+             "MSI-X vectors of a NIC function: one per queue pair; virtio_net (virtio, vDPA) "
+             "asks for one per virtqueue and one for configuration changes (2 x pairs + 1) "
+             "and, with one pair and fewer, shares one",
              "choice: 82599 PF MSI-X table of 64 (a VF has 3)"),
     PDEF_ENUM("nic.itr", "adaptive", "off|static|adaptive",
               "interrupt moderation: off, static (nic.itr_rate), or the guest driver's adaptive "

@@ -54,6 +54,13 @@
  *                (exits, injection) and counts the exits
  * @rx_driver:    the guest driver takes @p from its ring: returns the
  *                driver's cost, recycles the buffer
+ * @tx_irq_deliver: the driver asks for a vector per virtqueue (virtio_net:
+ *                vp_find_vqs()), so each pair's transmit completions fire
+ *                a vector of their own that schedules their own NAPI
+ *                context (skb_xmit_done, virtnet_poll_tx), on the vCPU of
+ *                the pair's receive vector; as @irq_deliver for that vector
+ *                (optional: one vector per pair for both directions, as
+ *                ixgbe, ixgbevf and e1000 have)
  * @irq_complete: polling is over, re-enable interrupts: returns the cost;
  *                sets *@rearmed false if work arrived meanwhile (poll again)
  * @irq_recheck:  the work @irq_complete returned is done: re-enable
@@ -92,6 +99,7 @@ struct io_strategy_ops {
     void (*bridge_rx)(struct net_vm *vm, struct net_pkt *p);
     void (*tx_wire_done)(struct net_vm *vm, struct net_pkt *p);
     sim_time (*irq_deliver)(struct net_vm *vm);
+    sim_time (*tx_irq_deliver)(struct net_vm *vm);
     sim_time (*rx_driver)(struct net_vm *vm, struct net_pkt *p);
     sim_time (*irq_complete)(struct net_vm *vm, bool *rearmed);
     bool (*irq_recheck)(struct net_vm *vm);
