@@ -395,7 +395,7 @@ static void tx_added(struct net_vm *vm, struct net_pkt *p)
         /* Interrupt me once 3/4 are used; if that many already are,
          * NAPI runs at once. */
         if (!vring_enable_cb_delayed(&q->vr))
-            guest_tx_complete(vm, 0, 0);
+            guest_tx_complete_on(vm, (unsigned)(q - v->txq), 0, 0);
     }
     /* Published: from now on the backend may take it, even while the vCPU
      * is still exiting to kick, so the kick is the vCPU's work and the
@@ -515,7 +515,7 @@ static void tx_on_drain(struct sim *sim, void *ctx, uint64_t tag)
      * vhost_net_signal_used; QEMU's virtio_notify after a flush). */
     if (vring_need_interrupt(&q->vr)) {
         signal_cost(q->vm, q->core);
-        guest_tx_complete(q->vm, 0, q->unsignalled_bytes);
+        guest_tx_complete_on(q->vm, (unsigned)(q - v->txq), 0, q->unsignalled_bytes);
     }
     q->unsignalled_bytes = 0;
     if (vring_avail_pending(&q->vr) && host_tx_full(&v->hb.io)) {
@@ -643,7 +643,8 @@ static void virtio_tx_wire_done(struct net_vm *vm, struct net_pkt *p)
 
 /* virtnet_poll_tx: free what was used, wake the queue once 2 +
  * MAX_SKB_FRAGS slots are free (the waiting sends go through start_xmit
- * again), re-arm the interrupt. */
+ * again), re-arm the interrupt; for the transmit queues that signal on the
+ * polling pair's vector (guest_tx_complete_on). */
 static unsigned virtio_tx_clean(struct net_vm *vm, unsigned signalled)
 {
     struct virtio_vm *v = vm->io;
@@ -653,6 +654,8 @@ static unsigned virtio_tx_clean(struct net_vm *vm, unsigned signalled)
     for (unsigned k = 0; k < v->n_txq; k++) {
         struct virtio_txq *q = &v->txq[k];
 
+        if (k % vm->n_queues != vm->cur->id)
+            continue;
         vring_disable_cb(&q->vr);
         n += free_old_xmit(q);
         if (q->stopped && q->vr.num_free >= q->stop_at) {
@@ -665,7 +668,7 @@ static unsigned virtio_tx_clean(struct net_vm *vm, unsigned signalled)
             }
         }
         if (!vring_enable_cb(&q->vr))
-            guest_tx_complete(vm, 0, 0);
+            guest_tx_complete_on(vm, k, 0, 0);
     }
     return n;
 }
