@@ -73,7 +73,7 @@ struct sched_sleep {
     struct job_ring urgent, ordinary;
 };
 
-static void core_submit(struct cpu_core *core, bool urgent, const struct fifo_job *job)
+static inline void core_submit(struct cpu_core *core, bool urgent, const struct fifo_job *job)
 {
     if (urgent)
         fifo_server_submit_urgent(&core->srv, job->service, job->done, job->ctx, job->tag);
@@ -81,25 +81,14 @@ static void core_submit(struct cpu_core *core, bool urgent, const struct fifo_jo
         fifo_server_submit(&core->srv, job->service, job->done, job->ctx, job->tag);
 }
 
-/* What work arriving now at @core waits for the core to wake: nothing
- * while it runs or spins, else the exit latency of the state its governor
- * chose when it fell asleep (from the periods it slept before this one).
- * Legacy (host.idle): a time-shared core exits the shallowest physical
- * state, whatever its idle time, and a core of its own never sleeps. */
-static sim_time wake_latency(const struct sched_policy *p, struct cpu_host *h,
-                             struct cpu_core *core, bool shared, bool timer)
+/* The exit latency of the state a sleeping @core chose, when work arrives
+ * after it idled past its idle_spin (menu governor). */
+static __attribute__((noinline)) sim_time
+menu_wake(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core, bool timer)
 {
     sim_time idle, since;
     unsigned state;
 
-    if (!p->idle.menu) {
-        state = shared && p->idle.n > 1 ? 1 : 0;
-        h->wakes[state] += shared;
-        h->wake_time += p->idle.s[state].exit;
-        return p->idle.s[state].exit;
-    }
-    if (core->srv.busy > 0 || core->idle_spin == CPU_SPINS)
-        return 0;
     since = MAX(core->srv.idle_since, core->sleep ? core->sleep->awake_at : 0);
     idle = sim_now(core->srv.sim) - since;
     if (idle <= core->idle_spin)
@@ -111,6 +100,28 @@ static sim_time wake_latency(const struct sched_policy *p, struct cpu_host *h,
     h->wakes[state]++;
     h->wake_time += p->idle.s[state].exit;
     return p->idle.s[state].exit;
+}
+
+/* What work arriving now at @core waits for the core to wake: nothing
+ * while it runs or spins, else the exit latency of the state its governor
+ * chose when it fell asleep (from the periods it slept before this one).
+ * Legacy (host.idle): a time-shared core exits the shallowest physical
+ * state, whatever its idle time, and a core of its own never sleeps.
+ * Inline: it runs for every job, nearly always to one of its first tests. */
+static inline sim_time wake_latency(const struct sched_policy *p, struct cpu_host *h,
+                                    struct cpu_core *core, bool shared, bool timer)
+{
+    unsigned state;
+
+    if (!p->idle.menu) {
+        state = shared && p->idle.n > 1 ? 1 : 0;
+        h->wakes[state] += shared;
+        h->wake_time += p->idle.s[state].exit;
+        return p->idle.s[state].exit;
+    }
+    if (core->srv.busy > 0 || core->idle_spin == CPU_SPINS)
+        return 0;
+    return menu_wake(p, h, core, timer);
 }
 
 static void on_core_woken(struct sim *sim, void *ctx, const void *payload)
@@ -137,25 +148,32 @@ static void on_core_woken(struct sim *sim, void *ctx, const void *payload)
     }
 }
 
+/* A core of its own that must wake first: @job starts when it is awake. */
+static __attribute__((noinline)) void own_wake(struct cpu_core *core, sim_time lat, bool urgent,
+                                               const struct fifo_job *job)
+{
+    struct sched_sleep *s = core->sleep;
+
+    s->waking = true;
+    s->has_first = true;
+    s->first = *job;
+    s->first_urgent = urgent;
+    sim_schedule(core->srv.sim, lat, on_core_woken, core, NULL, 0);
+}
+
 /* A core of its own: straight to the core, unless it must wake first. */
-static void own_submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core,
-                       bool urgent, const struct fifo_job *job)
+static inline void own_submit(const struct sched_policy *p, struct cpu_host *h,
+                              struct cpu_core *core, bool urgent, const struct fifo_job *job)
 {
     struct sched_sleep *s = core->sleep;
 
     if (!s || !s->waking) {
         sim_time lat = wake_latency(p, h, core, false, false);
 
-        if (lat == 0) {
+        if (lat == 0)
             core_submit(core, urgent, job);
-            return;
-        }
-        s = core->sleep;
-        s->waking = true;
-        s->has_first = true;
-        s->first = *job;
-        s->first_urgent = urgent;
-        sim_schedule(core->srv.sim, lat, on_core_woken, core, NULL, 0);
+        else
+            own_wake(core, lat, urgent, job);
         return;
     }
     job_ring_push(core->srv.sim, urgent ? &s->urgent : &s->ordinary, job);
@@ -363,21 +381,17 @@ static struct sched_rq *rq_new(const struct sched_policy *p, struct cpu_host *h,
     return rq;
 }
 
-static void submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core,
-                   int owner, bool urgent, sim_time service, resource_done_fn done, void *ctx,
-                   uint64_t tag)
+/* A time-shared core: the job joins its thread's FIFO, and the thread
+ * the run queue if it was not runnable. */
+static __attribute__((noinline)) void shared_submit(const struct sched_policy *p,
+                                                    struct cpu_host *h, struct cpu_core *core,
+                                                    int owner, bool urgent, struct fifo_job job)
 {
-    struct fifo_job job = { .service = service, .done = done, .ctx = ctx, .tag = tag };
     struct sched_rq *rq = core->rq;
     struct sched_thread *t;
     sim_time lat;
     uint32_t i;
 
-    /* A core of its own: nothing to schedule. */
-    if (core->n_threads <= 1 && (!rq || rq->cur == SCHED_NONE)) {
-        own_submit(p, h, core, urgent, &job);
-        return;
-    }
     if (!rq)
         rq = core->rq = rq_new(p, h, core);
     i = thread_find(rq, owner);
@@ -405,6 +419,23 @@ static void submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_
         sim_schedule(core->srv.sim, lat, on_woken, rq, NULL, 0);
     else
         run_cur(rq);
+}
+
+/* Inline in both entry points: most jobs go to a core of their own, and
+ * then the whole scheduler is a test or two before the core's server. */
+static inline void submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core,
+                          int owner, bool urgent, sim_time service, resource_done_fn done,
+                          void *ctx, uint64_t tag)
+{
+    struct fifo_job job = { .service = service, .done = done, .ctx = ctx, .tag = tag };
+    struct sched_rq *rq = core->rq;
+
+    /* A core of its own: nothing to schedule. */
+    if (core->n_threads <= 1 && (!rq || rq->cur == SCHED_NONE)) {
+        own_submit(p, h, core, urgent, &job);
+        return;
+    }
+    shared_submit(p, h, core, owner, urgent, job);
 }
 
 void sched_submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core,
