@@ -11,6 +11,11 @@
 
 #include <glib.h>
 
+/* A bucket of several chunks becomes a sorted run only if it holds at most
+ * 1/EVQ_RUN_SHARE of the entries queued: a new entry lands in a run about
+ * as often as its share, and each such insertion moves half the run. */
+#define EVQ_RUN_SHARE 8
+
 /* Chunks come in slabs of this many; the first chunk of a slab links the
  * slabs for evq_release() and holds no entries. */
 #define SLAB_CHUNKS 64
@@ -94,21 +99,22 @@ struct evq_entry *evq_extend(struct evq *q, struct evq_list *b)
     return c->e;
 }
 
-/* The sorted run's chunk is full and @e belongs in it: put the run's
- * entries back into the now list and level 0's buckets, in order, then
- * file @e as usual. */
+/* The sorted run is full and @e belongs in it: put the run's entries back
+ * into the now list and level 0's buckets, in order, then file @e as usual.
+ * A run's chunk goes back to the free list only after its entries have
+ * moved, so the filing cannot take it while they are being read. */
 void evq_unsort(struct evq *q, struct evq_entry e)
 {
-    struct evq_entry run[EVQ_CHUNK];
-    size_t n = (size_t)(q->now.w - q->r);
+    const struct evq_entry *p = q->r, *end = q->now.w;
+    struct evq_chunk *c = q->now.head;
 
-    memcpy(run, q->r, n * sizeof(run[0]));
-    chunk_put(q, chunk_of(q->now.w - 1));
     q->now = empty_list;
     q->r = NULL;
     q->run_span = 1;
-    for (size_t i = 0; i < n; i++)
-        evq_file(q, run[i]);
+    for (; p < end; p++)
+        evq_file(q, *p);
+    if (c)
+        chunk_put(q, c);
     evq_file(q, e);
 }
 
@@ -133,6 +139,20 @@ static void sort_into(struct evq_chunk *c, const struct evq_entry *a, int n)
     }
 }
 
+/* The @n sorted entries at @e (in chunk @head, or in q->run if NULL),
+ * keys from @min on within a bucket of level @l, become the now list. */
+static void start_run(struct evq *q, struct evq_chunk *head, struct evq_entry *e, int n,
+                      struct evq_entry *end, sim_time min, unsigned l)
+{
+    if (q->prefetch_below)
+        for (int i = 0; i < n; i++)
+            __builtin_prefetch(q->prefetch_base + (size_t)e[i].slot * q->prefetch_stride);
+    q->now = (struct evq_list){ .head = head, .w = e + n, .min = min };
+    q->r = e;
+    q->run_end = end;
+    q->run_span = (uint64_t)1 << (l * EVQ_DIGIT_BITS);
+}
+
 /* A bucket of level @l of one chunk: sort it and make it the now list
  * (see evq_insert_sorted()). Most such buckets hold two entries (90% of
  * the sorted runs of the 60-VM port, docs/performance.md): those are put
@@ -155,12 +175,49 @@ static void sort_run(struct evq *q, const struct evq_list *src, unsigned l)
         chunk_put(q, src->head);
         c->next = NULL;
     }
-    if (q->prefetch_below)
-        for (int i = 0; i < n; i++)
-            __builtin_prefetch(q->prefetch_base + (size_t)c->e[i].slot * q->prefetch_stride);
-    q->now = (struct evq_list){ .head = c, .w = c->e + n, .min = src->min };
-    q->r = c->e;
-    q->run_span = (uint64_t)1 << (l * EVQ_DIGIT_BITS);
+    start_run(q, c, c->e, n, c->e + EVQ_CHUNK, src->min, l);
+}
+
+/* A bucket of level @l of 2..EVQ_RUN_CHUNKS chunks: sort it into q->run
+ * and make that the now list. At 10^3 pending in the hold model a bucket
+ * of level 2 holds about 65 entries over 256 digits of level 1: spread,
+ * nearly every entry would get a bucket, a chunk and a refill of its own.
+ * A counting sort by that digit (stable) orders them but for the few that
+ * share one; a pass of insertion sort puts those in order, after equal
+ * keys. */
+static void sort_long_run(struct evq *q, const struct evq_list *src, unsigned l)
+{
+    uint8_t at[EVQ_FANOUT] = { 0 };
+    unsigned shift = (l - 1) * EVQ_DIGIT_BITS, sum = 0;
+    struct evq_chunk *c, *next;
+    const struct evq_entry *p, *end;
+    int n;
+
+    G_STATIC_ASSERT(EVQ_RUN_CHUNKS * EVQ_CHUNK <= UINT8_MAX);
+    for (c = src->head; c; c = c->next)
+        for (p = c->e, end = c->next ? c->e + EVQ_CHUNK : src->w; p < end; p++)
+            at[((uint64_t)p->time >> shift) & (EVQ_FANOUT - 1)]++;
+    for (unsigned d = 0; d < EVQ_FANOUT; d++) {
+        unsigned k = at[d];
+        at[d] = (uint8_t)sum;
+        sum += k;
+    }
+    for (c = src->head; c; c = next) {
+        next = c->next;
+        for (p = c->e, end = next ? c->e + EVQ_CHUNK : src->w; p < end; p++)
+            q->run[at[((uint64_t)p->time >> shift) & (EVQ_FANOUT - 1)]++] = *p;
+        chunk_put(q, c);
+    }
+    n = (int)sum;
+    for (int i = 1; i < n; i++) {
+        struct evq_entry e = q->run[i];
+        int j = i;
+
+        for (; j > 0 && q->run[j - 1].time > e.time; j--)
+            q->run[j] = q->run[j - 1];
+        q->run[j] = e;
+    }
+    start_run(q, NULL, q->run, n, q->run + EVQ_RUN_ROOM, src->min, l);
 }
 
 /* The now list is empty: move `last` to the smallest key and make the now
@@ -190,6 +247,17 @@ static void refill(struct evq *q)
         sort_run(q, &src, l);
         return;
     }
+    int chunks = 2;
+    for (const struct evq_chunk *c = src.head->next->next; c && chunks <= EVQ_RUN_CHUNKS;
+         c = c->next)
+        chunks++;
+    if (chunks <= EVQ_RUN_CHUNKS &&
+        ((size_t)(chunks - 1) * EVQ_CHUNK + (size_t)(src.w - chunk_of(src.w - 1)->e)) *
+                EVQ_RUN_SHARE <=
+            q->len) {
+        sort_long_run(q, &src, l);
+        return;
+    }
     struct evq_chunk *next;
     for (struct evq_chunk *c = src.head; c; c = next) {
         next = c->next;
@@ -208,6 +276,8 @@ static void refill(struct evq *q)
 bool evq_advance(struct evq *q)
 {
     if (q->r != q->now.w) {
+        if (!q->now.head)
+            return true; /* q->run crosses a line of EVQ_CHUNK_BYTES */
         /* The end of a full chunk with more after it. */
         struct evq_chunk *c = chunk_of(q->r - 1);
         q->now.head = c->next;
@@ -215,7 +285,7 @@ bool evq_advance(struct evq *q)
         q->r = q->now.head->e;
         return true;
     }
-    if (q->now.w)
+    if (q->now.head)
         chunk_put(q, chunk_of(q->now.w - 1)); /* the last: the others went above */
     q->now = empty_list;
     q->r = NULL;

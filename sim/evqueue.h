@@ -31,6 +31,8 @@ struct evq_entry {
 #define EVQ_LEVELS      8                 /* 8 digits of 8 bits cover a 64-bit key */
 #define EVQ_CHUNK_BYTES 256               /* chunks are aligned to their size */
 #define EVQ_CHUNK       15                /* entries per chunk, after a 16-byte header */
+#define EVQ_RUN_CHUNKS  8                 /* a bucket of up to this many chunks is sorted */
+#define EVQ_RUN_ROOM    (2 * EVQ_RUN_CHUNKS * EVQ_CHUNK) /* q->run: room for insertions */
 
 struct evq_chunk {
     struct evq_chunk *next;
@@ -52,6 +54,7 @@ struct evq {
     struct evq_list now;       /* keys equal to last, read at r */
     const struct evq_entry *r; /* next entry of the now list to pop */
     uint64_t run_span;         /* keys k with (k ^ last) < run_span go to the now list */
+    struct evq_entry *run_end; /* a sorted run is full when now.w reaches it */
     uint32_t levels;           /* bit l: some bucket of level l is non-empty */
     uint8_t words[EVQ_LEVELS]; /* bit w of [l]: digits[l][w] is not 0 */
     uint64_t digits[EVQ_LEVELS][EVQ_WORDS]; /* bit d%64 of [l][d/64]: bucket (l, d) is non-empty */
@@ -63,6 +66,7 @@ struct evq {
     const char *prefetch_base;
     size_t prefetch_stride;
     struct evq_list b[EVQ_LEVELS][EVQ_FANOUT];
+    struct evq_entry run[EVQ_RUN_ROOM]; /* a sorted run of more than one chunk */
 };
 
 void evq_init(struct evq *q, sim_time start);
@@ -98,18 +102,20 @@ static inline void evq_append(struct evq *q, struct evq_list *b, struct evq_entr
     b->w = w + 1;
 }
 
-/* A bucket of level l >= 1 small enough for one chunk is not spread into
- * the levels below when it comes up: it is sorted into a chunk of its own
- * (stably, so equal keys keep their order) and becomes the now list, a run of keys that differ
+/* A bucket of level l >= 1 of at most EVQ_RUN_CHUNKS chunks is not spread
+ * into the levels below when it comes up: it is sorted (stably, so equal
+ * keys keep their order) into a chunk of its own, or into q->run if it
+ * needs more than one, and becomes the now list, a run of keys that differ
  * only in the l low digits (run_span is 2^(8l); 1 for a plain now list of
- * keys equal to last). Until it is drained, q->last follows the keys popped
- * and an entry of that range is inserted into the run in order (after equal
- * keys); when the chunk is full the run goes back to buckets. */
+ * keys equal to last). A run in q->run has no head chunk (now.head is
+ * NULL). Until it is drained, q->last follows the keys popped and an entry
+ * of that range is inserted into the run in order (after equal keys); when
+ * the run is full (now.w at run_end) it goes back to buckets. */
 static inline void evq_insert_sorted(struct evq *q, struct evq_entry e)
 {
     struct evq_entry *w = q->now.w, *p = w;
 
-    if (__builtin_expect(evq_at_chunk_end(w), 0)) {
+    if (__builtin_expect(w == q->run_end, 0)) {
         evq_unsort(q, e);
         return;
     }
