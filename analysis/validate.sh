@@ -601,18 +601,32 @@ section "vDPA: live migration of a vhost-vDPA VM (QEMU and mlx5_vdpa patches 202
 POINT_REPS=1 point vd_mig "$MG" io.strategy=vdpa migration.wws=8MiB "${MIG[@]}"
 POINT_REPS=1 point vd_mig_big "$MG" io.strategy=vdpa migration.wws=8MiB "${MIG[@]}" \
     migration.memory=256MiB scenario.duration=3s
-row O "a vhost-vDPA VM's downtime grows with its memory" \
-    "4.72 s with 39 GB, 14.72 s with 128 GB (2.09 and 5.83 s once QEMU maps the guest's memory before the switch-over): the destination pins and maps all guest memory for the device inside the downtime (ConnectX-6 Dx, 8 queue pairs; Pérez, QEMU commit 'vdpa: move memory listener register to vhost_vdpa_init', 2025, sources.md#vdpa-downtime)" \
-    "$(ms vd_mig_big migration_downtime) ms with 256 MiB vs $(ms vd_mig migration_downtime) ms with 64 MiB" \
-    "longer by 10% or more" "$(m vd_mig_big migration_downtime) >= 1.1 * $(m vd_mig migration_downtime)" \
-    "vDPA VM, same working set, 4x the memory. The model leaves out the pinning and mapping of guest memory at the destination's DRIVER_OK (models/io/vdpa.c), so its downtime is the last copy, the switch-over and the device's firmware work, none of which grows with memory"
+# QEMU before 2025: the destination maps the memory at DRIVER_OK.
+POINT_REPS=1 point vd_old "$MG" io.strategy=vdpa migration.wws=8MiB "${MIG[@]}" vdpa.map_at=start
+POINT_REPS=1 point vd_old_big "$MG" io.strategy=vdpa migration.wws=8MiB "${MIG[@]}" \
+    migration.memory=256MiB scenario.duration=3s vdpa.map_at=start
+VD_SLOPE=$(calc "($(m vd_old_big migration_downtime) - $(m vd_old migration_downtime)) / 0.1875 * 1e3")
+row O "a vhost-vDPA VM's downtime grows with its memory when QEMU maps it at DRIVER_OK" \
+    "4.72 s with 39 GB, 14.72 s with 128 GB: the destination pins and maps all guest memory for the device inside the downtime (ConnectX-6 Dx, 8 queue pairs; Pérez, QEMU commit 'vdpa: move memory listener register to vhost_vdpa_init', 2025, sources.md#vdpa-downtime)" \
+    "$(ms vd_old_big migration_downtime) ms with 256 MiB vs $(ms vd_old migration_downtime) ms with 64 MiB" \
+    "ordering" "$(m vd_old_big migration_downtime) > $(m vd_old migration_downtime)" \
+    "vDPA VM, same working set, 4x the memory, vdpa.map_at = start (QEMU before the commit). The pinning and mapping cost (vdpa.pin_map) comes from VFIO measurements, not from this source (sources.md#pin-map)"
+row Q "how much the downtime grows per GiB of memory, QEMU mapping at DRIVER_OK" \
+    "112 ms per GiB (D: (14.72 - 4.72) s / (128 - 39) GiB, QEMU's 39G and 128G; as above)" \
+    "$(fmt %.1f "$VD_SLOPE") ms per GiB" "30%" "$(within "$VD_SLOPE" 112 0.30)" \
+    "as above. The model charges VFIO's pinning and mapping of pre-faulted, THP-backed memory on one thread (40 ms per GiB, Jordan 2022, sources.md#pin-map); the published growth is about 3 times that. Left out and all growing with memory: mlx5_vdpa's memory key over the mapped memory, built in firmware at the same time; pages not yet faulted in (the same measurements give 208-230 ms per GiB for those)"
+row O "mapping the memory when QEMU starts shortens the downtime" \
+    "14.72 s cut to 5.83 s with 128 GB, 4.72 s to 2.09 s with 39 GB (same commit)" \
+    "$(ms vd_mig_big migration_downtime) ms vs $(ms vd_old_big migration_downtime) ms with 256 MiB" \
+    "ordering" "$(m vd_mig_big migration_downtime) < $(m vd_old_big migration_downtime)" \
+    "vDPA VM, 256 MiB, vdpa.map_at = init (the default) vs start. The model's destination maps before the migration begins, so its downtime no longer grows with memory ($(ms vd_mig migration_downtime) ms with 64 MiB); the published one still grows by 42 ms per GB, which the model does not explain"
 DEV_VD=$(calc "$(m vd_mig migration_device_stop) + $(m vd_mig migration_device_start)")
 DEV_PV=$(calc "$(m mig_pv migration_device_stop) + $(m mig_pv migration_device_start)")
 row O "a vDPA VM's downtime carries its device's suspend and restart, a vhost-net VM's hardly any" \
     "most of vhost-vDPA's downtime is device initialisation (memory maps, device configuration), cut from about 20 s to 200 ms for a 128 GB VM with 2 devices of 2 queue pairs (Pérez, Tatulea, Liu, Netdev 0x18, 2024, sources.md#vdpa-downtime)" \
     "downtime $(ms vd_mig migration_downtime) vs $(ms mig_pv migration_downtime) ms; device suspend + start $(fmt %.2f "$(calc "$DEV_VD * 1e3")") vs $(fmt %.4f "$(calc "$DEV_PV * 1e3")") ms" \
     "ordering" "$(m vd_mig migration_downtime) > $(m mig_pv migration_downtime) && $DEV_VD > 100 * $DEV_PV" \
-    "vDPA vs virtio (vhost), 64 MiB, as above. The ordering holds, the published share does not: here the device's firmware work (one queue pair, vdpa.vq_stop and .vq_start from Tatulea's figures, sources.md#mlx5-vdpa-vq) is $(fmt %.0f "$(calc "100 * $DEV_VD / $(m vd_mig migration_downtime)")")% of the downtime, since the memory maps are not modelled"
+    "vDPA vs virtio (vhost), 64 MiB, as above. The ordering holds, the published share does not: here the device's firmware work (one queue pair, vdpa.vq_stop and .vq_start from Tatulea's figures, sources.md#mlx5-vdpa-vq) is $(fmt %.0f "$(calc "100 * $DEV_VD / $(m vd_mig migration_downtime)")")% of the downtime; QEMU maps the memory (64 MiB here) before the migration begins"
 POINT_REPS=1 point vd_mig_q16 "$MG" io.strategy=vdpa migration.wws=8MiB "${MIG[@]}" nic.queues=16
 row O "a vDPA VM's downtime grows with its device's queue pairs" \
     "the downtime varies with the number of devices and queues (Netdev 0x18 abstract); suspending 32 virtqueues one by one took ~37 ms (Tatulea, LKML 2024)" \
@@ -623,7 +637,7 @@ GOT=$(calc "$(m vd_mig_q16 migration_device_start) * 1e3")
 row Q "the destination's device start, 16 queue pairs, hardware queues created in advance" \
     "~60 ms to configure and resume the queues at DRIVER_OK (~370 ms when they were created there too; 64-CPU, 256 GB VM, ConnectX-6 Dx; Tatulea, 'vdpa/mlx5: Pre-create hardware VQs at vdpa .dev_add time', LKML, June 2024, sources.md#mlx5-vdpa-vq)" \
     "$(fmt %.1f "$GOT") ms" "30%" "$(within "$GOT" 60 0.30)" \
-    "vDPA VM, nic.queues 16, the destination's vhost ioctls and one firmware step per data queue (vdpa.vq_start, 500 us: the same author's later figure, ~16 ms to resume 32 queues one by one, August 2024). The two published figures differ 3.7-fold for what reads as the same work; the June one also configures each queue (addresses, size, features), which the model folds into the one step, so it cannot say which holds for a given kernel"
+    "vDPA VM, nic.queues 16, the destination's vhost ioctls and the firmware's work per data queue (vdpa.vq_start, 1 ms). mlx5_vdpa's resume_vq() takes a pre-created queue from init to ready in two commands, its fields then its state (a firmware quirk forbids one), where the August 2024 resume of suspended queues takes one (~16 ms for 32 queues one by one): so 2 x 500 us. The June figure implies ~0.94 ms per command; the fields command (addresses, size, features, memory key) may cost more than a state change, which no published figure separates"
 row Q "switching to the shadow virtqueue when migration starts" \
     "20-30 s, cut to 1.7 s (128 GB, 2 mlx5_vdpa devices of 4 data queues; Liu, qemu-devel, December 2023, sources.md#vdpa-downtime)" \
     "-" "-" "n/a" \
@@ -909,16 +923,20 @@ EOF
   flat. A per-VM guest timer tick (HZ = 250, an exit, injection, EOI and a
   timer re-arm, roughly 8k cycles) would add about 0.1% of a core per VM,
   too little to matter, so none is modelled.
-- **vDPA, downtime against memory.** A vhost-vDPA destination pins and
-  maps all guest memory for the device before its queues run, seconds
-  for tens of GB, and until a 2025 QEMU change it did so inside the
-  downtime. The model charges the device's firmware work per queue but
-  no pinning, so its vDPA downtime is the same for any memory size.
-- **vDPA, the destination's device start.** 16 ms for 16 queue pairs
-  against the published ~60 ms: the model's step per queue comes from
-  the same author's later figure (16 ms to resume 32 queues one by one),
-  and the two figures, two months apart, differ 3.7-fold for what reads
-  as the same work.
+- **vDPA, downtime per GiB of memory.** With QEMU mapping the memory at
+  the destination's DRIVER_OK (before 2025) the model's downtime grows
+  by vdpa.pin_map, 40 ms per GiB, VFIO's rate for pinning and mapping
+  pre-faulted THP memory on one thread; the published growth is about
+  112 ms per GiB. Not modelled, and all growing with memory: mlx5_vdpa's
+  memory key over the mapped memory, built in firmware in the same
+  ioctl; pages not yet faulted in at the destination (208-230 ms per GiB
+  in the same VFIO measurements). With QEMU mapping at its start the
+  published downtime still grows by 42 ms per GiB, the model's not at all.
+- **vDPA, the destination's device start.** 32 ms for 16 queue pairs
+  against the published ~60 ms: mlx5_vdpa takes each pre-created queue
+  to ready in two firmware commands, costed at the 500 us per command of
+  the same author's later resume figure; the June figure implies about
+  0.94 ms per command.
 EOF
 } >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"

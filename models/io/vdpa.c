@@ -20,16 +20,22 @@
  * Start-up is virtio's (io/virtio_config.c): the guest's probe exits to
  * QEMU, which emulates the configuration space, and at DRIVER_OK QEMU's
  * vhost_dev_start() makes vhost-vdpa's ioctls, after which the parent
- * driver readies each data virtqueue with a firmware command (mlx5_vdpa
- * creates them at .dev_add since Linux 6.12, so DRIVER_OK only resumes
- * them). A migration suspends the device at the source (a firmware
- * command per data virtqueue) and its destination starts one without the
- * probe.
+ * driver readies each data virtqueue by firmware (mlx5_vdpa creates them
+ * blank at .dev_add since Linux 6.11, so DRIVER_OK's resume_vq() only
+ * modifies a queue's fields and then moves it from init to ready: two
+ * commands, as a firmware quirk forbids doing both in one). A migration suspends the device at the
+ * source (a firmware command per data virtqueue) and its destination starts one without the probe.
+ * Before its queues run, vhost-vdpa pins and maps all of the guest's
+ * memory (vdpa.pin_map per GiB, on the VMM's thread): when QEMU starts
+ * (vdpa.map_at = init, QEMU since 2025: before the simulated time begins,
+ * and at a destination before the migration) or at DRIVER_OK (start,
+ * older QEMU: in the probe, and at a destination inside the downtime).
  * Left out: the shadow virtqueue QEMU interposes during live migration,
- * the pinning of guest memory at the first DRIVER_OK, the control queue's
+ * mlx5_vdpa's memory key over the mapped memory, the control queue's
  * state QEMU replays at the destination, event-index kick suppression by
  * the device, the host interrupt and eventfd hop of mlx5_vdpa's QP event
  * mode when no MSI-X vector per queue is free. */
+#include <math.h>
 #include <string.h>
 
 #include "../net/strategy.h"
@@ -64,30 +70,67 @@ static const struct param_def vdpa_params[] = {
               "Tatulea, vdpa/mlx5 'Parallelize device suspend', LKML 2024: suspending 32 "
               "virtqueues one by one ~37 ms, of which ~10.5 ms unregistering the link notifier "
               "(D: (37 - 10.5) ms / 32) (sources.md#mlx5-vdpa-vq)"),
-    PDEF_TIME("vdpa.vq_start", "500us", 0, 1,
+    PDEF_TIME("vdpa.vq_start", "1ms", 0, 1,
               "the device's firmware work per data virtqueue at DRIVER_OK (mlx5_vdpa: a "
-              "pre-created hardware queue moved to ready), one queue after the other",
+              "queue pre-created at .dev_add is in its init state, and resume_vq() modifies "
+              "its fields, then moves it to ready: two commands), one queue after the other",
               "Tatulea, vdpa/mlx5 'Parallelize device resume', LKML 2024: resuming 32 "
-              "virtqueues one by one ~16 ms (D: 16 ms / 32) (sources.md#mlx5-vdpa-vq)"),
+              "suspended virtqueues one by one, a command each, ~16 ms (D: 2 x 16 ms / 32) "
+              "(sources.md#mlx5-vdpa-vq)"),
+    PDEF_TIME("vdpa.pin_map", "40ms", 0, 10,
+              "the VMM's pinning and IOMMU mapping of each GiB of guest memory (the VM's "
+              "migration.memory) for the device, on one host thread",
+              "Jordan, 'vfio/type1: Cache locked_vm to ease mmap_lock contention' (RFC "
+              "08/16), kvm list 2022: VFIO pinning and mapping of a pre-faulted THP-backed "
+              "guest on one thread, 5.1 s for 128 GiB and 14.4 s for 360 GiB on a Skylake "
+              "Xeon (D: 5.1 s / 128) (sources.md#pin-map)"),
+    PDEF_ENUM("vdpa.map_at", "init", "init|start",
+              "when QEMU sends the guest's memory map to vhost-vdpa, which pins and maps it: "
+              "init, when QEMU starts (before the guest boots, and at a migration's destination "
+              "before the migration begins); start, at the device's DRIVER_OK (at the "
+              "destination after the switch-over, inside the downtime)",
+              "QEMU 10.1's 'vdpa: move memory listener register to vhost_vdpa_init' (Pérez, "
+              "2025); start: QEMU before it (sources.md#vdpa-downtime)"),
 };
 
 static const size_t vdpa_n_params = G_N_ELEMENTS(vdpa_params);
 
 const struct param_table vdpa_param_table = { .params = vdpa_params, .n = &vdpa_n_params };
 
+/* The VMM pins and maps all of the guest's memory for the device:
+ * QEMU's memory listener sends each RAM section to vhost-vdpa as an IOTLB
+ * update, and vhost_vdpa_pa_map() pins it a page list at a time
+ * (pin_user_pages(), 512 pages per call) and maps each physically
+ * contiguous run (iommu_map(), or the parent's set_map at the batch's end:
+ * mlx5_vdpa then builds a memory key over all of it in firmware, not
+ * counted here). */
+static sim_time vdpa_map_time(const struct scenario *sc)
+{
+    double gib = scenario_real(sc, "migration.memory") / (1024.0 * 1024 * 1024);
+
+    return (sim_time)llround((double)scenario_time(sc, "vdpa.pin_map") * gib);
+}
+
 /* virtio-net's probe over the VF's queue pairs and the control queue
  * (mlx5_vdpa offers CTRL_VQ), or with @restore QEMU's restart alone; then
- * vhost_dev_start()'s ioctls and a firmware command per data queue. */
+ * vhost_dev_start()'s ioctls and the firmware's work per data queue. An
+ * older QEMU registers its memory listener in vhost_vdpa_dev_start(), so
+ * the memory is mapped at DRIVER_OK, after the ioctls; a newer one
+ * registers it when QEMU starts, before the guest boots (not simulated)
+ * and at a destination before the migration begins. */
 static void vdpa_plan(const struct net_vm *vm, bool restore, struct virtio_plan *plan)
 {
     const struct scenario *sc = vm->nh->sc;
     unsigned data_queues = 2 * vm->n_queues;
+    bool at_start = strcmp(scenario_str(sc, "vdpa.map_at"), "start") == 0;
 
     if (restore)
         memset(plan, 0, sizeof(*plan));
     else
         virtio_plan_probe(data_queues + 1, plan);
     virtio_plan_backend(sc, &vm->nh->host.cpu, VIRTIO_BACKEND_VHOST, data_queues, plan);
+    if (at_start)
+        plan->map = vdpa_map_time(sc);
     plan->fw = data_queues;
     plan->fw_cmd = scenario_time(sc, "vdpa.vq_start");
 }

@@ -204,7 +204,7 @@ void virtio_net_plan(const struct scenario *sc, const struct virtio_negotiation 
 
 /* ---- running a plan ---- */
 
-enum { STEP_RESET, STEP_ACCESS, STEP_MSG, STEP_FW, N_STEPS };
+enum { STEP_RESET, STEP_ACCESS, STEP_MSG, STEP_MAP, STEP_FW, N_STEPS };
 
 static void seq_next(struct virtio_seq *s);
 
@@ -229,7 +229,7 @@ static void seq_on_timer(struct sim *sim, void *ctx, const void *payload)
 
 static unsigned step_count(const struct virtio_plan *p, unsigned step)
 {
-    const unsigned n[N_STEPS] = { p->reset, p->accesses, p->msgs, p->fw };
+    const unsigned n[N_STEPS] = { p->reset, p->accesses, p->msgs, p->map > 0, p->fw };
 
     return n[step];
 }
@@ -250,6 +250,16 @@ static void seq_done(struct virtio_seq *s, sim_time now)
     net_vm_ready(s->vm);
 }
 
+static void vmm_job(struct virtio_seq *s, sim_time t)
+{
+    struct net_vm *vm = s->vm;
+
+    if (s->plan.on_vcpu)
+        net_cpu_job(vm->vcpu, vm, 0, t, seq_on_job, s, s->gen);
+    else
+        net_backend_job(vm->backend, vm, t, seq_on_job, s, s->gen);
+}
+
 /* The next access, request or command of the sequence, or its end. */
 static void seq_next(struct virtio_seq *s)
 {
@@ -268,10 +278,9 @@ static void seq_next(struct virtio_seq *s)
     }
     switch (s->step) {
     case STEP_MSG:
-        if (s->plan.on_vcpu)
-            net_cpu_job(vm->vcpu, vm, 0, s->plan.msg, seq_on_job, s, s->gen);
-        else
-            net_backend_job(vm->backend, vm, s->plan.msg, seq_on_job, s, s->gen);
+    case STEP_MAP:
+        /* The VMM's own work, on the thread that makes its requests. */
+        vmm_job(s, s->step == STEP_MSG ? s->plan.msg : s->plan.map);
         break;
     case STEP_FW:
         sim_schedule(vm->nh->host.sim, s->plan.fw_cmd, seq_on_timer, s, &s->gen, sizeof(s->gen));

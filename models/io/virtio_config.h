@@ -50,6 +50,9 @@ static inline bool virtio_packed(const struct virtio_negotiation *neg)
  *            write; each is an exit to the VMM on the guest's vCPU
  * @msgs:     requests the VMM makes to its backend while it handles
  *            DRIVER_OK (vhost ioctls, vhost-user messages), @msg each
+ * @map:      after the requests, the VMM pins the guest's memory and maps
+ *            it for the device (vhost-vdpa's IOTLB updates at DRIVER_OK),
+ *            one job of this length on the thread that made them; 0: none
  * @fw:       device firmware commands after them (vDPA's virtqueues),
  *            @fw_cmd each; the VMM's thread waits, its core is free
  * @on_vcpu:  the VMM's work runs on the vCPU thread that exited (a probe);
@@ -61,7 +64,7 @@ static inline bool virtio_packed(const struct virtio_negotiation *neg)
  */
 struct virtio_plan {
     unsigned reset, accesses, msgs, fw;
-    sim_time msg, fw_cmd;
+    sim_time msg, map, fw_cmd;
     bool on_vcpu, stop;
 };
 
