@@ -139,6 +139,49 @@ static void sort_into(struct evq_chunk *c, const struct evq_entry *a, int n)
     }
 }
 
+/* sort_into() for a bucket of level 1 or 2, whose keys lie within 2^16 of
+ * its minimum @base: each key becomes 32 bits, (key - base) * 16 + its
+ * position, all distinct and in the order wanted, and the ranks of all 16
+ * lanes grow at once by one vector compare per entry (SSE2 has no 64-bit
+ * compare for sort_into()'s keys). The lanes cost the same whatever @n:
+ * from EVQ_NEAR_MIN entries on it pays (at 10^2 pending in the hold model,
+ * level 2's buckets hold about 6.5 entries: 2.5% more events per second;
+ * from 3 entries on it was 3% slower at 10^4, whose runs hold 2-4). */
+#define EVQ_NEAR_MIN 5
+
+typedef int32_t evq_v4 __attribute__((vector_size(16)));
+
+static void sort_into_near(struct evq_chunk *c, const struct evq_entry *a, int n, sim_time base)
+{
+    union {
+        evq_v4 v[4];
+        int32_t k[16];
+    } key, rank;
+
+    G_STATIC_ASSERT(EVQ_CHUNK < 16);
+    for (int v = 0; v < 4; v++) /* lanes past n: after every key */
+        key.v[v] = (evq_v4){ 0 } + INT32_MAX;
+    for (int i = 0; i < n; i++)
+        key.k[i] = (int32_t)((uint32_t)(a[i].time - base) << 4 | (uint32_t)i);
+    evq_v4 k0 = key.v[0], k1 = key.v[1], k2 = key.v[2], k3 = key.v[3];
+    evq_v4 r0 = { 0 }, r1 = { 0 }, r2 = { 0 }, r3 = { 0 };
+
+    for (int j = 0; j < n; j++) {
+        evq_v4 kj = (evq_v4){ 0 } + key.k[j];
+
+        r0 -= k0 > kj;
+        r1 -= k1 > kj;
+        r2 -= k2 > kj;
+        r3 -= k3 > kj;
+    }
+    rank.v[0] = r0;
+    rank.v[1] = r1;
+    rank.v[2] = r2;
+    rank.v[3] = r3;
+    for (int i = 0; i < n; i++)
+        c->e[rank.k[i]] = a[i];
+}
+
 /* The @n sorted entries at @e (in chunk @head, or in q->run if NULL),
  * keys from @min on within a bucket of level @l, become the now list. */
 static void start_run(struct evq *q, struct evq_chunk *head, struct evq_entry *e, int n,
@@ -171,7 +214,10 @@ static void sort_run(struct evq *q, const struct evq_list *src, unsigned l)
         c->e[1] = swap ? x : y;
     } else {
         c = chunk_get(q);
-        sort_into(c, src->head->e, n);
+        if (l <= 2 && n >= EVQ_NEAR_MIN)
+            sort_into_near(c, src->head->e, n, src->min);
+        else
+            sort_into(c, src->head->e, n);
         chunk_put(q, src->head);
         c->next = NULL;
     }

@@ -1,9 +1,10 @@
-/* The queue's sorted runs of more than one chunk (q->run): a bucket of
- * several chunks that holds a small share of the queue comes up sorted,
- * stably; entries pushed into its range while it drains pop in (time,
- * push) order, also when the run fills and goes back to buckets; a bucket
- * that holds too large a share is spread as before. Checked against a
- * sorted reference after every pop. */
+/* The queue's sorted runs. One-chunk buckets are sorted by rank, 32-bit
+ * keys at levels 1 and 2 and 64-bit keys above. A bucket of several chunks
+ * that holds a small share of the queue comes up sorted (q->run), stably;
+ * entries pushed into its range while it drains pop in (time, push) order,
+ * also when the run fills and goes back to buckets; a bucket that holds
+ * too large a share is spread as before. Checked against a sorted
+ * reference after every pop. */
 #include <glib.h>
 #include <gsl/gsl_rng.h>
 
@@ -170,11 +171,47 @@ static void test_long_run_limits(void)
     gsl_rng_free(rng);
 }
 
+/* One-chunk buckets of levels 1-3 (the rank sorts of 32-bit keys at
+ * levels 1 and 2, of 64-bit keys above) of 3 to EVQ_CHUNK entries, keys
+ * spanning the whole bucket and a third of them ties, pop in order. */
+static void test_short_run_sorted(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 13);
+
+    for (unsigned l = 1; l <= 3; l++) {
+        sim_time span = (sim_time)1 << (8 * l), lo = span; /* bucket 1 of level l */
+
+        for (int n = 3; n <= EVQ_CHUNK; n++) {
+            struct check c;
+
+            check_init(&c);
+            for (int i = 0; i < n; i++) {
+                sim_time t = lo + (sim_time)gsl_rng_uniform_int(rng, (unsigned long)span);
+                if (i == 1)
+                    t = lo + span - 1;
+                else if (i > 1 && gsl_rng_uniform(rng) < 0.33)
+                    t = g_array_index(c.ref, struct ref_item, gsl_rng_uniform_int(rng, c.ref->len))
+                            .time;
+                push(&c, t);
+            }
+            pop(&c);
+            g_assert_nonnull(c.q.now.head);
+            g_assert_cmpuint(c.q.run_span, ==, (uint64_t)span);
+            while (c.ref->len)
+                pop(&c);
+            check_release(&c);
+        }
+    }
+    gsl_rng_free(rng);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/evqueue/long-run/sorted", test_long_run_sorted);
     g_test_add_func("/evqueue/long-run/insert-and-unsort", test_long_run_insert_and_unsort);
     g_test_add_func("/evqueue/long-run/limits", test_long_run_limits);
+    g_test_add_func("/evqueue/short-run/sorted", test_short_run_sorted);
     return g_test_run();
 }
