@@ -21,10 +21,12 @@
  * QEMU, which emulates the configuration space, and at DRIVER_OK QEMU's
  * vhost_dev_start() makes vhost-vdpa's ioctls, after which the parent
  * driver readies each data virtqueue by firmware (mlx5_vdpa creates them
- * blank at .dev_add since Linux 6.11, so DRIVER_OK's resume_vq() only
- * modifies a queue's fields and then moves it from init to ready: two
- * commands, as a firmware quirk forbids doing both in one). A migration suspends the device at the
- * source (a firmware command per data virtqueue) and its destination starts one without the probe.
+ * blank at .dev_add since Tatulea's June 2024 series, so DRIVER_OK's
+ * resume_vq() only modifies a queue's fields and then moves it from init
+ * to ready: two commands, as a firmware quirk forbids doing both in one).
+ * A migration suspends the device at the source (per data virtqueue a
+ * firmware state change and a query) and its destination starts one
+ * without the probe.
  * Before its queues run, vhost-vdpa pins and maps all of the guest's
  * memory (vdpa.pin_map per GiB, on the VMM's thread): when QEMU starts
  * (vdpa.map_at = init, QEMU since 2025: before the simulated time begins,
