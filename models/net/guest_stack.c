@@ -179,6 +179,12 @@ void guest_queues_reset_itr(struct net_vm *vm, enum nic_itr_driver driver)
     }
 }
 
+void guest_queues_detach(struct net_vm *vm)
+{
+    for (unsigned i = 0; i < vm->n_queues; i++)
+        vm->q[i].tx_done = 0;
+}
+
 /* RSS: the flow's hash through the indirection table. */
 struct net_queue *guest_rss_queue(struct net_vm *vm, const struct net_pkt *p)
 {
@@ -283,6 +289,12 @@ static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)
     sim_time host;
 
     (void)payload;
+    /* Raised by a device that has gone since (a failover's swap): its
+     * transmit vector went with it. */
+    if (v->is_tx && !tx_vectors(vm)) {
+        v->irq_pending = false;
+        return;
+    }
     vm->c.interrupts++;
     vm->c.tx_interrupts += tx;
     vm->c.rx_interrupts += vector_rx_work(v);

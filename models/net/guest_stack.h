@@ -57,5 +57,9 @@ void guest_queues_spin(struct net_vm *vm, bool on);
 struct net_queue *guest_rss_queue(struct net_vm *vm, const struct net_pkt *p);
 /* A new device: its driver's moderation, from its initial state. */
 void guest_queues_reset_itr(struct net_vm *vm, enum nic_itr_driver driver);
+/* @vm's device goes: the transmit completions it signalled and the driver
+ * has not cleaned are freed by the driver's remove (virtnet_remove,
+ * ixgbevf_remove free every buffer), not by the next device's driver. */
+void guest_queues_detach(struct net_vm *vm);
 
 #endif

@@ -82,6 +82,7 @@ void vm_rehome(struct net_world *w, struct net_vm *vm, struct net_host *to, unsi
                const struct io_strategy_ops *ops)
 {
     g_assert(vm->paused && vm_quiet(w, vm));
+    guest_queues_detach(vm);
     vm->ops->detach(vm);
     if (to != vm->nh) {
         for (unsigned k = 0; k < vm->n_vcpus; k++)
