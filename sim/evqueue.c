@@ -56,18 +56,25 @@ void evq_set_prefetch(struct evq *q, const void *base, size_t stride, uint64_t w
     q->prefetch_below = window;
 }
 
-static struct evq_chunk *chunk_get(struct evq *q)
+/* A new slab onto the free list. Out of line: it runs a few times per run,
+ * and inside chunk_get() it kept chunk_get() itself out of line. */
+static G_GNUC_NO_INLINE void slab_new(struct evq *q)
 {
-    if (!q->free) {
-        struct evq_chunk *s = g_aligned_alloc(SLAB_CHUNKS, sizeof(*s), EVQ_CHUNK_BYTES);
-        s->next = q->slabs;
-        q->slabs = s;
-        q->chunks += SLAB_CHUNKS - 1;
-        for (int i = SLAB_CHUNKS - 1; i >= 1; i--) {
-            s[i].next = q->free;
-            q->free = &s[i];
-        }
+    struct evq_chunk *s = g_aligned_alloc(SLAB_CHUNKS, sizeof(*s), EVQ_CHUNK_BYTES);
+
+    s->next = q->slabs;
+    q->slabs = s;
+    q->chunks += SLAB_CHUNKS - 1;
+    for (int i = SLAB_CHUNKS - 1; i >= 1; i--) {
+        s[i].next = q->free;
+        q->free = &s[i];
     }
+}
+
+static inline struct evq_chunk *chunk_get(struct evq *q)
+{
+    if (G_UNLIKELY(!q->free))
+        slab_new(q);
     struct evq_chunk *c = q->free;
     q->free = c->next;
     return c;
