@@ -56,9 +56,9 @@ void evq_set_prefetch(struct evq *q, const void *base, size_t stride, uint64_t w
     q->prefetch_below = window;
 }
 
-/* A new slab onto the free list. Out of line: it runs a few times per run,
- * and inside chunk_get() it kept chunk_get() itself out of line. */
-static G_GNUC_NO_INLINE void slab_new(struct evq *q)
+/* A new slab onto the free list; returns its first chunk. Out of line: it
+ * runs a few times per run, and inline it kept its callers out of line. */
+G_GNUC_NO_INLINE struct evq_chunk *evq_slab_new(struct evq *q)
 {
     struct evq_chunk *s = g_aligned_alloc(SLAB_CHUNKS, sizeof(*s), EVQ_CHUNK_BYTES);
 
@@ -69,12 +69,13 @@ static G_GNUC_NO_INLINE void slab_new(struct evq *q)
         s[i].next = q->free;
         q->free = &s[i];
     }
+    return q->free;
 }
 
 static inline struct evq_chunk *chunk_get(struct evq *q)
 {
     if (G_UNLIKELY(!q->free))
-        slab_new(q);
+        evq_slab_new(q);
     struct evq_chunk *c = q->free;
     q->free = c->next;
     return c;

@@ -84,6 +84,7 @@ void evq_set_prefetch(struct evq *q, const void *base, size_t stride, uint64_t w
 
 /* Out-of-line halves of the inline functions below. */
 struct evq_entry *evq_extend(struct evq *q, struct evq_list *b);
+struct evq_chunk *evq_slab_new(struct evq *q);
 void evq_unsort(struct evq *q, struct evq_entry e);
 bool evq_advance(struct evq *q);
 void evq_push_into_past(const struct evq *q, sim_time t) __attribute__((noreturn));
@@ -145,6 +146,16 @@ static inline __attribute__((always_inline)) void evq_file(struct evq *q, struct
     unsigned d = (unsigned)((uint64_t)e.time >> (l * EVQ_DIGIT_BITS)) & (EVQ_FANOUT - 1);
     struct evq_list *b = &q->b[l][d];
     if (!b->w) {
+        /* The bucket's first chunk here, not through evq_append()'s
+         * out-of-line extend: a branch and a call fewer for each bucket. */
+        struct evq_chunk *c = q->free;
+
+        if (__builtin_expect(!c, 0))
+            c = evq_slab_new(q);
+        q->free = c->next;
+        c->next = NULL;
+        b->head = c;
+        b->w = c->e;
         q->digits[l][d / 64] |= 1ull << (d % 64);
         q->words[l] |= (uint8_t)(1u << (d / 64));
         q->levels |= 1u << l;
