@@ -54,12 +54,14 @@ struct assigned_vm {
 };
 
 /* The ops rows every strategy on this data path shares; a strategy's
- * table adds its name, set-up, checks and interrupt delivery. */
-#define ASSIGNED_DATA_PATH_OPS                                              \
+ * table adds its name, set-up, checks and interrupt delivery. vDPA takes
+ * the packet rows and has a report and a detach of its own. */
+#define ASSIGNED_PACKET_OPS                                                 \
     .guest_tx = assigned_guest_tx, .device_rx = assigned_device_rx,         \
     .tx_wire_done = assigned_tx_wire_done, .rx_driver = assigned_rx_driver, \
-    .irq_complete = assigned_irq_complete, .tx_clean = assigned_tx_clean,   \
-    .report = assigned_report, .detach = assigned_detach, .multiqueue = true
+    .irq_complete = assigned_irq_complete, .tx_clean = assigned_tx_clean, .multiqueue = true
+#define ASSIGNED_DATA_PATH_OPS \
+    ASSIGNED_PACKET_OPS, .report = assigned_report, .detach = assigned_detach
 
 /* One VF per VM of a VF-based strategy (SR-IOV, vDPA): @vms of them per
  * host within nic.vfs and nic.max_vfs. */

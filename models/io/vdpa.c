@@ -126,10 +126,7 @@ static void vdpa_plan(const struct net_vm *vm, bool restore, struct virtio_plan 
     unsigned data_queues = 2 * vm->n_queues;
     bool at_start = strcmp(scenario_str(sc, "vdpa.map_at"), "start") == 0;
 
-    if (restore)
-        memset(plan, 0, sizeof(*plan));
-    else
-        virtio_plan_probe(data_queues + 1, plan);
+    virtio_plan_probe(data_queues + 1, restore, plan);
     virtio_plan_backend(sc, &vm->nh->host.cpu, VIRTIO_BACKEND_VHOST, data_queues, plan);
     if (at_start)
         plan->map = vdpa_map_time(sc);
@@ -158,7 +155,7 @@ static void vdpa_stop(struct net_vm *vm)
     unsigned data_queues = 2 * vm->n_queues;
     struct virtio_plan plan = {
         .msgs = 1 + data_queues,
-        .msg = cpu_cycles(&vm->nh->host.cpu, (double)scenario_int(vm->nh->sc, "virtio.vhost_msg")),
+        .msg = virtio_msg_cost(vm->nh->sc, &vm->nh->host.cpu, VIRTIO_BACKEND_VHOST),
         .fw = data_queues,
         .fw_cmd = scenario_time(vm->nh->sc, "vdpa.vq_stop"),
         .stop = true,
@@ -209,16 +206,9 @@ const struct io_strategy_ops vdpa_strategy_ops = {
     .vm_to_vm = true,
     .check = vdpa_check,
     .attach = vdpa_attach,
-    /* ASSIGNED_DATA_PATH_OPS, with its own detach and report */
-    .guest_tx = assigned_guest_tx,
-    .device_rx = assigned_device_rx,
-    .tx_wire_done = assigned_tx_wire_done,
-    .rx_driver = assigned_rx_driver,
-    .irq_complete = assigned_irq_complete,
-    .tx_clean = assigned_tx_clean,
+    ASSIGNED_PACKET_OPS,
     .report = vdpa_report,
     .detach = vdpa_detach,
-    .multiqueue = true,
     .bridge_rx = assigned_device_rx,
     .irq_deliver = net_irq_virtual,
     .stop = vdpa_stop,

@@ -145,7 +145,7 @@ enum {
 #define VHOST_MSGS_PER_QUEUE 6
 #define VHOST_MSGS_STOP      2
 
-static sim_time msg_cost(const struct scenario *sc, const struct cpu_host *cpu,
+sim_time virtio_msg_cost(const struct scenario *sc, const struct cpu_host *cpu,
                          enum virtio_backend backend)
 {
     return cpu_cycles(cpu, (double)scenario_int(sc, backend == VIRTIO_BACKEND_VHOST_USER
@@ -153,9 +153,11 @@ static sim_time msg_cost(const struct scenario *sc, const struct cpu_host *cpu,
                                                         : "virtio.vhost_msg"));
 }
 
-void virtio_plan_probe(unsigned queues, struct virtio_plan *out)
+void virtio_plan_probe(unsigned queues, bool restore, struct virtio_plan *out)
 {
     memset(out, 0, sizeof(*out));
+    if (restore)
+        return;
     /* virtio_reset_device(): QEMU resets the device inside the write's
      * exit (virtio_pci_common_write() calls virtio_pci_reset()), so the
      * first read of vp_reset()'s loop returns 0. */
@@ -174,7 +176,7 @@ void virtio_plan_backend(const struct scenario *sc, const struct cpu_host *cpu,
     if (backend == VIRTIO_BACKEND_QEMU)
         return;
     plan->msgs += VHOST_MSGS_DEVICE + data_queues * VHOST_MSGS_PER_QUEUE;
-    plan->msg = msg_cost(sc, cpu, backend);
+    plan->msg = virtio_msg_cost(sc, cpu, backend);
 }
 
 void virtio_plan_backend_stop(const struct scenario *sc, const struct cpu_host *cpu,
@@ -186,7 +188,7 @@ void virtio_plan_backend_stop(const struct scenario *sc, const struct cpu_host *
     if (backend == VIRTIO_BACKEND_QEMU)
         return;
     plan->msgs = data_queues * VHOST_MSGS_STOP;
-    plan->msg = msg_cost(sc, cpu, backend);
+    plan->msg = virtio_msg_cost(sc, cpu, backend);
 }
 
 void virtio_net_plan(const struct scenario *sc, const struct virtio_negotiation *neg,
@@ -194,10 +196,7 @@ void virtio_net_plan(const struct scenario *sc, const struct virtio_negotiation 
 {
     unsigned queues = 2 * neg->queue_pairs + virtio_has(neg->accepted, VIRTIO_F_CTRL_VQ);
 
-    if (restore)
-        memset(out, 0, sizeof(*out));
-    else
-        virtio_plan_probe(queues, out);
+    virtio_plan_probe(queues, restore, out);
     /* The control queue stays in QEMU; the data queues go to vhost. */
     virtio_plan_backend(sc, cpu, virtio_backend_of(sc), 2 * neg->queue_pairs, out);
 }

@@ -71,8 +71,14 @@ struct virtio_plan {
 /* Linux's modern virtio-pci probe over @queues virtqueues (the control
  * queue included): register_virtio_device()'s reset and ACKNOWLEDGE,
  * DRIVER, features, FEATURES_OK, configuration reads, each queue's set-up,
- * DRIVER_OK. No backend work: callers add it. */
-void virtio_plan_probe(unsigned queues, struct virtio_plan *out);
+ * DRIVER_OK; with @restore (a migration's destination: the guest does not
+ * probe again) nothing. No backend work: callers add it. */
+void virtio_plan_probe(unsigned queues, bool restore, struct virtio_plan *out);
+
+/* The VMM's cost of one request to @backend (an ioctl, or a vhost-user
+ * message). */
+sim_time virtio_msg_cost(const struct scenario *sc, const struct cpu_host *cpu,
+                         enum virtio_backend backend);
 
 /* What QEMU does at DRIVER_OK for @backend over @data_queues virtqueues
  * (vhost_dev_start()): added to @plan's @msgs. */

@@ -4,9 +4,10 @@
  * up to a budget of packets per round while the vector stays off, and
  * re-arming at the end. A driver that asks for a vector per virtqueue
  * (virtio_net) gets a second one per pair for its transmit completions,
- * with a NAPI context of its own, when the function has enough of them. Received flows are spread
- * over the queues by RSS (a hash through a 128-entry indirection table filled round robin, as Linux
- * drivers fill it); transmit completions go to the sending vCPU's queue
+ * with a NAPI context of its own, when the function has enough of them.
+ * Received flows are spread over the queues by RSS (a hash through a
+ * 128-entry indirection table filled round robin, as Linux drivers fill
+ * it); transmit completions go to the sending vCPU's queue
  * (XPS). Costs are parameters (net_params.c). Left out: socket buffers,
  * GRO, RPS, softirq deferral to ksoftirqd, per-queue rings on the device
  * (the queues share the function's ring accounting). */
@@ -285,7 +286,7 @@ static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)
     struct net_queue *q = v->q;
     struct net_vm *vm = q->vm;
     struct net_world *w = vm->w;
-    bool tx = vector_tx_work(v);
+    bool tx;
     sim_time host;
 
     (void)payload;
@@ -295,6 +296,7 @@ static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)
         v->irq_pending = false;
         return;
     }
+    tx = vector_tx_work(v);
     vm->c.interrupts++;
     vm->c.tx_interrupts += tx;
     vm->c.rx_interrupts += vector_rx_work(v);
