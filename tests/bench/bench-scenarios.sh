@@ -47,6 +47,42 @@ for c in "${cases[@]}"; do
         printf "%-30s %10.3g %10.3g %14.3g %12.3g %14.3g\n", n, s, w, s / w, e / w, p / w }'
 done
 
+# Issue 15: the CPU a packet costs may not grow with the VMs on a host. One
+# 10 Gb/s port shared by N SR-IOV VMs (as tests/test-scale.c), the marginal
+# cost: the difference between a long and a short run, so that building the
+# world and the start-up transient drop out. Instructions (callgrind) and
+# events per packet are in docs/performance.md.
+scale_ini() {
+    printf '[scenario]\nmodel = net\nwarmup = 0s\nduration = %s\n[io]\nstrategy = sriov\n' "$2"
+    printf '[host]\ncores = 4096\n[vm]\nvcpus = 2\ncount = %d\n' "$1"
+    printf '[nic]\nitr = off\nline_rate = 10Gbps\nvfs = 1024\nmax_vfs = 1024\n'
+    printf '[workload]\ntype = stream\nsize = 1460B\nwindow = 16KiB\nstart_jitter = 100us\n'
+}
+scale_run() { # vms duration -> "wall_seconds events packets" (median wall of $runs)
+    local walls=() i
+    scale_ini "$1" "$2" >"$tmp/scale.ini"
+    for ((i = 0; i < runs; i++)); do
+        rm -f "$tmp/s.db"
+        "$IOVSIM" run "$tmp/scale.ini" -o "$tmp/s.db" -q --reps 1
+        walls+=("$(sqlite3 "$tmp/s.db" 'SELECT wall_seconds FROM runs LIMIT 1')")
+    done
+    printf '%s ' "$(printf '%s\n' "${walls[@]}" | median)"
+    sqlite3 -separator ' ' "$tmp/s.db" "SELECT events, (SELECT sum(value) FROM metrics
+        WHERE scope = 'all' AND name = 'sent_total') FROM runs LIMIT 1"
+}
+echo
+echo "== per packet against VMs on one 10 Gb/s port (SR-IOV, 330 ms - 30 ms), median of $runs runs =="
+printf '%-8s %15s %15s %13s %12s\n' VMs "CPU us/packet" "events/packet" "CPU ns/event" "us/packet vs 1 VM"
+base=
+for n in 1 16 240 1024; do
+    read -r w0 e0 p0 < <(scale_run "$n" 30ms)
+    read -r w1 e1 p1 < <(scale_run "$n" 330ms)
+    us=$(awk -v a="$w0" -v b="$w1" -v p="$p0" -v q="$p1" 'BEGIN { printf "%.5f", (b - a) / (q - p) * 1e6 }')
+    base=${base:-$us}
+    awk -v n="$n" -v us="$us" -v w0="$w0" -v w1="$w1" -v e0="$e0" -v e1="$e1" -v p0="$p0" -v p1="$p1" -v b="$base" 'BEGIN {
+        printf "%-8d %15.3f %15.2f %13.1f %12.2f\n", n, us, (e1 - e0) / (p1 - p0), (w1 - w0) / (e1 - e0) * 1e9, us / b }'
+done
+
 # A sweep on 1 and 2 worker processes: the speed-up, and what everything that
 # is not simulation (loading, writing results, the summary) costs at -j 1,
 # an upper bound on the cost of writing results. Writing costs about 2 us per
