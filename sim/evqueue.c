@@ -149,14 +149,83 @@ static void sort_into(struct evq_chunk *c, const struct evq_entry *a, int n)
 
 /* sort_into() for a bucket of level 1 or 2, whose keys lie within 2^16 of
  * its minimum @base: each key becomes 32 bits, (key - base) * 16 + its
- * position, all distinct and in the order wanted, and the ranks of all 16
- * lanes grow at once by one vector compare per entry (SSE2 has no 64-bit
+ * position, all distinct and in the order wanted, and the ranks of a
+ * vector's lanes grow at once by one compare per entry (SSE2 has no 64-bit
  * compare for sort_into()'s keys). The lanes cost the same whatever @n:
  * from EVQ_NEAR_MIN entries on it pays (at 10^2 pending in the hold model,
  * level 2's buckets hold about 6.5 entries: 2.5% more events per second;
  * from 3 entries on it was 3% slower at 10^4, whose runs hold 2-4). */
 #define EVQ_NEAR_MIN 5
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* Up to EVQ_NEAR_LANES entries go through vectors built from the chunk
+ * with unpacks, and every loop runs the same number of steps whatever @n:
+ * @n is random, so a loop that ends at it mispredicts its exit (three
+ * times a sort), and keys stored one by one and loaded as a vector stall
+ * the load. Lanes from @n on get the largest key, so they add to no real
+ * entry's rank; their own rank is @n, and they write their (unused) chunk
+ * entry to c->e[n], past the run. Larger buckets, rare, take the loop. */
+#define EVQ_NEAR_LANES 12
+
+/* Lane j of @k in every lane. */
+#define EVQ_BCAST(k, j) _mm_shuffle_epi32((k), _MM_SHUFFLE((j), (j), (j), (j)))
+
+/* The low 32 bits of the keys of entries @i..@i+3 of @a, less @base, times
+ * 16, plus the entry's position; the largest key from lane @n on. */
+static inline __m128i near_keys(const struct evq_entry *a, int i, __m128i base, __m128i n)
+{
+    const __m128i *v = (const __m128i *)(const void *)(a + i);
+    __m128i lo01 = _mm_unpacklo_epi32(_mm_load_si128(v), _mm_load_si128(v + 1));
+    __m128i lo23 = _mm_unpacklo_epi32(_mm_load_si128(v + 2), _mm_load_si128(v + 3));
+    __m128i pos = _mm_setr_epi32(i, i + 1, i + 2, i + 3);
+    __m128i k = _mm_sub_epi32(_mm_unpacklo_epi64(lo01, lo23), base);
+    __m128i real = _mm_cmpgt_epi32(n, pos);
+
+    k = _mm_or_si128(_mm_slli_epi32(k, 4), pos);
+    return _mm_or_si128(_mm_and_si128(real, k), _mm_andnot_si128(real, _mm_set1_epi32(INT32_MAX)));
+}
+
+/* Add to @r0..@r2 (the ranks of @k0..@k2) the lanes that exceed lane @j
+ * of @kv. */
+#define EVQ_RANK_STEP(kv, j)                             \
+    do {                                                 \
+        __m128i b_ = EVQ_BCAST(kv, j);                   \
+        r0 = _mm_sub_epi32(r0, _mm_cmpgt_epi32(k0, b_)); \
+        r1 = _mm_sub_epi32(r1, _mm_cmpgt_epi32(k1, b_)); \
+        r2 = _mm_sub_epi32(r2, _mm_cmpgt_epi32(k2, b_)); \
+    } while (0)
+#define EVQ_RANK_VEC(kv)      \
+    do {                      \
+        EVQ_RANK_STEP(kv, 0); \
+        EVQ_RANK_STEP(kv, 1); \
+        EVQ_RANK_STEP(kv, 2); \
+        EVQ_RANK_STEP(kv, 3); \
+    } while (0)
+
+static void sort_into_near(struct evq_chunk *c, const struct evq_entry *a, int n, sim_time base)
+{
+    G_STATIC_ASSERT(EVQ_NEAR_LANES == 12 && EVQ_NEAR_LANES <= EVQ_CHUNK);
+    if (n > EVQ_NEAR_LANES) {
+        sort_into(c, a, n);
+        return;
+    }
+    __m128i b = _mm_set1_epi32((int32_t)(uint32_t)base), nv = _mm_set1_epi32(n);
+    __m128i k0 = near_keys(a, 0, b, nv), k1 = near_keys(a, 4, b, nv), k2 = near_keys(a, 8, b, nv);
+    __m128i r0 = _mm_setzero_si128(), r1 = r0, r2 = r0;
+    int32_t rank[EVQ_NEAR_LANES] __attribute__((aligned(16)));
+
+    EVQ_RANK_VEC(k0);
+    EVQ_RANK_VEC(k1);
+    EVQ_RANK_VEC(k2);
+    _mm_store_si128((__m128i *)(void *)rank, r0);
+    _mm_store_si128((__m128i *)(void *)(rank + 4), r1);
+    _mm_store_si128((__m128i *)(void *)(rank + 8), r2);
+    for (int i = 0; i < EVQ_NEAR_LANES; i++)
+        c->e[rank[i]] = a[i];
+}
+#else
 typedef int32_t evq_v4 __attribute__((vector_size(16)));
 
 static void sort_into_near(struct evq_chunk *c, const struct evq_entry *a, int n, sim_time base)
@@ -189,6 +258,7 @@ static void sort_into_near(struct evq_chunk *c, const struct evq_entry *a, int n
     for (int i = 0; i < n; i++)
         c->e[rank.k[i]] = a[i];
 }
+#endif
 
 /* The @n sorted entries at @e (in chunk @head, or in q->run if NULL),
  * keys from @min on within a bucket of level @l, become the now list. */
