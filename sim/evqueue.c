@@ -72,39 +72,10 @@ G_GNUC_NO_INLINE struct evq_chunk *evq_slab_new(struct evq *q)
     return q->free;
 }
 
-static inline struct evq_chunk *chunk_get(struct evq *q)
-{
-    if (G_UNLIKELY(!q->free))
-        evq_slab_new(q);
-    struct evq_chunk *c = q->free;
-    q->free = c->next;
-    return c;
-}
-
 static void chunk_put(struct evq *q, struct evq_chunk *c)
 {
     c->next = q->free;
     q->free = c;
-}
-
-static struct evq_chunk *chunk_of(const struct evq_entry *p)
-{
-    return (struct evq_chunk *)((uintptr_t)p & ~(uintptr_t)(EVQ_CHUNK_BYTES - 1));
-}
-
-/* @b's last chunk is full, or @b is empty: give it a new last chunk. */
-struct evq_entry *evq_extend(struct evq *q, struct evq_list *b)
-{
-    struct evq_chunk *c = chunk_get(q);
-    c->next = NULL;
-    if (b->w) {
-        chunk_of(b->w - 1)->next = c;
-    } else {
-        b->head = c;
-        if (b == &q->now)
-            q->r = c->e;
-    }
-    return c->e;
 }
 
 /* The sorted run is full and @e belongs in it: put the run's entries back
@@ -120,10 +91,10 @@ void evq_unsort(struct evq *q, struct evq_entry e)
     q->r = NULL;
     q->run_span = 1;
     for (; p < end; p++)
-        evq_file(q, *p);
+        evq_file(q, *p, false);
     if (c)
         chunk_put(q, c);
-    evq_file(q, e);
+    evq_file(q, e, false);
 }
 
 /* The entries of a one-chunk bucket, @n of them, sorted stably (equal
@@ -291,7 +262,7 @@ static void sort_run(struct evq *q, const struct evq_list *src, unsigned l)
         c->e[0] = swap ? y : x;
         c->e[1] = swap ? x : y;
     } else {
-        c = chunk_get(q);
+        c = evq_chunk_get(q, false);
         if (l <= 2 && n >= EVQ_NEAR_MIN)
             sort_into_near(c, src->head->e, n, src->min);
         else
@@ -376,7 +347,7 @@ static void refill(struct evq *q)
          c = c->next)
         chunks++;
     if (chunks <= EVQ_RUN_CHUNKS &&
-        ((size_t)(chunks - 1) * EVQ_CHUNK + (size_t)(src.w - chunk_of(src.w - 1)->e)) *
+        ((size_t)(chunks - 1) * EVQ_CHUNK + (size_t)(src.w - evq_chunk_of(src.w - 1)->e)) *
                 EVQ_RUN_SHARE <=
             q->len) {
         sort_long_run(q, &src, l);
@@ -390,7 +361,7 @@ static void refill(struct evq *q)
             struct evq_entry e = *p;
             if (((uint64_t)e.time ^ (uint64_t)src.min) < q->prefetch_below)
                 __builtin_prefetch(q->prefetch_base + (size_t)e.slot * q->prefetch_stride);
-            evq_file(q, e);
+            evq_file(q, e, false);
         }
         chunk_put(q, c);
     }
@@ -403,14 +374,14 @@ bool evq_advance(struct evq *q)
         if (!q->now.head)
             return true; /* q->run crosses a line of EVQ_CHUNK_BYTES */
         /* The end of a full chunk with more after it. */
-        struct evq_chunk *c = chunk_of(q->r - 1);
+        struct evq_chunk *c = evq_chunk_of(q->r - 1);
         q->now.head = c->next;
         chunk_put(q, c);
         q->r = q->now.head->e;
         return true;
     }
     if (q->now.head)
-        chunk_put(q, chunk_of(q->now.w - 1)); /* the last: the others went above */
+        chunk_put(q, evq_chunk_of(q->now.w - 1)); /* the last: the others went above */
     q->now = empty_list;
     q->r = NULL;
     q->run_span = 1;

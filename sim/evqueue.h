@@ -83,7 +83,6 @@ void evq_release(struct evq *q);
 void evq_set_prefetch(struct evq *q, const void *base, size_t stride, uint64_t window);
 
 /* Out-of-line halves of the inline functions below. */
-struct evq_entry *evq_extend(struct evq *q, struct evq_list *b);
 struct evq_chunk *evq_slab_new(struct evq *q);
 void evq_unsort(struct evq *q, struct evq_entry e);
 bool evq_advance(struct evq *q);
@@ -94,13 +93,46 @@ static inline bool evq_at_chunk_end(const struct evq_entry *p)
     return ((uintptr_t)p & (EVQ_CHUNK_BYTES - 1)) == 0;
 }
 
-static inline void evq_append(struct evq *q, struct evq_list *b, struct evq_entry e)
+/* The chunk that holds @p. */
+static inline struct evq_chunk *evq_chunk_of(const struct evq_entry *p)
 {
-    struct evq_entry *w = b->w;
-    if (__builtin_expect(evq_at_chunk_end(w), 0))
-        w = evq_extend(q, b);
-    *w = e;
-    b->w = w + 1;
+    return (struct evq_chunk *)((uintptr_t)p & ~(uintptr_t)(EVQ_CHUNK_BYTES - 1));
+}
+
+/* A chunk off the free list; NULL if it is empty and @fast (a new slab
+ * is a call: evq_slab_new()). */
+static inline __attribute__((always_inline)) struct evq_chunk *evq_chunk_get(struct evq *q,
+                                                                             bool fast)
+{
+    struct evq_chunk *c = q->free;
+
+    if (__builtin_expect(!c, 0)) {
+        if (fast)
+            return NULL;
+        c = evq_slab_new(q);
+    }
+    q->free = c->next;
+    return c;
+}
+
+/* Where the next entry of @b goes when its last chunk is full or it is
+ * empty (b->w at a chunk's end or NULL): a new chunk, linked after the
+ * last or made the head. A new bucket's bitmap bits, and where the now
+ * list is read from, are the caller's. NULL if that needs a call and
+ * @fast. */
+static inline __attribute__((always_inline)) struct evq_entry *
+evq_new_chunk(struct evq *q, struct evq_list *b, bool fast)
+{
+    struct evq_chunk *c = evq_chunk_get(q, fast);
+
+    if (!c)
+        return NULL;
+    c->next = NULL;
+    if (b->w)
+        evq_chunk_of(b->w - 1)->next = c;
+    else
+        b->head = c;
+    return c->e;
 }
 
 /* A bucket of level l >= 1 of at most EVQ_RUN_CHUNKS chunks is not spread
@@ -111,14 +143,18 @@ static inline void evq_append(struct evq *q, struct evq_list *b, struct evq_entr
  * keys equal to last). A run in q->run has no head chunk (now.head is
  * NULL). Until it is drained, q->last follows the keys popped and an entry
  * of that range is inserted into the run in order (after equal keys); when
- * the run is full (now.w at run_end) it goes back to buckets. */
-static inline void evq_insert_sorted(struct evq *q, struct evq_entry e)
+ * the run is full (now.w at run_end) it goes back to buckets (a call:
+ * false, with nothing changed, if @fast). */
+static inline __attribute__((always_inline)) bool evq_insert_sorted(struct evq *q,
+                                                                    struct evq_entry e, bool fast)
 {
     struct evq_entry *w = q->now.w, *p = w;
 
     if (__builtin_expect(w == q->run_end, 0)) {
+        if (fast)
+            return false;
         evq_unsort(q, e);
-        return;
+        return true;
     }
     while (p > q->r && p[-1].time > e.time) {
         *p = p[-1];
@@ -126,43 +162,63 @@ static inline void evq_insert_sorted(struct evq *q, struct evq_entry e)
     }
     *p = e;
     q->now.w = w + 1;
+    return true;
 }
 
-/* File @e relative to q->last (e.time >= q->last). Always inline, as
- * evq_push(): left to itself gcc calls both out of line from
- * sim_schedule_at(), and the call's register saves cost about 10
- * instructions of every event. */
-static inline __attribute__((always_inline)) void evq_file(struct evq *q, struct evq_entry e)
+/* File @e relative to q->last (e.time >= q->last). Always inline: left to
+ * itself gcc calls it out of line from sim_schedule_at(), and the call's
+ * register saves cost about 10 instructions of every event. @fast: make
+ * no call (the caller then saves no registers); false, with nothing
+ * changed, where filing would need one (a new slab of chunks, a full
+ * sorted run), which evq_push() then does. */
+static inline __attribute__((always_inline)) bool evq_file(struct evq *q, struct evq_entry e,
+                                                           bool fast)
 {
     uint64_t x = (uint64_t)e.time ^ (uint64_t)q->last;
+    struct evq_list *b;
+    struct evq_entry *w;
+
     if (x < q->run_span) {
         if (q->run_span > 1)
-            evq_insert_sorted(q, e);
-        else
-            evq_append(q, &q->now, e);
-        return;
+            return evq_insert_sorted(q, e, fast);
+        b = &q->now;
+        w = b->w;
+        if (__builtin_expect(evq_at_chunk_end(w), 0)) {
+            bool empty = !w;
+
+            w = evq_new_chunk(q, b, fast);
+            if (!w)
+                return false;
+            if (empty)
+                q->r = w;
+        }
+        *w = e;
+        b->w = w + 1;
+        return true;
     }
     unsigned l = (63u - (unsigned)__builtin_clzll(x)) / EVQ_DIGIT_BITS;
     unsigned d = (unsigned)((uint64_t)e.time >> (l * EVQ_DIGIT_BITS)) & (EVQ_FANOUT - 1);
-    struct evq_list *b = &q->b[l][d];
-    if (!b->w) {
-        /* The bucket's first chunk here, not through evq_append()'s
-         * out-of-line extend: a branch and a call fewer for each bucket. */
-        struct evq_chunk *c = q->free;
+    b = &q->b[l][d];
+    w = b->w;
+    /* One test for an empty bucket and a full chunk: both leave w at a
+     * multiple of EVQ_CHUNK_BYTES. */
+    if (evq_at_chunk_end(w)) {
+        bool empty = !w;
 
-        if (__builtin_expect(!c, 0))
-            c = evq_slab_new(q);
-        q->free = c->next;
-        c->next = NULL;
-        b->head = c;
-        b->w = c->e;
-        q->digits[l][d / 64] |= 1ull << (d % 64);
-        q->words[l] |= (uint8_t)(1u << (d / 64));
-        q->levels |= 1u << l;
+        w = evq_new_chunk(q, b, fast);
+        if (!w)
+            return false;
+        if (empty) {
+            q->digits[l][d / 64] |= 1ull << (d % 64);
+            q->words[l] |= (uint8_t)(1u << (d / 64));
+            q->levels |= 1u << l;
+        }
     }
-    evq_append(q, b, e);
+    *w = e;
+    b->w = w + 1;
     /* Keys come in random order: a branch here would mispredict often. */
     b->min = e.time < b->min ? e.time : b->min;
+    return true;
 }
 
 /* @e.time must be >= the last key popped (aborts otherwise). The hot path
@@ -171,8 +227,18 @@ static inline __attribute__((always_inline)) void evq_push(struct evq *q, struct
 {
     if (__builtin_expect(e.time < q->last, 0))
         evq_push_into_past(q, e.time);
-    evq_file(q, e);
+    evq_file(q, e, false);
     q->len++;
+}
+
+/* evq_push() without a call, for @e.time >= q->last: false, with nothing
+ * changed, if it would need one; evq_push() then files @e. */
+static inline __attribute__((always_inline)) bool evq_try_push(struct evq *q, struct evq_entry e)
+{
+    if (!evq_file(q, e, true))
+        return false;
+    q->len++;
+    return true;
 }
 
 /* Smallest entry (FIFO among equal times) without removing it; false if empty. */

@@ -106,17 +106,6 @@ static G_GNUC_NO_INLINE void pool_grow(struct sim *sim)
     pool_moved(sim);
 }
 
-static inline uint32_t slot_alloc(struct sim *sim)
-{
-    uint32_t slot;
-
-    if (G_UNLIKELY(sim->free_head == NO_SLOT))
-        pool_grow(sim);
-    slot = sim->free_head;
-    sim->free_head = sim->pool[slot].next_free;
-    return slot;
-}
-
 /* A slot's generation counts its uses: it becomes odd when an event takes
  * the slot, even when the slot is freed, and moves on by two when the event is
  * rescheduled. Ids and queue entries carry the generation they were made
@@ -164,26 +153,55 @@ static inline void copy_payload(unsigned char *dst, const void *payload, size_t 
     }
 }
 
-sim_event_id sim_schedule_at(struct sim *sim, sim_time when, sim_handler_fn fn, void *ctx,
-                             const void *payload, size_t len)
+/* sim_schedule_at() off its fast path: the checks' errors, a full pool
+ * (then the fast path again) and a push that needs a call. Out of line and
+ * reached by tail calls, so that the fast path makes no call and saves no
+ * registers. */
+static G_GNUC_NO_INLINE sim_event_id schedule_slow(struct sim *sim, sim_time when,
+                                                   sim_handler_fn fn, void *ctx,
+                                                   const void *payload, size_t len)
 {
-    if (G_UNLIKELY(when < sim->clock.now))
+    if (when < sim->clock.now)
         g_error("sim_schedule_at: time %" G_GINT64_FORMAT " ps is before now (%" G_GINT64_FORMAT
                 " ps)",
                 when, sim->clock.now);
-    if (G_UNLIKELY(!fn))
+    if (!fn)
         g_error("sim_schedule_at: NULL handler");
-    if (G_UNLIKELY(len > SIM_PAYLOAD_MAX))
+    if (len > SIM_PAYLOAD_MAX)
         g_error("sim_schedule_at: payload of %zu bytes exceeds %d", len, SIM_PAYLOAD_MAX);
-    uint32_t slot = slot_alloc(sim);
+    if (sim->free_head == NO_SLOT)
+        pool_grow(sim);
+    return sim_schedule_at(sim, when, fn, ctx, payload, len);
+}
+
+/* The push evq_try_push() cannot make without a call, or one below the
+ * queue's last key. */
+static G_GNUC_NO_INLINE sim_event_id push_slow(struct sim *sim, struct evq_entry e)
+{
+    evq_push(&sim->queue, e);
+    return make_id(e.slot, e.gen);
+}
+
+sim_event_id sim_schedule_at(struct sim *sim, sim_time when, sim_handler_fn fn, void *ctx,
+                             const void *payload, size_t len)
+{
+    if (G_UNLIKELY(when < sim->clock.now || !fn || len > SIM_PAYLOAD_MAX ||
+                   sim->free_head == NO_SLOT))
+        return schedule_slow(sim, when, fn, ctx, payload, len);
+    uint32_t slot = sim->free_head;
     struct event *ev = &sim->pool[slot];
-    ev->gen++;
+    uint32_t gen = ev->gen + 1;
+
+    sim->free_head = ev->next_free;
+    ev->gen = gen;
     ev->fn = fn;
     ev->ctx = ctx;
     copy_payload(ev->payload, payload, len);
-    evq_push(&sim->queue, (struct evq_entry){ .time = when, .slot = slot, .gen = ev->gen });
     sim->pending++;
-    return make_id(slot, ev->gen);
+    struct evq_entry e = { .time = when, .slot = slot, .gen = gen };
+    if (G_UNLIKELY(when < sim->queue.last || !evq_try_push(&sim->queue, e)))
+        return push_slow(sim, e);
+    return make_id(slot, gen);
 }
 
 sim_event_id sim_schedule(struct sim *sim, sim_time delay, sim_handler_fn fn, void *ctx,

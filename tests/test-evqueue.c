@@ -3,8 +3,9 @@
  * that holds a small share of the queue comes up sorted (q->run), stably;
  * entries pushed into its range while it drains pop in (time, push) order,
  * also when the run fills and goes back to buckets; a bucket that holds
- * too large a share is spread as before. Checked against a sorted
- * reference after every pop. */
+ * too large a share is spread as before. Every push goes as the
+ * engine's does, through evq_try_push() and, where that needs a call,
+ * evq_push(). Checked against a sorted reference after every pop. */
 #include <glib.h>
 #include <gsl/gsl_rng.h>
 
@@ -19,6 +20,8 @@ struct check {
     struct evq q;
     GArray *ref; /* struct ref_item, sorted by (time, seq) */
     uint32_t seq;
+    unsigned try_failed; /* pushes evq_try_push() left to evq_push() */
+    unsigned run_full;   /* those into a full sorted run */
 };
 
 static void check_init(struct check *c)
@@ -26,6 +29,8 @@ static void check_init(struct check *c)
     evq_init(&c->q, 0);
     c->ref = g_array_new(FALSE, FALSE, sizeof(struct ref_item));
     c->seq = 0;
+    c->try_failed = 0;
+    c->run_full = 0;
 }
 
 static void check_release(struct check *c)
@@ -49,7 +54,16 @@ static void push(struct check *c, sim_time t)
             hi = mid;
     }
     g_array_insert_val(c->ref, lo, ((struct ref_item){ t, c->seq }));
-    evq_push(&c->q, (struct evq_entry){ .time = t, .slot = c->seq++ });
+    struct evq_entry e = { .time = t, .slot = c->seq++ };
+    /* As the engine does: the push without a call, else the whole one. */
+    if (!evq_try_push(&c->q, e)) {
+        /* Only for these, and with nothing changed. */
+        g_assert_true(!c->q.free || c->q.now.w == c->q.run_end);
+        g_assert_cmpuint(evq_len(&c->q), ==, c->ref->len - 1);
+        c->try_failed++;
+        c->run_full += c->q.run_span > 1 && c->q.now.w == c->q.run_end;
+        evq_push(&c->q, e);
+    }
 }
 
 static sim_time pop(struct check *c)
@@ -153,6 +167,8 @@ static void test_long_run_insert_and_unsort(void)
                 now = pop(&c);
         }
         g_assert_true(unsorted == (round == 1));
+        /* Into the run, no chunk needed; the full run is evq_push()'s. */
+        g_assert_cmpuint(c.run_full, ==, round == 1);
         while (c.ref->len)
             pop(&c);
         check_release(&c);
@@ -206,6 +222,30 @@ static void test_short_run_sorted(void)
     gsl_rng_free(rng);
 }
 
+/* evq_try_push() makes every push it can without a call and leaves the
+ * others, with nothing changed (push() checks), to evq_push(): the first
+ * of a queue and the first after its slab of chunks runs out. A new
+ * bucket and a full chunk are served from the free list. */
+static void test_try_push(void)
+{
+    struct check c;
+
+    check_init(&c);
+    push(&c, 10);
+    g_assert_cmpuint(c.try_failed, ==, 1);
+    for (int i = 0; i < 40; i++) /* 40 buckets of level 1 */
+        push(&c, 1000 + i * 300);
+    for (int i = 0; i < 2 * EVQ_CHUNK; i++) /* two chunks of one bucket */
+        push(&c, 70000);
+    g_assert_cmpuint(c.try_failed, ==, 1);
+    for (int i = 0; i < 30; i++) /* 30 of level 2: 73 chunks, the slab has 63 */
+        push(&c, ((sim_time)1 << 20) + i * 65536);
+    g_assert_cmpuint(c.try_failed, ==, 2);
+    while (c.ref->len)
+        pop(&c);
+    check_release(&c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -213,5 +253,6 @@ int main(int argc, char **argv)
     g_test_add_func("/evqueue/long-run/insert-and-unsort", test_long_run_insert_and_unsort);
     g_test_add_func("/evqueue/long-run/limits", test_long_run_limits);
     g_test_add_func("/evqueue/short-run/sorted", test_short_run_sorted);
+    g_test_add_func("/evqueue/try-push", test_try_push);
     return g_test_run();
 }

@@ -244,6 +244,19 @@ static void test_null_handler_aborts(void)
     g_test_trap_assert_stderr("*NULL handler*");
 }
 
+static void test_long_payload_aborts(void)
+{
+    if (g_test_subprocess()) {
+        struct sim *sim = sim_new(1);
+        char big[SIM_PAYLOAD_MAX + 1] = { 0 };
+        sim_schedule(sim, 1, noop, NULL, big, sizeof(big));
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_failed();
+    g_test_trap_assert_stderr("*payload of 33 bytes exceeds 32*");
+}
+
 /* The radix heap against a sorted-array reference: random pushes (many
  * ties, wide and narrow spreads) interleaved with pops. */
 struct ref_item {
@@ -563,6 +576,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sim/misuse/past", test_misuse_aborts);
     g_test_add_func("/sim/misuse/negative-delay", test_negative_delay_aborts);
     g_test_add_func("/sim/misuse/null-handler", test_null_handler_aborts);
+    g_test_add_func("/sim/misuse/long-payload", test_long_payload_aborts);
     g_test_add_func("/sim/evqueue/random-vs-reference", test_evqueue_random);
     g_test_add_func("/sim/evqueue/random-with-prefetch", test_evqueue_random_prefetch);
     g_test_add_func("/sim/evqueue/ties-and-extremes", test_evqueue_ties_and_extremes);
