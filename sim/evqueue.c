@@ -20,9 +20,24 @@
  * slabs for evq_release() and holds no entries. */
 #define SLAB_CHUNKS 64
 
-void evq_push_into_past(const struct evq *q, sim_time t)
+/* @t is below the last key popped, and so below every key queued: the
+ * engine pushes such a key only after a run stopped at a time before the
+ * next event, whose refill had already moved `last` on to that event.
+ * Every entry is taken out in order and filed again from @t, so ties
+ * keep their order: O(n), once per such stop. */
+void evq_rewind(struct evq *q, sim_time t)
 {
-    g_error("evq_push: time %" G_GINT64_FORMAT " before %" G_GINT64_FORMAT, t, q->last);
+    struct evq_entry *all = g_new(struct evq_entry, q->len ? q->len : 1), e;
+    size_t n = 0;
+
+    while (evq_peek(q, &e)) {
+        all[n++] = e;
+        evq_pop(q);
+    }
+    q->last = t;
+    for (size_t i = 0; i < n; i++)
+        evq_push(q, all[i]);
+    g_free(all);
 }
 
 static const struct evq_list empty_list = { .min = SIM_TIME_MAX };

@@ -86,7 +86,7 @@ void evq_set_prefetch(struct evq *q, const void *base, size_t stride, uint64_t w
 struct evq_chunk *evq_slab_new(struct evq *q);
 void evq_unsort(struct evq *q, struct evq_entry e);
 bool evq_advance(struct evq *q);
-void evq_push_into_past(const struct evq *q, sim_time t) __attribute__((noreturn));
+void evq_rewind(struct evq *q, sim_time t);
 
 static inline bool evq_at_chunk_end(const struct evq_entry *p)
 {
@@ -221,21 +221,20 @@ static inline __attribute__((always_inline)) bool evq_file(struct evq *q, struct
     return true;
 }
 
-/* @e.time must be >= the last key popped (aborts otherwise). The hot path
- * is inline: it runs once per event. */
+/* A key below the last one popped costs a rebuild (evq_rewind()). */
 static inline __attribute__((always_inline)) void evq_push(struct evq *q, struct evq_entry e)
 {
     if (__builtin_expect(e.time < q->last, 0))
-        evq_push_into_past(q, e.time);
+        evq_rewind(q, e.time);
     evq_file(q, e, false);
     q->len++;
 }
 
-/* evq_push() without a call, for @e.time >= q->last: false, with nothing
- * changed, if it would need one; evq_push() then files @e. */
+/* evq_push() without a call: false, with nothing changed, if it would
+ * need one (or a rewind); evq_push() then files @e. */
 static inline __attribute__((always_inline)) bool evq_try_push(struct evq *q, struct evq_entry e)
 {
-    if (!evq_file(q, e, true))
+    if (__builtin_expect(e.time < q->last, 0) || !evq_file(q, e, true))
         return false;
     q->len++;
     return true;

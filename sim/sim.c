@@ -174,8 +174,7 @@ static G_GNUC_NO_INLINE sim_event_id schedule_slow(struct sim *sim, sim_time whe
     return sim_schedule_at(sim, when, fn, ctx, payload, len);
 }
 
-/* The push evq_try_push() cannot make without a call, or one below the
- * queue's last key. */
+/* The push evq_try_push() cannot make without a call. */
 static G_GNUC_NO_INLINE sim_event_id push_slow(struct sim *sim, struct evq_entry e)
 {
     evq_push(&sim->queue, e);
@@ -199,7 +198,7 @@ sim_event_id sim_schedule_at(struct sim *sim, sim_time when, sim_handler_fn fn, 
     copy_payload(ev->payload, payload, len);
     sim->pending++;
     struct evq_entry e = { .time = when, .slot = slot, .gen = gen };
-    if (G_UNLIKELY(when < sim->queue.last || !evq_try_push(&sim->queue, e)))
+    if (G_UNLIKELY(!evq_try_push(&sim->queue, e)))
         return push_slow(sim, e);
     return make_id(slot, gen);
 }

@@ -58,7 +58,7 @@ static void push(struct check *c, sim_time t)
     /* As the engine does: the push without a call, else the whole one. */
     if (!evq_try_push(&c->q, e)) {
         /* Only for these, and with nothing changed. */
-        g_assert_true(!c->q.free || c->q.now.w == c->q.run_end);
+        g_assert_true(!c->q.free || c->q.now.w == c->q.run_end || t < c->q.last);
         g_assert_cmpuint(evq_len(&c->q), ==, c->ref->len - 1);
         c->try_failed++;
         c->run_full += c->q.run_span > 1 && c->q.now.w == c->q.run_end;
@@ -246,6 +246,42 @@ static void test_try_push(void)
     check_release(&c);
 }
 
+/* Keys below the last one popped, pushed after a peek has moved the
+ * queue on to the next key (as a run that stops before it does): the
+ * queue is rebuilt, and everything pops in order, ties FIFO. */
+static void test_rewind(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    struct check c;
+    int rewinds = 0;
+
+    gsl_rng_set(rng, 17);
+    check_init(&c);
+    for (int i = 0; i < 300; i++) {
+        sim_time t = (sim_time)gsl_rng_uniform_int(rng, 1ul << 24);
+        if (i > 0 && gsl_rng_uniform(rng) < 0.3)
+            t = g_array_index(c.ref, struct ref_item, gsl_rng_uniform_int(rng, c.ref->len)).time;
+        push(&c, t);
+    }
+    sim_time now = pop(&c);
+    while (c.ref->len) {
+        struct evq_entry next = { 0 };
+
+        g_assert_true(evq_peek(&c.q, &next));
+        if (next.time > now && gsl_rng_uniform(rng) < 0.5) {
+            sim_time t = now + (sim_time)gsl_rng_uniform_int(rng, (unsigned long)(next.time - now));
+            rewinds += t < c.q.last;
+            push(&c, t);
+            push(&c, t);
+            push(&c, next.time);
+        }
+        now = pop(&c);
+    }
+    g_assert_cmpint(rewinds, >, 20);
+    check_release(&c);
+    gsl_rng_free(rng);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -254,5 +290,6 @@ int main(int argc, char **argv)
     g_test_add_func("/evqueue/long-run/limits", test_long_run_limits);
     g_test_add_func("/evqueue/short-run/sorted", test_short_run_sorted);
     g_test_add_func("/evqueue/try-push", test_try_push);
+    g_test_add_func("/evqueue/rewind", test_rewind);
     return g_test_run();
 }

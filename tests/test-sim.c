@@ -183,6 +183,35 @@ static void test_run_until_and_stop(void)
     sim_free(sim);
 }
 
+/* A run that stops before the next event leaves its clock at the end,
+ * below that event; events scheduled in between (at the clock too) or
+ * rescheduled there run first, the rest after them in order, ties FIFO.
+ * The stop's peek at the next event had moved the queue's last key on to
+ * it, and such a push aborted. */
+static void test_schedule_after_stop(void)
+{
+    struct sim *sim = sim_new(1);
+    struct trace t;
+    const int want[] = { 6, 5, 4, 7, 1, 2, 8, 3 };
+
+    trace_init(&t);
+    at(sim, 1000, &t, 1);
+    at(sim, 1000, &t, 2);
+    at(sim, 5000, &t, 3);
+    sim_event_id far = at(sim, 70000, &t, 4);
+    g_assert_cmpuint(sim_run_until(sim, 500), ==, 0);
+    g_assert_cmpint(sim_now(sim), ==, 500);
+    at(sim, 500, &t, 6);
+    at(sim, 600, &t, 5);
+    g_assert_cmpuint(sim_reschedule(sim, far, 700), !=, 0);
+    at(sim, 900, &t, 7);
+    at(sim, 1000, &t, 8);
+    g_assert_cmpuint(sim_run_until(sim, SIM_TIME_MAX), ==, G_N_ELEMENTS(want));
+    g_assert_cmpmem(t.log->data, t.log->len * sizeof(int), want, sizeof(want));
+    trace_release(&t);
+    sim_free(sim);
+}
+
 static void test_watch_flag(void)
 {
     struct sim *sim = sim_new(1);
@@ -572,6 +601,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sim/queue/cancel", test_cancel);
     g_test_add_func("/sim/queue/reschedule", test_reschedule);
     g_test_add_func("/sim/run/until-and-stop", test_run_until_and_stop);
+    g_test_add_func("/sim/run/schedule-after-stop", test_schedule_after_stop);
     g_test_add_func("/sim/run/watch-flag", test_watch_flag);
     g_test_add_func("/sim/misuse/past", test_misuse_aborts);
     g_test_add_func("/sim/misuse/negative-delay", test_negative_delay_aborts);
