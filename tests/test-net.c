@@ -104,26 +104,37 @@ static void test_gso(void)
 }
 
 /* More vCPUs than cores without pinning: the VMs time-share, pay the
- * switches, still conserve, and none starves. Not equal shares: the two
- * VMs of a core start sending at different times (each device's probe
- * waits for the other's exits), and with 3 ms slices the host scheduler
- * then keeps an unequal split (1.3 against 0.23 Gb/s per VM, still so
- * over 200 ms); VMs started in lockstep shared equally, and a start
- * spread by workload.start_jitter gives either (seeds 1 and 2). */
+ * switches, still conserve, and identical VMs get the same throughput.
+ * Each of the two cores holds two VMs' vCPU and vhost threads. The fair
+ * scheduler keeps each thread's lag within its request r (the 0.75 ms
+ * base slice x (1 + ilog2 2) = 1.5 ms) plus the job that overruns it (q,
+ * microseconds), so in the measured window W a thread's CPU is its fair
+ * share to within its lag at either end, 2(r + q), and a VM's (two
+ * threads) to within 4(r + q); identical VMs have equal fair shares, half
+ * a core each, and at the same cost per packet their throughputs differ
+ * by at most 8(r + q) / (W / 2): 12% over 0.2 s. (In FIFO order two of
+ * them settled into a kick per packet and two into batches, 0.23 against
+ * 1.28 Gb/s.) */
 static void test_time_shared(void)
 {
-    struct report *r = run_ini("[io]\nstrategy = virtio\n[host]\ncores = 2\npin_vcpus = false\n"
-                               "[vm]\ncount = 4\n",
-                               1);
+    const double r_q = 1.5e-3 + 10e-6, window = 0.2 - 1e-3, tol = 8 * r_q / (window / 2);
+    struct report *r = test_run_ini("[scenario]\nname = t\nmodel = net\nduration = 200ms\n"
+                                    "warmup = 1ms\n[io]\nstrategy = virtio\n[host]\ncores = 2\n"
+                                    "pin_vcpus = false\n[vm]\ncount = 4\n",
+                                    1);
     struct report *pinned = run_ini("[io]\nstrategy = virtio\n[vm]\ncount = 4\n", 1);
+    double lo = INFINITY, hi = 0;
 
     g_assert_cmpfloat(test_all(r, "throughput"), <, test_all(pinned, "throughput"));
     for (unsigned i = 0; i < 4; i++) {
         char vm[8];
 
         snprintf(vm, sizeof(vm), "vm%u", i);
-        g_assert_cmpfloat(test_value(r, vm, "throughput"), >, 0.1 * test_all(r, "throughput") / 4);
+        lo = MIN(lo, test_value(r, vm, "throughput"));
+        hi = MAX(hi, test_value(r, vm, "throughput"));
     }
+    g_test_message("time-shared VMs: %.4g to %.4g bit/s (tolerance %.3g)", lo, hi, tol);
+    g_assert_cmpfloat(hi / lo - 1, <, tol);
     test_check_net_conservation(r);
     check_breakdown(r, "all");
     report_free(r);

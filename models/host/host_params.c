@@ -37,10 +37,13 @@ static const struct param_def host_params[] = {
               "a lock that changed cores)",
               "McCalpin, Intel forum 2016: Intel MLC L2-to-L2 modified intervention 40.3-42.3 ns "
               "within a socket, Xeon E5-2660 v4 (sources.md#line-transfer)"),
-    PDEF_TIME("host.sched_slice", "3ms", 1e-6, 10.0,
-              "a thread keeps a time-shared core this long while other threads wait",
-              "Linux v6.6 kernel/sched/fair.c: sysctl_sched_base_slice 0.75 ms x (1 + "
-              "ilog2(min(CPUs, 8))) = 3 ms on 8 or more CPUs (sources.md#linux-sched)"),
+    PDEF_TIME(
+        "host.sched_slice", "0.75ms", 1e-6, 10.0,
+        "the fair scheduler's base slice before scaling: a thread on a time-shared core "
+        "asks for this times 1 + ilog2(min(host.cores, 8)) of CPU per request (its virtual "
+        "deadline; 3 ms on 8 or more cores)",
+        "Linux v6.6 kernel/sched/fair.c: normalized_sysctl_sched_base_slice 0.75 ms, "
+        "scaled by 1 + ilog2(min(CPUs, 8)) (SCHED_TUNABLESCALING_LOG) (sources.md#linux-sched)"),
     PDEF_ENUM("host.idle", "legacy", "legacy|menu",
               "idle states: menu, every core that sleeps enters the state Linux's menu governor "
               "would choose and the work that wakes it waits out its exit latency; legacy, only "
@@ -76,10 +79,12 @@ static const struct param_def host_params[] = {
               "Linux drivers/idle/intel_idle.c skx_cstates: C6 target_residency 600 us "
               "(sources.md#linux-cpuidle)"),
     PDEF_BOOL("host.sched_wakeup_preempt", "true",
-              "a woken thread makes the running one yield at the end of its current job "
-              "(else at the end of its slice)",
-              "choice: Linux's wake-up preemption (EEVDF, kernel/sched/fair.c "
-              "check_preempt_wakeup_fair) (sources.md#linux-sched)"),
+              "a woken thread that the fair scheduler would pick now (the running one no longer "
+              "eligible or past the request it was picked for) makes the running one yield at the "
+              "end of its current job (else the running one keeps the core until its request is "
+              "used up)",
+              "Linux v6.6 kernel/sched/fair.c check_preempt_wakeup(): preempt when pick_eevdf() "
+              "returns the woken task, RUN_TO_PARITY on (sources.md#linux-sched)"),
     PDEF_ENUM("host.backend_placement", "spread", "spread|pinned|shared",
               "backend threads: spread over the cores holding no vCPU (else the VM's vCPU "
               "cores); pinned: each VM's on a core of its own (error if too few); shared: "

@@ -1,22 +1,36 @@
-/* Run queues for the host's time-shared cores. Each thread on such a core
- * has its own FIFO of jobs; the core runs one thread at a time, which keeps
- * it for its successive jobs until it blocks (no job left), its slice is
- * used up while others wait, or (with wake-up preemption) a thread woke
- * meanwhile; then the longest-waiting thread gets it, after a context
- * switch. Jobs are never preempted inside: a job is one step of a packet
- * or request, microseconds long, against a slice of milliseconds. A thread's
- * urgent jobs (its interrupt and softirq work) run before its ordinary ones;
- * they do not make a waiting thread preempt the running one.
+/* Run queues for the host's time-shared cores, ordered by Linux's fair
+ * scheduler as EEVDF has it since v6.6 (kernel/sched/fair.c, all threads
+ * at nice 0). Each thread on such a core has its own FIFO of jobs and a
+ * virtual runtime that its time on the core advances (its jobs, its switch
+ * in, its polling). V is the runnable threads' mean vruntime; a thread is
+ * eligible at or below it, and the core goes to the eligible thread with
+ * the earliest virtual deadline, its vruntime when its request (a slice,
+ * host.sched_slice scaled as the kernel scales it) ends. The thread on
+ * the core keeps it until it blocks (no job left), its request is used up
+ * while others are runnable, or (host.sched_wakeup_preempt) a woken thread
+ * is what EEVDF would pick now: the running one is no longer eligible or
+ * past the request it got the core for (RUN_TO_PARITY). A thread that
+ * blocks keeps its lag, V minus its vruntime, within two slices, and
+ * wakes that far from V (PLACE_LAG), so sleeping neither earns nor
+ * forfeits CPU. Each hand-over to another thread costs a context switch.
+ * Jobs are never preempted inside: a job is one step of a packet or
+ * request, microseconds long, against a slice of milliseconds, so a
+ * request ends, and a preemption takes effect, at the end of a job. A
+ * thread's urgent jobs (its interrupt and softirq work) run before its
+ * ordinary ones; they do not make a waiting thread preempt the running one.
  * A core that idles past its idle_spin sleeps; the first job to find it
  * asleep starts after the exit latency of the state its governor chose
  * (idle.c), on either kind of core, and jobs that come meanwhile queue
  * behind it in their order. The exit occupies no server: it is not CPU.
  * A spinning thread (a poll-mode driver's vCPU, sched_spin()) never
- * blocks: with no job it holds the core and polls until its slice ends
- * while others wait (at once, with wake-up preemption, when one wakes),
- * then waits its turn again, runnable, like any other.
- * Left out: vruntime and weights (waiting threads run in FIFO order),
- * migration between cores, SMT. Defaults: host_params.c. */
+ * blocks: with no job it holds the core and polls until its request is
+ * used up while others are runnable, or a woken thread preempts it.
+ * Left out: weights (nice levels, cgroups), the tick (a request's end is
+ * seen at the end of a job, not at the next tick), NEXT_BUDDY, fork
+ * placement (PLACE_DEADLINE_INITIAL), migration between cores, SMT, and
+ * later kernels' changes (DELAY_DEQUEUE, PREEMPT_SHORT, 6.12). A core
+ * with one thread is a plain FIFO server and none of this runs.
+ * Defaults: host_params.c; sources: docs/sources.md#linux-sched. */
 #include "sched.h"
 
 #include <string.h>
@@ -25,14 +39,20 @@
 
 #define SCHED_NONE UINT32_MAX
 
-/* One thread placed on a time-shared core. */
+/* One thread placed on a time-shared core, and its EEVDF state (Linux
+ * v6.6 kernel/sched/fair.c, every thread at nice 0, so virtual time runs
+ * at the rate of CPU time). */
 struct sched_thread {
     int owner;
-    uint32_t next;       /* run-queue link */
     bool runnable;       /* in the run queue, or holding the core */
     bool spins;          /* polls when it has no job: never blocks */
     struct timeavg spun; /* 1 while it holds the core polling */
     struct job_ring urgent, ordinary;
+    sim_time vruntime; /* its time on the core, from where it was placed */
+    sim_time deadline; /* vruntime at which its current request (a slice) ends */
+    sim_time picked;   /* deadline when it last got the core (RUN_TO_PARITY) */
+    sim_time vlag;     /* V - vruntime when it last blocked, clamped */
+    uint64_t seq;      /* it joined the competition: ties go to the earlier */
 };
 
 struct sched_rq {
@@ -41,14 +61,17 @@ struct sched_rq {
     struct cpu_core *core;
     struct sched_thread *t;
     unsigned n, cap;
-    uint32_t q_head, q_tail; /* runnable threads waiting for the core */
+    unsigned nr_running;     /* runnable threads, cur among them */
     uint32_t cur;            /* holding (or waking onto) the core, or NONE */
     uint32_t last;           /* ran last, or NONE */
-    bool yield;              /* a thread woke: cur gives way after this job */
+    bool yield;              /* cur gives way at the end of this job (resched_curr) */
+    bool on_cpu;             /* cur holds the core: its time there counts */
     bool spinning;           /* cur spins: it holds the core with no job */
     bool spin_armed;         /* spin_end is pending */
-    sim_event_id spin_end;   /* the spinning cur's slice ends */
-    sim_time since;          /* cur got the core */
+    sim_event_id spin_end;   /* the spinning cur's request ends */
+    sim_time exec_start;     /* cur's time on the core is counted up to here */
+    sim_time min_vruntime;   /* never goes back; V of an empty queue */
+    uint64_t seq;            /* counts threads joining the competition */
     struct fifo_job running; /* cur's job on the core */
 };
 
@@ -191,28 +214,142 @@ static uint32_t thread_find(struct sched_rq *rq, int owner)
     memset(&rq->t[rq->n], 0, sizeof(rq->t[0]));
     timeavg_init(&rq->t[rq->n].spun, sim_now(rq->core->srv.sim), 0.0);
     rq->t[rq->n].owner = owner;
-    rq->t[rq->n].next = SCHED_NONE;
     return rq->n++;
 }
 
-static void runq_push(struct sched_rq *rq, uint32_t i)
+/* min_vruntime follows the least vruntime of the runnable threads up,
+ * never down (update_min_vruntime()). */
+static void update_min_vruntime(struct sched_rq *rq)
 {
-    rq->t[i].next = SCHED_NONE;
-    if (rq->q_tail == SCHED_NONE)
-        rq->q_head = i;
-    else
-        rq->t[rq->q_tail].next = i;
-    rq->q_tail = i;
+    sim_time lo = SIM_TIME_MAX;
+
+    for (unsigned i = 0; i < rq->n; i++)
+        if (rq->t[i].runnable)
+            lo = MIN(lo, rq->t[i].vruntime);
+    if (lo != SIM_TIME_MAX && lo > rq->min_vruntime)
+        rq->min_vruntime = lo;
 }
 
-static uint32_t runq_pop(struct sched_rq *rq)
+/* The runnable threads' vruntimes summed as offsets from min_vruntime
+ * (cfs_rq->avg_vruntime with cur added, equal weights). */
+static sim_time vruntime_sum(const struct sched_rq *rq)
 {
-    uint32_t i = rq->q_head;
+    sim_time sum = 0;
 
-    rq->q_head = rq->t[i].next;
-    if (rq->q_head == SCHED_NONE)
-        rq->q_tail = SCHED_NONE;
-    return i;
+    for (unsigned i = 0; i < rq->n; i++)
+        if (rq->t[i].runnable)
+            sum += rq->t[i].vruntime - rq->min_vruntime;
+    return sum;
+}
+
+/* V, the runnable threads' mean vruntime, rounded down; min_vruntime
+ * when none is runnable (avg_vruntime()). */
+static sim_time avg_vruntime(const struct sched_rq *rq)
+{
+    sim_time sum = vruntime_sum(rq), n = rq->nr_running;
+
+    if (n == 0)
+        return rq->min_vruntime;
+    if (sum < 0)
+        sum -= n - 1;
+    return rq->min_vruntime + sum / n;
+}
+
+/* cur's time on the core since exec_start goes to its vruntime
+ * (update_curr()); a request used up is followed by the next, and with
+ * others runnable cur gives way (update_deadline()). */
+static void update_curr(struct sched_rq *rq)
+{
+    sim_time now = sim_now(rq->core->srv.sim);
+    struct sched_thread *t;
+
+    if (rq->cur == SCHED_NONE || !rq->on_cpu)
+        return;
+    t = &rq->t[rq->cur];
+    t->vruntime += now - rq->exec_start;
+    rq->exec_start = now;
+    if (t->vruntime >= t->deadline) {
+        t->deadline = t->vruntime + rq->p->slice;
+        rq->yield |= rq->nr_running > 1;
+    }
+    update_min_vruntime(rq);
+}
+
+/* Thread @i wakes: it starts its lag behind V, the lag scaled so that it
+ * is still its lag once it counts in V, and asks for a slice
+ * (place_entity() with PLACE_LAG; a thread waking onto an empty queue
+ * starts at V with no lag). */
+static void place(struct sched_rq *rq, uint32_t i)
+{
+    struct sched_thread *t = &rq->t[i];
+    sim_time lag = 0, n = rq->nr_running;
+
+    if (n > 0)
+        lag = t->vlag * (n + 1) / n;
+    t->vruntime = avg_vruntime(rq) - lag;
+    t->deadline = t->vruntime + rq->p->slice;
+    t->runnable = true;
+    t->seq = ++rq->seq;
+    rq->nr_running++;
+}
+
+/* Thread @i blocks: it keeps its lag, at most two slices or a tick either
+ * way (update_entity_lag()). */
+static void dequeue(struct sched_rq *rq, uint32_t i)
+{
+    struct sched_thread *t = &rq->t[i];
+    sim_time limit = MAX(2 * rq->p->slice, rq->p->idle.tick);
+
+    t->vlag = CLAMP(avg_vruntime(rq) - t->vruntime, -limit, limit);
+    t->runnable = false;
+    rq->nr_running--;
+    update_min_vruntime(rq);
+}
+
+/* Thread @a goes before @b: an earlier deadline; on a tie, cur when a
+ * wake-up asks (@wakeup), else the one that joined first. */
+static bool earlier(const struct sched_rq *rq, uint32_t a, uint32_t b, bool wakeup)
+{
+    const struct sched_thread *x = &rq->t[a], *y = &rq->t[b];
+
+    if (x->deadline != y->deadline)
+        return x->deadline < y->deadline;
+    if (wakeup && (a == rq->cur || b == rq->cur))
+        return a == rq->cur;
+    return x->seq < y->seq;
+}
+
+/*
+ * pick - the thread EEVDF runs (pick_eevdf()): of the eligible ones (a
+ * vruntime of at most V, so no negative lag), the one whose deadline is
+ * earliest. @wakeup: asked for a wake-up, with cur on the core; cur stays
+ * while it is eligible and in the request it was picked for
+ * (RUN_TO_PARITY), and wins ties.
+ */
+static uint32_t pick(const struct sched_rq *rq, bool wakeup)
+{
+    sim_time sum = vruntime_sum(rq), n = rq->nr_running;
+    uint32_t best = SCHED_NONE;
+
+    if (wakeup) {
+        const struct sched_thread *c = &rq->t[rq->cur];
+
+        if ((c->vruntime - rq->min_vruntime) * n <= sum) {
+            if (c->deadline == c->picked)
+                return rq->cur;
+            best = rq->cur;
+        }
+    }
+    for (unsigned i = 0; i < rq->n; i++) {
+        const struct sched_thread *t = &rq->t[i];
+
+        if (!t->runnable || (wakeup && i == rq->cur) || (t->vruntime - rq->min_vruntime) * n > sum)
+            continue;
+        if (best == SCHED_NONE || earlier(rq, i, best, wakeup))
+            best = i;
+    }
+    g_assert(best != SCHED_NONE);
+    return best;
 }
 
 static void on_job_done(struct sim *sim, void *ctx, uint64_t tag);
@@ -227,22 +364,52 @@ static void set_spinning(struct sched_rq *rq, bool on)
 }
 
 static void spin(struct sched_rq *rq);
+static void dispatch(struct sched_rq *rq);
 
-/* The next runnable thread takes the core, if one waits. A thread that
- * stopped spinning (its VM moved) and has no job leaves the queue. */
+/* Thread @i gets the core (set_next_entity()), keeping its deadline to
+ * tell whether it is still in the request it got the core for. */
+static void set_cur(struct sched_rq *rq, uint32_t i)
+{
+    rq->cur = i;
+    rq->t[i].picked = rq->t[i].deadline;
+}
+
+/* cur blocked: the thread EEVDF picks takes the core, if one is runnable. */
 static void run_next(struct sched_rq *rq)
 {
     rq->cur = SCHED_NONE;
-    while (rq->q_head != SCHED_NONE) {
-        uint32_t i = runq_pop(rq);
+    rq->on_cpu = false;
+    if (rq->nr_running == 0)
+        return;
+    set_cur(rq, pick(rq, false));
+    run_cur(rq);
+}
 
-        if (thread_has_jobs(&rq->t[i]) || rq->t[i].spins) {
-            rq->cur = i;
-            run_cur(rq);
-            return;
-        }
-        rq->t[i].runnable = false;
+/* cur has nothing to do: it leaves the run queue. */
+static void block(struct sched_rq *rq)
+{
+    update_curr(rq);
+    dequeue(rq, rq->cur);
+    rq->yield = false;
+    rq->last = rq->cur;
+    run_next(rq);
+}
+
+/* cur gives way (schedule()): back among the runnable threads, and the
+ * one EEVDF picks takes the core, which may be cur again. */
+static void resched(struct sched_rq *rq)
+{
+    uint32_t prev = rq->cur;
+
+    rq->yield = false;
+    rq->t[prev].seq = ++rq->seq;
+    set_cur(rq, pick(rq, false));
+    if (rq->cur == prev) {
+        dispatch(rq);
+        return;
     }
+    rq->last = prev;
+    run_cur(rq);
 }
 
 /* cur's next job goes to the core; a spinner without one polls. */
@@ -256,21 +423,17 @@ static void dispatch(struct sched_rq *rq)
     }
     set_spinning(rq, false);
     if (!thread_has_jobs(t)) {
-        if (t->spins) {
+        if (t->spins)
             spin(rq);
-            return;
-        }
-        t->runnable = false;
-        rq->last = rq->cur;
-        run_next(rq);
+        else
+            block(rq);
         return;
     }
     rq->running = job_take(t);
     fifo_server_submit(&rq->core->srv, rq->running.service, on_job_done, rq, 0);
 }
 
-/* The spinning cur gives the core to the longest-waiting thread and
- * waits its turn, runnable. */
+/* The spinning cur gives way, runnable. */
 static void spin_yield(struct sched_rq *rq)
 {
     if (rq->spin_armed) {
@@ -278,10 +441,7 @@ static void spin_yield(struct sched_rq *rq)
         rq->spin_armed = false;
     }
     set_spinning(rq, false);
-    rq->yield = false;
-    runq_push(rq, rq->cur);
-    rq->last = rq->cur;
-    run_next(rq);
+    resched(rq);
 }
 
 static void on_spin_end(struct sim *sim, void *ctx, const void *payload)
@@ -291,24 +451,29 @@ static void on_spin_end(struct sim *sim, void *ctx, const void *payload)
     (void)sim;
     (void)payload;
     rq->spin_armed = false;
+    update_curr(rq);
     spin_yield(rq);
 }
 
 /* cur polls with no job: alone, for as long as it likes; with others
- * waiting, until its slice ends, or at once when one woke and wake-up
- * preemption is on. */
+ * runnable, until its request is used up, or at once when a woken thread
+ * preempts it. */
 static void spin(struct sched_rq *rq)
 {
-    sim_time now = sim_now(rq->core->srv.sim), end = rq->since + rq->p->slice;
+    struct sched_thread *t = &rq->t[rq->cur];
 
     set_spinning(rq, true);
-    if (rq->q_head == SCHED_NONE || rq->spin_armed)
+    if (rq->nr_running <= 1)
         return;
-    if (rq->yield || end <= now) {
+    update_curr(rq);
+    if (rq->yield) {
         spin_yield(rq);
         return;
     }
-    rq->spin_end = sim_schedule(rq->core->srv.sim, end - now, on_spin_end, rq, NULL, 0);
+    if (rq->spin_armed)
+        return;
+    rq->spin_end =
+        sim_schedule(rq->core->srv.sim, t->deadline - t->vruntime, on_spin_end, rq, NULL, 0);
     rq->spin_armed = true;
 }
 
@@ -316,22 +481,24 @@ static void on_switched(struct sim *sim, void *ctx, uint64_t tag)
 {
     struct sched_rq *rq = ctx;
 
+    (void)sim;
     (void)tag;
     if (rq->p->bill)
         rq->p->bill(rq->p->bill_ctx, rq->t[rq->cur].owner, rq->h->switch_cost);
-    rq->since = sim_now(sim);
     dispatch(rq);
 }
 
-/* cur takes the core: a switch first when another thread ran last. */
+/* cur takes the core: a switch first when another thread ran last, which
+ * counts as its time there. */
 static void run_cur(struct sched_rq *rq)
 {
+    rq->on_cpu = true;
+    rq->exec_start = sim_now(rq->core->srv.sim);
     if (rq->last != SCHED_NONE && rq->last != rq->cur) {
         rq->h->switches++;
         fifo_server_submit(&rq->core->srv, rq->h->switch_cost, on_switched, rq, 0);
         return;
     }
-    rq->since = sim_now(rq->core->srv.sim);
     dispatch(rq);
 }
 
@@ -347,26 +514,17 @@ static void on_job_done(struct sim *sim, void *ctx, uint64_t tag)
     struct sched_rq *rq = ctx;
     struct sched_thread *t;
     struct fifo_job job = rq->running;
-    bool keep;
 
     (void)tag;
     /* The callback may queue more work, for this thread or others. */
     if (job.done)
         job.done(sim, job.ctx, job.tag);
     t = &rq->t[rq->cur];
-    keep = (thread_has_jobs(t) || t->spins) &&
-           (rq->q_head == SCHED_NONE || (!rq->yield && sim_now(sim) - rq->since < rq->p->slice));
-    if (keep) {
-        dispatch(rq);
-        return;
-    }
-    rq->yield = false;
-    if (thread_has_jobs(t) || t->spins)
-        runq_push(rq, rq->cur);
+    update_curr(rq);
+    if (rq->yield && (thread_has_jobs(t) || t->spins))
+        resched(rq);
     else
-        t->runnable = false;
-    rq->last = rq->cur;
-    run_next(rq);
+        dispatch(rq);
 }
 
 static struct sched_rq *rq_new(const struct sched_policy *p, struct cpu_host *h,
@@ -377,8 +535,26 @@ static struct sched_rq *rq_new(const struct sched_policy *p, struct cpu_host *h,
     rq->p = p;
     rq->h = h;
     rq->core = core;
-    rq->q_head = rq->q_tail = rq->cur = rq->last = SCHED_NONE;
+    rq->cur = rq->last = SCHED_NONE;
     return rq;
+}
+
+/* Thread @i becomes runnable (enqueue_entity()): placed by its lag; with
+ * a thread on the core, it preempts it at the end of its job when EEVDF
+ * would pick it now and host.sched_wakeup_preempt allows
+ * (check_preempt_wakeup()). Returns whether the core was free, for the
+ * caller to start @i there. */
+static bool wake(struct sched_rq *rq, uint32_t i)
+{
+    update_curr(rq);
+    place(rq, i);
+    if (rq->cur == SCHED_NONE)
+        return true;
+    if (rq->p->wakeup_preempt && pick(rq, true) == i)
+        rq->yield = true;
+    if (rq->spinning)
+        spin(rq);
+    return false;
 }
 
 /* A time-shared core: the job joins its thread's FIFO, and the thread
@@ -404,16 +580,9 @@ static __attribute__((noinline)) void shared_submit(const struct sched_policy *p
             dispatch(rq);
         return;
     }
-    t->runnable = true;
-    if (rq->cur != SCHED_NONE) {
-        runq_push(rq, i);
-        rq->yield |= p->wakeup_preempt;
-        /* Someone waits now: a spinner's slice starts to count. */
-        if (rq->spinning)
-            spin(rq);
+    if (!wake(rq, i))
         return;
-    }
-    rq->cur = i;
+    set_cur(rq, i);
     lat = wake_latency(p, h, core, true, false);
     if (lat > 0)
         sim_schedule(core->srv.sim, lat, on_woken, rq, NULL, 0);
@@ -466,23 +635,23 @@ void sched_spin(const struct sched_policy *p, struct cpu_host *h, struct cpu_cor
     t = &rq->t[i];
     t->spins = on;
     if (!on) {
-        /* It stops polling: off the core now if it polls there; a queued
-         * entry without work leaves when its turn comes (run_next). */
-        if (rq->cur == i && rq->spinning)
-            dispatch(rq);
+        /* It stops polling: off the core now if it polls there, out of
+         * the run queue if it waits there with no job. */
+        if (rq->cur == i) {
+            if (rq->spinning)
+                dispatch(rq);
+        } else if (t->runnable && !thread_has_jobs(t)) {
+            update_curr(rq);
+            dequeue(rq, i);
+        }
         return;
     }
-    if (t->runnable)
+    if (t->runnable || !wake(rq, i))
         return;
-    t->runnable = true;
-    if (rq->cur != SCHED_NONE) {
-        runq_push(rq, i);
-        if (rq->spinning)
-            spin(rq);
-        return;
-    }
-    rq->cur = i;
-    rq->since = sim_now(core->srv.sim);
+    /* Onto a free core: it polls there at once. */
+    set_cur(rq, i);
+    rq->on_cpu = true;
+    rq->exec_start = sim_now(core->srv.sim);
     dispatch(rq);
 }
 
@@ -549,9 +718,13 @@ void sched_release(struct cpu_host *h)
 void sched_policy_from_scenario(struct sched_policy *p, const struct scenario *sc)
 {
     const char *placement = scenario_str(sc, "host.backend_placement");
+    int64_t cpus;
 
     memset(p, 0, sizeof(*p));
-    p->slice = scenario_time(sc, "host.sched_slice");
+    /* Linux scales its base slice by 1 + ilog2 of the CPU count, the count
+     * capped at 8 (SCHED_TUNABLESCALING_LOG, get_update_sysctl_factor()). */
+    cpus = MIN(scenario_int(sc, "host.cores"), 8);
+    p->slice = scenario_time(sc, "host.sched_slice") * g_bit_storage(cpus);
     idle_model_from_scenario(&p->idle, sc);
     p->wakeup_preempt = scenario_bool(sc, "host.sched_wakeup_preempt");
     p->placement = g_strcmp0(placement, "pinned") == 0   ? SCHED_PINNED

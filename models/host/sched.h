@@ -1,9 +1,10 @@
 /* The host scheduler: vCPU threads and backend threads (QEMU I/O threads,
- * vhost workers) share the host's cores through per-core run queues with a
- * time slice and a context-switch cost. A core that holds one thread is a
- * plain FIFO server; a core that time-shares gets a run queue the first
- * time a job comes for it. Either way, work that finds its core asleep
- * waits out the exit latency of the idle state the core chose (idle.h). */
+ * vhost workers) share the host's cores through per-core run queues
+ * ordered as Linux's fair scheduler (EEVDF) orders them, with a
+ * context-switch cost. A core that holds one thread is a plain FIFO
+ * server; a core that time-shares gets a run queue the first time a job
+ * comes for it. Either way, work that finds its core asleep waits out the
+ * exit latency of the idle state the core chose (idle.h). */
 #ifndef IOVSIM_HOST_SCHED_H
 #define IOVSIM_HOST_SCHED_H
 
@@ -24,11 +25,13 @@ enum sched_placement {
 
 /**
  * struct sched_policy - how a host's time-shared cores pick their threads
- * @slice:          a thread keeps its core this long while others wait
+ * @slice:          the CPU time a thread asks for per request (its virtual
+ *                  deadline): host.sched_slice scaled by the host's cores
  * @idle:           the idle states a sleeping core chooses from; waking it
  *                  delays the work by the exit latency (no CPU is charged)
- * @wakeup_preempt: a woken thread makes the running one yield at the end of
- *                  its current job instead of at the end of its slice
+ * @wakeup_preempt: a woken thread that EEVDF would pick now makes the
+ *                  running one yield at the end of its current job instead
+ *                  of at the end of its request
  * @bill:           charges @t of switching to the thread @owner (optional)
  */
 struct sched_policy {
@@ -65,9 +68,9 @@ void sched_submit_urgent(const struct sched_policy *p, struct cpu_host *h, struc
  * sched_spin - thread @owner on @core polls instead of blocking (@on), or
  * blocks again (a VM whose poll-mode vCPU moved away)
  * On a time-shared core a spinning thread stays runnable: with no job it
- * holds the core, polling, until its slice ends while others wait (or one
- * wakes, with wake-up preemption), then queues behind them. A core with one
- * thread needs nothing: none waits for it.
+ * holds the core, polling, until its request is used up while others are
+ * runnable (or a woken one preempts it), then competes again. A core with
+ * one thread needs nothing: none waits for it.
  */
 void sched_spin(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core, int owner,
                 bool on);
