@@ -1,9 +1,12 @@
 /* Tests for the host scheduler (models/host/sched.c): paravirtual guests
  * that time-share cores slow down as guests are added, and pinned ones do
- * not; a woken thread waits out the running one's slice unless wake-up
- * preemption lets it in (exact times on the run queue alone); a backend
- * sharing its vCPU's core is another thread (a switch each way); and a
- * placement the host cannot give is refused in one line. */
+ * not; a backend sharing its vCPU's core is another thread (a switch each
+ * way); on the run queue alone, with exact times, EEVDF's rules: a woken
+ * thread preempts only when it would be picked (it owes CPU), placement
+ * keeps a sleeper's lag, CPU-bound threads share equally and a thread
+ * that sleeps between bursts gets half the core over its runnable time,
+ * within the lag bound; urgent jobs go first; the slice scales with the
+ * cores; and a placement the host cannot give is refused in one line. */
 #include <math.h>
 #include <string.h>
 
@@ -279,9 +282,9 @@ static void nap_wake(struct sim *sim, void *ctx, const void *payload)
  * thread 1 (1 us jobs), 1 ms requests, no switch cost. Its lag survives
  * the sleeps, so over the time both are runnable each gets half the
  * core (EEVDF's fairness: lag bounded by a request and a job), though it
- * blocks 0.2 s / 25 us = 8,000 times. FIFO order made it wait out thread
- * 1's slice at each wake-up (1% of the core); wake-up preemption on any
- * wake-up gave it the core each time (about 10/11 of its runnable time). */
+ * blocks about 8,000 times. FIFO order made it wait out thread 1's slice
+ * at each wake-up (1% of the core); wake-up preemption on any wake-up gave
+ * it the core at once each time (nearly all of its runnable time). */
 static void test_sleeper_keeps_half(void)
 {
     const sim_time slice = SIM_MS;
@@ -350,6 +353,31 @@ static void test_urgent_lane(void)
     sim_free(sim);
 }
 
+/* The slice is host.sched_slice (Linux's 0.75 ms base) scaled as the
+ * kernel scales it by the CPUs it has: 1 + ilog2 of their number, capped
+ * at 8. */
+static void test_slice_scaled_by_cores(void)
+{
+    const struct {
+        int cores;
+        sim_time slice;
+    } c[] = { { 1, 750 * SIM_US },  { 2, 1500 * SIM_US }, { 3, 1500 * SIM_US },
+              { 4, 2250 * SIM_US }, { 7, 2250 * SIM_US }, { 8, 3 * SIM_MS },
+              { 64, 3 * SIM_MS } };
+
+    for (size_t k = 0; k < G_N_ELEMENTS(c); k++) {
+        g_autofree char *ini = g_strdup_printf("[scenario]\nname = t\nmodel = net\n[host]\n"
+                                               "cores = %d\npin_vcpus = false\n",
+                                               c[k].cores);
+        struct scenario *sc = test_load(ini);
+        struct sched_policy p;
+
+        sched_policy_from_scenario(&p, sc);
+        g_assert_cmpint(p.slice, ==, c[k].slice);
+        scenario_free(sc);
+    }
+}
+
 static void test_pinned_needs_cores(void)
 {
     test_expect_refused("[scenario]\nmodel = net\n[vm]\ncount = 3\n[host]\ncores = 5\n"
@@ -367,6 +395,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sched/cpu-bound-share-equally", test_cpu_bound_share_equally);
     g_test_add_func("/sched/sleeper-keeps-half", test_sleeper_keeps_half);
     g_test_add_func("/sched/urgent-lane", test_urgent_lane);
+    g_test_add_func("/sched/slice-scaled-by-cores", test_slice_scaled_by_cores);
     g_test_add_func("/sched/pinned-needs-cores", test_pinned_needs_cores);
     return g_test_run();
 }
