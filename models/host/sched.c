@@ -71,6 +71,8 @@ struct sched_rq {
     sim_event_id spin_end;   /* the spinning cur's request ends */
     sim_time exec_start;     /* cur's time on the core is counted up to here */
     sim_time min_vruntime;   /* never goes back; V of an empty queue */
+    sim_time vsum;           /* the runnable threads' vruntime - min_vruntime, summed */
+    sim_time lo;             /* the least vruntime of a runnable thread, or SIM_TIME_MAX */
     uint64_t seq;            /* counts threads joining the competition */
     struct fifo_job running; /* cur's job on the core */
 };
@@ -217,36 +219,32 @@ static uint32_t thread_find(struct sched_rq *rq, int owner)
     return rq->n++;
 }
 
+/* The least vruntime of the runnable threads, looked for again only when
+ * the thread that had it ran or left (vsum and lo are kept as they change,
+ * not recomputed per job: a core may hold tens of threads). */
+static void lo_rescan(struct sched_rq *rq)
+{
+    rq->lo = SIM_TIME_MAX;
+    for (unsigned i = 0; i < rq->n; i++)
+        if (rq->t[i].runnable)
+            rq->lo = MIN(rq->lo, rq->t[i].vruntime);
+}
+
 /* min_vruntime follows the least vruntime of the runnable threads up,
  * never down (update_min_vruntime()). */
 static void update_min_vruntime(struct sched_rq *rq)
 {
-    sim_time lo = SIM_TIME_MAX;
-
-    for (unsigned i = 0; i < rq->n; i++)
-        if (rq->t[i].runnable)
-            lo = MIN(lo, rq->t[i].vruntime);
-    if (lo != SIM_TIME_MAX && lo > rq->min_vruntime)
-        rq->min_vruntime = lo;
-}
-
-/* The runnable threads' vruntimes summed as offsets from min_vruntime
- * (cfs_rq->avg_vruntime with cur added, equal weights). */
-static sim_time vruntime_sum(const struct sched_rq *rq)
-{
-    sim_time sum = 0;
-
-    for (unsigned i = 0; i < rq->n; i++)
-        if (rq->t[i].runnable)
-            sum += rq->t[i].vruntime - rq->min_vruntime;
-    return sum;
+    if (rq->lo != SIM_TIME_MAX && rq->lo > rq->min_vruntime) {
+        rq->vsum -= (sim_time)rq->nr_running * (rq->lo - rq->min_vruntime);
+        rq->min_vruntime = rq->lo;
+    }
 }
 
 /* V, the runnable threads' mean vruntime, rounded down; min_vruntime
  * when none is runnable (avg_vruntime()). */
 static sim_time avg_vruntime(const struct sched_rq *rq)
 {
-    sim_time sum = vruntime_sum(rq), n = rq->nr_running;
+    sim_time sum = rq->vsum, n = rq->nr_running;
 
     if (n == 0)
         return rq->min_vruntime;
@@ -262,16 +260,21 @@ static void update_curr(struct sched_rq *rq)
 {
     sim_time now = sim_now(rq->core->srv.sim);
     struct sched_thread *t;
+    bool was_lo;
 
     if (rq->cur == SCHED_NONE || !rq->on_cpu)
         return;
     t = &rq->t[rq->cur];
+    was_lo = t->vruntime == rq->lo;
     t->vruntime += now - rq->exec_start;
+    rq->vsum += now - rq->exec_start;
     rq->exec_start = now;
     if (t->vruntime >= t->deadline) {
         t->deadline = t->vruntime + rq->p->slice;
         rq->yield |= rq->nr_running > 1;
     }
+    if (was_lo)
+        lo_rescan(rq);
     update_min_vruntime(rq);
 }
 
@@ -288,6 +291,8 @@ static void place(struct sched_rq *rq, uint32_t i)
         lag = t->vlag * (n + 1) / n;
     t->vruntime = avg_vruntime(rq) - lag;
     t->deadline = t->vruntime + rq->p->slice;
+    rq->vsum += t->vruntime - rq->min_vruntime;
+    rq->lo = MIN(rq->lo, t->vruntime);
     t->runnable = true;
     t->seq = ++rq->seq;
     rq->nr_running++;
@@ -301,8 +306,11 @@ static void dequeue(struct sched_rq *rq, uint32_t i)
     sim_time limit = MAX(2 * rq->p->slice, rq->p->idle.tick);
 
     t->vlag = CLAMP(avg_vruntime(rq) - t->vruntime, -limit, limit);
+    rq->vsum -= t->vruntime - rq->min_vruntime;
     t->runnable = false;
     rq->nr_running--;
+    if (t->vruntime == rq->lo)
+        lo_rescan(rq);
     update_min_vruntime(rq);
 }
 
@@ -328,7 +336,7 @@ static bool earlier(const struct sched_rq *rq, uint32_t a, uint32_t b, bool wake
  */
 static uint32_t pick(const struct sched_rq *rq, bool wakeup)
 {
-    sim_time sum = vruntime_sum(rq), n = rq->nr_running;
+    sim_time sum = rq->vsum, n = rq->nr_running;
     uint32_t best = SCHED_NONE;
 
     if (wakeup) {
@@ -536,6 +544,7 @@ static struct sched_rq *rq_new(const struct sched_policy *p, struct cpu_host *h,
     rq->h = h;
     rq->core = core;
     rq->cur = rq->last = SCHED_NONE;
+    rq->lo = SIM_TIME_MAX;
     return rq;
 }
 
