@@ -143,7 +143,7 @@ static void sort_into(struct evq_chunk *c, const struct evq_entry *a, int n)
  * from 3 entries on it was 3% slower at 10^4, whose runs hold 2-4). */
 #define EVQ_NEAR_MIN 5
 
-#ifdef __SSE2__
+#if defined(__SSE2__) && defined(__x86_64__)
 #include <emmintrin.h>
 
 /* Up to EVQ_NEAR_LANES entries go through vectors built from the chunk
@@ -200,16 +200,23 @@ static void sort_into_near(struct evq_chunk *c, const struct evq_entry *a, int n
     __m128i b = _mm_set1_epi32((int32_t)(uint32_t)base), nv = _mm_set1_epi32(n);
     __m128i k0 = near_keys(a, 0, b, nv), k1 = near_keys(a, 4, b, nv), k2 = near_keys(a, 8, b, nv);
     __m128i r0 = _mm_setzero_si128(), r1 = r0, r2 = r0;
-    int32_t rank[EVQ_NEAR_LANES] __attribute__((aligned(16)));
 
     EVQ_RANK_VEC(k0);
     EVQ_RANK_VEC(k1);
     EVQ_RANK_VEC(k2);
-    _mm_store_si128((__m128i *)(void *)rank, r0);
-    _mm_store_si128((__m128i *)(void *)(rank + 4), r1);
-    _mm_store_si128((__m128i *)(void *)(rank + 8), r2);
-    for (int i = 0; i < EVQ_NEAR_LANES; i++)
-        c->e[rank[i]] = a[i];
+    /* The ranks go to general registers two at a time, not through
+     * memory: 1.1% fewer instructions, 1.7% more events/s at 10^2. */
+    __m128i rv[3] = { r0, r1, r2 };
+#pragma GCC unroll 3
+    for (int v = 0; v < 3; v++) {
+        uint64_t lo = (uint64_t)_mm_cvtsi128_si64(rv[v]);
+        uint64_t hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(rv[v], rv[v]));
+
+        c->e[(uint32_t)lo] = a[4 * v];
+        c->e[lo >> 32] = a[4 * v + 1];
+        c->e[(uint32_t)hi] = a[4 * v + 2];
+        c->e[hi >> 32] = a[4 * v + 3];
+    }
 }
 #else
 typedef int32_t evq_v4 __attribute__((vector_size(16)));
