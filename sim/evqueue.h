@@ -240,6 +240,22 @@ static inline __attribute__((always_inline)) bool evq_try_push(struct evq *q, st
     return true;
 }
 
+/* Might an entry of key @t be queued? false means none is. When @t is
+ * the last key popped (as for an engine's handler at its own time) the
+ * answer is exact but that a stale entry counts: all entries of that key
+ * are in the now list, from q->r on, first if it is a sorted run. Above
+ * it, true whenever the queue is not empty; below it, false. */
+static inline bool evq_may_hold(const struct evq *q, sim_time t)
+{
+    if (t != q->last)
+        return t > q->last && q->len > 0;
+    if (q->r == q->now.w)
+        return false;
+    /* A plain now list holds only that key, a sorted run (one chunk, or
+     * q->run, which is read across its chunk-sized lines) sorts it first. */
+    return q->run_span == 1 || q->r->time == t;
+}
+
 /* Smallest entry (FIFO among equal times) without removing it; false if empty. */
 static inline bool evq_peek(struct evq *q, struct evq_entry *out)
 {

@@ -290,6 +290,11 @@ uint64_t sim_events_executed(const struct sim *sim)
     return sim->executed;
 }
 
+bool sim_due_now(const struct sim *sim)
+{
+    return evq_may_hold(&sim->queue, sim->clock.now);
+}
+
 size_t sim_events_pending(const struct sim *sim)
 {
     return sim->pending;

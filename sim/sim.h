@@ -98,4 +98,17 @@ size_t sim_mem_used(const struct sim *sim);
 uint64_t sim_events_executed(const struct sim *sim);
 size_t sim_events_pending(const struct sim *sim);
 
+/**
+ * sim_due_now - might a pending event have the current time?
+ * false: no pending event is due at sim_now(), so an event scheduled now
+ * at delay 0 would be the next to run. A handler that ends by scheduling
+ * one may then call its handler in place instead, as its last act: every
+ * event runs in the same order (the run counts one event fewer).
+ * true: one may be. Inside a handler the answer is exact but that the old
+ * entry of an event cancelled or rescheduled from this time counts until
+ * it comes up; outside one, after sim_run_until() stopped at its end time,
+ * it may be true whenever any event is queued. O(1), no side effects.
+ */
+bool sim_due_now(const struct sim *sim);
+
 #endif
