@@ -75,7 +75,8 @@ void evq_release(struct evq *q);
 /**
  * evq_set_prefetch - warm the records of entries about to come up
  * When a bucket is spread, every entry that lands within @window keys of
- * the new minimum has the record at @base + slot * @stride prefetched, so
+ * the new minimum has its record (@stride bytes at @base + slot * @stride,
+ * both cache lines where it straddles two) prefetched, so
  * the caller's load of it when the entry pops hits the cache. Worth it only
  * when the records outgrow the cache: @window 0 turns it off. Call again
  * whenever the records move.
