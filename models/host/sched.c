@@ -616,6 +616,12 @@ static inline void submit(const struct sched_policy *p, struct cpu_host *h, stru
     shared_submit(p, h, core, owner, urgent, job);
 }
 
+bool sched_core_free(const struct cpu_core *core)
+{
+    return core->n_threads <= 1 && !core->rq && core->srv.busy == 0 &&
+           !(core->sleep && core->sleep->waking);
+}
+
 void sched_submit(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core,
                   int owner, sim_time service, resource_done_fn done, void *ctx, uint64_t tag)
 {

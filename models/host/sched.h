@@ -93,4 +93,9 @@ void sched_reset_stats(struct cpu_host *h);
  */
 sim_time sched_timer_wake(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core);
 
+/* A core of its own, idle and awake, that never time-shared: a job
+ * submitted now starts at once, and a job's completion on it calls back
+ * as the last act of its event. */
+bool sched_core_free(const struct cpu_core *core);
+
 #endif

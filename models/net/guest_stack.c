@@ -198,6 +198,7 @@ static void irq_on_fire(struct sim *sim, void *ctx, const void *payload);
 static void irq_on_handled(struct sim *sim, void *ctx, uint64_t tag);
 static void poll_round(struct net_world *w, struct net_vector *v);
 static void vector_raise(struct net_world *w, struct net_vector *v);
+static void vector_raise_last(struct net_world *w, struct net_vector *v, bool last);
 
 /* The pairs' transmit completions have vectors of their own: the driver
  * asks for them, the function has them, and the driver takes interrupts
@@ -237,6 +238,13 @@ static void on_polled(struct sim *sim, void *ctx, const void *payload);
 
 static void vector_raise(struct net_world *w, struct net_vector *v)
 {
+    vector_raise_last(w, v, false);
+}
+
+/* @last: the caller's event ends with this call, so an interrupt due now
+ * fires in place when no other event is due now (it would run next). */
+static void vector_raise_last(struct net_world *w, struct net_vector *v, bool last)
+{
     struct net_queue *q = v->q;
     sim_time now = sim_now(w->sim), at = now;
 
@@ -253,6 +261,10 @@ static void vector_raise(struct net_world *w, struct net_vector *v)
         at = nic_itr_next(&q->itr, v->last_irq);
         if (at < now)
             at = now;
+    }
+    if (last && at == now && !sim_due_now(w->sim)) {
+        irq_on_fire(w->sim, v, NULL);
+        return;
     }
     sim_schedule_at(w->sim, at, irq_on_fire, v, NULL, 0);
 }
@@ -382,6 +394,16 @@ static void poll_round(struct net_world *w, struct net_vector *v)
 }
 
 static void complete_on_end(struct sim *sim, void *ctx, uint64_t tag);
+static void complete_last(struct net_vector *v, bool last);
+
+/* Whether a zero-delay step that would be the very next event runs in
+ * place (tests turn it off to check that it changes nothing). */
+static bool call_in_place = true;
+
+void guest_stack_call_in_place(bool on)
+{
+    call_in_place = on;
+}
 
 static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag)
 {
@@ -420,16 +442,27 @@ static void poll_on_end(struct sim *sim, void *ctx, uint64_t tag)
         complete_on_end(sim, v, 0);
         return;
     }
+    /* A zero-length job on an idle vCPU of its own ends at once; when
+     * nothing else is due now its completion would be the next event, so
+     * it runs here, in the same order, one event fewer. */
+    if (!cost && call_in_place && sched_core_free(q->vcpu) && !sim_due_now(sim)) {
+        complete_last(v, true);
+        return;
+    }
     net_irq_job(q->vcpu, vm, 0, cost, complete_on_end, v, 0);
 }
 
 static void complete_on_end(struct sim *sim, void *ctx, uint64_t tag)
 {
-    struct net_vector *v = ctx;
-    struct net_vm *vm = v->q->vm;
-
     (void)sim;
     (void)tag;
+    complete_last(ctx, call_in_place && sched_core_free(((struct net_vector *)ctx)->q->vcpu));
+}
+
+static void complete_last(struct net_vector *v, bool last)
+{
+    struct net_vm *vm = v->q->vm;
+
     /* Reached by a pair's vector or a receive vector only: a transmit
      * vector's poll re-armed as it cleaned. */
     if (vm->ops->irq_recheck) {
@@ -443,5 +476,5 @@ static void complete_on_end(struct sim *sim, void *ctx, uint64_t tag)
     /* Work that came in while interrupts were being re-enabled: the device
      * sees them unmasked and interrupts. */
     if (vector_rx_work(v) || vector_tx_work(v))
-        vector_raise(vm->w, v);
+        vector_raise_last(vm->w, v, last);
 }

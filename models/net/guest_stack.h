@@ -28,6 +28,11 @@ void guest_xmit_done(struct net_vm *vm, unsigned cpu);
 void guest_rx_arrive(struct net_vm *vm, struct net_pkt *p);
 /* The device wants to interrupt @vm (moderated, or ignored while polling). */
 void guest_irq_raise(struct net_vm *vm);
+/* On by default: a NAPI completion that costs nothing on an idle vCPU of
+ * its own, and the interrupt it raises at once, run in place when no other
+ * event is due at that instant (sim_due_now()). Off only for the test that
+ * checks that this changes nothing but the count of events. */
+void guest_stack_call_in_place(bool on);
 /* The device finished transmitting what the driver must clean (interrupt-
  * driven): @frames wire frames of @l2_bytes, for adaptive moderation. */
 void guest_tx_complete(struct net_vm *vm, uint32_t frames, uint64_t l2_bytes);
