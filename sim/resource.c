@@ -69,6 +69,12 @@ void fifo_server_keep_waits(struct fifo_server *s)
     s->keep_waits = true;
 }
 
+void fifo_server_keep_qlen(struct fifo_server *s)
+{
+    s->keep_qlen = true;
+    timeavg_init(&s->qlen_avg, sim_now(s->sim), (double)(s->queue.len + s->urgent.len));
+}
+
 static void server_on_done(struct sim *sim, void *ctx, const void *payload);
 
 /* Put @job on a free server now; the caller has already counted it busy. */
@@ -94,7 +100,8 @@ static void server_on_done(struct sim *sim, void *ctx, const void *payload)
     if (s->urgent.len | s->queue.len) {
         struct fifo_job next = job_ring_take(s->urgent.len ? &s->urgent : &s->queue);
 
-        timeavg_set(&s->qlen_avg, sim_now(sim), (double)(s->queue.len + s->urgent.len));
+        if (s->keep_qlen)
+            timeavg_set(&s->qlen_avg, sim_now(sim), (double)(s->queue.len + s->urgent.len));
         if (s->on_start)
             s->on_start(next.done, next.ctx, next.tag);
         server_start(s, &next);
@@ -135,7 +142,8 @@ static void server_submit(struct fifo_server *s, bool urgent, sim_time service,
         job_ring_push(s->sim, &s->urgent, &job);
     else
         job_ring_push(s->sim, &s->queue, &job);
-    timeavg_set(&s->qlen_avg, now, (double)(s->queue.len + s->urgent.len));
+    if (s->keep_qlen)
+        timeavg_set(&s->qlen_avg, now, (double)(s->queue.len + s->urgent.len));
 }
 
 void fifo_server_submit(struct fifo_server *s, sim_time service, resource_done_fn done, void *ctx,

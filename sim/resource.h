@@ -60,9 +60,10 @@ static inline struct fifo_job job_ring_take(struct job_ring *r)
 
 /**
  * struct fifo_server - c identical servers in front of one FIFO queue
- * Utilization and queue length are time-weighted; waits are Welford means,
- * kept only when asked for (fifo_server_keep_waits()): the mean's division
- * is on the path of every job, and most servers never report it.
+ * Utilization and queue length are time-weighted; waits are Welford means.
+ * Waits and queue length are kept only when asked for
+ * (fifo_server_keep_waits(), fifo_server_keep_qlen()): they are on the path
+ * of every job that waits, and most servers never report them.
  */
 struct fifo_server {
     struct sim *sim;
@@ -74,9 +75,10 @@ struct fifo_server {
     struct job_ring queue;
     struct job_ring urgent;  /* served before queue */
     struct timeavg busy_avg; /* busy servers */
-    struct timeavg qlen_avg; /* jobs waiting (not in service) */
+    struct timeavg qlen_avg; /* jobs waiting (not in service), if keep_qlen */
     struct welford wait;     /* seconds waited before service, if keep_waits */
     bool keep_waits;
+    bool keep_qlen;
     resource_start_fn on_start; /* or NULL */
     uint64_t completed;
 };
@@ -85,6 +87,8 @@ void fifo_server_init(struct fifo_server *s, struct sim *sim, const char *name, 
 void fifo_server_release(struct fifo_server *s);
 /* Record every job's wait in s->wait from now on. */
 void fifo_server_keep_waits(struct fifo_server *s);
+/* Keep the time-weighted queue length in s->qlen_avg, averaged from now on. */
+void fifo_server_keep_qlen(struct fifo_server *s);
 /* Queue a job needing @service of work; @done runs when it completes. */
 void fifo_server_submit(struct fifo_server *s, sim_time service, resource_done_fn done, void *ctx,
                         uint64_t tag);

@@ -168,6 +168,7 @@ static struct model *queue_create(struct sim *sim, const struct scenario *sc, GE
         st->rng = sim_rng(sim, stream);
         fifo_server_init(&st->server, sim, st->name, (unsigned)scenario_int(sc, "queue.servers"));
         fifo_server_keep_waits(&st->server);
+        fifo_server_keep_qlen(&st->server);
         welford_init(&st->sojourn);
     }
     POOL_INIT(&m->jobs, struct queue_job, next_free);
