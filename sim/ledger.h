@@ -91,6 +91,9 @@ static inline sim_time ledger_merge(double *sum, const sim_time *st, unsigned n)
 {
     sim_time life = 0;
 
+    /* Unrolled where @n is a constant: the loop's counter and branch cost
+     * half as much again as the sums. */
+#pragma GCC unroll 32
     for (unsigned s = 0; s < n; s++) {
         sum[s] += (double)st[s];
         life += st[s];
