@@ -154,7 +154,7 @@ static void port_start(struct nic *n)
     t = &n->txq[q];
     msg.pkt = t->pkt[t->head];
     ser = t->ser[t->head];
-    t->head = (t->head + 1) % t->cap;
+    t->head = t->head + 1 == t->cap ? 0 : t->head + 1;
     if (!--t->len)
         ready_clear(n, q);
     n->rr = q + 1 == n->n_queues ? 0 : q + 1;
@@ -180,13 +180,20 @@ static void port_on_done(struct sim *sim, void *ctx, const void *payload)
 bool nic_tx_enqueue(struct nic *n, unsigned q, uint32_t pkt, sim_time ser)
 {
     struct nic_txq *t;
+    uint32_t tail;
 
     g_assert(q < n->n_queues);
     t = &n->txq[q];
     if (t->len == t->cap)
         return false;
-    t->pkt[(t->head + t->len) % t->cap] = pkt;
-    t->ser[(t->head + t->len) % t->cap] = ser;
+    /* The ring's slot after its last frame: head + len < 2 cap, so one
+     * subtraction wraps it (a ring's size need not be a power of two, and
+     * a modulo is a division per frame). */
+    tail = t->head + t->len;
+    if (tail >= t->cap)
+        tail -= t->cap;
+    t->pkt[tail] = pkt;
+    t->ser[tail] = ser;
     if (!t->len++)
         ready_set(n, q);
     if (!n->busy)
