@@ -27,4 +27,16 @@ static inline double sim_time_to_s(sim_time t)
     return (double)t * 1e-12;
 }
 
+/* llround() inline, for costs computed per packet: halves away from zero,
+ * the same value for every double of magnitude below 2^63. A double's
+ * truncation is a double, and x minus it is exact, so the comparison sees
+ * the true fraction. */
+static inline int64_t sim_llround(double x)
+{
+    int64_t t = (int64_t)x;
+    double frac = x - (double)t;
+
+    return t + (frac >= 0.5) - (frac <= -0.5);
+}
+
 #endif

@@ -50,5 +50,5 @@ void cpu_host_reset_stats(struct cpu_host *h)
 
 sim_time cpu_cycles(const struct cpu_host *h, double cycles)
 {
-    return (sim_time)llround(cycles / h->clock_hz * 1e12);
+    return sim_llround(cycles / h->clock_hz * 1e12);
 }

@@ -32,7 +32,7 @@ static void stack_tx_done(struct net_vm *vm, struct net_pkt *p)
 
 static void stack_start(struct net_world *w, struct net_vm *vm, struct net_pkt *p)
 {
-    sim_time t = w->g.stack_tx_pkt + (sim_time)llround(w->g.stack_tx_byte * p->bytes);
+    sim_time t = w->g.stack_tx_pkt + sim_llround(w->g.stack_tx_byte * p->bytes);
 
     workload_left(w, p);
     net_step(w->sim, p, NET_STAGE_guest_stack);
@@ -365,7 +365,7 @@ static void poll_round(struct net_world *w, struct net_vector *v)
     vm->cur = q;
     while (!v->is_tx && n < w->g.budget && (p = net_pktq_pop(&w->pkts, &q->rx))) {
         sim_time drv = vm->ops->rx_driver(vm, p);
-        sim_time stack = w->g.stack_rx_pkt + (sim_time)llround(w->g.stack_rx_byte * p->bytes);
+        sim_time stack = w->g.stack_rx_pkt + sim_llround(w->g.stack_rx_byte * p->bytes);
 
         nic_itr_count(&q->itr, true, net_pkt_l2_bytes(&w->cfg, p));
         net_step(w->sim, p, NET_STAGE_driver);
