@@ -95,13 +95,15 @@ static inline void server_start(struct fifo_server *s, sim_time enqueued, sim_ti
  * so that a completion that leaves its server idle saves no registers. */
 static G_GNUC_NO_INLINE void server_next(struct fifo_server *s)
 {
-    struct fifo_job next = job_ring_take(s->urgent.len ? &s->urgent : &s->queue);
+    /* Read where it lies (nothing here pushes to the ring), so that only
+     * the server and the job's place live across the start hook's call. */
+    const struct fifo_job *next = job_ring_take_ref(s->urgent.len ? &s->urgent : &s->queue);
 
     if (s->keep_qlen)
         timeavg_set(&s->qlen_avg, sim_now(s->sim), (double)(s->queue.len + s->urgent.len));
     if (s->on_start)
-        s->on_start(next.done, next.ctx, next.tag);
-    server_start(s, next.enqueued, next.service, next.done, next.ctx, next.tag);
+        s->on_start(next->done, next->ctx, next->tag);
+    server_start(s, next->enqueued, next->service, next->done, next->ctx, next->tag);
 }
 
 static void server_on_done(struct sim *sim, void *ctx, const void *payload)

@@ -46,16 +46,23 @@ struct job_ring {
 void job_ring_push(struct sim *sim, struct job_ring *r, const struct fifo_job *job);
 void job_ring_release(struct job_ring *r);
 
-/* The oldest job, taken off @r (which must not be empty). */
-static inline struct fifo_job job_ring_take(struct job_ring *r)
+/* The oldest job, taken off @r (which must not be empty), where it lies:
+ * valid until the next push. */
+static inline const struct fifo_job *job_ring_take_ref(struct job_ring *r)
 {
-    struct fifo_job job;
+    const struct fifo_job *job;
 
     g_assert(r->len > 0);
-    job = r->jobs[r->head];
+    job = &r->jobs[r->head];
     r->head = (r->head + 1) & (r->cap - 1);
     r->len--;
     return job;
+}
+
+/* The oldest job, taken off @r (which must not be empty). */
+static inline struct fifo_job job_ring_take(struct job_ring *r)
+{
+    return *job_ring_take_ref(r);
 }
 
 /**
