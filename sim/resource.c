@@ -69,6 +69,12 @@ void fifo_server_keep_waits(struct fifo_server *s)
     s->keep_waits = true;
 }
 
+void fifo_server_keep_busy(struct fifo_server *s)
+{
+    s->keep_busy = true;
+    timeavg_init(&s->busy_avg, sim_now(s->sim), (double)s->busy);
+}
+
 void fifo_server_keep_qlen(struct fifo_server *s)
 {
     s->keep_qlen = true;
@@ -122,7 +128,8 @@ static void server_on_done(struct sim *sim, void *ctx, const void *payload)
         s->busy--;
         if (s->busy == 0)
             s->idle_since = sim_now(sim);
-        timeavg_set(&s->busy_avg, sim_now(sim), (double)s->busy);
+        if (s->keep_busy)
+            timeavg_set(&s->busy_avg, sim_now(sim), (double)s->busy);
     }
     if (msg.done)
         msg.done(sim, msg.ctx, msg.tag);
@@ -141,7 +148,8 @@ static inline void server_submit(struct fifo_server *s, bool urgent, sim_time se
          * while every server is busy. */
         g_assert(s->queue.len == 0 && s->urgent.len == 0);
         s->busy++;
-        timeavg_set(&s->busy_avg, now, (double)s->busy);
+        if (s->keep_busy)
+            timeavg_set(&s->busy_avg, now, (double)s->busy);
         server_start(s, now, service, done, ctx, tag);
         return;
     }
@@ -184,6 +192,8 @@ void fifo_server_reset_stats(struct fifo_server *s)
 
 double fifo_server_utilization(const struct fifo_server *s)
 {
+    /* A server that does not keep it would read as idle. */
+    g_assert(s->keep_busy);
     return timeavg_mean(&s->busy_avg, sim_now(s->sim)) / (double)s->servers;
 }
 

@@ -68,9 +68,9 @@ static inline struct fifo_job job_ring_take(struct job_ring *r)
 /**
  * struct fifo_server - c identical servers in front of one FIFO queue
  * Utilization and queue length are time-weighted; waits are Welford means.
- * Waits and queue length are kept only when asked for
- * (fifo_server_keep_waits(), fifo_server_keep_qlen()): they are on the path
- * of every job that waits, and most servers never report them.
+ * Each is kept only when asked for (fifo_server_keep_busy(),
+ * fifo_server_keep_qlen(), fifo_server_keep_waits()): they are on the path
+ * of every job, and many servers never report them.
  */
 struct fifo_server {
     struct sim *sim;
@@ -81,10 +81,11 @@ struct fifo_server {
                           * over the warm-up cut (unlike the statistics) */
     struct job_ring queue;
     struct job_ring urgent;  /* served before queue */
-    struct timeavg busy_avg; /* busy servers */
+    struct timeavg busy_avg; /* busy servers, if keep_busy */
     struct timeavg qlen_avg; /* jobs waiting (not in service), if keep_qlen */
     struct welford wait;     /* seconds waited before service, if keep_waits */
     bool keep_waits;
+    bool keep_busy;
     bool keep_qlen;
     resource_start_fn on_start; /* or NULL */
     uint64_t completed;
@@ -94,6 +95,9 @@ void fifo_server_init(struct fifo_server *s, struct sim *sim, const char *name, 
 void fifo_server_release(struct fifo_server *s);
 /* Record every job's wait in s->wait from now on. */
 void fifo_server_keep_waits(struct fifo_server *s);
+/* Keep the time-weighted busy servers in s->busy_avg, averaged from now on
+ * (what fifo_server_utilization() reads). */
+void fifo_server_keep_busy(struct fifo_server *s);
 /* Keep the time-weighted queue length in s->qlen_avg, averaged from now on. */
 void fifo_server_keep_qlen(struct fifo_server *s);
 /* Queue a job needing @service of work; @done runs when it completes. */
@@ -105,7 +109,7 @@ void fifo_server_submit(struct fifo_server *s, sim_time service, resource_done_f
 void fifo_server_submit_urgent(struct fifo_server *s, sim_time service, resource_done_fn done,
                                void *ctx, uint64_t tag);
 void fifo_server_reset_stats(struct fifo_server *s);
-/* Mean busy servers / servers, in [0, 1]. */
+/* Mean busy servers / servers, in [0, 1]; only for a server that keeps them. */
 double fifo_server_utilization(const struct fifo_server *s);
 
 /**

@@ -54,6 +54,7 @@ static void trace_setup(struct trace *t, unsigned servers, const sim_time *arriv
     fifo_server_init(&t->server, t->sim, "srv", servers);
     fifo_server_keep_waits(&t->server);
     fifo_server_keep_qlen(&t->server);
+    fifo_server_keep_busy(&t->server);
     sim_lock_init(&t->lock, t->sim);
     t->n_jobs = n;
     t->n_done = 0;
@@ -187,6 +188,25 @@ static void test_server_qlen_from_now(void)
     g_assert_cmpuint(t.n_done, ==, 3);
     g_assert_cmpfloat_with_epsilon(timeavg_mean(&t.server.qlen_avg, sim_now(t.sim)), 2.5 / 6.5,
                                    1e-12);
+    trace_teardown(&t);
+}
+
+/* The same trace with the busy servers kept from 1.5 s: nothing recorded
+ * before, then busy on [1.5, 6) of [1.5, 8]. */
+static void test_server_busy_from_now(void)
+{
+    static const sim_time arrive[] = { 0, 1 * SIM_S, 2 * SIM_S };
+    static const sim_time service[] = { 2 * SIM_S, 2 * SIM_S, 2 * SIM_S };
+    struct trace t;
+
+    trace_setup(&t, 1, arrive, service, 3);
+    t.server.keep_busy = false;
+    sim_run_until(t.sim, 3 * SIM_S / 2);
+    g_assert_cmpfloat(t.server.busy_avg.area, ==, 0.0);
+    fifo_server_keep_busy(&t.server);
+    sim_run_until(t.sim, 8 * SIM_S);
+    g_assert_cmpuint(t.n_done, ==, 3);
+    g_assert_cmpfloat_with_epsilon(fifo_server_utilization(&t.server), 4.5 / 6.5, 1e-12);
     trace_teardown(&t);
 }
 
@@ -459,6 +479,7 @@ int main(int argc, char **argv)
     g_test_add_func("/resource/server/single", test_server_single);
     g_test_add_func("/resource/server/waits-opt-in", test_server_waits_opt_in);
     g_test_add_func("/resource/server/qlen-from-now", test_server_qlen_from_now);
+    g_test_add_func("/resource/server/busy-from-now", test_server_busy_from_now);
     g_test_add_func("/resource/server/start-hook", test_server_start_hook);
     g_test_add_func("/resource/server/multi", test_server_multi);
     g_test_add_func("/resource/server/fifo-order", test_server_fifo_order);

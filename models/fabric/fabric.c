@@ -595,6 +595,7 @@ static void build_links(struct fabric_model *m, const struct scenario *sc)
         /* Only switch output ports drop; a host's queue holds its window. */
         l->buffer = l->tier == TIER_HOST_UP ? 0 : buffer;
         fifo_server_init(&l->srv, m->sim, tier_names[l->tier], 1);
+        fifo_server_keep_busy(&l->srv);
     }
 }
 
@@ -688,11 +689,14 @@ static struct model *fabric_create(struct sim *sim, const struct scenario *sc, G
         flow_table_init(&m->tables[i], table_size, m->idle);
     if (m->vswitch_cost > 0) {
         m->vswitch = g_new0(struct fifo_server, m->hosts);
-        for (uint32_t i = 0; i < m->hosts; i++)
+        for (uint32_t i = 0; i < m->hosts; i++) {
             fifo_server_init(&m->vswitch[i], sim, "vswitch", 1);
+            fifo_server_keep_busy(&m->vswitch[i]);
+        }
     }
     fifo_server_init(&m->controller, sim, "controller", 1);
     fifo_server_keep_waits(&m->controller);
+    fifo_server_keep_busy(&m->controller);
     POOL_INIT(&m->pkts, struct fpkt, next);
     POOL_INIT(&m->flows, struct fflow, next_free);
     pool_set_grow_hook(&m->pkts, sim_mem_account, sim);

@@ -28,6 +28,7 @@ void cpu_host_init(struct cpu_host *h, struct sim *sim, unsigned n_cores, double
 
         snprintf(c->name, sizeof(c->name), "core%u", i);
         fifo_server_init(&c->srv, sim, c->name, 1);
+        fifo_server_keep_busy(&c->srv);
     }
 }
 

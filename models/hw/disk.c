@@ -15,7 +15,8 @@ void disk_init(struct disk *d, struct sim *sim, unsigned channels, const struct 
                double channel_Bps, gsl_rng *rng)
 {
     fifo_server_init(&d->srv, sim, "disk", channels);
-    /* blk reports the disks' mean queue length. */
+    /* blk reports the disks' utilization and mean queue length. */
+    fifo_server_keep_busy(&d->srv);
     fifo_server_keep_qlen(&d->srv);
     d->read_access = read_access;
     d->write_access = write_access;

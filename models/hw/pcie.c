@@ -29,6 +29,8 @@ void pcie_init(struct pcie_link *l, struct sim *sim, double bandwidth_bps, unsig
     l->tag_waits = 0;
     fifo_server_init(&l->to_host, sim, "pcie.up", 1);
     fifo_server_init(&l->to_dev, sim, "pcie.down", 1);
+    fifo_server_keep_busy(&l->to_host);
+    fifo_server_keep_busy(&l->to_dev);
 }
 
 void pcie_release(struct pcie_link *l)

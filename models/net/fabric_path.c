@@ -54,6 +54,7 @@ static struct addr_plane *addr_new(struct net_world *w, struct net_fabric *f)
 static void fport_init(struct fport *p, struct sim *sim, const char *name, double rate)
 {
     fifo_server_init(&p->srv, sim, name, 1);
+    fifo_server_keep_busy(&p->srv);
     p->srv.on_start = net_server_started;
     p->rate = rate;
 }

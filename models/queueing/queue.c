@@ -169,6 +169,7 @@ static struct model *queue_create(struct sim *sim, const struct scenario *sc, GE
         fifo_server_init(&st->server, sim, st->name, (unsigned)scenario_int(sc, "queue.servers"));
         fifo_server_keep_waits(&st->server);
         fifo_server_keep_qlen(&st->server);
+        fifo_server_keep_busy(&st->server);
         welford_init(&st->sojourn);
     }
     POOL_INIT(&m->jobs, struct queue_job, next_free);
