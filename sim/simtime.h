@@ -39,4 +39,14 @@ static inline int64_t sim_llround(double x)
     return t + (frac >= 0.5) - (frac <= -0.5);
 }
 
+/* ceil() inline, as sim_llround(): the same value for every double of
+ * magnitude below 2^63. Truncation is the floor of a positive x and the
+ * ceiling of a negative one, so one comparison finishes it. */
+static inline int64_t sim_ceil(double x)
+{
+    int64_t t = (int64_t)x;
+
+    return t + ((double)t < x);
+}
+
 #endif

@@ -6,9 +6,12 @@
  * their tags through a page walk, so throughput falls even with walkers to
  * spare; 2 MiB pages hit and give it back. With the default 256 tags the
  * walks cost no throughput. The walk is set here (2 reads of 79 ns, the
- * defaults), so that the test does not follow the walk's default. */
+ * defaults), so that the test does not follow the walk's default. Also:
+ * TLPs and read requests counted by a shift where their size is a power of
+ * two are the same counts as by the division. */
 #include <glib.h>
 
+#include "../models/hw/pcie.h"
 #include "report.h"
 #include "testlib.h"
 
@@ -69,6 +72,32 @@ static void test_walks_hold_tags(void)
     report_free(huge_many);
 }
 
+/* Every size from 64 B to 4 KiB (powers of two and not) against the
+ * division, for transfers of 0 to 70,000 bytes. */
+static void test_pieces_shift(void)
+{
+    struct sim *sim = sim_new(1);
+
+    for (unsigned unit = 64; unit <= 4096; unit++) {
+        struct pcie_link l;
+        bool pow2 = (unit & (unit - 1)) == 0;
+
+        if (!pow2 && unit % 97)
+            continue;
+        pcie_init(&l, sim, 8e9, unit, 24, 1000, 1024, unit);
+        g_assert_cmpint(l.payload_shift, ==, pow2 ? __builtin_ctz(unit) : -1);
+        g_assert_cmpint(l.mrr_shift, ==, l.payload_shift);
+        for (uint64_t b = 0; b <= 70000; b++) {
+            uint64_t want = b ? (b + unit - 1) / unit : 1;
+
+            g_assert_cmpuint(pcie_pieces(b, unit, l.payload_shift), ==, want);
+            g_assert_cmpuint(pcie_read_tags(&l, b), ==, MIN(want, 1024));
+        }
+        pcie_release(&l);
+    }
+    sim_free(sim);
+}
+
 static void test_tags_bad_input(void)
 {
     test_expect_refused("[scenario]\nmodel = net\n[pcie]\nread_tags = 0\n", "pcie.read_tags",
@@ -81,5 +110,6 @@ int main(int argc, char **argv)
     g_test_add_func("/pcie/tags-bound-reads", test_tags_bound_reads);
     g_test_add_func("/pcie/walks-hold-tags", test_walks_hold_tags);
     g_test_add_func("/pcie/tags-bad-input", test_tags_bad_input);
+    g_test_add_func("/pcie/pieces-shift", test_pieces_shift);
     return g_test_run();
 }

@@ -1,6 +1,6 @@
-/* Tests for sim/simtime.h: sim_llround() against libm's llround() at the
- * halves, at the edges of the doubles' integer range and on random doubles
- * of every magnitude below 2^63. */
+/* Tests for sim/simtime.h: sim_llround() and sim_ceil() against libm's
+ * llround() and ceil() at the halves, at the edges of the doubles' integer
+ * range and on random doubles of every magnitude below 2^63. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -17,9 +17,11 @@ static void check(double x)
     if ((int64_t)llround(x) != sim_llround(x))
         g_error("sim_llround(%.17g) = %" G_GINT64_FORMAT ", llround = %lld", x, sim_llround(x),
                 llround(x));
+    if ((int64_t)ceil(x) != sim_ceil(x))
+        g_error("sim_ceil(%.17g) = %" G_GINT64_FORMAT ", ceil = %.17g", x, sim_ceil(x), ceil(x));
 }
 
-static void test_llround_edges(void)
+static void test_round_edges(void)
 {
     static const double xs[] = {
         0.0,
@@ -52,11 +54,14 @@ static void test_llround_edges(void)
     g_assert_cmpint(sim_llround(2.5), ==, 3);
     g_assert_cmpint(sim_llround(-2.5), ==, -3);
     g_assert_cmpint(sim_llround(0.49999999999999994), ==, 0);
+    g_assert_cmpint(sim_ceil(2.000000000000001), ==, 3);
+    g_assert_cmpint(sim_ceil(-2.5), ==, -2);
+    g_assert_cmpint(sim_ceil(-0.5), ==, 0);
 }
 
 /* Random bit patterns: every exponent up to 2^62, both signs, the halves
  * of each binade's integers and their neighbours. */
-static void test_llround_random(void)
+static void test_round_random(void)
 {
     uint64_t s = 0x9E3779B97F4A7C15ull;
 
@@ -78,7 +83,7 @@ static void test_llround_random(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/simtime/llround/edges", test_llround_edges);
-    g_test_add_func("/simtime/llround/random", test_llround_random);
+    g_test_add_func("/simtime/round/edges", test_round_edges);
+    g_test_add_func("/simtime/round/random", test_round_random);
     return g_test_run();
 }

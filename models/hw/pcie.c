@@ -6,10 +6,14 @@
  * buffer space beyond the tags. */
 #include "pcie.h"
 
-#include <math.h>
 #include <string.h>
 
 #include <glib.h>
+
+static int pow2_shift(unsigned v)
+{
+    return v && !(v & (v - 1)) ? __builtin_ctz(v) : -1;
+}
 
 void pcie_init(struct pcie_link *l, struct sim *sim, double bandwidth_bps, unsigned max_payload,
                unsigned tlp_overhead, sim_time read_latency, unsigned read_tags,
@@ -18,11 +22,13 @@ void pcie_init(struct pcie_link *l, struct sim *sim, double bandwidth_bps, unsig
     g_assert(bandwidth_bps > 0 && max_payload > 0 && read_tags > 0 && max_read_request > 0);
     l->bandwidth_bps = bandwidth_bps;
     l->max_payload = max_payload;
+    l->payload_shift = pow2_shift(max_payload);
     l->tlp_overhead = tlp_overhead;
     l->read_latency = read_latency;
     l->tlps = 0;
     l->read_tags = read_tags;
     l->max_read_request = max_read_request;
+    l->mrr_shift = pow2_shift(max_read_request);
     l->tags_busy = 0;
     memset(&l->tag_waiters, 0, sizeof(l->tag_waiters));
     timeavg_init(&l->tags_avg, sim_now(sim), 0.0);
@@ -51,11 +57,11 @@ void pcie_reset_stats(struct pcie_link *l)
 
 sim_time pcie_xfer_time(struct pcie_link *l, uint64_t bytes)
 {
-    uint64_t tlps = bytes ? (bytes + l->max_payload - 1) / l->max_payload : 1;
+    uint64_t tlps = pcie_pieces(bytes, l->max_payload, l->payload_shift);
     double bits = (double)(bytes + tlps * l->tlp_overhead) * 8.0;
 
     l->tlps += tlps;
-    return (sim_time)ceil(bits / l->bandwidth_bps * 1e12);
+    return sim_ceil(bits / l->bandwidth_bps * 1e12);
 }
 
 struct tags_msg {

@@ -17,6 +17,7 @@ struct pcie_link {
     struct fifo_server to_dev;  /* read completions: TX data and descriptors */
     double bandwidth_bps;
     unsigned max_payload;  /* bytes per TLP */
+    int payload_shift;     /* log2(max_payload) if a power of two, else -1 */
     unsigned tlp_overhead; /* header, framing and CRC bytes per TLP */
     sim_time read_latency; /* round trip of a non-posted read */
     uint64_t tlps;
@@ -24,6 +25,7 @@ struct pcie_link {
      * tag space. */
     unsigned read_tags;        /* non-posted reads outstanding at most */
     unsigned max_read_request; /* bytes one read request asks for */
+    int mrr_shift;             /* log2(max_read_request) if a power of two, else -1 */
     unsigned tags_busy;
     struct job_ring tag_waiters; /* reads waiting; .service: tags wanted */
     struct timeavg tags_avg;     /* tags in use */
@@ -40,11 +42,21 @@ void pcie_reset_stats(struct pcie_link *l);
  * rounded up). Counts the TLPs. */
 sim_time pcie_xfer_time(struct pcie_link *l, uint64_t bytes);
 
+/* Pieces of at most @unit bytes that @bytes take, at least one: a shift
+ * where @unit is a power of two (@shift its log2, else -1), since every
+ * transfer takes this and a division is the slowest instruction on the way. */
+static inline uint64_t pcie_pieces(uint64_t bytes, unsigned unit, int shift)
+{
+    if (!bytes)
+        return 1;
+    return shift >= 0 ? (bytes + unit - 1) >> shift : (bytes + unit - 1) / unit;
+}
+
 /* Tags a read of @bytes holds: one per request of max_read_request bytes,
  * at most all of them (a longer read reuses its tags in turn). */
 static inline unsigned pcie_read_tags(const struct pcie_link *l, uint64_t bytes)
 {
-    uint64_t n = bytes ? (bytes + l->max_read_request - 1) / l->max_read_request : 1;
+    uint64_t n = pcie_pieces(bytes, l->max_read_request, l->mrr_shift);
 
     return n < l->read_tags ? (unsigned)n : l->read_tags;
 }
