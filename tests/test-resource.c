@@ -171,41 +171,27 @@ static void test_server_waits_opt_in(void)
     trace_teardown(&t);
 }
 
-/* The trace of test_server_single() with the queue length kept from 1.5 s,
- * while one job waits: 0.5 job-seconds queued until 2, 2 more on [2,4),
- * averaged over [1.5, 8]. */
-static void test_server_qlen_from_now(void)
+/* The trace of test_server_single() with the queue length and the busy
+ * servers kept from 1.5 s, while one job waits: nothing recorded before;
+ * then 0.5 job-seconds queued until 2 and 2 more on [2,4), busy on
+ * [1.5, 6), averaged over [1.5, 8]. */
+static void test_server_stats_from_now(void)
 {
     static const sim_time arrive[] = { 0, 1 * SIM_S, 2 * SIM_S };
     static const sim_time service[] = { 2 * SIM_S, 2 * SIM_S, 2 * SIM_S };
     struct trace t;
 
     trace_setup(&t, 1, arrive, service, 3);
-    t.server.keep_qlen = false;
+    t.server.keep_qlen = t.server.keep_busy = false;
     sim_run_until(t.sim, 3 * SIM_S / 2);
+    g_assert_cmpfloat(t.server.qlen_avg.area, ==, 0.0);
+    g_assert_cmpfloat(t.server.busy_avg.area, ==, 0.0);
     fifo_server_keep_qlen(&t.server);
+    fifo_server_keep_busy(&t.server);
     sim_run_until(t.sim, 8 * SIM_S);
     g_assert_cmpuint(t.n_done, ==, 3);
     g_assert_cmpfloat_with_epsilon(timeavg_mean(&t.server.qlen_avg, sim_now(t.sim)), 2.5 / 6.5,
                                    1e-12);
-    trace_teardown(&t);
-}
-
-/* The same trace with the busy servers kept from 1.5 s: nothing recorded
- * before, then busy on [1.5, 6) of [1.5, 8]. */
-static void test_server_busy_from_now(void)
-{
-    static const sim_time arrive[] = { 0, 1 * SIM_S, 2 * SIM_S };
-    static const sim_time service[] = { 2 * SIM_S, 2 * SIM_S, 2 * SIM_S };
-    struct trace t;
-
-    trace_setup(&t, 1, arrive, service, 3);
-    t.server.keep_busy = false;
-    sim_run_until(t.sim, 3 * SIM_S / 2);
-    g_assert_cmpfloat(t.server.busy_avg.area, ==, 0.0);
-    fifo_server_keep_busy(&t.server);
-    sim_run_until(t.sim, 8 * SIM_S);
-    g_assert_cmpuint(t.n_done, ==, 3);
     g_assert_cmpfloat_with_epsilon(fifo_server_utilization(&t.server), 4.5 / 6.5, 1e-12);
     trace_teardown(&t);
 }
@@ -478,8 +464,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/resource/server/single", test_server_single);
     g_test_add_func("/resource/server/waits-opt-in", test_server_waits_opt_in);
-    g_test_add_func("/resource/server/qlen-from-now", test_server_qlen_from_now);
-    g_test_add_func("/resource/server/busy-from-now", test_server_busy_from_now);
+    g_test_add_func("/resource/server/stats-from-now", test_server_stats_from_now);
     g_test_add_func("/resource/server/start-hook", test_server_start_hook);
     g_test_add_func("/resource/server/multi", test_server_multi);
     g_test_add_func("/resource/server/fifo-order", test_server_fifo_order);
