@@ -548,7 +548,7 @@ row O "per-interrupt masking with the route rebuilt collapses a VF's rr rate" \
 # 2.9 A polling sidecore (issue 10's mechanisms)
 ###########################################################################
 section "2.9 A polling sidecore against vhost and SR-IOV (ELVIS, sources.md#elvis)" \
-    "scenarios/sidecore.ini: 1, 4 and 16 one-vCPU VMs running 64-byte request/response on a five-core host, vhost workers spread over the cores no vCPU holds; the sidecore takes one core for its polling thread. The published figure is a talk abstract's summary over ELVIS's workloads, not one setup, so the row is an ordering with the published band beside it."
+    "scenarios/sidecore.ini: 1, 4 and 16 one-vCPU VMs running 64-byte request/response on a five-core host, vhost workers spread over the cores no vCPU holds (at 4 VMs all four time-share the one such core; at 16 there is none and each shares its vCPU's core); the sidecore takes one core for its polling thread. The published figure is a talk abstract's summary over ELVIS's workloads, not one setup, so the row is an ordering with the published band beside it."
 SC=scenarios/sidecore.ini
 for n in 1 4 16; do
     for s in virtio sidecore sriov; do
