@@ -161,7 +161,8 @@ static void test_spinner_starves_its_backend(void)
                    test_all(irq, "transactions_per_second"));
     /* The vhost worker runs only when the spinning vCPU's slice ends. */
     g_assert_cmpfloat(test_all(poll, "transactions_per_second"), <, 2.0 / 3e-3);
-    /* A woken worker takes the core from the spinner at once. */
+    /* A woken worker that EEVDF would pick takes the core from the spinner
+     * at the end of the spinner's current job (wake-up preemption). */
     g_assert_cmpfloat(test_all(pre, "transactions_per_second"), >,
                       10 * test_all(poll, "transactions_per_second"));
     g_assert_cmpfloat(test_all(irq, "transactions_per_second"), >,
