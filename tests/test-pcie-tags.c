@@ -8,7 +8,8 @@
  * walks cost no throughput. The walk is set here (2 reads of 79 ns, the
  * defaults), so that the test does not follow the walk's default. Also:
  * TLPs and read requests counted by a shift where their size is a power of
- * two are the same counts as by the division. */
+ * two are the same counts as by the division, and the hint for the read
+ * that heads the wait. */
 #include <glib.h>
 
 #include "../models/hw/pcie.h"
@@ -98,6 +99,52 @@ static void test_pieces_shift(void)
     sim_free(sim);
 }
 
+static uint64_t heads[8];
+static unsigned n_heads;
+
+static void note_head(resource_done_fn done, void *ctx, uint64_t tag)
+{
+    (void)done;
+    (void)ctx;
+    g_assert_cmpuint(n_heads, <, G_N_ELEMENTS(heads));
+    heads[n_heads++] = tag;
+}
+
+static void granted(struct sim *sim, void *ctx, uint64_t tag)
+{
+    (void)sim;
+    (void)ctx;
+    (void)tag;
+}
+
+/* 4 tags held; reads 1, 2, 3 of 2 tags each wait. Each put of 2 grants
+ * the head and names the next one that still waits; the last names none. */
+static void test_tags_head_hint(void)
+{
+    struct sim *sim = sim_new(1);
+    struct pcie_link l;
+
+    pcie_init(&l, sim, 8e9, 256, 24, 1000, 4, 512);
+    l.on_head = note_head;
+    n_heads = 0;
+    g_assert_true(pcie_tags_take(&l, 4, granted, NULL, 0));
+    for (uint64_t r = 1; r <= 3; r++)
+        g_assert_false(pcie_tags_take(&l, 2, granted, NULL, r));
+    g_assert_cmpuint(n_heads, ==, 0);
+    pcie_tags_put(&l, 2);
+    g_assert_cmpuint(n_heads, ==, 1);
+    g_assert_cmpuint(heads[0], ==, 2);
+    pcie_tags_put(&l, 2);
+    g_assert_cmpuint(n_heads, ==, 2);
+    g_assert_cmpuint(heads[1], ==, 3);
+    pcie_tags_put(&l, 2);
+    g_assert_cmpuint(n_heads, ==, 2);
+    g_assert_cmpuint(l.tag_waiters.len, ==, 0);
+    sim_run_until(sim, 1);
+    pcie_release(&l);
+    sim_free(sim);
+}
+
 static void test_tags_bad_input(void)
 {
     test_expect_refused("[scenario]\nmodel = net\n[pcie]\nread_tags = 0\n", "pcie.read_tags",
@@ -111,5 +158,6 @@ int main(int argc, char **argv)
     g_test_add_func("/pcie/walks-hold-tags", test_walks_hold_tags);
     g_test_add_func("/pcie/tags-bad-input", test_tags_bad_input);
     g_test_add_func("/pcie/pieces-shift", test_pieces_shift);
+    g_test_add_func("/pcie/tags-head-hint", test_tags_head_hint);
     return g_test_run();
 }

@@ -31,6 +31,7 @@ void pcie_init(struct pcie_link *l, struct sim *sim, double bandwidth_bps, unsig
     l->mrr_shift = pow2_shift(max_read_request);
     l->tags_busy = 0;
     memset(&l->tag_waiters, 0, sizeof(l->tag_waiters));
+    l->on_head = NULL;
     timeavg_init(&l->tags_avg, sim_now(sim), 0.0);
     l->tag_waits = 0;
     fifo_server_init(&l->to_host, sim, "pcie.up", 1);
@@ -113,6 +114,13 @@ void pcie_tags_put(struct pcie_link *l, unsigned n)
 
         l->tags_busy += (unsigned)job.service;
         sim_schedule(sim, 0, tags_on_grant, l, &msg, sizeof(msg));
+    }
+    /* The next read to go waits a frame or more: start loading what its
+     * grant reads now. */
+    if (l->tag_waiters.len && l->on_head) {
+        const struct fifo_job *head = &l->tag_waiters.jobs[l->tag_waiters.head];
+
+        l->on_head(head->done, head->ctx, head->tag);
     }
     timeavg_set(&l->tags_avg, sim_now(sim), l->tags_busy);
 }

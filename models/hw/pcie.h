@@ -28,8 +28,11 @@ struct pcie_link {
     int mrr_shift;             /* log2(max_read_request) if a power of two, else -1 */
     unsigned tags_busy;
     struct job_ring tag_waiters; /* reads waiting; .service: tags wanted */
-    struct timeavg tags_avg;     /* tags in use */
-    uint64_t tag_waits;          /* reads that found too few tags free */
+    /* Called with the read that heads the wait when a grant leaves it
+     * waiting: a hint for speed only, as a server's on_start (or NULL). */
+    resource_start_fn on_head;
+    struct timeavg tags_avg; /* tags in use */
+    uint64_t tag_waits;      /* reads that found too few tags free */
 };
 
 void pcie_init(struct pcie_link *l, struct sim *sim, double bandwidth_bps, unsigned max_payload,

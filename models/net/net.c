@@ -525,6 +525,7 @@ static struct model *net_create(struct sim *sim, const struct scenario *sc, GErr
         nh->host.sched.bill = net_bill_switch;
         nh->host.sched.bill_ctx = w;
         host_on_start(&nh->host, net_server_started);
+        nh->host.pcie.on_head = net_server_started;
         for (unsigned g = 0, i = 0; g < w->n_groups; g++)
             for (unsigned c = 0; c < w->groups[g].count; c++, i++) {
                 struct net_vm *vm = &w->vms[nh->first_vm + i];

@@ -548,10 +548,12 @@ static void pkt_prefetch(const struct net_pkt *p)
 /* A packet that waited in a queue (a PCIe direction, the page walkers, a
  * busy core) has left the cache by the time its step starts; its step's
  * end reads it (the ledger, what comes next). Start that load now, a
- * service time ahead. Speed only; nothing is written. */
+ * service time ahead. The same for the read that heads the wait for PCIe
+ * read tags, a frame or more before its grant. Speed only; nothing is
+ * written. */
 void net_server_started(resource_done_fn done, void *ctx, uint64_t tag)
 {
-    if (done == step_done)
+    if (done == step_done || done == tx_tagged)
         pkt_prefetch(net_pkt_at(&((struct net_world *)ctx)->pkts, (uint32_t)tag));
     else if (done == step_on_cpu)
         pkt_prefetch(net_pkt_at(&((struct net_vm *)ctx)->w->pkts, (uint32_t)tag));
