@@ -724,6 +724,18 @@ static void test_many_vcpus_run(void)
     scenario_free(sc);
 }
 
+/* net_pkt_zero() clears every byte of a record, as memset() would. */
+static void test_pkt_zero(void)
+{
+    struct net_pkt p;
+    const unsigned char *b = (const unsigned char *)&p;
+
+    memset(&p, 0xa5, sizeof(p));
+    net_pkt_zero(&p);
+    for (size_t i = 0; i < sizeof(p); i++)
+        g_assert_cmpuint(b[i], ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     static struct e2e_case cases[64];
@@ -774,6 +786,7 @@ int main(int argc, char **argv)
     g_test_add_func("/net/validation/event-idx", test_event_idx);
     g_test_add_func("/net/threads/distinct-ids", test_thread_ids_distinct);
     g_test_add_func("/net/threads/many-vcpus-run", test_many_vcpus_run);
+    g_test_add_func("/net/pkt-zero", test_pkt_zero);
     for (size_t k = 0; k < G_N_ELEMENTS(bad_cases); k++) {
         g_autofree char *path = g_strdup_printf("/net/bad-input/%s", bad_cases[k].name);
 

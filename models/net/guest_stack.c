@@ -23,7 +23,12 @@
 
 static void stack_tx_done(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_pkt sent = { .vm = p->vm, .kind = p->kind, .cpu = p->cpu };
+    struct net_pkt sent;
+
+    net_pkt_zero(&sent);
+    sent.vm = p->vm;
+    sent.kind = p->kind;
+    sent.cpu = p->cpu;
 
     /* @p may be gone (dropped) when guest_tx returns, hence the copy. */
     vm->ops->guest_tx(vm, p);

@@ -31,7 +31,7 @@ struct net_pkt *net_pkt_new(struct net_world *w, unsigned vm, int src, int dst,
     uint32_t idx = pool_alloc(&w->pkts);
     struct net_pkt *p = net_pkt_at(&w->pkts, idx);
 
-    memset(p, 0, sizeof(*p));
+    net_pkt_zero(p);
     p->idx = idx;
     p->next_free = NET_NO_PKT;
     p->vm = (uint16_t)vm;
