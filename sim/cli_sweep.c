@@ -246,20 +246,34 @@ static size_t n_selected(const struct sweep_ctx *c)
     return (c->o->only >= 0 ? 1 : c->n_points) * (size_t)(c->o->rep >= 0 ? 1 : c->reps);
 }
 
-/* The tasks of the grid not yet done in the database. */
-static void plan_tasks(struct sweep_ctx *c, struct store *st)
+/* Every task --only and --rep select, in the order they are handed out. */
+static GArray *grid_tasks(const struct sweep_ctx *c)
 {
-    c->tasks = g_array_new(FALSE, FALSE, sizeof(struct task));
+    GArray *grid = g_array_new(FALSE, FALSE, sizeof(struct task));
+
     for (int rep = 0; rep < c->reps; rep++) {
         for (size_t p = 0; p < c->n_points; p++) {
             struct task t = { .point = (guint)p, .rep = rep };
 
-            if (!selected(c->o, p, rep))
-                continue;
-            c->total++;
-            if (!store_has_done(st, c->labels[p], rep))
-                g_array_append_val(c->tasks, t);
+            if (selected(c->o, p, rep))
+                g_array_append_val(grid, t);
         }
+    }
+    return grid;
+}
+
+/* The tasks of the grid not yet done in the database. */
+static void plan_tasks(struct sweep_ctx *c, struct store *st)
+{
+    g_autoptr(GArray) grid = grid_tasks(c);
+
+    c->tasks = g_array_new(FALSE, FALSE, sizeof(struct task));
+    c->total = grid->len;
+    for (guint i = 0; i < grid->len; i++) {
+        const struct task *t = &g_array_index(grid, struct task, i);
+
+        if (!store_has_done(st, c->labels[t->point], t->rep))
+            g_array_append_val(c->tasks, *t);
     }
     c->claims = g_new0(struct store_task, MAX(c->tasks->len, 1));
     for (guint i = 0; i < c->tasks->len; i++) {
@@ -471,17 +485,22 @@ static void release_claims(struct sweep_ctx *c, struct store *st)
     }
 }
 
-/* Open the database and plan: the tasks left, and what progress counts. */
-static struct store *prepare(struct sweep_ctx *c, struct progress *pg, GError **error)
+/* Plan: the tasks left, and what progress counts. */
+static void plan(struct sweep_ctx *c, struct store *st, struct progress *pg)
 {
-    struct store *st = open_store(c, error);
-
-    if (!st)
-        return NULL;
     plan_tasks(c, st);
     pg->total = c->total;
     pg->already = c->total - c->tasks->len;
     pg->t0 = pg->last_draw = walltime_now();
+}
+
+/* Open the database and plan. */
+static struct store *prepare(struct sweep_ctx *c, struct progress *pg, GError **error)
+{
+    struct store *st = open_store(c, error);
+
+    if (st)
+        plan(c, st, pg);
     return st;
 }
 
@@ -542,9 +561,13 @@ struct worker {
     pid_t pid;
     int task_fd;        /* parent's write end, -1 once closed */
     int result_fd;      /* parent's read end, -1 once the worker closed it */
-    gint32 held[AHEAD]; /* tasks handed to it, the one it runs first */
+    gint32 held[AHEAD]; /* tasks handed to it, the one it runs first; DROPPED() if not ours */
     int n_held;
 };
+
+/* A task handed out before the database was there that turned out not to
+ * be ours to run (another sweep had it): its result is dropped. */
+#define DROPPED(t) (-1 - (t))
 
 /* Where the parent gets tasks from and writes results to: its connection,
  * opened after the fork (a connection must not cross one). */
@@ -555,7 +578,18 @@ struct source {
     size_t max; /* claimed at a time */
     bool stop;  /* hand out nothing more, write nothing more */
     bool wait;  /* some runs are another sweep's: finish them in the parent */
+    /* While a thread makes the database (start_early()): */
+    GThread *opener;     /* the thread; NULL once joined */
+    int opened[2];       /* a pipe it writes a byte to when done */
+    struct store *made;  /* what it made (NULL on failure, with made_error) */
+    GError *made_error;  /* why it failed */
+    GArray *grid;        /* struct task: the tasks an empty database leaves */
+    guint early;         /* how many of them were handed out */
+    GPtrArray *finished; /* struct sweep_done *: their results, not written yet */
 };
+
+/* What dispatch() does when the tasks handed out early are all out. */
+#define NEXT_LATER (-3)
 
 /* No more tasks for @w: it runs what it holds and exits. */
 static void close_tasks(struct worker *w)
@@ -565,13 +599,24 @@ static void close_tasks(struct worker *w)
     w->task_fd = -1;
 }
 
+/* While the database is being made: the next task of the grid, as many
+ * as the first claim takes. */
+static gint32 next_early(struct source *src)
+{
+    return src->early < MIN(src->grid->len, src->max) ? (gint32)src->early++ : NEXT_LATER;
+}
+
 /* Hand @w tasks until it holds AHEAD, or close its pipe when there are no
  * more. */
 static void dispatch(struct worker *w, struct source *src)
 {
     while (w->task_fd >= 0 && w->n_held < AHEAD) {
-        gint32 t = !src->stop ? next_task(src->c, src->st, src->max, src->pg) : NEXT_NONE;
+        gint32 t = src->opener  ? next_early(src)
+                   : !src->stop ? next_task(src->c, src->st, src->max, src->pg)
+                                : NEXT_NONE;
 
+        if (t == NEXT_LATER)
+            break;
         if (t == NEXT_WAIT) {
             src->wait = true;
             /* The other sweep may be waiting for ours in turn. */
@@ -581,7 +626,8 @@ static void dispatch(struct worker *w, struct source *src)
             close_tasks(w);
             break;
         }
-        const struct task *task = &g_array_index(src->c->tasks, struct task, t);
+        const struct task *task =
+            &g_array_index(src->opener ? src->grid : src->c->tasks, struct task, t);
         struct sweep_task_msg m = { .task = t, .point = (gint32)task->point, .rep = task->rep };
 
         w->held[w->n_held++] = t;
@@ -601,7 +647,7 @@ static void reap(struct sweep_ctx *c, struct worker *ws, int n, struct progress 
             waitpid(ws[i].pid, &wstatus, block ? 0 : WNOHANG) != ws[i].pid)
             continue;
         ws[i].pid = 0;
-        if (ws[i].n_held > 0 && !cli_interrupted) {
+        if (ws[i].n_held > 0 && ws[i].held[0] >= 0 && !cli_interrupted) {
             const struct task *t = &g_array_index(c->tasks, struct task, ws[i].held[0]);
 
             g_autofree char *msg =
@@ -614,6 +660,8 @@ static void reap(struct sweep_ctx *c, struct worker *ws, int n, struct progress 
             progress_count(pg, TASK_LOST);
             /* What it had not started goes to the others. */
             for (int k = 1; k < ws[i].n_held; k++) {
+                if (ws[i].held[k] < 0)
+                    continue;
                 c->claims[ws[i].held[k]].state = STORE_TASK_MINE;
                 c->give = MIN(c->give, (size_t)ws[i].held[k]);
             }
@@ -622,43 +670,147 @@ static void reap(struct sweep_ctx *c, struct worker *ws, int n, struct progress 
     }
 }
 
-/* A result from @w: give @w its next task, then write the result and
- * count it. */
-static void take_result(struct worker *w, struct sweep_done *d, struct source *src)
+/* Write the result @d of a task of ours and count it. */
+static void write_result(struct source *src, struct sweep_done *d)
 {
     struct sweep_ctx *c = src->c;
-    enum task_status s;
+    /* After a refused write, the rest are left for the next call. */
+    enum task_status s =
+        src->stop ? TASK_LOST
+                  : store_one(c, src->st, &g_array_index(c->tasks, struct task, d->task), d);
 
-    if (w->n_held == 0 || d->task != w->held[0]) { /* not what it was given: cannot happen */
-        report_free(d->res.report);
-        return;
-    }
-    memmove(w->held, w->held + 1, (size_t)--w->n_held * sizeof(*w->held));
-    dispatch(w, src);
-    if (d->status != TASK_INTERRUPTED) {
-        /* After a refused write, the rest are left for the next call. */
-        s = src->stop ? TASK_LOST
-                      : store_one(c, src->st, &g_array_index(c->tasks, struct task, d->task), d);
-        c->claims[d->task].state = STORE_TASK_FINISHED;
-        progress_count(src->pg, s);
-        /* Written in smaller groups than alone, while the workers run:
-         * what is left when they are done is written while they wait. */
-        if (s != TASK_LOST && store_queued(src->st) >= PARENT_GROUP &&
-            !flush_queue(src->st, src->pg, false))
-            s = TASK_LOST;
-        /* The database refused a write (a full disk, say): hand out no
-         * more work, the rest would fail the same way. */
-        if (s == TASK_LOST)
-            src->stop = true;
-    }
+    c->claims[d->task].state = STORE_TASK_FINISHED;
+    progress_count(src->pg, s);
+    /* Written in smaller groups than alone, while the workers run: what
+     * is left when they are done is written while they wait. */
+    if (s != TASK_LOST && store_queued(src->st) >= PARENT_GROUP &&
+        !flush_queue(src->st, src->pg, false))
+        s = TASK_LOST;
+    /* The database refused a write (a full disk, say): hand out no more
+     * work, the rest would fail the same way. */
+    if (s == TASK_LOST)
+        src->stop = true;
     report_free(d->res.report);
 }
 
+/* A result from @w: give @w its next task, then write the result (kept
+ * for later while the database is being made). */
+static void take_result(struct worker *w, struct sweep_done *d, struct source *src)
+{
+    gint32 held = w->n_held > 0 ? w->held[0] : -1;
+
+    /* Not what it was given: cannot happen. */
+    if (w->n_held == 0 || d->task != (held < 0 ? DROPPED(held) : held)) {
+        report_free(d->res.report);
+        return;
+    }
+    for (int k = 1; k < w->n_held; k++)
+        w->held[k - 1] = w->held[k];
+    w->n_held--;
+    dispatch(w, src);
+    if (d->status == TASK_INTERRUPTED || held < 0)
+        report_free(d->res.report);
+    else if (src->opener)
+        g_ptr_array_add(src->finished, g_memdup2(d, sizeof(*d)));
+    else
+        write_result(src, d);
+}
+
+static gpointer make_db(gpointer data)
+{
+    struct source *src = data;
+
+    src->made = open_store(src->c, &src->made_error);
+    /* Wakes the parent's poll(). */
+    if (write(src->opened[1], "", 1) != 1)
+        g_warning("pipe: %s", g_strerror(errno));
+    return NULL;
+}
+
+/*
+ * -j N into a file that is not there yet: the workers start on the first
+ * tasks of the grid while a thread makes the database, most of a short
+ * sweep's start. A new database has no run and no claim, so those are the
+ * tasks the plan will give; another sweep making the same file at that
+ * moment may claim some first, and their runs are dropped here.
+ */
+static bool start_early(struct source *src)
+{
+    if (g_file_test(src->c->db, G_FILE_TEST_EXISTS) || !sqlite3_threadsafe() ||
+        pipe(src->opened) != 0)
+        return false;
+    src->grid = grid_tasks(src->c);
+    src->finished = g_ptr_array_new_with_free_func(g_free);
+    src->opener = g_thread_new("sweep-open", make_db, src);
+    return true;
+}
+
+/* Is early task @t ours to run (claimed now)? */
+static bool early_ours(struct source *src, bool planned, gint32 t)
+{
+    return planned && src->c->claims[t].state == STORE_TASK_MINE;
+}
+
+/*
+ * The database is made (or failed): plan, claim the tasks handed out
+ * meanwhile if the plan gives the same tasks (no run was done in it),
+ * and write the results that came back; a task another sweep claimed
+ * first is dropped, its result unwritten.
+ */
+static void end_early(struct source *src, struct worker *ws, int n)
+{
+    struct sweep_ctx *c = src->c;
+    GError *error = NULL;
+    bool planned = false;
+
+    if (!src->opener)
+        return;
+    g_thread_join(src->opener);
+    src->opener = NULL;
+    close(src->opened[0]);
+    close(src->opened[1]);
+    src->st = src->made;
+    if (src->st) {
+        plan(c, src->st, src->pg);
+        planned = c->tasks->len == src->grid->len;
+        if (planned && src->early &&
+            !store_claim(src->st, c->owner, c->claims, src->early, src->early, &error)) {
+            cli_print_line(error->message);
+            g_clear_error(&error);
+            src->pg->lost++;
+            src->stop = true;
+            planned = false;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        for (int k = 0; k < ws[i].n_held; k++) {
+            if (early_ours(src, planned, ws[i].held[k]))
+                c->claims[ws[i].held[k]].state = STORE_TASK_GIVEN;
+            else
+                ws[i].held[k] = DROPPED(ws[i].held[k]);
+        }
+    }
+    for (guint i = 0; i < src->finished->len; i++) {
+        struct sweep_done *d = g_ptr_array_index(src->finished, i);
+
+        if (early_ours(src, planned, d->task))
+            write_result(src, d);
+        else
+            report_free(d->res.report);
+    }
+    g_clear_pointer(&src->finished, g_ptr_array_unref);
+    g_clear_pointer(&src->grid, g_array_unref);
+    if (src->st)
+        while (c->scan < c->tasks->len && c->claims[c->scan].state != STORE_TASK_NEW)
+            c->scan++;
+}
+
 /* Wait up to a tick for results and take one from each worker that has
- * one. False once every worker has closed its end. */
+ * one, or for the database being made. False once every worker has closed
+ * its end. */
 static bool read_results(struct worker *ws, int n, struct source *src)
 {
-    g_autofree struct pollfd *pfd = g_new(struct pollfd, n);
+    g_autofree struct pollfd *pfd = g_new(struct pollfd, n + 1);
     int open = 0;
 
     for (int i = 0; i < n; i++) {
@@ -666,9 +818,10 @@ static bool read_results(struct worker *ws, int n, struct source *src)
         pfd[i] = (struct pollfd){ .fd = ws[i].result_fd, .events = POLLIN };
         open += ws[i].result_fd >= 0;
     }
+    pfd[n] = (struct pollfd){ .fd = src->opener ? src->opened[0] : -1, .events = POLLIN };
     if (open == 0)
         return false;
-    if (poll(pfd, (nfds_t)n, TICK_MS) <= 0)
+    if (poll(pfd, (nfds_t)n + 1, TICK_MS) <= 0)
         return true;
     for (int i = 0; i < n; i++) {
         struct sweep_done d;
@@ -683,6 +836,8 @@ static bool read_results(struct worker *ws, int n, struct source *src)
         close(ws[i].result_fd);
         ws[i].result_fd = -1;
     }
+    if (pfd[n].fd >= 0 && pfd[n].revents)
+        end_early(src, ws, n);
     return true;
 }
 
@@ -744,7 +899,19 @@ static bool run_parallel(struct sweep_ctx *c, int jobs, struct store **st, struc
 
     if (!start_workers(c, ws, jobs))
         return true;
-    src.st = *st = prepare(c, pg, error);
+    if (start_early(&src)) {
+        for (int i = 0; i < jobs; i++)
+            dispatch(&ws[i], &src);
+        while (src.opener && read_results(ws, jobs, &src))
+            ;
+        /* Every worker gone meanwhile (killed): wait for the database. */
+        end_early(&src, ws, jobs);
+        if (!src.st)
+            g_propagate_error(error, g_steal_pointer(&src.made_error));
+    } else {
+        src.st = prepare(c, pg, error);
+    }
+    *st = src.st;
     if (!src.st) {
         stop_workers(ws, jobs);
         for (int i = 0; i < jobs; i++) {

@@ -46,7 +46,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..39"
+echo "1..40"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -250,6 +250,11 @@ bad "a point whose values clash (warm-up past a swept duration)" \
     "$IOVSIM" sweep e4.ini -o e.db
 bad "a value listed twice" "--vary: key 'queue.servers': value '1' is listed twice" \
     "$IOVSIM" sweep s.ini -o e.db --vary 'queue.servers=1,1'
+# The workers start on the first tasks while a new database is made; when
+# it cannot be, they stop and the error is the one line.
+touch notdir
+bad "-j 2: a database path under a file" "'notdir': cannot make directory" \
+    "$IOVSIM" sweep s.ini -o notdir/e.db -j 2
 "$IOVSIM" check e4.ini >out.txt 2>err.txt
 [ $? = 2 ] && grep -q "sweep point 'scenario.duration=10s'" err.txt
 ok $? "check validates the [sweep] group as sweep would"
