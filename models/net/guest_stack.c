@@ -23,16 +23,13 @@
 
 static void stack_tx_done(struct net_vm *vm, struct net_pkt *p)
 {
-    struct net_pkt sent;
+    /* @p may be gone (dropped) when guest_tx returns: keep what the
+     * workload reads. */
+    uint16_t flow_vm = p->vm, cpu = p->cpu;
+    uint8_t kind = p->kind;
 
-    net_pkt_zero(&sent);
-    sent.vm = p->vm;
-    sent.kind = p->kind;
-    sent.cpu = p->cpu;
-
-    /* @p may be gone (dropped) when guest_tx returns, hence the copy. */
     vm->ops->guest_tx(vm, p);
-    workload_stack_done(vm->w, &sent);
+    workload_sent(vm->w, flow_vm, kind, cpu);
 }
 
 static void stack_start(struct net_world *w, struct net_vm *vm, struct net_pkt *p)

@@ -51,7 +51,7 @@ static void peer_sent(struct net_world *w, struct net_pkt *p)
 
 static void peer_stack_done(struct net_world *w, struct net_pkt *p)
 {
-    workload_stack_done(w, p);
+    workload_sent(w, p->vm, p->kind, p->cpu);
     net_step(w->sim, p, NET_STAGE_wire);
     net_step_serve(w, p, &w->peer.port, net_wire_time(w, p), peer_sent);
 }

@@ -40,7 +40,7 @@ static void send_one(struct net_world *w, struct net_vm *vm, int src, int dst,
      * of it (socket buffer / qdisc), then loses packets. */
     if (wl->queued >= wl->txqueuelen) {
         /* Dropped before the stack: a stream's sender never reaches
-         * workload_stack_done(), so free it here or it stays busy for good
+         * workload_sent(), so free it here or it stays busy for good
          * (the loss still waits for loss_recovery to return its credit). */
         if (kind == NET_PKT_DATA && wl->type == WL_STREAM) {
             g_assert(wl->in_stack > 0 && sender_busy(wl, p->cpu));
@@ -415,15 +415,15 @@ void workload_dropped(struct net_world *w, struct net_pkt *p)
         wl->next = sim_schedule(w->sim, wl->loss_recovery, on_timer, vm, NULL, 0);
 }
 
-void workload_stack_done(struct net_world *w, const struct net_pkt *p)
+void workload_sent(struct net_world *w, unsigned vm_index, unsigned kind, unsigned cpu)
 {
-    struct net_vm *vm = &w->vms[p->vm];
+    struct net_vm *vm = &w->vms[vm_index];
     struct workload *wl = vm->wl;
 
-    if (p->kind == NET_PKT_DATA && wl->type == WL_STREAM) {
-        g_assert(wl->in_stack > 0 && sender_busy(wl, p->cpu));
+    if (kind == NET_PKT_DATA && wl->type == WL_STREAM) {
+        g_assert(wl->in_stack > 0 && sender_busy(wl, cpu));
         wl->in_stack--;
-        wl->busy[p->cpu / 64] &= ~(1ull << p->cpu % 64);
+        wl->busy[cpu / 64] &= ~(1ull << cpu % 64);
         stream_fill(w, vm);
     }
 }

@@ -63,10 +63,10 @@ void workload_stop(struct net_world *w, struct net_vm *vm);
 /* The receiving application got @p (called before @p is freed). */
 void workload_delivered(struct net_world *w, struct net_pkt *p);
 void workload_dropped(struct net_world *w, struct net_pkt *p);
-/* @p is through the sender's stack: a stream may send its next segment
- * (a send call returns when the stack is done with it; one send per vCPU
- * at a time). */
-void workload_stack_done(struct net_world *w, const struct net_pkt *p);
+/* A packet of @kind from vCPU @cpu of VM @vm is through the sender's
+ * stack: a stream may send its next segment (a send call returns when the
+ * stack is done with it; one send per vCPU at a time). */
+void workload_sent(struct net_world *w, unsigned vm, unsigned kind, unsigned cpu);
 /* @p has left the sender (stack, and the peer's port): one less queued. */
 void workload_left(struct net_world *w, const struct net_pkt *p);
 
