@@ -126,16 +126,7 @@ static void test_deterministic(void)
     struct scenario *sc = load("det", 2000, 100, "exp(1.25s)", "exp(1s)", 2, 2);
     struct report *a = test_run(sc, 5), *b = test_run(sc, 5), *c = test_run(sc, 6);
 
-    g_assert_cmpuint(a->metrics->len, ==, b->metrics->len);
-    for (guint i = 0; i < a->metrics->len; i++) {
-        const struct report_metric *ma = g_ptr_array_index(a->metrics, i);
-        const struct report_metric *mb = g_ptr_array_index(b->metrics, i);
-
-        g_assert_cmpstr(ma->scope, ==, mb->scope);
-        g_assert_cmpstr(ma->name, ==, mb->name);
-        /* Bit for bit: NaN (undefined) must match NaN too. */
-        g_assert_cmpmem(&ma->value, sizeof(double), &mb->value, sizeof(double));
-    }
+    test_assert_same_report(a, b);
     g_assert_cmpfloat(test_value(a, "all", "sojourn_mean"), !=,
                       test_value(c, "all", "sojourn_mean"));
     report_free(a);

@@ -101,3 +101,39 @@ void test_expect_refused(const char *ini, const char *key, const char *says)
     g_assert_null(strchr(error->message, '\n'));
     g_error_free(error);
 }
+
+void test_assert_same_report(const struct report *a, const struct report *b)
+{
+    g_assert_cmpuint(a->metrics->len, ==, b->metrics->len);
+    for (guint i = 0; i < a->metrics->len; i++) {
+        const struct report_metric *x = g_ptr_array_index(a->metrics, i);
+        const struct report_metric *y = g_ptr_array_index(b->metrics, i);
+
+        g_assert_cmpstr(x->scope, ==, y->scope);
+        g_assert_cmpstr(x->name, ==, y->name);
+        if (memcmp(&x->value, &y->value, sizeof(double)))
+            g_error("%s/%s: %.17g against %.17g", x->scope, x->name, x->value, y->value);
+    }
+    g_assert_cmpuint(a->hists->len, ==, b->hists->len);
+    for (guint i = 0; i < a->hists->len; i++) {
+        const struct report_hist *x = g_ptr_array_index(a->hists, i);
+        const struct report_hist *y = g_ptr_array_index(b->hists, i);
+
+        g_assert_cmpstr(x->scope, ==, y->scope);
+        g_assert_cmpstr(x->name, ==, y->name);
+        g_assert_cmpmem(x->bins, x->n_bins * sizeof(x->bins[0]), y->bins,
+                        y->n_bins * sizeof(y->bins[0]));
+    }
+}
+
+bool test_reports_differ(const struct report *a, const struct report *b)
+{
+    for (guint i = 0; i < a->metrics->len; i++) {
+        const struct report_metric *x = g_ptr_array_index(a->metrics, i);
+        const struct report_metric *y = report_find(b, x->scope, x->name);
+
+        if (y && memcmp(&x->value, &y->value, sizeof(double)))
+            return true;
+    }
+    return false;
+}

@@ -3,6 +3,7 @@
 #ifndef IOVSIM_TESTLIB_H
 #define IOVSIM_TESTLIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,12 @@ void test_check_breakdown(const struct report *r, const char *scope, const char 
 /* A net run's lifetime counters: sent_total > 0 and sent_total =
  * received_total + dropped_total + in_flight. */
 void test_check_net_conservation(const struct report *r);
+
+/* @a and @b have the same metrics in the same order with the same bits
+ * (NaN matches NaN) and the same histograms. */
+void test_assert_same_report(const struct report *a, const struct report *b);
+/* Some metric of @a has other bits in @b (a metric @b lacks is skipped). */
+bool test_reports_differ(const struct report *a, const struct report *b);
 
 /* @ini, loaded as "t.ini", is refused at load or by its model's check
  * with one line that names the file and line, @key, and @says (NULL: no
