@@ -61,6 +61,14 @@ printf '[scenario]\nmodel = net\nduration = 1ms\n[iommu]\niova_lock_hold = 250ns
 expect_error "a retired key names what replaced it" \
     "retired\.ini:5: key 'iommu\.iova_lock_hold': retired: .*iommu\.iova_lock_lines x host\.line_transfer" \
     "$db" run "$tmp/retired.ini" -o "$db"
+
+# An impossible combination names the key to change.
+printf '[scenario]\nmodel = net\nduration = 1ms\n[io]\nstrategy = sriov\n[vm]\ncount = 2\n[nic]\nvfs = 65\n' >"$tmp/vfs.ini"
+expect_error "more VFs than the NIC has names nic.max_vfs" \
+    "vfs\.ini:9: key 'nic\.vfs': 65 VFs enabled but the NIC has 64 \(nic\.max_vfs\)" "$db" run "$tmp/vfs.ini" -o "$db"
+printf '[scenario]\nmodel = net\nduration = 1ms\n[host]\ncores = 2\n[vm]\nvcpus = 3\n' >"$tmp/pin.ini"
+expect_error "more pinned vCPUs than cores says what to change" \
+    "pin\.ini:7: key 'vm\.vcpus'.*raise host\.cores or set host\.pin_vcpus = false" "$db" run "$tmp/pin.ini" -o "$db"
 printf '[scenario]\nmodel = net\nduration = 1ms\n' >"$tmp/net.ini"
 expect_error "a retired key given with --set too" "key 'host\.sched_wakeup': retired: .*host\.idle" \
     "$db" run "$tmp/net.ini" -o "$db" --set host.sched_wakeup=2us

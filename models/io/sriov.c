@@ -17,8 +17,9 @@ bool assigned_check_vfs(const struct scenario *sc, const char *count_key, int64_
 
     if (vfs > max_vfs) {
         scenario_error(sc, "nic.vfs", error,
-                       "%" G_GINT64_FORMAT " VFs enabled but the NIC has %" G_GINT64_FORMAT, vfs,
-                       max_vfs);
+                       "%" G_GINT64_FORMAT " VFs enabled but the NIC has %" G_GINT64_FORMAT
+                       " (nic.max_vfs)",
+                       vfs, max_vfs);
         return false;
     }
     if (vms > vfs) {

@@ -173,7 +173,8 @@ static bool groups_check(const struct scenario *sc, const struct net_group *g, u
     if (pinned && vcpus > cores) {
         scenario_error(sc, net_group_key(&g[n - 1], "vcpus", key, sizeof(key)), error,
                        "%" G_GINT64_FORMAT " vCPUs cannot be pinned on %" G_GINT64_FORMAT
-                       " host cores (host.vswitch_cores excluded)",
+                       " host cores (host.vswitch_cores excluded); raise host.cores or set "
+                       "host.pin_vcpus = false",
                        vcpus, cores);
         return false;
     }
