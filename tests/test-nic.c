@@ -190,9 +190,9 @@ static void test_itr(void)
 {
     struct nic_itr itr;
 
-    nic_itr_init(&itr, NIC_ITR_STATIC, NIC_ITR_IXGBE, 125 * SIM_US);
+    nic_itr_init(&itr, NIC_ITR_STATIC, NIC_ITR_IXGBE, 125 * SIM_US, NULL);
     g_assert_cmpint(nic_itr_next(&itr, SIM_MS), ==, SIM_MS + 125 * SIM_US);
-    nic_itr_init(&itr, NIC_ITR_OFF, NIC_ITR_IXGBE, 125 * SIM_US);
+    nic_itr_init(&itr, NIC_ITR_OFF, NIC_ITR_IXGBE, 125 * SIM_US, NULL);
     g_assert_cmpint(nic_itr_next(&itr, SIM_MS), ==, SIM_MS);
 }
 
@@ -217,7 +217,7 @@ static void test_itr_ixgbe(void)
 {
     struct nic_itr itr;
 
-    nic_itr_init(&itr, NIC_ITR_ADAPTIVE, NIC_ITR_IXGBE, 0);
+    nic_itr_init(&itr, NIC_ITR_ADAPTIVE, NIC_ITR_IXGBE, 0, NULL);
     g_assert_cmpint(itr_after(&itr, SIM_US, 1, 1, 118), ==, 16 * SIM_US);
     g_assert_cmpint(itr_after(&itr, 2 * SIM_US, 300, 300, 1514), ==, 118 * SIM_US);
     g_assert_cmpint(itr_after(&itr, 3 * SIM_US, 20, 20, 1514), ==, 120 * SIM_US);
@@ -230,7 +230,7 @@ static void test_itr_ixgbevf(void)
 {
     struct nic_itr itr;
 
-    nic_itr_init(&itr, NIC_ITR_ADAPTIVE, NIC_ITR_IXGBEVF, 0);
+    nic_itr_init(&itr, NIC_ITR_ADAPTIVE, NIC_ITR_IXGBEVF, 0, NULL);
     /* 20K (reg 200): 118 B / 50 us = 2 B/us stays lowest: towards 100K. */
     g_assert_cmpint(itr_after(&itr, SIM_US, 1, 0, 118), ==,
                     10 * 40 * 200 / (9 * 40 + 200) * SIM_US / 4);
@@ -251,7 +251,7 @@ static void test_itr_e1000(void)
 {
     struct nic_itr itr;
 
-    nic_itr_init(&itr, NIC_ITR_ADAPTIVE, NIC_ITR_E1000, 0);
+    nic_itr_init(&itr, NIC_ITR_ADAPTIVE, NIC_ITR_E1000, 0, NULL);
     g_assert_cmpint(itr_after(&itr, SIM_US, 1, 1, 118), ==, SIM_S / 20000);
     g_assert_cmpint(itr_after(&itr, SIM_US, 60, 60, 1514), ==, SIM_S / 20000);
     g_assert_cmpint(itr_after(&itr, SIM_US, 3, 3, 1514), ==, SIM_S / 20000);

@@ -5,7 +5,10 @@
  * scheme of Linux 4.17 on, read at torvalds/linux 00765f8e) and ixgbevf
  * (ixgbevf_update_itr / ixgbevf_set_itr). The hardware then holds each
  * interrupt until the interval since the last one has passed. Left out:
- * ixgbe's link speeds other than 10 Gb/s, e1000's jumbo-frame class. */
+ * ixgbe's link speeds other than 10 Gb/s, e1000's jumbo-frame class. mlx5e
+ * (en_txrx.c, en_dim.c, en_main.c) runs DIM (hw/dim.c) on each receive and
+ * transmit CQ, and the device moderates each CQ by a period and a packet
+ * count (struct nic_cq). */
 #include <glib.h>
 
 #include "nic.h"
@@ -27,13 +30,64 @@ static const unsigned ixgbevf_reg[] = { 40, 200, 336 };
 /* e1000 works in interrupts per second. */
 static const unsigned e1000_rate[] = { 70000, 20000, 4000 };
 
-void nic_itr_init(struct nic_itr *itr, enum nic_itr_mode mode, enum nic_itr_driver driver,
-                  sim_time interval)
+/* Each NIC family's drivers, by the function the guest drives. */
+static const enum nic_itr_driver family_drivers[][3] = {
+    [NIC_FAMILY_IXGBE] = { [NIC_ITR_FN_EMULATED] = NIC_ITR_E1000,
+                           [NIC_ITR_FN_PF] = NIC_ITR_IXGBE,
+                           [NIC_ITR_FN_VF] = NIC_ITR_IXGBEVF },
+    [NIC_FAMILY_MLX5] = { [NIC_ITR_FN_EMULATED] = NIC_ITR_E1000,
+                          [NIC_ITR_FN_PF] = NIC_ITR_MLX5E,
+                          [NIC_ITR_FN_VF] = NIC_ITR_MLX5E },
+};
+
+enum nic_itr_driver nic_itr_driver_of(enum nic_family family, enum nic_itr_fn fn)
 {
-    *itr = (struct nic_itr){ .mode = mode, .driver = driver, .interval = interval };
+    return family_drivers[family][fn];
+}
+
+static void mlx5_set_profile(struct nic_cq *cq, bool tx, unsigned ix)
+{
+    const struct net_dim_profile *p = net_dim_profile(tx, cq->cqe_mode, ix);
+
+    cq->period = p->usec * SIM_US;
+    cq->max_pkts = p->pkts;
+}
+
+/* mlx5e_build_nic_params: static moderation is one period and packet
+ * count; DIM starts each CQ at the default profile of its period mode. */
+static void mlx5_init(struct nic_itr *itr, const struct nic_cq_cfg *cfg)
+{
+    struct nic_cq *cqs[2] = { &itr->rx.cq, &itr->tx.cq };
+
+    itr->per_cq = true;
+    itr->apply_delay = cfg->apply_delay;
+    for (unsigned tx = 0; tx < 2; tx++) {
+        struct nic_cq *cq = cqs[tx];
+
+        /* No event yet: the first completion may interrupt at once. */
+        *cq = (struct nic_cq){ .cqe_mode = tx ? cfg->tx_cqe : cfg->rx_cqe,
+                               .last_eqe = -SIM_S,
+                               .apply_at = -1 };
+        if (itr->mode == NIC_ITR_ADAPTIVE) {
+            mlx5_set_profile(cq, tx, NET_DIM_DEF_PROFILE);
+        } else {
+            cq->period = itr->interval;
+            cq->max_pkts = cfg->max_pkts;
+        }
+    }
+}
+
+void nic_itr_init(struct nic_itr *itr, enum nic_itr_mode mode, enum nic_itr_driver driver,
+                  sim_time interval, const struct nic_cq_cfg *cq)
+{
+    *itr = (struct nic_itr){ .mode = mode, .driver = driver, .interval = interval, .fire_at = -1 };
+    if (driver == NIC_ITR_MLX5E && mode != NIC_ITR_OFF)
+        mlx5_init(itr, cq);
     if (mode != NIC_ITR_ADAPTIVE)
         return;
     switch (driver) {
+    case NIC_ITR_MLX5E:
+        break;
     case NIC_ITR_IXGBE:
         /* ixgbe_alloc_q_vector: rings start at the longest latency-mode
          * value, the vector at 20K interrupts/s (IXGBE_20K_ITR). */
@@ -188,10 +242,79 @@ static void e1000_set_itr(struct nic_itr *itr)
     itr->interval = SIM_S / target;
 }
 
+/* A profile DIM chose reaches the CQ once the driver's work item has run
+ * (mlx5e_rx_dim_work / mlx5e_tx_dim_work: a MODIFY_CQ command). */
+static void mlx5_apply_due(struct nic_itr *itr, sim_time now)
+{
+    for (unsigned tx = 0; tx < 2; tx++) {
+        struct nic_cq *cq = tx ? &itr->tx.cq : &itr->rx.cq;
+
+        if (cq->apply_at < 0 || now < cq->apply_at)
+            continue;
+        mlx5_set_profile(cq, tx, cq->dim.profile_ix);
+        net_dim_applied(&cq->dim);
+        cq->apply_at = -1;
+    }
+}
+
+/* mlx5e_napi_poll after napi_complete_done(): mlx5e_handle_tx_dim and
+ * mlx5e_handle_rx_dim hand each CQ's DIM its totals. */
+static void mlx5_set_itr(struct nic_itr *itr, sim_time now)
+{
+    struct nic_itr_ring *rings[2] = { &itr->rx, &itr->tx };
+
+    mlx5_apply_due(itr, now);
+    for (unsigned k = 0; k < 2; k++) {
+        struct nic_cq *cq = &rings[k]->cq;
+        struct net_dim_sample s;
+
+        cq->pkts += rings[k]->packets;
+        cq->bytes += rings[k]->bytes;
+        s = (struct net_dim_sample){ now, cq->pkts, cq->bytes, cq->events };
+        if (net_dim(&cq->dim, &s))
+            cq->apply_at = now + itr->apply_delay;
+    }
+}
+
+/* When @cq would raise its event with @n completions waiting. */
+static sim_time cq_due(const struct nic_cq *cq, sim_time now, uint32_t n)
+{
+    if (!n)
+        return INT64_MAX;
+    if (n >= cq->max_pkts)
+        return now;
+    return (cq->cqe_mode ? cq->last_cqe : cq->last_eqe) + cq->period;
+}
+
+sim_time nic_itr_cq_next(struct nic_itr *itr, sim_time now, uint32_t rx, uint32_t tx)
+{
+    sim_time at;
+
+    mlx5_apply_due(itr, now);
+    at = MIN(cq_due(&itr->rx.cq, now, rx), cq_due(&itr->tx.cq, now, tx));
+    return MAX(at, now);
+}
+
+void nic_itr_cq_event(struct nic_itr *itr, sim_time now, uint32_t rx, uint32_t tx)
+{
+    struct nic_cq *cqs[2] = { &itr->rx.cq, &itr->tx.cq };
+    uint32_t n[2] = { rx, tx };
+
+    for (unsigned k = 0; k < 2; k++) {
+        if (n[k] && cq_due(cqs[k], now, n[k]) <= now) {
+            cqs[k]->events++;
+            cqs[k]->last_eqe = now;
+        }
+    }
+}
+
 void nic_itr_update(struct nic_itr *itr, sim_time now)
 {
     if (itr->mode == NIC_ITR_ADAPTIVE) {
         switch (itr->driver) {
+        case NIC_ITR_MLX5E:
+            mlx5_set_itr(itr, now);
+            break;
         case NIC_ITR_IXGBE:
             ixgbe_set_itr(itr, now);
             break;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dim.h"
 #include "resource.h"
 #include "sim.h"
 
@@ -32,6 +33,43 @@ enum nic_itr_driver {
     NIC_ITR_E1000,   /* e1000, dynamic conservative mode (the default) */
     NIC_ITR_IXGBE,   /* ixgbe (PF): latency and bulk modes, by packet size */
     NIC_ITR_IXGBEVF, /* ixgbevf (VF): three classes by bytes per microsecond */
+    NIC_ITR_MLX5E,   /* mlx5e (PF and VF): DIM on each CQ (hw/dim.c) */
+};
+
+/* The function a strategy's guest drives: the NIC family's PF or VF, or
+ * QEMU's emulated e1000 whatever the host's NIC. */
+enum nic_itr_fn {
+    NIC_ITR_FN_EMULATED,
+    NIC_ITR_FN_PF,
+    NIC_ITR_FN_VF,
+};
+
+/* nic.driver: the NIC family, which sets its functions' drivers. */
+enum nic_family {
+    NIC_FAMILY_IXGBE, /* Intel 82599: ixgbe on the PF, ixgbevf on a VF */
+    NIC_FAMILY_MLX5,  /* NVIDIA ConnectX: mlx5e on both */
+};
+
+/* The guest driver of @fn on a NIC of @family. */
+enum nic_itr_driver nic_itr_driver_of(enum nic_family family, enum nic_itr_fn fn);
+
+/**
+ * struct nic_cq - an mlx5 completion queue's moderation: the device raises
+ * the CQ's event when @period has passed since its last event (EQE mode) or
+ * since its last completion (@cqe_mode: each completion restarts the
+ * timer), or when @max_pkts completions wait
+ * @events, @pkts, @bytes: totals since the start, DIM's sample
+ * @apply_at:             when the profile DIM chose reaches the CQ (the
+ *                        driver's work item); -1: none pending
+ */
+struct nic_cq {
+    sim_time period;
+    uint32_t max_pkts;
+    bool cqe_mode;
+    sim_time last_eqe, last_cqe;
+    uint64_t events, pkts, bytes;
+    struct net_dim dim;
+    sim_time apply_at;
 };
 
 /* Packets and bytes a ring cleaned since the driver last updated. */
@@ -39,6 +77,15 @@ struct nic_itr_ring {
     uint32_t packets;
     uint64_t bytes;
     unsigned state; /* the ring's class or ITR value, the driver's encoding */
+    struct nic_cq cq;
+};
+
+/* mlx5's moderation settings (nic.itr_packets, nic.rx_cqe_moder,
+ * nic.tx_cqe_moder, nic.dim_apply_delay). */
+struct nic_cq_cfg {
+    uint32_t max_pkts;
+    bool rx_cqe, tx_cqe;
+    sim_time apply_delay;
 };
 
 /**
@@ -51,6 +98,12 @@ struct nic_itr_ring {
  * @tx_delay: a gap opened with a transmit completion pending is the
  *            shorter of this and @interval (e1000's TADV), before @floor
  * @tx_cause: the last interrupt had a transmit completion pending
+ * @per_cq:   the device moderates each ring's CQ on its own (mlx5, static
+ *            or adaptive): nic_itr_cq_next() instead of nic_itr_next()
+ * @fire_at:  per_cq: when the vector's scheduled interrupt is due; -1:
+ *            none waiting (fired, or none raised)
+ * @fire_seq: per_cq: the scheduled interrupt's number; an earlier one still
+ *            queued is stale
  */
 struct nic_itr {
     enum nic_itr_mode mode;
@@ -61,11 +114,30 @@ struct nic_itr {
     struct nic_itr_ring rx, tx;
     sim_time floor, tx_delay;
     bool tx_cause;
+    bool per_cq;
+    sim_time apply_delay;
+    sim_time fire_at;
+    uint32_t fire_seq;
 };
 
-/* Moderation in @mode (@interval for static) with @driver's algorithm. */
+/* Moderation in @mode (@interval for static) with @driver's algorithm;
+ * @cq (borrowed, read once) for NIC_ITR_MLX5E, else NULL. */
 void nic_itr_init(struct nic_itr *itr, enum nic_itr_mode mode, enum nic_itr_driver driver,
-                  sim_time interval);
+                  sim_time interval, const struct nic_cq_cfg *cq);
+
+/* per_cq: a completion was written to the receive or transmit CQ. */
+static inline void nic_itr_cqe(struct nic_itr *itr, bool rx, sim_time now)
+{
+    (rx ? &itr->rx : &itr->tx)->cq.last_cqe = now;
+}
+
+/* per_cq: the earliest time, not before @now, that the device interrupts
+ * with @rx and @tx completions waiting (one of them not 0). */
+sim_time nic_itr_cq_next(struct nic_itr *itr, sim_time now, uint32_t rx, uint32_t tx);
+
+/* per_cq: the vector fires at @now; each CQ whose own moderation is due
+ * with @rx / @tx completions waiting counts an event (an EQE). */
+void nic_itr_cq_event(struct nic_itr *itr, sim_time now, uint32_t rx, uint32_t tx);
 
 /* A ring cleaned a packet of @bytes (on the wire, headers included). */
 static inline void nic_itr_count(struct nic_itr *itr, bool rx, uint64_t bytes)
@@ -77,7 +149,8 @@ static inline void nic_itr_count(struct nic_itr *itr, bool rx, uint64_t bytes)
 }
 
 /* The driver's update when its NAPI poll completes (ixgbe_set_itr,
- * ixgbevf_set_itr, e1000_set_itr): a new interval from what was cleaned. */
+ * ixgbevf_set_itr, e1000_set_itr, mlx5e's net_dim() calls): a new interval
+ * from what was cleaned. */
 void nic_itr_update(struct nic_itr *itr, sim_time now);
 
 struct nic {

@@ -25,7 +25,7 @@ static sim_time baremetal_irq_deliver(struct net_vm *vm)
 const struct io_strategy_ops baremetal_strategy_ops = {
     .name = "baremetal",
     .uses_itr = true,
-    .itr_driver = NIC_ITR_IXGBE,
+    .itr_fn = NIC_ITR_FN_PF,
     .vm_to_vm = false,
     .attach = baremetal_attach,
     ASSIGNED_DATA_PATH_OPS,

@@ -261,7 +261,7 @@ static sim_time emulation_irq_complete(struct net_vm *vm, bool *rearmed)
 const struct io_strategy_ops emulation_strategy_ops = {
     .name = "emulation",
     .uses_itr = true,
-    .itr_driver = NIC_ITR_E1000,
+    .itr_fn = NIC_ITR_FN_EMULATED,
     .vswitch = true,
     .vm_to_vm = true,
     .attach = emulation_attach,

@@ -33,7 +33,7 @@ static void passthrough_attach(struct net_vm *vm)
 const struct io_strategy_ops passthrough_strategy_ops = {
     .name = "passthrough",
     .uses_itr = true,
-    .itr_driver = NIC_ITR_IXGBE,
+    .itr_fn = NIC_ITR_FN_PF,
     .assigned = true,
     .vm_to_vm = false,
     .check = passthrough_check,

@@ -75,7 +75,7 @@ static void sriov_attach(struct net_vm *vm)
 const struct io_strategy_ops sriov_strategy_ops = {
     .name = "sriov",
     .uses_itr = true,
-    .itr_driver = NIC_ITR_IXGBEVF,
+    .itr_fn = NIC_ITR_FN_VF,
     .assigned = true,
     .vm_to_vm = true,
     .check = assigned_check_vfs,

@@ -14,6 +14,7 @@
 #include "guest_stack.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -128,6 +129,21 @@ bool guest_queues_check(const struct scenario *sc, const struct io_strategy_ops 
     return true;
 }
 
+/* The moderation of @fn's driver on the host's NIC family (nic.driver). */
+static void queue_itr_init(struct net_vm *vm, struct nic_itr *itr, enum nic_itr_fn fn,
+                           enum nic_itr_mode mode, sim_time interval)
+{
+    const struct scenario *sc = vm->nh->sc;
+    enum nic_family family =
+        g_strcmp0(scenario_str(sc, "nic.driver"), "mlx5") == 0 ? NIC_FAMILY_MLX5 : NIC_FAMILY_IXGBE;
+    struct nic_cq_cfg cq = { .max_pkts = (uint32_t)scenario_int(sc, "nic.itr_packets"),
+                             .rx_cqe = scenario_bool(sc, "nic.rx_cqe_moder"),
+                             .tx_cqe = scenario_bool(sc, "nic.tx_cqe_moder"),
+                             .apply_delay = scenario_time(sc, "nic.dim_apply_delay") };
+
+    nic_itr_init(itr, mode, nic_itr_driver_of(family, fn), interval, &cq);
+}
+
 void guest_queues_init(struct net_vm *vm, unsigned n, int irq_vcpu, enum nic_itr_mode mode,
                        sim_time interval)
 {
@@ -142,7 +158,7 @@ void guest_queues_init(struct net_vm *vm, unsigned n, int irq_vcpu, enum nic_itr
         vm->q[i].id = i;
         vm->q[i].vec.q = vm->q[i].tx_vec.q = &vm->q[i];
         vm->q[i].tx_vec.is_tx = true;
-        nic_itr_init(&vm->q[i].itr, mode, vm->ops->itr_driver, interval);
+        queue_itr_init(vm, &vm->q[i].itr, vm->ops->itr_fn, mode, interval);
     }
 }
 
@@ -173,12 +189,44 @@ void guest_queues_place(struct net_vm *vm)
         guest_queues_spin(vm, true);
 }
 
-void guest_queues_reset_itr(struct net_vm *vm, enum nic_itr_driver driver)
+void guest_queues_reset_itr(struct net_vm *vm, enum nic_itr_fn fn)
 {
     for (unsigned i = 0; i < vm->n_queues; i++) {
         struct nic_itr *itr = &vm->q[i].itr;
+        /* An interrupt already scheduled stays valid and fires. */
+        sim_time fire_at = itr->fire_at;
+        uint32_t fire_seq = itr->fire_seq;
 
-        nic_itr_init(itr, itr->mode, driver, itr->interval);
+        queue_itr_init(vm, itr, fn, itr->mode, itr->interval);
+        itr->fire_at = fire_at;
+        itr->fire_seq = fire_seq;
+    }
+}
+
+void guest_queues_report(const struct net_vm *vms, unsigned n, struct report *out)
+{
+    double all_rx = 0, all_tx = 0;
+    unsigned with_dim = 0;
+
+    for (unsigned k = 0; k < n; k++) {
+        const struct net_vm *vm = &vms[k];
+        double rx = 0, tx = 0;
+
+        if (!vm->n_queues || !vm->q[0].itr.per_cq || vm->q[0].itr.mode != NIC_ITR_ADAPTIVE)
+            continue;
+        for (unsigned i = 0; i < vm->n_queues; i++) {
+            rx += sim_time_to_s(vm->q[i].itr.rx.cq.period) / vm->n_queues;
+            tx += sim_time_to_s(vm->q[i].itr.tx.cq.period) / vm->n_queues;
+        }
+        report_metric(out, vm->scope, "dim_rx_period", rx, "s");
+        report_metric(out, vm->scope, "dim_tx_period", tx, "s");
+        all_rx += rx;
+        all_tx += tx;
+        with_dim++;
+    }
+    if (with_dim) {
+        report_metric(out, "all", "dim_rx_period", all_rx / with_dim, "s");
+        report_metric(out, "all", "dim_tx_period", all_tx / with_dim, "s");
     }
 }
 
@@ -197,6 +245,8 @@ struct net_queue *guest_rss_queue(struct net_vm *vm, const struct net_pkt *p)
 }
 
 static void irq_on_fire(struct sim *sim, void *ctx, const void *payload);
+static void cq_on_fire(struct sim *sim, void *ctx, const void *payload);
+static void cq_fire(struct sim *sim, struct net_vector *v);
 static void irq_on_handled(struct sim *sim, void *ctx, uint64_t tag);
 static void poll_round(struct net_world *w, struct net_vector *v);
 static void vector_raise(struct net_world *w, struct net_vector *v);
@@ -230,6 +280,7 @@ void guest_rx_arrive(struct net_vm *vm, struct net_pkt *p)
 
     net_pkt_wait(w->sim, p, NET_STAGE_irq_coalesce);
     net_pktq_push(&w->pkts, &q->rx, p);
+    nic_itr_cqe(&q->itr, true, sim_now(w->sim));
     /* A poll-mode driver looks at its rings whether or not the device
      * would interrupt. */
     if (w->g.poll_mode)
@@ -243,6 +294,32 @@ static void vector_raise(struct net_world *w, struct net_vector *v)
     vector_raise_last(w, v, false);
 }
 
+/* A per-CQ device's interrupt for @v: when its CQs' moderation is due with
+ * the completions waiting now. */
+static sim_time cq_due(struct net_vector *v, sim_time now)
+{
+    struct net_queue *q = v->q;
+
+    return nic_itr_cq_next(&q->itr, now, vector_rx_work(v) ? q->rx.len : 0,
+                           vector_tx_work(v) ? q->tx_done : 0);
+}
+
+/* A completion joined a per-CQ interrupt that waits: the packet count or
+ * another CQ may bring it forward (a new event; the queued one goes
+ * stale), a CQE-mode timer may push it back (the queued one, finding it
+ * early, waits again). */
+static void cq_recheck(struct net_world *w, struct net_vector *v)
+{
+    struct nic_itr *itr = &v->q->itr;
+    sim_time at = cq_due(v, sim_now(w->sim));
+
+    if (at < itr->fire_at) {
+        itr->fire_seq++;
+        sim_schedule_at(w->sim, at, cq_on_fire, v, &itr->fire_seq, sizeof(itr->fire_seq));
+    }
+    itr->fire_at = at;
+}
+
 /* @last: the caller's event ends with this call, so an interrupt due now
  * fires in place when no other event is due now (it would run next). */
 static void vector_raise_last(struct net_world *w, struct net_vector *v, bool last)
@@ -250,13 +327,26 @@ static void vector_raise_last(struct net_world *w, struct net_vector *v, bool la
     struct net_queue *q = v->q;
     sim_time now = sim_now(w->sim), at = now;
 
-    if (v->irq_pending || v->napi_active)
+    if (v->irq_pending || v->napi_active) {
+        if (v->irq_pending && q->itr.per_cq && q->itr.fire_at >= 0)
+            cq_recheck(w, v);
         return;
+    }
     v->irq_pending = true;
     /* A poll-mode driver takes no interrupt: its spinning loop sees the
      * ring's new entry one check later and runs a round. */
     if (w->g.poll_mode) {
         sim_schedule(w->sim, w->g.poll_check, on_polled, v, NULL, 0);
+        return;
+    }
+    if (q->vm->ops->uses_itr && q->itr.per_cq) {
+        at = cq_due(v, now);
+        q->itr.fire_at = at;
+        q->itr.fire_seq++;
+        if (last && at == now && !sim_due_now(w->sim))
+            cq_fire(w->sim, v);
+        else
+            sim_schedule_at(w->sim, at, cq_on_fire, v, &q->itr.fire_seq, sizeof(q->itr.fire_seq));
         return;
     }
     if (q->vm->ops->uses_itr) {
@@ -286,12 +376,42 @@ void guest_tx_complete_on(struct net_vm *vm, unsigned cpu, uint32_t frames, uint
     /* Counted as the driver's clean_tx_irq counts them: segments, bytes. */
     q->itr.tx.packets += frames;
     q->itr.tx.bytes += l2_bytes;
+    nic_itr_cqe(&q->itr, false, sim_now(vm->w->sim));
     vector_raise(vm->w, tx_vectors(vm) ? &q->tx_vec : &q->vec);
 }
 
 void guest_tx_complete(struct net_vm *vm, uint32_t frames, uint64_t l2_bytes)
 {
     guest_tx_complete_on(vm, 0, frames, l2_bytes);
+}
+
+/* A per-CQ interrupt fires: each CQ whose moderation is due counts it. */
+static void cq_fire(struct sim *sim, struct net_vector *v)
+{
+    struct net_queue *q = v->q;
+
+    q->itr.fire_at = -1;
+    nic_itr_cq_event(&q->itr, sim_now(sim), vector_rx_work(v) ? q->rx.len : 0,
+                     vector_tx_work(v) ? q->tx_done : 0);
+    irq_on_fire(sim, v, NULL);
+}
+
+/* A per-CQ interrupt's event (@payload: its number): nothing when a later
+ * one replaced it, again later when its moderation was pushed back. */
+static void cq_on_fire(struct sim *sim, void *ctx, const void *payload)
+{
+    struct net_vector *v = ctx;
+    struct nic_itr *itr = &v->q->itr;
+    uint32_t seq;
+
+    memcpy(&seq, payload, sizeof(seq));
+    if (seq != itr->fire_seq)
+        return;
+    if (sim_now(sim) < itr->fire_at) {
+        sim_schedule_at(sim, itr->fire_at, cq_on_fire, v, &seq, sizeof(seq));
+        return;
+    }
+    cq_fire(sim, v);
 }
 
 static void irq_on_fire(struct sim *sim, void *ctx, const void *payload)

@@ -104,7 +104,7 @@ void vm_rehome(struct net_world *w, struct net_vm *vm, struct net_host *to, unsi
     }
     /* A new device moderates with its own driver's algorithm. */
     if (ops != vm->ops)
-        guest_queues_reset_itr(vm, ops->itr_driver);
+        guest_queues_reset_itr(vm, ops->itr_fn);
     vm->ops = ops;
     /* The workload runs on: attach's net_vm_ready() does not restart it. */
     ops->attach(vm);

@@ -771,6 +771,7 @@ static void net_report(struct model *base, struct report *out)
         sum2 += x * x;
     }
     report_counters(w, out, "all", &all, span);
+    guest_queues_report(w->vms, w->n_vms, out);
     report_groups(w, out, span);
     /* Jain's index over the VMs' goodput: 1 when all are equal. */
     report_metric(out, "all", "fairness", sum2 > 0 ? sum * sum / (w->n_vms * sum2) : 1.0, "1");

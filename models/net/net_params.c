@@ -152,7 +152,7 @@ const struct param_def net_params[] = {
              "choice: 82599 PF MSI-X table of 64 (a VF has 3)"),
     PDEF_ENUM("nic.itr", "adaptive", "off|static|adaptive",
               "interrupt moderation: off, static (nic.itr_rate), or the guest driver's adaptive "
-              "algorithm (e1000, ixgbe, ixgbevf as in Linux)",
+              "algorithm (e1000, ixgbe, ixgbevf, mlx5e's DIM as in Linux; nic.driver)",
               "ixgbe/ixgbevf/e1000: adaptive moderation is the drivers' default "
               "(sources.md#ixgbe-itr)"),
     { .key = "nic.itr_rate",
@@ -164,6 +164,34 @@ const struct param_def net_params[] = {
       .help = "static, and adaptive bulk, interrupt rate limit",
       .source = "e1000 commit 835bb129: old static 8,000/s; ixgbe PF bulk class 8,000/s "
                 "(ixgbevf 12,000/s, e1000 mode 3 4,000/s) (sources.md#ixgbe-itr)" },
+    PDEF_ENUM("nic.driver", "ixgbe", "ixgbe|mlx5",
+              "the NIC family, whose PF and VF drivers moderate bare metal's, passthrough's and "
+              "SR-IOV's interrupts: ixgbe (ixgbe on the PF, ixgbevf on a VF) or mlx5 (mlx5e on "
+              "both: static is a period and a packet count per CQ, adaptive is Linux's DIM); "
+              "emulation keeps QEMU's e1000, virtio and vDPA moderate nothing",
+              "choice: an Intel 82599, the NIC the other defaults describe "
+              "(sources.md#mlx5e-dim)"),
+    PDEF_INT("nic.itr_packets", "32", 1, 65535,
+             "mlx5 static moderation: completions (packets) on a CQ that raise its interrupt "
+             "before the period (1/nic.itr_rate) ends",
+             "Linux mlx5e MLX5E_PARAMS_DEFAULT_{RX,TX}_CQ_MODERATION_PKTS = 0x20 "
+             "(sources.md#mlx5e-dim)"),
+    PDEF_BOOL("nic.rx_cqe_moder", "true",
+              "mlx5: the receive CQs' period restarts at each completion (CQE mode; false: "
+              "counts from the last interrupt, EQE mode); sets DIM's profile table too",
+              "Linux mlx5e_build_nic_params: CQE mode where the device has "
+              "cq_period_start_from_cqe (ethtool priv-flag rx_cqe_moder) "
+              "(sources.md#mlx5e-dim)"),
+    PDEF_BOOL("nic.tx_cqe_moder", "false",
+              "mlx5: the transmit CQs' period restarts at each completion (CQE mode; false: "
+              "EQE mode)",
+              "Linux mlx5e_build_nic_params: transmit CQs in EQE mode (ethtool priv-flag "
+              "tx_cqe_moder off) (sources.md#mlx5e-dim)"),
+    PDEF_TIME("nic.dim_apply_delay", "20us", 0, 0.1,
+              "mlx5 adaptive: from DIM's decision to the new profile on the CQ (the driver's "
+              "work item and its MODIFY_CQ firmware command); DIM measures nothing meanwhile",
+              "placeholder: a kworker wake-up and one firmware command, not measured "
+              "(sources.md#mlx5e-dim)"),
     PDEF_INT("passthrough.devices", "1", 1, 1024, "assignable NIC functions (one VM each)",
              "choice"),
     PDEF_INT("sriov.mailbox_msgs", "4", 0, 64, "PF-VF mailbox requests when a VF is set up",

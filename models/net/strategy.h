@@ -24,7 +24,8 @@
  * @name:         scenario value of io.strategy
  * @uses_itr:     the device moderates its interrupts with nic.itr (virtio
  *                relies on the ring's suppression instead)
- * @itr_driver:   whose adaptive moderation the guest driver runs
+ * @itr_fn:       the function the guest drives, whose driver (by nic.driver)
+ *                moderates its interrupts (nic_itr_driver_of())
  * @vm_to_vm:     VMs on this host can reach each other without the wire
  * @vswitch:      its traffic passes the host's software switch (bridge /
  *                vSwitch), which encapsulates it on an overlay
@@ -86,7 +87,7 @@
 struct io_strategy_ops {
     const char *name;
     bool uses_itr;
-    enum nic_itr_driver itr_driver;
+    enum nic_itr_fn itr_fn;
     bool vm_to_vm;
     bool vswitch;
     bool assigned;
