@@ -248,9 +248,13 @@ static void mlx5_apply_due(struct nic_itr *itr, sim_time now)
 {
     for (unsigned tx = 0; tx < 2; tx++) {
         struct nic_cq *cq = tx ? &itr->tx.cq : &itr->rx.cq;
+        sim_time t;
 
         if (cq->apply_at < 0 || now < cq->apply_at)
             continue;
+        t = MAX(cq->apply_at, cq->changed_at);
+        cq->area += (double)(t - cq->changed_at) * (double)cq->period;
+        cq->changed_at = t;
         mlx5_set_profile(cq, tx, cq->dim.profile_ix);
         net_dim_applied(&cq->dim);
         cq->apply_at = -1;
@@ -273,6 +277,29 @@ static void mlx5_set_itr(struct nic_itr *itr, sim_time now)
         s = (struct net_dim_sample){ now, cq->pkts, cq->bytes, cq->events };
         if (net_dim(&cq->dim, &s))
             cq->apply_at = now + itr->apply_delay;
+    }
+}
+
+static sim_time cq_mean(const struct nic_cq *cq, sim_time now)
+{
+    double area = cq->area + (double)(now - cq->changed_at) * (double)cq->period;
+
+    return now > cq->area_from ? (sim_time)(area / (double)(now - cq->area_from)) : cq->period;
+}
+
+void nic_itr_cq_mean(const struct nic_itr *itr, sim_time now, sim_time *rx, sim_time *tx)
+{
+    *rx = cq_mean(&itr->rx.cq, now);
+    *tx = cq_mean(&itr->tx.cq, now);
+}
+
+void nic_itr_reset_stats(struct nic_itr *itr, sim_time now)
+{
+    struct nic_cq *cqs[2] = { &itr->rx.cq, &itr->tx.cq };
+
+    for (unsigned k = 0; k < 2; k++) {
+        cqs[k]->area = 0;
+        cqs[k]->area_from = cqs[k]->changed_at = now;
     }
 }
 

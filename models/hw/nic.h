@@ -61,6 +61,8 @@ enum nic_itr_driver nic_itr_driver_of(enum nic_family family, enum nic_itr_fn fn
  * @events, @pkts, @bytes: totals since the start, DIM's sample
  * @apply_at:             when the profile DIM chose reaches the CQ (the
  *                        driver's work item); -1: none pending
+ * @area, @area_from, @changed_at: the period's integral over time (ps^2)
+ *                        from @area_from to its last change, for its mean
  */
 struct nic_cq {
     sim_time period;
@@ -70,6 +72,8 @@ struct nic_cq {
     uint64_t events, pkts, bytes;
     struct net_dim dim;
     sim_time apply_at;
+    double area;
+    sim_time area_from, changed_at;
 };
 
 /* Packets and bytes a ring cleaned since the driver last updated. */
@@ -134,6 +138,11 @@ static inline void nic_itr_cqe(struct nic_itr *itr, bool rx, sim_time now)
 /* per_cq: the earliest time, not before @now, that the device interrupts
  * with @rx and @tx completions waiting (one of them not 0). */
 sim_time nic_itr_cq_next(struct nic_itr *itr, sim_time now, uint32_t rx, uint32_t tx);
+
+/* per_cq: the receive and the transmit CQ's mean period from the last
+ * nic_itr_reset_stats() (or the start) to @now. */
+void nic_itr_cq_mean(const struct nic_itr *itr, sim_time now, sim_time *rx, sim_time *tx);
+void nic_itr_reset_stats(struct nic_itr *itr, sim_time now);
 
 /* per_cq: the vector fires at @now; each CQ whose own moderation is due
  * with @rx / @tx completions waiting counts an event (an EQE). */

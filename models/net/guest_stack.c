@@ -203,7 +203,13 @@ void guest_queues_reset_itr(struct net_vm *vm, enum nic_itr_fn fn)
     }
 }
 
-void guest_queues_report(const struct net_vm *vms, unsigned n, struct report *out)
+void guest_queues_reset_stats(struct net_vm *vm, sim_time now)
+{
+    for (unsigned i = 0; i < vm->n_queues; i++)
+        nic_itr_reset_stats(&vm->q[i].itr, now);
+}
+
+void guest_queues_report(const struct net_vm *vms, unsigned n, sim_time now, struct report *out)
 {
     double all_rx = 0, all_tx = 0;
     unsigned with_dim = 0;
@@ -215,8 +221,11 @@ void guest_queues_report(const struct net_vm *vms, unsigned n, struct report *ou
         if (!vm->n_queues || !vm->q[0].itr.per_cq || vm->q[0].itr.mode != NIC_ITR_ADAPTIVE)
             continue;
         for (unsigned i = 0; i < vm->n_queues; i++) {
-            rx += sim_time_to_s(vm->q[i].itr.rx.cq.period) / vm->n_queues;
-            tx += sim_time_to_s(vm->q[i].itr.tx.cq.period) / vm->n_queues;
+            sim_time r, t;
+
+            nic_itr_cq_mean(&vm->q[i].itr, now, &r, &t);
+            rx += sim_time_to_s(r) / vm->n_queues;
+            tx += sim_time_to_s(t) / vm->n_queues;
         }
         report_metric(out, vm->scope, "dim_rx_period", rx, "s");
         report_metric(out, vm->scope, "dim_tx_period", tx, "s");

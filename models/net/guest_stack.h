@@ -64,9 +64,12 @@ struct net_queue *guest_rss_queue(struct net_vm *vm, const struct net_pkt *p);
 /* A new device: its driver's moderation, from its initial state. */
 void guest_queues_reset_itr(struct net_vm *vm, enum nic_itr_fn fn);
 /* The VMs with DIM (mlx5 adaptive): each one's receive and transmit CQs'
- * periods where DIM left them (the mean over its queues) as its scope's
- * dim_rx_period and dim_tx_period, and their mean as scope "all"'s. */
-void guest_queues_report(const struct net_vm *vms, unsigned n, struct report *out);
+ * mean period since the last guest_queues_reset_stats() (the mean over
+ * its queues) as its scope's dim_rx_period and dim_tx_period, and their
+ * mean as scope "all"'s. */
+void guest_queues_report(const struct net_vm *vms, unsigned n, sim_time now, struct report *out);
+/* The measurement starts at @now (the warm-up's end). */
+void guest_queues_reset_stats(struct net_vm *vm, sim_time now);
 /* @vm's device goes: the transmit completions it signalled and the driver
  * has not cleaned are freed by the driver's remove (virtnet_remove,
  * ixgbevf_remove free every buffer), not by the next device's driver. */

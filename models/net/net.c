@@ -569,8 +569,10 @@ static void net_warmup_end(struct model *base)
 {
     struct net_world *w = container_of(base, struct net_world, base);
 
-    for (unsigned i = 0; i < w->n_vms; i++)
+    for (unsigned i = 0; i < w->n_vms; i++) {
         counters_init(&w->vms[i].c);
+        guest_queues_reset_stats(&w->vms[i], sim_now(w->sim));
+    }
     for (unsigned h = 0; h < w->n_hosts; h++) {
         host_reset_stats(&w->hosts[h].host);
         nic_reset_stats(&w->hosts[h].nic);
@@ -771,7 +773,7 @@ static void net_report(struct model *base, struct report *out)
         sum2 += x * x;
     }
     report_counters(w, out, "all", &all, span);
-    guest_queues_report(w->vms, w->n_vms, out);
+    guest_queues_report(w->vms, w->n_vms, sim_now(w->sim), out);
     report_groups(w, out, span);
     /* Jain's index over the VMs' goodput: 1 when all are equal. */
     report_metric(out, "all", "fairness", sum2 > 0 ? sum * sum / (w->n_vms * sum2) : 1.0, "1");
