@@ -287,6 +287,28 @@ static void test_rr_against_static(void)
     report_free(fix);
 }
 
+/* 200 Kpps received on a VF under static moderation of 20 us and 32
+ * packets: in EQE mode the receive CQ interrupts once per period (50 K/s);
+ * in CQE mode every packet, 5 us after the last, restarts the timer, so
+ * only the count of 32 raises it (at most 6.25 K/s) and the packets wait
+ * longer. */
+static void test_eqe_vs_cqe(void)
+{
+    static const char fmt[] = "[workload]\ndirection = rx\nrate = 200Kpps\n[nic]\ndriver = mlx5\n"
+                              "itr = static\nitr_rate = 50KHz\nrx_cqe_moder = %s\n";
+    g_autofree char *eqe_ini = g_strdup_printf(fmt, "false");
+    g_autofree char *cqe_ini = g_strdup_printf(fmt, "true");
+    struct report *eqe = run("sriov", "udp", eqe_ini);
+    struct report *cqe = run("sriov", "udp", cqe_ini);
+
+    g_assert_cmpfloat(test_all(eqe, "interrupts_per_second"), <=, 50000 * 1.001);
+    g_assert_cmpfloat(test_all(eqe, "interrupts_per_second"), >, 50000 * 0.98);
+    g_assert_cmpfloat(test_all(cqe, "interrupts_per_second"), <, 200000.0 / 32);
+    g_assert_cmpfloat(test_all(cqe, "latency_mean"), >, 2 * test_all(eqe, "latency_mean"));
+    report_free(eqe);
+    report_free(cqe);
+}
+
 /* mlx5's keys change nothing on the ixgbe family, and nic.driver nothing
  * for vDPA (mlx5_vdpa moderates nothing) or emulation (QEMU's e1000 on
  * any NIC): bit for bit. */
@@ -326,6 +348,7 @@ int main(int argc, char **argv)
     g_test_add_func("/dim/model/rr-settles-low", test_rr_settles_low);
     g_test_add_func("/dim/model/stream-climbs", test_stream_climbs);
     g_test_add_func("/dim/model/rr-against-static", test_rr_against_static);
+    g_test_add_func("/dim/model/eqe-vs-cqe", test_eqe_vs_cqe);
     g_test_add_func("/dim/model/others-unmoved", test_others_unmoved);
     return g_test_run();
 }
