@@ -31,10 +31,16 @@ typedef void (*pool_grow_fn)(void *ctx, size_t bytes);
  *             the link of the caller's own waiting lists
  * @live:      records allocated and not yet freed; @live_max its high-water mark
  * @grow/@grow_ctx: see pool_set_grow_hook()
+ * @heap_chunks: chunks [0, heap_chunks) come from g_malloc(), the rest
+ *             from @arenas (hugemem.h) once the pool is large
  */
 struct pool {
     char **chunks;
     uint32_t n_chunks, chunks_cap;
+    uint32_t heap_chunks;
+    char **arenas;
+    uint32_t n_arenas;
+    size_t arena_used; /* bytes handed out of the last arena */
     uint32_t free_head;
     uint32_t live, live_max;
     size_t rec_size;

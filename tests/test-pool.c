@@ -1,11 +1,13 @@
 /* Tests for sim/pool.c: fresh indices in order, LIFO reuse, the caller's
  * link left alone while a record is live, the counters and the heap bytes,
- * and a random mix of allocations and frees against which every live
- * record must keep its pointer, its index and its contents. */
+ * a random mix of allocations and frees against which every live record
+ * must keep its pointer, its index and its contents, and a large pool's
+ * chunks carved from huge-page regions. */
 #include <stdint.h>
 
 #include <glib.h>
 
+#include "hugemem.h"
 #include "pool.h"
 
 struct rec {
@@ -168,6 +170,64 @@ static void test_random_stability(void)
     g_rand_free(rng);
 }
 
+/* A packet-sized record (336 bytes): past 2 MiB of chunks the pool carves
+ * its chunks from huge-page regions, each chunk inside one region; every
+ * new record comes out zeroed, and each keeps what was written to it. */
+struct big_rec {
+    uint64_t tag;
+    uint32_t link;
+    uint32_t idx;
+    char pad[320];
+};
+
+static void test_huge_regions(void)
+{
+    enum { CHUNKS = 60 };
+    struct pool p;
+    size_t chunk_bytes = POOL_CHUNK * sizeof(struct big_rec);
+    static const char zero[sizeof(((struct big_rec *)0)->pad)];
+
+    POOL_INIT(&p, struct big_rec, link);
+    for (uint32_t k = 0; k < CHUNKS * POOL_CHUNK; k++) {
+        uint32_t idx = pool_alloc(&p);
+        struct big_rec *r = POOL_AT(&p, struct big_rec, idx);
+
+        g_assert_cmpuint(idx, ==, k);
+        /* Zero but for the free list's link. */
+        g_assert_cmpuint(r->tag | r->idx, ==, 0);
+        g_assert_cmpmem(r->pad, sizeof(r->pad), zero, sizeof(zero));
+        r->tag = ~(uint64_t)k;
+        r->idx = k;
+        memset(r->pad, (int)(k & 0xff), sizeof(r->pad));
+    }
+    g_assert_cmpuint(p.heap_chunks, ==, (HUGEMEM_BYTES + chunk_bytes - 1) / chunk_bytes);
+    g_assert_cmpuint(p.n_arenas, ==,
+                     (CHUNKS - p.heap_chunks + HUGEMEM_BYTES / chunk_bytes - 1) /
+                         (HUGEMEM_BYTES / chunk_bytes));
+    for (uint32_t a = 0; a < p.n_arenas; a++)
+        g_assert_cmpuint((uintptr_t)p.arenas[a] % HUGEMEM_BYTES, ==, 0);
+    for (uint32_t c = p.heap_chunks; c < p.n_chunks; c++) {
+        const char *chunk = p.chunks[c];
+        bool inside = false;
+
+        for (uint32_t a = 0; a < p.n_arenas; a++)
+            inside |= chunk >= p.arenas[a] && chunk + chunk_bytes <= p.arenas[a] + HUGEMEM_BYTES;
+        g_assert_true(inside);
+    }
+    for (uint32_t k = 0; k < CHUNKS * POOL_CHUNK; k++) {
+        const struct big_rec *r = POOL_AT(&p, struct big_rec, k);
+
+        g_assert_cmpuint(r->tag, ==, ~(uint64_t)k);
+        g_assert_cmpuint(r->idx, ==, k);
+        g_assert_cmpint(r->pad[0], ==, (char)(k & 0xff));
+        g_assert_cmpint(r->pad[sizeof(r->pad) - 1], ==, (char)(k & 0xff));
+    }
+    pool_release(&p);
+    g_assert_cmpuint(p.n_arenas, ==, 0);
+    g_assert_cmpuint(pool_alloc(&p), ==, 0);
+    pool_release(&p);
+}
+
 static void test_free_empty_aborts(void)
 {
     if (g_test_subprocess()) {
@@ -194,5 +254,6 @@ int main(int argc, char **argv)
     g_test_add_func("/pool/link-is-callers", test_link_is_callers);
     g_test_add_func("/pool/random-stability", test_random_stability);
     g_test_add_func("/pool/free-empty-aborts", test_free_empty_aborts);
+    g_test_add_func("/pool/huge-regions", test_huge_regions);
     return g_test_run();
 }
