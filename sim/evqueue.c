@@ -93,6 +93,68 @@ static void chunk_put(struct evq *q, struct evq_chunk *c)
     q->free = c;
 }
 
+/* Bucket (@l, @d) without the entries @keep rejects, the others in their
+ * order packed into its first chunks; the chunks left empty go back, and
+ * an empty bucket's bits are cleared. Returns the entries dropped. */
+static size_t drop_from(struct evq *q, unsigned l, unsigned d, evq_keep_fn keep, const void *ctx)
+{
+    struct evq_list *b = &q->b[l][d];
+    struct evq_chunk *wc = b->head, *c, *next;
+    struct evq_entry *w = wc->e;
+    sim_time min = SIM_TIME_MAX;
+    size_t dropped = 0;
+
+    for (c = b->head; c; c = c->next) {
+        const struct evq_entry *end = c->next ? c->e + EVQ_CHUNK : b->w;
+
+        for (const struct evq_entry *p = c->e; p < end; p++) {
+            if (!keep(p, ctx)) {
+                dropped++;
+                continue;
+            }
+            if (w == wc->e + EVQ_CHUNK) {
+                wc = wc->next;
+                w = wc->e;
+            }
+            min = p->time < min ? p->time : min;
+            *w++ = *p;
+        }
+    }
+    if (!dropped)
+        return 0;
+    /* The chunks after the last one written to; all of them if none was. */
+    bool empty = w == b->head->e;
+    for (c = empty ? b->head : wc->next; c; c = next) {
+        next = c->next;
+        chunk_put(q, c);
+    }
+    if (empty) {
+        *b = empty_list;
+        q->digits[l][d / 64] &= ~(1ull << (d % 64));
+        if (!q->digits[l][d / 64])
+            q->words[l] &= (uint8_t) ~(1u << (d / 64));
+        if (!q->words[l])
+            q->levels &= ~(1u << l);
+    } else {
+        wc->next = NULL;
+        b->w = w;
+        b->min = min;
+    }
+    q->len -= dropped;
+    return dropped;
+}
+
+size_t evq_drop(struct evq *q, evq_keep_fn keep, const void *ctx)
+{
+    size_t dropped = 0;
+
+    for (unsigned l = 0; l < EVQ_LEVELS; l++)
+        for (unsigned w = 0; w < EVQ_WORDS; w++)
+            for (uint64_t bits = q->digits[l][w]; bits; bits &= bits - 1)
+                dropped += drop_from(q, l, w * 64 + (unsigned)__builtin_ctzll(bits), keep, ctx);
+    return dropped;
+}
+
 /* The sorted run is full and @e belongs in it: put the run's entries back
  * into the now list and level 0's buckets, in order, then file @e as usual.
  * A run's chunk goes back to the free list only after its entries have

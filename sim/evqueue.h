@@ -83,6 +83,17 @@ void evq_release(struct evq *q);
  */
 void evq_set_prefetch(struct evq *q, const void *base, size_t stride, uint64_t window);
 
+/* Does the queue keep @e? (evq_drop()) */
+typedef bool (*evq_keep_fn)(const struct evq_entry *e, const void *ctx);
+
+/**
+ * evq_drop - remove the entries of the buckets that @keep(@e, @ctx) rejects
+ * The now list (and a sorted run) is left as it is: its entries pop soon.
+ * Every other entry keeps its place in the order, so ties still pop FIFO.
+ * O(entries queued). Returns how many were removed.
+ */
+size_t evq_drop(struct evq *q, evq_keep_fn keep, const void *ctx);
+
 /* Out-of-line halves of the inline functions below. */
 struct evq_chunk *evq_slab_new(struct evq *q);
 void evq_unsort(struct evq *q, struct evq_entry e);

@@ -97,6 +97,10 @@ size_t sim_mem_used(const struct sim *sim);
 
 uint64_t sim_events_executed(const struct sim *sim);
 size_t sim_events_pending(const struct sim *sim);
+/* Entries in the queue: the pending events and the stale entries that
+ * cancelled and rescheduled events left, which are dropped once they
+ * outnumber twice the pending ones (and a floor of a few thousand). */
+size_t sim_queue_entries(const struct sim *sim);
 
 /**
  * sim_due_now - might a pending event have the current time?
@@ -106,7 +110,8 @@ size_t sim_events_pending(const struct sim *sim);
  * event runs in the same order (the run counts one event fewer).
  * true: one may be. Inside a handler the answer is exact but that the old
  * entry of an event cancelled or rescheduled from this time counts until
- * it comes up; outside one, after sim_run_until() stopped at its end time,
+ * it comes up, unless stale entries were dropped before (see
+ * sim_queue_entries()); outside one, after sim_run_until() stopped at its end time,
  * it may be true whenever any event is queued. O(1), no side effects.
  */
 bool sim_due_now(const struct sim *sim);

@@ -477,6 +477,167 @@ static void test_evqueue_memory_bound(void)
     gsl_rng_free(rng);
 }
 
+/* evq_drop() against the reference: random pushes and pops, some entries
+ * marked to go; after each drop the queue pops a subsequence of the
+ * reference's order holding every entry kept (those marked may still pop
+ * if they were in the now list), and its length is what it holds. */
+static bool keep_unmarked(const struct evq_entry *e, const void *ctx)
+{
+    const GArray *marked = ctx;
+
+    return !g_array_index(marked, gboolean, e->slot);
+}
+
+static void test_evqueue_drop(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    GArray *ref = g_array_new(FALSE, FALSE, sizeof(struct ref_item));
+    GArray *marked = g_array_new(FALSE, TRUE, sizeof(gboolean));
+    struct evq q;
+    sim_time now = 0;
+    uint64_t seq = 0;
+    size_t dropped_total = 0, queued = 0;
+
+    gsl_rng_set(rng, 13);
+    evq_init(&q, 0);
+    for (int step = 0; step < 200000; step++) {
+        double u = gsl_rng_uniform(rng);
+
+        if (ref->len == 0 || u < 0.55) {
+            sim_time spread = (sim_time)1 << gsl_rng_uniform_int(rng, 40);
+            sim_time t = now + (sim_time)(gsl_rng_uniform(rng) * (double)spread);
+            gboolean mark = gsl_rng_uniform(rng) < 0.5;
+
+            if (gsl_rng_uniform(rng) < 0.2)
+                t = now;
+            evq_push(&q, (struct evq_entry){ .time = t, .slot = (uint32_t)seq });
+            g_array_append_val(marked, mark);
+            ref_insert(ref, (struct ref_item){ t, seq++ });
+            queued++;
+        } else if (u < 0.999) {
+            struct evq_entry got = { 0 };
+
+            g_assert_true(evq_peek(&q, &got));
+            evq_pop(&q);
+            queued--;
+            /* Marked entries the queue no longer holds are skipped. */
+            while (g_array_index(ref, struct ref_item, 0).seq != got.slot) {
+                g_assert_true(
+                    g_array_index(marked, gboolean, g_array_index(ref, struct ref_item, 0).seq));
+                g_array_remove_index(ref, 0);
+            }
+            g_assert_cmpint(got.time, ==, g_array_index(ref, struct ref_item, 0).time);
+            g_array_remove_index(ref, 0);
+            now = got.time;
+        } else {
+            size_t n = evq_drop(&q, keep_unmarked, marked);
+
+            queued -= n;
+            dropped_total += n;
+        }
+        g_assert_cmpuint(evq_len(&q), ==, queued);
+    }
+    g_assert_cmpuint(dropped_total, >, 10000);
+    /* Drop the rest of the marked ones, then drain: only kept entries (and
+     * marked ones of the now list) come out, in order. */
+    queued -= evq_drop(&q, keep_unmarked, marked);
+    for (struct evq_entry got = { 0 }; evq_peek(&q, &got); queued--) {
+        evq_pop(&q);
+        now = got.time;
+        while (g_array_index(ref, struct ref_item, 0).seq != got.slot) {
+            g_assert_true(
+                g_array_index(marked, gboolean, g_array_index(ref, struct ref_item, 0).seq));
+            g_array_remove_index(ref, 0);
+        }
+        g_array_remove_index(ref, 0);
+    }
+    g_assert_cmpuint(queued, ==, 0);
+    for (guint i = 0; i < ref->len; i++)
+        g_assert_true(g_array_index(marked, gboolean, g_array_index(ref, struct ref_item, i).seq));
+    /* Dropping everything leaves the buckets and their bits empty. */
+    for (int i = 0; i < 1000; i++)
+        evq_push(&q, (struct evq_entry){ .time = now + 1 + (sim_time)i * 4099, .slot = 0 });
+    g_array_index(marked, gboolean, 0) = TRUE;
+    g_assert_cmpuint(evq_drop(&q, keep_unmarked, marked), ==, 1000);
+    g_assert_cmpuint(q.levels, ==, 0);
+    g_assert_false(evq_peek(&q, &(struct evq_entry){ 0 }));
+    g_array_unref(marked);
+    g_array_unref(ref);
+    evq_release(&q);
+    gsl_rng_free(rng);
+}
+
+/* A timer cancelled or moved on every step, as the stream's delayed ACK is
+ * on every ACK: the stale entries it leaves are dropped, so the queue stays
+ * a few thousand entries long, not one per cancel; every other event still
+ * runs in (time, schedule) order and no cancelled timer runs. */
+struct timer_world {
+    sim_event_id timer, moved;
+    int steps, fired, moved_fired;
+    size_t most_entries;
+    struct trace *trace;
+};
+
+static void timer_fired(struct sim *sim, void *ctx, const void *payload)
+{
+    struct timer_world *tw = ctx;
+    int which;
+
+    memcpy(&which, payload, sizeof(which));
+    (void)sim;
+    if (which == 0)
+        tw->fired++;
+    else
+        tw->moved_fired++;
+}
+
+static void timer_step(struct sim *sim, void *ctx, const void *payload)
+{
+    struct timer_world *tw = ctx;
+    int zero = 0, one = 1;
+
+    (void)payload;
+    tw->most_entries = MAX(tw->most_entries, sim_queue_entries(sim));
+    if (tw->timer)
+        g_assert_true(sim_cancel(sim, tw->timer));
+    tw->timer = sim_schedule(sim, 40000000, timer_fired, tw, &zero, sizeof(zero));
+    if (tw->moved)
+        tw->moved = sim_reschedule(sim, tw->moved, sim_now(sim) + 50000000);
+    else
+        tw->moved = sim_schedule(sim, 50000000, timer_fired, tw, &one, sizeof(one));
+    /* Events of the trace, ahead and at ties, among the stale entries. */
+    at(sim, sim_now(sim) + 5000 * (tw->steps % 7), tw->trace, tw->steps);
+    if (++tw->steps < 100000)
+        sim_schedule(sim, 1000, timer_step, tw, NULL, 0);
+}
+
+static void test_stale_entries_dropped(void)
+{
+    struct sim *sim = sim_new(1);
+    struct trace t;
+    struct timer_world tw = { .trace = &t };
+
+    trace_init(&t);
+    sim_schedule(sim, 0, timer_step, &tw, NULL, 0);
+    sim_run_until(sim, SIM_TIME_MAX);
+    g_assert_cmpint(tw.fired, ==, 1);
+    g_assert_cmpint(tw.moved_fired, ==, 1);
+    g_assert_cmpuint(tw.most_entries, <, 3 * 4096);
+    g_assert_cmpuint(t.log->len, ==, 100000);
+    for (guint i = 1; i < t.log->len; i++) {
+        sim_time a = g_array_index(t.times, sim_time, i - 1),
+                 b = g_array_index(t.times, sim_time, i);
+
+        g_assert_cmpint(a, <=, b);
+        /* Equal times run in the order they were scheduled. */
+        if (a == b)
+            g_assert_cmpint(g_array_index(t.log, int, i - 1), <, g_array_index(t.log, int, i));
+    }
+    g_assert_cmpuint(sim_queue_entries(sim), ==, 0);
+    trace_release(&t);
+    sim_free(sim);
+}
+
 /* Every payload length arrives byte for byte, into a slot that held a
  * longer payload before (so a short copy that wrote too little shows). */
 struct len_check {
@@ -612,6 +773,8 @@ int main(int argc, char **argv)
     g_test_add_func("/sim/evqueue/ties-and-extremes", test_evqueue_ties_and_extremes);
     g_test_add_func("/sim/evqueue/sorted-run", test_evqueue_sorted_run);
     g_test_add_func("/sim/evqueue/memory-bound", test_evqueue_memory_bound);
+    g_test_add_func("/sim/evqueue/drop-vs-reference", test_evqueue_drop);
+    g_test_add_func("/sim/queue/stale-entries-dropped", test_stale_entries_dropped);
     g_test_add_func("/sim/pool/growth-keeps-payloads", test_pool_growth_payloads);
     g_test_add_func("/sim/pool/payload-lengths", test_payload_lengths);
     g_test_add_func("/sim/rng/streams", test_rng_streams);
