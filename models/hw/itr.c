@@ -317,6 +317,8 @@ sim_time nic_itr_cq_next(struct nic_itr *itr, sim_time now, uint32_t rx, uint32_
 {
     sim_time at;
 
+    /* Raised with nothing waiting, it would never fire: the vector stuck. */
+    g_assert(rx || tx);
     mlx5_apply_due(itr, now);
     at = MIN(cq_due(&itr->rx.cq, now, rx), cq_due(&itr->tx.cq, now, tx));
     return MAX(at, now);
