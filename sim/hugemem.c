@@ -1,9 +1,11 @@
 /* Huge-page regions (hugemem.h): mmap() twice the size, keep the aligned
  * half, and madvise(MADV_HUGEPAGE) it, which is all a kernel with
- * transparent huge pages in "madvise" mode needs. Elsewhere the region is
- * an aligned allocation like any other. */
+ * transparent huge pages in "madvise" mode needs; and the heap's next
+ * stretch, advised the same way where glibc's malloc() owns it. Elsewhere
+ * a region is an aligned allocation like any other. */
 #include "hugemem.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -11,6 +13,10 @@
 
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 void *hugemem_alloc(void)
 {
@@ -38,6 +44,37 @@ void hugemem_free(void *region)
     if (region)
         munmap(region, HUGEMEM_BYTES);
 }
+
+bool hugemem_heap_ahead(size_t bytes)
+{
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
+    char *before = sbrk(0), *after = before;
+    void *probe[8];
+    int n = 0;
+
+    /* glibc grows the heap by what it needs plus M_TOP_PAD, and trims it
+     * back to M_TOP_PAD: one growth now reserves @bytes, kept from then
+     * on. Blocks of 64 KiB (below the mmap threshold) until it grows. */
+    mallopt(M_TOP_PAD, (int)MIN(bytes, (size_t)INT_MAX));
+    while (after == before && n < 8) {
+        probe[n++] = malloc(64 << 10);
+        after = sbrk(0);
+    }
+    while (n > 0)
+        free(probe[--n]);
+    after = sbrk(0); /* the frees may trim a little */
+    if (before == (void *)-1 || after == (void *)-1 || after <= before)
+        return false;
+    /* Growth by brk() becomes a mapping of its own, which takes no advice
+     * given to the heap before it: advise the new part only. */
+    char *start =
+        (char *)(((uintptr_t)before + HUGEMEM_BYTES - 1) & ~(uintptr_t)(HUGEMEM_BYTES - 1));
+    return after > start && madvise(start, (size_t)(after - start), MADV_HUGEPAGE) == 0;
+#else
+    (void)bytes;
+    return false;
+#endif
+}
 #else
 void *hugemem_alloc(void)
 {
@@ -49,5 +86,11 @@ void *hugemem_alloc(void)
 void hugemem_free(void *region)
 {
     g_aligned_free(region);
+}
+
+bool hugemem_heap_ahead(size_t bytes)
+{
+    (void)bytes;
+    return false;
 }
 #endif

@@ -4,6 +4,7 @@
 #ifndef IOVSIM_HUGEMEM_H
 #define IOVSIM_HUGEMEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* One region: HUGEMEM_BYTES, aligned to them. */
@@ -16,5 +17,11 @@
 void *hugemem_alloc(void);
 /* Give back a region of hugemem_alloc(); NULL does nothing. */
 void hugemem_free(void *region);
+/* The heap's next @bytes or so (where malloc() puts small objects) on huge
+ * pages: with glibc, the heap grows by @bytes at once, keeps them
+ * (M_TOP_PAD, from now on), and the new part is advised. Returns whether
+ * it was; false where the C library or its allocator (a sanitizer's) is
+ * another, and nothing changes then. */
+bool hugemem_heap_ahead(size_t bytes);
 
 #endif

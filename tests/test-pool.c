@@ -4,6 +4,10 @@
  * must keep its pointer, its index and its contents, and a large pool's
  * chunks carved from huge-page regions. */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -228,6 +232,46 @@ static void test_huge_regions(void)
     pool_release(&p);
 }
 
+/* After hugemem_heap_ahead(), the top of the heap, from which malloc()
+ * carves new blocks, is memory the kernel may back with huge pages
+ * (smaps: THPeligible 1; without the advice 0 in "madvise" mode). Skipped where
+ * the kernel has no transparent huge pages to give, or malloc() is not
+ * glibc's (a sanitizer's allocator). */
+static bool thp_eligible(const void *p)
+{
+    g_autofree char *smaps = NULL;
+    bool inside = false, eligible = false;
+
+    g_assert_true(g_file_get_contents("/proc/self/smaps", &smaps, NULL, NULL));
+    for (char *line = strtok(smaps, "\n"); line; line = strtok(NULL, "\n")) {
+        unsigned long lo, hi;
+
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+            inside = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+        else if (inside && g_str_has_prefix(line, "THPeligible:"))
+            eligible = strtol(line + strlen("THPeligible:"), NULL, 10) == 1;
+    }
+    return eligible;
+}
+
+static void test_heap_ahead(void)
+{
+    g_autofree char *mode = NULL;
+
+    if (!g_file_get_contents("/sys/kernel/mm/transparent_hugepage/enabled", &mode, NULL, NULL) ||
+        strstr(mode, "[never]")) {
+        g_test_skip("no transparent huge pages");
+        return;
+    }
+    if (!hugemem_heap_ahead((size_t)64 << 20)) {
+        g_test_skip("the heap is not glibc's");
+        return;
+    }
+    /* The heap's new top stretch: where malloc() carves new blocks once
+     * its free lists run dry. */
+    g_assert_true(thp_eligible((char *)sbrk(0) - 1));
+}
+
 static void test_free_empty_aborts(void)
 {
     if (g_test_subprocess()) {
@@ -255,5 +299,6 @@ int main(int argc, char **argv)
     g_test_add_func("/pool/random-stability", test_random_stability);
     g_test_add_func("/pool/free-empty-aborts", test_free_empty_aborts);
     g_test_add_func("/pool/huge-regions", test_huge_regions);
+    g_test_add_func("/pool/heap-ahead", test_heap_ahead);
     return g_test_run();
 }
