@@ -99,7 +99,7 @@ uint64_t sim_events_executed(const struct sim *sim);
 size_t sim_events_pending(const struct sim *sim);
 /* Entries in the queue: the pending events and the stale entries that
  * cancelled and rescheduled events left, which are dropped once they
- * outnumber twice the pending ones (and a floor of a few thousand). */
+ * outnumber twice the pending ones and 65,536. */
 size_t sim_queue_entries(const struct sim *sim);
 
 /**
