@@ -25,7 +25,7 @@ void pool_init(struct pool *p, size_t rec_size, size_t link_off)
 void pool_release(struct pool *p)
 {
     for (uint32_t k = 0; k < p->heap_chunks; k++)
-        g_free(p->chunks[k]);
+        g_aligned_free(p->chunks[k]);
     g_free(p->chunks);
     for (uint32_t k = 0; k < p->n_arenas; k++)
         hugemem_free(p->arenas[k]);
@@ -54,7 +54,7 @@ static char *chunk_new(struct pool *p)
     if ((size_t)p->n_chunks * bytes < POOL_HUGE_FROM || bytes > HUGEMEM_BYTES / 4) {
         g_assert(p->heap_chunks == p->n_chunks);
         p->heap_chunks++;
-        return g_malloc0_n(POOL_CHUNK, p->rec_size);
+        return g_aligned_alloc0(POOL_CHUNK, p->rec_size, POOL_ALIGN);
     }
     if (!p->n_arenas || p->arena_used + bytes > HUGEMEM_BYTES) {
         p->arenas = g_renew(char *, p->arenas, p->n_arenas + 1);

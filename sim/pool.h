@@ -18,6 +18,9 @@
 #define POOL_CHUNK_BITS 8
 #define POOL_CHUNK      (1u << POOL_CHUNK_BITS)
 #define POOL_NONE       UINT32_MAX
+/* Chunks start on a cache line, so a record whose size is a multiple of
+ * 64 bytes never straddles one more line than it fills. */
+#define POOL_ALIGN 64
 
 /* Called after the pool took @bytes more from the heap (one chunk). */
 typedef void (*pool_grow_fn)(void *ctx, size_t bytes);
@@ -31,7 +34,7 @@ typedef void (*pool_grow_fn)(void *ctx, size_t bytes);
  *             the link of the caller's own waiting lists
  * @live:      records allocated and not yet freed; @live_max its high-water mark
  * @grow/@grow_ctx: see pool_set_grow_hook()
- * @heap_chunks: chunks [0, heap_chunks) come from g_malloc(), the rest
+ * @heap_chunks: chunks [0, heap_chunks) come from the heap, the rest
  *             from @arenas (hugemem.h) once the pool is large
  */
 struct pool {

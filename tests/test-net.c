@@ -725,6 +725,15 @@ static void test_pkt_zero(void)
         g_assert_cmpuint(b[i], ==, 0);
 }
 
+/* A packet fills whole cache lines, its ledger the first, so that a step's
+ * end touches the lines it needs and no neighbour's (the pool aligns them). */
+static void test_pkt_lines(void)
+{
+    g_assert_cmpuint(sizeof(struct net_pkt) % POOL_ALIGN, ==, 0);
+    g_assert_cmpuint(offsetof(struct net_pkt, led), ==, 0);
+    g_assert_cmpuint(sizeof(struct ledger), <=, POOL_ALIGN);
+}
+
 int main(int argc, char **argv)
 {
     static struct e2e_case cases[64];
@@ -776,6 +785,7 @@ int main(int argc, char **argv)
     g_test_add_func("/net/threads/distinct-ids", test_thread_ids_distinct);
     g_test_add_func("/net/threads/many-vcpus-run", test_many_vcpus_run);
     g_test_add_func("/net/pkt-zero", test_pkt_zero);
+    g_test_add_func("/net/pkt-lines", test_pkt_lines);
     for (size_t k = 0; k < G_N_ELEMENTS(bad_cases); k++) {
         g_autofree char *path = g_strdup_printf("/net/bad-input/%s", bad_cases[k].name);
 

@@ -184,6 +184,28 @@ struct big_rec {
     char pad[320];
 };
 
+/* Records of whole cache lines start on one, from the heap's chunks and
+ * from the huge-page regions alike. */
+struct line_rec {
+    uint32_t link;
+    char pad[5 * POOL_ALIGN - sizeof(uint32_t)];
+};
+
+static void test_line_aligned(void)
+{
+    struct pool p;
+    uint32_t n =
+        (uint32_t)(2 * HUGEMEM_BYTES / (POOL_CHUNK * sizeof(struct line_rec)) + 2) * POOL_CHUNK;
+
+    POOL_INIT(&p, struct line_rec, link);
+    for (uint32_t k = 0; k < n; k++)
+        g_assert_cmpuint((uintptr_t)POOL_AT(&p, struct line_rec, pool_alloc(&p)) % POOL_ALIGN, ==,
+                         0);
+    g_assert_cmpuint(p.heap_chunks, >, 1);
+    g_assert_cmpuint(p.n_arenas, >, 0);
+    pool_release(&p);
+}
+
 static void test_huge_regions(void)
 {
     enum { CHUNKS = 60 };
@@ -299,6 +321,7 @@ int main(int argc, char **argv)
     g_test_add_func("/pool/random-stability", test_random_stability);
     g_test_add_func("/pool/free-empty-aborts", test_free_empty_aborts);
     g_test_add_func("/pool/huge-regions", test_huge_regions);
+    g_test_add_func("/pool/line-aligned", test_line_aligned);
     g_test_add_func("/pool/heap-ahead", test_heap_ahead);
     return g_test_run();
 }

@@ -138,28 +138,11 @@ struct net_dev_cfg {
 typedef void (*net_step_fn)(struct net_world *w, struct net_pkt *p);
 typedef void (*io_step_fn)(struct net_vm *vm, struct net_pkt *p);
 
+/* Laid out by cache line (320 bytes, 64-aligned in the pool): a step's
+ * end reads and writes the ledger (line 0), what comes next and the bills
+ * (line 1), and the stage times of the stages it closes. */
 struct net_pkt {
-    uint32_t idx;
-    uint32_t next_free; /* pool link, also the link of per-VM waiting lists */
-    int16_t src, dst;   /* endpoints: VM index, NET_PEER or NET_HOST_EP() */
-    uint16_t vm;        /* VM whose flow this is (statistics) */
-    uint8_t kind;
-    uint16_t cpu; /* sending vCPU of its VM */
-    bool live;
-    uint16_t core;   /* host core of its next backend step, once the vSwitch's is done */
-    uint32_t bytes;  /* payload (goodput) bytes */
-    uint64_t ack;    /* ACK: bytes the receiver has, cumulative */
-    uint32_t frames; /* wire frames after TSO/GSO segmentation */
-    uint32_t slot;   /* ring slot or descriptor head, owner's use */
-    uint16_t queue;  /* NIC queue while the device handles it */
-    uint8_t hop;     /* fabric: the switch it is at or heads for (or NONE) */
-    uint8_t spine;   /* fabric: its ECMP spine */
-    uint16_t from_port, to_port;    /* fabric: the ports it entered at and heads for */
-    uint64_t iova;                  /* DMA address of its current buffer */
-    sim_time held;                  /* a cost worked out early, charged by a later step */
-    sim_time bill_guest, bill_host; /* CPU of the current step, billed when it ends */
-    sim_time born;                  /* the sending application handed it over */
-    sim_time txn_start;             /* rr: when the transaction's request was born */
+    struct ledger led; /* the current step */
 
     /* When the current step ends: a world's step (net_step_serve(),
      * net_step_delay()) or a device's (net_step_cpu()). */
@@ -168,8 +151,34 @@ struct net_pkt {
         io_step_fn next_dev;
     };
 
-    io_step_fn then;   /* when the device's multi-step hand-off ends */
-    struct ledger led; /* the current step */
+    io_step_fn then;                /* when the device's multi-step hand-off ends */
+    sim_time bill_guest, bill_host; /* CPU of the current step, billed when it ends */
+    uint32_t idx;
+    uint32_t next_free; /* pool link, also the link of per-VM waiting lists */
+    int16_t src, dst;   /* endpoints: VM index, NET_PEER or NET_HOST_EP() */
+    uint16_t vm;        /* VM whose flow this is (statistics) */
+    uint8_t kind;
+    bool live;
+    uint16_t cpu;    /* sending vCPU of its VM */
+    uint16_t core;   /* host core of its next backend step, once the vSwitch's is done */
+    uint32_t bytes;  /* payload (goodput) bytes */
+    uint32_t frames; /* wire frames after TSO/GSO segmentation */
+    uint32_t slot;   /* ring slot or descriptor head, owner's use */
+
+    uint16_t queue;              /* NIC queue while the device handles it */
+    uint8_t hop;                 /* fabric: the switch it is at or heads for (or NONE) */
+    uint8_t spine;               /* fabric: its ECMP spine */
+    uint16_t from_port, to_port; /* fabric: the ports it entered at and heads for */
+    uint64_t iova;               /* DMA address of its current buffer */
+    sim_time held;               /* a cost worked out early, charged by a later step */
+    sim_time born;               /* the sending application handed it over */
+
+    /* One kind reads each: an ACK never starts a transaction. */
+    union {
+        uint64_t ack;       /* ACK: bytes the receiver has, cumulative */
+        sim_time txn_start; /* rr and probes: when the transaction's request was born */
+    };
+
     sim_time st[NET_N_STAGES];
 };
 
