@@ -73,22 +73,24 @@ static inline struct fifo_job job_ring_take(struct job_ring *r)
  * of every job, and many servers never report them.
  */
 struct fifo_server {
+    /* What every submission and completion reads first, together. */
     struct sim *sim;
-    const char *name; /* borrowed */
     unsigned servers;
     unsigned busy;
     sim_time idle_since; /* when busy last fell to 0: model state, kept
                           * over the warm-up cut (unlike the statistics) */
+    uint64_t completed;
+    resource_start_fn on_start; /* or NULL */
     struct job_ring queue;
-    struct job_ring urgent;  /* served before queue */
-    struct timeavg busy_avg; /* busy servers, if keep_busy */
-    struct timeavg qlen_avg; /* jobs waiting (not in service), if keep_qlen */
-    struct welford wait;     /* seconds waited before service, if keep_waits */
+    struct job_ring urgent; /* served before queue */
     bool keep_waits;
     bool keep_busy;
     bool keep_qlen;
-    resource_start_fn on_start; /* or NULL */
-    uint64_t completed;
+
+    const char *name;        /* borrowed */
+    struct timeavg busy_avg; /* busy servers, if keep_busy */
+    struct timeavg qlen_avg; /* jobs waiting (not in service), if keep_qlen */
+    struct welford wait;     /* seconds waited before service, if keep_waits */
 };
 
 void fifo_server_init(struct fifo_server *s, struct sim *sim, const char *name, unsigned servers);
