@@ -25,12 +25,27 @@ enum workload_type { WL_STREAM, WL_RR, WL_UDP };
  * whole reverse path (@acks), or, without them, at delivery.
  */
 struct workload {
+    /* What a stream's sends, deliveries and ACKs read, together. */
     enum workload_type type;
     int sender, receiver;
-    uint32_t size;     /* stream/udp payload per send; rr request */
-    uint32_t response; /* rr response size */
-    uint64_t window;   /* stream: bytes in flight at most */
+    uint32_t size;   /* stream/udp payload per send; rr request */
+    uint64_t window; /* stream: bytes in flight at most */
     uint64_t in_flight;
+    unsigned in_stack;   /* stream: sends in the sender's stack */
+    unsigned senders;    /* stream/udp: sending threads (the sender's vCPUs) */
+    unsigned next_cpu;   /* round robin over them */
+    uint32_t queued;     /* sends not yet out of the sender's stack / port */
+    uint32_t txqueuelen; /* more queued sends than this are dropped */
+    /* stream transport: the receiver's bytes (all, and acknowledged), its
+     * delayed-ACK timer, and the bytes the sender has seen acknowledged */
+    bool acks;
+    sim_event_id delack;
+    uint64_t rcv_bytes, rcv_acked, snd_acked;
+    sim_time delack_timeout;
+    /* stream: vCPUs with a send in the stack (a bit each; vm.vcpus <= 256) */
+    uint64_t busy[4];
+
+    uint32_t response;        /* rr response size */
     sim_time loss_recovery;   /* a lost packet's credit / transaction returns after this */
     const struct dist *think; /* rr think time */
     const struct dist *sizes; /* udp / rr request sizes (NULL: fixed) */
@@ -39,22 +54,9 @@ struct workload {
     gsl_rng *rng;
     sim_event_id next;
     bool started;
-    unsigned in_stack; /* stream: sends in the sender's stack */
-    /* stream: vCPUs with a send in the stack (a bit each; vm.vcpus <= 256) */
-    uint64_t busy[4];
-    unsigned senders;    /* stream/udp: sending threads (the sender's vCPUs) */
-    unsigned next_cpu;   /* round robin over them */
-    uint32_t queued;     /* sends not yet out of the sender's stack / port */
-    uint32_t txqueuelen; /* more queued sends than this are dropped */
-    /* stream transport: the receiver's bytes (all, and acknowledged), its
-     * delayed-ACK timer, and the bytes the sender has seen acknowledged */
-    bool acks;
-    sim_time delack_timeout;
     sim_time start_jitter;
     sim_time probe_interval; /* mean gap of the probe flow's pings (0: none) */
     sim_event_id probe;
-    uint64_t rcv_bytes, rcv_acked, snd_acked;
-    sim_event_id delack;
 };
 
 void workload_init(struct net_world *w, struct net_vm *vm, struct workload *wl);
