@@ -305,7 +305,7 @@ static void vector_raise(struct net_world *w, struct net_vector *v)
 
 /* A per-CQ device's interrupt for @v: when its CQs' moderation is due with
  * the completions waiting now. */
-static sim_time cq_due(struct net_vector *v, sim_time now)
+static sim_time vector_cq_due(struct net_vector *v, sim_time now)
 {
     struct net_queue *q = v->q;
 
@@ -320,7 +320,7 @@ static sim_time cq_due(struct net_vector *v, sim_time now)
 static void cq_recheck(struct net_world *w, struct net_vector *v)
 {
     struct nic_itr *itr = &v->q->itr;
-    sim_time at = cq_due(v, sim_now(w->sim));
+    sim_time at = vector_cq_due(v, sim_now(w->sim));
 
     if (at < itr->fire_at) {
         itr->fire_seq++;
@@ -349,7 +349,7 @@ static void vector_raise_last(struct net_world *w, struct net_vector *v, bool la
         return;
     }
     if (q->vm->ops->uses_itr && q->itr.per_cq) {
-        at = cq_due(v, now);
+        at = vector_cq_due(v, now);
         q->itr.fire_at = at;
         q->itr.fire_seq++;
         if (last && at == now && !sim_due_now(w->sim))
