@@ -142,6 +142,22 @@ static void test_family(void)
     g_assert_cmpint(nic_itr_driver_of(NIC_FAMILY_MLX5, NIC_ITR_FN_EMULATED), ==, NIC_ITR_E1000);
 }
 
+/* mlx5e counts a sent packet for DIM as it posts the WQE; the Intel
+ * drivers count it as they clean the descriptor. */
+static void test_tx_counted_where(void)
+{
+    static const enum nic_itr_driver at_clean[] = { NIC_ITR_E1000, NIC_ITR_IXGBE, NIC_ITR_IXGBEVF };
+    struct nic_itr itr;
+    struct nic_cq_cfg cfg = { 0 };
+
+    nic_itr_init(&itr, NIC_ITR_ADAPTIVE, NIC_ITR_MLX5E, 0, &cfg);
+    g_assert_true(nic_itr_counts_tx_at_post(&itr));
+    for (size_t i = 0; i < G_N_ELEMENTS(at_clean); i++) {
+        nic_itr_init(&itr, NIC_ITR_ADAPTIVE, at_clean[i], 0, NULL);
+        g_assert_false(nic_itr_counts_tx_at_post(&itr));
+    }
+}
+
 /* Static mlx5 moderation, 10 us and 4 packets, receive CQ in CQE mode and
  * transmit in EQE mode: EQE counts from the CQ's last interrupt, CQE from
  * its last completion (each one restarts it), and 4 waiting completions
@@ -342,6 +358,7 @@ int main(int argc, char **argv)
     g_test_add_func("/dim/decision/tired", test_tired);
     g_test_add_func("/dim/decision/no-time", test_no_time);
     g_test_add_func("/dim/mlx5/family", test_family);
+    g_test_add_func("/dim/mlx5/tx-counted-where", test_tx_counted_where);
     g_test_add_func("/dim/mlx5/period-modes", test_period_modes);
     g_test_add_func("/dim/mlx5/apply-delay", test_apply_delay);
     g_test_add_func("/dim/mlx5/mean-period", test_mean_period);

@@ -148,6 +148,14 @@ void nic_itr_reset_stats(struct nic_itr *itr, sim_time now);
  * with @rx / @tx completions waiting counts an event (an EQE). */
 void nic_itr_cq_event(struct nic_itr *itr, sim_time now, uint32_t rx, uint32_t tx);
 
+/* Where the driver counts a sent packet for its moderation: mlx5e's
+ * per-SQ stats grow as it posts the WQE (mlx5e_sq_xmit_wqe), the others'
+ * as they clean the descriptor (ixgbe_clean_tx_irq, e1000_clean_tx_irq). */
+static inline bool nic_itr_counts_tx_at_post(const struct nic_itr *itr)
+{
+    return itr->driver == NIC_ITR_MLX5E;
+}
+
 /* A ring cleaned a packet of @bytes (on the wire, headers included). */
 static inline void nic_itr_count(struct nic_itr *itr, bool rx, uint64_t bytes)
 {

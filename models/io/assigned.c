@@ -60,6 +60,7 @@ static void tx_posted(struct net_vm *vm, struct net_pkt *p)
     struct assigned_vm *a = vm->io;
     unsigned cpu = p->cpu;
 
+    guest_tx_posted(vm, cpu, p->frames, net_pkt_l2_bytes(vm->nh->cfg, p));
     net_dev_tx(vm, p, a->queue, a->translate, p->iova);
     guest_xmit_done(vm, cpu);
 }

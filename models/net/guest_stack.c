@@ -383,10 +383,22 @@ void guest_tx_complete_on(struct net_vm *vm, unsigned cpu, uint32_t frames, uint
 
     q->tx_done++;
     /* Counted as the driver's clean_tx_irq counts them: segments, bytes. */
-    q->itr.tx.packets += frames;
-    q->itr.tx.bytes += l2_bytes;
+    if (!nic_itr_counts_tx_at_post(&q->itr)) {
+        q->itr.tx.packets += frames;
+        q->itr.tx.bytes += l2_bytes;
+    }
     nic_itr_cqe(&q->itr, false, sim_now(vm->w->sim));
     vector_raise(vm->w, tx_vectors(vm) ? &q->tx_vec : &q->vec);
+}
+
+void guest_tx_posted(struct net_vm *vm, unsigned cpu, uint32_t frames, uint64_t l2_bytes)
+{
+    struct net_queue *q = &vm->q[cpu % vm->n_queues];
+
+    if (nic_itr_counts_tx_at_post(&q->itr)) {
+        q->itr.tx.packets += frames;
+        q->itr.tx.bytes += l2_bytes;
+    }
 }
 
 void guest_tx_complete(struct net_vm *vm, uint32_t frames, uint64_t l2_bytes)

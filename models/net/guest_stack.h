@@ -39,6 +39,9 @@ void guest_stack_call_in_place(bool on);
 void guest_tx_complete(struct net_vm *vm, uint32_t frames, uint64_t l2_bytes);
 /* The same for a send of vCPU @cpu: its queue's vector (XPS). */
 void guest_tx_complete_on(struct net_vm *vm, unsigned cpu, uint32_t frames, uint64_t l2_bytes);
+/* The driver posted a send of vCPU @cpu (@frames wire frames of @l2_bytes)
+ * to its device's ring: counted now by a driver that counts there. */
+void guest_tx_posted(struct net_vm *vm, unsigned cpu, uint32_t frames, uint64_t l2_bytes);
 /* The queues and vectors of a VM with @vcpus vCPUs and strategy @ops are
  * possible: scenario_error() if not. */
 /* @vm's @n queue pairs and vectors, moderated in @mode (@interval when
