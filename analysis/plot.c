@@ -17,6 +17,7 @@
 #include "plot_hidden.h"
 #include "plot_internal.h"
 #include "plot_labels.h"
+#include "plot_order.h"
 #include "query.h"
 #include "scenario.h"
 #include "sweep.h"
@@ -155,8 +156,9 @@ static gint declared_cmp(gconstpointer a, gconstpointer b, gpointer data)
  * The points in the order the scenario declares them (@sp->order, else the
  * order the database recorded when they were swept), or else by the
  * registry's order of each key's values. Series, bars and categories then
- * appear as their values first appear among the points: in the row-major
- * order of a sweep that is each key's declared order.
+ * follow: in the row-major order of a sweep their values first appear in
+ * each key's declared order, and plot_value_order() keeps that order when
+ * exclude rules left points out.
  */
 static void sort_points(sqlite3 *db, const struct plot_spec *sp, GPtrArray *points)
 {
@@ -311,9 +313,56 @@ struct plot_data {
     struct plot_by by;
     GPtrArray *series; /* struct plot_series *, sorted */
     bool categorical;
+    GPtrArray *x_order; /* x values (char *, owned) in declared order */
     const struct param_def *xdef;
     char unit[16]; /* y unit, SI */
 };
+
+/* Place of a series' name in @data (a hash of name -> place + 1); names
+ * not there ("?") after the others. */
+static gint series_place_cmp(gconstpointer pa, gconstpointer pb, gpointer data)
+{
+    const struct plot_series *a = *(const struct plot_series *const *)pa;
+    const struct plot_series *b = *(const struct plot_series *const *)pb;
+    guint ia = GPOINTER_TO_UINT(g_hash_table_lookup(data, a->name));
+    guint ib = GPOINTER_TO_UINT(g_hash_table_lookup(data, b->name));
+
+    ia = ia ? ia : G_MAXUINT;
+    ib = ib ? ib : G_MAXUINT;
+    return ia < ib ? -1 : ia > ib;
+}
+
+/* Series and categories in declared order (plot_order.h), also when
+ * exclude rules left points out. */
+static void order_lines(sqlite3 *db, const struct plot_spec *sp, GPtrArray *points,
+                        struct plot_data *d)
+{
+    g_autofree char **xs = g_new0(char *, points->len + 1);
+    g_autofree char **bs = g_new0(char *, points->len + 1);
+    const char *xkeys[] = { sp->x, NULL };
+    const char *bkeys[] = { d->by.key[0], d->by.key[1], NULL };
+    g_autoptr(GHashTable) place = g_hash_table_new(g_str_hash, g_str_equal);
+
+    for (guint p = 0; p < points->len; p++) {
+        xs[p] = query_param(db, points->pdata[p], sp->x);
+        bs[p] = sp->by ? plot_by_value(&d->by, db, points->pdata[p]) : NULL;
+    }
+    g_autoptr(GPtrArray) xo = plot_value_order(points, xs, xkeys);
+    d->x_order = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < xo->len; i++)
+        g_ptr_array_add(d->x_order, g_strdup(xo->pdata[i]));
+    if (sp->by) {
+        g_autoptr(GPtrArray) bo = plot_value_order(points, bs, bkeys);
+
+        for (guint i = 0; i < bo->len; i++)
+            g_hash_table_insert(place, bo->pdata[i], GUINT_TO_POINTER(i + 1));
+        g_ptr_array_sort_with_data(d->series, series_place_cmp, place);
+    }
+    for (guint p = 0; p < points->len; p++) {
+        g_free(xs[p]);
+        g_free(bs[p]);
+    }
+}
 
 static bool collect_lines(sqlite3 *db, const struct plot_spec *sp, GPtrArray *points,
                           struct plot_data *d, GError **error)
@@ -347,6 +396,7 @@ static bool collect_lines(sqlite3 *db, const struct plot_spec *sp, GPtrArray *po
         g_array_append_val(s->rows, row);
         defined |= isfinite(row.y);
     }
+    order_lines(db, sp, points, d);
     /* Said here, not by gnuplot's "all points y value undefined". */
     if (points->len && !defined) {
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
@@ -386,15 +436,26 @@ void plot_write_num(FILE *f, double v)
 static GPtrArray *categories(const struct plot_data *d)
 {
     GPtrArray *cats = g_ptr_array_new();
+    g_autoptr(GPtrArray) seen = g_ptr_array_new();
 
     for (guint i = 0; i < d->series->len; i++) {
         const struct plot_series *s = d->series->pdata[i];
         for (guint r = 0; r < s->rows->len; r++) {
             char *t = g_array_index(s->rows, struct plot_row, r).xtext;
-            if (!g_ptr_array_find_with_equal_func(cats, t, g_str_equal, NULL))
-                g_ptr_array_add(cats, t);
+            if (!g_ptr_array_find_with_equal_func(seen, t, g_str_equal, NULL))
+                g_ptr_array_add(seen, t);
         }
     }
+    /* In declared order; any without a place ("?") after them. */
+    for (guint i = 0; d->x_order && i < d->x_order->len; i++) {
+        guint at;
+
+        if (g_ptr_array_find_with_equal_func(seen, d->x_order->pdata[i], g_str_equal, &at))
+            g_ptr_array_add(cats, seen->pdata[at]);
+    }
+    for (guint i = 0; i < seen->len; i++)
+        if (!g_ptr_array_find_with_equal_func(cats, seen->pdata[i], g_str_equal, NULL))
+            g_ptr_array_add(cats, seen->pdata[i]);
     return cats;
 }
 
@@ -884,6 +945,8 @@ static bool fill(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtr
         break;
     }
     g_ptr_array_unref(d.series);
+    if (d.x_order)
+        g_ptr_array_unref(d.x_order);
     plot_by_release(&d.by);
     return ok;
 }

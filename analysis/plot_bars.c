@@ -10,6 +10,7 @@
 #include "plot_by.h"
 #include "plot_internal.h"
 #include "plot_labels.h"
+#include "plot_order.h"
 #include "plot_stages.h"
 #include "query.h"
 #include "scenario.h"
@@ -143,36 +144,36 @@ static const char *point_with(sqlite3 *db, GPtrArray *points, const char *key, c
     return NULL;
 }
 
-/* Distinct --by values over @points, in order of first appearance. */
-static GPtrArray *by_values(sqlite3 *db, GPtrArray *points, const struct plot_by *b)
+/* Distinct values over @points of @key (or, NULL, of the --by keys of
+ * @b), in declared order (plot_order.h). */
+static GPtrArray *ordered_values(sqlite3 *db, GPtrArray *points, const char *key,
+                                 const struct plot_by *b)
 {
+    g_autofree char **values = g_new0(char *, points->len + 1);
+    const char *keys[] = { key ? key : b->key[0], key ? NULL : b->key[1], NULL };
     GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 
-    for (guint p = 0; p < points->len; p++) {
-        char *v = plot_by_value(b, db, points->pdata[p]);
-
-        if (v && !g_ptr_array_find_with_equal_func(out, v, g_str_equal, NULL))
-            g_ptr_array_add(out, v);
-        else
-            g_free(v);
-    }
+    for (guint p = 0; p < points->len; p++)
+        values[p] =
+            key ? query_param(db, points->pdata[p], key) : plot_by_value(b, db, points->pdata[p]);
+    g_autoptr(GPtrArray) order = plot_value_order(points, values, keys);
+    for (guint i = 0; i < order->len; i++)
+        g_ptr_array_add(out, g_strdup(order->pdata[i]));
+    for (guint p = 0; p < points->len; p++)
+        g_free(values[p]);
     return out;
 }
 
-/* Distinct values of @key over @points, in order of first appearance. */
+/* Distinct --by values over @points. */
+static GPtrArray *by_values(sqlite3 *db, GPtrArray *points, const struct plot_by *b)
+{
+    return ordered_values(db, points, NULL, b);
+}
+
+/* Distinct values of @key over @points. */
 static GPtrArray *values_of(sqlite3 *db, GPtrArray *points, const char *key)
 {
-    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-
-    for (guint p = 0; p < points->len; p++) {
-        char *v = query_param(db, points->pdata[p], key);
-
-        if (v && !g_ptr_array_find_with_equal_func(out, v, g_str_equal, NULL))
-            g_ptr_array_add(out, v);
-        else
-            g_free(v);
-    }
-    return out;
+    return ordered_values(db, points, key, NULL);
 }
 
 /* Each point alone at its (@xkey value, --by value): two points there would
