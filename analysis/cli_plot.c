@@ -88,7 +88,7 @@ static const char *nonempty(const char *s)
  * NULL if the sweep cannot be built (the database then has other points). */
 static GPtrArray *declared_order(const struct scenario *sc)
 {
-    struct sweep *sw = sweep_new(sc, NULL, NULL, NULL);
+    struct sweep *sw = sweep_new(sc, NULL, NULL, NULL, NULL);
     GPtrArray *out;
 
     if (!sw)

@@ -42,14 +42,14 @@ _iovsim()
     if [[ $prev == = ]] && ((COMP_CWORD >= 3)); then
         key=${COMP_WORDS[COMP_CWORD - 2]}
         case ${COMP_WORDS[COMP_CWORD - 3]} in
-        --set | -s | --where | -w | --baseline | -b | --vary | -V)
+        --set | -s | --where | -w | --baseline | -b | --vary | -V | --exclude)
             mapfile -t COMPREPLY < <(compgen -W "$(_iovsim_values "$prog" "$key")" -- "$cur")
             return
             ;;
         esac
     fi
     case $prev in
-    --set | -s | --vary | -V | --where | -w | --baseline)
+    --set | -s | --vary | -V | --where | -w | --baseline | --exclude)
         compopt -o nospace 2>/dev/null
         mapfile -t COMPREPLY < <(compgen -W "$(_iovsim_keys "$prog")" -S = -- "$cur")
         return

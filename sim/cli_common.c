@@ -155,7 +155,7 @@ struct scenario *cli_load_scenario(const char *path, char **sets, gint64 seed, i
 /* sweep_scenario() validates each point as a whole. */
 bool cli_check_sweep(const struct scenario *sc, uint64_t mem_limit, size_t *points, GError **error)
 {
-    struct sweep *sw = sweep_new(sc, NULL, NULL, error);
+    struct sweep *sw = sweep_new(sc, NULL, NULL, NULL, error);
     bool ok = sw != NULL;
 
     for (size_t p = 0; ok && p < sweep_n_points(sw); p++) {

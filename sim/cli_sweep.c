@@ -43,6 +43,7 @@ struct sweep_opts {
     char **sets;
     char **vary;
     char **lockstep;
+    char **exclude;
     gint64 seed;
     gint reps;
     gint jobs;
@@ -121,8 +122,8 @@ static bool ctx_init(struct sweep_ctx *c, const char *path, const struct sweep_o
     c->base = cli_load_scenario(path, o->sets, o->seed, o->reps, error);
     if (!c->base)
         return false;
-    c->sw =
-        sweep_new(c->base, (const char *const *)o->vary, (const char *const *)o->lockstep, error);
+    c->sw = sweep_new(c->base, (const char *const *)o->vary, (const char *const *)o->lockstep,
+                      (const char *const *)o->exclude, error);
     if (!c->sw)
         return false;
     c->reps = (int)scenario_int(c->base, "scenario.reps");
@@ -971,6 +972,10 @@ static void print_plan(struct sweep_ctx *c, const char *path)
         g_autofree char *q = g_shell_quote(o->lockstep[i]);
         g_string_append_printf(common, " --lockstep %s", q);
     }
+    for (size_t i = 0; o->exclude && o->exclude[i]; i++) {
+        g_autofree char *q = g_shell_quote(o->exclude[i]);
+        g_string_append_printf(common, " --exclude %s", q);
+    }
     if (o->seed != CLI_UNSET_INT64)
         g_string_append_printf(common, " --seed %" G_GINT64_FORMAT, o->seed);
     if (o->reps != CLI_UNSET_INT)
@@ -1101,6 +1106,8 @@ int cli_sweep(int argc, char **argv)
           "sweep a parameter: a list v1,v2,... or a range a..b:step", "SECTION.KEY=VALUES" },
         { "lockstep", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.lockstep,
           "swept keys whose lists advance together", "KEY1,KEY2,..." },
+        { "exclude", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.exclude,
+          "leave out the points where each KEY takes one of its VALUEs", "KEY=V1|V2,KEY2=V3" },
         { "force", 'f', 0, G_OPTION_ARG_NONE, &o.force,
           "add to a database holding runs of another scenario or iovsim version", NULL },
         { "plan", 0, 0, G_OPTION_ARG_NONE, &o.plan,
@@ -1144,5 +1151,6 @@ int cli_sweep(int argc, char **argv)
     g_strfreev(o.sets);
     g_strfreev(o.vary);
     g_strfreev(o.lockstep);
+    g_strfreev(o.exclude);
     return status;
 }

@@ -97,7 +97,8 @@ const char *scenario_path(const struct scenario *sc); /* as given */
 const char *scenario_name(const struct scenario *sc); /* [scenario] name */
 const char *scenario_model(const struct scenario *sc);
 /* SHA-256 of the effective parameters (overrides applied; not plot.*,
- * scenario.reps, .table, .description) and the [sweep] group: identifies
+ * scenario.reps, .table, .description) and the [sweep] group (not its
+ * exclude rules, which only leave points out): identifies
  * "the same scenario" whatever the file's comments, key order or figures. */
 const char *scenario_hash(const struct scenario *sc);
 /* The raw file text (borrowed). */

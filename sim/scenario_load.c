@@ -402,9 +402,9 @@ static bool hash_skips(const char *key)
 /*
  * The scenario's identity for the results store: every effective parameter
  * (defaults included, overrides applied, values as parsed) and the [sweep]
- * group, not the file's text, so that a comment, the order of keys or a
- * [plot] group does not make another scenario. A NUL separates the fields:
- * it cannot occur in a key or a value.
+ * group but its exclude rules, not the file's text, so that a comment, the
+ * order of keys or a [plot] group does not make another scenario. A NUL
+ * separates the fields: it cannot occur in a key or a value.
  */
 static char *compute_hash(const struct scenario *sc)
 {
@@ -426,6 +426,10 @@ static char *compute_hash(const struct scenario *sc)
     for (guint i = 0; sweep && i < sweep->len; i++) {
         const struct scenario_raw *r = sweep->pdata[i];
 
+        /* An exclude rule picks a subset of the points, as --only does: a
+         * database made before it (or without it) still resumes. */
+        if (strcmp(r->key, "exclude") == 0 || g_str_has_prefix(r->key, "exclude."))
+            continue;
         g_checksum_update(sum, (const guchar *)"", 1);
         g_checksum_update(sum, (const guchar *)r->key, -1);
         g_checksum_update(sum, (const guchar *)"", 1);

@@ -1,7 +1,8 @@
 /* Sweep grids: value lists and ranges from the [sweep] group and --vary,
- * lockstep groups, row-major numbering of points and their labels. Values
- * stay text until scenario_set() parses them, so a sweep accepts exactly what
- * a scenario file accepts; ranges are expanded here, digits and unit apart. */
+ * lockstep groups, exclude rules, row-major numbering of points and their
+ * labels. Values stay text until scenario_set() parses them, so a sweep
+ * accepts exactly what a scenario file accepts; ranges are expanded here,
+ * digits and unit apart. */
 #include "sweep.h"
 
 #include <math.h>
@@ -13,6 +14,7 @@ struct axis {
     char *key;
     GPtrArray *values; /* char *, owned */
     char *origin;      /* "FILE:LINE" or "--vary", for messages */
+    guint pos;         /* index in sweep->axes */
 };
 
 /* Keys that advance together: one factor of the Cartesian product. */
@@ -21,10 +23,18 @@ struct dim {
     size_t n_values;
 };
 
+/* One term of an exclusion rule: its key takes one of the marked values. */
+struct term {
+    const struct axis *axis;
+    bool *value_in; /* per value of axis, owned */
+};
+
 struct sweep {
     const struct scenario *base;
     GPtrArray *axes; /* struct axis *, owned, in label order */
     GPtrArray *dims; /* struct dim *, owned, slowest first */
+    size_t n_grid;   /* points of the full product */
+    GArray *kept;    /* size_t grid index per point; NULL: every grid point */
     size_t n_points;
 };
 
@@ -228,6 +238,11 @@ static bool is_lockstep_key(const char *key)
     return strcmp(key, "lockstep") == 0 || g_str_has_prefix(key, "lockstep.");
 }
 
+static bool is_exclude_key(const char *key)
+{
+    return strcmp(key, "exclude") == 0 || g_str_has_prefix(key, "exclude.");
+}
+
 /* Parse @text into @a->values; errors name @a->origin and the key. */
 static bool axis_set_values(struct axis *a, const char *text, GError **error)
 {
@@ -253,7 +268,7 @@ static bool add_file_entries(struct sweep *sw, GPtrArray *raw, GError **error)
         const struct scenario_raw *r = g_ptr_array_index(raw, i);
         struct axis *a;
 
-        if (is_lockstep_key(r->key))
+        if (is_lockstep_key(r->key) || is_exclude_key(r->key))
             continue;
         if (find_axis(sw, r->key))
             return input_error(error, "%s:%d: key '%s': swept twice in [sweep]", path, r->line,
@@ -417,20 +432,207 @@ static bool build_dims(struct sweep *sw, GPtrArray *raw, const char *const *lock
     }
     /* A lockstep group sits where its first key is. */
     g_ptr_array_sort_with_data(sw->dims, dim_cmp, sw);
-    sw->n_points = 1;
+    sw->n_grid = 1;
     for (guint i = 0; i < sw->dims->len; i++) {
         const struct dim *d = g_ptr_array_index(sw->dims, i);
 
-        sw->n_points *= d->n_values;
-        if (sw->n_points > SWEEP_MAX_POINTS)
+        sw->n_grid *= d->n_values;
+        if (sw->n_grid > SWEEP_MAX_POINTS)
             return input_error(error, "%s: the sweep has more than %d points", path,
                                SWEEP_MAX_POINTS);
+    }
+    sw->n_points = sw->n_grid;
+    return true;
+}
+
+/* The value index of each axis (by pos) at grid point @g: row-major, the
+ * last dim fastest. */
+static void grid_values(const struct sweep *sw, size_t g, size_t *value)
+{
+    g_assert(g < sw->n_grid);
+    for (guint i = sw->dims->len; i-- > 0;) {
+        const struct dim *d = g_ptr_array_index(sw->dims, i);
+        size_t v = g % d->n_values;
+
+        g /= d->n_values;
+        for (guint k = 0; k < d->axes->len; k++)
+            value[((struct axis *)g_ptr_array_index(d->axes, k))->pos] = v;
+    }
+}
+
+static void terms_free(GArray *terms)
+{
+    for (guint i = 0; i < terms->len; i++)
+        g_free(g_array_index(terms, struct term, i).value_in);
+    g_array_unref(terms);
+}
+
+/* "v1|v2|..." of @a into @t->value_in: every value one of @a's. */
+static bool parse_alternatives(const struct axis *a, const char *text, const char *origin,
+                               struct term *t, GError **error)
+{
+    g_auto(GStrv) alts = g_strsplit(text, "|", -1);
+
+    t->axis = a;
+    t->value_in = g_new0(bool, a->values->len);
+    for (size_t i = 0; alts[i]; i++) {
+        const char *alt = g_strstrip(alts[i]);
+        guint v;
+
+        if (!*alt)
+            return input_error(error, "%s: exclude key '%s': empty value in '%s'", origin, a->key,
+                               text);
+        for (v = 0; v < a->values->len; v++)
+            if (strcmp(g_ptr_array_index(a->values, v), alt) == 0)
+                break;
+        if (v == a->values->len) {
+            g_autofree char *list = NULL;
+            GString *s = g_string_new(NULL);
+
+            /* Enough of the list to see the spelling it wants. */
+            for (guint k = 0; k < MIN(a->values->len, 8u); k++)
+                g_string_append_printf(s, "%s%s", k ? ", " : "",
+                                       (char *)g_ptr_array_index(a->values, k));
+            if (a->values->len > 8)
+                g_string_append(s, ", ...");
+            list = g_string_free(s, FALSE);
+            return input_error(error,
+                               "%s: exclude key '%s': value '%s' is not one of its swept "
+                               "values (%s)",
+                               origin, a->key, alt, list);
+        }
+        if (t->value_in[v])
+            return input_error(error, "%s: exclude key '%s': value '%s' is listed twice", origin,
+                               a->key, alt);
+        t->value_in[v] = true;
     }
     return true;
 }
 
+/* Rule "k1=v1|v2, k2=v3" into its terms (struct term), or NULL. */
+static GArray *parse_rule(struct sweep *sw, const char *text, const char *origin, GError **error)
+{
+    g_autoptr(GPtrArray) pieces = split_top(text, NULL);
+    GArray *terms = g_array_new(FALSE, TRUE, sizeof(struct term));
+
+    if (!pieces || (pieces->len == 1 && !*(char *)g_ptr_array_index(pieces, 0))) {
+        input_error(error, "%s: exclude '%s': expected KEY=VALUE[|VALUE...][, KEY=...]", origin,
+                    text);
+        goto fail;
+    }
+    for (guint i = 0; i < pieces->len; i++) {
+        const char *piece = g_ptr_array_index(pieces, i);
+        const char *eq = strchr(piece, '=');
+        g_autofree char *key = eq ? g_strstrip(g_strndup(piece, (gsize)(eq - piece))) : NULL;
+        const struct axis *a = key ? find_axis(sw, key) : NULL;
+        struct term t = { 0 };
+
+        if (!key || !*key) {
+            input_error(error, "%s: exclude '%s': expected KEY=VALUE[|VALUE...] in '%s'", origin,
+                        text, piece);
+            goto fail;
+        }
+        if (!a) {
+            input_error(error, "%s: exclude key '%s' is not swept", origin, key);
+            goto fail;
+        }
+        for (guint k = 0; k < terms->len; k++) {
+            if (g_array_index(terms, struct term, k).axis == a) {
+                input_error(error, "%s: exclude key '%s' is named twice in one rule", origin, key);
+                goto fail;
+            }
+        }
+        bool ok = parse_alternatives(a, eq + 1, origin, &t, error);
+
+        g_array_append_val(terms, t);
+        if (!ok)
+            goto fail;
+    }
+    return terms;
+fail:
+    terms_free(terms);
+    return NULL;
+}
+
+/* Does grid point @value (per axis) match every term? */
+static bool rule_matches(const GArray *terms, const size_t *value)
+{
+    for (guint i = 0; i < terms->len; i++) {
+        const struct term *t = &g_array_index(terms, struct term, i);
+
+        if (!t->value_in[value[t->axis->pos]])
+            return false;
+    }
+    return true;
+}
+
+/* Mark the grid points rule @text matches in @out. A rule matching no
+ * point (lockstep keys that never take those values together) or leaving
+ * none is a mistake, not a choice. */
+static bool apply_rule(struct sweep *sw, const char *text, const char *origin, bool *out,
+                       size_t *left, GError **error)
+{
+    GArray *terms = parse_rule(sw, text, origin, error);
+    g_autofree size_t *value = g_new(size_t, MAX(sw->axes->len, 1));
+    size_t matched = 0;
+
+    if (!terms)
+        return false;
+    for (size_t g = 0; g < sw->n_grid; g++) {
+        grid_values(sw, g, value);
+        if (!rule_matches(terms, value))
+            continue;
+        matched++;
+        if (!out[g]) {
+            out[g] = true;
+            (*left)--;
+        }
+    }
+    terms_free(terms);
+    if (matched == 0)
+        return input_error(error, "%s: exclude '%s' matches no point of the sweep", origin, text);
+    if (*left == 0)
+        return input_error(error, "%s: exclude '%s' leaves no point of the sweep to run", origin,
+                           text);
+    return true;
+}
+
+/* The [sweep] group's exclude entries, then --exclude: the points left. */
+static bool build_exclusions(struct sweep *sw, GPtrArray *raw, const char *const *exclude,
+                             GError **error)
+{
+    const char *path = scenario_path(sw->base);
+    g_autofree bool *out = g_new0(bool, sw->n_grid);
+    size_t left = sw->n_grid;
+    bool any = false;
+
+    for (guint i = 0; raw && i < raw->len; i++) {
+        const struct scenario_raw *r = g_ptr_array_index(raw, i);
+        g_autofree char *origin = g_strdup_printf("%s:%d", path, r->line);
+
+        if (!is_exclude_key(r->key))
+            continue;
+        any = true;
+        if (!apply_rule(sw, r->value, origin, out, &left, error))
+            return false;
+    }
+    for (size_t i = 0; exclude && exclude[i]; i++) {
+        any = true;
+        if (!apply_rule(sw, exclude[i], "--exclude", out, &left, error))
+            return false;
+    }
+    if (!any)
+        return true;
+    sw->kept = g_array_sized_new(FALSE, FALSE, sizeof(size_t), (guint)left);
+    for (size_t g = 0; g < sw->n_grid; g++)
+        if (!out[g])
+            g_array_append_val(sw->kept, g);
+    sw->n_points = left;
+    return true;
+}
+
 struct sweep *sweep_new(const struct scenario *sc, const char *const *vary,
-                        const char *const *lockstep, GError **error)
+                        const char *const *lockstep, const char *const *exclude, GError **error)
 {
     struct sweep *sw = g_new0(struct sweep, 1);
     GPtrArray *raw = scenario_raw_group(sc, "sweep"); /* borrowed */
@@ -443,7 +645,10 @@ struct sweep *sweep_new(const struct scenario *sc, const char *const *vary,
     for (size_t i = 0; vary && vary[i]; i++)
         if (!add_vary(sw, vary[i], error))
             goto fail;
-    if (!validate(sw, error) || !build_dims(sw, raw, lockstep, error))
+    for (guint i = 0; i < sw->axes->len; i++)
+        ((struct axis *)g_ptr_array_index(sw->axes, i))->pos = i;
+    if (!validate(sw, error) || !build_dims(sw, raw, lockstep, error) ||
+        !build_exclusions(sw, raw, exclude, error))
         goto fail;
     return sw;
 fail:
@@ -457,6 +662,8 @@ void sweep_free(struct sweep *sw)
         return;
     g_ptr_array_unref(sw->dims);
     g_ptr_array_unref(sw->axes);
+    if (sw->kept)
+        g_array_unref(sw->kept);
     g_free(sw);
 }
 
@@ -476,54 +683,53 @@ const char *sweep_key(const struct sweep *sw, size_t i)
     return ((struct axis *)g_ptr_array_index(sw->axes, i))->key;
 }
 
-/* The value index of each axis at @point (row-major: last dim fastest). */
-static void point_indices(const struct sweep *sw, size_t point, GHashTable *index)
+size_t sweep_n_excluded(const struct sweep *sw)
 {
-    g_assert(point < sw->n_points);
-    for (guint i = sw->dims->len; i-- > 0;) {
-        const struct dim *d = g_ptr_array_index(sw->dims, i);
-        size_t v = point % d->n_values;
+    return sw->n_grid - sw->n_points;
+}
 
-        point /= d->n_values;
-        for (guint k = 0; k < d->axes->len; k++)
-            g_hash_table_insert(index, g_ptr_array_index(d->axes, k), GSIZE_TO_POINTER(v));
-    }
+/* The value index of each axis (by pos) at point @point. */
+static size_t *point_values(const struct sweep *sw, size_t point)
+{
+    size_t *value = g_new(size_t, MAX(sw->axes->len, 1));
+
+    g_assert(point < sw->n_points);
+    grid_values(sw, sw->kept ? g_array_index(sw->kept, size_t, point) : point, value);
+    return value;
 }
 
 char *sweep_label(const struct sweep *sw, size_t point)
 {
-    g_autoptr(GHashTable) index = g_hash_table_new(NULL, NULL);
+    g_autofree size_t *value = NULL;
     GString *s;
 
     if (sw->axes->len == 0) {
         g_assert(point == 0);
         return g_strdup(SWEEP_BASE_LABEL);
     }
-    point_indices(sw, point, index);
+    value = point_values(sw, point);
     s = g_string_new(NULL);
     for (guint i = 0; i < sw->axes->len; i++) {
         struct axis *a = g_ptr_array_index(sw->axes, i);
-        size_t v = GPOINTER_TO_SIZE(g_hash_table_lookup(index, a));
 
         g_string_append_printf(s, "%s%s=%s", i ? "," : "", a->key,
-                               (char *)g_ptr_array_index(a->values, v));
+                               (char *)g_ptr_array_index(a->values, value[i]));
     }
     return g_string_free(s, FALSE);
 }
 
 struct scenario *sweep_scenario(const struct sweep *sw, size_t point, GError **error)
 {
-    g_autoptr(GHashTable) index = g_hash_table_new(NULL, NULL);
+    g_autofree size_t *value = NULL;
     struct scenario *sc = scenario_dup(sw->base);
 
     if (sw->axes->len == 0)
         return sc;
-    point_indices(sw, point, index);
+    value = point_values(sw, point);
     for (guint i = 0; i < sw->axes->len; i++) {
         struct axis *a = g_ptr_array_index(sw->axes, i);
-        size_t v = GPOINTER_TO_SIZE(g_hash_table_lookup(index, a));
 
-        if (!scenario_set(sc, a->key, g_ptr_array_index(a->values, v), error)) {
+        if (!scenario_set(sc, a->key, g_ptr_array_index(a->values, value[i]), error)) {
             scenario_free(sc);
             return NULL;
         }

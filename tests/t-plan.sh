@@ -42,7 +42,7 @@ if ! command -v parallel >/dev/null; then
     echo "1..0 # SKIP GNU parallel is not installed"
     exit 0
 fi
-echo "1..17"
+echo "1..19"
 # The commands say "iovsim": put the program under test first on PATH.
 mkdir bin && ln -s "$IOVSIM" bin/iovsim
 export PATH="$T/bin:$PATH"
@@ -79,6 +79,17 @@ ok $? "merge names the parts not merged yet (rc $rc: $(cat err.txt))"
 iovsim merge half.db parts/tplan.p[123].r*.db >out.txt 2>err.txt && [ ! -s err.txt ] &&
     same_rows half.db ref.db
 ok $? "merging the rest completes it: exit 0, nothing missing"
+
+# Excluded points are not in the plan: its parts are numbered without gaps,
+# so merge finds none missing.
+mkdir xparts
+iovsim sweep p.ini --plan --plan-dir xparts --vary 'queue.stations=1,2' \
+    --exclude 'queue.servers=1, queue.stations=2' >xplan.txt && [ "$(wc -l <xplan.txt)" = 6 ] &&
+    parallel -j 2 <xplan.txt && iovsim merge xall.db xparts/*.db >out.txt 2>err.txt && [ ! -s err.txt ]
+ok $? "a plan with --exclude: 6 commands, merged with nothing missing ($(head -c 200 err.txt))"
+iovsim sweep p.ini -o xref.db -q --vary 'queue.stations=1,2' \
+    --exclude 'queue.servers=1, queue.stations=2' && same_rows xall.db xref.db
+ok $? "merged database has the rows of a -j 1 sweep with --exclude"
 
 # The README's Slurm recipe, where this machine has a working Slurm.
 if command -v sbatch >/dev/null && sinfo -h >/dev/null 2>&1; then

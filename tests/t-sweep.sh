@@ -46,7 +46,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..40"
+echo "1..53"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -230,6 +230,61 @@ sqlite3 full.db "CREATE TRIGGER no_room BEFORE INSERT ON runs BEGIN SELECT RAISE
 rc=$?
 [ $rc = 1 ] && [ "$(wc -l <err.txt)" -le 2 ] && grep -q "disk is full" err.txt
 ok $? "a refused write stops the sweep (rc $rc, $(wc -l <err.txt) lines)"
+
+# exclude: the points a rule matches are not run, planned or numbered; the
+# others keep their labels, so a database made without the rule resumes.
+cat >x.ini <<'INI'
+[scenario]
+name = texclude
+duration = 2000s
+warmup = 100s
+reps = 2
+
+[queue]
+interarrival = exp(1.25s)
+
+[sweep]
+queue.servers = 1, 2
+queue.stations = 1..3:1
+exclude = queue.servers=1, queue.stations=2|3
+INI
+grep -v '^exclude' x.ini >xfull.ini
+"$IOVSIM" check x.ini | grep -q '(scenario .texclude., model queue, 4 sweep points)$'
+ok $? "check counts the points left (4 of 6)"
+"$IOVSIM" sweep x.ini -o x.db >out.txt 2>&1 && grep -q "4 points x 2 replications, 8 runs now" out.txt
+ok $? "sweep runs only the points left ($(grep "^sweep" out.txt))"
+[ "$(sqlite3 x.db "SELECT group_concat(point, ' ') FROM (SELECT DISTINCT point FROM runs
+    ORDER BY point)")" = "queue.servers=1,queue.stations=1 queue.servers=2,queue.stations=1 \
+queue.servers=2,queue.stations=2 queue.servers=2,queue.stations=3" ]
+ok $? "the points left keep their labels"
+"$IOVSIM" sweep x.ini -o xj.db -j 2 -q && same_rows x.db xj.db
+ok $? "-j 2 gives the same rows"
+"$IOVSIM" sweep x.ini --plan >plan.txt
+[ "$(wc -l <plan.txt)" = 8 ] && grep -q -- '--only 3 --rep 1 ' plan.txt && ! grep -q -- '--only 4' plan.txt
+ok $? "--plan: one command per point left and rep, numbered without gaps"
+"$IOVSIM" sweep x.ini -o o.db --only 1 -q &&
+    [ "$(sqlite3 o.db 'SELECT DISTINCT point FROM runs')" = queue.servers=2,queue.stations=1 ]
+ok $? "--only 1 is the second point left"
+bad "--only past the points left" "--only 4: the sweep has points 0 to 3" \
+    "$IOVSIM" sweep x.ini -o e.db --only 4
+"$IOVSIM" sweep x.ini -o o.db >out.txt 2>&1 && grep -q '6 runs now, 2 already done' out.txt &&
+    same_rows o.db x.db
+ok $? "a partly done sweep with exclusions resumes"
+"$IOVSIM" sweep xfull.ini -o y.db --reps 1 -q && "$IOVSIM" sweep x.ini -o y.db >out.txt 2>&1 &&
+    grep -q '4 runs now, 4 already done' out.txt
+ok $? "a database made without the rule resumes with it ($(grep "^sweep" out.txt))"
+"$IOVSIM" sweep x.ini --plan --vary 'queue.service=exp(1s),exp(2s)' \
+    --exclude 'queue.service=exp(2s), queue.stations=1' >plan.txt
+[ "$(wc -l <plan.txt)" = 12 ] &&
+    [ "$(grep -c -- "--exclude 'queue.service=exp(2s), queue.stations=1'$" plan.txt)" = 12 ]
+ok $? "--exclude (on a --vary key) adds to the file's rules; --plan passes it on"
+bad "--exclude of a value not swept" "--exclude: exclude key 'queue.servers': value '3' is not one" \
+    "$IOVSIM" sweep x.ini -o e.db --exclude 'queue.servers=3'
+printf '[scenario]\nduration = 10s\n[sweep]\nqueue.servers = 1, 2\nexclude = queue.stations=1\n' >e5.ini
+bad "exclude of a key not swept" "e5.ini:5: exclude key 'queue.stations' is not swept" \
+    "$IOVSIM" sweep e5.ini -o e.db
+bad "exclude of every point" "--exclude: exclude 'queue.stations=1|2|3' leaves no point" \
+    "$IOVSIM" sweep x.ini -o e.db --exclude 'queue.stations=1|2|3'
 
 # Bad sweeps: one line each, exit 2, nothing written.
 printf '[scenario]\nduration = 10s\n[sweep]\nqueue.servers =\n' >e1.ini

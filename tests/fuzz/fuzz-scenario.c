@@ -35,7 +35,7 @@ static void fuzz_scenario(const char *text)
     }
     g_ptr_array_unref(scenario_effective(sc));
     (void)scenario_mem_estimate(sc, NULL);
-    sw = sweep_new(sc, NULL, NULL, &error);
+    sw = sweep_new(sc, NULL, NULL, NULL, &error);
     if (sw) {
         g_free(sweep_label(sw, sweep_n_points(sw) - 1));
         sweep_free(sw);
