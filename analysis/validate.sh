@@ -840,7 +840,7 @@ ADD=$(calc "$(m fb_short_r fct_p50) / $(m fb_short_p fct_p50) - 1")
 row Q "a 10 ms setup on most (short) flows" "adds ~10% delay (Tootoonchian Hot-ICE 2012, section 1)" \
     "+$(fmt %.0f "$(calc "100 * $ADD")")% (median FCT $(fmt %.1f "$(calc "$(m fb_short_p fct_p50) * 1e6")") us -> $(fmt %.2f "$(calc "$(m fb_short_r fct_p50) * 1e3")") ms)" \
     "5-15%" "$ADD >= 0.05 && $ADD <= 0.15" \
-    "default fabric (10 Gb/s hosts, Pareto 1.2 sizes from 10 KB), 640 flows/s; the published 10% presumes flows lasting ~100 ms, a short flow here lasts tens of us"
+    "sdn-controller.ini's fabric (10 Gb/s hosts, Pareto 1.2 sizes from 10 KB), 640 flows/s; the published 10% presumes flows lasting ~100 ms, a short flow here lasts tens of us"
 point fb_devo_r $N fabric.mode=reactive fabric.flow_rate=250pps
 point fb_devo_d $N fabric.mode=devoflow fabric.flow_rate=250pps
 MSG=$(calc "$(m fb_devo_r flow_setups) / $(m fb_devo_d flow_setups)")
@@ -849,7 +849,7 @@ row O "DevoFlow: fewer control messages and table entries" \
     "10-42x fewer control messages, 10-53x fewer entries (Curtis et al., SIGCOMM 2011, abstract)" \
     "$(fmt %.1f "$MSG")x fewer setups, $(fmt %.1f "$ENT")x fewer entries installed; mean FCT $(us fb_devo_r fct_mean) -> $(us fb_devo_d fct_mean) us" \
     "within the published ranges" "$MSG >= 10 && $MSG <= 42 && $ENT >= 10 && $ENT <= 53" \
-    "16k flows/s, rules only for flows past 128 KB (a choice: DCTCP's 1 MB large-flow class leaves 0.4% of these Pareto 1.2 sizes from 10 KB past it and gives 216x fewer setups; the flow sizes are the placeholder that decides this row)"
+    "16k flows/s, rules only for flows past 128 KB (a choice: DCTCP's 1 MB large-flow class leaves 0.4% of these Pareto 1.2 sizes from 10 KB past it and gives 216x fewer setups; these sizes, sdn-controller.ini's and not the default web-search table, decide this row)"
 VX=(fabric.leaves=1 fabric.hosts_per_leaf=2 "fabric.flow_size=det(1000B)" fabric.flow_rate=1000pps \
     fabric.mode=proactive)
 point fb_vx_off $N "${VX[@]}" fabric.vxlan=false

@@ -35,6 +35,7 @@ static const struct kind_info kinds[] = {
     [DIST_LOGNORMAL] = { "lognormal", 2 },
     [DIST_PARETO] = { "pareto", 2 },
     [DIST_EMPIRICAL] = { "empirical", 1 },
+    [DIST_CDF] = { "cdf", 1 },
 };
 
 /* Two increasing example values per dimension, for messages. */
@@ -72,6 +73,8 @@ static char *kind_example(enum dist_kind kind, enum unit_dim dim)
         return g_strdup_printf("pareto(2.5, %s)", lo);
     case DIST_EMPIRICAL:
         return g_strdup("empirical(values.txt)");
+    case DIST_CDF:
+        return g_strdup("cdf(websearch)");
     }
     g_assert_not_reached();
 }
@@ -104,7 +107,7 @@ static bool find_kind(const char *name, const char *text, enum dist_kind *kind, 
     else
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
                     "unknown distribution '%s' in '%s' (expected one of: det exp uniform normal "
-                    "lognormal pareto empirical)",
+                    "lognormal pareto empirical cdf)",
                     name, text);
     return false;
 }
@@ -142,6 +145,7 @@ static bool check_params(const struct dist *d, const char *text, GError **error)
             return fail(error, text, "shape must be positive");
         return d->b > 0 || fail(error, text, "scale must be positive");
     case DIST_EMPIRICAL:
+    case DIST_CDF:
         return true;
     }
     g_assert_not_reached();
@@ -284,6 +288,31 @@ static bool load_empirical(struct dist *d, const char *arg, const char *base_dir
     return true;
 }
 
+/* cdf(NAME): one of the built-in tables, which hold flow sizes. */
+static bool find_cdf(struct dist *d, const char *name, const char *text, GError **error)
+{
+    size_t n;
+    const char *const *names = size_cdf_names(&n);
+    const char *near;
+    g_autofree char *list = NULL;
+
+    if (d->dim != DIM_SIZE)
+        return fail(error, text, "cdf() tables are sizes; a size parameter takes them");
+    d->cdf = size_cdf_find(name);
+    if (d->cdf)
+        return true;
+    near = suggest_closest(name, names, n);
+    if (near) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "unknown table '%s' in '%s' (did you mean '%s'?)", name, text, near);
+        return false;
+    }
+    list = g_strjoinv(" ", (char **)names);
+    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                "unknown table '%s' in '%s' (expected one of: %s)", name, text, list);
+    return false;
+}
+
 /* Split "a, b" into stripped arguments; false if one is empty. */
 static bool split_args(const char *inner, GStrv *args_out)
 {
@@ -343,6 +372,8 @@ static bool parse_call(struct dist *d, const char *t, const char *open, const ch
     }
     if (d->kind == DIST_EMPIRICAL)
         return load_empirical(d, args[0], base_dir, error);
+    if (d->kind == DIST_CDF)
+        return find_cdf(d, args[0], t, error);
     /* pareto's shape is a plain number; its scale has the unit. */
     if (!unit_parse(args[0], d->kind == DIST_PARETO ? DIM_NONE : d->dim, &d->a, error))
         return false;
@@ -423,6 +454,8 @@ double dist_sample(const struct dist *d, gsl_rng *rng)
         return gsl_ran_pareto(rng, d->a, d->b);
     case DIST_EMPIRICAL:
         return d->values[gsl_rng_uniform_int(rng, d->n_values)];
+    case DIST_CDF:
+        return size_cdf_quantile(d->cdf, gsl_rng_uniform(rng));
     }
     g_assert_not_reached();
 }
@@ -487,6 +520,9 @@ static void moments(const struct dist *d, double *mean, double *var)
             ss += (d->values[i] - *mean) * (d->values[i] - *mean);
         *var = ss / (double)d->n_values;
         return;
+    case DIST_CDF:
+        size_cdf_moments(d->cdf, mean, var);
+        return;
     }
     g_assert_not_reached();
 }
@@ -514,6 +550,8 @@ char *dist_to_string(const struct dist *d)
 
     if (d->kind == DIST_EMPIRICAL)
         return g_strdup_printf("empirical(%s)", d->path);
+    if (d->kind == DIST_CDF)
+        return g_strdup_printf("cdf(%s)", d->cdf->name);
     a = unit_format(d->a, d->kind == DIST_PARETO ? DIM_NONE : d->dim);
     if (kinds[d->kind].n_args == 1)
         return g_strdup_printf("%s(%s)", name, a);

@@ -1,7 +1,7 @@
 /* Probability distributions written in scenario files, e.g. exp(1.25s),
  * det(1s), uniform(1ms, 3ms), normal(10us, 2us), lognormal(1ms, 0.5ms),
- * pareto(2.5, 1ms), empirical(file.txt). Values are in SI base units of the
- * parameter's dimension (seconds for times, bytes for sizes). */
+ * pareto(2.5, 1ms), empirical(file.txt), cdf(websearch). Values are in SI base
+ * units of the parameter's dimension (seconds for times, bytes for sizes). */
 #ifndef IOVSIM_DIST_H
 #define IOVSIM_DIST_H
 
@@ -12,6 +12,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "simtime.h"
+#include "size_cdfs.h"
 #include "units.h"
 
 enum dist_kind {
@@ -22,6 +23,7 @@ enum dist_kind {
     DIST_LOGNORMAL, /* lognormal(mean, sd): mean and sd of the variable itself */
     DIST_PARETO,    /* pareto(shape, scale): scale is the minimum value */
     DIST_EMPIRICAL, /* empirical(path): one value per line, drawn uniformly */
+    DIST_CDF,       /* cdf(name): a published size distribution built in (size_cdfs.h) */
 };
 
 /**
@@ -31,6 +33,7 @@ enum dist_kind {
  * @values:  empirical samples, read-only: shared by every copy and every
  *           parse of the same unchanged file (released by dist_release())
  * @path:    empirical file as an absolute path (owned)
+ * @cdf:     cdf()'s built-in table (static)
  *
  * Distributions of any dimension but DIM_NONE never draw negative values:
  * dist_parse() rejects negative parameters, and normal() is truncated at 0
@@ -43,6 +46,7 @@ struct dist {
     const double *values;
     size_t n_values;
     char *path;
+    const struct size_cdf *cdf;
 };
 
 /**

@@ -1,7 +1,8 @@
 /* Tests for sim/dist.c: parsing with exact messages for each kind of
  * mistake, the dist_to_string() round trip, sample means (and variances)
  * of 1e5 draws within 5 standard errors of the analytic moments, the
- * truncated normal, lognormal's mean/sd conversion and empirical files. */
+ * truncated normal, lognormal's mean/sd conversion, empirical files and
+ * the built-in flow-size tables of cdf(). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -111,7 +112,7 @@ static void test_parse_errors(void)
                 "unknown distribution 'expo' in 'expo(1s)' (did you mean 'exp'?)");
     parse_fails("gamma(1s, 2s)", DIM_TIME,
                 "unknown distribution 'gamma' in 'gamma(1s, 2s)' (expected one of: det exp "
-                "uniform normal lognormal pareto empirical)");
+                "uniform normal lognormal pareto empirical cdf)");
     parse_fails("exp(1x)", DIM_TIME, "unknown unit 'x' in '1x' (expected one of: ps ns us ms s)");
     parse_fails("exp(0s)", DIM_TIME, "'exp(0s)': mean must be positive");
     parse_fails("exp(-1)", DIM_NONE, "'exp(-1)': mean must be positive");
@@ -375,6 +376,65 @@ static void test_empirical_errors(void)
     g_assert_cmpint(g_rmdir(tmp), ==, 0);
 }
 
+static void test_cdf_parse(void)
+{
+    check_canonical("cdf(websearch)", DIM_SIZE, "cdf(websearch)");
+    check_canonical(" cdf ( hadoop ) ", DIM_SIZE, "cdf(hadoop)");
+    check_canonical("cdf(datamining)", DIM_SIZE, "cdf(datamining)");
+    parse_fails("cdf(websearh)", DIM_SIZE,
+                "unknown table 'websearh' in 'cdf(websearh)' (did you mean 'websearch'?)");
+    parse_fails("cdf(memcache)", DIM_SIZE,
+                "unknown table 'memcache' in 'cdf(memcache)' (expected one of: websearch "
+                "datamining hadoop)");
+    parse_fails("cdf(websearch)", DIM_TIME,
+                "'cdf(websearch)': cdf() tables are sizes; a size parameter takes them");
+    parse_fails("cdf()", DIM_SIZE, "'cdf()': cdf takes 1 argument, not 0");
+    parse_fails("cdf(websearch, hadoop)", DIM_SIZE,
+                "'cdf(websearch, hadoop)': cdf takes 1 argument, not 2");
+}
+
+/* The web-search table (DCTCP): the quantiles at its points are its sizes,
+ * halfway between two points lies the middle size, its mean is the sum of
+ * the steps' midpoints by their probabilities, and draws follow it. */
+static void test_cdf_table(void)
+{
+    const struct size_cdf *t = size_cdf_find("websearch");
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    double mean, var;
+    int below_1mb = 0;
+    struct dist d;
+
+    g_assert_nonnull(t);
+    g_assert_cmpfloat(size_cdf_quantile(t, 0), ==, 0);
+    g_assert_cmpfloat_with_epsilon(size_cdf_quantile(t, 0.15), 10e3, 1e-6);
+    g_assert_cmpfloat_with_epsilon(size_cdf_quantile(t, 0.7), 1e6, 1e-3);
+    g_assert_cmpfloat_with_epsilon(size_cdf_quantile(t, 0.65), 600e3, 1e-3);
+    g_assert_cmpfloat(size_cdf_quantile(t, 0.999999), <=, 30e6);
+    size_cdf_moments(t, &mean, &var);
+    g_assert_cmpfloat_with_epsilon(mean, 1711250, 1e-6);
+    parse_ok(&d, "cdf(websearch)", DIM_SIZE);
+    g_assert_cmpfloat(dist_mean(&d), ==, mean);
+    g_assert_cmpfloat(dist_variance(&d), ==, var);
+    gsl_rng_set(rng, 7);
+    for (int i = 0; i < N_DRAWS; i++)
+        below_1mb += dist_sample(&d, rng) < 1e6;
+    g_assert_cmpfloat(fabs(below_1mb / (double)N_DRAWS - 0.7), <, 0.01);
+    dist_release(&d);
+    gsl_rng_free(rng);
+    g_assert_null(size_cdf_find("WebSearch"));
+    {
+        size_t n;
+        const char *const *names = size_cdf_names(&n);
+
+        g_assert_cmpuint(n, ==, 3);
+        for (size_t i = 0; i < n; i++)
+            g_assert_cmpstr(size_cdf_find(names[i])->name, ==, names[i]);
+    }
+    check_moments("cdf(websearch)", DIM_SIZE, true);
+    check_moments("cdf(hadoop)", DIM_SIZE, false);
+    check_moments("cdf(datamining)", DIM_SIZE, false);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -388,5 +448,7 @@ int main(int argc, char **argv)
     g_test_add_func("/dist/empirical/file", test_empirical);
     g_test_add_func("/dist/empirical/errors", test_empirical_errors);
     g_test_add_func("/dist/empirical/shared", test_empirical_shared);
+    g_test_add_func("/dist/cdf/parse", test_cdf_parse);
+    g_test_add_func("/dist/cdf/table", test_cdf_table);
     return g_test_run();
 }
