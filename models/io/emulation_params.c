@@ -1,15 +1,25 @@
 /* Parameters of device emulation: the QEMU device models of the emulated
- * NIC (e1000-like) and disk controller (AHCI-like). */
+ * NIC (emulation_nic.c's rows) and disk controller (AHCI-like). */
 #include <glib.h>
 
 #include "../net/strategy.h"
 #include "../param_sources.h"
 #include "../param_tables.h"
+#include "emulation_nic.h"
 #include "param_table.h"
 
 static const struct param_def emulation_params[] = {
+    PDEF_ENUM("emulation.nic", "e1000", EMU_NIC_CHOICES,
+              "the NIC QEMU emulates and the guest driver that drives it: e1000 (Linux e1000); "
+              "rtl8139 (QEMU's RTL8139C+ in C+ mode under Linux 8139cp, which a Linux guest "
+              "binds to it); rtl8139-8139too (the same device in normal mode under 8139too: 4 "
+              "bounce buffers, a 32 KiB receive ring buffer)",
+              "choice: the e1000, which the other emulation parameters describe; the rows' "
+              "register accesses from QEMU hw/net/rtl8139.c and Linux 8139cp.c, 8139too.c "
+              "(sources.md#rtl8139)"),
     PDEF_CYCLES("emulation.device_per_packet", "2200", 0, 1e9,
-                "e1000-like device model work per packet in QEMU",
+                "device model work per packet in QEMU (any emulated NIC: one descriptor taken, "
+                "one frame handed on)",
                 "Sugerman ATC'01 §3: Lance transmit emulation 3.0 us on a 733 MHz "
                 "Pentium III (D: 2,199 cycles) (sources.md#sugerman)"),
     PDEF_TIME("emulation.copy_per_byte", "0.32ns", 0, 1e-6, "device model copy cost per byte",
@@ -20,7 +30,9 @@ static const struct param_def emulation_params[] = {
              "writes TDT once per batch, or per send when nothing is queued behind it",
              "Linux net/core/dev.c: __qdisc_run() sends at most dev_tx_weight (64) packets per "
              "run (sources.md#e1000-tdt)"),
-    PDEF_INT("emulation.rx_ring", "256", 1, 65536, "emulated receive descriptors",
+    PDEF_INT("emulation.rx_ring", "256", 1, 65536,
+             "emulated receive descriptors of the e1000 (the rtl8139 rows have their "
+             "driver's ring)",
              "choice: Linux e1000 default 256"),
     PDEF_BOOL("emulation.mitigation", "true",
               "QEMU's e1000 interrupt mitigation timer (its 'mitigation' property); false: "
