@@ -101,12 +101,13 @@ const struct param_def fabric_params[] = {
               "controller to switches: flow-mod sent and rule written in the table",
               "he-sosr15: outbound latency of a rule insertion 3.12 ms a rule (He et al. "
               "SOSR'15); within NOX's < 10 ms install (sources.md#tootoonchian)"),
-    PDEF_SIZE("fabric.devoflow_threshold", "128KB", 1, 1e12,
-              "devoflow mode: bytes a flow sends under wildcard rules before it gets its own entry",
-              "choice: DCTCP SIGCOMM'10's large flows start at 1 MB (sources.md#dctcp-sizes), but "
-              "under the placeholder fabric.flow_size only 0.4% of flows pass 1 MB, so DevoFlow's "
-              "published 10-42x fewer setups would become 216x (docs/validation.md 1.8); 128 KB "
-              "keeps the published share"),
+    PDEF_SIZE(
+        "fabric.devoflow_threshold", "128KB", 1, 1e12,
+        "devoflow mode: bytes a flow sends under wildcard rules before it gets its own entry",
+        "choice: DCTCP SIGCOMM'10's large flows start at 1 MB (sources.md#dctcp-sizes), but "
+        "under sdn-controller.ini's Pareto(1.2, 10 KB) sizes only 0.4% of flows pass 1 MB, so "
+        "DevoFlow's published 10-42x fewer setups would become 216x (docs/validation.md "
+        "1.8); 128 KB keeps the published share"),
     /* Overlay and the hosts' virtual switch */
     PDEF("fabric.vxlan", PARAM_BOOL, DIM_NONE, "false", 1, 0,
          "VXLAN overlay: every frame carries 50 more bytes on the wire",
