@@ -24,6 +24,7 @@ static void hist_row_free(gpointer p)
     g_free(h->name);
     g_free(h->unit);
     g_free(h->bins);
+    g_free(h->counts);
     g_free(h);
 }
 
@@ -66,12 +67,38 @@ static char *index_key(const char *scope, const char *name)
     return g_strconcat(scope, "\x1f", name, NULL);
 }
 
-static struct report_metric *metric_lookup(const struct report *r, const char *scope,
+/* The index is a cache of the metrics: a const report may fill it in. */
+static struct report_metric *metric_lookup(const struct report *cr, const char *scope,
                                            const char *name)
 {
+    struct report *r = (struct report *)cr;
     g_autofree char *key = index_key(scope, name);
 
+    for (; r->indexed < r->metrics->len; r->indexed++) {
+        struct report_metric *m = g_ptr_array_index(r->metrics, r->indexed);
+
+        g_hash_table_insert(r->index, index_key(m->scope, m->name), m);
+    }
     return g_hash_table_lookup(r->index, key);
+}
+
+static struct report_metric *metric_new(const char *scope, const char *name, double value,
+                                        const char *unit)
+{
+    struct report_metric *m = g_new(struct report_metric, 1);
+
+    m->scope = g_strdup(scope);
+    m->name = g_strdup(name);
+    m->value = value;
+    m->unit = g_strdup(unit);
+    return m;
+}
+
+void report_metric_append(struct report *r, const char *scope, const char *name, double value,
+                          const char *unit)
+{
+    g_assert(scope && name && unit);
+    g_ptr_array_add(r->metrics, metric_new(scope, name, value, unit));
 }
 
 void report_metric(struct report *r, const char *scope, const char *name, double value,
@@ -88,13 +115,10 @@ void report_metric(struct report *r, const char *scope, const char *name, double
         m->unit = g_strdup(unit);
         return;
     }
-    m = g_new(struct report_metric, 1);
-    m->scope = g_strdup(scope);
-    m->name = g_strdup(name);
-    m->value = value;
-    m->unit = g_strdup(unit);
+    m = metric_new(scope, name, value, unit);
     g_ptr_array_add(r->metrics, m);
     g_hash_table_insert(r->index, index_key(scope, name), m);
+    r->indexed = r->metrics->len;
 }
 
 void report_hist(struct report *r, const char *scope, const char *name, const struct hist *h,

@@ -31,6 +31,11 @@ struct report_hist {
     double scale;                 /* base units per histogram unit (1e-12 for picoseconds) */
     struct report_hist_bin *bins; /* non-empty buckets only */
     size_t n_bins;
+    /* Or the store's row made of them (store_hist.h), bins then NULL: a
+     * sweep worker sends it, made in parallel and a tenth of the bins'
+     * bytes, and a run queued to be written keeps it. */
+    char *counts;
+    int64_t first;
 };
 
 /* A quantity sampled at regular times of the run: values[k] at t0 + k dt
@@ -49,6 +54,7 @@ struct report {
     GPtrArray *hists;   /* struct report_hist *, owned */
     GPtrArray *series;  /* struct report_series *, owned */
     GHashTable *index;  /* "scope\x1fname" -> struct report_metric *, borrowed */
+    guint indexed;      /* metrics before this one are in index (report_metric_append()) */
 };
 
 struct report *report_new(void);
@@ -56,6 +62,11 @@ void report_free(struct report *r);
 /* Add (or replace) a metric; strings are copied. */
 void report_metric(struct report *r, const char *scope, const char *name, double value,
                    const char *unit);
+/* Add a metric known not to be there yet (from a decoder of a report that
+ * had each once), strings copied: no look-up, and the index catches up
+ * only when report_find() or report_metric() next needs it. */
+void report_metric_append(struct report *r, const char *scope, const char *name, double value,
+                          const char *unit);
 /* Add the non-empty buckets of @h, each bound multiplied by @scale (e.g.
  * 1e-12 to turn picoseconds into seconds). */
 void report_hist(struct report *r, const char *scope, const char *name, const struct hist *h,

@@ -727,11 +727,16 @@ static bool insert_hists(struct store *st, int64_t run_id, GPtrArray *hists)
         bind_text(s, 3, h->name);
         bind_text(s, 4, h->unit);
         sqlite3_bind_double(s, 5, h->scale);
-        int64_t first;
+        if (h->counts) {
+            sqlite3_bind_int64(s, 6, h->first);
+            bind_text(s, 7, h->counts);
+        } else {
+            int64_t first;
 
-        store_hist_counts(counts, &first, h);
-        sqlite3_bind_int64(s, 6, first);
-        sqlite3_bind_text(s, 7, counts->str, (int)counts->len, SQLITE_STATIC);
+            store_hist_counts(counts, &first, h);
+            sqlite3_bind_int64(s, 6, first);
+            sqlite3_bind_text(s, 7, counts->str, (int)counts->len, SQLITE_STATIC);
+        }
         if (!step(st, STMT_INS_HIST))
             return false;
     }
@@ -811,7 +816,7 @@ bool store_write_run(struct store *st, const struct store_run *run, GPtrArray *p
 struct pending {
     struct store_run run;
     char *strings[5];  /* owned copies behind run's strings */
-    GPtrArray *params; /* struct scenario_kv *, owned */
+    GPtrArray *params; /* struct scenario_kv *, a reference */
     struct report *report;
 };
 
@@ -827,30 +832,6 @@ static void pending_free(gpointer p)
     g_free(q);
 }
 
-static void kv_free(gpointer p)
-{
-    struct scenario_kv *kv = p;
-
-    g_free(kv->key);
-    g_free(kv->value);
-    g_free(kv);
-}
-
-static GPtrArray *params_copy(GPtrArray *params)
-{
-    GPtrArray *out = g_ptr_array_new_full(params ? params->len : 0, kv_free);
-
-    for (guint i = 0; params && i < params->len; i++) {
-        const struct scenario_kv *kv = g_ptr_array_index(params, i);
-        struct scenario_kv *c = g_new(struct scenario_kv, 1);
-
-        c->key = g_strdup(kv->key);
-        c->value = g_strdup(kv->value);
-        g_ptr_array_add(out, c);
-    }
-    return out;
-}
-
 bool store_queue_run(struct store *st, const struct store_run *run, GPtrArray *params,
                      struct report *report, GError **error)
 {
@@ -864,8 +845,10 @@ bool store_queue_run(struct store *st, const struct store_run *run, GPtrArray *p
     q->run.status = q->strings[2] = g_strdup(run->status);
     q->run.started_at = q->strings[3] = g_strdup(run->started_at);
     q->run.scenario_hash = q->strings[4] = g_strdup(run->scenario_hash);
-    q->params = params_copy(params);
+    q->params = params ? g_ptr_array_ref(params) : NULL;
     q->report = report;
+    for (guint i = 0; report && i < report->hists->len; i++)
+        store_hist_encode(g_ptr_array_index(report->hists, i));
     if (!st->queue) {
         st->queue = g_ptr_array_new_with_free_func(pending_free);
         st->queue_rows = 0;
@@ -873,7 +856,7 @@ bool store_queue_run(struct store *st, const struct store_run *run, GPtrArray *p
     if (st->queue->len == 0)
         st->queue_since = now;
     g_ptr_array_add(st->queue, q);
-    st->queue_rows += 1 + q->params->len + (report ? report->metrics->len : 0);
+    st->queue_rows += 1 + (params ? params->len : 0) + (report ? report->metrics->len : 0);
     if (st->queue->len >= STORE_QUEUE_RUNS || st->queue_rows >= STORE_QUEUE_ROWS ||
         now - st->queue_since >= STORE_QUEUE_SECONDS || run->wall_seconds >= STORE_QUEUE_SECONDS)
         return store_flush(st, error);

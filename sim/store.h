@@ -79,13 +79,14 @@ bool store_write_run(struct store *st, const struct store_run *run, GPtrArray *p
  * store_queue_run - like store_write_run(), but the run may wait in memory
  * to be written with others in one transaction (a sweep of short runs spent
  * most of its time committing them one by one). Takes @report (freed by the
- * store); copies the rest. Writes the queue when it holds STORE_QUEUE_RUNS
- * runs or STORE_QUEUE_ROWS rows, its oldest run waited STORE_QUEUE_SECONDS
- * or this run took that long itself (the next may too), and at
- * store_flush_due(), store_flush() or store_close(). Each run is still
- * there complete or not at all; a process killed meanwhile loses the queued
- * runs, which a resumed sweep runs again. False with @error if a write it
- * made failed (every queued run is then lost).
+ * store) and a reference to @params, which must not change while the run
+ * waits (a sweep's are its points'); copies the rest. Writes the queue when
+ * it holds STORE_QUEUE_RUNS runs or STORE_QUEUE_ROWS rows, its oldest run
+ * waited STORE_QUEUE_SECONDS or this run took that long itself (the next
+ * may too), and at store_flush_due(), store_flush() or store_close(). Each
+ * run is still there complete or not at all; a process killed meanwhile
+ * loses the queued runs, which a resumed sweep runs again. False with
+ * @error if a write it made failed (every queued run is then lost).
  */
 #define STORE_QUEUE_RUNS    256
 #define STORE_QUEUE_ROWS    20000

@@ -127,6 +127,19 @@ void store_hist_counts(GString *out, int64_t *first, const struct report_hist *h
     *first = counts_end(&c);
 }
 
+void store_hist_encode(struct report_hist *h)
+{
+    GString *counts;
+
+    if (h->counts)
+        return;
+    counts = g_string_sized_new(4 * h->n_bins + 2);
+    store_hist_counts(counts, &h->first, h);
+    h->counts = g_string_free(counts, FALSE);
+    g_clear_pointer(&h->bins, g_free);
+    h->n_bins = 0;
+}
+
 /* Schema 2's bins, [[lo, hi, count], ...], as counts; false if they are
  * not JSON of that shape or not stats.h's buckets in order. */
 static bool from_bins(const char *bins, GString *out, int64_t *first)

@@ -8,11 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store_hist.h"
+
 /* A report bigger than this is a corrupt length, not a run. */
 #define MAX_BODY (1u << 30)
-/* A run of the 210-run mm1 sweep is 47 KB here, and Linux's default 64 KB
- * pipe held one: its worker waited for the parent to read it before it
- * could run the next. 1 MiB is Linux's limit for users. */
+/* A run of the 210-run mm1 sweep was 47 KB here when histograms crossed as
+ * bins (4 KB as rows), and Linux's default 64 KB pipe held one: its worker
+ * waited for the parent to read it before it could run the next. 1 MiB is
+ * Linux's limit for users. */
 #define PIPE_BYTES (1 << 20)
 
 static void put(GByteArray *out, const void *p, size_t n)
@@ -34,11 +37,30 @@ static void put_str(GByteArray *out, const char *s)
     put(out, s, n);
 }
 
+/* @h as its row in the store (the parent writes it as it comes). */
+static void put_hist(GByteArray *out, const struct report_hist *h, GString *scratch)
+{
+    int64_t first = h->first;
+    const char *counts = h->counts;
+
+    if (!counts) {
+        store_hist_counts(scratch, &first, h);
+        counts = scratch->str;
+    }
+    put_str(out, h->scope);
+    put_str(out, h->name);
+    put_str(out, h->unit);
+    put(out, &h->scale, sizeof(h->scale));
+    put(out, &first, sizeof(first));
+    put_str(out, counts);
+}
+
 void sweep_wire_put(GByteArray *out, const struct sweep_done *d)
 {
     const struct report *r = d->res.report;
     guint start = out->len;
     guint32 len;
+    g_autoptr(GString) scratch = g_string_new(NULL);
 
     put_u32(out, 0); /* the length, filled in below */
     put(out, &d->task, sizeof(d->task));
@@ -61,16 +83,8 @@ void sweep_wire_put(GByteArray *out, const struct sweep_done *d)
             put(out, &m->value, sizeof(m->value));
         }
         put_u32(out, r->hists->len);
-        for (guint i = 0; i < r->hists->len; i++) {
-            const struct report_hist *h = g_ptr_array_index(r->hists, i);
-
-            put_str(out, h->scope);
-            put_str(out, h->name);
-            put_str(out, h->unit);
-            put(out, &h->scale, sizeof(h->scale));
-            put_u32(out, (guint32)h->n_bins);
-            put(out, h->bins, h->n_bins * sizeof(*h->bins));
-        }
+        for (guint i = 0; i < r->hists->len; i++)
+            put_hist(out, g_ptr_array_index(r->hists, i), scratch);
         put_u32(out, r->series->len);
         for (guint i = 0; i < r->series->len; i++) {
             const struct report_series *s = g_ptr_array_index(r->series, i);
@@ -156,11 +170,11 @@ static void get_metrics(struct cur *c, struct report *r)
 
         get_into(c, &value, sizeof(value));
         if (c->ok)
-            report_metric(r, scope, name, value, unit);
+            report_metric_append(r, scope, name, value, unit);
     }
 }
 
-/* Built as report_hist() builds them, from the bins as they were. */
+/* As rows for the store: counts and first, no bins. */
 static void get_hists(struct cur *c, struct report *r)
 {
     guint32 n = get_u32(c);
@@ -172,8 +186,8 @@ static void get_hists(struct cur *c, struct report *r)
         h->name = get_str(c);
         h->unit = get_str(c);
         get_into(c, &h->scale, sizeof(h->scale));
-        h->n_bins = get_u32(c);
-        h->bins = get_array(c, (guint32)h->n_bins, sizeof(*h->bins));
+        get_into(c, &h->first, sizeof(h->first));
+        h->counts = get_str(c);
         g_ptr_array_add(r->hists, h); /* freed with the report either way */
     }
 }

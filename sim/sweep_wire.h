@@ -3,7 +3,9 @@
  * parent alone writes to the database (workers waiting on each other's
  * write lock made -j 2 scale poorly on short runs). Both ends are the same
  * binary, so numbers travel in their memory layout, bit for bit, and a
- * decoded report gives the rows the worker's own would have. */
+ * decoded report gives the rows the worker's own would have; its
+ * histograms come as those rows (report_hist's counts), which the worker
+ * makes, so that the parent only writes them. */
 #ifndef IOVSIM_SWEEP_WIRE_H
 #define IOVSIM_SWEEP_WIRE_H
 

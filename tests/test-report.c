@@ -51,6 +51,30 @@ static void test_metric_replace(void)
     report_free(r);
 }
 
+/* Appended metrics (a decoded report) are found, and replaced in place,
+ * as added ones are. */
+static void test_metric_append(void)
+{
+    struct report *r = report_new();
+    const struct report_metric *m;
+
+    report_metric(r, "all", "a", 1.0, "s");
+    report_metric_append(r, "all", "b", 2.0, "1");
+    report_metric_append(r, "vm1", "a", 4.0, "s");
+    g_assert_cmpfloat(report_find(r, "all", "b")->value, ==, 2.0);
+    report_metric_append(r, "vm2", "a", 5.0, "s");
+    report_metric(r, "vm2", "a", 6.0, "ms");
+    report_metric(r, "all", "c", 7.0, "1");
+    g_assert_cmpuint(r->metrics->len, ==, 5);
+    m = g_ptr_array_index(r->metrics, 3);
+    g_assert_true(report_find(r, "vm2", "a") == m);
+    g_assert_cmpfloat(m->value, ==, 6.0);
+    g_assert_cmpstr(m->unit, ==, "ms");
+    g_assert_cmpfloat(report_find(r, "vm1", "a")->value, ==, 4.0);
+    g_assert_null(report_find(r, "vm3", "a"));
+    report_free(r);
+}
+
 static void test_hist_export(void)
 {
     struct report *r = report_new();
@@ -105,6 +129,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/report/metric/add-find", test_metric_add_find);
     g_test_add_func("/report/metric/replace", test_metric_replace);
+    g_test_add_func("/report/metric/append", test_metric_append);
     g_test_add_func("/report/hist/export", test_hist_export);
     return g_test_run();
 }

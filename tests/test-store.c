@@ -23,6 +23,7 @@
 #include "scenario.h"
 #include "store.h"
 #include "store_claims.h"
+#include "store_hist.h"
 
 #define HASH_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define HASH_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
@@ -726,6 +727,15 @@ static void test_write_hist_buckets(struct fixture *fx, gconstpointer data)
     g_assert_cmpstr(counts, ==,
                     "[[0,1,11],[127,21,31,41],[255,51,61],[300,71],[1000,81],[7294,91,101]]");
     g_clear_pointer(&counts, g_free);
+    /* The same histogram as its row (a sweep worker's): the same row. */
+    store_hist_encode(h);
+    g_assert_null(h->bins);
+    g_assert_cmpint(h->first, ==, 0);
+    run.rep = 1;
+    g_assert_true(store_write_run(st, &run, NULL, r, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(query_int(db, "SELECT count(DISTINCT counts || first) FROM hists"), ==, 1);
+    g_assert_cmpint(query_int(db, "SELECT count(*) FROM hists"), ==, 2);
 
     /* Schema 2's spelling of buckets 0, 3 and 129 (the second is [3, 4)),
      * and bins that are no bucket of ours: fewer than five empty buckets

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "store_hist.h"
 #include "sweep_wire.h"
 #include "testlib.h"
 
@@ -73,6 +74,17 @@ static void test_round_trip(void)
     g_assert_true(isnan(report_find(back.res.report, "vm3", "undefined")->value));
     g_assert_true(signbit(report_find(back.res.report, "all", "minus_zero")->value));
     g_assert_cmpuint(back.res.report->metrics->len, ==, d.res.report->metrics->len);
+    /* Histograms come as the store's rows, made by the worker. */
+    for (guint i = 0; i < d.res.report->hists->len; i++) {
+        const struct report_hist *h = g_ptr_array_index(back.res.report->hists, i);
+        g_autoptr(GString) counts = g_string_new(NULL);
+        int64_t first;
+
+        store_hist_counts(counts, &first, g_ptr_array_index(d.res.report->hists, i));
+        g_assert_null(h->bins);
+        g_assert_cmpstr(h->counts, ==, counts->str);
+        g_assert_cmpint(h->first, ==, first);
+    }
     report_free(d.res.report);
     report_free(back.res.report);
 }
