@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "store_hist.h"
+
 static void metric_free(gpointer p)
 {
     struct report_metric *m = p;
@@ -125,31 +127,16 @@ void report_hist(struct report *r, const char *scope, const char *name, const st
                  double scale, const char *unit)
 {
     struct report_hist *row = g_new0(struct report_hist, 1);
-    size_t n = 0;
+    g_autoptr(GString) counts = g_string_new(NULL);
 
     g_assert(scope && name && unit);
-    for (size_t i = 0; i < h->n_buckets; i++)
-        n += h->counts[i] != 0;
     row->scope = g_strdup(scope);
     row->name = g_strdup(name);
     row->unit = g_strdup(unit);
     row->scale = scale;
-    row->bins = g_new(struct report_hist_bin, MAX(n, 1));
-    for (size_t i = 0; i < h->n_buckets; i++) {
-        struct report_hist_bin *b;
-        int64_t lo, hi;
-
-        if (!h->counts[i])
-            continue;
-        hist_bucket_bounds(i, &lo, &hi);
-        b = &row->bins[row->n_bins++];
-        b->lo = (double)lo * scale;
-        b->hi = (double)hi * scale;
-        b->lo_units = lo;
-        b->hi_units = hi;
-        b->count = h->counts[i];
-    }
-    g_assert(row->n_bins == n);
+    store_hist_row(counts, &row->first, h);
+    /* A copy: the string was made with room for the longest counts. */
+    row->counts = g_strndup(counts->str, counts->len);
 
     /* Same replace-in-place rule as metrics: one histogram per (scope, name). */
     for (guint i = 0; i < r->hists->len; i++) {

@@ -31,9 +31,8 @@ struct report_hist {
     double scale;                 /* base units per histogram unit (1e-12 for picoseconds) */
     struct report_hist_bin *bins; /* non-empty buckets only */
     size_t n_bins;
-    /* Or the store's row made of them (store_hist.h), bins then NULL: a
-     * sweep worker sends it, made in parallel and a tenth of the bins'
-     * bytes, and a run queued to be written keeps it. */
+    /* Or the store's row made of them (store_hist.h), bins then NULL, as
+     * report_hist() makes it. */
     char *counts;
     int64_t first;
 };
@@ -67,8 +66,11 @@ void report_metric(struct report *r, const char *scope, const char *name, double
  * only when report_find() or report_metric() next needs it. */
 void report_metric_append(struct report *r, const char *scope, const char *name, double value,
                           const char *unit);
-/* Add the non-empty buckets of @h, each bound multiplied by @scale (e.g.
- * 1e-12 to turn picoseconds into seconds). */
+/* Add @h as the store's row of it (counts and first, store_hist.h: its
+ * non-empty buckets, bins left NULL), each bound to be multiplied by @scale
+ * (e.g. 1e-12 to turn picoseconds into seconds). Made here, where the run
+ * is: a sweep's workers make them in parallel, and the bins were ten times
+ * the bytes to hold and to send. */
 void report_hist(struct report *r, const char *scope, const char *name, const struct hist *h,
                  double scale, const char *unit);
 /* Add the @n @values sampled every @dt from @t0 (s); copied. */

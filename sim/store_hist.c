@@ -47,12 +47,17 @@ struct counts {
     int64_t next; /* the bucket after the last one added, -1 before the first */
 };
 
-/* Room for @n more buckets and the end. */
+/* Room for @n more buckets and the end: out's length is the room, until
+ * counts_end() cuts it to what was written. Grown by doubling, as callers
+ * that do not know how many buckets come ask for one at a time. */
 static void counts_room(struct counts *c, size_t n)
 {
     gsize used = (gsize)(c->p - c->out->str);
+    gsize need = used + n * BUCKET_MAX_CHARS + 3;
 
-    g_string_set_size(c->out, used + n * BUCKET_MAX_CHARS + 3);
+    if (need <= c->out->len)
+        return;
+    g_string_set_size(c->out, MAX(need, 2 * c->out->len));
     c->p = c->out->str + used;
 }
 
@@ -127,15 +132,36 @@ void store_hist_counts(GString *out, int64_t *first, const struct report_hist *h
     *first = counts_end(&c);
 }
 
+void store_hist_row(GString *out, int64_t *first, const struct hist *h)
+{
+    struct counts c;
+
+    counts_begin(&c, out, -1, 0);
+    for (size_t i = 0; i < h->n_buckets; i++) {
+        /* Seven buckets in eight are empty in a short run's latencies. */
+        if (i + 4 <= h->n_buckets &&
+            !(h->counts[i] | h->counts[i + 1] | h->counts[i + 2] | h->counts[i + 3])) {
+            i += 3;
+            continue;
+        }
+        if (!h->counts[i])
+            continue;
+        counts_room(&c, 1);
+        counts_add(&c, (int64_t)i, h->counts[i]);
+    }
+    *first = counts_end(&c);
+}
+
 void store_hist_encode(struct report_hist *h)
 {
-    GString *counts;
+    g_autoptr(GString) counts = NULL;
 
     if (h->counts)
         return;
-    counts = g_string_sized_new(4 * h->n_bins + 2);
+    counts = g_string_new(NULL);
     store_hist_counts(counts, &h->first, h);
-    h->counts = g_string_free(counts, FALSE);
+    /* A copy: the string was made with room for the longest counts. */
+    h->counts = g_strndup(counts->str, counts->len);
     g_clear_pointer(&h->bins, g_free);
     h->n_bins = 0;
 }

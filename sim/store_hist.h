@@ -31,6 +31,10 @@
  * @h must be one of stats.h's. */
 void store_hist_counts(GString *out, int64_t *first, const struct report_hist *h);
 
+/* The row of stats.h's histogram @h, as store_hist_counts() gives it for
+ * @h's non-empty buckets as bins (report_hist() keeps it this way). */
+void store_hist_row(GString *out, int64_t *first, const struct hist *h);
+
 /* @h's bins replaced by its row (h->counts, h->first), if it has none yet:
  * a tenth of the memory while the run waits to be written. */
 void store_hist_encode(struct report_hist *h);

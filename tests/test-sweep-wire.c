@@ -12,6 +12,25 @@
 #include "sweep_wire.h"
 #include "testlib.h"
 
+/* A histogram as bins (buckets 3 and 303), as a report may hold one. */
+static void add_bins(struct report *r)
+{
+    struct report_hist *h = g_new0(struct report_hist, 1);
+    const size_t bucket[] = { 3, 303 };
+
+    h->scope = g_strdup("vm1");
+    h->name = g_strdup("latency");
+    h->unit = g_strdup("s");
+    h->scale = 1e-12;
+    h->n_bins = G_N_ELEMENTS(bucket);
+    h->bins = g_new0(struct report_hist_bin, h->n_bins);
+    for (size_t i = 0; i < h->n_bins; i++) {
+        hist_bucket_bounds(bucket[i], &h->bins[i].lo_units, &h->bins[i].hi_units);
+        h->bins[i].count = i ? 1 : 7;
+    }
+    g_ptr_array_add(r->hists, h);
+}
+
 /* A real run's report, and rows no model happens to give here. */
 static struct sweep_done sample(void)
 {
@@ -24,6 +43,7 @@ static struct sweep_done sample(void)
     report_metric(d.res.report, "vm3", "undefined", NAN, "s");
     report_metric(d.res.report, "all", "minus_zero", -0.0, "1");
     report_series(d.res.report, "vm0", "goodput", "bit/s", 0.5, 0.25, samples, 4);
+    add_bins(d.res.report);
     g_strlcpy(d.started_at, "2026-12-04T18:00:00Z", sizeof(d.started_at));
     d.res.seed = G_MAXUINT64 - 5;
     d.res.events = 123456789;
@@ -74,17 +94,21 @@ static void test_round_trip(void)
     g_assert_true(isnan(report_find(back.res.report, "vm3", "undefined")->value));
     g_assert_true(signbit(report_find(back.res.report, "all", "minus_zero")->value));
     g_assert_cmpuint(back.res.report->metrics->len, ==, d.res.report->metrics->len);
-    /* Histograms come as the store's rows, made by the worker. */
+    /* Histograms come as the store's rows, bins made into one on the way. */
     for (guint i = 0; i < d.res.report->hists->len; i++) {
         const struct report_hist *h = g_ptr_array_index(back.res.report->hists, i);
-        g_autoptr(GString) counts = g_string_new(NULL);
-        int64_t first;
+        const struct report_hist *sent = g_ptr_array_index(d.res.report->hists, i);
+        g_autoptr(GString) counts = g_string_new(sent->counts);
+        int64_t first = sent->first;
 
-        store_hist_counts(counts, &first, g_ptr_array_index(d.res.report->hists, i));
+        if (!sent->counts)
+            store_hist_counts(counts, &first, sent);
         g_assert_null(h->bins);
         g_assert_cmpstr(h->counts, ==, counts->str);
         g_assert_cmpint(h->first, ==, first);
     }
+    g_assert_cmpstr(((struct report_hist *)g_ptr_array_index(back.res.report->hists, 1))->counts,
+                    ==, "[[0,7],[300,1]]");
     report_free(d.res.report);
     report_free(back.res.report);
 }

@@ -123,6 +123,9 @@ void test_assert_same_report(const struct report *a, const struct report *b)
         g_assert_cmpstr(x->name, ==, y->name);
         g_assert_cmpmem(x->bins, x->n_bins * sizeof(x->bins[0]), y->bins,
                         y->n_bins * sizeof(y->bins[0]));
+        g_assert_cmpstr(x->counts, ==, y->counts);
+        g_assert_cmpint(x->first, ==, y->first);
+        g_assert_cmpfloat(x->scale, ==, y->scale);
     }
 }
 
