@@ -24,6 +24,7 @@
 #include "store.h"
 #include "store_claims.h"
 #include "store_hist.h"
+#include "testlib.h"
 
 #define HASH_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define HASH_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
@@ -181,21 +182,14 @@ static void free_params(GPtrArray *a)
  * below 256), count i+1. */
 static void add_hist(struct report *r, const char *scope, const char *name, size_t n_bins)
 {
-    struct report_hist *h = g_new0(struct report_hist, 1);
+    g_autofree size_t *buckets = g_new(size_t, MAX(n_bins, 1));
+    g_autofree uint64_t *counts = g_new(uint64_t, MAX(n_bins, 1));
 
-    h->scope = g_strdup(scope);
-    h->name = g_strdup(name);
-    h->unit = g_strdup("s");
-    h->scale = 1e-6;
-    h->bins = g_new(struct report_hist_bin, n_bins);
-    h->n_bins = n_bins;
     for (size_t i = 0; i < n_bins; i++) {
-        hist_bucket_bounds(i, &h->bins[i].lo_units, &h->bins[i].hi_units);
-        h->bins[i].lo = (double)h->bins[i].lo_units * 1e-6;
-        h->bins[i].hi = (double)h->bins[i].hi_units * 1e-6;
-        h->bins[i].count = i + 1;
+        buckets[i] = i;
+        counts[i] = i + 1;
     }
-    g_ptr_array_add(r->hists, h);
+    test_add_hist_bins(r, scope, name, 1e-6, buckets, counts, n_bins);
 }
 
 /* @n_metrics metrics "m0".."mN" in scope "all" (value i + @base, unit "s")
@@ -686,28 +680,18 @@ static void test_write_hist_buckets(struct fixture *fx, gconstpointer data)
     sqlite3 *db = store_db(st);
     struct store_run run = make_run("p", 0, "done");
     struct report *r = report_new();
-    struct report_hist *h = g_new0(struct report_hist, 1);
+    struct report_hist *h;
+    uint64_t bucket_counts[G_N_ELEMENTS(buckets)];
     g_autofree char *counts = NULL, *first = NULL;
     GError *error = NULL;
     sqlite3_stmt *s = NULL;
     size_t n = 0;
 
     (void)data;
-    h->scope = g_strdup("all");
-    h->name = g_strdup("latency");
-    h->unit = g_strdup("s");
-    h->scale = 1e-12;
-    h->n_bins = G_N_ELEMENTS(buckets);
-    h->bins = g_new(struct report_hist_bin, h->n_bins);
-    for (size_t i = 0; i < h->n_bins; i++) {
-        struct report_hist_bin *b = &h->bins[i];
-
-        hist_bucket_bounds(buckets[i], &b->lo_units, &b->hi_units);
-        b->lo = (double)b->lo_units * 1e-12;
-        b->hi = (double)b->hi_units * 1e-12;
-        b->count = 10 * i + 1;
-    }
-    g_ptr_array_add(r->hists, h);
+    for (size_t i = 0; i < G_N_ELEMENTS(buckets); i++)
+        bucket_counts[i] = 10 * i + 1;
+    h = test_add_hist_bins(r, "all", "latency", 1e-12, buckets, bucket_counts,
+                           G_N_ELEMENTS(buckets));
     g_assert_true(store_write_run(st, &run, NULL, r, NULL, &error));
     g_assert_no_error(error);
     g_assert_cmpint(

@@ -12,25 +12,6 @@
 #include "sweep_wire.h"
 #include "testlib.h"
 
-/* A histogram as bins (buckets 3 and 303), as a report may hold one. */
-static void add_bins(struct report *r)
-{
-    struct report_hist *h = g_new0(struct report_hist, 1);
-    const size_t bucket[] = { 3, 303 };
-
-    h->scope = g_strdup("vm1");
-    h->name = g_strdup("latency");
-    h->unit = g_strdup("s");
-    h->scale = 1e-12;
-    h->n_bins = G_N_ELEMENTS(bucket);
-    h->bins = g_new0(struct report_hist_bin, h->n_bins);
-    for (size_t i = 0; i < h->n_bins; i++) {
-        hist_bucket_bounds(bucket[i], &h->bins[i].lo_units, &h->bins[i].hi_units);
-        h->bins[i].count = i ? 1 : 7;
-    }
-    g_ptr_array_add(r->hists, h);
-}
-
 /* A real run's report, and rows no model happens to give here. */
 static struct sweep_done sample(void)
 {
@@ -43,7 +24,9 @@ static struct sweep_done sample(void)
     report_metric(d.res.report, "vm3", "undefined", NAN, "s");
     report_metric(d.res.report, "all", "minus_zero", -0.0, "1");
     report_series(d.res.report, "vm0", "goodput", "bit/s", 0.5, 0.25, samples, 4);
-    add_bins(d.res.report);
+    /* A histogram as bins, as a report made by hand may hold one. */
+    test_add_hist_bins(d.res.report, "vm1", "latency", 1e-12, (const size_t[]){ 3, 303 },
+                       (const uint64_t[]){ 7, 1 }, 2);
     g_strlcpy(d.started_at, "2026-12-04T18:00:00Z", sizeof(d.started_at));
     d.res.seed = G_MAXUINT64 - 5;
     d.res.events = 123456789;

@@ -129,6 +129,30 @@ void test_assert_same_report(const struct report *a, const struct report *b)
     }
 }
 
+struct report_hist *test_add_hist_bins(struct report *r, const char *scope, const char *name,
+                                       double scale, const size_t *buckets, const uint64_t *counts,
+                                       size_t n)
+{
+    struct report_hist *h = g_new0(struct report_hist, 1);
+
+    h->scope = g_strdup(scope);
+    h->name = g_strdup(name);
+    h->unit = g_strdup("s");
+    h->scale = scale;
+    h->n_bins = n;
+    h->bins = g_new0(struct report_hist_bin, MAX(n, 1));
+    for (size_t i = 0; i < n; i++) {
+        struct report_hist_bin *b = &h->bins[i];
+
+        hist_bucket_bounds(buckets[i], &b->lo_units, &b->hi_units);
+        b->lo = (double)b->lo_units * scale;
+        b->hi = (double)b->hi_units * scale;
+        b->count = counts[i];
+    }
+    g_ptr_array_add(r->hists, h);
+    return h;
+}
+
 bool test_reports_differ(const struct report *a, const struct report *b)
 {
     for (guint i = 0; i < a->metrics->len; i++) {

@@ -31,6 +31,12 @@ void test_check_net_conservation(const struct report *r);
 /* @a and @b have the same metrics in the same order with the same bits
  * (NaN matches NaN) and the same histograms. */
 void test_assert_same_report(const struct report *a, const struct report *b);
+/* Add to @r a histogram held as bins, as a report made by hand may hold
+ * one: stats.h's buckets @buckets[i] with counts @counts[i], in order, in
+ * units of @scale seconds. Returns it (borrowed). */
+struct report_hist *test_add_hist_bins(struct report *r, const char *scope, const char *name,
+                                       double scale, const size_t *buckets, const uint64_t *counts,
+                                       size_t n);
 /* Some metric of @a has other bits in @b (a metric @b lacks is skipped). */
 bool test_reports_differ(const struct report *a, const struct report *b);
 
