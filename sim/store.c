@@ -730,16 +730,11 @@ static bool insert_hists(struct store *st, int64_t run_id, GPtrArray *hists)
         bind_text(s, 3, h->name);
         bind_text(s, 4, h->unit);
         sqlite3_bind_double(s, 5, h->scale);
-        if (h->counts) {
-            sqlite3_bind_int64(s, 6, h->first);
-            bind_text(s, 7, h->counts);
-        } else {
-            int64_t first;
+        int64_t first;
+        const char *text = store_hist_text(h, counts, &first);
 
-            store_hist_counts(counts, &first, h);
-            sqlite3_bind_int64(s, 6, first);
-            sqlite3_bind_text(s, 7, counts->str, (int)counts->len, SQLITE_STATIC);
-        }
+        sqlite3_bind_int64(s, 6, first);
+        bind_text(s, 7, text);
         if (!step(st, STMT_INS_HIST))
             return false;
     }

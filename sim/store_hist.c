@@ -152,6 +152,16 @@ void store_hist_row(GString *out, int64_t *first, const struct hist *h)
     *first = counts_end(&c);
 }
 
+const char *store_hist_text(const struct report_hist *h, GString *scratch, int64_t *first)
+{
+    if (h->counts) {
+        *first = h->first;
+        return h->counts;
+    }
+    store_hist_counts(scratch, first, h);
+    return scratch->str;
+}
+
 void store_hist_encode(struct report_hist *h)
 {
     g_autoptr(GString) counts = NULL;

@@ -31,6 +31,10 @@
  * @h must be one of stats.h's. */
 void store_hist_counts(GString *out, int64_t *first, const struct report_hist *h);
 
+/* @h's row text: its counts when it holds its row (report_hist() makes it
+ * so), else its bins encoded into @scratch; @first set either way. */
+const char *store_hist_text(const struct report_hist *h, GString *scratch, int64_t *first);
+
 /* The row of stats.h's histogram @h, as store_hist_counts() gives it for
  * @h's non-empty buckets as bins (report_hist() keeps it this way). */
 void store_hist_row(GString *out, int64_t *first, const struct hist *h);

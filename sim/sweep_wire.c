@@ -40,13 +40,9 @@ static void put_str(GByteArray *out, const char *s)
 /* @h as its row in the store (the parent writes it as it comes). */
 static void put_hist(GByteArray *out, const struct report_hist *h, GString *scratch)
 {
-    int64_t first = h->first;
-    const char *counts = h->counts;
+    int64_t first;
+    const char *counts = store_hist_text(h, scratch, &first);
 
-    if (!counts) {
-        store_hist_counts(scratch, &first, h);
-        counts = scratch->str;
-    }
     put_str(out, h->scope);
     put_str(out, h->name);
     put_str(out, h->unit);
