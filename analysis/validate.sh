@@ -477,7 +477,7 @@ SPREAD_RR=$(calc "$(m o_rr_bm transactions_per_second) / $(m o_rr_emu transactio
 SPREAD_TSO=$(calc "$(m o_tso_bm throughput) / $(m o_tso_emu throughput)")
 row O "small packets separate more than bulk with TSO" "ordering" \
     "bm/e1000: rr $(fmt %.2f "$SPREAD_RR")x, bulk with 64 KiB TSO $(fmt %.2f "$SPREAD_TSO")x (bm $(gb tso_bm), vhost $(gb tso_vhost), QEMU $(gb tso_qemu), e1000 $(gb tso_emu) Gb/s)" \
-    "ordering" "$SPREAD_RR > $SPREAD_TSO" "rr as above; stream with 64 KiB TSO/GSO segments"
+    "ordering" "$SPREAD_RR > $SPREAD_TSO" "rr as above; stream with 64 KiB TSO/GSO segments, which QEMU's e1000 cuts into frames itself (xmit_seg()), each through its device model and the host stack"
 # The emulated NICs of ilsistemista's CentOS 6 guest: its Linux binds 8139cp
 # to QEMU's rtl8139 (C+ mode, row rtl8139); 8139too's normal mode beside it.
 # KVM of 2011: host-mediated interrupts (the scenario's default).
