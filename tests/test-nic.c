@@ -176,12 +176,33 @@ static void test_rx_ring(void)
     struct nic n;
 
     nic_init(&n, sim, 10e9, ETH_OVERHEAD, 2, 64, 4, 2, on_sent, NULL);
-    g_assert_true(nic_rx_reserve(&n, 1));
-    g_assert_true(nic_rx_reserve(&n, 1));
-    g_assert_false(nic_rx_reserve(&n, 1));
-    g_assert_true(nic_rx_reserve(&n, 0));
-    nic_rx_release(&n, 1);
-    g_assert_true(nic_rx_reserve(&n, 1));
+    g_assert_true(nic_rx_reserve(&n, 1, 1));
+    g_assert_true(nic_rx_reserve(&n, 1, 1));
+    g_assert_false(nic_rx_reserve(&n, 1, 1));
+    g_assert_true(nic_rx_reserve(&n, 0, 1));
+    nic_rx_release(&n, 1, 1);
+    g_assert_true(nic_rx_reserve(&n, 1, 1));
+    nic_release(&n);
+    sim_free(sim);
+}
+
+/* A GSO segment fills a buffer per wire frame (no LRO); one of more
+ * frames than the ring has takes the whole ring. */
+static void test_rx_ring_frames(void)
+{
+    struct sim *sim = sim_new(1);
+    struct nic n;
+
+    nic_init(&n, sim, 10e9, ETH_OVERHEAD, 1, 64, 4, 8, on_sent, NULL);
+    g_assert_true(nic_rx_reserve(&n, 0, 5));
+    g_assert_false(nic_rx_reserve(&n, 0, 4));
+    g_assert_true(nic_rx_reserve(&n, 0, 3));
+    nic_rx_release(&n, 0, 5);
+    nic_rx_release(&n, 0, 3);
+    g_assert_true(nic_rx_reserve(&n, 0, 45));
+    g_assert_false(nic_rx_reserve(&n, 0, 1));
+    nic_rx_release(&n, 0, 45);
+    g_assert_true(nic_rx_reserve(&n, 0, 8));
     nic_release(&n);
     sim_free(sim);
 }
@@ -294,6 +315,7 @@ int main(int argc, char **argv)
     g_test_add_func("/nic/port/tx-ring-round-robin", test_tx_ring);
     g_test_add_func("/nic/port/tx-round-robin-many", test_tx_round_robin_many);
     g_test_add_func("/nic/port/rx-ring", test_rx_ring);
+    g_test_add_func("/nic/port/rx-ring-frames", test_rx_ring_frames);
     g_test_add_func("/nic/irq/moderation", test_itr);
     g_test_add_func("/nic/irq/ixgbe", test_itr_ixgbe);
     g_test_add_func("/nic/irq/ixgbevf", test_itr_ixgbevf);

@@ -201,19 +201,31 @@ bool nic_tx_enqueue(struct nic *n, unsigned q, uint32_t pkt, sim_time ser)
     return true;
 }
 
-bool nic_rx_reserve(struct nic *n, unsigned q)
+/* A segment of more frames than the ring holds would never fit whole;
+ * on the wire its frames arrive one by one while the driver takes them, so
+ * it takes the ring at most. */
+static uint32_t rx_slots(const struct nic *n, uint32_t frames)
 {
+    return MIN(frames, n->rx_cap);
+}
+
+bool nic_rx_reserve(struct nic *n, unsigned q, uint32_t frames)
+{
+    uint32_t k = rx_slots(n, frames);
+
     g_assert(q < n->n_queues);
-    if (n->rx_used[q] >= n->rx_cap)
+    if (n->rx_used[q] + k > n->rx_cap)
         return false;
-    n->rx_used[q]++;
+    n->rx_used[q] += k;
     return true;
 }
 
-void nic_rx_release(struct nic *n, unsigned q)
+void nic_rx_release(struct nic *n, unsigned q, uint32_t frames)
 {
-    g_assert(q < n->n_queues && n->rx_used[q] > 0);
-    n->rx_used[q]--;
+    uint32_t k = rx_slots(n, frames);
+
+    g_assert(q < n->n_queues && n->rx_used[q] >= k);
+    n->rx_used[q] -= k;
 }
 
 sim_time nic_itr_next(const struct nic_itr *itr, sim_time last)

@@ -207,9 +207,11 @@ sim_time nic_wire_time(const struct nic *n, uint64_t payload, uint32_t frames, u
 
 /* Queue @pkt on transmit queue @q; false (a drop) when the ring is full. */
 bool nic_tx_enqueue(struct nic *n, unsigned q, uint32_t pkt, sim_time ser);
-/* Take / give back a receive buffer of queue @q; false when none is free. */
-bool nic_rx_reserve(struct nic *n, unsigned q);
-void nic_rx_release(struct nic *n, unsigned q);
+/* Take / give back the receive buffers of queue @q that a packet of
+ * @frames wire frames fills, one per frame (no LRO); false when too few
+ * are free. */
+bool nic_rx_reserve(struct nic *n, unsigned q, uint32_t frames);
+void nic_rx_release(struct nic *n, unsigned q, uint32_t frames);
 
 /* Earliest time after the interrupt at @last that the next may fire. */
 sim_time nic_itr_next(const struct nic_itr *itr, sim_time last);

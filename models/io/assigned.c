@@ -193,9 +193,11 @@ void assigned_tx_wire_done(struct net_vm *vm, struct net_pkt *p)
 sim_time assigned_rx_driver(struct net_vm *vm, struct net_pkt *p)
 {
     struct assigned_vm *a = vm->io;
-    sim_time t = vm->nh->g->driver_rx;
+    /* A descriptor and a buffer per wire frame, whatever the stack gets
+     * after GRO (or the NIC's LRO) joined them. */
+    sim_time t = vm->nh->g->driver_rx * p->frames;
 
-    nic_rx_release(&vm->nh->nic, a->queue);
+    nic_rx_release(&vm->nh->nic, a->queue, p->frames);
     if (a->dma_api) {
         /* Unmap the filled buffer, map its replacement. */
         t += iommu_remap(&vm->nh->host.iommu, sim_now(vm->nh->host.sim),

@@ -304,7 +304,7 @@ static void rx_to_guest(struct net_vm *vm, struct net_pkt *p)
 static void rx_emulated(struct net_vm *vm, struct net_pkt *p)
 {
     if (p->src < 0)
-        nic_rx_release(&vm->nh->nic, p->queue);
+        nic_rx_release(&vm->nh->nic, p->queue, p->frames);
     rx_to_guest(vm, p);
 }
 

@@ -607,7 +607,7 @@ bool net_dev_rx(struct net_vm *vm, struct net_pkt *p, unsigned q, bool translate
 
     /* dev_rx_written() hands @p to @next with its receiver. */
     g_assert(vm == net_pkt_dst_vm(w, p));
-    if (!nic_rx_reserve(&rx_host(w, p)->nic, q)) {
+    if (!nic_rx_reserve(&rx_host(w, p)->nic, q, p->frames)) {
         net_pkt_drop(w, p, NET_DROP_nic_rx_full);
         return false;
     }
