@@ -58,8 +58,10 @@ struct scenario *cli_load_scenario(const char *path, char **sets, gint64 seed, i
 /* The [sweep] group as `iovsim sweep` would run it: every list, range and
  * lockstep, and every point as a whole, each within @mem_limit bytes (0: no
  * limit). `check` and `run` both refuse a scenario whose sweep is wrong.
- * *@points gets the number of points. */
-bool cli_check_sweep(const struct scenario *sc, uint64_t mem_limit, size_t *points, GError **error);
+ * *@points gets the number of points, *@excluded the number its exclude
+ * rules took out of the grid. */
+bool cli_check_sweep(const struct scenario *sc, uint64_t mem_limit, size_t *points,
+                     size_t *excluded, GError **error);
 
 /**
  * cli_mem_limit - the --mem-limit option: @text is a size ("16GiB"; "0B"

@@ -153,7 +153,8 @@ struct scenario *cli_load_scenario(const char *path, char **sets, gint64 seed, i
 }
 
 /* sweep_scenario() validates each point as a whole. */
-bool cli_check_sweep(const struct scenario *sc, uint64_t mem_limit, size_t *points, GError **error)
+bool cli_check_sweep(const struct scenario *sc, uint64_t mem_limit, size_t *points,
+                     size_t *excluded, GError **error)
 {
     struct sweep *sw = sweep_new(sc, NULL, NULL, NULL, error);
     bool ok = sw != NULL;
@@ -169,6 +170,7 @@ bool cli_check_sweep(const struct scenario *sc, uint64_t mem_limit, size_t *poin
         scenario_free(point);
     }
     *points = sw ? sweep_n_points(sw) : 0;
+    *excluded = sw ? sweep_n_excluded(sw) : 0;
     sweep_free(sw);
     return ok;
 }

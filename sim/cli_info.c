@@ -46,15 +46,17 @@ int cli_check(int argc, char **argv)
     struct sim *sim = sim_new(1);
     bool ok = (!ops->check || ops->check(sc, &error)) && scenario_check_mem(sc, limit, &error);
     struct model *m = ok ? ops->create(sim, sc, &error) : NULL;
-    size_t points = 0;
+    size_t points = 0, excluded = 0;
     if (m) {
         ops->destroy(m);
-        ok = cli_check_sweep(sc, limit, &points, &error);
+        ok = cli_check_sweep(sc, limit, &points, &excluded, &error);
     }
-    if (m && ok)
-        printf("%s: ok (scenario '%s', model %s, %zu sweep point%s)\n", argv[1], scenario_name(sc),
-               ops->name, points, points == 1 ? "" : "s");
-    else
+    if (m && ok) {
+        g_autofree char *left_out = excluded ? g_strdup_printf(", %zu excluded", excluded) : NULL;
+        printf("%s: ok (scenario '%s', model %s, %zu sweep point%s%s)\n", argv[1],
+               scenario_name(sc), ops->name, points, points == 1 ? "" : "s",
+               left_out ? left_out : "");
+    } else
         status = cli_fail(error);
     sim_free(sim);
     scenario_free(sc);

@@ -1068,11 +1068,14 @@ static int sweep_file(const char *path, const struct sweep_opts *o)
         goto out;
     }
     if (!o->quiet) {
-        printf("sweep '%s': %zu point%s x %d replication%s, %zu run%s now, %zu already done, "
+        size_t excluded = sweep_n_excluded(c.sw);
+        g_autofree char *left_out = excluded ? g_strdup_printf(" (%zu excluded)", excluded) : NULL;
+
+        printf("sweep '%s': %zu point%s%s x %d replication%s, %zu run%s now, %zu already done, "
                "in %s\n",
-               scenario_name(c.base), c.n_points, c.n_points == 1 ? "" : "s", c.reps,
-               c.reps == 1 ? "" : "s", pg.done, pg.done == 1 ? "" : "s", pg.already + pg.elsewhere,
-               c.db);
+               scenario_name(c.base), c.n_points, c.n_points == 1 ? "" : "s",
+               left_out ? left_out : "", c.reps, c.reps == 1 ? "" : "s", pg.done,
+               pg.done == 1 ? "" : "s", pg.already + pg.elsewhere, c.db);
         print_summary(&c, st);
     }
     if (pg.failed || pg.lost) {

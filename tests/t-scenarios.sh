@@ -32,7 +32,7 @@ for s in "${files[@]}"; do
     b=$(basename "$s" .ini)
     "$IOVSIM" check "$s" >"$T/check.out" 2>"$T/err"
     ok $? "$b: check ($(head -c 200 "$T/err"))"
-    points=$(sed -n 's/.* \([0-9][0-9]*\) sweep points\{0,1\})$/\1/p' "$T/check.out")
+    points=$(sed -n 's/.* \([0-9][0-9]*\) sweep points\{0,1\}\(, [0-9]* excluded\)\{0,1\})$/\1/p' "$T/check.out")
 
     d=$(shorten "$(key duration "$s")")
     w=$(shorten "$(key warmup "$s")")

@@ -46,7 +46,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..53"
+echo "1..54"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -249,10 +249,13 @@ queue.stations = 1..3:1
 exclude = queue.servers=1, queue.stations=2|3
 INI
 grep -v '^exclude' x.ini >xfull.ini
-"$IOVSIM" check x.ini | grep -q '(scenario .texclude., model queue, 4 sweep points)$'
-ok $? "check counts the points left (4 of 6)"
-"$IOVSIM" sweep x.ini -o x.db >out.txt 2>&1 && grep -q "4 points x 2 replications, 8 runs now" out.txt
-ok $? "sweep runs only the points left ($(grep "^sweep" out.txt))"
+"$IOVSIM" check x.ini | grep -q '(scenario .texclude., model queue, 4 sweep points, 2 excluded)$'
+ok $? "check counts the points left (4 of 6) and the points excluded"
+"$IOVSIM" check xfull.ini | grep -q '(scenario .texclude., model queue, 6 sweep points)$'
+ok $? "check names no excluded points when no rule excludes any"
+"$IOVSIM" sweep x.ini -o x.db >out.txt 2>&1 &&
+    grep -q "4 points (2 excluded) x 2 replications, 8 runs now" out.txt
+ok $? "sweep runs only the points left and says how many it excluded ($(grep "^sweep" out.txt))"
 [ "$(sqlite3 x.db "SELECT group_concat(point, ' ') FROM (SELECT DISTINCT point FROM runs
     ORDER BY point)")" = "queue.servers=1,queue.stations=1 queue.servers=2,queue.stations=1 \
 queue.servers=2,queue.stations=2 queue.servers=2,queue.stations=3" ]
