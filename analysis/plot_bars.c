@@ -11,6 +11,7 @@
 #include "plot_internal.h"
 #include "plot_labels.h"
 #include "plot_order.h"
+#include "plot_slots.h"
 #include "plot_stages.h"
 #include "query.h"
 #include "scenario.h"
@@ -391,6 +392,14 @@ static char *short_label(const struct plot_spec *sp, const char *point)
     return g_string_free(s, FALSE);
 }
 
+/* @name as a tic label, which gnuplot reads as a format: '%' as "%%". */
+static char *tic_text(const char *name)
+{
+    g_auto(GStrv) parts = g_strsplit(name, "%", -1);
+
+    return g_strjoinv("%%", parts);
+}
+
 /* Bars: groups are the --x values (one metric) or the metrics (no --x);
  * the bars of a group are the --by values, or the points. */
 bool plot_bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, GPtrArray *points,
@@ -421,6 +430,9 @@ bool plot_bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, G
     }
     yu = humanize_scale(biggest(db, points, metrics, sp->scope, false), unit, &fy);
     size_t longest = 0;
+    guint n_bars = bars ? bars->len : (sp->x ? 1 : points->len);
+    g_autofree struct query_stat *stat = g_new(struct query_stat, n_bars);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
     for (guint g = 0; g < groups->len; g++) {
         const char *unused;
         g_autofree char *name = sp->x ? g_strdup(plot_value_name(sp, sp->x, groups->pdata[g]))
@@ -428,25 +440,38 @@ bool plot_bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, G
 
         longest = MAX(longest, (size_t)g_utf8_strlen(name, -1));
         /* One metric's bars alone: the y axis names it already. */
-        gp_write_field(f, !sp->x && groups->len == 1 ? "" : name);
-        for (guint b = 0; b < (bars ? bars->len : (sp->x ? 1 : points->len)); b++) {
+        if (!sp->x && groups->len == 1)
+            name[0] = '\0';
+        gp_write_field(f, name);
+        g_ptr_array_add(names, tic_text(name));
+        size_t present = 0, nth = 0;
+        for (guint b = 0; b < n_bars; b++) {
             const char *metric = sp->x ? metrics->pdata[0] : groups->pdata[g];
             const char *point =
                 bars    ? point_with(db, points, sp->x, groups->pdata[g], &by, bars->pdata[b])
                 : sp->x ? point_with(db, points, sp->x, groups->pdata[g], NULL, NULL)
                         : points->pdata[b];
-            struct query_stat st = { .mean = NAN, .ci95 = NAN };
 
+            stat[b] = (struct query_stat){ .mean = NAN, .ci95 = NAN };
             if (point)
-                query_summary(db, point, sp->scope, metric, &st);
-            plot_write_num(f, st.mean * fy);
-            plot_write_num(f, isfinite(st.ci95) ? st.ci95 * fy : 0);
+                query_summary(db, point, sp->scope, metric, &stat[b]);
+            present += isfinite(stat[b].mean);
+        }
+        /* Each bar in its series' colour, the group's bars closing ranks. */
+        for (guint b = 0; b < n_bars; b++) {
+            bool drawn = isfinite(stat[b].mean);
+
+            plot_write_num(f, drawn ? plot_bar_x(g, nth++, present, n_bars) : NAN);
+            plot_write_num(f, stat[b].mean * fy);
+            plot_write_num(f, isfinite(stat[b].ci95) ? stat[b].ci95 * fy : 0);
         }
         fputc('\n', f);
     }
     gp_job_slant_labels(j, groups->len, longest);
     gp_set_num(j, "bar_groups", groups->len);
-    for (guint b = 0; b < (bars ? bars->len : (sp->x ? 1 : points->len)); b++) {
+    gp_set_str_array(j, "group_name", (const char *const *)names->pdata, names->len);
+    gp_set_num(j, "bar_width", 0.9 * plot_slot_width(n_bars));
+    for (guint b = 0; b < n_bars; b++) {
         g_autofree char *name = bars || sp->x ? NULL : short_label(sp, points->pdata[b]);
 
         if (bars) {

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..111"
+echo "1..112"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -235,6 +235,7 @@ load "$SRC/analysis/style.gp"
 GP
 for t in lines bars stack cdf; do echo "load \"$SRC/analysis/$t.gp\"" >gplabels/$t.gp; done
 echo 'print sprintf("xrange=%g:%g", GPVAL_X_MIN, GPVAL_X_MAX)' >>gplabels/bars.gp
+echo 'system("cp \"" . data_file . "\" bars.dat")' >>gplabels/bars.gp
 echo 'save set "stackset.gp"' >>gplabels/stack.gp
 # labels.sh OUTPUT ARGS...: what `plot ARGS -o OUTPUT` says, in labels.txt.
 labels() {
@@ -355,6 +356,24 @@ grep -qx 'xrange=-0.55:0.55' labels.txt &&
     labels q1b.png q.db --kind bars --x io.strategy --y throughput --where workload.type=stream &&
     ! grep -qx 'xrange=-0.55:0.55' labels.txt
 ok $? "one group of bars fills the plot, several keep gnuplot's layout"
+# A group missing series (an exclude rule): its bars close ranks over its
+# name, each in its series' colour; a full group keeps a slot per series.
+cat >gap.ini <<'INI'
+[scenario]
+name = tgap
+duration = 200s
+reps = 1
+
+[sweep]
+queue.servers = 1, 2
+queue.stations = 1, 2, 3
+exclude = queue.servers=1, queue.stations=1|2
+INI
+"$IOVSIM" sweep gap.ini -o gap.db -q &&
+    labels gap.png gap.db --kind bars --x queue.servers --y sojourn_mean --by queue.stations &&
+    [ "$(awk '{ print $1, $2, $5, $8 }' bars.dat | tr '\n' ,)" = '"1" NaN NaN 0,"2" 0.75 1 1.25,' ] &&
+    [ "$(grep -c '^series=' labels.txt)" = 3 ]
+ok $? "a lone bar stands over its group's name ($(awk '{ print $1, $2, $5, $8 }' bars.dat | tr '\n' ,))"
 labels q2.png q.db --x workload.type --y throughput --by io.strategy
 # (A line drawn over another's says so: "SR-IOV (≈ vDPA)".)
 [ "$(grep '^series=' labels.txt | sed 's/ (\(≈\|same as\) [^)]*)//' | sort | tr '\n' ,)" = \
