@@ -388,6 +388,20 @@ static sim_time emulation_rx_driver(struct net_vm *vm, struct net_pkt *p)
     return t;
 }
 
+static unsigned emulation_napi_weight(const struct net_vm *vm)
+{
+    const struct emu_vm *e = vm->io;
+
+    return e->nic->napi_weight;
+}
+
+static sim_time emulation_rx_round(struct net_vm *vm, bool full)
+{
+    const struct emu_vm *e = vm->io;
+
+    return mmio(vm, e->nic->round_exits + (full ? 0 : e->nic->round_short_exits));
+}
+
 static sim_time emulation_irq_complete(struct net_vm *vm, bool *rearmed)
 {
     struct emu_vm *e = vm->io;
@@ -434,6 +448,8 @@ const struct io_strategy_ops emulation_strategy_ops = {
     .tx_wire_done = emulation_tx_wire_done,
     .irq_deliver = emulation_irq_deliver,
     .rx_driver = emulation_rx_driver,
+    .napi_weight = emulation_napi_weight,
+    .rx_round = emulation_rx_round,
     .irq_complete = emulation_irq_complete,
     .tx_clean = emulation_tx_clean,
     .report = emulation_report,

@@ -26,10 +26,13 @@ static const struct emu_nic emu_nics[] = {
      * descriptor on the TxPoll write and raises TxOK; cp_interrupt reads
      * and acknowledges IntrStatus, and with receive work masks it
      * (IntrMask write and read back) for cp_rx_poll, which reclaims
-     * nothing by register: descriptors are in memory. The poll's end
-     * acknowledges, re-reads IntrStatus and unmasks (write, read back).
-     * QEMU ignores IntrMitigate: no moderation. TSO is compiled out
-     * ("disabled by default until verified"). */
+     * nothing by register: descriptors are in memory. cp_init_one
+     * registers the poll with weight 16, so a round takes at most 16
+     * frames; each round opens by acknowledging IntrStatus (a write) and,
+     * unless it took 16, re-reads it for more (polling again if set);
+     * the poll ends by unmasking (write, read back). QEMU ignores
+     * IntrMitigate: no moderation. TSO is compiled out ("disabled by
+     * default until verified"). */
     {
         .name = "rtl8139",
         .tx_slots = 63,
@@ -37,7 +40,10 @@ static const struct emu_nic emu_nics[] = {
         .rx_ring = 64,
         .irq_exits = 2,
         .irq_rx_exits = 2,
-        .complete_exits = 4,
+        .napi_weight = 16,
+        .round_exits = 1,
+        .round_short_exits = 1,
+        .complete_exits = 2,
     },
     /* The same device in normal (C) mode under 8139too, as on a guest
      * whose 8139too still accepts revision 0x20. rtl8139_start_xmit copies
@@ -46,10 +52,12 @@ static const struct emu_nic emu_nics[] = {
      * stops with all 4 taken. rtl8139_interrupt reads IntrStatus, writes
      * back the transmit bits, reads each taken TSD to reclaim it, and with
      * receive work masks receive interrupts (IntrMask write, read back).
-     * rtl8139_poll reads IntrStatus; rtl8139_rx copies each frame out of
-     * the 32 KiB ring (RX_BUF_IDX 2) after reading ChipCmd, writes CAPR,
-     * reads IntrStatus and acknowledges it when set; its last ChipCmd read
-     * finds the ring empty, and the poll unmasks (write, read back). */
+     * Each rtl8139_poll round reads IntrStatus; rtl8139_rx copies each
+     * frame out of the 32 KiB ring (RX_BUF_IDX 2) after reading ChipCmd,
+     * writes CAPR, reads IntrStatus and acknowledges it when set; unless
+     * the round took its weight (the default, 64), a last ChipCmd read
+     * finds the ring empty. The poll ends by unmasking (write, read
+     * back). */
     {
         .name = "rtl8139-8139too",
         .tx_slots = 4,
@@ -62,7 +70,9 @@ static const struct emu_nic emu_nics[] = {
         .reclaim_exits = 1,
         .rx_exits = 3,
         .rx_ack_exit = true,
-        .complete_exits = 4,
+        .round_exits = 1,
+        .round_short_exits = 1,
+        .complete_exits = 2,
     },
 };
 

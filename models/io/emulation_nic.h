@@ -39,6 +39,13 @@
  * @rx_ack_exit:    one more per frame when a frame has landed since the
  *                  driver's last acknowledgement (it reads the status and
  *                  writes the acknowledgement only when set)
+ * @napi_weight:    frames the driver's NAPI poll takes per round (its
+ *                  netif_napi_add weight; 0: the guest's default weight,
+ *                  guest.napi_budget)
+ * @round_exits:    register accesses of each poll round that takes
+ *                  frames
+ * @round_short_exits: more when the round took fewer than @napi_weight
+ *                  (the driver looks for more before it returns)
  * @complete_exits: when NAPI ends after receive work (unmask and the
  *                  driver's last checks)
  * @complete_idle_exits: when it ends without receive work
@@ -57,6 +64,7 @@ struct emu_nic {
     uint8_t irq_exits, irq_tx_exits, irq_rx_exits, reclaim_exits;
     uint8_t rx_exits;
     bool rx_ack_exit;
+    uint8_t napi_weight, round_exits, round_short_exits;
     uint8_t complete_exits, complete_idle_exits;
     bool mitigation, tso;
 };

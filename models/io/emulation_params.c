@@ -15,8 +15,8 @@ static const struct param_def emulation_params[] = {
               "binds to it); rtl8139-8139too (the same device in normal mode under 8139too: 4 "
               "bounce buffers, a 32 KiB receive ring buffer)",
               "choice: the e1000, which the other emulation parameters describe; the rows' "
-              "register accesses from QEMU hw/net/rtl8139.c and Linux 8139cp.c, 8139too.c "
-              "(sources.md#rtl8139)"),
+              "register accesses and NAPI weights from QEMU hw/net/rtl8139.c and Linux "
+              "8139cp.c, 8139too.c (sources.md#rtl8139)"),
     PDEF_CYCLES("emulation.device_per_packet", "2200", 0, 1e9,
                 "device model work per packet in QEMU (any emulated NIC: one descriptor taken, "
                 "one frame handed on)",

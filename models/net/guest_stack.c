@@ -502,11 +502,13 @@ static void poll_round(struct net_world *w, struct net_vector *v)
     struct net_queue *q = v->q;
     struct net_vm *vm = q->vm;
     struct net_pkt *p;
-    unsigned n = 0;
+    unsigned n = 0, weight = vm->ops->napi_weight ? vm->ops->napi_weight(vm) : 0;
     sim_time clean = 0;
 
     vm->cur = q;
-    while (!v->is_tx && n < w->g.budget && (p = net_pktq_pop(&w->pkts, &q->rx))) {
+    if (!weight)
+        weight = w->g.budget;
+    while (!v->is_tx && n < weight && (p = net_pktq_pop(&w->pkts, &q->rx))) {
         sim_time drv = vm->ops->rx_driver(vm, p);
         sim_time stack = w->g.stack_rx_pkt + sim_llround(w->g.stack_rx_byte * p->bytes);
 
@@ -529,7 +531,10 @@ static void poll_round(struct net_world *w, struct net_vector *v)
         vm->c.tx_cleaned += cleaned;
         clean = cleaned * w->g.tx_clean;
     }
-    /* The round's own work and its transmit cleaning: one job. */
+    /* The round's own work (with the driver's register accesses) and its
+     * transmit cleaning: one job. */
+    if (n && vm->ops->rx_round)
+        clean += vm->ops->rx_round(vm, n == weight);
     if (w->g.poll_mode)
         net_cpu_job(q->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, v, 0);
     else
