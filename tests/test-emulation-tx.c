@@ -113,6 +113,24 @@ static void test_rx_frames_whatever_gso(void)
     }
 }
 
+/* Linux e1000's receive rounds hand refilled buffers back with an RDT
+ * write every 16 frames (E1000_RX_BUFFER_WRITE) and once for the rest when
+ * the poll completes; an interrupt costs its handler's three accesses and a
+ * completion its unmask's two. A bulk receiver's register exits are the
+ * 1/16 per frame plus a few per interrupt. */
+static void test_rx_refill_writes(void)
+{
+    struct report *r = emu_run(20, "stream\ndirection = rx", "");
+    double pps = test_all(r, "pps"), irqs = test_all(r, "interrupts_per_second");
+    double mmio = test_all(r, "exits_mmio_user_per_second");
+
+    g_test_message("%.4g frames/s, %.4g interrupts/s, %.4g register exits/s", pps, irqs, mmio);
+    g_assert_cmpfloat(irqs, <, pps / 16);
+    g_assert_cmpfloat(mmio, >=, 0.99 * pps / 16);
+    g_assert_cmpfloat(mmio, <=, pps / 16 + 8 * irqs);
+    report_free(r);
+}
+
 static struct report *emu(const char *type, const char *extra)
 {
     return emu_run(20, type, extra);
@@ -161,6 +179,7 @@ int main(int argc, char **argv)
     g_test_add_func("/emulation/tdt-write-covers-descriptors", test_tdt_write_covers_descriptors);
     g_test_add_func("/emulation/tso-cut-into-frames", test_tso_cut_into_frames);
     g_test_add_func("/emulation/rx-frames-whatever-gso", test_rx_frames_whatever_gso);
+    g_test_add_func("/emulation/rx-refill-writes", test_rx_refill_writes);
     g_test_add_func("/emulation/mitigation-floor", test_mitigation_floor);
     g_test_add_func("/emulation/tadv-shortens-tx-windows", test_tadv_shortens_tx_windows);
     return g_test_run();

@@ -43,6 +43,8 @@ struct emu_vm {
     uint64_t tx_stops;
     bool rx_landed; /* a frame landed since the driver's last acknowledgement */
     bool napi_rx;   /* this interrupt's NAPI took received frames */
+    /* Frames taken since the driver last handed refilled buffers back. */
+    uint32_t unrefilled;
 };
 
 static void emulation_xmit(struct net_vm *vm, struct net_pkt *p);
@@ -356,8 +358,9 @@ static sim_time emulation_irq_deliver(struct net_vm *vm)
     const struct net_queue *q = vm->cur;
     unsigned exits = n->irq_exits;
 
-    /* The e1000's handler: its ICR read and IMC mask write. The rtl8139's
-     * reads each taken buffer's status up to the first one not yet sent. */
+    /* The e1000's handler: its ICR read, IMC mask write and flushing
+     * STATUS read. The rtl8139's reads each taken buffer's status up to
+     * the first one not yet sent. */
     if (q->itr.tx_cause)
         exits +=
             n->irq_tx_exits + n->reclaim_exits * (e->tx_sent + (e->tx_used > e->tx_sent ? 1 : 0));
@@ -395,11 +398,22 @@ static unsigned emulation_napi_weight(const struct net_vm *vm)
     return e->nic->napi_weight;
 }
 
-static sim_time emulation_rx_round(struct net_vm *vm, bool full)
+/* A model round takes the frames waiting when it starts and the next one
+ * those that landed meanwhile, where the driver's loop takes both in one
+ * pass: so the e1000's refill writes follow the frames taken since the
+ * last one, and the rest is written when the poll completes. */
+static sim_time emulation_rx_round(struct net_vm *vm, unsigned frames, bool full)
 {
-    const struct emu_vm *e = vm->io;
+    struct emu_vm *e = vm->io;
+    const struct emu_nic *n = e->nic;
+    unsigned refills = 0;
 
-    return mmio(vm, e->nic->round_exits + (full ? 0 : e->nic->round_short_exits));
+    if (n->refill_batch) {
+        e->unrefilled += frames;
+        refills = e->unrefilled / n->refill_batch;
+        e->unrefilled %= n->refill_batch;
+    }
+    return mmio(vm, n->round_exits + (full ? 0 : n->round_short_exits) + refills);
 }
 
 static sim_time emulation_irq_complete(struct net_vm *vm, bool *rearmed)
@@ -407,7 +421,12 @@ static sim_time emulation_irq_complete(struct net_vm *vm, bool *rearmed)
     struct emu_vm *e = vm->io;
     unsigned exits = e->napi_rx ? e->nic->complete_exits : e->nic->complete_idle_exits;
 
-    /* The e1000: RDT write for the refilled buffers and IMS unmask. */
+    /* The e1000: the IMS unmask and its flushing STATUS read, after the
+     * tail write for the last refilled buffers. */
+    if (e->unrefilled) {
+        exits++;
+        e->unrefilled = 0;
+    }
     *rearmed = true;
     e->napi_rx = false;
     return mmio(vm, exits);

@@ -7,12 +7,17 @@
 
 static const struct emu_nic emu_nics[] = {
     /* Linux e1000 on QEMU's e1000: e1000_xmit_frame writes TDT once per
-     * xmit_more batch; the handler reads ICR and masks (IMC), the poll's
-     * end moves RDT and unmasks (IMS); QEMU's mitigation timer. */
+     * xmit_more batch; e1000_intr reads ICR, masks (IMC) and flushes the
+     * write (a STATUS read); each e1000_clean_rx_irq round writes RDT
+     * through e1000_alloc_rx_buffers every E1000_RX_BUFFER_WRITE (16)
+     * frames and once for the rest; the poll's end unmasks
+     * (e1000_irq_enable: IMS, then the STATUS read). QEMU's mitigation
+     * timer. */
     {
         .name = "e1000",
         .tx_batch = true,
-        .irq_exits = 2,
+        .irq_exits = 3,
+        .refill_batch = 16,
         .complete_exits = 2,
         .complete_idle_exits = 2,
         .mitigation = true,

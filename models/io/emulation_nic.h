@@ -46,6 +46,9 @@
  *                  frames
  * @round_short_exits: more when the round took fewer than @napi_weight
  *                  (the driver looks for more before it returns)
+ * @refill_batch:   the round hands refilled receive buffers back to the
+ *                  device (a tail write) every this many frames and once
+ *                  more for the rest (0: no such write)
  * @complete_exits: when NAPI ends after receive work (unmask and the
  *                  driver's last checks)
  * @complete_idle_exits: when it ends without receive work
@@ -64,7 +67,7 @@ struct emu_nic {
     uint8_t irq_exits, irq_tx_exits, irq_rx_exits, reclaim_exits;
     uint8_t rx_exits;
     bool rx_ack_exit;
-    uint8_t napi_weight, round_exits, round_short_exits;
+    uint8_t napi_weight, round_exits, round_short_exits, refill_batch;
     uint8_t complete_exits, complete_idle_exits;
     bool mitigation, tso;
 };

@@ -534,7 +534,7 @@ static void poll_round(struct net_world *w, struct net_vector *v)
     /* The round's own work (with the driver's register accesses) and its
      * transmit cleaning: one job. */
     if (n && vm->ops->rx_round)
-        clean += vm->ops->rx_round(vm, n == weight);
+        clean += vm->ops->rx_round(vm, n, n == weight);
     if (w->g.poll_mode)
         net_cpu_job(q->vcpu, vm, w->g.napi_poll + clean, 0, poll_on_end, v, 0);
     else

@@ -57,9 +57,10 @@
  *                driver's cost, recycles the buffer
  * @napi_weight:  frames the guest driver's NAPI poll takes per round
  *                (optional; NULL or 0: the guest's guest.napi_budget)
- * @rx_round:     a NAPI round took received frames, as many as its weight
- *                if @full: returns the cost of the driver's own accesses
- *                in the round, counting their exits (optional: none)
+ * @rx_round:     a NAPI round took @frames received frames, as many as
+ *                its weight if @full: returns the cost of the driver's own
+ *                accesses in the round, counting their exits (optional:
+ *                none)
  * @tx_irq_deliver: the driver asks for a vector per virtqueue (virtio_net:
  *                vp_find_vqs()), so each pair's transmit completions fire
  *                a vector of their own that schedules their own NAPI
@@ -108,7 +109,7 @@ struct io_strategy_ops {
     sim_time (*tx_irq_deliver)(struct net_vm *vm);
     sim_time (*rx_driver)(struct net_vm *vm, struct net_pkt *p);
     unsigned (*napi_weight)(const struct net_vm *vm);
-    sim_time (*rx_round)(struct net_vm *vm, bool full);
+    sim_time (*rx_round)(struct net_vm *vm, unsigned frames, bool full);
     sim_time (*irq_complete)(struct net_vm *vm, bool *rearmed);
     bool (*irq_recheck)(struct net_vm *vm);
     void (*report)(struct net_host *hosts, unsigned n_hosts, struct report *out);
