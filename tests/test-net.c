@@ -125,6 +125,23 @@ static void test_gso_rx_frames(void)
     report_free(r);
 }
 
+/* virtio receiving the same segments: the host's NIC driver takes each
+ * frame (host.stack_per_packet, 733 cycles at 2.1 GHz, 45 per 64 KiB
+ * segment) before vhost hands the guest the segment whole. */
+static void test_gso_rx_host_frames(void)
+{
+    struct report *r = run_ini("[io]\nstrategy = virtio\n[guest]\ngso_size = 64KiB\n"
+                               "[workload]\nsize = 64KiB\ndirection = rx\n",
+                               1);
+
+    g_test_message("host stack %.4g s per segment", test_all(r, "stage_host_stack"));
+    g_assert_cmpfloat(fabs(test_all(r, "stage_host_stack") / (45 * 733 / 2.1e9) - 1), <, 0.01);
+    g_assert_cmpfloat(test_all(r, "throughput"), >, 9e9);
+    test_check_net_conservation(r);
+    check_breakdown(r, "all");
+    report_free(r);
+}
+
 /* More vCPUs than cores without pinning: the VMs time-share, pay the
  * switches, still conserve, and identical VMs get the same throughput.
  * Each of the two cores holds two VMs' vCPU and vhost threads. The fair
@@ -787,6 +804,7 @@ int main(int argc, char **argv)
     g_test_add_func("/net/run/stream-queue-drop", test_stream_queue_drop);
     g_test_add_func("/net/run/gso", test_gso);
     g_test_add_func("/net/run/gso-rx-frames", test_gso_rx_frames);
+    g_test_add_func("/net/run/gso-rx-host-frames", test_gso_rx_host_frames);
     g_test_add_func("/net/run/backpressure", test_backpressure);
     g_test_add_func("/net/run/acks", test_acks);
     g_test_add_func("/net/run/delayed-ack", test_delayed_ack);
