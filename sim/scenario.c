@@ -19,7 +19,8 @@ const struct param_def scenario_core_params[] = {
     { .key = "scenario.name",
       .type = PARAM_STRING,
       .def = "",
-      .help = "name of the scenario in results (default: the file name without .ini)",
+      .help = "name of the scenario in results, at most 128 characters (default: the file "
+              "name without .ini)",
       .source = "choice" },
     { .key = "scenario.model",
       .type = PARAM_STRING,
@@ -363,6 +364,12 @@ bool scenario_validate(const struct scenario *sc, GError **error)
                            "'%s' may only contain letters, digits, '.', '_' and '-', and must "
                            "not start with '.'",
                            name->value.str);
+        return false;
+    }
+    if (strlen(name->value.str) > SCENARIO_NAME_MAX) {
+        scenario_key_error(sc, name->line, name->key, error,
+                           "%zu characters long, at most %d (it names the file results/NAME.db)",
+                           strlen(name->value.str), SCENARIO_NAME_MAX);
         return false;
     }
     if (w->value.ps >= d->value.ps) {

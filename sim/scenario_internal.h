@@ -70,4 +70,8 @@ void scenario_unknown_key(const struct scenario *sc, const char *key, int line, 
 /* Letters, digits, '.', '_', '-', not starting with '.': safe in a path. */
 bool scenario_name_is_safe(const char *name);
 
+/* The name becomes a file name, results/NAME.db, and a file name has at
+ * most 255 bytes (NAME_MAX): this leaves room for the suffix and more. */
+#define SCENARIO_NAME_MAX 128
+
 #endif

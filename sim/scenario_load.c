@@ -385,6 +385,8 @@ static void default_name(struct scenario *sc)
             *p = '_';
     if (base[0] == '.')
         base[0] = '_';
+    if (strlen(base) > SCENARIO_NAME_MAX)
+        base[SCENARIO_NAME_MAX] = '\0';
     g_free(e->text);
     g_free(e->value.str);
     e->text = base;

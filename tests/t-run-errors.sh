@@ -89,6 +89,15 @@ mk longwarm 's/^warmup = 10s/warmup = 200s/'
 expect_error "warm-up longer than duration" "longwarm\.ini:5: key 'scenario\.warmup'" "$db" run "$tmp/longwarm.ini" -o "$db"
 mk pathname 's|^name = good|name = ../../escape|'
 expect_error "scenario name that is a path" "pathname\.ini:2: key 'scenario\.name'.*may only contain" "$db" run "$tmp/pathname.ini" -o "$db"
+# The name becomes results/NAME.db: a name too long for a file name is
+# refused by its length, not echoed (a 1 MB name made a 1 MB error line).
+{ printf '[scenario]\nname = '; head -c 1000000 /dev/zero | tr '\0' a; echo; sed 1,2d "$good"; } >"$tmp/longname.ini"
+expect_error "scenario name longer than a file name" "longname\.ini:2: key 'scenario\.name': 1000000 characters long, at most 128" "$tmp/long.db" run "$tmp/longname.ini" -o "$tmp/long.db"
+[ "$(wc -c <"$tmp/err")" -lt 200 ] && ok "the long name is not echoed" || not_ok "the long name is not echoed" "$(wc -c <"$tmp/err") bytes"
+sed '/^name/d' "$good" >"$tmp/$(printf 'b%.0s' $(seq 200)).ini"
+"$IOVSIM" check "$tmp/$(printf 'b%.0s' $(seq 200)).ini" | grep -q "scenario '$(printf 'b%.0s' $(seq 128))'" &&
+    ok "a default name from a long file name is cut to 128 characters" ||
+    not_ok "a default name from a long file name is cut to 128 characters"
 # run ignores [sweep] but refuses a wrong one, as check does.
 printf '\n[sweep]\nqueue.servce = 1, 2\n' | cat "$good" - >"$tmp/sweeptypo.ini"
 expect_error "misspelled key in [sweep]" "sweeptypo\.ini:12: key 'queue\.servce'.*did you mean 'queue\.service'" "$db" run "$tmp/sweeptypo.ini" -o "$db"
