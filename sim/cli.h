@@ -12,11 +12,6 @@
 
 struct scenario;
 
-/* Option values meaning "not given": every real value, even a bad one
- * such as --seed -5 or --reps 0, then reaches the scenario's range checks. */
-#define CLI_UNSET_INT   G_MININT
-#define CLI_UNSET_INT64 G_MININT64
-
 /* Set by SIGINT/SIGTERM; runs poll it between events. */
 extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_interrupts(void);
@@ -48,12 +43,13 @@ void cli_error_origin(GError *error, const char *option);
 
 /**
  * cli_load_scenario - load @path with the --set overrides @sets, --seed
- * @seed and --reps @reps (CLI_UNSET_* when not given). --seed is an
- * override, so it is part of the scenario's hash (runs of two seeds never
- * mix); --reps is not, so more replications can be added later.
+ * @seed and --reps @reps (NULL when not given), read as the scenario reads
+ * scenario.seed and scenario.reps (so --reps 010 is 10, never octal). --seed
+ * is an override, so it is part of the scenario's hash (runs of two seeds
+ * never mix); --reps is not, so more replications can be added later.
  */
-struct scenario *cli_load_scenario(const char *path, char **sets, gint64 seed, int reps,
-                                   GError **error);
+struct scenario *cli_load_scenario(const char *path, char **sets, const char *seed,
+                                   const char *reps, GError **error);
 
 /* The [sweep] group as `iovsim sweep` would run it: every list, range and
  * lockstep, and every point as a whole, each within @mem_limit bytes (0: no

@@ -122,28 +122,24 @@ char *cli_default_db(const char *scenario_name)
     return g_strdup_printf("results/%s.db", scenario_name);
 }
 
-struct scenario *cli_load_scenario(const char *path, char **sets, gint64 seed, int reps,
-                                   GError **error)
+struct scenario *cli_load_scenario(const char *path, char **sets, const char *seed,
+                                   const char *reps, GError **error)
 {
     g_autoptr(GPtrArray) ovr = g_ptr_array_new_with_free_func(g_free);
     struct scenario *sc;
 
     for (size_t i = 0; sets && sets[i]; i++)
         g_ptr_array_add(ovr, g_strdup(sets[i]));
-    if (seed != CLI_UNSET_INT64)
-        g_ptr_array_add(ovr, g_strdup_printf("scenario.seed=%" G_GINT64_FORMAT, seed));
+    if (seed)
+        g_ptr_array_add(ovr, g_strconcat("scenario.seed=", seed, NULL));
     g_ptr_array_add(ovr, NULL);
     sc = scenario_load(path, (const char *const *)ovr->pdata, error);
     /* The seed is applied last: an error about it came from --seed. */
-    if (!sc && seed != CLI_UNSET_INT64 && error && *error &&
-        strstr((*error)->message, "'scenario.seed'") &&
+    if (!sc && seed && error && *error && strstr((*error)->message, "'scenario.seed'") &&
         g_str_has_prefix((*error)->message, "--set"))
         cli_error_origin(*error, "--seed");
-    if (sc && reps != CLI_UNSET_INT) {
-        char buf[32];
-
-        g_snprintf(buf, sizeof(buf), "%d", reps);
-        if (!scenario_set(sc, "scenario.reps", buf, error)) {
+    if (sc && reps) {
+        if (!scenario_set(sc, "scenario.reps", reps, error)) {
             cli_error_origin(*error, "--reps");
             scenario_free(sc);
             return NULL;

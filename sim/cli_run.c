@@ -121,8 +121,8 @@ static void table_print(GPtrArray *rows)
 struct run_opts {
     char *db;
     char **sets;
-    gint64 seed;
-    gint reps;
+    char *seed;
+    char *reps;
     gboolean quiet;
     gboolean force;
     char *mem;
@@ -249,14 +249,15 @@ static int run_file(const char *path, const struct run_opts *o)
 
 int cli_run(int argc, char **argv)
 {
-    struct run_opts o = { .seed = CLI_UNSET_INT64, .reps = CLI_UNSET_INT };
+    struct run_opts o = { 0 };
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.db, "database (default results/NAME.db)",
           "DB" },
         { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.sets, "override a parameter",
           "SECTION.KEY=VALUE" },
-        { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "base seed (overrides scenario.seed)", "N" },
-        { "reps", 0, 0, G_OPTION_ARG_INT, &o.reps, "replications (overrides scenario.reps)", "N" },
+        { "seed", 0, 0, G_OPTION_ARG_STRING, &o.seed, "base seed (overrides scenario.seed)", "N" },
+        { "reps", 0, 0, G_OPTION_ARG_STRING, &o.reps, "replications (overrides scenario.reps)",
+          "N" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "print nothing on success", NULL },
         { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
           "write into a database that holds another scenario's or version's runs", NULL },
@@ -279,6 +280,8 @@ int cli_run(int argc, char **argv)
         status = run_file(path, &o);
     }
     g_free(o.db);
+    g_free(o.seed);
+    g_free(o.reps);
     g_free(o.mem);
     g_strfreev(o.sets);
     return status;

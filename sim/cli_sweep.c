@@ -44,8 +44,8 @@ struct sweep_opts {
     char **vary;
     char **lockstep;
     char **exclude;
-    gint64 seed;
-    gint reps;
+    char *seed;
+    char *reps;
     gint jobs;
     gint only;
     gint rep;
@@ -976,10 +976,14 @@ static void print_plan(struct sweep_ctx *c, const char *path)
         g_autofree char *q = g_shell_quote(o->exclude[i]);
         g_string_append_printf(common, " --exclude %s", q);
     }
-    if (o->seed != CLI_UNSET_INT64)
-        g_string_append_printf(common, " --seed %" G_GINT64_FORMAT, o->seed);
-    if (o->reps != CLI_UNSET_INT)
-        g_string_append_printf(common, " --reps %d", o->reps);
+    if (o->seed) {
+        g_autofree char *q = g_shell_quote(o->seed);
+        g_string_append_printf(common, " --seed %s", q);
+    }
+    if (o->reps) {
+        g_autofree char *q = g_shell_quote(o->reps);
+        g_string_append_printf(common, " --reps %s", q);
+    }
     if (o->mem) {
         g_autofree char *q = g_shell_quote(o->mem);
         g_string_append_printf(common, " --mem-limit %s", q);
@@ -1094,15 +1098,14 @@ out:
 
 int cli_sweep(int argc, char **argv)
 {
-    struct sweep_opts o = {
-        .seed = CLI_UNSET_INT64, .reps = CLI_UNSET_INT, .jobs = 1, .only = -1, .rep = -1
-    };
+    struct sweep_opts o = { .jobs = 1, .only = -1, .rep = -1 };
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.db, "database (default results/NAME.db)",
           "DB" },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs, "worker processes (default 1)", "N" },
-        { "reps", 0, 0, G_OPTION_ARG_INT, &o.reps, "replications (overrides scenario.reps)", "N" },
-        { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "base seed (overrides scenario.seed)", "N" },
+        { "reps", 0, 0, G_OPTION_ARG_STRING, &o.reps, "replications (overrides scenario.reps)",
+          "N" },
+        { "seed", 0, 0, G_OPTION_ARG_STRING, &o.seed, "base seed (overrides scenario.seed)", "N" },
         { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.sets, "override a parameter",
           "SECTION.KEY=VALUE" },
         { "vary", 'V', 0, G_OPTION_ARG_STRING_ARRAY, &o.vary,
@@ -1149,6 +1152,8 @@ int cli_sweep(int argc, char **argv)
         status = sweep_file(path, &o);
     }
     g_free(o.db);
+    g_free(o.seed);
+    g_free(o.reps);
     g_free(o.mem);
     g_free(o.plan_dir);
     g_strfreev(o.sets);

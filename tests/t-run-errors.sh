@@ -105,6 +105,15 @@ expect_error "--set without =" "--set.*'queue\.servers'.*expected" "$db" run "$g
 expect_error "--set out of range" "--set.*key 'queue\.servers'.*range" "$db" run "$good" --set queue.servers=0 -o "$db"
 expect_error "--seed -5 is checked, not ignored" "^--seed: key 'scenario\.seed'.*range" "$db" run "$good" --seed -5 -o "$db"
 expect_error "--reps 0 is checked, not ignored" "^--reps: key 'scenario\.reps'.*range" "$db" run "$good" --reps 0 -o "$db"
+# --seed and --reps read their numbers as the scenario does: glib's option
+# parser took 0x10 as hex and 010 as octal 8, and refused 1e9 without a range.
+expect_error "--seed 0x10 is refused as --set refuses it" "^--seed: key 'scenario\.seed': unexpected unit 'x10'" "$tmp/hex.db" run "$good" --seed 0x10 -o "$tmp/hex.db"
+expect_error "--reps 1e9 gets the range" "^--reps: key 'scenario\.reps': 1e9 is out of range \[1, 100000\]" "$db" run "$good" --reps 1e9 -o "$db"
+"$IOVSIM" run "$good" --reps 010 -q -o "$tmp/octal.db" && [ "$(sqlite3 "$tmp/octal.db" 'SELECT count(*) FROM runs')" = 10 ] &&
+    "$IOVSIM" run "$good" --seed 010 -q -o "$tmp/seed010.db" && "$IOVSIM" run "$good" --seed 10 -q -o "$tmp/seed10.db" &&
+    [ "$(sqlite3 "$tmp/seed010.db" 'SELECT seed FROM runs')" = "$(sqlite3 "$tmp/seed10.db" 'SELECT seed FROM runs')" ] &&
+    ok "--reps 010 is ten replications and --seed 010 is seed 10, not octal" ||
+    not_ok "--reps 010 is ten replications and --seed 010 is seed 10, not octal" "$(sqlite3 "$tmp/octal.db" 'SELECT count(*) FROM runs')"
 expect_error "unknown option" "unknown option|Unknown option" "$db" run "$good" --bogus -o "$db"
 
 # A database path that cannot hold a database is bad input (exit 2), as a
