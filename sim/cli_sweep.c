@@ -17,6 +17,7 @@
 #include "../analysis/table.h"
 #include "cli.h"
 #include "datadir.h"
+#include "escape.h"
 #include "progress.h"
 #include "rng.h"
 #include "runner.h"
@@ -49,6 +50,10 @@ struct sweep_opts {
     gint jobs;
     gint only;
     gint rep;
+    /* As given: glib's integer options read 010 as octal 8 and 0x10 as hex. */
+    char *jobs_text;
+    char *only_text;
+    char *rep_text;
     gboolean force;
     gboolean plan;
     char *plan_dir;
@@ -1096,13 +1101,26 @@ out:
     return status;
 }
 
+/* @text (NULL: not given, @out kept) as a decimal number from @min to @max. */
+static bool decimal_option(const char *text, gint64 min, gint64 max, int *out)
+{
+    gint64 v;
+
+    if (!text)
+        return true;
+    if (!g_ascii_string_to_signed(text, 10, min, max, &v, NULL))
+        return false;
+    *out = (int)v;
+    return true;
+}
+
 int cli_sweep(int argc, char **argv)
 {
     struct sweep_opts o = { .jobs = 1, .only = -1, .rep = -1 };
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.db, "database (default results/NAME.db)",
           "DB" },
-        { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs, "worker processes (default 1)", "N" },
+        { "jobs", 'j', 0, G_OPTION_ARG_STRING, &o.jobs_text, "worker processes (default 1)", "N" },
         { "reps", 0, 0, G_OPTION_ARG_STRING, &o.reps, "replications (overrides scenario.reps)",
           "N" },
         { "seed", 0, 0, G_OPTION_ARG_STRING, &o.seed, "base seed (overrides scenario.seed)", "N" },
@@ -1120,8 +1138,9 @@ int cli_sweep(int argc, char **argv)
           "print one command per (point, rep) instead of running", NULL },
         { "plan-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.plan_dir,
           "directory of the databases --plan names (default results)", "DIR" },
-        { "only", 0, 0, G_OPTION_ARG_INT, &o.only, "run only point number N (from 0)", "N" },
-        { "rep", 0, 0, G_OPTION_ARG_INT, &o.rep, "run only replication R (from 0)", "R" },
+        { "only", 0, 0, G_OPTION_ARG_STRING, &o.only_text, "run only point number N (from 0)",
+          "N" },
+        { "rep", 0, 0, G_OPTION_ARG_STRING, &o.rep_text, "run only replication R (from 0)", "R" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "no progress and no table", NULL },
         { "mem-limit", 0, 0, G_OPTION_ARG_STRING, &o.mem,
           "memory the sweep may take, shared by its workers (default: half the machine's)",
@@ -1139,11 +1158,13 @@ int cli_sweep(int argc, char **argv)
     } else if (argc != 2) {
         fprintf(stderr, "iovsim sweep: expected one scenario file (see 'iovsim sweep --help')\n");
         status = 2;
-    } else if (o.jobs < 1 || o.jobs > MAX_JOBS) {
-        fprintf(stderr, "iovsim sweep: -j %d: expected 1 to %d workers\n", o.jobs, MAX_JOBS);
+    } else if (!decimal_option(o.jobs_text, 1, MAX_JOBS, &o.jobs)) {
+        g_autofree char *shown = escape_controls(o.jobs_text);
+        fprintf(stderr, "iovsim sweep: -j %s: expected 1 to %d workers\n", shown, MAX_JOBS);
         status = 2;
-    } else if (o.rep < -1 || o.only < -1) {
-        fprintf(stderr, "iovsim sweep: --rep and --only take numbers >= 0\n");
+    } else if (!decimal_option(o.only_text, 0, G_MAXINT, &o.only) ||
+               !decimal_option(o.rep_text, 0, G_MAXINT, &o.rep)) {
+        fprintf(stderr, "iovsim sweep: --rep and --only take whole numbers >= 0\n");
         status = 2;
     } else {
         o.mem_limit /= (uint64_t)o.jobs;
@@ -1152,6 +1173,9 @@ int cli_sweep(int argc, char **argv)
         status = sweep_file(path, &o);
     }
     g_free(o.db);
+    g_free(o.jobs_text);
+    g_free(o.only_text);
+    g_free(o.rep_text);
     g_free(o.seed);
     g_free(o.reps);
     g_free(o.mem);

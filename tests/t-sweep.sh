@@ -46,7 +46,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..54"
+echo "1..56"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -270,6 +270,12 @@ ok $? "--plan: one command per point left and rep, numbered without gaps"
 ok $? "--only 1 is the second point left"
 bad "--only past the points left" "--only 4: the sweep has points 0 to 3" \
     "$IOVSIM" sweep x.ini -o e.db --only 4
+# Numbers are decimal: glib read --only 010 as octal 8, a wrong point run
+# without a word, and -j 0x2 as hex.
+bad "--only 010 is point 10, not octal 8" "--only 10: the sweep has points 0 to 3" \
+    "$IOVSIM" sweep x.ini -o e.db --only 010
+bad "-j 0x2 is not a number of workers" "iovsim sweep: -j 0x2: expected 1 to 1024 workers" \
+    "$IOVSIM" sweep x.ini -o jx.db -j 0x2
 "$IOVSIM" sweep x.ini -o o.db >out.txt 2>&1 && grep -q '6 runs now, 2 already done' out.txt &&
     same_rows o.db x.db
 ok $? "a partly done sweep with exclusions resumes"
