@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "datadir.h"
 #include "escape.h"
+#include "gnuplot.h"
 #include "identical.h"
 #include "plot.h"
 #include "query.h"
@@ -176,6 +177,10 @@ static int plot_scenario(struct store *st, const struct plot_opts *o)
     if (names->len == 0) {
         g_set_error(&error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "%s: no [plot NAME] groups to draw",
                     path);
+        status = cli_fail(error);
+    }
+    if (status == 0 && !gp_path_is_text(outdir)) {
+        g_set_error(&error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "'%s': %s", outdir, GP_PATH_RULE);
         status = cli_fail(error);
     }
     if (status == 0 && g_mkdir_with_parents(outdir, 0777) != 0) {

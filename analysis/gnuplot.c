@@ -161,6 +161,16 @@ const char *gp_figure_type(const char *output)
     return NULL;
 }
 
+bool gp_path_is_text(const char *s)
+{
+    if (!g_utf8_validate(s, -1, NULL))
+        return false;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return false;
+    return true;
+}
+
 /* A new empty file beside @output, named uniquely so that two plots of one
  * figure never share it, with the permissions a plain create would give. */
 static char *make_partial(const char *output, GError **error)
@@ -204,6 +214,10 @@ struct gp_job *gp_job_new(const char *output, GError **error)
     if (!term) {
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
                     "'%s': unknown figure type (use .png, .pdf or .svg)", output);
+        return NULL;
+    }
+    if (!gp_path_is_text(output)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "'%s': %s", output, GP_PATH_RULE);
         return NULL;
     }
     if (!gnuplot) {

@@ -27,6 +27,12 @@ void gp_job_free(struct gp_job *j);
 /* "png", "pdf" or "svg" from @name's extension (any case); NULL otherwise. */
 const char *gp_figure_type(const char *name);
 
+/* gnuplot is handed a figure's path as text, which gp_quote() makes valid
+ * UTF-8 without controls: any other path would name another file than the
+ * one iovsim waits for (and leave that file behind). */
+bool gp_path_is_text(const char *path);
+#define GP_PATH_RULE "a figure's path must be UTF-8 text without control characters"
+
 /**
  * gp_job_set_look - size and font of the figure
  * @theme: "default", "paper" (one column, 3.3 in, 8 pt) or "slides"; NULL

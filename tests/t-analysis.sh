@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..112"
+echo "1..115"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -133,6 +133,19 @@ done
     2>err.txt
 [ $? = 1 ] && [ "$(cat err.txt)" = "'nodir/f.png': cannot write the figure: no directory 'nodir'" ]
 ok $? "a missing output directory is named (exit 1, an I/O failure)"
+# gnuplot gets the path as text with controls made spaces: a newline in it
+# made gnuplot write 'a b.png.partial-*', left behind, and iovsim report a
+# full disk. Such a path is refused before anything is made.
+for o in "$(printf 'a\nb.png')" "$(printf 'a\377b.png')"; do
+    "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --by queue.stations -o "$o" >out.txt 2>err.txt
+    [ $? = 2 ] && [ "$(wc -l <err.txt)" = 1 ] && grep -q "a figure's path must be UTF-8 text without control characters" err.txt &&
+        [ -z "$(ls | grep partial)" ] && [ -z "$(ls | grep '^a.*b\.png')" ]
+    ok $? "a figure path with a control character or a byte that is not UTF-8 is refused, nothing left ($(head -c 100 err.txt))"
+done
+{ cat a.ini; printf '[plot x]\nx = queue.servers\ny = sojourn_mean\nby = queue.stations\n'; } >ap.ini
+"$IOVSIM" plot a.db --scenario ap.ini --outdir "$(printf 'figs\001')" >out.txt 2>err.txt
+[ $? = 2 ] && [ "$(wc -l <err.txt)" = 1 ] && grep -q "a figure's path must be" err.txt && [ -z "$(ls | grep '^figs')" ]
+ok $? "plot --scenario refuses such an --outdir before making it"
 # Reading commands never write: an empty file stays empty.
 : >empty.db
 "$IOVSIM" table empty.db >/dev/null 2>&1
