@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -856,10 +859,25 @@ static void stop_workers(struct worker *ws, int n)
     }
 }
 
+/* A worker's run is only written by the parent: once the parent is gone
+ * (SIGKILL, a closed terminal), the run in hand, possibly hours long, is for
+ * nothing. */
+static void die_with_parent(pid_t parent)
+{
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    /* The parent may have died before the line above. */
+    if (getppid() != parent)
+        _exit(1);
+}
+
 /* Fork @jobs workers. In a worker, returns false having run it (its exit
  * status in c->worker_status); in the parent, true. */
 static bool start_workers(struct sweep_ctx *c, struct worker *ws, int jobs)
 {
+    pid_t parent = getpid();
+
     /* A worker that died leaves a pipe nobody reads: EPIPE, not death. */
     signal(SIGPIPE, SIG_IGN);
     fflush(NULL);
@@ -870,6 +888,7 @@ static bool start_workers(struct sweep_ctx *c, struct worker *ws, int jobs)
             g_error("pipe: %s", g_strerror(errno));
         ws[i].pid = fork();
         if (ws[i].pid == 0) {
+            die_with_parent(parent);
             close(tp[1]);
             close(rp[0]);
             for (int k = 0; k < i; k++) {

@@ -46,7 +46,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..56"
+echo "1..57"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -132,6 +132,31 @@ for j in 1 2; do
         [ "$(sqlite3 k.db 'SELECT count(*) FROM runs')" -ge "$written" ]
     ok $? "-j $j: a finished run is written while the next runs ($written written, running $running)"
 done
+
+# The parent killed (SIGKILL, a closed terminal): its workers, whose runs
+# only the parent writes, go too instead of simulating on for nothing.
+IOVSIM_PROGRESS_INTERVAL=0.05 "$IOVSIM" sweep k.ini -o orphan.db -j 2 --reps 2 \
+    --set scenario.duration=300000s >/dev/null 2>&1 &
+pid=$!
+kids=
+for _ in $(seq 200); do
+    kids=$(pgrep -P $pid | tr '\n' ' ')
+    [ "$(echo $kids | wc -w)" = 2 ] && break
+    sleep 0.05
+done
+kill -KILL $pid
+wait $pid 2>/dev/null
+left=$kids
+for _ in $(seq 100); do
+    left=
+    for k in $kids; do kill -0 "$k" 2>/dev/null && left="$left $k"; done
+    [ -z "$left" ] && break
+    sleep 0.05
+done
+[ -n "$kids" ] && [ -z "$left" ]
+ok $? "-j 2: the workers end with their parent (workers $kids, left:${left:- none})"
+# shellcheck disable=SC2086
+[ -n "$left" ] && kill -KILL $left 2>/dev/null
 
 # A worker killed mid-sweep: its run is reported lost (status 1), and the
 # task it held next is run by the other worker, so every other run is there.
