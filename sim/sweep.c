@@ -304,11 +304,31 @@ static bool add_vary(struct sweep *sw, const char *arg, GError **error)
     return axis_set_values(a, eq + 1, error);
 }
 
+/* The keys a sweep reads from its base scenario alone (its name, seeds
+ * and replications): swept, every point would silently run the same. Each
+ * with the option that sets it for the whole sweep. */
+static const struct {
+    const char *key;
+    const char *option;
+} unsweepable[] = {
+    { "scenario.name", "--set scenario.name=NAME" },
+    { "scenario.seed", "--seed N" },
+    { "scenario.reps", "--reps N" },
+};
+
 /* Every value of every axis through scenario_set(), before anything runs. */
 static bool validate(struct sweep *sw, GError **error)
 {
     for (guint i = 0; i < sw->axes->len; i++) {
         struct axis *a = g_ptr_array_index(sw->axes, i);
+
+        for (size_t k = 0; k < G_N_ELEMENTS(unsweepable); k++)
+            if (strcmp(a->key, unsweepable[k].key) == 0)
+                return input_error(error,
+                                   "%s: key '%s': cannot be swept: one value holds for every "
+                                   "point (set it in [scenario] or with %s)",
+                                   a->origin, a->key, unsweepable[k].option);
+
         struct scenario *copy = scenario_dup(sw->base);
         g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 

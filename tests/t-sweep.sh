@@ -46,7 +46,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..57"
+echo "1..59"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -339,6 +339,14 @@ bad "a point whose values clash (warm-up past a swept duration)" \
     "$IOVSIM" sweep e4.ini -o e.db
 bad "a value listed twice" "--vary: key 'queue.servers': value '1' is listed twice" \
     "$IOVSIM" sweep s.ini -o e.db --vary 'queue.servers=1,1'
+# The sweep takes its seeds, replications and name from the base scenario:
+# swept, every point silently ran the same seeds and replications.
+printf '[scenario]\nduration = 10s\n[sweep]\nscenario.seed = 1, 2\n' >e5.ini
+bad "scenario.seed cannot be swept" \
+    "e5.ini:4: key 'scenario.seed': cannot be swept: one value holds for every point (set it in [scenario] or with --seed N)" \
+    "$IOVSIM" sweep e5.ini -o e.db
+bad "nor scenario.reps with --vary" "--vary: key 'scenario.reps': cannot be swept" \
+    "$IOVSIM" sweep s.ini -o e.db --vary 'scenario.reps=1,5'
 # The workers start on the first tasks while a new database is made; when
 # it cannot be, they stop and the error is the one line.
 touch notdir
