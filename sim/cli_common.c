@@ -30,12 +30,28 @@ void cli_catch_interrupts(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+/* An error line longer than this (a 10 MB value quoted whole) loses its
+ * middle: its start names the file, line and key, its end what was expected. */
+#define LINE_SHOWN_MAX 4096
+#define LINE_HEAD      2048
+#define LINE_TAIL      1024
+
 void cli_print_line(const char *msg)
 {
     /* One line, always, and nothing a terminal acts on: a name from a
      * database or a file may hold a newline or an escape sequence. */
     g_autofree char *shown = escape_controls(msg);
+    size_t len = strlen(shown);
 
+    if (len > LINE_SHOWN_MAX) {
+        /* Cut at character boundaries: escape_controls() gives UTF-8. */
+        const char *head_end = g_utf8_find_prev_char(shown, shown + LINE_HEAD + 1);
+        const char *tail = g_utf8_find_next_char(shown + len - LINE_TAIL - 1, NULL);
+
+        fprintf(stderr, "%.*s[... %zu bytes left out ...]%s\n", (int)(head_end - shown), shown,
+                (size_t)(tail - head_end), tail);
+        return;
+    }
     fprintf(stderr, "%s\n", shown);
 }
 

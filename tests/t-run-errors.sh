@@ -98,6 +98,13 @@ sed '/^name/d' "$good" >"$tmp/$(printf 'b%.0s' $(seq 200)).ini"
 "$IOVSIM" check "$tmp/$(printf 'b%.0s' $(seq 200)).ini" | grep -q "scenario '$(printf 'b%.0s' $(seq 128))'" &&
     ok "a default name from a long file name is cut to 128 characters" ||
     not_ok "a default name from a long file name is cut to 128 characters"
+# Any long value quoted in an error: the line keeps its start (file, line,
+# key) and its end (what was expected) and loses the middle.
+{ printf '[scenario]\nduration = 1'; head -c 5000000 /dev/zero | tr '\0' x; echo; sed 1,4d "$good"; } >"$tmp/longvalue.ini"
+expect_error "a 5 MB value is cut out of its error line" \
+    "^[^ ]*longvalue\.ini:2: key 'scenario\.duration': unknown unit 'x+\[\.\.\. [0-9]+ bytes left out \.\.\.\]x+' \(expected one of: ps ns us ms s\)$" \
+    "$db" check "$tmp/longvalue.ini"
+[ "$(wc -c <"$tmp/err")" -le 4200 ] && ok "and the line is short" || not_ok "and the line is short" "$(wc -c <"$tmp/err") bytes"
 # run ignores [sweep] but refuses a wrong one, as check does.
 printf '\n[sweep]\nqueue.servce = 1, 2\n' | cat "$good" - >"$tmp/sweeptypo.ini"
 expect_error "misspelled key in [sweep]" "sweeptypo\.ini:12: key 'queue\.servce'.*did you mean 'queue\.service'" "$db" run "$tmp/sweeptypo.ini" -o "$db"
