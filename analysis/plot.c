@@ -179,6 +179,14 @@ static GPtrArray *select_points(sqlite3 *db, const char *const *where, GError **
 {
     GPtrArray *points = query_points(db);
 
+    /* gnuplot would fail on the empty data ("no valid points"), exit 1. */
+    if (points->len == 0) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "nothing to plot: the database holds no finished run");
+        g_ptr_array_unref(points);
+        return NULL;
+    }
+
     for (size_t w = 0; where && where[w]; w++) {
         const char *eq = strchr(where[w], '=');
         g_autofree char *key = eq ? g_strndup(where[w], (gsize)(eq - where[w])) : NULL;
@@ -397,15 +405,18 @@ static bool collect_lines(sqlite3 *db, const struct plot_spec *sp, GPtrArray *po
         defined |= isfinite(row.y);
     }
     order_lines(db, sp, points, d);
-    /* Said here, not by gnuplot's "all points y value undefined". */
-    if (points->len && !defined) {
-        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
-                    "'%s' has no value at any point: it is undefined in every run (no samples "
-                    "in the measured span; a longer scenario.duration may give it some)",
-                    sp->y);
-        return false;
-    }
+    if (points->len && !defined)
+        return plot_no_values(sp->y, error);
     return true;
+}
+
+bool plot_no_values(const char *metric, GError **error)
+{
+    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                "'%s' has no value at any point: it is undefined in every run (no samples "
+                "in the measured span; a longer scenario.duration may give it some)",
+                metric);
+    return false;
 }
 
 /* The y scale from the largest value, the x scale likewise. */

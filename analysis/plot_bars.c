@@ -433,6 +433,7 @@ bool plot_bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, G
     guint n_bars = bars ? bars->len : (sp->x ? 1 : points->len);
     g_autofree struct query_stat *stat = g_new(struct query_stat, n_bars);
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    bool defined = false;
     for (guint g = 0; g < groups->len; g++) {
         const char *unused;
         g_autofree char *name = sp->x ? g_strdup(plot_value_name(sp, sp->x, groups->pdata[g]))
@@ -457,6 +458,7 @@ bool plot_bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, G
                 query_summary(db, point, sp->scope, metric, &stat[b]);
             present += isfinite(stat[b].mean);
         }
+        defined |= present > 0;
         /* Each bar in its series' colour, the group's bars closing ranks. */
         for (guint b = 0; b < n_bars; b++) {
             bool drawn = isfinite(stat[b].mean);
@@ -466,6 +468,10 @@ bool plot_bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, G
             plot_write_num(f, isfinite(stat[b].ci95) ? stat[b].ci95 * fy : 0);
         }
         fputc('\n', f);
+    }
+    if (!defined) {
+        plot_by_release(&by);
+        return plot_no_values(sp->y, error);
     }
     gp_job_slant_labels(j, groups->len, longest);
     gp_set_num(j, "bar_groups", groups->len);

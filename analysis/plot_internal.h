@@ -19,6 +19,10 @@ struct plot_by plot_by_of(const struct plot_spec *sp);
 /* Does a --where KEY=VALUE fix @key? */
 bool plot_where_fixes(const struct plot_spec *sp, const char *key);
 
+/* Said by iovsim, not by gnuplot's "no valid points" (exit 1): the metric
+ * is undefined at every point plotted. Sets @error, returns false. */
+bool plot_no_values(const char *metric, GError **error);
+
 /* Refuse with one line naming the keys that also vary at @point; false. */
 bool plot_ambiguous(sqlite3 *db, const struct plot_spec *sp, const char *point, GError **error);
 

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..115"
+echo "1..118"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -578,6 +578,16 @@ bad "a missing database" "'missing.db': no such database" "$IOVSIM" table missin
 "$IOVSIM" run a.ini -o undef.db -q --reps 1 --set scenario.duration=1us >/dev/null 2>&1
 bad "a metric undefined in every run" "'wait_mean' has no value at any point" \
     "$IOVSIM" plot undef.db --x queue.servers --y wait_mean -o undef.png
+bad "the same in bars, not gnuplot's 'no valid data points' (exit 1)" "'wait_mean' has no value at any point" \
+    "$IOVSIM" plot undef.db --kind bars --y wait_mean -o undef.png
+# A database with no finished run (made, then every run lost or failed).
+cp a.db norun.db
+sqlite3 norun.db "UPDATE runs SET status = 'failed'"
+bad "plot with no finished run says so, not gnuplot's 'no valid points' (exit 1)" \
+    "nothing to plot: the database holds no finished run" \
+    "$IOVSIM" plot norun.db --x queue.servers --y sojourn_mean --by queue.stations -o norun.png
+[ ! -e norun.png ]
+ok $? "and draws nothing"
 [ ! -e missing.db ]
 ok $? "a missing database is not created"
 bad "gnuplot missing" \
