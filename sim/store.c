@@ -400,7 +400,17 @@ static bool create_file(const char *path, GError **error)
         open_error(error, path, db ? sqlite3_errmsg(db) : "out of memory");
     else
         ok = store_schema_setup(db, path, error);
-    /* The last connection to close checkpoints and removes -wal and -shm. */
+    /* The schema is in the -wal file until a checkpoint copies it into the
+     * file. The one sqlite3_close() does is silent when it fails (a full
+     * disk): the file linked into place was then half made and the -wal,
+     * removed below, held the rest. */
+    if (ok &&
+        sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot write the new database: %s",
+                    path, sqlite3_errmsg(db));
+        ok = false;
+    }
+    /* The last connection to close removes -wal and -shm. */
     if (sqlite3_close(db) != SQLITE_OK && ok)
         ok = open_error(error, path, "cannot close the new file");
     if (ok && !sync_file(tmp))

@@ -489,6 +489,63 @@ static void test_open_create_fails(struct fixture *fx, gconstpointer data)
     g_assert_cmpuint(count_entries(fx->dir), ==, 0);
 }
 
+/* A disk that fills up just when the new file's pages are copied out of
+ * its -wal: a VFS over the default one that refuses every write to a main
+ * database file past its first page. */
+static sqlite3_vfs full_vfs;
+static const sqlite3_vfs *base_vfs;
+static sqlite3_io_methods full_methods;
+static const sqlite3_io_methods *base_methods;
+
+static int full_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 offset)
+{
+    return offset > 0 ? SQLITE_FULL : base_methods->xWrite(f, buf, n, offset);
+}
+
+static int full_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, int flags,
+                     int *out_flags)
+{
+    int rc = base_vfs->xOpen((sqlite3_vfs *)base_vfs, name, f, flags, out_flags);
+
+    (void)vfs;
+    if (rc == SQLITE_OK && (flags & SQLITE_OPEN_MAIN_DB) && f->pMethods) {
+        if (!base_methods) {
+            base_methods = f->pMethods;
+            full_methods = *base_methods;
+            full_methods.xWrite = full_write;
+        }
+        f->pMethods = &full_methods;
+    }
+    return rc;
+}
+
+/* The checkpoint that copies a new file's schema out of its -wal fails
+ * (a full disk): the open fails as an I/O error and leaves nothing. It
+ * used to fail silently in sqlite3_close(), and the half-made file was
+ * linked into place while its -wal, which held the rest, was removed. */
+static void test_open_checkpoint_fails(struct fixture *fx, gconstpointer data)
+{
+    GError *error = NULL;
+
+    (void)data;
+    if (!g_test_subprocess()) {
+        g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+        g_test_trap_assert_passed();
+        return;
+    }
+    base_vfs = sqlite3_vfs_find(NULL);
+    full_vfs = *base_vfs;
+    full_vfs.zName = "full";
+    full_vfs.szOsFile = base_vfs->szOsFile;
+    full_vfs.xOpen = full_open;
+    g_assert_cmpint(sqlite3_vfs_register(&full_vfs, 1), ==, SQLITE_OK);
+    g_assert_null(store_open(fx->path, &error));
+    g_assert_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO);
+    g_test_message("%s", error->message);
+    g_error_free(error);
+    g_assert_cmpuint(count_entries(fx->dir), ==, 0);
+}
+
 /* A foreign file must come out of a refused open byte for byte the same,
  * with no -wal or -shm next to it. */
 static void expect_not_ours(const char *path)
@@ -1705,6 +1762,7 @@ int main(int argc, char **argv)
     ADD("open/parent-is-file", test_open_parent_is_file);
     ADD("open/read-only", test_open_read_only);
     ADD("open/create-fails", test_open_create_fails);
+    ADD("open/checkpoint-fails", test_open_checkpoint_fails);
     ADD("open/text-file", test_open_text_file);
     ADD("open/garbage", test_open_garbage);
     ADD("open/foreign-sqlite", test_open_foreign_sqlite);
