@@ -91,6 +91,7 @@ struct sweep_ctx {
     char *owner;               /* our name in the claims table */
     int worker_status;         /* in a forked worker: its exit status; -1 in the parent */
     size_t total;              /* tasks in the grid, done or not */
+    bool claim_failed;         /* the claims table could not be written: stopped */
 };
 
 enum task_status {
@@ -370,12 +371,14 @@ static void progress_count(struct progress *pg, enum task_status s)
 static bool flush_queue(struct store *st, struct progress *pg, bool due)
 {
     GError *error = NULL;
+    size_t queued = store_queued(st);
 
     if (due ? store_flush_due(st, &error) : store_flush(st, &error))
         return true;
     cli_print_line(error->message);
     g_clear_error(&error);
-    pg->lost++;
+    /* Every queued run, or the closing line would count 1 of "160 runs lost". */
+    pg->lost += MAX(queued, 1);
     return false;
 }
 
@@ -437,7 +440,7 @@ static gint32 next_task(struct sweep_ctx *c, struct store *st, size_t max, struc
     if (t != NEXT_NONE || cli_interrupted)
         return cli_interrupted ? NEXT_NONE : t;
     if (!claim_more(c, st, max, pg)) {
-        pg->lost++;
+        c->claim_failed = true;
         return NEXT_NONE;
     }
     t = take_mine(c);
@@ -1111,6 +1114,8 @@ static int sweep_file(const char *path, const struct sweep_opts *o)
                 pg.failed + pg.lost, pg.failed + pg.lost == 1 ? "" : "s");
         status = 1;
     }
+    if (c.claim_failed)
+        status = 1;
     goto out;
 fail:
     status = cli_fail(error);
