@@ -119,6 +119,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -127,6 +128,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "escape.h"
 #include "param.h"
 #include "scenario.h"
 #include "store_hist.h"
@@ -203,6 +205,7 @@ struct store {
     size_t queue_rows;             /* rows they will write */
     double queue_since;            /* monotonic seconds when the oldest was queued */
     sqlite3_int64 changes_at_open; /* to tell at close whether we wrote */
+    bool write_failed;             /* a run could not be written (said then) */
     sqlite3_stmt *stmt[N_STMTS];
     GHashTable *cached; /* SQL text (borrowed) -> sqlite3_stmt *: store_stmt_cached() */
 };
@@ -526,23 +529,34 @@ struct store *store_open(const char *path, GError **error)
     return st;
 }
 
+/* One plain line, as the command-line's errors are (not g_warning's). */
+static void close_error(GError **error)
+{
+    g_autofree char *shown = escape_controls((*error)->message);
+
+    fprintf(stderr, "%s\n", shown);
+    g_clear_error(error);
+}
+
 void store_close(struct store *st)
 {
     GError *error = NULL;
 
     if (!st)
         return;
-    if (st->queue && st->queue->len && !store_flush(st, &error)) {
-        g_warning("%s", error->message);
-        g_clear_error(&error);
-    }
+    if (st->queue && st->queue->len && !store_flush(st, &error))
+        close_error(&error);
     if (st->queue)
         g_ptr_array_unref(st->queue);
-    /* New runs may vary other parameters: the points view follows. */
+    /* New runs may vary other parameters: the points view follows. After a
+     * failed write (a full disk) this fails the same way: said once is
+     * enough, and the next writer updates the view. */
     if (!st->readonly && st->db && sqlite3_total_changes64(st->db) != st->changes_at_open &&
         !store_schema_points(st->db, st->path, &error)) {
-        g_warning("%s", error->message);
-        g_clear_error(&error);
+        if (st->write_failed)
+            g_clear_error(&error);
+        else
+            close_error(&error);
     }
     for (int i = 0; i < N_STMTS; i++)
         sqlite3_finalize(st->stmt[i]);
@@ -775,6 +789,7 @@ static bool insert_series(struct store *st, int64_t run_id, GPtrArray *series)
 
 static bool write_failed(struct store *st, const struct store_run *run, GError **error)
 {
+    st->write_failed = true;
     /* Take the message before ROLLBACK replaces it. */
     g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO,
                 "'%s': cannot write run (point '%s', rep %d): %s", st->path, run->point, run->rep,

@@ -489,34 +489,71 @@ static void test_open_create_fails(struct fixture *fx, gconstpointer data)
     g_assert_cmpuint(count_entries(fx->dir), ==, 0);
 }
 
-/* A disk that fills up just when the new file's pages are copied out of
- * its -wal: a VFS over the default one that refuses every write to a main
- * database file past its first page. */
+/* A disk that fills up, as a VFS over the default one: with full_from_page
+ * set, writes to a main database file past its first page fail (the disk
+ * fills just when a new file's pages are copied out of its -wal); with
+ * full_all, every write to a database or its -wal fails. */
 static sqlite3_vfs full_vfs;
 static const sqlite3_vfs *base_vfs;
-static sqlite3_io_methods full_methods;
-static const sqlite3_io_methods *base_methods;
+static bool full_from_page, full_all;
+
+/* What follows the base VFS's own file structure. */
+struct full_file {
+    const sqlite3_io_methods *base; /* the file's own methods */
+    bool main_db;
+};
+
+/* Each base method table with xWrite replaced (a database and its -wal may
+ * use different ones). */
+static struct {
+    const sqlite3_io_methods *base;
+    sqlite3_io_methods full;
+} full_tables[4];
+
+static struct full_file *full_file(sqlite3_file *f)
+{
+    return (struct full_file *)((char *)f + base_vfs->szOsFile);
+}
 
 static int full_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 offset)
 {
-    return offset > 0 ? SQLITE_FULL : base_methods->xWrite(f, buf, n, offset);
+    const struct full_file *ff = full_file(f);
+
+    if (full_all || (full_from_page && ff->main_db && offset > 0))
+        return SQLITE_FULL;
+    return ff->base->xWrite(f, buf, n, offset);
 }
 
 static int full_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, int flags,
                      int *out_flags)
 {
     int rc = base_vfs->xOpen((sqlite3_vfs *)base_vfs, name, f, flags, out_flags);
+    size_t i = 0;
 
     (void)vfs;
-    if (rc == SQLITE_OK && (flags & SQLITE_OPEN_MAIN_DB) && f->pMethods) {
-        if (!base_methods) {
-            base_methods = f->pMethods;
-            full_methods = *base_methods;
-            full_methods.xWrite = full_write;
-        }
-        f->pMethods = &full_methods;
+    if (rc != SQLITE_OK || !(flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL)) || !f->pMethods)
+        return rc;
+    while (full_tables[i].base && full_tables[i].base != f->pMethods)
+        i++;
+    g_assert_cmpuint(i, <, G_N_ELEMENTS(full_tables) - 1);
+    if (!full_tables[i].base) {
+        full_tables[i].base = f->pMethods;
+        full_tables[i].full = *f->pMethods;
+        full_tables[i].full.xWrite = full_write;
     }
+    *full_file(f) = (struct full_file){ f->pMethods, (flags & SQLITE_OPEN_MAIN_DB) != 0 };
+    f->pMethods = &full_tables[i].full;
     return rc;
+}
+
+static void use_full_vfs(void)
+{
+    base_vfs = sqlite3_vfs_find(NULL);
+    full_vfs = *base_vfs;
+    full_vfs.zName = "full";
+    full_vfs.szOsFile = base_vfs->szOsFile + (int)sizeof(struct full_file);
+    full_vfs.xOpen = full_open;
+    g_assert_cmpint(sqlite3_vfs_register(&full_vfs, 1), ==, SQLITE_OK);
 }
 
 /* The checkpoint that copies a new file's schema out of its -wal fails
@@ -533,17 +570,42 @@ static void test_open_checkpoint_fails(struct fixture *fx, gconstpointer data)
         g_test_trap_assert_passed();
         return;
     }
-    base_vfs = sqlite3_vfs_find(NULL);
-    full_vfs = *base_vfs;
-    full_vfs.zName = "full";
-    full_vfs.szOsFile = base_vfs->szOsFile;
-    full_vfs.xOpen = full_open;
-    g_assert_cmpint(sqlite3_vfs_register(&full_vfs, 1), ==, SQLITE_OK);
+    use_full_vfs();
+    full_from_page = true;
     g_assert_null(store_open(fx->path, &error));
     g_assert_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO);
     g_test_message("%s", error->message);
     g_error_free(error);
     g_assert_cmpuint(count_entries(fx->dir), ==, 0);
+}
+
+/* The disk fills after some runs are in: the write that fails says so, and
+ * closing says nothing more (it printed a second, g_warning-decorated line
+ * for the points view, which failed on the same full disk). */
+static void test_close_after_full(struct fixture *fx, gconstpointer data)
+{
+    struct store_run one = make_run("p=1", 0, "done"), two = make_run("p=2", 0, "done");
+    struct report *r = NULL;
+    struct store *st;
+    GError *error = NULL;
+
+    (void)data;
+    if (!g_test_subprocess()) {
+        g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+        g_test_trap_assert_passed();
+        g_test_trap_assert_stderr("");
+        return;
+    }
+    use_full_vfs();
+    r = make_report(50, 0.0, 10);
+    st = open_ok(fx->path);
+    write_ok(st, &one, NULL, r);
+    full_all = true;
+    g_assert_false(store_write_run(st, &two, NULL, r, NULL, &error));
+    g_assert_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO);
+    g_error_free(error);
+    store_close(st);
+    report_free(r);
 }
 
 /* A foreign file must come out of a refused open byte for byte the same,
@@ -1763,6 +1825,7 @@ int main(int argc, char **argv)
     ADD("open/read-only", test_open_read_only);
     ADD("open/create-fails", test_open_create_fails);
     ADD("open/checkpoint-fails", test_open_checkpoint_fails);
+    ADD("write/close-after-full", test_close_after_full);
     ADD("open/text-file", test_open_text_file);
     ADD("open/garbage", test_open_garbage);
     ADD("open/foreign-sqlite", test_open_foreign_sqlite);
