@@ -198,6 +198,14 @@ bool param_parse(const struct param_def *def, const char *text, const char *base
     memset(out, 0, sizeof(*out));
     if (!parse_value(def, t, base_dir, out, error)) {
         param_value_release(out);
+        /* "duration = 10s # warm" read as the unit "s # warm" otherwise. */
+        if (error && *error && (strstr(t, " #") || strstr(t, "\t#"))) {
+            char *msg = g_strconcat((*error)->message,
+                                    "; a '#' starts a comment only at the start of a line", NULL);
+
+            g_free((*error)->message);
+            (*error)->message = msg;
+        }
         return false;
     }
     return true;

@@ -83,6 +83,10 @@ mk badunit 's/exp(1s)/exp(1sx)/'
 expect_error "wrong unit" "badunit\.ini:9: key 'queue\.service'.*unit" "$db" run "$tmp/badunit.ini" -o "$db"
 mk negdur 's/^duration = 100s/duration = -5s/'
 expect_error "negative duration" "negdur\.ini:4: key 'scenario\.duration'" "$db" run "$tmp/negdur.ini" -o "$db"
+mk inlinecomment 's/^duration = 100s/duration = 100s # long enough/'
+expect_error "a comment after a value says where comments go" \
+    "inlinecomment\.ini:4: key 'scenario\.duration': unknown unit 's # long enough' .*; a '#' starts a comment only at the start of a line$" \
+    "$db" run "$tmp/inlinecomment.ini" -o "$db"
 mk zeroservers '/^service/a servers = 0'
 expect_error "zero servers" "zeroservers\.ini:10: key 'queue\.servers'.*range" "$db" run "$tmp/zeroservers.ini" -o "$db"
 mk longwarm 's/^warmup = 10s/warmup = 200s/'
