@@ -76,6 +76,8 @@ extern const char *const net_drop_names[NET_N_DROPS];
 
 /* The peer host's endpoint number in net_pkt.src/dst; VMs are 0..n-1. */
 #define NET_PEER (-1)
+/* VMs of a run, on all hosts: their indices fit net_pkt.src/dst. */
+#define NET_MAX_VMS (INT16_MAX + 1)
 /* A host itself as an endpoint (live migration's stream), host @h. */
 #define NET_HOST_EP(h) (-2 - (int)(h))
 #define NET_NO_PKT     UINT32_MAX

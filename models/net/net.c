@@ -142,9 +142,15 @@ static bool groups_check(const struct scenario *sc, const struct net_group *g, u
         if (!guest_queues_check(sc, g[k].ops, g[k].vcpus, error))
             return false;
     }
-    if (vms > 65535) {
-        scenario_error(sc, net_group_key(&g[n - 1], "count", key, sizeof(key)), error,
-                       "at most 65535 VMs per host");
+    /* A packet names its VMs in 16 bits: more would wrap to other VMs. */
+    int64_t hosts = scenario_int(sc, "host.count");
+    if (vms * hosts > NET_MAX_VMS) {
+        scenario_error(
+            sc, hosts > 1 ? "host.count" : net_group_key(&g[n - 1], "count", key, sizeof(key)),
+            error,
+            "%" G_GINT64_FORMAT " VMs on %" G_GINT64_FORMAT
+            " host(s), more than the %d a run can address",
+            vms * hosts, hosts, NET_MAX_VMS);
         return false;
     }
     const char *poll_key = NULL;

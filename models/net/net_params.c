@@ -26,8 +26,8 @@ const struct param_def net_params[] = {
     PDEF_INT("vm.count", "1", 1, 1024, "VMs on every host (without [group NAME] sections)",
              "choice"),
     PDEF_INT("host.count", "1", 1, 4096,
-             "physical hosts, each with vm.count VMs; more than one are joined by the [fabric] "
-             "(leaf-spine), the peer under leaf 0",
+             "physical hosts, each with vm.count VMs (at most 32768 VMs in all); more than one "
+             "are joined by the [fabric] (leaf-spine), the peer under leaf 0",
              "choice: one host and a wire to the peer"),
     PDEF_ENUM("vm.disk", "none", "none|baremetal|emulation|virtio-blk|passthrough",
               "each VM's virtual disk and how it is virtualized (none: no disk); the [blk], "
