@@ -98,7 +98,14 @@ static int analyse(const char *db_path, struct analysis_opts *a)
 
         /* After the table, so that a pipe sees the whole table first. */
         fflush(stdout);
-        if (hidden)
+        /* A table of no rows (every run failed, or none written yet) is
+         * said to be empty, not left to look like a bug. */
+        if (points->len == 0) {
+            g_autofree char *empty =
+                g_strdup_printf("note: '%s' holds no finished run: the table is empty", db_path);
+
+            cli_print_line(empty);
+        } else if (hidden)
             fprintf(stderr,
                     "note: %u more metric%s not shown; -m A,B,... picks them, -m all shows "
                     "every one\n",

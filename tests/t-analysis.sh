@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..118"
+echo "1..119"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -588,6 +588,10 @@ bad "plot with no finished run says so, not gnuplot's 'no valid points' (exit 1)
     "$IOVSIM" plot norun.db --x queue.servers --y sojourn_mean --by queue.stations -o norun.png
 [ ! -e norun.png ]
 ok $? "and draws nothing"
+"$IOVSIM" table norun.db >out.txt 2>err.txt
+[ $? = 0 ] && [ "$(cat err.txt)" = "note: 'norun.db' holds no finished run: the table is empty" ] &&
+    [ "$(wc -l <out.txt)" = 1 ]
+ok $? "table on it prints the header and says the table is empty ($(cat err.txt))"
 [ ! -e missing.db ]
 ok $? "a missing database is not created"
 bad "gnuplot missing" \
