@@ -133,8 +133,12 @@ static bool ctx_init(struct sweep_ctx *c, const char *path, const struct sweep_o
         return false;
     c->sw = sweep_new(c->base, (const char *const *)o->vary, (const char *const *)o->lockstep,
                       (const char *const *)o->exclude, error);
-    if (!c->sw)
+    if (!c->sw) {
+        /* Too many runs, when --reps set them, is said of --reps. */
+        if (o->reps && error && *error && strstr((*error)->message, "'scenario.reps'"))
+            cli_error_origin(*error, "--reps");
         return false;
+    }
     c->reps = (int)scenario_int(c->base, "scenario.reps");
     c->base_seed = (uint64_t)scenario_int(c->base, "scenario.seed");
     c->db = o->db ? g_strdup(o->db) : cli_default_db(scenario_name(c->base));

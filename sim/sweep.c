@@ -670,6 +670,14 @@ struct sweep *sweep_new(const struct scenario *sc, const char *const *vary,
     if (!validate(sw, error) || !build_dims(sw, raw, lockstep, error) ||
         !build_exclusions(sw, raw, exclude, error))
         goto fail;
+    int64_t reps = scenario_int(sc, "scenario.reps");
+    if ((double)sw->n_points * (double)reps > SWEEP_MAX_RUNS) {
+        scenario_error(sc, "scenario.reps", error,
+                       "%zu points x %" G_GINT64_FORMAT
+                       " replications make %.3g runs, more than the %d a sweep takes",
+                       sw->n_points, reps, (double)sw->n_points * (double)reps, SWEEP_MAX_RUNS);
+        goto fail;
+    }
     return sw;
 fail:
     sweep_free(sw);

@@ -37,6 +37,9 @@
  * sweep keeps one scenario per point (about 4 KB each), so this also bounds
  * its memory (about 400 MB); larger studies split into several sweeps. */
 #define SWEEP_MAX_POINTS 100000
+/* And points x replications: a sweep lists its runs (their claims, about
+ * 32 bytes each) before it starts; 10^10 aborted on a 4 GiB allocation. */
+#define SWEEP_MAX_RUNS 10000000
 
 struct sweep;
 

@@ -46,7 +46,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..60"
+echo "1..62"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -351,6 +351,14 @@ bad "scenario.seed cannot be swept" \
     "$IOVSIM" sweep e5.ini -o e.db
 bad "nor scenario.reps with --vary" "--vary: key 'scenario.reps': cannot be swept" \
     "$IOVSIM" sweep s.ini -o e.db --vary 'scenario.reps=1,5'
+# 100000 points x 100000 replications: the sweep listed 10^10 runs and
+# aborted on a 4 GiB allocation, a database already made.
+printf '[scenario]\nduration = 1s\nreps = 100000\n[sweep]\nqueue.capacity = 1..100000:1\n' >e6.ini
+bad "more runs than a sweep takes, refused up front" \
+    "e6.ini:3: key 'scenario.reps': 100000 points x 100000 replications make 1e+10 runs, more than the 10000000 a sweep takes" \
+    "$IOVSIM" sweep e6.ini -o e6.db
+[ ! -e e6.db ]
+ok $? "and no database is made for it"
 # The workers start on the first tasks while a new database is made; when
 # it cannot be, they stop and the error is the one line.
 touch notdir
