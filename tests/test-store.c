@@ -468,6 +468,17 @@ static guint count_entries(const char *dir)
     return n;
 }
 
+/* Run the calling test again in a child, where it may break the process
+ * (limits, a VFS); true in that child, false in the parent once it passed. */
+static bool in_subprocess(void)
+{
+    if (g_test_subprocess())
+        return true;
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+    g_test_trap_assert_passed();
+    return false;
+}
+
 /* A creation that fails half-way (here a file size limit; a full disk in
  * life) leaves no file at all: no 0-byte database, no temporary. */
 static void test_open_create_fails(struct fixture *fx, gconstpointer data)
@@ -476,11 +487,8 @@ static void test_open_create_fails(struct fixture *fx, gconstpointer data)
     GError *error = NULL;
 
     (void)data;
-    if (!g_test_subprocess()) {
-        g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-        g_test_trap_assert_passed();
+    if (!in_subprocess())
         return;
-    }
     signal(SIGXFSZ, SIG_IGN);
     g_assert_cmpint(setrlimit(RLIMIT_FSIZE, &lim), ==, 0);
     g_assert_null(store_open(fx->path, &error));
@@ -565,11 +573,8 @@ static void test_open_checkpoint_fails(struct fixture *fx, gconstpointer data)
     GError *error = NULL;
 
     (void)data;
-    if (!g_test_subprocess()) {
-        g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-        g_test_trap_assert_passed();
+    if (!in_subprocess())
         return;
-    }
     use_full_vfs();
     full_from_page = true;
     g_assert_null(store_open(fx->path, &error));
