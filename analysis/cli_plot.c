@@ -23,10 +23,11 @@ struct plot_opts {
     gboolean logx, logy;
 };
 
-/* results/mm1-sojourn_mean.png next to the database, if -o is not given. */
-static char *default_output(const char *db, const char *y)
+/* results/mm1-sojourn_mean.png next to the database (or in @outdir), if -o
+ * is not given. */
+static char *default_output(const char *db, const char *y, const char *outdir)
 {
-    g_autofree char *dir = g_path_get_dirname(db);
+    g_autofree char *dir = outdir ? g_strdup(outdir) : g_path_get_dirname(db);
     g_autofree char *base = g_path_get_basename(db);
     g_autofree char *metric = g_strdup(y);
     char *dot = strrchr(base, '.');
@@ -46,9 +47,29 @@ static void print_wrote(const char *path)
     printf("wrote %s\n", shown);
 }
 
+/* The figures' directory, made if need be. */
+static bool make_outdir(const char *outdir, GError **error)
+{
+    if (!gp_path_is_text(outdir)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "'%s': %s", outdir, GP_PATH_RULE);
+        return false;
+    }
+    if (g_mkdir_with_parents(outdir, 0777) == 0)
+        return true;
+    int err = errno;
+
+    /* A directory the user may not make, or under a file, is bad input. */
+    g_set_error(error, IOVSIM_ERROR,
+                err == EACCES || err == EROFS || err == EPERM || err == ENOTDIR || err == EEXIST
+                    ? IOVSIM_ERROR_INPUT
+                    : IOVSIM_ERROR_IO,
+                "'%s': cannot make directory: %s", outdir, g_strerror(err));
+    return false;
+}
+
 static int plot_one(struct store *st, const char *db, const struct plot_opts *o)
 {
-    g_autofree char *output = o->output ? g_strdup(o->output) : default_output(db, o->y);
+    g_autofree char *output = o->output ? g_strdup(o->output) : default_output(db, o->y, o->outdir);
     struct plot_spec sp = {
         .x = o->x,
         .y = o->y,
@@ -71,7 +92,8 @@ static int plot_one(struct store *st, const char *db, const struct plot_opts *o)
     g_autofree char *note = NULL;
     GError *error = NULL;
 
-    if (!plot_kind_parse(o->kind ? o->kind : "lines", &sp.kind, &error) ||
+    if ((o->outdir && !make_outdir(o->outdir, &error)) ||
+        !plot_kind_parse(o->kind ? o->kind : "lines", &sp.kind, &error) ||
         !plot_draw(store_db(st), &sp, &note, &error))
         return cli_fail(error);
     print_wrote(output);
@@ -179,15 +201,8 @@ static int plot_scenario(struct store *st, const struct plot_opts *o)
                     path);
         status = cli_fail(error);
     }
-    if (status == 0 && !gp_path_is_text(outdir)) {
-        g_set_error(&error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "'%s': %s", outdir, GP_PATH_RULE);
+    if (status == 0 && !make_outdir(outdir, &error))
         status = cli_fail(error);
-    }
-    if (status == 0 && g_mkdir_with_parents(outdir, 0777) != 0) {
-        g_set_error(&error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot make directory: %s",
-                    outdir, g_strerror(errno));
-        status = cli_fail(error);
-    }
     g_autoptr(GPtrArray) order = status == 0 ? declared_order(sc) : NULL;
     for (guint i = 0; status == 0 && i < names->len; i++)
         if (!plot_declared(st, sc, order, names->pdata[i], o, &error))
@@ -248,7 +263,8 @@ int cli_plot(int argc, char **argv)
         { "scenario", 0, 0, G_OPTION_ARG_FILENAME, &o.scenario,
           "draw the [plot NAME] figures this scenario declares", "FILE" },
         { "outdir", 0, 0, G_OPTION_ARG_FILENAME, &o.outdir,
-          "directory of --scenario figures (default results)", "DIR" },
+          "directory of the figures without -o (default: results for --scenario, else the DB's)",
+          "DIR" },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("DB - draw figures with gnuplot");
@@ -266,6 +282,10 @@ int cli_plot(int argc, char **argv)
         /* Ignoring -o would leave the user looking for a figure elsewhere. */
         fprintf(stderr, "iovsim plot: -o draws one figure from --x/--y; --scenario figures go "
                         "to --outdir DIR\n");
+        status = 2;
+    } else if (o.output && o.outdir) {
+        fprintf(stderr, "iovsim plot: -o names the figure's file; --outdir is for figures "
+                        "named by default\n");
         status = 2;
     } else if (!o.scenario && !o.y) {
         fprintf(stderr, "iovsim plot: --y METRIC (or --scenario FILE) is required\n");

@@ -187,14 +187,16 @@ static char *make_partial(const char *output, GError **error)
 
         if (fd >= 0)
             close(fd), g_unlink(path);
-        /* An I/O failure (exit 1) like any file that cannot be written,
-         * but naming the directory that is missing. */
+        /* A path the user cannot write to is bad input (exit 2), as a
+         * database's is; anything else failing here is an I/O failure. */
         if (err == ENOENT || err == ENOTDIR)
-            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO,
+            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
                         "'%s': cannot write the figure: no directory '%s'", output, dir);
         else
-            g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_IO, "'%s': cannot write the figure: %s",
-                        output, g_strerror(err));
+            g_set_error(error, IOVSIM_ERROR,
+                        err == EACCES || err == EROFS || err == EPERM ? IOVSIM_ERROR_INPUT
+                                                                      : IOVSIM_ERROR_IO,
+                        "'%s': cannot write the figure: %s", output, g_strerror(err));
         g_free(path);
         return NULL;
     }

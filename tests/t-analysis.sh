@@ -131,8 +131,8 @@ for case in "0 png" "1 png" "0 pdf" "2 pdf" "0 svg" "1 svg" "1 png killed"; do
 done
 "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --by queue.stations -o nodir/f.png \
     2>err.txt
-[ $? = 1 ] && [ "$(cat err.txt)" = "'nodir/f.png': cannot write the figure: no directory 'nodir'" ]
-ok $? "a missing output directory is named (exit 1, an I/O failure)"
+[ $? = 2 ] && [ "$(cat err.txt)" = "'nodir/f.png': cannot write the figure: no directory 'nodir'" ]
+ok $? "a missing output directory is named (exit 2, bad input as a database's path)"
 # gnuplot gets the path as text with controls made spaces: a newline in it
 # made gnuplot write 'a b.png.partial-*', left behind, and iovsim report a
 # full disk. Such a path is refused before anything is made.
@@ -146,6 +146,16 @@ done
 "$IOVSIM" plot a.db --scenario ap.ini --outdir "$(printf 'figs\001')" >out.txt 2>err.txt
 [ $? = 2 ] && [ "$(wc -l <err.txt)" = 1 ] && grep -q "a figure's path must be" err.txt && [ -z "$(ls | grep '^figs')" ]
 ok $? "plot --scenario refuses such an --outdir before making it"
+# --outdir places a figure named by default; with -o it would be ignored.
+"$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --by queue.stations --outdir od/sub \
+    >out.txt 2>&1 &&
+    is_png od/sub/a-sojourn_mean.png && grep -qF "wrote od/sub/a-sojourn_mean.png" out.txt
+ok $? "--outdir holds a single figure named by default (made if need be)"
+bad "-o with --outdir is refused" "--outdir is for figures named by default" \
+    "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --outdir od -o od/x.png
+: >afile
+bad "an --outdir under a file is named (exit 2)" "'afile/sub': cannot make directory" \
+    "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --outdir afile/sub
 # Reading commands never write: an empty file stays empty.
 : >empty.db
 "$IOVSIM" table empty.db >/dev/null 2>&1
