@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..119"
+echo "1..122"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
