@@ -30,7 +30,10 @@ static void usage(FILE *out)
     fprintf(out, "usage: iovsim COMMAND [ARGS...]\n\ncommands:\n");
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
-    fprintf(out, "\n'iovsim COMMAND --help' describes one command. iovsim %s\n", IOVSIM_VERSION);
+    fprintf(
+        out,
+        "\n'iovsim COMMAND --help' (or 'iovsim help COMMAND') describes one command. iovsim %s\n",
+        IOVSIM_VERSION);
 }
 
 /* GOption wants "-j 2"; people type "-j2" as they do for make. */
@@ -116,6 +119,20 @@ static int dispatch(int argc, char **argv)
     if (argc < 2) {
         usage(stderr);
         return 2;
+    }
+    /* 'iovsim help run' is 'iovsim run --help'. */
+    if (!strcmp(argv[1], "help") && argc > 2) {
+        const struct command *cmd = command_named(argv[2]);
+
+        if (!cmd) {
+            g_autofree char *msg = unknown_command(argv[2]);
+
+            cli_print_line(msg);
+            return 2;
+        }
+        char *args[] = { argv[2], (char *)"--help", NULL };
+
+        return cmd->fn(2, args);
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);

@@ -4,7 +4,7 @@
 # prefix nothing has, `run` on a scenario with a [sweep] (base point only),
 # `--where` with a value no point has, and `table` without -m (the
 # scenario's `table` key, else the headline metrics that fit), and a
-# command's mistyped option. Prints TAP.
+# command's mistyped option; `iovsim help COMMAND`. Prints TAP.
 set -u
 . "$(dirname "$0")/tap.sh"
 export LC_ALL=C.UTF-8
@@ -28,12 +28,16 @@ queue.servers = 1, 2
 INI
 sed '/^\[sweep\]/,$d' s.ini >nosweep.ini
 sed 's/^reps = 2$/reps = 2\ntable = wait_mean, utilization/' s.ini >tabled.ini
-echo "1..17"
+echo "1..19"
 
 one_line 2 "iovsim: unknown command 'plt' (did you mean 'plot'?)" plt x.db
 ok $? "a mistyped command gets a did-you-mean ($(cat err.txt))"
 one_line 2 "iovsim: unknown command 'frobnicate' (see 'iovsim --help')" frobnicate
 ok $? "a command nothing resembles points to --help"
+"$IOVSIM" help sweep >out.txt 2>err.txt && grep -q "^  sweep \[OPTION" out.txt && [ ! -s err.txt ]
+ok $? "'iovsim help sweep' is 'iovsim sweep --help'"
+one_line 2 "iovsim: unknown command 'swep' (did you mean 'sweep'?)" help swep
+ok $? "'iovsim help' with a mistyped command gets a did-you-mean"
 one_line 2 "iovsim: options go after the command's name, as in: iovsim run --set queue.servers=2 s.ini" \
     --set queue.servers=2 run s.ini
 ok $? "an option before the command shows the command line put right ($(cat err.txt))"
