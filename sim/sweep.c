@@ -161,8 +161,11 @@ static bool expand_range(const char *piece, const char *dots, GPtrArray *out, GE
      * rounding of the quotient. */
     double count = floor((hi - lo) / step * (1 + 1e-12) + 1e-9) + 1;
     if (count > SWEEP_MAX_POINTS) {
+        /* A tiny step's count has hundreds of digits: say it to 3. */
         g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
-                    "range '%s' has %.0f values, more than %d", piece, count, SWEEP_MAX_POINTS);
+                    count < 1e15 ? "range '%s' has %.0f values, more than %d"
+                                 : "range '%s' has %.3g values, more than %d",
+                    piece, count, SWEEP_MAX_POINTS);
         return false;
     }
     for (size_t i = 0; i < (size_t)count; i++)

@@ -46,7 +46,7 @@ lockstep = queue.servers, queue.service
 queue.stations = 1..3:1
 INI
 
-echo "1..62"
+echo "1..64"
 "$IOVSIM" sweep s.ini -o a.db >out.txt 2>err.txt
 ok $? "sweep runs"
 ok "$([ "$(sqlite3 a.db "SELECT count(*) FROM runs WHERE status = 'done'")" = 18 ] && echo 0)" \
@@ -343,6 +343,12 @@ bad "a point whose values clash (warm-up past a swept duration)" \
     "$IOVSIM" sweep e4.ini -o e.db
 bad "a value listed twice" "--vary: key 'queue.servers': value '1' is listed twice" \
     "$IOVSIM" sweep s.ini -o e.db --vary 'queue.servers=1,1'
+bad "a range of too many values says how many" \
+    "--vary: key 'queue.servers': range '1..200000:1' has 200000 values, more than 100000" \
+    "$IOVSIM" sweep s.ini -o e.db --vary 'queue.servers=1..200000:1'
+bad "a tiny step's count in three digits, not three hundred" \
+    "range '1..2:1e-300' has 1e+300 values, more than 100000" \
+    "$IOVSIM" sweep s.ini -o e.db --vary 'queue.servers=1..2:1e-300'
 # The sweep takes its seeds, replications and name from the base scenario:
 # swept, every point silently ran the same seeds and replications.
 printf '[scenario]\nduration = 10s\n[sweep]\nscenario.seed = 1, 2\n' >e5.ini
