@@ -398,10 +398,10 @@ static unsigned emulation_napi_weight(const struct net_vm *vm)
     return e->nic->napi_weight;
 }
 
-/* A model round takes the frames waiting when it starts and the next one
- * those that landed meanwhile, where the driver's loop takes both in one
- * pass: so the e1000's refill writes follow the frames taken since the
- * last one, and the rest is written when the poll completes. */
+/* A model round takes the frames waiting when it starts, and the next
+ * round those that landed meanwhile; the driver's loop takes both in one
+ * pass. So the e1000's refill writes follow the frames taken since the
+ * last write, and the rest is written when the poll completes. */
 static sim_time emulation_rx_round(struct net_vm *vm, unsigned frames, bool full)
 {
     struct emu_vm *e = vm->io;
