@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "scenario.h"
+#include "suggest.h"
 
 const char *param_type_name(const struct param_def *def)
 {
@@ -127,8 +128,15 @@ static bool parse_enum(const struct param_def *def, const char *text, struct par
         }
     }
     list = g_strjoinv(", ", choices);
-    g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT, "invalid value '%s' (expected one of: %s)",
-                text, list);
+    const char *near = suggest_closest(text, (const char *const *)choices, g_strv_length(choices));
+
+    if (near)
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "invalid value '%s' (did you mean '%s'? expected one of: %s)", text, near,
+                    list);
+    else
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "invalid value '%s' (expected one of: %s)", text, list);
     return false;
 }
 

@@ -677,7 +677,10 @@ static void test_fake_errors(void)
     fake_fails("[scenario]\nmodel = alpha\n", NULL,
                NAME ": key 'alpha.label': required but not set");
     fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\nmode = vhots\n", NULL,
-               NAME ":5: key 'alpha.mode': invalid value 'vhots' (expected one of: qemu, vhost)");
+               NAME ":5: key 'alpha.mode': invalid value 'vhots' (did you mean 'vhost'? expected "
+                    "one of: qemu, vhost)");
+    fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\nmode = xyzzy\n", NULL,
+               NAME ":5: key 'alpha.mode': invalid value 'xyzzy' (expected one of: qemu, vhost)");
     fake_fails("[scenario]\nmodel = alpha\n[alpha]\nlabel = x\nposted = maybe\n", NULL,
                NAME ":5: key 'alpha.posted': invalid boolean 'maybe' (expected true/false, "
                     "yes/no, on/off or 1/0)");
