@@ -55,7 +55,7 @@ struct scenario *cli_load_scenario(const char *path, char **sets, const char *se
  * lockstep, and every point as a whole, each within @mem_limit bytes (0: no
  * limit). `check` and `run` both refuse a scenario whose sweep is wrong.
  * *@points gets the number of points, *@excluded the number its exclude
- * rules took out of the grid. */
+ * rules took out of the grid (either may be NULL). */
 bool cli_check_sweep(const struct scenario *sc, uint64_t mem_limit, size_t *points,
                      size_t *excluded, GError **error);
 

@@ -181,8 +181,10 @@ bool cli_check_sweep(const struct scenario *sc, uint64_t mem_limit, size_t *poin
         }
         scenario_free(point);
     }
-    *points = sw ? sweep_n_points(sw) : 0;
-    *excluded = sw ? sweep_n_excluded(sw) : 0;
+    if (points)
+        *points = sw ? sweep_n_points(sw) : 0;
+    if (excluded)
+        *excluded = sw ? sweep_n_excluded(sw) : 0;
     sweep_free(sw);
     return ok;
 }

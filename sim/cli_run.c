@@ -209,10 +209,10 @@ static int run_file(const char *path, const struct run_opts *o)
 {
     GError *error = NULL;
     struct scenario *sc = cli_load_scenario(path, o->sets, o->seed, o->reps, &error);
-    size_t points, excluded;
+    size_t points;
     /* `run` ignores the [sweep] group but refuses a wrong one, as `check`
      * does; its own world must fit the memory limit. */
-    if (!sc || !cli_check_sweep(sc, 0, &points, &excluded, &error) ||
+    if (!sc || !cli_check_sweep(sc, 0, &points, NULL, &error) ||
         !scenario_check_mem(sc, o->mem_limit, &error)) {
         scenario_free(sc);
         return cli_fail(error);
