@@ -175,10 +175,19 @@ bool gp_path_is_text(const char *s)
  * figure never share it, with the permissions a plain create would give. */
 static char *make_partial(const char *output, GError **error)
 {
-    char *path = g_strconcat(output, ".partial-XXXXXX", NULL);
-    mode_t mask = umask(0);
+    char *path;
+    mode_t mask;
     int fd;
 
+    /* Found now, not by the rename after gnuplot has drawn it. */
+    if (g_file_test(output, G_FILE_TEST_IS_DIR)) {
+        g_set_error(error, IOVSIM_ERROR, IOVSIM_ERROR_INPUT,
+                    "'%s': cannot write the figure: a directory of that name is in the way",
+                    output);
+        return NULL;
+    }
+    path = g_strconcat(output, ".partial-XXXXXX", NULL);
+    mask = umask(0);
     umask(mask);
     fd = g_mkstemp(path);
     if (fd < 0 || fchmod(fd, 0666 & ~mask) != 0) {

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..122"
+echo "1..123"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -133,6 +133,12 @@ done
     2>err.txt
 [ $? = 2 ] && [ "$(cat err.txt)" = "'nodir/f.png': cannot write the figure: no directory 'nodir'" ]
 ok $? "a missing output directory is named (exit 2, bad input as a database's path)"
+mkdir dir.png
+"$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --by queue.stations -o dir.png 2>err.txt
+[ $? = 2 ] && [ "$(cat err.txt)" = "'dir.png': cannot write the figure: a directory of that name is in the way" ] &&
+    [ -z "$(ls dir.png)" ] && [ -z "$(ls | grep partial)" ]
+ok $? "-o naming a directory: exit 2 before gnuplot runs, nothing left (it exited 1 at the rename)"
+rmdir dir.png
 # gnuplot gets the path as text with controls made spaces: a newline in it
 # made gnuplot write 'a b.png.partial-*', left behind, and iovsim report a
 # full disk. Such a path is refused before anything is made.
