@@ -113,6 +113,8 @@ static const char *const value_labels[][2] = {
     { "per-buffer", "Per buffer" },
     { "per-interrupt", "Per interrupt" },
     { "remote", "Remote host" },
+    { "vm", "Same host" },
+    { "peer", "Bare-metal peer" },
     { "true", "on" },
     { "false", "off" },
 };

@@ -33,6 +33,8 @@ static void test_words(void)
     g_assert_cmpstr(plot_param_label("vm.count"), ==, "VMs per host");
     g_assert_false(plot_param_label_known("nic.dma_ring_slots"));
     g_assert_cmpstr(plot_value_label("migration.mode", "postcopy"), ==, "Post-copy");
+    /* datacenter.ini's bars showed the raw "vm" beside "Remote host". */
+    g_assert_cmpstr(plot_value_label("workload.target", "vm"), ==, "Same host");
 }
 
 /* Keys of "K1,K2" or "K" that have no name of their own, appended to @out. */
