@@ -142,7 +142,10 @@ static bool plot_declared(struct store *st, const struct scenario *sc, GPtrArray
     g_autofree char *k = NULL;
 #define KEY(field) (g_free(k), k = g_strdup_printf("plot.%s.%s", name, field), k)
     const char *output = nonempty(scenario_str(sc, KEY("output")));
-    g_autofree char *file = output ? g_strdup(output) : g_strdup_printf("%s.png", name);
+    /* The scenario's name first (a safe file name, checked by the loader):
+     * two scenarios' [plot iops] must not overwrite each other in results/. */
+    g_autofree char *file =
+        output ? g_strdup(output) : g_strdup_printf("%s-%s.png", scenario_name(sc), name);
     g_autofree char *path = g_build_filename(o->outdir ? o->outdir : "results", file, NULL);
     g_auto(GStrv) where = NULL, labels = NULL;
     const char *w = nonempty(scenario_str(sc, KEY("where")));

@@ -241,7 +241,7 @@ noted $? "note: all 3 replications of point 'queue.servers=2' are identical: its
 because the workload is deterministic"
 ok $? "plot of one point names it"
 "$IOVSIM" plot det.db --scenario det.ini --outdir detfigs >out.txt 2>err.txt
-noted $? "$note" && is_png detfigs/one.png && is_png detfigs/two.png
+noted $? "$note" && is_png detfigs/tdet-one.png && is_png detfigs/tdet-two.png
 ok $? "plot --scenario notes it once for all its figures"
 "$IOVSIM" table a.db -m all >/dev/null 2>err.txt && "$IOVSIM" compare a.db --baseline queue.servers=1 \
     >/dev/null 2>>err.txt && "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean \
@@ -639,8 +639,8 @@ output = dist.svg
 INI
     "$IOVSIM" sweep f.ini -o f.db -q && "$IOVSIM" plot f.db --scenario f.ini --outdir figs >out.txt
     ok $? "plot --scenario draws the [plot NAME] figures"
-    is_png figs/means.png && is_svg figs/dist.svg
-    ok $? "into the output directory, named by the group or its output key"
+    is_png figs/tfigs-means.png && is_svg figs/dist.svg
+    ok $? "into the output directory, named SCENARIO-GROUP or by its output key"
     # A scenario names its figures; where they go is the command line's call.
     mkdir -p deep/er
     for o in ../../x.png sub/x.png /tmp/x.png ..; do
