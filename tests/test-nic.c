@@ -176,12 +176,38 @@ static void test_rx_ring(void)
     struct nic n;
 
     nic_init(&n, sim, 10e9, ETH_OVERHEAD, 2, 64, 4, 2, on_sent, NULL);
-    g_assert_true(nic_rx_reserve(&n, 1, 1));
-    g_assert_true(nic_rx_reserve(&n, 1, 1));
-    g_assert_false(nic_rx_reserve(&n, 1, 1));
-    g_assert_true(nic_rx_reserve(&n, 0, 1));
-    nic_rx_release(&n, 1, 1);
-    g_assert_true(nic_rx_reserve(&n, 1, 1));
+    g_assert_true(nic_rx_reserve(&n, 1, 0, 1));
+    g_assert_true(nic_rx_reserve(&n, 1, 0, 1));
+    g_assert_false(nic_rx_reserve(&n, 1, 0, 1));
+    g_assert_true(nic_rx_reserve(&n, 0, 0, 1));
+    nic_rx_release(&n, 1, 0, 1);
+    g_assert_true(nic_rx_reserve(&n, 1, 0, 1));
+    nic_release(&n);
+    sim_free(sim);
+}
+
+/* A function with several queue pairs has a ring per pair: a full one
+ * drops only its own packets (ixgbe's DROP_EN), the others still take
+ * theirs. With one ring for all, a backlogged queue starved the others. */
+static void test_rx_rings_apart(void)
+{
+    struct sim *sim = sim_new(1);
+    struct nic n;
+
+    nic_init(&n, sim, 10e9, ETH_OVERHEAD, 2, 64, 4, 2, on_sent, NULL);
+    nic_set_rx_rings(&n, 4);
+    g_assert_true(nic_rx_reserve(&n, 1, 2, 1));
+    g_assert_true(nic_rx_reserve(&n, 1, 2, 1));
+    g_assert_false(nic_rx_reserve(&n, 1, 2, 1));
+    for (unsigned r = 0; r < 4; r++)
+        if (r != 2) {
+            g_assert_true(nic_rx_reserve(&n, 1, r, 2));
+            g_assert_false(nic_rx_reserve(&n, 1, r, 1));
+        }
+    g_assert_true(nic_rx_reserve(&n, 0, 2, 2));
+    nic_rx_release(&n, 1, 2, 1);
+    g_assert_true(nic_rx_reserve(&n, 1, 2, 1));
+    g_assert_false(nic_rx_reserve(&n, 1, 3, 1));
     nic_release(&n);
     sim_free(sim);
 }
@@ -194,15 +220,15 @@ static void test_rx_ring_frames(void)
     struct nic n;
 
     nic_init(&n, sim, 10e9, ETH_OVERHEAD, 1, 64, 4, 8, on_sent, NULL);
-    g_assert_true(nic_rx_reserve(&n, 0, 5));
-    g_assert_false(nic_rx_reserve(&n, 0, 4));
-    g_assert_true(nic_rx_reserve(&n, 0, 3));
-    nic_rx_release(&n, 0, 5);
-    nic_rx_release(&n, 0, 3);
-    g_assert_true(nic_rx_reserve(&n, 0, 45));
-    g_assert_false(nic_rx_reserve(&n, 0, 1));
-    nic_rx_release(&n, 0, 45);
-    g_assert_true(nic_rx_reserve(&n, 0, 8));
+    g_assert_true(nic_rx_reserve(&n, 0, 0, 5));
+    g_assert_false(nic_rx_reserve(&n, 0, 0, 4));
+    g_assert_true(nic_rx_reserve(&n, 0, 0, 3));
+    nic_rx_release(&n, 0, 0, 5);
+    nic_rx_release(&n, 0, 0, 3);
+    g_assert_true(nic_rx_reserve(&n, 0, 0, 45));
+    g_assert_false(nic_rx_reserve(&n, 0, 0, 1));
+    nic_rx_release(&n, 0, 0, 45);
+    g_assert_true(nic_rx_reserve(&n, 0, 0, 8));
     nic_release(&n);
     sim_free(sim);
 }
@@ -316,6 +342,7 @@ int main(int argc, char **argv)
     g_test_add_func("/nic/port/tx-round-robin-many", test_tx_round_robin_many);
     g_test_add_func("/nic/port/rx-ring", test_rx_ring);
     g_test_add_func("/nic/port/rx-ring-frames", test_rx_ring_frames);
+    g_test_add_func("/nic/port/rx-rings-apart", test_rx_rings_apart);
     g_test_add_func("/nic/irq/moderation", test_itr);
     g_test_add_func("/nic/irq/ixgbe", test_itr_ixgbe);
     g_test_add_func("/nic/irq/ixgbevf", test_itr_ixgbevf);

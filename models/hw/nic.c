@@ -28,6 +28,7 @@ void nic_init(struct nic *n, struct sim *sim, double line_rate_bps, unsigned eth
     n->max_vfs = max_vfs;
     n->n_queues = n_queues;
     n->rx_cap = rx_ring;
+    n->rx_rings = 1;
     n->tx_done = tx_done;
     n->ctx = ctx;
     n->txq = g_new0(struct nic_txq, n_queues);
@@ -209,23 +210,38 @@ static uint32_t rx_slots(const struct nic *n, uint32_t frames)
     return MIN(frames, n->rx_cap);
 }
 
-bool nic_rx_reserve(struct nic *n, unsigned q, uint32_t frames)
+void nic_set_rx_rings(struct nic *n, unsigned rings)
 {
-    uint32_t k = rx_slots(n, frames);
+    g_assert(rings >= 1);
+    for (unsigned i = 0; i < n->n_queues * n->rx_rings; i++)
+        g_assert(n->rx_used[i] == 0);
+    g_free(n->rx_used);
+    n->rx_rings = rings;
+    n->rx_used = g_new0(uint32_t, (size_t)n->n_queues * rings);
+}
 
-    g_assert(q < n->n_queues);
-    if (n->rx_used[q] + k > n->rx_cap)
+static uint32_t *rx_ring_used(struct nic *n, unsigned q, unsigned ring)
+{
+    g_assert(q < n->n_queues && ring < n->rx_rings);
+    return &n->rx_used[q * n->rx_rings + ring];
+}
+
+bool nic_rx_reserve(struct nic *n, unsigned q, unsigned ring, uint32_t frames)
+{
+    uint32_t k = rx_slots(n, frames), *used = rx_ring_used(n, q, ring);
+
+    if (*used + k > n->rx_cap)
         return false;
-    n->rx_used[q] += k;
+    *used += k;
     return true;
 }
 
-void nic_rx_release(struct nic *n, unsigned q, uint32_t frames)
+void nic_rx_release(struct nic *n, unsigned q, unsigned ring, uint32_t frames)
 {
-    uint32_t k = rx_slots(n, frames);
+    uint32_t k = rx_slots(n, frames), *used = rx_ring_used(n, q, ring);
 
-    g_assert(q < n->n_queues && n->rx_used[q] >= k);
-    n->rx_used[q] -= k;
+    g_assert(*used >= k);
+    *used -= k;
 }
 
 sim_time nic_itr_next(const struct nic_itr *itr, sim_time last)

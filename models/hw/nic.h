@@ -178,8 +178,10 @@ struct nic {
     unsigned eth_overhead; /* bytes per frame: preamble, IFG, FCS, MAC header */
     unsigned max_vfs;
     struct nic_txq *txq;
-    uint32_t *rx_used; /* receive buffers holding data, per queue */
-    uint32_t rx_cap;
+    uint32_t *rx_used; /* receive buffers holding data: ring r of function q at
+                        * [q * rx_rings + r] */
+    uint32_t rx_cap;   /* buffers of each ring */
+    unsigned rx_rings; /* receive rings of each function (its RSS queues) */
     unsigned n_queues; /* queue 0 is the PF's */
     unsigned rr;       /* next queue the port looks at */
     /* Bit q of ready[q / 64]: transmit queue q holds a frame; bit w of
@@ -207,11 +209,17 @@ sim_time nic_wire_time(const struct nic *n, uint64_t payload, uint32_t frames, u
 
 /* Queue @pkt on transmit queue @q; false (a drop) when the ring is full. */
 bool nic_tx_enqueue(struct nic *n, unsigned q, uint32_t pkt, sim_time ser);
-/* Take / give back the receive buffers of queue @q that a packet of
- * @frames wire frames fills, one per frame (no LRO); false when too few
- * are free. */
-bool nic_rx_reserve(struct nic *n, unsigned q, uint32_t frames);
-void nic_rx_release(struct nic *n, unsigned q, uint32_t frames);
+/* Each function receives on @rings rings of rx_ring buffers (its queue
+ * pairs' RSS queues; 1 after nic_init()). Each ring drops what it has no
+ * buffer for, without holding up the others: ixgbe sets SRRCTL.DROP_EN on
+ * every ring once SR-IOV is on or RSS spreads over several rings without
+ * flow control (ixgbe_set_rx_drop_en(), against head-of-line blocking). */
+void nic_set_rx_rings(struct nic *n, unsigned rings);
+/* Take / give back the receive buffers of ring @ring of function @q that a
+ * packet of @frames wire frames fills, one per frame (no LRO); false when
+ * too few are free. */
+bool nic_rx_reserve(struct nic *n, unsigned q, unsigned ring, uint32_t frames);
+void nic_rx_release(struct nic *n, unsigned q, unsigned ring, uint32_t frames);
 
 /* Earliest time after the interrupt at @last that the next may fire. */
 sim_time nic_itr_next(const struct nic_itr *itr, sim_time last);

@@ -172,7 +172,8 @@ void assigned_device_rx(struct net_vm *vm, struct net_pkt *p)
     struct assigned_vm *a = vm->io;
 
     p->iova = next_iova(vm, a, true);
-    net_dev_rx(vm, p, a->queue, a->translate, p->iova, rx_landed);
+    /* The function's RSS picks the ring, the queue pair the guest polls. */
+    net_dev_rx(vm, p, a->queue, guest_rss_queue(vm, p)->id, a->translate, p->iova, rx_landed);
 }
 
 void assigned_tx_wire_done(struct net_vm *vm, struct net_pkt *p)
@@ -197,7 +198,7 @@ sim_time assigned_rx_driver(struct net_vm *vm, struct net_pkt *p)
      * after GRO (or the NIC's LRO) joined them. */
     sim_time t = vm->nh->g->driver_rx * p->frames;
 
-    nic_rx_release(&vm->nh->nic, a->queue, p->frames);
+    nic_rx_release(&vm->nh->nic, a->queue, guest_rss_queue(vm, p)->id, p->frames);
     if (a->dma_api) {
         /* Unmap the filled buffer, map its replacement. */
         t += iommu_remap(&vm->nh->host.iommu, sim_now(vm->nh->host.sim),

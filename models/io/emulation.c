@@ -306,7 +306,7 @@ static void rx_to_guest(struct net_vm *vm, struct net_pkt *p)
 static void rx_emulated(struct net_vm *vm, struct net_pkt *p)
 {
     if (p->src < 0)
-        nic_rx_release(&vm->nh->nic, p->queue, p->frames);
+        nic_rx_release(&vm->nh->nic, p->queue, 0, p->frames);
     rx_to_guest(vm, p);
 }
 

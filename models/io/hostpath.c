@@ -70,7 +70,9 @@ void host_tx_wire_done(struct net_vm *vm, struct host_io *h)
 void host_rx(struct net_vm *vm, struct host_io *h, struct net_pkt *p, io_step_fn next)
 {
     p->held = host_dma_api(vm, h, p, 1);
-    net_dev_rx(vm, p, vm->local + 1, iommu_translates(&vm->nh->host.iommu), p->iova, next);
+    /* The host driver's queue for the VM: one ring, whatever the guest's
+     * queue pairs. */
+    net_dev_rx(vm, p, vm->local + 1, 0, iommu_translates(&vm->nh->host.iommu), p->iova, next);
 }
 
 sim_time host_backend_copy(const struct host_backend *b, const struct net_pkt *p)

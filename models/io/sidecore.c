@@ -175,7 +175,7 @@ static void rx_to_guest(struct net_vm *vm, struct net_pkt *p)
     struct sidecore_vm *s = vm->io;
     int head;
 
-    nic_rx_release(&vm->nh->nic, p->queue, p->frames);
+    nic_rx_release(&vm->nh->nic, p->queue, 0, p->frames);
     head = vring_pop_avail(&s->rx);
     if (head < 0) {
         net_dev_drop(vm, p, NET_DROP_rx_ring_full);

@@ -738,7 +738,7 @@ static void rx_to_guest(struct net_vm *vm, struct net_pkt *p)
 
 static void rx_backend_done(struct net_vm *vm, struct net_pkt *p)
 {
-    nic_rx_release(&vm->nh->nic, p->queue, p->frames);
+    nic_rx_release(&vm->nh->nic, p->queue, 0, p->frames);
     rx_to_guest(vm, p);
 }
 

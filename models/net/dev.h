@@ -454,10 +454,11 @@ sim_time net_irq_virtual(struct net_vm *vm);
  * IOMMU when @translate), then the port, or the VEB when @p is for a local
  * VM. */
 void net_dev_tx(struct net_vm *vm, struct net_pkt *p, unsigned q, bool translate, uint64_t iova);
-/* @vm's device writes received @p into memory for queue @q, then @next.
- * False (and @p dropped) when the queue has no free receive buffer. */
-bool net_dev_rx(struct net_vm *vm, struct net_pkt *p, unsigned q, bool translate, uint64_t iova,
-                io_step_fn next);
+/* @vm's device writes received @p into memory for receive ring @ring of
+ * its function @q, then @next. False (and @p dropped) when the ring has no
+ * free receive buffer. */
+bool net_dev_rx(struct net_vm *vm, struct net_pkt *p, unsigned q, unsigned ring, bool translate,
+                uint64_t iova, io_step_fn next);
 /* @vm's device (or its host side) drops @p. */
 void net_dev_drop(struct net_vm *vm, struct net_pkt *p, enum net_drop why);
 /* @p, sent by @vm, goes to the VM it is for through @vm's host's software

@@ -364,6 +364,7 @@ static void nic_from_scenario(struct net_world *w, struct net_host *nh)
              (uint32_t)scenario_int(sc, "nic.tx_ring"), (uint32_t)scenario_int(sc, "nic.rx_ring"),
              net_port_done, nh);
     nh->nic.tx_started = net_port_started;
+    nic_set_rx_rings(&nh->nic, (unsigned)scenario_int(sc, "nic.queues"));
     for (unsigned i = 0; i < nh->n_vms; i++) {
         struct net_vm *vm = &w->vms[nh->first_vm + i];
 

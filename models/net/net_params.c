@@ -120,7 +120,7 @@ const struct param_def net_params[] = {
              "(sources.md#ixgbe-sriov)"),
     PDEF_INT("nic.tx_ring", "512", 1, 65536, "transmit descriptors per queue",
              "choice: Linux ixgbe default 512"),
-    PDEF_INT("nic.rx_ring", "512", 1, 65536, "receive descriptors per queue",
+    PDEF_INT("nic.rx_ring", "512", 1, 65536, "receive descriptors per ring (one ring per queue pair)",
              "choice: Linux ixgbe default 512"),
     PDEF_SIZE("nic.buffer_size", "2KiB", 64, 65536, "DMA buffer per descriptor (IOVA stride)",
               "choice: Linux ixgbe 2 KiB receive buffers"),

@@ -598,8 +598,8 @@ static void rx_walked(struct net_world *w, struct net_pkt *p)
     net_step_delay(w, p, rx_host(w, p)->host.pcie.read_latency / 2, dev_rx_translated);
 }
 
-bool net_dev_rx(struct net_vm *vm, struct net_pkt *p, unsigned q, bool translate, uint64_t iova,
-                io_step_fn next)
+bool net_dev_rx(struct net_vm *vm, struct net_pkt *p, unsigned q, unsigned ring, bool translate,
+                uint64_t iova, io_step_fn next)
 {
     struct net_world *w = vm->w;
     struct host *h = &rx_host(w, p)->host;
@@ -607,7 +607,7 @@ bool net_dev_rx(struct net_vm *vm, struct net_pkt *p, unsigned q, bool translate
 
     /* dev_rx_written() hands @p to @next with its receiver. */
     g_assert(vm == net_pkt_dst_vm(w, p));
-    if (!nic_rx_reserve(&rx_host(w, p)->nic, q, p->frames)) {
+    if (!nic_rx_reserve(&rx_host(w, p)->nic, q, ring, p->frames)) {
         net_pkt_drop(w, p, NET_DROP_nic_rx_full);
         return false;
     }
