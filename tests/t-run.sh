@@ -148,7 +148,7 @@ exit_is 2 "table, unknown metric" table "$tmp/b.db" -m nope
 exit_is 2 "table, database is a directory" table "$tmp"
 exit_is 2 "plot, unknown metric" plot "$tmp/b.db" --y nope -o "$tmp/f.png"
 mkdir -p "$tmp/dir.png"
-exit_is 1 "plot, figure path is a directory" plot "$tmp/b.db" --y sojourn --kind cdf -o "$tmp/dir.png"
+exit_is 2 "plot, figure path is a directory (bad input, as a database that is one)" plot "$tmp/b.db" --y sojourn --kind cdf -o "$tmp/dir.png"
 
 # Commands that only read a database leave no -wal or -shm file beside it.
 for cmd in "table $tmp/b.db" "compare $tmp/b.db --baseline queue.servers=1" \
