@@ -17,6 +17,7 @@
  * @tx_clean:     reclaiming one transmitted buffer
  * @napi_poll:    overhead of one poll round
  * @gso_size:     largest segment the stack hands down (0: one MSS)
+ * @page_frag:    bytes of the page fragment a TCP sender fills
  * @poll_mode:    the network driver polls its queues and never takes an
  *                interrupt (guest.net_driver = poll, as DPDK's PMDs)
  * @poll_check:   from work landing in a ring to the polling loop seeing it
@@ -27,6 +28,7 @@ struct guest_costs {
     sim_time driver_tx, driver_rx, tx_clean, napi_poll;
     unsigned budget;
     unsigned gso_size;
+    unsigned page_frag;
     bool poll_mode;
     sim_time poll_check;
 };

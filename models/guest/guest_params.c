@@ -53,6 +53,12 @@ static const struct param_def guest_params[] = {
              "choice: Linux default txqueuelen 1000"),
     PDEF_SIZE("guest.gso_size", "0B", 0, 65536, "TSO/GSO segment the stack hands down (0: one MSS)",
               "choice: off, so that packets are wire frames"),
+    PDEF_SIZE("guest.page_frag", "32KiB", 4096, 1 << 20,
+              "page fragment a TCP sender copies payload into: a stream's segment is its header "
+              "buffer plus one fragment per page-frag piece its payload spans, each DMA-mapped on "
+              "its own under nic.dma_mapping = per-buffer",
+              "Linux include/net/sock.h SKB_FRAG_PAGE_ORDER get_order(32768), commit 5640f7685831 "
+              "(3.7); one 4 KiB page before (sources.md#tx-dma-buffers)"),
     PDEF_CYCLES("guest.blk_submit", "875", 0, 1e9,
                 "guest block layer and driver submission per disk request",
                 "Axboe, \"Efficient IO with io_uring\" §9.1: 1.2M IOPS with interrupts (D: 833 ns "

@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "../net/strategy.h"
+#include "../net/workload.h"
 #include "../virtio/vring.h"
 
 /* Receive buffers sit 1 GiB above transmit buffers in each VM's space. */
@@ -65,6 +66,42 @@ static void tx_posted(struct net_vm *vm, struct net_pkt *p)
     guest_xmit_done(vm, cpu);
 }
 
+/* Page fragments a stream send's payload takes: TCP over a scatter-gather
+ * NIC copies a busy stream's payload into the sender's page fragment, split
+ * where one fragment page ends and the next begins (tcp_sendmsg_locked():
+ * no linear payload unless the queues are empty; 2.6.x: none with GSO).
+ * UDP, and requests and responses (an idle socket's small writes), keep
+ * theirs in the linear head, and ACKs have none: 0. */
+static unsigned payload_frags(const struct net_vm *vm, struct assigned_vm *a,
+                              const struct net_pkt *p)
+{
+    uint32_t frag = vm->nh->g->page_frag;
+    uint32_t start = a->frag_off;
+
+    if (p->kind != NET_PKT_DATA || !vm->wl || vm->wl->type != WL_STREAM || p->bytes == 0)
+        return 0;
+    a->frag_off = (uint32_t)((start + (uint64_t)p->bytes) % frag);
+    return (unsigned)((start + (uint64_t)p->bytes + frag - 1) / frag);
+}
+
+/* The driver maps the linear head, then each page fragment, each its own
+ * DMA-API call (ixgbe_tx_map(); 2.6.x skb_dma_map()), and unmaps each
+ * when it cleans the descriptor; charged together at the post, as for one
+ * buffer. The pieces share the slot's pages in the model's IOVA layout, at
+ * IOVAs of their own. */
+static sim_time tx_dma_map(struct net_vm *vm, struct assigned_vm *a, const struct net_pkt *p,
+                           uint64_t iova)
+{
+    struct iommu *m = &vm->nh->host.iommu;
+    unsigned cpu = net_core_id(vm, net_pkt_vcpu(vm, p));
+    unsigned pieces = 1 + payload_frags(vm, a, p);
+    sim_time now = sim_now(vm->nh->host.sim), t = 0;
+
+    for (unsigned k = 0; k < pieces; k++)
+        t += iommu_remap(m, now + t, cpu, iova + k, p->bytes);
+    return t;
+}
+
 /* Post @p's descriptor: its slot is taken from now until cleaned;
  * @reclaim is the driver's cleaning before it (virtio ring). */
 static void tx_post(struct net_vm *vm, struct net_pkt *p, sim_time reclaim)
@@ -80,8 +117,7 @@ static void tx_post(struct net_vm *vm, struct net_pkt *p, sim_time reclaim)
         a->tx_stops++;
     }
     if (a->dma_api)
-        map = iommu_remap(&vm->nh->host.iommu, sim_now(vm->nh->host.sim),
-                          net_core_id(vm, net_pkt_vcpu(vm, p)), iova, p->bytes);
+        map = tx_dma_map(vm, a, p, iova);
     p->iova = iova;
     net_step(vm->nh->host.sim, p, NET_STAGE_driver);
     net_step_part(p, NET_STAGE_iommu, map);
@@ -199,11 +235,8 @@ sim_time assigned_rx_driver(struct net_vm *vm, struct net_pkt *p)
     sim_time t = vm->nh->g->driver_rx * p->frames;
 
     nic_rx_release(&vm->nh->nic, a->queue, guest_rss_queue(vm, p)->id, p->frames);
-    if (a->dma_api) {
-        /* Unmap the filled buffer, map its replacement. */
-        t += iommu_remap(&vm->nh->host.iommu, sim_now(vm->nh->host.sim),
-                         net_core_id(vm, vm->cur->vcpu), p->iova, p->bytes);
-    }
+    if (a->dma_api)
+        t += net_rx_buffers_remap(vm, net_core_id(vm, vm->cur->vcpu), p);
     return t;
 }
 

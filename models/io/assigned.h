@@ -38,6 +38,8 @@ struct assigned_vm {
     sim_time route_rebuild;
     uint64_t iova_base;
     uint32_t tx_slot, rx_slot;
+    /* A stream sender's fill of its current page fragment (guest.page_frag). */
+    uint32_t frag_off;
     /* Transmit descriptors posted and not yet cleaned; the queue stops
      * below @tx_stop free ones and wakes at @tx_wake (ixgbe_maybe_stop_tx,
      * TX_WAKE_THRESHOLD), while sends wait in the list. */

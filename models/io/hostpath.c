@@ -25,6 +25,8 @@ sim_time host_dma_api(struct net_vm *vm, struct host_io *h, struct net_pkt *p, i
     if (!net_maps_per_buffer(vm->nh->cfg, false))
         return 0;
     /* The host's NIC driver maps on the backend's core. */
+    if (rx)
+        return net_rx_buffers_remap(vm, net_core_id(vm, vm->backend), p);
     return iommu_remap(&vm->nh->host.iommu, sim_now(vm->nh->host.sim), net_core_id(vm, vm->backend),
                        p->iova, p->bytes);
 }

@@ -459,6 +459,11 @@ void net_dev_tx(struct net_vm *vm, struct net_pkt *p, unsigned q, bool translate
  * free receive buffer. */
 bool net_dev_rx(struct net_vm *vm, struct net_pkt *p, unsigned q, unsigned ring, bool translate,
                 uint64_t iova, io_step_fn next);
+
+/* A driver that maps per buffer replaces @p's receive buffers on core
+ * @cpu: one per wire frame (GRO or LRO joined them after the NIC filled
+ * each), each unmapped and its replacement mapped; returns the time. */
+sim_time net_rx_buffers_remap(struct net_vm *vm, unsigned cpu, const struct net_pkt *p);
 /* @vm's device (or its host side) drops @p. */
 void net_dev_drop(struct net_vm *vm, struct net_pkt *p, enum net_drop why);
 /* @p, sent by @vm, goes to the VM it is for through @vm's host's software

@@ -319,6 +319,7 @@ static void guest_from_scenario(struct net_world *w)
     g->napi_poll = cyc(w, "guest.napi_poll");
     g->budget = (unsigned)scenario_int(sc, "guest.napi_budget");
     g->gso_size = (unsigned)scenario_real(sc, "guest.gso_size");
+    g->page_frag = (unsigned)scenario_real(sc, "guest.page_frag");
     g->poll_mode = g_strcmp0(scenario_str(sc, "guest.net_driver"), "poll") == 0;
     g->poll_check = cyc(w, "guest.poll_check");
 }

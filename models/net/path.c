@@ -579,6 +579,20 @@ void net_port_done(void *ctx, uint32_t pkt)
     net_wire_out(w, p);
 }
 
+sim_time net_rx_buffers_remap(struct net_vm *vm, unsigned cpu, const struct net_pkt *p)
+{
+    struct iommu *m = &vm->nh->host.iommu;
+    uint32_t buf = vm->nh->cfg->buf_size;
+    sim_time now = sim_now(vm->nh->host.sim), t = 0;
+
+    if (p->frames <= 1)
+        return iommu_remap(m, now, cpu, p->iova, p->bytes);
+    /* The frames' buffers follow the first one's slot. */
+    for (uint32_t k = 0; k < p->frames; k++)
+        t += iommu_remap(m, now + t, cpu, p->iova + (uint64_t)k * buf, buf);
+    return t;
+}
+
 static void dev_rx_written(struct net_world *w, struct net_pkt *p)
 {
     p->then(net_pkt_dst_vm(w, p), p);
