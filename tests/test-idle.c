@@ -230,6 +230,20 @@ static void test_halt_poll_before_sleep(void)
     g_assert_cmpfloat(fabs(long_c6.rtt - long_poll.rtt), <, 1e-9);
 }
 
+/* A bare-metal application's core has no KVM to halt-poll: once the
+ * request is sent it sleeps, and with a pause of 150 us (inside KVM's
+ * 200 us window, where SR-IOV's vCPU core never sleeps) it still pays
+ * exits, and its round trip grows over idle=poll's. */
+static void test_baremetal_sleeps_at_once(void)
+{
+    const char *halt = "[hv]\nhalt = true\n[nic]\nitr = off\n";
+    struct rr c6 = rr_run("baremetal", halt, "150us", "C6");
+    struct rr poll = rr_run("baremetal", halt, "150us", "poll");
+
+    g_assert_cmpfloat(c6.exits_per_s, >, 1000);
+    g_assert_cmpfloat(c6.rtt, >, poll.rtt + 1e-6);
+}
+
 /* A poll-mode backend (vhost-user) never lets its core sleep: a request
  * every 10 ms costs what it costs with no idle states at all. */
 static void test_poll_mode_never_sleeps(void)
@@ -276,6 +290,7 @@ int main(int argc, char **argv)
     g_test_add_func("/idle/wake-delays-not-bills", test_wake_delays_not_bills);
     g_test_add_func("/idle/shared-core-wakes", test_shared_core_wakes);
     g_test_add_func("/idle/halt-poll-before-sleep", test_halt_poll_before_sleep);
+    g_test_add_func("/idle/baremetal-sleeps-at-once", test_baremetal_sleeps_at_once);
     g_test_add_func("/idle/poll-mode-never-sleeps", test_poll_mode_never_sleeps);
     g_test_add_func("/idle/sparse-requests-pay-deep-exit", test_sparse_requests_pay_deep_exit);
     return g_test_run();
