@@ -882,7 +882,8 @@ static const struct param_table *const net_param_tables[] = {
 
 const struct model_ops net_model_ops = {
     .name = "net",
-    .help = "network I/O path of VMs under emulation, virtio, passthrough, SR-IOV or bare metal",
+    .help = "VMs with NICs (emulation, virtio, vDPA, sidecore, passthrough, SR-IOV, bare metal) "
+            "and disks on hosts joined by a fabric",
     .tables = net_param_tables,
     .check = net_check,
     .create = net_create,
