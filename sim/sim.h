@@ -75,8 +75,10 @@ bool sim_is_pending(const struct sim *sim, sim_event_id id);
  * then stops at @end), or sim_stop() is called. Returns events executed. */
 uint64_t sim_run_until(struct sim *sim, sim_time end);
 
-/* Also stop when *@flag becomes non-zero (e.g. set by a SIGINT handler);
- * @flag is borrowed and may be NULL. */
+/* Also stop when *@flag becomes non-zero (e.g. set by a SIGINT handler),
+ * looked at after every SIM_FLAG_EVERY events run; @flag is borrowed and
+ * may be NULL. */
+#define SIM_FLAG_EVERY 256
 void sim_watch_flag(struct sim *sim, volatile sig_atomic_t *flag);
 
 /* Ask sim_run_until() to return after the current event. */

@@ -219,10 +219,14 @@ static void test_watch_flag(void)
     trace_init(&t);
     volatile sig_atomic_t flag = 0;
     sim_watch_flag(sim, &flag);
-    at(sim, 10, &t, 1);
-    at(sim, 20, &t, 2);
+    for (int i = 0; i < 3 * SIM_FLAG_EVERY; i++)
+        at(sim, 10 * (i + 1), &t, i);
+    g_assert_cmpuint(sim_run_until(sim, 10 * SIM_FLAG_EVERY / 2), ==, SIM_FLAG_EVERY / 2);
+    g_assert_false(sim_stopped(sim));
+    /* Set now, seen when the run's events reach a multiple of
+     * SIM_FLAG_EVERY, counted over both calls. */
     flag = 1;
-    g_assert_cmpuint(sim_run_until(sim, SIM_TIME_MAX), ==, 1);
+    g_assert_cmpuint(sim_run_until(sim, SIM_TIME_MAX), ==, SIM_FLAG_EVERY / 2);
     g_assert_true(sim_stopped(sim));
     trace_release(&t);
     sim_free(sim);
