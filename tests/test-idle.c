@@ -184,7 +184,7 @@ static void test_shared_core_wakes(void)
 
 /* What one rr run reports about its round trip and its cores. */
 struct rr {
-    double rtt, backend_cpu, exits_per_s, exit_mean;
+    double rtt, backend_cpu, host_cpu, exits_per_s, exit_mean;
 };
 
 /* A VM's rr run (@strategy, @extra keys) with @think between requests,
@@ -200,6 +200,7 @@ static struct rr rr_run(const char *strategy, const char *extra, const char *thi
     struct rr v = {
         .rtt = test_all(r, "rtt_mean"),
         .backend_cpu = test_all(r, "backend_cpu"),
+        .host_cpu = test_all(r, "host_cpu"),
         .exits_per_s = test_all(r, "idle_exits_per_second"),
         .exit_mean = test_all(r, "idle_exit_mean"),
     };
@@ -211,28 +212,39 @@ static struct rr rr_run(const char *strategy, const char *extra, const char *thi
 }
 
 /* A halting guest's vCPU core (SR-IOV, no host thread on the path): KVM
- * halt-polls 200 us before the core may sleep, so a 150 us pause costs
- * nothing. After a 10 ms pause the core wakes from C6 on the guest's
- * timer, before the application stamps its request, and the reply comes
- * within the halt polling: C6 exits, but none in the round trip. */
-static void test_halt_poll_before_sleep(void)
+ * polls for the vCPU's own window before the core may sleep, and the
+ * window follows the halts. Woken every 50 or 150 us (the pause, then a
+ * reply a few us after the request), the window grows past both, to 80
+ * and 160 us: the core never sleeps, and the round trip is idle=poll's.
+ * Woken every 10 ms, each pause shrinks the window to 0, so the halt that
+ * waits for the reply does not poll: the core sleeps at once, the reply
+ * pays C6's exit and the wake-up, and the host burns nothing polling,
+ * exactly as with halt polling off (hv.halt_poll = 0). */
+static void test_halt_poll_adapts(void)
 {
     const char *halt = "[hv]\nhalt = true\n";
+    const char *no_poll = "[hv]\nhalt = true\nhalt_poll = 0s\n";
+    struct rr mid_c6 = rr_run("sriov", halt, "50us", "C6");
+    struct rr mid_poll = rr_run("sriov", halt, "50us", "poll");
     struct rr short_c6 = rr_run("sriov", halt, "150us", "C6");
     struct rr short_poll = rr_run("sriov", halt, "150us", "poll");
     struct rr long_c6 = rr_run("sriov", halt, "10ms", "C6");
     struct rr long_poll = rr_run("sriov", halt, "10ms", "poll");
+    struct rr long_no_poll = rr_run("sriov", no_poll, "10ms", "C6");
 
+    g_assert_cmpfloat(fabs(mid_c6.rtt - mid_poll.rtt), <, 1e-9);
+    g_assert_cmpfloat(mid_c6.exits_per_s, ==, 0);
     g_assert_cmpfloat(fabs(short_c6.rtt - short_poll.rtt), <, 1e-9);
     g_assert_cmpfloat(short_c6.exits_per_s, ==, 0);
     g_assert_cmpfloat(fabs(long_c6.exit_mean - 133e-6), <, 1e-12);
-    g_assert_cmpfloat(long_c6.exits_per_s, >, 90);
-    g_assert_cmpfloat(fabs(long_c6.rtt - long_poll.rtt), <, 1e-9);
+    g_assert_cmpfloat(long_c6.rtt - long_poll.rtt, >, 133e-6 - 1e-9);
+    g_assert_cmpfloat(fabs(long_c6.rtt - long_no_poll.rtt), <, 1e-9);
+    g_assert_cmpfloat(fabs(long_c6.host_cpu - long_no_poll.host_cpu), <, 1e-9);
 }
 
 /* A bare-metal application's core has no KVM to halt-poll: once the
- * request is sent it sleeps, and with a pause of 150 us (inside KVM's
- * 200 us window, where SR-IOV's vCPU core never sleeps) it still pays
+ * request is sent it sleeps, and with a pause of 150 us (inside the
+ * window KVM grows for SR-IOV's vCPU, whose core never sleeps) it still pays
  * exits, and its round trip grows over idle=poll's. */
 static void test_baremetal_sleeps_at_once(void)
 {
@@ -289,7 +301,7 @@ int main(int argc, char **argv)
     g_test_add_func("/idle/tick-corrects", test_tick_corrects);
     g_test_add_func("/idle/wake-delays-not-bills", test_wake_delays_not_bills);
     g_test_add_func("/idle/shared-core-wakes", test_shared_core_wakes);
-    g_test_add_func("/idle/halt-poll-before-sleep", test_halt_poll_before_sleep);
+    g_test_add_func("/idle/halt-poll-adapts", test_halt_poll_adapts);
     g_test_add_func("/idle/baremetal-sleeps-at-once", test_baremetal_sleeps_at_once);
     g_test_add_func("/idle/poll-mode-never-sleeps", test_poll_mode_never_sleeps);
     g_test_add_func("/idle/sparse-requests-pay-deep-exit", test_sparse_requests_pay_deep_exit);

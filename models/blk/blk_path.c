@@ -345,7 +345,7 @@ sim_time blk_irq_injection(struct blk_vm *vm, struct blk_req *r)
     if (w->cfg.poll) /* a polling guest masks the completion interrupt */
         return 0;
     vm->st.irqs++;
-    t = host_virq_deliver(vm->host, &vm->vcpu.core->srv, exits, &vm->halt_poll);
+    t = host_virq_deliver(vm->host, vm->vcpu.core, exits, &vm->halt_poll);
     for (unsigned k = 0; k < HV_N_EXITS; k++)
         r->exits[k] = (uint16_t)(r->exits[k] + exits[k]);
     return t;

@@ -4,18 +4,20 @@
 
 #include <glib.h>
 
-sim_time host_virq_deliver(const struct host *h, const struct fifo_server *vcpu,
-                           uint64_t exits[HV_N_EXITS], sim_time *burn)
+sim_time host_virq_deliver(struct host *h, struct cpu_core *vcpu, uint64_t exits[HV_N_EXITS],
+                           sim_time *burn)
 {
     sim_time t = 0;
 
-    if (h->hv.halt && vcpu->busy == 0) {
-        sim_time idle = sim_now(h->sim) - vcpu->idle_since;
+    if (h->hv.halt && vcpu->srv.busy == 0) {
+        sim_time now = sim_now(h->sim), idle = now - vcpu->srv.idle_since;
+        sim_time window =
+            halt_poll_end(&h->halt_polls[vcpu - h->cpu.cores], vcpu->srv.idle_since, now);
 
         exits[HV_EXIT_hlt]++;
         t += h->hv.exit_cost[HV_EXIT_hlt];
-        *burn += MIN(idle, h->hv.halt_poll);
-        if (idle > h->hv.halt_poll)
+        *burn += MIN(idle, window);
+        if (idle > window)
             t += h->hv.wakeup;
     }
     return t + hv_irq_inject(&h->hv, exits, NULL);
@@ -38,6 +40,7 @@ struct cpu_core *host_backend_core(struct host *h, unsigned first_spare, unsigne
     core->n_threads++;
     /* A host thread blocks when it has nothing to do: its core sleeps. */
     core->idle_spin = 0;
+    core->halt = NULL;
     return core;
 }
 
@@ -58,7 +61,12 @@ static void hv_from_scenario(struct host *h, const struct scenario *sc)
         h->hv.exit_cost[r] = host_cycles(h, sc, keys[r]);
     h->hv.isr = host_cycles(h, sc, "hv.isr");
     h->hv.halt = scenario_bool(sc, "hv.halt");
-    h->hv.halt_poll = scenario_time(sc, "hv.halt_poll");
+    h->hv.halt_poll = (struct halt_poll_params){
+        .max = scenario_time(sc, "hv.halt_poll"),
+        .grow = (unsigned)scenario_int(sc, "hv.halt_poll_grow"),
+        .grow_start = scenario_time(sc, "hv.halt_poll_grow_start"),
+        .shrink = (unsigned)scenario_int(sc, "hv.halt_poll_shrink"),
+    };
     h->hv.wakeup = host_cycles(h, sc, "hv.wakeup");
     h->hv.posted = scenario_bool(sc, "hv.posted_interrupts");
     h->hv.exitless_eoi = scenario_bool(sc, "hv.exitless_eoi");
@@ -97,9 +105,20 @@ void host_init(struct host *h, struct sim *sim, const struct scenario *sc)
     hv_from_scenario(h, sc);
     /* Until a backend thread is placed on it, a core runs a guest (or a
      * bare-metal application): with hv.halt off it idles by polling and
-     * never sleeps; with it, KVM halt-polls before the core may sleep. */
-    for (unsigned k = 0; k < h->cpu.n_cores; k++)
-        h->cpu.cores[k].idle_spin = h->hv.halt ? h->hv.halt_poll : CPU_SPINS;
+     * never sleeps; with it, KVM halt-polls for the vCPU's window before
+     * the core may sleep. */
+    if (h->hv.halt)
+        h->halt_polls = g_new(struct halt_poll, h->cpu.n_cores);
+    for (unsigned k = 0; k < h->cpu.n_cores; k++) {
+        struct cpu_core *core = &h->cpu.cores[k];
+
+        core->idle_spin = CPU_SPINS;
+        if (h->hv.halt) {
+            halt_poll_init(&h->halt_polls[k], &h->hv.halt_poll);
+            core->idle_spin = 0;
+            core->halt = &h->halt_polls[k];
+        }
+    }
     pcie_init(&h->pcie, sim, scenario_real(sc, "pcie.bandwidth"),
               (unsigned)scenario_real(sc, "pcie.max_payload"),
               (unsigned)scenario_real(sc, "pcie.tlp_overhead"), scenario_time(sc, "pcie.latency"),
@@ -131,6 +150,8 @@ void host_release(struct host *h)
     pcie_release(&h->pcie);
     sched_release(&h->cpu);
     cpu_host_release(&h->cpu);
+    g_free(h->halt_polls);
+    h->halt_polls = NULL;
 }
 
 void host_on_start(struct host *h, resource_start_fn fn)

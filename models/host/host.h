@@ -38,6 +38,8 @@ struct host {
     sim_time block_submit, block_complete;
     /* Its software switch (vswitch.*), set up by the net world. */
     struct vswitch vswitch;
+    /* With hv.halt, by core: the halt-polling window of the vCPU it runs. */
+    struct halt_poll *halt_polls;
 };
 
 /* Build the host from the scenario's host.*, hv.*, iommu.* and pcie.* keys. */
@@ -47,14 +49,15 @@ void host_reset_stats(struct host *h);
 /* @fn hears every job start of the host's cores, PCIe and page walkers. */
 void host_on_start(struct host *h, resource_start_fn fn);
 
-/* A virtual interrupt for a guest whose vCPU is served by @vcpu, the one
+/* A virtual interrupt for a guest whose vCPU runs on core @vcpu, the one
  * delivery path of every device class. A vCPU that went idle has executed
- * HLT (an exit); KVM polled for up to hv.halt_poll, burning its core (added
- * to *@burn), and past that window scheduled it out, so the interrupt also
- * pays the wake-up. Then the injection and EOI of hv_irq_inject(). Returns
- * the vCPU's host-side cost; adds the exits to @exits by reason. */
-sim_time host_virq_deliver(const struct host *h, const struct fifo_server *vcpu,
-                           uint64_t exits[HV_N_EXITS], sim_time *burn);
+ * HLT (an exit); KVM polled for up to the vCPU's window (hv/halt_poll.h,
+ * which this halt's end adapts), burning its core (added to *@burn), and
+ * past that window scheduled it out, so the interrupt also pays the
+ * wake-up. Then the injection and EOI of hv_irq_inject(). Returns the
+ * vCPU's host-side cost; adds the exits to @exits by reason. */
+sim_time host_virq_deliver(struct host *h, struct cpu_core *vcpu, uint64_t exits[HV_N_EXITS],
+                           sim_time *burn);
 
 /*
  * host_backend_core - the core of a VM's next backend thread (a NIC's

@@ -37,6 +37,8 @@
 
 #include <glib.h>
 
+#include "../hv/halt_poll.h"
+
 #define SCHED_NONE UINT32_MAX
 
 /* One thread placed on a time-shared core, and its EEVDF state (Linux
@@ -111,17 +113,20 @@ static inline void core_submit(struct cpu_core *core, bool urgent, const struct 
 static __attribute__((noinline)) sim_time
 menu_wake(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core, bool timer)
 {
-    sim_time idle, since;
+    sim_time idle, since, now = sim_now(core->srv.sim), spin = core->idle_spin;
     unsigned state;
 
+    /* A halted vCPU's core: KVM polls for the vCPU's window, and the
+     * halt's end adapts it (hv/halt_poll.c). */
+    if (core->halt)
+        spin = halt_poll_end(core->halt, core->srv.idle_since, now);
     since = MAX(core->srv.idle_since, core->sleep ? core->sleep->awake_at : 0);
-    idle = sim_now(core->srv.sim) - since;
-    if (idle <= core->idle_spin)
+    idle = now - since;
+    if (idle <= spin)
         return 0;
     if (!core->sleep)
         core->sleep = g_new0(struct sched_sleep, 1);
-    state = idle_sleep(&p->idle, &core->sleep->hist, since + core->idle_spin,
-                       sim_now(core->srv.sim), timer);
+    state = idle_sleep(&p->idle, &core->sleep->hist, since + spin, now, timer);
     h->wakes[state]++;
     h->wake_time += p->idle.s[state].exit;
     return p->idle.s[state].exit;
@@ -694,6 +699,10 @@ sim_time sched_timer_wake(const struct sched_policy *p, struct cpu_host *h, stru
 {
     sim_time lat;
 
+    /* The timer ends a halted vCPU's halt, which adapts its polling
+     * window whether or not its core sleeps. */
+    if (core->halt && core->srv.busy == 0)
+        halt_poll_end(core->halt, core->srv.idle_since, sim_now(core->srv.sim));
     if (!p->idle.menu || core->n_threads > 1 || (core->rq && core->rq->cur != SCHED_NONE) ||
         (core->sleep && core->sleep->waking))
         return 0;

@@ -89,7 +89,7 @@ void sched_reset_stats(struct cpu_host *h);
  * within it; the thread runs after the exit latency, which is returned
  * (0: it runs at once, as on a time-shared core, where the thread's first
  * job pays any exit, or under host.idle = legacy). Jobs that come
- * meanwhile wait for the core.
+ * meanwhile wait for the core. A halted vCPU's halt ends (hv/halt_poll.h).
  */
 sim_time sched_timer_wake(const struct sched_policy *p, struct cpu_host *h, struct cpu_core *core);
 

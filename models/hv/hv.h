@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "halt_poll.h"
 #include "scenario.h"
 #include "simtime.h"
 
@@ -30,8 +31,9 @@ extern const char *const hv_exit_names[HV_N_EXITS];
  * @exitless_eoi:    the guest's EOI does not exit (APICv virtual EOI / ELI)
  * @isr:             guest interrupt handler entry and exit, native cost
  * @halt:            idle vCPUs halt (else they poll, never exiting)
- * @halt_poll:       KVM polls this long after a HLT before it schedules the
- *                   vCPU out (the host burns the core meanwhile)
+ * @halt_poll:       KVM's halt polling: how long it polls after a HLT before
+ *                   it schedules the vCPU out (the host burns the core
+ *                   meanwhile) adapts per vCPU up to @halt_poll.max
  * @wakeup:          scheduling a halted vCPU back in
  * @notify_coalesce: interrupts for a vCPU within this long of the host's
  *                   last notification to it ride on that notification
@@ -40,7 +42,7 @@ struct hv {
     sim_time exit_cost[HV_N_EXITS];
     sim_time isr;
     bool halt;
-    sim_time halt_poll;
+    struct halt_poll_params halt_poll;
     sim_time wakeup;
     bool posted;
     bool exitless_eoi;

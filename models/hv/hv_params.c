@@ -33,9 +33,24 @@ static const struct param_def hv_params[] = {
                 "SplitX WIOV'11 §1 Table 1: exit+entry 2,000 cycles (X5570) "
                 "(sources.md#splitx)"),
     PDEF_TIME("hv.halt_poll", "200us", 0, 10,
-              "KVM halt polling before a halted vCPU is scheduled out",
+              "the longest KVM halt-polls a halted vCPU before it is scheduled out (each vCPU's "
+              "window adapts up to it)",
               "Linux arch/x86/include/asm/kvm_host.h: KVM_HALT_POLL_NS_DEFAULT 200000 "
               "(sources.md#kvm-halt-poll)"),
+    PDEF_INT("hv.halt_poll_grow", "2", 0, 1000,
+             "a vCPU's halt-polling window is multiplied by this when a halt ended after it but "
+             "within hv.halt_poll (0: windows never grow from 0)",
+             "Linux virt/kvm/kvm_main.c: halt_poll_ns_grow = 2 (sources.md#kvm-halt-poll)"),
+    PDEF_TIME("hv.halt_poll_grow_start", "10us", 0, 10,
+              "the first halt-polling window of a vCPU that did not poll; a shrinking window "
+              "under it falls to 0",
+              "Linux virt/kvm/kvm_main.c: halt_poll_ns_grow_start = 10000 "
+              "(sources.md#kvm-halt-poll)"),
+    PDEF_INT("hv.halt_poll_shrink", "2", 0, 1000,
+             "a vCPU's halt-polling window is divided by this when a halt outlasted hv.halt_poll "
+             "(0: it falls to 0)",
+             "Linux virt/kvm/kvm_main.c: halt_poll_ns_shrink = 2 since v6.11 (0 before) "
+             "(sources.md#kvm-halt-poll)"),
     PDEF_CYCLES("hv.wakeup", "5240", 0, 1e9, "scheduling a halted vCPU back in",
                 "guest idle-poll patch, LKML 2017: contextswitch 2,493 ns with halting vCPUs (D: x "
                 "2.1 GHz) (sources.md#guest-ctxsw)"),

@@ -13,6 +13,7 @@
 /* Idle states a core can be in, POLL first (host/idle.h). */
 #define CPU_IDLE_STATES 4
 
+struct halt_poll;
 struct sched_rq;
 struct sched_sleep;
 
@@ -23,6 +24,8 @@ struct sched_sleep;
  * struct cpu_core - one core
  * @idle_spin: once idle, the core spins this long before it sleeps in an
  *             idle state (0: at once; CPU_SPINS: never)
+ * @halt:      its vCPU's halt-polling window, which replaces @idle_spin
+ *             (hv.halt; NULL: none)
  */
 struct cpu_core {
     struct fifo_server srv;
@@ -30,6 +33,7 @@ struct cpu_core {
     unsigned n_threads;  /* threads placed here (vCPUs and backends) */
     struct sched_rq *rq; /* its run queue once it time-shares (host/sched.c) */
     sim_time idle_spin;
+    struct halt_poll *halt;
     struct sched_sleep *sleep; /* its idle history once it slept (host/sched.c) */
 };
 

@@ -14,8 +14,10 @@ static void baremetal_attach(struct net_vm *vm)
     /* An application's core that halts when idle has no KVM to halt-poll
      * first: it enters the idle state its governor picks at once. */
     if (vm->nh->host.hv.halt)
-        for (unsigned i = 0; i < vm->n_vcpus; i++)
+        for (unsigned i = 0; i < vm->n_vcpus; i++) {
             vm->vcpus[i]->idle_spin = 0;
+            vm->vcpus[i]->halt = NULL;
+        }
 
     vm->io = assigned_new(vm, on, on && net_maps_per_buffer(vm->nh->cfg, false));
     net_vm_ready(vm);

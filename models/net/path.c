@@ -266,7 +266,7 @@ sim_time net_irq_virtual(struct net_vm *vm)
         }
     }
     q->notified_at = now;
-    return host_virq_deliver(&vm->nh->host, &q->vcpu->srv, vm->c.exits, &vm->c.host_busy);
+    return host_virq_deliver(&vm->nh->host, q->vcpu, vm->c.exits, &vm->c.host_busy);
 }
 
 void net_pkt_deliver(struct net_world *w, struct net_pkt *p)
