@@ -32,6 +32,14 @@ struct gp_job {
     guint64 used;      /* palette slots taken by series */
     GHashTable *named; /* reserved name -> slot + 1 (NULL until one is) */
     double cols;       /* characters of its font across the plot's width */
+    /* The look, for laying out text gnuplot would cut off or squeeze: */
+    double w, h, font; /* size and font in the terminal's units */
+    double pt;         /* points per unit of the size (PDF: inches) */
+    bool paper;        /* one column: no title, the key above */
+    bool sized;        /* --size given: the height stays as asked */
+    char *title, *y_label, *key_title;
+    size_t longest; /* characters of the longest series title */
+    int titled;     /* series with a title (a lone one has none: no key) */
 };
 
 /* Slots: twenty colours, then the same paler; a named series hashes into
@@ -292,6 +300,9 @@ void gp_job_free(struct gp_job *j)
     g_free(j->gp_dir);
     g_free(j->gnuplot);
     g_string_free(j->params, TRUE);
+    g_free(j->title);
+    g_free(j->y_label);
+    g_free(j->key_title);
     if (j->named)
         g_hash_table_destroy(j->named);
     g_free(j);
@@ -435,6 +446,10 @@ static void write_series(struct gp_job *j, const char *title, const char *colour
     g_autofree char *head = is_long ? g_utf8_substring(valid, 0, 47) : NULL;
     g_autofree char *shown = is_long ? g_strconcat(head, "…", NULL) : g_strdup(valid);
     g_autofree char *q = gp_quote(shown);
+    if (*shown) {
+        j->titled++;
+        j->longest = MAX(j->longest, (size_t)g_utf8_strlen(shown, -1));
+    }
     g_string_append_printf(j->params,
                            "series_title[%d] = %s\nseries_colour[%d] = '%s'\n"
                            "series_pt[%d] = %d\nseries_fill[%d] = %.2f\nseries_dt[%d] = %d\n",
@@ -558,27 +573,149 @@ bool gp_job_set_look(struct gp_job *j, const char *theme, const char *size, doub
     double em = font != 0 ? font : look.font;
     j->cols = (strcmp(name, "paper") == 0 ? 0.95 : 0.8) * w_pt / (0.5 * em) - 10;
     gp_set_num(j, "x_slant", 0);
-    gp_set_num(j, "term_w", look.w);
-    gp_set_num(j, "term_h", look.h);
-    gp_set_num(j, "term_font", font != 0 ? font : look.font);
+    /* term_w, term_h, term_font and key_cols: written with the text they
+     * must make room for (write_params()). */
+    j->w = look.w;
+    j->h = look.h;
+    j->font = em;
+    j->pt = strcmp(j->type, "pdf") == 0 ? 72 : 72.0 / 96;
+    j->paper = strcmp(name, "paper") == 0;
+    j->sized = size != NULL;
     gp_set_num(j, "term_lw", look.lw);
     gp_set_num(j, "term_ps", look.ps);
-    gp_set_num(j, "key_above", strcmp(name, "paper") == 0);
+    gp_set_num(j, "key_above", j->paper);
+    /* Curves without points (CDFs, time series) printed in gray differ by
+     * their dashes only. */
+    gp_set_num(j, "vary_dash", j->paper);
     return true;
 }
 
 bool gp_job_slant_labels(struct gp_job *j, size_t n, size_t longest)
 {
-    /* Two characters of space between neighbours. */
-    bool slant = (double)n * (double)(longest + 2) > j->cols;
+    /* A character of space between neighbours (a place is wider than its
+     * label's bar or tic: gnuplot.h). */
+    bool slant = (double)n * (double)(longest + 1) > j->cols;
 
     if (slant)
         gp_set_num(j, "x_slant", 1);
     return slant;
 }
 
+void gp_job_set_title(struct gp_job *j, const char *title)
+{
+    g_free(j->title);
+    j->title = g_strdup(title ? title : "");
+}
+
+void gp_job_set_y_label(struct gp_job *j, const char *label)
+{
+    g_free(j->y_label);
+    j->y_label = g_strdup(label ? label : "");
+}
+
+void gp_job_set_key_title(struct gp_job *j, const char *title)
+{
+    g_free(j->key_title);
+    j->key_title = g_strdup(title ? title : "");
+}
+
+/* @text in lines of at most @width characters, broken at spaces (a longer
+ * word has a line of its own), as a gnuplot expression; *@lines: how many. */
+static char *wrapped_greedy(const char *text, double width, int *lines)
+{
+    g_autofree char *valid = g_utf8_make_valid(text ? text : "", -1);
+    g_auto(GStrv) words = g_strsplit(valid, " ", -1);
+    GString *line = g_string_new(NULL), *expr = g_string_new(NULL);
+
+    *lines = 0;
+    for (size_t i = 0;; i++) {
+        bool end = !words[i];
+
+        if (!end && !*words[i])
+            continue;
+        if (line->len && (end || (double)(g_utf8_strlen(line->str, -1) + 1 +
+                                          g_utf8_strlen(words[i], -1)) > width)) {
+            g_autofree char *q = gp_quote(line->str);
+
+            g_string_append_printf(expr, "%s%s", expr->len ? ".\"\\n\"." : "", q);
+            g_string_truncate(line, 0);
+            (*lines)++;
+        }
+        if (end)
+            break;
+        if (line->len)
+            g_string_append_c(line, ' ');
+        g_string_append(line, words[i]);
+    }
+    g_string_free(line, TRUE);
+    if (!expr->len)
+        g_string_append(expr, "''");
+    return g_string_free(expr, FALSE);
+}
+
+/* As wrapped_greedy(), in as few lines, their lengths even: "a title that
+ * runs / on" reads worse than "a title that / runs on". */
+static char *wrapped(const char *text, double width, int *lines)
+{
+    char *expr = wrapped_greedy(text, width, lines);
+    int want = *lines;
+    double len = (double)g_utf8_strlen(text ? text : "", -1);
+
+    for (double w = ceil(len / MAX(want, 1)); want > 1 && w < width; w++) {
+        int n;
+        char *even = wrapped_greedy(text, w, &n);
+
+        if (n <= want) {
+            g_free(expr);
+            *lines = n;
+            return even;
+        }
+        g_free(even);
+    }
+    return expr;
+}
+
+/* Text gnuplot would cut off or squeeze, fitted to the figure: the title
+ * in lines across it (none in a paper: its caption says it), a key above
+ * the plot in as many columns as fit across it (gnuplot counts the whole
+ * width and lets a key centred over the plot run off the right edge), a
+ * paper figure taller by the key's rows past three (a stage breakdown's
+ * dozen entries would leave the plot a sliver), and the y label in lines
+ * along the plot's height. The title has most of the width only: gnuplot
+ * centres it over the plot, not the figure. Widths: a glyph is about
+ * 0.55 em (DejaVu Sans); a line 1.25 em. */
+static void lay_out(struct gp_job *j)
+{
+    double glyph = 0.55 * j->font, line = 1.25 * j->font;
+    double w_pt = j->w * j->pt, h_pt = j->h * j->pt, across = w_pt / glyph;
+    int title_lines = 0, label_lines, key_cols = 0, key_rows = 0;
+    g_autofree char *title = wrapped(j->paper ? "" : j->title, 0.85 * across, &title_lines);
+
+    if (j->paper && j->titled > 0) {
+        /* gnuplot's column: the title and ten half-ems of sample and gaps;
+         * the key, centred over the plot, within the figure's width. */
+        double half_ems = w_pt / (0.5 * j->font);
+        key_cols = CLAMP((int)((half_ems - 4) / ((double)j->longest + 10)), 1, j->titled);
+        key_rows = (j->titled + key_cols - 1) / key_cols + (j->key_title && *j->key_title);
+    }
+    if (j->paper && !j->sized && key_rows > 3)
+        h_pt += (key_rows - 3) * line;
+    /* Below the plot: tic labels, the x label, the caption and margins. */
+    double plot_h = h_pt - line * (title_lines + key_rows + 4.5);
+    g_autofree char *y_label = wrapped(j->y_label, MAX(plot_h / glyph, 12), &label_lines);
+    g_autofree char *key_title = gp_quote(j->key_title ? j->key_title : "");
+
+    g_string_append_printf(j->params, "plot_title = %s\ny_label = %s\nkey_title = %s\n", title,
+                           y_label, key_title);
+    gp_set_num(j, "key_cols", key_cols);
+    gp_set_num(j, "term_w", j->w);
+    gp_set_num(j, "term_h", h_pt / j->pt);
+    gp_set_num(j, "term_font", j->font);
+}
+
 static bool write_params(struct gp_job *j, const char *path, GError **error)
 {
+    lay_out(j);
     /* Arrays must be declared before their elements are set: the header goes
      * in front once the number of series is known. */
     int n = MAX(j->n_series, 1);

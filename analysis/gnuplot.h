@@ -44,11 +44,19 @@ bool gp_path_is_text(const char *path);
 bool gp_job_set_look(struct gp_job *j, const char *theme, const char *size, double font,
                      GError **error);
 
-/* Slant the x axis's @n text labels, the longest @longest characters, if
+/* Slant the x axis's text labels, @n places for them across it (labels
+ * and any room between), the longest @longest characters, if
  * side by side they would run into each other at this figure's width and
  * font (sets x_slant, which the templates read; 0 unless this says so).
  * True if it did. */
 bool gp_job_slant_labels(struct gp_job *j, size_t n, size_t longest);
+
+/* The figure's title (a paper theme's figure has none: the paper's
+ * caption says it), the y axis's label and the key's title: laid out to
+ * fit the figure when it is drawn, in lines where too long for it. */
+void gp_job_set_title(struct gp_job *j, const char *title);
+void gp_job_set_y_label(struct gp_job *j, const char *label);
+void gp_job_set_key_title(struct gp_job *j, const char *title);
 
 /* The data file (data.dat), for the caller to write; borrowed. */
 FILE *gp_job_data(struct gp_job *j);

@@ -678,7 +678,7 @@ static void draw_lines_data(struct gp_job *j, const struct plot_spec *sp, struct
         }
     }
     gp_set_str(j, "x_label", xl);
-    gp_set_str(j, "y_label", yl);
+    gp_job_set_y_label(j, yl);
     gp_set_num(j, "x_categorical", d->categorical);
     set_integer_tics(j, d);
 }
@@ -894,7 +894,7 @@ static bool curves_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *s
                           : cdf      ? g_strdup("Fraction of samples")
                                      : plot_axis_label(name, yu);
     gp_set_str(j, "x_label", xl);
-    gp_set_str(j, "y_label", yl);
+    gp_job_set_y_label(j, yl);
     return true;
 }
 
@@ -986,13 +986,13 @@ bool plot_draw(sqlite3 *db, const struct plot_spec *sp, char **note, GError **er
         gp_job_free(j);
         return false;
     }
-    gp_set_str(j, "plot_title", sp->title ? sp->title : "");
+    gp_job_set_title(j, sp->title);
     struct plot_by b = plot_by_of(sp);
     g_autofree char *legend = plot_by_legend(&b);
 
     plot_by_release(&b);
     /* A stack's key lists its segments, not the --by values. */
-    gp_set_str(j, "key_title", sp->legend ? sp->legend : sp->kind == PLOT_STACK ? "" : legend);
+    gp_job_set_key_title(j, sp->legend ? sp->legend : sp->kind == PLOT_STACK ? "" : legend);
     gp_set_str(j, "x_tics", "");
     gp_set_num(j, "log_x", sp->logx);
     gp_set_num(j, "log_y", sp->logy);

@@ -370,7 +370,7 @@ bool plot_stack_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, 
                           : by.n              ? plot_by_legend(&by)
                                               : g_strdup("Point");
     gp_set_str(j, "x_label", xl);
-    gp_set_str(j, "y_label", yl);
+    gp_job_set_y_label(j, yl);
     plot_by_release(&by);
     return true;
 }
@@ -473,7 +473,9 @@ bool plot_bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, G
         plot_by_release(&by);
         return plot_no_values(sp->y, error);
     }
-    gp_job_slant_labels(j, groups->len, longest);
+    /* Several groups leave a group's width free on either side (bars.gp):
+     * each label has 1/(n + 1) of the axis, not 1/n. */
+    gp_job_slant_labels(j, groups->len > 1 ? groups->len + 1 : 1, longest);
     gp_set_num(j, "bar_groups", groups->len);
     gp_set_str_array(j, "group_name", (const char *const *)names->pdata, names->len);
     gp_set_num(j, "bar_width", 0.9 * plot_slot_width(n_bars));
@@ -496,6 +498,6 @@ bool plot_bars_data(sqlite3 *db, struct gp_job *j, const struct plot_spec *sp, G
         plot_metric_axis(sp, metrics->len == 1 ? (char *)metrics->pdata[0] : NULL, yu);
     g_autofree char *xl = plot_param_axis(sp, sp->x, false, NULL);
     gp_set_str(j, "x_label", xl);
-    gp_set_str(j, "y_label", yl);
+    gp_job_set_y_label(j, yl);
     return true;
 }

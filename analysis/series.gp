@@ -1,5 +1,9 @@
 # Time series, one line per series: data_file holds one block per series,
 # rows "t value" at each sample time (the mean over replications).
 
+# Printed in gray, curves told apart by colour alone would look alike:
+# vary_dash (the paper theme) dashes them too.
+curve_dt(i) = vary_dash ? 1 + (i - 1) % 5 : 1
+
 plot for [i=1:n_series] data_file index (i-1) using 1:2 \
-    with lines lw 2 lc rgb series_colour[i] title series_title[i]
+    with lines lw 2 lc rgb series_colour[i] dt curve_dt(i) title series_title[i]

@@ -1,7 +1,8 @@
 # House style of every iovsim figure, loaded after the generated params.gp
 # and before the figure's own template. Variables it expects:
 #   out_file, out_type ('png', 'pdf' or 'svg'), plot_title, x_label, y_label,
-#   log_x, log_y (0 or 1), caption (may be empty)
+#   log_x, log_y (0 or 1), caption (may be empty), key_cols (0: gnuplot's
+#   choice), vary_dash (1: curves without points differ by dashes too)
 # Sans-serif, the key to the right of the plot so it never covers data,
 # light horizontal grid, no enhanced-text markup: labels come from data and
 # must show as written.
@@ -28,9 +29,10 @@ set title plot_title noenhanced
 set xlabel x_label noenhanced
 set ylabel y_label noenhanced
 # A column is too narrow for a key beside the plot: the paper theme puts
-# it above.
+# it above, in the columns that fit across the plot (key_cols, gnuplot.c).
 if (key_above) {
     set key outside top center horizontal noenhanced nobox samplen 1.5 spacing 1
+    if (key_cols > 0) { set key maxcols key_cols }
 } else {
     set key outside right top vertical noenhanced nobox samplen 2 spacing 1.2
 }

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..123"
+echo "1..128"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -258,6 +258,8 @@ do for [i = 1:n_series] { print sprintf("fill=%g", series_fill[i]) }
 do for [i = 1:n_series] { print sprintf("dt=%d", series_dt[i]) }
 if (exists("n_groups")) { do for [g = 1:n_groups] { print "group=" . group_title[g] } }
 print "caption=" . caption
+print "title=" . plot_title
+print sprintf("key_cols=%d", key_cols)
 print sprintf("look=%g %g %g", term_w, term_h, term_font)
 print sprintf("slant=%d", x_slant)
 load "$SRC/analysis/style.gp"
@@ -314,6 +316,25 @@ labels p2.pdf a.db --x queue.servers --y sojourn_mean --by queue.stations --size
     labels p4.png a.db --x queue.servers --y sojourn_mean --by queue.stations --theme slides &&
     grep -qx 'look=1600 900 24' labels.txt
 ok $? "--size in cm or pixels, --font, --theme slides"
+# A paper's figure has no title (the paper's caption says it); elsewhere a
+# title too long for the figure's width goes on lines of even length, and a
+# y label too long for the plot's height too.
+long='VMs booting together: their vCPU 0s share 2 of 16 cores, where the probes run one after another'
+labels t1.pdf a.db --x queue.servers --y sojourn_mean --by queue.stations --theme paper \
+    --title "$long" && grep -qx 'title=' labels.txt &&
+    labels t2.png a.db --x queue.servers --y sojourn_mean --by queue.stations --theme slides \
+        --title "$long" && grep -qx 'title=VMs booting together: their vCPU 0s share 2 of' labels.txt &&
+    grep -qx '16 cores, where the probes run one after another' labels.txt &&
+    labels t3.png a.db --x queue.servers --y sojourn_mean --by queue.stations --title 'Short' &&
+    grep -qx 'title=Short' labels.txt
+ok $? "no title in a paper's figure; a long title on two lines elsewhere"
+long='Mean idle-state exit latency (µs)'
+labels t4.pdf a.db --x queue.servers --y sojourn_mean --by queue.stations --theme paper \
+    --ylabel "$long" && [ "$(head -1 labels.txt)" = "x=Servers|y=Mean idle-state" ] &&
+    grep -qx 'exit latency (µs)|key=Stations' labels.txt &&
+    labels t5.png a.db --x queue.servers --y sojourn_mean --by queue.stations --ylabel "$long" &&
+    [ "$(head -1 labels.txt)" = "x=Servers|y=$long|key=Stations" ]
+ok $? "a y label longer than the plot is high goes on two lines ($(head -1 labels.txt))"
 bad "a bad --size" "--size '3in': expected WIDTH,HEIGHT in pixels or both in in or cm" \
     "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --by queue.stations --size 3in -o p.png
 bad "an unknown --theme" "--theme 'poster': unknown theme (valid: default, paper, slides)" \
@@ -436,6 +457,33 @@ labels q12.png q.db --kind stack --x io.strategy --y 'stage_*' --where workload.
     labels q12.pdf q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=rr \
         --theme paper && grep -q '^set key .*noinvert' stackset.gp
 ok $? "a stack's key: top segment first beside the plot, bottom first above it"
+# Several groups of bars leave a group's room on either side: two names of
+# 15 characters take three places' width, too much for a column's.
+[ "$(slants q13.pdf q.db --kind bars --x workload.type --y throughput --where io.strategy=virtio \
+    --label 'stream=a bulk stream flow' --label 'rr=a request stream' --theme paper)$(
+    slants q13.png q.db --kind bars --x workload.type --y throughput --where io.strategy=virtio \
+        --label 'stream=a bulk stream flow' --label 'rr=a request stream')" = 10 ]
+ok $? "names under two groups of bars slant where three places' width would not hold them"
+# A key above the plot in the columns that fit across the figure (gnuplot
+# counts them over the whole width and lets the key run off its right edge);
+# a paper figure grows by the rows of a key taller than three, unless --size
+# says its size.
+labels q14.pdf q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=rr \
+    --theme paper && grep -qx 'key_cols=2' labels.txt &&
+    awk -F'[= ]' '/^look=/ { exit !($2 == 3.3 && $3 > 2.9 && $4 == 8) }' labels.txt &&
+    labels q15.pdf q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=rr \
+        --theme paper --size 3.3in,2.4in && grep -qx 'look=3.3 2.4 8' labels.txt &&
+    labels q16.pdf q.db --kind bars --x io.strategy --by workload.type --y throughput \
+        --theme paper && grep -qx 'key_cols=2' labels.txt && grep -qx 'look=3.3 2.4 8' labels.txt &&
+    labels q17.png q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=rr &&
+    grep -qx 'key_cols=0' labels.txt
+ok $? "a key above the plot: the columns that fit, the figure taller by its rows past three"
+# In gray, curves without points differ by their dashes (paper theme).
+"$IOVSIM" plot a.db --kind cdf --y sojourn --by queue.stations --where queue.servers=2 \
+    --theme paper -o cdfp.svg >/dev/null && grep -q 'stroke-dasharray' cdfp.svg &&
+    "$IOVSIM" plot a.db --kind cdf --y sojourn --by queue.stations --where queue.servers=2 \
+        -o cdfd.svg >/dev/null && ! grep -q 'stroke-dasharray' cdfd.svg
+ok $? "a paper's CDF curves are dashed, each its own way"
 labels q4.png q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=stream
 grep '^series=' labels.txt | sort >s2.txt
 # Every stage in both figures has one colour: "NAME #RRGGBB" lines.
