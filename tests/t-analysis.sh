@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..128"
+echo "1..129"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -264,10 +264,11 @@ print sprintf("look=%g %g %g", term_w, term_h, term_font)
 print sprintf("slant=%d", x_slant)
 load "$SRC/analysis/style.gp"
 GP
-for t in lines bars stack cdf; do echo "load \"$SRC/analysis/$t.gp\"" >gplabels/$t.gp; done
+for t in lines bars stack cdf series; do echo "load \"$SRC/analysis/$t.gp\"" >gplabels/$t.gp; done
 echo 'print sprintf("xrange=%g:%g", GPVAL_X_MIN, GPVAL_X_MAX)' >>gplabels/bars.gp
 echo 'system("cp \"" . data_file . "\" bars.dat")' >>gplabels/bars.gp
 echo 'save set "stackset.gp"' >>gplabels/stack.gp
+echo 'save set "seriesset.gp"' >>gplabels/series.gp
 # labels.sh OUTPUT ARGS...: what `plot ARGS -o OUTPUT` says, in labels.txt.
 labels() {
     local out=$1
@@ -484,6 +485,11 @@ ok $? "a key above the plot: the columns that fit, the figure taller by its rows
     "$IOVSIM" plot a.db --kind cdf --y sojourn --by queue.stations --where queue.servers=2 \
         -o cdfd.svg >/dev/null && ! grep -q 'stroke-dasharray' cdfd.svg
 ok $? "a paper's CDF curves are dashed, each its own way"
+# A time series' y axis starts at 0 (or below it), as a line plot's does.
+"$IOVSIM" run "$SRC/scenarios/migration.ini" --reps 1 --set migration.mode=precopy -o m.db -q &&
+    labels s1.png m.db --kind series --y migration_vm_throughput &&
+    grep -q '^set yrange \[ \* < 0' seriesset.gp
+ok $? "a time series' y axis includes 0 ($(grep '^set yrange' seriesset.gp))"
 labels q4.png q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=stream
 grep '^series=' labels.txt | sort >s2.txt
 # Every stage in both figures has one colour: "NAME #RRGGBB" lines.
