@@ -9,6 +9,8 @@ set errorbars lw 1.5 lc rgb '#333333'
 set xtics scale 0
 set xtics ()
 do for [g=1:bar_groups] { set xtics add (group_name[g] g - 1) }
+# One group without a name (no --x): no line of empty tic labels under it.
+if (bar_groups == 1 && strlen(group_name[1]) == 0) { unset xtics }
 # One group fills the plot instead of a third of it; several leave a
 # group's width of room on either side.
 if (bar_groups == 1) { set xrange [-0.55:0.55] } else { set xrange [-1:bar_groups] }

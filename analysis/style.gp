@@ -60,7 +60,8 @@ if (strlen(x_tics) > 0) {
 # but never below the theme's size when that is already small (paper: 8 pt).
 # An empty line under the x label makes room for it.
 if (strlen(caption) > 0) {
-    set xlabel x_label . "\n" noenhanced
+    # No x label (bars of one unnamed group): one line for the caption only.
+    set xlabel (strlen(x_label) > 0 ? x_label . "\n" : " ") noenhanced
     cap_font = term_font >= 10 ? term_font * 0.8 : term_font
     set label 101 caption at screen 0.99, 0.025 right font sprintf(',%g', cap_font) \
         tc rgb '#555555' noenhanced

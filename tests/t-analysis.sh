@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..129"
+echo "1..130"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -269,6 +269,7 @@ echo 'print sprintf("xrange=%g:%g", GPVAL_X_MIN, GPVAL_X_MAX)' >>gplabels/bars.g
 echo 'system("cp \"" . data_file . "\" bars.dat")' >>gplabels/bars.gp
 echo 'save set "stackset.gp"' >>gplabels/stack.gp
 echo 'save set "seriesset.gp"' >>gplabels/series.gp
+echo 'save set "barsset.gp"' >>gplabels/bars.gp
 # labels.sh OUTPUT ARGS...: what `plot ARGS -o OUTPUT` says, in labels.txt.
 labels() {
     local out=$1
@@ -485,6 +486,13 @@ ok $? "a key above the plot: the columns that fit, the figure taller by its rows
     "$IOVSIM" plot a.db --kind cdf --y sojourn --by queue.stations --where queue.servers=2 \
         -o cdfd.svg >/dev/null && ! grep -q 'stroke-dasharray' cdfd.svg
 ok $? "a paper's CDF curves are dashed, each its own way"
+# Bars of one unnamed group (no --x): no empty line of tic labels or x
+# label under them, one line for the caption.
+labels b9.png q.db --kind bars --by io.strategy --y throughput --where workload.type=stream &&
+    grep -q '^unset xtics' barsset.gp && grep -qx "set xlabel \" \" *.*" barsset.gp &&
+    labels b10.png q.db --kind bars --x io.strategy --y throughput --where workload.type=stream &&
+    ! grep -q '^unset xtics' barsset.gp
+ok $? "bars without --x leave no empty room under them"
 # A time series' y axis starts at 0 (or below it), as a line plot's does.
 "$IOVSIM" run "$SRC/scenarios/migration.ini" --reps 1 --set migration.mode=precopy -o m.db -q &&
     labels s1.png m.db --kind series --y migration_vm_throughput &&
