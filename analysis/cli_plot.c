@@ -155,7 +155,10 @@ static bool plot_declared(struct store *st, const struct scenario *sc, GPtrArray
         .y = nonempty(scenario_str(sc, KEY("y"))),
         .by = nonempty(scenario_str(sc, KEY("by"))),
         .scope = scenario_str(sc, KEY("scope")),
-        .title = nonempty(scenario_str(sc, KEY("title"))),
+        /* A paper's caption says what a scenario's title would: only a
+         * title asked for on the command line is drawn there. */
+        .title =
+            g_strcmp0(o->theme, "paper") == 0 ? NULL : nonempty(scenario_str(sc, KEY("title"))),
         .xlabel = nonempty(scenario_str(sc, KEY("xlabel"))),
         .ylabel = nonempty(scenario_str(sc, KEY("ylabel"))),
         .legend = nonempty(scenario_str(sc, KEY("legend"))),

@@ -35,7 +35,7 @@ struct gp_job {
     /* The look, for laying out text gnuplot would cut off or squeeze: */
     double w, h, font; /* size and font in the terminal's units */
     double pt;         /* points per unit of the size (PDF: inches) */
-    bool paper;        /* one column: no title, the key above */
+    bool paper;        /* one column: the key above (a scenario's title left out, cli_plot.c) */
     bool sized;        /* --size given: the height stays as asked */
     char *title, *y_label, *key_title;
     size_t longest; /* characters of the longest series title */
@@ -676,7 +676,7 @@ static char *wrapped(const char *text, double width, int *lines)
 }
 
 /* Text gnuplot would cut off or squeeze, fitted to the figure: the title
- * in lines across it (none in a paper: its caption says it), a key above
+ * in lines across it, a key above
  * the plot in as many columns as fit across it (gnuplot counts the whole
  * width and lets a key centred over the plot run off the right edge), a
  * paper figure taller by the key's rows past three (a stage breakdown's
@@ -689,7 +689,7 @@ static void lay_out(struct gp_job *j)
     double glyph = 0.55 * j->font, line = 1.25 * j->font;
     double w_pt = j->w * j->pt, h_pt = j->h * j->pt, across = w_pt / glyph;
     int title_lines = 0, label_lines, key_cols = 0, key_rows = 0;
-    g_autofree char *title = wrapped(j->paper ? "" : j->title, 0.85 * across, &title_lines);
+    g_autofree char *title = wrapped(j->title, 0.85 * across, &title_lines);
 
     if (j->paper && j->titled > 0) {
         /* gnuplot's column: the title and ten half-ems of sample and gaps;

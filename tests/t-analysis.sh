@@ -318,18 +318,26 @@ labels p2.pdf a.db --x queue.servers --y sojourn_mean --by queue.stations --size
     labels p4.png a.db --x queue.servers --y sojourn_mean --by queue.stations --theme slides &&
     grep -qx 'look=1600 900 24' labels.txt
 ok $? "--size in cm or pixels, --font, --theme slides"
-# A paper's figure has no title (the paper's caption says it); elsewhere a
-# title too long for the figure's width goes on lines of even length, and a
-# y label too long for the plot's height too.
+# A paper's figure draws no scenario title (the paper's caption says it),
+# only one asked for with --title; a title too long for the figure's width
+# goes on lines of even length, and a y label too long for the plot's
+# height too.
 long='VMs booting together: their vCPU 0s share 2 of 16 cores, where the probes run one after another'
-labels t1.pdf a.db --x queue.servers --y sojourn_mean --by queue.stations --theme paper \
-    --title "$long" && grep -qx 'title=' labels.txt &&
+{ cat a.ini; printf '[plot t]\nx = queue.servers\ny = sojourn_mean\nby = queue.stations\ntitle = From the scenario\n'; } >at.ini
+rm -f labels.txt
+IOVSIM_GNUPLOT_DIR=$PWD/gplabels "$IOVSIM" plot a.db --scenario at.ini --theme paper --outdir tfig >/dev/null 2>err.txt &&
+    grep -qx 'title=' labels.txt &&
+    rm -f labels.txt &&
+    IOVSIM_GNUPLOT_DIR=$PWD/gplabels "$IOVSIM" plot a.db --scenario at.ini --outdir tfig >/dev/null 2>err.txt &&
+    grep -qx 'title=From the scenario' labels.txt &&
+    labels t1.pdf a.db --x queue.servers --y sojourn_mean --by queue.stations --theme paper \
+    --title 'Asked for' && grep -qx 'title=Asked for' labels.txt &&
     labels t2.png a.db --x queue.servers --y sojourn_mean --by queue.stations --theme slides \
         --title "$long" && grep -qx 'title=VMs booting together: their vCPU 0s share 2 of' labels.txt &&
     grep -qx '16 cores, where the probes run one after another' labels.txt &&
     labels t3.png a.db --x queue.servers --y sojourn_mean --by queue.stations --title 'Short' &&
     grep -qx 'title=Short' labels.txt
-ok $? "no title in a paper's figure; a long title on two lines elsewhere"
+ok $? "a paper's figure: no scenario title, a --title drawn; a long title on two lines elsewhere"
 long='Mean idle-state exit latency (µs)'
 labels t4.pdf a.db --x queue.servers --y sojourn_mean --by queue.stations --theme paper \
     --ylabel "$long" && [ "$(head -1 labels.txt)" = "x=Servers|y=Mean idle-state" ] &&
