@@ -7,6 +7,12 @@
 sim_time host_virq_deliver(struct host *h, struct cpu_core *vcpu, uint64_t exits[HV_N_EXITS],
                            sim_time *burn)
 {
+    return host_halt_end(h, vcpu, exits, burn) + hv_irq_inject(&h->hv, exits, NULL);
+}
+
+sim_time host_halt_end(struct host *h, struct cpu_core *vcpu, uint64_t exits[HV_N_EXITS],
+                       sim_time *burn)
+{
     sim_time t = 0;
 
     if (h->hv.halt && vcpu->srv.busy == 0) {
@@ -20,7 +26,7 @@ sim_time host_virq_deliver(struct host *h, struct cpu_core *vcpu, uint64_t exits
         if (idle > window)
             t += h->hv.wakeup;
     }
-    return t + hv_irq_inject(&h->hv, exits, NULL);
+    return t;
 }
 
 struct cpu_core *host_backend_core(struct host *h, unsigned first_spare, unsigned n_spare,

@@ -58,6 +58,11 @@ void host_on_start(struct host *h, resource_start_fn fn);
  * vCPU's host-side cost; adds the exits to @exits by reason. */
 sim_time host_virq_deliver(struct host *h, struct cpu_core *vcpu, uint64_t exits[HV_N_EXITS],
                            sim_time *burn);
+/* The halt part of host_virq_deliver() alone, for a halt something else
+ * ends (the guest's own timer): the HLT exit, the polling burned, the
+ * wake-up past the window; 0 when the vCPU is not halted. */
+sim_time host_halt_end(struct host *h, struct cpu_core *vcpu, uint64_t exits[HV_N_EXITS],
+                       sim_time *burn);
 
 /*
  * host_backend_core - the core of a VM's next backend thread (a NIC's

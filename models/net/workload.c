@@ -119,6 +119,30 @@ static sim_time udp_gap(struct workload *wl)
     return sim_time_from_s(wl->poisson ? gsl_ran_exponential(wl->rng, mean) : mean);
 }
 
+static void on_resumed(struct sim *sim, void *ctx, uint64_t tag)
+{
+    struct net_vm *vm = ctx;
+
+    (void)sim;
+    (void)tag;
+    rr_request(vm->w, vm);
+}
+
+/* The pause is over and the core awake: a halted vCPU's halt ends first,
+ * on its core, as an interrupt's would (its HLT exit, the polling it
+ * burned, its thread's wake-up; a bare-metal core has no halt to end). */
+static void rr_resume(struct net_world *w, struct net_vm *vm)
+{
+    sim_time t = 0;
+
+    if (vm->vcpu->halt)
+        t = host_halt_end(&vm->nh->host, vm->vcpu, vm->c.exits, &vm->c.host_busy);
+    if (t > 0)
+        net_irq_job(vm->vcpu, vm, 0, t, on_resumed, vm, 0);
+    else
+        rr_request(w, vm);
+}
+
 static void on_woken(struct sim *sim, void *ctx, const void *payload)
 {
     struct net_vm *vm = ctx;
@@ -126,7 +150,7 @@ static void on_woken(struct sim *sim, void *ctx, const void *payload)
     (void)sim;
     (void)payload;
     vm->wl->next = 0;
-    rr_request(vm->w, vm);
+    rr_resume(vm->w, vm);
 }
 
 static void on_timer(struct sim *sim, void *ctx, const void *payload)
@@ -150,7 +174,7 @@ static void on_timer(struct sim *sim, void *ctx, const void *payload)
         if (wake > 0)
             wl->next = sim_schedule(sim, wake, on_woken, vm, NULL, 0);
         else
-            rr_request(w, vm);
+            rr_resume(w, vm);
         break;
     case WL_UDP:
         wl->next = sim_schedule(sim, udp_gap(wl), on_timer, vm, NULL, 0);
