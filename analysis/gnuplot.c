@@ -37,7 +37,7 @@ struct gp_job {
     double pt;         /* points per unit of the size (PDF: inches) */
     bool paper;        /* one column: the key above (a scenario's title left out, cli_plot.c) */
     bool sized;        /* --size given: the height stays as asked */
-    char *title, *y_label, *key_title;
+    char *title, *y_label, *key_title, *caption;
     size_t longest; /* characters of the longest series title */
     int titled;     /* series with a title (a lone one has none: no key) */
 };
@@ -303,6 +303,7 @@ void gp_job_free(struct gp_job *j)
     g_free(j->title);
     g_free(j->y_label);
     g_free(j->key_title);
+    g_free(j->caption);
     if (j->named)
         g_hash_table_destroy(j->named);
     g_free(j);
@@ -619,6 +620,12 @@ void gp_job_set_key_title(struct gp_job *j, const char *title)
     j->key_title = g_strdup(title ? title : "");
 }
 
+void gp_job_set_caption(struct gp_job *j, const char *caption)
+{
+    g_free(j->caption);
+    j->caption = g_strdup(caption ? caption : "");
+}
+
 /* @text in lines of at most @width characters, broken at spaces (a longer
  * word has a line of its own), as a gnuplot expression; *@lines: how many. */
 static char *wrapped_greedy(const char *text, double width, int *lines)
@@ -676,7 +683,7 @@ static char *wrapped(const char *text, double width, int *lines)
 }
 
 /* Text gnuplot would cut off or squeeze, fitted to the figure: the title
- * in lines across it, a key above
+ * and the caption in lines across it, a key above
  * the plot in as many columns as fit across it (gnuplot counts the whole
  * width and lets a key centred over the plot run off the right edge), a
  * paper figure taller by the key's rows past three (a stage breakdown's
@@ -700,13 +707,24 @@ static void lay_out(struct gp_job *j)
     }
     if (j->paper && !j->sized && key_rows > 3)
         h_pt += (key_rows - 3) * line;
+    /* The caption, smaller in a large font, right-aligned: most of the
+     * figure's width, in lines below the x label. */
+    double cap_font = j->font >= 10 ? 0.8 * j->font : j->font;
+    int cap_lines = 0;
+    g_autofree char *caption = wrapped(j->caption, 0.95 * w_pt / (0.55 * cap_font), &cap_lines);
     /* Below the plot: tic labels, the x label, the caption and margins. */
-    double plot_h = h_pt - line * (title_lines + key_rows + 4.5);
+    double plot_h =
+        h_pt - line * (title_lines + key_rows + 4.5) - MAX(cap_lines - 1, 0) * 1.25 * cap_font;
     g_autofree char *y_label = wrapped(j->y_label, MAX(plot_h / glyph, 12), &label_lines);
     g_autofree char *key_title = gp_quote(j->key_title ? j->key_title : "");
 
-    g_string_append_printf(j->params, "plot_title = %s\ny_label = %s\nkey_title = %s\n", title,
-                           y_label, key_title);
+    g_string_append_printf(j->params,
+                           "plot_title = %s\ny_label = %s\nkey_title = %s\ncaption = %s\n", title,
+                           y_label, key_title, caption);
+    gp_set_num(j, "caption_lines", cap_lines);
+    gp_set_num(j, "caption_font", cap_font);
+    /* A label's later lines go below its first, 1.25 em apart. */
+    gp_set_num(j, "caption_y", 0.025 + MAX(cap_lines - 1, 0) * 1.25 * cap_font / h_pt);
     gp_set_num(j, "key_cols", key_cols);
     gp_set_num(j, "term_w", j->w);
     gp_set_num(j, "term_h", h_pt / j->pt);

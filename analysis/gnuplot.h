@@ -57,6 +57,9 @@ bool gp_job_slant_labels(struct gp_job *j, size_t n, size_t longest);
 void gp_job_set_title(struct gp_job *j, const char *title);
 void gp_job_set_y_label(struct gp_job *j, const char *label);
 void gp_job_set_key_title(struct gp_job *j, const char *title);
+/* The small line under the figure (what it shows, n): in lines across
+ * the figure where longer than it is wide. */
+void gp_job_set_caption(struct gp_job *j, const char *caption);
 
 /* The data file (data.dat), for the caller to write; borrowed. */
 FILE *gp_job_data(struct gp_job *j);

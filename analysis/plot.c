@@ -1004,10 +1004,9 @@ bool plot_draw(sqlite3 *db, const struct plot_spec *sp, char **note, GError **er
     g_autofree char *caption =
         sp->caption ? NULL : identical_caption(db, points, sp->scope, shown[sp->kind]);
     /* "none" drops the caption: the paper's own caption may say it. */
-    gp_set_str(j, "caption",
-               caption                               ? caption
-               : g_strcmp0(sp->caption, "none") == 0 ? ""
-                                                     : sp->caption);
+    gp_job_set_caption(j, caption                               ? caption
+                          : g_strcmp0(sp->caption, "none") == 0 ? ""
+                                                                : sp->caption);
     ok = fill(db, j, sp, points, error) && gp_job_run(j, templates[sp->kind], error);
     gp_job_free(j);
     if (ok && note)

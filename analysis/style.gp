@@ -1,8 +1,8 @@
 # House style of every iovsim figure, loaded after the generated params.gp
 # and before the figure's own template. Variables it expects:
 #   out_file, out_type ('png', 'pdf' or 'svg'), plot_title, x_label, y_label,
-#   log_x, log_y (0 or 1), caption (may be empty), key_cols (0: gnuplot's
-#   choice), vary_dash (1: curves without points differ by dashes too)
+#   log_x, log_y (0 or 1), caption (may be empty; caption_lines, _font, _y),
+#   key_cols (0: gnuplot's choice), vary_dash (1: curves without points differ by dashes too)
 # Sans-serif, the key to the right of the plot so it never covers data,
 # light horizontal grid, no enhanced-text markup: labels come from data and
 # must show as written.
@@ -57,12 +57,15 @@ if (strlen(x_tics) > 0) {
     }
 }
 # What the error bars are and how many replications: small, bottom right,
-# but never below the theme's size when that is already small (paper: 8 pt).
-# An empty line under the x label makes room for it.
+# but never below the theme's size when that is already small (paper: 8 pt),
+# in caption_lines lines where longer than the figure is wide (gnuplot.c).
+# Empty lines under the x label make room for it.
 if (strlen(caption) > 0) {
-    # No x label (bars of one unnamed group): one line for the caption only.
-    set xlabel (strlen(x_label) > 0 ? x_label . "\n" : " ") noenhanced
-    cap_font = term_font >= 10 ? term_font * 0.8 : term_font
-    set label 101 caption at screen 0.99, 0.025 right font sprintf(',%g', cap_font) \
+    # No x label (bars of one unnamed group): lines for the caption only.
+    cap_room = ''
+    do for [i=1:caption_lines] { cap_room = cap_room . "\n" }
+    set xlabel (strlen(x_label) > 0 ? x_label . cap_room : cap_room[2:] . " ") noenhanced
+    # caption_y: the first line's height, the last's at 0.025 (gnuplot.c).
+    set label 101 caption at screen 0.99, caption_y right font sprintf(',%g', caption_font) \
         tc rgb '#555555' noenhanced
 }

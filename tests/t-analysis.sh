@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..130"
+echo "1..131"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -345,6 +345,16 @@ labels t4.pdf a.db --x queue.servers --y sojourn_mean --by queue.stations --them
     labels t5.png a.db --x queue.servers --y sojourn_mean --by queue.stations --ylabel "$long" &&
     [ "$(head -1 labels.txt)" = "x=Servers|y=$long|key=Stations" ]
 ok $? "a y label longer than the plot is high goes on two lines ($(head -1 labels.txt))"
+# A caption longer than the figure is wide: lines of even length (one line
+# was cut at the figure's left edge), in paper; the default theme's width
+# holds it.
+long='Mean of 5 replications with 95% confidence intervals; the host runs 16 cores at 2.1 GHz'
+labels c1.pdf a.db --x queue.servers --y sojourn_mean --by queue.stations --theme paper \
+    --caption "$long" && grep -qx 'caption=Mean of 5 replications with 95% confidence' labels.txt &&
+    grep -qx 'intervals; the host runs 16 cores at 2.1 GHz' labels.txt &&
+    labels c2.png a.db --x queue.servers --y sojourn_mean --by queue.stations --caption "$long" &&
+    grep -qx "caption=$long" labels.txt
+ok $? "a caption wider than a paper figure goes on two lines ($(grep -A1 '^caption=' labels.txt | tr '\n' '|'))"
 bad "a bad --size" "--size '3in': expected WIDTH,HEIGHT in pixels or both in in or cm" \
     "$IOVSIM" plot a.db --x queue.servers --y sojourn_mean --by queue.stations --size 3in -o p.png
 bad "an unknown --theme" "--theme 'poster': unknown theme (valid: default, paper, slides)" \
