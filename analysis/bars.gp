@@ -26,7 +26,21 @@ if (!log_y) {
     if (ytop > 0) { set yrange [0:ytop * 1.05] } else { set yrange [0:*] }
 }
 
-plot for [i=1:n_series] data_file \
-    using (column(3*i-1)):(column(3*i)):(column(3*i+1)):(bar_width) with boxerrorbars \
-    lc rgb series_colour[i] fs solid series_fill[i] border rgb '#333333' \
-    title series_title[i]
+# Printed in gray, a paper's series differ by fill patterns too
+# (vary_pattern): a pale fill of the series' colour (full for pattern 3,
+# solid) under its pattern drawn in the colour, which the key's sample
+# shows (gnuplot draws one sample per plot).
+if (vary_pattern) {
+    plot for [i=1:n_series] data_file \
+        using (column(3*i-1)):(column(3*i)):(column(3*i+1)):(bar_width) with boxerrorbars \
+        lc rgb series_colour[i] fs solid (series_pattern[i] == 3 ? 1 : 0.3) noborder notitle, \
+        for [i=1:n_series] data_file \
+        using (column(3*i-1)):(column(3*i)):(column(3*i+1)):(bar_width) with boxerrorbars \
+        lc rgb series_colour[i] fs transparent pattern series_pattern[i] border rgb '#333333' \
+        title series_title[i]
+} else {
+    plot for [i=1:n_series] data_file \
+        using (column(3*i-1)):(column(3*i)):(column(3*i+1)):(bar_width) with boxerrorbars \
+        lc rgb series_colour[i] fs solid series_fill[i] border rgb '#333333' \
+        title series_title[i]
+}

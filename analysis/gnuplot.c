@@ -349,8 +349,9 @@ void gp_set_num_array(struct gp_job *j, const char *name, const double *values, 
 }
 
 /* Slot @s: a colour and a point type; past the twenty colours the same
- * again, filled paler. (A solid fill, not gnuplot's fill patterns: PDF
- * viewers draw those with white seams.) */
+ * again, filled paler. (A solid fill, not gnuplot's fill patterns alone:
+ * PDF viewers draw those with white seams; the paper theme draws a pattern
+ * over a solid fill, hatches[].) */
 static void slot_style(int s, const char **colour, int *pt, double *fill)
 {
     int n = (int)G_N_ELEMENTS(palette);
@@ -436,6 +437,12 @@ void gp_add_series_variant(struct gp_job *j, const char *title, const char *stra
     write_series(j, title, c, pt, fill, variant_dt[v]);
 }
 
+/* gnuplot's fill patterns (cairo terminals), in the order a paper's bars
+ * and stack segments take them: solid, the two diagonals, cross-hatch, the
+ * denser ones, then empty; the bars of a figure printed in gray differ by
+ * them (the templates use them in the paper theme only). */
+static const int hatches[] = { 3, 7, 6, 2, 1, 4, 5 };
+
 static void write_series(struct gp_job *j, const char *title, const char *colour, int pt,
                          double fill, int dt)
 {
@@ -453,9 +460,11 @@ static void write_series(struct gp_job *j, const char *title, const char *colour
     }
     g_string_append_printf(j->params,
                            "series_title[%d] = %s\nseries_colour[%d] = '%s'\n"
-                           "series_pt[%d] = %d\nseries_fill[%d] = %.2f\nseries_dt[%d] = %d\n",
+                           "series_pt[%d] = %d\nseries_fill[%d] = %.2f\nseries_dt[%d] = %d\n"
+                           "series_pattern[%d] = %d\n",
                            j->n_series, q, j->n_series, colour, j->n_series, pt, j->n_series, fill,
-                           j->n_series, dt);
+                           j->n_series, dt, j->n_series,
+                           hatches[(j->n_series - 1) % (int)G_N_ELEMENTS(hatches)]);
 }
 
 void gp_add_series(struct gp_job *j, const char *title, const char *strategy)
@@ -588,6 +597,8 @@ bool gp_job_set_look(struct gp_job *j, const char *theme, const char *size, doub
     /* Curves without points (CDFs, time series) printed in gray differ by
      * their dashes only. */
     gp_set_num(j, "vary_dash", j->paper);
+    /* Bars and stack segments, likewise, by their fill patterns. */
+    gp_set_num(j, "vary_pattern", j->paper);
     return true;
 }
 
@@ -737,10 +748,10 @@ static bool write_params(struct gp_job *j, const char *path, GError **error)
     /* Arrays must be declared before their elements are set: the header goes
      * in front once the number of series is known. */
     int n = MAX(j->n_series, 1);
-    g_autofree char *text = g_strdup_printf("n_series = %d\narray series_title[%d]\n"
-                                            "array series_colour[%d]\narray series_pt[%d]\n"
-                                            "array series_fill[%d]\narray series_dt[%d]\n%s",
-                                            j->n_series, n, n, n, n, n, j->params->str);
+    g_autofree char *text = g_strdup_printf(
+        "n_series = %d\narray series_title[%d]\narray series_colour[%d]\narray series_pt[%d]\n"
+        "array series_fill[%d]\narray series_dt[%d]\narray series_pattern[%d]\n%s",
+        j->n_series, n, n, n, n, n, n, j->params->str);
     GError *e = NULL;
 
     if (!g_file_set_contents(path, text, -1, &e)) {

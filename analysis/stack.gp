@@ -22,6 +22,19 @@ if (n_groups > 0) {
     set xlabel offset 0, -2.5
 }
 
-plot for [i=1:n_series] data_file using (column(i+1)):xtic(1) \
-    lc rgb series_colour[i] fs solid series_fill[i] border rgb '#333333' \
-    title series_title[i]
+# Printed in gray, a paper's segments differ by fill patterns too
+# (vary_pattern), as bars do (bars.gp): the histogram's pale fills, then
+# each segment's pattern as a box from the sum of those below it (row r
+# of the histogram stands at x = r).
+if (vary_pattern) {
+    plot for [i=1:n_series] data_file using (column(i+1)):xtic(1) \
+        lc rgb series_colour[i] fs solid (series_pattern[i] == 3 ? 1 : 0.3) noborder notitle, \
+        for [i=1:n_series] data_file \
+        using 0:((sum [k=2:i+1] column(k)) - column(i+1) / 2):(0.35):(column(i+1) / 2) \
+        with boxxyerror lc rgb series_colour[i] fs transparent pattern series_pattern[i] \
+        border rgb '#333333' title series_title[i]
+} else {
+    plot for [i=1:n_series] data_file using (column(i+1)):xtic(1) \
+        lc rgb series_colour[i] fs solid series_fill[i] border rgb '#333333' \
+        title series_title[i]
+}

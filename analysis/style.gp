@@ -2,7 +2,8 @@
 # and before the figure's own template. Variables it expects:
 #   out_file, out_type ('png', 'pdf' or 'svg'), plot_title, x_label, y_label,
 #   log_x, log_y (0 or 1), caption (may be empty; caption_lines, _font, _y),
-#   key_cols (0: gnuplot's choice), vary_dash (1: curves without points differ by dashes too)
+#   key_cols (0: gnuplot's choice), vary_dash (1: curves without points differ by
+#   dashes too), vary_pattern (1: bars differ by fill patterns too)
 # Sans-serif, the key to the right of the plot so it never covers data,
 # light horizontal grid, no enhanced-text markup: labels come from data and
 # must show as written.

@@ -46,7 +46,7 @@ if ! command -v gnuplot >/dev/null; then
     echo "1..0 # SKIP gnuplot is not installed"
     exit 0
 fi
-echo "1..131"
+echo "1..132"
 "$IOVSIM" sweep a.ini -o a.db -q
 ok $? "sweep for the figures"
 
@@ -504,6 +504,18 @@ ok $? "a key above the plot: the columns that fit, the figure taller by its rows
     "$IOVSIM" plot a.db --kind cdf --y sojourn --by queue.stations --where queue.servers=2 \
         -o cdfd.svg >/dev/null && ! grep -q 'stroke-dasharray' cdfd.svg
 ok $? "a paper's CDF curves are dashed, each its own way"
+# In gray, bars and stack segments differ by their fill patterns (paper
+# theme): one pattern per series, none in the default theme.
+patterns() { grep -A1 '<pattern' "$1" | grep -o " d='[^']*'" | sort -u | wc -l; }
+"$IOVSIM" plot q.db --kind bars --by io.strategy --y throughput --where workload.type=stream \
+    --theme paper -o barp.svg >/dev/null && [ "$(patterns barp.svg)" -ge 6 ] &&
+    "$IOVSIM" plot q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=rr \
+        --theme paper -o stackp.svg >/dev/null && [ "$(patterns stackp.svg)" -ge 7 ] &&
+    "$IOVSIM" plot q.db --kind bars --by io.strategy --y throughput --where workload.type=stream \
+        -o bard.svg >/dev/null && ! grep -q '<pattern' bard.svg &&
+    "$IOVSIM" plot q.db --kind stack --x io.strategy --y 'stage_*' --where workload.type=rr \
+        -o stackd.svg >/dev/null && ! grep -q '<pattern' stackd.svg
+ok $? "a paper's bars and stack segments have fill patterns ($(patterns barp.svg), $(patterns stackp.svg)), the default's none"
 # Bars of one unnamed group (no --x): no empty line of tic labels or x
 # label under them, one line for the caption.
 labels b9.png q.db --kind bars --by io.strategy --y throughput --where workload.type=stream &&
