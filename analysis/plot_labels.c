@@ -230,13 +230,52 @@ bool plot_param_label_known(const char *key)
     return false;
 }
 
+/* Units a scenario's values are typed in (sim/units.c), as a figure
+ * shows them: bit rates as b/s, microseconds as µs. */
+static const char *const unit_labels[][2] = {
+    { "ps", "ps" },     { "ns", "ns" },     { "us", "µs" },     { "ms", "ms" },
+    { "s", "s" },       { "B", "B" },       { "KB", "KB" },     { "kB", "kB" },
+    { "KiB", "KiB" },   { "MB", "MB" },     { "MiB", "MiB" },   { "GB", "GB" },
+    { "GiB", "GiB" },   { "bps", "b/s" },   { "Kbps", "Kb/s" }, { "kbps", "kb/s" },
+    { "Mbps", "Mb/s" }, { "Gbps", "Gb/s" }, { "pps", "pps" },   { "Kpps", "Kpps" },
+    { "kpps", "kpps" }, { "Mpps", "Mpps" }, { "Hz", "Hz" },     { "KHz", "KHz" },
+    { "kHz", "kHz" },   { "MHz", "MHz" },   { "GHz", "GHz" },   { "cycles", "cycles" },
+};
+
+/* "4KiB" as "4 KiB", "10Gbps" as "10 Gb/s": the number as typed, a space,
+ * the unit as shown; NULL if @value is not a number and a unit. */
+static const char *with_unit(const char *value)
+{
+    const char *p = value;
+
+    if (*p == '-')
+        p++;
+    if (!g_ascii_isdigit(*p))
+        return NULL;
+    while (g_ascii_isdigit(*p) || *p == '.')
+        p++;
+    for (size_t i = 0; i < G_N_ELEMENTS(unit_labels); i++) {
+        if (strcmp(p, unit_labels[i][0]) == 0) {
+            g_autofree char *number = g_strndup(value, (gsize)(p - value));
+            g_autofree char *shown = g_strdup_printf("%s %s", number, unit_labels[i][1]);
+
+            /* Interned: a figure names a handful of values. */
+            return g_intern_string(shown);
+        }
+    }
+    return NULL;
+}
+
 const char *plot_value_label(const char *key, const char *value)
 {
+    const char *shown;
+
     (void)key; /* the values above mean the same under every key */
     for (size_t i = 0; i < G_N_ELEMENTS(value_labels); i++)
         if (strcmp(value_labels[i][0], value) == 0)
             return value_labels[i][1];
-    return value;
+    shown = with_unit(value);
+    return shown ? shown : value;
 }
 
 /* Words from a metric's name: "latency_p99" is "99th-percentile latency",

@@ -18,7 +18,8 @@ bool plot_param_label_known(const char *key);
 bool plot_metric_label_known(const char *name);
 
 /* The name of @value of @key as a series or category ("SR-IOV", "on");
- * @value itself when none is known. Borrowed. */
+ * a number with a unit spaced and its unit as figures show it ("10 Gb/s"
+ * for 10Gbps, the number as typed); @value itself otherwise. Borrowed. */
 const char *plot_value_label(const char *key, const char *value);
 
 /**

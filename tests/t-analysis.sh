@@ -349,10 +349,10 @@ ok $? "a y label longer than the plot is high goes on two lines ($(head -1 label
 # was cut at the figure's left edge), in paper; the default theme's width
 # holds it.
 long='Mean of 5 replications with 95% confidence intervals; the host runs 16 cores at 2.1 GHz'
-labels c1.pdf a.db --x queue.servers --y sojourn_mean --by queue.stations --theme paper \
+labels cap1.pdf a.db --x queue.servers --y sojourn_mean --by queue.stations --theme paper \
     --caption "$long" && grep -qx 'caption=Mean of 5 replications with 95% confidence' labels.txt &&
     grep -qx 'intervals; the host runs 16 cores at 2.1 GHz' labels.txt &&
-    labels c2.png a.db --x queue.servers --y sojourn_mean --by queue.stations --caption "$long" &&
+    labels cap2.png a.db --x queue.servers --y sojourn_mean --by queue.stations --caption "$long" &&
     grep -qx "caption=$long" labels.txt
 ok $? "a caption wider than a paper figure goes on two lines ($(grep -A1 '^caption=' labels.txt | tr '\n' '|'))"
 bad "a bad --size" "--size '3in': expected WIDTH,HEIGHT in pixels or both in in or cm" \
@@ -584,12 +584,12 @@ sed 's/^queue.servers = 1, 2$/queue.servers = 1, 2\nqueue.service = 1s, 1.012s, 
     >det3.ini && sed -i 's/^interarrival = 2s$/interarrival = 4s/' det3.ini
 "$IOVSIM" sweep det3.ini -o det3.db -q
 labels c2.png det3.db --kind cdf --y sojourn --by queue.service --where queue.servers=1 &&
-    [ "$(grep '^series=' labels.txt | cut -d' ' -f1-3 | tr '\n' ,)" = \
-        "series=1s #0072B2,series=1.012s (≈ 1s),series=3s #009E73," ]
+    [ "$(grep '^series=' labels.txt | tr '\n' ,)" = \
+        "series=1 s #0072B2,series=1.012 s (≈ 1 s) #E69F00,series=3 s #009E73," ]
 c2=$?
 labels l6.png det3.db --x queue.servers --y sojourn_mean --by queue.service &&
-    [ "$(grep '^series=' labels.txt | cut -d' ' -f1-3 | tr '\n' ,)" = \
-        "series=1s #0072B2,series=1.012s (≈ 1s),series=3s #009E73," ]
+    [ "$(grep '^series=' labels.txt | tr '\n' ,)" = \
+        "series=1 s #0072B2,series=1.012 s (≈ 1 s) #E69F00,series=3 s #009E73," ]
 [ $c2 = 0 ] && [ $? = 0 ]
 ok $? "CDFs and lines within half a percent of the axes are marked as hidden ($(grep '^series=' labels.txt | tr '\n' ' '))"
 # Results another user made (here: root's, read by nobody) can be read.

@@ -37,6 +37,26 @@ static void test_words(void)
     g_assert_cmpstr(plot_value_label("workload.target", "vm"), ==, "Same host");
 }
 
+/* Values typed with a unit ("200Kpps") read with a space and the unit as
+ * axes show it; the number stays as typed; anything else is unchanged. */
+static void test_values_with_units(void)
+{
+    g_assert_cmpstr(plot_value_label("workload.rate", "1pps"), ==, "1 pps");
+    g_assert_cmpstr(plot_value_label("workload.rate", "200Kpps"), ==, "200 Kpps");
+    g_assert_cmpstr(plot_value_label("fio.bs", "4KiB"), ==, "4 KiB");
+    g_assert_cmpstr(plot_value_label("nic.speed", "10Gbps"), ==, "10 Gb/s");
+    g_assert_cmpstr(plot_value_label("nic.speed", "62.96Gbps"), ==, "62.96 Gb/s");
+    g_assert_cmpstr(plot_value_label("nic.itr", "12.5us"), ==, "12.5 µs");
+    g_assert_cmpstr(plot_value_label("host.clock", "2.1GHz"), ==, "2.1 GHz");
+    g_assert_cmpstr(plot_value_label("x", "1073741824bps"), ==, "1073741824 b/s");
+    /* Not a number and a unit: as typed. */
+    g_assert_cmpstr(plot_value_label("emulation.nic", "e1000"), ==, "e1000");
+    g_assert_cmpstr(plot_value_label("vm.count", "16"), ==, "16");
+    g_assert_cmpstr(plot_value_label("x", "4 KiB"), ==, "4 KiB");
+    g_assert_cmpstr(plot_value_label("x", "10Gbpsx"), ==, "10Gbpsx");
+    g_assert_cmpstr(plot_value_label("x", "rtl8139"), ==, "rtl8139 (8139cp)");
+}
+
 /* Keys of "K1,K2" or "K" that have no name of their own, appended to @out. */
 static void unnamed(const char *keys, const char *where, GString *out)
 {
@@ -107,6 +127,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/plot-labels/words", test_words);
+    g_test_add_func("/plot-labels/values-with-units", test_values_with_units);
     g_test_add_func("/plot-labels/bundled-keys-named", test_bundled_keys_named);
     return g_test_run();
 }
