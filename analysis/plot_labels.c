@@ -231,14 +231,14 @@ bool plot_param_label_known(const char *key)
 }
 
 /* Units a scenario's values are typed in (sim/units.c), as a figure
- * shows them: bit rates as b/s, microseconds as µs. */
+ * shows them: bit rates as b/s, microseconds as µs, kilohertz as kHz. */
 static const char *const unit_labels[][2] = {
     { "ps", "ps" },     { "ns", "ns" },     { "us", "µs" },     { "ms", "ms" },
     { "s", "s" },       { "B", "B" },       { "KB", "KB" },     { "kB", "kB" },
     { "KiB", "KiB" },   { "MB", "MB" },     { "MiB", "MiB" },   { "GB", "GB" },
     { "GiB", "GiB" },   { "bps", "b/s" },   { "Kbps", "Kb/s" }, { "kbps", "kb/s" },
     { "Mbps", "Mb/s" }, { "Gbps", "Gb/s" }, { "pps", "pps" },   { "Kpps", "Kpps" },
-    { "kpps", "kpps" }, { "Mpps", "Mpps" }, { "Hz", "Hz" },     { "KHz", "KHz" },
+    { "kpps", "kpps" }, { "Mpps", "Mpps" }, { "Hz", "Hz" },     { "KHz", "kHz" },
     { "kHz", "kHz" },   { "MHz", "MHz" },   { "GHz", "GHz" },   { "cycles", "cycles" },
 };
 

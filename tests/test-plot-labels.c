@@ -46,6 +46,8 @@ static void test_values_with_units(void)
     g_assert_cmpstr(plot_value_label("fio.bs", "4KiB"), ==, "4 KiB");
     g_assert_cmpstr(plot_value_label("nic.speed", "10Gbps"), ==, "10 Gb/s");
     g_assert_cmpstr(plot_value_label("nic.speed", "62.96Gbps"), ==, "62.96 Gb/s");
+    /* The parser takes KHz as well; the SI symbol is kHz. */
+    g_assert_cmpstr(plot_value_label("nic.itr_rate", "8KHz"), ==, "8 kHz");
     g_assert_cmpstr(plot_value_label("nic.itr", "12.5us"), ==, "12.5 µs");
     g_assert_cmpstr(plot_value_label("host.clock", "2.1GHz"), ==, "2.1 GHz");
     g_assert_cmpstr(plot_value_label("x", "1073741824bps"), ==, "1073741824 b/s");
