@@ -613,28 +613,31 @@ bool gp_job_slant_labels(struct gp_job *j, size_t n, size_t longest)
     return slant;
 }
 
+/* A text lay_out() fits to the figure; NULL is empty. */
+static void set_text(char **field, const char *text)
+{
+    g_free(*field);
+    *field = g_strdup(text ? text : "");
+}
+
 void gp_job_set_title(struct gp_job *j, const char *title)
 {
-    g_free(j->title);
-    j->title = g_strdup(title ? title : "");
+    set_text(&j->title, title);
 }
 
 void gp_job_set_y_label(struct gp_job *j, const char *label)
 {
-    g_free(j->y_label);
-    j->y_label = g_strdup(label ? label : "");
+    set_text(&j->y_label, label);
 }
 
 void gp_job_set_key_title(struct gp_job *j, const char *title)
 {
-    g_free(j->key_title);
-    j->key_title = g_strdup(title ? title : "");
+    set_text(&j->key_title, title);
 }
 
 void gp_job_set_caption(struct gp_job *j, const char *caption)
 {
-    g_free(j->caption);
-    j->caption = g_strdup(caption ? caption : "");
+    set_text(&j->caption, caption);
 }
 
 /* @text in lines of at most @width characters, broken at spaces (a longer

@@ -234,7 +234,8 @@ sim_time assigned_rx_driver(struct net_vm *vm, struct net_pkt *p)
      * after GRO (or the NIC's LRO) joined them. */
     sim_time t = vm->nh->g->driver_rx * p->frames;
 
-    nic_rx_release(&vm->nh->nic, a->queue, guest_rss_queue(vm, p)->id, p->frames);
+    /* The ring RSS picked is the queue being polled (vm->cur). */
+    nic_rx_release(&vm->nh->nic, a->queue, vm->cur->id, p->frames);
     if (a->dma_api)
         t += net_rx_buffers_remap(vm, net_core_id(vm, vm->cur->vcpu), p);
     return t;
